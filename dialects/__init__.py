@@ -1,0 +1,1 @@
+"""Dialect front ends. Each sub-package registers itself with `sqlparser.registry` on import."""

@@ -1,0 +1,13 @@
+"""MySQL 8 dialect: sqlglot's MySQL parser, made as strict as MySQL."""
+
+from dialects.mysql.frontend import MySQLFrontend
+from sqlparser.registry import Dialect, register_dialect
+
+register_dialect(
+    Dialect(
+        name="mysql",
+        schemes=("mysql", "mysql+pymysql", "mysql+mysqldb", "mysql+mysqlconnector", "mariadb", "mariadb+pymysql"),
+        frontend=MySQLFrontend,
+        sqlglot_dialect="mysql",
+    )
+)

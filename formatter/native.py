@@ -1,0 +1,33 @@
+"""Native style: valid SQL for the target engine, printed by sqlglot's generator for that dialect
+after the dialect's own normalizers (placeholder style, quoting) have run on a copy of the tree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel, UnsupportedError
+
+from formatter import register_style
+from sqlparser.errors import InvalidArgumentError, UnsupportedConstructError
+
+
+@register_style("native")
+def render_native(tree: exp.Expression, *, dialect: Any, quote_names: bool, **options: Any) -> str:
+    unknown = set(options) - set(dialect.native_options)
+    if unknown:
+        known = ", ".join(sorted(dialect.native_options)) or "none"
+        raise InvalidArgumentError(
+            f"unknown native option(s) {', '.join(sorted(unknown))} for dialect {dialect.name}; known: {known}")
+    opts = {**dialect.native_options, **options}
+    if dialect.native_normalizers:
+        tree = tree.copy()
+        for normalize in dialect.native_normalizers:
+            tree = normalize(tree, opts)
+    try:
+        return tree.sql(dialect=dialect.sqlglot_dialect, identify=quote_names, unsupported_level=_RAISE)
+    except UnsupportedError as err:
+        raise UnsupportedConstructError(type(tree).__name__, f"cannot print for {dialect.name}: {err}") from err
+
+
+_RAISE = ErrorLevel.RAISE

@@ -1,0 +1,230 @@
+"""SQLParser: the Python face of Coze Studio's Go `SQLParser` contract.
+
+Each method is front end -> passes -> formatter, run under the depth guard of `limits`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from sqlglot import exp
+
+import formatter
+from sqlparser import limits
+from sqlparser.errors import (
+    InvalidArgumentError,
+    SQLParserError,
+    SQLSyntaxError,
+    UnsupportedConstructError,
+    UnsupportedStatementError,
+)
+from sqlparser.frontend import Frontend, Statement
+from sqlparser.passes.append_filter import append_filter
+from sqlparser.passes.insert_columns import add_insert_columns, insert_rows
+from sqlparser.passes.rename import check_table_columns, rename_tables
+from sqlparser.passes.select_fields import add_select_fields
+from sqlparser.registry import Dialect, dialect_for_uri, get_dialect
+from sqlparser.types import ColumnValue, OperationType, PrimaryKeyValue, SQLFilterOp, TableColumn
+
+T = TypeVar("T")
+
+
+class SQLParser:
+    """Rewrites single SQL statements of one dialect. Build it with `parser_for` or `new_parser`.
+
+    Thread-safe: holds no per-call state.
+    """
+
+    def __init__(self, dialect: Dialect, *, style: str = "native", portable_names: bool = True,
+                 **native_options: Any) -> None:
+        self.dialect = dialect
+        self.style = formatter.check_style(style)
+        self.portable_names = bool(portable_names)
+        self.native_options = native_options
+        self.frontend: Frontend = dialect.frontend(portable_names=self.portable_names)
+
+    def __repr__(self) -> str:
+        return f"SQLParser(dialect={self.dialect.name!r}, style={self.style!r}, portable_names={self.portable_names})"
+
+    # -- the contract -------------------------------------------------------------------------
+
+    def parse_and_modify_sql(self, sql: str, table_columns: Mapping[str, TableColumn]) -> str:
+        """Rename logical tables and columns to their physical names."""
+        check_table_columns(table_columns)
+
+        def work() -> str:
+            stmt = self.parse(sql)
+            if not table_columns:
+                return sql
+            tree = rename_tables(self._tree(stmt, "rename tables"), table_columns)
+            return self._render(tree, quote_names=False)
+
+        return self._guarded(work, sql)
+
+    def get_sql_operation(self, sql: str) -> OperationType:
+        return self._guarded(lambda: self.parse(sql).operation, sql)
+
+    def add_columns_to_insert_sql(
+        self,
+        sql: str,
+        add_cols: Sequence[ColumnValue],
+        primary_key_value: PrimaryKeyValue | None = None,
+        is_param: bool = False,
+    ) -> tuple[str, dict[str, bool]]:
+        """Add hidden columns (and optionally a primary key, one value per row) to an INSERT."""
+        for col in add_cols:
+            if not isinstance(col, ColumnValue) or not isinstance(col.col_name, str) or not col.col_name:
+                raise InvalidArgumentError(f"add_cols must hold ColumnValue with a non-empty col_name, got {col!r}")
+        if primary_key_value is not None and (
+            not isinstance(primary_key_value, PrimaryKeyValue) or not primary_key_value.col_name
+        ):
+            raise InvalidArgumentError(f"primary_key_value must be a PrimaryKeyValue or None, got {primary_key_value!r}")
+
+        def work() -> tuple[str, dict[str, bool]]:
+            stmt = self.parse(sql)
+            if not add_cols:
+                self._tree(stmt, "add columns")
+                return sql, {}
+            tree, existing, changed = add_insert_columns(
+                self._tree(stmt, "add columns"), add_cols, primary_key_value, is_param)
+            if not changed:
+                return sql, existing
+            return self._render(tree, quote_names=False), existing
+
+        return self._guarded(work, sql)
+
+    def get_table_name(self, sql: str) -> str:
+        """The first table a SELECT / INSERT / UPDATE / DELETE names."""
+
+        def work() -> str:
+            stmt = self.parse(sql)
+            if stmt.tree is None:
+                if stmt.table and stmt.operation in _DML:
+                    return stmt.table
+                raise UnsupportedStatementError("unsupported SQL statement type for table name extraction")
+            return first_table(stmt.tree)
+
+        return self._guarded(work, sql)
+
+    def get_insert_data_nums(self, sql: str) -> int:
+        """Number of rows an INSERT ... VALUES inserts."""
+        return self._guarded(lambda: len(insert_rows(self._tree(self.parse(sql), "count rows"))), sql)
+
+    def append_sql_filter(self, sql: str, op: SQLFilterOp | str, condition: str) -> str:
+        """AND/OR `condition` into the WHERE of a SELECT / UPDATE / DELETE (every arm of a UNION)."""
+        filter_op = _filter_op(op)
+        if not isinstance(sql, str) or sql == "":
+            limits.check_sql_text(sql)
+        if not isinstance(condition, str) or not condition.strip():
+            if isinstance(condition, str) or condition is None:
+                raise InvalidArgumentError("empty filter condition")
+            raise InvalidArgumentError(f"filter condition must be a str, got {type(condition).__name__}")
+
+        def work() -> str:
+            stmt = self.parse(sql)
+            if stmt.operation not in (OperationType.SELECT, OperationType.UPDATE, OperationType.DELETE):
+                raise UnsupportedStatementError("append filter condition failed: only support SELECT/UPDATE/DELETE")
+            tree = self._tree(stmt, "append filter")
+            cond = self.parse_condition(condition)
+            return self._render(append_filter(tree, cond, filter_op), quote_names=True)
+
+        return self._guarded(work, sql)
+
+    def add_select_fields_to_select_sql(self, sql: str, fields: Sequence[str]) -> str:
+        """Add fields to a SELECT's list; unchanged when it selects * or aggregates."""
+        if isinstance(fields, str):
+            raise InvalidArgumentError("fields must be a sequence of column names, not a single str")
+        for name in fields:
+            if not isinstance(name, str) or not name:
+                raise InvalidArgumentError(f"field names must be non-empty str, got {name!r}")
+
+        def work() -> str:
+            tree, changed = add_select_fields(self._tree(self.parse(sql), "add select fields"), fields)
+            return self._render(tree, quote_names=True) if changed else sql
+
+        return self._guarded(work, sql)
+
+    # -- building blocks, public for the CLI and later passes ---------------------------------
+
+    def parse(self, sql: str) -> Statement:
+        """Parse one statement of this dialect (no depth guard: call through a contract method)."""
+        limits.check_sql_text(sql)
+        return self.frontend.parse(sql)
+
+    def parse_condition(self, condition: str) -> exp.Expression:
+        limits.check_sql_text(condition, what="filter condition")
+        try:
+            return self.frontend.parse_condition(condition)
+        except SQLSyntaxError as err:
+            raise SQLSyntaxError(f"parse filter condition failed: {err.reason}", line=err.line,
+                                 column=err.column, token=err.token, sql=condition) from None
+
+    def render(self, tree: exp.Expression, *, quote_names: bool = False) -> str:
+        return self._render(tree, quote_names=quote_names)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _render(self, tree: exp.Expression, *, quote_names: bool) -> str:
+        return formatter.render(tree, style=self.style, dialect=self.dialect, quote_names=quote_names,
+                                **(self.native_options if self.style == "native" else {}))
+
+    @staticmethod
+    def _tree(stmt: Statement, action: str) -> exp.Expression:
+        if stmt.tree is None:
+            raise UnsupportedConstructError(stmt.unsupported or stmt.operation.value, f"cannot {action}")
+        return stmt.tree
+
+    @staticmethod
+    def _guarded(fn: Callable[[], T], sql: str) -> T:
+        limits.check_sql_text(sql)
+        try:
+            return limits.run_guarded(fn, sql)
+        except SQLParserError:
+            raise
+        except RecursionError:
+            raise SQLParserError("statement is nested too deeply to process; flatten it") from None
+
+
+_DML = (OperationType.SELECT, OperationType.INSERT, OperationType.UPDATE, OperationType.DELETE)
+
+
+def _filter_op(op: SQLFilterOp | str) -> SQLFilterOp:
+    # Exact spelling, as in Go: "aNd" is an error, not AND.
+    if isinstance(op, SQLFilterOp):
+        return op
+    if op == "AND":
+        return SQLFilterOp.AND
+    if op == "OR":
+        return SQLFilterOp.OR
+    raise InvalidArgumentError(f"invalid filter operator: {op!r}; use SQLFilterOp.AND or SQLFilterOp.OR")
+
+
+def first_table(tree: exp.Expression) -> str:
+    """The table the Go contract's GetTableName reports: the leftmost plain table of the statement."""
+    if isinstance(tree, exp.Select):
+        source = tree.args.get("from_") or tree.args.get("from")
+        if source is None:
+            raise UnsupportedStatementError("no table found in SELECT")
+        table = source.this
+        if not isinstance(table, exp.Table) or not table.name:
+            raise UnsupportedStatementError("unsupported SELECT FROM structure (not a table)")
+        return table.name
+    if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
+        target = tree.this
+        if isinstance(target, exp.Schema):
+            target = target.this
+        if not isinstance(target, exp.Table) or not target.name:
+            raise UnsupportedStatementError(f"unsupported {type(tree).__name__.upper()} structure (not a table)")
+        return target.name
+    raise UnsupportedStatementError("unsupported SQL statement type for table name extraction")
+
+
+def new_parser(dialect: str, *, style: str = "native", portable_names: bool = True, **native_options: Any) -> SQLParser:
+    """A parser for a dialect by name: "mysql", "sqlite" or "postgres"."""
+    return SQLParser(get_dialect(dialect), style=style, portable_names=portable_names, **native_options)
+
+
+def parser_for(db_uri: str, *, style: str = "native", portable_names: bool = True, **native_options: Any) -> SQLParser:
+    """A parser for the dialect a db.uri selects (`sqlite:///app.db`, `postgresql+psycopg://...`)."""
+    return SQLParser(dialect_for_uri(db_uri), style=style, portable_names=portable_names, **native_options)

@@ -1,0 +1,130 @@
+"""Input limits, and running deep statements without RecursionError or a C stack overflow.
+
+Parsers, passes and printers all recurse over the tree. Python's default recursion limit (1000
+frames) breaks sqlglot near nesting depth 40, while SQLite itself accepts 1000. Shallow statements
+(nearly all of them) run inline; a statement that looks deep, or that hits RecursionError inline,
+is re-run on a worker thread with a large C stack and a raised recursion limit.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlparser.errors import InvalidArgumentError, SQLParserError, SQLSyntaxError
+
+MAX_SQL_BYTES = 1024 * 1024
+"""Largest statement accepted, in UTF-8 bytes."""
+
+MAX_NESTING_DEPTH = 1000
+"""Deepest parenthesis nesting accepted (SQLite's own expression depth limit is 1000)."""
+
+_INLINE_DEPTH = 24
+_INLINE_CHARS = 16 * 1024
+_DEEP_STACK_BYTES = 512 * 1024 * 1024
+_DEEP_RECURSION_LIMIT = 200_000
+
+T = TypeVar("T")
+
+
+def check_sql_text(sql: object, *, what: str = "SQL statement") -> str:
+    """Validate raw input before any parser sees it; returns the text unchanged."""
+    if isinstance(sql, (bytes, bytearray, memoryview)):
+        raise InvalidArgumentError(f"{what} must be text (str), got bytes; decode it first (for example as UTF-8)")
+    if not isinstance(sql, str):
+        raise InvalidArgumentError(f"{what} must be a str, got {type(sql).__name__}")
+    if not sql.strip():
+        raise InvalidArgumentError(f"empty {what}" if what != "SQL statement" else "empty SQL statement")
+    if len(sql) > MAX_SQL_BYTES or len(sql.encode("utf-8", "surrogatepass")) > MAX_SQL_BYTES:
+        raise InvalidArgumentError(
+            f"{what} is larger than {MAX_SQL_BYTES} bytes; split it into smaller statements"
+        )
+    nul = sql.find("\x00")
+    if nul >= 0:
+        line = sql.count("\n", 0, nul) + 1
+        column = nul - (sql.rfind("\n", 0, nul) + 1) + 1
+        raise SQLSyntaxError("NUL byte in SQL text; remove it or bind the value as a parameter",
+                             line=line, column=column, token="\\x00", sql=sql.replace("\x00", "?"))
+    return sql
+
+
+def nesting_depth(sql: str) -> int:
+    """Upper bound of parenthesis nesting, ignoring quoting (cheap, conservative)."""
+    depth = best = 0
+    for ch in sql:
+        if ch == "(":
+            depth += 1
+            if depth > best:
+                best = depth
+        elif ch == ")" and depth:
+            depth -= 1
+    return best
+
+
+def check_nesting(sql: str) -> int:
+    depth = nesting_depth(sql)
+    if depth > MAX_NESTING_DEPTH:
+        # Point at the first parenthesis past the limit.
+        level = 0
+        for i, ch in enumerate(sql):
+            if ch == "(":
+                level += 1
+                if level > MAX_NESTING_DEPTH:
+                    line = sql.count("\n", 0, i) + 1
+                    column = i - (sql.rfind("\n", 0, i) + 1) + 1
+                    raise SQLSyntaxError(
+                        f"nesting deeper than {MAX_NESTING_DEPTH} levels; flatten the expression",
+                        line=line, column=column, token="(", sql=None)
+            elif ch == ")" and level:
+                level -= 1
+    return depth
+
+
+def run_guarded(fn: Callable[[], T], sql: str) -> T:
+    """Run `fn` (parse + passes + print of `sql`) so that depth never crashes the process."""
+    depth = check_nesting(sql)
+    if depth <= _INLINE_DEPTH and len(sql) < _INLINE_CHARS:
+        try:
+            return fn()
+        except RecursionError:
+            pass  # deep in a way parentheses do not show (NOT NOT NOT ..., long CASE chains)
+    return _run_deep(fn)
+
+
+_deep_lock = threading.Lock()
+
+
+def _run_deep(fn: Callable[[], T]) -> T:
+    result: list[T] = []
+    error: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(fn())
+        except RecursionError:
+            error.append(SQLParserError(
+                f"statement is nested too deeply to process (limit {MAX_NESTING_DEPTH} levels); flatten it"))
+        except BaseException as exc:  # re-raised in the caller's thread
+            error.append(exc)
+
+    # threading.stack_size and the recursion limit are process-wide: set them under a lock.
+    # Deep calls are serialized; the raised limit is put back afterwards so that inline calls keep
+    # Python's default guard (they run on an ordinary thread stack).
+    with _deep_lock:
+        old_limit = sys.getrecursionlimit()
+        old_stack = threading.stack_size(_DEEP_STACK_BYTES)
+        try:
+            sys.setrecursionlimit(max(old_limit, _DEEP_RECURSION_LIMIT))
+            worker = threading.Thread(target=target, name="sqlparser-deep", daemon=True)
+            worker.start()
+        finally:
+            threading.stack_size(old_stack)
+        try:
+            worker.join()
+        finally:
+            sys.setrecursionlimit(old_limit)
+    if error:
+        raise error[0]
+    return result[0]

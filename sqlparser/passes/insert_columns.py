@@ -1,0 +1,83 @@
+"""insert_columns: add hidden columns (and a primary key) to every row of an INSERT (Go AddColumnsToInsertSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlglot import exp
+
+from sqlparser.errors import InvalidArgumentError, UnsupportedConstructError, UnsupportedStatementError
+from sqlparser.types import ColumnValue, PrimaryKeyValue
+
+
+def literal(value: Any) -> exp.Expression:
+    """An IR literal for a Python value; refuses types whose SQL form would be a guess."""
+    if value is None:
+        return exp.Null()
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, (int, Decimal)):
+        return exp.Literal.number(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise InvalidArgumentError(f"cannot insert the float {value!r}: SQL has no literal for it")
+        return exp.Literal.number(repr(value))
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    raise InvalidArgumentError(
+        f"cannot insert a value of type {type(value).__name__}; use None, bool, int, float, Decimal or str")
+
+
+def insert_rows(tree: exp.Expression) -> list[exp.Tuple]:
+    """The literal rows of an INSERT ... VALUES; refuses INSERT ... SELECT (no rows to count or extend)."""
+    if not isinstance(tree, exp.Insert):
+        raise UnsupportedStatementError("not an INSERT statement")
+    source = tree.expression
+    if isinstance(source, exp.Values):
+        return [row if isinstance(row, exp.Tuple) else exp.Tuple(expressions=[row]) for row in source.expressions]
+    raise UnsupportedConstructError(
+        f"INSERT ... {type(source).__name__.upper() if source is not None else 'DEFAULT VALUES'}",
+        "only INSERT ... VALUES has rows that can be counted or extended")
+
+
+def insert_columns(tree: exp.Expression) -> list[str]:
+    if not isinstance(tree, exp.Insert):
+        raise UnsupportedStatementError("not an INSERT statement")
+    schema = tree.this
+    if not isinstance(schema, exp.Schema):
+        raise UnsupportedConstructError(
+            "INSERT without a column list", "name the columns, as in INSERT INTO t (a, b) VALUES (...)")
+    return [ident.name for ident in schema.expressions]
+
+
+def add_insert_columns(
+    tree: exp.Expression,
+    add_cols: Sequence[ColumnValue],
+    primary_key: PrimaryKeyValue | None,
+    is_param: bool,
+) -> tuple[exp.Expression, dict[str, bool], bool]:
+    """Returns (tree, existing columns, changed)."""
+    rows = insert_rows(tree)
+    existing = {name: True for name in insert_columns(tree)}
+    to_add = [c for c in add_cols if c.col_name not in existing]
+    if not to_add:
+        return tree, existing, False
+    add_pk = primary_key is not None and primary_key.col_name not in existing
+    if add_pk and not is_param and len(primary_key.values) != len(rows):
+        raise InvalidArgumentError(
+            f"primary key {primary_key.col_name!r} has {len(primary_key.values)} values for {len(rows)} rows")
+    schema = tree.this
+    for col in to_add:
+        schema.append("expressions", exp.to_identifier(col.col_name))
+    if add_pk:
+        schema.append("expressions", exp.to_identifier(primary_key.col_name))
+    for i, row in enumerate(rows):
+        for col in to_add:
+            row.append("expressions", exp.Placeholder() if is_param else literal(col.value))
+        if add_pk:
+            row.append("expressions", exp.Placeholder() if is_param else literal(primary_key.values[i]))
+    values = tree.expression
+    values.set("expressions", rows)
+    return tree, existing, True

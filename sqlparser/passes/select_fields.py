@@ -1,0 +1,40 @@
+"""select_fields: add hidden fields to a SELECT's list (Go AddSelectFieldsToSelectSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlglot import exp
+
+from sqlparser.errors import UnsupportedStatementError
+
+
+def select_arms(tree: exp.Expression) -> list[exp.Select]:
+    if isinstance(tree, exp.Select):
+        return [tree]
+    if isinstance(tree, exp.SetOperation):
+        return select_arms(tree.left) + select_arms(tree.right)
+    if isinstance(tree, exp.Subquery):
+        return select_arms(tree.this)
+    raise UnsupportedStatementError("not a select statement")
+
+
+def _selects_everything_or_aggregates(select: exp.Select) -> bool:
+    for field in select.expressions:
+        if isinstance(field, exp.Star) or (isinstance(field, exp.Column) and isinstance(field.this, exp.Star)):
+            return True
+        if field.find(exp.AggFunc) is not None:
+            return True
+    return bool(select.args.get("group"))
+
+
+def add_select_fields(tree: exp.Expression, fields: Sequence[str]) -> tuple[exp.Expression, bool]:
+    """Returns (tree, changed). Unchanged when any arm selects * or aggregates: an extra column
+    there would change the result's meaning (or be invalid under ONLY_FULL_GROUP_BY)."""
+    arms = select_arms(tree)
+    if not fields or any(_selects_everything_or_aggregates(arm) for arm in arms):
+        return tree, False
+    for arm in arms:
+        for name in fields:
+            arm.append("expressions", exp.column(name))
+    return tree, True
