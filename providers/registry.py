@@ -1,0 +1,131 @@
+"""URI-scheme registries: one per provider area, mapping schemes to openers (Go CDK's URL mux).
+
+Usage in an area (``providers/kv/__init__.py``)::
+
+    KV = SchemeRegistry("kv")                    # the area's registry
+    @KV.register("lmdb")                         # in the implementation module
+    def open_lmdb(url: ProviderURL) -> KVStore: ...
+    def open_kv(uri: str) -> KVStore: return KV.open(uri)
+
+An unknown scheme fails listing the known ones; an opener rejects query parameters it does not
+document (use `url.take_params(...)` / `url.reject_unknown_params()`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from providers.errors import ErrorCode, ProviderError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ProviderURL:
+    """A parsed provider URI. For file-like schemes `path` follows SQLAlchemy's sqlite URLs:
+    three slashes are relative to the working directory, four are absolute —
+    `lmdb:///var/data/kv` -> "var/data/kv", `lmdb:////srv/kv` -> "/srv/kv".
+    The password never appears in repr()."""
+
+    raw: str = field(repr=False)
+    scheme: str
+    username: str | None
+    password: str | None = field(repr=False)
+    host: str | None
+    port: int | None
+    path: str
+    params: dict[str, str]
+
+    @classmethod
+    def parse(cls, uri: str) -> ProviderURL:
+        if not isinstance(uri, str) or ":" not in uri:
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"not a provider URI: {uri!r} (expected scheme://...)")
+        parts = urlsplit(uri)
+        scheme = parts.scheme.lower()
+        path = unquote(parts.path)
+        if not parts.netloc and path.startswith("/"):
+            path = path[1:]
+        host = parts.hostname or None
+        try:
+            port = parts.port
+        except ValueError as err:
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"bad port in {cls._redact(uri)!r}") from err
+        params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        return cls(uri, scheme, parts.username, parts.password, host, port, path, params)
+
+    @staticmethod
+    def _redact(uri: str) -> str:
+        parts = urlsplit(uri)
+        if parts.password is None:
+            return uri
+        return uri.replace(f":{parts.password}@", ":***@", 1)
+
+    @property
+    def redacted(self) -> str:
+        return self._redact(self.raw)
+
+    def reject_unknown_params(self, known: Iterable[str]) -> None:
+        unknown = sorted(set(self.params) - set(known))
+        if unknown:
+            raise ProviderError(
+                ErrorCode.INVALID_ARGUMENT,
+                f"unknown parameter(s) {', '.join(unknown)} in {self.redacted!r}; "
+                f"known: {', '.join(sorted(known)) or 'none'}")
+
+
+class SchemeRegistry(Generic[T]):
+    """Maps URI schemes to openers for one provider area."""
+
+    def __init__(self, area: str, *, modules: Iterable[str] = ()) -> None:
+        self.area = area
+        self._openers: dict[str, Callable[[ProviderURL], T]] = {}
+        # Implementation modules imported lazily on first use, so that an optional dependency
+        # (a server driver) is only needed when its scheme is used.
+        self._modules = tuple(modules)
+        self._loaded = False
+
+    def register(self, *schemes: str) -> Callable[[Callable[[ProviderURL], T]], Callable[[ProviderURL], T]]:
+        def decorate(opener: Callable[[ProviderURL], T]) -> Callable[[ProviderURL], T]:
+            for scheme in schemes:
+                if scheme in self._openers:
+                    raise RuntimeError(f"{self.area}: scheme {scheme!r} registered twice")
+                self._openers[scheme] = opener
+            return opener
+
+        return decorate
+
+    def _load(self) -> None:
+        if not self._loaded:
+            for module in self._modules:
+                try:
+                    importlib.import_module(module)
+                except ImportError:
+                    continue  # its scheme stays unknown; the error lists what is available
+            self._loaded = True
+
+    def schemes(self) -> list[str]:
+        self._load()
+        return sorted(self._openers)
+
+    def has(self, uri: str) -> bool:
+        self._load()
+        return ProviderURL.parse(uri).scheme in self._openers
+
+    def open(self, uri: str, **kwargs: Any) -> T:
+        self._load()
+        url = ProviderURL.parse(uri)
+        opener = self._openers.get(url.scheme)
+        if opener is None:
+            known = self.schemes()
+            close = difflib.get_close_matches(url.scheme, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ProviderError(
+                ErrorCode.UNIMPLEMENTED,
+                f"no {self.area} provider for scheme {url.scheme!r} in {url.redacted!r}; "
+                f"available: {', '.join(known) or 'none'}{hint}")
+        return opener(url, **kwargs)
