@@ -166,8 +166,13 @@ class SQLParser:
     # -- internals ----------------------------------------------------------------------------
 
     def _render(self, tree: exp.Expression, *, quote_names: bool) -> str:
-        return formatter.render(tree, style=self.style, dialect=self.dialect, quote_names=quote_names,
-                                **(self.native_options if self.style == "native" else {}))
+        # `quote_names` is the Go code's RestoreNameBackQuotes flag: it shapes compat output only.
+        # Native output quotes just the names that need it: quoting every name would change the
+        # meaning of mixed-case names on PostgreSQL.
+        if self.style != "compat":
+            return formatter.render(tree, style=self.style, dialect=self.dialect, quote_names=False,
+                                    **self.native_options)
+        return formatter.render(tree, style=self.style, dialect=self.dialect, quote_names=quote_names)
 
     @staticmethod
     def _tree(stmt: Statement, action: str) -> exp.Expression:

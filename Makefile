@@ -1,0 +1,28 @@
+# The two commands a newcomer needs: `make demo` (the main job on embedded defaults) and `make test`.
+PY ?= python3
+PIP ?= $(PY) -m pip
+
+.PHONY: install services demo test lint bench gen
+
+install:
+	$(PIP) install -q -e '.[server,drivers,search,dev]'
+
+services:
+	bash tools/install_services.sh
+
+demo: install
+	bash tools/demo.sh
+
+lint:
+	ruff check .
+
+gen:
+	bash tools/gen_parsers.sh
+
+test: install services
+	bash tools/gen_parsers.sh --check
+	ruff check .
+	$(PY) -m pytest -m "not slow" -q -p no:cacheprovider
+
+bench: install
+	$(PY) bench/parse_rewrite.py

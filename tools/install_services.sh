@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the database servers the engine tests start (throw-away instances on loopback, created by
+# the test fixtures): Debian's postgresql and mariadb-server. Idempotent; needs root or sudo.
+set -euo pipefail
+
+need=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v mariadb-install-db >/dev/null 2>&1 || need+=(mariadb-server)
+[ ${#need[@]} -eq 0 ] && { echo "services: postgresql and mariadb-server present"; exit 0; }
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "services: installing ${need[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# Debian starts the packaged servers on install; the tests use their own instances, so stop these.
+$sudo service postgresql stop >/dev/null 2>&1 || true
+$sudo service mariadb stop >/dev/null 2>&1 || true
+echo "services: installed ${need[*]}"
