@@ -1,21 +1,54 @@
-"""append_filter: merge a caller's condition into the WHERE of a SELECT / UPDATE / DELETE."""
+"""append_filter: merge a caller's condition into the WHERE of a SELECT / UPDATE / DELETE.
+
+This is a tenant boundary (Coze Studio appends `uid = '<user>'`), so it is written to fail closed:
+
+- The existing condition and the caller's condition each stay one operand of the new AND / OR:
+  anything that binds looser than the connector is parenthesized (`a OR b` AND `uid = 'u'` is
+  `(a OR b) AND uid = 'u'`).
+- The filter goes into the WHERE of the statement itself; for a compound SELECT, into every arm.
+- Comments are dropped from the result: they carry no meaning, and a printer that copied them
+  verbatim could let `*/` or a MySQL executable comment (`/*! ... */`, `/*M! ... */`) reopen SQL
+  after the filter.
+- A statement with a data-changing statement nested inside (a PostgreSQL `WITH d AS (DELETE ...)`)
+  is refused: the filter on the outer SELECT would not restrict the inner write.
+"""
 
 from __future__ import annotations
 
 from sqlglot import exp
 
-from sqlparser.errors import UnsupportedStatementError
+from sqlparser.errors import UnsupportedConstructError, UnsupportedStatementError
 from sqlparser.types import SQLFilterOp
 
-# Operators that bind looser than AND: as an operand of AND they must stay parenthesized, or the
-# merged condition changes meaning (`a OR b AND uid = 'u'` leaks every row matching `a`).
-_LOOSER_THAN_AND = (exp.Or, exp.Xor)
+# Nodes that bind at least as tightly as AND in every dialect we print, so they can be an operand
+# of AND without parentheses. Anything else (OR, XOR, MySQL `:=`, node types added later) is
+# parenthesized: an unneeded pair of parentheses costs nothing, a missing one leaks rows.
+# Connectors (AND / OR / XOR) are sqlglot Funcs, so they are decided first, by `_CONNECTORS_OK`.
+_TIGHT = (
+    exp.Not,
+    exp.Predicate,
+    exp.Paren,
+    exp.Column,
+    exp.Literal,
+    exp.Boolean,
+    exp.Null,
+    exp.Func,
+    exp.Placeholder,
+)
+# Under OR, XOR (MySQL: binds between AND and OR) may also stay bare.
+_CONNECTORS_OK = {SQLFilterOp.AND: (exp.And,), SQLFilterOp.OR: (exp.And, exp.Or, exp.Xor)}
+
+_WRITES = (exp.Insert, exp.Update, exp.Delete, exp.Merge)
 
 
 def _operand(condition: exp.Expression, op: SQLFilterOp) -> exp.Expression:
-    if op is SQLFilterOp.AND and isinstance(condition, _LOOSER_THAN_AND):
-        return exp.Paren(this=condition)
-    return condition
+    if isinstance(condition, exp.Connector):
+        tight = isinstance(condition, _CONNECTORS_OK[op])
+    else:
+        tight = isinstance(condition, _TIGHT)
+    if tight:
+        return condition
+    return exp.Paren(this=condition)
 
 
 def merge_condition(existing: exp.Expression | None, condition: exp.Expression, op: SQLFilterOp) -> exp.Expression:
@@ -36,8 +69,27 @@ def filter_targets(tree: exp.Expression) -> list[exp.Expression]:
     raise UnsupportedStatementError("append filter condition failed: only support SELECT/UPDATE/DELETE")
 
 
+def strip_comments(tree: exp.Expression) -> exp.Expression:
+    for node in tree.walk():
+        if node.comments:
+            node.comments = None
+    return tree
+
+
+def refuse_nested_writes(tree: exp.Expression, what: str) -> None:
+    """Raise when a write statement sits anywhere below the top-level statement."""
+    for node in tree.walk():
+        if node is not tree and isinstance(node, _WRITES):
+            raise UnsupportedConstructError(
+                f"{type(node).__name__.upper()} nested inside a statement",
+                f"{what} cannot restrict a write inside a CTE or subquery; run it as its own statement")
+
+
 def append_filter(tree: exp.Expression, condition: exp.Expression, op: SQLFilterOp) -> exp.Expression:
     targets = filter_targets(tree)
+    refuse_nested_writes(tree, "append filter")
+    strip_comments(tree)
+    strip_comments(condition)
     for i, target in enumerate(targets):
         where = target.args.get("where")
         cond = condition if i == 0 else condition.copy()
