@@ -1,0 +1,28 @@
+"""blob providers (Coze Studio's storage), chosen by URI scheme.
+
+    from providers.blob import open_blob
+    blob = open_blob("file:///var/data/blob?base_url=http://127.0.0.1:8080")
+    blob.put("docs/a.txt", b"hi", content_type="text/plain")
+    url = blob.presign_get("docs/a.txt", 3600)   # served by `cozelite serve` at GET /blob/{key}
+
+Schemes: ``file`` (providers/blob/filestore.py, every parameter documented there).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from providers.blob.contract import BlobStore, FileInfo, ListPage
+from providers.registry import SchemeRegistry
+
+BLOB: SchemeRegistry[BlobStore] = SchemeRegistry("blob", modules=("providers.blob.filestore",))
+
+DEFAULT_URI = "file:///var/data/blob"
+
+
+def open_blob(uri: str, **kwargs: Any) -> BlobStore:
+    """Open the blob store named by ``uri``; keyword arguments go to the scheme's opener."""
+    return BLOB.open(uri, **kwargs)
+
+
+__all__ = ["BLOB", "DEFAULT_URI", "BlobStore", "FileInfo", "ListPage", "open_blob"]

@@ -1,0 +1,27 @@
+"""kv providers (Redis-like), chosen by URI scheme.
+
+    from providers.kv import open_kv
+    kv = open_kv("lmdb:///var/data/kv")        # relative to the working directory
+    kv = open_kv("lmdb:////srv/cozelite/kv")   # absolute
+
+Schemes: ``lmdb`` (providers/kv/lmdb_store.py, every URI form and parameter documented there).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from providers.kv.contract import KVStore, Pipeline
+from providers.registry import SchemeRegistry
+
+KV: SchemeRegistry[KVStore] = SchemeRegistry("kv", modules=("providers.kv.lmdb_store",))
+
+DEFAULT_URI = "lmdb:///var/data/kv"
+
+
+def open_kv(uri: str, **kwargs: Any) -> KVStore:
+    """Open the kv store named by ``uri``; keyword arguments go to the scheme's opener."""
+    return KV.open(uri, **kwargs)
+
+
+__all__ = ["DEFAULT_URI", "KV", "KVStore", "Pipeline", "open_kv"]

@@ -1,0 +1,271 @@
+"""The kv contract: the Python face of Coze Studio's Redis-like `cache.Cmdable`.
+
+Same operations and semantics as the Go interface (which go-redis implements), with Python
+conventions: results are returned instead of `*Cmd` objects, errors are `ProviderError`s, and a
+missing key reads as ``None`` instead of `cache.Nil`.
+
+Values follow go-redis: ``bytes`` are stored as is, ``str`` as UTF-8, ``int``/``float`` as their
+decimal text and ``bool`` as ``b"1"``/``b"0"``. Reads return ``bytes`` (like redis-py without
+``decode_responses``); hash field names are ``str``.
+
+Every command is defined once, here, on `Commands`: it validates and normalises its arguments
+and hands ``(op, args)`` to ``_call``. A store runs the command at once; a `Pipeline` queues it
+and runs the queue in one go on `Pipeline.execute`. Implementations only provide the ops.
+
+Error codes:
+- INVALID_ARGUMENT: a bad argument (wrong Python type, empty or oversized key, oversized value,
+  negative TTL, odd number of hset arguments).
+- FAILED_PRECONDITION: the stored value does not fit the command (Redis' WRONGTYPE, ``incr`` on a
+  value that is not an integer, an increment that would overflow a signed 64-bit integer, ``lset``
+  index out of range).
+- NOT_FOUND: ``lset`` on a missing key (Redis' "ERR no such key").
+- RESOURCE_EXHAUSTED: the store is full.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from typing import Any, TypeAlias
+
+from providers.errors import ErrorCode, ProviderError
+
+Value: TypeAlias = bytes | bytearray | memoryview | str | int | float | bool
+TTL: TypeAlias = float | int | datetime.timedelta | None
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+# Longer keys than Redis would take, but LMDB keys are bounded (511 bytes by default) and hash
+# fields and list indexes are stored as composite keys next to the user key.
+MAX_KEY_BYTES = 256
+MAX_FIELD_BYTES = 200
+
+
+def encode_value(value: Value, what: str = "value") -> bytes:
+    """go-redis' argument encoding: the bytes a value is stored as."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, bool):  # before int: bool is an int subclass
+        return b"1" if value else b"0"
+    if isinstance(value, int):
+        return str(value).encode("ascii")
+    if isinstance(value, float):
+        return repr(value).encode("ascii")
+    raise ProviderError(
+        ErrorCode.INVALID_ARGUMENT,
+        f"kv {what} must be bytes, str, int, float or bool, not {type(value).__name__}")
+
+
+def check_key(key: object, what: str = "key") -> str:
+    if not isinstance(key, str):
+        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv {what} must be a str, not {type(key).__name__}")
+    if not key:
+        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv {what} must not be empty")
+    limit = MAX_KEY_BYTES if what == "key" else MAX_FIELD_BYTES
+    if len(key.encode("utf-8", "surrogatepass")) > limit:
+        raise ProviderError(
+            ErrorCode.INVALID_ARGUMENT,
+            f"kv {what} {key[:40]!r}... is longer than {limit} bytes (UTF-8); use a shorter {what} or hash it")
+    return key
+
+
+def ttl_seconds(ttl: TTL, *, allow_non_positive: bool = False) -> float | None:
+    """TTL in seconds; ``None`` or 0 means no expiry for `set` (go-redis: expiration 0)."""
+    if ttl is None:
+        return None
+    if isinstance(ttl, datetime.timedelta):
+        seconds = ttl.total_seconds()
+    elif isinstance(ttl, (int, float)) and not isinstance(ttl, bool):
+        seconds = float(ttl)
+    else:
+        raise ProviderError(
+            ErrorCode.INVALID_ARGUMENT, f"kv TTL must be seconds or a timedelta, not {type(ttl).__name__}")
+    if seconds != seconds or seconds in (float("inf"), float("-inf")):
+        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv TTL must be finite, got {seconds}")
+    if seconds < 0 and not allow_non_positive:
+        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv TTL must not be negative, got {seconds}")
+    return seconds
+
+
+def check_int(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv {what} must be an int, not {type(value).__name__}")
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv {what} {value} is outside the signed 64-bit range")
+    return value
+
+
+class Commands(ABC):
+    """The commands of `cache.Cmdable`. On a store each returns its result; on a `Pipeline` it
+    is queued and returns the pipeline, and `Pipeline.execute` returns the results in order."""
+
+    @abstractmethod
+    def _call(self, op: str, args: tuple[Any, ...]) -> Any:
+        """Run (store) or queue (pipeline) one validated command."""
+
+    # -- strings (StringCmdable)
+    def set(self, key: str, value: Value, ttl: TTL = None) -> Any:
+        """SET: store ``value``, replacing any value of any type. ``ttl`` None or 0: no expiry."""
+        return self._call("set", (check_key(key), encode_value(value), ttl_seconds(ttl)))
+
+    def get(self, key: str) -> bytes | None:
+        """GET: the value, or None when the key is missing or expired. A hash or list raises
+        FAILED_PRECONDITION (WRONGTYPE)."""
+        return self._call("get", (check_key(key),))
+
+    def incr(self, key: str) -> int:
+        """INCR: add 1 to the integer value (a missing key counts as 0); the new value."""
+        return self._call("incr_by", (check_key(key), 1))
+
+    def incr_by(self, key: str, amount: int) -> int:
+        """INCRBY: add ``amount`` to the integer value (a missing key counts as 0); the new value.
+        Keeps the key's TTL, as Redis does."""
+        return self._call("incr_by", (check_key(key), check_int(amount, "increment")))
+
+    # -- hashes (HashCmdable)
+    def hset(self, key: str, *values: Any) -> int:
+        """HSET: ``hset(key, {"f": v, ...})`` or ``hset(key, "f1", v1, "f2", v2, ...)``, as
+        go-redis accepts. Returns the number of fields that were added (not updated)."""
+        key = check_key(key)
+        if len(values) == 1 and isinstance(values[0], Mapping):
+            pairs = list(values[0].items())
+        elif values and len(values) % 2 == 0:
+            pairs = [(values[i], values[i + 1]) for i in range(0, len(values), 2)]
+        else:
+            raise ProviderError(
+                ErrorCode.INVALID_ARGUMENT,
+                "kv hset takes a mapping or field/value pairs (an even, non-zero number of arguments)")
+        if not pairs:
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, "kv hset needs at least one field")
+        fields = tuple((check_key(f, "hash field"), encode_value(v, "hash value")) for f, v in pairs)
+        return self._call("hset", (key, fields))
+
+    def hgetall(self, key: str) -> dict[str, bytes]:
+        """HGETALL: every field and value; ``{}`` when the key is missing."""
+        return self._call("hgetall", (check_key(key),))
+
+    # -- generic (GenericCmdable)
+    def delete(self, *keys: str) -> int:
+        """DEL: remove the keys (any type); the number that existed."""
+        if not keys:
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, "kv delete needs at least one key")
+        return self._call("delete", tuple(check_key(k) for k in keys))
+
+    def exists(self, *keys: str) -> int:
+        """EXISTS: how many of the keys exist (a key named twice counts twice, as in Redis)."""
+        if not keys:
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, "kv exists needs at least one key")
+        return self._call("exists", tuple(check_key(k) for k in keys))
+
+    def expire(self, key: str, ttl: TTL) -> bool:
+        """EXPIRE: set the key's TTL; False when the key is missing. A TTL <= 0 deletes the key."""
+        seconds = ttl_seconds(ttl, allow_non_positive=True)
+        if seconds is None:
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, "kv expire needs a TTL")
+        return self._call("expire", (check_key(key), seconds))
+
+    # -- lists (ListCmdable)
+    def lindex(self, key: str, index: int) -> bytes | None:
+        """LINDEX: the element at ``index`` (negative counts from the end); None when out of range."""
+        return self._call("lindex", (check_key(key), check_int(index, "index")))
+
+    def lpush(self, key: str, *values: Value) -> int:
+        """LPUSH: insert the values at the head, one after the other; the new length."""
+        return self._call("push", (check_key(key), True, self._list_values("lpush", values)))
+
+    def rpush(self, key: str, *values: Value) -> int:
+        """RPUSH: append the values at the tail; the new length."""
+        return self._call("push", (check_key(key), False, self._list_values("rpush", values)))
+
+    def lset(self, key: str, index: int, value: Value) -> None:
+        """LSET: replace the element at ``index``. NOT_FOUND for a missing key, FAILED_PRECONDITION
+        for an index out of range."""
+        return self._call("lset", (check_key(key), check_int(index, "index"), encode_value(value)))
+
+    def lpop(self, key: str) -> bytes | None:
+        """LPOP: remove and return the head; None when the key is missing."""
+        return self._call("lpop", (check_key(key),))
+
+    def lrange(self, key: str, start: int, stop: int) -> list[bytes]:
+        """LRANGE: elements ``start``..``stop`` inclusive, Redis index rules (negative from the end)."""
+        return self._call("lrange", (check_key(key), check_int(start, "start"), check_int(stop, "stop")))
+
+    @staticmethod
+    def _list_values(cmd: str, values: tuple[Value, ...]) -> tuple[bytes, ...]:
+        if not values:
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv {cmd} needs at least one value")
+        return tuple(encode_value(v) for v in values)
+
+
+class Pipeline(Commands):
+    """Queued commands, run by `execute` as one batch (Go's `Pipeliner`).
+
+    Embedded stores run the batch in one transaction: other clients see all of it or none of it.
+    As in a Redis pipeline, a failing command does not stop the others: its error is returned in
+    its place (``raise_on_error=False``) or the first one is raised after the batch has run.
+    Also a context manager: leaving the block without `execute` discards the queue.
+    """
+
+    def __init__(self, runner: Any) -> None:
+        self._runner = runner
+        self._queue: list[tuple[str, tuple[Any, ...]]] = []
+
+    def _call(self, op: str, args: tuple[Any, ...]) -> Pipeline:
+        self._queue.append((op, args))
+        return self
+
+    def __len__(self) -> int:
+        return len(self._queue)
+
+    def execute(self, *, raise_on_error: bool = True) -> list[Any]:
+        queue, self._queue = self._queue, []
+        if not queue:
+            return []
+        results: list[Any] = self._runner(queue)
+        if raise_on_error:
+            for result in results:
+                if isinstance(result, ProviderError):
+                    raise result
+        return results
+
+    def discard(self) -> None:
+        self._queue.clear()
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+
+class KVStore(Commands):
+    """A kv store. Thread-safe; one object per process and location is enough."""
+
+    @abstractmethod
+    def pipeline(self) -> Pipeline:
+        """A new `Pipeline` on this store."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """A real round trip (write and read back a reserved key); UNAVAILABLE on failure."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the store. Idempotent; any later command raises UNAVAILABLE."""
+
+    def backup(self, dest_dir: str | os.PathLike[str]) -> None:
+        """Copy a consistent snapshot, taken while the store is live, into an empty directory."""
+        raise ProviderError(ErrorCode.UNIMPLEMENTED, f"{type(self).__name__} has no backup")
+
+    def __enter__(self) -> KVStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
