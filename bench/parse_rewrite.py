@@ -20,8 +20,8 @@ import sqlglot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlparser import ColumnValue, PrimaryKeyValue, TableColumn, new_parser  # noqa: E402
-from sqlparser.registry import dialects_by_name  # noqa: E402
+from sqlparser import ColumnValue, PrimaryKeyValue, TableColumn, new_parser
+from sqlparser.registry import dialects_by_name
 
 MAPPING = {"users": TableColumn("t_users_1", {"id": "c_id", "name": "c_name", "age": "c_age"}),
            "orders": TableColumn("t_orders_1", {"user_id": "c_user_id", "total": "c_total"})}

@@ -3,9 +3,11 @@ after the dialect's own normalizers (placeholder style, quoting) have run on a c
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 from sqlglot.errors import ErrorLevel, UnsupportedError
 
 from formatter import register_style
@@ -25,9 +27,17 @@ def render_native(tree: exp.Expression, *, dialect: Any, quote_names: bool, **op
         for normalize in dialect.native_normalizers:
             tree = normalize(tree, opts)
     try:
-        return tree.sql(dialect=dialect.sqlglot_dialect, identify=quote_names, unsupported_level=_RAISE)
+        # copy=False: the caller owns `tree` and does not reuse it, and sqlglot's defensive deep
+        # copy would cost as much as the parse.
+        return _sqlglot_dialect(dialect.sqlglot_dialect).generate(
+            tree, copy=False, identify=quote_names, unsupported_level=_RAISE)
     except UnsupportedError as err:
         raise UnsupportedConstructError(type(tree).__name__, f"cannot print for {dialect.name}: {err}") from err
 
 
 _RAISE = ErrorLevel.RAISE
+
+
+@functools.cache
+def _sqlglot_dialect(name: str) -> SqlglotDialect:
+    return SqlglotDialect.get_or_raise(name)

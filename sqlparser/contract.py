@@ -5,6 +5,7 @@ Each method is front end -> passes -> formatter, run under the depth guard of `l
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -43,6 +44,9 @@ class SQLParser:
         self.portable_names = bool(portable_names)
         self.native_options = native_options
         self.frontend: Frontend = dialect.frontend(portable_names=self.portable_names)
+        # Apps append the same few filter conditions over and over; parsing one costs as much as
+        # the statement itself. Cached trees are copied before use (passes mutate trees).
+        self._condition_cache = functools.lru_cache(maxsize=_CONDITION_CACHE_SIZE)(self._parse_condition_uncached)
 
     def __repr__(self) -> str:
         return f"SQLParser(dialect={self.dialect.name!r}, style={self.style!r}, portable_names={self.portable_names})"
@@ -154,6 +158,9 @@ class SQLParser:
 
     def parse_condition(self, condition: str) -> exp.Expression:
         limits.check_sql_text(condition, what="filter condition")
+        return self._condition_cache(condition).copy()
+
+    def _parse_condition_uncached(self, condition: str) -> exp.Expression:
         try:
             return self.frontend.parse_condition(condition)
         except SQLSyntaxError as err:
@@ -191,6 +198,7 @@ class SQLParser:
             raise SQLParserError("statement is nested too deeply to process; flatten it") from None
 
 
+_CONDITION_CACHE_SIZE = 1024
 _DML = (OperationType.SELECT, OperationType.INSERT, OperationType.UPDATE, OperationType.DELETE)
 
 

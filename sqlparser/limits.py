@@ -8,6 +8,7 @@ is re-run on a worker thread with a large C stack and a raised recursion limit.
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 from collections.abc import Callable
@@ -27,6 +28,7 @@ _DEEP_STACK_BYTES = 512 * 1024 * 1024
 _DEEP_RECURSION_LIMIT = 200_000
 
 T = TypeVar("T")
+_PARENS = re.compile(r"[()]")
 
 
 def check_sql_text(sql: object, *, what: str = "SQL statement") -> str:
@@ -52,8 +54,10 @@ def check_sql_text(sql: object, *, what: str = "SQL statement") -> str:
 
 def nesting_depth(sql: str) -> int:
     """Upper bound of parenthesis nesting, ignoring quoting (cheap, conservative)."""
+    if sql.count("(") <= _INLINE_DEPTH:
+        return sql.count("(")
     depth = best = 0
-    for ch in sql:
+    for ch in _PARENS.findall(sql):
         if ch == "(":
             depth += 1
             if depth > best:

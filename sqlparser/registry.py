@@ -87,7 +87,7 @@ def get_dialect(name: str) -> Dialect:
 def dialect_for_uri(db_uri: str) -> Dialect:
     """The dialect a db.uri selects, by its scheme (`sqlite:///app.db`, `postgresql+psycopg://...`)."""
     _load_all()
-    if not isinstance(db_uri, str) or "://" not in db_uri and not db_uri.endswith(":"):
+    if not isinstance(db_uri, str) or ("://" not in db_uri and not db_uri.endswith(":")):
         raise InvalidArgumentError(
             f"not a database URI: {db_uri!r}; expected scheme://..., for example sqlite:///var/data/sqlite/app.db"
         )

@@ -1,0 +1,166 @@
+"""The machinery of the compat printer: options, the per-node printer table, names and literals.
+
+TiDB's `Restore` writes through a context with three kinds of output: keywords (upper-cased only
+under the `RestoreKeyWordUppercase` flag), names (back-quoted only under `RestoreNameBackQuotes`)
+and strings (single-quoted, `'` doubled, optionally preceded by a charset introducer). `Restorer`
+is that context for the sqlglot tree; the node printers live in `_tidb_expressions` and
+`_tidb_statements` and register here, one per sqlglot node type.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlglot import exp
+
+from sqlparser.errors import UnsupportedConstructError
+
+try:  # the shared MySQL 8 reserved-word list (sqlparser/mysql8_reserved.py)
+    from sqlparser.mysql8_reserved import is_mysql8_reserved as _is_reserved
+except ImportError:  # pragma: no cover - only while that module is not in the tree
+    def _is_reserved(word: str) -> bool:
+        return False
+
+
+NodePrinter = Callable[["Restorer", Any], str]
+
+_PRINTERS: dict[type[exp.Expression], NodePrinter] = {}
+
+
+def printer(*node_types: type[exp.Expression]) -> Callable[[NodePrinter], NodePrinter]:
+    """Register `fn` as the printer of `node_types`; a type registered twice is a programming error."""
+
+    def decorate(fn: NodePrinter) -> NodePrinter:
+        for node_type in node_types:
+            if node_type in _PRINTERS:
+                raise RuntimeError(f"compat printer for {node_type.__name__} is registered twice")
+            _PRINTERS[node_type] = fn
+        return fn
+
+    return decorate
+
+
+def registered_types() -> tuple[type[exp.Expression], ...]:
+    return tuple(_PRINTERS)
+
+
+@dataclass(frozen=True)
+class Options:
+    """The restore flags, as keyword options of the compat style.
+
+    - `quote_names`: every name back-quoted (TiDB `RestoreNameBackQuotes`). Without it names are
+      written plain, except names MySQL 8 could not read back plain (reserved words, names with
+      characters outside ``[A-Za-z0-9_$]`` or made only of digits): those are back-quoted anyway,
+      because the printed SQL must mean what the tree means.
+    - `uppercase_keywords`: keywords and built-in function names upper-cased (TiDB
+      `RestoreKeyWordUppercase`). The Go contract does not set it: keywords are then written as
+      TiDB's code spells them (upper case, with a few lower-case exceptions such as ``for update``).
+    - `string_charset`: when set (for example ``"utf8mb4"``), every plain string literal carries
+      that charset introducer (``_UTF8MB4'x'``), as TiDB prints without `RestoreStringWithoutCharset`.
+      The Go contract sets WithoutCharset, so the default is no introducer.
+    - `source_sql`: the statement text the tree was parsed from. Without the upper-case flag TiDB
+      writes a function name as the user typed it; sqlglot keeps only a canonical name, so the
+      typed spelling is recovered from the source span when the text is given (else upper case).
+    """
+
+    quote_names: bool = False
+    uppercase_keywords: bool = False
+    string_charset: str | None = None
+    source_sql: str | None = None
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_$\u0080-\uffff]+")
+
+
+class Restorer:
+    """Prints one tree. Stateless apart from the options, so one instance per `render` call."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+
+    # -- dispatch ---------------------------------------------------------------------------
+
+    def node(self, node: exp.Expression) -> str:
+        for node_type in type(node).__mro__:
+            fn = _PRINTERS.get(node_type)
+            if fn is not None:
+                return fn(self, node)
+            if node_type is exp.Expression:
+                break
+        raise UnsupportedConstructError(type(node).__name__, "the compat (TiDB) printer has no form for it")
+
+    def join(self, nodes: Iterable[exp.Expression], sep: str) -> str:
+        return sep.join(self.node(n) for n in nodes)
+
+    # -- TiDB's three writers ---------------------------------------------------------------
+
+    def kw(self, text: str) -> str:
+        return text.upper() if self.options.uppercase_keywords else text
+
+    def name(self, text: str) -> str:
+        if self.options.quote_names or self._needs_quotes(text):
+            return "`" + text.replace("`", "``") + "`"
+        return text
+
+    @staticmethod
+    def _needs_quotes(text: str) -> bool:
+        if not text or not _PLAIN_NAME.fullmatch(text) or text.isdigit():
+            return True
+        # 1e5 or 0x1f would read back as numbers.
+        if re.fullmatch(r"\d+[eE]\d*|0[xXbB][0-9A-Fa-f]*", text):
+            return True
+        return _is_reserved(text)
+
+    def string(self, value: str, *, introducer: bool = True) -> str:
+        body = "'" + _escape_string(value) + "'"
+        charset = self.options.string_charset
+        if introducer and charset:
+            return "_" + self.kw(charset) + body
+        return body
+
+    def func_name(self, node: exp.Expression, canonical: str) -> str:
+        """A built-in function's name: as typed (when the source is known), else canonical."""
+        if self.options.uppercase_keywords:
+            return canonical.upper()
+        typed = self._typed_name(node, canonical)
+        return typed if typed is not None else canonical.upper()
+
+    def _typed_name(self, node: exp.Expression, canonical: str) -> str | None:
+        source = self.options.source_sql
+        meta = node.meta if node._meta else None
+        if source is None or not meta or "start" not in meta or "end" not in meta:
+            return None
+        typed = source[meta["start"]: meta["end"] + 1]
+        return typed if typed.lower() == canonical.lower() else None
+
+
+def _escape_string(value: str) -> str:
+    """TiDB doubles the quote and writes every other character as is. MySQL would read a lone
+    backslash as an escape, changing the value, so backslashes are doubled too, except before
+    `%` and `_`, where MySQL keeps the backslash (``'a\\_b'`` is the three characters a, \\, _ ...)."""
+    out = []
+    n = len(value)
+    for i, ch in enumerate(value):
+        if ch == "'":
+            out.append("''")
+        elif ch == "\\":
+            nxt = value[i + 1] if i + 1 < n else ""
+            out.append("\\" if nxt in ("%", "_") else "\\\\")
+        elif ch == "\x00":
+            out.append("\\0")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def check_args(node: exp.Expression, handled: Iterable[str]) -> None:
+    """Refuse a node that carries an argument its printer would silently drop."""
+    allowed = set(handled)
+    for key, value in node.args.items():
+        if key in allowed or value is None or value is False or value == []:
+            continue
+        raise UnsupportedConstructError(
+            f"{type(node).__name__}.{key}", "the compat (TiDB) printer has no form for this part of the node")
