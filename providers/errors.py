@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class ErrorCode(str, Enum):
+class ErrorCode(StrEnum):
     NOT_FOUND = "NOT_FOUND"
     ALREADY_EXISTS = "ALREADY_EXISTS"
     INVALID_ARGUMENT = "INVALID_ARGUMENT"
@@ -15,9 +15,6 @@ class ErrorCode(str, Enum):
     UNAVAILABLE = "UNAVAILABLE"
     UNIMPLEMENTED = "UNIMPLEMENTED"
     INTERNAL = "INTERNAL"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class ProviderError(Exception):

@@ -83,7 +83,8 @@ class SQLParser:
         if primary_key_value is not None and (
             not isinstance(primary_key_value, PrimaryKeyValue) or not primary_key_value.col_name
         ):
-            raise InvalidArgumentError(f"primary_key_value must be a PrimaryKeyValue or None, got {primary_key_value!r}")
+            raise InvalidArgumentError(
+                f"primary_key_value must be a PrimaryKeyValue or None, got {primary_key_value!r}")
 
         def work() -> tuple[str, dict[str, bool]]:
             stmt = self.parse(sql)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class OperationType(str, Enum):
+class OperationType(StrEnum):
     SELECT = "SELECT"
     INSERT = "INSERT"
     UPDATE = "UPDATE"
@@ -19,16 +19,10 @@ class OperationType(str, Enum):
     TRUNCATE = "TRUNCATE"
     UNKNOWN = "UNKNOWN"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class SQLFilterOp(str, Enum):
+class SQLFilterOp(StrEnum):
     AND = "AND"
     OR = "OR"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)
