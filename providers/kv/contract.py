@@ -51,7 +51,10 @@ def encode_value(value: Value, what: str = "value") -> bytes:
     if isinstance(value, (bytearray, memoryview)):
         return bytes(value)
     if isinstance(value, str):
-        return value.encode("utf-8")
+        try:
+            return value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv {what} is not valid Unicode: {err.reason}") from err
     if isinstance(value, bool):  # before int: bool is an int subclass
         return b"1" if value else b"0"
     if isinstance(value, int):
@@ -68,8 +71,12 @@ def check_key(key: object, what: str = "key") -> str:
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv {what} must be a str, not {type(key).__name__}")
     if not key:
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv {what} must not be empty")
+    try:
+        encoded = key.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv {what} {key[:40]!r} is not valid Unicode") from err
     limit = MAX_KEY_BYTES if what == "key" else MAX_FIELD_BYTES
-    if len(key.encode("utf-8", "surrogatepass")) > limit:
+    if len(encoded) > limit:
         raise ProviderError(
             ErrorCode.INVALID_ARGUMENT,
             f"kv {what} {key[:40]!r}... is longer than {limit} bytes (UTF-8); use a shorter {what} or hash it")
