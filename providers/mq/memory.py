@@ -1,0 +1,372 @@
+"""In-process message bus: ``mem://``.
+
+URI: ``mem://`` (no host, no path). Query parameters (anything else is rejected):
+    workers=4          handler threads per consumer group (orderly groups: one lane per thread)
+    max_retries=3      redeliveries after a handler raises; then the message is dead-lettered
+    retry_backoff=0.05 seconds before the first redelivery, doubled each time, capped at 5 s
+    capacity=10000     messages queued and not yet handled, over all groups; a send waits for room
+    send_timeout=5     seconds a send waits for room before failing with RESOURCE_EXHAUSTED
+    max_body_bytes=4MiB  largest message body
+Each ``open_mq("mem://")`` is its own bus: producers and consumers meet only on the same object.
+
+Why threads and not asyncio: Coze's handlers are plain blocking functions (they write to the rdb,
+the kv store, the blob store, call models), so they belong on worker threads where they cannot stall
+the server's event loop; a thread-based bus is callable from sync code and from async code alike
+(``send`` never waits for handlers, only for queue room), and LMDB/SQLite release the GIL during I/O.
+
+Messages sent to a topic before any group has registered wait (up to ``capacity``) and go to the
+first group that registers; later groups see messages sent after they registered. Nothing survives
+the process: this bus is for one-process deployments (``cozelite serve`` in lite mode) and tests.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+import queue
+import re
+import threading
+import time
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from providers.errors import ErrorCode, ProviderError
+from providers.mq import MQ
+from providers.mq.contract import (
+    DEAD_LETTER_LOGGER,
+    Handler,
+    Message,
+    MessageQueue,
+    Producer,
+    as_callable,
+    check_body,
+    check_name,
+)
+from providers.registry import ProviderURL
+
+log = logging.getLogger(DEAD_LETTER_LOGGER)
+
+_PING_TOPIC = "__cozelite_ping__"
+_PARAMS = ("workers", "max_retries", "retry_backoff", "capacity", "send_timeout", "max_body_bytes")
+_STOP = object()
+
+
+class _Delivery:
+    __slots__ = ("body", "msg_id", "sharding_key", "topic")
+
+    def __init__(self, topic: str, body: bytes, sharding_key: str | None, msg_id: str) -> None:
+        self.topic = topic
+        self.body = body
+        self.sharding_key = sharding_key
+        self.msg_id = msg_id
+
+
+class _Group:
+    def __init__(self, bus: MemoryQueue, topic: str, name: str, orderly: bool) -> None:
+        self.bus = bus
+        self.topic = topic
+        self.name = name
+        self.orderly = orderly
+        self.handlers: list[Callable[[Message], Any]] = []
+        self._next_handler = itertools.count()
+        n = bus.workers
+        # Orderly: one queue per lane, the lane chosen by the sharding key, one thread per lane, so
+        # messages of one key are handled one at a time in send order. Otherwise: one shared queue.
+        self.queues: list[queue.SimpleQueue[Any]] = [queue.SimpleQueue() for _ in range(n if orderly else 1)]
+        self.threads = [
+            threading.Thread(target=self._work, args=(self.queues[i if orderly else 0],),
+                             name=f"mq:{topic}/{name}#{i}", daemon=True)
+            for i in range(n)
+        ]
+
+    def start(self) -> None:
+        for thread in self.threads:
+            thread.start()
+
+    def enqueue(self, delivery: _Delivery) -> None:
+        if self.orderly:
+            lane = zlib.crc32((delivery.sharding_key or "").encode("utf-8")) % len(self.queues)
+        else:
+            lane = 0
+        self.queues[lane].put(delivery)
+
+    def stop(self) -> None:
+        for i in range(len(self.threads)):
+            self.queues[i if self.orderly else 0].put(_STOP)
+
+    def _pick(self, delivery: _Delivery) -> Callable[[Message], Any]:
+        handlers = self.handlers
+        if self.orderly:
+            # One key always goes to the same consumer, so its order holds across consumers.
+            return handlers[zlib.crc32((delivery.sharding_key or "").encode("utf-8")) % len(handlers)]
+        return handlers[next(self._next_handler) % len(handlers)]
+
+    def _work(self, q: queue.SimpleQueue[Any]) -> None:
+        while True:
+            item = q.get()
+            if item is _STOP:
+                return
+            try:
+                self._deliver(item)
+            finally:
+                self.bus._done(1)
+
+    def _deliver(self, d: _Delivery) -> None:
+        bus = self.bus
+        attempt = 1
+        while True:
+            msg = Message(topic=d.topic, group=self.name, body=d.body, sharding_key=d.sharding_key,
+                          msg_id=d.msg_id, attempt=attempt)
+            try:
+                self._pick(d)(msg)
+                return
+            except Exception as exc:  # a handler's failure is the message's retry signal
+                if attempt > bus.max_retries:
+                    log.warning(
+                        "dead-letter: topic=%s group=%s msg_id=%s attempts=%d sharding_key=%s error=%s: %s",
+                        d.topic, self.name, d.msg_id, attempt, d.sharding_key, type(exc).__name__, exc)
+                    return
+                log.debug("mq handler failed (topic=%s group=%s msg_id=%s attempt=%d): %r; retrying",
+                          d.topic, self.name, d.msg_id, attempt, exc)
+                delay = min(bus.retry_backoff * 2 ** (attempt - 1), 5.0)
+                if bus._stopping.wait(delay):
+                    log.warning("mq closed before redelivery: topic=%s group=%s msg_id=%s dropped",
+                                d.topic, self.name, d.msg_id)
+                    return
+                attempt += 1
+
+
+class _MemoryProducer(Producer):
+    def __init__(self, bus: MemoryQueue, topic: str, group: str, retries: int) -> None:
+        self.bus = bus
+        self.topic = topic
+        self.group = group
+        self.retries = retries  # nothing transient to retry in-process; kept for parity with Go
+
+    def send(self, body: bytes, *, sharding_key: str | None = None) -> None:
+        self.bus._publish(self.topic, [check_body(body, self.bus.max_body_bytes)], sharding_key)
+
+    def batch_send(self, bodies: Iterable[bytes], *, sharding_key: str | None = None) -> None:
+        if isinstance(bodies, (bytes, str)):
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, "mq batch_send takes an iterable of bodies, not one body")
+        checked = [check_body(b, self.bus.max_body_bytes) for b in bodies]
+        if checked:
+            self.bus._publish(self.topic, checked, sharding_key)
+
+
+class MemoryQueue(MessageQueue):
+    def __init__(self, *, workers: int = 4, max_retries: int = 3, retry_backoff: float = 0.05,
+                 capacity: int = 10000, send_timeout: float = 5.0, max_body_bytes: int = 4 * 2**20) -> None:
+        self.workers = workers
+        self.max_retries = max_retries
+        self.retry_backoff = retry_backoff
+        self.capacity = capacity
+        self.send_timeout = send_timeout
+        self.max_body_bytes = max_body_bytes
+        self._cond = threading.Condition()
+        self._groups: dict[str, dict[str, _Group]] = {}
+        self._backlog: dict[str, deque[_Delivery]] = {}
+        self._inflight = 0
+        self._ids = itertools.count(1)
+        self._closing = False
+        self._stopping = threading.Event()
+        self._ping_lock = threading.Lock()
+        self._ping_seen: dict[bytes, threading.Event] = {}
+
+    def __repr__(self) -> str:
+        return f"MemoryQueue(topics={sorted(self._groups)})"
+
+    # -- producing
+    def new_producer(self, topic: str, *, group: str = "", retries: int = 3) -> Producer:
+        check_name(topic, "topic")
+        if not isinstance(group, str):
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq producer group must be a str, got {group!r}")
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq producer retries must be an int >= 0, got {retries!r}")
+        self._check_open()
+        return _MemoryProducer(self, topic, group, retries)
+
+    def _check_open(self) -> None:
+        if self._closing:
+            raise ProviderError(ErrorCode.UNAVAILABLE, "mq bus is closed")
+
+    def _publish(self, topic: str, bodies: list[bytes], sharding_key: str | None) -> None:
+        if sharding_key is not None and not isinstance(sharding_key, str):
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq sharding_key must be a str, got {sharding_key!r}")
+        deadline = time.monotonic() + self.send_timeout
+        with self._cond:
+            groups = list(self._groups.get(topic, {}).values())
+            needed = len(bodies) * max(1, len(groups))
+            if needed > self.capacity:
+                raise ProviderError(
+                    ErrorCode.INVALID_ARGUMENT,
+                    f"mq batch of {len(bodies)} messages for {len(groups)} group(s) exceeds capacity={self.capacity}")
+            while not self._closing and self._inflight + self._backlog_size() + needed > self.capacity:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise ProviderError(
+                        ErrorCode.RESOURCE_EXHAUSTED,
+                        f"mq bus is full ({self.capacity} messages queued) and stayed full for {self.send_timeout} s; "
+                        "consumers are too slow or stuck, or raise capacity")
+                self._cond.wait(remaining)
+            self._check_open()
+            groups = list(self._groups.get(topic, {}).values())
+            deliveries = [_Delivery(topic, body, sharding_key, f"{next(self._ids):x}") for body in bodies]
+            if not groups:
+                self._backlog.setdefault(topic, deque()).extend(deliveries)
+                return
+            self._inflight += len(deliveries) * len(groups)
+            for group in groups:
+                for d in deliveries:
+                    group.enqueue(d)
+
+    def _backlog_size(self) -> int:
+        return sum(len(b) for b in self._backlog.values())
+
+    def _done(self, n: int) -> None:
+        with self._cond:
+            self._inflight -= n
+            self._cond.notify_all()
+
+    # -- consuming
+    def register_consumer(
+        self, name_server: str, topic: str, group: str, handler: Handler, *, orderly: bool = False,
+    ) -> None:
+        if not isinstance(name_server, str):
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq name_server must be a str, got {name_server!r}")
+        check_name(topic, "topic")
+        check_name(group, "group")
+        if topic == _PING_TOPIC:
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq topic {topic!r} is reserved")
+        self._register(topic, group, as_callable(handler), bool(orderly))
+
+    def _register(self, topic: str, group: str, fn: Callable[[Message], Any], orderly: bool) -> None:
+        with self._cond:
+            self._check_open()
+            groups = self._groups.setdefault(topic, {})
+            existing = groups.get(group)
+            if existing is not None:
+                if existing.orderly != orderly:
+                    raise ProviderError(
+                        ErrorCode.FAILED_PRECONDITION,
+                        f"mq group {group!r} on topic {topic!r} is already registered with orderly={existing.orderly}")
+                existing.handlers.append(fn)
+                return
+            g = _Group(self, topic, group, orderly)
+            g.handlers.append(fn)
+            groups[group] = g
+            g.start()
+            backlog = self._backlog.pop(topic, None)
+            if backlog:
+                self._inflight += len(backlog)
+                for d in backlog:
+                    g.enqueue(d)
+
+    # -- lifecycle
+    def drain(self, timeout: float | None = None) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: self._inflight == 0, timeout)
+
+    def ping(self) -> None:
+        self._check_open()
+        with self._ping_lock:
+            if _PING_TOPIC not in self._groups:
+                self._register(_PING_TOPIC, "ping", self._pong, False)
+        token = os.urandom(8)
+        seen = threading.Event()
+        self._ping_seen[token] = seen
+        try:
+            self._publish(_PING_TOPIC, [token], None)
+            if not seen.wait(5.0):
+                raise ProviderError(ErrorCode.UNAVAILABLE, "mq bus failed ping: no delivery within 5 s")
+        finally:
+            self._ping_seen.pop(token, None)
+
+    def _pong(self, msg: Message) -> None:
+        seen = self._ping_seen.get(msg.body)
+        if seen is not None:
+            seen.set()
+
+    def close(self, timeout: float | None = 5.0) -> None:
+        with self._cond:
+            if self._closing:
+                return
+            self._closing = True
+            self._cond.notify_all()
+        drained = self.drain(timeout)
+        self._stopping.set()
+        with self._cond:
+            groups = [g for by_name in self._groups.values() for g in by_name.values()]
+            left = self._inflight + self._backlog_size()
+        for g in groups:
+            g.stop()
+        for g in groups:
+            for thread in g.threads:
+                thread.join(0.5 if drained else 0.05)
+        if left:
+            log.warning("mq closed with %d undelivered message(s) dropped", left)
+
+    def backup(self, dest_dir: str | os.PathLike[str]) -> None:
+        """The bus keeps nothing on disk; this records what was queued when it ran (``mq.json``) so a
+        backup of a lite deployment says what an in-flight restart would lose."""
+        dest = os.fspath(dest_dir)
+        try:
+            os.makedirs(dest, exist_ok=True)
+            if os.listdir(dest):
+                raise ProviderError(ErrorCode.FAILED_PRECONDITION, f"mq backup directory {dest!r} is not empty")
+            with self._cond:
+                state = {
+                    "scheme": "mem",
+                    "persistent": False,
+                    "queued_messages": self._inflight,
+                    "waiting_for_a_group": {t: len(b) for t, b in self._backlog.items()},
+                    "topics": {t: sorted(g) for t, g in self._groups.items() if t != _PING_TOPIC},
+                }
+            with open(os.path.join(dest, "mq.json"), "w", encoding="utf-8") as fh:
+                json.dump(state, fh, indent=2, sort_keys=True)
+        except OSError as err:
+            raise ProviderError(ErrorCode.UNAVAILABLE, f"mq backup to {dest!r} failed: {err.strerror}") from err
+
+
+def _int_param(url: ProviderURL, name: str, default: int, minimum: int) -> int:
+    text = url.params.get(name)
+    if text is None:
+        return default
+    m = re.fullmatch(r"(\d+)\s*(KiB|MiB)?", text.strip())
+    value = int(m.group(1)) * {None: 1, "KiB": 2**10, "MiB": 2**20}[m.group(2)] if m else -1
+    if value < minimum:
+        raise ProviderError(
+            ErrorCode.INVALID_ARGUMENT, f"mq parameter {name}={text!r}: expected an integer >= {minimum}")
+    return value
+
+
+def _float_param(url: ProviderURL, name: str, default: float) -> float:
+    text = url.params.get(name)
+    if text is None:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq parameter {name}={text!r}: expected seconds >= 0")
+    return value
+
+
+@MQ.register("mem")
+def open_memory(url: ProviderURL) -> MemoryQueue:
+    if url.host or url.path:
+        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mem URI takes no host or path: {url.redacted!r}; use mem://")
+    url.reject_unknown_params(_PARAMS)
+    return MemoryQueue(
+        workers=_int_param(url, "workers", 4, 1),
+        max_retries=_int_param(url, "max_retries", 3, 0),
+        retry_backoff=_float_param(url, "retry_backoff", 0.05),
+        capacity=_int_param(url, "capacity", 10000, 1),
+        send_timeout=_float_param(url, "send_timeout", 5.0),
+        max_body_bytes=_int_param(url, "max_body_bytes", 4 * 2**20, 1),
+    )
