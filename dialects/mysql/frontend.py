@@ -1,41 +1,461 @@
 """MySQL front end: sqlglot read="mysql" plus the checks that make it as strict as MySQL 8.
 
-(Minimal first version; strictness rules land with the MySQL dialect work.)
+One pass over the tokens (token-level rules, statement splitting) and one walk over the tree
+(name and structure rules); the rules themselves are tables in `dialects.mysql.rules`.
 """
 
 from __future__ import annotations
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import ParseError, TokenError
+import logging
+import re
+from collections.abc import Callable
 
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import Token, TokenType
+
+from dialects.mysql import rewrites, rules
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.frontend import Statement, operation_of
+from sqlparser.portable_names import is_unquoted_reserved, offset_position, reserved_name_error
+from sqlparser.types import OperationType
+
+_DIALECT = Dialect.get_or_raise("mysql")
+
+
+class _DropCommandFallbackWarning(logging.Filter):
+    # sqlglot logs a warning whenever it falls back to an opaque Command; this front end rejects
+    # those statements with a proper error instead, so the console line is only noise for users.
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Falling back to parsing as a 'Command'" not in record.getMessage()
+
+
+_sqlglot_logger = logging.getLogger("sqlglot")
+if not any(isinstance(f, _DropCommandFallbackWarning) for f in _sqlglot_logger.filters):
+    _sqlglot_logger.addFilter(_DropCommandFallbackWarning())
 
 
 class MySQLFrontend:
+    """Parses one MySQL 8 statement into the IR. Stateless, so thread-safe.
+
+    `portable_names` is accepted for symmetry with the other front ends: MySQL itself rejects
+    unquoted reserved words, so this front end always does.
+    """
+
     def __init__(self, *, portable_names: bool = True) -> None:
         self.portable_names = portable_names
 
     def parse(self, sql: str) -> Statement:
-        try:
-            trees = sqlglot.parse(sql, read="mysql")
-        except (ParseError, TokenError) as err:
-            raise _syntax_error(err, sql) from None
-        trees = [t for t in trees if t is not None]
-        if len(trees) != 1:
-            raise SQLSyntaxError("expected exactly one statement", line=1, column=1, token=None, sql=sql)
-        tree = trees[0]
-        if isinstance(tree, exp.Command):
-            raise SQLSyntaxError("unrecognized statement", line=1, column=1, token=sql.split()[0], sql=sql)
+        tokens = _tokenize(sql)
+        tokens = _statement_tokens(tokens, sql)
+        rewrite = rewrites.apply(tokens, sql)
+        tree = _parse_tokens(rewrite.tokens, sql)
+        check_tree(tree, sql)
+        if rewrite.unsupported is not None:
+            # Valid MySQL the IR cannot hold faithfully: it classifies, transforms refuse it.
+            table = _first_table_name(tree)
+            return Statement(sql=sql, operation=rewrite.operation or operation_of(tree), tree=None,
+                             unsupported=rewrite.unsupported, table=table)
         return Statement(sql=sql, operation=operation_of(tree), tree=tree)
 
     def parse_condition(self, condition: str) -> exp.Expression:
-        return self.parse(f"SELECT * FROM t WHERE {condition}").tree.args["where"].this
+        """Parse a WHERE condition with the same strictness as a statement."""
+        prefix = "SELECT 1 FROM t WHERE "
+        tokens = _tokenize(condition)
+        tokens = _statement_tokens(tokens, condition)
+        if not tokens:
+            raise SQLSyntaxError("empty condition", line=1, column=1, token=None, sql=condition)
+        wrapped = _tokenize(prefix)
+        # Shift the condition's tokens so that errors point into the condition text itself.
+        tree = _parse_tokens(wrapped + tokens, condition, offset_tokens=len(wrapped))
+        check_tree(tree, condition)
+        if not isinstance(tree, exp.Select) or tree.args.get("where") is None or _has_extra_clauses(tree):
+            raise SQLSyntaxError("not a single boolean condition", line=1, column=1,
+                                 token=tokens[0].text, sql=condition)
+        return tree.args["where"].this
 
 
-def _syntax_error(err: Exception, sql: str) -> SQLSyntaxError:
-    errors = getattr(err, "errors", None) or [{}]
-    first = errors[0]
-    return SQLSyntaxError(first.get("description") or str(err), line=first.get("line") or 1,
-                          column=first.get("col") or 1, token=first.get("highlight"), sql=sql)
+# -- tokens -------------------------------------------------------------------------------------
+
+
+def _tokenize(sql: str) -> list[Token]:
+    try:
+        return _DIALECT.tokenize(sql)
+    except TokenError:
+        line, column, token, reason = _locate_token_error(sql)
+        raise SQLSyntaxError(reason, line=line, column=column, token=token, sql=sql) from None
+
+
+def _statement_tokens(tokens: list[Token], sql: str) -> list[Token]:
+    """Apply the token-level rules and return the tokens of the one statement (no trailing `;`)."""
+    n = len(tokens)
+    end = n
+    prev_type: TokenType | None = None
+    prev_prev_type: TokenType | None = None
+    for i in range(n):
+        tok = tokens[i]
+        tt = tok.token_type
+        if tt is TokenType.SEMICOLON:
+            for j in range(i + 1, n):
+                if tokens[j].token_type is not TokenType.SEMICOLON:
+                    raise _token_error(tokens[j], sql, "only one statement is allowed; remove the text after ';' "
+                                       "or send each statement separately")
+            end = i
+            break
+        reason = rules.UNSUPPORTED_TOKENS.get(tt)
+        if reason is not None:
+            raise _token_error(tok, sql, reason)
+        if tt is TokenType.R_PAREN and prev_type is TokenType.COMMA:
+            raise _token_error(tokens[i - 1], sql, "trailing comma before ')'")
+        if tt is TokenType.NOT:
+            if prev_type in rules.NOT_AFTER and tok.text.upper() == "NOT":
+                raise _token_error(tok, sql, "NOT cannot follow an arithmetic or comparison operator; "
+                                   "parenthesize it, as in a = (NOT b)")
+        elif tt is TokenType.WITH:
+            if prev_type in rules.SET_OPERATIONS or (
+                prev_type in (TokenType.ALL, TokenType.DISTINCT) and prev_prev_type in rules.SET_OPERATIONS
+            ):
+                raise _token_error(tok, sql, "WITH cannot start the arm of a set operation; parenthesize the arm")
+        elif tt in rules.DATETIME_LITERAL_KEYWORDS:
+            nxt = tokens[i + 1] if i + 1 < n else None
+            if nxt is not None and nxt.token_type is TokenType.NUMBER and prev_type is not TokenType.ALIAS:
+                raise _token_error(nxt, sql, f"a {tok.text.upper()} literal takes a quoted string, "
+                                   f"as in {tok.text.upper()} '...'")
+        elif tt is TokenType.HEX_STRING or tt is TokenType.BIT_STRING:
+            _check_binary_literal(tok, sql)
+        elif tt is TokenType.ARROW or tt is TokenType.DARROW:
+            _check_json_arrow(tokens, i, sql)
+        elif tt is TokenType.VAR or tt is TokenType.CURRENT_TIME or tt is TokenType.CURRENT_TIMESTAMP \
+                or tt is TokenType.CURRENT_DATE or tt is TokenType.CURRENT_USER:
+            _check_call_arguments(tokens, i, sql)
+        elif tt is TokenType.LOCK:
+            _check_lock_in_share_mode(tokens, i, sql)
+        elif tt is TokenType.TABLE and i == 0:
+            _check_table_statement(tokens, sql)
+        prev_prev_type = prev_type
+        prev_type = tt
+    if end == 0:
+        raise SQLSyntaxError("empty statement", line=1, column=1, token=tokens[0].text if tokens else None, sql=sql)
+    return tokens if end == n else tokens[:end]
+
+
+def _check_binary_literal(tok: Token, sql: str) -> None:
+    raw = sql[tok.start:tok.end + 1]
+    if raw[:2] in ("0X", "0B"):
+        raise _token_error(tok, sql, f"{raw!r} is not a number: hexadecimal and binary prefixes are "
+                           f"lower-case in MySQL (0x.., 0b..)")
+    if raw[:1] in ("x", "X"):
+        digits = tok.text
+        if len(digits) % 2 or any(c not in "0123456789abcdefABCDEF" for c in digits):
+            raise _token_error(tok, sql, "X'...' needs an even number of hexadecimal digits")
+
+
+def _check_json_arrow(tokens: list[Token], i: int, sql: str) -> None:
+    prev = tokens[i - 1] if i else None
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if prev is None or prev.token_type not in (TokenType.VAR, TokenType.IDENTIFIER):
+        raise _token_error(tokens[i], sql, f"{tokens[i].text} must follow a column name (column->'$.path')")
+    if nxt is None or nxt.token_type is not TokenType.STRING:
+        raise _token_error(nxt or tokens[i], sql, f"{tokens[i].text} must be followed by a quoted JSON path")
+
+
+def _check_call_arguments(tokens: list[Token], i: int, sql: str) -> None:
+    n = len(tokens)
+    if i + 1 >= n or tokens[i + 1].token_type is not TokenType.L_PAREN:
+        return
+    if i and tokens[i - 1].token_type is TokenType.DOT:
+        return
+    name = tokens[i].text.upper()
+    first = tokens[i + 2] if i + 2 < n else None
+    if name in rules.FSP_FUNCTIONS:
+        if first is None or first.token_type is TokenType.R_PAREN:
+            return
+        closing = tokens[i + 3] if i + 3 < n else None
+        if (first.token_type is not TokenType.NUMBER or not first.text.isdigit()
+                or int(first.text) > rules.FSP_MAX or closing is None
+                or closing.token_type is not TokenType.R_PAREN):
+            raise _token_error(first, sql, f"{name}() takes an optional fractional-seconds precision, "
+                               f"an integer from 0 to {rules.FSP_MAX}")
+    elif name in rules.NO_ARGUMENT_FUNCTIONS:
+        if first is not None and first.token_type is not TokenType.R_PAREN:
+            raise _token_error(first, sql, f"{name}() takes no arguments")
+    elif name in rules.TIMESTAMP_FUNCTIONS:
+        if first is not None and first.text.upper() not in rules.TIMESTAMP_UNITS:
+            raise _token_error(first, sql, f"{first.text!r} is not a unit {name} accepts; use one of "
+                               "MICROSECOND, SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER, YEAR")
+
+
+def _check_lock_in_share_mode(tokens: list[Token], i: int, sql: str) -> None:
+    words = [t.text.upper() for t in tokens[i + 1:i + 5]]
+    if words[:3] == ["IN", "SHARE", "MODE"] and len(words) == 4 and words[3] in rules.LOCK_IN_SHARE_MODE_NO_OPTIONS:
+        raise _token_error(tokens[i + 4], sql, "LOCK IN SHARE MODE takes no NOWAIT or SKIP LOCKED; "
+                           "use FOR SHARE NOWAIT")
+
+
+def _check_table_statement(tokens: list[Token], sql: str) -> None:
+    # TABLE t is one table: TABLE t1, t2 is not a statement.
+    i = 1
+    n = len(tokens)
+    while i < n and tokens[i].token_type is not TokenType.COMMA:
+        if tokens[i].token_type not in (TokenType.VAR, TokenType.IDENTIFIER, TokenType.DOT) and i > 1:
+            return
+        i += 1
+    if i < n:
+        raise _token_error(tokens[i], sql, "TABLE takes exactly one table")
+
+
+def _token_error(tok: Token, sql: str, reason: str) -> SQLSyntaxError:
+    line, column = offset_position(sql, tok.start)
+    return SQLSyntaxError(reason, line=line, column=column, token=sql[tok.start:tok.end + 1] or tok.text, sql=sql)
+
+
+def _locate_token_error(sql: str) -> tuple[int, int, str | None, str]:
+    """Find the unterminated quote or comment the tokenizer stopped at (it reports no position)."""
+    i = 0
+    n = len(sql)
+    while i < n:
+        ch = sql[i]
+        if ch in "'\"`":
+            j = i + 1
+            while j < n:
+                if sql[j] == "\\" and ch != "`":
+                    j += 2
+                    continue
+                if sql[j] == ch:
+                    if j + 1 < n and sql[j + 1] == ch:
+                        j += 2
+                        continue
+                    break
+                j += 1
+            if j >= n:
+                line, column = offset_position(sql, i)
+                kind = "identifier" if ch == "`" else "string"
+                return line, column, ch, f"unterminated quoted {kind}; close it with {ch}"
+            i = j + 1
+        elif sql.startswith("/*", i):
+            j = sql.find("*/", i + 2)
+            if j < 0:
+                line, column = offset_position(sql, i)
+                return line, column, "/*", "unterminated comment; close it with */"
+            i = j + 2
+        elif ch == "#" or sql.startswith("--", i):
+            j = sql.find("\n", i)
+            i = n if j < 0 else j + 1
+        else:
+            i += 1
+    line, column = offset_position(sql, max(n - 1, 0))
+    return line, column, None, "cannot split the text into SQL tokens (malformed number or literal)"
+
+
+# -- parsing ------------------------------------------------------------------------------------
+
+_TOKEN_NOISE = re.compile(r"<Token token_type: TokenType\.\w+, text: (.*?), line: \d+, col: \d+, start: \d+, "
+                          r"end: \d+, comments: \[.*?\]>")
+_CLASS_NOISE = re.compile(r"<class 'sqlglot\.expressions\.[\w.]*?(\w+)'>")
+
+
+def _parse_tokens(tokens: list[Token], sql: str, *, offset_tokens: int = 0) -> exp.Expression:
+    try:
+        trees = _DIALECT.parser().parse(tokens, sql)
+    except ParseError as err:
+        raise _parse_error(err, tokens, sql, offset_tokens) from None
+    tree = trees[0] if len(trees) == 1 else None
+    if tree is None:
+        raise SQLSyntaxError("empty statement", line=1, column=1, token=None, sql=sql)
+    if isinstance(tree, exp.Command):
+        tok = tokens[offset_tokens] if len(tokens) > offset_tokens else tokens[0]
+        raise _token_error(tok, sql, f"unrecognized or unsupported statement starting with {tok.text.upper()!r}")
+    return tree
+
+
+def _parse_error(err: ParseError, tokens: list[Token], sql: str, offset_tokens: int) -> SQLSyntaxError:
+    first = (err.errors or [{}])[0]
+    reason = first.get("description") or "invalid syntax"
+    reason = _CLASS_NOISE.sub(lambda m: m.group(1).upper(), _TOKEN_NOISE.sub(lambda m: repr(m.group(1)), reason))
+    highlight = first.get("highlight") or None
+    line = first.get("line") or 1
+    col = first.get("col") or 1
+    if offset_tokens:
+        # The error is in the caller's condition text, not in the wrapper: point into the condition.
+        own = tokens[offset_tokens:]
+        tok = next((t for t in own if t.line == line and t.col == col and t.text == (highlight or t.text)), None)
+        if tok is None:
+            tok = own[-1] if own else None
+        if tok is None:
+            return SQLSyntaxError(reason, line=1, column=1, token=None, sql=sql)
+        return _token_error(tok, sql, reason)
+    if highlight and "\n" not in highlight:
+        col = max(1, col - len(highlight) + 1)
+    return SQLSyntaxError(reason, line=line, column=col, token=highlight, sql=sql)
+
+
+def _has_extra_clauses(select: exp.Select) -> bool:
+    return any(select.args.get(key) for key in ("group", "having", "order", "limit", "offset", "locks", "joins",
+                                                "windows", "qualify"))
+
+
+def _first_table_name(tree: exp.Expression) -> str | None:
+    table = tree.find(exp.Table)
+    return table.name if table is not None and table.name else None
+
+
+# -- tree rules ---------------------------------------------------------------------------------
+
+
+def check_tree(tree: exp.Expression, sql: str) -> None:
+    """One walk over the IR applying the structural rules of `rules`."""
+    for node in tree.walk():
+        check = _TREE_CHECKS.get(type(node))
+        if check is not None:
+            check(node, sql)
+
+
+def _node_error(node: exp.Expression, sql: str, reason: str) -> SQLSyntaxError:
+    for sub in node.walk():
+        meta = sub.meta if sub._meta else None
+        start = meta.get("start") if meta else None
+        if isinstance(start, int) and 0 <= start < len(sql):
+            line, column = offset_position(sql, start)
+            end = meta.get("end")
+            token = sql[start:end + 1] if isinstance(end, int) else None
+            return SQLSyntaxError(reason, line=line, column=column, token=token, sql=sql)
+    return SQLSyntaxError(reason, line=1, column=1, token=None, sql=sql)
+
+
+def _check_identifier(node: exp.Identifier, sql: str) -> None:
+    if is_unquoted_reserved(node) and not _reserved_word_allowed(node):
+        raise reserved_name_error(node, sql)
+
+
+def _reserved_word_allowed(node: exp.Identifier) -> bool:
+    """The few places MySQL reads a reserved word that sqlglot lowers into a name."""
+    word = node.this.upper()
+    parent = node.parent
+    if isinstance(parent, exp.Column) and len(parent.parts) == 1:
+        if word in rules.KEYWORD_FUNCTIONS:
+            return True
+        if word in rules.DEFAULT_VALUE_WORDS and isinstance(parent.parent, (exp.EQ, exp.Tuple, exp.Anonymous)):
+            return True
+    if isinstance(parent, exp.Table) and word == rules.DUAL_TABLE and len(parent.parts) == 1:
+        return True
+    return isinstance(parent, exp.IndexTableHint) and word in rules.INDEX_HINT_WORDS
+
+
+def _check_alias(node: exp.Alias, sql: str) -> None:
+    target = node.this
+    if isinstance(target, exp.Star) or (isinstance(target, exp.Column) and isinstance(target.this, exp.Star)):
+        raise _node_error(node.args.get("alias") or node, sql,
+                          "'*' cannot have an alias (did you forget FROM before the table name?)")
+
+
+def _check_table_alias(node: exp.TableAlias, sql: str) -> None:
+    ident = node.this
+    if isinstance(ident, exp.Identifier) and ident._meta:
+        start = ident.meta.get("start")
+        if isinstance(start, int) and sql[start:start + 1] in ("'", '"'):
+            raise _node_error(ident, sql, "a table alias cannot be a quoted string; use a name or `backquotes`")
+
+
+def _check_join(node: exp.Join, sql: str) -> None:
+    side = (node.side or "").upper()
+    kind = (node.kind or "").upper()
+    natural = (node.method or "").upper() == "NATURAL"
+    has_condition = node.args.get("on") is not None or node.args.get("using") is not None
+    if natural:
+        if kind not in rules.NATURAL_JOIN_KINDS:
+            raise _node_error(node, sql, f"NATURAL {kind} JOIN is not MySQL syntax; use NATURAL [LEFT|RIGHT] JOIN")
+        if has_condition:
+            raise _node_error(node, sql, "a NATURAL JOIN takes no ON or USING")
+    elif side in rules.OUTER_JOIN_SIDES and not has_condition:
+        raise _node_error(node, sql, f"{side} JOIN needs an ON or USING condition")
+
+
+def _check_column(node: exp.Column, sql: str) -> None:
+    if node.args.get("catalog") is not None:
+        raise _node_error(node, sql, "a column name has at most three parts (db.table.column)")
+
+
+def _check_distinct(node: exp.Distinct, sql: str) -> None:
+    parent = node.parent
+    if not isinstance(parent, exp.AggFunc) and not isinstance(parent, exp.Anonymous):
+        return
+    name = parent.sql_name() if isinstance(parent, exp.Func) and not isinstance(parent, exp.Anonymous) \
+        else str(parent.this).upper()
+    if not isinstance(parent, rules.DISTINCT_AGGREGATES):
+        raise _node_error(node, sql, f"{name}() does not take DISTINCT")
+    if any(isinstance(e, exp.Star) for e in node.expressions):
+        raise _node_error(node, sql, f"{name}(DISTINCT *) is not valid; name the columns")
+
+
+def _check_one_argument_aggregate(node: exp.Expression, sql: str) -> None:
+    if node.args.get("expressions") and not isinstance(node.this, exp.Distinct):
+        raise _node_error(node, sql, f"{node.sql_name()}() takes exactly one argument")
+
+
+def _check_anonymous(node: exp.Anonymous, sql: str) -> None:
+    name = str(node.this).upper()
+    if name in rules.ONE_ARGUMENT_AGGREGATE_NAMES and len(node.expressions) != 1:
+        raise _node_error(node, sql, f"{name}() takes exactly one argument")
+    if name == "ROW" and len(node.expressions) < 2 and not isinstance(node.parent, exp.Tuple):
+        raise _node_error(node, sql, "ROW() needs at least two values")
+
+
+def _check_escape(node: exp.Escape, sql: str) -> None:
+    escape = node.expression
+    if isinstance(escape, exp.Literal) and escape.is_string and len(escape.this) > 1:
+        raise _node_error(escape, sql, "ESCAPE takes a single character")
+
+
+def _check_interval_unit(node: exp.Expression, sql: str) -> None:
+    unit = node.args.get("unit")
+    if isinstance(unit, exp.Var) and unit.name.upper() not in rules.INTERVAL_UNITS:
+        raise _node_error(node, sql, f"{unit.name!r} is not an INTERVAL unit")
+
+
+def _check_insert(node: exp.Insert, sql: str) -> None:
+    schema = node.this
+    if isinstance(schema, exp.Schema) and isinstance(schema.this, exp.Schema):
+        raise _node_error(schema, sql, "INSERT ... SET cannot also have a column list")
+
+
+def _check_multi_table_order(node: exp.Expression, sql: str) -> None:
+    target = node.this
+    multi = bool(node.args.get("tables")) or (isinstance(target, exp.Table) and bool(target.args.get("joins"))) \
+        or bool(node.args.get("from_")) or bool(node.args.get("joins"))
+    if multi:
+        for key in ("order", "limit"):
+            clause = node.args.get(key)
+            if clause is not None:
+                raise _node_error(clause, sql, f"a multiple-table {type(node).__name__.upper()} cannot have "
+                                  f"{'ORDER BY' if key == 'order' else 'LIMIT'}")
+
+
+def _check_data_type(node: exp.DataType, sql: str) -> None:
+    if node.this is exp.DataType.Type.FLOAT and node.expressions:
+        precision = node.expressions[0].this
+        if isinstance(precision, exp.Literal) and precision.is_int and int(precision.this) > rules.FLOAT_MAX_PRECISION:
+            raise _node_error(precision, sql, f"FLOAT precision is at most {rules.FLOAT_MAX_PRECISION}; "
+                              "use DOUBLE for more")
+
+
+_TREE_CHECKS: dict[type[exp.Expression], Callable[..., None]] = {
+    exp.Identifier: _check_identifier,
+    exp.Alias: _check_alias,
+    exp.TableAlias: _check_table_alias,
+    exp.Join: _check_join,
+    exp.Column: _check_column,
+    exp.Distinct: _check_distinct,
+    exp.Anonymous: _check_anonymous,
+    exp.Escape: _check_escape,
+    exp.Interval: _check_interval_unit,
+    exp.DateAdd: _check_interval_unit,
+    exp.DateSub: _check_interval_unit,
+    exp.Insert: _check_insert,
+    exp.DataType: _check_data_type,
+    exp.Delete: _check_multi_table_order,
+    exp.Update: _check_multi_table_order,
+    **{cls: _check_one_argument_aggregate for cls in rules.ONE_ARGUMENT_AGGREGATES},
+}
+
+OPERATIONS_BY_REWRITE: dict[str, OperationType] = {}

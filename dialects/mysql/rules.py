@@ -1,0 +1,117 @@
+"""What makes sqlglot's MySQL parser as strict as MySQL 8: the rules as tables.
+
+sqlglot reads many dialects and is lenient by design; MySQL is not. Each table below names
+one place where MySQL rejects what sqlglot accepts (or accepts what sqlglot cannot represent),
+so the front end stays a loop over these tables and a rule is changed here, not in code.
+The reserved-word list itself is shared by every front end: `sqlparser.mysql8_reserved`.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+from sqlglot.tokens import TokenType
+
+from sqlparser.mysql8_reserved import MYSQL8_RESERVED_WORDS
+
+RESERVED_WORDS = MYSQL8_RESERVED_WORDS
+
+# -- token-level rules --------------------------------------------------------------------------
+
+UNSUPPORTED_TOKENS: dict[TokenType, str] = {
+    TokenType.TABLE_SAMPLE: "MySQL has no TABLESAMPLE clause",
+    TokenType.L_BRACE: "braces are not MySQL syntax (ODBC escapes such as {d '2024-01-01'} are not supported here; "
+                       "write DATE '2024-01-01')",
+    TokenType.R_BRACE: "braces are not MySQL syntax",
+}
+"""Tokens sqlglot reads (for other dialects) that never start valid MySQL syntax."""
+
+NOT_AFTER: frozenset[TokenType] = frozenset({
+    TokenType.PLUS, TokenType.DASH, TokenType.STAR, TokenType.SLASH, TokenType.MOD, TokenType.DIV,
+    TokenType.PIPE, TokenType.AMP, TokenType.CARET, TokenType.TILDE,
+    TokenType.EQ, TokenType.NEQ, TokenType.LT, TokenType.LTE, TokenType.GT, TokenType.GTE,
+    TokenType.NULLSAFE_EQ,
+})
+"""Operators after which the word NOT is a syntax error: NOT binds looser than arithmetic and
+comparison in MySQL, so `1 - NOT 0` and `a = NOT b` do not parse (`!` binds tighter and is fine)."""
+
+SET_OPERATIONS: frozenset[TokenType] = frozenset({TokenType.UNION, TokenType.EXCEPT, TokenType.INTERSECT})
+"""A WITH clause may start a statement or a parenthesized query, never an arm after these."""
+
+DATETIME_LITERAL_KEYWORDS: frozenset[TokenType] = frozenset({TokenType.DATE, TokenType.TIME, TokenType.TIMESTAMP,
+                                                          TokenType.TIMESTAMPTZ, TokenType.DATETIME})
+"""DATE/TIME/TIMESTAMP literals take a quoted string, never a number (`DATE 20240101` is invalid)."""
+
+FSP_FUNCTIONS: frozenset[str] = frozenset({
+    "CURRENT_TIME", "CURRENT_TIMESTAMP", "CURTIME", "LOCALTIME", "LOCALTIMESTAMP", "NOW", "SYSDATE",
+    "UTC_TIME", "UTC_TIMESTAMP",
+})
+"""Functions whose only, optional argument is a fractional-seconds precision: an unsigned integer literal."""
+
+NO_ARGUMENT_FUNCTIONS: frozenset[str] = frozenset({"CURDATE", "CURRENT_DATE", "UTC_DATE", "CURRENT_USER"})
+"""Functions that take an empty argument list when called with parentheses."""
+
+FSP_MAX = 6
+
+TIMESTAMP_UNITS: frozenset[str] = frozenset({
+    "MICROSECOND", "SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "QUARTER", "YEAR",
+    # MySQL's lexer aliases these SQL_TSI_ spellings (there is no SQL_TSI_MICROSECOND).
+    "SQL_TSI_SECOND", "SQL_TSI_MINUTE", "SQL_TSI_HOUR", "SQL_TSI_DAY", "SQL_TSI_WEEK", "SQL_TSI_MONTH",
+    "SQL_TSI_QUARTER", "SQL_TSI_YEAR",
+})
+"""Units TIMESTAMPADD / TIMESTAMPDIFF accept."""
+
+INTERVAL_UNITS: frozenset[str] = TIMESTAMP_UNITS | frozenset({
+    "SECOND_MICROSECOND", "MINUTE_MICROSECOND", "MINUTE_SECOND", "HOUR_MICROSECOND", "HOUR_SECOND",
+    "HOUR_MINUTE", "DAY_MICROSECOND", "DAY_SECOND", "DAY_MINUTE", "DAY_HOUR", "YEAR_MONTH",
+})
+"""Units an INTERVAL expression accepts."""
+
+TIMESTAMP_FUNCTIONS: frozenset[str] = frozenset({"TIMESTAMPADD", "TIMESTAMPDIFF"})
+
+# -- tree-level rules ---------------------------------------------------------------------------
+
+DISTINCT_AGGREGATES: tuple[type[exp.Expression], ...] = (
+    exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max, exp.GroupConcat,
+)
+"""The only aggregates MySQL lets take DISTINCT (BIT_AND(DISTINCT x), JSON_ARRAYAGG(DISTINCT x) fail)."""
+
+ONE_ARGUMENT_AGGREGATES: tuple[type[exp.Expression], ...] = (
+    exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max, exp.Stddev, exp.StddevPop, exp.StddevSamp,
+    exp.Variance, exp.VariancePop, exp.BitwiseAndAgg, exp.BitwiseOrAgg, exp.BitwiseXorAgg,
+)
+"""Aggregates that take exactly one argument (COUNT(DISTINCT a, b) is the one exception, allowed)."""
+
+ONE_ARGUMENT_AGGREGATE_NAMES: frozenset[str] = frozenset({"JSON_ARRAYAGG"})
+"""The same rule for aggregates sqlglot keeps as anonymous calls."""
+
+MAX_NAME_PARTS = 3
+"""db.table.column is the longest qualified name MySQL has (no catalogs)."""
+
+OUTER_JOIN_SIDES: frozenset[str] = frozenset({"LEFT", "RIGHT"})
+"""LEFT/RIGHT [OUTER] JOIN needs ON or USING (unless NATURAL)."""
+
+NATURAL_JOIN_KINDS: frozenset[str] = frozenset({"", "OUTER"})
+"""NATURAL takes [LEFT|RIGHT] [OUTER] JOIN only: NATURAL INNER / CROSS JOIN are errors."""
+
+# -- reserved words MySQL still reads in one position -------------------------------------------
+
+KEYWORD_FUNCTIONS: frozenset[str] = frozenset({
+    "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "CURRENT_USER", "LOCALTIME", "LOCALTIMESTAMP",
+    "UTC_DATE", "UTC_TIME", "UTC_TIMESTAMP",
+})
+"""Reserved words that are functions callable without parentheses (sqlglot reads some as columns)."""
+
+DEFAULT_VALUE_WORDS: frozenset[str] = frozenset({"DEFAULT"})
+"""DEFAULT as a value (SET a = DEFAULT, VALUES ROW(1, DEFAULT)): sqlglot reads it as a column."""
+
+DUAL_TABLE = "DUAL"
+"""FROM DUAL: the reserved word is the table."""
+
+INDEX_HINT_WORDS: frozenset[str] = frozenset({"PRIMARY"})
+"""USE/FORCE/IGNORE INDEX (PRIMARY): the primary key's index name."""
+
+LOCK_IN_SHARE_MODE_NO_OPTIONS: frozenset[str] = frozenset({"NOWAIT", "SKIP"})
+"""LOCK IN SHARE MODE takes no NOWAIT / SKIP LOCKED (only FOR SHARE / FOR UPDATE do)."""
+
+FLOAT_MAX_PRECISION = 53
+"""FLOAT(p) takes p up to 53."""

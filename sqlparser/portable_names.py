@@ -1,0 +1,84 @@
+"""The portable-names rule: a name that is a MySQL 8 reserved word must be quoted.
+
+User SQL may be written for SQLite or PostgreSQL today and run on MySQL tomorrow (Coze Studio's
+own backend is MySQL). `INSERT INTO database (...)` parses on SQLite but not on MySQL 8, so every
+front end built with `portable_names=True` rejects unquoted reserved words used as names, telling
+the user how to fix it. The MySQL front end applies the same rule unconditionally, because MySQL
+itself rejects such statements.
+
+A word after a dot (`t.key`, `db.order`) is exempt: MySQL reads it as a name whatever it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+from sqlparser.errors import SQLSyntaxError
+from sqlparser.mysql8_reserved import MYSQL8_RESERVED_WORDS
+
+# The parts of a qualified name, outermost first. Every part but the first follows a dot.
+_NAME_PARTS: dict[type[exp.Expression], tuple[str, ...]] = {
+    exp.Column: ("catalog", "db", "table", "this"),
+    exp.Table: ("catalog", "db", "this"),
+}
+
+
+def is_unquoted_reserved(identifier: exp.Identifier) -> bool:
+    """True when `identifier` is a bare MySQL 8 reserved word in a position that needs quoting."""
+    if identifier.args.get("quoted"):
+        return False
+    name = identifier.this
+    if not isinstance(name, str) or name.upper() not in MYSQL8_RESERVED_WORDS:
+        return False
+    return not follows_dot(identifier)
+
+
+def follows_dot(identifier: exp.Identifier) -> bool:
+    parent = identifier.parent
+    parts = _NAME_PARTS.get(type(parent)) if parent is not None else None
+    if parts is None:
+        return False
+    for key in parts:
+        part = parent.args.get(key)
+        if part is not None:
+            # The first part present is the leading one; only the parts after it follow a dot.
+            return part is not identifier
+    return False
+
+
+def reserved_name_error(identifier: exp.Identifier, sql: str) -> SQLSyntaxError:
+    """The error for an unquoted reserved word, positioned at the word in `sql`."""
+    word = identifier.this
+    line, column = _position(identifier, sql)
+    return SQLSyntaxError(
+        f"{word!r} is a reserved word in MySQL 8 and cannot be used as a name unquoted; "
+        f"quote it as `{word}` (or rename it)",
+        line=line, column=column, token=word, sql=sql)
+
+
+def check_portable_names(tree: exp.Expression, sql: str) -> None:
+    """Raise SQLSyntaxError for the first unquoted identifier in `tree` that is a MySQL 8 reserved word."""
+    for node in tree.walk():
+        if type(node) is exp.Identifier and is_unquoted_reserved(node):
+            raise reserved_name_error(node, sql)
+
+
+def offset_position(sql: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset in `sql`."""
+    line = sql.count("\n", 0, offset) + 1
+    column = offset - (sql.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _position(identifier: exp.Identifier, sql: str) -> tuple[int, int]:
+    meta = identifier.meta if identifier._meta else None
+    start = meta.get("start") if meta else None
+    if isinstance(start, int) and 0 <= start < len(sql):
+        return offset_position(sql, start)
+    # Front ends that lower from another AST may not record positions: find the bare word.
+    match = re.search(rf"(?<![\w`\"'.$]){re.escape(identifier.this)}(?![\w`\"'$])", sql, re.IGNORECASE)
+    if match is None:
+        return 1, 1
+    return offset_position(sql, match.start())
