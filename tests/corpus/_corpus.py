@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 
@@ -22,7 +22,7 @@ def corpus_path(name: str) -> Path:
     return shared_dir() / "corpus" / f"{name}.jsonl"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(name: str) -> tuple[dict, ...]:
     with corpus_path(name).open(encoding="utf-8") as fh:
         return tuple(json.loads(line) for line in fh if line.strip())
