@@ -1,6 +1,16 @@
-"""Compat style: TiDB `Restore` format, byte-compatible with Coze Studio's Go implementation.
+"""Compat style: TiDB's `Restore` format, byte-compatible with Coze Studio's Go implementation.
 
-Placeholder until the compat printer lands: sqlglot's MySQL generator, unformatted.
+The Go contract restores with `RestoreStringSingleQuotes | RestoreStringWithoutCharset`, plus
+`RestoreNameBackQuotes` in `append_sql_filter` and `add_select_fields_to_select_sql`
+(`quote_names=True` here). The printer is its own walk over the sqlglot tree, one printer per
+node type (`formatter/_tidb_*.py`); a node type without a printer, or a node carrying a part the
+printer has no form for, raises `UnsupportedConstructError` naming it.
+
+Options (keyword-only), all defaulting to what the Go contract does:
+- `uppercase_keywords` (False): TiDB's `RestoreKeyWordUppercase`.
+- `string_charset` (None): print string literals with this charset introducer, as TiDB does without
+  `RestoreStringWithoutCharset` (TiDB's default flags use ``"utf8mb4"``: ``_UTF8MB4'x'``).
+- `source_sql` (None): the text the tree was parsed from, to write function names as typed.
 """
 
 from __future__ import annotations
@@ -9,9 +19,26 @@ from typing import Any
 
 from sqlglot import exp
 
+# Importing the printer modules registers their node printers.
+from formatter import _tidb_expressions as _expressions  # noqa: F401
+from formatter import _tidb_functions as _functions  # noqa: F401
+from formatter import _tidb_statements as _statements  # noqa: F401
 from formatter import register_style
+from formatter._tidb_printer import Options, Restorer
+from sqlparser.errors import InvalidArgumentError
+
+_OPTION_NAMES = ("uppercase_keywords", "string_charset", "source_sql")
 
 
 @register_style("compat")
 def render_compat(tree: exp.Expression, *, dialect: Any, quote_names: bool, **options: Any) -> str:
-    return tree.sql(dialect="mysql", identify=quote_names)
+    unknown = sorted(set(options) - set(_OPTION_NAMES))
+    if unknown:
+        raise InvalidArgumentError(
+            f"unknown compat option(s) {', '.join(unknown)}; known: {', '.join(_OPTION_NAMES)}")
+    charset = options.get("string_charset")
+    if charset is not None and (not isinstance(charset, str) or not charset.isidentifier()):
+        raise InvalidArgumentError(f"string_charset must be a charset name such as 'utf8mb4', got {charset!r}")
+    opts = Options(quote_names=bool(quote_names), uppercase_keywords=bool(options.get("uppercase_keywords", False)),
+                   string_charset=charset, source_sql=options.get("source_sql"))
+    return Restorer(opts).node(tree)

@@ -1,0 +1,414 @@
+"""Compat printers for expressions: operators, literals, names, functions.
+
+Spacing follows TiDB: symbolic operators are written without spaces (``a>1``, ``a+b``), keyword
+operators with one space on each side (``a AND b``, ``a DIV b``); function arguments are separated
+by ``", "``, IN lists and row constructors by ``","``.
+
+Parentheses: a `Paren` node prints as written. Where the tree nests an operator under a tighter one
+without a `Paren` (trees built by passes), the printer adds the parentheses MySQL's precedence needs,
+so the text always means what the tree means.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from sqlglot import exp
+
+from formatter._tidb_printer import Restorer, check_args, printer
+from sqlparser.errors import UnsupportedConstructError
+
+# -- precedence (MySQL 8 manual, "Operator Precedence"; larger binds tighter) -----------------
+
+OR, XOR, AND, NOT, BETWEEN, CMP, BIT_OR, BIT_AND, SHIFT, ADD, MUL, BIT_XOR, UNARY, COLLATE = range(1, 15)
+ATOM = 100
+
+_BINARY_OPS: dict[type[exp.Expression], tuple[str, int, bool]] = {
+    # node: (literal, precedence, is keyword)
+    exp.Or: ("OR", OR, True),
+    exp.Xor: ("XOR", XOR, True),
+    exp.And: ("AND", AND, True),
+    exp.EQ: ("=", CMP, False),
+    exp.NEQ: ("!=", CMP, False),
+    exp.GT: (">", CMP, False),
+    exp.GTE: (">=", CMP, False),
+    exp.LT: ("<", CMP, False),
+    exp.LTE: ("<=", CMP, False),
+    exp.NullSafeEQ: ("<=>", CMP, False),
+    exp.BitwiseOr: ("|", BIT_OR, False),
+    exp.BitwiseAnd: ("&", BIT_AND, False),
+    exp.BitwiseLeftShift: ("<<", SHIFT, False),
+    exp.BitwiseRightShift: (">>", SHIFT, False),
+    exp.Add: ("+", ADD, False),
+    exp.Sub: ("-", ADD, False),
+    exp.Mul: ("*", MUL, False),
+    exp.Div: ("/", MUL, False),
+    exp.IntDiv: ("DIV", MUL, True),
+    exp.Mod: ("%", MUL, False),
+    exp.BitwiseXor: ("^", BIT_XOR, False),
+}
+
+# Same-operator chains that may be regrouped to the right without changing the result.
+_ASSOCIATIVE = (exp.Or, exp.Xor, exp.And, exp.BitwiseOr, exp.BitwiseAnd, exp.BitwiseXor)
+
+# Predicates printed as `x NOT <op> ...` when wrapped in sqlglot's Not.
+_NEGATABLE = (exp.In, exp.Like, exp.ILike, exp.Between, exp.Is, exp.RegexpLike, exp.Exists, exp.Escape)
+
+
+def precedence(node: exp.Expression) -> int:
+    if isinstance(node, exp.Paren):
+        return ATOM
+    op = _BINARY_OPS.get(type(node))
+    if op is not None:
+        return op[1]
+    if isinstance(node, exp.DPipe):
+        return OR
+    if isinstance(node, exp.Not):
+        inner = node.this
+        if isinstance(inner, exp.Between):
+            return BETWEEN
+        if isinstance(inner, (exp.In, exp.Like, exp.ILike, exp.Is, exp.RegexpLike, exp.Escape)):
+            return CMP
+        if isinstance(inner, exp.Exists):
+            return ATOM
+        return NOT
+    if isinstance(node, exp.Between):
+        return BETWEEN
+    if isinstance(node, (exp.In, exp.Like, exp.ILike, exp.Is, exp.RegexpLike, exp.Escape)):
+        return CMP
+    if isinstance(node, (exp.Neg, exp.BitwiseNot)):
+        return UNARY
+    if isinstance(node, exp.Collate):
+        return COLLATE
+    if isinstance(node, exp.Introducer):
+        return UNARY
+    return ATOM
+
+
+def operand(r: Restorer, node: exp.Expression, parent: exp.Expression, parent_prec: int, *, right: bool) -> str:
+    """Print `node` as an operand of `parent`, parenthesized when MySQL would otherwise group it differently."""
+    text = r.node(node)
+    child = precedence(node)
+    if child > parent_prec:
+        return text
+    if child == parent_prec:
+        if not right:
+            return text
+        if type(node) is type(parent) and isinstance(node, _ASSOCIATIVE):
+            return text
+    return "(" + text + ")"
+
+
+@printer(*_BINARY_OPS)
+def _binary(r: Restorer, node: exp.Binary) -> str:
+    check_args(node, ("this", "expression"))
+    literal, prec, keyword = _BINARY_OPS[type(node)]
+    right_node = node.expression
+    if isinstance(right_node, (exp.Any, exp.All)) and prec == CMP:
+        return _quantified(r, node, literal)
+    op = " " + r.kw(literal) + " " if keyword else literal
+    return (operand(r, node.this, node, prec, right=False) + op
+            + operand(r, right_node, node, prec, right=True))
+
+
+def _quantified(r: Restorer, node: exp.Binary, literal: str) -> str:
+    quant = node.expression
+    check_args(quant, ("this",))
+    word = "ALL " if isinstance(quant, exp.All) else "ANY "
+    return operand(r, node.this, node, CMP, right=False) + literal + r.kw(word) + _subquery_operand(r, quant.this)
+
+
+def _subquery_operand(r: Restorer, node: exp.Expression) -> str:
+    if isinstance(node, exp.Subquery):
+        return r.node(node)
+    if isinstance(node, exp.Query):
+        return "(" + r.node(node) + ")"
+    raise UnsupportedConstructError(type(node).__name__, "ANY/ALL/EXISTS need a subquery")
+
+
+@printer(exp.DPipe)
+def _dpipe(r: Restorer, node: exp.DPipe) -> str:
+    # MySQL's default sql_mode reads || as OR; TiDB restores it as OR.
+    check_args(node, ("this", "expression", "safe"))
+    return operand(r, node.this, node, OR, right=False) + " " + r.kw("OR") + " " + operand(
+        r, node.expression, node, OR, right=True)
+
+
+@printer(exp.Paren)
+def _paren(r: Restorer, node: exp.Paren) -> str:
+    check_args(node, ("this",))
+    return "(" + r.node(node.this) + ")"
+
+
+@printer(exp.Not)
+def _not(r: Restorer, node: exp.Not) -> str:
+    check_args(node, ("this",))
+    inner = node.this
+    if isinstance(inner, _NEGATABLE):
+        return _predicate(r, inner, negated=True)
+    return r.kw("not ") + operand(r, inner, node, NOT, right=True)
+
+
+@printer(exp.Neg)
+def _neg(r: Restorer, node: exp.Neg) -> str:
+    check_args(node, ("this",))
+    inner = node.this
+    text = operand(r, inner, node, UNARY, right=True)
+    # `- -1` must not become the comment marker `--1`.
+    return "-" + (" " + text if text.startswith("-") else text)
+
+
+@printer(exp.BitwiseNot)
+def _bitnot(r: Restorer, node: exp.BitwiseNot) -> str:
+    check_args(node, ("this",))
+    return "~" + operand(r, node.this, node, UNARY, right=True)
+
+
+@printer(exp.In, exp.Like, exp.ILike, exp.Between, exp.Is, exp.RegexpLike, exp.Exists, exp.Escape)
+def _positive_predicate(r: Restorer, node: exp.Expression) -> str:
+    return _predicate(r, node, negated=False)
+
+
+def _predicate(r: Restorer, node: exp.Expression, *, negated: bool) -> str:
+    neg = "NOT " if negated else ""
+    if isinstance(node, exp.Exists):
+        check_args(node, ("this",))
+        return r.kw(neg + "EXISTS ") + _subquery_operand(r, node.this)
+    if isinstance(node, exp.Between):
+        check_args(node, ("this", "low", "high"))
+        return (operand(r, node.this, node, BETWEEN, right=False) + r.kw(" " + neg + "BETWEEN ")
+                + operand(r, node.args["low"], node, BETWEEN, right=True) + r.kw(" AND ")
+                + operand(r, node.args["high"], node, BETWEEN, right=True))
+    if isinstance(node, exp.In):
+        check_args(node, ("this", "expressions", "query"))
+        left = operand(r, node.this, node, CMP, right=False) + r.kw(" " + neg + "IN ")
+        query = node.args.get("query")
+        if query is not None:
+            return left + _subquery_operand(r, query)
+        return left + "(" + ",".join(r.node(e) for e in node.expressions) + ")"
+    if isinstance(node, exp.Is):
+        check_args(node, ("this", "expression"))
+        target = node.expression
+        left = operand(r, node.this, node, CMP, right=False)
+        if isinstance(target, exp.Null) or (isinstance(target, exp.Var) and target.name.upper() == "UNKNOWN"):
+            return left + r.kw(" IS " + neg + "NULL")
+        if isinstance(target, exp.Boolean):
+            return left + r.kw(" IS " + neg + ("TRUE" if target.this else "FALSE"))
+        raise UnsupportedConstructError("IS " + type(target).__name__)
+    if isinstance(node, exp.Escape):
+        check_args(node, ("this", "expression"))
+        like = node.this
+        if not isinstance(like, (exp.Like, exp.ILike)):
+            raise UnsupportedConstructError("ESCAPE on " + type(like).__name__)
+        escape = node.expression
+        if not (isinstance(escape, exp.Literal) and escape.is_string):
+            raise UnsupportedConstructError("ESCAPE " + type(escape).__name__)
+        text = _predicate(r, like, negated=negated)
+        if escape.this == "\\":  # MySQL's default escape character: TiDB leaves it implicit
+            return text
+        return text + r.kw(" ESCAPE ") + r.string(escape.this, introducer=False)
+    if isinstance(node, (exp.Like, exp.ILike)):
+        check_args(node, ("this", "expression"))
+        word = "LIKE " if isinstance(node, exp.Like) else "ILIKE "
+        return (operand(r, node.this, node, CMP, right=False) + r.kw(" " + neg + word)
+                + operand(r, node.expression, node, CMP, right=True))
+    if isinstance(node, exp.RegexpLike):
+        check_args(node, ("this", "expression"))
+        return (operand(r, node.this, node, CMP, right=False) + r.kw(" " + neg + "REGEXP ")
+                + operand(r, node.expression, node, CMP, right=True))
+    raise UnsupportedConstructError(type(node).__name__)
+
+
+@printer(exp.Collate)
+def _collate(r: Restorer, node: exp.Collate) -> str:
+    check_args(node, ("this", "expression"))
+    collation = node.expression
+    name = collation.name if isinstance(collation, (exp.Var, exp.Identifier, exp.Column, exp.Literal)) else None
+    if not name:
+        raise UnsupportedConstructError("COLLATE " + type(collation).__name__)
+    return operand(r, node.this, node, COLLATE, right=False) + r.kw(" COLLATE ") + name
+
+
+# -- names ------------------------------------------------------------------------------------
+
+@printer(exp.Identifier)
+def _identifier(r: Restorer, node: exp.Identifier) -> str:
+    return r.name(node.this)
+
+
+@printer(exp.Column)
+def _column(r: Restorer, node: exp.Column) -> str:
+    check_args(node, ("this", "table", "db", "catalog"))
+    parts = [node.args.get(k) for k in ("catalog", "db", "table")]
+    prefix = "".join(r.node(p) + "." for p in parts if p is not None)
+    return prefix + r.node(node.this)
+
+
+@printer(exp.Star)
+def _star(r: Restorer, node: exp.Star) -> str:
+    check_args(node, ())
+    return "*"
+
+
+@printer(exp.Var)
+def _var(r: Restorer, node: exp.Var) -> str:
+    return r.kw(node.name)
+
+
+@printer(exp.Placeholder)
+def _placeholder(r: Restorer, node: exp.Placeholder) -> str:
+    if node.this:
+        raise UnsupportedConstructError(f"named placeholder :{node.this}", "TiDB only has ? markers")
+    return "?"
+
+
+@printer(exp.SessionParameter)
+def _session_parameter(r: Restorer, node: exp.SessionParameter) -> str:
+    check_args(node, ("this", "kind"))
+    kind = node.args.get("kind")
+    scope = r.kw(str(kind).upper()) + "." if kind else ""
+    return "@@" + scope + r.name(node.name)
+
+
+@printer(exp.Parameter)
+def _parameter(r: Restorer, node: exp.Parameter) -> str:
+    check_args(node, ("this",))
+    return "@" + r.name(node.name)
+
+
+# -- literals ---------------------------------------------------------------------------------
+
+_INT = re.compile(r"[0-9]+")
+_DECIMAL = re.compile(r"[0-9]*\.[0-9]*")
+_FLOAT = re.compile(r"([0-9]*\.?[0-9]*)[eE]([-+]?[0-9]+)")
+
+
+def number(text: str) -> str:
+    """A numeric literal as TiDB prints it: integers without leading zeros, decimals with a leading
+    zero digit, floats in Go's shortest ``%e`` form (``1e+03``)."""
+    if _INT.fullmatch(text):
+        return str(int(text))
+    if _DECIMAL.fullmatch(text) and text != ".":
+        whole, _, frac = text.partition(".")
+        whole = whole.lstrip("0") or "0"
+        return whole + ("." + frac if frac else "")
+    m = _FLOAT.fullmatch(text)
+    if m:
+        try:
+            value = float(Decimal(text))
+        except InvalidOperation:
+            raise UnsupportedConstructError(f"number {text}") from None
+        return _go_exponent(value)
+    raise UnsupportedConstructError(f"number {text}")
+
+
+def _go_exponent(value: float) -> str:
+    # Go's strconv.FormatFloat(v, 'e', -1, 64): the shortest digits that round-trip (as Python's
+    # repr), one digit before the point, an exponent of at least two digits with its sign.
+    if value == 0:
+        return "0e+00"
+    sign, digits, exponent = Decimal(repr(value)).normalize().as_tuple()
+    ds = "".join(map(str, digits))
+    power = len(ds) - 1 + int(exponent)
+    mantissa = ds[0] + ("." + ds[1:] if len(ds) > 1 else "")
+    return ("-" if sign else "") + mantissa + "e" + ("-" if power < 0 else "+") + f"{abs(power):02d}"
+
+
+@printer(exp.Literal)
+def _literal(r: Restorer, node: exp.Literal) -> str:
+    if node.is_string:
+        return r.string(node.this)
+    return number(node.this)
+
+
+@printer(exp.Null)
+def _null(r: Restorer, node: exp.Null) -> str:
+    return r.kw("NULL")
+
+
+@printer(exp.Boolean)
+def _boolean(r: Restorer, node: exp.Boolean) -> str:
+    return r.kw("TRUE" if node.this else "FALSE")
+
+
+@printer(exp.HexString)
+def _hex(r: Restorer, node: exp.HexString) -> str:
+    check_args(node, ("this",))
+    digits = node.this.lower()
+    if len(digits) % 2:
+        digits = "0" + digits
+    return "x'" + digits + "'"
+
+
+@printer(exp.BitString)
+def _bits(r: Restorer, node: exp.BitString) -> str:
+    check_args(node, ("this",))
+    return "b'" + node.this + "'"
+
+
+@printer(exp.Introducer)
+def _introducer(r: Restorer, node: exp.Introducer) -> str:
+    # `_utf8mb4'x'`: an explicit introducer is part of the value's type, so it is always kept.
+    check_args(node, ("this", "expression"))
+    charset = node.this.name if isinstance(node.this, exp.Expression) else str(node.this)
+    charset = charset.lstrip("_")
+    value = node.expression
+    if isinstance(value, exp.Literal) and value.is_string:
+        return "_" + r.kw(charset.lower()) + r.string(value.this, introducer=False)
+    return "_" + r.kw(charset.lower()) + " " + r.node(value)
+
+
+@printer(exp.Tuple)
+def _tuple(r: Restorer, node: exp.Tuple) -> str:
+    check_args(node, ("expressions",))
+    return r.kw("ROW") + "(" + ",".join(r.node(e) for e in node.expressions) + ")"
+
+
+@printer(exp.Subquery)
+def _subquery(r: Restorer, node: exp.Subquery) -> str:
+    check_args(node, ("this", "alias"))
+    text = "(" + r.node(node.this) + ")"
+    alias = node.args.get("alias")
+    if alias is not None:
+        text += r.kw(" AS ") + table_alias(r, alias)
+    return text
+
+
+def table_alias(r: Restorer, alias: exp.Expression) -> str:
+    if isinstance(alias, exp.TableAlias):
+        check_args(alias, ("this",))
+        return r.node(alias.this)
+    return r.node(alias)
+
+
+@printer(exp.Alias)
+def _alias(r: Restorer, node: exp.Alias) -> str:
+    check_args(node, ("this", "alias"))
+    return r.node(node.this) + r.kw(" AS ") + r.node(node.args["alias"])
+
+
+# -- CASE, IF ----------------------------------------------------------------------------------
+
+@printer(exp.Case)
+def _case(r: Restorer, node: exp.Case) -> str:
+    check_args(node, ("this", "ifs", "default"))
+    out = r.kw("CASE")
+    if node.this is not None:
+        out += " " + r.node(node.this)
+    for branch in node.args.get("ifs") or []:
+        check_args(branch, ("this", "true"))
+        out += " " + r.kw("WHEN ") + r.node(branch.this) + r.kw(" THEN ") + r.node(branch.args["true"])
+    default = node.args.get("default")
+    if default is not None:
+        out += r.kw(" ELSE ") + r.node(default)
+    return out + r.kw(" END")
+
+
+@printer(exp.If)
+def _if(r: Restorer, node: exp.If) -> str:
+    check_args(node, ("this", "true", "false"))
+    args = [node.this, node.args["true"]]
+    if node.args.get("false") is not None:
+        args.append(node.args["false"])
+    return r.func_name(node, "IF") + "(" + ", ".join(r.node(a) for a in args) + ")"

@@ -1,0 +1,481 @@
+"""Compat printers for statements and their clauses: SELECT / set operations / INSERT / UPDATE /
+DELETE, FROM trees, WHERE, GROUP BY, ORDER BY, LIMIT, locking.
+
+TiDB keeps a FROM clause as a binary join tree and restores it recursively: a left operand that is
+itself a join is parenthesized, so ``FROM t1, t2, t3`` prints as ``((t1) JOIN t2) JOIN t3`` (a
+comma list starts with a one-table join) and ``t1 JOIN t2 LEFT JOIN t3 ON c`` as
+``(t1 JOIN t2) LEFT JOIN t3 ON c``. sqlglot keeps the same left-deep chain as a flat join list;
+`_from_tree` rebuilds TiDB's shape from it.
+
+sqlglot parses ``t1, t2`` and ``t1 JOIN t2`` (no ON/USING) to the same tree; the printer reads a
+first bare join as the comma form, the far more common one. Both print a left-deep cross join, so
+the meaning is the same either way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from formatter._tidb_expressions import table_alias
+from formatter._tidb_functions import order_by
+from formatter._tidb_printer import Restorer, check_args, printer
+from sqlparser.errors import UnsupportedConstructError
+
+# -- FROM trees --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Join:
+    left: object  # _Join or a leaf expression
+    right: object | None
+    join: exp.Join | None
+
+
+def _is_bare(join: exp.Join) -> bool:
+    return not any(join.args.get(k) for k in ("on", "using", "side", "kind", "method"))
+
+
+def _leaf(node: exp.Expression) -> object:
+    if isinstance(node, exp.Table) and node.args.get("joins"):
+        return _from_tree(node, list(node.args["joins"]), strip_joins=True)
+    if (isinstance(node, exp.Subquery) and isinstance(node.this, exp.Table)
+            and node.this.args.get("joins") and not node.args.get("alias")):
+        # `(t1 JOIN t2)`: a parenthesized join group, not a derived table.
+        check_args(node, ("this",))
+        return _leaf(node.this)
+    return node
+
+
+def _from_tree(first: exp.Expression, joins: list[exp.Join], *, strip_joins: bool = False) -> object:
+    if strip_joins:
+        first = _TableWithoutJoins(first)  # type: ignore[assignment]
+    left: object = _leaf(first) if not strip_joins else first
+    if joins and _is_bare(joins[0]):
+        left = _Join(left, None, None)
+    for join in joins:
+        if not isinstance(join, exp.Join):
+            raise UnsupportedConstructError(type(join).__name__, "in a FROM clause")
+        left = _Join(left, _leaf(join.this), join)
+    return left
+
+
+class _TableWithoutJoins:
+    """A Table whose `joins` belong to the enclosing join tree (sqlglot hangs them on the table)."""
+
+    def __init__(self, table: exp.Table) -> None:
+        self.table = table
+
+
+def _render_ref(r: Restorer, ref: object) -> str:
+    if isinstance(ref, _Join):
+        return _render_join(r, ref)
+    if isinstance(ref, _TableWithoutJoins):
+        return table_ref(r, ref.table, skip_joins=True)
+    assert isinstance(ref, exp.Expression)
+    if isinstance(ref, exp.Table):
+        return table_ref(r, ref)
+    return r.node(ref)
+
+
+def _render_join(r: Restorer, node: _Join) -> str:
+    left = _render_ref(r, node.left)
+    if isinstance(node.left, _Join):
+        left = "(" + left + ")"
+    if node.right is None:
+        return left
+    join = node.join
+    assert join is not None
+    check_args(join, ("this", "on", "using", "side", "kind", "method"))
+    side = (join.args.get("side") or "").upper()
+    kind = (join.args.get("kind") or "").upper()
+    method = (join.args.get("method") or "").upper()
+    if side not in ("", "LEFT", "RIGHT") or kind not in ("", "INNER", "CROSS", "OUTER", "STRAIGHT_JOIN") \
+            or method not in ("", "NATURAL"):
+        raise UnsupportedConstructError(f"{method} {side} {kind} JOIN".strip(), "MySQL has no such join")
+    out = left
+    if method == "NATURAL":
+        out += r.kw(" NATURAL")
+    if side:
+        out += r.kw(" " + side)
+    out += r.kw(" STRAIGHT_JOIN ") if kind == "STRAIGHT_JOIN" else r.kw(" JOIN ")
+    right = _render_ref(r, node.right)
+    out += "(" + right + ")" if isinstance(node.right, _Join) else right
+    on = join.args.get("on")
+    if on is not None:
+        out += " " + r.kw("ON ") + r.node(on)
+    using = join.args.get("using")
+    if using:
+        out += r.kw(" USING ") + "(" + ",".join(_using_name(r, u) for u in using) + ")"
+    return out
+
+
+def _using_name(r: Restorer, node: exp.Expression) -> str:
+    if isinstance(node, exp.Column) and not node.table:
+        return r.node(node.this)
+    return r.node(node)
+
+
+def table_refs(r: Restorer, first: exp.Expression, joins: list[exp.Join]) -> str:
+    return _render_ref(r, _from_tree(first, joins))
+
+
+def _is_dual(node: exp.Expression) -> bool:
+    return (isinstance(node, exp.Table) and not node.args.get("db") and isinstance(node.this, exp.Identifier)
+            and not node.this.quoted and node.name.lower() == "dual" and not node.args.get("alias"))
+
+
+_HINT_TARGETS = {"JOIN": " FOR JOIN", "ORDER BY": " FOR ORDER BY", "GROUP BY": " FOR GROUP BY"}
+
+
+def table_ref(r: Restorer, node: exp.Table, *, skip_joins: bool = False) -> str:
+    handled = ["this", "db", "catalog", "alias", "partition", "hints"] + (["joins"] if skip_joins else [])
+    check_args(node, handled)
+    if node.args.get("joins") and not skip_joins:
+        return _render_ref(r, _leaf(node))
+    text = table_name(r, node)
+    partition = node.args.get("partition")
+    if partition is not None:
+        check_args(partition, ("expressions", "subpartition"))
+        if partition.args.get("subpartition"):
+            raise UnsupportedConstructError("SUBPARTITION")
+        text += r.kw(" PARTITION") + "(" + ", ".join(_plain_name(r, p) for p in partition.expressions) + ")"
+    alias = node.args.get("alias")
+    if alias is not None:
+        text += r.kw(" AS ") + table_alias(r, alias)
+    for hint in node.args.get("hints") or []:
+        if not isinstance(hint, exp.IndexTableHint):
+            raise UnsupportedConstructError(type(hint).__name__, "table hint")
+        check_args(hint, ("this", "target", "expressions"))
+        target = str(hint.args.get("target") or "").upper()
+        if target and target not in _HINT_TARGETS:
+            raise UnsupportedConstructError(f"index hint FOR {target}")
+        text += (" " + r.kw(str(hint.this).upper() + " INDEX") + r.kw(_HINT_TARGETS.get(target, ""))
+                 + " (" + ", ".join(_plain_name(r, e) for e in hint.expressions) + ")")
+    return text
+
+
+def _plain_name(r: Restorer, node: exp.Expression) -> str:
+    if isinstance(node, exp.Column) and not node.table:
+        return r.node(node.this)
+    if isinstance(node, (exp.Identifier, exp.Var)):
+        return r.name(node.name)
+    raise UnsupportedConstructError(type(node).__name__, "where a name is expected")
+
+
+def table_name(r: Restorer, node: exp.Table) -> str:
+    parts = [node.args.get(k) for k in ("catalog", "db")]
+    prefix = "".join(r.node(p) + "." for p in parts if p is not None)
+    return prefix + r.node(node.this)
+
+
+@printer(exp.Table)
+def _table(r: Restorer, node: exp.Table) -> str:
+    return table_ref(r, node)
+
+
+# -- clauses -----------------------------------------------------------------------------------
+
+def where(r: Restorer, node: exp.Expression) -> str:
+    check_args(node, ("where", "this")) if isinstance(node, exp.Where) else None
+    cond = node.this if isinstance(node, exp.Where) else node
+    return r.kw(" WHERE ") + r.node(cond)
+
+
+def limit(r: Restorer, stmt: exp.Expression) -> str:
+    lim = stmt.args.get("limit")
+    off = stmt.args.get("offset")
+    if lim is None:
+        if off is not None:
+            raise UnsupportedConstructError("OFFSET without LIMIT", "MySQL requires LIMIT")
+        return ""
+    if isinstance(lim, exp.Fetch):
+        check_args(lim, ("direction", "count"))
+        count = lim.args.get("count")
+        count_text = r.node(count) if count is not None else "1"
+        offset_node = off.expression if off is not None else None
+    else:
+        check_args(lim, ("expression", "offset"))
+        count_text = r.node(lim.expression)
+        offset_node = lim.args.get("offset")
+        if off is not None:
+            if offset_node is not None:
+                raise UnsupportedConstructError("two OFFSETs")
+            check_args(off, ("expression",))
+            offset_node = off.expression
+    text = " " + r.kw("LIMIT ")
+    if offset_node is not None:
+        text += r.node(offset_node) + ","
+    return text + count_text
+
+
+def order(r: Restorer, stmt: exp.Expression) -> str:
+    node = stmt.args.get("order")
+    return " " + order_by(r, node) if node is not None else ""
+
+
+def _locks(r: Restorer, locks: list[exp.Lock]) -> str:
+    if len(locks) > 1:
+        raise UnsupportedConstructError("several locking clauses")
+    lock = locks[0]
+    check_args(lock, ("update", "expressions", "wait", "key"))
+    if lock.args.get("key"):
+        raise UnsupportedConstructError("FOR KEY SHARE / FOR NO KEY UPDATE")
+    text = " " + r.kw("for update" if lock.args.get("update") else "for share")
+    if lock.expressions:
+        text += r.kw(" OF ") + ", ".join(table_ref(r, t) if isinstance(t, exp.Table) else r.node(t)
+                                         for t in lock.expressions)
+    wait = lock.args.get("wait")
+    if wait is True:
+        text += r.kw(" nowait")
+    elif wait is False and "wait" in lock.args:
+        text += r.kw(" skip locked")
+    elif isinstance(wait, exp.Expression):
+        text += r.kw(" wait") + " " + r.node(wait)
+    return text
+
+
+def with_clause(r: Restorer, node: exp.With) -> str:
+    check_args(node, ("expressions", "recursive"))
+    text = r.kw("WITH ")
+    if node.args.get("recursive"):
+        text += r.kw("RECURSIVE ")
+    ctes = []
+    for cte in node.expressions:
+        check_args(cte, ("this", "alias"))
+        alias = cte.args["alias"]
+        check_args(alias, ("this", "columns"))
+        part = r.node(alias.this)
+        columns = alias.args.get("columns")
+        if columns:
+            part += " (" + ", ".join(r.node(c) for c in columns) + ")"
+        query = cte.this
+        part += r.kw(" AS ") + (r.node(query) if isinstance(query, exp.Subquery) else "(" + r.node(query) + ")")
+        ctes.append(part)
+    return text + ", ".join(ctes) + " "
+
+
+def _with_prefix(r: Restorer, stmt: exp.Expression) -> str:
+    node = stmt.args.get("with_")
+    return with_clause(r, node) if node is not None else ""
+
+
+# -- SELECT ------------------------------------------------------------------------------------
+
+# TiDB's order of select options (SelectStmt.Restore).
+_SELECT_OPTIONS = ("HIGH_PRIORITY", "SQL_SMALL_RESULT", "SQL_BIG_RESULT", "SQL_BUFFER_RESULT",
+                   "SQL_NO_CACHE", "SQL_CALC_FOUND_ROWS")
+
+
+@printer(exp.Select)
+def _select(r: Restorer, node: exp.Select) -> str:
+    check_args(node, ("with_", "expressions", "distinct", "from_", "joins", "where", "group", "having",
+                      "order", "limit", "offset", "locks", "operation_modifiers", "kind"))
+    if node.args.get("kind"):
+        raise UnsupportedConstructError(f"SELECT AS {node.args['kind']}")
+    text = _with_prefix(r, node) + r.kw("SELECT ")
+    modifiers = [str(m.name if isinstance(m, exp.Expression) else m).upper()
+                 for m in node.args.get("operation_modifiers") or []]
+    unknown = [m for m in modifiers if m not in _SELECT_OPTIONS and m not in ("STRAIGHT_JOIN", "SQL_CACHE")]
+    if unknown:
+        raise UnsupportedConstructError("SELECT " + " ".join(unknown))
+    for option in _SELECT_OPTIONS:
+        if option in modifiers:
+            text += r.kw(option + " ")
+    distinct = node.args.get("distinct")
+    if distinct is not None:
+        check_args(distinct, ())
+        text += r.kw("DISTINCT ")
+    if "STRAIGHT_JOIN" in modifiers:
+        text += r.kw("STRAIGHT_JOIN ")
+    text += ",".join(r.node(e) for e in node.expressions)
+    source = node.args.get("from_")
+    joins = list(node.args.get("joins") or [])
+    if source is not None:
+        check_args(source, ("this",))
+        if _is_dual(source.this) and not joins:
+            source = None
+        else:
+            text += r.kw(" FROM ") + table_refs(r, source.this, joins)
+    elif joins:
+        raise UnsupportedConstructError("JOIN without FROM")
+    cond = node.args.get("where")
+    if cond is not None:
+        if source is None:
+            text += r.kw(" FROM DUAL")
+        text += where(r, cond)
+    group = node.args.get("group")
+    if group is not None:
+        check_args(group, ("expressions", "rollup"))
+        text += " " + r.kw("GROUP BY ") + ",".join(r.node(e) for e in group.expressions)
+        if group.args.get("rollup"):
+            text += r.kw(" WITH ROLLUP")
+    having = node.args.get("having")
+    if having is not None:
+        check_args(having, ("this",))
+        text += " " + r.kw("HAVING ") + r.node(having.this)
+    text += order(r, node) + limit(r, node)
+    locks = node.args.get("locks")
+    if locks:
+        text += _locks(r, locks)
+    return text
+
+
+_SET_OPS = {exp.Union: "UNION", exp.Except: "EXCEPT", exp.Intersect: "INTERSECT"}
+
+
+def _set_operand(r: Restorer, node: exp.Expression, parent: exp.SetOperation, *, right: bool) -> str:
+    text = r.node(node)
+    if isinstance(node, exp.SetOperation):
+        # INTERSECT binds tighter than UNION and EXCEPT; everything else groups to the left.
+        if right:
+            # only an INTERSECT under a UNION / EXCEPT groups to the right on its own
+            if not (isinstance(node, exp.Intersect) and not isinstance(parent, exp.Intersect)):
+                return "(" + text + ")"
+        elif isinstance(parent, exp.Intersect) and not isinstance(node, exp.Intersect):
+            return "(" + text + ")"
+        if node.args.get("order") or node.args.get("limit"):
+            return "(" + text + ")"
+    return text
+
+
+@printer(exp.Union, exp.Except, exp.Intersect)
+def _set_operation(r: Restorer, node: exp.SetOperation) -> str:
+    check_args(node, ("with_", "this", "expression", "distinct", "order", "limit", "offset", "by_name"))
+    if node.args.get("by_name"):
+        raise UnsupportedConstructError("UNION BY NAME")
+    op = _SET_OPS[type(node)] + ("" if node.args.get("distinct", True) else " ALL")
+    text = (_with_prefix(r, node) + _set_operand(r, node.this, node, right=False) + " " + r.kw(op) + " "
+            + _set_operand(r, node.expression, node, right=True))
+    return text + order(r, node) + limit(r, node)
+
+
+@printer(exp.Values)
+def _values(r: Restorer, node: exp.Values) -> str:
+    # A top-level VALUES statement: `VALUES ROW(1,2), ROW(3,4)`.
+    check_args(node, ("expressions", "order", "limit"))
+    rows = []
+    for row in node.expressions:
+        items = list(row.expressions) if isinstance(row, exp.Tuple) else [row]
+        if len(items) == 1 and isinstance(items[0], exp.Anonymous) and items[0].name.upper() == "ROW":
+            items = list(items[0].expressions)
+        rows.append(r.kw("ROW") + "(" + ",".join(r.node(i) for i in items) + ")")
+    return r.kw("VALUES ") + ", ".join(rows) + order(r, node) + limit(r, node)
+
+
+# -- INSERT ------------------------------------------------------------------------------------
+
+def _assignments(r: Restorer, items: list[exp.Expression], sep: str) -> str:
+    parts = []
+    for item in items:
+        if not isinstance(item, exp.EQ):
+            raise UnsupportedConstructError(type(item).__name__, "in a SET list")
+        check_args(item, ("this", "expression"))
+        parts.append(r.node(item.this) + "=" + r.node(item.expression))
+    return sep.join(parts)
+
+
+@printer(exp.Insert)
+def _insert(r: Restorer, node: exp.Insert) -> str:
+    check_args(node, ("this", "expression", "conflict", "ignore", "is_function", "overwrite", "stored",
+                      "by_name", "exists", "partition", "settings", "default", "source", "with_"))
+    if node.args.get("overwrite") or node.args.get("by_name") or node.args.get("default"):
+        raise UnsupportedConstructError("INSERT form", "not MySQL")
+    text = _with_prefix(r, node) + r.kw("INSERT ")
+    if node.args.get("ignore"):
+        text += r.kw("IGNORE ")
+    text += r.kw("INTO ")
+    target = node.this
+    columns = None
+    if isinstance(target, exp.Schema):
+        check_args(target, ("this", "expressions"))
+        columns = target.expressions
+        target = target.this
+    if not isinstance(target, exp.Table):
+        raise UnsupportedConstructError(type(target).__name__, "as INSERT target")
+    text += table_ref(r, target)
+    if columns is not None:
+        text += " (" + ",".join(r.node(c) for c in columns) + ")"
+    source = node.expression
+    if isinstance(source, exp.Values):
+        check_args(source, ("expressions",))
+        rows = []
+        for row in source.expressions:
+            items = list(row.expressions) if isinstance(row, exp.Tuple) else [row]
+            rows.append("(" + ",".join(r.node(i) for i in items) + ")")
+        text += r.kw(" VALUES ") + ",".join(rows)
+    elif isinstance(source, exp.Query):
+        text += " " + r.node(source)
+    elif source is not None:
+        raise UnsupportedConstructError(type(source).__name__, "as INSERT source")
+    conflict = node.args.get("conflict")
+    if conflict is not None:
+        check_args(conflict, ("duplicate", "expressions", "action"))
+        if not conflict.args.get("duplicate"):
+            raise UnsupportedConstructError("ON CONFLICT", "MySQL has ON DUPLICATE KEY UPDATE")
+        text += r.kw(" ON DUPLICATE KEY UPDATE ") + _assignments(r, list(conflict.expressions), ",")
+    return text
+
+
+# -- UPDATE / DELETE ---------------------------------------------------------------------------
+
+def _refs_of(r: Restorer, target: exp.Expression) -> str:
+    if isinstance(target, exp.Table):
+        return table_ref(r, target)
+    return _render_ref(r, _leaf(target))
+
+
+@printer(exp.Update)
+def _update(r: Restorer, node: exp.Update) -> str:
+    check_args(node, ("with_", "this", "expressions", "where", "order", "limit"))
+    text = _with_prefix(r, node) + r.kw("UPDATE ") + _refs_of(r, node.this)
+    text += r.kw(" SET ") + _assignments(r, list(node.expressions), ", ")
+    cond = node.args.get("where")
+    if cond is not None:
+        text += where(r, cond)
+    return text + order(r, node) + limit(r, node)
+
+
+def _delete_target(r: Restorer, node: exp.Expression) -> str:
+    # `t1.*` and `t1` name the same target; TiDB prints the bare table name.
+    if isinstance(node, exp.Table):
+        check_args(node, ("this", "db", "catalog"))
+        return table_name(r, node)
+    if isinstance(node, exp.Column) and isinstance(node.this, exp.Star):
+        parts = [node.args.get(k) for k in ("catalog", "db", "table")]
+        return ".".join(r.node(p) for p in parts if p is not None)
+    raise UnsupportedConstructError(type(node).__name__, "as DELETE target")
+
+
+def _delete_targets(r: Restorer, target: exp.Expression) -> str:
+    tables = [target]
+    if isinstance(target, exp.Table) and target.args.get("joins"):
+        bare = target.copy()
+        bare.set("joins", None)
+        tables = [bare]
+        for join in target.args["joins"]:
+            if not _is_bare(join):
+                raise UnsupportedConstructError("JOIN in a DELETE target list")
+            tables.append(join.this)
+    return ",".join(_delete_target(r, t) for t in tables)
+
+
+@printer(exp.Delete)
+def _delete(r: Restorer, node: exp.Delete) -> str:
+    check_args(node, ("with_", "this", "using", "where", "order", "limit", "tables", "cluster"))
+    text = _with_prefix(r, node) + r.kw("DELETE ")
+    tables = node.args.get("tables")
+    using = node.args.get("using")
+    if tables:
+        text += ",".join(_delete_target(r, t) for t in tables) + r.kw(" FROM ") + _refs_of(r, node.this)
+    elif using:
+        if len(using) != 1:
+            raise UnsupportedConstructError("DELETE ... USING with several sources")
+        text += r.kw("FROM ") + _delete_targets(r, node.this) + r.kw(" USING ") + _refs_of(r, using[0])
+    else:
+        text += r.kw("FROM ") + _refs_of(r, node.this)
+    cond = node.args.get("where")
+    if cond is not None:
+        text += where(r, cond)
+    return text + order(r, node) + limit(r, node)
