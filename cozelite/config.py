@@ -1,0 +1,246 @@
+"""Configuration: which provider URI each area uses, and where each value came from.
+
+Resolution, lowest to highest: built-in defaults (the external servers Coze Studio uses) ->
+``cozelite.toml`` -> environment (``DB_URI KV_URI SEARCH_URI MQ_URI BLOB_URI``, ``COZE_LITE``,
+``COZE_DATA_DIR``, ``COZE_CONFIG``) -> command-line flags. The lite preset (``lite = true``,
+``COZE_LITE=1`` or ``--lite``) fills every URI that no file, env var or flag set with the embedded
+default under ``./var/data/``.
+
+``cozelite.toml`` (every key optional; an unknown key is an error, so a typo cannot be ignored)::
+
+    lite = true
+    data_dir = "var/data"          # server lock file and backup root
+    [db]
+    uri = "sqlite:///var/data/sqlite/app.db"
+    [kv]
+    uri = "lmdb:///var/data/kv"
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from providers.registry import ProviderURL
+
+AREAS: tuple[str, ...] = ("db", "kv", "search", "mq", "blob")
+
+ENV_VARS: dict[str, str] = {"db": "DB_URI", "kv": "KV_URI", "search": "SEARCH_URI", "mq": "MQ_URI", "blob": "BLOB_URI"}
+
+# Coze Studio's own deployment: MySQL, Redis, Elasticsearch, NATS, S3-compatible storage.
+DEFAULT_URIS: dict[str, str] = {
+    "db": "mysql://coze@127.0.0.1:3306/opencoze",
+    "kv": "redis://127.0.0.1:6379/0",
+    "search": "es://127.0.0.1:9200",
+    "mq": "nats://127.0.0.1:4222",
+    "blob": "s3://opencoze",
+}
+
+LITE_URIS: dict[str, str] = {
+    "db": "sqlite:///var/data/sqlite/app.db",
+    "kv": "lmdb:///var/data/kv",
+    "search": "duckdb:///var/data/duckdb/search.db",
+    "mq": "mem://",
+    "blob": "file:///var/data/blob",
+}
+
+DEFAULT_CONFIG_FILE = "cozelite.toml"
+DEFAULT_DATA_DIR = "var/data"
+
+# Sources, in the words `cozelite config show` prints.
+DEFAULT, FILE, ENV, FLAG, LITE = "default", "file", "env", "flag", "lite preset"
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+# Schemes whose data lives in local files; value: does the path name a file (else a directory).
+_FILE_SCHEMES = {"sqlite": True, "duckdb": True, "lmdb": False, "file": False}
+
+
+class ConfigError(Exception):
+    """A configuration problem a user must fix; the message names the file, variable or path."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    value: str
+    source: str
+    # Where exactly: the file path, the env var or the flag name.
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    uris: dict[str, Setting]
+    lite: Setting
+    data_dir: Setting
+    config_file: Path | None = None
+    extra: dict[str, Setting] = field(default_factory=dict)
+
+    def uri(self, area: str) -> str:
+        return self.uris[area].value
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir.value)
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(key, redacted value, source) for display."""
+        out = [("lite", self.lite.value, _describe(self.lite)),
+               ("data_dir", self.data_dir.value, _describe(self.data_dir))]
+        for area in AREAS:
+            s = self.uris[area]
+            out.append((f"{area}.uri", redact(s.value), _describe(s)))
+        return out
+
+
+def _describe(s: Setting) -> str:
+    return f"{s.source} ({s.origin})" if s.origin else s.source
+
+
+def redact(uri: str) -> str:
+    """The URI with its password replaced by ***."""
+    try:
+        return ProviderURL.parse(uri).redacted
+    except Exception:
+        return uri
+
+
+def _parse_bool(value: str, where: str) -> bool:
+    v = value.strip().lower()
+    if v in _TRUE:
+        return True
+    if v in _FALSE:
+        return False
+    raise ConfigError(f"{where} must be a boolean (1/0, true/false, yes/no, on/off), got {value!r}")
+
+
+def _read_file(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: invalid TOML: {err}") from None
+    except OSError as err:
+        raise ConfigError(f"cannot read config file {path}: {err.strerror}") from None
+    allowed_top = {"lite", "data_dir", *AREAS}
+    unknown = sorted(set(data) - allowed_top)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(allowed_top))}")
+    for area in AREAS:
+        section = data.get(area)
+        if section is None:
+            continue
+        if not isinstance(section, dict):
+            raise ConfigError(f"{path}: [{area}] must be a table with a 'uri' key")
+        bad = sorted(set(section) - {"uri"})
+        if bad:
+            raise ConfigError(f"{path}: unknown key(s) {', '.join(f'{area}.{k}' for k in bad)}; known: {area}.uri")
+        if "uri" in section and not isinstance(section["uri"], str):
+            raise ConfigError(f"{path}: {area}.uri must be a string")
+    if "lite" in data and not isinstance(data["lite"], bool):
+        raise ConfigError(f"{path}: lite must be true or false")
+    if "data_dir" in data and not isinstance(data["data_dir"], str):
+        raise ConfigError(f"{path}: data_dir must be a string")
+    return data
+
+
+def load_config(*, config_file: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None,
+                flags: Mapping[str, str | None] | None = None, lite: bool | None = None,
+                data_dir: str | None = None) -> Config:
+    """Resolve the configuration.
+
+    `flags` maps areas ("db", ...) to URIs given on the command line (None: not given); `lite` and
+    `data_dir` are the --lite / --data-dir flags. `env` defaults to os.environ. Without
+    `config_file`, COZE_CONFIG or ./cozelite.toml (when present) is read.
+    """
+    env = os.environ if env is None else env
+    flags = flags or {}
+    unknown = sorted(set(flags) - set(AREAS))
+    if unknown:
+        raise ConfigError(f"unknown area(s) {', '.join(unknown)}; known: {', '.join(AREAS)}")
+    path: Path | None = None
+    if config_file is not None:
+        path = Path(config_file)
+        if not path.is_file():
+            raise ConfigError(f"config file {path} does not exist")
+    elif env.get("COZE_CONFIG"):
+        path = Path(env["COZE_CONFIG"])
+        if not path.is_file():
+            raise ConfigError(f"config file {path} (from COZE_CONFIG) does not exist")
+    elif Path(DEFAULT_CONFIG_FILE).is_file():
+        path = Path(DEFAULT_CONFIG_FILE)
+    data = _read_file(path) if path else {}
+    where = str(path) if path else ""
+
+    uris: dict[str, Setting] = {}
+    for area in AREAS:
+        setting = Setting(DEFAULT_URIS[area], DEFAULT)
+        section = data.get(area)
+        if isinstance(section, dict) and "uri" in section:
+            setting = Setting(str(section["uri"]), FILE, where)
+        if env.get(ENV_VARS[area]):
+            setting = Setting(env[ENV_VARS[area]], ENV, ENV_VARS[area])
+        if flags.get(area):
+            setting = Setting(str(flags[area]), FLAG, f"--{area}-uri")
+        uris[area] = setting
+
+    lite_setting = Setting("false", DEFAULT)
+    if "lite" in data:
+        lite_setting = Setting(str(data["lite"]).lower(), FILE, where)
+    if "COZE_LITE" in env:
+        lite_setting = Setting(str(_parse_bool(env["COZE_LITE"], "COZE_LITE")).lower(), ENV, "COZE_LITE")
+    if lite is not None:
+        lite_setting = Setting(str(bool(lite)).lower(), FLAG, "--lite")
+    if lite_setting.value == "true":
+        for area in AREAS:
+            if uris[area].source == DEFAULT:
+                uris[area] = Setting(LITE_URIS[area], LITE)
+
+    dd = Setting(DEFAULT_DATA_DIR, DEFAULT)
+    if "data_dir" in data:
+        dd = Setting(str(data["data_dir"]), FILE, where)
+    if env.get("COZE_DATA_DIR"):
+        dd = Setting(env["COZE_DATA_DIR"], ENV, "COZE_DATA_DIR")
+    if data_dir:
+        dd = Setting(data_dir, FLAG, "--data-dir")
+
+    for area, s in uris.items():
+        try:
+            ProviderURL.parse(s.value)
+        except Exception as err:
+            raise ConfigError(f"{area}.uri from {_describe(s)} is not a valid URI: {err}") from None
+    return Config(uris=uris, lite=lite_setting, data_dir=dd, config_file=path)
+
+
+def local_data_path(uri: str) -> tuple[Path, bool] | None:
+    """Where an embedded provider keeps its data: (path, is_file), or None for servers and mem://."""
+    url = ProviderURL.parse(uri)
+    is_file = _FILE_SCHEMES.get(url.scheme.split("+", 1)[0])
+    if is_file is None or not url.path:
+        return None
+    return Path(url.path), is_file
+
+
+def prepare_data_dirs(config: Config) -> list[Path]:
+    """Create the data directories the configuration needs; fail fast, naming a path that cannot
+    be created or written."""
+    dirs = [config.data_path]
+    for area in AREAS:
+        local = local_data_path(config.uri(area))
+        if local is not None:
+            path, is_file = local
+            dirs.append(path.parent if is_file else path)
+    made: list[Path] = []
+    for d in dirs:
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise ConfigError(f"cannot create data directory {d.resolve()}: {err.strerror}") from None
+        if not os.access(d, os.W_OK | os.X_OK):
+            raise ConfigError(f"data directory {d.resolve()} is not writable; fix its permissions or choose "
+                              "another path in cozelite.toml / the *_URI variables")
+        made.append(d)
+    return made
