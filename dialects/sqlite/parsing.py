@@ -1,0 +1,185 @@
+"""Text -> ANTLR parse tree for SQLite, in two stages, with errors as SQLSyntaxError.
+
+Stage one predicts in SLL mode and stops at the first error; only a statement SLL rejects is
+re-parsed in full LL mode, which is the one that decides (SLL can reject valid input, never accept
+invalid input). No ANTLR listener but ours is attached, so nothing is ever printed.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from antlr4 import CommonTokenStream, InputStream, Token
+from antlr4.atn.PredictionMode import PredictionMode
+from antlr4.error.ErrorListener import ErrorListener
+from antlr4.error.Errors import InputMismatchException, ParseCancellationException, RecognitionException
+from antlr4.error.ErrorStrategy import DefaultErrorStrategy
+
+from dialects.sqlite._generated.SQLiteLexer import SQLiteLexer
+from dialects.sqlite._generated.SQLiteParser import SQLiteParser
+from sqlparser.errors import SQLSyntaxError
+
+_UNRECOGNIZED = SQLiteLexer.UNRECOGNIZED_TOKEN
+_UNEXPECTED_CHAR = SQLiteLexer.UNEXPECTED_CHAR
+
+
+class _Stop(ParseCancellationException):
+    """Raised by the error strategy after the first error: we never recover, we report."""
+
+
+class _FirstError(ErrorListener):
+    """Keeps the first syntax error the parser reports (our only listener)."""
+
+    def __init__(self) -> None:
+        self.seen = False
+        self.token: Token | None = None
+        self.line = 1
+        self.column = 1
+        self.expected: list[str] = []
+
+    def syntaxError(self, recognizer, offendingSymbol, line, column, msg, e):
+        if self.seen:
+            return
+        self.seen = True
+        self.token = offendingSymbol
+        self.line = line
+        self.column = column + 1
+        try:
+            expected = recognizer.getExpectedTokens()
+            self.expected = [recognizer.literalNames[t] if 0 <= t < len(recognizer.literalNames)
+                             and recognizer.literalNames[t] != "<INVALID>" else recognizer.symbolicNames[t]
+                             for t in expected.toList() if t > 0][:12] if expected is not None else []
+        except Exception:  # the expected set is a hint only; never let it mask the real error
+            self.expected = []
+
+
+class _BailAfterReport(DefaultErrorStrategy):
+    """Report the first error to the listeners, then stop: no recovery, no console output."""
+
+    def recover(self, recognizer, e):
+        raise _Stop("syntax error")
+
+    def recoverInline(self, recognizer):
+        error = InputMismatchException(recognizer)
+        self.reportError(recognizer, error)
+        raise _Stop("syntax error")
+
+    def sync(self, recognizer):
+        # Loop/optional decisions detect errors at the next prediction instead; syncing here would
+        # only duplicate work.
+        return
+
+
+class _QuietBail(DefaultErrorStrategy):
+    """SLL stage: stop at the first error without reporting (the LL stage reports)."""
+
+    def recover(self, recognizer, e):
+        raise _Stop("syntax error")
+
+    def recoverInline(self, recognizer):
+        raise _Stop("syntax error")
+
+    def sync(self, recognizer):
+        return
+
+    def reportError(self, recognizer, e):
+        return
+
+
+_local = threading.local()
+
+
+def _parser_for(sql: str) -> tuple[SQLiteParser, CommonTokenStream]:
+    # Reusing one lexer and parser per thread keeps ANTLR's per-instance setup off the hot path;
+    # the prediction DFA cache is shared by all instances anyway.
+    state = getattr(_local, "state", None)
+    if state is None:
+        lexer = SQLiteLexer(InputStream(""))
+        lexer.removeErrorListeners()
+        stream = CommonTokenStream(lexer)
+        parser = SQLiteParser(stream)
+        parser.removeErrorListeners()
+        parser.buildParseTrees = True
+        state = _local.state = (lexer, parser)
+    lexer, parser = state
+    lexer.inputStream = InputStream(sql)
+    lexer.reset()
+    stream = CommonTokenStream(lexer)
+    parser.setInputStream(stream)
+    return parser, stream
+
+
+def parse_tree(sql: str) -> SQLiteParser.ParseContext:
+    """The parse tree of `sql` (one or more statements); SQLSyntaxError when SQLite would reject it."""
+    parser, stream = _parser_for(sql)
+    stream.fill()
+    bad = _first_bad_token(stream)
+    parser._errHandler = _QuietBail()
+    parser._interp.predictionMode = PredictionMode.SLL
+    try:
+        tree = parser.parse()
+        if bad is None:
+            return tree
+    except _Stop:
+        pass
+    except RecognitionException:
+        pass
+    if bad is not None:
+        raise _token_error(bad, sql, "unrecognized token")
+    # Full LL: slower, exact.
+    stream.seek(0)
+    parser.reset()
+    listener = _FirstError()
+    parser.addErrorListener(listener)
+    parser._errHandler = _BailAfterReport()
+    parser._interp.predictionMode = PredictionMode.LL
+    try:
+        tree = parser.parse()
+    except (_Stop, RecognitionException):
+        tree = None
+    finally:
+        parser.removeErrorListeners()
+    if not listener.seen and tree is not None:
+        return tree
+    raise _syntax_error(listener, sql)
+
+
+def _first_bad_token(stream: CommonTokenStream) -> Token | None:
+    for token in stream.tokens:
+        if token.type in (_UNRECOGNIZED, _UNEXPECTED_CHAR):
+            return token
+    return None
+
+
+def _token_error(token: Token, sql: str, reason: str) -> SQLSyntaxError:
+    text = token.text
+    if token.type == _UNRECOGNIZED and (text[:1] in "'\"`[" or text[:2].lower() == "x'"):
+        reason = "unrecognized token (unterminated quote or malformed literal)"
+    return SQLSyntaxError(reason, line=token.line, column=token.column + 1, token=text, sql=sql)
+
+
+def _syntax_error(listener: _FirstError, sql: str) -> SQLSyntaxError:
+    token = listener.token
+    if token is None or token.type == Token.EOF:
+        line, column = _end_position(sql)
+        reason = "incomplete input"
+        if listener.expected:
+            reason += f"; expected {_expected_text(listener.expected)}"
+        return SQLSyntaxError(reason, line=line, column=column, token=None, sql=sql)
+    reason = "syntax error"
+    if listener.expected:
+        reason += f"; expected {_expected_text(listener.expected)}"
+    return SQLSyntaxError(reason, line=token.line, column=token.column + 1, token=token.text, sql=sql)
+
+
+def _expected_text(names: list[str]) -> str:
+    shown = [n.strip("'") for n in names[:8]]
+    more = ", ..." if len(names) > 8 else ""
+    return ("one of " if len(shown) > 1 else "") + ", ".join(shown) + more
+
+
+def _end_position(sql: str) -> tuple[int, int]:
+    stripped = sql.rstrip()
+    line = stripped.count("\n") + 1
+    column = len(stripped) - (stripped.rfind("\n") + 1) + 1
+    return line, column

@@ -1,0 +1,17 @@
+"""What check_policy denies on SQLite, beyond the base rules."""
+
+from sqlparser.passes.policy import BASE_RULES
+
+RULES = BASE_RULES.extend(
+    # `main.t` / `temp.t` name the connection's schemas; `temp` and attached ones are not the user's.
+    system_schemas=("temp", "sqlite_temp_master"),
+    system_tables=("sqlite_master", "sqlite_schema", "sqlite_temp_master", "sqlite_temp_schema", "sqlite_sequence",
+                   "sqlite_stat1", "sqlite_stat4", "sqlite_dbpage", "dbstat", "fsdir", "zipfile", "sqlar"),
+    system_table_prefixes=("sqlite_", "pragma_"),
+    denied_functions=(
+        "load_extension", "readfile", "writefile", "edit", "fsdir", "fts3_tokenizer", "sqlite_version",
+        "sqlite_source_id", "sqlite_compileoption_get", "sqlite_compileoption_used", "sqlite_offset",
+        "changes", "total_changes", "last_insert_rowid", "unlikely_sleep", "sleep", "zeroblob",
+    ),
+    table_functions=("json_each", "json_tree", "generate_series"),
+)
