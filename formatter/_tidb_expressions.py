@@ -92,6 +92,8 @@ def operand(r: Restorer, node: exp.Expression, parent: exp.Expression, parent_pr
     child = precedence(node)
     if child > parent_prec:
         return text
+    if child == parent_prec and parent_prec == UNARY:  # prefix operators nest: - -1, ~-1
+        return text
     if child == parent_prec:
         if not right:
             return text
@@ -102,9 +104,21 @@ def operand(r: Restorer, node: exp.Expression, parent: exp.Expression, parent_pr
 
 @printer(*_BINARY_OPS)
 def _binary(r: Restorer, node: exp.Binary) -> str:
-    check_args(node, ("this", "expression"))
+    # MySQL's `/` yields NULL on a zero divisor: sqlglot marks that `safe`; `typed` (integer
+    # division of integers, as in PostgreSQL) has no `/` form in MySQL.
+    check_args(node, ("this", "expression", "safe") if isinstance(node, exp.Div) else ("this", "expression"))
     literal, prec, keyword = _BINARY_OPS[type(node)]
     right_node = node.expression
+    if isinstance(node, (exp.Add, exp.Sub)) and isinstance(right_node, exp.Interval):
+        # TiDB parses `d + INTERVAL n unit` into DATE_ADD(d, INTERVAL n unit), and prints it so.
+        from formatter._tidb_functions import interval
+
+        name = "DATE_ADD" if isinstance(node, exp.Add) else "DATE_SUB"
+        return r.kw(name) + "(" + r.node(node.this) + ", " + interval(r, right_node) + ")"
+    if isinstance(node, exp.Add) and isinstance(node.this, exp.Interval):
+        from formatter._tidb_functions import interval
+
+        return r.kw("DATE_ADD") + "(" + r.node(right_node) + ", " + interval(r, node.this) + ")"
     if isinstance(right_node, (exp.Any, exp.All)) and prec == CMP:
         return _quantified(r, node, literal)
     op = " " + r.kw(literal) + " " if keyword else literal
@@ -154,9 +168,8 @@ def _not(r: Restorer, node: exp.Not) -> str:
 def _neg(r: Restorer, node: exp.Neg) -> str:
     check_args(node, ("this",))
     inner = node.this
-    text = operand(r, inner, node, UNARY, right=True)
-    # `- -1` must not become the comment marker `--1`.
-    return "-" + (" " + text if text.startswith("-") else text)
+    # MySQL reads `--1` as two minus signs (a comment needs `-- ` with a space), as TiDB prints it.
+    return "-" + operand(r, inner, node, UNARY, right=True)
 
 
 @printer(exp.BitwiseNot)
@@ -237,9 +250,32 @@ def _identifier(r: Restorer, node: exp.Identifier) -> str:
     return r.name(node.this)
 
 
+# Reserved words that sqlglot reads as a column name when written bare, though MySQL reads a
+# niladic function (or DEFAULT). Only parser-made nodes (they carry a source position) count: a
+# pass that builds a column with such a name means the column.
+_BARE_FUNCTIONS = frozenset({"UTC_DATE", "UTC_TIME", "UTC_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP",
+                             "CURRENT_USER", "CURRENT_ROLE"})
+
+
+def _bare_keyword(node: exp.Column) -> str | None:
+    ident = node.this
+    if (node.table or not isinstance(ident, exp.Identifier) or ident.quoted or not ident._meta
+            or "start" not in ident.meta):
+        return None
+    word = ident.name.upper()
+    if word in _BARE_FUNCTIONS:
+        return word + "()"
+    if word == "DEFAULT":
+        return word
+    return None
+
+
 @printer(exp.Column)
 def _column(r: Restorer, node: exp.Column) -> str:
     check_args(node, ("this", "table", "db", "catalog"))
+    keyword = _bare_keyword(node)
+    if keyword is not None:
+        return r.kw(keyword)
     parts = [node.args.get(k) for k in ("catalog", "db", "table")]
     prefix = "".join(r.node(p) + "." for p in parts if p is not None)
     return prefix + r.node(node.this)

@@ -29,6 +29,8 @@ def _anonymous(r: Restorer, node: exp.Anonymous) -> str:
     name = node.name
     if r.options.uppercase_keywords:
         name = name.upper()
+    if name.upper() == "ROW":  # the row constructor ROW(a,b): TiDB's RowExpr, comma without space
+        return r.kw("ROW") + "(" + ",".join(r.node(e) for e in node.expressions) + ")"
     return name + "(" + _args(r, node.expressions) + ")"
 
 
@@ -94,7 +96,9 @@ def _group_concat(r: Restorer, node: exp.GroupConcat) -> str:
         check_args(inner, ("expressions",))
         distinct = r.kw("DISTINCT ")
         values = list(inner.expressions)
-    elif isinstance(inner, exp.Tuple):
+        if len(values) == 1 and isinstance(values[0], exp.Concat):
+            values = list(values[0].expressions)
+    elif isinstance(inner, (exp.Tuple, exp.Concat)):  # GROUP_CONCAT(a, b): sqlglot wraps several values
         values = list(inner.expressions)
     else:
         values = [inner]
@@ -151,12 +155,16 @@ def cast_type(r: Restorer, dtype: exp.Expression) -> str:
     name = _CAST_TYPES.get(dtype.this)
     if name is None:
         raise UnsupportedConstructError(f"CAST to {dtype.this.name}")
-    params = []
+    params: list[str] = []
     for param in dtype.expressions:
         value = param.this if isinstance(param, exp.DataTypeParam) else param
         if not (isinstance(value, exp.Literal) and not value.is_string):
             raise UnsupportedConstructError("CAST type parameter " + type(value).__name__)
         params.append(number(value.this))
+    if name == "FLOAT" and params:
+        # FLOAT(p): single precision up to 24 bits, double above (MySQL, "Floating-Point Types").
+        name = "DOUBLE" if int(params[0]) > 24 else "FLOAT"
+        params = []
     text = r.kw(name)
     if params:
         text += "(" + ",".join(params) + ")"
@@ -192,9 +200,24 @@ def unit(r: Restorer, node: exp.Expression | None) -> str:
     return r.kw(_SQL_TSI.sub("", name).upper())
 
 
+_NUMERIC = re.compile(r"-?[0-9]+(\.[0-9]*)?|-?\.[0-9]+")
+
+
+def interval_value(r: Restorer, node: exp.Expression) -> str:
+    """An INTERVAL's value. sqlglot turns a numeric interval value into a new string literal (which
+    has no source position); it prints as the number it was. A quoted value keeps its position."""
+    if isinstance(node, exp.Interval):
+        raise UnsupportedConstructError("INTERVAL of an INTERVAL")
+    if (isinstance(node, exp.Literal) and node.is_string and not node._meta
+            and _NUMERIC.fullmatch(node.this)):
+        text = node.this
+        return "-" + number(text[1:]) if text.startswith("-") else number(text)
+    return r.node(node)
+
+
 def interval(r: Restorer, node: exp.Interval) -> str:
     check_args(node, ("this", "unit"))
-    return r.kw("INTERVAL ") + r.node(node.this) + " " + unit(r, node.args.get("unit"))
+    return r.kw("INTERVAL ") + interval_value(r, node.this) + " " + unit(r, node.args.get("unit"))
 
 
 @printer(exp.Interval)
@@ -206,8 +229,11 @@ def _interval(r: Restorer, node: exp.Interval) -> str:
 def _date_arith(r: Restorer, node: exp.Expression) -> str:
     check_args(node, ("this", "expression", "unit"))
     canonical = "DATE_ADD" if isinstance(node, exp.DateAdd) else "DATE_SUB"
-    return (r.func_name(node, canonical) + "(" + r.node(node.this) + ", " + r.kw("INTERVAL ")
-            + r.node(node.expression) + " " + unit(r, node.args.get("unit")) + ")")
+    return (r.func_name(node, canonical, _DATE_ARITH_ALIASES[canonical]) + "(" + r.node(node.this) + ", "
+            + r.kw("INTERVAL ") + interval_value(r, node.expression) + " " + unit(r, node.args.get("unit")) + ")")
+
+
+_DATE_ARITH_ALIASES = {"DATE_ADD": ("ADDDATE",), "DATE_SUB": ("SUBDATE",)}
 
 
 @printer(exp.Extract)
@@ -221,6 +247,11 @@ def _trim(r: Restorer, node: exp.Trim) -> str:
     check_args(node, ("this", "expression", "position"))
     position = node.args.get("position")
     chars = node.args.get("expression")
+    typed = (r.typed_name(node) or "").upper()
+    if chars is None and str(position or "").upper() in ("LEADING", "TRAILING") and typed != "TRIM":
+        # LTRIM(s) / RTRIM(s): sqlglot reads them as TRIM(LEADING|TRAILING FROM s)
+        canonical = "LTRIM" if str(position).upper() == "LEADING" else "RTRIM"
+        return r.func_name(node, canonical) + "(" + r.node(node.this) + ")"
     out = r.func_name(node, "TRIM") + "("
     if position:
         out += r.kw(str(position).upper()) + " "
@@ -234,6 +265,12 @@ def _trim(r: Restorer, node: exp.Trim) -> str:
 @printer(exp.StrPosition)
 def _position(r: Restorer, node: exp.StrPosition) -> str:
     check_args(node, ("this", "substr", "position"))
+    typed = (r.typed_name(node) or "").upper()
+    if typed == "POSITION" and node.args.get("position") is None:
+        return (r.func_name(node, "POSITION") + "(" + r.node(node.args["substr"]) + r.kw(" IN ")
+                + r.node(node.this) + ")")
+    if typed == "INSTR" and node.args.get("position") is None:
+        return r.func_name(node, "INSTR") + "(" + _args(r, [node.this, node.args["substr"]]) + ")"
     if node.args.get("position") is not None:
         return r.func_name(node, "LOCATE") + "(" + _args(
             r, [node.args["substr"], node.this, node.args["position"]]) + ")"
@@ -243,10 +280,16 @@ def _position(r: Restorer, node: exp.StrPosition) -> str:
 @printer(exp.CurrentTimestamp, exp.CurrentDate, exp.CurrentTime)
 def _current(r: Restorer, node: exp.Expression) -> str:
     check_args(node, ("this",))
-    canonical = {exp.CurrentTimestamp: "CURRENT_TIMESTAMP", exp.CurrentDate: "CURRENT_DATE",
-                 exp.CurrentTime: "CURRENT_TIME"}[type(node)]
+    canonical, aliases = _CURRENT[type(node)]
     arg = node.this
-    return r.func_name(node, canonical) + "(" + (r.node(arg) if arg is not None else "") + ")"
+    return r.func_name(node, canonical, aliases) + "(" + (r.node(arg) if arg is not None else "") + ")"
+
+
+_CURRENT: dict[type[exp.Expression], tuple[str, tuple[str, ...]]] = {
+    exp.CurrentTimestamp: ("CURRENT_TIMESTAMP", ("NOW", "LOCALTIME", "LOCALTIMESTAMP")),
+    exp.CurrentDate: ("CURRENT_DATE", ("CURDATE",)),
+    exp.CurrentTime: ("CURRENT_TIME", ("CURTIME",)),
+}
 
 
 # -- the generic path --------------------------------------------------------------------------

@@ -88,8 +88,6 @@ class Restorer:
             fn = _PRINTERS.get(node_type)
             if fn is not None:
                 return fn(self, node)
-            if node_type is exp.Expression:
-                break
         raise UnsupportedConstructError(type(node).__name__, "the compat (TiDB) printer has no form for it")
 
     def join(self, nodes: Iterable[exp.Expression], sep: str) -> str:
@@ -121,20 +119,23 @@ class Restorer:
             return "_" + self.kw(charset) + body
         return body
 
-    def func_name(self, node: exp.Expression, canonical: str) -> str:
-        """A built-in function's name: as typed (when the source is known), else canonical."""
-        if self.options.uppercase_keywords:
-            return canonical.upper()
-        typed = self._typed_name(node, canonical)
-        return typed if typed is not None else canonical.upper()
+    def func_name(self, node: exp.Expression, canonical: str, aliases: tuple[str, ...] = ()) -> str:
+        """A built-in function's name: as typed when the source is known and the typed name is the
+        canonical one or one of its exact synonyms (`aliases`), else the canonical name."""
+        typed = self.typed_name(node)
+        name = canonical
+        if typed is not None and typed.upper() in (canonical.upper(), *(a.upper() for a in aliases)):
+            name = typed
+        return name.upper() if self.options.uppercase_keywords or name is canonical else name
 
-    def _typed_name(self, node: exp.Expression, canonical: str) -> str | None:
+    def typed_name(self, node: exp.Expression) -> str | None:
+        """The source text of a function node's name token, when the source is known."""
         source = self.options.source_sql
-        meta = node.meta if node._meta else None
+        meta = node.meta if node._meta else None  # avoid creating an empty meta dict on every node
         if source is None or not meta or "start" not in meta or "end" not in meta:
             return None
         typed = source[meta["start"]: meta["end"] + 1]
-        return typed if typed.lower() == canonical.lower() else None
+        return typed if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", typed) else None
 
 
 def _escape_string(value: str) -> str:

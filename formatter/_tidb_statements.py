@@ -130,10 +130,10 @@ _HINT_TARGETS = {"JOIN": " FOR JOIN", "ORDER BY": " FOR ORDER BY", "GROUP BY": "
 
 
 def table_ref(r: Restorer, node: exp.Table, *, skip_joins: bool = False) -> str:
-    handled = ["this", "db", "catalog", "alias", "partition", "hints"] + (["joins"] if skip_joins else [])
-    check_args(node, handled)
     if node.args.get("joins") and not skip_joins:
         return _render_ref(r, _leaf(node))
+    handled = ["this", "db", "catalog", "alias", "partition", "hints"] + (["joins"] if skip_joins else [])
+    check_args(node, handled)
     text = table_name(r, node)
     partition = node.args.get("partition")
     if partition is not None:
@@ -191,7 +191,10 @@ def limit(r: Restorer, stmt: exp.Expression) -> str:
             raise UnsupportedConstructError("OFFSET without LIMIT", "MySQL requires LIMIT")
         return ""
     if isinstance(lim, exp.Fetch):
-        check_args(lim, ("direction", "count"))
+        check_args(lim, ("direction", "count", "limit_options"))
+        options = lim.args.get("limit_options")
+        if options is not None and (options.args.get("percent") or options.args.get("with_ties")):
+            raise UnsupportedConstructError("FETCH ... PERCENT / WITH TIES")
         count = lim.args.get("count")
         count_text = r.node(count) if count is not None else "1"
         offset_node = off.expression if off is not None else None
