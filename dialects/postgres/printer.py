@@ -1,0 +1,123 @@
+"""Native PostgreSQL output: sqlglot's PostgreSQL generator with the few spellings PostgreSQL needs
+to read our IR back as the same parse tree, plus the native normalizers (names, placeholders).
+
+sqlglot's generator is compiled and cannot be subclassed, so the dialect below (registered in
+sqlglot as "cozelitepostgres") extends the dispatch table of each generator it creates:
+
+- `exp.Operator` prints as the bare operator (`a @> b`), not `a OPERATOR(@>) b`;
+- a `Not` marked `pg_infix_not` prints as `a NOT IN (...)` / `a NOT BETWEEN ...` /
+  `a NOT SIMILAR TO ...`, which PostgreSQL parses differently from `NOT (a IN (...))`;
+- function names keep their spelling (PostgreSQL folds unquoted names to lower case anyway).
+
+Placeholders: anonymous ones (MySQL-style `?`, or added by a pass) print as `$1..$n` in text order,
+or as psycopg's `%s` (then every literal `%` is doubled, as psycopg requires).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pglast import parser as pg_parser
+from sqlglot import exp
+from sqlglot.dialects.postgres import Postgres
+
+from dialects.postgres.lower import needs_quotes
+from sqlparser.errors import InvalidArgumentError
+
+PLACEHOLDER_STYLES = ("$n", "%s")
+_SENTINEL = "$0"  # a parameter number PostgreSQL never uses: marks anonymous placeholders
+_STYLE_KEY = "cozelite_placeholder"
+
+
+def _operator_sql(gen: Any, e: exp.Operator) -> str:
+    op = e.args.get("operator")
+    op = op if isinstance(op, str) else gen.sql(op)
+    right = gen.sql(e, "expression")
+    if e.this is None:
+        return f"{op} {right}"
+    return f"{gen.sql(e, 'this')} {op} {right}"
+
+
+def _not_sql(gen: Any, e: exp.Not) -> str:
+    inner = e.this
+    if e.meta.get("pg_infix_not"):
+        left = gen.sql(inner, "this")
+        full = gen.sql(inner)
+        if full.startswith(left):
+            return f"{left} NOT{full[len(left):]}"
+    return f"NOT {gen.sql(e, 'this')}"
+
+
+def _placeholder_sql(gen: Any, e: exp.Placeholder) -> str:
+    if e.this:
+        raise InvalidArgumentError(f"named placeholder :{e.this} has no PostgreSQL form; use ? or $n")
+    return _SENTINEL
+
+
+class CozelitePostgres(Postgres):
+    NORMALIZE_FUNCTIONS = False
+
+    def generator(self, **opts: Any) -> Any:
+        gen = super().generator(**opts)
+        gen._dispatch = {**gen._dispatch, exp.Operator: _operator_sql, exp.Not: _not_sql,
+                         exp.Placeholder: _placeholder_sql}
+        return gen
+
+    def generate(self, expression: exp.Expression, copy: bool = True, **opts: Any) -> str:
+        sql = super().generate(expression, copy=copy, **opts)
+        style = expression.meta.get(_STYLE_KEY, "$n") if expression.meta else "$n"
+        if "$" in sql or style == "%s":
+            sql = number_placeholders(sql, style)
+        return sql
+
+
+SQLGLOT_DIALECT = "cozelitepostgres"
+
+
+def number_placeholders(sql: str, style: str) -> str:
+    """Replace the `$0` sentinels, in text order, by `$1..$n` or `%s` (token-aware)."""
+    params = [t for t in pg_parser.scan(sql) if t.name == "PARAM"]
+    sentinels = [t for t in params if sql[t.start : t.end + 1] == _SENTINEL]
+    if sentinels and len(sentinels) != len(params):
+        raise InvalidArgumentError("the statement mixes ? placeholders with $n parameters; use one style")
+    if style == "$n":
+        if not sentinels:
+            return sql
+        out, last = [], 0
+        for i, tok in enumerate(sentinels, 1):
+            out.append(sql[last : tok.start])
+            out.append(f"${i}")
+            last = tok.end + 1
+        out.append(sql[last:])
+        return "".join(out)
+    # psycopg's %s: positional, in text order, so explicit $n must already be 1, 2, ... in order.
+    if not params:
+        return sql
+    if not sentinels:
+        numbers = [int(sql[t.start + 1 : t.end + 1]) for t in params]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise InvalidArgumentError(
+                "cannot print $n parameters that repeat or are out of order as %s; use placeholder='$n'")
+    out, last = [], 0
+    for tok in params:
+        out.append(sql[last : tok.start].replace("%", "%%"))
+        out.append("%s")
+        last = tok.end + 1
+    out.append(sql[last:].replace("%", "%%"))
+    return "".join(out)
+
+
+def quote_names(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
+    """Quote every name PostgreSQL would otherwise fold or misread (from passes and MySQL input)."""
+    for node in tree.find_all(exp.Identifier):
+        if not node.quoted and needs_quotes(node.name):
+            node.set("quoted", True)
+    return tree
+
+
+def placeholder_style(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
+    style = options.get("placeholder", "$n")
+    if style not in PLACEHOLDER_STYLES:
+        raise InvalidArgumentError(f"unknown placeholder style {style!r}; use one of {', '.join(PLACEHOLDER_STYLES)}")
+    tree.meta[_STYLE_KEY] = style
+    return tree
