@@ -9,12 +9,13 @@ from sqlparser.errors import (
     UnsupportedConstructError,
     UnsupportedStatementError,
 )
-from sqlparser.types import ColumnValue, OperationType, PrimaryKeyValue, SQLFilterOp, TableColumn
+from sqlparser.types import ColumnValue, OperationType, Policy, PrimaryKeyValue, SQLFilterOp, TableColumn
 
 __all__ = [
     "ColumnValue",
     "InvalidArgumentError",
     "OperationType",
+    "Policy",
     "PolicyViolationError",
     "PrimaryKeyValue",
     "SQLFilterOp",

@@ -6,6 +6,7 @@ Each method is front end -> passes -> formatter, run under the depth guard of `l
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -15,6 +16,7 @@ import formatter
 from sqlparser import limits
 from sqlparser.errors import (
     InvalidArgumentError,
+    PolicyViolationError,
     SQLParserError,
     SQLSyntaxError,
     UnsupportedConstructError,
@@ -23,10 +25,13 @@ from sqlparser.errors import (
 from sqlparser.frontend import Frontend, Statement
 from sqlparser.passes.append_filter import append_filter
 from sqlparser.passes.insert_columns import add_insert_columns, insert_rows
+from sqlparser.passes.policy import check_policy
 from sqlparser.passes.rename import check_table_columns, rename_tables
+from sqlparser.passes.scope_rows import scope_rows
 from sqlparser.passes.select_fields import add_select_fields
+from sqlparser.passes.translate import translate
 from sqlparser.registry import Dialect, dialect_for_uri, get_dialect
-from sqlparser.types import ColumnValue, OperationType, PrimaryKeyValue, SQLFilterOp, TableColumn
+from sqlparser.types import ColumnValue, OperationType, Policy, PrimaryKeyValue, SQLFilterOp, TableColumn
 
 T = TypeVar("T")
 
@@ -150,6 +155,68 @@ class SQLParser:
 
         return self._guarded(work, sql)
 
+    # -- tenant safety and translation (issue 5) ----------------------------------------------
+
+    def scope_rows(self, sql: str, conditions: Mapping[str, str]) -> str:
+        """Row-level security: restrict every reference of each named table to the rows its condition allows.
+
+        `conditions` maps a table name to a condition over that table's columns, unqualified
+        (`{"orders": "uid = 'u1'"}`). Reads see only the allowed rows, wherever the table appears
+        (joins, subqueries, CTEs, derived tables, INSERT ... SELECT); UPDATE and DELETE change only
+        allowed rows. See `sqlparser.passes.scope_rows`.
+        """
+        if not isinstance(conditions, Mapping):
+            raise InvalidArgumentError(f"conditions must map table name to condition, got {type(conditions).__name__}")
+        for table, condition in conditions.items():
+            if not isinstance(table, str) or not table:
+                raise InvalidArgumentError(f"conditions keys must be non-empty table names, got {table!r}")
+            if not isinstance(condition, str) or not condition.strip():
+                raise InvalidArgumentError(f"empty condition for table {table!r}")
+
+        def work() -> str:
+            stmt = self.parse(sql)
+            tree = self._tree(stmt, "scope rows")
+            parsed = {table: self.parse_condition(cond) for table, cond in conditions.items()}
+            return self._render(scope_rows(tree, parsed), quote_names=True)
+
+        return self._guarded(work, sql)
+
+    def check_policy(self, sql: str, policy: Policy) -> None:
+        """Raise PolicyViolationError (its `rule` names the rule) unless `sql` complies with `policy`.
+
+        Checked on the tree: statement kinds, the tables referenced (only `policy.tables`), and the
+        dialect's denials (system schemas, file / sleep / network functions, ATTACH, COPY, ...).
+        """
+        if not isinstance(policy, Policy):
+            raise InvalidArgumentError(f"policy must be a sqlparser.Policy, got {type(policy).__name__}")
+        rules = self._dialect_table("policy", "RULES")
+
+        def work() -> None:
+            stmt = self.parse(sql)
+            if stmt.tree is None:
+                raise PolicyViolationError(
+                    "unchecked-construct",
+                    f"{stmt.unsupported or stmt.operation.value} cannot be checked, so it is not allowed")
+            check_policy(stmt.tree, policy, rules)
+
+        self._guarded(work, sql)
+
+    def translate(self, sql: str, *, read: str = "mysql") -> str:
+        """`sql`, written for the `read` dialect, as SQL with the same meaning for this parser's dialect.
+
+        Raises UnsupportedConstructError naming the construct when it has no faithful translation.
+        """
+        source = new_parser(read, portable_names=self.portable_names)
+        table = self._dialect_table("translate", "RULES")
+
+        def work() -> str:
+            stmt = source.parse(sql)
+            tree = self._tree(stmt, f"translate from {read}")
+            tree = translate(tree, source=source.dialect.name, rules=table)
+            return formatter.render(tree, style="native", dialect=self.dialect, quote_names=False)
+
+        return self._guarded(work, sql)
+
     # -- building blocks, public for the CLI and later passes ---------------------------------
 
     def parse(self, sql: str) -> Statement:
@@ -181,6 +248,16 @@ class SQLParser:
             return formatter.render(tree, style=self.style, dialect=self.dialect, quote_names=False,
                                     **self.native_options)
         return formatter.render(tree, style=self.style, dialect=self.dialect, quote_names=quote_names)
+
+    def _dialect_table(self, module: str, name: str) -> Any:
+        # Per-dialect data for a pass lives in dialects/<name>/<module>.py, beside its front end.
+        try:
+            loaded = importlib.import_module(f"dialects.{self.dialect.name}.{module}")
+        except ModuleNotFoundError:
+            raise UnsupportedConstructError(
+                f"{module} for dialect {self.dialect.name}", f"dialects/{self.dialect.name}/{module}.py is missing"
+            ) from None
+        return getattr(loaded, name)
 
     @staticmethod
     def _tree(stmt: Statement, action: str) -> exp.Expression:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from sqlparser.errors import InvalidArgumentError
+
 
 class OperationType(StrEnum):
     SELECT = "SELECT"
@@ -47,3 +49,41 @@ class PrimaryKeyValue:
 
     col_name: str
     values: Sequence[Any] = field(default_factory=tuple)
+
+
+_DEFAULT_OPERATIONS = frozenset(
+    {OperationType.SELECT, OperationType.INSERT, OperationType.UPDATE, OperationType.DELETE})
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What a user's statement may do, checked on the tree by `SQLParser.check_policy`.
+
+    `tables`: the only tables a statement may reference (names, case-insensitive; a mapping such as
+    the `table_columns` given to `parse_and_modify_sql` works too: its keys are used).
+    `operations`: the statement kinds allowed, nested ones included (a PostgreSQL `WITH d AS
+    (DELETE ...) SELECT ...` needs DELETE as well as SELECT).
+    Everything the dialect's rules deny (system schemas and catalogs, file / sleep / network
+    functions, `INTO OUTFILE`, `ATTACH`, `COPY`, ...) is denied whatever the policy says.
+    """
+
+    tables: frozenset[str] = frozenset()
+    operations: frozenset[OperationType] = _DEFAULT_OPERATIONS
+
+    def __post_init__(self) -> None:
+        tables = self.tables
+        if isinstance(tables, str):
+            raise InvalidArgumentError("Policy.tables must be a collection of table names, not a single str")
+        names = frozenset(tables.keys() if isinstance(tables, Mapping) else tables)
+        for name in names:
+            if not isinstance(name, str) or not name:
+                raise InvalidArgumentError(f"Policy.tables must hold non-empty str, got {name!r}")
+        object.__setattr__(self, "tables", frozenset(n.lower() for n in names))
+        ops = self.operations
+        if isinstance(ops, (str, OperationType)):
+            ops = (ops,)
+        try:
+            object.__setattr__(self, "operations", frozenset(OperationType(o) for o in ops))
+        except ValueError:
+            known = ", ".join(o.value for o in OperationType)
+            raise InvalidArgumentError(f"Policy.operations must hold statement kinds ({known}), got {ops!r}") from None

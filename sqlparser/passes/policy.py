@@ -1,0 +1,208 @@
+"""check_policy: decide on the tree whether a user's statement stays inside the user's tables.
+
+Replaces Coze Studio's string matching (`validateCustomSQL` rejects any text containing "UNION" or
+"JOIN" and a list of names): a literal that merely contains a forbidden word is data, not a
+violation, and a dialect trick cannot hide a forbidden call from a tree walk.
+
+The pass never branches on the dialect: what a dialect denies (system schemas and catalogs,
+file / sleep / network functions, statements such as ATTACH or COPY) is a `PolicyRules` table in
+`dialects/<name>/policy.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from sqlparser.errors import PolicyViolationError
+from sqlparser.frontend import operation_of
+from sqlparser.types import OperationType, Policy
+
+_WRITES: dict[type[exp.Expression], OperationType] = {
+    exp.Insert: OperationType.INSERT,
+    exp.Update: OperationType.UPDATE,
+    exp.Delete: OperationType.DELETE,
+}
+
+
+@dataclass(frozen=True)
+class PolicyRules:
+    """A dialect's denials. Names are lower-case; `extend` builds a dialect's table over the base."""
+
+    # Schemas (and catalogs) that hold the engine's own data: information_schema, pg_catalog, ...
+    system_schemas: frozenset[str] = frozenset()
+    # Tables that are the engine's own, by exact name and by prefix (sqlite_master, pg_*, ...).
+    system_tables: frozenset[str] = frozenset()
+    system_table_prefixes: tuple[str, ...] = ()
+    # Functions that reach outside the user's tables (files, sleep, network, server state).
+    denied_functions: frozenset[str] = frozenset()
+    # Table-valued functions allowed in FROM (json_each, generate_series, ...); all others are denied.
+    table_functions: frozenset[str] = frozenset()
+    # IR node types denied wherever they appear, with the rule they break.
+    denied_nodes: tuple[tuple[type[exp.Expression], str], ...] = ()
+
+    def extend(self, *, system_schemas: Iterable[str] = (), system_tables: Iterable[str] = (),
+               system_table_prefixes: Iterable[str] = (), denied_functions: Iterable[str] = (),
+               table_functions: Iterable[str] = (),
+               denied_nodes: Iterable[tuple[type[exp.Expression], str]] = ()) -> PolicyRules:
+        return PolicyRules(
+            system_schemas=self.system_schemas | {s.lower() for s in system_schemas},
+            system_tables=self.system_tables | {t.lower() for t in system_tables},
+            system_table_prefixes=self.system_table_prefixes + tuple(p.lower() for p in system_table_prefixes),
+            denied_functions=self.denied_functions | {f.lower() for f in denied_functions},
+            table_functions=self.table_functions | {f.lower() for f in table_functions},
+            denied_nodes=self.denied_nodes + tuple(denied_nodes),
+        )
+
+
+@dataclass(frozen=True)
+class _Walk:
+    rules: PolicyRules
+    policy: Policy
+    cte_cache: dict[int, frozenset[str]] = field(default_factory=dict)
+
+
+# Denied in every dialect: statements that leave the user's data (the front ends lower them when
+# they can; an opaque Command is denied because nothing about it can be checked).
+BASE_RULES = PolicyRules(
+    system_schemas=frozenset({"information_schema"}),
+    denied_nodes=(
+        (exp.Command, "opaque-statement"),
+        (exp.Into, "select-into"),
+        (exp.Copy, "copy"),
+        (exp.LoadData, "load-data"),
+        (exp.Attach, "attach"),
+        (exp.Detach, "attach"),
+        (exp.Pragma, "pragma"),
+        (exp.Set, "set"),
+        (exp.Use, "use"),
+        (exp.Grant, "grant"),
+        (exp.Kill, "kill"),
+        (exp.Lock, "lock"),
+        (exp.Install, "install"),
+        (exp.Export, "export"),
+        (exp.Execute, "execute"),
+        (exp.ExecuteSql, "execute"),
+        (exp.ToFile, "file-access"),
+        (exp.SessionParameter, "system-variable"),
+        (exp.Merge, "merge"),
+    ),
+)
+
+
+def check_policy(tree: exp.Expression, policy: Policy, rules: PolicyRules) -> None:
+    """Raise PolicyViolationError naming the first rule `tree` breaks; return None when it complies."""
+    walk = _Walk(rules=rules, policy=policy)
+    nodes = list(tree.walk())
+    for node in nodes:
+        for node_type, rule in rules.denied_nodes:
+            if isinstance(node, node_type):
+                raise PolicyViolationError(rule, f"{_describe(node)} is not allowed")
+
+    operation = operation_of(tree)
+    if operation not in policy.operations:
+        raise PolicyViolationError(
+            "statement-kind", f"{operation.value} statements are not allowed; allowed: {_ops(policy)}")
+    for node in nodes:
+        for node_type, op in _WRITES.items():
+            if node is not tree and isinstance(node, node_type) and op not in policy.operations:
+                raise PolicyViolationError(
+                    "statement-kind", f"a nested {op.value} is not allowed; allowed: {_ops(policy)}")
+
+    for node in nodes:
+        if isinstance(node, exp.Table):
+            _check_table(node, walk)
+        elif isinstance(node, exp.Func):
+            _check_function(node, walk)
+        elif isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
+            raise PolicyViolationError(
+                "schema-qualified", f"schema-qualified function call {node.sql()!r} is not allowed")
+        elif isinstance(node, exp.Column):
+            _check_column(node, walk)
+
+
+def _ops(policy: Policy) -> str:
+    return ", ".join(sorted(o.value for o in policy.operations)) or "none"
+
+
+def _describe(node: exp.Expression) -> str:
+    if isinstance(node, exp.Command):
+        return f"statement {node.name.upper()!r}"
+    return type(node).__name__.upper()
+
+
+def function_names(node: exp.Func) -> set[str]:
+    """Every name a function node may go by: its written name and sqlglot's names for its class."""
+    if isinstance(node, exp.Anonymous):
+        return {node.name.lower()}
+    names = {n.lower() for n in type(node).sql_names()}
+    names.add(node.key.lower())
+    return names
+
+
+def _check_function(node: exp.Func, walk: _Walk) -> None:
+    if isinstance(node, exp.Connector):
+        return
+    denied = function_names(node) & walk.rules.denied_functions
+    if denied:
+        raise PolicyViolationError("denied-function", f"function {sorted(denied)[0]}() is not allowed")
+
+
+def _check_column(node: exp.Column, walk: _Walk) -> None:
+    # `information_schema.tables.table_name` style references reach a system schema without a FROM.
+    parts = [p.name.lower() for p in node.parts[:-1]]
+    if len(parts) >= 2 and parts[-2] in walk.rules.system_schemas:
+        raise PolicyViolationError("system-schema", f"reference into schema {parts[-2]!r} is not allowed")
+
+
+def _visible_ctes(table: exp.Table) -> frozenset[str]:
+    """Names of the CTEs a table reference can mean, following each WITH's scoping rules.
+
+    A CTE's body sees the CTEs before it (and all of them, itself included, under RECURSIVE);
+    the query that owns the WITH sees all of them. `WITH t AS (SELECT * FROM t)` reads the real t.
+    """
+    names: set[str] = set()
+    child: exp.Expression = table
+    parent = table.parent
+    while parent is not None:
+        if isinstance(parent, exp.With) and isinstance(child, exp.CTE):
+            ctes = parent.expressions
+            index = next(i for i, c in enumerate(ctes) if c is child)
+            visible = ctes if parent.args.get("recursive") else ctes[:index]
+            names.update(c.alias_or_name.lower() for c in visible)
+        elif not isinstance(child, exp.With):
+            with_ = parent.args.get("with_") or parent.args.get("with")
+            if isinstance(with_, exp.With):
+                names.update(c.alias_or_name.lower() for c in with_.expressions)
+        child, parent = parent, parent.parent
+    return frozenset(names)
+
+
+def _check_table(node: exp.Table, walk: _Walk) -> None:
+    rules = walk.rules
+    if isinstance(node.this, exp.Func):
+        name = function_names(node.this)
+        if not name & rules.table_functions:
+            raise PolicyViolationError(
+                "table-function", f"table function {node.this.sql()!r} is not allowed in FROM")
+        return
+    name = node.name.lower()
+    if not name:
+        return
+    if isinstance(node.parent, exp.Delete) and node.arg_key == "tables":
+        return  # MySQL `DELETE a FROM t AS a ...` names an alias here; the table itself is checked.
+    qualifiers = [q.lower() for q in (node.text("catalog"), node.text("db")) if q]
+    for qualifier in qualifiers:
+        if qualifier in rules.system_schemas:
+            raise PolicyViolationError("system-schema", f"table {node.sql()!r} is in system schema {qualifier!r}")
+    if qualifiers:
+        raise PolicyViolationError(
+            "schema-qualified", f"schema-qualified table {node.sql()!r} is not allowed; name the table alone")
+    if not qualifiers and name in _visible_ctes(node):
+        return
+    if name in rules.system_tables or name.startswith(rules.system_table_prefixes):
+        raise PolicyViolationError("system-table", f"system table {node.name!r} is not allowed")
+    if name not in walk.policy.tables:
+        raise PolicyViolationError("table-not-allowed", f"table {node.name!r} is not one of the user's tables")

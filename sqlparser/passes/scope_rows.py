@@ -1,0 +1,206 @@
+"""scope_rows: row-level security for reads and writes, on the tree.
+
+`scope_rows(tree, {"t": cond})` rewrites a statement so that running it on the full data gives
+what the original gives on data where table `t` holds only the rows satisfying `cond` (PostgreSQL
+row-level security semantics), and so that an UPDATE / DELETE touches only such rows.
+
+How, per kind of reference:
+
+- A read reference (FROM or JOIN item, at any depth: subqueries, CTE bodies, derived tables, the
+  SELECT of an INSERT ... SELECT, UPDATE ... FROM, DELETE ... USING) becomes a derived table that
+  holds only the allowed rows: `t AS a` -> `(SELECT * FROM t AS a WHERE a.uid = 'u1') AS a`. A derived
+  table restricts the rows before any join, so LEFT / RIGHT / FULL / NATURAL joins keep their meaning,
+  which a condition added to WHERE would not.
+- A write target (UPDATE t / DELETE FROM t, and each table of a MySQL multi-table UPDATE / DELETE)
+  cannot be a derived table, so its condition is ANDed into the statement's WHERE, qualified by the
+  reference's alias; for the inner side of a LEFT JOIN in a multi-table write, into the join's ON.
+- INSERT targets are left alone (the condition restricts reads and changes, not new rows), but an
+  INSERT that can change an existing row of a scoped table (ON DUPLICATE KEY UPDATE,
+  ON CONFLICT DO UPDATE) is refused: the row it would change is not known before it runs.
+
+It fails closed: a CTE named like a scoped table (it would hide the table from this pass), a
+construct it has no rule for, or any reference left unscoped at the end raises
+UnsupportedConstructError naming the construct.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlglot import exp
+
+from sqlparser.errors import UnsupportedConstructError, UnsupportedStatementError
+from sqlparser.passes.append_filter import merge_condition, strip_comments
+from sqlparser.types import SQLFilterOp
+
+_STATEMENTS = (exp.Query, exp.Insert, exp.Update, exp.Delete)
+# Table arguments that change which rows a reference yields, so restricting the rows first would
+# not be the same as restricting the table (sampling, time travel, pivots, table functions).
+_REFUSED_TABLE_ARGS = ("pivots", "sample", "version", "system_time", "changes", "rows_from", "when", "ordinality",
+                       "laterals", "partition")
+
+
+def scope_rows(tree: exp.Expression, conditions: Mapping[str, exp.Expression]) -> exp.Expression:
+    """Apply each table's condition to every reference of that table in `tree` (mutated and returned).
+
+    `conditions` maps a table name (matched case-insensitively, whatever the schema qualifier) to a
+    boolean expression over that table's columns, written unqualified.
+    """
+    if not isinstance(tree, _STATEMENTS):
+        raise UnsupportedStatementError("scope rows: only SELECT / INSERT / UPDATE / DELETE can be scoped")
+    scoped = {name.lower(): cond for name, cond in conditions.items()}
+    if not scoped:
+        return tree
+    strip_comments(tree)
+
+    for cte in tree.find_all(exp.CTE):
+        if cte.alias_or_name.lower() in scoped:
+            raise UnsupportedConstructError(
+                f"CTE named {cte.alias_or_name!r}",
+                "a CTE with the name of a scoped table hides that table; rename the CTE")
+
+    handled: set[int] = set()
+    # Writes first: their targets must stay base tables, so they are marked before reads are wrapped.
+    for node in list(tree.find_all(exp.Update, exp.Delete, exp.Insert)):
+        if isinstance(node, exp.Insert):
+            _scope_insert(node, scoped, handled)
+        else:
+            _scope_write(node, scoped, handled)
+
+    for table in list(tree.find_all(exp.Table)):
+        if id(table) in handled or _name(table) not in scoped:
+            continue
+        if not isinstance(table.parent, (exp.From, exp.Join, exp.Delete, exp.Update, exp.Subquery)):
+            raise UnsupportedConstructError(
+                f"reference to {table.name!r} in {type(table.parent).__name__.upper()}",
+                "scope rows cannot restrict a table used here")
+        if isinstance(table.parent, (exp.Delete, exp.Update)) and table.arg_key not in ("using", "from_"):
+            raise UnsupportedConstructError(f"reference to {table.name!r} in {type(table.parent).__name__.upper()}")
+        _wrap(table, scoped[_name(table)], handled)
+
+    for table in tree.find_all(exp.Table):
+        if _name(table) in scoped and id(table) not in handled:
+            raise UnsupportedConstructError(f"reference to {table.name!r}", "scope rows could not restrict it")
+    return tree
+
+
+def _name(table: exp.Table) -> str:
+    return table.name.lower()
+
+
+def _reference_name(table: exp.Table) -> str:
+    return table.alias_or_name
+
+
+def qualify(condition: exp.Expression, qualifier: str) -> exp.Expression:
+    """A copy of `condition` with its own unqualified columns (not those of its subqueries) qualified."""
+    cond = condition.copy()
+    for column in list(cond.find_all(exp.Column)):
+        if column.table:
+            continue
+        if column.find_ancestor(exp.Query) is not None:
+            continue
+        if isinstance(column.this, exp.Star):
+            continue
+        column.set("table", exp.to_identifier(qualifier))
+    return cond
+
+
+def _wrap(table: exp.Table, condition: exp.Expression, handled: set[int]) -> None:
+    for arg in _REFUSED_TABLE_ARGS:
+        if table.args.get(arg):
+            raise UnsupportedConstructError(
+                f"{arg.upper()} on table {table.name!r}", "scope rows cannot restrict a table used with it")
+    name = _reference_name(table)
+    alias = table.args.get("alias")
+    # A parenthesized join hangs its joins on its first table; they move, as they are, to the
+    # derived table (the caller's loop still visits their tables).
+    joins = table.args.get("joins")
+    table.set("joins", None)
+    inner = table.copy()
+    inner.set("alias", exp.TableAlias(this=exp.to_identifier(name)))
+    select = exp.Select(expressions=[exp.Star()]).from_(inner, copy=False)
+    select.set("where", exp.Where(this=qualify(condition, name)))
+    derived = exp.Subquery(this=select, alias=alias.copy() if alias else exp.TableAlias(
+        this=exp.to_identifier(name)))
+    if joins:
+        derived.set("joins", joins)
+    table.replace(derived)
+    handled.add(id(inner))
+
+
+def _write_tables(target: exp.Expression) -> list[tuple[exp.Table, exp.Join | None]]:
+    """The base tables a write may change, with the join that brings each in (None for the first)."""
+    if isinstance(target, exp.Schema):
+        target = target.this
+    if not isinstance(target, exp.Table):
+        raise UnsupportedConstructError(f"write target {type(target).__name__.upper()}")
+    tables: list[tuple[exp.Table, exp.Join | None]] = [(target, None)]
+    for join in target.args.get("joins") or []:
+        if isinstance(join.this, exp.Table):
+            tables.append((join.this, join))
+        else:
+            # A derived table or a parenthesized join inside a multi-table write: its base tables
+            # are read references, wrapped by the read rule.
+            continue
+    return tables
+
+
+def _scope_write(node: exp.Update | exp.Delete, scoped: Mapping[str, exp.Expression], handled: set[int]) -> None:
+    target = node.this
+    if isinstance(node, exp.Delete) and node.args.get("tables"):
+        # MySQL `DELETE a, b FROM t a JOIN u b ...`: the list names aliases of tables in `this`.
+        for ref in node.args["tables"]:
+            handled.add(id(ref))
+    if target is None:
+        raise UnsupportedConstructError(f"{type(node).__name__.upper()} without a target table")
+    where_conditions: list[exp.Expression] = []
+    for table, join in _write_tables(target):
+        if _name(table) not in scoped:
+            continue
+        for arg in _REFUSED_TABLE_ARGS:
+            if table.args.get(arg):
+                raise UnsupportedConstructError(f"{arg.upper()} on write target {table.name!r}")
+        cond = qualify(scoped[_name(table)], _reference_name(table))
+        handled.add(id(table))
+        side = (join.side or "").upper() if join is not None else ""
+        if join is None or (side == "" and (join.kind or "").upper() in ("", "INNER", "CROSS")):
+            where_conditions.append(cond)
+        elif side == "LEFT":
+            # The inner side of a LEFT JOIN: restrict what it matches, keep the outer rows.
+            on = join.args.get("on")
+            if join.args.get("using"):
+                raise UnsupportedConstructError("LEFT JOIN ... USING in a multi-table write on a scoped table")
+            join.set("on", merge_condition(on, cond, SQLFilterOp.AND))
+        else:
+            raise UnsupportedConstructError(
+                f"{side or join.kind} JOIN of scoped table {table.name!r} in a multi-table "
+                f"{type(node).__name__.upper()}")
+    if where_conditions:
+        where = node.args.get("where")
+        merged = where.this if where else None
+        for cond in where_conditions:
+            merged = merge_condition(merged, cond, SQLFilterOp.AND)
+        node.set("where", exp.Where(this=merged))
+
+
+def _scope_insert(node: exp.Insert, scoped: Mapping[str, exp.Expression], handled: set[int]) -> None:
+    target = node.this
+    table = target.this if isinstance(target, exp.Schema) else target
+    if not isinstance(table, exp.Table):
+        raise UnsupportedConstructError(f"INSERT target {type(table).__name__.upper()}")
+    handled.add(id(table))
+    if _name(table) not in scoped:
+        return
+    conflict = node.args.get("conflict")
+    if conflict is not None:
+        action = conflict.args.get("action")
+        action_name = action.name.upper() if isinstance(action, exp.Expression) else str(action or "").upper()
+        if conflict.args.get("duplicate") or "UPDATE" in action_name or conflict.expressions:
+            raise UnsupportedConstructError(
+                "ON DUPLICATE KEY UPDATE / ON CONFLICT DO UPDATE on a scoped table",
+                "it can change a row the scope does not allow; update the row with a scoped UPDATE")
+    if node.args.get("overwrite") or node.args.get("alternative"):
+        raise UnsupportedConstructError(
+            "INSERT that replaces existing rows on a scoped table",
+            "REPLACE / INSERT OR REPLACE can delete a row the scope does not allow")
