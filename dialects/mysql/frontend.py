@@ -48,8 +48,9 @@ class MySQLFrontend:
 
     def parse(self, sql: str) -> Statement:
         tokens = _tokenize(sql)
-        tokens = _statement_tokens(tokens, sql)
-        rewrite = rewrites.apply(tokens, sql)
+        as_insert = rewrites.replace_as_insert(sql, tokens, _tokenize)
+        tokens, braces = _statement_tokens(as_insert or tokens, sql)
+        rewrite = rewrites.apply(tokens, sql, braces=braces, replace=as_insert is not None)
         tree = _parse_tokens(rewrite.tokens, sql)
         check_tree(tree, sql)
         if rewrite.unsupported is not None:
@@ -62,8 +63,9 @@ class MySQLFrontend:
     def parse_condition(self, condition: str) -> exp.Expression:
         """Parse a WHERE condition with the same strictness as a statement."""
         prefix = "SELECT 1 FROM t WHERE "
-        tokens = _tokenize(condition)
-        tokens = _statement_tokens(tokens, condition)
+        tokens, braces = _statement_tokens(_tokenize(condition), condition)
+        if braces:
+            tokens = rewrites.odbc_escapes(tokens, condition)
         if not tokens:
             raise SQLSyntaxError("empty condition", line=1, column=1, token=None, sql=condition)
         wrapped = _tokenize(prefix)
@@ -87,8 +89,10 @@ def _tokenize(sql: str) -> list[Token]:
         raise SQLSyntaxError(reason, line=line, column=column, token=token, sql=sql) from None
 
 
-def _statement_tokens(tokens: list[Token], sql: str) -> list[Token]:
-    """Apply the token-level rules and return the tokens of the one statement (no trailing `;`)."""
+def _statement_tokens(tokens: list[Token], sql: str) -> tuple[list[Token], bool]:
+    """Apply the token-level rules; return the tokens of the one statement (no trailing `;`) and
+    whether it has braces (ODBC escapes, which `rewrites` resolves)."""
+    braces = False
     n = len(tokens)
     end = n
     prev_type: TokenType | None = None
@@ -131,13 +135,15 @@ def _statement_tokens(tokens: list[Token], sql: str) -> list[Token]:
             _check_call_arguments(tokens, i, sql)
         elif tt is TokenType.LOCK:
             _check_lock_in_share_mode(tokens, i, sql)
+        elif tt is TokenType.L_BRACE:
+            braces = True
         elif tt is TokenType.TABLE and i == 0:
             _check_table_statement(tokens, sql)
         prev_prev_type = prev_type
         prev_type = tt
     if end == 0:
         raise SQLSyntaxError("empty statement", line=1, column=1, token=tokens[0].text if tokens else None, sql=sql)
-    return tokens if end == n else tokens[:end]
+    return (tokens if end == n else tokens[:end]), braces
 
 
 def _check_binary_literal(tok: Token, sql: str) -> None:
@@ -255,18 +261,72 @@ _TOKEN_NOISE = re.compile(r"<Token token_type: TokenType\.\w+, text: (.*?), line
 _CLASS_NOISE = re.compile(r"<class 'sqlglot\.expressions\.[\w.]*?(\w+)'>")
 
 
+_ARITY_ERRORS = ("The number of provided arguments", "Required keyword: ")
+_MAX_ARITY_RETRIES = 16
+_PLACEHOLDER_CALL = "cozelite_call_{}"
+
+
 def _parse_tokens(tokens: list[Token], sql: str, *, offset_tokens: int = 0) -> exp.Expression:
-    try:
-        trees = _DIALECT.parser().parse(tokens, sql)
-    except ParseError as err:
-        raise _parse_error(err, tokens, sql, offset_tokens) from None
+    renamed: dict[str, str] = {}
+    while True:
+        try:
+            trees = _DIALECT.parser().parse(tokens, sql)
+            break
+        except ParseError as err:
+            # sqlglot checks built-in functions' argument counts while parsing; MySQL's grammar
+            # does not (a wrong count fails later, at execution). Keep such a call as an opaque
+            # call under a placeholder name, so it still parses and prints exactly as written.
+            index = _arity_error_call(err, tokens) if len(renamed) < _MAX_ARITY_RETRIES else None
+            if index is not None and tokens[index].text.upper() in rules.GRAMMAR_ARITY_FUNCTIONS:
+                index = None
+            if index is None:
+                raise _parse_error(err, tokens, sql, offset_tokens) from None
+            placeholder = _PLACEHOLDER_CALL.format(len(renamed))
+            renamed[placeholder.upper()] = tokens[index].text
+            tokens = [*tokens[:index], rewrites.retyped(tokens[index], TokenType.VAR, placeholder),
+                      *tokens[index + 1:]]
     tree = trees[0] if len(trees) == 1 else None
+    if tree is not None and renamed:
+        for call in tree.find_all(exp.Anonymous):
+            original = renamed.get(str(call.this).upper())
+            if original is not None:
+                call.set("this", original)
     if tree is None:
         raise SQLSyntaxError("empty statement", line=1, column=1, token=None, sql=sql)
-    if isinstance(tree, exp.Command):
+    if isinstance(tree, exp.Command) or (not offset_tokens and not isinstance(tree, rules.STATEMENT_NODES)):
         tok = tokens[offset_tokens] if len(tokens) > offset_tokens else tokens[0]
         raise _token_error(tok, sql, f"unrecognized or unsupported statement starting with {tok.text.upper()!r}")
     return tree
+
+
+def _arity_error_call(err: ParseError, tokens: list[Token]) -> int | None:
+    """Index of the function-name token of the call an arity error is about, if it is one."""
+    first = (err.errors or [{}])[0]
+    if not str(first.get("description") or "").startswith(_ARITY_ERRORS):
+        return None
+    line, col = first.get("line"), first.get("col")
+    at = next((i for i, t in enumerate(tokens) if t.line == line and t.col == col), None)
+    if at is None:
+        return None
+    if tokens[at].token_type is not TokenType.R_PAREN and at and tokens[at - 1].token_type is TokenType.R_PAREN:
+        at -= 1
+    j = at - 1 if tokens[at].token_type is TokenType.R_PAREN else at
+    depth = 0
+    while j >= 0:
+        tt = tokens[j].token_type
+        if tt is TokenType.R_PAREN:
+            depth += 1
+        elif tt is TokenType.L_PAREN:
+            if depth == 0:
+                break
+            depth -= 1
+        j -= 1
+    if j <= 0 or not _WORD.fullmatch(tokens[j - 1].text):
+        return None
+    return j - 1
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 
 
 def _parse_error(err: ParseError, tokens: list[Token], sql: str, offset_tokens: int) -> SQLSyntaxError:

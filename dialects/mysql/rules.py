@@ -19,9 +19,6 @@ RESERVED_WORDS = MYSQL8_RESERVED_WORDS
 
 UNSUPPORTED_TOKENS: dict[TokenType, str] = {
     TokenType.TABLE_SAMPLE: "MySQL has no TABLESAMPLE clause",
-    TokenType.L_BRACE: "braces are not MySQL syntax (ODBC escapes such as {d '2024-01-01'} are not supported here; "
-                       "write DATE '2024-01-01')",
-    TokenType.R_BRACE: "braces are not MySQL syntax",
 }
 """Tokens sqlglot reads (for other dialects) that never start valid MySQL syntax."""
 
@@ -115,3 +112,21 @@ LOCK_IN_SHARE_MODE_NO_OPTIONS: frozenset[str] = frozenset({"NOWAIT", "SKIP"})
 
 FLOAT_MAX_PRECISION = 53
 """FLOAT(p) takes p up to 53."""
+
+GRAMMAR_ARITY_FUNCTIONS: frozenset[str] = frozenset({
+    "AVG", "BIT_AND", "BIT_OR", "BIT_XOR", "COUNT", "GROUP_CONCAT", "JSON_ARRAYAGG", "JSON_OBJECTAGG", "MAX", "MIN",
+    "STD", "STDDEV", "STDDEV_POP", "STDDEV_SAMP", "SUM", "VARIANCE", "VAR_POP", "VAR_SAMP",
+    "CUME_DIST", "DENSE_RANK", "FIRST_VALUE", "LAG", "LAST_VALUE", "LEAD", "NTH_VALUE", "NTILE", "PERCENT_RANK",
+    "RANK", "ROW_NUMBER", "CAST", "CONVERT", "EXTRACT", "POSITION", "SUBSTRING", "SUBSTR", "TRIM",
+})
+"""Functions whose argument list is part of MySQL's grammar (aggregates, window functions, CAST...):
+a wrong argument count there is a syntax error. For every other built-in function MySQL checks the
+count only when it runs the statement, so the front end accepts the call as written."""
+
+STATEMENT_NODES: tuple[type[exp.Expression], ...] = (
+    exp.Query, exp.Subquery, exp.Values, exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Alter, exp.Drop,
+    exp.TruncateTable, exp.Describe, exp.Use, exp.Set, exp.Show, exp.Transaction, exp.Commit, exp.Rollback,
+    exp.Analyze, exp.Grant, exp.Revoke,
+)
+"""What a MySQL statement can be. sqlglot also parses a bare expression as a "statement"
+(`SELECTZ * FRON users` is a multiplication aliased `users`): MySQL does not."""
