@@ -888,7 +888,7 @@ class SQLiteRDB(RDB):
             ctx = self._read() if is_query else self._write()
             with ctx as c:
                 before = c.total_changes()
-                names, rows = _query(c, text, bindings, single=True)
+                names, rows = _query(c, text, bindings, single=True, is_query=is_query)
                 affected = c.total_changes() - before
                 if operation in ("CREATE", "DROP", "ALTER") and tables:
                     # DDL outside the provider's API: forget what the catalog said about the table.
@@ -922,7 +922,10 @@ class SQLiteRDB(RDB):
             try:
                 trees = [t for t in sqlglot.parse(sql, read="sqlite") if t is not None]
             except (ParseError, TokenError) as err:
-                raise _invalid(f"failed to parse SQL: {err}") from err
+                first = (getattr(err, "errors", None) or [{}])[0]
+                where = f"line {first.get('line', 1)}, column {first.get('col', 1)}: " if first else ""
+                reason = first.get("description") or str(err).splitlines()[0]
+                raise _invalid(f"failed to parse SQL: {where}{reason}") from err
             if len(trees) != 1:
                 raise _invalid("exactly one SQL statement is allowed")
             tree = trees[0]
@@ -933,36 +936,54 @@ class SQLiteRDB(RDB):
         return text, operation, tables
 
 
-def _query(c: apsw.Connection, sql: str, params: Sequence[Any], *, single: bool = False
+def _query(c: apsw.Connection, sql: str, params: Sequence[Any], *, single: bool = False, is_query: bool = True
            ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run a statement; its result column names and rows. Names come from the running statement
-    when it has a row (exact even after a schema change re-prepared it), else from the trace."""
+    """Run a statement; its result column names and rows (for a query, names even with no rows)."""
     cur = c.cursor()
-    traced: list[Any] = []
-    cur.exec_trace = _capture(traced, single=single)
+    if single:
+        cur.exec_trace = _one_statement()
     cur.execute(sql, params)
     try:
+        # Read from the running statement: exact even when a schema change re-prepared it.
         description = cur.description
     except apsw.ExecutionCompleteError:
-        description = traced[0] if traced else ()
+        description = None
     rows = cur.fetchall()
+    if description is None and is_query:
+        description = _description_only(c, sql, params)
     return [d[0] for d in description or ()], rows
 
 
-def _capture(description: list[Any], *, single: bool = False) -> Callable[..., bool]:
-    """An apsw exec trace that records the result columns (available even for zero rows) and,
-    with `single`, refuses a second statement in the same string."""
+def _one_statement() -> Callable[..., bool]:
+    """An apsw exec trace refusing a second statement in the same string (stacked queries)."""
+    seen = [0]
 
     def trace(cursor: apsw.Cursor, sql: str, bindings: Any) -> bool:
-        if single and description:
-            return False
-        try:
-            description.append(cursor.description)
-        except apsw.ExecutionCompleteError:
-            description.append(())
-        return True
+        seen[0] += 1
+        return seen[0] == 1
 
     return trace
+
+
+def _description_only(c: apsw.Connection, sql: str, params: Sequence[Any]) -> Any:
+    """Result columns of a statement that returned no rows: prepare it afresh (a cached statement
+    may predate a schema change) and stop before it runs."""
+    got: list[Any] = []
+
+    def trace(cursor: apsw.Cursor, sql: str, bindings: Any) -> bool:
+        try:
+            got.append(cursor.description)
+        except apsw.ExecutionCompleteError:
+            got.append(())
+        return False
+
+    cur = c.cursor()
+    cur.exec_trace = trace
+    try:
+        cur.execute(sql, params, can_cache=False)
+    except apsw.ExecTraceAbort:
+        pass
+    return got[0] if got else ()
 
 
 def _default_text(dflt: str | None) -> str | None:
