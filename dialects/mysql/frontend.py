@@ -141,6 +141,8 @@ def _statement_tokens(tokens: list[Token], sql: str) -> tuple[list[Token], bool]
             _check_table_statement(tokens, sql)
         prev_prev_type = prev_type
         prev_type = tt
+    if end and tokens[end - 1].token_type is TokenType.COMMA:
+        raise _token_error(tokens[end - 1], sql, "trailing comma at the end of the statement")
     if end == 0:
         raise SQLSyntaxError("empty statement", line=1, column=1, token=tokens[0].text if tokens else None, sql=sql)
     return (tokens if end == n else tokens[:end]), braces
@@ -491,7 +493,26 @@ def _check_multi_table_order(node: exp.Expression, sql: str) -> None:
                                   f"{'ORDER BY' if key == 'order' else 'LIMIT'}")
 
 
+def _check_create(node: exp.Create, sql: str) -> None:
+    kind = str(node.args.get("kind") or "").upper()
+    reason = rules.UNSUPPORTED_CREATE_KINDS.get(kind)
+    if reason is not None:
+        raise _node_error(node, sql, reason)
+    schema = node.this
+    if isinstance(schema, exp.Schema) and not schema.expressions and kind == "TABLE" \
+            and node.args.get("expression") is None:
+        raise _node_error(schema, sql, "CREATE TABLE needs at least one column")
+
+
+def _check_unsupported_property(node: exp.Expression, sql: str) -> None:
+    raise _node_error(node.parent.parent if node.parent is not None and node.parent.parent is not None else node,
+                      sql, rules.UNSUPPORTED_PROPERTIES[type(node)])
+
+
 def _check_data_type(node: exp.DataType, sql: str) -> None:
+    if node.this in rules.VALUE_LIST_TYPES and not node.expressions and isinstance(node.parent, exp.ColumnDef):
+        name = node.this.value
+        raise _node_error(node.parent, sql, f"{name} needs its list of values, as in {name}('a', 'b')")
     if node.this is exp.DataType.Type.FLOAT and node.expressions:
         precision = node.expressions[0].this
         if isinstance(precision, exp.Literal) and precision.is_int and int(precision.this) > rules.FLOAT_MAX_PRECISION:
@@ -513,6 +534,8 @@ _TREE_CHECKS: dict[type[exp.Expression], Callable[..., None]] = {
     exp.DateSub: _check_interval_unit,
     exp.Insert: _check_insert,
     exp.DataType: _check_data_type,
+    exp.Create: _check_create,
+    **{cls: _check_unsupported_property for cls in rules.UNSUPPORTED_PROPERTIES},
     exp.Delete: _check_multi_table_order,
     exp.Update: _check_multi_table_order,
     **{cls: _check_one_argument_aggregate for cls in rules.ONE_ARGUMENT_AGGREGATES},

@@ -130,3 +130,17 @@ STATEMENT_NODES: tuple[type[exp.Expression], ...] = (
 )
 """What a MySQL statement can be. sqlglot also parses a bare expression as a "statement"
 (`SELECTZ * FRON users` is a multiplication aliased `users`): MySQL does not."""
+
+UNSUPPORTED_CREATE_KINDS: dict[str, str] = {
+    "SEQUENCE": "MySQL has no sequences; use an AUTO_INCREMENT column",
+}
+"""CREATE <kind> forms sqlglot reads for other dialects."""
+
+UNSUPPORTED_PROPERTIES: dict[type[exp.Expression], str] = {
+    exp.OnCommitProperty: "MySQL has no ON COMMIT clause for tables",
+    exp.GlobalProperty: "MySQL has no GLOBAL TEMPORARY tables",
+}
+"""Table properties of other dialects that MySQL rejects."""
+
+VALUE_LIST_TYPES: frozenset[exp.DataType.Type] = frozenset({exp.DataType.Type.ENUM, exp.DataType.Type.SET})
+"""ENUM and SET columns need their list of values."""
