@@ -77,10 +77,9 @@ def check_name(value: object, what: str) -> str:
 def check_body(body: object, max_bytes: int) -> bytes:
     if isinstance(body, (bytearray, memoryview)):
         body = bytes(body)
-    elif isinstance(body, str):
-        body = body.encode("utf-8")
     if not isinstance(body, bytes):
-        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq message body must be bytes, not {type(body).__name__}")
+        raise ProviderError(
+            ErrorCode.INVALID_ARGUMENT, f"mq message body must be bytes, not {type(body).__name__} (encode text first)")
     if len(body) > max_bytes:
         raise ProviderError(
             ErrorCode.INVALID_ARGUMENT,
