@@ -368,6 +368,13 @@ def _boolean(r: Restorer, node: exp.Boolean) -> str:
     return r.kw("TRUE" if node.this else "FALSE")
 
 
+@printer(exp.National)
+def _national(r: Restorer, node: exp.National) -> str:
+    # N'x' is a utf8 string; TiDB shows that charset whenever it shows introducers at all.
+    body = r.string(node.this, introducer=False)
+    return "_" + r.kw("utf8") + body if r.options.string_charset else body
+
+
 @printer(exp.HexString)
 def _hex(r: Restorer, node: exp.HexString) -> str:
     check_args(node, ("this",))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+import sqlglot
 from sqlglot import exp
 
 from formatter._tidb_expressions import number
@@ -222,6 +223,10 @@ def interval(r: Restorer, node: exp.Interval) -> str:
 
 @printer(exp.Interval)
 def _interval(r: Restorer, node: exp.Interval) -> str:
+    if node.args.get("unit") is None and isinstance(node.this, exp.Tuple):
+        # the INTERVAL(n, n1, n2, ...) function, which sqlglot parses as a unit-less interval
+        check_args(node, ("this",))
+        return r.func_name(node, "INTERVAL") + "(" + _args(r, list(node.this.expressions)) + ")"
     return interval(r, node)
 
 
@@ -285,6 +290,15 @@ def _current(r: Restorer, node: exp.Expression) -> str:
     return r.func_name(node, canonical, aliases) + "(" + (r.node(arg) if arg is not None else "") + ")"
 
 
+@printer(exp.UtcDate, exp.UtcTime, exp.UtcTimestamp, exp.Localtime, exp.Localtimestamp)
+def _niladic(r: Restorer, node: exp.Expression) -> str:
+    check_args(node, ("this",))
+    canonical = {exp.UtcDate: "UTC_DATE", exp.UtcTime: "UTC_TIME", exp.UtcTimestamp: "UTC_TIMESTAMP",
+                 exp.Localtime: "LOCALTIME", exp.Localtimestamp: "LOCALTIMESTAMP"}[type(node)]
+    arg = node.this
+    return r.func_name(node, canonical) + "(" + (r.node(arg) if arg is not None else "") + ")"
+
+
 _CURRENT: dict[type[exp.Expression], tuple[str, tuple[str, ...]]] = {
     exp.CurrentTimestamp: ("CURRENT_TIMESTAMP", ("NOW", "LOCALTIME", "LOCALTIMESTAMP")),
     exp.CurrentDate: ("CURRENT_DATE", ("CURDATE",)),
@@ -292,36 +306,200 @@ _CURRENT: dict[type[exp.Expression], tuple[str, tuple[str, ...]]] = {
 }
 
 
+# -- JSON ----------------------------------------------------------------------------------------
+
+def _json_path(r: Restorer, node: exp.Expression) -> str:
+    if isinstance(node, exp.JSONPath):
+        literal = sqlglot.parse_one(node.sql(dialect="mysql"), read="mysql")
+        if not (isinstance(literal, exp.Literal) and literal.is_string):
+            raise UnsupportedConstructError("JSON path", node.sql(dialect="mysql"))
+        return r.node(literal)
+    return r.node(node)
+
+
+@printer(exp.JSONExtract, exp.JSONExtractScalar)
+def _json_extract(r: Restorer, node: exp.Expression) -> str:
+    # `a->'$.p'` is JSON_EXTRACT(a, '$.p') and `a->>'$.p'` JSON_UNQUOTE(JSON_EXTRACT(a, '$.p')) in TiDB.
+    check_args(node, ("this", "expression", "expressions", "only_json_types", "scalar_only"))
+    paths = [_json_path(r, node.expression)] + [r.node(e) for e in node.expressions]
+    call = r.kw("JSON_EXTRACT") + "(" + ", ".join([r.node(node.this), *paths]) + ")"
+    if isinstance(node, exp.JSONExtractScalar):
+        typed = (r.typed_name(node) or "").upper()
+        if typed != "JSON_EXTRACT":
+            return r.kw("JSON_UNQUOTE") + "(" + call + ")"
+    return call
+
+
+@printer(exp.JSONObjectAgg)
+def _json_objectagg(r: Restorer, node: exp.JSONObjectAgg) -> str:
+    check_args(node, ("expressions",))
+    if len(node.expressions) != 1 or not isinstance(node.expressions[0], exp.JSONKeyValue):
+        raise UnsupportedConstructError("JSON_OBJECTAGG form")
+    pair = node.expressions[0]
+    check_args(pair, ("this", "expression"))
+    return r.func_name(node, "JSON_OBJECTAGG") + "(" + _args(r, [pair.this, pair.expression]) + ")"
+
+
 # -- the generic path --------------------------------------------------------------------------
 
-_CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\((.*)\)", re.DOTALL)
+_MYSQL = sqlglot.Dialect.get_or_raise("mysql")
+_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\(")
+# Wrappers sqlglot's MySQL parser puts around an argument (DAY(x) is Day(TsOrDsToDate(x))) and
+# its MySQL generator prints as the bare argument.
+_TRANSPARENT = (exp.TsOrDsToDate, exp.TsOrDsToTimestamp)
 
 
-def _flat_args(node: exp.Func) -> list[exp.Expression]:
-    out: list[exp.Expression] = []
-    for key in node.arg_types:
-        value = node.args.get(key)
-        if value is None or value is False:
-            continue
-        if isinstance(value, list):
-            out.extend(v for v in value if isinstance(v, exp.Expression))
-        elif isinstance(value, exp.Expression):
-            out.append(value)
-        else:
-            raise UnsupportedConstructError(f"{type(node).__name__}.{key}")
-    return out
+@printer(exp.TimestampAdd)
+def _timestampadd(r: Restorer, node: exp.TimestampAdd) -> str:
+    check_args(node, ("this", "expression", "unit"))
+    return (r.func_name(node, "TIMESTAMPADD") + "(" + unit(r, node.args.get("unit")) + ", "
+            + r.node(node.expression) + ", " + r.node(node.this) + ")")
+
+
+@printer(exp.TimestampDiff)
+def _timestampdiff(r: Restorer, node: exp.TimestampDiff) -> str:
+    check_args(node, ("this", "expression", "unit"))
+    # sqlglot keeps TIMESTAMPDIFF(unit, a, b) as this=b, expression=a
+    return (r.func_name(node, "TIMESTAMPDIFF") + "(" + unit(r, node.args.get("unit")) + ", "
+            + r.node(node.expression) + ", " + r.node(node.this) + ")")
 
 
 @printer(exp.Func)
 def _generic_function(r: Restorer, node: exp.Func) -> str:
-    """Any other sqlglot function: name from sqlglot's MySQL generator, arguments in sqlglot's
-    declared order, accepted only when that reproduces sqlglot's own MySQL text for the call."""
+    """Any other sqlglot function. sqlglot's MySQL generator prints the call with a marker in
+    place of each argument; the call is accepted only when putting sqlglot's own text for each
+    argument back in place reproduces sqlglot's text for the whole call (so no argument is
+    rewritten, reordered or dropped on the way), and then each marker gets this printer's text."""
+    standins: list[exp.Expression] = []
+    fmt = node.args.get("format")
+    converted_format = None
+    if isinstance(fmt, exp.Literal) and fmt.is_string:
+        # sqlglot stores a time format in its own notation; the generator converts it back.
+        literal = sqlglot.parse_one(_MYSQL.generator().format_time(node) or "''", read="mysql")
+        if isinstance(literal, exp.Literal) and literal.is_string:
+            converted_format = literal
+
+    def marker(stand_in: exp.Expression) -> exp.Var:
+        standins.append(stand_in)
+        return exp.Var(this=f"CZMARK{len(standins) - 1}Z")
+
+    def swap(key: str, child: exp.Expression) -> exp.Expression:
+        if key == "format" and converted_format is not None and child is fmt:
+            return marker(converted_format)
+        if isinstance(child, _TRANSPARENT) and not child._meta and child.this is not None:
+            wrapper = child.copy()
+            wrapper.set("this", marker(child.this))
+            return wrapper
+        return marker(child)
+
+    shell = node.copy()
+    for key, value in node.args.items():
+        if isinstance(value, exp.Expression):
+            shell.set(key, swap(key, value))
+        elif isinstance(value, list):
+            shell.set(key, [swap(key, v) if isinstance(v, exp.Expression) else v for v in value])
     try:
-        reference = node.sql(dialect="mysql")
-    except Exception:  # sqlglot cannot print it for MySQL either
+        full = node.sql(dialect="mysql", unsupported_level=sqlglot.ErrorLevel.RAISE)
+        text = shell.sql(dialect="mysql", unsupported_level=sqlglot.ErrorLevel.RAISE)
+        pieces = [s.sql(dialect="mysql") for s in standins]
+    except Exception:  # sqlglot has no MySQL form either
         raise UnsupportedConstructError(type(node).__name__, "no MySQL form") from None
-    match = _CALL.fullmatch(reference)
-    args = _flat_args(node)
-    if match is None or match.group(2) != ", ".join(a.sql(dialect="mysql") for a in args):
+    marks = [f"CZMARK{i}Z" for i in range(len(standins))]
+    if any(text.count(m) != 1 for m in marks) or _fill(text, marks, pieces) != full:
         raise UnsupportedConstructError(type(node).__name__, "no TiDB form known for this function")
-    return r.func_name(node, match.group(1)) + "(" + _args(r, args) + ")"
+    match = _NAME.match(text)
+    if match is None:
+        raise UnsupportedConstructError(type(node).__name__, "not a function call in MySQL")
+    canonical = match.group(1)
+    aliases: tuple[str, ...] = ()
+    typed = r.typed_name(node)
+    if typed is not None and typed.upper() != canonical.upper() and _same_call(typed + full[len(canonical):], node):
+        aliases = (typed,)
+    name = r.func_name(node, canonical, aliases)
+    return name + _fill(text[len(canonical):], marks, [r.node(s) for s in standins])
+
+
+def _fill(text: str, marks: list[str], pieces: list[str]) -> str:
+    for mark, piece in zip(marks, pieces, strict=True):
+        text = text.replace(mark, piece, 1)
+    return text
+
+
+def _same_call(candidate: str, node: exp.Expression) -> bool:
+    """Whether sqlglot reads `candidate` (the call under the name the user typed) as `node`."""
+    try:
+        parsed = sqlglot.parse_one("SELECT " + candidate, read="mysql")
+    except Exception:
+        return False
+    return isinstance(parsed, exp.Select) and len(parsed.expressions) == 1 and parsed.expressions[0] == node
+
+
+# -- window functions --------------------------------------------------------------------------
+
+def _frame_bound(r: Restorer, value: object, side: object) -> str:
+    text = str(value).upper() if isinstance(value, str) else None
+    if text == "CURRENT ROW":
+        return r.kw("CURRENT ROW")
+    side_text = str(side or "").upper()
+    if side_text not in ("PRECEDING", "FOLLOWING"):
+        raise UnsupportedConstructError(f"window frame bound {value} {side}")
+    if text == "UNBOUNDED":
+        bound = r.kw("UNBOUNDED")
+    elif isinstance(value, exp.Interval):
+        check_args(value, ("this", "unit"))
+        bound = r.kw("INTERVAL ") + interval_value(r, value.this) + " " + unit(r, value.args.get("unit"))
+    elif isinstance(value, exp.Expression):
+        bound = r.node(value)
+    else:
+        raise UnsupportedConstructError(f"window frame bound {value}")
+    return bound + " " + r.kw(side_text)
+
+
+def window_spec(r: Restorer, node: exp.Window, *, ref: exp.Expression | None) -> str:
+    """The parenthesized part of a window: `(ref PARTITION BY .. ORDER BY .. frame)`."""
+    parts = []
+    if ref is not None:
+        parts.append(r.node(ref))
+    partition = node.args.get("partition_by")
+    if partition:
+        parts.append(r.kw("PARTITION BY ") + ", ".join(ordered(r, p) for p in partition))
+    order = node.args.get("order")
+    if order is not None:
+        parts.append(order_by(r, order))
+    spec = node.args.get("spec")
+    if spec is not None:
+        check_args(spec, ("kind", "start", "start_side", "end", "end_side"))
+        kind = str(spec.args.get("kind") or "").upper()
+        if kind not in ("ROWS", "RANGE"):
+            raise UnsupportedConstructError(f"window frame {kind}")
+        start = _frame_bound(r, spec.args.get("start"), spec.args.get("start_side"))
+        end_value = spec.args.get("end")
+        # `ROWS n PRECEDING` is `ROWS BETWEEN n PRECEDING AND CURRENT ROW`, as TiDB prints it.
+        end = (_frame_bound(r, end_value, spec.args.get("end_side")) if end_value is not None
+               else r.kw("CURRENT ROW"))
+        parts.append(r.kw(kind) + r.kw(" BETWEEN ") + start + r.kw(" AND ") + end)
+    return "(" + " ".join(parts) + ")"
+
+
+@printer(exp.Window)
+def _window(r: Restorer, node: exp.Window) -> str:
+    check_args(node, ("this", "partition_by", "order", "spec", "alias", "over"))
+    if str(node.args.get("over") or "OVER").upper() != "OVER":
+        raise UnsupportedConstructError(f"window {node.args.get('over')}")
+    func = r.node(node.this)
+    alias = node.args.get("alias")
+    has_spec = any(node.args.get(k) for k in ("partition_by", "order", "spec"))
+    if alias is not None and not has_spec:
+        # sqlglot keeps OVER w and OVER (w) alike; both name the same window.
+        return func + r.kw(" OVER ") + "(" + r.node(alias) + ")"
+    return func + r.kw(" OVER ") + window_spec(r, node, ref=alias)
+
+
+def named_windows(r: Restorer, windows: list[exp.Expression]) -> str:
+    specs = []
+    for node in windows:
+        if not isinstance(node, exp.Window):
+            raise UnsupportedConstructError(type(node).__name__, "in a WINDOW clause")
+        check_args(node, ("this", "partition_by", "order", "spec", "alias"))
+        specs.append(r.node(node.this) + r.kw(" AS ") + window_spec(r, node, ref=node.args.get("alias")))
+    return r.kw(" WINDOW ") + ",".join(specs)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from formatter._tidb_expressions import table_alias
-from formatter._tidb_functions import order_by
+from formatter._tidb_functions import named_windows, order_by
 from formatter._tidb_printer import Restorer, check_args, printer
 from sqlparser.errors import UnsupportedConstructError
 
@@ -259,6 +259,21 @@ def with_clause(r: Restorer, node: exp.With) -> str:
     return text + ", ".join(ctes) + " "
 
 
+def hint(r: Restorer, stmt: exp.Expression) -> str:
+    """Optimizer hints, `/*+ NAME(t1, t2) */`, as TiDB writes them (no space before `*/`)."""
+    node = stmt.args.get("hint")
+    if node is None:
+        return ""
+    check_args(node, ("expressions",))
+    parts = []
+    for item in node.expressions:
+        if not isinstance(item, exp.Anonymous):
+            raise UnsupportedConstructError("optimizer hint " + type(item).__name__)
+        check_args(item, ("this", "expressions"))
+        parts.append(r.kw(item.name) + "(" + ", ".join(r.node(a) for a in item.expressions) + ")")
+    return "/*+ " + " ".join(parts) + "*/ "
+
+
 def _with_prefix(r: Restorer, stmt: exp.Expression) -> str:
     node = stmt.args.get("with_")
     return with_clause(r, node) if node is not None else ""
@@ -274,7 +289,7 @@ _SELECT_OPTIONS = ("HIGH_PRIORITY", "SQL_SMALL_RESULT", "SQL_BIG_RESULT", "SQL_B
 @printer(exp.Select)
 def _select(r: Restorer, node: exp.Select) -> str:
     check_args(node, ("with_", "expressions", "distinct", "from_", "joins", "where", "group", "having",
-                      "order", "limit", "offset", "locks", "operation_modifiers", "kind"))
+                      "order", "limit", "offset", "locks", "operation_modifiers", "kind", "hint", "windows"))
     if node.args.get("kind"):
         raise UnsupportedConstructError(f"SELECT AS {node.args['kind']}")
     text = _with_prefix(r, node) + r.kw("SELECT ")
@@ -286,6 +301,7 @@ def _select(r: Restorer, node: exp.Select) -> str:
     for option in _SELECT_OPTIONS:
         if option in modifiers:
             text += r.kw(option + " ")
+    text += hint(r, node)
     distinct = node.args.get("distinct")
     if distinct is not None:
         check_args(distinct, ())
@@ -318,6 +334,9 @@ def _select(r: Restorer, node: exp.Select) -> str:
     if having is not None:
         check_args(having, ("this",))
         text += " " + r.kw("HAVING ") + r.node(having.this)
+    windows = node.args.get("windows")
+    if windows:
+        text += named_windows(r, windows)
     text += order(r, node) + limit(r, node)
     locks = node.args.get("locks")
     if locks:
@@ -382,10 +401,10 @@ def _assignments(r: Restorer, items: list[exp.Expression], sep: str) -> str:
 @printer(exp.Insert)
 def _insert(r: Restorer, node: exp.Insert) -> str:
     check_args(node, ("this", "expression", "conflict", "ignore", "is_function", "overwrite", "stored",
-                      "by_name", "exists", "partition", "settings", "default", "source", "with_"))
+                      "by_name", "exists", "partition", "settings", "default", "source", "with_", "hint"))
     if node.args.get("overwrite") or node.args.get("by_name") or node.args.get("default"):
         raise UnsupportedConstructError("INSERT form", "not MySQL")
-    text = _with_prefix(r, node) + r.kw("INSERT ")
+    text = _with_prefix(r, node) + r.kw("INSERT ") + hint(r, node)
     if node.args.get("ignore"):
         text += r.kw("IGNORE ")
     text += r.kw("INTO ")
@@ -431,8 +450,8 @@ def _refs_of(r: Restorer, target: exp.Expression) -> str:
 
 @printer(exp.Update)
 def _update(r: Restorer, node: exp.Update) -> str:
-    check_args(node, ("with_", "this", "expressions", "where", "order", "limit"))
-    text = _with_prefix(r, node) + r.kw("UPDATE ") + _refs_of(r, node.this)
+    check_args(node, ("with_", "this", "expressions", "where", "order", "limit", "hint"))
+    text = _with_prefix(r, node) + r.kw("UPDATE ") + hint(r, node) + _refs_of(r, node.this)
     text += r.kw(" SET ") + _assignments(r, list(node.expressions), ", ")
     cond = node.args.get("where")
     if cond is not None:
@@ -466,8 +485,8 @@ def _delete_targets(r: Restorer, target: exp.Expression) -> str:
 
 @printer(exp.Delete)
 def _delete(r: Restorer, node: exp.Delete) -> str:
-    check_args(node, ("with_", "this", "using", "where", "order", "limit", "tables", "cluster"))
-    text = _with_prefix(r, node) + r.kw("DELETE ")
+    check_args(node, ("with_", "this", "using", "where", "order", "limit", "tables", "cluster", "hint"))
+    text = _with_prefix(r, node) + r.kw("DELETE ") + hint(r, node)
     tables = node.args.get("tables")
     using = node.args.get("using")
     if tables:
