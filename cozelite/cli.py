@@ -27,6 +27,9 @@ def _add_commands() -> None:
         command = getattr(mod, "command", None)
         if command is not None:
             cli.add_command(command)
+        # A module may define related top-level commands too (backup.py: `backup` and `restore`).
+        for extra in getattr(mod, "extra_commands", ()):
+            cli.add_command(extra)
 
 
 _add_commands()

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import secrets
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,10 @@ def lock_holder(data_dir: Path) -> dict[str, Any] | None:
         os.close(fd)
 
 
+def _ignore(signum: int, frame: Any) -> None:
+    return None
+
+
 def run_server(config: Config, *, host: str, port: int, allow_missing_areas: bool = False,
                log_level: str = "warning", echo: Any = print) -> int:
     """Open every provider, serve until SIGTERM/SIGINT, close everything. Returns the exit code."""
@@ -105,10 +110,17 @@ def run_server(config: Config, *, host: str, port: int, allow_missing_areas: boo
             echo(f"cozelite serving on http://{host}:{port} ({opened}{missing})")
             # uvicorn installs SIGTERM/SIGINT handlers: it stops accepting, finishes in-flight
             # requests, then runs the lifespan shutdown, which closes the providers.
+            # uvicorn re-raises the signal that stopped it once it is done, to let the previous
+            # handler act; a no-op handler turns that into a normal return, so the providers are
+            # closed below and the exit code says "clean".
+            previous = {sig: signal.signal(sig, _ignore) for sig in (signal.SIGTERM, signal.SIGINT)}
             try:
                 server.run()
             except SystemExit as exit_:  # uvicorn exits when it cannot bind
                 return int(exit_.code or 1)
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
             if not server.started:
                 return 1
         finally:

@@ -1,0 +1,187 @@
+"""Backup and restore of the embedded providers' data.
+
+A backup directory holds one sub-directory per area with local data (`db/`, `kv/`, `search/`,
+`blob/`), each written by that provider's own `backup(dest)` (SQLite's online backup API, an LMDB
+copy, a DuckDB checkpointed copy, the blob files), and `manifest.json`, written last: a directory
+without it is an interrupted backup and restore refuses it.
+
+`backup` works while a server runs: it finds the server through its lock file and asks it (the
+only process that may open DuckDB) to write the copy. Without a server it opens the providers
+itself, holding the same lock so no server starts meanwhile. `restore` is offline only.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import shutil
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from cozelite.config import AREAS, Config, ConfigError, local_data_path, redact
+from cozelite.server.lifecycle import ServerLock, lock_holder
+from cozelite.wiring import Providers, open_providers
+from providers.errors import ProviderError
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+# Files next to a database file that belong to it (WAL, shared memory, rollback journal).
+_SIDECARS = ("-wal", "-shm", "-journal", ".wal")
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot proceed; the message says why and what to do."""
+
+
+def _check_empty(dest: Path) -> None:
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise BackupError(f"backup destination {dest} exists and is not an empty directory")
+
+
+def backup_providers(providers: Providers, dest: str | os.PathLike[str]) -> dict[str, Any]:
+    """Copy every open provider with local data into `dest` (empty or missing); returns the manifest."""
+    dest = Path(dest)
+    _check_empty(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    manifest: dict[str, Any] = {"format": FORMAT, "created_at": _dt.datetime.now(_dt.UTC).isoformat(),
+                                "areas": {}, "skipped": {}}
+    for area in AREAS:
+        uri = providers.config.uri(area)
+        local = local_data_path(uri)
+        provider = providers.get(area)
+        if local is None or provider is None:
+            manifest["skipped"][area] = "no local data" if local is None else "provider not open"
+            continue
+        path, is_file = local
+        try:
+            provider.backup(dest / area)
+        except ProviderError as err:
+            raise BackupError(f"backup of {area} ({redact(uri)}) failed: {err.message}") from err
+        files = sorted(str(p.relative_to(dest / area)) for p in (dest / area).rglob("*") if p.is_file())
+        manifest["areas"][area] = {"scheme": providers.scheme(area), "kind": "file" if is_file else "dir",
+                                   "name": path.name, "files": files}
+    tmp = dest / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(manifest, indent=2))
+    os.replace(tmp, dest / MANIFEST)
+    return manifest
+
+
+def backup(config: Config, dest: str | os.PathLike[str], *, timeout: float = 600.0) -> dict[str, Any]:
+    """Back up the data `config` names into `dest`, through the running server if there is one."""
+    dest = Path(dest).resolve()
+    _check_empty(dest)
+    holder = lock_holder(config.data_path)
+    if holder:
+        return _backup_via_server(holder, dest, timeout)
+    lock = ServerLock(config.data_path)
+    try:
+        lock.acquire(host="", port=0)
+    except ConfigError as err:  # a server started between the check and now
+        raise BackupError(str(err)) from None
+    try:
+        areas = tuple(a for a in AREAS if local_data_path(config.uri(a)) is not None)
+        try:
+            providers = open_providers(config, areas=areas)
+        except ConfigError as err:
+            raise BackupError(str(err)) from None
+        try:
+            return backup_providers(providers, dest)
+        finally:
+            providers.close()
+    finally:
+        lock.release()
+
+
+def _backup_via_server(holder: dict[str, Any], dest: Path, timeout: float) -> dict[str, Any]:
+    host, port, token = holder.get("host"), holder.get("port"), holder.get("token")
+    if not host or not port or not token:
+        raise BackupError(f"another cozelite process (pid {holder.get('pid', '?')}) holds the data directory; "
+                          "wait for it to finish")
+    request = urllib.request.Request(
+        f"http://{host}:{port}/admin/backup", data=json.dumps({"dest": str(dest)}).encode(), method="POST",
+        headers={"content-type": "application/json", "x-cozelite-token": token})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        try:
+            detail = json.loads(err.read()).get("error", "")
+        except ValueError:
+            detail = ""
+        raise BackupError(f"the running server (pid {holder.get('pid')}) refused the backup: "
+                          f"HTTP {err.code} {detail}") from None
+    except (urllib.error.URLError, OSError) as err:
+        raise BackupError(f"cannot reach the running server at http://{host}:{port}: {err}") from None
+
+
+def restore(config: Config, src: str | os.PathLike[str]) -> list[str]:
+    """Put a backup back in place of the data `config` names. Offline: refuses while a server
+    holds the data directory. Returns a line per restored area."""
+    src = Path(src)
+    try:
+        manifest = json.loads((src / MANIFEST).read_text())
+    except FileNotFoundError:
+        raise BackupError(f"{src} is not a complete cozelite backup (no {MANIFEST})") from None
+    except ValueError as err:
+        raise BackupError(f"{src / MANIFEST} is not valid JSON: {err}") from None
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"{src} has backup format {manifest.get('format')!r}; this version reads {FORMAT}")
+    plan: list[tuple[str, dict[str, Any], Path, bool]] = []
+    for area, entry in manifest.get("areas", {}).items():
+        local = local_data_path(config.uri(area)) if area in AREAS else None
+        if local is None:
+            raise BackupError(f"the backup has {area} data but {area}.uri is {redact(config.uri(area))!r}, which "
+                              "keeps no local files; restore with the embedded URI (e.g. --lite)")
+        if not (src / area).is_dir():
+            raise BackupError(f"{src / area} is missing from the backup")
+        plan.append((area, entry, local[0], local[1]))
+    config.data_path.mkdir(parents=True, exist_ok=True)
+    lock = ServerLock(config.data_path)
+    try:
+        lock.acquire(host="", port=0)
+    except ConfigError as err:
+        raise BackupError(f"refusing to restore: {err}") from None
+    done = []
+    try:
+        for area, entry, path, is_file in plan:
+            if is_file:
+                _restore_file(src / area, entry["name"], path)
+            else:
+                _restore_dir(src / area, path)
+            done.append(f"{area}: {path}")
+    finally:
+        lock.release()
+    return done
+
+
+def _restore_file(src: Path, name: str, target: Path) -> None:
+    """A database file (and any sidecar the backup holds), renamed to the configured file name."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", *_SIDECARS):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    for f in sorted(src.iterdir()):
+        if not f.is_file():
+            continue
+        new_name = target.name + f.name[len(name):] if f.name.startswith(name) else f.name
+        tmp = target.parent / (new_name + ".restoring")
+        shutil.copy2(f, tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target.parent / new_name)
+
+
+def _restore_dir(src: Path, target: Path) -> None:
+    """A directory store, swapped in whole: the old one is removed only once the copy is complete."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(target.name + ".restoring")
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.copytree(src, staging)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)

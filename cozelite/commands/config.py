@@ -1,0 +1,55 @@
+"""`cozelite config show`: the resolved provider URIs and where each value came from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from cozelite.config import AREAS, Config, ConfigError, load_config
+
+
+def config_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The flags every command that resolves a configuration takes (highest precedence)."""
+    for area in reversed(AREAS):
+        fn = click.option(f"--{area}-uri", f"{area}_uri", metavar="URI", default=None,
+                          help=f"{area} provider URI (overrides {area.upper()}_URI and the file).")(fn)
+    fn = click.option("--data-dir", metavar="DIR", default=None,
+                      help="Directory for the server lock (default var/data; env COZE_DATA_DIR).")(fn)
+    fn = click.option("--lite/--no-lite", "lite", default=None,
+                      help="Use the embedded providers for every URI not set explicitly (env COZE_LITE=1).")(fn)
+    fn = click.option("--config", "config_file", metavar="FILE", default=None,
+                      type=click.Path(dir_okay=False),
+                      help="Configuration file (default: ./cozelite.toml when present; env COZE_CONFIG).")(fn)
+    return fn
+
+
+def resolve(kwargs: dict[str, Any]) -> Config:
+    """Build the Config from the options `config_options` added (removing them from kwargs)."""
+    flags = {area: kwargs.pop(f"{area}_uri", None) for area in AREAS}
+    try:
+        return load_config(config_file=kwargs.pop("config_file", None), flags=flags, lite=kwargs.pop("lite", None),
+                           data_dir=kwargs.pop("data_dir", None))
+    except ConfigError as err:
+        raise click.ClickException(str(err)) from None
+
+
+@click.group("config")
+def command() -> None:
+    """Inspect the configuration."""
+
+
+@command.command("show")
+@config_options
+def show(**kwargs: Any) -> None:
+    """Print every resolved setting, its value (passwords redacted) and its source
+    (default / file / env / flag / lite preset)."""
+    config = resolve(kwargs)
+    if config.config_file is not None:
+        click.echo(f"# config file: {config.config_file}")
+    rows = config.rows()
+    width = max(len(k) for k, _, _ in rows)
+    vwidth = max(len(v) for _, v, _ in rows)
+    for key, value, source in rows:
+        click.echo(f"{key:<{width}}  {value:<{vwidth}}  [{source}]")
