@@ -82,7 +82,7 @@ def _skip_dollar(sql: str, i: int) -> int | None:
     """Past the end of a dollar-quoted string at sql[i] == '$', or None if this is no dollar quote."""
     j = i + 1
     n = len(sql)
-    while j < n and (sql[j] in _WORD_CHARS and sql[j] != "$" or ord(sql[j]) >= 0x80):
+    while j < n and ((sql[j] in _WORD_CHARS and sql[j] != "$") or ord(sql[j]) >= 0x80):
         j += 1
     if j >= n or sql[j] != "$" or (j > i + 1 and sql[i + 1].isdigit()):
         return None

@@ -18,7 +18,7 @@ from sqlglot import exp
 
 from dialects.postgres import compat_lexer
 from dialects.postgres.lower import Lowerer, Unsupported
-from dialects.postgres.printer import SQLGLOT_DIALECT, placeholder_style, quote_names
+from dialects.postgres.printer import SQLGLOT_DIALECT, quote_names
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.frontend import Statement
 from sqlparser.types import OperationType

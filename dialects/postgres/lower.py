@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from pglast import ast, enums
 from pglast.keywords import UNRESERVED_KEYWORDS
@@ -97,52 +97,54 @@ def _number(text: str) -> exp.Expression:
 
 
 def _type_name_text(tn: ast.TypeName) -> tuple[str, bool]:
-    """(SQL text of the type, is_user_defined)."""
+    """(SQL text of the type, spelled verbatim?). Verbatim types print exactly as PostgreSQL named them."""
     if tn.setof or tn.pct_type:
         raise Unsupported("TypeName", "SETOF or %TYPE")
     names = [n.sval for n in tn.names]
-    if len(names) == 2 and names[0] == "pg_catalog" and names[1] in _BUILTIN_TYPES:
-        text, udt = _BUILTIN_TYPES[names[1]], False
-    elif len(names) == 1 and names[0] in _PLAIN_TYPES:
-        text, udt = names[0].upper(), False
+    if len(names) == 2 and names[0] == "pg_catalog" and names[1] in _BUILTIN_TYPES and not tn.typmods:
+        text, verbatim = _BUILTIN_TYPES[names[1]], False
+    elif len(names) == 2 and names[0] == "pg_catalog" and names[1] in _BUILTIN_TYPES_WITH_MODS:
+        text, verbatim = _BUILTIN_TYPES[names[1]], False
     else:
-        if any(needs_quotes(n) for n in names):
-            raise Unsupported("TypeName", "quoted type name")
-        text, udt = ".".join(names), True
+        text = ".".join(f'"{n}"' if needs_quotes(n) else n for n in names)
+        verbatim = True
     if tn.typmods:
-        if udt:
-            raise Unsupported("TypeName", "modifiers on a user-defined type")
         mods = []
         for m in tn.typmods:
-            if not (isinstance(m, ast.A_Const) and isinstance(m.val, ast.Integer)):
-                raise Unsupported("TypeName", "non-integer type modifier")
-            mods.append(str(m.val.ival))
-        if text in ("INTERVAL",):
-            raise Unsupported("TypeName", "interval fields")
+            if not (isinstance(m, ast.A_Const) and isinstance(m.val, ast.Integer | ast.String | ast.Float)):
+                raise Unsupported("TypeName", "type modifier that is not a constant")
+            val = m.val
+            if isinstance(val, ast.String):
+                mods.append("'" + val.sval.replace("'", "''") + "'")
+            else:
+                mods.append(str(val.ival if isinstance(val, ast.Integer) else val.fval))
         text += "(" + ", ".join(mods) + ")"
     for bound in tn.arrayBounds or ():
         ival = bound.ival if isinstance(bound, ast.Integer) else -1
         text += "[]" if ival == -1 else f"[{ival}]"
-    return text, udt
+    return text, verbatim
 
 
 _BUILTIN_TYPES = {
     "int2": "SMALLINT", "int4": "INT", "int8": "BIGINT", "float4": "REAL", "float8": "DOUBLE PRECISION",
-    "numeric": "DECIMAL", "bool": "BOOLEAN", "varchar": "VARCHAR", "bpchar": "CHAR", "timestamp": "TIMESTAMP",
-    "timestamptz": "TIMESTAMPTZ", "time": "TIME", "timetz": "TIMETZ", "interval": "INTERVAL",
+    "numeric": "DECIMAL", "bool": "BOOLEAN", "varchar": "VARCHAR", "timestamp": "TIMESTAMP", "time": "TIME",
 }
-_PLAIN_TYPES = frozenset({"text", "date", "json", "jsonb", "uuid", "bytea", "inet", "cidr", "xml", "money"})
+# Built-in types whose modifiers sqlglot prints back the way PostgreSQL wrote them.
+_BUILTIN_TYPES_WITH_MODS = frozenset({"numeric", "varchar"})
 
 
 @functools.lru_cache(maxsize=512)
-def _datatype(text: str, udt: bool) -> exp.DataType:
-    return exp.DataType.build(text, dialect="postgres", udt=udt)
+def _datatype(text: str) -> exp.DataType:
+    return exp.DataType.build(text, dialect="postgres")
 
 
 def datatype(tn: ast.TypeName) -> exp.DataType:
-    text, udt = _type_name_text(tn)
+    text, verbatim = _type_name_text(tn)
+    if verbatim:
+        # Printed as written: PostgreSQL resolves the name (float8, regclass, "char", my_schema.t ...).
+        return exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=text)
     try:
-        return _datatype(text, udt).copy()
+        return _datatype(text).copy()
     except Exception as err:  # sqlglot cannot express the type: refuse rather than guess
         raise Unsupported("TypeName", text) from err
 
@@ -199,8 +201,6 @@ class Lowerer:
         return exp.With(expressions=ctes, recursive=bool(node.recursive))
 
     def select(self, node: ast.SelectStmt) -> exp.Expression:
-        if node.intoClause is not None:
-            raise Unsupported("IntoClause", "SELECT INTO creates a table")
         if node.op != enums.SetOperation.SETOP_NONE:
             query = self.set_operation(node)
         elif node.valuesLists:
@@ -222,6 +222,8 @@ class Lowerer:
                 query.set("having", exp.Having(this=self.expr(node.havingClause)))
             if node.windowClause:
                 query.set("windows", [self.window(w, named=True) for w in node.windowClause])
+            if node.intoClause is not None:
+                query.set("into", self.into(node.intoClause))
         if node.valuesLists and (node.sortClause or node.limitCount or node.limitOffset or node.lockingClause):
             raise Unsupported("SelectStmt", "VALUES with ORDER BY / LIMIT / FOR UPDATE")
         if node.sortClause:
@@ -234,6 +236,14 @@ class Lowerer:
         if node.withClause is not None:
             query.set("with_", self.with_(node.withClause))
         return query
+
+    def into(self, clause: ast.IntoClause) -> exp.Into:
+        if clause.colNames or clause.options or clause.tableSpaceName or clause.accessMethod or clause.viewQuery:
+            raise Unsupported("IntoClause", "column names or storage options")
+        if clause.onCommit != enums.OnCommitAction.ONCOMMIT_NOOP:
+            raise Unsupported("IntoClause", "ON COMMIT")
+        persistence = clause.rel.relpersistence
+        return exp.Into(this=self.range_var(clause.rel), temporary=persistence == "t", unlogged=persistence == "u")
 
     def limit(self, query: exp.Expression, node: ast.SelectStmt) -> None:
         option = node.limitOption
@@ -266,7 +276,7 @@ class Lowerer:
             args["expressions"] = [self.range_var(r) for r in lc.lockedRels]
         return exp.Lock(**args)
 
-    _SETOPS = {
+    _SETOPS: ClassVar[dict[Any, tuple[type[exp.Expression], int]]] = {
         enums.SetOperation.SETOP_UNION: (exp.Union, 1),
         enums.SetOperation.SETOP_EXCEPT: (exp.Except, 1),
         enums.SetOperation.SETOP_INTERSECT: (exp.Intersect, 2),
@@ -309,12 +319,13 @@ class Lowerer:
     def join_tree(self, node: Any) -> tuple[exp.Expression, list[exp.Join]]:
         if not isinstance(node, ast.JoinExpr):
             return self.from_item(node), []
-        if node.alias is not None or node.join_using_alias is not None:
-            raise Unsupported("JoinExpr", "alias on a join")
-        if isinstance(node.rarg, ast.JoinExpr):
-            raise Unsupported("JoinExpr", "parenthesized join on the right")
+        if node.join_using_alias is not None:
+            raise Unsupported("JoinExpr", "USING (...) AS alias")
+        if node.alias is not None:
+            return self.nested_join(node), []
         head, joins = self.join_tree(node.larg)
-        args: dict[str, Any] = {"this": self.from_item(node.rarg)}
+        right = self.nested_join(node.rarg) if isinstance(node.rarg, ast.JoinExpr) else self.from_item(node.rarg)
+        args: dict[str, Any] = {"this": right}
         jt = node.jointype
         if jt == enums.JoinType.JOIN_LEFT:
             args["side"] = "LEFT"
@@ -334,6 +345,20 @@ class Lowerer:
             args["kind"] = "CROSS"
         joins.append(exp.Join(**args))
         return head, joins
+
+    def nested_join(self, node: ast.JoinExpr) -> exp.Expression:
+        """A parenthesized join, `(a JOIN b ON ...) [AS j]`: sqlglot hangs the joins on the first table."""
+        alias = node.alias
+        node.alias = None
+        try:
+            head, joins = self.join_tree(node)
+        finally:
+            node.alias = alias
+        if "joins" in head.arg_types:
+            head.set("joins", joins)
+        else:
+            raise Unsupported("JoinExpr", "parenthesized join starting with a subquery")
+        return exp.Subquery(this=head, alias=self.alias(alias))
 
     def alias(self, alias: ast.Alias | None) -> exp.TableAlias | None:
         if alias is None:
@@ -366,6 +391,16 @@ class Lowerer:
             if node.alias is not None:
                 sub.set("alias", self.alias(node.alias))
             return sub
+        if isinstance(node, ast.RangeTableSample):
+            table = self.from_item(node.relation)
+            if not isinstance(table, exp.Table) or len(node.method) != 1 or len(node.args) != 1:
+                raise Unsupported("RangeTableSample", "sampling method with several arguments")
+            sample = exp.TableSample(method=exp.Var(this=node.method[0].sval.upper()),
+                                     percent=self.expr(node.args[0]))
+            if node.repeatable is not None:
+                sample.set("seed", self.expr(node.repeatable))
+            table.set("sample", sample)
+            return table
         if isinstance(node, ast.RangeFunction):
             if node.is_rowsfrom or len(node.functions) != 1 or node.coldeflist:
                 raise Unsupported("RangeFunction", "ROWS FROM or a column definition list")
@@ -441,19 +476,43 @@ class Lowerer:
 
     def set_list(self, targets: Sequence[ast.ResTarget]) -> list[exp.Expression]:
         out = []
+        pending: list[exp.Expression] = []
         for t in targets:
-            if t.indirection:
-                raise Unsupported("ResTarget", "SET of an array element or field")
             if isinstance(t.val, ast.MultiAssignRef):
-                raise Unsupported("MultiAssignRef")
-            out.append(exp.EQ(this=exp.column(ident(t.name)), expression=self.expr(t.val)))
+                # SET (a, b) = (...): one ResTarget per column, all sharing the source.
+                if t.indirection:
+                    raise Unsupported("MultiAssignRef", "subscripted target")
+                pending.append(exp.column(ident(t.name)))
+                if t.val.colno == t.val.ncolumns:
+                    source = t.val.source
+                    if isinstance(source, ast.SubLink) and source.subLinkType == enums.SubLinkType.MULTIEXPR_SUBLINK:
+                        value: exp.Expression = exp.Subquery(this=self.statement(source.subselect))
+                    elif isinstance(source, ast.RowExpr):
+                        value = _row(self, source)
+                        if not isinstance(value, exp.Tuple) and source.row_format != enums.CoercionForm.COERCE_EXPLICIT_CALL:
+                            value = exp.Tuple(expressions=[value])
+                    else:
+                        raise Unsupported("MultiAssignRef", type(source).__name__)
+                    out.append(exp.EQ(this=exp.Tuple(expressions=pending), expression=value))
+                    pending = []
+                continue
+            column: exp.Expression = exp.column(ident(t.name))
+            if t.indirection:
+                column = apply_indirection(self, column, t.indirection, target=True)
+            out.append(exp.EQ(this=column, expression=self.expr(t.val)))
         return out
 
     def update(self, node: ast.UpdateStmt) -> exp.Expression:
         out = exp.Update(this=self.range_var(node.relation), expressions=self.set_list(node.targetList))
         self.from_clause(out, node.fromClause, "from_")
-        if out.args.get("joins"):
-            raise Unsupported("UpdateStmt", "joins in UPDATE ... FROM")
+        joins = out.args.get("joins")
+        if joins:
+            # sqlglot's shape for UPDATE ... FROM a JOIN b: the joins hang on the first FROM item.
+            first = out.args["from_"].this
+            if "joins" not in first.arg_types:
+                raise Unsupported("UpdateStmt", "UPDATE ... FROM whose first item cannot carry joins")
+            out.set("joins", None)
+            first.set("joins", joins)
         if node.whereClause is not None:
             out.set("where", exp.Where(this=self.expr(node.whereClause)))
         out.set("returning", self.returning(node.returningClause))
@@ -637,6 +696,8 @@ def _op_name(name: Sequence[ast.String]) -> tuple[str, bool]:
 def _operator(lw: Lowerer, op: str, left: exp.Expression | None, right: exp.Expression) -> exp.Expression:
     if op in _BINARY_OPS and left is not None:
         cls, level = _BINARY_OPS[op]
+        if cls is exp.Div:  # PostgreSQL's / keeps the operand types (integer division stays integer)
+            return binary(cls, left, right, level, typed=True, safe=False)
         return binary(cls, left, right, level)
     if left is None:
         if op == "-":
@@ -780,14 +841,13 @@ def _func_call(lw: Lowerer, node: ast.FuncCall) -> exp.Expression:
     names = [n.sval for n in node.funcname]
     if node.funcformat == enums.CoercionForm.COERCE_SQL_SYNTAX:
         return _sql_syntax_call(lw, node, names)
-    if node.func_variadic:
-        raise Unsupported("FuncCall", "VARIADIC argument")
     args = [exp.Star()] if node.agg_star else lw.exprs(node.args)
+    if node.func_variadic:
+        # VARIADIC marks the last argument as the array of the variadic parameter; a prefix keyword.
+        args[-1] = exp.Operator(this=None, operator="VARIADIC", expression=args[-1])
     name = names[-1]
     cls = _AGGREGATES.get(name) if len(names) == 1 else None
     if node.agg_distinct:
-        if node.agg_order:
-            raise Unsupported("FuncCall", "DISTINCT with ORDER BY inside an aggregate")
         args = [exp.Distinct(expressions=args)]
     if node.agg_order and not node.agg_within_group:
         if not args:
@@ -822,7 +882,22 @@ def _sql_syntax_call(lw: Lowerer, node: ast.FuncCall, names: list[str]) -> exp.E
         field, value = node.args
         if isinstance(field, ast.A_Const) and isinstance(field.val, ast.String) and _SAFE_NAME.match(field.val.sval):
             return exp.Extract(this=exp.Var(this=field.val.sval), expression=lw.expr(value))
+    args = lw.exprs(node.args)
+    if names == ["pg_catalog", "position"] and len(args) == 2:
+        return exp.StrPosition(this=_wrap(args[0], P_RANGE), substr=_wrap(args[1], P_RANGE))
+    if names == ["pg_catalog", "substring"] and len(args) in (2, 3):
+        return exp.Substring(this=args[0], start=args[1], length=args[2] if len(args) == 3 else None)
+    if names == ["pg_catalog", "overlay"] and len(args) in (3, 4):
+        return exp.Overlay(this=args[0], expression=args[1], from_=args[2], for_=args[3] if len(args) == 4 else None)
+    if names[0] == "pg_catalog" and names[1] in _TRIMS and len(args) in (1, 2):
+        out = exp.Trim(this=args[0], position=_TRIMS[names[1]])
+        if len(args) == 2:
+            out.set("expression", args[1])
+        return out
     raise Unsupported("FuncCall", f"SQL-syntax call {'.'.join(names)}")
+
+
+_TRIMS = {"btrim": "BOTH", "ltrim": "LEADING", "rtrim": "TRAILING"}
 
 
 @handles(ast.NamedArgExpr)
@@ -891,21 +966,35 @@ def _row(lw: Lowerer, node: ast.RowExpr) -> exp.Expression:
 
 @handles(ast.A_Indirection)
 def _indirection(lw: Lowerer, node: ast.A_Indirection) -> exp.Expression:
-    out = lw.expr(node.arg)
-    for step in node.indirection:
+    arg = lw.expr(node.arg)
+    # `a[1]` and `$1[1]` need no parentheses; anything else, and any field selection on a
+    # column (`(p.hobbies).name` is not the column p.hobbies.name), does.
+    first_is_subscript = isinstance(node.indirection[0], ast.A_Indices)
+    if not (first_is_subscript and isinstance(arg, (exp.Column, exp.Parameter, exp.Placeholder))):
+        arg = exp.Paren(this=arg)
+    return apply_indirection(lw, arg, node.indirection)
+
+
+def apply_indirection(lw: Lowerer, out: exp.Expression, steps: Sequence[Any], *,
+                      target: bool = False) -> exp.Expression:
+    """Subscripts and field selections; `target`: the left side of SET (no parentheses there)."""
+    for step in steps:
         if isinstance(step, ast.A_Indices):
-            if not isinstance(out, (exp.Column, exp.Parameter, exp.Placeholder, exp.Bracket)):
-                out = exp.Paren(this=out)
             if step.is_slice:
                 index: exp.Expression = exp.Slice(
                     this=lw.expr(step.lidx) if step.lidx is not None else None,
                     expression=lw.expr(step.uidx) if step.uidx is not None else None)
             else:
                 index = lw.expr(step.uidx)
-            out = exp.Bracket(this=out, expressions=[index])
-        elif isinstance(step, ast.String):
-            out = exp.Dot(this=exp.Paren(this=out) if not isinstance(out, exp.Paren) else out,
-                          expression=ident(step.sval))
+            out = exp.Bracket(this=out, expressions=[index], offset=1)
+        elif isinstance(step, (ast.String, ast.A_Star)):
+            field = ident(step.sval) if isinstance(step, ast.String) else exp.Star()
+            if target:
+                if not isinstance(out, exp.Column) or out.args.get("table") is not None:
+                    raise Unsupported("ResTarget", "nested field assignment")
+                out = exp.Column(this=field, table=out.this)
+            else:
+                out = exp.Dot(this=out, expression=field)
         else:
             raise Unsupported("A_Indirection", type(step).__name__)
     return out
