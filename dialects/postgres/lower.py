@@ -489,7 +489,8 @@ class Lowerer:
                         value: exp.Expression = exp.Subquery(this=self.statement(source.subselect))
                     elif isinstance(source, ast.RowExpr):
                         value = _row(self, source)
-                        if not isinstance(value, exp.Tuple) and source.row_format != enums.CoercionForm.COERCE_EXPLICIT_CALL:
+                        explicit = source.row_format == enums.CoercionForm.COERCE_EXPLICIT_CALL
+                        if not isinstance(value, exp.Tuple) and not explicit:
                             value = exp.Tuple(expressions=[value])
                     else:
                         raise Unsupported("MultiAssignRef", type(source).__name__)
@@ -540,23 +541,27 @@ class Lowerer:
     # -- clauses -------------------------------------------------------------------------------
 
     def sort_by(self, s: ast.SortBy) -> exp.Ordered:
-        if s.sortby_dir == enums.SortByDir.SORTBY_USING:
-            raise Unsupported("SortBy", "ORDER BY ... USING")
         args: dict[str, Any] = {"this": self.expr(s.node)}
         desc = s.sortby_dir == enums.SortByDir.SORTBY_DESC
-        if s.sortby_dir != enums.SortByDir.SORTBY_DEFAULT:
+        if s.sortby_dir in (enums.SortByDir.SORTBY_ASC, enums.SortByDir.SORTBY_DESC):
             args["desc"] = desc
-        if s.sortby_nulls == enums.SortByNulls.SORTBY_NULLS_FIRST:
-            if desc:
-                raise Unsupported("SortBy", "DESC NULLS FIRST spelled out")
+        nulls = s.sortby_nulls
+        if nulls == enums.SortByNulls.SORTBY_NULLS_FIRST:
             args["nulls_first"] = True
-        elif s.sortby_nulls == enums.SortByNulls.SORTBY_NULLS_LAST:
-            if not desc:
-                raise Unsupported("SortBy", "NULLS LAST spelled out")
+        elif nulls == enums.SortByNulls.SORTBY_NULLS_LAST:
             args["nulls_first"] = False
         else:
             args["nulls_first"] = desc
-        return exp.Ordered(**args)
+        out = exp.Ordered(**args)
+        if nulls != enums.SortByNulls.SORTBY_NULLS_DEFAULT:
+            # sqlglot omits NULLS FIRST/LAST when it is the default; PostgreSQL keeps the spelling.
+            out.meta["pg_nulls"] = "FIRST" if nulls == enums.SortByNulls.SORTBY_NULLS_FIRST else "LAST"
+        if s.sortby_dir == enums.SortByDir.SORTBY_USING:
+            op, qualified = _op_name(s.useOp)
+            if qualified:
+                raise Unsupported("SortBy", "USING OPERATOR(schema.op)")
+            out.meta["pg_using"] = op
+        return out
 
     def window(self, w: ast.WindowDef, *, named: bool = False, func: exp.Expression | None = None) -> exp.Window:
         args: dict[str, Any] = {}

@@ -54,13 +54,25 @@ def _placeholder_sql(gen: Any, e: exp.Placeholder) -> str:
     return _SENTINEL
 
 
+def _ordered_sql(gen: Any, e: exp.Ordered) -> str:
+    using = e.meta.get("pg_using")
+    if using:
+        sql = f"{gen.sql(e, 'this')} USING {using}"
+    else:
+        sql = gen.ordered_sql(e)
+    nulls = e.meta.get("pg_nulls")
+    if nulls and " NULLS " not in sql[len(gen.sql(e, "this")):]:
+        sql += f" NULLS {nulls}"
+    return sql
+
+
 class CozelitePostgres(Postgres):
     NORMALIZE_FUNCTIONS = False
 
     def generator(self, **opts: Any) -> Any:
         gen = super().generator(**opts)
         gen._dispatch = {**gen._dispatch, exp.Operator: _operator_sql, exp.Not: _not_sql,
-                         exp.Placeholder: _placeholder_sql}
+                         exp.Placeholder: _placeholder_sql, exp.Ordered: _ordered_sql}
         return gen
 
     def generate(self, expression: exp.Expression, copy: bool = True, **opts: Any) -> str:
