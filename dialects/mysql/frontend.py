@@ -63,7 +63,7 @@ class MySQLFrontend:
     def parse_condition(self, condition: str) -> exp.Expression:
         """Parse a WHERE condition with the same strictness as a statement."""
         prefix = "SELECT 1 FROM t WHERE "
-        tokens, braces = _statement_tokens(_tokenize(condition), condition)
+        tokens, braces = _statement_tokens(_tokenize(condition), condition, statement=False)
         if braces:
             tokens = rewrites.odbc_escapes(tokens, condition)
         if not tokens:
@@ -89,11 +89,14 @@ def _tokenize(sql: str) -> list[Token]:
         raise SQLSyntaxError(reason, line=line, column=column, token=token, sql=sql) from None
 
 
-def _statement_tokens(tokens: list[Token], sql: str) -> tuple[list[Token], bool]:
+def _statement_tokens(tokens: list[Token], sql: str, *, statement: bool = True) -> tuple[list[Token], bool]:
     """Apply the token-level rules; return the tokens of the one statement (no trailing `;`) and
     whether it has braces (ODBC escapes, which `rewrites` resolves)."""
     braces = False
     n = len(tokens)
+    if statement and n and tokens[0].token_type in rules.NOT_STATEMENT_STARTS:
+        raise _token_error(tokens[0], sql, f"unrecognized statement: {tokens[0].text!r} is not a MySQL statement "
+                           "keyword (SELECT, INSERT, UPDATE, DELETE, ...)")
     end = n
     prev_type: TokenType | None = None
     prev_prev_type: TokenType | None = None
@@ -137,7 +140,7 @@ def _statement_tokens(tokens: list[Token], sql: str) -> tuple[list[Token], bool]
             _check_lock_in_share_mode(tokens, i, sql)
         elif tt is TokenType.L_BRACE:
             braces = True
-        elif tt is TokenType.TABLE and i == 0:
+        elif tt is TokenType.TABLE and i == 0 and statement:
             _check_table_statement(tokens, sql)
         prev_prev_type = prev_type
         prev_type = tt

@@ -144,3 +144,10 @@ UNSUPPORTED_PROPERTIES: dict[type[exp.Expression], str] = {
 
 VALUE_LIST_TYPES: frozenset[exp.DataType.Type] = frozenset({exp.DataType.Type.ENUM, exp.DataType.Type.SET})
 """ENUM and SET columns need their list of values."""
+
+NOT_STATEMENT_STARTS: frozenset[TokenType] = frozenset({
+    TokenType.VAR, TokenType.IDENTIFIER, TokenType.NUMBER, TokenType.STRING, TokenType.PLACEHOLDER,
+    TokenType.PARAMETER,
+})
+"""A MySQL statement starts with a keyword or '(': a leading name (`SELECTS id FROM t`), number or
+string is a misspelled or missing keyword, reported at that first token."""
