@@ -30,7 +30,7 @@ MAX_KEY_BYTES = 1024
 MAX_TAGS = 10  # S3's limits for object tags
 MAX_TAG_KEY = 128
 MAX_TAG_VALUE = 256
-_TAG_CHARS = re.compile(r"^[\w\s+\-=.:/@]*$", re.UNICODE)
+_TAG_CHARS = re.compile(r"[\w +\-=.:/@]*")
 
 Expiry: TypeAlias = float | int | datetime.timedelta
 
@@ -68,7 +68,7 @@ def check_tagging(tagging: Mapping[str, str] | None) -> dict[str, str]:
             raise ProviderError(
                 ErrorCode.INVALID_ARGUMENT,
                 f"blob tag {k[:40]!r}: key must be 1..{MAX_TAG_KEY} and value 0..{MAX_TAG_VALUE} characters")
-        if not _TAG_CHARS.match(k) or not _TAG_CHARS.match(v):
+        if not _TAG_CHARS.fullmatch(k) or not _TAG_CHARS.fullmatch(v):
             raise ProviderError(
                 ErrorCode.INVALID_ARGUMENT,
                 f"blob tag {k[:40]!r}: only letters, digits, spaces and + - = . _ : / @ are allowed")

@@ -73,7 +73,7 @@ _SECRET_NAME = ".presign-secret"
 _RESERVED_TOP = frozenset({_INTERNAL, _SECRET_NAME})
 _PARAMS = ("base_url", "secret_file", "max_object_bytes")
 _CHUNK = 1 << 20
-_CONTENT_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+(\s*;\s*[\w.+-]+=(\"[^\"\r\n]*\"|[\w.+-]+))*$")
+_CONTENT_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+( *; *[\w.+-]+=(\"[^\"\r\n]*\"|[\w.+-]+))*")
 DEFAULT_URL_EXPIRY = 3600.0
 
 
@@ -134,7 +134,7 @@ def _check_content_type(content_type: str | None, key: str) -> str:
     if content_type is None or content_type == "":
         guessed, _ = mimetypes.guess_type(key, strict=False)
         return guessed or "application/octet-stream"
-    if not isinstance(content_type, str) or len(content_type) > 255 or not _CONTENT_TYPE.match(content_type):
+    if not isinstance(content_type, str) or len(content_type) > 255 or not _CONTENT_TYPE.fullmatch(content_type):
         raise ProviderError(
             ErrorCode.INVALID_ARGUMENT, f"blob content type {content_type!r} is not a valid media type (type/subtype)")
     return content_type
@@ -366,11 +366,10 @@ class FileStore(BlobStore):
             if err.errno == errno.ELOOP:
                 raise ProviderError(ErrorCode.PERMISSION_DENIED, f"blob {key!r} is a symlink; not served") from err
             raise _os_error(err, f"cannot read blob {key!r}") from err
-        fh = os.fdopen(fd, "rb")
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            fh.close()
+            os.close(fd)
             raise ProviderError(ErrorCode.NOT_FOUND, f"blob {key!r} not found (it is a prefix of other keys)")
-        return fh
+        return os.fdopen(fd, "rb")
 
     def get(self, key: str) -> bytes:
         with self._open(key) as fh:

@@ -31,6 +31,7 @@ serialised by LMDB's lock. Do not use a store in a child process created by fork
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import re
@@ -92,8 +93,9 @@ def _ensure_dir(path: str, what: str) -> None:
     try:
         os.makedirs(path, exist_ok=True)
     except OSError as err:
-        raise ProviderError(ErrorCode.PERMISSION_DENIED, f"cannot create {what} directory {path!r}: {err.strerror}") \
-            from err
+        code = ErrorCode.PERMISSION_DENIED if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS) \
+            else ErrorCode.FAILED_PRECONDITION
+        raise ProviderError(code, f"cannot create {what} directory {path!r}: {err.strerror}") from err
     if not os.path.isdir(path):
         raise ProviderError(ErrorCode.FAILED_PRECONDITION, f"{what} path {path!r} exists and is not a directory")
     if not os.access(path, os.W_OK | os.X_OK):
