@@ -485,7 +485,8 @@ class Lowerer:
                 pending.append(exp.column(ident(t.name)))
                 if t.val.colno == t.val.ncolumns:
                     source = t.val.source
-                    if isinstance(source, ast.SubLink) and source.subLinkType == enums.SubLinkType.MULTIEXPR_SUBLINK:
+                    if isinstance(source, ast.SubLink) and source.subLinkType in (
+                            enums.SubLinkType.MULTIEXPR_SUBLINK, enums.SubLinkType.EXPR_SUBLINK):
                         value: exp.Expression = exp.Subquery(this=self.statement(source.subselect))
                     elif isinstance(source, ast.RowExpr):
                         value = _row(self, source)

@@ -66,13 +66,21 @@ def _ordered_sql(gen: Any, e: exp.Ordered) -> str:
     return sql
 
 
+def _distinct_sql(gen: Any, e: exp.Distinct) -> str:
+    # Inside an aggregate: `f(DISTINCT a, b)`. sqlglot would rewrite several arguments into a CASE
+    # (a MySQL emulation) that PostgreSQL parses differently.
+    if e.expressions and not e.args.get("on"):
+        return "DISTINCT " + ", ".join(gen.sql(x) for x in e.expressions)
+    return gen.distinct_sql(e)
+
+
 class CozelitePostgres(Postgres):
     NORMALIZE_FUNCTIONS = False
 
     def generator(self, **opts: Any) -> Any:
         gen = super().generator(**opts)
         gen._dispatch = {**gen._dispatch, exp.Operator: _operator_sql, exp.Not: _not_sql,
-                         exp.Placeholder: _placeholder_sql, exp.Ordered: _ordered_sql}
+                         exp.Placeholder: _placeholder_sql, exp.Ordered: _ordered_sql, exp.Distinct: _distinct_sql}
         return gen
 
     def generate(self, expression: exp.Expression, copy: bool = True, **opts: Any) -> str:
