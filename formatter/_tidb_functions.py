@@ -15,7 +15,8 @@ import re
 import sqlglot
 from sqlglot import exp
 
-from formatter._tidb_expressions import number
+from formatter._tidb_expressions import UNARY, number
+from formatter._tidb_expressions import operand as unary_operand
 from formatter._tidb_printer import Restorer, check_args, printer
 from sqlparser.errors import UnsupportedConstructError
 
@@ -30,9 +31,26 @@ def _anonymous(r: Restorer, node: exp.Anonymous) -> str:
     name = node.name
     if r.options.uppercase_keywords:
         name = name.upper()
-    if name.upper() == "ROW":  # the row constructor ROW(a,b): TiDB's RowExpr, comma without space
-        return r.kw("ROW") + "(" + ",".join(r.node(e) for e in node.expressions) + ")"
+    upper = name.upper()
+    args = list(node.expressions)
+    if upper == "ROW":  # the row constructor ROW(a,b): TiDB's RowExpr, comma without space
+        return r.kw("ROW") + "(" + ",".join(r.node(e) for e in args) + ")"
+    if upper in ("ADDDATE", "SUBDATE") and len(args) == 2 and not isinstance(args[1], exp.Interval):
+        # ADDDATE(d, n) is ADDDATE(d, INTERVAL n DAY); TiDB prints the long form
+        return name + "(" + r.node(args[0]) + ", " + r.kw("INTERVAL ") + interval_value(r, args[1]) + " " + r.kw(
+            "DAY") + ")"
+    if upper == "GET_FORMAT" and args and _bare_word(args[0]) in ("DATE", "TIME", "DATETIME", "TIMESTAMP"):
+        # GET_FORMAT(DATE, 'USA'): the first argument is a keyword; TIMESTAMP is a synonym of DATETIME
+        word = _bare_word(args[0])
+        return name + "(" + r.kw("DATETIME" if word == "TIMESTAMP" else word) + ", " + _args(r, args[1:]) + ")"
     return name + "(" + _args(r, node.expressions) + ")"
+
+
+def _bare_word(node: exp.Expression) -> str | None:
+    if isinstance(node, exp.Column) and not node.table and isinstance(node.this, exp.Identifier) \
+            and not node.this.quoted:
+        return node.name.upper()
+    return None
 
 
 # -- aggregates --------------------------------------------------------------------------------
@@ -175,10 +193,28 @@ def cast_type(r: Restorer, dtype: exp.Expression) -> str:
     return text
 
 
+_TYPED_LITERALS = {exp.DataType.Type.DATE: "DATE", exp.DataType.Type.TIME: "TIME",
+                   exp.DataType.Type.DATETIME: "TIMESTAMP", exp.DataType.Type.TIMESTAMP: "TIMESTAMP"}
+
+
 @printer(exp.Cast)
 def _cast(r: Restorer, node: exp.Cast) -> str:
     check_args(node, ("this", "to", "_type"))
     dtype = node.args["to"]
+    operand = node.this
+    if isinstance(dtype, exp.DataType) and not dtype.expressions and not dtype.args.get("kind"):
+        word = _TYPED_LITERALS.get(dtype.this)
+        if (word and isinstance(operand, exp.Literal) and operand.is_string
+                and r.source_ends_with_word(operand, word)):
+            # DATE '2020-01-01': a typed literal, written without charset introducer
+            return r.kw(word + " ") + r.string(operand.this, introducer=False)
+        if dtype.this == exp.DataType.Type.BINARY and r.source_ends_with_word(operand, "BINARY"):
+            return r.kw("BINARY ") + unary_operand(r, operand, node, UNARY, right=True)
+    if isinstance(dtype, exp.DataType) and (r.source_before(operand) or "").upper().replace(" ", "").endswith(
+            "CONVERT("):
+        if dtype.this == exp.DataType.Type.CHARACTER_SET and not dtype.expressions and dtype.args.get("kind"):
+            return r.kw("CONVERT") + "(" + r.node(operand) + r.kw(" USING ") + r.kw(dtype.args["kind"].name) + ")"
+        return r.kw("CONVERT") + "(" + r.node(operand) + ", " + cast_type(r, dtype) + ")"
     if (isinstance(dtype, exp.DataType) and dtype.this == exp.DataType.Type.CHARACTER_SET
             and not dtype.expressions and dtype.args.get("kind") is not None
             and "CONVERT" in node.sql("mysql").upper().split("(")[0]):
@@ -271,6 +307,8 @@ def _trim(r: Restorer, node: exp.Trim) -> str:
 def _position(r: Restorer, node: exp.StrPosition) -> str:
     check_args(node, ("this", "substr", "position"))
     typed = (r.typed_name(node) or "").upper()
+    if not typed and r.source_ends_with_word(node.args["substr"], "POSITION("):
+        typed = "POSITION"
     if typed == "POSITION" and node.args.get("position") is None:
         return (r.func_name(node, "POSITION") + "(" + r.node(node.args["substr"]) + r.kw(" IN ")
                 + r.node(node.this) + ")")
@@ -413,7 +451,7 @@ def _generic_function(r: Restorer, node: exp.Func) -> str:
     canonical = match.group(1)
     aliases: tuple[str, ...] = ()
     typed = r.typed_name(node)
-    if typed is not None and typed.upper() != canonical.upper() and _same_call(typed + full[len(canonical):], node):
+    if typed is not None and typed.upper() != canonical.upper() and _same_shape(typed, text, canonical):
         aliases = (typed,)
     name = r.func_name(node, canonical, aliases)
     return name + _fill(text[len(canonical):], marks, [r.node(s) for s in standins])
@@ -425,13 +463,16 @@ def _fill(text: str, marks: list[str], pieces: list[str]) -> str:
     return text
 
 
-def _same_call(candidate: str, node: exp.Expression) -> bool:
-    """Whether sqlglot reads `candidate` (the call under the name the user typed) as `node`."""
+def _same_shape(typed: str, shell: str, canonical: str) -> bool:
+    """Whether the call under the name the user typed, with the same arguments in the same places,
+    is what sqlglot reads as this call: sqlglot must print it back as the same marker text (a name
+    with other arity or argument order, such as LOG2(a) for LOG(2, a), does not)."""
     try:
-        parsed = sqlglot.parse_one("SELECT " + candidate, read="mysql")
+        parsed = sqlglot.parse_one("SELECT " + typed + shell[len(canonical):], read="mysql")
     except Exception:
         return False
-    return isinstance(parsed, exp.Select) and len(parsed.expressions) == 1 and parsed.expressions[0] == node
+    return (isinstance(parsed, exp.Select) and len(parsed.expressions) == 1
+            and parsed.expressions[0].sql(dialect="mysql") == shell)
 
 
 # -- window functions --------------------------------------------------------------------------
@@ -491,6 +532,9 @@ def _window(r: Restorer, node: exp.Window) -> str:
     has_spec = any(node.args.get(k) for k in ("partition_by", "order", "spec"))
     if alias is not None and not has_spec:
         # sqlglot keeps OVER w and OVER (w) alike; both name the same window.
+        before = r.source_before(alias)
+        if before is not None and not before.endswith("("):
+            return func + r.kw(" OVER ") + r.node(alias)
         return func + r.kw(" OVER ") + "(" + r.node(alias) + ")"
     return func + r.kw(" OVER ") + window_spec(r, node, ref=alias)
 

@@ -138,6 +138,34 @@ class Restorer:
         return typed if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", typed) else None
 
 
+    def source_before(self, node: exp.Expression) -> str | None:
+        """The source text before `node`'s first token, right-stripped; None when unknown.
+
+        sqlglot drops some spellings the TiDB output depends on (``t1, t2`` vs ``t1 JOIN t2``,
+        ``OVER w`` vs ``OVER (w)``, ``DATE 'x'`` vs ``CAST('x' AS DATE)``); each pair means the same,
+        so the printer reads the source only to pick TiDB's spelling, never to decide meaning.
+        """
+        source = self.options.source_sql
+        if source is None:
+            return None
+        starts = [n.meta["start"] for n in node.walk() if n._meta and "start" in n.meta]
+        if not starts:
+            return None
+        start = min(starts)
+        if start > len(source):
+            return None
+        return source[:start].rstrip()
+
+    def source_ends_with_word(self, node: exp.Expression, *words: str) -> bool:
+        before = self.source_before(node)
+        if before is None:
+            return False
+        upper = before.upper()
+        return any(upper.endswith(w) and (len(upper) == len(w) or not (upper[-len(w) - 1].isalnum()
+                                                                      or upper[-len(w) - 1] == "_"))
+                   for w in words)
+
+
 def _escape_string(value: str) -> str:
     """TiDB doubles the quote and writes every other character as is. MySQL would read a lone
     backslash as an escape, changing the value, so backslashes are doubled too, except before

@@ -37,27 +37,42 @@ def _is_bare(join: exp.Join) -> bool:
     return not any(join.args.get(k) for k in ("on", "using", "side", "kind", "method"))
 
 
-def _leaf(node: exp.Expression) -> object:
+def _leaf(node: exp.Expression, r: Restorer | None = None) -> object:
     if isinstance(node, exp.Table) and node.args.get("joins"):
-        return _from_tree(node, list(node.args["joins"]), strip_joins=True)
+        return _from_tree(node, list(node.args["joins"]), strip_joins=True, r=r)
     if (isinstance(node, exp.Subquery) and isinstance(node.this, exp.Table)
             and node.this.args.get("joins") and not node.args.get("alias")):
         # `(t1 JOIN t2)`: a parenthesized join group, not a derived table.
         check_args(node, ("this",))
-        return _leaf(node.this)
+        return _leaf(node.this, r)
     return node
 
 
-def _from_tree(first: exp.Expression, joins: list[exp.Join], *, strip_joins: bool = False) -> object:
+def _is_comma(r: Restorer | None, join: exp.Join) -> bool:
+    """Whether a bare join was written `t1, t2` (else `t1 JOIN t2`); the source decides when known,
+    else the far more common comma form is assumed."""
+    if not _is_bare(join):
+        return False
+    before = r.source_before(join.this) if r is not None else None
+    if before is not None:
+        if before.endswith(","):
+            return True
+        if r is not None and r.source_ends_with_word(join.this, "JOIN"):
+            return False
+    return True
+
+
+def _from_tree(first: exp.Expression, joins: list[exp.Join], *, strip_joins: bool = False,
+               r: Restorer | None = None) -> object:
     if strip_joins:
         first = _TableWithoutJoins(first)  # type: ignore[assignment]
-    left: object = _leaf(first) if not strip_joins else first
-    if joins and _is_bare(joins[0]):
+    left: object = _leaf(first, r) if not strip_joins else first
+    if joins and _is_comma(r, joins[0]):
         left = _Join(left, None, None)
     for join in joins:
         if not isinstance(join, exp.Join):
             raise UnsupportedConstructError(type(join).__name__, "in a FROM clause")
-        left = _Join(left, _leaf(join.this), join)
+        left = _Join(left, _leaf(join.this, r), join)
     return left
 
 
@@ -118,7 +133,7 @@ def _using_name(r: Restorer, node: exp.Expression) -> str:
 
 
 def table_refs(r: Restorer, first: exp.Expression, joins: list[exp.Join]) -> str:
-    return _render_ref(r, _from_tree(first, joins))
+    return _render_ref(r, _from_tree(first, joins, r=r))
 
 
 def _is_dual(node: exp.Expression) -> bool:
@@ -131,7 +146,7 @@ _HINT_TARGETS = {"JOIN": " FOR JOIN", "ORDER BY": " FOR ORDER BY", "GROUP BY": "
 
 def table_ref(r: Restorer, node: exp.Table, *, skip_joins: bool = False) -> str:
     if node.args.get("joins") and not skip_joins:
-        return _render_ref(r, _leaf(node))
+        return _render_ref(r, _leaf(node, r))
     handled = ["this", "db", "catalog", "alias", "partition", "hints"] + (["joins"] if skip_joins else [])
     check_args(node, handled)
     text = table_name(r, node)
@@ -348,6 +363,12 @@ _SET_OPS = {exp.Union: "UNION", exp.Except: "EXCEPT", exp.Intersect: "INTERSECT"
 
 
 def _set_operand(r: Restorer, node: exp.Expression, parent: exp.SetOperation, *, right: bool) -> str:
+    if (right and isinstance(node, exp.Subquery) and not node.args.get("alias")
+            and isinstance(node.this, exp.Intersect) and not isinstance(parent, exp.Intersect)
+            and r.source_before(node.this) is not None and not r.source_before(node.this).endswith("(")):
+        # sqlglot adds parentheses around `b INTERSECT c` in `a UNION b INTERSECT c`; the text had
+        # none, and INTERSECT binds tighter anyway.
+        return r.node(node.this)
     text = r.node(node)
     if isinstance(node, exp.SetOperation):
         # INTERSECT binds tighter than UNION and EXCEPT; everything else groups to the left.
@@ -445,7 +466,7 @@ def _insert(r: Restorer, node: exp.Insert) -> str:
 def _refs_of(r: Restorer, target: exp.Expression) -> str:
     if isinstance(target, exp.Table):
         return table_ref(r, target)
-    return _render_ref(r, _leaf(target))
+    return _render_ref(r, _leaf(target, r))
 
 
 @printer(exp.Update)
