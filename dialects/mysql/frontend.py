@@ -478,6 +478,11 @@ def _check_interval_unit(node: exp.Expression, sql: str) -> None:
         raise _node_error(node, sql, f"{unit.name!r} is not an INTERVAL unit")
 
 
+def _check_select(node: exp.Select, sql: str) -> None:
+    if not node.expressions:
+        raise _node_error(node, sql, "SELECT needs at least one expression to select")
+
+
 def _check_insert(node: exp.Insert, sql: str) -> None:
     schema = node.this
     if isinstance(schema, exp.Schema) and isinstance(schema.this, exp.Schema):
@@ -535,6 +540,7 @@ _TREE_CHECKS: dict[type[exp.Expression], Callable[..., None]] = {
     exp.Interval: _check_interval_unit,
     exp.DateAdd: _check_interval_unit,
     exp.DateSub: _check_interval_unit,
+    exp.Select: _check_select,
     exp.Insert: _check_insert,
     exp.DataType: _check_data_type,
     exp.Create: _check_create,
