@@ -301,8 +301,44 @@ _SELECT_OPTIONS = ("HIGH_PRIORITY", "SQL_SMALL_RESULT", "SQL_BIG_RESULT", "SQL_B
                    "SQL_NO_CACHE", "SQL_CALC_FOUND_ROWS")
 
 
+def _synthetic_values(node: exp.Select) -> exp.Values | None:
+    """sqlglot turns a VALUES operand of a set operation into SELECT * FROM (VALUES ...) AS _values."""
+    source = node.args.get("from_")
+    values = source.this if source is not None else None
+    if not isinstance(values, exp.Values) or len(node.expressions) != 1 or not isinstance(
+            node.expressions[0], exp.Star):
+        return None
+    alias = values.args.get("alias")
+    if not (isinstance(alias, exp.TableAlias) and alias.name == "_values" and not alias.this._meta
+            and not alias.args.get("columns")):
+        return None
+    if any(v for k, v in node.args.items() if k not in ("expressions", "from_")):
+        return None
+    return values
+
+
+def _table_statement(r: Restorer, node: exp.Select) -> exp.Table | None:
+    """`TABLE t`, which sqlglot reads as SELECT * FROM t (the same query); the source tells them apart."""
+    source = node.args.get("from_")
+    table = source.this if source is not None else None
+    if (not isinstance(table, exp.Table) or len(node.expressions) != 1 or not isinstance(node.expressions[0], exp.Star)
+            or node.expressions[0]._meta or table.args.get("alias") or table.args.get("joins")):
+        return None
+    if any(v for k, v in node.args.items() if k not in ("expressions", "from_", "order", "limit", "offset",
+                                                        "with_", "locks")):
+        return None
+    return table if r.source_ends_with_word(table, "TABLE") else None
+
+
 @printer(exp.Select)
 def _select(r: Restorer, node: exp.Select) -> str:
+    values = _synthetic_values(node)
+    if values is not None:
+        return _values_statement(r, values, allow_alias=True)
+    table = _table_statement(r, node)
+    if table is not None:
+        return (_with_prefix(r, node) + r.kw("TABLE ") + table_ref(r, table) + order(r, node) + limit(r, node)
+                + (_locks(r, node.args["locks"]) if node.args.get("locks") else ""))
     check_args(node, ("with_", "expressions", "distinct", "from_", "joins", "where", "group", "having",
                       "order", "limit", "offset", "locks", "operation_modifiers", "kind", "hint", "windows"))
     if node.args.get("kind"):
@@ -321,6 +357,8 @@ def _select(r: Restorer, node: exp.Select) -> str:
     if distinct is not None:
         check_args(distinct, ())
         text += r.kw("DISTINCT ")
+    elif node.expressions and r.source_ends_with_word(node.expressions[0], "ALL"):
+        text += r.kw("ALL ")  # SELECT ALL is SELECT; sqlglot drops the word
     if "STRAIGHT_JOIN" in modifiers:
         text += r.kw("STRAIGHT_JOIN ")
     text += ",".join(r.node(e) for e in node.expressions)
@@ -396,8 +434,12 @@ def _set_operation(r: Restorer, node: exp.SetOperation) -> str:
 
 @printer(exp.Values)
 def _values(r: Restorer, node: exp.Values) -> str:
-    # A top-level VALUES statement: `VALUES ROW(1,2), ROW(3,4)`.
-    check_args(node, ("expressions", "order", "limit"))
+    return _values_statement(r, node, allow_alias=False)
+
+
+def _values_statement(r: Restorer, node: exp.Values, *, allow_alias: bool) -> str:
+    # A VALUES statement: `VALUES ROW(1,2), ROW(3,4)`.
+    check_args(node, ("expressions", "order", "limit", "alias") if allow_alias else ("expressions", "order", "limit"))
     rows = []
     for row in node.expressions:
         items = list(row.expressions) if isinstance(row, exp.Tuple) else [row]
@@ -438,9 +480,16 @@ def _insert(r: Restorer, node: exp.Insert) -> str:
     if not isinstance(target, exp.Table):
         raise UnsupportedConstructError(type(target).__name__, "as INSERT target")
     text += table_ref(r, target)
-    if columns is not None:
-        text += " (" + ",".join(r.node(c) for c in columns) + ")"
     source = node.expression
+    if (columns and isinstance(source, exp.Values) and len(source.expressions) == 1
+            and isinstance(source.expressions[0], exp.Tuple) and len(source.expressions[0].expressions) == len(columns)
+            and r.source_ends_with_word(columns[0], "SET")):
+        # INSERT ... SET a=1, b=2 (sqlglot reads it as the same INSERT ... (a, b) VALUES (1, 2))
+        pairs = zip(columns, source.expressions[0].expressions, strict=True)
+        text += r.kw(" SET ") + ",".join(r.node(c) + "=" + r.node(v) for c, v in pairs)
+        source = None
+    elif columns is not None:
+        text += " (" + ",".join(r.node(c) for c in columns) + ")"
     if isinstance(source, exp.Values):
         check_args(source, ("expressions",))
         rows = []
