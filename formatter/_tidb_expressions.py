@@ -387,7 +387,8 @@ def _hex(r: Restorer, node: exp.HexString) -> str:
 @printer(exp.BitString)
 def _bits(r: Restorer, node: exp.BitString) -> str:
     check_args(node, ("this",))
-    return "b'" + node.this + "'"
+    # TiDB keeps a bit literal as its value and prints it without leading zeros
+    return "b'" + (node.this.lstrip("0") or "0") + "'"
 
 
 @printer(exp.Introducer)

@@ -129,14 +129,18 @@ class Restorer:
         return name.upper() if self.options.uppercase_keywords or name is canonical else name
 
     def typed_name(self, node: exp.Expression) -> str | None:
-        """The source text of a function node's name token, when the source is known."""
+        """The name a function node was typed with, when the source is known: its own span, or (for
+        nodes sqlglot builds without one) the word before the `(` that opens its first argument."""
         source = self.options.source_sql
-        meta = node.meta if node._meta else None  # avoid creating an empty meta dict on every node
-        if source is None or not meta or "start" not in meta or "end" not in meta:
+        if source is None:
             return None
-        typed = source[meta["start"]: meta["end"] + 1]
-        return typed if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", typed) else None
-
+        meta = node.meta if node._meta else None  # avoid creating an empty meta dict on every node
+        if meta and "start" in meta and "end" in meta:
+            typed = source[meta["start"]: meta["end"] + 1]
+            return typed if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", typed) else None
+        before = self.source_before(node)
+        match = re.search(r"([A-Za-z_][A-Za-z0-9_]*)\s*\($", before) if before else None
+        return match.group(1) if match else None
 
     def source_before(self, node: exp.Expression) -> str | None:
         """The source text before `node`'s first token, right-stripped; None when unknown.
