@@ -292,17 +292,19 @@ class FileStore(BlobStore):
             mtime_ns = time.time_ns()
             os.utime(tmp_path, ns=(mtime_ns, mtime_ns))
             meta = {"content_type": ctype, "tagging": tags, "etag": digest, "size": size, "mtime_ns": mtime_ns}
-            tmp_meta = self._write_temp(key, [json.dumps(meta, sort_keys=True).encode("utf-8")])[2]
+            # Metadata is not fsynced: after an OS crash a lost or torn metadata file fails the
+            # size/mtime check (or does not parse) and is recomputed from the data, which is fsynced.
+            tmp_meta = self._write_temp(key, [json.dumps(meta, sort_keys=True).encode("utf-8")], sync=False)[2]
             # Data first: a key that conflicts with another object's path fails before any metadata
             # is written.
             self._install(key, tmp_path, data_path)
-            self._install(key, tmp_meta, meta_path)
+            self._install(key, tmp_meta, meta_path, sync=False)
         finally:
             for leftover in (tmp_path, tmp_meta):
                 if leftover and os.path.exists(leftover):
                     os.unlink(leftover)
 
-    def _write_temp(self, key: str, chunks: Iterable[bytes]) -> tuple[int, str, str]:
+    def _write_temp(self, key: str, chunks: Iterable[bytes], *, sync: bool = True) -> tuple[int, str, str]:
         try:
             fd, tmp = tempfile.mkstemp(dir=self._tmp, prefix="put-")
         except OSError as err:
@@ -320,7 +322,8 @@ class FileStore(BlobStore):
                     md5.update(chunk)
                     fh.write(chunk)
                 fh.flush()
-                os.fsync(fh.fileno())
+                if sync:
+                    os.fsync(fh.fileno())
         except BaseException as err:
             os.unlink(tmp)
             if isinstance(err, OSError):
@@ -328,14 +331,15 @@ class FileStore(BlobStore):
             raise
         return size, md5.hexdigest(), tmp
 
-    def _install(self, key: str, tmp: str, target: str) -> None:
+    def _install(self, key: str, tmp: str, target: str, *, sync: bool = True) -> None:
         directory = os.path.dirname(target)
         for attempt in range(3):
             try:
                 os.makedirs(directory, exist_ok=True)
                 self._inside_root(directory, key)
                 os.replace(tmp, target)
-                _fsync_dir(directory)
+                if sync:
+                    _fsync_dir(directory)
                 return
             except FileNotFoundError:
                 # A concurrent delete pruned the (then empty) directory between makedirs and rename.
