@@ -1,0 +1,299 @@
+"""A seeded random generator of portable SELECT / UPDATE / DELETE statements over the safety fixture.
+
+Portable means valid, with one meaning, on MariaDB, SQLite and PostgreSQL: integer and string
+columns compared with values of their own type, boolean expressions only where a truth value is
+expected, no LIMIT (its rows would depend on plan order), no FULL JOIN (MariaDB has none).
+
+Shapes: joins (inner, LEFT, RIGHT, comma), subqueries in WHERE / SELECT / FROM at any depth
+(IN, EXISTS, scalar, correlated), CTEs, derived tables, compound selects (UNION [ALL], INTERSECT,
+EXCEPT), OR / NOT / CASE / IN / BETWEEN / LIKE / IS NULL, GROUP BY with aggregates.
+
+`append_mode=True` keeps the shape the append_filter property needs: the top-level statement (every
+arm of a compound) reads `users` or `orders` as alias `a` and returns `a.uid` first.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+INT_COLS = {"users": ("id", "age", "score"), "orders": ("id", "user_id", "total"), "labels": ("id",)}
+STR_COLS = {"users": ("uid", "name"), "orders": ("uid", "status"), "labels": ("label",)}
+NULLABLE = {"users": ("name", "score"), "orders": ("user_id", "status"), "labels": ("label",)}
+STR_VALUES = ("ann", "bob", "cy", "eve", "u1", "u2", "u3", "new", "paid", "sent", "void", "l1", "zz", "it's")
+SCOPED_TABLES = ("users", "orders")
+TABLES = ("users", "orders", "labels")
+
+
+@dataclass
+class Source:
+    alias: str
+    table: str  # a base table name, or "" for a derived table / CTE with `int_cols` / `str_cols`
+    int_cols: tuple[str, ...]
+    str_cols: tuple[str, ...]
+
+
+class Gen:
+    def __init__(self, seed: int) -> None:
+        self.r = random.Random(seed)
+        self.n = 0
+
+    # -- names ---------------------------------------------------------------------------------
+    def alias(self) -> str:
+        self.n += 1
+        return f"t{self.n}"
+
+    def chance(self, p: float) -> bool:
+        return self.r.random() < p
+
+    # -- values ----------------------------------------------------------------------------------
+    def int_lit(self) -> str:
+        return str(self.r.choice([0, 1, 3, 7, 18, 25, 30, 42, 50, 99, 150, -1]))
+
+    def str_lit(self) -> str:
+        v = self.r.choice(STR_VALUES)
+        return "'" + v.replace("'", "''") + "'"
+
+    def int_col(self, scope: list[Source]) -> str:
+        src = self.r.choice(scope)
+        return f"{src.alias}.{self.r.choice(src.int_cols)}"
+
+    def str_col(self, scope: list[Source]) -> str | None:
+        choices = [s for s in scope if s.str_cols]
+        if not choices:
+            return None
+        src = self.r.choice(choices)
+        return f"{src.alias}.{self.r.choice(src.str_cols)}"
+
+    def int_expr(self, scope: list[Source], depth: int) -> str:
+        k = self.r.random()
+        if depth <= 0 or k < 0.45:
+            return self.int_col(scope)
+        if k < 0.55:
+            return self.int_lit()
+        if k < 0.65:
+            return f"({self.int_col(scope)} + {self.int_lit()})"
+        if k < 0.75:
+            return f"COALESCE({self.int_col(scope)}, {self.int_lit()})"
+        if k < 0.85:
+            return f"CASE WHEN {self.bool_expr(scope, depth - 1)} THEN {self.int_expr(scope, depth - 1)} " \
+                   f"ELSE {self.int_lit()} END"
+        return f"({self.scalar_subquery(scope, depth - 1)})"
+
+    def str_expr(self, scope: list[Source], depth: int) -> str:
+        col = self.str_col(scope)
+        if col is None or self.chance(0.15):
+            return self.str_lit()
+        if depth > 0 and self.chance(0.15):
+            return f"COALESCE({col}, {self.str_lit()})"
+        return col
+
+    # -- predicates ------------------------------------------------------------------------------
+    def bool_expr(self, scope: list[Source], depth: int) -> str:
+        k = self.r.random()
+        if depth <= 0 or k < 0.3:
+            return self.comparison(scope, depth)
+        if k < 0.42:
+            return f"({self.bool_expr(scope, depth - 1)} AND {self.bool_expr(scope, depth - 1)})"
+        if k < 0.56:
+            return f"({self.bool_expr(scope, depth - 1)} OR {self.bool_expr(scope, depth - 1)})"
+        if k < 0.62:
+            return f"NOT ({self.bool_expr(scope, depth - 1)})"
+        if k < 0.72:
+            return f"{self.int_expr(scope, 0)} IN ({self.in_subquery(scope, depth - 1)})"
+        if k < 0.80:
+            neg = "NOT " if self.chance(0.3) else ""
+            return f"{neg}EXISTS ({self.exists_subquery(scope, depth - 1)})"
+        if k < 0.86:
+            return f"(CASE WHEN {self.bool_expr(scope, depth - 1)} THEN 1 ELSE 0 END) = {self.r.choice('01')}"
+        if k < 0.92:
+            return f"{self.int_col(scope)} {'NOT ' if self.chance(0.3) else ''}IN " \
+                   f"({', '.join(self.int_lit() for _ in range(self.r.randint(1, 4)))})"
+        return self.comparison(scope, depth)
+
+    def comparison(self, scope: list[Source], depth: int) -> str:
+        k = self.r.random()
+        op = self.r.choice(["=", "<>", "<", "<=", ">", ">="])
+        if k < 0.4:
+            return f"{self.int_expr(scope, min(depth, 1))} {op} {self.int_lit()}"
+        if k < 0.55:
+            return f"{self.int_col(scope)} {op} {self.int_col(scope)}"
+        if k < 0.75:
+            col = self.str_col(scope)
+            if col is not None:
+                return f"{col} {self.r.choice(['=', '<>', '<', '>'])} {self.str_lit()}"
+        if k < 0.83:
+            return f"{self.int_col(scope)} IS {'NOT ' if self.chance(0.5) else ''}NULL"
+        if k < 0.9:
+            col = self.str_col(scope)
+            if col is not None:
+                return f"{col} {'NOT ' if self.chance(0.3) else ''}LIKE '{self.r.choice('abeu')}%'"
+        if k < 0.95:
+            return f"{self.int_col(scope)} BETWEEN {self.int_lit()} AND {self.int_lit()}"
+        col = self.str_col(scope)
+        if col is not None and self.chance(0.5):
+            return f"{col} IS {'NOT ' if self.chance(0.5) else ''}NULL"
+        return f"{self.int_col(scope)} {op} {self.int_lit()}"
+
+    # -- sources -----------------------------------------------------------------------------------
+    def base(self, table: str | None = None, alias: str | None = None) -> tuple[str, Source]:
+        table = table or self.r.choice(TABLES + SCOPED_TABLES)
+        alias = alias or self.alias()
+        return f"{table} {alias}", Source(alias, table, INT_COLS[table], STR_COLS[table])
+
+    def derived(self, depth: int) -> tuple[str, Source]:
+        inner_sql, inner = self.base()
+        where = f" WHERE {self.bool_expr([inner], depth - 1)}" if self.chance(0.6) else ""
+        ints = tuple(dict.fromkeys(self.r.sample(inner.int_cols, k=min(len(inner.int_cols), 2))))
+        strs = inner.str_cols[:1]
+        cols = [f"{inner.alias}.{c} AS {c}" for c in ints + strs]
+        alias = self.alias()
+        return (f"(SELECT {', '.join(cols)} FROM {inner_sql}{where}) {alias}",
+                Source(alias, "", ints, strs))
+
+    def from_clause(self, depth: int, outer: list[Source], first_table: str | None = None,
+                    first_alias: str | None = None) -> tuple[str, list[Source]]:
+        if first_table is None and depth > 0 and self.chance(0.2):
+            sql, src = self.derived(depth)
+        else:
+            sql, src = self.base(first_table, first_alias)
+        scope = [src]
+        n_joins = self.r.choice([0, 0, 1, 1, 2]) if depth > 0 else 0
+        for i in range(n_joins):
+            if depth > 1 and self.chance(0.15):
+                jsql, jsrc = self.derived(depth - 1)
+            else:
+                jsql, jsrc = self.base()
+            kind = self.r.choice(["JOIN", "LEFT JOIN", "LEFT JOIN", "RIGHT JOIN", ","])
+            if kind == "," and i != n_joins - 1:
+                # A comma binds looser than JOIN in MySQL and PostgreSQL: a later ON could not see
+                # the tables before the comma.
+                kind = "JOIN"
+            if kind == ",":
+                sql += f", {jsql}"
+            else:
+                on = f"{self.int_col([jsrc])} = {self.int_col(scope)}"
+                if self.chance(0.3):
+                    on += f" AND {self.comparison([jsrc, *scope], 0)}"
+                sql += f" {kind} {jsql} ON {on}"
+            scope.append(jsrc)
+        return sql, scope
+
+    # -- subqueries --------------------------------------------------------------------------------
+    def correlate(self, inner: list[Source], outer: list[Source]) -> str:
+        return f"{self.int_col(inner)} = {self.int_col(outer)}"
+
+    def in_subquery(self, outer: list[Source], depth: int) -> str:
+        sql, scope = self.from_clause(max(depth - 1, 0), outer)
+        conds = []
+        if self.chance(0.5):
+            conds.append(self.bool_expr(scope, max(depth - 1, 0)))
+        if outer and self.chance(0.3):
+            conds.append(self.correlate(scope, outer))
+        where = f" WHERE {' AND '.join(conds)}" if conds else ""
+        return f"SELECT {self.int_col(scope)} FROM {sql}{where}"
+
+    def exists_subquery(self, outer: list[Source], depth: int) -> str:
+        sql, scope = self.from_clause(max(depth - 1, 0), outer)
+        conds = [self.correlate(scope, outer)] if outer and self.chance(0.8) else []
+        if self.chance(0.5):
+            conds.append(self.bool_expr(scope, max(depth - 1, 0)))
+        where = f" WHERE {' AND '.join(conds)}" if conds else ""
+        return f"SELECT 1 FROM {sql}{where}"
+
+    def scalar_subquery(self, outer: list[Source], depth: int) -> str:
+        sql, scope = self.from_clause(max(depth - 1, 0), outer)
+        agg = self.r.choice(["MAX", "MIN", "COUNT", "SUM"])
+        conds = [self.correlate(scope, outer)] if outer and self.chance(0.6) else []
+        if self.chance(0.4):
+            conds.append(self.bool_expr(scope, max(depth - 1, 0)))
+        where = f" WHERE {' AND '.join(conds)}" if conds else ""
+        return f"SELECT {agg}({self.int_col(scope)}) FROM {sql}{where}"
+
+    # -- statements --------------------------------------------------------------------------------
+    def select_core(self, depth: int, ncols: tuple[str, ...], top_table: str | None = None,
+                    top_alias: str | None = None, first: str | None = None) -> str:
+        """A SELECT whose output columns have the kinds in `ncols` ("i" int, "s" str)."""
+        sql, scope = self.from_clause(depth, [], top_table, top_alias)
+        where = f" WHERE {self.bool_expr(scope, depth)}" if self.chance(0.75) else ""
+        grouped = first is None and all(k == "i" for k in ncols) and self.chance(0.3)
+        cols = []
+        if grouped:
+            key = self.int_col(scope)
+            cols = [key] + [f"{self.r.choice(['COUNT', 'MAX', 'MIN', 'SUM'])}({self.int_col(scope)})"
+                            for _ in ncols[1:]]
+            having = f" HAVING COUNT(*) > {self.r.choice('01')}" if self.chance(0.3) else ""
+            return f"SELECT {', '.join(cols)} FROM {sql}{where} GROUP BY {key}{having}"
+        for i, kind in enumerate(ncols):
+            if i == 0 and first is not None:
+                cols.append(first)
+            elif kind == "i":
+                cols.append(self.int_expr(scope, depth - 1) if self.chance(0.3) else self.int_col(scope))
+            else:
+                cols.append(self.str_expr(scope, 0))
+        distinct = "DISTINCT " if self.chance(0.15) else ""
+        return f"SELECT {distinct}{', '.join(cols)} FROM {sql}{where}"
+
+    def select(self, depth: int = 2, append_mode: bool = False) -> str:
+        ncols = ("s", *tuple(self.r.choice("is") for _ in range(self.r.randint(0, 2)))) if append_mode \
+            else tuple(self.r.choice("iis") for _ in range(self.r.randint(1, 3)))
+
+        def arm() -> str:
+            if append_mode:
+                return self.select_core(depth, ncols, self.r.choice(SCOPED_TABLES), "a", first="a.uid")
+            return self.select_core(depth, ncols)
+
+        body = arm()
+        if self.chance(0.2):
+            op = self.r.choice(["UNION", "UNION ALL", "INTERSECT", "EXCEPT"])
+            body = f"{body} {op} {arm()}"
+        if not append_mode and self.chance(0.15):
+            body = self._cte_query(depth)
+        return body
+
+    def _cte_query(self, depth: int) -> str:
+        table = self.r.choice(SCOPED_TABLES)
+        inner_sql, src = self.base(table)
+        cond = self.bool_expr([src], max(depth - 1, 0))
+        cols = (src.int_cols[0], src.int_cols[1], src.str_cols[1])
+        select_cols = ", ".join(f"{src.alias}.{c} AS {c}" for c in cols)
+        c = Source("c", "", cols[:2], cols[2:])
+        join_sql, jsrc = self.base()
+        scope = [c, jsrc]
+        outer_where = self.bool_expr(scope, max(depth - 1, 0))
+        kind = self.r.choice(["JOIN", "LEFT JOIN"])
+        return (f"WITH c AS (SELECT {select_cols} FROM {inner_sql} WHERE {cond}) "
+                f"SELECT c.{cols[0]}, c.{cols[2]}, {self.int_col([jsrc])} FROM c {kind} {join_sql} "
+                f"ON {self.int_col([jsrc])} = c.{cols[1]} WHERE {outer_where}")
+
+    def update(self, depth: int = 2) -> str:
+        table = self.r.choice(SCOPED_TABLES)
+        src = Source(table, table, INT_COLS[table], STR_COLS[table])
+        target_col = "score" if table == "users" else self.r.choice(["total", "status"])
+        if target_col == "status":
+            value = self.str_lit() if self.chance(0.6) else "NULL"
+        elif self.chance(0.4):
+            value = f"({self.scalar_subquery([src], depth - 1)})"
+            if target_col == "total":
+                value = f"COALESCE({value}, 0)"
+        else:
+            value = f"{target_col} + {self.int_lit()}" if target_col == "total" else self.int_expr([src], 1)
+            if target_col == "total":
+                value = f"COALESCE({value}, 0)"
+        where = f" WHERE {self.bool_expr([src], depth)}" if self.chance(0.85) else ""
+        return f"UPDATE {table} SET {target_col} = {value}{where}"
+
+    def delete(self, depth: int = 2) -> str:
+        table = self.r.choice(SCOPED_TABLES)
+        src = Source(table, table, INT_COLS[table], STR_COLS[table])
+        where = f" WHERE {self.bool_expr([src], depth)}" if self.chance(0.9) else ""
+        return f"DELETE FROM {table}{where}"
+
+    def statement(self, append_mode: bool = False) -> str:
+        k = self.r.random()
+        depth = self.r.choice([1, 2, 2, 3])
+        if k < 0.7:
+            return self.select(depth, append_mode)
+        if k < 0.87:
+            return self.update(depth)
+        return self.delete(depth)
