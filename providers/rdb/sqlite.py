@@ -360,6 +360,10 @@ class SQLiteRDB(RDB):
                 conn.set_busy_timeout(self.busy_timeout_ms)
                 conn.execute(f"PRAGMA synchronous={self.synchronous}")
                 conn.execute("PRAGMA foreign_keys=ON")
+                # Without this, SQLite reads a double-quoted name that matches no column as a string
+                # literal, and a misspelt column silently compares against its own name.
+                conn.config(apsw.SQLITE_DBCONFIG_DQS_DML, 0)
+                conn.config(apsw.SQLITE_DBCONFIG_DQS_DDL, 0)
             except apsw.Error as err:
                 raise _map_error(err, f"cannot open {self.path}") from err
             self._local.conn = conn
@@ -910,8 +914,15 @@ class SQLiteRDB(RDB):
             limits.check_sql_text(sql)
             stmt = limits.run_guarded(parse, sql)
             tree = stmt.tree
-            text = self._parser.render(tree, quote_names=False) if tree is not None else sql
             operation = stmt.operation.value
+            # Statements run as the compiler prints them for SQLite (so MySQL-compat input such as
+            # TRUNCATE TABLE works), except CREATE/ALTER: there the declared column types decide
+            # SQLite's affinity and what get_table reports, and the printer normalises them
+            # (VARCHAR(40) -> TEXT(40)), so the validated original text runs.
+            if tree is None or operation in ("CREATE", "ALTER"):
+                text = sql
+            else:
+                text = self._parser.render(tree, quote_names=False)
         else:
             # Fallback while the SQLite front end is not registered: sqlglot's SQLite reader
             # classifies the statement; the text runs unchanged.
