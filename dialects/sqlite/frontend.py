@@ -1,0 +1,183 @@
+"""SQLite front end: our ANTLR grammar decides validity, the builder lowers into the IR.
+
+Parsed statements are kept in a bounded LRU cache keyed by the statement text; callers always get
+a fresh copy of the tree, because the contract's passes mutate the tree they are handed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from sqlglot import exp
+
+from dialects.sqlite._generated.SQLiteParser import SQLiteParser as P
+from dialects.sqlite.builder import Builder, Unsupported
+from dialects.sqlite.parsing import parse_tree
+from dialects.sqlite.validate import validate
+from sqlparser.errors import SQLSyntaxError
+from sqlparser.frontend import Statement, operation_of
+from sqlparser.types import OperationType
+
+CACHE_SIZE = 512
+"""Statements kept per (portable_names) setting; a statement's tree is a few KB."""
+
+
+class _StatementCache:
+    """Thread-safe bounded LRU of parsed statements (trees never handed out without a copy)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, Statement] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, sql: str) -> Statement | None:
+        with self._lock:
+            stmt = self._items.get(sql)
+            if stmt is not None:
+                self._items.move_to_end(sql)
+            return stmt
+
+    def put(self, sql: str, stmt: Statement) -> None:
+        with self._lock:
+            self._items[sql] = stmt
+            self._items.move_to_end(sql)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_CACHES = {True: _StatementCache(CACHE_SIZE), False: _StatementCache(CACHE_SIZE)}
+
+
+def clear_cache() -> None:
+    """Forget every cached statement (benchmarks measure cold and warm parses with it)."""
+    for cache in _CACHES.values():
+        cache.clear()
+
+
+class SQLiteFrontend:
+    """Front end for SQLite (3.54 syntax, plus the extensions in grammars/README.md)."""
+
+    def __init__(self, *, portable_names: bool = True, cache: bool = True) -> None:
+        self.portable_names = portable_names
+        self._cache = _CACHES[bool(portable_names)] if cache else None
+
+    def parse(self, sql: str) -> Statement:
+        cache = self._cache
+        if cache is not None:
+            hit = cache.get(sql)
+            if hit is not None:
+                return _copy(hit)
+        stmt = self._parse(sql)
+        if cache is not None:
+            cache.put(sql, stmt)
+            return _copy(stmt)
+        return stmt
+
+    def _parse(self, sql: str) -> Statement:
+        tree = parse_tree(sql)
+        statements = tree.sql_stmt()
+        if len(statements) != 1:
+            if not statements:
+                raise SQLSyntaxError("no statement, only semicolons or comments", line=1, column=1, token=None,
+                                     sql=sql)
+            second = statements[1].start
+            raise SQLSyntaxError("expected exactly one statement; send the statements one at a time",
+                                 line=second.line, column=second.column + 1, token=second.text, sql=sql)
+        ctx = statements[0]
+        validate(ctx, sql)
+        try:
+            ir = Builder().statement(ctx)
+        except Unsupported as gap:
+            return Statement(sql=sql, operation=classify(ctx), tree=None, unsupported=gap.construct,
+                             table=first_table_name(ctx))
+        if self.portable_names:
+            _check_portable_names(ir, sql)
+        return Statement(sql=sql, operation=operation_of(ir), tree=ir)
+
+    def parse_condition(self, condition: str) -> exp.Expression:
+        prefix = "SELECT * FROM t WHERE "
+        try:
+            stmt = self.parse(prefix + condition)
+        except SQLSyntaxError as err:
+            column = err.column - len(prefix) if err.line == 1 else err.column
+            raise SQLSyntaxError(err.reason, line=err.line, column=max(column, 1), token=err.token,
+                                 sql=condition) from None
+        if stmt.tree is None:
+            raise SQLSyntaxError(f"unsupported construct in condition: {stmt.unsupported}", line=1, column=1,
+                                 token=None, sql=condition)
+        return stmt.tree.args["where"].this
+
+
+def _copy(stmt: Statement) -> Statement:
+    if stmt.tree is None:
+        return stmt
+    return Statement(sql=stmt.sql, operation=stmt.operation, tree=stmt.tree.copy(), unsupported=stmt.unsupported,
+                     table=stmt.table)
+
+
+def _check_portable_names(tree: exp.Expression, sql: str) -> None:
+    # Imported lazily: the shared module is optional for the grammar itself.
+    try:
+        from sqlparser.portable_names import check_portable_names
+    except ImportError:  # pragma: no cover - only while the shared module is absent
+        return
+    check_portable_names(tree, sql)
+
+
+# ---------------------------------------------------------------------------------------------
+# Classification of statements the IR cannot hold
+
+
+def _body(ctx: P.Sql_stmtContext):
+    body = ctx.children[-1]
+    if type(body) is P.With_stmtContext:
+        body = body.children[1]
+    return body
+
+
+def classify(ctx: P.Sql_stmtContext) -> OperationType:
+    """The Go contract's operation type, straight from the parse tree."""
+    if ctx.EXPLAIN() is not None:
+        return OperationType.UNKNOWN
+    body = _body(ctx)
+    kind = type(body)
+    if kind is P.Create_stmtContext:
+        return OperationType.CREATE if type(body.children[1]) is P.Create_tableContext else OperationType.UNKNOWN
+    if kind is P.Drop_stmtContext:
+        return OperationType.DROP if body.TABLE() is not None else OperationType.UNKNOWN
+    return _OPERATION_BY_CONTEXT.get(kind, OperationType.UNKNOWN)
+
+
+_OPERATION_BY_CONTEXT = {
+    P.Select_stmtContext: OperationType.SELECT,
+    P.Insert_stmtContext: OperationType.INSERT,
+    P.Update_stmtContext: OperationType.UPDATE,
+    P.Delete_stmtContext: OperationType.DELETE,
+    P.Alter_table_stmtContext: OperationType.ALTER,
+    P.Truncate_stmtContext: OperationType.TRUNCATE,
+}
+
+
+def first_table_name(ctx: P.Sql_stmtContext) -> str | None:
+    """The table a DML statement names first, without the IR (for get_table_name)."""
+    from dialects.sqlite.builder import identifier
+
+    body = _body(ctx)
+    kind = type(body)
+    if kind in (P.Insert_stmtContext, P.Truncate_stmtContext):
+        return identifier(body.qualified_name().table).name
+    if kind in (P.Update_stmtContext, P.Delete_stmtContext):
+        return identifier(body.qualified_table_name().qualified_name().table).name
+    if kind is P.Select_stmtContext:
+        core = body.select_core(0)
+        source = core.from_clause() if core is not None else None
+        if source is not None:
+            first = source.table_or_subquery(0)
+            if type(first) is P.Table_refContext:
+                return identifier(first.qualified_name().table).name
+    return None
