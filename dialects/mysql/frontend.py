@@ -349,10 +349,18 @@ def _parse_error(err: ParseError, tokens: list[Token], sql: str, offset_tokens: 
             tok = own[-1] if own else None
         if tok is None:
             return SQLSyntaxError(reason, line=1, column=1, token=None, sql=sql)
-        return _token_error(tok, sql, reason)
+        return _token_error(tok, sql, _with_reserved_hint(reason, tok.text))
+    reason = _with_reserved_hint(reason, highlight)
     if highlight and "\n" not in highlight:
         col = max(1, col - len(highlight) + 1)
     return SQLSyntaxError(reason, line=line, column=col, token=highlight, sql=sql)
+
+
+def _with_reserved_hint(reason: str, text: str | None) -> str:
+    # sqlglot fails on a reserved word used as a name without saying why: say it.
+    if text and text.upper() in rules.RESERVED_WORDS:
+        return f"{reason} ({text!r} is a reserved word in MySQL 8: if it is meant as a name, quote it as `{text}`)"
+    return reason
 
 
 def _has_extra_clauses(select: exp.Select) -> bool:
@@ -376,16 +384,24 @@ def check_tree(tree: exp.Expression, sql: str) -> None:
             check(node, sql)
 
 
-def _node_error(node: exp.Expression, sql: str, reason: str) -> SQLSyntaxError:
+def _node_error(node: exp.Expression, sql: str, reason: str, *, word: str | None = None) -> SQLSyntaxError:
+    """An error positioned at the leftmost token of `node` that the parser recorded, else at `word`
+    (or the first word of the statement) found in the text."""
+    best: tuple[int, int] | None = None
     for sub in node.walk():
         meta = sub.meta if sub._meta else None
         start = meta.get("start") if meta else None
-        if isinstance(start, int) and 0 <= start < len(sql):
-            line, column = offset_position(sql, start)
+        if isinstance(start, int) and 0 <= start < len(sql) and (best is None or start < best[0]):
             end = meta.get("end")
-            token = sql[start:end + 1] if isinstance(end, int) else None
-            return SQLSyntaxError(reason, line=line, column=column, token=token, sql=sql)
-    return SQLSyntaxError(reason, line=1, column=1, token=None, sql=sql)
+            best = (start, end if isinstance(end, int) else start)
+    if best is None:
+        match = re.search(rf"(?i)(?<![\w$]){re.escape(word)}(?![\w$])", sql) if word else None
+        match = match or re.search(r"\S+", sql)
+        if match is None:
+            return SQLSyntaxError(reason, line=1, column=1, token=None, sql=sql)
+        best = (match.start(), match.end() - 1)
+    line, column = offset_position(sql, best[0])
+    return SQLSyntaxError(reason, line=line, column=column, token=sql[best[0]:best[1] + 1], sql=sql)
 
 
 def _check_identifier(node: exp.Identifier, sql: str) -> None:
@@ -475,7 +491,7 @@ def _check_escape(node: exp.Escape, sql: str) -> None:
 def _check_interval_unit(node: exp.Expression, sql: str) -> None:
     unit = node.args.get("unit")
     if isinstance(unit, exp.Var) and unit.name.upper() not in rules.INTERVAL_UNITS:
-        raise _node_error(node, sql, f"{unit.name!r} is not an INTERVAL unit")
+        raise _node_error(unit, sql, f"{unit.name!r} is not an INTERVAL unit", word=unit.name)
 
 
 def _check_select(node: exp.Select, sql: str) -> None:

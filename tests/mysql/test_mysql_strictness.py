@@ -1,0 +1,157 @@
+"""The MySQL front end's strictness rules, as tables: (sql, line, column, token, message part)
+for statements MySQL rejects, and statements MySQL accepts that must keep parsing."""
+
+from __future__ import annotations
+
+import pytest
+
+from sqlparser import OperationType, SQLSyntaxError, TableColumn, UnsupportedConstructError, new_parser
+
+REJECTED = [
+    # reserved words used as names, with the position of the word
+    ("INSERT INTO database (name, age) VALUES ('Nick', 25);", 1, 13, "database", "reserved word"),
+    ("SELECT a FROM t\nWHERE order = 1", 2, 7, "order", "quote it as `order`"),
+    ("SELECT a AS select FROM t", 1, 13, "select", "quote it as `select`"),
+    ("SELECT t.a FROM t AS key", 1, 22, "key", "reserved word"),
+    ("UPDATE t SET interval = 1", 1, 14, "interval", "reserved word"),
+    ("select * from ROW", 1, 15, "ROW", "reserved word"),
+    # alias on *
+    ("SELECT * users WHERE name = 'Alice'", 1, 10, "users", "'*' cannot have an alias"),
+    ("SELECT t.* x FROM t", 1, 12, "x", "'*' cannot have an alias"),
+    # statements that are not statements
+    ("SELECTS id, name FROM users", 1, 1, "SELECTS", "unrecognized statement"),
+    ("SELECTZ * FRON users", 1, 1, "SELECTZ", "unrecognized statement"),
+    ("SELECT", 1, 1, "SELECT", "at least one expression"),
+    ("LOCK TABLES t READ", 1, 1, "LOCK TABLES", "unsupported statement"),
+    # token-level rules
+    ("INSERT INTO foo (a,) VALUES (42)", 1, 19, ",", "trailing comma"),
+    ("SELECT 1 - NOT 0", 1, 12, "NOT", "NOT cannot follow"),
+    ("SELECT a FROM t WHERE a = NOT b", 1, 27, "NOT", "NOT cannot follow"),
+    ("select 1 union with cte as (select 1) select * from cte", 1, 16, "with", "WITH cannot start"),
+    ("select date 19890910", 1, 13, "19890910", "quoted string"),
+    ("select 0X11", 1, 8, "0X11", "lower-case"),
+    ("select x'abc'", 1, 8, "x'abc'", "even number"),
+    ("SELECT '{}'->'$.a' FROM t", 1, 12, "->", "must follow a column"),
+    ("SELECT a->3 FROM t", 1, 11, "3", "quoted JSON path"),
+    ("select current_timestamp(1.0)", 1, 26, "1.0", "fractional-seconds"),
+    ("select now(7)", 1, 12, "7", "fractional-seconds"),
+    ("SELECT CURDATE(1)", 1, 16, "1", "takes no arguments"),
+    ("SELECT TIMESTAMPDIFF(YEAR_MONTH, a, b) FROM t", 1, 22, "YEAR_MONTH", "not a unit"),
+    ("TABLE t1, t2", 1, 9, ",", "exactly one table"),
+    ("select * from t lock in share mode nowait", 1, 36, "nowait", "LOCK IN SHARE MODE"),
+    ("select * from tbl tablesample system(50)", 1, 19, "tablesample", "TABLESAMPLE"),
+    ("ALTER TABLE t1 ,", 1, 16, ",", "trailing comma"),
+    # tree-level rules
+    ("SELECT * FROM t1 LEFT JOIN t2", 1, 28, "t2", "needs an ON or USING"),
+    ("select * from t1 natural cross join t2", 1, 37, "t2", "NATURAL CROSS JOIN"),
+    ("SELECT a.b.c.d FROM t", 1, 8, "a", "at most three parts"),
+    ("select bit_and(distinct c1) from t", 1, 25, "c1", "does not take DISTINCT"),
+    ("select count(distinct *) from t", 1, 23, "*", "name the columns"),
+    ("select max(c1, c2) from t", 1, 8, "max", "exactly one argument"),
+    ("select json_arrayagg(c1, c2) from t", 1, 8, "json_arrayagg", "exactly one argument"),
+    ("select row(1)", 1, 8, "row", "at least two values"),
+    ("select 'a' like 'b' escape '||'", 1, 28, "'||'", "single character"),
+    ("select a + interval 1 sql_tsi_microsecond from t", 1, 23, "sql_tsi_microsecond", "not an INTERVAL unit"),
+    ("INSERT INTO t (a) SET a=1", 1, 13, "t", "column list"),
+    ("DELETE t1, t2 FROM t1 JOIN t2 ON t1.a = t2.a LIMIT 10", 1, 52, "10", "multiple-table DELETE"),
+    ("UPDATE a, b SET a.x = b.x ORDER BY a.id", 1, 36, "a", "multiple-table UPDATE"),
+    ("select * from t as \"a\"", 1, 20, '"a"', "quoted string"),
+    ("select cast(1 as float(54))", 1, 24, "54", "FLOAT precision"),
+    ("CREATE SEQUENCE s START WITH 1", 1, 17, "s", "no sequences"),
+    ("CREATE TABLE foo ()", 1, 14, "foo", "at least one column"),
+    ("create table t (c1 enum)", 1, 17, "c1", "list of values"),
+    # rewrites keep checking what they rewrite
+    ("DELETE FROM t1.*", None, None, None, ""),
+    ("SELECT a FROM t INTO OUTFILE", None, None, None, "quoted file name"),
+    ("select {d '2024-01-01'", None, None, None, "unmatched"),
+    ("REPLACE INTO foo (a,) VALUES (1)", 1, 20, ",", "trailing comma"),
+]
+
+
+@pytest.fixture(scope="module")
+def parser():
+    return new_parser("mysql", portable_names=False)
+
+
+@pytest.mark.parametrize(("sql", "line", "column", "token", "message"), REJECTED)
+def test_mysql_rejects(parser, sql, line, column, token, message):
+    with pytest.raises(SQLSyntaxError) as info:
+        parser.get_sql_operation(sql)
+    err = info.value
+    assert message in str(err)
+    assert str(err).startswith("failed to parse SQL")
+    if line is not None:
+        assert (err.line, err.column, err.token) == (line, column, token), str(err)
+
+
+ACCEPTED = [
+    ("SELECT `order`, t.key, db.t.desc FROM t", OperationType.SELECT),
+    ("SELECT a FROM `select` AS `from`", OperationType.SELECT),
+    ("select 1 from dual", OperationType.SELECT),
+    ("select utc_timestamp, current_date, current_timestamp(3), now(), curdate()", OperationType.SELECT),
+    ("UPDATE t SET a = DEFAULT WHERE id = 1", OperationType.UPDATE),
+    ("VALUES ROW(1, DEFAULT), ROW(2, 3)", OperationType.UNKNOWN),
+    ("select * from t use index (primary)", OperationType.SELECT),
+    ("SELECT a FROM t WHERE NOT a = 1 AND (NOT b) AND c = !d", OperationType.SELECT),
+    ("SELECT a->'$.x', a->>'$.y' FROM t", OperationType.SELECT),
+    ("SELECT COUNT(DISTINCT a, b), GROUP_CONCAT(DISTINCT a) FROM t", OperationType.SELECT),
+    ("SELECT * FROM t1 NATURAL LEFT JOIN t2", OperationType.SELECT),
+    ("SELECT * FROM t1 LEFT JOIN t2 USING (id)", OperationType.SELECT),
+    ("(SELECT 1) UNION (WITH c AS (SELECT 2) SELECT * FROM c)", OperationType.SELECT),
+    ("SELECT DATE '2024-01-01', TIMESTAMPADD(SQL_TSI_DAY, 1, a) FROM t", OperationType.SELECT),
+    ("SELECT ABS(1, 2), POW(2)", OperationType.SELECT),
+    ("INSERT INTO t VALUES (1, DEFAULT)", OperationType.INSERT),
+    ("INSERT IGNORE INTO t (a) VALUES (1)", OperationType.INSERT),
+    ("INSERT INTO t SET a = 1, b = 2", OperationType.INSERT),
+    ("DELETE t1.*, t2 FROM t1 JOIN t2 ON t1.a = t2.a", OperationType.DELETE),
+    ("select * from t where a > {ts '1989-09-10 11:11:11'} and b = {fn 1}", OperationType.SELECT),
+    ("SELECT 1;", OperationType.SELECT),
+    ("SELECT a FROM t -- trailing comment", OperationType.SELECT),
+]
+
+
+@pytest.mark.parametrize(("sql", "operation"), ACCEPTED)
+def test_mysql_accepts(parser, sql, operation):
+    assert parser.get_sql_operation(sql) is operation
+
+
+@pytest.mark.parametrize(
+    ("sql", "table", "construct"),
+    [
+        ("REPLACE INTO foo (a, b) VALUES (42, 314)", "foo", "REPLACE"),
+        ("DELETE LOW_PRIORITY QUICK IGNORE FROM logs WHERE a = 1", "logs", "DELETE LOW_PRIORITY QUICK IGNORE"),
+        ("UPDATE LOW_PRIORITY IGNORE t SET a = 1", "t", "UPDATE LOW_PRIORITY IGNORE"),
+        ("INSERT HIGH_PRIORITY INTO t VALUES (1)", "t", "INSERT HIGH_PRIORITY"),
+        ("SELECT a FROM t INTO OUTFILE '/tmp/x' FIELDS TERMINATED BY ',' LINES TERMINATED BY '\\n'", "t",
+         "SELECT ... INTO OUTFILE"),
+    ],
+)
+def test_valid_mysql_the_ir_cannot_hold_classifies_but_refuses_transforms(parser, sql, table, construct):
+    assert parser.get_table_name(sql) == table
+    with pytest.raises(UnsupportedConstructError) as info:
+        parser.parse_and_modify_sql(sql, {"t": TableColumn(new_table_name="u")})
+    assert info.value.construct == construct
+
+
+def test_replace_counts_as_insert(parser):
+    assert parser.get_sql_operation("REPLACE INTO foo VALUES (1)") is OperationType.INSERT
+
+
+def test_runtime_arity_call_prints_as_written():
+    out = new_parser("mysql", style="native").parse_and_modify_sql(
+        "SELECT ABS(a, 2) FROM t", {"t": TableColumn(new_table_name="u")})
+    assert "ABS(a, 2)" in out and "u" in out
+
+
+def test_odbc_escape_reads_as_a_literal(parser):
+    stmt = parser.parse("SELECT {d '2024-01-02'}")
+    assert stmt.tree is not None and "2024-01-02" in stmt.tree.sql("mysql")
+
+
+def test_filter_condition_is_as_strict_as_a_statement(parser):
+    with pytest.raises(SQLSyntaxError, match=r"parse filter condition failed: .*reserved word") as info:
+        parser.append_sql_filter("SELECT a FROM t", "AND", "key = 1")
+    assert (info.value.line, info.value.column, info.value.token) == (1, 1, "key")
+    with pytest.raises(SQLSyntaxError, match="NOT cannot follow") as info:
+        parser.append_sql_filter("SELECT a FROM t", "AND", "a = 1 AND\n b = NOT c")
+    assert (info.value.line, info.value.column) == (2, 6)
