@@ -1,0 +1,8 @@
+"""Engine fixtures: each server module defines its fixtures; they are made visible here.
+
+- `pg_server`, `pg_conn` (tests/engines/pg_server.py): a throw-away PostgreSQL cluster.
+- `mariadb_server` (tests/engines/mariadb_server.py): a throw-away MariaDB server.
+"""
+
+from tests.engines.mariadb_server import mariadb_server  # noqa: F401
+from tests.engines.pg_server import pg_conn, pg_server  # noqa: F401
