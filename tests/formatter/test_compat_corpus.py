@@ -1,0 +1,101 @@
+"""How much of TiDB's own `Restore` output the compat printer reproduces, byte for byte.
+
+Oracle: the `restored` field of shared/corpus/mysql.jsonl (TiDB parser tests), printed by TiDB with
+its default test flags: back-quoted names, upper-case keywords, single-quoted strings *with* the
+charset introducer (``_UTF8MB4'x'``). The printer is asked for the same with
+``quote_names=True, uppercase_keywords=True, string_charset="utf8mb4"`` and is given the statement
+text (``source_sql``) so it can spell things the way they were written where sqlglot's tree does
+not say (``t1, t2`` or ``t1 JOIN t2``, ``OVER w`` or ``OVER (w)``, a function's synonym ...).
+
+Rows the MySQL front end rejects do not count. The floors below are the shares reached when this
+test was written, rounded down a little so that front-end changes (which decide what parses) do not
+make the test flaky; a drop below them is a regression. The test reports counts only, never rows.
+Run: ``python -m pytest tests/formatter -q`` (about two seconds).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import formatter
+from sqlparser import new_parser
+from sqlparser.errors import SQLParserError, UnsupportedConstructError
+
+_LOADER = Path(__file__).resolve().parents[1] / "corpus" / "_corpus.py"
+
+# kind -> (minimum exact share of parsed rows, minimum parsed rows)
+FLOORS = {
+    "SELECT": (0.95, 700),
+    "INSERT": (0.95, 25),
+    "UPDATE": (0.90, 10),
+    "DELETE": (0.87, 28),
+}
+DML_FLOOR = 0.95
+
+
+def _load_rows() -> list[dict]:
+    spec = importlib.util.spec_from_file_location("_cozelite_corpus_loader", _LOADER)
+    if spec is None or spec.loader is None or not _LOADER.exists():
+        pytest.skip("corpus loader tests/corpus/_corpus.py not present")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    try:
+        rows = module.load_corpus("mysql")
+    except FileNotFoundError:
+        pytest.skip("shared corpus not available (set COZELITE_SHARED)")
+    return [r for r in rows if r.get("syntax_ok") and r.get("restored") is not None]
+
+
+@pytest.fixture(scope="module")
+def measured() -> tuple[Counter, Counter, Counter, Counter]:
+    parser = new_parser("mysql", portable_names=False)
+    parsed: Counter = Counter()
+    exact: Counter = Counter()
+    unsupported: Counter = Counter()  # node types the printer refuses, over all kinds
+    crashes: Counter = Counter()  # any other exception is a printer bug
+    for row in _load_rows():
+        kind = row["kind"]
+        try:
+            tree = parser.parse(row["sql"]).tree
+        except SQLParserError:
+            continue
+        if tree is None:
+            continue
+        parsed[kind] += 1
+        try:
+            out = formatter.render(tree, style="compat", dialect=parser.dialect, quote_names=True,
+                                   uppercase_keywords=True, string_charset="utf8mb4", source_sql=row["sql"])
+        except UnsupportedConstructError as err:
+            unsupported[err.construct] += 1
+            continue
+        except Exception as err:  # counted by type and reported by the test below
+            crashes[type(err).__name__] += 1
+            continue
+        if out == row["restored"]:
+            exact[kind] += 1
+    return parsed, exact, unsupported, crashes
+
+
+def test_printer_never_crashes_on_the_corpus(measured: tuple[Counter, Counter, Counter, Counter]) -> None:
+    _, _, _, crashes = measured
+    assert not crashes, f"the compat printer raised something other than UnsupportedConstructError: {dict(crashes)}"
+
+
+@pytest.mark.parametrize("kind", sorted(FLOORS))
+def test_dml_share_per_kind(kind: str, measured: tuple[Counter, Counter, Counter, Counter]) -> None:
+    parsed, exact, _, _ = measured
+    floor, min_rows = FLOORS[kind]
+    assert parsed[kind] >= min_rows, f"only {parsed[kind]} {kind} rows parsed; the measurement needs {min_rows}"
+    share = exact[kind] / parsed[kind]
+    assert share >= floor, f"{kind}: {exact[kind]}/{parsed[kind]} = {share:.1%} byte-exact, floor {floor:.0%}"
+
+
+def test_dml_share_overall(measured: tuple[Counter, Counter, Counter, Counter]) -> None:
+    parsed, exact, _, _ = measured
+    total = sum(parsed[k] for k in FLOORS)
+    hits = sum(exact[k] for k in FLOORS)
+    assert hits / total >= DML_FLOOR, f"DML: {hits}/{total} = {hits / total:.1%} byte-exact, floor {DML_FLOOR:.0%}"
