@@ -571,3 +571,53 @@ def _delete(r: Restorer, node: exp.Delete) -> str:
     if cond is not None:
         text += where(r, cond)
     return text + order(r, node) + limit(r, node)
+
+
+# -- DDL: DROP, TRUNCATE -----------------------------------------------------------------------
+
+_DROP_KINDS = {"TABLE": "TABLE", "VIEW": "VIEW", "DATABASE": "DATABASE", "SCHEMA": "DATABASE", "INDEX": "INDEX"}
+
+
+@printer(exp.Drop)
+def _drop(r: Restorer, node: exp.Drop) -> str:
+    # CASCADE and RESTRICT do nothing in MySQL 8 ("permitted to make porting easier"); TiDB drops them.
+    check_args(node, ("tables", "kind", "exists", "temporary", "cascade", "restrict", "cluster", "this"))
+    kind = _DROP_KINDS.get(str(node.args.get("kind") or "").upper())
+    if kind is None:
+        raise UnsupportedConstructError(f"DROP {node.args.get('kind')}")
+    names = list(node.args.get("tables") or ([node.this] if node.this is not None else []))
+    if not names:
+        raise UnsupportedConstructError(f"DROP {kind} without a name")
+    text = r.kw("DROP ")
+    if node.args.get("temporary"):
+        if kind != "TABLE":
+            raise UnsupportedConstructError(f"DROP TEMPORARY {kind}")
+        text += r.kw("TEMPORARY ")
+    text += r.kw(kind + " ")
+    if node.args.get("exists"):
+        text += r.kw("IF EXISTS ")
+    on = node.args.get("cluster")
+    if kind == "INDEX":
+        if len(names) != 1 or not isinstance(on, exp.OnProperty) or not isinstance(on.this, exp.Table):
+            raise UnsupportedConstructError("DROP INDEX form")
+        return text + _plain_table_name(r, names[0]) + r.kw(" ON ") + table_name(r, on.this)
+    if on is not None:
+        raise UnsupportedConstructError(f"DROP {kind} ... ON")
+    if kind == "DATABASE" and len(names) != 1:
+        raise UnsupportedConstructError("DROP DATABASE of several databases")
+    return text + ", ".join(_plain_table_name(r, t) for t in names)
+
+
+def _plain_table_name(r: Restorer, node: exp.Expression) -> str:
+    if isinstance(node, exp.Table):
+        check_args(node, ("this", "db", "catalog"))
+        return table_name(r, node)
+    return r.node(node)
+
+
+@printer(exp.TruncateTable)
+def _truncate(r: Restorer, node: exp.TruncateTable) -> str:
+    check_args(node, ("expressions", "is_database", "exists"))
+    if node.args.get("is_database") or node.args.get("exists") or len(node.expressions) != 1:
+        raise UnsupportedConstructError("TRUNCATE form", "MySQL truncates one table")
+    return r.kw("TRUNCATE TABLE ") + _plain_table_name(r, node.expressions[0])
