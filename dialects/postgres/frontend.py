@@ -156,7 +156,8 @@ class PostgresFrontend:
         operation, table = classify(node)
         if not isinstance(node, (ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt)):
             return Statement(sql=sql, operation=operation, tree=None, unsupported=type(node).__name__, table=table)
-        lowerer = Lowerer(anonymous_params=compat is not None and compat.placeholders > 0)
+        lowerer = Lowerer(anonymous_params=compat is not None and compat.placeholders > 0,
+                          text=compat.text if compat is not None else sql)
         try:
             tree = lowerer.statement(node)
         except Unsupported as err:

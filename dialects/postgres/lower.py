@@ -154,8 +154,51 @@ def datatype(tn: ast.TypeName) -> exp.DataType:
 class Lowerer:
     """One statement's lowering. `anonymous_params`: `$n` came from MySQL-style `?` (print them back as ?)."""
 
-    def __init__(self, *, anonymous_params: bool = False) -> None:
+    def __init__(self, *, anonymous_params: bool = False, text: str | None = None) -> None:
         self.anonymous_params = anonymous_params
+        # The parsed text, to tell `"name"` from `name` (pglast keeps only the folded name).
+        self.text = text
+
+    def quoted_parts(self, location: int | None, count: int) -> list[bool] | None:
+        """Which of the `count` dotted name parts starting at `location` were written in double quotes."""
+        text = self.text
+        if text is None or location is None or location < 0:
+            return None
+        out: list[bool] = []
+        i, n = location, len(text)
+        for k in range(count):
+            if i >= n:
+                return None
+            if text[i] == '"':
+                out.append(True)
+                j = i + 1
+                while j < n:
+                    if text[j] == '"':
+                        if j + 1 < n and text[j + 1] == '"':
+                            j += 2
+                            continue
+                        break
+                    j += 1
+                i = j + 1
+            else:
+                out.append(False)
+                while i < n and (text[i].isalnum() or text[i] in "_$" or ord(text[i]) >= 0x80):
+                    i += 1
+            if k < count - 1:
+                while i < n and text[i].isspace():
+                    i += 1
+                if i >= n or text[i] != ".":
+                    return None
+                i += 1
+                while i < n and text[i].isspace():
+                    i += 1
+        return out
+
+    def names(self, names: Sequence[str], location: int | None) -> list[exp.Identifier]:
+        quoted = self.quoted_parts(location, len(names))
+        if quoted is None:
+            return [ident(n) for n in names]
+        return [exp.Identifier(this=n, quoted=q or needs_quotes(n)) for n, q in zip(names, quoted, strict=True)]
 
     def expr(self, node: Any) -> exp.Expression:
         if node is None:
@@ -369,11 +412,13 @@ class Lowerer:
         return out
 
     def range_var(self, rv: ast.RangeVar) -> exp.Table:
-        args: dict[str, Any] = {"this": ident(rv.relname)}
+        parts = [n for n in (rv.catalogname, rv.schemaname, rv.relname) if n]
+        idents = self.names(parts, rv.location)
+        args: dict[str, Any] = {"this": idents[-1]}
         if rv.schemaname:
-            args["db"] = ident(rv.schemaname)
+            args["db"] = idents[-2]
         if rv.catalogname:
-            args["catalog"] = ident(rv.catalogname)
+            args["catalog"] = idents[0]
         if not rv.inh:
             args["only"] = True
         table = exp.Table(**args)
@@ -664,11 +709,13 @@ def _const(lw: Lowerer, node: ast.A_Const) -> exp.Expression:
 @handles(ast.ColumnRef)
 def _column_ref(lw: Lowerer, node: ast.ColumnRef) -> exp.Expression:
     parts: list[exp.Expression] = []
+    names = [f.sval for f in node.fields if isinstance(f, ast.String)]
+    idents = iter(lw.names(names, node.location))
     for f in node.fields:
         if isinstance(f, ast.A_Star):
             parts.append(exp.Star())
         elif isinstance(f, ast.String):
-            parts.append(ident(f.sval))
+            parts.append(next(idents))
         else:
             raise Unsupported("ColumnRef", type(f).__name__)
     if len(parts) == 1 and isinstance(parts[0], exp.Star):
@@ -864,7 +911,7 @@ def _func_call(lw: Lowerer, node: ast.FuncCall) -> exp.Expression:
         cls = None
     call: exp.Expression
     if cls is not None and len(args) == 1 and not (cls is not exp.Count and isinstance(args[0], exp.Star)):
-        call = cls(this=args[0])
+        call = cls(this=args[0], big_int=True) if cls is exp.Count else cls(this=args[0])
     else:
         call = exp.Anonymous(this=name if not needs_quotes(name) else ident(name), expressions=args)
         if len(names) > 1:
