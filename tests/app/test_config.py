@@ -1,0 +1,152 @@
+"""Configuration resolution: defaults -> cozelite.toml -> env -> flags, the lite preset, and
+`cozelite config show`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cozelite.cli import cli
+from cozelite.config import (
+    DEFAULT_URIS,
+    LITE_URIS,
+    ConfigError,
+    load_config,
+    local_data_path,
+    prepare_data_dirs,
+)
+from cozelite.wiring import check_schemes
+
+from .conftest import cozelite
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray ./cozelite.toml
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def test_defaults_are_the_external_servers() -> None:
+    config = load_config(env={})
+    assert {a: s.value for a, s in config.uris.items()} == DEFAULT_URIS
+    assert all(s.source == "default" for s in config.uris.values())
+    assert [config.uri(a).split(":")[0] for a in ("db", "kv", "search", "mq", "blob")] == \
+        ["mysql", "redis", "es", "nats", "s3"]
+    assert config.lite.value == "false"
+
+
+def test_file_then_env_then_flag(tmp_path: Path) -> None:
+    cfg = write(tmp_path / "c.toml", '[db]\nuri = "sqlite:///file.db"\n[kv]\nuri = "lmdb:///file-kv"\n'
+                                     '[mq]\nuri = "mem://"\n')
+    config = load_config(config_file=cfg, env={"KV_URI": "lmdb:///env-kv", "DB_URI": "sqlite:///env.db"},
+                         flags={"db": "sqlite:///flag.db"})
+    assert (config.uri("db"), config.uris["db"].source, config.uris["db"].origin) == \
+        ("sqlite:///flag.db", "flag", "--db-uri")
+    assert (config.uri("kv"), config.uris["kv"].source, config.uris["kv"].origin) == \
+        ("lmdb:///env-kv", "env", "KV_URI")
+    assert (config.uri("mq"), config.uris["mq"].source, config.uris["mq"].origin) == ("mem://", "file", str(cfg))
+    assert config.uris["search"].source == "default"
+
+
+def test_lite_fills_only_unset_uris(tmp_path: Path) -> None:
+    for kwargs in ({"env": {"COZE_LITE": "1", "DB_URI": "sqlite:///mine.db"}},
+                   {"env": {"DB_URI": "sqlite:///mine.db"}, "lite": True},
+                   {"env": {"DB_URI": "sqlite:///mine.db"},
+                    "config_file": write(tmp_path / "lite.toml", "lite = true\n")}):
+        config = load_config(**kwargs)
+        assert config.uri("db") == "sqlite:///mine.db" and config.uris["db"].source == "env"
+        for area in ("kv", "search", "mq", "blob"):
+            assert (config.uri(area), config.uris[area].source) == (LITE_URIS[area], "lite preset")
+        assert config.lite.value == "true"
+
+
+def test_env_and_flag_can_turn_lite_off(tmp_path: Path) -> None:
+    cfg = write(tmp_path / "lite.toml", "lite = true\n")
+    assert load_config(config_file=cfg, env={"COZE_LITE": "0"}).uri("db") == DEFAULT_URIS["db"]
+    assert load_config(env={"COZE_LITE": "yes"}, lite=False).uri("db") == DEFAULT_URIS["db"]
+
+
+def test_the_default_config_file_is_read_from_the_working_directory(tmp_path: Path) -> None:
+    write(tmp_path / "cozelite.toml", '[blob]\nuri = "file:///b"\n')
+    config = load_config(env={})
+    assert config.uri("blob") == "file:///b" and config.config_file == Path("cozelite.toml")
+    other = write(tmp_path / "other.toml", '[blob]\nuri = "file:///o"\n')
+    assert load_config(env={"COZE_CONFIG": str(other)}).uri("blob") == "file:///o"
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    ("[db]\nuri = \n", "invalid TOML"),
+    ("[dbb]\nuri = \"x://\"\n", "dbb"),
+    ("[db]\nurl = \"sqlite:///x\"\n", "db.url"),
+    ("lite = \"yes\"\n", "lite"),
+    ("[db]\nuri = 3\n", "db.uri"),
+    ("[db]\nuri = \"no-scheme\"\n", "db.uri"),
+])
+def test_bad_files_fail_naming_the_problem(tmp_path: Path, text: str, needle: str) -> None:
+    cfg = write(tmp_path / "bad.toml", text)
+    with pytest.raises(ConfigError) as info:
+        load_config(config_file=cfg, env={})
+    assert needle in str(info.value)
+
+
+def test_bad_env_and_missing_file() -> None:
+    with pytest.raises(ConfigError, match="COZE_LITE"):
+        load_config(env={"COZE_LITE": "maybe"})
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(config_file="nope.toml", env={})
+
+
+def test_config_show_prints_sources_and_redacts_passwords(tmp_path: Path) -> None:
+    write(tmp_path / "cozelite.toml", '[kv]\nuri = "redis://:hunter2@cache:6379/0"\n')
+    result = CliRunner().invoke(cli, ["config", "show", "--lite", "--blob-uri", "file:///x"],
+                                env={"DB_URI": "mysql://app:s3cret@db:3306/coze", "COZE_LITE": None})
+    assert result.exit_code == 0, result.output
+    assert "s3cret" not in result.output and "hunter2" not in result.output
+    lines = {line.split()[0]: line for line in result.output.splitlines() if not line.startswith("#")}
+    assert "mysql://app:***@db:3306/coze" in lines["db.uri"] and "[env (DB_URI)]" in lines["db.uri"]
+    assert "[file (cozelite.toml)]" in lines["kv.uri"]
+    assert "duckdb:///var/data/duckdb/search.db" in lines["search.uri"] and "[lite preset]" in lines["search.uri"]
+    assert "[flag (--blob-uri)]" in lines["blob.uri"]
+    assert "[flag (--lite)]" in lines["lite"]
+
+
+def test_data_dirs_are_created_and_an_unwritable_one_fails_naming_it(tmp_path: Path) -> None:
+    config = load_config(env={}, lite=True)
+    made = prepare_data_dirs(config)
+    for sub in ("var/data/sqlite", "var/data/kv", "var/data/duckdb", "var/data/blob"):
+        assert (tmp_path / sub).is_dir() and Path(sub) in made
+    blocker = tmp_path / "blocked"
+    blocker.write_text("a file, not a directory")
+    config = load_config(env={"KV_URI": f"lmdb:///{blocker}/kv"}, lite=True)
+    with pytest.raises(ConfigError) as info:
+        prepare_data_dirs(config)
+    assert str(blocker) in str(info.value)
+
+
+def test_local_data_paths() -> None:
+    assert local_data_path("sqlite:///var/data/sqlite/app.db") == (Path("var/data/sqlite/app.db"), True)
+    assert local_data_path("lmdb:////abs/kv") == (Path("/abs/kv"), False)
+    assert local_data_path("mem://") is None and local_data_path("mysql://h/db") is None
+
+
+def test_a_scheme_without_implementation_fails_at_startup_listing_the_available_ones() -> None:
+    config = load_config(env={"DB_URI": "postgres://h/db"}, lite=True)
+    with pytest.raises(ConfigError) as info:
+        check_schemes(config, areas=("db",))
+    assert "'postgres'" in str(info.value) and "sqlite" in str(info.value)
+    config = load_config(env={})
+    with pytest.raises(ConfigError, match="--lite"):
+        check_schemes(config, areas=("db",))
+
+
+def test_serve_refuses_an_unimplemented_scheme_before_listening(tmp_path: Path) -> None:
+    result = cozelite("serve", "--lite", "--db-uri", "oracle://h/db", "--port", "1", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "oracle" in result.stderr and "available db schemes: sqlite" in result.stderr
+    assert "Traceback" not in result.stderr
