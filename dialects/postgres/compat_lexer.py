@@ -12,7 +12,10 @@ statement is parsed again:
 
 The scan is token-aware, never a regex over the raw text: string literals ('', E'', B'', X'', U&''),
 dollar-quoted strings, quoted names, `--` and nested `/* */` comments pass through untouched.
-Statements that parse as written never reach this module, so valid PostgreSQL keeps its meaning.
+The rewrite runs whenever such a token is present, even if the raw text parses: PostgreSQL reads
+`x = ? - 1` as the (non-existent) prefix operator `?` and `` `a` `` as operators named by a
+backquote, which is never what the author meant. No built-in PostgreSQL operator is a lone `?` in
+operand position or contains a backquote, so valid PostgreSQL keeps its meaning.
 """
 
 from __future__ import annotations
@@ -119,6 +122,7 @@ def rewrite(sql: str) -> CompatText | None:
     length = 0  # length of the output so far
     placeholders = backquotes = 0
     explicit_params = False
+    first_placeholder = -1
     prev: str | None = None  # kind of the previous significant token: "operand", "open", "op", "kw"
     i = 0
     n = len(sql)
@@ -215,10 +219,14 @@ def rewrite(sql: str) -> CompatText | None:
                 j += 1
             run = sql[i:j]
             if run == "?" and prev != "operand":
+                if first_placeholder < 0:
+                    first_placeholder = i
                 placeholders += 1
                 emit_edit(i, j, f"${placeholders}")
                 prev = "operand"
             elif len(run) > 1 and run.endswith("?") and run[:-1] in _SPLITTABLE:
+                if first_placeholder < 0:
+                    first_placeholder = j - 1
                 placeholders += 1
                 emit_edit(j - 1, j, f" ${placeholders}")
                 prev = "operand"
@@ -240,6 +248,7 @@ def rewrite(sql: str) -> CompatText | None:
     if placeholders == 0 and backquotes == 0:
         return None
     if placeholders and explicit_params:
-        raise CompatLexError("the statement mixes ? placeholders with $n parameters; use one style", 0)
+        raise CompatLexError("the statement mixes ? placeholders with $n parameters; use one style",
+                             first_placeholder)
     out.append(sql[start:])
     return CompatText("".join(out), placeholders, backquotes, tuple(new_marks), tuple(old_marks))

@@ -49,22 +49,18 @@ def _syntax_error(err: pglast.parser.ParseError, sql: str, compat: compat_lexer.
 
 def parse_pg(sql: str) -> tuple[Any, compat_lexer.CompatText | None]:
     """The single pglast statement of `sql` and the MySQL-compat rewrite used, if one was needed."""
-    compat = None
+    # MySQL-style `?` and backquotes are rewritten whenever present, not only when the raw text
+    # fails to parse: `x = ? - 1` and `` `a` `` are also (meaningless) PostgreSQL operator syntax.
     try:
-        stmts = pglast.parse_sql(sql)
-    except pglast.parser.ParseError as first:
-        try:
-            compat = compat_lexer.rewrite(sql)
-        except compat_lexer.CompatLexError as lex:
-            line, column = _line_col(sql, lex.offset)
-            raise SQLSyntaxError(str(lex), line=line, column=column, token=sql[lex.offset : lex.offset + 1],
-                                 sql=sql) from None
-        if compat is None:
-            raise _syntax_error(first, sql, None) from None
-        try:
-            stmts = pglast.parse_sql(compat.text)
-        except pglast.parser.ParseError as second:
-            raise _syntax_error(second, sql, compat) from None
+        compat = compat_lexer.rewrite(sql)
+    except compat_lexer.CompatLexError as lex:
+        line, column = _line_col(sql, lex.offset)
+        raise SQLSyntaxError(str(lex), line=line, column=column, token=sql[lex.offset : lex.offset + 1],
+                             sql=sql) from None
+    try:
+        stmts = pglast.parse_sql(compat.text if compat is not None else sql)
+    except pglast.parser.ParseError as err:
+        raise _syntax_error(err, sql, compat) from None
     if len(stmts) != 1:
         if not stmts:
             raise SQLSyntaxError("no statement found (only comments or semicolons)", line=1, column=1, token=None,
@@ -72,6 +68,8 @@ def parse_pg(sql: str) -> tuple[Any, compat_lexer.CompatText | None]:
         second_at = stmts[1].stmt_location
         if compat is not None:
             second_at = compat.original_offset(second_at)
+        while second_at < len(sql) and sql[second_at].isspace():
+            second_at += 1
         line, column = _line_col(sql, second_at)
         raise SQLSyntaxError("expected exactly one statement; split the text and send one at a time",
                              line=line, column=column, token=sql[second_at:].split(None, 1)[0] or None, sql=sql)
