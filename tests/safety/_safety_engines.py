@@ -126,7 +126,7 @@ class Engine:
     def rollback(self, db: str) -> None:
         raise NotImplementedError
 
-    def snapshot(self, db: str, tables: Sequence[str] = SCOPED) -> dict[str, list[tuple[Any, ...]]]:
+    def snapshot(self, db: str, tables: Sequence[str] = (*SCOPED, "labels")) -> dict[str, list[tuple[Any, ...]]]:
         out = {}
         for table in tables:
             rows = self.run(db, f"SELECT {', '.join(COLUMNS[table])} FROM {table}")

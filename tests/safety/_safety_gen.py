@@ -137,7 +137,7 @@ class Gen:
 
     # -- sources -----------------------------------------------------------------------------------
     def base(self, table: str | None = None, alias: str | None = None) -> tuple[str, Source]:
-        table = table or self.r.choice(TABLES + SCOPED_TABLES)
+        table = table or self.r.choice((*TABLES, *SCOPED_TABLES, *SCOPED_TABLES))
         alias = alias or self.alias()
         return f"{table} {alias}", Source(alias, table, INT_COLS[table], STR_COLS[table])
 
@@ -289,9 +289,19 @@ class Gen:
         where = f" WHERE {self.bool_expr([src], depth)}" if self.chance(0.9) else ""
         return f"DELETE FROM {table}{where}"
 
-    def statement(self, append_mode: bool = False) -> str:
+    def insert_select(self, depth: int = 2) -> str:
+        """INSERT INTO labels ... SELECT over the scoped tables (ids offset to stay unique)."""
+        self.n += 1
+        offset = 1000 * self.n
+        sql, scope = self.from_clause(depth, [], self.r.choice(SCOPED_TABLES), "a")
+        where = f" WHERE {self.bool_expr(scope, depth)}" if self.chance(0.7) else ""
+        return (f"INSERT INTO labels (id, label) SELECT DISTINCT a.id + {offset}, a.uid FROM {sql}{where}")
+
+    def statement(self, append_mode: bool = False, with_inserts: bool = False) -> str:
         k = self.r.random()
         depth = self.r.choice([1, 2, 2, 3])
+        if with_inserts and k < 0.08:
+            return self.insert_select(depth)
         if k < 0.7:
             return self.select(depth, append_mode)
         if k < 0.87:
