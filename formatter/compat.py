@@ -20,6 +20,7 @@ from typing import Any
 from sqlglot import exp
 
 # Importing the printer modules registers their node printers.
+from formatter import _tidb_ddl as _ddl  # noqa: F401
 from formatter import _tidb_expressions as _expressions  # noqa: F401
 from formatter import _tidb_functions as _functions  # noqa: F401
 from formatter import _tidb_statements as _statements  # noqa: F401

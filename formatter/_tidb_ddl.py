@@ -1,0 +1,361 @@
+"""Compat printers for CREATE TABLE (columns, column options, keys, table options) and CREATE
+DATABASE / INDEX, in TiDB's `CreateTableStmt.Restore` format.
+
+TiDB normalizes types as it parses them (INTEGER is INT, BOOL is TINYINT(1), REAL is DOUBLE) and
+writes table options as ``NAME = value``; the tables below follow what TiDB prints. Anything
+outside them (partitioning, spatial types, storage options TiDB itself ignores) is refused with
+`UnsupportedConstructError` rather than printed approximately.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+from formatter._tidb_expressions import number
+from formatter._tidb_printer import Restorer, check_args, printer
+from formatter._tidb_statements import table_name
+from sqlparser.errors import UnsupportedConstructError
+
+T = exp.DataType.Type
+
+# sqlglot type -> (TiDB name, unsigned)
+_TYPES: dict[exp.DataType.Type, tuple[str, bool]] = {
+    T.TINYINT: ("TINYINT", False), T.UTINYINT: ("TINYINT", True),
+    T.SMALLINT: ("SMALLINT", False), T.USMALLINT: ("SMALLINT", True),
+    T.MEDIUMINT: ("MEDIUMINT", False), T.UMEDIUMINT: ("MEDIUMINT", True),
+    T.INT: ("INT", False), T.UINT: ("INT", True),
+    T.BIGINT: ("BIGINT", False), T.UBIGINT: ("BIGINT", True),
+    T.DECIMAL: ("DECIMAL", False), T.UDECIMAL: ("DECIMAL", True),
+    T.FLOAT: ("FLOAT", False),
+    T.DOUBLE: ("DOUBLE", False), T.UDOUBLE: ("DOUBLE", True),
+    T.BIT: ("BIT", False),
+    T.CHAR: ("CHAR", False), T.NCHAR: ("CHAR", False),
+    T.VARCHAR: ("VARCHAR", False), T.NVARCHAR: ("VARCHAR", False),
+    T.BINARY: ("BINARY", False), T.VARBINARY: ("VARBINARY", False),
+    T.TINYTEXT: ("TINYTEXT", False), T.TEXT: ("TEXT", False),
+    T.MEDIUMTEXT: ("MEDIUMTEXT", False), T.LONGTEXT: ("LONGTEXT", False),
+    T.TINYBLOB: ("TINYBLOB", False), T.BLOB: ("BLOB", False),
+    T.MEDIUMBLOB: ("MEDIUMBLOB", False), T.LONGBLOB: ("LONGBLOB", False),
+    T.DATE: ("DATE", False), T.DATETIME: ("DATETIME", False), T.TIME: ("TIME", False),
+    T.TIMESTAMP: ("TIMESTAMP", False), T.TIMESTAMPTZ: ("TIMESTAMP", False),
+    T.TIMESTAMPLTZ: ("TIMESTAMP", False), T.YEAR: ("YEAR", False), T.JSON: ("JSON", False),
+    T.ENUM: ("ENUM", False), T.SET: ("SET", False),
+}
+
+
+def column_type(r: Restorer, dtype: exp.Expression) -> str:
+    if not isinstance(dtype, exp.DataType):
+        raise UnsupportedConstructError("column type " + type(dtype).__name__)
+    check_args(dtype, ("this", "expressions", "nested"))
+    if dtype.this == T.BOOLEAN:
+        return r.kw("TINYINT") + "(1)"
+    entry = _TYPES.get(dtype.this)
+    if entry is None:
+        raise UnsupportedConstructError(f"column type {dtype.this.name}")
+    name, unsigned = entry
+    text = r.kw(name)
+    if dtype.this in (T.ENUM, T.SET):
+        values = []
+        for value in dtype.expressions:
+            if not (isinstance(value, exp.Literal) and value.is_string):
+                raise UnsupportedConstructError(f"{name} member " + type(value).__name__)
+            values.append(r.string(value.this, introducer=False))
+        text += "(" + ",".join(values) + ")"
+    elif dtype.expressions:
+        params = []
+        for param in dtype.expressions:
+            value = param.this if isinstance(param, exp.DataTypeParam) else param
+            if not (isinstance(value, exp.Literal) and not value.is_string):
+                raise UnsupportedConstructError("type parameter " + type(value).__name__)
+            params.append(number(value.this))
+        text += "(" + ",".join(params) + ")"
+    if unsigned:
+        text += r.kw(" UNSIGNED")
+    return text
+
+
+def _default_value(r: Restorer, node: exp.Expression) -> str:
+    # TiDB stores NOW(), LOCALTIME ... as CURRENT_TIMESTAMP in a default or ON UPDATE.
+    if isinstance(node, exp.Anonymous) and node.name.upper() in ("NOW", "LOCALTIME", "LOCALTIMESTAMP"):
+        return r.kw("CURRENT_TIMESTAMP") + "(" + ", ".join(r.node(a) for a in node.expressions) + ")"
+    if isinstance(node, (exp.CurrentTimestamp, exp.Localtime, exp.Localtimestamp)):
+        arg = node.this
+        return r.kw("CURRENT_TIMESTAMP") + "(" + (r.node(arg) if arg is not None else "") + ")"
+    return r.node(node)
+
+
+def _reference(r: Restorer, node: exp.Reference) -> str:
+    check_args(node, ("this", "options"))
+    target = node.this
+    columns: list[exp.Expression] = []
+    if isinstance(target, exp.Schema):
+        check_args(target, ("this", "expressions"))
+        columns = list(target.expressions)
+        target = target.this
+    if not isinstance(target, exp.Table):
+        raise UnsupportedConstructError("REFERENCES " + type(target).__name__)
+    text = r.kw("REFERENCES ") + table_name(r, target)
+    if columns:
+        text += "(" + ", ".join(r.node(c) for c in columns) + ")"
+    on_delete = on_update = None
+    for option in node.args.get("options") or []:
+        words = str(option).upper().split()
+        if words[:2] == ["ON", "DELETE"]:
+            on_delete = " ".join(words[2:])
+        elif words[:2] == ["ON", "UPDATE"]:
+            on_update = " ".join(words[2:])
+        else:
+            raise UnsupportedConstructError("REFERENCES option " + str(option))
+    for label, action in (("ON DELETE ", on_delete), ("ON UPDATE ", on_update)):
+        if action is not None:
+            if action not in ("RESTRICT", "CASCADE", "SET NULL", "NO ACTION", "SET DEFAULT"):
+                raise UnsupportedConstructError("referential action " + action)
+            text += " " + r.kw(label + action)
+    return text
+
+
+def _column_option(r: Restorer, option: exp.Expression) -> str:
+    kind = option.args.get("kind") if isinstance(option, exp.ColumnConstraint) else option
+    if isinstance(option, exp.ColumnConstraint):
+        check_args(option, ("kind", "this"))
+        if option.this is not None:  # CONSTRAINT name CHECK (...)
+            if not isinstance(kind, exp.CheckColumnConstraint):
+                raise UnsupportedConstructError("named column constraint")
+            return r.kw("CONSTRAINT ") + r.node(option.this) + " " + _column_option(r, kind)
+    if isinstance(kind, exp.NotNullColumnConstraint):
+        check_args(kind, ("allow_null",))
+        return r.kw("NULL" if kind.args.get("allow_null") else "NOT NULL")
+    if isinstance(kind, exp.AutoIncrementColumnConstraint):
+        return r.kw("AUTO_INCREMENT")
+    if isinstance(kind, exp.PrimaryKeyColumnConstraint):
+        check_args(kind, ())
+        return r.kw("PRIMARY KEY")
+    if isinstance(kind, exp.UniqueColumnConstraint):
+        check_args(kind, ())
+        return r.kw("UNIQUE KEY")
+    if isinstance(kind, exp.DefaultColumnConstraint):
+        return r.kw("DEFAULT ") + _default_value(r, kind.this)
+    if isinstance(kind, exp.OnUpdateColumnConstraint):
+        return r.kw("ON UPDATE ") + _default_value(r, kind.this)
+    if isinstance(kind, exp.CommentColumnConstraint):
+        comment = kind.this
+        if not (isinstance(comment, exp.Literal) and comment.is_string):
+            raise UnsupportedConstructError("COMMENT " + type(comment).__name__)
+        return r.kw("COMMENT ") + r.string(comment.this, introducer=False)
+    if isinstance(kind, exp.CollateColumnConstraint):
+        return r.kw("COLLATE ") + kind.this.name
+    if isinstance(kind, exp.Reference):
+        return _reference(r, kind)
+    if isinstance(kind, exp.CheckColumnConstraint):
+        # sqlglot reads MySQL's CHECK (...) [ENFORCED] only; TiDB spells the default out
+        check_args(kind, ("this", "enforced"))
+        return r.kw("CHECK") + "(" + r.node(kind.this) + ")" + r.kw(" ENFORCED")
+    if isinstance(kind, exp.ComputedColumnConstraint):
+        check_args(kind, ("this", "persisted", "not_null"))
+        expr = kind.this.this if isinstance(kind.this, exp.Paren) else kind.this
+        text = r.kw("GENERATED ALWAYS AS") + "(" + r.node(expr) + ")"
+        text += r.kw(" STORED" if kind.args.get("persisted") else " VIRTUAL")
+        if kind.args.get("not_null"):
+            text += " " + r.kw("NOT NULL")
+        return text
+    raise UnsupportedConstructError(type(kind).__name__, "column option")
+
+
+def _column_def(r: Restorer, node: exp.ColumnDef) -> str:
+    check_args(node, ("this", "kind", "constraints"))
+    text = r.node(node.this)
+    if node.args.get("kind") is not None:
+        text += " " + column_type(r, node.args["kind"])
+    options = list(node.args.get("constraints") or [])
+    # TiDB keeps a column's CHARACTER SET with its type, before the other options
+    charsets = [o for o in options if isinstance(o.args.get("kind"), exp.CharacterSetColumnConstraint)]
+    for option in charsets:
+        text += r.kw(" CHARACTER SET ") + r.kw(option.args["kind"].this.name)
+        options.remove(option)
+    for option in options:
+        text += " " + _column_option(r, option)
+    return text
+
+
+def _key_list(r: Restorer, keys: list[exp.Expression]) -> str:
+    parts = []
+    for key in keys:
+        if isinstance(key, exp.Ordered):
+            check_args(key, ("this", "desc", "nulls_first"))
+            parts.append(r.node(key.this) + (r.kw(" DESC") if key.args.get("desc") else ""))
+        else:
+            parts.append(r.node(key))
+    return "(" + ", ".join(parts) + ")"
+
+
+def _index_options(r: Restorer, node: exp.Expression) -> str:
+    """`USING BTREE`, `COMMENT 'x'` after a key's column list (TiDB's IndexOption)."""
+    parts = []
+    index_type = node.args.get("index_type")
+    include = node.args.get("include")
+    if isinstance(include, exp.IndexParameters):
+        check_args(include, ("using", "with_storage"))
+        if include.args.get("using") is not None:
+            index_type = include.args["using"].name
+    if index_type:
+        parts.append(r.kw("USING ") + str(index_type).upper())
+    for option in node.args.get("options") or []:
+        if not isinstance(option, exp.IndexConstraintOption):
+            raise UnsupportedConstructError(type(option).__name__, "index option")
+        check_args(option, ("comment", "visible"))
+        comment = option.args.get("comment")
+        if comment is not None:
+            parts.append(r.kw("COMMENT ") + r.string(comment.this, introducer=False))
+        visible = option.args.get("visible")
+        if visible is not None:
+            parts.append(r.kw("VISIBLE" if visible else "INVISIBLE"))
+    return "".join(" " + p for p in parts)
+
+
+def _unique_keyword(r: Restorer, first_key: exp.Expression | None) -> str:
+    # sqlglot keeps UNIQUE, UNIQUE KEY and UNIQUE INDEX alike; TiDB prints the one written
+    before = (r.source_before(first_key) or "").upper() if first_key is not None else ""
+    match = re.search(r"UNIQUE(\s+(KEY|INDEX))?(\s+[`\w$]+)?\s*\($", before)
+    if match and match.group(2):
+        return "UNIQUE " + match.group(2)
+    if match:
+        return "UNIQUE"
+    return "UNIQUE KEY"
+
+
+def _table_constraint(r: Restorer, node: exp.Expression) -> str:
+    if isinstance(node, exp.ColumnDef):
+        return _column_def(r, node)
+    if isinstance(node, exp.PrimaryKey):
+        check_args(node, ("expressions", "include", "options"))
+        return r.kw("PRIMARY KEY") + _key_list(r, list(node.expressions)) + _index_options(r, node)
+    if isinstance(node, exp.UniqueColumnConstraint):
+        check_args(node, ("this", "index_type", "options"))
+        schema = node.this
+        if not isinstance(schema, exp.Schema):
+            raise UnsupportedConstructError("UNIQUE constraint form")
+        check_args(schema, ("this", "expressions"))
+        keys = list(schema.expressions)
+        name = " " + r.node(schema.this) if schema.this is not None else ""
+        return (r.kw(_unique_keyword(r, keys[0] if keys else None)) + name + _key_list(r, keys)
+                + _index_options(r, node))
+    if isinstance(node, exp.IndexColumnConstraint):
+        check_args(node, ("this", "expressions", "index_type", "kind", "options"))
+        kind = str(node.args.get("kind") or "").upper()
+        if kind not in ("", "KEY", "INDEX"):
+            raise UnsupportedConstructError(f"{kind} index")
+        name = " " + r.node(node.this) if node.this is not None else ""
+        return r.kw("INDEX") + name + _key_list(r, list(node.expressions)) + _index_options(r, node)
+    if isinstance(node, exp.Constraint):
+        check_args(node, ("this", "expressions"))
+        if len(node.expressions) != 1:
+            raise UnsupportedConstructError("constraint form")
+        inner = node.expressions[0]
+        if isinstance(inner, exp.ForeignKey):
+            check_args(inner, ("expressions", "reference"))
+            text = r.kw("CONSTRAINT ") + r.node(node.this) + " " + r.kw("FOREIGN KEY ") + _key_list(
+                r, list(inner.expressions))
+            reference = inner.args.get("reference")
+            return text + (" " + _reference(r, reference) if reference is not None else "")
+        if isinstance(inner, exp.PrimaryKey):  # MySQL ignores the name of a primary key
+            return _table_constraint(r, inner)
+        raise UnsupportedConstructError("CONSTRAINT " + type(inner).__name__)
+    if isinstance(node, exp.ForeignKey):
+        check_args(node, ("expressions", "reference"))
+        reference = node.args.get("reference")
+        return (r.kw("CONSTRAINT FOREIGN KEY ") + _key_list(r, list(node.expressions))
+                + (" " + _reference(r, reference) if reference is not None else ""))
+    raise UnsupportedConstructError(type(node).__name__, "in a table definition")
+
+
+# property -> TiDB option name
+_SIMPLE_PROPERTIES = {exp.EngineProperty: "ENGINE", exp.AutoIncrementProperty: "AUTO_INCREMENT",
+                      exp.RowFormatProperty: "ROW_FORMAT"}
+_GENERIC_PROPERTIES = {"KEY_BLOCK_SIZE", "AVG_ROW_LENGTH", "MAX_ROWS", "MIN_ROWS", "CHECKSUM", "TABLE_CHECKSUM",
+                       "DELAY_KEY_WRITE", "STATS_AUTO_RECALC", "STATS_SAMPLE_PAGES", "COMPRESSION"}
+
+
+def _table_option(r: Restorer, prop: exp.Expression) -> str:
+    if type(prop) in _SIMPLE_PROPERTIES:
+        check_args(prop, ("this",))
+        name = _SIMPLE_PROPERTIES[type(prop)]
+        value = prop.this
+        if isinstance(value, exp.Literal) and not value.is_string:
+            shown = number(value.this)
+        elif name == "ROW_FORMAT":
+            shown = r.kw(value.name.upper())
+        else:
+            shown = value.name
+        return r.kw(name) + " = " + shown
+    if isinstance(prop, exp.CharacterSetProperty):
+        check_args(prop, ("this", "default"))
+        return r.kw("DEFAULT CHARACTER SET") + " = " + r.kw(prop.this.name.upper())
+    if isinstance(prop, exp.CollateProperty):
+        check_args(prop, ("this", "default"))
+        return r.kw("DEFAULT COLLATE") + " = " + r.kw(prop.this.name.upper())
+    if isinstance(prop, exp.SchemaCommentProperty):
+        check_args(prop, ("this",))
+        return r.kw("COMMENT") + " = " + r.string(prop.this.this, introducer=False)
+    if type(prop) is exp.Property:
+        check_args(prop, ("this", "value"))
+        name = prop.name.upper()
+        value = prop.args.get("value")
+        if name in _GENERIC_PROPERTIES and isinstance(value, exp.Literal) and not value.is_string:
+            return r.kw(name) + " = " + number(value.this)
+    raise UnsupportedConstructError(type(prop).__name__, "table option")
+
+
+@printer(exp.Create)
+def _create(r: Restorer, node: exp.Create) -> str:
+    kind = str(node.args.get("kind") or "").upper()
+    if kind == "TABLE":
+        return _create_table(r, node)
+    if kind in ("DATABASE", "SCHEMA"):
+        check_args(node, ("this", "kind", "exists", "replace", "refresh", "unique", "concurrently"))
+        if node.args.get("replace") or not isinstance(node.this, exp.Table):
+            raise UnsupportedConstructError("CREATE DATABASE form")
+        return r.kw("CREATE DATABASE ") + (r.kw("IF NOT EXISTS ") if node.args.get("exists") else "") + table_name(
+            r, node.this)
+    raise UnsupportedConstructError(f"CREATE {kind}")
+
+
+def _create_table(r: Restorer, node: exp.Create) -> str:
+    check_args(node, ("this", "kind", "exists", "replace", "refresh", "unique", "concurrently", "properties",
+                      "expression"))
+    if node.args.get("replace") or node.args.get("unique"):
+        raise UnsupportedConstructError("CREATE OR REPLACE TABLE")
+    properties = list(node.args["properties"].expressions) if node.args.get("properties") else []
+    temporary = any(isinstance(p, exp.TemporaryProperty) for p in properties)
+    like = [p for p in properties if isinstance(p, exp.LikeProperty)]
+    options = [p for p in properties if not isinstance(p, (exp.TemporaryProperty, exp.LikeProperty))]
+    text = r.kw("CREATE TEMPORARY TABLE " if temporary else "CREATE TABLE ")
+    if node.args.get("exists"):
+        text += r.kw("IF NOT EXISTS ")
+    target = node.this
+    elements: list[exp.Expression] = []
+    if isinstance(target, exp.Schema):
+        check_args(target, ("this", "expressions"))
+        elements = list(target.expressions)
+        target = target.this
+    if not isinstance(target, exp.Table):
+        raise UnsupportedConstructError("CREATE TABLE target " + type(target).__name__)
+    text += table_name(r, target)
+    if like:
+        check_args(like[0], ("this",))
+        if len(like) > 1 or elements or options or node.expression is not None:
+            raise UnsupportedConstructError("CREATE TABLE ... LIKE form")
+        return text + r.kw(" LIKE ") + table_name(r, like[0].this)
+    columns = [e for e in elements if isinstance(e, exp.ColumnDef)]
+    constraints = [e for e in elements if not isinstance(e, exp.ColumnDef)]
+    if elements:
+        # TiDB keeps columns and constraints apart and prints the columns first
+        text += " (" + ",".join([_column_def(r, c) for c in columns]
+                                + [_table_constraint(r, c) for c in constraints]) + ")"
+    for option in options:
+        text += " " + _table_option(r, option)
+    query = node.expression
+    if query is not None:
+        text += r.kw(" AS ") + r.node(query)
+    return text
