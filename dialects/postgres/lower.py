@@ -506,7 +506,8 @@ class Lowerer:
                 for elem in infer.indexElems or ():
                     if elem.collation or elem.opclass or elem.ordering or elem.nulls_ordering or elem.indexcolname:
                         raise Unsupported("IndexElem", "collation / opclass in ON CONFLICT")
-                    keys.append(exp.column(ident(elem.name)) if elem.name else _wrap(self.expr(elem.expr), P_ATOM))
+                    key = exp.column(ident(elem.name)) if elem.name else _wrap(self.expr(elem.expr), P_ATOM)
+                    keys.append(exp.Ordered(this=key, nulls_first=False))
                 args["conflict_keys"] = keys
                 if infer.whereClause is not None:
                     args["index_predicate"] = exp.Where(this=self.expr(infer.whereClause))

@@ -1,0 +1,216 @@
+"""The PostgreSQL front end: validity, errors, classification, IR shapes, native printing."""
+
+from __future__ import annotations
+
+import pglast
+import pytest
+import sqlglot
+from sqlglot import exp
+
+from dialects.postgres.frontend import first_difference
+from sqlparser import (
+    InvalidArgumentError,
+    OperationType,
+    SQLParserError,
+    SQLSyntaxError,
+    TableColumn,
+    UnsupportedConstructError,
+    new_parser,
+    parser_for,
+)
+from sqlparser.registry import get_dialect
+
+PG = new_parser("postgres", portable_names=False)
+
+
+def native(sql: str, **options: object) -> str:
+    parser = new_parser("postgres", portable_names=False, **options)
+    return parser.render(parser.parse(sql).tree)
+
+
+def same_tree(a: str, b: str) -> bool:
+    return first_difference(pglast.parse_sql(a)[0].stmt, pglast.parse_sql(b)[0].stmt) is None
+
+
+# -- registration -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("uri", ["postgres://h/db", "postgresql://u@h/db", "postgresql+psycopg://u:p@h/db",
+                                 "postgresql+psycopg2://h/db", "postgresql+asyncpg://h/db"])
+def test_schemes(uri: str) -> None:
+    assert parser_for(uri).dialect.name == "postgres"
+
+
+def test_unknown_native_option() -> None:
+    with pytest.raises(InvalidArgumentError, match="placeholder"):
+        new_parser("postgres", portable_names=False, quoting="x").render(exp.select("1"))
+
+
+def test_unknown_placeholder_style() -> None:
+    with pytest.raises(InvalidArgumentError, match="placeholder style"):
+        native("SELECT ?", placeholder=":1")
+
+
+# -- errors -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sql", "line", "column", "token"), [
+    ("SELECTS id FROM t", 1, 1, "SELECTS"),
+    ("SELECT a\nFROM t WHERE x = = 1", 2, 18, "="),
+    ("SELECT a FROM t WHERE", 1, 22, None),
+    ("SELECT a FROM t WHERE x = ? AND y = = 1", 1, 37, "="),  # position in the caller's text
+    ("SELECT `a FROM t", 1, 8, "`"),
+    ("SELECT 1; SELECT 2", 1, 11, "SELECT"),
+    ("SELECT 'abc", 1, 8, "'abc"),
+])
+def test_syntax_errors_carry_position_and_token(sql: str, line: int, column: int, token: str | None) -> None:
+    with pytest.raises(SQLSyntaxError) as err:
+        PG.parse(sql)
+    assert (err.value.line, err.value.column, err.value.token) == (line, column, token)
+    assert str(err.value).startswith("failed to parse SQL")
+
+
+def test_condition_errors_point_into_the_condition() -> None:
+    with pytest.raises(SQLSyntaxError) as err:
+        PG.append_sql_filter("SELECT * FROM t", "AND", "id ==")
+    assert "parse filter condition failed" in str(err.value)
+    assert err.value.column >= 1
+
+
+def test_condition_must_be_a_condition() -> None:
+    with pytest.raises(SQLSyntaxError):
+        PG.append_sql_filter("SELECT * FROM t", "AND", "1 ORDER BY a")
+    with pytest.raises(SQLSyntaxError):
+        PG.append_sql_filter("SELECT * FROM t", "AND", "1; DROP TABLE t")
+
+
+# -- classification -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sql", "op", "table"), [
+    ("CREATE TABLE users (id int)", OperationType.CREATE, "users"),
+    ("CREATE TABLE t2 AS SELECT 1", OperationType.CREATE, "t2"),
+    ("CREATE INDEX i ON t (a)", OperationType.UNKNOWN, None),
+    ("ALTER TABLE users ADD COLUMN email text", OperationType.ALTER, "users"),
+    ("DROP TABLE users", OperationType.DROP, None),
+    ("DROP VIEW v", OperationType.UNKNOWN, None),
+    ("TRUNCATE TABLE users", OperationType.TRUNCATE, "users"),
+    ("SELECT 1 FROM a JOIN b ON true", OperationType.SELECT, "a"),
+    ("DELETE FROM uctest WHERE CURRENT OF c1", OperationType.DELETE, "uctest"),
+])
+def test_classification(sql: str, op: OperationType, table: str | None) -> None:
+    stmt = PG.parse(sql)
+    assert (stmt.operation, stmt.table) == (op, table)
+
+
+def test_unlowered_statement_names_the_construct() -> None:
+    stmt = PG.parse("UPDATE uctest SET f1 = 8 WHERE CURRENT OF c1")
+    assert stmt.tree is None and stmt.unsupported == "CurrentOfExpr"
+    assert PG.get_table_name("UPDATE uctest SET f1 = 8 WHERE CURRENT OF c1") == "uctest"
+    with pytest.raises(UnsupportedConstructError, match="CurrentOfExpr"):
+        PG.append_sql_filter("UPDATE uctest SET f1 = 8 WHERE CURRENT OF c1", "AND", "a = 1")
+
+
+# -- IR shapes: what sqlglot's own parsers build ----------------------------------------------
+
+@pytest.mark.parametrize("sql", [
+    "SELECT id, name FROM users WHERE age > 18",
+    "SELECT u.id, u.name, o.order_id FROM users AS u JOIN orders AS o ON u.id = o.user_id",
+    "INSERT INTO users (id, name, age) VALUES (1, 'John', ?)",
+    "UPDATE users SET name = 'John', age = 25 WHERE id = 1",
+    "UPDATE employees SET s = s * 1.15 WHERE d = (SELECT id FROM departments WHERE name = 't')",
+    "DELETE FROM sessions WHERE expires_at < NOW()",
+    "SELECT * FROM orders WHERE `status` = 'shipped'",
+    "SELECT COUNT(*) FROM users",
+    "SELECT AVG(age), MAX(score) FROM users",
+    "SELECT * FROM users WHERE (age > 18 OR parent_consent = true) AND country = 'US'",
+    "UPDATE users SET last_login = NOW() WHERE id = 42",
+])
+def test_shapes_match_sqlglot_mysql_for_golden_style_input(sql: str) -> None:
+    assert PG.parse(sql).tree == sqlglot.parse_one(sql, read="mysql")
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT a FROM t WHERE x NOT IN (1, 2) AND y NOT BETWEEN 1 AND 2 AND z NOT LIKE 'a%' AND w IS NOT NULL",
+    "SELECT a FROM t WHERE x = ANY (ARRAY[1, 2]) AND EXISTS (SELECT 1)",
+    "SELECT a, count(*) FROM t GROUP BY a HAVING count(*) > 1 ORDER BY a DESC LIMIT 5 OFFSET 1",
+    "INSERT INTO t (a) VALUES (1) ON CONFLICT (a) DO UPDATE SET a = excluded.a RETURNING a",
+    "WITH x AS (SELECT 1 AS a) SELECT a FROM x UNION ALL SELECT 2",
+])
+def test_shapes_match_sqlglot_postgres(sql: str) -> None:
+    assert PG.parse(sql).tree == sqlglot.parse_one(sql, read="postgres")
+
+
+def test_quoted_names_keep_their_quoting() -> None:
+    tree = PG.parse('SELECT "Mixed".x, "select" FROM s."T" AS "Mixed"').tree
+    names = {i.name: i.quoted for i in tree.find_all(exp.Identifier)}
+    assert names == {"Mixed": True, "x": False, "select": True, "s": False, "T": True}
+
+
+# -- native printing --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sql", [
+    "SELECT a * (b + c), (a - b) - c, a - (b - c), -(-a), 2 ^ (3 ^ 2), (2 ^ 3) ^ 2 FROM t",
+    "SELECT a FROM t WHERE NOT (a AND b) OR (c OR d) AND e",
+    "SELECT a FROM t WHERE (a = b) = c AND (a < b) IS TRUE",
+    "SELECT a FROM t WHERE a NOT IN (1) AND NOT (a IN (1)) AND a NOT SIMILAR TO 'x' AND NOT (a BETWEEN 1 AND 2)",
+    "SELECT (a).b, (f(x)).*, a[1][2], (a[1])[2], a[1:2], $1[1] FROM t",
+    "SELECT a COLLATE \"C\", a::int4, CAST(a AS varchar(3)[]), a::pg_catalog.int8, 'x'::\"char\" FROM t",
+    "SELECT f(VARIADIC ARRAY[1]), g(a => 1), string_agg(DISTINCT a, ',' ORDER BY a) FROM t",
+    "SELECT a FROM t ORDER BY a NULLS LAST, b USING >, c DESC NULLS FIRST",
+    "SELECT * FROM a JOIN (b JOIN c USING (x)) ON true LEFT JOIN d ON d.x = a.x, e",
+    "UPDATE t SET (a, b) = (SELECT 1, 2), c[1] = 3, d.f = 4",
+    "SELECT a INTO TEMPORARY t2 FROM t",
+    "SELECT * FROM t TABLESAMPLE SYSTEM (10) REPEATABLE (1)",
+])
+def test_native_output_parses_to_the_same_tree(sql: str) -> None:
+    assert same_tree(sql, native(sql))
+
+
+def test_names_are_quoted_where_postgres_needs_it() -> None:
+    out = PG.parse_and_modify_sql("SELECT id FROM users", {"users": TableColumn("User Table", {"id": "order"})})
+    assert out == 'SELECT "order" FROM "User Table"'
+
+
+def test_placeholders_dollar_style_in_text_order() -> None:
+    parser = new_parser("postgres", portable_names=False)
+    out = parser.append_sql_filter("SELECT a FROM t WHERE b = ? LIMIT ?", "AND", "c = ?")
+    assert out == "SELECT a FROM t WHERE b = $1 AND c = $2 LIMIT $3"
+
+
+def test_placeholders_psycopg_style() -> None:
+    parser = new_parser("postgres", portable_names=False, placeholder="%s")
+    out = parser.append_sql_filter("SELECT a % 2 FROM t WHERE b LIKE 'x%' AND c = ?", "AND", "d = 1")
+    assert out == "SELECT a %% 2 FROM t WHERE b LIKE 'x%%' AND c = %s AND d = 1"
+    # Without placeholders psycopg does no % processing: nothing is doubled.
+    assert parser.append_sql_filter("SELECT a FROM t WHERE b LIKE 'x%'", "AND", "d = 1") == \
+        "SELECT a FROM t WHERE b LIKE 'x%' AND d = 1"
+
+
+def test_explicit_parameters_to_psycopg_only_in_order() -> None:
+    parser = new_parser("postgres", portable_names=False, placeholder="%s")
+    assert parser.append_sql_filter("SELECT a FROM t WHERE b = $1", "AND", "c = $2") == \
+        "SELECT a FROM t WHERE b = %s AND c = %s"
+    with pytest.raises(InvalidArgumentError, match="out of order"):
+        parser.append_sql_filter("SELECT a FROM t WHERE b = $2", "AND", "c = $1")
+
+
+def test_mixing_placeholder_styles_is_refused() -> None:
+    with pytest.raises(SQLParserError, match="mixes"):
+        PG.append_sql_filter("SELECT a FROM t WHERE b = $1", "AND", "c = ?")
+
+
+def test_insert_params_added_by_a_pass_are_numbered() -> None:
+    from sqlparser import ColumnValue
+
+    out, _ = PG.add_columns_to_insert_sql("INSERT INTO t (a) VALUES (?), (?)", [ColumnValue("b")], is_param=True)
+    assert out == "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"
+
+
+def test_portable_names_rule_applies() -> None:
+    strict = new_parser("postgres")
+    with pytest.raises(SQLParserError):
+        strict.get_table_name("INSERT INTO database (name) VALUES ('x')")
+    assert PG.get_table_name("INSERT INTO database (name) VALUES ('x')") == "database"
+
+
+def test_dialect_record() -> None:
+    dialect = get_dialect("postgres")
+    assert dialect.native_options == {"placeholder": "$n"}
