@@ -312,6 +312,10 @@ def _create(r: Restorer, node: exp.Create) -> str:
     kind = str(node.args.get("kind") or "").upper()
     if kind == "TABLE":
         return _create_table(r, node)
+    if kind == "VIEW":
+        return _create_view(r, node)
+    if kind == "INDEX":
+        return _create_index(r, node)
     if kind in ("DATABASE", "SCHEMA"):
         check_args(node, ("this", "kind", "exists", "replace", "refresh", "unique", "concurrently"))
         if node.args.get("replace") or not isinstance(node.this, exp.Table):
@@ -358,4 +362,44 @@ def _create_table(r: Restorer, node: exp.Create) -> str:
     query = node.expression
     if query is not None:
         text += r.kw(" AS ") + r.node(query)
+    return text
+
+
+def _create_view(r: Restorer, node: exp.Create) -> str:
+    # TiDB spells out MySQL's defaults: ALGORITHM = UNDEFINED, DEFINER = CURRENT_USER, SQL SECURITY DEFINER.
+    check_args(node, ("this", "kind", "exists", "replace", "refresh", "unique", "concurrently", "expression"))
+    if node.args.get("exists") or node.args.get("unique"):
+        raise UnsupportedConstructError("CREATE VIEW form")
+    target = node.this
+    columns: list[exp.Expression] = []
+    if isinstance(target, exp.Schema):
+        check_args(target, ("this", "expressions"))
+        columns = list(target.expressions)
+        target = target.this
+    if not isinstance(target, exp.Table) or node.expression is None:
+        raise UnsupportedConstructError("CREATE VIEW form")
+    text = r.kw("CREATE ") + (r.kw("OR REPLACE ") if node.args.get("replace") else "")
+    text += (r.kw("ALGORITHM") + " = " + r.kw("UNDEFINED") + r.kw(" DEFINER") + " = " + r.kw("current_user")
+             + r.kw(" SQL SECURITY ") + r.kw("DEFINER") + r.kw(" VIEW ") + table_name(r, target))
+    if columns:
+        text += " (" + ",".join(r.node(c) for c in columns) + ")"
+    return text + r.kw(" AS ") + r.node(node.expression)
+
+
+def _create_index(r: Restorer, node: exp.Create) -> str:
+    check_args(node, ("this", "kind", "exists", "replace", "refresh", "unique", "concurrently"))
+    index = node.this
+    if not isinstance(index, exp.Index) or node.args.get("replace") or node.args.get("exists"):
+        raise UnsupportedConstructError("CREATE INDEX form")
+    check_args(index, ("this", "table", "params"))
+    params = index.args.get("params")
+    if not isinstance(params, exp.IndexParameters) or not isinstance(index.args.get("table"), exp.Table):
+        raise UnsupportedConstructError("CREATE INDEX form")
+    check_args(params, ("columns", "with_storage", "using"))
+    text = r.kw("CREATE UNIQUE INDEX " if node.args.get("unique") else "CREATE INDEX ") + r.node(index.this)
+    keys = list(params.args.get("columns") or [])
+    text += r.kw(" ON ") + table_name(r, index.args["table"]) + " " + _key_list(r, keys)
+    using = params.args.get("using")
+    if using is not None:
+        text += " " + r.kw("USING ") + using.name.upper()
     return text
