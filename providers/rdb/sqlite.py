@@ -317,6 +317,7 @@ class SQLiteRDB(RDB):
         self._closed = False
         self._pid = os.getpid()
         self._sql_cache: dict[tuple[Any, ...], str] = {}
+        self._compiled: dict[str, tuple[str, str, list[str]]] = {}
         self._dialect, self.compiler_frontend = _sqlite_dialect()
         self._parser = None
         if self.compiler_frontend:
@@ -815,9 +816,14 @@ class SQLiteRDB(RDB):
         count_sql = self._sql(("count", table_name, shape))
 
         def work() -> SelectDataResponse:
-            with self._read() as c:
-                names, rows = _query(c, sql, where_params + page)
-                total = c.execute(count_sql, where_params).fetchall()[0][0]
+            if not page:
+                # Unpaged, every matching row is returned: the total is their number.
+                names, rows = _query(self._conn(), sql, where_params)
+                total = len(rows)
+            else:
+                with self._read() as c:  # one snapshot for the page and the count
+                    names, rows = _query(c, sql, where_params + page)
+                    total = c.execute(count_sql, where_params).fetchall()[0][0]
             return SelectDataResponse(
                 result_set=ResultSet(columns=names, rows=[dict(zip(names, r, strict=True)) for r in rows]),
                 total=total)
@@ -884,7 +890,13 @@ class SQLiteRDB(RDB):
         expanded, bindings = _expand_params(sql, params)
 
         def work() -> ResultSet:
-            text, operation, tables = self._compile(expanded)
+            try:
+                text, operation, tables = self._compile(expanded)
+            except (ProviderError, SQLParserError):
+                raise
+            except Exception as err:  # a compiler bug must reach the caller as a provider error
+                raise ProviderError(ErrorCode.INTERNAL,
+                                    f"the SQL compiler failed on this statement: {type(err).__name__}: {err}") from err
             for t in tables:
                 if t.lower().startswith(_RESERVED_PREFIXES):
                     raise ProviderError(ErrorCode.PERMISSION_DENIED, f"table {t!r} is internal to the rdb provider")
@@ -903,6 +915,16 @@ class SQLiteRDB(RDB):
         return self._run("execute SQL", work)
 
     def _compile(self, sql: str) -> tuple[str, str, list[str]]:
+        # Applications run the same parameterized statements over and over; the compiled form
+        # depends on the text only.
+        hit = self._compiled.get(sql)
+        if hit is None:
+            if len(self._compiled) > 1024:
+                self._compiled.clear()
+            hit = self._compiled[sql] = self._compile_uncached(sql)
+        return hit
+
+    def _compile_uncached(self, sql: str) -> tuple[str, str, list[str]]:
         """Parse one statement with the compiler's SQLite front end; returns the SQL to run (the native
         rendering of its IR), the operation, and the tables it names."""
         if self._parser is not None:
