@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from formatter._tidb_expressions import number
+from formatter._tidb_functions import order_by
 from formatter._tidb_printer import Restorer, check_args, printer
 from formatter._tidb_statements import table_name
 from sqlparser.errors import UnsupportedConstructError
@@ -476,14 +477,26 @@ def _alter_spec(r: Restorer, spec: exp.Expression) -> str:
     raise UnsupportedConstructError(type(spec).__name__, "in ALTER TABLE")
 
 
+def _alter_option(r: Restorer, option: exp.Expression) -> str:
+    if isinstance(option, (exp.LockProperty, exp.AlgorithmProperty)):
+        check_args(option, ("this",))
+        word = "LOCK" if isinstance(option, exp.LockProperty) else "ALGORITHM"
+        return r.kw(word) + " = " + r.kw(option.this.name.upper())
+    if isinstance(option, exp.Order):
+        return order_by(r, option)
+    return _table_option(r, option)
+
+
 @printer(exp.Alter)
 def _alter(r: Restorer, node: exp.Alter) -> str:
-    check_args(node, ("this", "kind", "exists", "actions", "only", "not_valid", "check", "cascade"))
+    check_args(node, ("this", "kind", "exists", "actions", "only", "not_valid", "check", "cascade", "options"))
     if str(node.args.get("kind") or "").upper() != "TABLE" or node.args.get("exists"):
         raise UnsupportedConstructError(f"ALTER {node.args.get('kind')}")
     if not isinstance(node.this, exp.Table):
         raise UnsupportedConstructError("ALTER TABLE target")
     specs = [_alter_spec(r, a) for a in node.args.get("actions") or []]
+    # sqlglot keeps table options apart from the changes; they print after them
+    specs += [_alter_option(r, o) for o in node.args.get("options") or []]
     if not specs:
         raise UnsupportedConstructError("ALTER TABLE without changes")
     return r.kw("ALTER TABLE ") + table_name(r, node.this) + " " + ", ".join(specs)

@@ -35,6 +35,12 @@ FLOORS = {
     "DELETE": (0.87, 28),
 }
 DML_FLOOR = 0.95
+# DDL is not the compat style's main job (the Go contract rewrites DML), but a drop is still a regression.
+DDL_FLOORS = {
+    "CREATE": (0.60, 150),
+    "ALTER": (0.60, 80),
+    "DROP": (0.85, 20),
+}
 
 
 def _load_rows() -> list[dict]:
@@ -89,6 +95,15 @@ def test_printer_never_crashes_on_the_corpus(measured: tuple[Counter, Counter, C
 def test_dml_share_per_kind(kind: str, measured: tuple[Counter, Counter, Counter, Counter]) -> None:
     parsed, exact, _, _ = measured
     floor, min_rows = FLOORS[kind]
+    assert parsed[kind] >= min_rows, f"only {parsed[kind]} {kind} rows parsed; the measurement needs {min_rows}"
+    share = exact[kind] / parsed[kind]
+    assert share >= floor, f"{kind}: {exact[kind]}/{parsed[kind]} = {share:.1%} byte-exact, floor {floor:.0%}"
+
+
+@pytest.mark.parametrize("kind", sorted(DDL_FLOORS))
+def test_ddl_share_per_kind(kind: str, measured: tuple[Counter, Counter, Counter, Counter]) -> None:
+    parsed, exact, _, _ = measured
+    floor, min_rows = DDL_FLOORS[kind]
     assert parsed[kind] >= min_rows, f"only {parsed[kind]} {kind} rows parsed; the measurement needs {min_rows}"
     share = exact[kind] / parsed[kind]
     assert share >= floor, f"{kind}: {exact[kind]}/{parsed[kind]} = {share:.1%} byte-exact, floor {floor:.0%}"
