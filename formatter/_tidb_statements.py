@@ -463,10 +463,9 @@ def _assignments(r: Restorer, items: list[exp.Expression], sep: str) -> str:
 
 @printer(exp.Insert)
 def _insert(r: Restorer, node: exp.Insert) -> str:
-    check_args(node, ("this", "expression", "conflict", "ignore", "is_function", "overwrite", "stored",
-                      "by_name", "exists", "partition", "settings", "default", "source", "with_", "hint"))
-    if node.args.get("overwrite") or node.args.get("by_name") or node.args.get("default"):
-        raise UnsupportedConstructError("INSERT form", "not MySQL")
+    # flags such as OVERWRITE, BY NAME, DEFAULT VALUES are other dialects' INSERT forms: check_args
+    # refuses them when set
+    check_args(node, ("this", "expression", "conflict", "ignore", "with_", "hint"))
     text = _with_prefix(r, node) + r.kw("INSERT ") + hint(r, node)
     if node.args.get("ignore"):
         text += r.kw("IGNORE ")
