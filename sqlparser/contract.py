@@ -16,7 +16,6 @@ import formatter
 from sqlparser import limits
 from sqlparser.errors import (
     InvalidArgumentError,
-    PolicyViolationError,
     SQLParserError,
     SQLSyntaxError,
     UnsupportedConstructError,
@@ -25,7 +24,7 @@ from sqlparser.errors import (
 from sqlparser.frontend import Frontend, Statement
 from sqlparser.passes.append_filter import append_filter
 from sqlparser.passes.insert_columns import add_insert_columns, insert_rows
-from sqlparser.passes.policy import check_policy
+from sqlparser.passes.policy import check_comments, check_policy, check_unlowered
 from sqlparser.passes.rename import check_table_columns, rename_tables
 from sqlparser.passes.scope_rows import scope_rows
 from sqlparser.passes.select_fields import add_select_fields
@@ -193,11 +192,10 @@ class SQLParser:
 
         def work() -> None:
             stmt = self.parse(sql)
+            check_comments(sql, stmt.tree, rules)
             if stmt.tree is None:
-                raise PolicyViolationError(
-                    "unchecked-construct",
-                    f"{stmt.unsupported or stmt.operation.value} cannot be checked, so it is not allowed")
-            check_policy(stmt.tree, policy, rules)
+                check_unlowered(stmt.unsupported or stmt.operation.value, rules)
+            check_policy(stmt.tree, policy, rules, sql)
 
         self._guarded(work, sql)
 

@@ -5,7 +5,7 @@ from sqlglot import exp
 from sqlparser.passes.policy import BASE_RULES
 
 RULES = BASE_RULES.extend(
-    system_schemas=("pg_catalog", "pg_toast", "pg_temp", "public_system"),
+    system_schemas=("pg_catalog", "pg_toast", "pg_temp"),
     system_table_prefixes=("pg_",),
     denied_functions=(
         # files and large objects
@@ -35,4 +35,7 @@ RULES = BASE_RULES.extend(
         (exp.CurrentUser, "denied-function"),
         (exp.SessionUser, "denied-function"),
     ),
+    unlowered={"CopyStmt": "copy", "DoStmt": "do-block", "RangeFunction": "table-function",
+               "CallStmt": "call", "VariableSetStmt": "set", "ListenStmt": "listen", "NotifyStmt": "notify",
+               "LoadStmt": "load", "CreateExtensionStmt": "extension"},
 )

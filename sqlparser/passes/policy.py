@@ -11,7 +11,7 @@ file / sleep / network functions, statements such as ATTACH or COPY) is a `Polic
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlglot import exp
@@ -42,11 +42,21 @@ class PolicyRules:
     table_functions: frozenset[str] = frozenset()
     # IR node types denied wherever they appear, with the rule they break.
     denied_nodes: tuple[tuple[type[exp.Expression], str], ...] = ()
+    # Statements the front end parses but cannot lower (Statement.unsupported, lower-case) -> rule.
+    # Any other unlowered statement breaks "unchecked-construct": what cannot be checked is denied.
+    unlowered: Mapping[str, str] = field(default_factory=dict)
+    # Comments the engine executes (MySQL `/*! ... */`, MariaDB `/*M! ... */`), by their text's start.
+    executable_comments: tuple[str, ...] = ()
+    # Every comment of the statement text, for dialects with executable comments (the tree keeps
+    # most comments but not those after the last token).
+    comments_of: Callable[[str], list[str]] | None = None
 
     def extend(self, *, system_schemas: Iterable[str] = (), system_tables: Iterable[str] = (),
                system_table_prefixes: Iterable[str] = (), denied_functions: Iterable[str] = (),
                table_functions: Iterable[str] = (),
-               denied_nodes: Iterable[tuple[type[exp.Expression], str]] = ()) -> PolicyRules:
+               denied_nodes: Iterable[tuple[type[exp.Expression], str]] = (),
+               unlowered: Mapping[str, str] | None = None, executable_comments: Iterable[str] = (),
+               comments_of: Callable[[str], list[str]] | None = None) -> PolicyRules:
         return PolicyRules(
             system_schemas=self.system_schemas | {s.lower() for s in system_schemas},
             system_tables=self.system_tables | {t.lower() for t in system_tables},
@@ -54,6 +64,9 @@ class PolicyRules:
             denied_functions=self.denied_functions | {f.lower() for f in denied_functions},
             table_functions=self.table_functions | {f.lower() for f in table_functions},
             denied_nodes=self.denied_nodes + tuple(denied_nodes),
+            unlowered={**self.unlowered, **{k.lower(): v for k, v in (unlowered or {}).items()}},
+            executable_comments=self.executable_comments + tuple(executable_comments),
+            comments_of=comments_of or self.comments_of,
         )
 
 
@@ -92,9 +105,31 @@ BASE_RULES = PolicyRules(
 )
 
 
-def check_policy(tree: exp.Expression, policy: Policy, rules: PolicyRules) -> None:
-    """Raise PolicyViolationError naming the first rule `tree` breaks; return None when it complies."""
+def check_unlowered(construct: str, rules: PolicyRules) -> None:
+    """A statement the front end could not lower into the IR: denied, under the rule it breaks."""
+    rule = rules.unlowered.get(construct.lower(), "unchecked-construct")
+    raise PolicyViolationError(rule, f"{construct} is not allowed")
+
+
+def check_comments(sql: str, tree: exp.Expression | None, rules: PolicyRules) -> None:
+    if not rules.executable_comments:
+        return
+    comments = [c for node in tree.walk() for c in (node.comments or [])] if tree is not None else []
+    if rules.comments_of is not None:
+        comments += rules.comments_of(sql)
+    for comment in comments:
+        if comment.lstrip().startswith(rules.executable_comments) or comment.startswith(rules.executable_comments):
+            raise PolicyViolationError(
+                "executable-comment", "comments the server executes (/*! ... */) are not allowed")
+
+
+def check_policy(tree: exp.Expression, policy: Policy, rules: PolicyRules, sql: str | None = None) -> None:
+    """Raise PolicyViolationError naming the first rule `tree` breaks; return None when it complies.
+
+    `sql`, the statement's text, lets dialects with executable comments find all of them.
+    """
     walk = _Walk(rules=rules, policy=policy)
+    check_comments(sql or "", tree, rules)
     nodes = list(tree.walk())
     for node in nodes:
         for node_type, rule in rules.denied_nodes:
