@@ -201,7 +201,7 @@ class FileStore(BlobStore):
     # -- setup
     def _clean_tmp(self) -> None:
         # Leftovers of killed writers; old enough that no live writer still owns them.
-        cutoff = time.time() - 3600
+        cutoff = time.time() - 24 * 3600
         for entry in os.scandir(self._tmp):
             try:
                 if entry.stat(follow_symlinks=False).st_mtime < cutoff:
