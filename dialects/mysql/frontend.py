@@ -49,8 +49,9 @@ class MySQLFrontend:
     def parse(self, sql: str) -> Statement:
         tokens = _tokenize(sql)
         as_insert = rewrites.replace_as_insert(sql, tokens, _tokenize)
-        tokens, braces = _statement_tokens(as_insert or tokens, sql)
-        rewrite = rewrites.apply(tokens, sql, braces=braces, replace=as_insert is not None)
+        tokens, flags = _statement_tokens(as_insert or tokens, sql)
+        rewrite = rewrites.apply(tokens, sql, braces=bool(flags & HAS_BRACES), into=bool(flags & HAS_INTO),
+                                 star=bool(flags & HAS_STAR), replace=as_insert is not None)
         tree = _parse_tokens(rewrite.tokens, sql)
         check_tree(tree, sql)
         if rewrite.unsupported is not None:
@@ -63,8 +64,8 @@ class MySQLFrontend:
     def parse_condition(self, condition: str) -> exp.Expression:
         """Parse a WHERE condition with the same strictness as a statement."""
         prefix = "SELECT 1 FROM t WHERE "
-        tokens, braces = _statement_tokens(_tokenize(condition), condition, statement=False)
-        if braces:
+        tokens, flags = _statement_tokens(_tokenize(condition), condition, statement=False)
+        if flags & HAS_BRACES:
             tokens = rewrites.odbc_escapes(tokens, condition)
         if not tokens:
             raise SQLSyntaxError("empty condition", line=1, column=1, token=None, sql=condition)
@@ -89,66 +90,135 @@ def _tokenize(sql: str) -> list[Token]:
         raise SQLSyntaxError(reason, line=line, column=column, token=token, sql=sql) from None
 
 
-def _statement_tokens(tokens: list[Token], sql: str, *, statement: bool = True) -> tuple[list[Token], bool]:
+HAS_BRACES = 1
+HAS_INTO = 2
+HAS_STAR = 4
+
+
+def _statement_tokens(tokens: list[Token], sql: str, *, statement: bool = True) -> tuple[list[Token], int]:
     """Apply the token-level rules; return the tokens of the one statement (no trailing `;`) and
-    whether it has braces (ODBC escapes, which `rewrites` resolves)."""
-    braces = False
+    flags (HAS_*) that tell `rewrites` which of its rewrites can apply.
+
+    Runs on every statement, so the loop only looks a token's type up in `_TOKEN_RULES` (keyed by
+    identity: hashing an Enum member runs Python code) and calls a rule for the few that have one.
+    """
     n = len(tokens)
     if statement and n and tokens[0].token_type in rules.NOT_STATEMENT_STARTS:
         raise _token_error(tokens[0], sql, f"unrecognized statement: {tokens[0].text!r} is not a MySQL statement "
                            "keyword (SELECT, INSERT, UPDATE, DELETE, ...)")
+    flags = 0
     end = n
-    prev_type: TokenType | None = None
-    prev_prev_type: TokenType | None = None
-    for i in range(n):
-        tok = tokens[i]
-        tt = tok.token_type
-        if tt is TokenType.SEMICOLON:
+    get_rule = _TOKEN_RULES.get
+    for i, tok in enumerate(tokens):
+        rule = get_rule(id(tok.token_type))
+        if rule is None:
+            continue
+        if rule is _semicolon_marker:
             for j in range(i + 1, n):
                 if tokens[j].token_type is not TokenType.SEMICOLON:
                     raise _token_error(tokens[j], sql, "only one statement is allowed; remove the text after ';' "
                                        "or send each statement separately")
             end = i
             break
-        reason = rules.UNSUPPORTED_TOKENS.get(tt)
-        if reason is not None:
-            raise _token_error(tok, sql, reason)
-        if tt is TokenType.R_PAREN and prev_type is TokenType.COMMA:
-            raise _token_error(tokens[i - 1], sql, "trailing comma before ')'")
-        if tt is TokenType.NOT:
-            if prev_type in rules.NOT_AFTER and tok.text.upper() == "NOT":
-                raise _token_error(tok, sql, "NOT cannot follow an arithmetic or comparison operator; "
-                                   "parenthesize it, as in a = (NOT b)")
-        elif tt is TokenType.WITH:
-            if prev_type in rules.SET_OPERATIONS or (
-                prev_type in (TokenType.ALL, TokenType.DISTINCT) and prev_prev_type in rules.SET_OPERATIONS
-            ):
-                raise _token_error(tok, sql, "WITH cannot start the arm of a set operation; parenthesize the arm")
-        elif tt in rules.DATETIME_LITERAL_KEYWORDS:
-            nxt = tokens[i + 1] if i + 1 < n else None
-            if nxt is not None and nxt.token_type is TokenType.NUMBER and prev_type is not TokenType.ALIAS:
-                raise _token_error(nxt, sql, f"a {tok.text.upper()} literal takes a quoted string, "
-                                   f"as in {tok.text.upper()} '...'")
-        elif tt is TokenType.HEX_STRING or tt is TokenType.BIT_STRING:
-            _check_binary_literal(tok, sql)
-        elif tt is TokenType.ARROW or tt is TokenType.DARROW:
-            _check_json_arrow(tokens, i, sql)
-        elif tt is TokenType.VAR or tt is TokenType.CURRENT_TIME or tt is TokenType.CURRENT_TIMESTAMP \
-                or tt is TokenType.CURRENT_DATE or tt is TokenType.CURRENT_USER:
-            _check_call_arguments(tokens, i, sql)
-        elif tt is TokenType.LOCK:
-            _check_lock_in_share_mode(tokens, i, sql)
-        elif tt is TokenType.L_BRACE:
-            braces = True
-        elif tt is TokenType.TABLE and i == 0 and statement:
-            _check_table_statement(tokens, sql)
-        prev_prev_type = prev_type
-        prev_type = tt
+        flags |= rule(tokens, i, sql, statement) or 0
     if end and tokens[end - 1].token_type is TokenType.COMMA:
         raise _token_error(tokens[end - 1], sql, "trailing comma at the end of the statement")
     if end == 0:
         raise SQLSyntaxError("empty statement", line=1, column=1, token=tokens[0].text if tokens else None, sql=sql)
-    return (tokens if end == n else tokens[:end]), braces
+    return (tokens if end == n else tokens[:end]), flags
+
+
+def _prev_type(tokens: list[Token], i: int, back: int = 1) -> TokenType | None:
+    return tokens[i - back].token_type if i >= back else None
+
+
+def _rule_unsupported(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    raise _token_error(tokens[i], sql, rules.UNSUPPORTED_TOKENS[tokens[i].token_type])
+
+
+def _rule_r_paren(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    if _prev_type(tokens, i) is TokenType.COMMA:
+        raise _token_error(tokens[i - 1], sql, "trailing comma before ')'")
+
+
+def _rule_not(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    if _prev_type(tokens, i) in rules.NOT_AFTER and tokens[i].text.upper() == "NOT":
+        raise _token_error(tokens[i], sql, "NOT cannot follow an arithmetic or comparison operator; "
+                           "parenthesize it, as in a = (NOT b)")
+
+
+def _rule_with(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    prev = _prev_type(tokens, i)
+    if prev in rules.SET_OPERATIONS or (
+        prev in (TokenType.ALL, TokenType.DISTINCT) and _prev_type(tokens, i, 2) in rules.SET_OPERATIONS
+    ):
+        raise _token_error(tokens[i], sql, "WITH cannot start the arm of a set operation; parenthesize the arm")
+
+
+def _rule_datetime_literal(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is not None and nxt.token_type is TokenType.NUMBER and _prev_type(tokens, i) is not TokenType.ALIAS:
+        word = tokens[i].text.upper()
+        raise _token_error(nxt, sql, f"a {word} literal takes a quoted string, as in {word} '...'")
+
+
+def _rule_binary_literal(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    _check_binary_literal(tokens[i], sql)
+
+
+def _rule_json_arrow(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    _check_json_arrow(tokens, i, sql)
+
+
+def _rule_l_paren(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    if i:
+        _check_call_arguments(tokens, i - 1, sql)
+
+
+def _rule_lock(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    _check_lock_in_share_mode(tokens, i, sql)
+
+
+def _rule_table(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    if i == 0 and statement:
+        _check_table_statement(tokens, sql)
+
+
+def _rule_l_brace(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
+    return HAS_BRACES
+
+
+def _rule_into(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
+    return HAS_INTO
+
+
+def _rule_star(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
+    return HAS_STAR
+
+
+def _semicolon_marker(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    """Marker: handled inline (it ends the statement)."""
+
+
+_TOKEN_RULES: dict[int, Callable[[list[Token], int, str, bool], int | None]] = {
+    id(TokenType.SEMICOLON): _semicolon_marker,
+    **{id(tt): _rule_unsupported for tt in rules.UNSUPPORTED_TOKENS},
+    id(TokenType.R_PAREN): _rule_r_paren,
+    id(TokenType.NOT): _rule_not,
+    id(TokenType.WITH): _rule_with,
+    **{id(tt): _rule_datetime_literal for tt in rules.DATETIME_LITERAL_KEYWORDS},
+    id(TokenType.HEX_STRING): _rule_binary_literal,
+    id(TokenType.BIT_STRING): _rule_binary_literal,
+    id(TokenType.ARROW): _rule_json_arrow,
+    id(TokenType.DARROW): _rule_json_arrow,
+    id(TokenType.L_PAREN): _rule_l_paren,
+    id(TokenType.LOCK): _rule_lock,
+    id(TokenType.TABLE): _rule_table,
+    id(TokenType.L_BRACE): _rule_l_brace,
+    id(TokenType.INTO): _rule_into,
+    id(TokenType.STAR): _rule_star,
+}
+"""Token type (by identity) -> its rule. A rule raises SQLSyntaxError or returns HAS_* flags."""
 
 
 def _check_binary_literal(tok: Token, sql: str) -> None:
@@ -171,11 +241,14 @@ def _check_json_arrow(tokens: list[Token], i: int, sql: str) -> None:
         raise _token_error(nxt or tokens[i], sql, f"{tokens[i].text} must be followed by a quoted JSON path")
 
 
+_NOT_CALL_NAMES = frozenset({TokenType.IDENTIFIER, TokenType.STRING, TokenType.NUMBER})
+
+
 def _check_call_arguments(tokens: list[Token], i: int, sql: str) -> None:
     n = len(tokens)
     if i + 1 >= n or tokens[i + 1].token_type is not TokenType.L_PAREN:
         return
-    if i and tokens[i - 1].token_type is TokenType.DOT:
+    if (i and tokens[i - 1].token_type is TokenType.DOT) or tokens[i].token_type in _NOT_CALL_NAMES:
         return
     name = tokens[i].text.upper()
     first = tokens[i + 2] if i + 2 < n else None
@@ -378,8 +451,18 @@ def _first_table_name(tree: exp.Expression) -> str | None:
 
 def check_tree(tree: exp.Expression, sql: str) -> None:
     """One walk over the IR applying the structural rules of `rules`."""
+    get_check = _TREE_CHECKS.get
+    reserved = rules.RESERVED_WORDS
+    identifier = exp.Identifier
     for node in tree.walk():
-        check = _TREE_CHECKS.get(type(node))
+        kind = type(node)
+        if kind is identifier:
+            # The commonest node: test the cheap part inline, the full rule only for reserved words.
+            name = node.this
+            if not node.args.get("quoted") and isinstance(name, str) and name.upper() in reserved:
+                _check_identifier(node, sql)
+            continue
+        check = get_check(kind)
         if check is not None:
             check(node, sql)
 
@@ -545,7 +628,6 @@ def _check_data_type(node: exp.DataType, sql: str) -> None:
 
 
 _TREE_CHECKS: dict[type[exp.Expression], Callable[..., None]] = {
-    exp.Identifier: _check_identifier,
     exp.Alias: _check_alias,
     exp.TableAlias: _check_table_alias,
     exp.Join: _check_join,

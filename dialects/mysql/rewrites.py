@@ -61,8 +61,12 @@ def replace_as_insert(sql: str, tokens: list[Token], tokenize: Callable[[str], l
     return tokenize(sql[:start] + "INSERT " + sql[start + len("REPLACE"):])
 
 
-def apply(tokens: list[Token], sql: str, *, braces: bool = False, replace: bool = False) -> Rewrite:
-    """Rewrite `tokens` (one statement, already checked by the token rules) for sqlglot."""
+def apply(tokens: list[Token], sql: str, *, braces: bool = False, into: bool = True, star: bool = True,
+          replace: bool = False) -> Rewrite:
+    """Rewrite `tokens` (one statement, already checked by the token rules) for sqlglot.
+
+    `braces`, `into` and `star` say whether the statement has `{`, INTO or `*` tokens at all, so
+    that the rewrites needing them are skipped without another pass over the tokens."""
     unsupported: list[str] = []
     operation: OperationType | None = None
     if braces:
@@ -77,9 +81,9 @@ def apply(tokens: list[Token], sql: str, *, braces: bool = False, replace: bool 
         tokens, dropped = _strip_modifiers(tokens, head)
         if dropped:
             unsupported.append(f"{head} {' '.join(dropped)}")
-    if head == "DELETE":
+    if head == "DELETE" and star:
         tokens = _delete_target_stars(tokens)
-    if head in ("SELECT", "TABLE", "VALUES", "WITH", "("):
+    if into and head in ("SELECT", "TABLE", "VALUES", "WITH", "("):
         tokens, exported = _strip_export(tokens, sql)
         if exported:
             unsupported.append(f"SELECT ... INTO {exported}")
