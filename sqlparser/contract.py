@@ -194,7 +194,7 @@ class SQLParser:
             stmt = self.parse(sql)
             check_comments(sql, stmt.tree, rules)
             if stmt.tree is None:
-                check_unlowered(stmt.unsupported or stmt.operation.value, rules)
+                check_unlowered(stmt.unsupported or stmt.operation.value, stmt.operation, policy, rules)
             check_policy(stmt.tree, policy, rules, sql)
 
         self._guarded(work, sql)

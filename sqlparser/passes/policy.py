@@ -105,10 +105,18 @@ BASE_RULES = PolicyRules(
 )
 
 
-def check_unlowered(construct: str, rules: PolicyRules) -> None:
-    """A statement the front end could not lower into the IR: denied, under the rule it breaks."""
-    rule = rules.unlowered.get(construct.lower(), "unchecked-construct")
-    raise PolicyViolationError(rule, f"{construct} is not allowed")
+def check_unlowered(construct: str, operation: OperationType, policy: Policy, rules: PolicyRules) -> None:
+    """A statement the front end could not lower into the IR: denied, under the rule it breaks.
+
+    The dialect's own rule for the construct comes first (ATTACH is "attach"), then the statement
+    kind; a statement of an allowed kind that cannot be checked is still denied.
+    """
+    rule = rules.unlowered.get(construct.lower())
+    if rule is None and operation not in policy.operations:
+        raise PolicyViolationError(
+            "statement-kind", f"{operation.value} statements are not allowed; allowed: {_ops(policy)}")
+    raise PolicyViolationError(rule or "unchecked-construct",
+                               f"{construct} is not allowed" if rule else f"{construct} cannot be checked")
 
 
 def check_comments(sql: str, tree: exp.Expression | None, rules: PolicyRules) -> None:
