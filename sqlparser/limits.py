@@ -67,8 +67,22 @@ def nesting_depth(sql: str) -> int:
     return best
 
 
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|`(?:[^`]|``)*`|/\*.*?\*/|--[^\n]*|#[^\n]*",
+                     re.DOTALL)
+
+
+def _blank_quoted(sql: str) -> str:
+    # Parentheses inside string literals, quoted names and comments are data, not nesting:
+    # blank them out (same length, so positions stay right).
+    return _QUOTED.sub(lambda m: " " * len(m.group(0)), sql)
+
+
 def check_nesting(sql: str) -> int:
     depth = nesting_depth(sql)
+    if depth > MAX_NESTING_DEPTH:
+        # Only on this rare path: look again without quoted text before refusing the statement.
+        sql = _blank_quoted(sql)
+        depth = nesting_depth(sql)
     if depth > MAX_NESTING_DEPTH:
         # Point at the first parenthesis past the limit.
         level = 0

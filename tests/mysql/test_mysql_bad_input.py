@@ -180,3 +180,8 @@ def test_unterminated_string_points_at_its_quote(parser):
 def test_filter_condition_injection_is_refused(parser, condition):
     with pytest.raises(SQLParserError):
         parser.append_sql_filter("SELECT a FROM t", "AND", condition)
+
+
+def test_parentheses_inside_strings_and_comments_are_not_nesting(parser):
+    sql = "INSERT INTO t (a) VALUES ('" + "(" * 1500 + "') /* " + "(" * 1200 + " */"
+    assert parser.get_insert_data_nums(sql) == 1
