@@ -78,3 +78,15 @@ def running_server(cwd: Path, *args: str, **env: str) -> Iterator[Server]:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+
+
+@pytest.fixture
+def run_cli() -> object:
+    """`run_cli(*args, cwd=..., **env)`: run the cozelite CLI in a fresh interpreter."""
+    return cozelite
+
+
+@pytest.fixture
+def serve() -> object:
+    """`with serve(cwd, *args) as server:` a real `cozelite serve` on a free loopback port."""
+    return running_server

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,8 +14,6 @@ from cozelite.config import load_config
 from cozelite.server.lifecycle import ServerLock
 from cozelite.wiring import open_providers
 from providers.rdb.contract import Column, DataType, Index, IndexType, Table
-
-from .conftest import cozelite, running_server
 
 
 def write_data(root: Path, tag: str) -> None:
@@ -47,33 +46,33 @@ def read_data(root: Path) -> dict[str, object]:
         providers.close()
 
 
-def test_offline_backup_then_restore_after_changes(tmp_path: Path) -> None:
+def test_offline_backup_then_restore_after_changes(tmp_path: Path, run_cli: Any) -> None:
     write_data(tmp_path, "v1")
     before = read_data(tmp_path)
-    result = cozelite("backup", str(tmp_path / "bk2"), "--lite", cwd=tmp_path)
+    result = run_cli("backup", str(tmp_path / "bk2"), "--lite", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     manifest = json.loads((tmp_path / "bk2" / "manifest.json").read_text())
     assert {"db", "kv", "blob"} <= set(manifest["areas"])
     write_data(tmp_path, "v2")
     assert read_data(tmp_path) != before
-    result = cozelite("restore", str(tmp_path / "bk2"), "--lite", cwd=tmp_path)
+    result = run_cli("restore", str(tmp_path / "bk2"), "--lite", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert read_data(tmp_path) == before
 
 
-def test_backup_while_the_server_runs_restores_elsewhere_identically(tmp_path: Path) -> None:
+def test_backup_while_the_server_runs_restores_elsewhere_identically(tmp_path: Path, run_cli: Any, serve: Any) -> None:
     live = tmp_path / "live"
     live.mkdir()
-    with running_server(live, "--lite", "--allow-missing-areas") as server:
+    with serve(live, "--lite", "--allow-missing-areas") as server:
         write_data(live, "hot")  # a second process writing next to the server
-        result = cozelite("backup", str(tmp_path / "bk"), "--lite", cwd=live)
+        result = run_cli("backup", str(tmp_path / "bk"), "--lite", cwd=live)
         assert result.returncode == 0, result.stderr
         expected = read_data(live)
         write_data(live, "after")  # not in the backup
         assert server.stop() == 0, server.stderr
     fresh = tmp_path / "fresh"
     fresh.mkdir()
-    result = cozelite("restore", str(tmp_path / "bk"), "--lite", cwd=fresh)
+    result = run_cli("restore", str(tmp_path / "bk"), "--lite", cwd=fresh)
     assert result.returncode == 0, result.stderr
     assert read_data(fresh) == expected
     assert len(expected["rows"]) == 50  # type: ignore[arg-type]
@@ -96,12 +95,12 @@ def test_restore_refuses_while_a_server_holds_the_data(tmp_path: Path, monkeypat
     assert restore(config, bk) == []
 
 
-def test_restore_refuses_an_incomplete_backup_and_backup_refuses_a_used_directory(tmp_path: Path) -> None:
+def test_restore_refuses_an_incomplete_backup_and_backup_refuses_a_used_directory(tmp_path: Path, run_cli: Any) -> None:
     (tmp_path / "partial" / "db").mkdir(parents=True)
-    result = cozelite("restore", str(tmp_path / "partial"), "--lite", cwd=tmp_path)
+    result = run_cli("restore", str(tmp_path / "partial"), "--lite", cwd=tmp_path)
     assert result.returncode == 1 and "manifest.json" in result.stderr
     (tmp_path / "used").mkdir()
     (tmp_path / "used" / "x").write_text("x")
-    result = cozelite("backup", str(tmp_path / "used"), "--lite", cwd=tmp_path)
+    result = run_cli("backup", str(tmp_path / "used"), "--lite", cwd=tmp_path)
     assert result.returncode == 1 and "not an empty directory" in result.stderr
     assert "Traceback" not in result.stderr

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -18,8 +19,6 @@ from cozelite.config import (
     prepare_data_dirs,
 )
 from cozelite.wiring import check_schemes
-
-from .conftest import cozelite
 
 
 @pytest.fixture(autouse=True)
@@ -145,8 +144,8 @@ def test_a_scheme_without_implementation_fails_at_startup_listing_the_available_
         check_schemes(config, areas=("db",))
 
 
-def test_serve_refuses_an_unimplemented_scheme_before_listening(tmp_path: Path) -> None:
-    result = cozelite("serve", "--lite", "--db-uri", "oracle://h/db", "--port", "1", cwd=tmp_path)
+def test_serve_refuses_an_unimplemented_scheme_before_listening(tmp_path: Path, run_cli: Any) -> None:
+    result = run_cli("serve", "--lite", "--db-uri", "oracle://h/db", "--port", "1", cwd=tmp_path)
     assert result.returncode == 1
     assert "oracle" in result.stderr and "available db schemes: sqlite" in result.stderr
     assert "Traceback" not in result.stderr

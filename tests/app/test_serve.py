@@ -4,17 +4,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from providers.blob import open_blob
 
-from .conftest import running_server
 
-
-def test_serve_lite_answers_every_health_check_and_exits_cleanly(tmp_path: Path) -> None:
-    with running_server(tmp_path, "--lite") as server:
+def test_serve_lite_answers_every_health_check_and_exits_cleanly(tmp_path: Path, serve: Any) -> None:
+    with serve(tmp_path, "--lite") as server:
         overall = httpx.get(server.base + "/healthz", timeout=30)
         assert overall.status_code == 200, overall.text
         for area, scheme in {"db": "sqlite", "kv": "lmdb", "search": "duckdb", "mq": "mem", "blob": "file"}.items():
@@ -41,15 +40,14 @@ def test_serve_lite_answers_every_health_check_and_exits_cleanly(tmp_path: Path)
     assert "stopped cleanly" in server.stderr
     assert "Traceback" not in server.stderr
     # The lock is gone with the server: a second start on the same data works.
-    with running_server(tmp_path, "--lite") as again:
+    with serve(tmp_path, "--lite") as again:
         assert httpx.get(again.base + "/healthz/db", timeout=30).status_code == 200
         assert again.stop() == 0
 
 
-def test_a_second_server_on_the_same_data_is_refused(tmp_path: Path) -> None:
-    from .conftest import cozelite
+def test_a_second_server_on_the_same_data_is_refused(tmp_path: Path, run_cli: Any, serve: Any) -> None:
 
-    with running_server(tmp_path, "--lite", "--allow-missing-areas") as server:
-        result = cozelite("serve", "--lite", "--allow-missing-areas", "--port", "1", cwd=tmp_path)
+    with serve(tmp_path, "--lite", "--allow-missing-areas") as server:
+        result = run_cli("serve", "--lite", "--allow-missing-areas", "--port", "1", cwd=tmp_path)
         assert result.returncode == 1 and "another cozelite server" in result.stderr
         assert server.stop() == 0

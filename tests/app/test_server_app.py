@@ -15,7 +15,7 @@ import pytest
 
 with warnings.catch_warnings():
     # Starlette 1.x nudges towards another HTTP client package; httpx is what this project ships.
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
 from cozelite.config import load_config
