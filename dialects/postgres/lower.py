@@ -447,13 +447,18 @@ class Lowerer:
             table.set("sample", sample)
             return table
         if isinstance(node, ast.RangeFunction):
-            if node.is_rowsfrom or len(node.functions) != 1 or node.coldeflist:
-                raise Unsupported("RangeFunction", "ROWS FROM or a column definition list")
+            if node.is_rowsfrom or len(node.functions) != 1:
+                raise Unsupported("RangeFunction", "ROWS FROM")
             func, coldefs = node.functions[0]
             if coldefs:
-                raise Unsupported("RangeFunction", "column definition list")
+                raise Unsupported("RangeFunction", "column definition list inside ROWS FROM")
             call = self.expr(func)
             alias = self.alias(node.alias)
+            if node.coldeflist:
+                # f(...) AS x(a int, b text): the alias names typed columns.
+                if alias is None or alias.args.get("columns"):
+                    raise Unsupported("RangeFunction", "column definition list without an alias")
+                alias.set("columns", [self.column_def(c) for c in node.coldeflist])
             if node.lateral:
                 out = exp.Lateral(this=call, alias=alias)
             else:
@@ -462,6 +467,11 @@ class Lowerer:
                 out.set("ordinality", True)
             return out
         raise Unsupported(type(node).__name__)
+
+    def column_def(self, col: ast.ColumnDef) -> exp.ColumnDef:
+        if col.constraints or col.collClause or col.is_not_null or col.raw_default is not None:
+            raise Unsupported("ColumnDef", "constraints in a column definition list")
+        return exp.ColumnDef(this=ident(col.colname), kind=datatype(col.typeName))
 
     def returning(self, clause: Any) -> exp.Returning | None:
         if clause is None:
@@ -879,7 +889,7 @@ def _collate(lw: Lowerer, node: ast.CollateClause) -> exp.Expression:
     names = [n.sval for n in node.collname]
     coll: exp.Expression = exp.Identifier(this=names[-1], quoted=True)
     if len(names) == 2:
-        coll = exp.Column(this=coll, table=ident(names[0]))
+        coll = exp.Dot(this=ident(names[0]), expression=coll)
     elif len(names) > 2:
         raise Unsupported("CollateClause", "collation name with more than two parts")
     return exp.Collate(this=_wrap(lw.expr(node.arg), P_COLLATE), expression=coll)
@@ -1043,12 +1053,11 @@ def apply_indirection(lw: Lowerer, out: exp.Expression, steps: Sequence[Any], *,
             out = exp.Bracket(this=out, expressions=[index], offset=1)
         elif isinstance(step, (ast.String, ast.A_Star)):
             field = ident(step.sval) if isinstance(step, ast.String) else exp.Star()
-            if target:
-                if not isinstance(out, exp.Column) or out.args.get("table") is not None:
-                    raise Unsupported("ResTarget", "nested field assignment")
-                out = exp.Column(this=field, table=out.this)
-            else:
-                out = exp.Dot(this=out, expression=field)
+            if target and not isinstance(out, exp.Column):
+                raise Unsupported("ResTarget", "nested field assignment")
+            # A field of a composite value, not a column of a table: Dot, so that renaming passes
+            # never read `col.field` as `table.column`.
+            out = exp.Dot(this=out, expression=field)
         else:
             raise Unsupported("A_Indirection", type(step).__name__)
     return out
@@ -1064,7 +1073,9 @@ _SVF = {
 def _sql_value_function(lw: Lowerer, node: ast.SQLValueFunction) -> exp.Expression:
     name = node.op.name
     if name.endswith("_N"):
-        raise Unsupported("SQLValueFunction", "precision argument")
+        # CURRENT_TIME(3) and friends: keywords with a precision, printed as written.
+        return exp.Anonymous(this=name.removeprefix("SVFOP_").removesuffix("_N"),
+                             expressions=[exp.Literal.number(node.typmod)])
     cls = _SVF.get(name)
     if cls is not None:
         return cls()
