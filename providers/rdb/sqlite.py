@@ -445,9 +445,11 @@ class SQLiteRDB(RDB):
             out = apsw.Connection(str(target))
             try:
                 # The online backup API copies a consistent snapshot while writers keep going.
+                # One step copies every page under a single read transaction: a WAL reader never
+                # blocks writers, and the copy cannot restart because another connection wrote.
                 with out.backup("main", self._conn(), "main") as job:
                     while not job.done:
-                        job.step(256)
+                        job.step(-1)
             finally:
                 out.close()
         except apsw.Error as err:
@@ -470,7 +472,7 @@ class SQLiteRDB(RDB):
                 for sql in statements:
                     c.execute(sql)
                 opts = spec.options or TableOption()
-                if opts.auto_increment is not None:
+                if opts.auto_increment is not None and any(c.auto_increment for c in spec.columns):
                     start = _non_negative(opts.auto_increment, "options.auto_increment")
                     c.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (name, max(start - 1, 0)))
                 self._save_catalog(c, spec, created=True)
@@ -623,21 +625,32 @@ class SQLiteRDB(RDB):
             raise _invalid("alter_table needs at least one operation")
 
         def work() -> Table:
-            with self._write() as c:
-                spec = self._describe(c, table_name)
-                # Which old column each new column is copied from, should the table be rebuilt.
-                source = {col.name: col.name for col in spec.columns}
-                native: list[str] = []
-                rebuild = False
-                for op in operations:
-                    rebuild |= self._apply(spec, source, native, op)
-                if rebuild:
-                    self._rebuild(c, spec, source)
-                else:
-                    for sql in native:
-                        c.execute(sql)
-                self._save_catalog(c, spec, created=False)
-                return self._describe(c, table_name)
+            conn = self._conn()
+            # SQLite's procedure for changing a table: foreign keys off (it cannot change inside a
+            # transaction), so dropping the old copy does not cascade; checked before commit.
+            conn.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with self._write() as c:
+                    spec = self._describe(c, table_name)
+                    # Which old column each new column is copied from, should the table be rebuilt.
+                    source = {col.name: col.name for col in spec.columns}
+                    native: list[str] = []
+                    rebuild = False
+                    for op in operations:
+                        rebuild |= self._apply(spec, source, native, op)
+                    if rebuild:
+                        self._rebuild(c, spec, source)
+                    else:
+                        for sql in native:
+                            c.execute(sql)
+                    broken = c.execute("SELECT * FROM pragma_foreign_key_check").fetchall()
+                    if broken:
+                        raise ProviderError(ErrorCode.FAILED_PRECONDITION,
+                                            f"altering {table_name!r} would break foreign keys: {broken[:3]!r}")
+                    self._save_catalog(c, spec, created=False)
+                    return self._describe(c, table_name)
+            finally:
+                conn.execute("PRAGMA foreign_keys=ON")
 
         return self._run(f"alter table {table_name!r}", work)
 
@@ -652,11 +665,11 @@ class SQLiteRDB(RDB):
         if action is AlterTableAction.ADD_COLUMN:
             col = op.column
             assert col is not None
+            _check_name("column", col.name)
             if spec.column(col.name) is not None:
                 raise ProviderError(ErrorCode.ALREADY_EXISTS, f"column {col.name!r} already exists in {table!r}")
             spec.columns.append(col)
             source[col.name] = None
-            _check_name("column", col.name)
             col.data_type = _enum(DataType, col.data_type, "data type")
             coldef = _column_def(col)
             needs_rebuild = (col.auto_increment or (col.not_null and col.default_value is None)
@@ -906,9 +919,10 @@ class SQLiteRDB(RDB):
                 before = c.total_changes()
                 names, rows = _query(c, text, bindings, single=True, is_query=is_query)
                 affected = c.total_changes() - before
-                if operation in ("CREATE", "DROP", "ALTER") and tables:
-                    # DDL outside the provider's API: forget what the catalog said about the table.
-                    self._forget_catalog(c, tables[0])
+                if operation in ("CREATE", "DROP", "ALTER"):
+                    # DDL outside the provider's API: forget what the catalog said about the tables.
+                    for t in tables:
+                        self._forget_catalog(c, t)
             return ResultSet(columns=names, rows=[dict(zip(names, r, strict=True)) for r in rows],
                              affected_rows=0 if is_query else affected)
 

@@ -204,6 +204,18 @@ def test_alter_modify_to_an_incompatible_type_changes_nothing(db: RDB) -> None:
     assert len(ids(db)) == 2
 
 
+def test_rebuilding_a_referenced_table_does_not_cascade(db: RDB) -> None:
+    seed(db, 2)
+    db.execute_sql("CREATE TABLE pets (id INT PRIMARY KEY, owner BIGINT REFERENCES people (id) ON DELETE CASCADE)",
+                   sql_type=SQLType.RAW)
+    db.execute_sql("INSERT INTO pets (id, owner) VALUES (1, 1), (2, 2)", sql_type=SQLType.RAW)
+    db.alter_table("people", [AlterTableOperation(AlterTableAction.MODIFY_COLUMN, Column("bio", DataType.VARCHAR))])
+    assert db.execute_sql("SELECT COUNT(*) AS n FROM pets").rows == [{"n": 2}]
+    # Foreign keys are enforced again afterwards.
+    assert code_of(lambda: db.execute_sql("INSERT INTO pets (id, owner) VALUES (3, 99)")) \
+        is ErrorCode.FAILED_PRECONDITION
+
+
 def test_add_primary_key_to_a_table_without_one(db: RDB) -> None:
     db.create_table(Table(name="loose", columns=[Column("k", DataType.VARCHAR), Column("v", DataType.INT)]))
     db.insert_data("loose", [{"k": "a", "v": 1}])
