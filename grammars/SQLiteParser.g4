@@ -181,8 +181,8 @@ expr
 value_expr
     : literal                                                                         # literal_expr
     | BIND_PARAMETER                                                                  # parameter_expr
-    | (schema=any_name DOT table=any_name DOT | table=any_name DOT)? column=column_word # column_expr
-    | (schema=any_name DOT table=any_name DOT | table=any_name DOT) column_str=string_name # column_expr
+    | column_word                                                                     # column_expr
+    | any_name DOT name (DOT name)?                                                   # qualified_column_expr
     | function_name OPEN_PAR function_args? CLOSE_PAR filter_clause? over_clause?     # function_expr
     | CAST OPEN_PAR expr AS type_name? CLOSE_PAR                                      # cast_expr
     | CASE operand=expr? (WHEN expr THEN expr)+ (ELSE default=expr)? END              # case_expr
@@ -490,9 +490,11 @@ name
     | join_word
     ;
 
-// A name that may be followed by DOT in an expression (qualifier of a column).
+// The first part of a qualified column reference (`t.a`, `main.t.a`): what may start an
+// expression, or a string. The parts after a dot may be any name.
 any_name
-    : name
+    : column_word
+    | STRING_LITERAL
     ;
 
 // The bare word of a column reference in an expression.

@@ -17,6 +17,7 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser as P
+from dialects.sqlite.functions import TYPED_FUNCTIONS
 
 _SQLGLOT_SQLITE = SqlglotDialect.get_or_raise("sqlite")
 _FUNCTIONS: dict[str, Any] = _SQLGLOT_SQLITE.parser_class.FUNCTIONS
@@ -163,6 +164,7 @@ class Builder:
             P.Literal_exprContext: self._literal_expr,
             P.Parameter_exprContext: self._parameter_expr,
             P.Column_exprContext: self._column_expr,
+            P.Qualified_column_exprContext: self._qualified_column_expr,
             P.Function_exprContext: self._function_expr,
             P.Cast_exprContext: self._cast_expr,
             P.Case_exprContext: self._case_expr,
@@ -782,20 +784,21 @@ class Builder:
         return _parameter(ctx.start.text)
 
     def _column_expr(self, ctx: P.Column_exprContext) -> exp.Expression:
-        word = ctx.column if ctx.column is not None else ctx.column_str
-        ident = identifier(word)
-        if ctx.table is None and not ident.quoted:
+        ident = identifier(ctx.children[0])
+        if not ident.quoted:
             lowered = ident.name.lower()
             if lowered == "true":
                 return exp.Boolean(this=True)
             if lowered == "false":
                 return exp.Boolean(this=False)
-        column = exp.Column(this=ident)
-        if ctx.table is not None:
-            column.set("table", identifier(ctx.table))
-            if ctx.schema is not None:
-                column.set("db", identifier(ctx.schema))
-        return column
+        return exp.Column(this=ident)
+
+    def _qualified_column_expr(self, ctx: P.Qualified_column_exprContext) -> exp.Expression:
+        names = ctx.name()
+        first = identifier(ctx.any_name())
+        if len(names) == 1:
+            return exp.Column(this=identifier(names[0]), table=first)
+        return exp.Column(this=identifier(names[1]), table=identifier(names[0]), db=first)
 
     def _function_expr(self, ctx: P.Function_exprContext) -> exp.Expression:
         name_token = ctx.function_name().start
@@ -834,7 +837,7 @@ class Builder:
                 # group_concat(a, ',' ORDER BY b): sqlglot has no node for an ordered call with two args.
                 raise Unsupported("ORDER BY in a multi-argument aggregate call")
             args = [exp.Order(this=args[0], expressions=order.expressions)]
-        builder = None if quoted else _FUNCTIONS.get(name.upper())
+        builder = None if quoted or name.lower() not in TYPED_FUNCTIONS else _FUNCTIONS.get(name.upper())
         if builder is not None:
             try:
                 # As sqlglot's parser does: mypyc-compiled builders have no __code__ to inspect.
@@ -846,8 +849,6 @@ class Builder:
                     return func
             except Exception:  # wrong arity etc.: an Anonymous call prints back as written
                 pass
-        if distinct or order is not None:
-            raise Unsupported(f"DISTINCT or ORDER BY in a call of {name}")
         return exp.Anonymous(this=name, expressions=args)
 
     def _cast_expr(self, ctx: P.Cast_exprContext) -> exp.Expression:

@@ -46,11 +46,17 @@ class _FirstError(ErrorListener):
         self.column = column + 1
         try:
             expected = recognizer.getExpectedTokens()
-            self.expected = [recognizer.literalNames[t] if 0 <= t < len(recognizer.literalNames)
-                             and recognizer.literalNames[t] != "<INVALID>" else recognizer.symbolicNames[t]
-                             for t in expected.toList() if t > 0][:12] if expected is not None else []
+            types = [t for r in (expected.intervals or ()) for t in r] if expected is not None else []
+            self.expected = [_token_name(recognizer, t) for t in types if t > 0]
         except Exception:  # the expected set is a hint only; never let it mask the real error
             self.expected = []
+
+
+def _token_name(recognizer, token_type: int) -> str:
+    literal = recognizer.literalNames[token_type] if token_type < len(recognizer.literalNames) else "<INVALID>"
+    if literal != "<INVALID>":
+        return literal.strip("'")
+    return recognizer.symbolicNames[token_type].lower().replace("_", " ")
 
 
 class _BailAfterReport(DefaultErrorStrategy):
@@ -173,7 +179,11 @@ def _syntax_error(listener: _FirstError, sql: str) -> SQLSyntaxError:
 
 
 def _expected_text(names: list[str]) -> str:
-    shown = [n.strip("'") for n in names[:8]]
+    if len(names) > 8 and "identifier" in names:
+        # Where a name may start, so may dozens of keywords that double as names: listing them
+        # helps nobody.
+        return "a name or an expression" if "numeric literal" in names else "a name"
+    shown = names[:8]
     more = ", ..." if len(names) > 8 else ""
     return ("one of " if len(shown) > 1 else "") + ", ".join(shown) + more
 

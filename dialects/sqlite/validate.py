@@ -39,6 +39,10 @@ def validate(ctx: P.Sql_stmtContext, sql: str) -> None:
     check_joins = P.JOIN in types
     check_frames = bool(_FRAME_WORDS & types) and (P.OVER in types or P.WINDOW in types)
     check_create = P.CREATE in types
+    if P.DROP in types and P.IF in types:
+        body = ctx.children[-1]
+        if type(body) is P.Drop_stmtContext and body.qualified_name().start.type == P.IF:
+            raise _error("syntax error", body.qualified_name().start, sql)
     if not (check_joins or check_frames or check_create):
         return
     _walk(ctx, sql, check_joins, check_frames, check_create, in_trigger=False)
@@ -55,8 +59,12 @@ def _walk(ctx: ParserRuleContext, sql: str, joins: bool, frames: bool, create: b
             _check_frame(node, sql)
         elif create and kind is P.Create_tableContext:
             _check_table_options(node, sql)
+            _check_not_if(node, sql)
+        elif create and kind in (P.Create_indexContext, P.Create_viewContext, P.Create_virtual_tableContext):
+            _check_not_if(node, sql)
         elif create and kind is P.Create_triggerContext:
             trigger = True
+            _check_not_if(node, sql)
         elif trigger and kind is P.Trigger_commandContext:
             _check_trigger_command(node, sql)
         children = node.children
@@ -107,6 +115,15 @@ def _check_table_options(ctx: P.Create_tableContext, sql: str) -> None:
                 raise _error(f"unknown table option: {word}", option.name().start, sql)
         elif word.upper() != "STRICT":
             raise _error(f"unknown table option: {word}", option.start, sql)
+
+
+def _check_not_if(ctx: ParserRuleContext, sql: str) -> None:
+    # After CREATE ... TABLE/INDEX/VIEW/TRIGGER, SQLite always reads IF as the start of IF NOT
+    # EXISTS, never as a name (its parser has an action for IF there, so no fallback happens).
+    # (A trigger has two names, its own and its table's; the first one is the one after CREATE.)
+    name = ctx.qualified_name(0) if type(ctx) is P.Create_triggerContext else ctx.qualified_name()
+    if name.start.type == P.IF:
+        raise _error("syntax error", name.start, sql)
 
 
 def _check_trigger_command(ctx: P.Trigger_commandContext, sql: str) -> None:

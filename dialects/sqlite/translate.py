@@ -1,0 +1,279 @@
+"""Translation of MySQL into SQLite: the rewrites and the functions that mean the same on both.
+
+Assumptions, shared with the PostgreSQL table and stated in docs/safety.md: the MySQL side runs with
+a binary (case-sensitive) collation and the UTC time zone; DATE / DATETIME values are stored on
+SQLite as ISO text ('YYYY-MM-DD', 'YYYY-MM-DD HH:MM:SS'), as the translated CREATE TABLE does.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from sqlparser.errors import UnsupportedConstructError
+from sqlparser.passes import translate as t
+from sqlparser.passes.translate import TranslateRules, call, mark_kind, number, string
+
+# -- time ------------------------------------------------------------------------------------------
+
+
+def _now(node: exp.Expression) -> exp.Expression:
+    return mark_kind(call("datetime", string("now")), "datetime")
+
+
+def _shift(node: exp.Expression) -> exp.Expression:
+    shift = t.shift_of(node)
+    if shift is None:
+        return node
+    kind = t.temporal_kind(shift.this)
+    x = shift.this
+    if shift.unit == "month":
+        # MySQL clamps to the last day of the target month (Jan 31 + 1 month = Feb 29); SQLite's
+        # date() overflows into the next month. Take the earlier of the plain shift and the last
+        # day of the target month.
+        months = shift.amount
+        plain = call("date", x.copy(), _modifier(months, "months"))
+        last_day = call("date", x.copy(), string("start of month"),
+                        _modifier(_plus_one(months), "months"), string("-1 day"))
+        day = call("min", plain, last_day)
+        as_datetime = exp.DPipe(this=exp.DPipe(this=day.copy(), expression=string(" ")),
+                                expression=call("time", x.copy()))
+    else:
+        modifier = _modifier(shift.amount, shift.unit + "s")
+        day = call("date", x.copy(), modifier)
+        as_datetime = call("datetime", x.copy(), modifier.copy())
+    if not shift.date_unit or kind == "datetime":
+        return mark_kind(as_datetime, "datetime")
+    if kind == "date":
+        return mark_kind(day, "date")
+    # Unknown type (a column): a DATE stays a DATE, as in MySQL, judged by the stored text's length.
+    return exp.Case(ifs=[exp.If(this=exp.EQ(this=call("length", x.copy()), expression=number(10)), true=day)],
+                    default=as_datetime)
+
+
+def _plus_one(amount: exp.Expression) -> exp.Expression:
+    if isinstance(amount, exp.Literal):
+        return number(int(amount.this) + 1)
+    return exp.Add(this=exp.Paren(this=amount.copy()), expression=number(1))
+
+
+def _modifier(amount: exp.Expression, unit: str) -> exp.Expression:
+    if isinstance(amount, exp.Literal):
+        return string(f"{int(amount.this):+d} {unit}")
+    return exp.DPipe(this=exp.DPipe(this=call("printf", string("%+d"), amount.copy()), expression=string(" ")),
+                     expression=string(unit))
+
+
+def _part(fmt: str, offset: int = 0):
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        value: exp.Expression = exp.Cast(this=call("strftime", string(fmt), node.this.copy()),
+                                         to=exp.DataType.build("INTEGER"))
+        if offset:
+            value = exp.Add(this=value, expression=number(offset))
+        return value
+
+    return rewrite
+
+
+def _date(node: exp.Expression) -> exp.Expression:
+    return mark_kind(call("date", node.this.copy()), "date")
+
+
+def _datediff(node: exp.Expression) -> exp.Expression:
+    days = exp.Sub(this=call("julianday", call("date", node.this.copy())),
+                   expression=call("julianday", call("date", node.expression.copy())))
+    return exp.Cast(this=days, to=exp.DataType.build("INTEGER"))
+
+
+_FORMATS = {"%Y": "%Y", "%m": "%m", "%d": "%d", "%H": "%H", "%i": "%M", "%s": "%S", "%S": "%S", "%T": "%H:%M:%S",
+            "%%": "%%", "%j": "%j"}
+
+
+def _date_format(node: exp.Expression) -> exp.Expression:
+    fmt = t.convert_format(node.args.get("format"), _FORMATS, literal=lambda text: text.replace("%", "%%"))
+    return call("strftime", string(fmt), node.this.copy())
+
+
+def _unix_timestamp(node: exp.Expression) -> exp.Expression:
+    return call("unixepoch", *[a.copy() for a in node.expressions])
+
+
+# -- strings ---------------------------------------------------------------------------------------
+
+
+def _concat(node: exp.Expression) -> exp.Expression:
+    # `||` propagates NULL as MySQL's CONCAT does.
+    args = [a.copy() for a in node.expressions]
+    out = args[0] if len(args) == 1 else exp.DPipe(this=args[0], expression=args[1])
+    for arg in args[2:]:
+        out = exp.DPipe(this=out, expression=arg)
+    if len(args) == 1:
+        out = exp.Cast(this=out, to=exp.DataType.build("TEXT"))
+    return exp.Paren(this=out)
+
+
+def _length(node: exp.Expression) -> exp.Expression:
+    if node.args.get("binary"):  # MySQL LENGTH counts bytes
+        return call("length", exp.Cast(this=node.this.copy(), to=exp.DataType.build("BLOB")))
+    return call("length", node.this.copy())
+
+
+def _like(node: exp.Expression) -> exp.Expression:
+    """LIKE is case-sensitive under a binary collation; SQLite's LIKE is not: use GLOB."""
+    escape = "\\"
+    like = node
+    if isinstance(node, exp.Escape):
+        like = node.this
+        if not (isinstance(node.expression, exp.Literal) and node.expression.is_string
+                and len(node.expression.this) == 1):
+            raise UnsupportedConstructError("LIKE ... ESCAPE with a non-literal escape")
+        escape = node.expression.this
+    elif isinstance(node.parent, exp.Escape):
+        return node  # the Escape around it is rewritten instead
+    if not isinstance(like, exp.Like):
+        return node
+    pattern = like.expression
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        raise UnsupportedConstructError("LIKE with a non-literal pattern",
+                                        "SQLite's LIKE ignores case; only literal patterns are translated")
+    return exp.Glob(this=like.this.copy(), expression=string(t.like_to_glob(pattern.this, escape)))
+
+
+def _left(node: exp.Expression) -> exp.Expression:
+    return call("substr", node.this.copy(), number(1), node.expression.copy())
+
+
+def _right(node: exp.Expression) -> exp.Expression:
+    n = node.expression
+    if not (isinstance(n, exp.Literal) and not n.is_string and int(n.this) > 0):
+        raise UnsupportedConstructError("RIGHT() with a non-constant length")
+    return call("substr", node.this.copy(), number(-int(n.this)))
+
+
+def _substring(node: exp.Expression) -> exp.Expression:
+    start = node.args.get("start")
+    if isinstance(start, exp.Literal) and start.this == "0":
+        raise UnsupportedConstructError("SUBSTRING from position 0", "MySQL returns '', SQLite the whole string")
+    args = [node.this.copy(), start.copy()]
+    if node.args.get("length") is not None:
+        args.append(node.args["length"].copy())
+    return call("substr", *args)
+
+
+def _locate(node: exp.Expression) -> exp.Expression:
+    if node.args.get("position") is not None:
+        raise UnsupportedConstructError("LOCATE() with a start position")
+    return call("instr", node.this.copy(), node.args["substr"].copy())
+
+
+def _group_concat(node: exp.Expression) -> exp.Expression:
+    separator = node.args.get("separator") or string(",")
+    out = call("group_concat", node.this.copy(), separator.copy())
+    return out
+
+
+# -- numbers ---------------------------------------------------------------------------------------
+
+
+def _mod(node: exp.Expression) -> exp.Expression:
+    # SQLite's % truncates REAL operands to integers; mod() does not, and gives NULL for 0 as MySQL.
+    return call("mod", node.this.copy(), node.expression.copy())
+
+
+def _xor(node: exp.Expression) -> exp.Expression:
+    a, b = node.this, node.expression
+    return exp.Paren(this=exp.Or(
+        this=exp.And(this=exp.Paren(this=a.copy()), expression=exp.Not(this=exp.Paren(this=b.copy()))),
+        expression=exp.And(this=exp.Not(this=exp.Paren(this=a.copy())), expression=exp.Paren(this=b.copy()))))
+
+
+def _cast(node: exp.Expression) -> exp.Expression:
+    to = node.to
+    kind = to.this
+    x = node.this.copy()
+    T = exp.DataType.Type
+    if kind in (T.CHAR, T.VARCHAR, T.NCHAR, T.NVARCHAR, T.TEXT):
+        length = to.expressions[0].this if to.expressions else None
+        text = exp.Cast(this=x, to=exp.DataType.build("TEXT"))
+        return call("substr", text, number(1), length.copy()) if length is not None else text
+    if kind in (T.BIGINT, T.INT, T.SMALLINT, T.TINYINT):
+        if isinstance(x, exp.Literal) and x.is_string:
+            raise UnsupportedConstructError("CAST of a string to SIGNED", "MySQL parses the leading digits")
+        # MySQL rounds a number to the nearest integer; SQLite's CAST truncates.
+        return exp.Cast(this=call("round", x), to=exp.DataType.build("INTEGER"))
+    if kind in (T.UBIGINT, T.UINT, T.USMALLINT, T.UTINYINT):
+        raise UnsupportedConstructError("CAST AS UNSIGNED", "MySQL wraps negative values around 2**64")
+    if kind in (T.DECIMAL,):
+        scale = to.expressions[1].this if len(to.expressions) > 1 else number(0)
+        return call("round", exp.Cast(this=x, to=exp.DataType.build("REAL")), scale.copy())
+    if kind in (T.DOUBLE, T.FLOAT):
+        return exp.Cast(this=x, to=exp.DataType.build("REAL"))
+    if kind is T.DATE:
+        return mark_kind(call("date", x), "date")
+    if kind in (T.DATETIME, T.TIMESTAMP):
+        return mark_kind(call("datetime", x), "datetime")
+    if kind is T.TIME:
+        return call("time", x)
+    raise UnsupportedConstructError(f"CAST AS {to.sql('mysql')}")
+
+
+# -- statements ------------------------------------------------------------------------------------
+
+
+def _insert(node: exp.Expression) -> exp.Expression:
+    if node.args.get("ignore"):
+        node.set("ignore", None)
+        node.set("alternative", "IGNORE")
+    conflict = node.args.get("conflict")
+    if conflict is not None and conflict.args.get("duplicate"):
+        # ON DUPLICATE KEY UPDATE: SQLite's last ON CONFLICT clause may omit the target and then
+        # covers every uniqueness constraint, as MySQL's does. VALUES(c) is the row proposed.
+        if not isinstance(node.expression, exp.Values):
+            raise UnsupportedConstructError("INSERT ... SELECT ... ON DUPLICATE KEY UPDATE")
+        sets = [t.values_to_excluded(e.copy()) for e in conflict.expressions]
+        node.set("conflict", exp.OnConflict(expressions=sets, action=exp.var("DO UPDATE")))
+    return node
+
+
+_TYPES = t.TypeMap(
+    integer="INTEGER", text="TEXT", real="REAL", numeric="NUMERIC", blob="BLOB",
+    date="TEXT", datetime="TEXT", time="TEXT", json="TEXT", boolean="INTEGER", year="INTEGER",
+    varchar_check=True, json_check="json_valid", autoincrement=t.AutoIncrement.SQLITE,
+)
+
+
+def _create(node: exp.Expression) -> exp.Expression:
+    return t.translate_create_table(node, _TYPES)
+
+
+_SAME = frozenset({
+    exp.Coalesce, exp.Nullif, exp.Case, exp.If, exp.Abs, exp.Round, exp.Floor, exp.Ceil, exp.Sign, exp.Sqrt,
+    exp.Pow, exp.Exp, exp.Ln, exp.Upper, exp.Lower, exp.Trim, exp.Replace, exp.Count, exp.Sum, exp.Avg, exp.Min,
+    exp.Max, exp.Greatest, exp.Least, exp.ConcatWs, exp.CurrentDate, exp.CurrentTime, exp.Cast, exp.TryCast,
+    exp.IntDiv, exp.Exists, exp.Paren,
+})
+
+RULES = TranslateRules(
+    target="sqlite",
+    sources=frozenset({"mysql"}),
+    rewrites={
+        exp.CurrentTimestamp: _now,
+        exp.UtcTimestamp: _now,
+        exp.Localtimestamp: _now,
+        exp.Anonymous: t.by_name({
+            "now": _now, "sysdate": _now, "utc_timestamp": _now, "localtime": _now, "localtimestamp": _now,
+            "adddate": _shift, "subdate": _shift, "unix_timestamp": _unix_timestamp,
+        }),
+        exp.DateAdd: _shift, exp.DateSub: _shift, exp.TimestampAdd: _shift, exp.Add: _shift, exp.Sub: _shift,
+        exp.Year: _part("%Y"), exp.Month: _part("%m"), exp.Day: _part("%d"), exp.DayOfMonth: _part("%d"),
+        exp.Hour: _part("%H"), exp.Minute: _part("%M"), exp.Second: _part("%S"), exp.DayOfWeek: _part("%w", 1),
+        exp.DayOfYear: _part("%j"),
+        exp.TsOrDsToDate: _date, exp.DateDiff: _datediff, exp.TimeToStr: _date_format,
+        exp.Concat: _concat, exp.Length: _length, exp.Like: _like, exp.Escape: _like,
+        exp.Left: _left, exp.Right: _right, exp.Substring: _substring, exp.StrPosition: _locate,
+        exp.GroupConcat: _group_concat, exp.Mod: _mod, exp.Xor: _xor, exp.Cast: _cast,
+        exp.Insert: _insert, exp.Create: _create,
+    },
+    functions=_SAME,
+    denied=t.MYSQL_ONLY_NODES,
+    statements=(exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop),
+)
