@@ -9,6 +9,8 @@ outside them (partitioning, spatial types, storage options TiDB itself ignores) 
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 
 from formatter._tidb_expressions import number
@@ -203,7 +205,10 @@ def _index_options(r: Restorer, node: exp.Expression) -> str:
     for option in node.args.get("options") or []:
         if not isinstance(option, exp.IndexConstraintOption):
             raise UnsupportedConstructError(type(option).__name__, "index option")
-        check_args(option, ("comment", "visible"))
+        check_args(option, ("comment", "visible", "using"))
+        if option.args.get("using") is not None:
+            using = option.args["using"]
+            parts.append(r.kw("USING ") + (using.name if isinstance(using, exp.Expression) else str(using)).upper())
         comment = option.args.get("comment")
         if comment is not None:
             parts.append(r.kw("COMMENT ") + r.string(comment.this, introducer=False))
@@ -274,6 +279,8 @@ def _table_option(r: Restorer, prop: exp.Expression) -> str:
             shown = number(value.this)
         elif name == "ROW_FORMAT":
             shown = r.kw(value.name.upper())
+        elif isinstance(value, exp.Literal) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value.name):
+            shown = r.string(value.name, introducer=False)  # ENGINE = '' and other non-words
         else:
             shown = value.name
         return r.kw(name) + " = " + shown
@@ -306,9 +313,7 @@ def _create(r: Restorer, node: exp.Create) -> str:
         return _create_index(r, node)
     if kind in ("DATABASE", "SCHEMA"):
         check_args(node, ("this", "kind", "exists"))
-        if not isinstance(node.this, exp.Table):
-            raise UnsupportedConstructError("CREATE DATABASE form")
-        return r.kw("CREATE DATABASE ") + (r.kw("IF NOT EXISTS ") if node.args.get("exists") else "") + table_name(
+        return r.kw("CREATE DATABASE ") + (r.kw("IF NOT EXISTS ") if node.args.get("exists") else "") + database_name(
             r, node.this)
     raise UnsupportedConstructError(f"CREATE {kind}")
 
@@ -348,6 +353,16 @@ def _create_table(r: Restorer, node: exp.Create) -> str:
     if query is not None:
         text += r.kw(" AS ") + r.node(query)
     return text
+
+
+def database_name(r: Restorer, node: exp.Expression) -> str:
+    """A database name, which sqlglot keeps as a Table whose name sits in `this` or (SCHEMA) in `db`."""
+    if not isinstance(node, exp.Table) or node.args.get("catalog"):
+        raise UnsupportedConstructError("database name " + type(node).__name__)
+    parts = [p for p in (node.args.get("db"), node.args.get("this")) if p is not None]
+    if len(parts) != 1:
+        raise UnsupportedConstructError("database name with a qualifier")
+    return r.node(parts[0])
 
 
 def _create_view(r: Restorer, node: exp.Create) -> str:

@@ -84,6 +84,8 @@ class Restorer:
     # -- dispatch ---------------------------------------------------------------------------
 
     def node(self, node: exp.Expression) -> str:
+        if node is None:
+            raise UnsupportedConstructError("missing part", "the tree lacks a part the statement needs")
         for node_type in type(node).__mro__:
             fn = _PRINTERS.get(node_type)
             if fn is not None:

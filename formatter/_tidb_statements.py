@@ -38,13 +38,19 @@ def _is_bare(join: exp.Join) -> bool:
 
 
 def _leaf(node: exp.Expression, r: Restorer | None = None) -> object:
-    if isinstance(node, exp.Table) and node.args.get("joins"):
-        return _from_tree(node, list(node.args["joins"]), strip_joins=True, r=r)
-    if (isinstance(node, exp.Subquery) and isinstance(node.this, exp.Table)
-            and node.this.args.get("joins") and not node.args.get("alias")):
-        # `(t1 JOIN t2)`: a parenthesized join group, not a derived table.
+    """A FROM item as TiDB's join tree sees it. sqlglot hangs the joins that follow an item on the
+    item itself (`Table.joins`, `Subquery.joins`), and keeps parentheses around table references
+    as a Subquery without alias: `(t1 JOIN t2)` is a join group, `(t1)` a one-table join."""
+    joins = node.args.get("joins") if isinstance(node, (exp.Table, exp.Subquery)) else None
+    if joins:
+        bare = node.copy()
+        bare.set("joins", None)
+        return _from_tree(bare, list(joins), r=r)
+    if (isinstance(node, exp.Subquery) and not node.args.get("alias")
+            and isinstance(node.this, (exp.Table, exp.Subquery))):
         check_args(node, ("this",))
-        return _leaf(node.this, r)
+        inner = _leaf(node.this, r)
+        return inner if isinstance(inner, _Join) else _Join(inner, None, None)
     return node
 
 
@@ -62,12 +68,10 @@ def _is_comma(r: Restorer | None, join: exp.Join) -> bool:
     return True
 
 
-def _from_tree(first: exp.Expression, joins: list[exp.Join], *, strip_joins: bool = False,
-               r: Restorer | None = None) -> object:
-    if strip_joins:
-        first = _TableWithoutJoins(first)  # type: ignore[assignment]
-    left: object = _leaf(first, r) if not strip_joins else first
-    if joins and _is_comma(r, joins[0]):
+def _from_tree(first: exp.Expression, joins: list[exp.Join], *, r: Restorer | None = None) -> object:
+    left = _leaf(first, r)
+    # TiDB starts a comma list with a one-table join only when the list starts with a single table
+    if joins and _is_comma(r, joins[0]) and not isinstance(left, _Join):
         left = _Join(left, None, None)
     for join in joins:
         if not isinstance(join, exp.Join):
@@ -76,18 +80,9 @@ def _from_tree(first: exp.Expression, joins: list[exp.Join], *, strip_joins: boo
     return left
 
 
-class _TableWithoutJoins:
-    """A Table whose `joins` belong to the enclosing join tree (sqlglot hangs them on the table)."""
-
-    def __init__(self, table: exp.Table) -> None:
-        self.table = table
-
-
 def _render_ref(r: Restorer, ref: object) -> str:
     if isinstance(ref, _Join):
         return _render_join(r, ref)
-    if isinstance(ref, _TableWithoutJoins):
-        return table_ref(r, ref.table, skip_joins=True)
     assert isinstance(ref, exp.Expression)
     if isinstance(ref, exp.Table):
         return table_ref(r, ref)
@@ -144,11 +139,10 @@ def _is_dual(node: exp.Expression) -> bool:
 _HINT_TARGETS = {"JOIN": " FOR JOIN", "ORDER BY": " FOR ORDER BY", "GROUP BY": " FOR GROUP BY"}
 
 
-def table_ref(r: Restorer, node: exp.Table, *, skip_joins: bool = False) -> str:
-    if node.args.get("joins") and not skip_joins:
+def table_ref(r: Restorer, node: exp.Table) -> str:
+    if node.args.get("joins"):
         return _render_ref(r, _leaf(node, r))
-    handled = ["this", "db", "catalog", "alias", "partition", "hints"] + (["joins"] if skip_joins else [])
-    check_args(node, handled)
+    check_args(node, ("this", "db", "catalog", "alias", "partition", "hints"))
     text = table_name(r, node)
     partition = node.args.get("partition")
     if partition is not None:
@@ -602,8 +596,12 @@ def _drop(r: Restorer, node: exp.Drop) -> str:
         return text + _plain_table_name(r, names[0]) + r.kw(" ON ") + table_name(r, on.this)
     if on is not None:
         raise UnsupportedConstructError(f"DROP {kind} ... ON")
-    if kind == "DATABASE" and len(names) != 1:
-        raise UnsupportedConstructError("DROP DATABASE of several databases")
+    if kind == "DATABASE":
+        if len(names) != 1:
+            raise UnsupportedConstructError("DROP DATABASE of several databases")
+        from formatter._tidb_ddl import database_name  # the DDL module imports this one
+
+        return text + database_name(r, names[0])
     return text + ", ".join(_plain_table_name(r, t) for t in names)
 
 
