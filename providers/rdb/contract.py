@@ -141,7 +141,8 @@ class AlterTableOperation:
 class Condition:
     field: str
     operator: Operator
-    # A list/tuple for IN / NOT IN; ignored for IS NULL / IS NOT NULL.
+    # A list/tuple for IN / NOT IN; ignored for IS NULL / IS NOT NULL. An empty list: IN matches no
+    # row, NOT IN every row (SQL's meaning; Go's MySQL code prints `NOT IN (NULL)`, matching none).
     value: Any = None
 
 

@@ -1105,9 +1105,13 @@ def _condition_tree(shape: tuple[Any, ...]) -> exp.Expression:
         _, field, operator, n = part
         col = _col(field)
         ph = exp.Placeholder()
-        if operator in (Operator.IN, Operator.NOT_IN):
-            items: list[exp.Expression] = [exp.Placeholder() for _ in range(n)] or [exp.Null()]
-            tree: exp.Expression = exp.In(this=col, expressions=items)
+        if operator in (Operator.IN, Operator.NOT_IN) and n == 0:
+            # An empty list: IN matches nothing, NOT IN everything (SQL's meaning; Go's
+            # `NOT IN (NULL)` would match nothing). Printed as constants, valid on every engine.
+            tree: exp.Expression = exp.EQ(this=exp.Literal.number(1),
+                                          expression=exp.Literal.number(0 if operator is Operator.IN else 1))
+        elif operator in (Operator.IN, Operator.NOT_IN):
+            tree = exp.In(this=col, expressions=[exp.Placeholder() for _ in range(n)])
             if operator is Operator.NOT_IN:
                 tree = exp.Not(this=tree)
         elif operator is Operator.IS_NULL:

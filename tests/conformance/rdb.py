@@ -276,6 +276,7 @@ def test_select_fields_order_limit_offset_and_total(db: RDB) -> None:
     (Operator.IN, [21, 23, 99], [1, 3]),
     (Operator.NOT_IN, [21, 23], [2, 4, 5]),
     (Operator.IN, [], []),
+    (Operator.NOT_IN, [], [1, 2, 3, 4, 5, 6]),
     (Operator.IS_NULL, None, [6]),
     (Operator.IS_NOT_NULL, None, [1, 2, 3, 4, 5]),
 ])
@@ -307,6 +308,72 @@ def test_nested_and_or(db: RDB) -> None:
     mixed = ComplexCondition([Condition("id", Operator.LESS, 5)], nested_conditions=[or_flat])
     assert ids(db, mixed) == [1, 4]
     assert code_of(lambda: ids(db, ComplexCondition())) is ErrorCode.INVALID_ARGUMENT
+
+
+# A reference evaluator with SQL's three-valued logic (None = unknown), for generated conditions.
+_ROWS = [{"id": i, "age": None if i % 7 == 0 else (i * 37) % 50, "name": f"n{(i * 11) % 13}"} for i in range(1, 41)]
+
+
+def _eval(cond: ComplexCondition, row: dict[str, Any]) -> bool | None:
+    parts: list[bool | None] = []
+    for c in cond.conditions:
+        v = row[c.field]
+        op = Operator(c.operator)
+        if op is Operator.IS_NULL:
+            parts.append(v is None)
+        elif op is Operator.IS_NOT_NULL:
+            parts.append(v is not None)
+        elif op in (Operator.IN, Operator.NOT_IN) and not c.value:
+            parts.append(op is Operator.NOT_IN)
+        elif v is None:
+            parts.append(None)
+        elif op in (Operator.IN, Operator.NOT_IN):
+            hit = v in c.value
+            parts.append(hit if op is Operator.IN else not hit)
+        else:
+            parts.append({Operator.EQUAL: v == c.value, Operator.NOT_EQUAL: v != c.value,
+                          Operator.GREATER: v > c.value, Operator.GREATER_EQUAL: v >= c.value,
+                          Operator.LESS: v < c.value, Operator.LESS_EQUAL: v <= c.value}[op])
+    parts += [_eval(n, row) for n in cond.nested_conditions]
+    if cond.operator is LogicalOperator.AND:
+        return False if False in parts else (None if None in parts else True)
+    return True if True in parts else (None if None in parts else False)
+
+
+def _conditions() -> Any:
+    from hypothesis import strategies as st
+
+    simple = st.one_of(
+        st.builds(Condition, st.just("age"), st.sampled_from([Operator.EQUAL, Operator.NOT_EQUAL, Operator.GREATER,
+                                                              Operator.GREATER_EQUAL, Operator.LESS,
+                                                              Operator.LESS_EQUAL]), st.integers(0, 50)),
+        st.builds(Condition, st.just("age"), st.sampled_from([Operator.IN, Operator.NOT_IN]),
+                  st.lists(st.integers(0, 50), max_size=4)),
+        st.builds(Condition, st.just("age"), st.sampled_from([Operator.IS_NULL, Operator.IS_NOT_NULL])),
+        st.builds(Condition, st.just("id"), st.sampled_from([Operator.LESS, Operator.GREATER]), st.integers(0, 41)),
+    )
+    ops = st.sampled_from([LogicalOperator.AND, LogicalOperator.OR])
+    leaf = st.builds(ComplexCondition, st.lists(simple, min_size=1, max_size=3), st.just([]), ops)
+    return st.recursive(leaf, lambda inner: st.builds(ComplexCondition, st.lists(simple, max_size=2),
+                                                      st.lists(inner, min_size=1, max_size=3), ops), max_leaves=6)
+
+
+def test_generated_conditions_match_a_reference_evaluator(db: RDB) -> None:
+    from hypothesis import HealthCheck, given, settings
+
+    db.create_table(Table(name="gen", columns=[Column("id", DataType.INT), Column("age", DataType.INT),
+                                               Column("name", DataType.VARCHAR)]))
+    db.insert_data("gen", _ROWS)
+
+    @settings(max_examples=150, derandomize=True, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(_conditions())
+    def check(cond: ComplexCondition) -> None:
+        got = db.select_data("gen", fields=["id"], where=cond, order_by=[OrderBy("id")])
+        assert [r["id"] for r in got.result_set.rows] == [r["id"] for r in _ROWS if _eval(cond, r) is True]
+        assert db.select_data("gen", where=cond, limit=1).total == len(got.result_set.rows)
+
+    check()
 
 
 def test_update_and_delete_with_where_and_limit(db: RDB) -> None:
