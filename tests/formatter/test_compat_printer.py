@@ -211,3 +211,30 @@ def test_contract_examples() -> None:
             == "UPDATE new_users SET user_name='John', user_age=25 WHERE user_id=1")
     assert (p.add_select_fields_to_select_sql("SELECT u.name FROM users u", ["pk_id"])
             == "SELECT `u`.`name`,`pk_id` FROM `users` AS `u`")
+
+
+# -- DDL ---------------------------------------------------------------------------------------
+
+def test_create_table() -> None:
+    sql = ("CREATE TABLE IF NOT EXISTS t (id BIGINT(20) UNSIGNED NOT NULL AUTO_INCREMENT COMMENT 'k', "
+           "name VARCHAR(32) DEFAULT 'x', ok BOOL, ts TIMESTAMP DEFAULT NOW() ON UPDATE NOW(), "
+           "PRIMARY KEY (id), UNIQUE KEY uk (name), KEY idx (ok)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='tbl'")
+    assert parsed(sql, quote_names=True) == (
+        "CREATE TABLE IF NOT EXISTS `t` (`id` BIGINT(20) UNSIGNED NOT NULL AUTO_INCREMENT COMMENT 'k',"
+        "`name` VARCHAR(32) DEFAULT 'x',`ok` TINYINT(1),`ts` TIMESTAMP DEFAULT CURRENT_TIMESTAMP() "
+        "ON UPDATE CURRENT_TIMESTAMP(),PRIMARY KEY(`id`),UNIQUE `uk`(`name`),INDEX `idx`(`ok`)) "
+        "ENGINE = InnoDB DEFAULT CHARACTER SET = UTF8MB4 COMMENT = 'tbl'")
+    # a DEFAULT string takes the charset introducer, a COMMENT does not (as in TiDB)
+    assert parsed("CREATE TABLE t (a CHAR(1) DEFAULT 'x' COMMENT 'c')", string_charset="utf8mb4",
+                  uppercase_keywords=True) == "CREATE TABLE t (a CHAR(1) DEFAULT _UTF8MB4'x' COMMENT 'c')"
+
+
+def test_other_ddl() -> None:
+    assert parsed("DROP TABLE IF EXISTS a, b CASCADE") == "DROP TABLE IF EXISTS a, b"
+    assert parsed("TRUNCATE t") == "TRUNCATE TABLE t"
+    assert parsed("CREATE INDEX i ON t (a, b)") == "CREATE INDEX i ON t (a, b)"
+    assert parsed("ALTER TABLE t ADD COLUMN c INT NOT NULL AFTER b, DROP COLUMN d, RENAME COLUMN e TO f") == (
+        "ALTER TABLE t ADD COLUMN c INT NOT NULL AFTER b, DROP COLUMN d, RENAME COLUMN e TO f")
+    assert parsed("ALTER TABLE t ENGINE = ''") == "ALTER TABLE t ENGINE = ''"
+    with pytest.raises(UnsupportedConstructError):
+        parsed("CREATE TABLE t (a INT) PARTITION BY HASH (a) PARTITIONS 4")
