@@ -19,6 +19,7 @@ default under ``./var/data/``.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -100,12 +101,16 @@ def _describe(s: Setting) -> str:
     return f"{s.source} ({s.origin})" if s.origin else s.source
 
 
+_SECRET_PARAM = re.compile(r"(?i)([?&][^=&]*(?:password|passwd|secret|token|api_key|access_key)[^=&]*=)[^&]*")
+
+
 def redact(uri: str) -> str:
-    """The URI with its password replaced by ***."""
+    """The URI with its password, and query parameters that look like secrets, replaced by ***."""
     try:
-        return ProviderURL.parse(uri).redacted
+        shown = ProviderURL.parse(uri).redacted
     except Exception:
-        return uri
+        shown = uri
+    return _SECRET_PARAM.sub(r"\1***", shown)
 
 
 def _parse_bool(value: str, where: str) -> bool:

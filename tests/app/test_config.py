@@ -115,6 +115,15 @@ def test_config_show_prints_sources_and_redacts_passwords(tmp_path: Path) -> Non
     assert "[flag (--lite)]" in lines["lite"]
 
 
+def test_redact_hides_passwords_and_secret_parameters() -> None:
+    from cozelite.config import redact
+
+    assert redact("mysql://app:pw@db/coze") == "mysql://app:***@db/coze"
+    shown = redact("s3://bucket?region=eu&access_key=AK1&secret_key=SK2")
+    assert "AK1" not in shown and "SK2" not in shown and "region=eu" in shown
+    assert redact("file:///var/data/blob") == "file:///var/data/blob"
+
+
 def test_data_dirs_are_created_and_an_unwritable_one_fails_naming_it(tmp_path: Path) -> None:
     config = load_config(env={}, lite=True)
     made = prepare_data_dirs(config)
