@@ -45,7 +45,10 @@ def _area_module(area: str) -> tuple[Any, SchemeRegistry[Any]]:
         raise AreaUnavailable(f"{area}: package {package} cannot be imported ({err})") from err
     if not callable(getattr(module, opener, None)):
         raise AreaUnavailable(f"{area}: {package}.{opener} does not exist yet")
-    registry = next((v for v in vars(module).values() if isinstance(v, SchemeRegistry)), None)
+    registries = [v for v in vars(module).values() if isinstance(v, SchemeRegistry)]
+    # A package may hold several registries (search has retrieval too); prefer the area's own.
+    wanted = "rdb" if area == "db" else area
+    registry = next((r for r in registries if r.area == wanted), registries[0] if registries else None)
     if registry is None:
         raise AreaUnavailable(f"{area}: {package} has no scheme registry")
     return module, registry
