@@ -52,6 +52,9 @@ def column_type(r: Restorer, dtype: exp.Expression) -> str:
     check_args(dtype, ("this", "expressions", "nested"))
     if dtype.this == T.BOOLEAN:
         return r.kw("TINYINT") + "(1)"
+    if dtype.this == T.SERIAL and not dtype.expressions:
+        # SERIAL is MySQL's alias for this column definition
+        return r.kw("BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE KEY")
     entry = _TYPES.get(dtype.this)
     if entry is None:
         raise UnsupportedConstructError(f"column type {dtype.this.name}")
@@ -170,7 +173,12 @@ def _column_def(r: Restorer, node: exp.ColumnDef) -> str:
     if node.args.get("kind") is not None:
         text += " " + column_type(r, node.args["kind"])
     options = list(node.args.get("constraints") or [])
-    # TiDB keeps a column's CHARACTER SET with its type, before the other options
+    # TiDB keeps a column's BINARY attribute and CHARACTER SET with its type, before the other options
+    binary = [o for o in options if isinstance(o.args.get("kind"), exp.BinaryColumnConstraint)]
+    for option in binary:
+        check_args(option.args["kind"], ())
+        text += r.kw(" BINARY")
+        options.remove(option)
     charsets = [o for o in options if isinstance(o.args.get("kind"), exp.CharacterSetColumnConstraint)]
     for option in charsets:
         text += r.kw(" CHARACTER SET ") + r.kw(option.args["kind"].this.name)
@@ -267,7 +275,10 @@ def _table_constraint(r: Restorer, node: exp.Expression) -> str:
 _SIMPLE_PROPERTIES = {exp.EngineProperty: "ENGINE", exp.AutoIncrementProperty: "AUTO_INCREMENT",
                       exp.RowFormatProperty: "ROW_FORMAT"}
 _GENERIC_PROPERTIES = {"KEY_BLOCK_SIZE", "AVG_ROW_LENGTH", "MAX_ROWS", "MIN_ROWS", "CHECKSUM", "TABLE_CHECKSUM",
-                       "DELAY_KEY_WRITE", "STATS_AUTO_RECALC", "STATS_SAMPLE_PAGES", "COMPRESSION"}
+                       "DELAY_KEY_WRITE", "STATS_AUTO_RECALC", "STATS_SAMPLE_PAGES"}
+
+
+_STRING_PROPERTIES = {"COMPRESSION", "CONNECTION", "PASSWORD", "ENCRYPTION", "DATA DIRECTORY", "INDEX DIRECTORY"}
 
 
 def _table_option(r: Restorer, prop: exp.Expression) -> str:
@@ -299,6 +310,8 @@ def _table_option(r: Restorer, prop: exp.Expression) -> str:
         value = prop.args.get("value")
         if name in _GENERIC_PROPERTIES and isinstance(value, exp.Literal) and not value.is_string:
             return r.kw(name) + " = " + number(value.this)
+        if name in _STRING_PROPERTIES and isinstance(value, exp.Literal) and value.is_string:
+            return r.kw(name) + " = " + r.string(value.this, introducer=False)
     raise UnsupportedConstructError(type(prop).__name__, "table option")
 
 
@@ -312,9 +325,12 @@ def _create(r: Restorer, node: exp.Create) -> str:
     if kind == "INDEX":
         return _create_index(r, node)
     if kind in ("DATABASE", "SCHEMA"):
-        check_args(node, ("this", "kind", "exists"))
-        return r.kw("CREATE DATABASE ") + (r.kw("IF NOT EXISTS ") if node.args.get("exists") else "") + database_name(
+        check_args(node, ("this", "kind", "exists", "properties"))
+        text = r.kw("CREATE DATABASE ") + (r.kw("IF NOT EXISTS ") if node.args.get("exists") else "") + database_name(
             r, node.this)
+        for prop in node.args["properties"].expressions if node.args.get("properties") else []:
+            text += " " + _table_option(r, prop)
+        return text
     raise UnsupportedConstructError(f"CREATE {kind}")
 
 
@@ -367,7 +383,15 @@ def database_name(r: Restorer, node: exp.Expression) -> str:
 
 def _create_view(r: Restorer, node: exp.Create) -> str:
     # TiDB spells out MySQL's defaults: ALGORITHM = UNDEFINED, DEFINER = CURRENT_USER, SQL SECURITY DEFINER.
-    check_args(node, ("this", "kind", "replace", "expression"))
+    check_args(node, ("this", "kind", "replace", "expression", "properties"))
+    algorithm = "UNDEFINED"
+    for prop in node.args["properties"].expressions if node.args.get("properties") else []:
+        if not isinstance(prop, exp.AlgorithmProperty):
+            raise UnsupportedConstructError(type(prop).__name__, "in CREATE VIEW")
+        check_args(prop, ("this",))
+        algorithm = prop.this.name.upper()
+        if algorithm not in ("UNDEFINED", "MERGE", "TEMPTABLE"):
+            raise UnsupportedConstructError(f"ALGORITHM = {algorithm}")
     target = node.this
     columns: list[exp.Expression] = []
     if isinstance(target, exp.Schema):
@@ -377,7 +401,7 @@ def _create_view(r: Restorer, node: exp.Create) -> str:
     if not isinstance(target, exp.Table) or node.expression is None:
         raise UnsupportedConstructError("CREATE VIEW form")
     text = r.kw("CREATE ") + (r.kw("OR REPLACE ") if node.args.get("replace") else "")
-    text += (r.kw("ALGORITHM") + " = " + r.kw("UNDEFINED") + r.kw(" DEFINER") + " = " + r.kw("current_user")
+    text += (r.kw("ALGORITHM") + " = " + r.kw(algorithm) + r.kw(" DEFINER") + " = " + r.kw("current_user")
              + r.kw(" SQL SECURITY ") + r.kw("DEFINER") + r.kw(" VIEW ") + table_name(r, target))
     if columns:
         text += " (" + ",".join(r.node(c) for c in columns) + ")"
@@ -385,7 +409,7 @@ def _create_view(r: Restorer, node: exp.Create) -> str:
 
 
 def _create_index(r: Restorer, node: exp.Create) -> str:
-    check_args(node, ("this", "kind", "unique"))
+    check_args(node, ("this", "kind", "unique", "exists"))
     index = node.this
     if not isinstance(index, exp.Index):
         raise UnsupportedConstructError("CREATE INDEX form")
@@ -394,7 +418,8 @@ def _create_index(r: Restorer, node: exp.Create) -> str:
     if not isinstance(params, exp.IndexParameters) or not isinstance(index.args.get("table"), exp.Table):
         raise UnsupportedConstructError("CREATE INDEX form")
     check_args(params, ("columns", "with_storage", "using"))
-    text = r.kw("CREATE UNIQUE INDEX " if node.args.get("unique") else "CREATE INDEX ") + r.node(index.this)
+    text = r.kw("CREATE UNIQUE INDEX " if node.args.get("unique") else "CREATE INDEX ")
+    text += (r.kw("IF NOT EXISTS ") if node.args.get("exists") else "") + r.node(index.this)
     keys = list(params.args.get("columns") or [])
     text += r.kw(" ON ") + table_name(r, index.args["table"]) + " " + _key_list(r, keys)
     using = params.args.get("using")

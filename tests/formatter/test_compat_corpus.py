@@ -37,9 +37,9 @@ FLOORS = {
 DML_FLOOR = 0.95
 # DDL is not the compat style's main job (the Go contract rewrites DML), but a drop is still a regression.
 DDL_FLOORS = {
-    "CREATE": (0.60, 150),
-    "ALTER": (0.60, 80),
-    "DROP": (0.85, 20),
+    "CREATE": (0.80, 150),
+    "ALTER": (0.72, 80),
+    "DROP": (0.95, 20),
 }
 
 
