@@ -9,6 +9,7 @@ silently change its meaning.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -18,7 +19,7 @@ from sqlglot import exp
 
 from dialects.postgres import compat_lexer
 from dialects.postgres.lower import Lowerer, Unsupported
-from dialects.postgres.printer import SQLGLOT_DIALECT, quote_names
+from dialects.postgres.printer import SQLGLOT_DIALECT
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.frontend import Statement
 from sqlparser.types import OperationType
@@ -153,9 +154,16 @@ def _tree_json(sql: str) -> str:
 
 
 def render_check(tree: exp.Expression) -> str:
-    """Native text used by the round-trip check: `$n` placeholders, names quoted where needed."""
-    copy = quote_names(tree.copy(), {})
-    return copy.sql(dialect=SQLGLOT_DIALECT, unsupported_level=_RAISE)
+    """Native text used by the round-trip check: `$n` placeholders. (Lowering already quotes every
+    name that needs it, so the quoting normalizer has nothing to do here.)"""
+    return _check_dialect().generate(tree, copy=True, unsupported_level=_RAISE)
+
+
+@functools.cache
+def _check_dialect() -> Any:
+    from sqlglot.dialects.dialect import Dialect as SqlglotDialect
+
+    return SqlglotDialect.get_or_raise(SQLGLOT_DIALECT)
 
 
 class PostgresFrontend:

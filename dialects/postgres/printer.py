@@ -74,13 +74,25 @@ def _distinct_sql(gen: Any, e: exp.Distinct) -> str:
     return gen.distinct_sql(e)
 
 
+_OVERRIDES: dict[type, Any] = {
+    exp.Operator: _operator_sql, exp.Not: _not_sql, exp.Placeholder: _placeholder_sql, exp.Ordered: _ordered_sql,
+    exp.Distinct: _distinct_sql,
+}
+# The generator's dispatch table (one per generator class), merged with ours once.
+_MERGED: dict[int, tuple[dict[type, Any], dict[type, Any]]] = {}
+
+
 class CozelitePostgres(Postgres):
     NORMALIZE_FUNCTIONS = False
 
     def generator(self, **opts: Any) -> Any:
         gen = super().generator(**opts)
-        gen._dispatch = {**gen._dispatch, exp.Operator: _operator_sql, exp.Not: _not_sql,
-                         exp.Placeholder: _placeholder_sql, exp.Ordered: _ordered_sql, exp.Distinct: _distinct_sql}
+        base = gen._dispatch
+        merged = _MERGED.get(id(base))
+        if merged is None or merged[0] is not base:
+            merged = (base, {**base, **_OVERRIDES})
+            _MERGED[id(base)] = merged
+        gen._dispatch = merged[1]
         return gen
 
     def generate(self, expression: exp.Expression, copy: bool = True, **opts: Any) -> str:
