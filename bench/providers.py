@@ -3,6 +3,7 @@ run on the same disk (raw LMDB, a bare thread hand-off, plain file write+fsync /
 
     python bench/providers.py                  # every case
     python bench/providers.py --only kv,blob   # areas or case names (prefix match)
+    python bench/providers.py --only kv,alt    # LMDB against the SQLite key/value table we considered
     python bench/providers.py --quick          # a tenth of the operations (smoke run)
     python bench/providers.py --json out.json
 
@@ -119,6 +120,31 @@ def _kv_hset_rpush(kv: Any, n: int) -> None:
             kv.hset("h", f"f{i % 100}", i)
         else:
             kv.rpush("l", i)
+
+
+# The alternative embedded store we considered for kv: a key/value table in SQLite (apsw, WAL,
+# synchronous=FULL so a commit is as durable as an LMDB commit with sync=true).
+def _sqlite_kv(tmp: Path) -> Any:
+    import apsw
+
+    db = apsw.Connection(str(tmp / "kv.sqlite"))
+    db.execute("PRAGMA journal_mode=WAL").fetchall()
+    db.execute("PRAGMA synchronous=FULL").fetchall()
+    db.execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v BLOB, expires INTEGER) WITHOUT ROWID")
+    with db:
+        db.executemany("INSERT INTO kv VALUES (?, ?, 0)", [(f"k{i}", b"v" * 100) for i in range(1000)])
+    return db
+
+
+def _sqlite_set(db: Any, n: int) -> None:
+    for i in range(n):
+        with db:
+            db.execute("INSERT OR REPLACE INTO kv VALUES (?, ?, 0)", (f"k{i % 1000}", b"v" * 100))
+
+
+def _sqlite_get(db: Any, n: int) -> None:
+    for i in range(n):
+        db.execute("SELECT v FROM kv WHERE k = ? AND (expires = 0 OR expires > ?)", (f"k{i % 1000}", 1)).fetchall()
 
 
 # -- mq
@@ -242,6 +268,8 @@ CASES: list[Case] = [
     Case("kv.set pipeline x100", _kv, _kv_pipeline_set, 20000, _close, "baseline.lmdb.put"),
     Case("kv.get", _kv, _kv_get, 50000, _close, "baseline.lmdb.get"),
     Case("kv.hset/rpush", _kv, _kv_hset_rpush, 2000, _close, "baseline.lmdb.put"),
+    Case("alt.sqlite-kv.set", _sqlite_kv, _sqlite_set, 2000, _close, "baseline.lmdb.put"),
+    Case("alt.sqlite-kv.get", _sqlite_kv, _sqlite_get, 50000, _close, "baseline.lmdb.get"),
     Case("baseline.threadpool.submit", _thread_pool, _thread_pool_run, 20000, _shutdown),
     Case("mq.publish->handle", _mq, _mq_run, 20000, _mq_close, "baseline.threadpool.submit"),
     Case("mq.publish->handle orderly", lambda t: _mq(t, True), _mq_run, 20000, _mq_close,

@@ -41,7 +41,10 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
-import lmdb
+try:
+    import lmdb
+except ImportError:  # the scheme stays registered and says what to install
+    lmdb = None
 
 from providers.errors import ErrorCode, ProviderError
 from providers.kv import KV
@@ -554,6 +557,10 @@ def open_lmdb(url: ProviderURL, *, clock: Callable[[], float] = time.time) -> LM
     if not url.path:
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"lmdb URI {url.redacted!r} names no directory")
     url.reject_unknown_params(_PARAMS)
+    if lmdb is None:
+        raise ProviderError(
+            ErrorCode.UNAVAILABLE,
+            "the lmdb kv store needs the 'lmdb' package: pip install 'cozelite[server]' (or pip install lmdb)")
     p = url.params
     return LMDBStore(
         url.path,

@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 from providers.errors import ErrorCode, ProviderError
@@ -44,7 +44,6 @@ class Message:
     sharding_key: str | None = None
     msg_id: str = ""
     attempt: int = 1  # 1 for the first delivery, 2 for the first retry, ...
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 @runtime_checkable
