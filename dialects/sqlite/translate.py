@@ -17,6 +17,8 @@ from sqlparser.passes.translate import TranslateRules, call, mark_kind, number, 
 
 
 def _now(node: exp.Expression) -> exp.Expression:
+    if node.find_ancestor(exp.ColumnConstraint) is not None:
+        return node  # DEFAULT CURRENT_TIMESTAMP: SQLite's gives the same text, in UTC
     return mark_kind(call("datetime", string("now")), "datetime")
 
 
@@ -30,15 +32,14 @@ def _shift(node: exp.Expression) -> exp.Expression:
         # MySQL clamps to the last day of the target month (Jan 31 + 1 month = Feb 29); SQLite's
         # date() overflows into the next month. Take the earlier of the plain shift and the last
         # day of the target month.
-        months = shift.amount
-        plain = call("date", x.copy(), _modifier(months, "months"))
+        plain = call("date", x.copy(), _modifier(shift, "months"))
         last_day = call("date", x.copy(), string("start of month"),
-                        _modifier(_plus_one(months), "months"), string("-1 day"))
+                        _modifier(shift, "months", plus=1), string("-1 day"))
         day = call("min", plain, last_day)
         as_datetime = exp.DPipe(this=exp.DPipe(this=day.copy(), expression=string(" ")),
                                 expression=call("time", x.copy()))
     else:
-        modifier = _modifier(shift.amount, shift.unit + "s")
+        modifier = _modifier(shift, shift.unit + "s")
         day = call("date", x.copy(), modifier)
         as_datetime = call("datetime", x.copy(), modifier.copy())
     if not shift.date_unit or kind == "datetime":
@@ -50,17 +51,14 @@ def _shift(node: exp.Expression) -> exp.Expression:
                     default=as_datetime)
 
 
-def _plus_one(amount: exp.Expression) -> exp.Expression:
-    if isinstance(amount, exp.Literal):
-        return number(int(amount.this) + 1)
-    return exp.Add(this=exp.Paren(this=amount.copy()), expression=number(1))
-
-
-def _modifier(amount: exp.Expression, unit: str) -> exp.Expression:
-    if isinstance(amount, exp.Literal):
-        return string(f"{int(amount.this):+d} {unit}")
-    return exp.DPipe(this=exp.DPipe(this=call("printf", string("%+d"), amount.copy()), expression=string(" ")),
-                     expression=string(unit))
+def _modifier(shift: t.Shift, unit: str, plus: int = 0) -> exp.Expression:
+    """A date() modifier such as '+3 days'; for a computed amount, built at run time."""
+    if shift.n is not None:
+        return string(f"{shift.n + plus:+d} {unit}")
+    amount = shift.amount.copy()
+    if plus:
+        amount = exp.Add(this=exp.Paren(this=amount), expression=number(plus))
+    return exp.DPipe(this=call("printf", string("%+d "), amount), expression=string(unit))
 
 
 def _part(fmt: str, offset: int = 0):
@@ -84,13 +82,14 @@ def _datediff(node: exp.Expression) -> exp.Expression:
     return exp.Cast(this=days, to=exp.DataType.build("INTEGER"))
 
 
-_FORMATS = {"%Y": "%Y", "%m": "%m", "%d": "%d", "%H": "%H", "%i": "%M", "%s": "%S", "%S": "%S", "%T": "%H:%M:%S",
-            "%%": "%%", "%j": "%j"}
+# sqlglot holds DATE_FORMAT patterns in strftime form (MySQL %i is %M there), which SQLite shares.
+_FORMATS = {"%Y": "%Y", "%m": "%m", "%d": "%d", "%H": "%H", "%M": "%M", "%S": "%S", "%j": "%j", "%%": "%%"}
 
 
 def _date_format(node: exp.Expression) -> exp.Expression:
-    fmt = t.convert_format(node.args.get("format"), _FORMATS, literal=lambda text: text.replace("%", "%%"))
-    return call("strftime", string(fmt), node.this.copy())
+    fmt = t.convert_format(node.args.get("format"), _FORMATS, literal=lambda text: text)
+    value = node.this.this if isinstance(node.this, exp.TsOrDsToTimestamp) else node.this
+    return call("strftime", string(fmt), value.copy())
 
 
 def _unix_timestamp(node: exp.Expression) -> exp.Expression:
@@ -166,9 +165,15 @@ def _locate(node: exp.Expression) -> exp.Expression:
 
 
 def _group_concat(node: exp.Expression) -> exp.Expression:
-    separator = node.args.get("separator") or string(",")
-    out = call("group_concat", node.this.copy(), separator.copy())
-    return out
+    # sqlglot prints SQLite's form (separator before ORDER BY); SQLite refuses DISTINCT with one.
+    inner = node.this.this if isinstance(node.this, exp.Order) else node.this
+    separator = node.args.get("separator")
+    custom = separator is not None and not (isinstance(separator, exp.Literal) and separator.this == ",")
+    if isinstance(inner, exp.Distinct) and custom:
+        raise UnsupportedConstructError("GROUP_CONCAT(DISTINCT ... SEPARATOR ...)", "SQLite allows no separator there")
+    if isinstance(inner, exp.Distinct) and not custom:
+        node.set("separator", None)
+    return node
 
 
 # -- numbers ---------------------------------------------------------------------------------------
@@ -249,7 +254,7 @@ _SAME = frozenset({
     exp.Coalesce, exp.Nullif, exp.Case, exp.If, exp.Abs, exp.Round, exp.Floor, exp.Ceil, exp.Sign, exp.Sqrt,
     exp.Pow, exp.Exp, exp.Ln, exp.Upper, exp.Lower, exp.Trim, exp.Replace, exp.Count, exp.Sum, exp.Avg, exp.Min,
     exp.Max, exp.Greatest, exp.Least, exp.ConcatWs, exp.CurrentDate, exp.CurrentTime, exp.Cast, exp.TryCast,
-    exp.IntDiv, exp.Exists, exp.Paren,
+    exp.IntDiv, exp.Exists, exp.Paren, exp.CurrentTimestamp, exp.GroupConcat,
 })
 
 RULES = TranslateRules(
@@ -268,7 +273,7 @@ RULES = TranslateRules(
         exp.Hour: _part("%H"), exp.Minute: _part("%M"), exp.Second: _part("%S"), exp.DayOfWeek: _part("%w", 1),
         exp.DayOfYear: _part("%j"),
         exp.TsOrDsToDate: _date, exp.DateDiff: _datediff, exp.TimeToStr: _date_format,
-        exp.Concat: _concat, exp.Length: _length, exp.Like: _like, exp.Escape: _like,
+        exp.Concat: _concat, exp.ConcatWs: lambda node: node, exp.Length: _length, exp.Like: _like, exp.Escape: _like,
         exp.Left: _left, exp.Right: _right, exp.Substring: _substring, exp.StrPosition: _locate,
         exp.GroupConcat: _group_concat, exp.Mod: _mod, exp.Xor: _xor, exp.Cast: _cast,
         exp.Insert: _insert, exp.Create: _create,

@@ -51,6 +51,8 @@ class TranslateRules:
     statements: tuple[type[exp.Expression], ...] = (exp.Query, exp.Insert, exp.Update, exp.Delete)
     # The target has no translation to do (reading and writing the same dialect).
     identity: bool = False
+    # Applied to every node after its rewrite, children first (PostgreSQL: truth values vs numbers).
+    post: Rewrite | None = None
 
 
 def translate(tree: exp.Expression, *, source: str, rules: TranslateRules) -> exp.Expression:
@@ -67,14 +69,19 @@ def translate(tree: exp.Expression, *, source: str, rules: TranslateRules) -> ex
     # Children before parents: a parent's rewrite sees its children already translated.
     for node in reversed(list(tree.walk(bfs=False))):
         rewrite = _lookup(rules.rewrites, type(node))
-        if rewrite is None:
-            continue
-        new = rewrite(node)
+        new = rewrite(node) if rewrite is not None else node
         if new is not node:
             if node is tree:
                 tree = new
             else:
                 node.replace(new)
+        if rules.post is not None:
+            final = rules.post(new)
+            if final is not new:
+                if new is tree:
+                    tree = final
+                else:
+                    new.replace(final)
     _check_allowed(tree, rules)
     return tree
 
@@ -90,6 +97,8 @@ def _lookup(table: Mapping[type[exp.Expression], Rewrite], node_type: type) -> R
 
 def _check_allowed(tree: exp.Expression, rules: TranslateRules) -> None:
     for node in tree.walk():
+        if node.meta.get(GENERATED):
+            continue
         for node_type, reason in rules.denied.items():
             if isinstance(node, node_type):
                 raise UnsupportedConstructError(construct_name(node), reason)
@@ -116,10 +125,8 @@ def construct_name(node: exp.Expression) -> str:
 
 
 def generated(node: exp.Expression) -> exp.Expression:
-    """Mark a node built by a rewrite (and its function descendants) as already translated."""
-    for sub in node.walk():
-        if isinstance(sub, exp.Func):
-            sub.meta[GENERATED] = True
+    """Mark a node a rewrite built (not its user-written operands: mark before attaching them)."""
+    node.meta[GENERATED] = True
     return node
 
 
@@ -189,6 +196,7 @@ class Shift:
     amount: exp.Expression  # an integer expression, sign applied
     unit: str  # "second" | "minute" | "hour" | "day" | "month"
     date_unit: bool  # DAY and longer: a DATE stays a DATE
+    n: int | None = None  # the amount, when it is a constant
 
 
 def _unit_name(unit: exp.Expression | str | None) -> str:
@@ -248,7 +256,13 @@ def shift_of(node: exp.Expression) -> Shift | None:
                                         "QUARTER or YEAR")
     if value is None:
         raise UnsupportedConstructError("INTERVAL without an amount")
-    return Shift(this=this, amount=_amount(value, factor, negate), unit=base, date_unit=date_unit)
+    amount = _amount(value, factor, negate)
+    n = None
+    if isinstance(amount, exp.Literal):
+        n = int(amount.this)
+    elif isinstance(amount, exp.Neg) and isinstance(amount.this, exp.Literal) and not amount.this.is_string:
+        n = -int(amount.this.this)
+    return Shift(this=this, amount=amount, unit=base, date_unit=date_unit, n=n)
 
 
 # -- booleans: MySQL has none (TRUE is 1), PostgreSQL is strict about them ------------------------
@@ -270,6 +284,14 @@ def context(node: exp.Expression) -> str:
     if parent is None:
         return "other"
     key = child.arg_key
+    if isinstance(parent, exp.Is):
+        # MySQL's `x IS TRUE` tests x as a truth value; `x IS NULL` keeps x as it is.
+        return "predicate" if key == "this" and isinstance(parent.expression, exp.Boolean) else "other"
+    if isinstance(parent, exp.If) and key == "this" and isinstance(parent.parent, exp.Case) \
+            and parent.parent.this is not None:
+        return "value"  # CASE x WHEN 1 THEN ...: the WHEN operand is compared, not tested
+    if isinstance(parent, (exp.DefaultColumnConstraint, exp.Values)):
+        return "value"
     if isinstance(parent, (exp.Where, exp.Having)) or (isinstance(parent, exp.Join) and key == "on"):
         return "predicate"
     if isinstance(parent, (exp.Connector, exp.Not)):
@@ -286,3 +308,301 @@ def context(node: exp.Expression) -> str:
     if isinstance(parent, exp.Case):
         return "value" if key in ("this", "default") else "other"
     return "other"
+
+
+# -- table helpers: rewrites by function name, formats, LIKE, upserts ----------------------------
+
+
+def by_name(table: Mapping[str, Rewrite]) -> Rewrite:
+    """A rewrite for Anonymous calls, dispatched on the lower-case function name."""
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        fn = table.get(node.name.lower()) if isinstance(node, exp.Anonymous) else None
+        return fn(node) if fn is not None else node
+
+    return rewrite
+
+
+def convert_format(fmt: exp.Expression | None, specifiers: Mapping[str, str],
+                   literal: Callable[[str], str]) -> str:
+    """A DATE_FORMAT pattern (sqlglot holds it in strftime form) for the target, or a named error."""
+    if not (isinstance(fmt, exp.Literal) and fmt.is_string):
+        raise UnsupportedConstructError("DATE_FORMAT with a non-literal format")
+    text, out, i = fmt.this, [], 0
+    pending = ""
+    while i < len(text):
+        if text[i] == "%":
+            spec = text[i:i + 2] if i + 1 < len(text) and text[i + 1] != "-" else text[i:i + 3]
+            if spec not in specifiers:
+                raise UnsupportedConstructError(
+                    f"DATE_FORMAT specifier {spec}", f"translated: {', '.join(sorted(specifiers))}")
+            if pending:
+                out.append(literal(pending))
+                pending = ""
+            out.append(specifiers[spec])
+            i += len(spec)
+        else:
+            pending += text[i]
+            i += 1
+    if pending:
+        out.append(literal(pending))
+    return "".join(out)
+
+
+def like_to_glob(pattern: str, escape: str = "\\") -> str:
+    """A MySQL LIKE pattern as an equivalent (case-sensitive) GLOB pattern."""
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == escape and i + 1 < len(pattern):
+            ch = pattern[i + 1]
+            out.append(f"[{ch}]" if ch in "*?[" else ch)
+            i += 2
+            continue
+        if ch == "%":
+            out.append("*")
+        elif ch == "_":
+            out.append("?")
+        elif ch in "*?[":
+            out.append(f"[{ch}]")
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def values_to_excluded(node: exp.Expression) -> exp.Expression:
+    """MySQL's `VALUES(c)` in ON DUPLICATE KEY UPDATE is the proposed row: `excluded.c`."""
+    for call_node in list(node.find_all(exp.Anonymous)):
+        if call_node.name.lower() == "values" and len(call_node.expressions) == 1:
+            arg = call_node.expressions[0]
+            name = arg.name if isinstance(arg, (exp.Identifier, exp.Column)) else None
+            if not name:
+                raise UnsupportedConstructError("VALUES() of an expression in ON DUPLICATE KEY UPDATE")
+            replacement = exp.column(name, table="excluded")
+            if call_node is node:
+                return replacement
+            call_node.replace(replacement)
+    return node
+
+
+# Nodes with no faithful equivalent outside MySQL, refused unless a table rewrites them first.
+MYSQL_ONLY_NODES: dict[type[exp.Expression], str] = {
+    exp.Interval: "INTERVAL is translated only in date arithmetic (DATE_ADD, DATE_SUB, x +/- INTERVAL)",
+    exp.IndexTableHint: "index hints have no equivalent",
+    exp.SessionParameter: "MySQL system variables do not exist on the target",
+    exp.Parameter: "MySQL user variables do not exist on the target",
+    exp.Collate: "MySQL collations do not exist on the target",
+    exp.BitwiseNot: "MySQL bit operators work on unsigned 64-bit integers",
+    exp.BitwiseAnd: "MySQL bit operators work on unsigned 64-bit integers",
+    exp.BitwiseOr: "MySQL bit operators work on unsigned 64-bit integers",
+    exp.BitwiseXor: "MySQL bit operators work on unsigned 64-bit integers",
+    exp.BitwiseLeftShift: "MySQL bit operators work on unsigned 64-bit integers",
+    exp.BitwiseRightShift: "MySQL bit operators work on unsigned 64-bit integers",
+    exp.JSONExtract: "MySQL JSON paths are not translated",
+    exp.JSONExtractScalar: "MySQL JSON paths are not translated",
+    exp.Lock: "row locks (FOR UPDATE / LOCK IN SHARE MODE) are not translated",
+    exp.PropertyEQ: "assignment (:=) has no equivalent",
+    exp.TsOrDsToTimestamp: "implicit string-to-datetime conversion is not translated here",
+}
+
+
+# -- CREATE TABLE ----------------------------------------------------------------------------------
+
+
+class AutoIncrement:
+    SQLITE = "sqlite"  # INTEGER PRIMARY KEY AUTOINCREMENT
+    IDENTITY = "identity"  # GENERATED BY DEFAULT AS IDENTITY
+
+
+@dataclass(frozen=True)
+class TypeMap:
+    """How MySQL column types are stored on the target (type names as the target spells them)."""
+
+    integer: str
+    text: str
+    real: str
+    numeric: str
+    blob: str
+    date: str
+    datetime: str
+    time: str
+    json: str
+    boolean: str
+    year: str
+    autoincrement: str
+    # Type names for integer widths, when the target has them (PostgreSQL: SMALLINT / INTEGER / BIGINT).
+    small: str | None = None
+    big: str | None = None
+    float32: str | None = None
+    # SQLite stores any length of text in any column: add CHECK (length(c) <= n) for VARCHAR(n).
+    varchar_check: bool = False
+    varchar: str | None = None  # the target's own VARCHAR(n) type name, when it enforces n
+    json_check: str | None = None  # a validity function for JSON stored as text
+
+
+_T = exp.DataType.Type
+
+
+def _types(*names: str) -> set[object]:
+    return {getattr(_T, n) for n in names if hasattr(_T, n)}
+
+
+_INTS = {_T.TINYINT: "small", _T.SMALLINT: "small", _T.MEDIUMINT: "integer", _T.INT: "integer",
+         _T.BIGINT: "big", _T.UTINYINT: "small", _T.USMALLINT: "integer", _T.UMEDIUMINT: "integer",
+         _T.UINT: "big", _T.UBIGINT: "big"}
+_UNSIGNED = _types("UTINYINT", "USMALLINT", "UMEDIUMINT", "UINT", "UBIGINT")
+_TEXTS = {_T.TEXT, _T.TINYTEXT, _T.MEDIUMTEXT, _T.LONGTEXT}
+_BLOBS = {_T.BLOB, _T.TINYBLOB, _T.MEDIUMBLOB, _T.LONGBLOB, _T.VARBINARY, _T.BINARY}
+_DROPPED_CONSTRAINTS = (exp.CommentColumnConstraint, exp.CharacterSetColumnConstraint)
+_DROPPED_PROPERTIES = (exp.EngineProperty, exp.CharacterSetProperty, exp.SchemaCommentProperty,
+                       exp.CollateProperty, exp.RowFormatProperty)
+
+
+def _type(name: str, *params: int | str) -> exp.DataType:
+    text = f"{name}({', '.join(str(p) for p in params)})" if params else name
+    return exp.DataType.build(text, udt=True) if " " in name else exp.DataType.build(text)
+
+
+def _translate_column(col: exp.ColumnDef, types: TypeMap, checks: list[exp.Expression],
+                      auto: list[exp.ColumnDef]) -> None:
+    dtype = col.args.get("kind")
+    if not isinstance(dtype, exp.DataType):
+        raise UnsupportedConstructError(f"column {col.name!r} without a type")
+    kind = dtype.this
+    params = [p.this.this if isinstance(p, exp.DataTypeParam) else p for p in dtype.expressions]
+    name = exp.column(col.name)
+    new: exp.DataType
+    if kind in _INTS:
+        is_bool = kind is _T.TINYINT and params and str(params[0]) == "1"
+        width = "small" if is_bool else _INTS[kind]
+        new = _type(getattr(types, width) or types.integer)
+        if kind in _UNSIGNED:
+            checks.append(exp.GTE(this=name.copy(), expression=exp.Literal.number(0)))
+    elif kind is _T.BOOLEAN:
+        new = _type(types.boolean)
+    elif kind in (_T.VARCHAR, _T.CHAR, _T.NVARCHAR, _T.NCHAR):
+        n = params[0] if params else None
+        if types.varchar and n is not None:
+            new = _type(types.varchar, n)
+        else:
+            new = _type(types.text)
+            if types.varchar_check and n is not None:
+                checks.append(exp.LTE(this=exp.Anonymous(this="length", expressions=[name.copy()]),
+                                      expression=exp.Literal.number(n)))
+    elif kind in _TEXTS:
+        new = _type(types.text)
+    elif kind in _types("DECIMAL", "UDECIMAL"):
+        new = _type(types.numeric, *params)
+        if kind in _types("UDECIMAL"):
+            checks.append(exp.GTE(this=name.copy(), expression=exp.Literal.number(0)))
+    elif kind in _types("DOUBLE", "UDOUBLE"):
+        new = _type(types.real)
+    elif kind in _types("FLOAT", "UFLOAT"):
+        new = _type(types.float32 or types.real)
+    elif kind is _T.DATE:
+        new = _type(types.date)
+    elif kind in (_T.DATETIME, _T.TIMESTAMP):
+        new = _type(types.datetime)
+    elif kind is _T.TIME:
+        new = _type(types.time)
+    elif kind is _T.YEAR:
+        new = _type(types.year)
+    elif kind is _T.JSON:
+        new = _type(types.json)
+        if types.json_check:
+            checks.append(exp.Anonymous(this=types.json_check, expressions=[name.copy()]))
+    elif kind in _BLOBS:
+        new = _type(types.blob)
+    elif kind is _T.ENUM:
+        new = _type(types.text)
+        checks.append(exp.In(this=name.copy(), expressions=[e.copy() for e in dtype.expressions]))
+    else:
+        raise UnsupportedConstructError(f"column type {dtype.sql('mysql')}", f"column {col.name!r}")
+    col.set("kind", new)
+    kept = []
+    for constraint in col.args.get("constraints") or []:
+        ckind = constraint.args.get("kind")
+        if isinstance(ckind, _DROPPED_CONSTRAINTS):
+            continue  # comments and character sets do not change what the table holds
+        if isinstance(ckind, exp.AutoIncrementColumnConstraint):
+            auto.append(col)
+            continue
+        if isinstance(ckind, exp.OnUpdateColumnConstraint):
+            raise UnsupportedConstructError("ON UPDATE CURRENT_TIMESTAMP", "it needs a trigger on the target")
+        if isinstance(ckind, exp.CollateColumnConstraint):
+            collation = ckind.name.lower()
+            if not collation.endswith("_bin"):
+                raise UnsupportedConstructError(f"COLLATE {collation}", "only binary collations translate")
+            continue
+        kept.append(constraint)
+    col.set("constraints", kept)
+
+
+def translate_create_table(node: exp.Expression, types: TypeMap) -> exp.Expression:
+    """MySQL CREATE TABLE -> the target's: column types, AUTO_INCREMENT, UNSIGNED / ENUM / VARCHAR checks.
+
+    Non-unique indexes (KEY / INDEX / FULLTEXT) are dropped: they change speed, not results.
+    Table options that only concern storage (ENGINE, CHARSET, COMMENT) are dropped too.
+    """
+    if not isinstance(node, exp.Create) or (node.args.get("kind") or "").upper() != "TABLE":
+        return node
+    schema = node.this
+    if not isinstance(schema, exp.Schema) or node.expression is not None:
+        raise UnsupportedConstructError("CREATE TABLE ... AS / LIKE", "only column definitions are translated")
+    checks: list[exp.Expression] = []
+    auto: list[exp.ColumnDef] = []
+    items = []
+    primary: exp.PrimaryKey | None = None
+    for item in schema.expressions:
+        if isinstance(item, exp.ColumnDef):
+            _translate_column(item, types, checks, auto)
+            items.append(item)
+        elif isinstance(item, exp.IndexColumnConstraint):
+            if (item.args.get("kind") or "").upper() not in ("", "FULLTEXT", "SPATIAL", "INDEX", "KEY"):
+                raise UnsupportedConstructError(f"{item.args.get('kind')} index")
+            continue
+        elif isinstance(item, exp.PrimaryKey):
+            primary = item
+            items.append(item)
+        elif isinstance(item, (exp.UniqueColumnConstraint, exp.ForeignKey, exp.CheckColumnConstraint,
+                               exp.Constraint)):
+            if isinstance(item, exp.UniqueColumnConstraint) and isinstance(item.this, exp.Schema):
+                item.set("this", exp.Schema(expressions=item.this.expressions))  # index name: MySQL only
+            items.append(item)
+        else:
+            raise UnsupportedConstructError(f"{type(item).__name__} in CREATE TABLE")
+    if len(auto) > 1:
+        raise UnsupportedConstructError("more than one AUTO_INCREMENT column")
+    for col in auto:
+        in_table_pk = primary is not None and [e.name.lower() for e in primary.expressions] == [col.name.lower()]
+        constraints = list(col.args.get("constraints") or [])
+        has_pk = any(isinstance(c.args.get("kind"), exp.PrimaryKeyColumnConstraint) for c in constraints)
+        if not (in_table_pk or has_pk):
+            raise UnsupportedConstructError("AUTO_INCREMENT on a column that is not the primary key alone")
+        if in_table_pk:
+            items.remove(primary)
+        constraints = [c for c in constraints if not isinstance(c.args.get("kind"), exp.PrimaryKeyColumnConstraint)]
+        if types.autoincrement == AutoIncrement.SQLITE:
+            col.set("kind", exp.DataType.build("INTEGER"))
+            constraints += [exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint()),
+                            exp.ColumnConstraint(kind=exp.AutoIncrementColumnConstraint())]
+        else:
+            constraints += [exp.ColumnConstraint(kind=exp.GeneratedAsIdentityColumnConstraint(this=False)),
+                            exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint())]
+        col.set("constraints", constraints)
+    for check in checks:
+        for sub in check.walk():
+            if isinstance(sub, exp.Anonymous):
+                generated(sub)
+        items.append(exp.CheckColumnConstraint(this=check))
+    schema.set("expressions", items)
+    properties = node.args.get("properties")
+    if properties is not None:
+        for prop in properties.expressions:
+            if isinstance(prop, exp.AutoIncrementProperty):
+                raise UnsupportedConstructError("AUTO_INCREMENT table option", "the start value is not translated")
+            if not isinstance(prop, _DROPPED_PROPERTIES):
+                raise UnsupportedConstructError(f"table option {prop.sql('mysql')}")
+        node.set("properties", None)
+    return node
