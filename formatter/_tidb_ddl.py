@@ -149,7 +149,7 @@ def _column_option(r: Restorer, option: exp.Expression) -> str:
             raise UnsupportedConstructError("COMMENT " + type(comment).__name__)
         return r.kw("COMMENT ") + r.string(comment.this, introducer=False)
     if isinstance(kind, exp.CollateColumnConstraint):
-        return r.kw("COLLATE ") + kind.this.name
+        return r.kw("COLLATE ") + kind.this.name.lower()  # TiDB stores collation names lower-case
     if isinstance(kind, exp.Reference):
         return _reference(r, kind)
     if isinstance(kind, exp.CheckColumnConstraint):
@@ -181,7 +181,7 @@ def _column_def(r: Restorer, node: exp.ColumnDef) -> str:
         options.remove(option)
     charsets = [o for o in options if isinstance(o.args.get("kind"), exp.CharacterSetColumnConstraint)]
     for option in charsets:
-        text += r.kw(" CHARACTER SET ") + r.kw(option.args["kind"].this.name)
+        text += r.kw(" CHARACTER SET ") + r.kw(option.args["kind"].this.name.lower())
         options.remove(option)
     for option in options:
         text += " " + _column_option(r, option)
@@ -297,10 +297,11 @@ def _table_option(r: Restorer, prop: exp.Expression) -> str:
         return r.kw(name) + " = " + shown
     if isinstance(prop, exp.CharacterSetProperty):
         check_args(prop, ("this", "default"))
-        return r.kw("DEFAULT CHARACTER SET") + " = " + r.kw(prop.this.name.upper())
+        # TiDB stores charset and collation names lower-case and writes them as keywords
+        return r.kw("DEFAULT CHARACTER SET") + " = " + r.kw(prop.this.name.lower())
     if isinstance(prop, exp.CollateProperty):
         check_args(prop, ("this", "default"))
-        return r.kw("DEFAULT COLLATE") + " = " + r.kw(prop.this.name.upper())
+        return r.kw("DEFAULT COLLATE") + " = " + r.kw(prop.this.name.lower())
     if isinstance(prop, exp.SchemaCommentProperty):
         check_args(prop, ("this",))
         return r.kw("COMMENT") + " = " + r.string(prop.this.this, introducer=False)

@@ -189,7 +189,7 @@ def cast_type(r: Restorer, dtype: exp.Expression) -> str:
         text += "(" + ",".join(params) + ")"
     charset = dtype.args.get("kind")
     if charset is not None:
-        text += r.kw(" CHARSET ") + r.kw(charset.name)
+        text += r.kw(" CHARSET ") + r.kw(charset.name.lower())
     return text
 
 
