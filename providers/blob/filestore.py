@@ -23,7 +23,8 @@ mix, and a killed process leaves at most a stray temp file (removed on the next 
 
 Keys cannot leave the root: NUL, absolute paths, empty, ``.`` and ``..`` segments, a trailing ``/``
 and the reserved names ``.cozelite`` and ``.presign-secret`` at the top are refused, and the resolved
-parent directory must lie inside the root (a planted symlink cannot redirect a write). As in Go CDK's
+parent directory must lie inside the root (a planted symlink cannot redirect a write). Each segment
+between '/'s is at most 250 bytes (file-name limits). As in Go CDK's
 fileblob, a key cannot be both an object and a prefix "directory" of another key (``a`` and ``a/b``):
 the second put fails with FAILED_PRECONDITION.
 
@@ -75,6 +76,8 @@ _PARAMS = ("base_url", "secret_file", "max_object_bytes")
 _CHUNK = 1 << 20
 _CONTENT_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+( *; *[\w.+-]+=(\"[^\"\r\n]*\"|[\w.+-]+))*")
 DEFAULT_URL_EXPIRY = 3600.0
+# File systems allow 255-byte names; the metadata file adds ".json".
+MAX_SEGMENT_BYTES = 250
 
 
 def _size_param(name: str, text: str) -> int:
@@ -125,6 +128,11 @@ def check_key(key: object) -> list[str]:
                 ErrorCode.INVALID_ARGUMENT,
                 f"blob key {key[:60]!r} has an empty, '.' or '..' segment (or a trailing '/'); keys cannot "
                 "navigate directories")
+        if len(seg.encode("utf-8")) > MAX_SEGMENT_BYTES:
+            raise ProviderError(
+                ErrorCode.INVALID_ARGUMENT,
+                f"blob key {key[:60]!r} has a segment longer than {MAX_SEGMENT_BYTES} bytes between '/'s "
+                "(a file-name limit of the file store)")
     if segments[0] in _RESERVED_TOP:
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"blob key {key[:60]!r} uses the reserved name {segments[0]!r}")
     return segments
@@ -224,12 +232,13 @@ class FileStore(BlobStore):
                 f"presign secret {path!r} has {len(secret)} bytes; it needs at least 16 (delete it to regenerate)")
         return secret
 
-    @staticmethod
-    def _create_secret(path: str) -> bytes:
+    def _create_secret(self, path: str) -> bytes:
         directory = os.path.dirname(path) or "."
         try:
             os.makedirs(directory, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".presign-")
+            # Not next to the objects: a leftover of a crash here would be listed as an object.
+            tmp_dir = self._tmp if os.path.abspath(directory) == self.root else directory
+            fd, tmp = tempfile.mkstemp(dir=tmp_dir, prefix=".presign-")
             try:
                 os.fchmod(fd, 0o600)
                 os.write(fd, os.urandom(32))

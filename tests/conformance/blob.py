@@ -283,6 +283,8 @@ def test_symlink_inside_root_cannot_redirect(impl: Impl, blob: BlobStore, tmp_pa
 
 def test_key_limits(blob: BlobStore) -> None:
     assert code_of(lambda: blob.put("k" * 1025, b"x")) == ErrorCode.INVALID_ARGUMENT
+    assert code_of(lambda: blob.put("d/" + "k" * 251, b"x")) == ErrorCode.INVALID_ARGUMENT
+    blob.put("d/" + "k" * 250, b"x")  # the longest name a segment may have
     assert code_of(lambda: blob.put(5, b"x")) == ErrorCode.INVALID_ARGUMENT  # type: ignore[arg-type]
     assert code_of(lambda: blob.put("bad\ud800", b"x")) == ErrorCode.INVALID_ARGUMENT
     deep = "/".join(["d"] * 100) + "/f"
