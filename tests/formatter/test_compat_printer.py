@@ -223,7 +223,7 @@ def test_create_table() -> None:
         "CREATE TABLE IF NOT EXISTS `t` (`id` BIGINT(20) UNSIGNED NOT NULL AUTO_INCREMENT COMMENT 'k',"
         "`name` VARCHAR(32) DEFAULT 'x',`ok` TINYINT(1),`ts` TIMESTAMP DEFAULT CURRENT_TIMESTAMP() "
         "ON UPDATE CURRENT_TIMESTAMP(),PRIMARY KEY(`id`),UNIQUE `uk`(`name`),INDEX `idx`(`ok`)) "
-        "ENGINE = InnoDB DEFAULT CHARACTER SET = UTF8MB4 COMMENT = 'tbl'")
+        "ENGINE = InnoDB DEFAULT CHARACTER SET = utf8mb4 COMMENT = 'tbl'")
     # a DEFAULT string takes the charset introducer, a COMMENT does not (as in TiDB)
     assert parsed("CREATE TABLE t (a CHAR(1) DEFAULT 'x' COMMENT 'c')", string_charset="utf8mb4",
                   uppercase_keywords=True) == "CREATE TABLE t (a CHAR(1) DEFAULT _UTF8MB4'x' COMMENT 'c')"
