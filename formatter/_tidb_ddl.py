@@ -191,7 +191,10 @@ def _column_def(r: Restorer, node: exp.ColumnDef) -> str:
 def _key_list(r: Restorer, keys: list[exp.Expression]) -> str:
     parts = []
     for key in keys:
-        if isinstance(key, exp.Ordered):
+        if isinstance(key, exp.ColumnPrefix):  # name(10): an index on a prefix of the column
+            check_args(key, ("this", "expression"))
+            parts.append(r.node(key.this) + "(" + r.node(key.expression) + ")")
+        elif isinstance(key, exp.Ordered):
             check_args(key, ("this", "desc", "nulls_first"))
             parts.append(r.node(key.this) + (r.kw(" DESC") if key.args.get("desc") else ""))
         else:
@@ -245,10 +248,11 @@ def _table_constraint(r: Restorer, node: exp.Expression) -> str:
     if isinstance(node, exp.IndexColumnConstraint):
         check_args(node, ("this", "expressions", "index_type", "kind", "options"))
         kind = str(node.args.get("kind") or "").upper()
-        if kind not in ("", "KEY", "INDEX"):
+        if kind not in ("", "KEY", "INDEX", "FULLTEXT", "SPATIAL"):
             raise UnsupportedConstructError(f"{kind} index")
+        word = kind if kind in ("FULLTEXT", "SPATIAL") else "INDEX"  # KEY is INDEX
         name = " " + r.node(node.this) if node.this is not None else ""
-        return r.kw("INDEX") + name + _key_list(r, list(node.expressions)) + _index_options(r, node)
+        return r.kw(word) + name + _key_list(r, list(node.expressions)) + _index_options(r, node)
     if isinstance(node, exp.Constraint):
         check_args(node, ("this", "expressions"))
         if len(node.expressions) != 1:

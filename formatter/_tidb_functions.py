@@ -194,7 +194,8 @@ def cast_type(r: Restorer, dtype: exp.Expression) -> str:
 
 
 _TYPED_LITERALS = {exp.DataType.Type.DATE: "DATE", exp.DataType.Type.TIME: "TIME",
-                   exp.DataType.Type.DATETIME: "TIMESTAMP", exp.DataType.Type.TIMESTAMP: "TIMESTAMP"}
+                   exp.DataType.Type.DATETIME: "TIMESTAMP", exp.DataType.Type.TIMESTAMP: "TIMESTAMP",
+                   exp.DataType.Type.TIMESTAMPTZ: "TIMESTAMP"}
 
 
 @printer(exp.Cast)
