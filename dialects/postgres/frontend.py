@@ -220,10 +220,10 @@ class PostgresFrontend:
             raise SQLSyntaxError(err.reason, line=err.line, column=max(1, column), token=err.token,
                                  sql=condition) from None
         where = stmt.tree.args.get("where") if isinstance(stmt.tree, exp.Select) else None
-        extra = [k for k, v in stmt.tree.args.items() if v and k not in ("expressions", "from_", "where")] \
-            if stmt.tree is not None else []
+        extra = [k.rstrip("_").upper() for k, v in stmt.tree.args.items()
+                 if v and k not in ("expressions", "from_", "where")] if where is not None else []
         if where is None or extra:
-            what = ", ".join(extra) if extra else (stmt.unsupported or type(stmt.tree).__name__)
+            what = ", ".join(extra) if extra else (stmt.unsupported or type(stmt.tree).__name__.upper())
             raise SQLSyntaxError(f"not a plain boolean condition (it adds: {what})", line=1, column=1,
                                  token=condition.split(None, 1)[0], sql=condition)
         return where.this
