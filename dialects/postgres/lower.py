@@ -105,6 +105,8 @@ def _type_name_text(tn: ast.TypeName) -> tuple[str, bool]:
         text, verbatim = _BUILTIN_TYPES[names[1]], False
     elif len(names) == 2 and names[0] == "pg_catalog" and names[1] in _BUILTIN_TYPES_WITH_MODS:
         text, verbatim = _BUILTIN_TYPES[names[1]], False
+    elif len(names) == 1 and names[0] in _PLAIN_TYPES and not tn.typmods:
+        text, verbatim = names[0].upper(), False
     else:
         text = ".".join(f'"{n}"' if needs_quotes(n) else n for n in names)
         verbatim = True
@@ -129,6 +131,8 @@ _BUILTIN_TYPES = {
     "int2": "SMALLINT", "int4": "INT", "int8": "BIGINT", "float4": "REAL", "float8": "DOUBLE PRECISION",
     "numeric": "DECIMAL", "bool": "BOOLEAN", "varchar": "VARCHAR", "timestamp": "TIMESTAMP", "time": "TIME",
 }
+# Unqualified type names sqlglot knows and prints back unchanged.
+_PLAIN_TYPES = frozenset({"text", "date", "json", "jsonb", "uuid"})
 # Built-in types whose modifiers sqlglot prints back the way PostgreSQL wrote them.
 _BUILTIN_TYPES_WITH_MODS = frozenset({"numeric", "varchar"})
 

@@ -153,11 +153,16 @@ def _group_concat(node: exp.Expression) -> exp.Expression:
     if isinstance(inner, exp.Order):
         order, inner = inner, inner.this
     if isinstance(inner, exp.Distinct):
-        if order is not None:
-            raise UnsupportedConstructError("GROUP_CONCAT(DISTINCT ... ORDER BY ...)")
         if len(inner.expressions) != 1:
             raise UnsupportedConstructError("GROUP_CONCAT of several values")
-        inner.set("expressions", [_text(inner.expressions[0])])
+        value = inner.expressions[0]
+        if order is not None:
+            # PostgreSQL: with DISTINCT, ORDER BY may only name the aggregated expression itself.
+            keys = order.expressions
+            if len(keys) != 1 or keys[0].this != value:
+                raise UnsupportedConstructError("GROUP_CONCAT(DISTINCT x ORDER BY another expression)")
+            keys[0].set("this", _text(value))
+        inner.set("expressions", [_text(value)])
     else:
         inner = _text(inner)
         if order is not None:
@@ -253,7 +258,7 @@ _SAME = frozenset({
     exp.Pow, exp.Exp, exp.Ln, exp.Upper, exp.Lower, exp.Trim, exp.Replace, exp.Count, exp.Sum, exp.Avg, exp.Min,
     exp.Max, exp.Greatest, exp.Least, exp.ConcatWs, exp.CurrentDate, exp.CurrentTimestamp, exp.Cast,
     exp.IntDiv, exp.Exists, exp.Paren, exp.GroupConcat, exp.Left, exp.Right, exp.Substring, exp.StrPosition,
-    exp.RegexpLike, exp.Extract,
+    exp.RegexpLike, exp.Extract, exp.Reverse, exp.Pad,
 })
 
 RULES = TranslateRules(
