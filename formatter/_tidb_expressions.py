@@ -62,8 +62,6 @@ def precedence(node: exp.Expression) -> int:
     op = _BINARY_OPS.get(type(node))
     if op is not None:
         return op[1]
-    if isinstance(node, exp.DPipe):
-        return OR
     if isinstance(node, exp.Not):
         inner = node.this
         if isinstance(inner, exp.Between):
@@ -143,10 +141,10 @@ def _subquery_operand(r: Restorer, node: exp.Expression) -> str:
 
 @printer(exp.DPipe)
 def _dpipe(r: Restorer, node: exp.DPipe) -> str:
-    # MySQL's default sql_mode reads || as OR; TiDB restores it as OR.
+    # sqlglot's DPipe is string concatenation (`||` of SQLite and PostgreSQL). MySQL reads `||` as
+    # OR (its MySQL reader builds Or for it), so concatenation is spelled CONCAT here.
     check_args(node, ("this", "expression", "safe"))
-    return operand(r, node.this, node, OR, right=False) + " " + r.kw("OR") + " " + operand(
-        r, node.expression, node, OR, right=True)
+    return r.kw("CONCAT") + "(" + r.node(node.this) + ", " + r.node(node.expression) + ")"
 
 
 @printer(exp.Paren)

@@ -7,9 +7,10 @@ comma list starts with a one-table join) and ``t1 JOIN t2 LEFT JOIN t3 ON c`` as
 ``(t1 JOIN t2) LEFT JOIN t3 ON c``. sqlglot keeps the same left-deep chain as a flat join list;
 `_from_tree` rebuilds TiDB's shape from it.
 
-sqlglot parses ``t1, t2`` and ``t1 JOIN t2`` (no ON/USING) to the same tree; the printer reads a
-first bare join as the comma form, the far more common one. Both print a left-deep cross join, so
-the meaning is the same either way.
+sqlglot parses ``t1, t2`` and ``t1 JOIN t2`` (no ON/USING) to the same tree; the printer asks the
+source text when it has it (the `source_sql` option) and otherwise reads a first bare join as the
+comma form, the far more common one. Both print a left-deep cross join, so the meaning is the same
+either way.
 """
 
 from __future__ import annotations
@@ -187,9 +188,10 @@ def _table(r: Restorer, node: exp.Table) -> str:
 # -- clauses -----------------------------------------------------------------------------------
 
 def where(r: Restorer, node: exp.Expression) -> str:
-    check_args(node, ("where", "this")) if isinstance(node, exp.Where) else None
-    cond = node.this if isinstance(node, exp.Where) else node
-    return r.kw(" WHERE ") + r.node(cond)
+    if isinstance(node, exp.Where):
+        check_args(node, ("this",))
+        node = node.this
+    return r.kw(" WHERE ") + r.node(node)
 
 
 def limit(r: Restorer, stmt: exp.Expression) -> str:

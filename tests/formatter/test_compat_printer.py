@@ -238,3 +238,10 @@ def test_other_ddl() -> None:
     assert parsed("ALTER TABLE t ENGINE = ''") == "ALTER TABLE t ENGINE = ''"
     with pytest.raises(UnsupportedConstructError):
         parsed("CREATE TABLE t (a INT) PARTITION BY HASH (a) PARTITIONS 4")
+
+
+def test_string_concatenation_from_other_dialects_is_not_or() -> None:
+    # `||` concatenates in PostgreSQL and SQLite (sqlglot's DPipe) but means OR in MySQL
+    tree = sqlglot.parse_one("SELECT a || 'x' FROM t", read="postgres")
+    assert render(tree) == "SELECT CONCAT(a, 'x') FROM t"
+    assert parsed("SELECT a || b FROM t") == "SELECT a OR b FROM t"
