@@ -19,7 +19,6 @@ from dialects.mysql import rewrites, rules
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.frontend import Statement, operation_of
 from sqlparser.portable_names import is_unquoted_reserved, offset_position, reserved_name_error
-from sqlparser.types import OperationType
 
 _DIALECT = Dialect.get_or_raise("mysql")
 
@@ -155,6 +154,11 @@ def _rule_with(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
         raise _token_error(tokens[i], sql, "WITH cannot start the arm of a set operation; parenthesize the arm")
 
 
+def _rule_distinct(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    if _prev_type(tokens, i) is TokenType.IS:
+        raise _token_error(tokens[i], sql, "MySQL has no IS [NOT] DISTINCT FROM; use a <=> b (NOT a <=> b)")
+
+
 def _rule_datetime_literal(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if nxt is not None and nxt.token_type is TokenType.NUMBER and _prev_type(tokens, i) is not TokenType.ALIAS:
@@ -173,6 +177,27 @@ def _rule_json_arrow(tokens: list[Token], i: int, sql: str, statement: bool) -> 
 def _rule_l_paren(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
     if i:
         _check_call_arguments(tokens, i - 1, sql)
+        if tokens[i - 1].text.upper() == "CAST":
+            _check_cast_type(tokens, i, sql)
+
+
+def _check_cast_type(tokens: list[Token], i: int, sql: str) -> None:
+    depth = 0
+    for j in range(i, len(tokens)):
+        tt = tokens[j].token_type
+        if tt is TokenType.L_PAREN:
+            depth += 1
+        elif tt is TokenType.R_PAREN:
+            depth -= 1
+            if depth == 0:
+                return
+        elif tt is TokenType.ALIAS and depth == 1 and j + 1 < len(tokens):
+            target = tokens[j + 1]
+            if target.text.upper().split()[0] not in rules.CAST_TYPES:
+                raise _token_error(target, sql, f"CAST to {target.text.upper()} is not MySQL; use one of "
+                                   "SIGNED, UNSIGNED, CHAR, BINARY, DECIMAL, DOUBLE, FLOAT, DATE, DATETIME, TIME, "
+                                   "YEAR, JSON")
+            return
 
 
 def _rule_lock(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
@@ -206,6 +231,7 @@ _TOKEN_RULES: dict[int, Callable[[list[Token], int, str, bool], int | None]] = {
     id(TokenType.R_PAREN): _rule_r_paren,
     id(TokenType.NOT): _rule_not,
     id(TokenType.WITH): _rule_with,
+    id(TokenType.DISTINCT): _rule_distinct,
     **{id(tt): _rule_datetime_literal for tt in rules.DATETIME_LITERAL_KEYWORDS},
     id(TokenType.HEX_STRING): _rule_binary_literal,
     id(TokenType.BIT_STRING): _rule_binary_literal,
@@ -449,6 +475,17 @@ def _first_table_name(tree: exp.Expression) -> str | None:
 # -- tree rules ---------------------------------------------------------------------------------
 
 
+def _all_of(*checks: Callable[[exp.Expression, str], None]) -> Callable[[exp.Expression, str], None]:
+    if len(checks) == 1:
+        return checks[0]
+
+    def run(node: exp.Expression, sql: str) -> None:
+        for check in checks:
+            check(node, sql)
+
+    return run
+
+
 def check_tree(tree: exp.Expression, sql: str) -> None:
     """One walk over the IR applying the structural rules of `rules`."""
     get_check = _TREE_CHECKS.get
@@ -531,7 +568,11 @@ def _check_join(node: exp.Join, sql: str) -> None:
             raise _node_error(node, sql, f"NATURAL {kind} JOIN is not MySQL syntax; use NATURAL [LEFT|RIGHT] JOIN")
         if has_condition:
             raise _node_error(node, sql, "a NATURAL JOIN takes no ON or USING")
-    elif side in rules.OUTER_JOIN_SIDES and not has_condition:
+    if side == rules.FULL_JOIN_SIDE:
+        raise _node_error(node, sql, "MySQL has no FULL JOIN; combine a LEFT JOIN and a RIGHT JOIN with UNION")
+    if natural:
+        return
+    if side in rules.OUTER_JOIN_SIDES and not has_condition:
         raise _node_error(node, sql, f"{side} JOIN needs an ON or USING condition")
 
 
@@ -580,6 +621,29 @@ def _check_interval_unit(node: exp.Expression, sql: str) -> None:
 def _check_select(node: exp.Select, sql: str) -> None:
     if not node.expressions:
         raise _node_error(node, sql, "SELECT needs at least one expression to select")
+    if node.args.get("offset") is not None and node.args.get("limit") is None:
+        raise _node_error(node.args["offset"], sql, "OFFSET needs a LIMIT in MySQL (LIMIT n OFFSET m)")
+
+
+def _check_unsupported_node(node: exp.Expression, sql: str) -> None:
+    raise _node_error(node, sql, rules.UNSUPPORTED_NODES[type(node)])
+
+
+def _check_unsupported_args(node: exp.Expression, sql: str) -> None:
+    for key, reason in rules.UNSUPPORTED_ARGS[type(node)]:
+        value = node.args.get(key)
+        if value is not None and value is not False:
+            raise _node_error(value if isinstance(value, exp.Expression) else node, sql, reason)
+
+
+def _check_on_conflict(node: exp.OnConflict, sql: str) -> None:
+    if not node.args.get("duplicate"):
+        raise _node_error(node, sql, "MySQL has no ON CONFLICT; use ON DUPLICATE KEY UPDATE", word="CONFLICT")
+
+
+def _check_derived_columns(node: exp.TableAlias, sql: str) -> None:
+    if node.args.get("columns") and isinstance(node.parent, exp.Table):
+        raise _node_error(node, sql, "a column list after a table alias needs a derived table: (SELECT ...) AS x(a, b)")
 
 
 def _check_insert(node: exp.Insert, sql: str) -> None:
@@ -627,25 +691,35 @@ def _check_data_type(node: exp.DataType, sql: str) -> None:
                               "use DOUBLE for more")
 
 
-_TREE_CHECKS: dict[type[exp.Expression], Callable[..., None]] = {
-    exp.Alias: _check_alias,
-    exp.TableAlias: _check_table_alias,
-    exp.Join: _check_join,
-    exp.Column: _check_column,
-    exp.Distinct: _check_distinct,
-    exp.Anonymous: _check_anonymous,
-    exp.Escape: _check_escape,
-    exp.Interval: _check_interval_unit,
-    exp.DateAdd: _check_interval_unit,
-    exp.DateSub: _check_interval_unit,
-    exp.Select: _check_select,
-    exp.Insert: _check_insert,
-    exp.DataType: _check_data_type,
-    exp.Create: _check_create,
-    **{cls: _check_unsupported_property for cls in rules.UNSUPPORTED_PROPERTIES},
-    exp.Delete: _check_multi_table_order,
-    exp.Update: _check_multi_table_order,
-    **{cls: _check_one_argument_aggregate for cls in rules.ONE_ARGUMENT_AGGREGATES},
-}
+_CHECK_LIST: dict[type[exp.Expression], list[Callable[..., None]]] = {}
+for _cls, _check in (
+    (exp.Alias, _check_alias),
+    (exp.TableAlias, _check_table_alias),
+    (exp.TableAlias, _check_derived_columns),
+    (exp.Join, _check_join),
+    (exp.Column, _check_column),
+    (exp.Distinct, _check_distinct),
+    (exp.Anonymous, _check_anonymous),
+    (exp.Escape, _check_escape),
+    (exp.Interval, _check_interval_unit),
+    (exp.DateAdd, _check_interval_unit),
+    (exp.DateSub, _check_interval_unit),
+    (exp.Select, _check_select),
+    (exp.Insert, _check_insert),
+    (exp.DataType, _check_data_type),
+    (exp.Create, _check_create),
+    (exp.Delete, _check_multi_table_order),
+    (exp.Update, _check_multi_table_order),
+    (exp.OnConflict, _check_on_conflict),
+    *((cls, _check_one_argument_aggregate) for cls in rules.ONE_ARGUMENT_AGGREGATES),
+    *((cls, _check_unsupported_property) for cls in rules.UNSUPPORTED_PROPERTIES),
+    *((cls, _check_unsupported_node) for cls in rules.UNSUPPORTED_NODES),
+    *((cls, _check_unsupported_args) for cls in rules.UNSUPPORTED_ARGS),
+):
+    _CHECK_LIST.setdefault(_cls, []).append(_check)
 
-OPERATIONS_BY_REWRITE: dict[str, OperationType] = {}
+_TREE_CHECKS: dict[type[exp.Expression], Callable[[exp.Expression, str], None]] = {
+    cls: _all_of(*checks) for cls, checks in _CHECK_LIST.items()
+}
+"""Node type -> its rules (exact type: sqlglot's node classes are the dispatch key)."""
+

@@ -19,6 +19,12 @@ RESERVED_WORDS = MYSQL8_RESERVED_WORDS
 
 UNSUPPORTED_TOKENS: dict[TokenType, str] = {
     TokenType.TABLE_SAMPLE: "MySQL has no TABLESAMPLE clause",
+    TokenType.DCOLON: "MySQL has no :: casts; use CAST(x AS type)",
+    TokenType.COLON: "MySQL has no :name parameters; use ? placeholders",
+    TokenType.L_BRACKET: "MySQL has no [ ] subscripts or array literals",
+    TokenType.R_BRACKET: "MySQL has no [ ] subscripts or array literals",
+    TokenType.SIMILAR_TO: "MySQL has no SIMILAR TO; use REGEXP",
+    TokenType.FETCH: "MySQL has no FETCH FIRST ... ROWS; use LIMIT",
 }
 """Tokens sqlglot reads (for other dialects) that never start valid MySQL syntax."""
 
@@ -151,3 +157,29 @@ NOT_STATEMENT_STARTS: frozenset[TokenType] = frozenset({
 })
 """A MySQL statement starts with a keyword or '(': a leading name (`SELECTS id FROM t`), number or
 string is a misspelled or missing keyword, reported at that first token."""
+
+CAST_TYPES: frozenset[str] = frozenset({
+    "BINARY", "CHAR", "CHARACTER", "NATIONAL", "NCHAR", "DATE", "DATETIME", "TIME", "YEAR", "DECIMAL", "DEC",
+    "DOUBLE", "FLOAT", "REAL", "SIGNED", "UNSIGNED", "JSON",
+    "POINT", "LINESTRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION",
+})
+"""Types CAST(x AS type) accepts in MySQL 8 (no INT, VARCHAR or TEXT: sqlglot would quietly map them)."""
+
+UNSUPPORTED_NODES: dict[type[exp.Expression], str] = {
+    exp.ILike: "MySQL has no ILIKE; use LIKE (case-insensitive under the default collations)",
+}
+"""Expressions other dialects have and MySQL does not."""
+
+UNSUPPORTED_ARGS: dict[type[exp.Expression], tuple[tuple[str, str], ...]] = {
+    exp.Select: (("qualify", "MySQL has no QUALIFY clause; filter in an outer query"),),
+    exp.Insert: (("alternative", "MySQL has no INSERT OR ...; use REPLACE or INSERT IGNORE"),
+                 ("returning", "MySQL has no RETURNING clause")),
+    exp.Update: (("from_", "MySQL's UPDATE has no FROM; join the tables: UPDATE t JOIN u ON ... SET ..."),
+                 ("returning", "MySQL has no RETURNING clause")),
+    exp.Delete: (("returning", "MySQL has no RETURNING clause"),),
+    exp.Distinct: (("on", "MySQL has no DISTINCT ON"),),
+}
+"""Clauses sqlglot parses into a node (and may quietly rewrite) that MySQL has no syntax for."""
+
+FULL_JOIN_SIDE = "FULL"
+"""MySQL has no FULL JOIN (it reads `t1 FULL JOIN t2` as t1 aliased `full`)."""
