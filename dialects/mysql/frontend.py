@@ -83,10 +83,26 @@ class MySQLFrontend:
 
 def _tokenize(sql: str) -> list[Token]:
     try:
-        return _DIALECT.tokenize(sql)
+        tokens = _DIALECT.tokenize(sql)
     except TokenError:
         line, column, token, reason = _locate_token_error(sql)
         raise SQLSyntaxError(reason, line=line, column=column, token=token, sql=sql) from None
+    if "/*!" in sql:
+        _reject_executable_comments(tokens, sql)
+    return tokens
+
+
+def _reject_executable_comments(tokens: list[Token], sql: str) -> None:
+    # MySQL runs the text of /*! ... */ as SQL; sqlglot keeps it as a comment, so the statement
+    # would mean one thing here and another on the server.
+    quoted = [(t.start, t.end) for t in tokens if t.token_type in (TokenType.STRING, TokenType.IDENTIFIER)]
+    for match in re.finditer(r"/\*!", sql):
+        at = match.start()
+        if not any(start <= at <= end for start, end in quoted):
+            line, column = offset_position(sql, at)
+            raise SQLSyntaxError("MySQL executable comments (/*! ... */) are not supported: the server would run "
+                                 "their text; write it as plain SQL or remove it",
+                                 line=line, column=column, token="/*!", sql=sql)
 
 
 HAS_BRACES = 1

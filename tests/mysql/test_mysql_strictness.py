@@ -79,6 +79,7 @@ REJECTED = [
     ("SELECT CAST(a AS VARCHAR(10)) FROM t", 1, 18, "VARCHAR", "CAST to VARCHAR"),
     ("SELECT * FROM t AS x(a, b)", 1, 20, "x", "derived table"),
     ("UPDATE t SET a = 1 FROM u WHERE t.id = u.id", 1, 25, "u", "UPDATE has no FROM"),
+    ("SELECT a FROM t WHERE id = 1 /*! OR 1 = 1 */", 1, 30, "/*!", "executable comments"),
     # rewrites keep checking what they rewrite
     ("DELETE FROM t1.*", None, None, None, ""),
     ("SELECT a FROM t INTO OUTFILE", None, None, None, "quoted file name"),
@@ -131,6 +132,7 @@ ACCEPTED = [
     ("INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = VALUES(a)", OperationType.INSERT),
     ("SELECT a FROM t WHERE a IS NOT NULL AND a <=> b", OperationType.SELECT),
     ("SELECT a FROM t -- trailing comment", OperationType.SELECT),
+    ("SELECT '/*! not a comment */' FROM t /* plain comment */", OperationType.SELECT),
 ]
 
 
