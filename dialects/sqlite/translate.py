@@ -134,7 +134,8 @@ def _like(node: exp.Expression) -> exp.Expression:
     if not (isinstance(pattern, exp.Literal) and pattern.is_string):
         raise UnsupportedConstructError("LIKE with a non-literal pattern",
                                         "SQLite's LIKE ignores case; only literal patterns are translated")
-    return exp.Glob(this=like.this.copy(), expression=string(t.like_to_glob(pattern.this, escape)))
+    glob = exp.Glob(this=like.this.copy(), expression=string(t.like_to_glob(pattern.this, escape)))
+    return exp.Not(this=glob) if like.args.get("negate") else glob
 
 
 def _left(node: exp.Expression) -> exp.Expression:

@@ -117,7 +117,9 @@ def construct_name(node: exp.Expression) -> str:
     if isinstance(node, exp.Anonymous):
         return f"function {node.name.upper()}()"
     if isinstance(node, exp.Func):
-        return f"function {type(node).sql_names()[0]}()"
+        # The name as MySQL spells it (sqlglot's LPAD is a Pad node).
+        written = node.sql(dialect="mysql").split("(", 1)[0].strip() or type(node).sql_names()[0]
+        return f"function {written.upper()}()"
     return type(node).__name__.upper()
 
 
@@ -230,6 +232,10 @@ def shift_of(node: exp.Expression) -> Shift | None:
     if isinstance(node, (exp.DateAdd, exp.DateSub, exp.TimestampAdd)):
         this, value, unit = node.this, node.expression, node.args.get("unit")
         negate = isinstance(node, exp.DateSub)
+    elif isinstance(node, exp.Add) and isinstance(node.this, exp.Interval) and node.this.args.get("unit") \
+            and isinstance(node.expression, exp.Interval) and not node.expression.args.get("unit"):
+        # sqlglot reads `INTERVAL 3 DAY + '2024-01-30'` with the date as a unit-less INTERVAL.
+        this, value, unit = node.expression.this, node.this.this, node.this.args.get("unit")
     elif isinstance(node, (exp.Add, exp.Sub)) and isinstance(node.expression, exp.Interval):
         this, value, unit = node.this, node.expression.this, node.expression.args.get("unit")
         negate = isinstance(node, exp.Sub)
@@ -267,7 +273,7 @@ def shift_of(node: exp.Expression) -> Shift | None:
 
 # -- booleans: MySQL has none (TRUE is 1), PostgreSQL is strict about them ------------------------
 
-_PREDICATES = (exp.Predicate, exp.Connector, exp.Not, exp.Boolean, exp.Exists)
+_PREDICATES = (exp.Predicate, exp.Connector, exp.Not, exp.Boolean, exp.Exists, exp.Escape)
 
 
 def is_predicate(node: exp.Expression) -> bool:
@@ -284,6 +290,8 @@ def context(node: exp.Expression) -> str:
     if parent is None:
         return "other"
     key = child.arg_key
+    if isinstance(parent, exp.Escape):
+        return "other"  # the LIKE inside `x LIKE p ESCAPE c`
     if isinstance(parent, exp.Is):
         # MySQL's `x IS TRUE` tests x as a truth value; `x IS NULL` keeps x as it is.
         return "predicate" if key == "this" and isinstance(parent.expression, exp.Boolean) else "other"
@@ -502,7 +510,7 @@ def _translate_column(col: exp.ColumnDef, types: TypeMap, checks: list[exp.Expre
         new = _type(types.float32 or types.real)
     elif kind is _T.DATE:
         new = _type(types.date)
-    elif kind in (_T.DATETIME, _T.TIMESTAMP):
+    elif kind in _types("DATETIME", "TIMESTAMP", "TIMESTAMPTZ", "TIMESTAMPLTZ"):
         new = _type(types.datetime)
     elif kind is _T.TIME:
         new = _type(types.time)
