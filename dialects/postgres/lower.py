@@ -924,10 +924,13 @@ def _func_call(lw: Lowerer, node: ast.FuncCall) -> exp.Expression:
         last = args.pop()
         args.append(exp.Order(this=last, expressions=order))
         cls = None
-    call: exp.Expression
+    call: exp.Expression | None = None
     if cls is not None and len(args) == 1 and not (cls is not exp.Count and isinstance(args[0], exp.Star)):
         call = cls(this=args[0], big_int=True) if cls is exp.Count else cls(this=args[0])
-    else:
+    elif (len(names) == 1 and name in _TYPED_FUNCTIONS and not node.agg_star and not node.agg_distinct
+          and not node.agg_order and not node.func_variadic):
+        call = _typed_function(name, args)
+    if call is None:
         call = exp.Anonymous(this=name if not needs_quotes(name) else ident(name), expressions=args)
         if len(names) > 1:
             if len(names) > 2:
@@ -940,6 +943,48 @@ def _func_call(lw: Lowerer, node: ast.FuncCall) -> exp.Expression:
     if node.over is not None:
         call = lw.window(node.over, func=call)
     return call
+
+
+# Functions built as sqlglot's postgres parser builds them (exp.Lower, exp.Round, ...), so passes and
+# other printers see typed nodes. Each prints back the same call (the round-trip check guards it;
+# the list holds the ones that do on the corpus).
+_TYPED_FUNCTIONS = frozenset({
+    "abs", "ceil", "floor", "round", "power", "sign", "ln", "exp", "lower", "upper", "initcap", "md5",
+    "repeat", "chr", "row_number", "rank", "cume_dist", "lag", "lead", "first_value", "last_value",
+    "stddev_pop", "stddev_samp", "var_pop", "array_length", "array_to_string", "string_to_array",
+    "regexp_replace", "to_char", "unnest", "random", "generate_series",
+})
+
+
+def _typed_function(name: str, args: list[exp.Expression]) -> exp.Expression | None:
+    from sqlglot.dialects.postgres import Postgres
+
+    builder = Postgres.Parser.FUNCTIONS.get(name.upper())
+    if builder is None:
+        return None
+    try:
+        if "dialect" in _builder_params(builder):
+            return builder(args, dialect=_postgres())
+        return builder(args)
+    except Exception:  # the builder wants other arguments: keep the call as written
+        return None
+
+
+@functools.cache
+def _builder_params(builder: Callable[..., Any]) -> frozenset[str]:
+    import inspect
+
+    try:
+        return frozenset(inspect.signature(builder).parameters)
+    except (TypeError, ValueError):
+        return frozenset()
+
+
+@functools.cache
+def _postgres() -> Any:
+    from sqlglot.dialects.postgres import Postgres
+
+    return Postgres()
 
 
 def _sql_syntax_call(lw: Lowerer, node: ast.FuncCall, names: list[str]) -> exp.Expression:
