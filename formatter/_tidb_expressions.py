@@ -182,6 +182,10 @@ def _positive_predicate(r: Restorer, node: exp.Expression) -> str:
 
 
 def _predicate(r: Restorer, node: exp.Expression, *, negated: bool) -> str:
+    # sqlglot spells `a NOT LIKE b` and `a IS NOT x` with the node's own `negate` flag, and most
+    # other negated predicates as Not(node): both count, and two negations cancel.
+    if node.args.get("negate"):
+        negated = not negated
     neg = "NOT " if negated else ""
     if isinstance(node, exp.Exists):
         check_args(node, ("this",))
@@ -199,7 +203,7 @@ def _predicate(r: Restorer, node: exp.Expression, *, negated: bool) -> str:
             return left + _subquery_operand(r, query)
         return left + "(" + ",".join(r.node(e) for e in node.expressions) + ")"
     if isinstance(node, exp.Is):
-        check_args(node, ("this", "expression"))
+        check_args(node, ("this", "expression", "negate"))
         target = node.expression
         left = operand(r, node.this, node, CMP, right=False)
         if isinstance(target, exp.Null) or (isinstance(target, exp.Var) and target.name.upper() == "UNKNOWN"):
@@ -220,7 +224,7 @@ def _predicate(r: Restorer, node: exp.Expression, *, negated: bool) -> str:
             return text
         return text + r.kw(" ESCAPE ") + r.string(escape.this, introducer=False)
     if isinstance(node, (exp.Like, exp.ILike)):
-        check_args(node, ("this", "expression"))
+        check_args(node, ("this", "expression", "negate"))
         word = "LIKE " if isinstance(node, exp.Like) else "ILIKE "
         return (operand(r, node.this, node, CMP, right=False) + r.kw(" " + neg + word)
                 + operand(r, node.expression, node, CMP, right=True))
