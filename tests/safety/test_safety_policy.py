@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 from conftest import require_dialect
 
-from sqlparser import InvalidArgumentError, OperationType, Policy, PolicyViolationError, new_parser
+from sqlparser import (
+    InvalidArgumentError,
+    OperationType,
+    Policy,
+    PolicyViolationError,
+    SQLParserError,
+    SQLSyntaxError,
+    new_parser,
+)
 
 POLICY = Policy(tables={"users", "orders"})
 READ_ONLY = Policy(tables={"users", "orders"}, operations={OperationType.SELECT})
@@ -109,8 +117,13 @@ def test_allowed(dialect: str, sql: str) -> None:
 @pytest.mark.parametrize(("dialect", "sql", "rule"), _params(DENIED))
 def test_denied_names_the_rule(dialect: str, sql: str, rule: str) -> None:
     require_dialect(dialect)
-    with pytest.raises(PolicyViolationError) as info:
+    with pytest.raises(SQLParserError) as info:
         new_parser(dialect).check_policy(sql, POLICY)
+    if rule == "executable-comment" and isinstance(info.value, SQLSyntaxError):
+        # The MySQL front end may refuse executable comments itself, before any policy runs.
+        assert "executable comment" in str(info.value)
+        return
+    assert isinstance(info.value, PolicyViolationError), str(info.value)
     assert info.value.rule == rule, str(info.value)
     assert f"[{rule}]" in str(info.value)
 
