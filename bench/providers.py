@@ -8,8 +8,9 @@ run on the same disk (raw LMDB, a bare thread hand-off, plain file write+fsync /
     python bench/providers.py --json out.json
 
 The result is the table of named cases below (CASES). Ratios, not absolute numbers, are the result:
-the machine is shared and noisy. A ratio is "our ops/s / baseline ops/s": 1.0 means the provider
-layer costs nothing over the raw primitive, 0.5 means it halves the throughput.
+the machine is shared and noisy. A ratio is "our ops/s / baseline ops/s", the median over rounds
+that each run the baseline right before the case: 1.0 means the provider layer costs nothing over
+the raw primitive, 0.5 means it halves the throughput.
 
 Adding rows (for example the rdb area): append `Case(...)` objects to CASES, or put a module
 ``bench/providers_<area>.py`` next to this file that defines ``CASES``, a list of objects with the
@@ -31,6 +32,7 @@ import importlib.util
 import json
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -300,25 +302,22 @@ def _plugin_cases() -> list[Case]:
     return found
 
 
-def measure(case: Case, scale: float, repeat: int) -> float:
-    """Best ops/s of ``repeat`` runs, each on a fresh temp directory (best: least disturbed by others)."""
+def measure_once(case: Case, scale: float) -> float:
+    """ops/s of one run on a fresh temp directory, after a warm-up of a tenth of the operations."""
     n = max(1, int(case.ops * scale))
-    best = 0.0
-    for _ in range(repeat):
-        tmp = Path(tempfile.mkdtemp(prefix="cozelite-bench-"))
+    tmp = Path(tempfile.mkdtemp(prefix="cozelite-bench-"))
+    try:
+        ctx = case.setup(tmp)
         try:
-            ctx = case.setup(tmp)
-            try:
-                case.run(ctx, max(1, n // 10))  # warm-up: page cache, lazy imports
-                start = time.perf_counter()
-                case.run(ctx, n)
-                elapsed = time.perf_counter() - start
-            finally:
-                case.teardown(ctx)
+            case.run(ctx, max(1, n // 10))  # warm-up: page cache, lazy imports
+            start = time.perf_counter()
+            case.run(ctx, n)
+            elapsed = time.perf_counter() - start
         finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        best = max(best, n / elapsed if elapsed > 0 else float("inf"))
-    return best
+            case.teardown(ctx)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return n / elapsed if elapsed > 0 else float("inf")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -334,24 +333,34 @@ def main(argv: list[str] | None = None) -> int:
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:
         parser.error(f"duplicate case names: {', '.join(sorted(duplicates))}")
-    wanted = [w.strip() for w in args.only.split(",") if w.strip()]
-    selected = [c for c in cases if not wanted or any(c.name.startswith(w) for w in wanted)]
     by_name = {c.name: c for c in cases}
-    # A selected case brings its baseline along, so every ratio is measured in this run.
-    for case in list(selected):
-        if case.baseline and by_name[case.baseline] not in selected:
-            selected.insert(0, by_name[case.baseline])
+    missing = {c.baseline for c in cases if c.baseline and c.baseline not in by_name}
+    if missing:
+        parser.error(f"unknown baseline(s): {', '.join(sorted(missing))}")
+    wanted = [w.strip() for w in args.only.split(",") if w.strip()]
+    selected = [c for c in cases if not c.baseline and (not wanted or any(c.name.startswith(w) for w in wanted))]
+    selected += [c for c in cases if c.baseline and (not wanted or any(c.name.startswith(w) for w in wanted))]
 
     scale = 0.1 if args.quick else 1.0
-    results: dict[str, float] = {}
     rows = []
     print(f"{'case':<36} {'ops/s':>12} {'baseline':<34} {'ratio':>7}")
     for case in selected:
-        results[case.name] = measure(case, scale, args.repeat)
-        ratio = results[case.name] / results[case.baseline] if case.baseline else None
-        rows.append({"case": case.name, "ops_per_s": round(results[case.name], 1), "baseline": case.baseline,
-                     "ratio": round(ratio, 3) if ratio is not None else None})
-        print(f"{case.name:<36} {results[case.name]:>12,.0f} {case.baseline:<34} "
+        # Each round runs the baseline right before the case and keeps their ratio; the median
+        # ratio over the rounds is reported. On a shared machine (disk and CPU contention come and
+        # go) adjacent runs are what can be compared; ops/s is the best round of the case.
+        ratios: list[float] = []
+        best = 0.0
+        for _ in range(args.repeat):
+            base = measure_once(by_name[case.baseline], scale) if case.baseline else None
+            ops = measure_once(case, scale)
+            best = max(best, ops)
+            if base:
+                ratios.append(ops / base)
+        ratio = statistics.median(ratios) if ratios else None
+        rows.append({"case": case.name, "ops_per_s": round(best, 1), "baseline": case.baseline,
+                     "ratio": round(ratio, 3) if ratio is not None else None,
+                     "ratios": [round(r, 3) for r in ratios]})
+        print(f"{case.name:<36} {best:>12,.0f} {case.baseline:<34} "
               f"{'' if ratio is None else f'{ratio:.2f}':>7}", flush=True)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(rows, indent=2) + "\n")
