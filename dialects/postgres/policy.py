@@ -28,7 +28,8 @@ RULES = BASE_RULES.extend(
         "current_schema", "current_schemas", "has_table_privilege", "txid_current", "pg_current_xact_id",
         "nextval", "setval", "currval", "lastval",
     ),
-    table_functions=("generate_series", "unnest", "json_each", "jsonb_each", "json_array_elements",
+    table_functions=("generate_series", "explodinggenerateseries", "exploding_generate_series", "unnest",
+                     "json_each", "jsonb_each", "json_array_elements",
                      "jsonb_array_elements", "json_each_text", "jsonb_each_text", "json_array_elements_text",
                      "jsonb_array_elements_text"),
     denied_nodes=(
