@@ -5,12 +5,19 @@ by PostgreSQL's parser and compared with the original parse tree (locations igno
 whose IR would print back to something PostgreSQL reads differently is returned unlowered
 (`Statement.tree is None`, `unsupported` names the first differing node), so no transform can
 silently change its meaning.
+
+Applications send the same statement texts again and again, and the check costs about as much as
+the parse, so parsed statements are kept in a bounded LRU cache keyed by the text (one per
+portable_names setting). Callers always get a copy of the tree: the contract's passes mutate it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import pglast
@@ -166,13 +173,67 @@ def _check_dialect() -> Any:
     return SqlglotDialect.get_or_raise(SQLGLOT_DIALECT)
 
 
-class PostgresFrontend:
-    """Thread-safe: holds only options."""
+CACHE_SIZE = 512
+"""Statements kept per portable_names setting."""
 
-    def __init__(self, *, portable_names: bool = True) -> None:
+
+class _StatementCache:
+    """Thread-safe bounded LRU of parsed statements; trees are never handed out without a copy."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, Statement] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, sql: str) -> Statement | None:
+        with self._lock:
+            stmt = self._items.get(sql)
+            if stmt is not None:
+                self._items.move_to_end(sql)
+            return stmt
+
+    def put(self, sql: str, stmt: Statement) -> None:
+        with self._lock:
+            self._items[sql] = stmt
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_CACHES = {True: _StatementCache(CACHE_SIZE), False: _StatementCache(CACHE_SIZE)}
+
+
+def clear_cache() -> None:
+    """Forget every cached statement (the benchmark measures cold and warm parses with it)."""
+    for cache in _CACHES.values():
+        cache.clear()
+
+
+def _copy(stmt: Statement) -> Statement:
+    return stmt if stmt.tree is None else dataclasses.replace(stmt, tree=stmt.tree.copy())
+
+
+class PostgresFrontend:
+    """Thread-safe: holds only options and the shared cache."""
+
+    def __init__(self, *, portable_names: bool = True, cache: bool = True) -> None:
         self.portable_names = portable_names
+        self._cache = _CACHES[bool(portable_names)] if cache else None
 
     def parse(self, sql: str) -> Statement:
+        cache = self._cache
+        if cache is None:
+            return self._parse(sql)
+        hit = cache.get(sql)
+        if hit is None:
+            hit = self._parse(sql)
+            cache.put(sql, hit)
+        return _copy(hit)
+
+    def _parse(self, sql: str) -> Statement:
         node, compat = parse_pg(sql)
         operation, table = classify(node)
         if not isinstance(node, (ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt)):
