@@ -214,3 +214,12 @@ def test_portable_names_rule_applies() -> None:
 def test_dialect_record() -> None:
     dialect = get_dialect("postgres")
     assert dialect.native_options == {"placeholder": "$n"}
+
+
+def test_cached_statements_are_handed_out_as_copies() -> None:
+    sql = "SELECT a FROM cache_probe WHERE b = 1"
+    first = PG.parse(sql)
+    first.tree.set("where", None)  # a pass mutating its tree must not touch the cache
+    second = PG.parse(sql)
+    assert second.tree is not first.tree
+    assert PG.render(second.tree) == "SELECT a FROM cache_probe WHERE b = 1"
