@@ -9,8 +9,9 @@ sqlglot as "cozelitepostgres") extends the dispatch table of each generator it c
   `a NOT SIMILAR TO ...`, which PostgreSQL parses differently from `NOT (a IN (...))`;
 - function names keep their spelling (PostgreSQL folds unquoted names to lower case anyway).
 
-Placeholders: anonymous ones (MySQL-style `?`, or added by a pass) print as `$1..$n` in text order,
-or as psycopg's `%s` (then every literal `%` is doubled, as psycopg requires).
+Placeholders: anonymous ones (MySQL-style `?`, or added by a pass) print as `$1..$n` in text order
+(after the statement's own `$n`), or as psycopg's `%s` (then every literal `%` is doubled, as
+psycopg requires).
 """
 
 from __future__ import annotations
@@ -107,35 +108,29 @@ SQLGLOT_DIALECT = "cozelitepostgres"
 
 
 def number_placeholders(sql: str, style: str) -> str:
-    """Replace the `$0` sentinels, in text order, by `$1..$n` or `%s` (token-aware)."""
+    """Replace the `$0` sentinels (anonymous placeholders) by numbers, token-aware.
+
+    Anonymous placeholders are numbered in text order after the statement's own `$n` (a pass that
+    adds `?` to `... VALUES ($1), ($2)` yields `$3`, `$4`). In psycopg's `%s` style the parameters
+    are positional, so the numbers in text order must then read 1, 2, 3, ...
+    """
     params = [t for t in pg_parser.scan(sql) if t.name == "PARAM"]
-    sentinels = [t for t in params if sql[t.start : t.end + 1] == _SENTINEL]
-    if sentinels and len(sentinels) != len(params):
-        raise InvalidArgumentError("the statement mixes ? placeholders with $n parameters; use one style")
-    if style == "$n":
-        if not sentinels:
-            return sql
-        out, last = [], 0
-        for i, tok in enumerate(sentinels, 1):
-            out.append(sql[last : tok.start])
-            out.append(f"${i}")
-            last = tok.end + 1
-        out.append(sql[last:])
-        return "".join(out)
-    # psycopg's %s: positional, in text order, so explicit $n must already be 1, 2, ... in order.
     if not params:
         return sql
-    if not sentinels:
-        numbers = [int(sql[t.start + 1 : t.end + 1]) for t in params]
-        if numbers != list(range(1, len(numbers) + 1)):
-            raise InvalidArgumentError(
-                "cannot print $n parameters that repeat or are out of order as %s; use placeholder='$n'")
+    explicit = [int(sql[t.start + 1 : t.end + 1]) for t in params if sql[t.start : t.end + 1] != _SENTINEL]
+    following = iter(range(max(explicit, default=0) + 1, len(params) + max(explicit, default=0) + 1))
+    numbers = [int(sql[t.start + 1 : t.end + 1]) or next(following) for t in params]
+    if style == "%s" and numbers != list(range(1, len(numbers) + 1)):
+        raise InvalidArgumentError(
+            "cannot print $n parameters that repeat or are out of order as %s; use placeholder='$n'")
     out, last = [], 0
-    for tok in params:
-        out.append(sql[last : tok.start].replace("%", "%%"))
-        out.append("%s")
+    for tok, number in zip(params, numbers, strict=True):
+        chunk = sql[last : tok.start]
+        out.append(chunk.replace("%", "%%") if style == "%s" else chunk)
+        out.append("%s" if style == "%s" else f"${number}")
         last = tok.end + 1
-    out.append(sql[last:].replace("%", "%%"))
+    tail = sql[last:]
+    out.append(tail.replace("%", "%%") if style == "%s" else tail)
     return "".join(out)
 
 

@@ -192,9 +192,21 @@ def test_explicit_parameters_to_psycopg_only_in_order() -> None:
         parser.append_sql_filter("SELECT a FROM t WHERE b = $2", "AND", "c = $1")
 
 
-def test_mixing_placeholder_styles_is_refused() -> None:
-    with pytest.raises(SQLParserError, match="mixes"):
-        PG.append_sql_filter("SELECT a FROM t WHERE b = $1", "AND", "c = ?")
+def test_mixing_placeholder_styles_in_one_text_is_refused() -> None:
+    with pytest.raises(SQLSyntaxError, match="mixes"):
+        PG.parse("SELECT a FROM t WHERE b = $1 AND c = ?")
+
+
+def test_placeholders_added_to_explicit_parameters_continue_the_numbering() -> None:
+    from sqlparser import ColumnValue
+
+    assert PG.append_sql_filter("SELECT a FROM t WHERE b = $2 AND d = $1", "AND", "c = ?") == \
+        "SELECT a FROM t WHERE b = $2 AND d = $1 AND c = $3"
+    out, _ = PG.add_columns_to_insert_sql("INSERT INTO t (a) VALUES ($1), ($2)", [ColumnValue("b")], is_param=True)
+    assert out == "INSERT INTO t (a, b) VALUES ($1, $3), ($2, $4)"
+    psycopg = new_parser("postgres", portable_names=False, placeholder="%s")
+    with pytest.raises(InvalidArgumentError, match="out of order"):
+        psycopg.add_columns_to_insert_sql("INSERT INTO t (a) VALUES ($1), ($2)", [ColumnValue("b")], is_param=True)
 
 
 def test_insert_params_added_by_a_pass_are_numbered() -> None:
