@@ -113,6 +113,9 @@ def _binary(r: Restorer, node: exp.Binary) -> str:
 
         name = "DATE_ADD" if isinstance(node, exp.Add) else "DATE_SUB"
         return r.kw(name) + "(" + r.node(node.this) + ", " + interval(r, right_node) + ")"
+    if isinstance(node, exp.Mod) and (r.typed_name(node) or "").upper() == "MOD":
+        # MOD(a, b) is a function call in TiDB's tree, a % b an operator; both mean the same
+        return r.func_name(node, "MOD") + "(" + r.node(node.this) + ", " + r.node(right_node) + ")"
     if isinstance(node, exp.Add) and isinstance(node.this, exp.Interval):
         from formatter._tidb_functions import interval
 
@@ -307,6 +310,15 @@ def _session_parameter(r: Restorer, node: exp.SessionParameter) -> str:
     kind = node.args.get("kind")
     scope = r.kw(str(kind).upper()) + "." if kind else ""
     return "@@" + scope + r.name(node.name)
+
+
+@printer(exp.PropertyEQ)
+def _assign_variable(r: Restorer, node: exp.PropertyEQ) -> str:
+    # @v := expr, TiDB's VariableExpr with a value
+    check_args(node, ("this", "expression"))
+    if not isinstance(node.this, exp.Parameter):
+        raise UnsupportedConstructError("assignment to " + type(node.this).__name__)
+    return r.node(node.this) + ":=" + r.node(node.expression)
 
 
 @printer(exp.Parameter)

@@ -96,7 +96,15 @@ def _count(r: Restorer, node: exp.Count) -> str:
 @printer(*_AGGREGATES)
 def _aggregate(r: Restorer, node: exp.AggFunc) -> str:
     check_args(node, ("this", "expressions"))
-    return r.func_name(node, _AGGREGATES[type(node)]) + "(" + _distinct_args(r, node) + ")"
+    aliases = _AGGREGATE_ALIASES.get(type(node), ())
+    return r.func_name(node, _AGGREGATES[type(node)], aliases) + "(" + _distinct_args(r, node) + ")"
+
+
+# MySQL synonyms sqlglot folds into one node (STD and STDDEV are STDDEV_POP, VARIANCE is VAR_POP)
+_AGGREGATE_ALIASES: dict[type[exp.Expression], tuple[str, ...]] = {
+    exp.StddevPop: ("STD", "STDDEV"),
+    exp.VariancePop: ("VARIANCE",),
+}
 
 
 @printer(exp.GroupConcat)
@@ -367,6 +375,18 @@ def _json_extract(r: Restorer, node: exp.Expression) -> str:
         if typed != "JSON_EXTRACT":
             return r.kw("JSON_UNQUOTE") + "(" + call + ")"
     return call
+
+
+@printer(exp.JSONObject)
+def _json_object(r: Restorer, node: exp.JSONObject) -> str:
+    check_args(node, ("expressions", "return_type", "encoding", "null_handling", "unique_keys"))
+    args: list[exp.Expression] = []
+    for pair in node.expressions:
+        if not isinstance(pair, exp.JSONKeyValue):
+            raise UnsupportedConstructError("JSON_OBJECT argument " + type(pair).__name__)
+        check_args(pair, ("this", "expression"))
+        args += [pair.this, pair.expression]
+    return r.func_name(node, "JSON_OBJECT") + "(" + _args(r, args) + ")"
 
 
 @printer(exp.JSONObjectAgg)

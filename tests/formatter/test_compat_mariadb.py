@@ -65,6 +65,31 @@ QUERIES = [
     "SELECT 1 + 2 * 3, (1 + 2) * 3, 2 - 3 - 4, 2 - (3 - 4), 8 / 2 / 2, 8 / (2 / 2)",
     # (0x10 prints as x'10', as in TiDB; MySQL reads both as a number in arithmetic, MariaDB does not)
     "SELECT id, x'41', 0x42, b'101' + 0, 1e3, .5, 01000 FROM cz_t1 WHERE id = 1",
+    # everyday SQL
+    "SELECT DISTINCT flag FROM cz_t1",
+    "SELECT flag, COUNT(*) AS cnt FROM cz_t1 GROUP BY flag WITH ROLLUP",
+    "SELECT SUBSTRING(b, 1, 2), TRIM(b), LOWER(b), REPLACE(b, 'x', 'y'), LEFT(b, 1), LPAD(b, 5, '*') FROM cz_t1",
+    "SELECT ROUND(v, 1), ABS(v), FLOOR(v), CEIL(v), MOD(id, 2), POW(2, id), GREATEST(v, 0), LEAST(v, 0) FROM cz_t2",
+    "SELECT CURDATE() > DATE(c), YEAR(c), MONTH(c), DAY(c), HOUR(c), DATEDIFF(c, '2024-01-01') FROM cz_t1",
+    "SELECT STR_TO_DATE('2024-01-01', '%Y-%m-%d'), DATE_FORMAT('2024-01-01', '%d/%m/%Y')",
+    "SELECT JSON_EXTRACT('{\"a\": 1}', '$.a'), JSON_OBJECT('k', 1), JSON_ARRAY(1, 2)",
+    "SELECT CASE a WHEN 10 THEN 'ten' WHEN 7 THEN 'seven' END FROM cz_t1",
+    "SELECT id FROM cz_t1 WHERE b REGEXP '^x' OR b NOT REGEXP 's$'",
+    "SELECT id FROM cz_t1 WHERE (id, a) IN ((1, 10), (4, 7))",
+    "SELECT id FROM cz_t1 WHERE b IS NOT NULL AND b <> '' AND NOT flag",
+    "SELECT id, CHAR_LENGTH(b), LOCATE('s', b), INSTR(b, 's'), CONCAT_WS('-', id, b), SUBSTRING_INDEX(b, 's', 1)"
+    " FROM cz_t1",
+    "SELECT SUM(CASE WHEN flag THEN 1 ELSE 0 END), AVG(a), MIN(b), STDDEV(a), VARIANCE(a) FROM cz_t1",
+    "SELECT id FROM cz_t1 t WHERE NOT EXISTS (SELECT 1 FROM cz_t2 u WHERE u.t1_id = t.id) ORDER BY id DESC",
+    "SELECT CAST('2024-01-01' AS DATE), CAST(1.5 AS DECIMAL(5,2)), CAST(id AS CHAR), CAST(id AS UNSIGNED) FROM cz_t1",
+    "SELECT HEX(b), UNHEX('41'), MD5(b), SHA1(b), SHA2(b, 256) FROM cz_t1",
+    "SELECT TIMESTAMPADD(MINUTE, 5, c), TIME(c), LAST_DAY(c), DAYOFWEEK(c), WEEK(c), QUARTER(c) FROM cz_t1",
+    "SELECT id, LAG(a) OVER (ORDER BY id), LEAD(a, 1) OVER (ORDER BY id), DENSE_RANK() OVER (ORDER BY a) FROM cz_t1",
+    "SELECT id, FIRST_VALUE(a) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM cz_t1",
+    "SELECT a AS `select`, b `from` FROM cz_t1 `order`",
+    "SELECT id FROM cz_t1 WHERE a > 5 XOR flag",
+    "SELECT a << 2, a >> 1, a | 1, a ^ 3, BIT_COUNT(a) FROM cz_t1",
+    "SELECT @cz_n := 5",
 ]
 
 DML = [
@@ -73,6 +98,15 @@ DML = [
     ("DELETE FROM cz_t2 WHERE v < 0 OR t1_id IS NULL", "SELECT id FROM cz_t2 ORDER BY id"),
     ("INSERT INTO cz_t2 (id, t1_id, v) VALUES (10, 2, 1.25), (11, NULL, -0.5)", "SELECT * FROM cz_t2 ORDER BY id"),
     ("UPDATE cz_t1 x, cz_t2 y SET x.a = y.v WHERE x.id = y.t1_id AND y.v > 2", "SELECT id, a FROM cz_t1 ORDER BY id"),
+    ("INSERT INTO cz_t2 (id, t1_id, v) SELECT id + 100, id, a FROM cz_t1 WHERE a IS NOT NULL",
+     "SELECT * FROM cz_t2 ORDER BY id"),
+    ("INSERT INTO cz_t2 (id, t1_id, v) VALUES (1, 1, 9.99) ON DUPLICATE KEY UPDATE v = VALUES(v) + 1",
+     "SELECT * FROM cz_t2 ORDER BY id"),
+    ("INSERT IGNORE INTO cz_t2 VALUES (1, 1, 1), (6, 6, 6)", "SELECT * FROM cz_t2 ORDER BY id"),
+    ("DELETE cz_t2 FROM cz_t2 JOIN cz_t1 ON cz_t1.id = cz_t2.t1_id WHERE cz_t1.flag = 0",
+     "SELECT id FROM cz_t2 ORDER BY id"),
+    ("UPDATE cz_t1 SET a = a * 2 WHERE flag = 1 ORDER BY id DESC LIMIT 1", "SELECT id, a FROM cz_t1 ORDER BY id"),
+    ("DELETE FROM cz_t1 WHERE id > 3 ORDER BY id LIMIT 1", "SELECT id FROM cz_t1 ORDER BY id"),
 ]
 
 
