@@ -50,7 +50,8 @@ class MySQLFrontend:
         as_insert = rewrites.replace_as_insert(sql, tokens, _tokenize)
         tokens, flags = _statement_tokens(as_insert or tokens, sql)
         rewrite = rewrites.apply(tokens, sql, braces=bool(flags & HAS_BRACES), into=bool(flags & HAS_INTO),
-                                 star=bool(flags & HAS_STAR), replace=as_insert is not None)
+                                 star=bool(flags & HAS_STAR), equivalents=bool(flags & HAS_EQUIVALENT),
+                                 replace=as_insert is not None)
         tree = _parse_tokens(rewrite.tokens, sql)
         check_tree(tree, sql)
         if rewrite.unsupported is not None:
@@ -108,6 +109,7 @@ def _reject_executable_comments(tokens: list[Token], sql: str) -> None:
 HAS_BRACES = 1
 HAS_INTO = 2
 HAS_STAR = 4
+HAS_EQUIVALENT = 8
 
 
 def _statement_tokens(tokens: list[Token], sql: str, *, statement: bool = True) -> tuple[list[Token], int]:
@@ -170,9 +172,22 @@ def _rule_with(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
         raise _token_error(tokens[i], sql, "WITH cannot start the arm of a set operation; parenthesize the arm")
 
 
-def _rule_distinct(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+def _rule_distinct(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
     if _prev_type(tokens, i) is TokenType.IS:
         raise _token_error(tokens[i], sql, "MySQL has no IS [NOT] DISTINCT FROM; use a <=> b (NOT a <=> b)")
+    flags = _rule_equivalent(tokens, i, sql, statement)
+    if not flags and i + 1 < len(tokens) and tokens[i + 1].token_type is TokenType.ALL:
+        raise _token_error(tokens[i + 1], sql, f"{tokens[i].text.upper()} and ALL contradict each other; keep one")
+    return flags
+
+
+def _rule_equivalent(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
+    if i + 1 < len(tokens):
+        calls = rewrites.EQUIVALENT_SPELLINGS.get((tokens[i].text.upper(), tokens[i + 1].text.upper()), False)
+        if calls is None or (calls and i >= 2 and tokens[i - 1].token_type is TokenType.L_PAREN
+                             and tokens[i - 2].text.upper() in calls):
+            return HAS_EQUIVALENT
+    return 0
 
 
 def _rule_datetime_literal(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
@@ -248,6 +263,8 @@ _TOKEN_RULES: dict[int, Callable[[list[Token], int, str, bool], int | None]] = {
     id(TokenType.NOT): _rule_not,
     id(TokenType.WITH): _rule_with,
     id(TokenType.DISTINCT): _rule_distinct,
+    id(TokenType.BIGINT): _rule_equivalent,
+    id(TokenType.UBIGINT): _rule_equivalent,
     **{id(tt): _rule_datetime_literal for tt in rules.DATETIME_LITERAL_KEYWORDS},
     id(TokenType.HEX_STRING): _rule_binary_literal,
     id(TokenType.BIT_STRING): _rule_binary_literal,
@@ -456,24 +473,35 @@ def _parse_error(err: ParseError, tokens: list[Token], sql: str, offset_tokens: 
     highlight = first.get("highlight") or None
     line = first.get("line") or 1
     col = first.get("col") or 1
+    index = next((i for i in range(offset_tokens, len(tokens))
+                  if tokens[i].line == line and tokens[i].col == col
+                  and tokens[i].text == (highlight or tokens[i].text)), None)
+    if index is not None:
+        reason = _with_reserved_hint(reason, tokens, index, offset_tokens)
     if offset_tokens:
         # The error is in the caller's condition text, not in the wrapper: point into the condition.
-        own = tokens[offset_tokens:]
-        tok = next((t for t in own if t.line == line and t.col == col and t.text == (highlight or t.text)), None)
-        if tok is None:
-            tok = own[-1] if own else None
-        if tok is None:
+        if index is None and len(tokens) > offset_tokens:
+            index = len(tokens) - 1
+        if index is None:
             return SQLSyntaxError(reason, line=1, column=1, token=None, sql=sql)
-        return _token_error(tok, sql, _with_reserved_hint(reason, tok.text))
-    reason = _with_reserved_hint(reason, highlight)
+        return _token_error(tokens[index], sql, reason)
+    if index is not None:
+        return _token_error(tokens[index], sql, reason)
     if highlight and "\n" not in highlight:
         col = max(1, col - len(highlight) + 1)
     return SQLSyntaxError(reason, line=line, column=col, token=highlight, sql=sql)
 
 
-def _with_reserved_hint(reason: str, text: str | None) -> str:
-    # sqlglot fails on a reserved word used as a name without saying why: say it.
-    if text and text.upper() in rules.RESERVED_WORDS:
+def _with_reserved_hint(reason: str, tokens: list[Token], index: int, offset_tokens: int) -> str:
+    # sqlglot fails on a reserved word used as a name without saying why: say it, where a name
+    # was plausibly meant (after AS, FROM, a comma..., or as the first word of a condition).
+    text = tokens[index].text
+    word = text.upper()
+    if word not in rules.RESERVED_WORDS:
+        return reason
+    prev = tokens[index - 1].token_type if index > offset_tokens else None
+    name_expected = prev is None or prev in rules.NAME_EXPECTED_AFTER
+    if prev is TokenType.ALIAS or (word not in rules.NEVER_NAMES and name_expected):
         return f"{reason} ({text!r} is a reserved word in MySQL 8: if it is meant as a name, quote it as `{text}`)"
     return reason
 

@@ -62,11 +62,12 @@ def replace_as_insert(sql: str, tokens: list[Token], tokenize: Callable[[str], l
 
 
 def apply(tokens: list[Token], sql: str, *, braces: bool = False, into: bool = True, star: bool = True,
-          replace: bool = False) -> Rewrite:
+          equivalents: bool = True, replace: bool = False) -> Rewrite:
     """Rewrite `tokens` (one statement, already checked by the token rules) for sqlglot.
 
-    `braces`, `into` and `star` say whether the statement has `{`, INTO or `*` tokens at all, so
-    that the rewrites needing them are skipped without another pass over the tokens."""
+    `braces`, `into`, `star` and `equivalents` say whether the statement has `{`, INTO, `*` or a
+    spelling in EQUIVALENT_SPELLINGS at all, so that the rewrites needing them are skipped without
+    another pass over the tokens."""
     unsupported: list[str] = []
     operation: OperationType | None = None
     if braces:
@@ -83,6 +84,12 @@ def apply(tokens: list[Token], sql: str, *, braces: bool = False, into: bool = T
             unsupported.append(f"{head} {' '.join(dropped)}")
     if head == "DELETE" and star:
         tokens = _delete_target_stars(tokens)
+    if head == "UPDATE":
+        tokens, hinted = _strip_update_index_hints(tokens)
+        if hinted:
+            unsupported.append("UPDATE with index hints")
+    if equivalents:
+        tokens = _equivalent_spellings(tokens)
     if into and head in ("SELECT", "TABLE", "VALUES", "WITH", "("):
         tokens, exported = _strip_export(tokens, sql)
         if exported:
@@ -143,6 +150,80 @@ def _delete_target_stars(tokens: list[Token]) -> list[Token]:
             break
         out.append(tok)
         i += 1
+    return out
+
+
+INDEX_HINT_VERBS: frozenset[str] = frozenset({"USE", "FORCE", "IGNORE"})
+INDEX_HINT_NOUNS: frozenset[str] = frozenset({"INDEX", "KEY"})
+INDEX_HINT_SCOPES: tuple[tuple[str, ...], ...] = (("JOIN",), ("ORDER", "BY"), ("GROUP", "BY"), ("ORDER BY",),
+                                                  ("GROUP BY",))
+
+
+def _strip_update_index_hints(tokens: list[Token]) -> tuple[list[Token], bool]:
+    """Drop USE/FORCE/IGNORE INDEX (...) from an UPDATE's table references (before SET): sqlglot
+    reads index hints in SELECT only. The statement then has no tree (the hints cannot be kept)."""
+    out: list[Token] = []
+    i = 0
+    n = len(tokens)
+    found = False
+    while i < n:
+        tok = tokens[i]
+        if tok.token_type is TokenType.SET:
+            out.extend(tokens[i:])
+            break
+        if (tok.text.upper() in INDEX_HINT_VERBS and i + 2 < n and tokens[i + 1].text.upper() in INDEX_HINT_NOUNS):
+            j = i + 2
+            if tokens[j].text.upper() == "FOR":
+                j += 1
+                for scope in INDEX_HINT_SCOPES:
+                    if [t.text.upper() for t in tokens[j:j + len(scope)]] == list(scope):
+                        j += len(scope)
+                        break
+            if j < n and tokens[j].token_type is TokenType.L_PAREN:
+                depth = 0
+                while j < n:
+                    if tokens[j].token_type is TokenType.L_PAREN:
+                        depth += 1
+                    elif tokens[j].token_type is TokenType.R_PAREN:
+                        depth -= 1
+                        if depth == 0:
+                            break
+                    j += 1
+                i = j + 1
+                found = True
+                continue
+        out.append(tok)
+        i += 1
+    return (out, True) if found else (tokens, False)
+
+
+EQUIVALENT_SPELLINGS: dict[tuple[str, str], frozenset[str] | None] = {
+    # CAST(x AS SIGNED INT) is CAST(x AS SIGNED): sqlglot reads SIGNED [INTEGER] only.
+    ("SIGNED", "INT"): None,
+    ("UNSIGNED", "INT"): None,
+    # AVG(DISTINCT ALL x) is AVG(DISTINCT x): these aggregates' argument takes an optional ALL
+    # (COUNT(DISTINCT ALL x) and SELECT DISTINCT ALL are errors, so the call name is required).
+    ("DISTINCT", "ALL"): frozenset({"AVG", "SUM", "MIN", "MAX"}),
+    ("DISTINCTROW", "ALL"): frozenset({"AVG", "SUM", "MIN", "MAX"}),
+}
+"""Two-word spellings sqlglot cannot read whose second word can be dropped without changing the
+meaning; when a set of names is given, only right after `NAME(`."""
+
+
+def _equivalent_spellings(tokens: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    skip = -1
+    for i, tok in enumerate(tokens):
+        if i == skip:
+            continue
+        if i + 1 < len(tokens):
+            pair = (tok.text.upper(), tokens[i + 1].text.upper())
+            if pair in EQUIVALENT_SPELLINGS:
+                calls = EQUIVALENT_SPELLINGS[pair]
+                if calls is None or (i >= 2 and tokens[i - 1].token_type is TokenType.L_PAREN
+                                     and tokens[i - 2].text.upper() in calls):
+                    skip = i + 1
+        out.append(tok)
     return out
 
 

@@ -183,3 +183,16 @@ UNSUPPORTED_ARGS: dict[type[exp.Expression], tuple[tuple[str, str], ...]] = {
 
 FULL_JOIN_SIDE = "FULL"
 """MySQL has no FULL JOIN (it reads `t1 FULL JOIN t2` as t1 aliased `full`)."""
+
+NAME_EXPECTED_AFTER: frozenset[TokenType] = frozenset({
+    TokenType.ALIAS, TokenType.FROM, TokenType.INTO, TokenType.UPDATE, TokenType.JOIN, TokenType.TABLE,
+    TokenType.COMMA, TokenType.SELECT, TokenType.DOT, TokenType.WHERE, TokenType.SET,
+})
+"""After these a name is expected: a reserved word there that sqlglot fails on was likely meant as
+a name, and the error says to quote it."""
+
+NEVER_NAMES: frozenset[str] = frozenset({
+    "NOT", "AND", "OR", "XOR", "IS", "IN", "IF", "AS", "ON", "USING", "NULL", "TRUE", "FALSE", "SELECT",
+    "FROM", "WHERE", "CASE", "WHEN", "THEN", "ELSE", "DISTINCT", "ALL", "INTERVAL", "EXISTS",
+})
+"""Reserved words too structural to be a misplaced name: no quoting hint for them."""
