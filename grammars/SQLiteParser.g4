@@ -97,7 +97,7 @@ value_row
 
 result_column
     : STAR
-    | table=name DOT STAR
+    | table=any_name DOT STAR
     | expr (AS alias=name | alias_bare=column_alias)?
     ;
 
@@ -148,11 +148,11 @@ limit_clause
     ;
 
 window_definition
-    : name AS OPEN_PAR window_spec CLOSE_PAR
+    : window_name AS OPEN_PAR window_spec CLOSE_PAR
     ;
 
 window_spec
-    : base=name? (PARTITION BY expr (COMMA expr)*)? order_by_clause? frame_spec?
+    : base=window_name? (PARTITION BY expr (COMMA expr)*)? order_by_clause? frame_spec?
     ;
 
 frame_spec
@@ -169,6 +169,11 @@ frame_bound
 // ---------------------------------------------------------------------------------------------
 // Expressions, highest precedence first (SQLite: ~ unary+- > COLLATE > || -> ->> > * / % > + - >
 // & | << >> > ESCAPE > < <= > >= > = == != <> IS IN LIKE BETWEEN ISNULL NOTNULL > NOT > AND > OR).
+// SQLite's "= IS IN LIKE BETWEEN ISNULL" share one level; ANTLR gives each alternative its own, so
+// LIKE comes first among them, then ESCAPE as its own operator: `x ESCAPE y` is valid only when x
+// is a LIKE/GLOB/REGEXP/MATCH (checked by the validator), which rejects `a LIKE b = c ESCAPE d` as
+// SQLite does. Every other mix parses as in SQLite; only the tree's grouping can differ, and the
+// printed text is the same.
 
 // `expr` is the full expression; `value_expr` is everything that binds tighter than AND, so that
 // the middle operand of BETWEEN ... AND ... is never ambiguous (SLL decides it with one token).
@@ -197,9 +202,10 @@ value_expr
     | value_expr op=(PLUS | MINUS) value_expr                                         # binary_expr
     | value_expr op=(AMP | PIPE | LT2 | GT2) value_expr                               # binary_expr
     | value_expr op=(LT | LT_EQ | GT | GT_EQ) value_expr                              # binary_expr
+    | value_expr NOT? op=(LIKE | GLOB | REGEXP | MATCH) value_expr                    # like_expr
+    | value_expr ESCAPE value_expr                                                    # escape_expr
     | value_expr op=(ASSIGN | EQ | NOT_EQ1 | NOT_EQ2) value_expr                      # binary_expr
     | value_expr IS NOT? (DISTINCT FROM)? value_expr                                  # is_expr
-    | value_expr NOT? op=(LIKE | GLOB | REGEXP | MATCH) value_expr (ESCAPE escape=value_expr)? # like_expr
     | value_expr NOT? BETWEEN value_expr AND value_expr                               # between_expr
     | value_expr NOT? IN in_target                                                    # in_expr
     | value_expr (ISNULL | NOTNULL | NOT NULL)                                        # null_test_expr
@@ -231,7 +237,14 @@ filter_clause
     ;
 
 over_clause
-    : OVER (name | OPEN_PAR window_spec CLOSE_PAR)
+    : OVER (window_name | OPEN_PAR window_spec CLOSE_PAR)
+    ;
+
+// SQLite reads OVER followed by a join keyword or INDEXED as a syntax error.
+window_name
+    : id_name
+    | QUOTED_IDENTIFIER
+    | STRING_LITERAL
     ;
 
 // A type is a run of names, optionally with one or two signed numbers: VARCHAR(255),

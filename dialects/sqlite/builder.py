@@ -177,6 +177,7 @@ class Builder:
             P.Binary_exprContext: self._binary_expr,
             P.Is_exprContext: self._is_expr,
             P.Like_exprContext: self._like_expr,
+            P.Escape_exprContext: self._escape_expr,
             P.Between_exprContext: self._between_expr,
             P.In_exprContext: self._in_expr,
             P.Null_test_exprContext: self._null_test_expr,
@@ -419,7 +420,7 @@ class Builder:
 
     def window_definition(self, ctx: P.Window_definitionContext) -> exp.Window:
         window = self.window_spec(ctx.window_spec())
-        window.set("this", identifier(ctx.name()))
+        window.set("this", identifier(ctx.window_name()))
         return window
 
     def window_spec(self, ctx: P.Window_specContext, window: exp.Window | None = None) -> exp.Window:
@@ -824,7 +825,7 @@ class Builder:
             if over.window_spec() is not None:
                 self.window_spec(over.window_spec(), window)
             else:
-                window.set("alias", identifier(over.name()))
+                window.set("alias", identifier(over.window_name()))
             func = window
         return func
 
@@ -926,7 +927,7 @@ class Builder:
             return exp.Not(this=node) if negate else node
         return exp.NullSafeNEQ(this=left, expression=right) if negate else exp.NullSafeEQ(this=left, expression=right)
 
-    def _like_expr(self, ctx: P.Like_exprContext) -> exp.Expression:
+    def _like_expr(self, ctx: P.Like_exprContext, escape: exp.Expression | None = None) -> exp.Expression:
         values = ctx.value_expr()
         left = self.expr(values[0])
         right = self.expr(values[1])
@@ -940,14 +941,18 @@ class Builder:
             node = exp.RegexpLike(this=left, expression=right)
         else:
             node = exp.Match(this=left, expression=right)
-        if ctx.escape is not None:
-            node = exp.Escape(this=node, expression=self.expr(ctx.escape))
+        if escape is not None:
+            node = exp.Escape(this=node, expression=escape)
         if ctx.NOT() is not None:
-            if op == P.LIKE and ctx.escape is None:
+            if op == P.LIKE and escape is None:
                 node.set("negate", True)
                 return node
             return exp.Not(this=node)
         return node
+
+    def _escape_expr(self, ctx: P.Escape_exprContext) -> exp.Expression:
+        # The validator made sure the left operand is a LIKE/GLOB/REGEXP/MATCH.
+        return self._like_expr(ctx.children[0], escape=self.expr(ctx.children[2]))
 
     def _between_expr(self, ctx: P.Between_exprContext) -> exp.Expression:
         values = ctx.value_expr()

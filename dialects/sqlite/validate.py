@@ -23,7 +23,7 @@ _JOIN_FLAGS = {  # SQLite's JT_* bits, per join keyword
 }
 _INNER, _LEFT, _RIGHT, _OUTER = 0x01, 0x08, 0x10, 0x20
 
-_TRIGGER_WORDS = {P.TRIGGER}
+_OPTIONAL_KEYWORDS = {P.SAVEPOINT, P.DATABASE, P.COLUMN}
 _FRAME_WORDS = {P.RANGE, P.ROWS, P.GROUPS}
 
 
@@ -43,16 +43,35 @@ def validate(ctx: P.Sql_stmtContext, sql: str) -> None:
         body = ctx.children[-1]
         if type(body) is P.Drop_stmtContext and body.qualified_name().start.type == P.IF:
             raise _error("syntax error", body.qualified_name().start, sql)
-    if not (check_joins or check_frames or check_create):
+    check_values = P.VALUES in types and (P.ORDER in types or P.LIMIT in types)
+    check_escape = P.ESCAPE in types or (P.WINDOW in types and P.FILTER in types) or P.RECURSIVE in types
+    if types & _OPTIONAL_KEYWORDS:
+        _check_optional_keyword_names(ctx, sql)
+    if not (check_joins or check_frames or check_create or check_values or check_escape):
         return
-    _walk(ctx, sql, check_joins, check_frames, check_create, in_trigger=False)
+    _walk(ctx, sql, check_joins, check_frames, check_create, check_values or check_escape, in_trigger=False)
 
 
-def _walk(ctx: ParserRuleContext, sql: str, joins: bool, frames: bool, create: bool, in_trigger: bool) -> None:
+def _walk(ctx: ParserRuleContext, sql: str, joins: bool, frames: bool, create: bool, misc: bool,
+          in_trigger: bool) -> None:
     stack: list[tuple[ParserRuleContext, bool]] = [(ctx, in_trigger)]
     while stack:
         node, trigger = stack.pop()
         kind = type(node)
+        if misc and kind is P.Select_stmtContext:
+            _check_values_tail(node, sql)
+        elif misc and kind is P.Escape_exprContext and type(node.children[0]) is not P.Like_exprContext:
+            raise _error("syntax error", node.children[1].symbol, sql)
+        elif misc and kind is P.With_clauseContext and node.RECURSIVE() is None:
+            first = node.common_table_expression(0).name()
+            if first.start.type == P.RECURSIVE:
+                # SQLite took RECURSIVE as the keyword and then found AS where a name must be.
+                raise _error("syntax error", node.common_table_expression(0).AS().symbol, sql)
+        elif misc and kind is P.Select_coreContext and node.WINDOW() is not None:
+            # SQLite only reads WINDOW as a keyword when a name follows, and FILTER is not one.
+            first = node.window_definition(0).window_name()
+            if first.start.type == P.FILTER:
+                raise _error("syntax error", node.WINDOW().symbol, sql)
         if joins and kind is P.Join_operatorContext:
             _check_join(node, sql)
         elif frames and kind is P.Frame_specContext:
@@ -72,6 +91,44 @@ def _walk(ctx: ParserRuleContext, sql: str, joins: bool, frames: bool, create: b
             for child in children:
                 if isinstance(child, ParserRuleContext):
                     stack.append((child, trigger))
+
+
+def _check_optional_keyword_names(ctx: P.Sql_stmtContext, sql: str) -> None:
+    """SQLite's parser always takes an optional keyword as the keyword: `RELEASE savepoint`,
+    `DETACH database`, `ALTER TABLE t DROP column` then miss their name. We must not read the word
+    as the name either."""
+    body = ctx.children[-1]
+    kind = type(body)
+    words = [c.symbol.type for c in body.children if not isinstance(c, ParserRuleContext)]
+    name = None
+    keyword = 0
+    if kind is P.Release_stmtContext:
+        name, keyword = body.name(), P.SAVEPOINT
+    elif kind is P.Rollback_stmtContext and P.TO in words:
+        name, keyword = body.name()[-1], P.SAVEPOINT
+        words = words[words.index(P.TO):]
+    elif kind in (P.Attach_stmtContext, P.Detach_stmtContext):
+        first = body.expr(0) if kind is P.Attach_stmtContext else body.expr()
+        if first.start.type == P.DATABASE and first.start is first.stop:
+            name, keyword = first, P.DATABASE
+    elif kind is P.Alter_table_stmtContext:
+        keyword = P.COLUMN
+        column = body.column_def()
+        if column is not None:
+            if column.type_name() is None:
+                name = column.name()
+        elif body.new_name is None and P.CONSTRAINT not in words and body.name():
+            name = body.old_column if body.old_column is not None else body.name(0)
+    if name is not None and name.start.type == keyword and keyword not in words:
+        raise _error("syntax error", name.start, sql)
+
+
+def _check_values_tail(ctx: P.Select_stmtContext, sql: str) -> None:
+    # In SQLite's grammar ORDER BY and LIMIT belong to a SELECT, not to VALUES: a compound whose
+    # last part is VALUES cannot have them.
+    tail = ctx.order_by_clause() or ctx.limit_clause()
+    if tail is not None and ctx.select_core()[-1].values_clause() is not None:
+        raise _error("syntax error", tail.start, sql)
 
 
 def _check_join(ctx: P.Join_operatorContext, sql: str) -> None:
