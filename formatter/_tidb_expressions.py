@@ -113,9 +113,6 @@ def _binary(r: Restorer, node: exp.Binary) -> str:
 
         name = "DATE_ADD" if isinstance(node, exp.Add) else "DATE_SUB"
         return r.kw(name) + "(" + r.node(node.this) + ", " + interval(r, right_node) + ")"
-    if isinstance(node, exp.Mod) and (r.typed_name(node) or "").upper() == "MOD":
-        # MOD(a, b) is a function call in TiDB's tree, a % b an operator; both mean the same
-        return r.func_name(node, "MOD") + "(" + r.node(node.this) + ", " + r.node(right_node) + ")"
     if isinstance(node, exp.Add) and isinstance(node.this, exp.Interval):
         from formatter._tidb_functions import interval
 
