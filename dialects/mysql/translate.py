@@ -2,4 +2,4 @@
 
 from sqlparser.passes.translate import TranslateRules
 
-RULES = TranslateRules(target="mysql", sources=frozenset({"mysql"}), identity=True)
+RULES = TranslateRules(target="mysql", sources=frozenset({"mysql"}))

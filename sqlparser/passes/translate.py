@@ -49,15 +49,13 @@ class TranslateRules:
     denied: Mapping[type[exp.Expression], str] = field(default_factory=dict)
     # Statement types this table can translate.
     statements: tuple[type[exp.Expression], ...] = (exp.Query, exp.Insert, exp.Update, exp.Delete)
-    # The target has no translation to do (reading and writing the same dialect).
-    identity: bool = False
     # Applied to every node after its rewrite, children first (PostgreSQL: truth values vs numbers).
     post: Rewrite | None = None
 
 
 def translate(tree: exp.Expression, *, source: str, rules: TranslateRules) -> exp.Expression:
-    if rules.identity and source == rules.target:
-        return tree
+    if source == rules.target:
+        return tree  # reading and writing the same dialect: nothing to translate
     if source not in rules.sources:
         raise UnsupportedConstructError(
             f"translation from {source} to {rules.target}",
