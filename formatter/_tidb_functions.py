@@ -377,6 +377,20 @@ def _json_extract(r: Restorer, node: exp.Expression) -> str:
     return call
 
 
+@printer(exp.MatchAgainst)
+def _match_against(r: Restorer, node: exp.MatchAgainst) -> str:
+    # TiDB: MATCH (a,b) AGAINST (expr IN BOOLEAN MODE); modifiers are written plain (upper case)
+    check_args(node, ("this", "expressions", "modifier"))
+    modifier = str(node.args.get("modifier") or "").upper()
+    if modifier not in ("", "IN NATURAL LANGUAGE MODE", "IN BOOLEAN MODE", "WITH QUERY EXPANSION"):
+        raise UnsupportedConstructError(f"MATCH ... AGAINST modifier {modifier}")
+    text = (r.kw("MATCH") + " (" + ",".join(r.node(c) for c in node.expressions) + ") " + r.kw("AGAINST") + " ("
+            + r.node(node.this))
+    if modifier and modifier != "IN NATURAL LANGUAGE MODE":  # the default mode, which TiDB leaves implicit
+        text += " " + modifier
+    return text + ")"
+
+
 @printer(exp.JSONObject)
 def _json_object(r: Restorer, node: exp.JSONObject) -> str:
     check_args(node, ("expressions", "return_type", "encoding", "null_handling", "unique_keys"))

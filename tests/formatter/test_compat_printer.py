@@ -151,6 +151,9 @@ def test_functions() -> None:
     assert parsed("SELECT CAST(a AS CHAR(10)), CAST(b AS SIGNED)") == "SELECT CAST(a AS CHAR(10)),CAST(b AS SIGNED)"
     assert parsed("SELECT GROUP_CONCAT(a ORDER BY b DESC)") == "SELECT GROUP_CONCAT(a ORDER BY b DESC SEPARATOR ',')"
     assert parsed("SELECT CASE WHEN a THEN 1 ELSE 2 END") == "SELECT CASE WHEN a THEN 1 ELSE 2 END"
+    sql = "SELECT MATCH (a, b) AGAINST ('x' IN BOOLEAN MODE)"
+    assert parsed(sql) == "SELECT MATCH (a,b) AGAINST ('x' IN BOOLEAN MODE)"
+    assert parsed("SELECT a NOT LIKE 'x%', NOT (a NOT LIKE 'y')") == "SELECT a NOT LIKE 'x%',not (a NOT LIKE 'y')"
 
 
 def test_function_synonym_with_other_arguments_is_not_used() -> None:
