@@ -55,6 +55,24 @@ MYSQL8_RESERVED_WORDS: frozenset[str] = frozenset(
 )
 
 
+# Where MySQL 8 still reads a reserved word that sqlglot lowers into a name: there it is the keyword,
+# not a name, so it needs no quoting.
+KEYWORD_FUNCTIONS: frozenset[str] = frozenset({
+    "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "CURRENT_USER", "LOCALTIME", "LOCALTIMESTAMP",
+    "UTC_DATE", "UTC_TIME", "UTC_TIMESTAMP",
+})
+"""Functions callable without parentheses (`SELECT utc_timestamp`), read by sqlglot as columns."""
+
+DEFAULT_VALUE_WORD = "DEFAULT"
+"""DEFAULT as a value (SET a = DEFAULT, VALUES ROW(1, DEFAULT)), read by sqlglot as a column."""
+
+DUAL_TABLE = "DUAL"
+"""FROM DUAL: the keyword is the table."""
+
+INDEX_HINT_WORDS: frozenset[str] = frozenset({"PRIMARY"})
+"""USE/FORCE/IGNORE INDEX (PRIMARY): the primary key's index name."""
+
+
 def is_mysql8_reserved(word: str) -> bool:
     """True when `word` (any case) must be backquoted to be used as a name in MySQL 8."""
     return word.upper() in MYSQL8_RESERVED_WORDS

@@ -6,7 +6,9 @@ front end built with `portable_names=True` rejects unquoted reserved words used 
 the user how to fix it. The MySQL front end applies the same rule unconditionally, because MySQL
 itself rejects such statements.
 
-A word after a dot (`t.key`, `db.order`) is exempt: MySQL reads it as a name whatever it is.
+A word after a dot (`t.key`, `db.order`) is exempt: MySQL reads it as a name whatever it is. So
+are the few reserved words sqlglot lowers into names where MySQL reads them as keywords
+(`FROM DUAL`, `SET a = DEFAULT`, `SELECT CURRENT_DATE`, `USE INDEX (PRIMARY)`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,13 @@ import re
 from sqlglot import exp
 
 from sqlparser.errors import SQLSyntaxError
-from sqlparser.mysql8_reserved import MYSQL8_RESERVED_WORDS
+from sqlparser.mysql8_reserved import (
+    DEFAULT_VALUE_WORD,
+    DUAL_TABLE,
+    INDEX_HINT_WORDS,
+    KEYWORD_FUNCTIONS,
+    MYSQL8_RESERVED_WORDS,
+)
 
 # The parts of a qualified name, outermost first. Every part but the first follows a dot.
 _NAME_PARTS: dict[type[exp.Expression], tuple[str, ...]] = {
@@ -32,7 +40,21 @@ def is_unquoted_reserved(identifier: exp.Identifier) -> bool:
     name = identifier.this
     if not isinstance(name, str) or name.upper() not in MYSQL8_RESERVED_WORDS:
         return False
-    return not follows_dot(identifier)
+    return not follows_dot(identifier) and not read_as_keyword(identifier)
+
+
+def read_as_keyword(identifier: exp.Identifier) -> bool:
+    """The few places MySQL reads a reserved word as its keyword where sqlglot made it a name."""
+    word = identifier.this.upper()
+    parent = identifier.parent
+    if isinstance(parent, exp.Column) and len(parent.parts) == 1:
+        if word in KEYWORD_FUNCTIONS:
+            return True
+        if word == DEFAULT_VALUE_WORD and isinstance(parent.parent, (exp.EQ, exp.Tuple, exp.Anonymous)):
+            return True
+    if isinstance(parent, exp.Table) and word == DUAL_TABLE and len(parent.parts) == 1:
+        return True
+    return isinstance(parent, exp.IndexTableHint) and word in INDEX_HINT_WORDS
 
 
 def follows_dot(identifier: exp.Identifier) -> bool:

@@ -16,7 +16,8 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
 from dialects.mysql import rewrites, rules
-from sqlparser.errors import SQLSyntaxError
+from sqlparser.contract import first_table
+from sqlparser.errors import SQLSyntaxError, UnsupportedStatementError
 from sqlparser.frontend import Statement, operation_of
 from sqlparser.portable_names import is_unquoted_reserved, offset_position, reserved_name_error
 
@@ -512,8 +513,11 @@ def _has_extra_clauses(select: exp.Select) -> bool:
 
 
 def _first_table_name(tree: exp.Expression) -> str | None:
-    table = tree.find(exp.Table)
-    return table.name if table is not None and table.name else None
+    # The same answer get_table_name gives for a statement with a tree.
+    try:
+        return first_table(tree)
+    except UnsupportedStatementError:
+        return None
 
 
 # -- tree rules ---------------------------------------------------------------------------------
@@ -569,22 +573,8 @@ def _node_error(node: exp.Expression, sql: str, reason: str, *, word: str | None
 
 
 def _check_identifier(node: exp.Identifier, sql: str) -> None:
-    if is_unquoted_reserved(node) and not _reserved_word_allowed(node):
+    if is_unquoted_reserved(node):
         raise reserved_name_error(node, sql)
-
-
-def _reserved_word_allowed(node: exp.Identifier) -> bool:
-    """The few places MySQL reads a reserved word that sqlglot lowers into a name."""
-    word = node.this.upper()
-    parent = node.parent
-    if isinstance(parent, exp.Column) and len(parent.parts) == 1:
-        if word in rules.KEYWORD_FUNCTIONS:
-            return True
-        if word in rules.DEFAULT_VALUE_WORDS and isinstance(parent.parent, (exp.EQ, exp.Tuple, exp.Anonymous)):
-            return True
-    if isinstance(parent, exp.Table) and word == rules.DUAL_TABLE and len(parent.parts) == 1:
-        return True
-    return isinstance(parent, exp.IndexTableHint) and word in rules.INDEX_HINT_WORDS
 
 
 def _check_alias(node: exp.Alias, sql: str) -> None:

@@ -96,22 +96,7 @@ OUTER_JOIN_SIDES: frozenset[str] = frozenset({"LEFT", "RIGHT"})
 NATURAL_JOIN_KINDS: frozenset[str] = frozenset({"", "OUTER"})
 """NATURAL takes [LEFT|RIGHT] [OUTER] JOIN only: NATURAL INNER / CROSS JOIN are errors."""
 
-# -- reserved words MySQL still reads in one position -------------------------------------------
-
-KEYWORD_FUNCTIONS: frozenset[str] = frozenset({
-    "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "CURRENT_USER", "LOCALTIME", "LOCALTIMESTAMP",
-    "UTC_DATE", "UTC_TIME", "UTC_TIMESTAMP",
-})
-"""Reserved words that are functions callable without parentheses (sqlglot reads some as columns)."""
-
-DEFAULT_VALUE_WORDS: frozenset[str] = frozenset({"DEFAULT"})
-"""DEFAULT as a value (SET a = DEFAULT, VALUES ROW(1, DEFAULT)): sqlglot reads it as a column."""
-
-DUAL_TABLE = "DUAL"
-"""FROM DUAL: the reserved word is the table."""
-
-INDEX_HINT_WORDS: frozenset[str] = frozenset({"PRIMARY"})
-"""USE/FORCE/IGNORE INDEX (PRIMARY): the primary key's index name."""
+# -- other rules ---------------------------------------------------------------------------------
 
 LOCK_IN_SHARE_MODE_NO_OPTIONS: frozenset[str] = frozenset({"NOWAIT", "SKIP"})
 """LOCK IN SHARE MODE takes no NOWAIT / SKIP LOCKED (only FOR SHARE / FOR UPDATE do)."""

@@ -44,6 +44,11 @@ def test_golden_case_fails_with_position_and_fix(read):
         ("SELECT t.order, db.t.key FROM db.t", "mysql"),
         ("SELECT name, status, user_id FROM users WHERE age > 18", "sqlite"),
         ("SELECT COUNT(*), LEFT(name, 1), IF(a, 1, 2) FROM t", "mysql"),
+        # reserved words MySQL reads as keywords where sqlglot lowers them into names
+        ("UPDATE t SET a = DEFAULT WHERE id = 1", "postgres"),
+        ("UPDATE t SET a = DEFAULT WHERE id = 1", "sqlite"),
+        ("SELECT 1 FROM dual", "mysql"),
+        ("SELECT utc_timestamp, current_user FROM t USE INDEX (PRIMARY)", "mysql"),
     ],
 )
 def test_quoted_dotted_and_ordinary_names_pass(sql, read):
