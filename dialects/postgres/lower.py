@@ -58,7 +58,9 @@ _PREC: dict[type, int] = {
     exp.EQ: P_CMP, exp.NEQ: P_CMP, exp.LT: P_CMP, exp.GT: P_CMP, exp.LTE: P_CMP, exp.GTE: P_CMP,
     exp.Between: P_RANGE, exp.In: P_RANGE, exp.Like: P_RANGE, exp.ILike: P_RANGE, exp.SimilarTo: P_RANGE,
     exp.Escape: P_RANGE,
-    exp.DPipe: P_OTHER, exp.Add: P_ADD, exp.Sub: P_ADD, exp.Mul: P_MUL, exp.Div: P_MUL, exp.Mod: P_MUL,
+    exp.DPipe: P_OTHER, exp.RegexpLike: P_OTHER, exp.RegexpILike: P_OTHER, exp.ArrayContainsAll: P_OTHER,
+    exp.ArrayContainedBy: P_OTHER, exp.ArrayOverlaps: P_OTHER, exp.Distance: P_OTHER,
+    exp.Add: P_ADD, exp.Sub: P_ADD, exp.Mul: P_MUL, exp.Div: P_MUL, exp.Mod: P_MUL,
     exp.AtTimeZone: P_AT, exp.Collate: P_COLLATE, exp.Neg: P_UNARY,
 }
 
@@ -774,8 +776,17 @@ def _operator(lw: Lowerer, op: str, left: exp.Expression | None, right: exp.Expr
                 inner = exp.Paren(this=inner)
             return exp.Neg(this=inner)
         return exp.Operator(this=None, operator=op, expression=_wrap(right, P_OTHER))
+    if op in _OTHER_OPS:
+        return binary(_OTHER_OPS[op], left, right, P_OTHER)
     level = P_POW if op == "^" else P_OTHER
     return binary(exp.Operator, left, right, level, operator=op)
+
+
+# PostgreSQL operators sqlglot has a node for (and prints back as the same operator).
+_OTHER_OPS: dict[str, type[exp.Expression]] = {
+    "~": exp.RegexpLike, "~*": exp.RegexpILike, "@>": exp.ArrayContainsAll, "<@": exp.ArrayContainedBy,
+    "&&": exp.ArrayOverlaps, "<->": exp.Distance,
+}
 
 
 @handles(ast.A_Expr)
