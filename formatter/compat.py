@@ -10,7 +10,10 @@ Options (keyword-only), all defaulting to what the Go contract does:
 - `uppercase_keywords` (False): TiDB's `RestoreKeyWordUppercase`.
 - `string_charset` (None): print string literals with this charset introducer, as TiDB does without
   `RestoreStringWithoutCharset` (TiDB's default flags use ``"utf8mb4"``: ``_UTF8MB4'x'``).
-- `source_sql` (None): the text the tree was parsed from, to write function names as typed.
+- `source_sql` (None): the text the tree was parsed from. sqlglot's tree forgets some spellings
+  TiDB keeps (a function name's case and synonym, ``t1, t2`` vs ``t1 JOIN t2``, ``OVER w`` vs
+  ``OVER (w)``, ``TABLE t``, ``INSERT ... SET``); with the text the printer picks TiDB's spelling,
+  without it a canonical one with the same meaning. The contract should pass the statement here.
 """
 
 from __future__ import annotations
