@@ -15,6 +15,7 @@ where a missing engine is a failure.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import glob
 import os
@@ -103,6 +104,8 @@ class PostgresServer:
             log = self.log_tail()
             self.stop()
             raise RuntimeError(f"pg_ctl start failed ({started.returncode}): {started.stderr[-1000:]}\n{log}")
+        # pg_ctl detaches the server: make sure it goes away even if the test run is interrupted.
+        atexit.register(self.stop)
         deadline = time.monotonic() + timeout
         last: Exception | None = None
         while time.monotonic() < deadline:
