@@ -147,10 +147,20 @@ def _dpipe(r: Restorer, node: exp.DPipe) -> str:
     return r.kw("CONCAT") + "(" + r.node(node.this) + ", " + r.node(node.expression) + ")"
 
 
+_ODBC_ESCAPE = re.compile(r"\{\s*[A-Za-z_][A-Za-z0-9_]*$")
+
+
 @printer(exp.Paren)
 def _paren(r: Restorer, node: exp.Paren) -> str:
     check_args(node, ("this",))
-    return "(" + r.node(node.this) + ")"
+    inner = node.this
+    before = r.source_before(inner)
+    if before is not None and _ODBC_ESCAPE.search(before) and (
+            isinstance(inner, (exp.Literal, exp.Column, exp.Paren)) or isinstance(node.parent, exp.Select)):
+        # an ODBC escape `{x expr}` that the front end keeps as parentheses; TiDB prints the bare
+        # expression, which only changes nothing where no operator is around it
+        return r.node(inner)
+    return "(" + r.node(inner) + ")"
 
 
 @printer(exp.Not)

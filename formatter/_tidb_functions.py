@@ -213,8 +213,9 @@ def _cast(r: Restorer, node: exp.Cast) -> str:
     operand = node.this
     if isinstance(dtype, exp.DataType) and not dtype.expressions and not dtype.args.get("kind"):
         word = _TYPED_LITERALS.get(dtype.this)
+        odbc = re.search(r"\{\s*(d|t|ts)$", r.source_before(operand) or "", re.IGNORECASE)
         if (word and isinstance(operand, exp.Literal) and operand.is_string
-                and r.source_ends_with_word(operand, word)):
+                and (r.source_ends_with_word(operand, word) or odbc)):
             # DATE '2020-01-01': a typed literal, written without charset introducer
             return r.kw(word + " ") + r.string(operand.this, introducer=False)
         if dtype.this == exp.DataType.Type.BINARY and r.source_ends_with_word(operand, "BINARY"):
