@@ -122,8 +122,8 @@ def _statement_tokens(tokens: list[Token], sql: str, *, statement: bool = True) 
     """
     n = len(tokens)
     if statement and n and tokens[0].token_type in rules.NOT_STATEMENT_STARTS:
-        raise _token_error(tokens[0], sql, f"unrecognized statement: {tokens[0].text!r} is not a MySQL statement "
-                           "keyword (SELECT, INSERT, UPDATE, DELETE, ...)")
+        raise _token_error(tokens[0], sql, f"unrecognized statement: {tokens[0].text!r} does not start a statement "
+                           "this parser reads (SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, DROP, ...)")
     flags = 0
     end = n
     get_rule = _TOKEN_RULES.get
