@@ -32,13 +32,13 @@ FLOORS = {
     "SELECT": (0.95, 700),
     "INSERT": (0.95, 25),
     "UPDATE": (0.90, 10),
-    "DELETE": (0.87, 28),
+    "DELETE": (0.90, 28),
 }
 DML_FLOOR = 0.95
 # DDL is not the compat style's main job (the Go contract rewrites DML), but a drop is still a regression.
 DDL_FLOORS = {
     "CREATE": (0.80, 150),
-    "ALTER": (0.72, 80),
+    "ALTER": (0.80, 80),
     "DROP": (0.95, 20),
 }
 
