@@ -3,8 +3,8 @@
 TiDB's `Restore` writes through a context with three kinds of output: keywords (upper-cased only
 under the `RestoreKeyWordUppercase` flag), names (back-quoted only under `RestoreNameBackQuotes`)
 and strings (single-quoted, `'` doubled, optionally preceded by a charset introducer). `Restorer`
-is that context for the sqlglot tree; the node printers live in `_tidb_expressions` and
-`_tidb_statements` and register here, one per sqlglot node type.
+is that context for the sqlglot tree; the node printers live in `_tidb_expressions`,
+`_tidb_functions`, `_tidb_statements` and `_tidb_ddl` and register here, one per sqlglot node type.
 """
 
 from __future__ import annotations
@@ -17,13 +17,7 @@ from typing import Any
 from sqlglot import exp
 
 from sqlparser.errors import UnsupportedConstructError
-
-try:  # the shared MySQL 8 reserved-word list (sqlparser/mysql8_reserved.py)
-    from sqlparser.mysql8_reserved import is_mysql8_reserved as _is_reserved
-except ImportError:  # pragma: no cover - only while that module is not in the tree
-    def _is_reserved(word: str) -> bool:
-        return False
-
+from sqlparser.mysql8_reserved import is_mysql8_reserved as _is_reserved
 
 NodePrinter = Callable[["Restorer", Any], str]
 
@@ -41,10 +35,6 @@ def printer(*node_types: type[exp.Expression]) -> Callable[[NodePrinter], NodePr
         return fn
 
     return decorate
-
-
-def registered_types() -> tuple[type[exp.Expression], ...]:
-    return tuple(_PRINTERS)
 
 
 @dataclass(frozen=True)
