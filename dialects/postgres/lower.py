@@ -942,7 +942,12 @@ def _func_call(lw: Lowerer, node: ast.FuncCall) -> exp.Expression:
           and not node.agg_order and not node.func_variadic):
         call = _typed_function(name, args)
     if call is None:
-        call = exp.Anonymous(this=name if not needs_quotes(name) else ident(name), expressions=args)
+        # An aggregate the passes must recognise (AddSelectFields leaves aggregating queries alone):
+        # a known PostgreSQL aggregate, or any call with aggregate-only syntax.
+        aggregate = name in _AGGREGATE_NAMES or bool(
+            node.agg_distinct or node.agg_order or node.agg_filter is not None or node.agg_within_group)
+        anonymous = exp.AnonymousAggFunc if aggregate and node.over is None else exp.Anonymous
+        call = anonymous(this=name if not needs_quotes(name) else ident(name), expressions=args)
         if len(names) > 1:
             if len(names) > 2:
                 raise Unsupported("FuncCall", "function name with more than two parts")
@@ -964,6 +969,15 @@ _TYPED_FUNCTIONS = frozenset({
     "repeat", "chr", "row_number", "rank", "cume_dist", "lag", "lead", "first_value", "last_value",
     "stddev_pop", "stddev_samp", "var_pop", "array_length", "array_to_string", "string_to_array",
     "regexp_replace", "to_char", "unnest", "random", "generate_series",
+    "array_agg", "bool_and", "bool_or", "stddev", "variance", "bit_and", "bit_or", "corr", "covar_pop", "var_samp",
+})
+# PostgreSQL's built-in aggregates without a sqlglot node of their own.
+_AGGREGATE_NAMES = frozenset({
+    "string_agg", "json_agg", "jsonb_agg", "json_object_agg", "jsonb_object_agg", "every", "xmlagg", "bit_xor",
+    "regr_count", "regr_avgx", "regr_avgy", "regr_intercept", "regr_r2", "regr_slope", "regr_sxx", "regr_sxy",
+    "regr_syy", "covar_samp", "range_agg", "range_intersect_agg", "mode", "percentile_cont", "percentile_disc",
+    "rank", "dense_rank", "percent_rank", "cume_dist", "array_agg", "any_value", "stddev_samp", "stddev_pop",
+    "var_pop", "variance", "stddev", "bool_and", "bool_or", "bit_and", "bit_or", "corr", "covar_pop", "var_samp",
 })
 
 

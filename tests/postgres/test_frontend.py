@@ -235,3 +235,14 @@ def test_cached_statements_are_handed_out_as_copies() -> None:
     second = PG.parse(sql)
     assert second.tree is not first.tree
     assert PG.render(second.tree) == "SELECT a FROM cache_probe WHERE b = 1"
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT string_agg(name, ',') FROM users",
+    "SELECT my_agg(DISTINCT a) FROM users",
+    "SELECT f(a) FILTER (WHERE a > 1) FROM users",
+    "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a) FROM users",
+])
+def test_aggregates_are_recognised_by_the_select_fields_pass(sql: str) -> None:
+    assert PG.add_select_fields_to_select_sql(sql, ["pk_id"]) == sql
+
