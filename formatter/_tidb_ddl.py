@@ -233,8 +233,9 @@ def _table_constraint(r: Restorer, node: exp.Expression) -> str:
     if isinstance(node, exp.ColumnDef):
         return _column_def(r, node)
     if isinstance(node, exp.PrimaryKey):
-        check_args(node, ("expressions", "include", "options"))
-        return r.kw("PRIMARY KEY") + _key_list(r, list(node.expressions)) + _index_options(r, node)
+        check_args(node, ("this", "expressions", "include", "options"))
+        name = " " + r.node(node.this) if node.this is not None else ""
+        return r.kw("PRIMARY KEY") + name + _key_list(r, list(node.expressions)) + _index_options(r, node)
     if isinstance(node, exp.UniqueColumnConstraint):
         check_args(node, ("this", "index_type", "options"))
         schema = node.this
@@ -266,6 +267,10 @@ def _table_constraint(r: Restorer, node: exp.Expression) -> str:
             return text + (" " + _reference(r, reference) if reference is not None else "")
         if isinstance(inner, exp.PrimaryKey):  # MySQL ignores the name of a primary key
             return _table_constraint(r, inner)
+        if isinstance(inner, exp.CheckColumnConstraint):
+            check_args(inner, ("this", "enforced"))
+            return (r.kw("CONSTRAINT ") + r.node(node.this) + " " + r.kw("CHECK") + "(" + r.node(inner.this) + ") "
+                    + r.kw("ENFORCED"))
         raise UnsupportedConstructError("CONSTRAINT " + type(inner).__name__)
     if isinstance(node, exp.ForeignKey):
         check_args(node, ("expressions", "reference"))
