@@ -620,10 +620,8 @@ class Lowerer:
             # sqlglot omits NULLS FIRST/LAST when it is the default; PostgreSQL keeps the spelling.
             out.meta["pg_nulls"] = "FIRST" if nulls == enums.SortByNulls.SORTBY_NULLS_FIRST else "LAST"
         if s.sortby_dir == enums.SortByDir.SORTBY_USING:
-            op, qualified = _op_name(s.useOp)
-            if qualified:
-                raise Unsupported("SortBy", "USING OPERATOR(schema.op)")
-            out.meta["pg_using"] = op
+            # The IR has no place for the operator: a printer that does not know it would drop it.
+            raise Unsupported("SortBy", "ORDER BY ... USING operator")
         return out
 
     def window(self, w: ast.WindowDef, *, named: bool = False, func: exp.Expression | None = None) -> exp.Window:

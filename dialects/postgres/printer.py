@@ -56,11 +56,7 @@ def _placeholder_sql(gen: Any, e: exp.Placeholder) -> str:
 
 
 def _ordered_sql(gen: Any, e: exp.Ordered) -> str:
-    using = e.meta.get("pg_using")
-    if using:
-        sql = f"{gen.sql(e, 'this')} USING {using}"
-    else:
-        sql = gen.ordered_sql(e)
+    sql = gen.ordered_sql(e)
     nulls = e.meta.get("pg_nulls")
     if nulls and " NULLS " not in sql[len(gen.sql(e, "this")):]:
         sql += f" NULLS {nulls}"

@@ -154,7 +154,7 @@ def test_quoted_names_keep_their_quoting() -> None:
     "SELECT (a).b, (f(x)).*, a[1][2], (a[1])[2], a[1:2], $1[1] FROM t",
     "SELECT a COLLATE \"C\", a::int4, CAST(a AS varchar(3)[]), a::pg_catalog.int8, 'x'::\"char\" FROM t",
     "SELECT f(VARIADIC ARRAY[1]), g(a => 1), string_agg(DISTINCT a, ',' ORDER BY a) FROM t",
-    "SELECT a FROM t ORDER BY a NULLS LAST, b USING >, c DESC NULLS FIRST",
+    "SELECT a FROM t ORDER BY a NULLS LAST, b DESC, c DESC NULLS FIRST",
     "SELECT * FROM a JOIN (b JOIN c USING (x)) ON true LEFT JOIN d ON d.x = a.x, e",
     "UPDATE t SET (a, b) = (SELECT 1, 2), c[1] = 3, d.f = 4",
     "SELECT a INTO TEMPORARY t2 FROM t",
