@@ -66,7 +66,7 @@ class SQLParser:
             if not table_columns:
                 return sql
             tree = rename_tables(self._tree(stmt, "rename tables"), table_columns)
-            return self._render(tree, quote_names=False)
+            return self._render(tree, source_sql=sql, quote_names=False)
 
         return self._guarded(work, sql)
 
@@ -99,7 +99,7 @@ class SQLParser:
                 self._tree(stmt, "add columns"), add_cols, primary_key_value, is_param)
             if not changed:
                 return sql, existing
-            return self._render(tree, quote_names=False), existing
+            return self._render(tree, source_sql=sql, quote_names=False), existing
 
         return self._guarded(work, sql)
 
@@ -136,7 +136,7 @@ class SQLParser:
                 raise UnsupportedStatementError("append filter condition failed: only support SELECT/UPDATE/DELETE")
             tree = self._tree(stmt, "append filter")
             cond = self.parse_condition(condition)
-            return self._render(append_filter(tree, cond, filter_op), quote_names=True)
+            return self._render(append_filter(tree, cond, filter_op), source_sql=sql, quote_names=True)
 
         return self._guarded(work, sql)
 
@@ -150,7 +150,7 @@ class SQLParser:
 
         def work() -> str:
             tree, changed = add_select_fields(self._tree(self.parse(sql), "add select fields"), fields)
-            return self._render(tree, quote_names=True) if changed else sql
+            return self._render(tree, source_sql=sql, quote_names=True) if changed else sql
 
         return self._guarded(work, sql)
 
@@ -176,7 +176,7 @@ class SQLParser:
             stmt = self.parse(sql)
             tree = self._tree(stmt, "scope rows")
             parsed = {table: self.parse_condition(cond) for table, cond in conditions.items()}
-            return self._render(scope_rows(tree, parsed), quote_names=True)
+            return self._render(scope_rows(tree, parsed), source_sql=sql, quote_names=True)
 
         return self._guarded(work, sql)
 
@@ -238,14 +238,17 @@ class SQLParser:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _render(self, tree: exp.Expression, *, quote_names: bool) -> str:
+    def _render(self, tree: exp.Expression, *, quote_names: bool, source_sql: str | None = None) -> str:
         # `quote_names` is the Go code's RestoreNameBackQuotes flag: it shapes compat output only.
         # Native output quotes just the names that need it: quoting every name would change the
         # meaning of mixed-case names on PostgreSQL.
         if self.style != "compat":
             return formatter.render(tree, style=self.style, dialect=self.dialect, quote_names=False,
                                     **self.native_options)
-        return formatter.render(tree, style=self.style, dialect=self.dialect, quote_names=quote_names)
+        # The compat printer reads the source text only to pick TiDB's spelling among equivalent
+        # ones (count(1) vs COUNT(1), JOIN without ON), never for meaning.
+        return formatter.render(tree, style=self.style, dialect=self.dialect, quote_names=quote_names,
+                                source_sql=source_sql)
 
     def _dialect_table(self, module: str, name: str) -> Any:
         # Per-dialect data for a pass lives in dialects/<name>/<module>.py, beside its front end.
