@@ -159,34 +159,6 @@ def _build_type(text: str, one_bare_word: bool) -> exp.DataType:
 class Builder:
     """Walks one statement's parse tree and returns its IR. One instance per statement."""
 
-    def __init__(self) -> None:
-        self._expr_handlers = {
-            P.Literal_exprContext: self._literal_expr,
-            P.Parameter_exprContext: self._parameter_expr,
-            P.Column_exprContext: self._column_expr,
-            P.Qualified_column_exprContext: self._qualified_column_expr,
-            P.Function_exprContext: self._function_expr,
-            P.Cast_exprContext: self._cast_expr,
-            P.Case_exprContext: self._case_expr,
-            P.Exists_exprContext: self._exists_expr,
-            P.Subquery_exprContext: self._subquery_expr,
-            P.Paren_exprContext: self._paren_expr,
-            P.Raise_exprContext: self._raise_expr,
-            P.Unary_exprContext: self._unary_expr,
-            P.Collate_exprContext: self._collate_expr,
-            P.Binary_exprContext: self._binary_expr,
-            P.Is_exprContext: self._is_expr,
-            P.Like_exprContext: self._like_expr,
-            P.Escape_exprContext: self._escape_expr,
-            P.Between_exprContext: self._between_expr,
-            P.In_exprContext: self._in_expr,
-            P.Null_test_exprContext: self._null_test_expr,
-            P.Not_exprContext: self._not_expr,
-            P.Value_expr_Context: self._value_expr_,
-            P.And_exprContext: self._and_expr,
-            P.Or_exprContext: self._or_expr,
-        }
-
     # -- statements ---------------------------------------------------------------------------
 
     def statement(self, ctx: P.Sql_stmtContext) -> exp.Expression:
@@ -767,7 +739,7 @@ class Builder:
     # -- expressions --------------------------------------------------------------------------
 
     def expr(self, ctx: ParserRuleContext) -> exp.Expression:
-        return self._expr_handlers[type(ctx)](ctx)
+        return _EXPR_HANDLERS[type(ctx)](self, ctx)
 
     def _value_expr_(self, ctx: P.Value_expr_Context) -> exp.Expression:
         return self.expr(ctx.children[0])
@@ -983,6 +955,35 @@ class Builder:
 
     def _not_expr(self, ctx: P.Not_exprContext) -> exp.Expression:
         return exp.Not(this=self.expr(ctx.children[1]))
+
+
+# Expression builders by parse-tree context class (built once; `Builder.expr` dispatches on it).
+_EXPR_HANDLERS = {
+    P.Literal_exprContext: Builder._literal_expr,
+    P.Parameter_exprContext: Builder._parameter_expr,
+    P.Column_exprContext: Builder._column_expr,
+    P.Qualified_column_exprContext: Builder._qualified_column_expr,
+    P.Function_exprContext: Builder._function_expr,
+    P.Cast_exprContext: Builder._cast_expr,
+    P.Case_exprContext: Builder._case_expr,
+    P.Exists_exprContext: Builder._exists_expr,
+    P.Subquery_exprContext: Builder._subquery_expr,
+    P.Paren_exprContext: Builder._paren_expr,
+    P.Raise_exprContext: Builder._raise_expr,
+    P.Unary_exprContext: Builder._unary_expr,
+    P.Collate_exprContext: Builder._collate_expr,
+    P.Binary_exprContext: Builder._binary_expr,
+    P.Is_exprContext: Builder._is_expr,
+    P.Like_exprContext: Builder._like_expr,
+    P.Escape_exprContext: Builder._escape_expr,
+    P.Between_exprContext: Builder._between_expr,
+    P.In_exprContext: Builder._in_expr,
+    P.Null_test_exprContext: Builder._null_test_expr,
+    P.Not_exprContext: Builder._not_expr,
+    P.Value_expr_Context: Builder._value_expr_,
+    P.And_exprContext: Builder._and_expr,
+    P.Or_exprContext: Builder._or_expr,
+}
 
 
 _BINARY: dict[int, type[exp.Expression]] = {

@@ -11,12 +11,15 @@ import threading
 
 from antlr4 import CommonTokenStream, InputStream, Token
 from antlr4.atn.PredictionMode import PredictionMode
+from antlr4.dfa.DFA import DFA
 from antlr4.error.ErrorListener import ErrorListener
 from antlr4.error.Errors import InputMismatchException, ParseCancellationException, RecognitionException
 from antlr4.error.ErrorStrategy import DefaultErrorStrategy
+from antlr4.PredictionContext import PredictionContextCache
 
 from dialects.sqlite._generated.SQLiteLexer import SQLiteLexer
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser
+from dialects.sqlite.tokens import token_stream
 from sqlparser.errors import SQLSyntaxError
 
 _UNRECOGNIZED = SQLiteLexer.UNRECOGNIZED_TOKEN
@@ -95,6 +98,22 @@ class _QuietBail(DefaultErrorStrategy):
 _local = threading.local()
 
 
+use_antlr_lexer = False
+"""True: tokenize with ANTLR's generated lexer instead of `tokens.tokenize` (same tokens, slower)."""
+
+sll_first = True
+"""False: skip the SLL stage and predict in full LL mode (for benchmarks: SLL is the fast path)."""
+
+
+def reset_prediction_cache() -> None:
+    """Forget ANTLR's prediction DFA (it is process-wide and grows as statements are parsed), so
+    that the next parse runs as in a fresh process. For benchmarks and tests only."""
+    atn = SQLiteParser.atn
+    SQLiteParser.decisionsToDFA[:] = [DFA(state, i) for i, state in enumerate(atn.decisionToState)]
+    SQLiteParser.sharedContextCache = PredictionContextCache()
+    _local.state = None
+
+
 def _parser_for(sql: str) -> tuple[SQLiteParser, CommonTokenStream]:
     # Reusing one lexer and parser per thread keeps ANTLR's per-instance setup off the hot path;
     # the prediction DFA cache is shared by all instances anyway.
@@ -102,15 +121,18 @@ def _parser_for(sql: str) -> tuple[SQLiteParser, CommonTokenStream]:
     if state is None:
         lexer = SQLiteLexer(InputStream(""))
         lexer.removeErrorListeners()
-        stream = CommonTokenStream(lexer)
-        parser = SQLiteParser(stream)
+        parser = SQLiteParser(CommonTokenStream(lexer))
         parser.removeErrorListeners()
         parser.buildParseTrees = True
         state = _local.state = (lexer, parser)
     lexer, parser = state
-    lexer.inputStream = InputStream(sql)
-    lexer.reset()
-    stream = CommonTokenStream(lexer)
+    if use_antlr_lexer:
+        lexer.inputStream = InputStream(sql)
+        lexer.reset()
+        stream = CommonTokenStream(lexer)
+        stream.fill()
+    else:
+        stream = token_stream(sql, lexer)
     parser.setInputStream(stream)
     return parser, stream
 
@@ -118,23 +140,20 @@ def _parser_for(sql: str) -> tuple[SQLiteParser, CommonTokenStream]:
 def parse_tree(sql: str) -> SQLiteParser.ParseContext:
     """The parse tree of `sql` (one or more statements); SQLSyntaxError when SQLite would reject it."""
     parser, stream = _parser_for(sql)
-    stream.fill()
     bad = _first_bad_token(stream)
-    parser._errHandler = _QuietBail()
-    parser._interp.predictionMode = PredictionMode.SLL
-    try:
-        tree = parser.parse()
-        if bad is None:
-            return tree
-    except _Stop:
-        pass
-    except RecognitionException:
-        pass
     if bad is not None:
         raise _token_error(bad, sql, "unrecognized token")
+    if sll_first:
+        parser._errHandler = _QuietBail()
+        parser._interp.predictionMode = PredictionMode.SLL
+        try:
+            return parser.parse()
+        except (_Stop, RecognitionException):
+            pass
     # Full LL: slower, exact.
-    stream.seek(0)
-    parser.reset()
+    if sll_first:
+        stream.seek(0)
+        parser.reset()
     listener = _FirstError()
     parser.addErrorListener(listener)
     parser._errHandler = _BailAfterReport()
