@@ -331,6 +331,11 @@ def _assign_variable(r: Restorer, node: exp.PropertyEQ) -> str:
 @printer(exp.Parameter)
 def _parameter(r: Restorer, node: exp.Parameter) -> str:
     check_args(node, ("this",))
+    if isinstance(node.this, exp.Literal):
+        # PostgreSQL's $n: as @`n` it would become a MySQL user variable, and as ? it would lose
+        # its number (a $1 used twice binds one value, two ? bind two).
+        raise UnsupportedConstructError(f"positional parameter ${node.this.name}",
+                                        "compat (TiDB) output has only ? markers")
     return "@" + r.name(node.name)
 
 

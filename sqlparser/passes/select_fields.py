@@ -23,7 +23,9 @@ def _selects_everything_or_aggregates(select: exp.Select) -> bool:
     for field in select.expressions:
         if isinstance(field, exp.Star) or (isinstance(field, exp.Column) and isinstance(field.this, exp.Star)):
             return True
-        if field.find(exp.AggFunc) is not None:
+        # A window function (RANK() OVER ..., SUM(x) OVER ...) keeps one row per input row, so
+        # an extra field is fine there; only a plain aggregate collapses rows.
+        if any(agg.find_ancestor(exp.Window) is None for agg in field.find_all(exp.AggFunc)):
             return True
     return bool(select.args.get("group"))
 
