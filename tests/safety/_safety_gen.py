@@ -109,6 +109,10 @@ class Gen:
         if k < 0.92:
             return f"{self.int_col(scope)} {'NOT ' if self.chance(0.3) else ''}IN " \
                    f"({', '.join(self.int_lit() for _ in range(self.r.randint(1, 4)))})"
+        if k < 0.96:
+            op = self.r.choice(["UNION", "UNION ALL", "INTERSECT", "EXCEPT"])
+            return f"{self.int_col(scope)} IN ({self.in_subquery(scope, depth - 1)} {op} " \
+                   f"{self.in_subquery(scope, depth - 1)})"
         return self.comparison(scope, depth)
 
     def comparison(self, scope: list[Source], depth: int) -> str:
@@ -175,6 +179,8 @@ class Gen:
                 on = f"{self.int_col([jsrc])} = {self.int_col(scope)}"
                 if self.chance(0.3):
                     on += f" AND {self.comparison([jsrc, *scope], 0)}"
+                if depth > 1 and self.chance(0.1):
+                    on += f" AND EXISTS ({self.exists_subquery([jsrc], depth - 1)})"
                 sql += f" {kind} {jsql} ON {on}"
             scope.append(jsrc)
         return sql, scope
@@ -262,6 +268,10 @@ class Gen:
         scope = [c, jsrc]
         outer_where = self.bool_expr(scope, max(depth - 1, 0))
         kind = self.r.choice(["JOIN", "LEFT JOIN"])
+        if self.chance(0.3):
+            # The CTE read a second time, inside a subquery.
+            outer_where = f"({outer_where}) OR c.{cols[0]} IN (SELECT c2.{cols[1]} FROM c c2 " \
+                          f"WHERE c2.{cols[0]} > {self.int_lit()})"
         return (f"WITH c AS (SELECT {select_cols} FROM {inner_sql} WHERE {cond}) "
                 f"SELECT c.{cols[0]}, c.{cols[2]}, {self.int_col([jsrc])} FROM c {kind} {join_sql} "
                 f"ON {self.int_col([jsrc])} = c.{cols[1]} WHERE {outer_where}")
@@ -295,7 +305,8 @@ class Gen:
         offset = 1000 * self.n
         sql, scope = self.from_clause(depth, [], self.r.choice(SCOPED_TABLES), "a")
         where = f" WHERE {self.bool_expr(scope, depth)}" if self.chance(0.7) else ""
-        return (f"INSERT INTO labels (id, label) SELECT DISTINCT a.id + {offset}, a.uid FROM {sql}{where}")
+        # COALESCE: an outer join can leave a.id NULL; labels.id is NOT NULL.
+        return f"INSERT INTO labels (id, label) SELECT DISTINCT COALESCE(a.id, 0) + {offset}, a.uid FROM {sql}{where}"
 
     def statement(self, append_mode: bool = False, with_inserts: bool = False) -> str:
         k = self.r.random()

@@ -152,12 +152,18 @@ def test_append_filter_never_touches_other_tenants(engine: Engine, record_proper
         try:
             if _is_write(sql):
                 after = _run_write(engine, "full", filtered)
+                unfiltered = _run_write(engine, "full", sql)
+                touches_others = any(row[1] != TENANT for t in SCOPED
+                                     for row in set(before[t]) ^ set(unfiltered[t]))
             else:
                 rows = _run_read(engine, "full", filtered)
+                touches_others = any(row[0] != TENANT for row in _run_read(engine, "full", sql))
         except EngineError:
             tally.both_failed += 1
             continue
         tally.compared += 1
+        # Without the filter, would the statement have returned or changed another tenant's rows?
+        tally.discriminating += touches_others
         if _is_write(sql):
             for table in SCOPED:
                 changed = set(before[table]) ^ set(after[table])
@@ -173,6 +179,7 @@ def test_append_filter_never_touches_other_tenants(engine: Engine, record_proper
     print(tally.report())
     assert not tally.failures, tally.report() + "\n" + "\n".join(tally.failures[:5])
     assert tally.compared >= 0.8 * tally.run, tally.report()
+    assert tally.discriminating >= 0.3 * tally.compared, tally.report()
 
 
 def test_generator_is_deterministic() -> None:
