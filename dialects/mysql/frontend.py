@@ -141,6 +141,9 @@ def _statement_tokens(tokens: list[Token], sql: str, *, statement: bool = True) 
         flags |= rule(tokens, i, sql, statement) or 0
     if end and tokens[end - 1].token_type is TokenType.COMMA:
         raise _token_error(tokens[end - 1], sql, "trailing comma at the end of the statement")
+    if end and tokens[end - 1].token_type in rules.DANGLING_AT_END:
+        raise _token_error(tokens[end - 1], sql, f"the statement ends right after {tokens[end - 1].text.upper()}; "
+                           "it is incomplete")
     if end == 0:
         raise SQLSyntaxError("empty statement", line=1, column=1, token=tokens[0].text if tokens else None, sql=sql)
     return (tokens if end == n else tokens[:end]), flags
@@ -157,6 +160,16 @@ def _rule_unsupported(tokens: list[Token], i: int, sql: str, statement: bool) ->
 def _rule_r_paren(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
     if _prev_type(tokens, i) is TokenType.COMMA:
         raise _token_error(tokens[i - 1], sql, "trailing comma before ')'")
+
+
+def _rule_comma(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    if i + 1 < len(tokens) and tokens[i + 1].token_type in rules.CLAUSE_KEYWORDS:
+        raise _token_error(tokens[i], sql, f"trailing comma before {tokens[i + 1].text.upper()}")
+
+
+def _rule_on(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    if i + 1 < len(tokens) and tokens[i + 1].token_type in rules.CLAUSE_KEYWORDS:
+        raise _token_error(tokens[i], sql, "ON needs a join condition")
 
 
 def _rule_not(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
@@ -261,6 +274,8 @@ _TOKEN_RULES: dict[int, Callable[[list[Token], int, str, bool], int | None]] = {
     id(TokenType.SEMICOLON): _semicolon_marker,
     **{id(tt): _rule_unsupported for tt in rules.UNSUPPORTED_TOKENS},
     id(TokenType.R_PAREN): _rule_r_paren,
+    id(TokenType.COMMA): _rule_comma,
+    id(TokenType.ON): _rule_on,
     id(TokenType.NOT): _rule_not,
     id(TokenType.WITH): _rule_with,
     id(TokenType.DISTINCT): _rule_distinct,
@@ -471,6 +486,7 @@ def _parse_error(err: ParseError, tokens: list[Token], sql: str, offset_tokens: 
     first = (err.errors or [{}])[0]
     reason = first.get("description") or "invalid syntax"
     reason = _CLASS_NOISE.sub(lambda m: m.group(1).upper(), _TOKEN_NOISE.sub(lambda m: repr(m.group(1)), reason))
+    reason = reason.replace("but got 'SENTINEL'", "but the statement ended")
     highlight = first.get("highlight") or None
     line = first.get("line") or 1
     col = first.get("col") or 1
@@ -628,6 +644,8 @@ def _check_distinct(node: exp.Distinct, sql: str) -> None:
 
 
 def _check_one_argument_aggregate(node: exp.Expression, sql: str) -> None:
+    if node.this is None:
+        raise _node_error(node, sql, f"{node.sql_name()}() takes exactly one argument", word=node.sql_name())
     if node.args.get("expressions") and not isinstance(node.this, exp.Distinct):
         raise _node_error(node, sql, f"{node.sql_name()}() takes exactly one argument")
 
@@ -686,6 +704,26 @@ def _check_insert(node: exp.Insert, sql: str) -> None:
         raise _node_error(schema, sql, "INSERT ... SET cannot also have a column list")
 
 
+def _check_insert_source(node: exp.Insert, sql: str) -> None:
+    if node.expression is None:
+        raise _node_error(node, sql, "INSERT needs VALUES, SET or SELECT")
+
+
+def _check_group(node: exp.Group, sql: str) -> None:
+    if not node.expressions:
+        raise _node_error(node.parent or node, sql, "GROUP BY needs at least one expression")
+
+
+def _check_in(node: exp.In, sql: str) -> None:
+    if not node.expressions and not any(node.args.get(k) for k in ("query", "unnest", "field")):
+        raise _node_error(node, sql, "IN () needs at least one value")
+
+
+def _check_update(node: exp.Update, sql: str) -> None:
+    if not node.expressions:
+        raise _node_error(node, sql, "UPDATE needs SET column = value")
+
+
 def _check_multi_table_order(node: exp.Expression, sql: str) -> None:
     target = node.this
     multi = bool(node.args.get("tables")) or (isinstance(target, exp.Table) and bool(target.args.get("joins"))) \
@@ -704,8 +742,9 @@ def _check_create(node: exp.Create, sql: str) -> None:
     if reason is not None:
         raise _node_error(node, sql, reason)
     schema = node.this
-    if isinstance(schema, exp.Schema) and not schema.expressions and kind == "TABLE" \
-            and node.args.get("expression") is None:
+    # `CREATE TABLE t` alone parses in MySQL (it fails later: no columns); `CREATE TABLE t ()` does not.
+    if kind == "TABLE" and node.args.get("expression") is None and isinstance(schema, exp.Schema) \
+            and not schema.expressions:
         raise _node_error(schema, sql, "CREATE TABLE needs at least one column")
 
 
@@ -744,6 +783,10 @@ for _cls, _check in (
     (exp.Create, _check_create),
     (exp.Delete, _check_multi_table_order),
     (exp.Update, _check_multi_table_order),
+    (exp.Update, _check_update),
+    (exp.Insert, _check_insert_source),
+    (exp.Group, _check_group),
+    (exp.In, _check_in),
     (exp.OnConflict, _check_on_conflict),
     *((cls, _check_one_argument_aggregate) for cls in rules.ONE_ARGUMENT_AGGREGATES),
     *((cls, _check_unsupported_property) for cls in rules.UNSUPPORTED_PROPERTIES),

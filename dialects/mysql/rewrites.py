@@ -189,9 +189,11 @@ def _strip_update_index_hints(tokens: list[Token]) -> tuple[list[Token], bool]:
                         if depth == 0:
                             break
                     j += 1
-                i = j + 1
-                found = True
-                continue
+                if j < n:
+                    i = j + 1
+                    found = True
+                    continue
+                # Unclosed: leave it for the parser to report.
         out.append(tok)
         i += 1
     return (out, True) if found else (tokens, False)

@@ -181,3 +181,18 @@ NEVER_NAMES: frozenset[str] = frozenset({
     "FROM", "WHERE", "CASE", "WHEN", "THEN", "ELSE", "DISTINCT", "ALL", "INTERVAL", "EXISTS",
 })
 """Reserved words too structural to be a misplaced name: no quoting hint for them."""
+
+CLAUSE_KEYWORDS: frozenset[TokenType] = frozenset({
+    TokenType.FROM, TokenType.WHERE, TokenType.GROUP_BY, TokenType.ORDER_BY, TokenType.HAVING, TokenType.LIMIT,
+    TokenType.UNION, TokenType.EXCEPT, TokenType.INTERSECT, TokenType.ON, TokenType.USING, TokenType.JOIN,
+    TokenType.WINDOW,
+})
+"""Keywords that start a clause: a comma right before one is a dangling list item (`SELECT a, FROM t`),
+and ON right before one has no condition."""
+
+DANGLING_AT_END: frozenset[TokenType] = frozenset({
+    TokenType.ON, TokenType.USING, TokenType.WHERE, TokenType.GROUP_BY, TokenType.ORDER_BY, TokenType.HAVING,
+    TokenType.LIMIT, TokenType.AND, TokenType.OR, TokenType.NOT, TokenType.SET, TokenType.FROM, TokenType.JOIN,
+    TokenType.DOT, TokenType.ALIAS, TokenType.IN, TokenType.IS, TokenType.LIKE, TokenType.BETWEEN, TokenType.EQ,
+})
+"""Tokens a statement cannot end with; sqlglot tolerates some (`... JOIN u ON`, `GROUP BY`)."""

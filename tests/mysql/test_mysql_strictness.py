@@ -80,6 +80,15 @@ REJECTED = [
     ("SELECT * FROM t AS x(a, b)", 1, 20, "x", "derived table"),
     ("UPDATE t SET a = 1 FROM u WHERE t.id = u.id", 1, 25, "u", "UPDATE has no FROM"),
     ("SELECT a FROM t WHERE id = 1 /*! OR 1 = 1 */", 1, 30, "/*!", "executable comments"),
+    # incomplete statements sqlglot tolerates
+    ("INSERT INTO t (a)", 1, 13, "t", "needs VALUES, SET or SELECT"),
+    ("SELECT a FROM t GROUP BY", 1, 17, "GROUP BY", "incomplete"),
+    ("SELECT a FROM t JOIN u ON", 1, 24, "ON", "incomplete"),
+    ("SELECT a FROM t JOIN u ON WHERE a = 1", 1, 24, "ON", "join condition"),
+    ("SELECT a, FROM t", 1, 9, ",", "trailing comma before FROM"),
+    ("SELECT a FROM t WHERE a IN ()", 1, 23, "a", "at least one value"),
+    ("SELECT COUNT() FROM t", 1, 8, "COUNT", "exactly one argument"),
+    ("UPDATE t", 1, 8, "t", "needs SET"),
     # rewrites keep checking what they rewrite
     ("DELETE FROM t1.*", None, None, None, ""),
     ("SELECT a FROM t INTO OUTFILE", None, None, None, "quoted file name"),
