@@ -21,7 +21,7 @@ from dialects.sqlite._generated.SQLiteLexer import SQLiteLexer as L
 # Keyword literals ('SELECT', 'CURRENT_DATE', ...) by their upper-case spelling.
 _KEYWORDS: dict[str, int] = {
     literal[1:-1]: kind for kind, literal in enumerate(L.literalNames)
-    if literal[1:-1].replace("_", "").isalpha()
+    if literal.startswith("'") and literal[1:-1].replace("_", "").isalpha()
 }
 
 _PUNCT: dict[str, int] = {

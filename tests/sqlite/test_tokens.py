@@ -17,7 +17,15 @@ EDGE_CASES = [
     "x'0'", "x'00", "X'GG'", "x'ab'cd'", "'abc", "'''", "''''", '"abc', '"""', "`a", "``", "[a", "[]",
     "$a::b(c)", "$a::", "$a(b", ":", "@", "?12a", "a$b", "\u017fELECT", "SELECT\u00a0x", "/* x", "-- x\n1",
     "a\rb\nc", "\u00e91", "!", "!=", "->>>", "<<=", "||=", "\t\f\v", "\U0001f600", "a\n  'b\nc' d",
+    "invalid", "INVALID <INVALID> eof EOF",
 ]
+
+
+def test_every_keyword_and_its_neighbours() -> None:
+    words = [name for name in SQLiteLexer.symbolicNames if name and name.isupper()]
+    for word in words:
+        for text in (word, word.lower(), word + "x", "x" + word, word + "_1"):
+            assert _ours(text) == _antlr(text), text
 
 
 def _antlr(sql: str) -> list[tuple]:
