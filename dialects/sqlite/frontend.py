@@ -118,17 +118,25 @@ class SQLiteFrontend:
         return Statement(sql=sql, operation=operation_of(ir), tree=ir)
 
     def parse_condition(self, condition: str) -> exp.Expression:
-        prefix = "SELECT * FROM t WHERE "
+        """One expression, as after WHERE; anything after it (ORDER BY, LIMIT, a second statement)
+        is a syntax error, never silently dropped."""
+        paused = pause_gc and gc.isenabled()
+        if paused:
+            gc.disable()
         try:
-            stmt = self.parse(prefix + condition)
-        except SQLSyntaxError as err:
-            column = err.column - len(prefix) if err.line == 1 else err.column
-            raise SQLSyntaxError(err.reason, line=err.line, column=max(column, 1), token=err.token,
-                                 sql=condition) from None
-        if stmt.tree is None:
-            raise SQLSyntaxError(f"unsupported construct in condition: {stmt.unsupported}", line=1, column=1,
-                                 token=None, sql=condition)
-        return stmt.tree.args["where"].this
+            ctx = parse_tree(condition, rule="expr")
+            validate(ctx, condition)
+            try:
+                ir = Builder().expr(ctx)
+            except Unsupported as gap:
+                raise SQLSyntaxError(f"unsupported construct in condition: {gap.construct}", line=1, column=1,
+                                     token=None, sql=condition) from None
+        finally:
+            if paused:
+                gc.enable()
+        if self.portable_names:
+            _check_portable_names(exp.Where(this=ir), condition)
+        return ir
 
 
 def _copy(stmt: Statement) -> Statement:

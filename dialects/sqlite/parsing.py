@@ -137,9 +137,13 @@ def _parser_for(sql: str) -> tuple[SQLiteParser, CommonTokenStream]:
     return parser, stream
 
 
-def parse_tree(sql: str) -> SQLiteParser.ParseContext:
-    """The parse tree of `sql` (one or more statements); SQLSyntaxError when SQLite would reject it."""
+def parse_tree(sql: str, rule: str = "parse") -> SQLiteParser.ParseContext:
+    """The parse tree of `sql` (one or more statements); SQLSyntaxError when SQLite would reject it.
+
+    `rule="expr"` parses one expression instead (a filter condition), which must use all the text.
+    """
     parser, stream = _parser_for(sql)
+    entry = getattr(SQLiteParser, rule)
     bad = _first_bad_token(stream)
     if bad is not None:
         raise _token_error(bad, sql, "unrecognized token")
@@ -147,7 +151,9 @@ def parse_tree(sql: str) -> SQLiteParser.ParseContext:
         parser._errHandler = _QuietBail()
         parser._interp.predictionMode = PredictionMode.SLL
         try:
-            return parser.parse()
+            tree = entry(parser)
+            if stream.LA(1) == Token.EOF:
+                return tree
         except (_Stop, RecognitionException):
             pass
     # Full LL: slower, exact.
@@ -159,13 +165,19 @@ def parse_tree(sql: str) -> SQLiteParser.ParseContext:
     parser._errHandler = _BailAfterReport()
     parser._interp.predictionMode = PredictionMode.LL
     try:
-        tree = parser.parse()
+        tree = entry(parser)
     except (_Stop, RecognitionException):
         tree = None
     finally:
         parser.removeErrorListeners()
     if not listener.seen and tree is not None:
-        return tree
+        extra = stream.LT(1)
+        if extra.type == Token.EOF:
+            return tree
+        # `parse` ends in EOF itself; a bare expression followed by more text (ORDER BY, a second
+        # statement, ...) is not an expression.
+        raise SQLSyntaxError("syntax error; expected the end of the expression", line=extra.line,
+                             column=extra.column + 1, token=extra.text, sql=sql)
     raise _syntax_error(listener, sql)
 
 

@@ -27,7 +27,8 @@ _OPTIONAL_KEYWORDS = {P.SAVEPOINT, P.DATABASE, P.COLUMN}
 _FRAME_WORDS = {P.RANGE, P.ROWS, P.GROUPS}
 
 
-def validate(ctx: P.Sql_stmtContext, sql: str) -> None:
+def validate(ctx: ParserRuleContext, sql: str) -> None:
+    """Raise SQLSyntaxError where SQLite would; `ctx` is a statement or a bare expression."""
     tokens = ctx.parser.getTokenStream().tokens
     types = {t.type for t in tokens}
     if P.BIND_PARAMETER in types:

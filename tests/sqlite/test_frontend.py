@@ -7,7 +7,14 @@ import sqlglot
 from sqlglot import exp
 
 from dialects.sqlite.frontend import SQLiteFrontend, clear_cache
-from sqlparser import OperationType, SQLSyntaxError, TableColumn, UnsupportedConstructError, new_parser
+from sqlparser import (
+    InvalidArgumentError,
+    OperationType,
+    SQLSyntaxError,
+    TableColumn,
+    UnsupportedConstructError,
+    new_parser,
+)
 
 
 @pytest.fixture(scope="module")
@@ -206,3 +213,27 @@ def test_deep_nesting_through_the_contract(parser):
 def test_thousand_row_insert(parser):
     sql = "INSERT INTO t (a, b) VALUES " + ", ".join(f"({i}, 'v{i}')" for i in range(1000))
     assert parser.get_insert_data_nums(sql) == 1000
+
+
+# -- filter conditions ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("condition", [
+    "a = 1 ORDER BY b", "a = 1 LIMIT 1", "1 GROUP BY a", "a = 1 UNION SELECT 1", "a = 1; DROP TABLE t",
+    "a = 1 WINDOW w AS ()", "a LIKE b = c ESCAPE d", "a =", "",
+])
+def test_condition_must_be_exactly_one_expression(parser, condition):
+    # Anything after the expression is an error, never silently dropped from the rewrite.
+    with pytest.raises((SQLSyntaxError, InvalidArgumentError)):
+        parser.append_sql_filter("SELECT * FROM t", "AND", condition)
+
+
+def test_condition_positions_are_relative_to_the_condition(parser):
+    with pytest.raises(SQLSyntaxError) as info:
+        parser.append_sql_filter("SELECT * FROM t", "AND", "a = 1 AND\n  b = = 2")
+    assert (info.value.line, info.value.column, info.value.token) == (2, 7, "=")
+
+
+def test_condition_with_subquery_and_placeholder(parser):
+    out = parser.append_sql_filter("SELECT * FROM t WHERE x > 1 OR y", "AND", "a IN (SELECT b FROM u) AND c = ?")
+    assert out == "SELECT * FROM t WHERE (x > 1 OR y) AND a IN (SELECT b FROM u) AND c = ?"
