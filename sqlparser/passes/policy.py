@@ -74,7 +74,6 @@ class PolicyRules:
 class _Walk:
     rules: PolicyRules
     policy: Policy
-    cte_cache: dict[int, frozenset[str]] = field(default_factory=dict)
 
 
 # Denied in every dialect: statements that leave the user's data (the front ends lower them when
