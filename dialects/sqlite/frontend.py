@@ -6,6 +6,7 @@ a fresh copy of the tree, because the contract's passes mutate the tree they are
 
 from __future__ import annotations
 
+import bisect
 import gc
 import threading
 from collections import OrderedDict
@@ -113,6 +114,9 @@ class SQLiteFrontend:
         except Unsupported as gap:
             return Statement(sql=sql, operation=classify(ctx), tree=None, unsupported=gap.construct,
                              table=first_table_name(ctx))
+        comments = getattr(ctx.parser.getTokenStream(), "comments", None)
+        if comments:
+            attach_comments(ir, comments)
         if self.portable_names:
             _check_portable_names(ir, sql)
         return Statement(sql=sql, operation=operation_of(ir), tree=ir)
@@ -137,6 +141,18 @@ class SQLiteFrontend:
         if self.portable_names:
             _check_portable_names(exp.Where(this=ir), condition)
         return ir
+
+
+def attach_comments(tree: exp.Expression, comments: list[tuple[int, str]]) -> None:
+    """Keep the statement's comments in the IR, as sqlglot does: each one on the name written just
+    before it (so it prints back in about the same place), or on the statement when it comes first."""
+    names = sorted(((node.meta["end"], node) for node in tree.find_all(exp.Identifier)
+                    if "end" in node.meta), key=lambda pair: pair[0])
+    ends = [end for end, _ in names]
+    for offset, text in comments:
+        i = bisect.bisect_left(ends, offset)
+        target = names[i - 1][1] if i > 0 else tree
+        target.add_comments([text])
 
 
 def _copy(stmt: Statement) -> Statement:

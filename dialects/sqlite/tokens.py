@@ -38,6 +38,7 @@ _HEX = r"[0-9A-Fa-f]+(?:_[0-9A-Fa-f]+)*"
 _NUMBER_BODY = rf"(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})"
 
 _SKIP = re.compile(r"(?:[ \t\r\n\f\v]+|--[^\r\n]*|/\*(?:.|\n)*?(?:\*/|\Z))+")
+_COMMENT = re.compile(r"--[^\r\n]*|/\*(?:.|\n)*?(?:\*/|\Z)")
 _IDENT = re.compile(rf"[{_ID_START}][{_ID_CHAR}]*")
 _NUMBER = re.compile(rf"{_NUMBER_BODY}(?:[Ee][-+]?{_DIGITS})?")
 _HEX_NUMBER = re.compile(rf"0[Xx]{_HEX}")
@@ -59,8 +60,12 @@ _PARAM = re.compile(rf"\?[0-9]*|[:@][{_ID_CHAR}]+|\$[{_ID_CHAR}]+(?:::[{_ID_CHAR
 _OPERATOR = re.compile(r"->>|->|\|\||<<|>>|<=|<>|>=|==|!=|[;.(),=*+\-~/%&|<>]")
 
 
-def tokenize(sql: str) -> list[CommonToken]:
-    """The default-channel tokens of `sql`, then EOF, as SQLiteLexer would produce them."""
+def tokenize(sql: str, comments: list[tuple[int, str]] | None = None) -> list[CommonToken]:
+    """The default-channel tokens of `sql`, then EOF, as SQLiteLexer would produce them.
+
+    When `comments` is a list, each comment is appended to it as (offset, text between the
+    delimiters), the way sqlglot records comments.
+    """
     tokens: list[CommonToken] = []
     append = tokens.append
     pos = 0
@@ -71,6 +76,12 @@ def tokenize(sql: str) -> list[CommonToken]:
         skipped = _SKIP.match(sql, pos)
         if skipped is not None:
             end = skipped.end()
+            if comments is not None and ("-" in skipped.group() or "/" in skipped.group()):
+                for found in _COMMENT.finditer(sql, pos, end):
+                    text = found.group()
+                    inner = text[2:] if text[1] == "-" else text[2:-2] if text.endswith("*/") and len(text) > 3 \
+                        else text[2:]
+                    comments.append((found.start(), inner))
             newlines = sql.count("\n", pos, end)
             if newlines:
                 line += newlines
@@ -184,7 +195,8 @@ class _DefaultChannelStream(CommonTokenStream):
 def token_stream(sql: str, source: object) -> CommonTokenStream:
     """A filled token stream over `sql`'s tokens, ready for the parser."""
     stream = _DefaultChannelStream(source)
-    stream.tokens = tokenize(sql)
+    stream.comments = []
+    stream.tokens = tokenize(sql, stream.comments)
     stream.fetchedEOF = True
     stream.index = 0
     return stream

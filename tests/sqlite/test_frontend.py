@@ -237,3 +237,10 @@ def test_condition_positions_are_relative_to_the_condition(parser):
 def test_condition_with_subquery_and_placeholder(parser):
     out = parser.append_sql_filter("SELECT * FROM t WHERE x > 1 OR y", "AND", "a IN (SELECT b FROM u) AND c = ?")
     assert out == "SELECT * FROM t WHERE (x > 1 OR y) AND a IN (SELECT b FROM u) AND c = ?"
+
+
+def test_comments_are_kept(parser):
+    sql = "-- lead\nSELECT a /* c1 */, b FROM t -- c2 */ tail"
+    out = parser.render(parser.parse(sql).tree)
+    assert out == "/* lead */ SELECT a /* c1 */, b FROM t /* c2 * / tail */"
+    assert parser.render(parser.parse(out).tree) == out
