@@ -52,6 +52,7 @@ class MySQLFrontend:
         tokens, flags = _statement_tokens(as_insert or tokens, sql)
         rewrite = rewrites.apply(tokens, sql, braces=bool(flags & HAS_BRACES), into=bool(flags & HAS_INTO),
                                  star=bool(flags & HAS_STAR), equivalents=bool(flags & HAS_EQUIVALENT),
+                                 interval_calls=bool(flags & HAS_INTERVAL_PAREN),
                                  replace=as_insert is not None)
         tree = _parse_tokens(rewrite.tokens, sql)
         check_tree(tree, sql)
@@ -91,7 +92,19 @@ def _tokenize(sql: str) -> list[Token]:
         raise SQLSyntaxError(reason, line=line, column=column, token=token, sql=sql) from None
     if "/*!" in sql:
         _reject_executable_comments(tokens, sql)
+    if _NULLS_ORDER.search(sql):
+        _reject_nulls_order(tokens, sql)
     return tokens
+
+
+_NULLS_ORDER = re.compile(r"(?i)\bnulls\s+(first|last)\b")
+
+
+def _reject_nulls_order(tokens: list[Token], sql: str) -> None:
+    for i in range(len(tokens) - 1):
+        if tokens[i].text.upper() == "NULLS" and tokens[i].token_type is TokenType.VAR \
+                and tokens[i + 1].text.upper() in ("FIRST", "LAST"):
+            raise _token_error(tokens[i], sql, "MySQL has no NULLS FIRST / NULLS LAST; order by `a IS NULL` first")
 
 
 def _reject_executable_comments(tokens: list[Token], sql: str) -> None:
@@ -111,6 +124,7 @@ HAS_BRACES = 1
 HAS_INTO = 2
 HAS_STAR = 4
 HAS_EQUIVALENT = 8
+HAS_INTERVAL_PAREN = 16
 
 
 def _statement_tokens(tokens: list[Token], sql: str, *, statement: bool = True) -> tuple[list[Token], int]:
@@ -206,6 +220,9 @@ def _rule_equivalent(tokens: list[Token], i: int, sql: str, statement: bool) -> 
 
 def _rule_datetime_literal(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is not None and nxt.text.upper() in rules.ZONED_TYPE_WORDS and i + 2 < len(tokens) \
+            and tokens[i + 2].text.upper() == "TIME":
+        raise _token_error(nxt, sql, "MySQL has no TIME ZONE types; use DATETIME or TIMESTAMP")
     if nxt is not None and nxt.token_type is TokenType.NUMBER and _prev_type(tokens, i) is not TokenType.ALIAS:
         word = tokens[i].text.upper()
         raise _token_error(nxt, sql, f"a {word} literal takes a quoted string, as in {word} '...'")
@@ -243,6 +260,19 @@ def _check_cast_type(tokens: list[Token], i: int, sql: str) -> None:
                                    "SIGNED, UNSIGNED, CHAR, BINARY, DECIMAL, DOUBLE, FLOAT, DATE, DATETIME, TIME, "
                                    "YEAR, JSON")
             return
+
+
+def _rule_interval(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
+    # INTERVAL '1' DAY: a quoted amount must be followed by its unit (`INTERVAL '1 month'` is not MySQL).
+    n = len(tokens)
+    if i + 1 < n and tokens[i + 1].token_type is TokenType.L_PAREN:
+        return HAS_INTERVAL_PAREN
+    if i + 1 < n and tokens[i + 1].token_type is TokenType.STRING:
+        unit = tokens[i + 2] if i + 2 < n else None
+        if unit is None or unit.text.upper() not in rules.INTERVAL_UNITS:
+            raise _token_error(tokens[i + 1], sql, "INTERVAL needs a unit after its amount, as in "
+                               "INTERVAL '1' MONTH")
+    return 0
 
 
 def _rule_lock(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
@@ -288,6 +318,7 @@ _TOKEN_RULES: dict[int, Callable[[list[Token], int, str, bool], int | None]] = {
     id(TokenType.DARROW): _rule_json_arrow,
     id(TokenType.L_PAREN): _rule_l_paren,
     id(TokenType.LOCK): _rule_lock,
+    id(TokenType.INTERVAL): _rule_interval,
     id(TokenType.TABLE): _rule_table,
     id(TokenType.L_BRACE): _rule_l_brace,
     id(TokenType.INTO): _rule_into,
@@ -568,9 +599,11 @@ def check_tree(tree: exp.Expression, sql: str) -> None:
             check(node, sql)
 
 
-def _node_error(node: exp.Expression, sql: str, reason: str, *, word: str | None = None) -> SQLSyntaxError:
+def _node_error(node: exp.Expression, sql: str, reason: str, *, word: str | None = None,
+                keyword: str | None = None) -> SQLSyntaxError:
     """An error positioned at the leftmost token of `node` that the parser recorded, else at `word`
-    (or the first word of the statement) found in the text."""
+    (or the first word of the statement) found in the text. With `keyword`, at the occurrence of
+    that keyword nearest to the node (the construct's own keyword, which sqlglot keeps no position for)."""
     best: tuple[int, int] | None = None
     for sub in node.walk():
         meta = sub.meta if sub._meta else None
@@ -578,6 +611,12 @@ def _node_error(node: exp.Expression, sql: str, reason: str, *, word: str | None
         if isinstance(start, int) and 0 <= start < len(sql) and (best is None or start < best[0]):
             end = meta.get("end")
             best = (start, end if isinstance(end, int) else start)
+    if keyword is not None:
+        anchor = best[0] if best is not None else 0
+        matches = list(re.finditer(rf"(?i)(?<![\w$`]){re.escape(keyword)}(?![\w$`])", sql))
+        if matches:
+            near = min(matches, key=lambda m: abs(m.start() - anchor))
+            best = (near.start(), near.end() - 1)
     if best is None:
         match = re.search(rf"(?i)(?<![\w$]){re.escape(word)}(?![\w$])", sql) if word else None
         match = match or re.search(r"\S+", sql)
@@ -598,6 +637,33 @@ def _check_alias(node: exp.Alias, sql: str) -> None:
     if isinstance(target, exp.Star) or (isinstance(target, exp.Column) and isinstance(target.this, exp.Star)):
         raise _node_error(node.args.get("alias") or node, sql,
                           "'*' cannot have an alias (did you forget FROM before the table name?)")
+
+
+def _check_alias_place(node: exp.Alias, sql: str) -> None:
+    if not isinstance(node.parent, exp.Select):
+        raise _node_error(node.args.get("alias") or node, sql,
+                          "an alias (AS name) is only allowed on a select-list item")
+
+
+def _check_table_source(node: exp.Table, sql: str) -> None:
+    source = node.this
+    if isinstance(source, exp.Func) and not isinstance(source, rules.TABLE_FUNCTIONS):
+        raise _node_error(source, sql, "MySQL has no table functions in FROM (only JSON_TABLE)")
+
+
+def _check_values(node: exp.Values, sql: str) -> None:
+    if isinstance(node.parent, exp.Insert):
+        return
+    for row in node.expressions:
+        items = row.expressions if isinstance(row, exp.Tuple) else [row]
+        if len(items) != 1 or not (isinstance(items[0], exp.Anonymous) and str(items[0].this).upper() == "ROW"):
+            raise _node_error(row, sql, "a VALUES statement or table needs ROW(...) for each row, "
+                              "as in VALUES ROW(1, 2)")
+
+
+def _check_rollup(node: exp.Rollup, sql: str) -> None:
+    if node.expressions:
+        raise _node_error(node, sql, "MySQL has no ROLLUP(...); write GROUP BY a, b WITH ROLLUP", keyword="ROLLUP")
 
 
 def _check_table_alias(node: exp.TableAlias, sql: str) -> None:
@@ -666,6 +732,8 @@ def _check_escape(node: exp.Escape, sql: str) -> None:
 
 def _check_interval_unit(node: exp.Expression, sql: str) -> None:
     unit = node.args.get("unit")
+    if unit is None and isinstance(node, exp.Interval):
+        raise _node_error(node, sql, "INTERVAL needs a unit, as in INTERVAL 1 DAY", word="INTERVAL")
     if isinstance(unit, exp.Var) and unit.name.upper() not in rules.INTERVAL_UNITS:
         raise _node_error(unit, sql, f"{unit.name!r} is not an INTERVAL unit", word=unit.name)
 
@@ -678,7 +746,8 @@ def _check_select(node: exp.Select, sql: str) -> None:
 
 
 def _check_unsupported_node(node: exp.Expression, sql: str) -> None:
-    raise _node_error(node, sql, rules.UNSUPPORTED_NODES[type(node)])
+    keyword, reason = rules.UNSUPPORTED_NODES[type(node)]
+    raise _node_error(node, sql, reason, keyword=keyword)
 
 
 def _check_unsupported_args(node: exp.Expression, sql: str) -> None:
@@ -767,6 +836,10 @@ def _check_data_type(node: exp.DataType, sql: str) -> None:
 _CHECK_LIST: dict[type[exp.Expression], list[Callable[..., None]]] = {}
 for _cls, _check in (
     (exp.Alias, _check_alias),
+    (exp.Alias, _check_alias_place),
+    (exp.Table, _check_table_source),
+    (exp.Values, _check_values),
+    (exp.Rollup, _check_rollup),
     (exp.TableAlias, _check_table_alias),
     (exp.TableAlias, _check_derived_columns),
     (exp.Join, _check_join),

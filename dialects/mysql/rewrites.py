@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlglot.tokens import Token, TokenType
 
+from dialects.mysql.rules import INTERVAL_UNITS as INTERVAL_UNIT_WORDS
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.portable_names import offset_position
 from sqlparser.types import OperationType
@@ -62,7 +63,7 @@ def replace_as_insert(sql: str, tokens: list[Token], tokenize: Callable[[str], l
 
 
 def apply(tokens: list[Token], sql: str, *, braces: bool = False, into: bool = True, star: bool = True,
-          equivalents: bool = True, replace: bool = False) -> Rewrite:
+          equivalents: bool = True, interval_calls: bool = True, replace: bool = False) -> Rewrite:
     """Rewrite `tokens` (one statement, already checked by the token rules) for sqlglot.
 
     `braces`, `into`, `star` and `equivalents` say whether the statement has `{`, INTO, `*` or a
@@ -90,6 +91,8 @@ def apply(tokens: list[Token], sql: str, *, braces: bool = False, into: bool = T
             unsupported.append("UPDATE with index hints")
     if equivalents:
         tokens = _equivalent_spellings(tokens)
+    if interval_calls:
+        tokens = _interval_calls(tokens)
     if into and head in ("SELECT", "TABLE", "VALUES", "WITH", "("):
         tokens, exported = _strip_export(tokens, sql)
         if exported:
@@ -226,6 +229,30 @@ def _equivalent_spellings(tokens: list[Token]) -> list[Token]:
                                      and tokens[i - 2].text.upper() in calls):
                     skip = i + 1
         out.append(tok)
+    return out
+
+
+def _interval_calls(tokens: list[Token]) -> list[Token]:
+    """INTERVAL(n, n1, ...) is MySQL's INTERVAL() function unless a unit follows the parentheses
+    (`INTERVAL (1 + 1) DAY`); sqlglot reads both as an interval, so name the call as a call."""
+    out = list(tokens)
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        if tok.token_type is not TokenType.INTERVAL or i + 1 >= n or tokens[i + 1].token_type is not TokenType.L_PAREN:
+            continue
+        depth = 0
+        j = i + 1
+        while j < n:
+            if tokens[j].token_type is TokenType.L_PAREN:
+                depth += 1
+            elif tokens[j].token_type is TokenType.R_PAREN:
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        after = tokens[j + 1].text.upper() if j + 1 < n else ""
+        if after not in INTERVAL_UNIT_WORDS:
+            out[i] = retyped(tok, TokenType.VAR, tok.text)
     return out
 
 

@@ -150,10 +150,14 @@ CAST_TYPES: frozenset[str] = frozenset({
 })
 """Types CAST(x AS type) accepts in MySQL 8 (no INT, VARCHAR or TEXT: sqlglot would quietly map them)."""
 
-UNSUPPORTED_NODES: dict[type[exp.Expression], str] = {
-    exp.ILike: "MySQL has no ILIKE; use LIKE (case-insensitive under the default collations)",
+UNSUPPORTED_NODES: dict[type[exp.Expression], tuple[str, str]] = {
+    exp.ILike: ("ILIKE", "MySQL has no ILIKE; use LIKE (case-insensitive under the default collations)"),
+    exp.Filter: ("FILTER", "MySQL has no FILTER (WHERE ...) on aggregates; use CASE inside the aggregate"),
+    exp.WithinGroup: ("WITHIN", "MySQL has no WITHIN GROUP"),
+    exp.Cube: ("CUBE", "MySQL has no GROUP BY CUBE; use WITH ROLLUP"),
+    exp.GroupingSets: ("GROUPING", "MySQL has no GROUPING SETS; use WITH ROLLUP or UNION"),
 }
-"""Expressions other dialects have and MySQL does not."""
+"""Expressions other dialects have and MySQL does not: (the keyword to point at, reason)."""
 
 UNSUPPORTED_ARGS: dict[type[exp.Expression], tuple[tuple[str, str], ...]] = {
     exp.Select: (("qualify", "MySQL has no QUALIFY clause; filter in an outer query"),),
@@ -163,6 +167,7 @@ UNSUPPORTED_ARGS: dict[type[exp.Expression], tuple[tuple[str, str], ...]] = {
                  ("returning", "MySQL has no RETURNING clause")),
     exp.Delete: (("returning", "MySQL has no RETURNING clause"),),
     exp.Distinct: (("on", "MySQL has no DISTINCT ON"),),
+    exp.Lock: (("key", "MySQL has no FOR NO KEY UPDATE / FOR KEY SHARE; use FOR UPDATE or FOR SHARE"),),
 }
 """Clauses sqlglot parses into a node (and may quietly rewrite) that MySQL has no syntax for."""
 
@@ -196,3 +201,9 @@ DANGLING_AT_END: frozenset[TokenType] = frozenset({
     TokenType.DOT, TokenType.ALIAS, TokenType.IN, TokenType.IS, TokenType.LIKE, TokenType.BETWEEN, TokenType.EQ,
 })
 """Tokens a statement cannot end with; sqlglot tolerates some (`... JOIN u ON`, `GROUP BY`)."""
+
+TABLE_FUNCTIONS: tuple[type[exp.Expression], ...] = (exp.JSONTable,)
+"""The only function MySQL accepts as a table in FROM (generate_series(...) and the like are not)."""
+
+ZONED_TYPE_WORDS: frozenset[str] = frozenset({"WITH", "WITHOUT"})
+"""TIMESTAMP WITH[OUT] TIME ZONE: MySQL has no such type or literal."""
