@@ -39,6 +39,29 @@ def _unix_timestamp(node: exp.Expression) -> exp.Expression:
     return exp.Cast(this=call("floor", epoch), to=exp.DataType.build("BIGINT"))
 
 
+def _timestampdiff(node: exp.Expression) -> exp.Expression:
+    # MySQL truncates toward zero; so does TRUNC.
+    seconds = exp.Extract(this=exp.var("EPOCH"), expression=exp.Sub(this=_ts(node.this.copy()),
+                                                                    expression=_ts(node.expression.copy())))
+    units = exp.Div(this=seconds, expression=number(t.diff_unit_seconds(node)), typed=True)
+    return exp.Cast(this=call("trunc", units), to=exp.DataType.build("BIGINT"))
+
+
+def _from_unixtime(node: exp.Expression) -> exp.Expression:
+    if node.args.get("format") is not None:
+        raise UnsupportedConstructError("FROM_UNIXTIME with a format", "use DATE_FORMAT(FROM_UNIXTIME(x), ...)")
+    utc = exp.AtTimeZone(this=call("to_timestamp", node.this.copy()), zone=string("UTC"))
+    return mark_kind(exp.Paren(this=utc), "datetime")
+
+
+def _last_day(node: exp.Expression) -> exp.Expression:
+    month = call("date_trunc", string("month"), _ts(node.this.copy()))
+    last = exp.Sub(this=exp.Add(this=month, expression=generated(exp.Interval(this=string("1"),
+                                                                             unit=exp.var("MONTH")))),
+                   expression=generated(exp.Interval(this=string("1"), unit=exp.var("DAY"))))
+    return mark_kind(exp.Cast(this=last, to=exp.DataType.build("DATE")), "date")
+
+
 def _interval(shift: t.Shift) -> exp.Expression:
     unit = shift.unit.upper()
     if shift.n is not None:
@@ -258,7 +281,7 @@ _SAME = frozenset({
     exp.Pow, exp.Exp, exp.Ln, exp.Upper, exp.Lower, exp.Trim, exp.Replace, exp.Count, exp.Sum, exp.Avg, exp.Min,
     exp.Max, exp.Greatest, exp.Least, exp.ConcatWs, exp.CurrentDate, exp.CurrentTimestamp, exp.Cast,
     exp.IntDiv, exp.Exists, exp.Paren, exp.GroupConcat, exp.Left, exp.Right, exp.Substring, exp.StrPosition,
-    exp.RegexpLike, exp.Extract, exp.Reverse, exp.Pad,
+    exp.RegexpLike, exp.Extract, exp.Reverse, exp.Pad, exp.AtTimeZone,
 })
 
 RULES = TranslateRules(
@@ -275,6 +298,7 @@ RULES = TranslateRules(
         exp.DayOfMonth: _extract("DAY"), exp.Hour: _extract("HOUR"), exp.Minute: _extract("MINUTE"),
         exp.Second: _extract("SECOND"), exp.DayOfWeek: _extract("DOW", 1), exp.DayOfYear: _extract("DOY"),
         exp.TsOrDsToDate: _date, exp.DateDiff: _datediff, exp.TimeToStr: _date_format,
+        exp.TimestampDiff: _timestampdiff, exp.UnixToTime: _from_unixtime, exp.LastDay: _last_day,
         exp.Concat: _concat, exp.ConcatWs: lambda node: node, exp.Length: _length,
         exp.Left: _left_right, exp.Right: _left_right, exp.Substring: _substring, exp.StrPosition: _locate,
         exp.GroupConcat: _group_concat, exp.IntDiv: _nullif_zero, exp.Mod: _nullif_zero,

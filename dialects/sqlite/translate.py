@@ -92,6 +92,24 @@ def _date_format(node: exp.Expression) -> exp.Expression:
     return call("strftime", string(fmt), value.copy())
 
 
+def _timestampdiff(node: exp.Expression) -> exp.Expression:
+    # Whole seconds, then integer division: truncates toward zero, as MySQL does.
+    seconds = exp.Sub(this=call("unixepoch", node.this.copy()), expression=call("unixepoch", node.expression.copy()))
+    return exp.Paren(this=exp.Div(this=exp.Paren(this=seconds), expression=number(t.diff_unit_seconds(node)),
+                                  typed=True))
+
+
+def _from_unixtime(node: exp.Expression) -> exp.Expression:
+    if node.args.get("format") is not None:
+        raise UnsupportedConstructError("FROM_UNIXTIME with a format", "use DATE_FORMAT(FROM_UNIXTIME(x), ...)")
+    return mark_kind(call("datetime", node.this.copy(), string("unixepoch")), "datetime")
+
+
+def _last_day(node: exp.Expression) -> exp.Expression:
+    return mark_kind(call("date", node.this.copy(), string("start of month"), string("+1 month"),
+                          string("-1 day")), "date")
+
+
 def _unix_timestamp(node: exp.Expression) -> exp.Expression:
     return call("unixepoch", *[a.copy() for a in node.expressions])
 
@@ -274,6 +292,7 @@ RULES = TranslateRules(
         exp.Hour: _part("%H"), exp.Minute: _part("%M"), exp.Second: _part("%S"), exp.DayOfWeek: _part("%w", 1),
         exp.DayOfYear: _part("%j"),
         exp.TsOrDsToDate: _date, exp.DateDiff: _datediff, exp.TimeToStr: _date_format,
+        exp.TimestampDiff: _timestampdiff, exp.UnixToTime: _from_unixtime, exp.LastDay: _last_day,
         exp.Concat: _concat, exp.ConcatWs: lambda node: node, exp.Length: _length, exp.Like: _like, exp.Escape: _like,
         exp.Left: _left, exp.Right: _right, exp.Substring: _substring, exp.StrPosition: _locate,
         exp.GroupConcat: _group_concat, exp.Mod: _mod, exp.Xor: _xor, exp.Cast: _cast,

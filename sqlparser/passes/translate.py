@@ -269,6 +269,17 @@ def shift_of(node: exp.Expression) -> Shift | None:
     return Shift(this=this, amount=amount, unit=base, date_unit=date_unit, n=n)
 
 
+DIFF_SECONDS = {"SECOND": 1, "MINUTE": 60, "HOUR": 3600, "DAY": 86400, "WEEK": 604800}
+
+
+def diff_unit_seconds(node: exp.Expression) -> int:
+    """Seconds per unit of TIMESTAMPDIFF; months and years count calendar months: not translated."""
+    name = _unit_name(node.args.get("unit"))
+    if name not in DIFF_SECONDS:
+        raise UnsupportedConstructError(f"TIMESTAMPDIFF in {name}", "translated units: " + ", ".join(DIFF_SECONDS))
+    return DIFF_SECONDS[name]
+
+
 # -- booleans: MySQL has none (TRUE is 1), PostgreSQL is strict about them ------------------------
 
 _PREDICATES = (exp.Predicate, exp.Connector, exp.Not, exp.Boolean, exp.Exists, exp.Escape)
