@@ -561,7 +561,7 @@ class Builder:
             create.set("expression", self.query(query))
         else:
             items: list[exp.Expression] = [self.column_def(c) for c in ctx.column_def()]
-            items.extend(self.table_constraint(c) for c in ctx.table_constraint())
+            items.extend(self._table_constraints(ctx))
             create.set("this", exp.Schema(this=table, expressions=items))
             for option in ctx.table_option():
                 if option.WITHOUT() is None and option.getText().upper() == "STRICT":
@@ -669,10 +669,34 @@ class Builder:
         if ctx.conflict_clause() is not None:
             raise Unsupported("ON CONFLICT clause in a constraint")
 
+    def _table_constraints(self, ctx: P.Create_tableContext) -> list[exp.Expression]:
+        # `CONSTRAINT name` names the constraint right after it; a comma in between drops the name
+        # (SQLite resets it at every comma), so such a name has no constraint to go with.
+        out: list[exp.Expression] = []
+        name: exp.Identifier | None = None
+        for child in ctx.children:
+            if isinstance(child, TerminalNode):
+                if child.symbol.type == P.COMMA and name is not None:
+                    raise Unsupported("CONSTRAINT name without a constraint")
+                continue
+            if type(child) is not P.Table_constraintContext:
+                continue
+            if child.start.type == P.CONSTRAINT:
+                if name is not None:
+                    raise Unsupported("CONSTRAINT name without a constraint")
+                name = identifier(child.name())
+                continue
+            built = self.table_constraint(child)
+            if name is not None:
+                built = exp.Constraint(this=name, expressions=[built])
+                name = None
+            out.append(built)
+        if name is not None:
+            raise Unsupported("CONSTRAINT name without a constraint")
+        return out
+
     def table_constraint(self, ctx: P.Table_constraintContext) -> exp.Expression:
         first = ctx.start.type
-        if first == P.CONSTRAINT:
-            raise Unsupported("named table constraint")
         if ctx.conflict_clause() is not None or ctx.AUTOINCREMENT() is not None:
             raise Unsupported("ON CONFLICT or AUTOINCREMENT in a table constraint")
         if first == P.PRIMARY:
