@@ -661,6 +661,27 @@ def _check_values(node: exp.Values, sql: str) -> None:
                               "as in VALUES ROW(1, 2)")
 
 
+def _check_set_operation(node: exp.SetOperation, sql: str) -> None:
+    for arm in (node.this, node.expression):
+        if not isinstance(arm, rules.SET_OPERATION_ARMS):
+            raise _node_error(arm if isinstance(arm, exp.Expression) else node, sql,
+                              f"each side of {type(node).__name__.upper()} must be a query (SELECT, TABLE or "
+                              "VALUES ROW(...))")
+
+
+def _check_dot(node: exp.Dot, sql: str) -> None:
+    if isinstance(node.this, exp.Paren):
+        raise _node_error(node, sql, "MySQL has no (expression).field access")
+
+
+def _check_single_table_delete(node: exp.Delete, sql: str) -> None:
+    target = node.this
+    if isinstance(target, exp.Table) and target.args.get("hints") and not node.args.get("tables") \
+            and not node.args.get("using") and not target.args.get("joins"):
+        raise _node_error(target, sql, "a single-table DELETE takes no index hints; use the multiple-table form "
+                          "(DELETE t FROM t USE INDEX (...) WHERE ...)")
+
+
 def _check_rollup(node: exp.Rollup, sql: str) -> None:
     if node.expressions:
         raise _node_error(node, sql, "MySQL has no ROLLUP(...); write GROUP BY a, b WITH ROLLUP", keyword="ROLLUP")
@@ -840,6 +861,11 @@ for _cls, _check in (
     (exp.Table, _check_table_source),
     (exp.Values, _check_values),
     (exp.Rollup, _check_rollup),
+    (exp.Union, _check_set_operation),
+    (exp.Except, _check_set_operation),
+    (exp.Intersect, _check_set_operation),
+    (exp.Dot, _check_dot),
+    (exp.Delete, _check_single_table_delete),
     (exp.TableAlias, _check_table_alias),
     (exp.TableAlias, _check_derived_columns),
     (exp.Join, _check_join),

@@ -25,6 +25,8 @@ UNSUPPORTED_TOKENS: dict[TokenType, str] = {
     TokenType.R_BRACKET: "MySQL has no [ ] subscripts or array literals",
     TokenType.SIMILAR_TO: "MySQL has no SIMILAR TO; use REGEXP",
     TokenType.FETCH: "MySQL has no FETCH FIRST ... ROWS; use LIMIT",
+    TokenType.IRLIKE: "MySQL has no ~* operator; use REGEXP (case-insensitive under the default collations)",
+    TokenType.LR_ARROW: "MySQL has no <-> operator",
 }
 """Tokens sqlglot reads (for other dialects) that never start valid MySQL syntax."""
 
@@ -156,6 +158,7 @@ UNSUPPORTED_NODES: dict[type[exp.Expression], tuple[str, str]] = {
     exp.WithinGroup: ("WITHIN", "MySQL has no WITHIN GROUP"),
     exp.Cube: ("CUBE", "MySQL has no GROUP BY CUBE; use WITH ROLLUP"),
     exp.GroupingSets: ("GROUPING", "MySQL has no GROUPING SETS; use WITH ROLLUP or UNION"),
+    exp.Glob: ("GLOB", "MySQL has no GLOB; use LIKE or REGEXP"),
 }
 """Expressions other dialects have and MySQL does not: (the keyword to point at, reason)."""
 
@@ -207,3 +210,6 @@ TABLE_FUNCTIONS: tuple[type[exp.Expression], ...] = (exp.JSONTable,)
 
 ZONED_TYPE_WORDS: frozenset[str] = frozenset({"WITH", "WITHOUT"})
 """TIMESTAMP WITH[OUT] TIME ZONE: MySQL has no such type or literal."""
+
+SET_OPERATION_ARMS: tuple[type[exp.Expression], ...] = (exp.Query, exp.Subquery, exp.Values)
+"""What may stand on either side of UNION / EXCEPT / INTERSECT."""

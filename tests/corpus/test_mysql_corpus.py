@@ -127,6 +127,8 @@ _REJECTED_VALID = [  # (sql regex, error regex, reason): the label accepts, we r
      "window null treatment / FROM FIRST|LAST: sqlglot lacks this MySQL grammar"),
     (r"(?i)FETCH (FIRST|NEXT)", None,
      "FETCH FIRST/NEXT ... ROW(S) ONLY: TiDB extension; MySQL 8 has only LIMIT (FETCH is reserved)"),
+    (r"(?i)^delete from \w+ use index", None,
+     "index hints on a single-table DELETE: TiDB extension; MySQL's single-table DELETE grammar has none"),
     (r"/\*!", None, "executable comment /*! ... */: refused on purpose (the server runs its text, sqlglot would "
                     "keep it as a comment)"),
     (None, r"unrecognized or unsupported statement",
