@@ -244,3 +244,26 @@ def test_comments_are_kept(parser):
     out = parser.render(parser.parse(sql).tree)
     assert out == "/* lead */ SELECT a /* c1 */, b FROM t /* c2 * / tail */"
     assert parser.render(parser.parse(out).tree) == out
+
+
+def test_parallel_parses_agree_with_serial(parser):
+    # One ANTLR parser per thread, one prediction DFA shared by all: results must not depend on
+    # what the other threads are parsing.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.corpus._corpus import load_corpus
+
+    fe = SQLiteFrontend(portable_names=False, cache=False)
+
+    def outcome(sql: str) -> str:
+        try:
+            tree = fe.parse(sql).tree
+            return tree.sql("sqlite") if tree is not None else "unsupported"
+        except SQLSyntaxError as err:
+            return f"error {err.line}:{err.column}"
+
+    sqls = [row["sql"] for row in load_corpus("sqlite")[:600]]
+    serial = [outcome(sql) for sql in sqls]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        parallel = list(pool.map(outcome, sqls))
+    assert parallel == serial
