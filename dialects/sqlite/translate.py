@@ -258,6 +258,33 @@ def _insert(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def _update(node: exp.Expression) -> exp.Expression:
+    """MySQL (and PostgreSQL) evaluate an UPDATE's subqueries against the table as it was before the
+    statement; SQLite's correlated subqueries see the rows the UPDATE has already changed. Reads of
+    the updated table go to a MATERIALIZED snapshot taken before the first row is written."""
+    target = node.this
+    if not isinstance(target, exp.Table) or target.args.get("joins"):
+        return node
+    name = target.name.lower()
+    reads = [tb for tb in node.find_all(exp.Table)
+             if tb is not target and tb.name.lower() == name and not tb.args.get("db")]
+    if not reads:
+        return node
+    snapshot = f"cozelite_before_{name}"
+    for table in reads:
+        if not table.alias:
+            table.set("alias", exp.TableAlias(this=exp.to_identifier(table.name)))
+        table.set("this", exp.to_identifier(snapshot))
+    cte = exp.CTE(this=exp.select("*").from_(exp.to_table(target.name)),
+                  alias=exp.TableAlias(this=exp.to_identifier(snapshot)), materialized=True)
+    with_ = node.args.get("with_")
+    if with_ is None:
+        node.set("with_", exp.With(expressions=[cte]))
+    else:
+        with_.append("expressions", cte)
+    return node
+
+
 _TYPES = t.TypeMap(
     integer="INTEGER", text="TEXT", real="REAL", numeric="NUMERIC", blob="BLOB",
     date="TEXT", datetime="TEXT", time="TEXT", json="TEXT", boolean="INTEGER", year="INTEGER",
@@ -296,7 +323,7 @@ RULES = TranslateRules(
         exp.Concat: _concat, exp.ConcatWs: lambda node: node, exp.Length: _length, exp.Like: _like, exp.Escape: _like,
         exp.Left: _left, exp.Right: _right, exp.Substring: _substring, exp.StrPosition: _locate,
         exp.GroupConcat: _group_concat, exp.Mod: _mod, exp.Xor: _xor, exp.Cast: _cast,
-        exp.Insert: _insert, exp.Create: _create,
+        exp.Insert: _insert, exp.Update: _update, exp.Create: _create,
     },
     functions=_SAME,
     denied=t.MYSQL_ONLY_NODES,
