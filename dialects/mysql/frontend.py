@@ -200,7 +200,21 @@ def _rule_with(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
         raise _token_error(tokens[i], sql, "WITH cannot start the arm of a set operation; parenthesize the arm")
 
 
+def _rule_string(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    if i and tokens[i - 1].token_type in _TYPE_TOKENS and tokens[i - 1].text.upper() not in rules.TYPED_LITERALS:
+        word = tokens[i - 1].text
+        raise _token_error(tokens[i - 1], sql, f"{word} '...' is not a MySQL literal; use CAST('...' AS type) "
+                           "(only DATE, TIME and TIMESTAMP literals exist)")
+
+
+# Type words sqlglot reads before a string as a typed literal. INTERVAL '1' DAY and CHARACTER SET 'x'
+# are MySQL, so those two are not type words here.
+_TYPE_TOKENS = frozenset(_DIALECT.parser_class.TYPE_TOKENS) - {TokenType.INTERVAL, TokenType.SET}
+
+
 def _rule_distinct(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
+    if _prev_type(tokens, i) is TokenType.NOT and _prev_type(tokens, i, 2) is TokenType.IS:
+        raise _token_error(tokens[i], sql, "MySQL has no IS [NOT] DISTINCT FROM; use a <=> b (NOT a <=> b)")
     if _prev_type(tokens, i) is TokenType.IS:
         raise _token_error(tokens[i], sql, "MySQL has no IS [NOT] DISTINCT FROM; use a <=> b (NOT a <=> b)")
     flags = _rule_equivalent(tokens, i, sql, statement)
@@ -309,6 +323,7 @@ _TOKEN_RULES: dict[int, Callable[[list[Token], int, str, bool], int | None]] = {
     id(TokenType.NOT): _rule_not,
     id(TokenType.WITH): _rule_with,
     id(TokenType.DISTINCT): _rule_distinct,
+    id(TokenType.STRING): _rule_string,
     id(TokenType.BIGINT): _rule_equivalent,
     id(TokenType.UBIGINT): _rule_equivalent,
     **{id(tt): _rule_datetime_literal for tt in rules.DATETIME_LITERAL_KEYWORDS},
@@ -647,8 +662,37 @@ def _check_alias_place(node: exp.Alias, sql: str) -> None:
 
 def _check_table_source(node: exp.Table, sql: str) -> None:
     source = node.this
-    if isinstance(source, exp.Func) and not isinstance(source, rules.TABLE_FUNCTIONS):
+    if isinstance(source, (exp.Func, exp.Window)) and not isinstance(source, rules.TABLE_FUNCTIONS):
         raise _node_error(source, sql, "MySQL has no table functions in FROM (only JSON_TABLE)")
+
+
+def _check_json_table(node: exp.JSONTable, sql: str) -> None:
+    if not isinstance(node.parent, exp.Table):
+        raise _node_error(node, sql, "JSON_TABLE is a table: use it in FROM, with COLUMNS (...) and an alias")
+
+
+def _check_into(node: exp.Into, sql: str) -> None:
+    target = node.this
+    if isinstance(target, exp.Table) and not isinstance(target.this, exp.Parameter):
+        raise _node_error(target, sql, "SELECT ... INTO takes @variables (or OUTFILE / DUMPFILE), not a table name")
+
+
+def _check_subquery_operand(node: exp.Expression, sql: str) -> None:
+    if not isinstance(node.this, (exp.Subquery, exp.Query)):
+        raise _node_error(node, sql, f"{type(node).__name__.upper()} needs a subquery, as in = ANY (SELECT ...)")
+
+
+def _check_extract(node: exp.Extract, sql: str) -> None:
+    unit = node.this
+    if isinstance(unit, exp.Var) and unit.name.upper() not in rules.INTERVAL_UNITS:
+        raise _node_error(node, sql, f"{unit.name!r} is not a unit EXTRACT accepts", keyword=unit.name)
+
+
+def _check_order_place(node: exp.Order, sql: str) -> None:
+    parent = node.parent
+    if isinstance(parent, exp.Func) and not isinstance(parent, rules.ORDERED_AGGREGATES):
+        raise _node_error(node, sql, "ORDER BY inside a function call is only allowed in GROUP_CONCAT",
+                          keyword="ORDER")
 
 
 def _check_values(node: exp.Values, sql: str) -> None:
@@ -865,6 +909,12 @@ for _cls, _check in (
     (exp.Except, _check_set_operation),
     (exp.Intersect, _check_set_operation),
     (exp.Dot, _check_dot),
+    (exp.JSONTable, _check_json_table),
+    (exp.Into, _check_into),
+    (exp.Any, _check_subquery_operand),
+    (exp.All, _check_subquery_operand),
+    (exp.Extract, _check_extract),
+    (exp.Order, _check_order_place),
     (exp.Delete, _check_single_table_delete),
     (exp.TableAlias, _check_table_alias),
     (exp.TableAlias, _check_derived_columns),

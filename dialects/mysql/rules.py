@@ -159,6 +159,11 @@ UNSUPPORTED_NODES: dict[type[exp.Expression], tuple[str, str]] = {
     exp.Cube: ("CUBE", "MySQL has no GROUP BY CUBE; use WITH ROLLUP"),
     exp.GroupingSets: ("GROUPING", "MySQL has no GROUPING SETS; use WITH ROLLUP or UNION"),
     exp.Glob: ("GLOB", "MySQL has no GLOB; use LIKE or REGEXP"),
+    exp.IntervalSpan: ("TO", "MySQL has no INTERVAL ... TO ... spans; use a compound unit such as DAY_SECOND"),
+    exp.Kwarg: ("=>", "MySQL has no named arguments (name => value)"),
+    exp.ExtendsLeft: ("&<", "MySQL has no &< operator"),
+    exp.ExtendsRight: ("&>", "MySQL has no &> operator"),
+    exp.Adjacent: ("-|-", "MySQL has no -|- operator"),
 }
 """Expressions other dialects have and MySQL does not: (the keyword to point at, reason)."""
 
@@ -213,3 +218,10 @@ ZONED_TYPE_WORDS: frozenset[str] = frozenset({"WITH", "WITHOUT"})
 
 SET_OPERATION_ARMS: tuple[type[exp.Expression], ...] = (exp.Query, exp.Subquery, exp.Values)
 """What may stand on either side of UNION / EXCEPT / INTERSECT."""
+
+TYPED_LITERALS: frozenset[str] = frozenset({"DATE", "TIME", "TIMESTAMP", "BINARY"})
+"""The only type words MySQL lets precede a string literal (`float8 'NaN'`, `jsonb '{}'`,
+`DATETIME '...'` are other dialects' typed literals)."""
+
+ORDERED_AGGREGATES: tuple[type[exp.Expression], ...] = (exp.GroupConcat,)
+"""The only function taking ORDER BY inside its parentheses."""
