@@ -247,7 +247,7 @@ WORKLOAD: list[tuple[str, dict[str, str]]] = [
     ("UPDATE items SET day = DATE_ADD(day, INTERVAL 1 MONTH) WHERE day IS NOT NULL", {}),
     ("UPDATE people SET last_seen = '2024-01-01 00:00:00' + INTERVAL 1 DAY WHERE last_seen IS NULL", {}),
     ("UPDATE items SET `qty` = 0 WHERE `name` = 'it\\'s' OR `name` = 'dill'", {}),
-    ("UPDATE items SET qty = (SELECT MAX(i2.qty) FROM items i2 WHERE i2.qty < items.qty) + 1", {}),
+    ("UPDATE items SET qty = COALESCE((SELECT MAX(i2.qty) FROM items i2 WHERE i2.qty < items.qty), 0) + 1", {}),
     ("UPDATE people SET score = (SELECT COUNT(*) FROM people p2 WHERE p2.score < people.score)", {}),
     ("DELETE FROM items WHERE price > (SELECT AVG(i2.price) FROM items i2 WHERE i2.kind = items.kind)", {}),
     ("DELETE FROM items WHERE qty = 0", {}),

@@ -119,7 +119,9 @@ def _table_of(sql: str) -> str:
     return match.group(1)
 
 
-def _outcome(conn: _Conn, sql: str, ordered: bool) -> Any:
+def _outcome(conn: _Conn, sql: str, ordered: bool, original: str) -> Any:
+    """Run `sql` (the statement as written for this engine); `original` (the MySQL text) says
+    whether it is a write and which table it changes."""
     if sql.upper().startswith("CREATE TABLE"):
         conn.execute(sql)
         conn.commit()
@@ -127,11 +129,11 @@ def _outcome(conn: _Conn, sql: str, ordered: bool) -> Any:
         conn.execute(f"DROP TABLE {name}")
         conn.commit()
         return "created"
-    if _is_write(sql):
+    if _is_write(original):
         conn.begin()
         try:
             conn.execute(sql)
-            return normalize_rows(conn.execute(f"SELECT * FROM {_table_of(sql)} ORDER BY id"))
+            return normalize_rows(conn.execute(f"SELECT * FROM {_table_of(original)} ORDER BY id"))
         finally:
             conn.rollback()
     rows = conn.execute(sql)
@@ -164,9 +166,9 @@ def test_translation_agrees(engines: dict[str, _Conn], sql: str, refusals: dict[
         except SQLParserError as err:
             pytest.fail(f"{target}: translation refused: {err}")
         if reference is None:
-            reference = _outcome(engines["mysql"], sql, ordered)
+            reference = _outcome(engines["mysql"], sql, ordered, sql)
         try:
-            got = _outcome(engines[target], translated, ordered)
+            got = _outcome(engines[target], translated, ordered, sql)
         except EngineError as err:
             pytest.fail(f"{target}: {translated}\n  failed: {err}")
         known = KNOWN_DIFFERENCES.get((sql, target))
