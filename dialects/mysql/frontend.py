@@ -67,8 +67,14 @@ class MySQLFrontend:
         """Parse a WHERE condition with the same strictness as a statement."""
         prefix = "SELECT 1 FROM t WHERE "
         tokens, flags = _statement_tokens(_tokenize(condition), condition, statement=False)
-        if flags & HAS_BRACES:
-            tokens = rewrites.odbc_escapes(tokens, condition)
+        if tokens:
+            rewrite = rewrites.apply(tokens, condition, braces=bool(flags & HAS_BRACES), into=False, star=False,
+                                     equivalents=bool(flags & HAS_EQUIVALENT),
+                                     interval_calls=bool(flags & HAS_INTERVAL_PAREN))
+            if rewrite.unsupported is not None:
+                raise SQLSyntaxError(f"{rewrite.unsupported} is not supported in a filter condition", line=1,
+                                     column=1, token=tokens[0].text, sql=condition)
+            tokens = rewrite.tokens
         if not tokens:
             raise SQLSyntaxError("empty condition", line=1, column=1, token=None, sql=condition)
         wrapped = _tokenize(prefix)
