@@ -219,9 +219,8 @@ _TYPE_TOKENS = frozenset(_DIALECT.parser_class.TYPE_TOKENS) - {TokenType.INTERVA
 
 
 def _rule_distinct(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
-    if _prev_type(tokens, i) is TokenType.NOT and _prev_type(tokens, i, 2) is TokenType.IS:
-        raise _token_error(tokens[i], sql, "MySQL has no IS [NOT] DISTINCT FROM; use a <=> b (NOT a <=> b)")
-    if _prev_type(tokens, i) is TokenType.IS:
+    prev = _prev_type(tokens, i)
+    if prev is TokenType.IS or (prev is TokenType.NOT and _prev_type(tokens, i, 2) is TokenType.IS):
         raise _token_error(tokens[i], sql, "MySQL has no IS [NOT] DISTINCT FROM; use a <=> b (NOT a <=> b)")
     flags = _rule_equivalent(tokens, i, sql, statement)
     if not flags and i + 1 < len(tokens) and tokens[i + 1].token_type is TokenType.ALL:

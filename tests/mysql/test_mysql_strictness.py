@@ -229,3 +229,45 @@ def test_filter_condition_is_as_strict_as_a_statement(parser):
     with pytest.raises(SQLSyntaxError, match="NOT cannot follow") as info:
         parser.append_sql_filter("SELECT a FROM t", "AND", "a = 1 AND\n b = NOT c")
     assert (info.value.line, info.value.column) == (2, 6)
+
+
+VALID_MYSQL = [
+    "SELECT a, SUM(b) OVER w FROM t WINDOW w AS (PARTITION BY a ORDER BY b ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)",
+    "WITH c (x, y) AS (SELECT 1, 2) SELECT x, y FROM c",
+    "SELECT * FROM t, LATERAL (SELECT t.a + 1 AS b) AS l",
+    "SELECT jt.* FROM t, JSON_TABLE(t.doc, '$[*]' COLUMNS (id INT PATH '$.id')) AS jt",
+    "SELECT * FROM t WHERE MATCH (a, b) AGAINST ('x' IN NATURAL LANGUAGE MODE)",
+    "SELECT GROUP_CONCAT(DISTINCT a ORDER BY a DESC SEPARATOR ';') FROM t",
+    "INSERT INTO t (a, b) VALUES (1, 2) AS new ON DUPLICATE KEY UPDATE b = new.b",
+    "INSERT INTO t (a) SELECT a FROM u ON DUPLICATE KEY UPDATE a = VALUES(a)",
+    "UPDATE t JOIN u ON t.id = u.id SET t.a = u.a WHERE u.b > 1",
+    "DELETE FROM t WHERE a = 1 ORDER BY id LIMIT 10",
+    "UPDATE t SET a = a + 1 ORDER BY id DESC LIMIT 5",
+    "SELECT * FROM t WHERE id = 1 FOR UPDATE OF t NOWAIT",
+    "SELECT * FROM t WHERE id = 1 LOCK IN SHARE MODE",
+    "SELECT STRAIGHT_JOIN t.a FROM t JOIN u ON t.id = u.id",
+    "SELECT a FROM t FORCE INDEX (idx_a) PARTITION (p0) WHERE a > 1",
+    "SELECT CASE WHEN a > 1 THEN 'x' ELSE 'y' END, IF(a, 1, 2), COALESCE(a, b), IFNULL(a, 0) FROM t",
+    "SELECT * FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.id = t.id) AND (a, b) = (1, 2)",
+    "SELECT @x := 1, @y",
+    "SELECT DATE_FORMAT(NOW(), '%Y-%m-%d'), DATE_ADD(d, INTERVAL 1 DAY), TIMESTAMPDIFF(SECOND, a, b) FROM t",
+    "SELECT SUBSTRING(a FROM 2 FOR 3), TRIM(LEADING 'x' FROM a), CONVERT(a, CHAR), CONVERT(a USING utf8mb4) FROM t",
+    "SELECT a FROM t UNION ALL SELECT b FROM u ORDER BY 1 LIMIT 3",
+    "(SELECT a FROM t ORDER BY a LIMIT 1) UNION (SELECT b FROM u)",
+    "SELECT ROW_NUMBER() OVER (PARTITION BY a ORDER BY b), LAG(a, 1) OVER w FROM t WINDOW w AS (ORDER BY a)",
+    "SELECT * FROM t1 NATURAL JOIN t2 LEFT JOIN t3 USING (id) RIGHT OUTER JOIN t4 ON t4.id = t3.id CROSS JOIN t5",
+    "SELECT 1 + 2 * 3 DIV 4 MOD 5 % 6, 1 << 2, 8 >> 1, 5 & 3, 5 | 3, 5 ^ 3, ~5, -a, !a FROM t",
+    "SELECT 'it''s', \"double\", 'a' 'b', X'0A', 0x0A, b'01', 0b01, 1e3, .5, -1.5e-3",
+    "SELECT a FROM t WHERE a > ANY (SELECT b FROM u) AND a <> ALL (SELECT c FROM v) AND b IS NOT UNKNOWN",
+    "DELETE FROM t1, t2 USING t1 INNER JOIN t2 ON t1.id = t2.id",
+    "SELECT a FROM t FOR SHARE SKIP LOCKED",
+    "SELECT POSITION('a' IN b), EXTRACT(YEAR_MONTH FROM d), CHAR(65, 66 USING utf8mb4) FROM t",
+    "SELECT a FROM t WHERE a SOUNDS LIKE 'x' GROUP BY a WITH ROLLUP HAVING a > 1",
+    "SELECT LEFT(a, 1), RIGHT(a, 1), INSERT(a, 1, 2, 'x'), REPLACE(a, 'x', 'y'), MOD(5, 2), REPEAT('a', 3) FROM t",
+    "SELECT DATABASE(), SCHEMA(), USER(), VERSION(), VALUES(a) FROM t",
+]
+
+
+@pytest.mark.parametrize("sql", VALID_MYSQL)
+def test_common_mysql_statements_parse(parser, sql):
+    parser.get_sql_operation(sql)
