@@ -42,7 +42,7 @@ def validate(ctx: ParserRuleContext, sql: str) -> None:
     check_create = P.CREATE in types
     if P.DROP in types and P.IF in types:
         body = ctx.children[-1]
-        if type(body) is P.Drop_stmtContext and body.qualified_name().start.type == P.IF:
+        if type(body) is P.Drop_stmtContext and body.EXISTS() is None and body.qualified_name().start.type == P.IF:
             raise _error("syntax error", body.qualified_name().start, sql)
     check_values = P.VALUES in types and (P.ORDER in types or P.LIMIT in types)
     check_escape = P.ESCAPE in types or (P.WINDOW in types and P.FILTER in types) or P.RECURSIVE in types
@@ -179,6 +179,8 @@ def _check_not_if(ctx: ParserRuleContext, sql: str) -> None:
     # After CREATE ... TABLE/INDEX/VIEW/TRIGGER, SQLite always reads IF as the start of IF NOT
     # EXISTS, never as a name (its parser has an action for IF there, so no fallback happens).
     # (A trigger has two names, its own and its table's; the first one is the one after CREATE.)
+    if ctx.if_not_exists() is not None:
+        return  # after IF NOT EXISTS, IF is an ordinary name again
     name = ctx.qualified_name(0) if type(ctx) is P.Create_triggerContext else ctx.qualified_name()
     if name.start.type == P.IF:
         raise _error("syntax error", name.start, sql)
