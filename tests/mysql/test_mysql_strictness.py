@@ -246,7 +246,7 @@ VALID_MYSQL = [
     "SELECT * FROM t WHERE id = 1 FOR UPDATE OF t NOWAIT",
     "SELECT * FROM t WHERE id = 1 LOCK IN SHARE MODE",
     "SELECT STRAIGHT_JOIN t.a FROM t JOIN u ON t.id = u.id",
-    "SELECT a FROM t FORCE INDEX (idx_a) PARTITION (p0) WHERE a > 1",
+    "SELECT a FROM t PARTITION (p0) FORCE INDEX (idx_a) WHERE a > 1",
     "SELECT CASE WHEN a > 1 THEN 'x' ELSE 'y' END, IF(a, 1, 2), COALESCE(a, b), IFNULL(a, 0) FROM t",
     "SELECT * FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.id = t.id) AND (a, b) = (1, 2)",
     "SELECT @x := 1, @y",
