@@ -23,6 +23,7 @@ def _ts(x: exp.Expression) -> exp.Expression:
 
 
 def _now(node: exp.Expression) -> exp.Expression:
+    t.fractional_seconds(node)
     if node.find_ancestor(exp.ColumnConstraint) is not None:
         return node
     # MySQL's NOW() is a DATETIME in the session time zone, whole seconds.
@@ -306,7 +307,7 @@ RULES = TranslateRules(
         exp.Insert: _insert, exp.Create: _create,
     },
     post=_finish,
-    functions=_SAME,
+    functions=_SAME | t.WINDOW_FUNCTIONS,
     denied={k: v for k, v in t.MYSQL_ONLY_NODES.items() if k is not exp.Lock},
     statements=(exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop),
 )

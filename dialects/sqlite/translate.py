@@ -17,6 +17,7 @@ from sqlparser.passes.translate import TranslateRules, call, mark_kind, number, 
 
 
 def _now(node: exp.Expression) -> exp.Expression:
+    t.fractional_seconds(node)
     if node.find_ancestor(exp.ColumnConstraint) is not None:
         return node  # DEFAULT CURRENT_TIMESTAMP: SQLite's gives the same text, in UTC
     return mark_kind(call("datetime", string("now")), "datetime")
@@ -325,7 +326,7 @@ RULES = TranslateRules(
         exp.GroupConcat: _group_concat, exp.Mod: _mod, exp.Xor: _xor, exp.Cast: _cast,
         exp.Insert: _insert, exp.Update: _update, exp.Create: _create,
     },
-    functions=_SAME,
+    functions=_SAME | t.WINDOW_FUNCTIONS,
     denied=t.MYSQL_ONLY_NODES,
     statements=(exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop),
 )

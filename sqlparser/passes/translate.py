@@ -421,7 +421,25 @@ MYSQL_ONLY_NODES: dict[type[exp.Expression], str] = {
     exp.Lock: "row locks (FOR UPDATE / LOCK IN SHARE MODE) are not translated",
     exp.PropertyEQ: "assignment (:=) has no equivalent",
     exp.TsOrDsToTimestamp: "implicit string-to-datetime conversion is not translated here",
+    exp.HexString: "MySQL hex literals are strings or numbers depending on context",
+    exp.BitString: "MySQL bit literals are strings or numbers depending on context",
+    exp.Introducer: "character set introducers (_utf8mb4'...') are MySQL only",
+    exp.National: "N'...' strings are not translated",
+    exp.Rollup: "WITH ROLLUP is not translated",
+    exp.Cube: "WITH CUBE is not translated",
 }
+
+# Window functions with the same definition on MySQL 8, SQLite 3.25+ and PostgreSQL.
+WINDOW_FUNCTIONS = frozenset({exp.RowNumber, exp.Rank, exp.DenseRank, exp.Lag, exp.Lead, exp.FirstValue,
+                              exp.LastValue, exp.NthValue, exp.Ntile, exp.PercentRank, exp.CumeDist})
+
+
+def fractional_seconds(node: exp.Expression) -> None:
+    """NOW(3) / CURRENT_TIMESTAMP(6): fractional seconds are not translated."""
+    precision = node.this if isinstance(node, exp.CurrentTimestamp) else (
+        node.expressions[0] if isinstance(node, exp.Anonymous) and node.expressions else None)
+    if isinstance(precision, exp.Literal) and precision.this not in ("0", ""):
+        raise UnsupportedConstructError(f"{construct_name(node)} with fractional seconds")
 
 
 # -- CREATE TABLE ----------------------------------------------------------------------------------
