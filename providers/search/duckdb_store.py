@@ -111,7 +111,8 @@ def _num(value: int | float) -> str:
         raise TypeError("bool is not a number here")
     if isinstance(value, float) and not math.isfinite(value):
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"not a finite number: {value!r}")
-    return repr(int(value)) if isinstance(value, int) else repr(float(value))
+    # A bare decimal literal would be a DECIMAL in DuckDB and overflow in products; say DOUBLE.
+    return repr(int(value)) if isinstance(value, int) else f"{float(value)!r}::DOUBLE"
 
 
 def _ident(name: str) -> str:
@@ -137,10 +138,11 @@ def _vector_literal(vec: Sequence[float], dim: int) -> str:
     return "[" + ",".join(repr(float(x)) for x in arr.tolist()) + f"]::FLOAT[{dim}]"
 
 
-def _obj_array(values: Sequence[Any]) -> np.ndarray:
-    arr = np.empty(len(values), dtype=object)
-    arr[:] = list(values)
-    return arr
+def _str_array(values: Sequence[str]) -> np.ndarray:
+    """Strings for a registered relation. A fixed-width unicode array, not an object array: for
+    object arrays DuckDB's scanner tries `import pandas` once per element, which dominates bulk
+    writes when pandas is absent."""
+    return np.array(list(values), dtype=str) if values else np.array([], dtype="<U1")
 
 
 def _invalid(message: str) -> ProviderError:
@@ -243,7 +245,7 @@ class DuckDBSearch(SearchProvider):
             self._x("CREATE TABLE IF NOT EXISTS cz_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
             self._x("CREATE TABLE IF NOT EXISTS cz_es_index (name VARCHAR PRIMARY KEY, properties VARCHAR NOT NULL)")
             self._x("CREATE TABLE IF NOT EXISTS cz_es_doc (idx VARCHAR NOT NULL, id VARCHAR NOT NULL, "
-                    "seq BIGINT NOT NULL, source JSON NOT NULL)")
+                    "seq BIGINT NOT NULL, source VARCHAR NOT NULL)")
             self._x("CREATE SEQUENCE IF NOT EXISTS cz_seq")
             self._x("CREATE TABLE IF NOT EXISTS cz_collection (name VARCHAR PRIMARY KEY, tbl VARCHAR NOT NULL, "
                     "fields VARCHAR NOT NULL, meta VARCHAR NOT NULL)")
@@ -310,7 +312,7 @@ class DuckDBSearch(SearchProvider):
     def _delete_postings(self, space: str, docs: Sequence[str]) -> None:
         if not docs:
             return
-        with self._registered(doc=_obj_array(docs)) as rel:
+        with self._registered(doc=_str_array(docs)) as rel:
             self._x(f"DELETE FROM cz_postings WHERE space = ? AND doc IN (SELECT doc FROM {rel})", [space])
             self._x(f"DELETE FROM cz_doclen WHERE space = ? AND doc IN (SELECT doc FROM {rel})", [space])
 
@@ -339,10 +341,10 @@ class DuckDBSearch(SearchProvider):
                 p_dl.append(length)
         if not l_doc:
             return
-        with self._registered(field=_obj_array(p_field), term=_obj_array(p_term), doc=_obj_array(p_doc),
+        with self._registered(field=_str_array(p_field), term=_str_array(p_term), doc=_str_array(p_doc),
                               tf=np.asarray(p_tf, dtype=np.int32), dl=np.asarray(p_dl, dtype=np.int32)) as rel:
             self._x(f"INSERT INTO cz_postings SELECT ?, field, term, doc, tf, dl FROM {rel}", [space])
-        with self._registered(field=_obj_array(l_field), doc=_obj_array(l_doc),
+        with self._registered(field=_str_array(l_field), doc=_str_array(l_doc),
                               len=np.asarray(l_len, dtype=np.int32)) as rel:
             self._x(f"INSERT INTO cz_doclen SELECT ?, field, doc, len FROM {rel}", [space])
 
@@ -537,11 +539,11 @@ class _DocumentSearch(DocumentSearch):
             return
         ids = [i for i, _ in docs]
         space = f"e:{index}"
-        with self.s._registered(id=_obj_array(ids)) as rel:
+        with self.s._registered(id=_str_array(ids)) as rel:
             self.s._x(f"DELETE FROM cz_es_doc WHERE idx = ? AND id IN (SELECT id FROM {rel})", [index])
         self.s._delete_postings(space, ids)
         sources = [json.dumps(src, ensure_ascii=False, separators=(",", ":")) for _, src in docs]
-        with self.s._registered(id=_obj_array(ids), source=_obj_array(sources)) as rel:
+        with self.s._registered(id=_str_array(ids), source=_str_array(sources)) as rel:
             self.s._x(f"INSERT INTO cz_es_doc SELECT ?, id, nextval('cz_seq'), source FROM {rel}", [index])
         self.s._add_postings(space, [(doc_id, name, value) for doc_id, src in docs
                                      for name, value in src.items() if isinstance(value, str)])
@@ -610,7 +612,7 @@ class _DocumentSearch(DocumentSearch):
                 sql = _QueryCompiler(self.s, index, props).compile(query)
                 ids = [r[0] for r in self.s._x(f"SELECT doc FROM ({sql})").fetchall()]
                 if ids:
-                    with self.s._registered(id=_obj_array(ids)) as rel:
+                    with self.s._registered(id=_str_array(ids)) as rel:
                         self.s._x(f"DELETE FROM cz_es_doc WHERE idx = ? AND id IN (SELECT id FROM {rel})", [index])
                     self.s._delete_postings(f"e:{index}", ids)
                 return len(ids)
@@ -639,7 +641,7 @@ class _DocumentSearch(DocumentSearch):
         ids = list({item.document_id for item in items if isinstance(item.document_id, str)})
         current: dict[str, dict[str, Any]] = {}
         if ids:
-            with self.s._registered(id=_obj_array(ids)) as rel:
+            with self.s._registered(id=_str_array(ids)) as rel:
                 for doc_id, src in self.s._x(
                         f"SELECT id, source FROM cz_es_doc WHERE idx = ? AND id IN (SELECT id FROM {rel})",
                         [index]).fetchall():
@@ -673,7 +675,7 @@ class _DocumentSearch(DocumentSearch):
         changed = [i for i, v in state.items() if current.get(i) is not v]
         deleted = [i for i in changed if state[i] is None]
         if deleted:
-            with self.s._registered(id=_obj_array(deleted)) as rel:
+            with self.s._registered(id=_str_array(deleted)) as rel:
                 self.s._x(f"DELETE FROM cz_es_doc WHERE idx = ? AND id IN (SELECT id FROM {rel})", [index])
             self.s._delete_postings(f"e:{index}", deleted)
         self._write_docs(index, [(i, state[i]) for i in changed if state[i] is not None])  # type: ignore[misc]
@@ -1134,9 +1136,14 @@ class _Store(SearchStore):
         select = [_lit(part)]
         target = ["_partition"]
         for i, name in enumerate(coll.scalars):
-            columns[f"s{i}"] = _obj_array(rows[name])
-            cast = "BIGINT" if coll.fields[name].type is FieldType.INT64 else "VARCHAR"
-            select.append(f"s.s{i}::{cast}")
+            values = rows[name]
+            # Nulls travel as a mask beside a typed array (see _str_array on object arrays).
+            columns[f"n{i}"] = np.array([v is None for v in values], dtype=bool)
+            if coll.fields[name].type is FieldType.INT64:
+                columns[f"s{i}"] = np.array([0 if v is None else v for v in values], dtype=np.int64)
+            else:
+                columns[f"s{i}"] = _str_array(["" if v is None else v for v in values])
+            select.append(f"CASE WHEN s.n{i} THEN NULL ELSE s.s{i} END")
             target.append(_ident(name))
         joins = []
         flats = []
