@@ -465,6 +465,13 @@ _TOKEN_NOISE = re.compile(r"<Token token_type: TokenType\.\w+, text: (.*?), line
 _CLASS_NOISE = re.compile(r"<class 'sqlglot\.expressions\.[\w.]*?(\w+)'>")
 
 
+# sqlglot's parser messages, said plainly for users.
+_PLAIN_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^Invalid expression / Unexpected token$"), "unexpected token"),
+    (re.compile(r"^Expecting (\S+)$"), r"expected \1"),
+    (re.compile(r"^Required keyword: '(\w+)' missing for (\w+)$"), r"incomplete \2 (its \1 part is missing)"),
+)
+
 _ARITY_ERRORS = ("The number of provided arguments", "Required keyword: ")
 _MAX_ARITY_RETRIES = 16
 _PLACEHOLDER_CALL = "cozelite_call_{}"
@@ -538,6 +545,8 @@ def _parse_error(err: ParseError, tokens: list[Token], sql: str, offset_tokens: 
     reason = first.get("description") or "invalid syntax"
     reason = _CLASS_NOISE.sub(lambda m: m.group(1).upper(), _TOKEN_NOISE.sub(lambda m: repr(m.group(1)), reason))
     reason = reason.replace("but got 'SENTINEL'", "but the statement ended")
+    for pattern, plain in _PLAIN_REASONS:
+        reason = pattern.sub(plain, reason)
     highlight = first.get("highlight") or None
     line = first.get("line") or 1
     col = first.get("col") or 1
