@@ -11,7 +11,7 @@ Query parameters (each may also be passed to `open_search` as a keyword argument
     bm25_k1=1.2, bm25_b=0.75     BM25 parameters
     hnsw_min_rows=50000          build an HNSW index (vss extension) on a collection's vectors once
                                  it holds this many rows; 0 never builds one (exact search only)
-    hnsw_m=16, hnsw_ef_construction=128, hnsw_ef_search=400
+    hnsw_m=32, hnsw_ef_construction=200, hnsw_ef_search=400
                                  HNSW graph degree, build and search beam widths
     threads=N                    DuckDB worker threads (default: DuckDB's choice)
 
@@ -178,7 +178,7 @@ def _extension_path(name: str) -> str | None:
 
 class DuckDBSearch(SearchProvider):
     def __init__(self, path: str, *, bm25_k1: float = 1.2, bm25_b: float = 0.75, hnsw_min_rows: int = 50_000,
-                 hnsw_m: int = 16, hnsw_ef_construction: int = 128, hnsw_ef_search: int = 400,
+                 hnsw_m: int = 32, hnsw_ef_construction: int = 200, hnsw_ef_search: int = 400,
                  threads: int | None = None, uri: str = "") -> None:
         self.path = path
         self.uri = uri
@@ -1326,7 +1326,9 @@ class _Store(SearchStore):
                 if f not in coll.text_indexed:
                     raise _invalid(f"collection {coll.name!r}: field {f!r} is not an indexed text field")
         else:
-            fields, text = coll.text_indexed, query
+            # As Coze Studio's text store: the query searches text_content unless told otherwise.
+            fields = [FIELD_TEXT_CONTENT] if FIELD_TEXT_CONTENT in coll.text_indexed else coll.text_indexed
+            text = query
         sql = self.s.bm25_sql(coll.space, fields, text or "", OR)
         if sql is None:
             return []
