@@ -14,13 +14,18 @@ from cozelite.config import load_config
 from cozelite.server.lifecycle import ServerLock
 from cozelite.wiring import open_providers
 from providers.rdb.contract import Column, DataType, Index, IndexType, Table
+from providers.search.contract import Request
+
+AREAS = ("db", "kv", "search", "blob")  # every area with local data (mq is in memory)
 
 
-def write_data(root: Path, tag: str) -> None:
+def write_data(root: Path, tag: str, areas: tuple[str, ...] = AREAS) -> None:
     config = load_config(config_file=None, env={"DB_URI": f"sqlite:///{root}/var/data/sqlite/app.db",
                                                  "KV_URI": f"lmdb:///{root}/var/data/kv",
-                                                 "BLOB_URI": f"file:///{root}/var/data/blob"}, lite=True)
-    providers = open_providers(config, areas=("db", "kv", "blob"))
+                                                 "BLOB_URI": f"file:///{root}/var/data/blob",
+                                                 "SEARCH_URI": f"duckdb:///{root}/var/data/duckdb/search.db"},
+                         lite=True)
+    providers = open_providers(config, areas=areas)
     try:
         db = providers["db"]
         db.create_table(Table(name="notes", columns=[Column("id", DataType.INT), Column("body", DataType.TEXT)],
@@ -29,19 +34,27 @@ def write_data(root: Path, tag: str) -> None:
         db.insert_data("notes", [{"id": start + i, "body": f"{tag}-{i}"} for i in range(50)])
         providers["kv"].set("greeting", tag.encode())
         providers["blob"].put("files/hello.txt", f"blob {tag}".encode(), content_type="text/plain")
+        if "search" in areas:
+            providers["search"].es.create("docs", tag, {"title": f"hello {tag}"})
     finally:
         providers.close()
 
 
-def read_data(root: Path) -> dict[str, object]:
+def read_data(root: Path, areas: tuple[str, ...] = AREAS) -> dict[str, object]:
     config = load_config(env={"DB_URI": f"sqlite:///{root}/var/data/sqlite/app.db",
                               "KV_URI": f"lmdb:///{root}/var/data/kv",
-                              "BLOB_URI": f"file:///{root}/var/data/blob"}, lite=True)
-    providers = open_providers(config, areas=("db", "kv", "blob"))
+                              "BLOB_URI": f"file:///{root}/var/data/blob",
+                              "SEARCH_URI": f"duckdb:///{root}/var/data/duckdb/search.db"}, lite=True)
+    providers = open_providers(config, areas=areas)
     try:
         rows = providers["db"].select_data("notes", fields=["id", "body"]).result_set.rows
-        return {"rows": sorted((r["id"], r["body"]) for r in rows), "kv": providers["kv"].get("greeting"),
-                "blob": providers["blob"].get("files/hello.txt")}
+        data: dict[str, object] = {"rows": sorted((r["id"], r["body"]) for r in rows),
+                                   "kv": providers["kv"].get("greeting"),
+                                   "blob": providers["blob"].get("files/hello.txt")}
+        if "search" in areas:
+            hits = providers["search"].es.search("docs", Request(size=100)).hits
+            data["search"] = sorted((h.id, h.source["title"]) for h in hits)
+        return data
     finally:
         providers.close()
 
@@ -63,19 +76,21 @@ def test_offline_backup_then_restore_after_changes(tmp_path: Path, run_cli: Any)
 def test_backup_while_the_server_runs_restores_elsewhere_identically(tmp_path: Path, run_cli: Any, serve: Any) -> None:
     live = tmp_path / "live"
     live.mkdir()
-    with serve(live, "--lite", "--allow-missing-areas") as server:
-        write_data(live, "hot")  # a second process writing next to the server
+    write_data(live, "cold")  # search can only be written before: the server holds DuckDB's lock
+    no_search = ("db", "kv", "blob")
+    with serve(live, "--lite") as server:
+        write_data(live, "hot", no_search)  # a second process writing next to the server
         result = run_cli("backup", str(tmp_path / "bk"), "--lite", cwd=live)
         assert result.returncode == 0, result.stderr
-        expected = read_data(live)
-        write_data(live, "after")  # not in the backup
+        expected = read_data(live, no_search)
+        write_data(live, "after", no_search)  # not in the backup
         assert server.stop() == 0, server.stderr
     fresh = tmp_path / "fresh"
     fresh.mkdir()
     result = run_cli("restore", str(tmp_path / "bk"), "--lite", cwd=fresh)
     assert result.returncode == 0, result.stderr
-    assert read_data(fresh) == expected
-    assert len(expected["rows"]) == 50  # type: ignore[arg-type]
+    assert read_data(fresh) == {**expected, "search": [("cold", "hello cold")]}
+    assert len(expected["rows"]) == 100  # type: ignore[arg-type]
 
 
 def test_restore_refuses_while_a_server_holds_the_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
