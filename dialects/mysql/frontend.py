@@ -247,6 +247,13 @@ def _rule_datetime_literal(tokens: list[Token], i: int, sql: str, statement: boo
         raise _token_error(nxt, sql, f"a {word} literal takes a quoted string, as in {word} '...'")
 
 
+def _rule_number(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    # `.78.123`: sqlglot reads a dot and then the number 78.123; MySQL sees a malformed number.
+    tok = tokens[i]
+    if "." in tok.text and i and tokens[i - 1].token_type is TokenType.DOT and tokens[i - 1].end + 1 == tok.start:
+        raise _token_error(tokens[i - 1], sql, f"malformed number {sql[tokens[i - 1].start:tok.end + 1]!r}")
+
+
 def _rule_binary_literal(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
     _check_binary_literal(tokens[i], sql)
 
@@ -329,6 +336,7 @@ _TOKEN_RULES: dict[int, Callable[[list[Token], int, str, bool], int | None]] = {
     id(TokenType.WITH): _rule_with,
     id(TokenType.DISTINCT): _rule_distinct,
     id(TokenType.STRING): _rule_string,
+    id(TokenType.NUMBER): _rule_number,
     id(TokenType.BIGINT): _rule_equivalent,
     id(TokenType.UBIGINT): _rule_equivalent,
     **{id(tt): _rule_datetime_literal for tt in rules.DATETIME_LITERAL_KEYWORDS},

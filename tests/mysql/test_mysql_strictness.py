@@ -106,6 +106,7 @@ REJECTED = [
     ("SELECT JSON_TABLE('[]', '$')", 1, 19, "'[]'", "JSON_TABLE is a table"),
     ("SELECT f(x, silent => true)", 1, 20, "=>", "named arguments"),
     ("SELECT interval '1' minute to second", 1, 28, "to", "INTERVAL ... TO"),
+    ("select .78.123", 1, 8, ".", "malformed number"),
     # incomplete statements sqlglot tolerates
     ("INSERT INTO t (a)", 1, 13, "t", "needs VALUES, SET or SELECT"),
     ("SELECT a FROM t GROUP BY", 1, 17, "GROUP BY", "incomplete"),
