@@ -36,6 +36,7 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any
@@ -419,6 +420,18 @@ class SearchProvider(ABC):
     @abstractmethod
     def backup(self, dest_dir: str | os.PathLike[str]) -> None:
         """A consistent copy of the live store into an empty directory."""
+
+    @abstractmethod
+    def get_meta(self, key: str) -> str | None:
+        """A value the store keeps for its own tools (backfill checkpoints), or None."""
+
+    @abstractmethod
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Set (None: remove) such a value."""
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """Make the calls inside the block one atomic unit (documents and a checkpoint, say)."""
 
     def __enter__(self) -> SearchProvider:
         return self
