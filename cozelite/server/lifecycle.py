@@ -116,8 +116,8 @@ def run_server(config: Config, *, host: str, port: int, allow_missing_areas: boo
             previous = {sig: signal.signal(sig, _ignore) for sig in (signal.SIGTERM, signal.SIGINT)}
             try:
                 server.run()
-            except SystemExit as exit_:  # uvicorn exits when it cannot bind
-                return int(exit_.code or 1)
+            except SystemExit:  # uvicorn exits (after logging why) when it cannot bind
+                return 1
             finally:
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)

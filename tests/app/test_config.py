@@ -158,3 +158,11 @@ def test_serve_refuses_an_unimplemented_scheme_before_listening(tmp_path: Path, 
     assert result.returncode == 1
     assert "oracle" in result.stderr and "available db schemes: sqlite" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_fails_fast_naming_an_unwritable_data_directory(tmp_path: Path, run_cli: Any) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a directory should be")
+    result = run_cli("serve", "--lite", "--kv-uri", f"lmdb:///{blocker}/kv", "--port", "1", cwd=tmp_path)
+    assert result.returncode == 1 and str(blocker) in result.stderr
+    assert "Traceback" not in result.stderr

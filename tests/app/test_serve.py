@@ -51,3 +51,19 @@ def test_a_second_server_on_the_same_data_is_refused(tmp_path: Path, run_cli: An
         result = run_cli("serve", "--lite", "--allow-missing-areas", "--port", "1", cwd=tmp_path)
         assert result.returncode == 1 and "another cozelite server" in result.stderr
         assert server.stop() == 0
+
+
+def test_a_busy_port_is_a_clear_error_and_closes_the_providers(tmp_path: Path, run_cli: Any) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--lite", "--port", str(port), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "address already in use" in result.stderr.lower() and "Traceback" not in result.stderr
+    # Nothing stayed locked: the data directory can be restored into right away.
+    from cozelite.server.lifecycle import lock_holder
+
+    assert lock_holder(tmp_path / "var" / "data") is None
