@@ -355,7 +355,8 @@ class Builder:
                 table.set("indexed", False)
         elif kind is P.Table_function_refContext:
             name = ctx.qualified_name()
-            func = exp.Anonymous(this=identifier(name.table).name,
+            ident = identifier(name.table)
+            func = exp.Anonymous(this=ident if ident.quoted else ident.name,
                                  expressions=[self.expr(e) for e in ctx.expr()])
             if name.schema is not None:
                 raise Unsupported("schema-qualified table-valued function")
@@ -765,6 +766,13 @@ class Builder:
     def expr(self, ctx: ParserRuleContext) -> exp.Expression:
         return _EXPR_HANDLERS[type(ctx)](self, ctx)
 
+    def _left(self, ctx: ParserRuleContext) -> exp.Expression:
+        """The left operand of an infix or postfix operator. `a NOT IN (1)` lowers to NOT(a IN (1)),
+        which prints with the NOT in front: as a left operand that NOT would swallow the operator
+        (`NOT a IN (1) = x` is NOT((a IN (1)) = x)), so it is parenthesized."""
+        node = self.expr(ctx)
+        return exp.Paren(this=node) if isinstance(node, exp.Not) else node
+
     def _value_expr_(self, ctx: P.Value_expr_Context) -> exp.Expression:
         return self.expr(ctx.children[0])
 
@@ -846,7 +854,8 @@ class Builder:
                     return func
             except Exception:  # wrong arity etc.: an Anonymous call prints back as written
                 pass
-        return exp.Anonymous(this=name, expressions=args)
+        # A quoted name ("my func", '') keeps its quotes, as in sqlglot's own parser.
+        return exp.Anonymous(this=exp.Identifier(this=name, quoted=True) if quoted else name, expressions=args)
 
     def _cast_expr(self, ctx: P.Cast_exprContext) -> exp.Expression:
         type_ctx = ctx.type_name()
@@ -899,10 +908,10 @@ class Builder:
     def _collate_expr(self, ctx: P.Collate_exprContext) -> exp.Expression:
         ident = identifier(ctx.collation)
         name: exp.Expression = exp.Var(this=ident.name) if not ident.quoted else exp.Literal.string(ident.name)
-        return exp.Collate(this=self.expr(ctx.children[0]), expression=name)
+        return exp.Collate(this=self._left(ctx.children[0]), expression=name)
 
     def _binary_expr(self, ctx: P.Binary_exprContext) -> exp.Expression:
-        left = self.expr(ctx.children[0])
+        left = self._left(ctx.children[0])
         right = self.expr(ctx.children[2])
         node = _BINARY[ctx.op.type]
         if node is exp.DPipe:
@@ -913,7 +922,7 @@ class Builder:
         return node(this=left, expression=right)
 
     def _is_expr(self, ctx: P.Is_exprContext) -> exp.Expression:
-        left = self.expr(ctx.children[0])
+        left = self._left(ctx.children[0])
         right = self.expr(ctx.children[-1])
         negate = ctx.NOT() is not None
         if ctx.DISTINCT() is not None:
@@ -925,7 +934,7 @@ class Builder:
 
     def _like_expr(self, ctx: P.Like_exprContext, escape: exp.Expression | None = None) -> exp.Expression:
         values = ctx.value_expr()
-        left = self.expr(values[0])
+        left = self._left(values[0])
         right = self.expr(values[1])
         op = ctx.op.type
         node: exp.Expression
@@ -952,11 +961,11 @@ class Builder:
 
     def _between_expr(self, ctx: P.Between_exprContext) -> exp.Expression:
         values = ctx.value_expr()
-        node = exp.Between(this=self.expr(values[0]), low=self.expr(values[1]), high=self.expr(values[2]))
+        node = exp.Between(this=self._left(values[0]), low=self.expr(values[1]), high=self.expr(values[2]))
         return exp.Not(this=node) if ctx.NOT() is not None else node
 
     def _in_expr(self, ctx: P.In_exprContext) -> exp.Expression:
-        left = self.expr(ctx.children[0])
+        left = self._left(ctx.children[0])
         target = ctx.in_target()
         node = exp.In(this=left)
         if target.qualified_name() is not None:
@@ -974,7 +983,7 @@ class Builder:
         return exp.Not(this=node) if ctx.NOT() is not None else node
 
     def _null_test_expr(self, ctx: P.Null_test_exprContext) -> exp.Expression:
-        node = exp.Is(this=self.expr(ctx.children[0]), expression=exp.Null())
+        node = exp.Is(this=self._left(ctx.children[0]), expression=exp.Null())
         return node if ctx.ISNULL() is not None else exp.Not(this=node)
 
     def _not_expr(self, ctx: P.Not_exprContext) -> exp.Expression:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import apsw
 from antlr4.atn.ATNState import RuleStopState
 from antlr4.atn.Transition import Transition
+from sqlglot import exp
 
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser
 from dialects.sqlite.frontend import SQLiteFrontend
@@ -33,6 +34,9 @@ CREATE TABLE t1(a, b, c);
 CREATE TABLE x(a, b, c);
 CREATE INDEX i ON t(a);
 CREATE VIEW v AS SELECT a, b, c FROM t;
+INSERT INTO t VALUES (1, 'x', 2.5), (NULL, 't', x'00'), (-3, '1', NULL);
+INSERT INTO t1 VALUES (2, 'a', 'b'), (1, NULL, 0);
+INSERT INTO x VALUES ('s', 1e3, 0);
 """
 
 # Names the walk uses: mostly ones the schema has, so "no such table" rarely hides a syntax error.
@@ -45,6 +49,12 @@ _SAMPLES = {
     "BLOB_LITERAL": ("x'00'", "X'ABCD'"),
     "BIND_PARAMETER": ("?", "?1", ":p", "@q", "$r"),
 }
+_PLAIN_NAMES = ("a", "b", "c", "a", "b", "t", "t1", "x")
+_NAME_RULES = frozenset({
+    SQLiteParser.RULE_name, SQLiteParser.RULE_any_name, SQLiteParser.RULE_column_word,
+    SQLiteParser.RULE_function_name, SQLiteParser.RULE_column_alias, SQLiteParser.RULE_table_alias_bare,
+    SQLiteParser.RULE_window_name, SQLiteParser.RULE_id_name,
+})
 _SYNTAX = re.compile(
     r"syntax error|incomplete input|unrecognized token|parser stack overflow|clause should come after|"
     r"unknown join type|unknown table option|not allowed on .* statements within triggers|"
@@ -55,9 +65,12 @@ _INF = 1 << 30
 class Generator:
     """Random token sequences from the parser's ATN."""
 
-    def __init__(self, seed: int, depth: int = 12) -> None:
+    def __init__(self, seed: int, depth: int = 12, plain_names: bool = False) -> None:
         self.rng = random.Random(seed)
         self.depth = depth
+        # plain_names: names are mostly the schema's own (so queries run and return rows), and
+        # parameters become literals (so they run without bindings).
+        self.plain_names = plain_names
         self.atn = SQLiteParser.atn
         self.literal = SQLiteParser.literalNames
         self.symbolic = SQLiteParser.symbolicNames
@@ -92,12 +105,15 @@ class Generator:
                              Transition.WILDCARD) else 0
         return min(_INF, step + cost[tr.target.stateNumber])
 
-    def statement(self) -> list[str]:
+    def statement(self, rule: int = SQLiteParser.RULE_sql_stmt) -> list[str]:
         out: list[str] = []
-        self._rule(SQLiteParser.RULE_sql_stmt, out, 0)
+        self._rule(rule, out, 0)
         return out
 
     def _rule(self, rule: int, out: list[str], depth: int) -> None:
+        if self.plain_names and rule in _NAME_RULES and self.rng.random() < 0.9:
+            out.append(self.rng.choice(_PLAIN_NAMES))
+            return
         state = self.atn.ruleToStartState[rule]
         while not isinstance(state, RuleStopState):
             transitions = state.transitions
@@ -124,6 +140,8 @@ class Generator:
 
     def _text(self, token_type: int) -> str:
         symbolic = self.symbolic[token_type]
+        if self.plain_names and symbolic == "BIND_PARAMETER":
+            return self.rng.choice(("1", "'1'", "NULL"))
         samples = _SAMPLES.get(symbolic)
         if samples is not None:
             return self.rng.choice(samples)
@@ -183,6 +201,25 @@ class Judge:
             return not _SYNTAX.search(message), message
         return True, ""
 
+    def rows(self, sql: str, steps: int = 200_000) -> object:
+        """The rows a query returns (or its error's first words), stopped after `steps` VM steps
+        so that a generated recursive CTE cannot run forever."""
+        budget = [0]
+
+        def progress() -> bool:
+            budget[0] += 1
+            return budget[0] > steps // 1000
+
+        self.con.set_progress_handler(progress, 1000)
+        try:
+            result: object = [tuple(row) for row in self.con.execute(sql)]
+        except apsw.Error as err:
+            result = f"error: {type(err).__name__}"
+        finally:
+            self.con.set_progress_handler(None)
+        # Row order is only defined under ORDER BY; compare as multisets.
+        return sorted(result, key=repr) if isinstance(result, list) else result
+
     def ours(self, sql: str) -> tuple[bool, str]:
         try:
             self.frontend.parse(sql)
@@ -196,10 +233,20 @@ class Judge:
         return Case(sql, sqlite_ok, ours_ok, sqlite_error, our_error)
 
 
-def cases(count: int, seed: int, mutate_share: float = 0.5) -> Iterator[str]:
-    gen = Generator(seed)
+_DML_RULES = (SQLiteParser.RULE_select_stmt, SQLiteParser.RULE_with_stmt, SQLiteParser.RULE_insert_stmt,
+              SQLiteParser.RULE_update_stmt, SQLiteParser.RULE_delete_stmt, SQLiteParser.RULE_create_stmt,
+              SQLiteParser.RULE_alter_table_stmt, SQLiteParser.RULE_drop_stmt)
+
+
+def cases(count: int, seed: int, mutate_share: float = 0.5, depth: int = 12, dml: bool = False,
+          plain_names: bool = False) -> Iterator[str]:
+    """`count` statements; `dml=True` draws only from the statements the IR holds (SELECT, INSERT,
+    UPDATE, DELETE, CREATE, ALTER, DROP)."""
+    gen = Generator(seed, depth=depth, plain_names=plain_names)
     for _ in range(count):
-        tokens = gen.statement()
+        # Queries (half of the DML draws) are the ones whose results can be compared.
+        rules = _DML_RULES if gen.rng.random() < 0.5 else (SQLiteParser.RULE_select_stmt,)
+        tokens = gen.statement(gen.rng.choice(rules)) if dml else gen.statement()
         if gen.rng.random() < mutate_share:
             tokens = gen.mutate(tokens)
         yield " ".join(tokens)
@@ -241,11 +288,75 @@ def run(count: int, seed: int) -> tuple[list[Case], int, int]:
     return disagreements, total, inconclusive
 
 
+@dataclass(frozen=True)
+class OutputCase:
+    sql: str
+    native: str
+    problem: str
+
+
+def check_native(count: int, seed: int) -> tuple[list[OutputCase], int]:
+    """For generated statements both sides accept and the IR holds: SQLite must accept our native
+    output, and printing must be a fixed point (print(parse(print(parse(x)))) == print(parse(x)))."""
+    from sqlparser import new_parser
+    from sqlparser.errors import SQLParserError
+
+    judge = Judge()
+    parser = new_parser("sqlite", portable_names=False)
+    problems: list[OutputCase] = []
+    checked = 0
+    for sql in cases(count, seed, mutate_share=0, depth=7, dml=True, plain_names=True):
+        if not sql.strip() or is_known_extension(sql) or _several_statements(sql):
+            continue
+        upper = sql.upper()
+        if "RAISE" in upper or upper.startswith("EXPLAIN"):
+            continue  # never in the IR (RAISE only means something in a trigger body)
+        try:
+            stmt = parser.parse(sql)
+        except SQLParserError:
+            continue
+        if stmt.tree is None or not judge.sqlite(sql)[0]:
+            continue
+        checked += 1
+        try:
+            native = parser.render(stmt.tree)
+        except SQLParserError as err:
+            problems.append(OutputCase(sql, "", f"cannot print: {err}"))
+            continue
+        ok, error = judge.sqlite(native)
+        if not ok:
+            problems.append(OutputCase(sql, native, f"SQLite rejects the output: {error}"))
+            continue
+        try:
+            again = parser.render(parser.parse(native).tree)
+        except SQLParserError as err:
+            problems.append(OutputCase(sql, native, f"we reject our own output: {err}"))
+            continue
+        if again != native:
+            problems.append(OutputCase(sql, native, f"printing is not a fixed point: {again}"))
+            continue
+        if isinstance(stmt.tree, exp.Query) and not _NONDETERMINISTIC.search(upper):
+            before, after = judge.rows(sql), judge.rows(native)
+            if before != after:
+                problems.append(OutputCase(sql, native, f"results differ: {before!r} vs {after!r}"))
+    return problems, checked
+
+
+_NONDETERMINISTIC = re.compile(r"RANDOM|CHANGES|LAST_INSERT_ROWID|CURRENT_|DATE|TIME|NOW")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--native", action="store_true", help="check native output instead of accept/reject")
     args = parser.parse_args()
+    if args.native:
+        problems, checked = check_native(args.count, args.seed)
+        for problem in problems:
+            print(f"{problem.sql}\n    native: {problem.native}\n    {problem.problem}")
+        print(f"{checked} statements printed, {len(problems)} problems")
+        return
     disagreements, total, inconclusive = run(args.count, args.seed)
     for case in disagreements:
         print(f"{'SQLite accepts' if case.sqlite_ok else 'SQLite rejects'}: {case.sql}")

@@ -37,3 +37,20 @@ def test_generator_reaches_every_statement_kind() -> None:
     firsts = {sql.lstrip("; ").split()[0].upper() for sql in fuzz.cases(600, seed=11, mutate_share=0) if sql.strip()}
     for word in ("SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER", "WITH", "PRAGMA", "VACUUM"):
         assert word in firsts
+
+
+def _report_native(problems: list[fuzz.OutputCase]) -> str:
+    return "\n".join(f"{p.sql}\n    native: {p.native}\n    {p.problem}" for p in problems)
+
+
+def test_fuzz_native_output_accepted_and_stable() -> None:
+    problems, checked = fuzz.check_native(count=400, seed=20261128)
+    assert checked > 80
+    assert not problems, _report_native(problems)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_fuzz_native_output_long(seed: int) -> None:
+    problems, _ = fuzz.check_native(count=3000, seed=seed)
+    assert not problems, _report_native(problems)
