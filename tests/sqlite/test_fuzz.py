@@ -44,7 +44,7 @@ def _report_native(problems: list[fuzz.OutputCase]) -> str:
 
 
 def test_fuzz_native_output_accepted_and_stable() -> None:
-    problems, checked = fuzz.check_native(count=400, seed=20261128)
+    problems, checked = fuzz.check_native(count=800, seed=20261128)
     assert checked > 80
     assert not problems, _report_native(problems)
 
