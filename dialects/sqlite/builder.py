@@ -454,7 +454,6 @@ class Builder:
         insert = exp.Insert(this=target)
         if ctx.REPLACE() is not None and ctx.INSERT() is None:
             insert.set("alternative", "REPLACE")
-            insert.set("sqlite_replace", True)
         elif ctx.conflict_action() is not None:
             insert.set("alternative", ctx.conflict_action().start.text.upper())
         query = ctx.query()
