@@ -748,6 +748,53 @@ def _check_single_table_delete(node: exp.Delete, sql: str) -> None:
                           "(DELETE t FROM t USE INDEX (...) WHERE ...)")
 
 
+def _key_parts(parts: list[exp.Expression]) -> exp.Expression | None:
+    """The first key part MySQL would not read, if any."""
+    for part in parts:
+        inner = part.this if isinstance(part, exp.Ordered) else part
+        if not isinstance(inner, rules.KEY_PART_NODES):
+            return part
+    return None
+
+
+def _check_index(node: exp.IndexColumnConstraint, sql: str) -> None:
+    if not node.expressions and node.args.get("this") is None:
+        raise _node_error(node.parent or node, sql, "an index needs at least one key part", keyword="INDEX")
+    bad = _key_parts(node.expressions)
+    if bad is not None:
+        raise _node_error(bad, sql, "an expression key part needs its own parentheses, as in KEY ((a + 1))")
+
+
+def _check_unique(node: exp.UniqueColumnConstraint, sql: str) -> None:
+    schema = node.this
+    if isinstance(schema, exp.Schema) and not schema.expressions:
+        raise _node_error(node.parent or node, sql, "a UNIQUE key needs at least one key part", keyword="UNIQUE")
+
+
+def _check_rename_column(node: exp.RenameColumn, sql: str) -> None:
+    for name in (node.this, node.args.get("to")):
+        if isinstance(name, exp.Column) and name.table:
+            raise _node_error(name, sql, "RENAME COLUMN takes plain column names, not qualified ones")
+
+
+def _check_default(node: exp.Expression, sql: str) -> None:
+    in_alter = isinstance(node, exp.AlterColumn)
+    value = node.args.get("default") if in_alter else node.this
+    if value is None or isinstance(value, rules.LITERAL_DEFAULTS) or (not in_alter and _is_now(value)):
+        return
+    raise _node_error(value, sql, "a DEFAULT that is not a literal needs parentheses, as in DEFAULT (a + 1)")
+
+
+def _is_now(value: exp.Expression) -> bool:
+    if isinstance(value, (exp.CurrentTimestamp, exp.Localtime, exp.Localtimestamp)):
+        return True
+    if isinstance(value, exp.Anonymous):
+        return str(value.this).upper() in rules.NOW_DEFAULTS
+    # LOCALTIME / LOCALTIMESTAMP without parentheses, which sqlglot reads as a column name.
+    return isinstance(value, exp.Column) and len(value.parts) == 1 and value.name.upper() in rules.NOW_DEFAULTS \
+        and value.name.upper() != "NOW"
+
+
 def _check_rollup(node: exp.Rollup, sql: str) -> None:
     if node.expressions:
         raise _node_error(node, sql, "MySQL has no ROLLUP(...); write GROUP BY a, b WITH ROLLUP", keyword="ROLLUP")
@@ -927,6 +974,11 @@ for _cls, _check in (
     (exp.Table, _check_table_source),
     (exp.Values, _check_values),
     (exp.Rollup, _check_rollup),
+    (exp.IndexColumnConstraint, _check_index),
+    (exp.UniqueColumnConstraint, _check_unique),
+    (exp.RenameColumn, _check_rename_column),
+    (exp.AlterColumn, _check_default),
+    (exp.DefaultColumnConstraint, _check_default),
     (exp.Union, _check_set_operation),
     (exp.Except, _check_set_operation),
     (exp.Intersect, _check_set_operation),

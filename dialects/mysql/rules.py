@@ -196,9 +196,9 @@ NEVER_NAMES: frozenset[str] = frozenset({
 """Reserved words too structural to be a misplaced name: no quoting hint for them."""
 
 CLAUSE_KEYWORDS: frozenset[TokenType] = frozenset({
+    # Not UNION: `..., UNION = (t1, t2)` is a table option of ALTER/CREATE TABLE.
     TokenType.FROM, TokenType.WHERE, TokenType.GROUP_BY, TokenType.ORDER_BY, TokenType.HAVING, TokenType.LIMIT,
-    TokenType.UNION, TokenType.EXCEPT, TokenType.INTERSECT, TokenType.ON, TokenType.USING, TokenType.JOIN,
-    TokenType.WINDOW,
+    TokenType.ON, TokenType.USING, TokenType.JOIN, TokenType.WINDOW,
 })
 """Keywords that start a clause: a comma right before one is a dangling list item (`SELECT a, FROM t`),
 and ON right before one has no condition."""
@@ -225,3 +225,13 @@ TYPED_LITERALS: frozenset[str] = frozenset({"DATE", "TIME", "TIMESTAMP", "BINARY
 
 ORDERED_AGGREGATES: tuple[type[exp.Expression], ...] = (exp.GroupConcat,)
 """The only function taking ORDER BY inside its parentheses."""
+
+KEY_PART_NODES: tuple[type[exp.Expression], ...] = (exp.Column, exp.Identifier, exp.ColumnPrefix, exp.Paren)
+"""A key part is a column, a column prefix `a(10)` or a parenthesized expression `((a + 1))`."""
+
+LITERAL_DEFAULTS: tuple[type[exp.Expression], ...] = (exp.Literal, exp.Null, exp.Boolean, exp.Neg, exp.Paren,
+                                                     exp.HexString, exp.BitString, exp.Introducer, exp.National)
+"""What ALTER COLUMN ... SET DEFAULT takes: a literal or a parenthesized expression."""
+
+NOW_DEFAULTS: frozenset[str] = frozenset({"NOW", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP"})
+"""A column definition's DEFAULT also takes CURRENT_TIMESTAMP and its synonyms (NOW() only with parentheses)."""

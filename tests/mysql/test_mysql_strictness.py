@@ -107,6 +107,13 @@ REJECTED = [
     ("SELECT f(x, silent => true)", 1, 20, "=>", "named arguments"),
     ("SELECT interval '1' minute to second", 1, 28, "to", "INTERVAL ... TO"),
     ("select .78.123", 1, 8, ".", "malformed number"),
+    # DDL details
+    ("ALTER TABLE t ADD INDEX ()", 1, 19, "INDEX", "at least one key part"),
+    ("ALTER TABLE t ADD UNIQUE KEY ()", 1, 19, "UNIQUE", "at least one key part"),
+    ("ALTER TABLE t RENAME COLUMN t.a TO t.b", 1, 29, "t", "plain column names"),
+    ("ALTER TABLE t ALTER COLUMN a SET DEFAULT NOW()", 1, 42, "NOW", "needs parentheses"),
+    ("CREATE TABLE t (a TIMESTAMP DEFAULT now)", 1, 37, "now", "needs parentheses"),
+    ("CREATE TABLE a (a INT, KEY (a + 1))", 1, 29, "a", "its own parentheses"),
     # incomplete statements sqlglot tolerates
     ("INSERT INTO t (a)", 1, 13, "t", "needs VALUES, SET or SELECT"),
     ("SELECT a FROM t GROUP BY", 1, 17, "GROUP BY", "incomplete"),
@@ -175,6 +182,11 @@ ACCEPTED = [
      OperationType.SELECT),
     ("SELECT a INTO @x FROM t WHERE b > ALL (SELECT 1) AND c = ANY (SELECT 2)", OperationType.SELECT),
     ("CREATE TABLE t (a INT DEFAULT '1' COMMENT 'x', b VARCHAR(3) CHARACTER SET 'utf8mb4')", OperationType.CREATE),
+    ("CREATE TABLE t (a TIMESTAMP DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP, b INT DEFAULT (1 + 1), "
+     "c INT DEFAULT -1, d DATETIME(3) DEFAULT NOW(3), e DATETIME DEFAULT LOCALTIME, KEY k ((b + 1)), "
+     "KEY k2 (a, c DESC), UNIQUE (c), PRIMARY KEY (b))", OperationType.CREATE),
+    ("ALTER TABLE t ALTER COLUMN a SET DEFAULT (NOW()), RENAME COLUMN b TO c, ADD INDEX i (a, b)",
+     OperationType.ALTER),
     ("SELECT CAST(a AS SIGNED INTEGER), CAST(b AS CHAR(3)), CAST(c AS DECIMAL(5, 2)), CAST(d AS CHARACTER) FROM t",
      OperationType.SELECT),
     ("SELECT * FROM (SELECT 1, 2) AS x(a, b) LIMIT 5 OFFSET 2", OperationType.SELECT),
