@@ -24,7 +24,7 @@ DML_KINDS = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE"})
 DML_TARGET = 0.97
 """The issue's target for SELECT/INSERT/UPDATE/DELETE rows (sqlglot alone: about 0.90)."""
 
-OVERALL_FLOOR = 0.82
+OVERALL_FLOOR = 0.83
 """Not a target: the overall agreement measured when the gap list was last regenerated, so that
 a regression shows here even if someone also edits the gap list. Most remaining overall gaps are
 DDL that sqlglot can only read as an opaque Command, which the front end refuses."""
