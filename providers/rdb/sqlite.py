@@ -27,6 +27,7 @@ import datetime as _dt
 import decimal
 import functools
 import json
+import logging
 import os
 import secrets
 import threading
@@ -67,6 +68,8 @@ from providers.rdb.contract import (
 from providers.registry import ProviderURL
 from sqlparser.errors import SQLParserError
 from sqlparser.registry import Dialect
+
+log = logging.getLogger("providers.rdb.sqlite")
 
 _CATALOG_TABLES = "_cozelite_rdb_tables"
 _CATALOG_COLUMNS = "_cozelite_rdb_columns"
@@ -320,7 +323,10 @@ class SQLiteRDB(RDB):
         self._compiled: dict[str, tuple[str, str, list[str]]] = {}
         self._dialect, self.compiler_frontend = _sqlite_dialect()
         self._parser = None
-        if self.compiler_frontend:
+        if not self.compiler_frontend:
+            log.warning("the compiler has no SQLite front end: execute_sql on %s classifies statements with "
+                        "sqlglot's SQLite reader and runs them unchanged", self.path)
+        else:
             from sqlparser import parser_for
 
             self._parser = parser_for(uri)

@@ -658,6 +658,27 @@ def test_opener_rejects_unknown_params_and_unwritable_paths(uri: str, tmp_path: 
     assert info.value.code is ErrorCode.PERMISSION_DENIED and str(blocker) in info.value.message
 
 
+def test_sqlite_runs_without_the_compiler_front_end(uri: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the SQLite front end is missing, execute_sql falls back to sqlglot's reader (same rules:
+    one statement, internal tables refused)."""
+    if not uri.startswith("sqlite"):
+        pytest.skip("SQLite-specific fallback")
+    import providers.rdb.sqlite as impl
+
+    monkeypatch.setattr(impl, "_sqlite_dialect", lambda: (impl._SQLITE_FALLBACK_DIALECT, False))
+    store = open_rdb(uri)
+    try:
+        assert store.compiler_frontend is False  # type: ignore[attr-defined]
+        seed(store, 3)
+        assert store.execute_sql("SELECT id FROM people WHERE id IN ? ORDER BY id", [[1, 3]]).rows == \
+            [{"id": 1}, {"id": 3}]
+        assert code_of(lambda: store.execute_sql("SELECT 1; SELECT 2")) is ErrorCode.INVALID_ARGUMENT
+        assert code_of(lambda: store.execute_sql("SELEC 1")) is ErrorCode.INVALID_ARGUMENT
+        assert code_of(lambda: store.execute_sql("DELETE FROM _cozelite_rdb_tables")) is ErrorCode.PERMISSION_DENIED
+    finally:
+        store.close()
+
+
 # -- child processes ------------------------------------------------------------------------------
 
 def _child_writer(uri: str, who: str, n: str) -> None:
