@@ -228,6 +228,10 @@ def _rule_distinct(tokens: list[Token], i: int, sql: str, statement: bool) -> in
     return flags
 
 
+def _rule_all(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
+    return HAS_EQUIVALENT if _prev_type(tokens, i) in (TokenType.L_PAREN, TokenType.COMMA) else 0
+
+
 def _rule_equivalent(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
     if i + 1 < len(tokens):
         calls = rewrites.EQUIVALENT_SPELLINGS.get((tokens[i].text.upper(), tokens[i + 1].text.upper()), False)
@@ -338,6 +342,7 @@ _TOKEN_RULES: dict[int, Callable[[list[Token], int, str, bool], int | None]] = {
     id(TokenType.STRING): _rule_string,
     id(TokenType.NUMBER): _rule_number,
     id(TokenType.BIGINT): _rule_equivalent,
+    id(TokenType.ALL): _rule_all,
     id(TokenType.UBIGINT): _rule_equivalent,
     **{id(tt): _rule_datetime_literal for tt in rules.DATETIME_LITERAL_KEYWORDS},
     id(TokenType.HEX_STRING): _rule_binary_literal,

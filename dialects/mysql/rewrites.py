@@ -93,6 +93,8 @@ def apply(tokens: list[Token], sql: str, *, braces: bool = False, into: bool = T
         tokens = _equivalent_spellings(tokens)
     if interval_calls:
         tokens = _interval_calls(tokens)
+    if equivalents:
+        tokens = _aggregate_all(tokens)
     if into and head in ("SELECT", "TABLE", "VALUES", "WITH", "("):
         tokens, exported = _strip_export(tokens, sql)
         if exported:
@@ -228,6 +230,28 @@ def _equivalent_spellings(tokens: list[Token]) -> list[Token]:
                 if calls is None or (i >= 2 and tokens[i - 1].token_type is TokenType.L_PAREN
                                      and tokens[i - 2].text.upper() in calls):
                     skip = i + 1
+        out.append(tok)
+    return out
+
+
+ALL_ARGUMENT_CALLS: frozenset[str] = frozenset({"JSON_OBJECTAGG"})
+"""Aggregates whose arguments may each start with ALL (a no-op) that sqlglot cannot read there;
+it reads `SUM(ALL x)` and the other one-argument aggregates itself."""
+
+
+def _aggregate_all(tokens: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    calls: list[bool] = []  # per open parenthesis: is it an ALL_ARGUMENT_CALLS call?
+    for i, tok in enumerate(tokens):
+        tt = tok.token_type
+        if tt is TokenType.L_PAREN:
+            calls.append(i > 0 and tokens[i - 1].text.upper() in ALL_ARGUMENT_CALLS)
+        elif tt is TokenType.R_PAREN:
+            if calls:
+                calls.pop()
+        elif (tt is TokenType.ALL and calls and calls[-1]
+              and tokens[i - 1].token_type in (TokenType.L_PAREN, TokenType.COMMA)):
+            continue
         out.append(tok)
     return out
 

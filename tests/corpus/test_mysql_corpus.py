@@ -112,7 +112,6 @@ _REJECTED_VALID = [  # (sql regex, error regex, reason): the label accepts, we r
     (r"/\*\+\s*\*/", None, "empty optimizer hint /*+ */: sqlglot requires at least one hint"),
     (r"(?i)(std|stddev|stddev_pop|stddev_samp|variance|var_pop|var_samp)\(distinct", None,
      "DISTINCT in STD/VARIANCE-family aggregates: TiDB accepts it, MySQL 8's grammar does not (we follow MySQL)"),
-    (r"(?i)json_objectagg\((all |\w+, all )", None, "ALL inside JSON_OBJECTAGG: TiDB extension, not MySQL grammar"),
     (r"(?i)from SELECT\.DESC", None, "reserved word SELECT before a dot: TiDB accepts it, MySQL 8 does not"),
     (r"(?i)from t full,", None, "FULL as a table alias: sqlglot reads FULL as a join keyword"),
     (r"(?i)^select (low_priority|delayed) ", None,

@@ -178,6 +178,7 @@ ACCEPTED = [
      OperationType.SELECT),
     ("DELETE t1 FROM t1 USE INDEX (i) WHERE t1.id = 1", OperationType.DELETE),
     ("SELECT db.f(1) FROM t", OperationType.SELECT),
+    ("SELECT JSON_OBJECTAGG(ALL a, ALL b), SUM(ALL c), COUNT(ALL d) FROM t GROUP BY e", OperationType.SELECT),
     ("SELECT DATE '2020-01-01', TIME '10:00', TIMESTAMP '2020-01-01 00:00', BINARY 'a', _utf8mb4'x', N'y'",
      OperationType.SELECT),
     ("SELECT a INTO @x FROM t WHERE b > ALL (SELECT 1) AND c = ANY (SELECT 2)", OperationType.SELECT),
