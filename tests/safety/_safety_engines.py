@@ -24,6 +24,16 @@ def statement_count(default: int) -> int:
     return n
 
 
+def require_dialect(name: str) -> None:
+    """Skip when a dialect's front end has not registered (it lands with its own work)."""
+    import pytest
+
+    from sqlparser.registry import dialects_by_name
+
+    if name not in dialects_by_name():
+        pytest.skip(f"dialect {name!r} is not registered (its front end has not landed)")
+
+
 def seed() -> int:
     return int(os.environ.get("COZELITE_SAFETY_SEED", "20261128"))
 

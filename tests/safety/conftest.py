@@ -20,18 +20,17 @@ _HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(_HERE))
 sys.path.append(str(_HERE.parent / "engines"))
 
-from _safety_engines import Engine, SQLiteEngine, mariadb_engine, postgres_engine  # noqa: E402
+from _safety_engines import (  # noqa: E402
+    Engine,
+    SQLiteEngine,
+    mariadb_engine,
+    postgres_engine,
+    require_dialect,
+)
 from mariadb_server import mariadb_server  # noqa: E402,F401  (the fixtures, re-exported for these tests)
 from pg_server import pg_server  # noqa: E402,F401
 
-from sqlparser.registry import dialects_by_name  # noqa: E402
-
 ENGINE_DIALECTS = ("mysql", "sqlite", "postgres")
-
-
-def require_dialect(name: str) -> None:
-    if name not in dialects_by_name():
-        pytest.skip(f"dialect {name!r} is not registered (its front end has not landed)")
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ forbidden word are allowed (where Coze Studio's string matching rejects them).""
 from __future__ import annotations
 
 import pytest
-from conftest import require_dialect
+from _safety_engines import require_dialect
 
 from sqlparser import (
     InvalidArgumentError,

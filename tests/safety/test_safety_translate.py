@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from _safety_engines import EngineError, as_bag, normalize_rows
+from _safety_engines import EngineError, as_bag, normalize_rows, require_dialect
 from _translation_workload import FIXTURE_DDL, FIXTURE_ROWS, WORKLOAD
-from conftest import require_dialect
 
 from sqlparser import SQLParserError, UnsupportedConstructError, new_parser
 from sqlparser.registry import dialects_by_name
