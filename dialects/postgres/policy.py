@@ -36,6 +36,8 @@ RULES = BASE_RULES.extend(
         (exp.CurrentUser, "denied-function"),
         (exp.SessionUser, "denied-function"),
     ),
+    denied_types=("regclass", "regproc", "regprocedure", "regoper", "regoperator", "regtype", "regconfig",
+                  "regdictionary", "regnamespace", "regrole", "regcollation"),
     unlowered={"CopyStmt": "copy", "DoStmt": "do-block", "RangeFunction": "table-function",
                "CallStmt": "call", "VariableSetStmt": "set", "ListenStmt": "listen", "NotifyStmt": "notify",
                "LoadStmt": "load", "CreateExtensionStmt": "extension"},

@@ -50,13 +50,16 @@ class PolicyRules:
     # Every comment of the statement text, for dialects with executable comments (the tree keeps
     # most comments but not those after the last token).
     comments_of: Callable[[str], list[str]] | None = None
+    # Types that look into the catalog when a value is cast to them (PostgreSQL regclass, ...).
+    denied_types: frozenset[str] = frozenset()
 
     def extend(self, *, system_schemas: Iterable[str] = (), system_tables: Iterable[str] = (),
                system_table_prefixes: Iterable[str] = (), denied_functions: Iterable[str] = (),
                table_functions: Iterable[str] = (),
                denied_nodes: Iterable[tuple[type[exp.Expression], str]] = (),
                unlowered: Mapping[str, str] | None = None, executable_comments: Iterable[str] = (),
-               comments_of: Callable[[str], list[str]] | None = None) -> PolicyRules:
+               comments_of: Callable[[str], list[str]] | None = None,
+               denied_types: Iterable[str] = ()) -> PolicyRules:
         return PolicyRules(
             system_schemas=self.system_schemas | {s.lower() for s in system_schemas},
             system_tables=self.system_tables | {t.lower() for t in system_tables},
@@ -67,6 +70,7 @@ class PolicyRules:
             unlowered={**self.unlowered, **{k.lower(): v for k, v in (unlowered or {}).items()}},
             executable_comments=self.executable_comments + tuple(executable_comments),
             comments_of=comments_of or self.comments_of,
+            denied_types=self.denied_types | {t.lower() for t in denied_types},
         )
 
 
@@ -163,6 +167,21 @@ def check_policy(tree: exp.Expression, policy: Policy, rules: PolicyRules, sql: 
                 "schema-qualified", f"schema-qualified function call {node.sql()!r} is not allowed")
         elif isinstance(node, exp.Column):
             _check_column(node, walk)
+        elif isinstance(node, (exp.DataType, exp.ObjectIdentifier)) and rules.denied_types:
+            name = _type_name(node)
+            if name in rules.denied_types:
+                raise PolicyViolationError("system-type", f"type {name} reads the system catalog")
+
+
+def _type_name(node: exp.Expression) -> str:
+    if isinstance(node, exp.ObjectIdentifier):
+        return node.name.lower()
+    kind = node.args.get("kind")
+    if isinstance(kind, str) and kind:
+        return kind.lower()
+    if isinstance(kind, exp.Expression):
+        return kind.name.lower()
+    return str(getattr(node.this, "value", node.this)).lower()
 
 
 def _ops(policy: Policy) -> str:

@@ -89,6 +89,12 @@ DENIED: list[tuple[tuple[str, ...], str, str]] = [
     (("postgres",), "SELECT lo_import('/etc/passwd')", "denied-function"),
     (("postgres",), "DO $$ BEGIN PERFORM pg_sleep(1); END $$", "do-block"),
     (("postgres",), "SELECT * FROM public.users", "schema-qualified"),
+    (("postgres",), "SELECT 'secrets'::regclass", "system-type"),
+    (("postgres",), "SELECT id FROM users WHERE CAST('secrets' AS regclass) IS NOT NULL", "system-type"),
+    (("mysql",), "SELECT id INTO @a FROM users", "select-into"),
+    (("mysql",), "SELECT id FROM users UNION SELECT user FROM mysql.user", "system-schema"),
+    (("postgres",), "SELECT id FROM users WHERE id = (SELECT COUNT(*) FROM pg_stat_activity)", "system-table"),
+    (("sqlite",), "SELECT u.id FROM users u, sqlite_master m", "system-table"),
 ]
 
 READ_ONLY_DENIED: list[tuple[tuple[str, ...], str]] = [
