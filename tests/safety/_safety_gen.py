@@ -308,6 +308,25 @@ class Gen:
         # COALESCE: an outer join can leave a.id NULL; labels.id is NOT NULL.
         return f"INSERT INTO labels (id, label) SELECT DISTINCT COALESCE(a.id, 0) + {offset}, a.uid FROM {sql}{where}"
 
+    def multi_table_write(self, depth: int = 2) -> str:
+        """MySQL only: UPDATE / DELETE over joined tables (each base table may be a write target)."""
+        first = self.r.choice(SCOPED_TABLES)
+        sql, scope = self.from_clause(0, [], first, "a")
+        other = self.r.choice((*SCOPED_TABLES, "labels"))
+        bsql, bsrc = self.base(other, "b")
+        kind = self.r.choice(["JOIN", "JOIN", "LEFT JOIN"])
+        on = f"{self.int_col([bsrc])} = {self.int_col(scope)}"
+        sql = f"{sql} {kind} {bsql} ON {on}"
+        scope = [*scope, bsrc]
+        where = f" WHERE {self.bool_expr(scope, depth - 1)}" if self.chance(0.7) else ""
+        if self.chance(0.5):
+            targets = "a" if other == "labels" or self.chance(0.5) else "a, b"
+            return f"DELETE {targets} FROM {sql}{where}"
+        sets = ["a.score = COALESCE(b.id, -1)" if first == "users" else "a.status = 'm'"]
+        if other != "labels" and kind == "JOIN" and self.chance(0.5):
+            sets.append("b.uid = b.uid")
+        return f"UPDATE {sql} SET {', '.join(sets)}{where}"
+
     def statement(self, append_mode: bool = False, with_inserts: bool = False) -> str:
         k = self.r.random()
         depth = self.r.choice([1, 2, 2, 3])
