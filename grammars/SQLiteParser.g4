@@ -175,12 +175,11 @@ frame_bound
 // SQLite does. Every other mix parses as in SQLite; only the tree's grouping can differ, and the
 // printed text is the same.
 
-// `expr` is the full expression; `value_expr` is everything that binds tighter than AND, so that
-// the middle operand of BETWEEN ... AND ... is never ambiguous (SLL decides it with one token).
+// `expr` is the full expression: operands joined by AND and OR, as a flat list (one token decides
+// each step, no prediction); the builder applies AND-before-OR. `value_expr` is everything that
+// binds tighter than AND, so the middle operand of BETWEEN ... AND ... is never ambiguous.
 expr
-    : value_expr                                                                      # value_expr_
-    | expr AND expr                                                                   # and_expr
-    | expr OR expr                                                                    # or_expr
+    : value_expr ((AND | OR) value_expr)*
     ;
 
 value_expr
@@ -242,9 +241,15 @@ over_clause
 
 // SQLite reads OVER followed by a join keyword or INDEXED as a syntax error.
 window_name
-    : id_name
-    | QUOTED_IDENTIFIER
-    | STRING_LITERAL
+    : IDENTIFIER | QUOTED_IDENTIFIER | STRING_LITERAL | ABORT | ACTION | AFTER | ALWAYS | ANALYZE
+    | ASC | ATTACH | BEFORE | BEGIN | BY | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED
+    | DESC | DETACH | DO | EACH | END | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST
+    | FOLLOWING | FOR | GENERATED | GROUPS | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY
+    | LAST | MATERIALIZED | NO | NULLS | OF | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA
+    | PRECEDING | QUERY | RANGE | RECURSIVE | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT
+    | ROLLBACK | ROW | ROWS | SAVEPOINT | TEMP | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM
+    | VIEW | VIRTUAL | WINDOW | WITH | WITHOUT | TRUNCATE | CAST | RAISE | CURRENT_DATE | CURRENT_TIME
+    | CURRENT_TIMESTAMP | LIKE | GLOB | REGEXP | MATCH
     ;
 
 // A type is a run of names, optionally with one or two signed numbers: VARCHAR(255),
@@ -489,7 +494,13 @@ vacuum_stmt
 
 // ---------------------------------------------------------------------------------------------
 // Names. SQLite lets most non-reserved keywords fall back to an identifier; which keywords work
-// where was checked against SQLite itself (tests/sqlite/test_keywords.py).
+// where was checked against SQLite itself (tests/sqlite/test_keywords.py). The keyword sets are
+// spelled out in every name rule instead of referring to each other: a rule made only of tokens is
+// one set match for ANTLR, where nested rules cost a prediction and a call per name. The sets:
+//   fallback = the keywords in expr_fallback_keyword (names everywhere)
+//   CAST RAISE CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP: names, but not a bare column or call
+//   LIKE GLOB REGEXP MATCH: names, but not a bare column alias (they would be operators)
+//   join_word (CROSS ... RIGHT, INDEXED): names, but not bare aliases
 
 column_name_list
     : OPEN_PAR name (COMMA name)* CLOSE_PAR
@@ -497,26 +508,43 @@ column_name_list
 
 // Any name: object names, column definitions, AS aliases. SQLite also accepts a string here.
 name
-    : id_name
-    | QUOTED_IDENTIFIER
-    | STRING_LITERAL
-    | join_word
+    : IDENTIFIER | QUOTED_IDENTIFIER | STRING_LITERAL | ABORT | ACTION | AFTER | ALWAYS | ANALYZE
+    | ASC | ATTACH | BEFORE | BEGIN | BY | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED
+    | DESC | DETACH | DO | EACH | END | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST
+    | FOLLOWING | FOR | GENERATED | GROUPS | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY
+    | LAST | MATERIALIZED | NO | NULLS | OF | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA
+    | PRECEDING | QUERY | RANGE | RECURSIVE | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT
+    | ROLLBACK | ROW | ROWS | SAVEPOINT | TEMP | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM
+    | VIEW | VIRTUAL | WINDOW | WITH | WITHOUT | TRUNCATE | CAST | RAISE | CURRENT_DATE | CURRENT_TIME
+    | CURRENT_TIMESTAMP | LIKE | GLOB | REGEXP | MATCH | CROSS | FULL | INDEXED | INNER | LEFT
+    | NATURAL | OUTER | RIGHT
     ;
 
 // The first part of a qualified column reference (`t.a`, `main.t.a`): what may start an
 // expression, or a string. The parts after a dot may be any name.
 any_name
-    : column_word
-    | STRING_LITERAL
+    : IDENTIFIER | QUOTED_IDENTIFIER | STRING_LITERAL | ABORT | ACTION | AFTER | ALWAYS | ANALYZE
+    | ASC | ATTACH | BEFORE | BEGIN | BY | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED
+    | DESC | DETACH | DO | EACH | END | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST
+    | FOLLOWING | FOR | GENERATED | GROUPS | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY
+    | LAST | MATERIALIZED | NO | NULLS | OF | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA
+    | PRECEDING | QUERY | RANGE | RECURSIVE | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT
+    | ROLLBACK | ROW | ROWS | SAVEPOINT | TEMP | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM
+    | VIEW | VIRTUAL | WINDOW | WITH | WITHOUT | TRUNCATE | LIKE | GLOB | REGEXP | MATCH | CROSS
+    | FULL | INDEXED | INNER | LEFT | NATURAL | OUTER | RIGHT
     ;
 
 // The bare word of a column reference in an expression.
 column_word
-    : IDENTIFIER
-    | QUOTED_IDENTIFIER
-    | expr_fallback_keyword
-    | join_word
-    | LIKE | GLOB | REGEXP | MATCH
+    : IDENTIFIER | QUOTED_IDENTIFIER | ABORT | ACTION | AFTER | ALWAYS | ANALYZE | ASC | ATTACH
+    | BEFORE | BEGIN | BY | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED | DESC
+    | DETACH | DO | EACH | END | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST | FOLLOWING
+    | FOR | GENERATED | GROUPS | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY | LAST
+    | MATERIALIZED | NO | NULLS | OF | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA | PRECEDING
+    | QUERY | RANGE | RECURSIVE | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT | ROLLBACK | ROW
+    | ROWS | SAVEPOINT | TEMP | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM | VIEW | VIRTUAL
+    | WINDOW | WITH | WITHOUT | TRUNCATE | LIKE | GLOB | REGEXP | MATCH | CROSS | FULL | INDEXED
+    | INNER | LEFT | NATURAL | OUTER | RIGHT
     ;
 
 string_name
@@ -524,50 +552,64 @@ string_name
     ;
 
 function_name
-    : IDENTIFIER
-    | QUOTED_IDENTIFIER
-    | expr_fallback_keyword
-    | join_word
-    | LIKE | GLOB | REGEXP | MATCH
+    : IDENTIFIER | QUOTED_IDENTIFIER | ABORT | ACTION | AFTER | ALWAYS | ANALYZE | ASC | ATTACH
+    | BEFORE | BEGIN | BY | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED | DESC
+    | DETACH | DO | EACH | END | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST | FOLLOWING
+    | FOR | GENERATED | GROUPS | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY | LAST
+    | MATERIALIZED | NO | NULLS | OF | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA | PRECEDING
+    | QUERY | RANGE | RECURSIVE | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT | ROLLBACK | ROW
+    | ROWS | SAVEPOINT | TEMP | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM | VIEW | VIRTUAL
+    | WINDOW | WITH | WITHOUT | TRUNCATE | LIKE | GLOB | REGEXP | MATCH | CROSS | FULL | INDEXED
+    | INNER | LEFT | NATURAL | OUTER | RIGHT
     ;
 
 // An alias without AS after a result column, and a collation name: no operator keywords.
 column_alias
-    : IDENTIFIER
-    | QUOTED_IDENTIFIER
-    | STRING_LITERAL
-    | expr_fallback_keyword
-    | CAST
-    | RAISE
-    | CURRENT_DATE
-    | CURRENT_TIME
+    : IDENTIFIER | QUOTED_IDENTIFIER | STRING_LITERAL | ABORT | ACTION | AFTER | ALWAYS | ANALYZE
+    | ASC | ATTACH | BEFORE | BEGIN | BY | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED
+    | DESC | DETACH | DO | EACH | END | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST
+    | FOLLOWING | FOR | GENERATED | GROUPS | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY
+    | LAST | MATERIALIZED | NO | NULLS | OF | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA
+    | PRECEDING | QUERY | RANGE | RECURSIVE | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT
+    | ROLLBACK | ROW | ROWS | SAVEPOINT | TEMP | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM
+    | VIEW | VIRTUAL | WINDOW | WITH | WITHOUT | TRUNCATE | CAST | RAISE | CURRENT_DATE | CURRENT_TIME
     | CURRENT_TIMESTAMP
     ;
 
 // An alias without AS after a table: no join keywords.
 table_alias_bare
-    : id_name
-    | QUOTED_IDENTIFIER
-    | STRING_LITERAL
+    : IDENTIFIER | QUOTED_IDENTIFIER | STRING_LITERAL | ABORT | ACTION | AFTER | ALWAYS | ANALYZE
+    | ASC | ATTACH | BEFORE | BEGIN | BY | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED
+    | DESC | DETACH | DO | EACH | END | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST
+    | FOLLOWING | FOR | GENERATED | GROUPS | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY
+    | LAST | MATERIALIZED | NO | NULLS | OF | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA
+    | PRECEDING | QUERY | RANGE | RECURSIVE | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT
+    | ROLLBACK | ROW | ROWS | SAVEPOINT | TEMP | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM
+    | VIEW | VIRTUAL | WINDOW | WITH | WITHOUT | TRUNCATE | CAST | RAISE | CURRENT_DATE | CURRENT_TIME
+    | CURRENT_TIMESTAMP | LIKE | GLOB | REGEXP | MATCH
     ;
 
 type_word
-    : id_name
-    | QUOTED_IDENTIFIER
-    | STRING_LITERAL
+    : IDENTIFIER | QUOTED_IDENTIFIER | STRING_LITERAL | ABORT | ACTION | AFTER | ALWAYS | ANALYZE
+    | ASC | ATTACH | BEFORE | BEGIN | BY | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED
+    | DESC | DETACH | DO | EACH | END | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST
+    | FOLLOWING | FOR | GENERATED | GROUPS | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY
+    | LAST | MATERIALIZED | NO | NULLS | OF | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA
+    | PRECEDING | QUERY | RANGE | RECURSIVE | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT
+    | ROLLBACK | ROW | ROWS | SAVEPOINT | TEMP | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM
+    | VIEW | VIRTUAL | WINDOW | WITH | WITHOUT | TRUNCATE | CAST | RAISE | CURRENT_DATE | CURRENT_TIME
+    | CURRENT_TIMESTAMP | LIKE | GLOB | REGEXP | MATCH
     ;
 
 id_name
-    : IDENTIFIER
-    | expr_fallback_keyword
-    | CAST
-    | RAISE
-    | CURRENT_DATE
-    | CURRENT_TIME
-    | CURRENT_TIMESTAMP
-    | LIKE
-    | GLOB
-    | REGEXP
+    : IDENTIFIER | ABORT | ACTION | AFTER | ALWAYS | ANALYZE | ASC | ATTACH | BEFORE | BEGIN | BY
+    | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED | DESC | DETACH | DO | EACH | END
+    | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST | FOLLOWING | FOR | GENERATED | GROUPS
+    | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY | LAST | MATERIALIZED | NO | NULLS | OF
+    | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA | PRECEDING | QUERY | RANGE | RECURSIVE
+    | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT | ROLLBACK | ROW | ROWS | SAVEPOINT | TEMP
+    | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM | VIEW | VIRTUAL | WINDOW | WITH | WITHOUT
+    | TRUNCATE | CAST | RAISE | CURRENT_DATE | CURRENT_TIME | CURRENT_TIMESTAMP | LIKE | GLOB | REGEXP
     | MATCH
     ;
 

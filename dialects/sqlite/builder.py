@@ -772,14 +772,25 @@ class Builder:
         node = self.expr(ctx)
         return exp.Paren(this=node) if isinstance(node, exp.Not) else node
 
-    def _value_expr_(self, ctx: P.Value_expr_Context) -> exp.Expression:
-        return self.expr(ctx.children[0])
-
-    def _and_expr(self, ctx: P.And_exprContext) -> exp.Expression:
-        return exp.And(this=self.expr(ctx.children[0]), expression=self.expr(ctx.children[2]))
-
-    def _or_expr(self, ctx: P.Or_exprContext) -> exp.Expression:
-        return exp.Or(this=self.expr(ctx.children[0]), expression=self.expr(ctx.children[2]))
+    def _expr(self, ctx: P.ExprContext) -> exp.Expression:
+        children = ctx.children
+        if len(children) == 1:
+            return self.expr(children[0])
+        # operand (op operand)*: AND binds tighter than OR, both associate to the left.
+        terms: list[exp.Expression] = []  # the OR operands, each an AND chain
+        current = self.expr(children[0])
+        for i in range(1, len(children), 2):
+            operand = self.expr(children[i + 1])
+            if children[i].symbol.type == P.AND:
+                current = exp.And(this=current, expression=operand)
+            else:
+                terms.append(current)
+                current = operand
+        terms.append(current)
+        result = terms[0]
+        for term in terms[1:]:
+            result = exp.Or(this=result, expression=term)
+        return result
 
     def _literal_expr(self, ctx: P.Literal_exprContext) -> exp.Expression:
         return _literal(ctx.children[0])
@@ -1012,9 +1023,7 @@ _EXPR_HANDLERS = {
     P.In_exprContext: Builder._in_expr,
     P.Null_test_exprContext: Builder._null_test_expr,
     P.Not_exprContext: Builder._not_expr,
-    P.Value_expr_Context: Builder._value_expr_,
-    P.And_exprContext: Builder._and_expr,
-    P.Or_exprContext: Builder._or_expr,
+    P.ExprContext: Builder._expr,
 }
 
 
