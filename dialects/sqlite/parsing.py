@@ -104,6 +104,10 @@ use_antlr_lexer = False
 sll_first = True
 """False: skip the SLL stage and predict in full LL mode (for benchmarks: SLL is the fast path)."""
 
+ll_fallback = True
+"""False: report SLL's rejection without confirming it in LL mode (tests use it to check that the
+grammar keeps valid statements on the fast path)."""
+
 
 def reset_prediction_cache() -> None:
     """Forget ANTLR's prediction DFA (it is process-wide and grows as statements are parsed), so
@@ -157,6 +161,8 @@ def parse_tree(sql: str, rule: str = "parse") -> SQLiteParser.ParseContext:
         except (_Stop, RecognitionException):
             pass
     # Full LL: slower, exact.
+    if sll_first and not ll_fallback:
+        raise SQLSyntaxError("rejected in SLL mode (LL fallback disabled)", line=1, column=1, token=None, sql=sql)
     if sll_first:
         stream.seek(0)
         parser.reset()

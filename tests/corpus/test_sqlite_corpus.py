@@ -225,3 +225,24 @@ def test_other_corpora_agree_with_live_sqlite(corpus, parser):
         if (sqlite_ok and not ours) or (sqlite_syntax and ours):
             wrong.append(f"{row['id']}: {sql[:140]!r} sqlite={error or 'ok'}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_valid_statements_stay_on_the_fast_path(rows):
+    # Every statement SQLite accepts must parse in ANTLR's SLL mode alone: a grammar change that
+    # sends valid input through the slow LL stage shows up here, not only in bench/.
+    from dialects.sqlite import parsing
+
+    parsing.ll_fallback = False
+    try:
+        slow = []
+        for row in rows:
+            if not row["syntax_ok"]:
+                continue
+            try:
+                parsing.parse_tree(row["sql"])
+            except SQLParserError as err:
+                if "SLL" in str(err):
+                    slow.append(f"{row['id']}: {row['sql'][:120]!r}")
+    finally:
+        parsing.ll_fallback = True
+    assert not slow, "\n".join(slow)
