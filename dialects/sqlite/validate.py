@@ -9,6 +9,8 @@ be affected, so ordinary statements pay almost nothing.
 
 from __future__ import annotations
 
+import itertools
+
 from antlr4 import ParserRuleContext
 
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser as P
@@ -45,7 +47,9 @@ def validate(ctx: ParserRuleContext, sql: str) -> None:
         if type(body) is P.Drop_stmtContext and body.EXISTS() is None and body.qualified_name().start.type == P.IF:
             raise _error("syntax error", body.qualified_name().start, sql)
     check_values = P.VALUES in types and (P.ORDER in types or P.LIMIT in types)
-    check_escape = P.ESCAPE in types or (P.WINDOW in types and P.FILTER in types) or P.RECURSIVE in types
+    check_escape = (P.ESCAPE in types or P.RECURSIVE in types
+                    or ((P.WINDOW in types or P.OVER in types) and bool(_WINDOW_WORDS & types))
+                    or _with_after_paren(tokens))
     if types & _OPTIONAL_KEYWORDS:
         _check_optional_keyword_names(ctx, sql)
     if not (check_joins or check_frames or check_create or check_values or check_escape):
@@ -68,6 +72,17 @@ def _walk(ctx: ParserRuleContext, sql: str, joins: bool, frames: bool, create: b
             if first.start.type == P.RECURSIVE:
                 # SQLite took RECURSIVE as the keyword and then found AS where a name must be.
                 raise _error("syntax error", node.common_table_expression(0).AS().symbol, sql)
+        elif misc and kind is P.Window_specContext and node.base is not None and node.base.start.type in _WINDOW_WORDS:
+            # `OVER (partition)`, `OVER (rows)`: SQLite reads the keyword, never a base window name.
+            raise _error("syntax error", node.base.start, sql)
+        elif misc and kind is P.Over_clauseContext and node.window_name() is not None \
+                and node.window_name().start.type == P.FILTER:
+            # SQLite reads OVER as a keyword only before `(` or a name, and FILTER is not a name.
+            raise _error("syntax error", node.window_name().start, sql)
+        elif misc and kind in _NAME_EXPRESSIONS and node.start.type == P.WITH \
+                and _previous(node.start, node).type == P.OPEN_PAR:
+            # After `(`, WITH starts a subquery for SQLite: it is never a column or function name.
+            raise _error("syntax error", _next(node.start, node), sql)
         elif misc and kind is P.Select_coreContext and node.WINDOW() is not None:
             # SQLite only reads WINDOW as a keyword when a name follows, and FILTER is not one.
             first = node.window_definition(0).window_name()
@@ -92,6 +107,22 @@ def _walk(ctx: ParserRuleContext, sql: str, joins: bool, frames: bool, create: b
             for child in children:
                 if isinstance(child, ParserRuleContext):
                     stack.append((child, trigger))
+
+
+_WINDOW_WORDS = {P.PARTITION, P.RANGE, P.ROWS, P.GROUPS, P.FILTER}
+_NAME_EXPRESSIONS = (P.Column_exprContext, P.Qualified_column_exprContext, P.Function_exprContext)
+
+
+def _with_after_paren(tokens: list) -> bool:
+    return any(a.type == P.OPEN_PAR and b.type == P.WITH for a, b in itertools.pairwise(tokens))
+
+
+def _previous(token, ctx: ParserRuleContext):
+    return ctx.parser.getTokenStream().tokens[token.tokenIndex - 1] if token.tokenIndex > 0 else token
+
+
+def _next(token, ctx: ParserRuleContext):
+    return ctx.parser.getTokenStream().tokens[token.tokenIndex + 1]
 
 
 def _check_optional_keyword_names(ctx: P.Sql_stmtContext, sql: str) -> None:
