@@ -53,8 +53,8 @@ class MySQLFrontend:
         rewrite = rewrites.apply(tokens, sql, braces=bool(flags & HAS_BRACES), into=bool(flags & HAS_INTO),
                                  star=bool(flags & HAS_STAR), equivalents=bool(flags & HAS_EQUIVALENT),
                                  interval_calls=bool(flags & HAS_INTERVAL_PAREN),
-                                 replace=as_insert is not None)
-        tree = _parse_tokens(rewrite.tokens, sql)
+                                 replace=as_insert is not None, type_words=bool(flags & HAS_TYPE_SYNONYM))
+        tree = _parse_tokens(rewrite.tokens, sql, opaque_calls=bool(flags & HAS_OPAQUE_CALL))
         check_tree(tree, sql)
         if rewrite.unsupported is not None:
             # Valid MySQL the IR cannot hold faithfully: it classifies, transforms refuse it.
@@ -70,7 +70,8 @@ class MySQLFrontend:
         if tokens:
             rewrite = rewrites.apply(tokens, condition, braces=bool(flags & HAS_BRACES), into=False, star=False,
                                      equivalents=bool(flags & HAS_EQUIVALENT),
-                                     interval_calls=bool(flags & HAS_INTERVAL_PAREN))
+                                     interval_calls=bool(flags & HAS_INTERVAL_PAREN),
+                                     type_words=bool(flags & HAS_TYPE_SYNONYM))
             if rewrite.unsupported is not None:
                 raise SQLSyntaxError(f"{rewrite.unsupported} is not supported in a filter condition", line=1,
                                      column=1, token=tokens[0].text, sql=condition)
@@ -79,7 +80,8 @@ class MySQLFrontend:
             raise SQLSyntaxError("empty condition", line=1, column=1, token=None, sql=condition)
         wrapped = _tokenize(prefix)
         # Shift the condition's tokens so that errors point into the condition text itself.
-        tree = _parse_tokens(wrapped + tokens, condition, offset_tokens=len(wrapped))
+        tree = _parse_tokens(wrapped + tokens, condition, offset_tokens=len(wrapped),
+                             opaque_calls=bool(flags & HAS_OPAQUE_CALL))
         check_tree(tree, condition)
         if not isinstance(tree, exp.Select) or tree.args.get("where") is None or _has_extra_clauses(tree):
             raise SQLSyntaxError("not a single boolean condition", line=1, column=1,
@@ -131,6 +133,8 @@ HAS_INTO = 2
 HAS_STAR = 4
 HAS_EQUIVALENT = 8
 HAS_INTERVAL_PAREN = 16
+HAS_TYPE_SYNONYM = 32
+HAS_OPAQUE_CALL = 64
 
 
 def _statement_tokens(tokens: list[Token], sql: str, *, statement: bool = True) -> tuple[list[Token], int]:
@@ -266,11 +270,47 @@ def _rule_json_arrow(tokens: list[Token], i: int, sql: str, statement: bool) -> 
     _check_json_arrow(tokens, i, sql)
 
 
-def _rule_l_paren(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+def _rule_l_paren(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
     if i:
         _check_call_arguments(tokens, i - 1, sql)
-        if tokens[i - 1].text.upper() == "CAST":
+        name = tokens[i - 1].text.upper()
+        if name == "CAST":
             _check_cast_type(tokens, i, sql)
+        elif name in rules.ARGUMENT_DROPPING_CALLS and _drops_arguments(tokens, i - 1):
+            return HAS_OPAQUE_CALL
+    return 0
+
+
+def _rule_type_synonym(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
+    flags = _rule_equivalent(tokens, i, sql, statement) if tokens[i].token_type is TokenType.BIGINT else 0
+    return flags | (HAS_TYPE_SYNONYM if tokens[i].text.upper() in rules.TYPE_SYNONYMS else 0)
+
+
+def _drops_arguments(tokens: list[Token], i: int) -> bool:
+    """Is tokens[i] the name of a call that sqlglot would read losing an argument?"""
+    if tokens[i].token_type in _NOT_CALL_NAMES or (i and tokens[i - 1].token_type is TokenType.DOT):
+        return False
+    count = _argument_count(tokens, i + 1)
+    drops = rules.ARGUMENT_DROPPING_CALLS.get(tokens[i].text.upper(), frozenset())
+    return count is not None and min(count, rules.ARGUMENT_PROBE_MAX) in drops
+
+
+def _argument_count(tokens: list[Token], open_paren: int) -> int | None:
+    depth = 0
+    count = 0
+    for j in range(open_paren, len(tokens)):
+        tt = tokens[j].token_type
+        if tt is TokenType.L_PAREN:
+            depth += 1
+            if depth == 1:
+                count = 0 if j + 1 < len(tokens) and tokens[j + 1].token_type is TokenType.R_PAREN else 1
+        elif tt is TokenType.R_PAREN:
+            depth -= 1
+            if depth == 0:
+                return count
+        elif tt is TokenType.COMMA and depth == 1:
+            count += 1
+    return None
 
 
 def _check_cast_type(tokens: list[Token], i: int, sql: str) -> None:
@@ -341,7 +381,9 @@ _TOKEN_RULES: dict[int, Callable[[list[Token], int, str, bool], int | None]] = {
     id(TokenType.DISTINCT): _rule_distinct,
     id(TokenType.STRING): _rule_string,
     id(TokenType.NUMBER): _rule_number,
-    id(TokenType.BIGINT): _rule_equivalent,
+    id(TokenType.BIGINT): _rule_type_synonym,
+    id(TokenType.FLOAT): _rule_type_synonym,
+    id(TokenType.TINYINT): _rule_type_synonym,
     id(TokenType.ALL): _rule_all,
     id(TokenType.UBIGINT): _rule_equivalent,
     **{id(tt): _rule_datetime_literal for tt in rules.DATETIME_LITERAL_KEYWORDS},
@@ -490,8 +532,19 @@ _MAX_ARITY_RETRIES = 16
 _PLACEHOLDER_CALL = "cozelite_call_{}"
 
 
-def _parse_tokens(tokens: list[Token], sql: str, *, offset_tokens: int = 0) -> exp.Expression:
+def _parse_tokens(tokens: list[Token], sql: str, *, offset_tokens: int = 0,
+                  opaque_calls: bool = False) -> exp.Expression:
     renamed: dict[str, str] = {}
+    if opaque_calls:
+        # Calls sqlglot would read losing an argument: kept as written, as an opaque call.
+        tokens = list(tokens)
+        for index in range(offset_tokens, len(tokens) - 1):
+            if tokens[index + 1].token_type is TokenType.L_PAREN \
+                    and tokens[index].text.upper() in rules.ARGUMENT_DROPPING_CALLS and _drops_arguments(tokens, index):
+                placeholder = _PLACEHOLDER_CALL.format(len(renamed))
+                renamed[placeholder.upper()] = tokens[index].text
+                tokens[index] = rewrites.retyped(tokens[index], TokenType.VAR, placeholder)
+    retries = 0
     while True:
         try:
             trees = _DIALECT.parser().parse(tokens, sql)
@@ -500,7 +553,8 @@ def _parse_tokens(tokens: list[Token], sql: str, *, offset_tokens: int = 0) -> e
             # sqlglot checks built-in functions' argument counts while parsing; MySQL's grammar
             # does not (a wrong count fails later, at execution). Keep such a call as an opaque
             # call under a placeholder name, so it still parses and prints exactly as written.
-            index = _arity_error_call(err, tokens) if len(renamed) < _MAX_ARITY_RETRIES else None
+            retries += 1
+            index = _arity_error_call(err, tokens) if retries <= _MAX_ARITY_RETRIES else None
             if index is not None and tokens[index].text.upper() in rules.GRAMMAR_ARITY_FUNCTIONS:
                 index = None
             if index is None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlglot.tokens import Token, TokenType
 
 from dialects.mysql.rules import INTERVAL_UNITS as INTERVAL_UNIT_WORDS
+from dialects.mysql.rules import ODBC_TEMPORAL_NAMES, TYPE_SYNONYMS
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.portable_names import offset_position
 from sqlparser.types import OperationType
@@ -33,8 +34,8 @@ STATEMENT_MODIFIERS: dict[str, tuple[frozenset[str], ...]] = {
 REPRESENTABLE_MODIFIERS: dict[str, frozenset[str]] = {"INSERT": frozenset({"IGNORE"})}
 
 ODBC_LITERALS: dict[str, TokenType] = {"D": TokenType.DATE, "T": TokenType.TIME, "TS": TokenType.TIMESTAMP}
-"""{d '...'}, {t '...'}, {ts '...'}: ODBC escapes MySQL reads as DATE / TIME / TIMESTAMP literals;
-any other `{name expr}` is just `expr`."""
+"""{d '...'}, {t '...'}, {ts '...'}: ODBC escapes MySQL reads as DATE / TIME / TIMESTAMP literals
+(names in lower case only: `rules.ODBC_TEMPORAL_NAMES`); any other `{name expr}` is just `expr`."""
 
 EXPORT_TARGETS: frozenset[str] = frozenset({"OUTFILE", "DUMPFILE"})
 
@@ -63,12 +64,13 @@ def replace_as_insert(sql: str, tokens: list[Token], tokenize: Callable[[str], l
 
 
 def apply(tokens: list[Token], sql: str, *, braces: bool = False, into: bool = True, star: bool = True,
-          equivalents: bool = True, interval_calls: bool = True, replace: bool = False) -> Rewrite:
+          equivalents: bool = True, interval_calls: bool = True, replace: bool = False,
+          type_words: bool = True) -> Rewrite:
     """Rewrite `tokens` (one statement, already checked by the token rules) for sqlglot.
 
-    `braces`, `into`, `star` and `equivalents` say whether the statement has `{`, INTO, `*` or a
-    spelling in EQUIVALENT_SPELLINGS at all, so that the rewrites needing them are skipped without
-    another pass over the tokens."""
+    `braces`, `into`, `star`, `equivalents` and `type_words` say whether the statement has `{`,
+    INTO, `*`, a spelling in EQUIVALENT_SPELLINGS or a word of TYPE_SYNONYMS at all, so that the
+    rewrites needing them are skipped without another pass over the tokens."""
     unsupported: list[str] = []
     operation: OperationType | None = None
     if braces:
@@ -79,6 +81,12 @@ def apply(tokens: list[Token], sql: str, *, braces: bool = False, into: bool = T
     if replace:
         unsupported.append("REPLACE")
         operation = OperationType.INSERT
+    if type_words:
+        tokens = type_synonyms(tokens)
+    if head in ("CREATE", "ALTER") and any(t.token_type is TokenType.TABLE for t in tokens[1:4]):
+        tokens = generated_columns(tokens, head)
+        if head == "ALTER":
+            tokens = rename_as(tokens)
     if head in STATEMENT_MODIFIERS:
         tokens, dropped = _strip_modifiers(tokens, head)
         if dropped:
@@ -338,13 +346,17 @@ def odbc_escapes(tokens: list[Token], sql: str) -> list[Token]:
             name = tokens[i + 1] if i + 1 < n else None
             if name is None or name.token_type not in (TokenType.VAR, TokenType.IDENTIFIER) or i + 2 >= n:
                 raise _error(name or tok, sql, "an ODBC escape is {name expression}, as in {d '2024-01-01'}")
-            literal = ODBC_LITERALS.get(name.text.upper())
-            if (literal is not None and tokens[i + 2].token_type is TokenType.STRING and i + 3 < n
-                    and tokens[i + 3].token_type is TokenType.R_BRACE):
-                out.append(retyped(name, literal, name.text))
-                out.append(tokens[i + 2])
-                i += 4
-                continue
+            literal = ODBC_LITERALS.get(name.text.upper()) if name.text in ODBC_TEMPORAL_NAMES else None
+            if literal is not None:
+                end = _closing_brace(tokens, i)
+                string = _only_string(tokens[i + 2:end]) if end is not None else None
+                if string is not None:
+                    # MySQL makes the literal whenever the content is a string item: `'...'`, but
+                    # also `('...')` or a nested escape `{x '...'}` around one.
+                    out.append(retyped(name, literal, name.text))
+                    out.append(string)
+                    i = end + 1
+                    continue
             stack.append(tok)
             out.append(retyped(tok, TokenType.L_PAREN, "("))
             i += 2
@@ -360,6 +372,118 @@ def odbc_escapes(tokens: list[Token], sql: str) -> list[Token]:
         i += 1
     if stack:
         raise _error(stack[-1], sql, "unmatched '{'")
+    return out
+
+
+def _closing_brace(tokens: list[Token], i: int) -> int | None:
+    depth = 0
+    for j in range(i, len(tokens)):
+        tt = tokens[j].token_type
+        if tt is TokenType.L_BRACE:
+            depth += 1
+        elif tt is TokenType.R_BRACE:
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
+
+
+def _only_string(tokens: list[Token]) -> Token | None:
+    """The one string literal `tokens` consist of, around parentheses and `{name` ... `}` wrappers
+    (what MySQL still sees as a string item), else None."""
+    strings = []
+    opened = closed = 0
+    k = 0
+    while k < len(tokens):
+        tt = tokens[k].token_type
+        if tt is TokenType.STRING:
+            strings.append(tokens[k])
+        elif tt is TokenType.L_BRACE and k + 1 < len(tokens) and tokens[k + 1].token_type in (TokenType.VAR,
+                                                                                           TokenType.IDENTIFIER):
+            opened += 1
+            k += 1
+        elif tt is TokenType.L_PAREN:
+            if strings:
+                return None
+            opened += 1
+        elif tt in (TokenType.R_PAREN, TokenType.R_BRACE):
+            closed += 1
+        else:
+            return None
+        k += 1
+    return strings[0] if len(strings) == 1 and opened == closed else None
+
+
+def type_synonyms(tokens: list[Token]) -> list[Token]:
+    """Replace type words sqlglot reads as another type (`rules.TYPE_SYNONYMS`) by the type MySQL means."""
+    out: list[Token] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        readings = TYPE_SYNONYMS.get(tok.text.upper()) if tok.token_type is not TokenType.IDENTIFIER else None
+        if readings is None:
+            out.append(tok)
+            i += 1
+            continue
+        for words, token_type in readings:
+            consumed = _tokens_for_words(tokens, i + 1, words)
+            if consumed >= 0:
+                out.append(retyped(tok, token_type, token_type.name))
+                i += 1 + consumed
+                break
+    return out
+
+
+def _tokens_for_words(tokens: list[Token], start: int, words: tuple[str, ...]) -> int:
+    """How many tokens from `start` spell `words` exactly (sqlglot makes one token of `CHAR VARYING`), or -1."""
+    got: list[str] = []
+    k = start
+    while len(got) < len(words) and k < len(tokens) and tokens[k].token_type is not TokenType.IDENTIFIER:
+        got.extend(tokens[k].text.upper().split())
+        k += 1
+    return k - start if got == list(words) else -1
+
+
+def rename_as(tokens: list[Token]) -> list[Token]:
+    """ALTER TABLE t RENAME AS u is RENAME TO u: drop the AS sqlglot does not read there."""
+    out: list[Token] = []
+    for i, tok in enumerate(tokens):
+        if tok.token_type is TokenType.ALIAS and i and tokens[i - 1].text.upper() == "RENAME" \
+                and tokens[i - 1].token_type is not TokenType.IDENTIFIER:
+            continue
+        out.append(tok)
+    return out
+
+
+_QUERY_STARTS = frozenset({TokenType.SELECT, TokenType.WITH, TokenType.TABLE, TokenType.VALUES, TokenType.L_PAREN})
+
+
+def generated_columns(tokens: list[Token], head: str) -> list[Token]:
+    """`b INT AS (expr)` is MySQL's short form of GENERATED ALWAYS AS (expr). sqlglot reads an
+    expression after that AS, swallowing what follows the parentheses (`AS (a) NOT NULL` became
+    `AS ((a) IS NOT NULL)`); spelled out, it reads the parenthesized expression only."""
+    out: list[Token] = []
+    depth = 0
+    element_start: Token | None = None
+    alter = head == "ALTER"
+    for i, tok in enumerate(tokens):
+        tt = tok.token_type
+        if tt is TokenType.L_PAREN:
+            depth += 1
+            if depth == 1:
+                element_start = tokens[i + 1] if i + 1 < len(tokens) else None
+        elif tt is TokenType.R_PAREN:
+            depth -= 1
+        elif tt is TokenType.COMMA and depth == 1:
+            element_start = tokens[i + 1] if i + 1 < len(tokens) else None
+        elif (tt is TokenType.ALIAS and i + 1 < len(tokens) and tokens[i + 1].token_type is TokenType.L_PAREN
+              and i and tokens[i - 1].text.upper() not in ("ALWAYS", "RENAME")
+              and (depth == 1 or (alter and depth == 0))
+              and (element_start is None or element_start.token_type not in _QUERY_STARTS)):
+            out.append(retyped(tok, TokenType.VAR, "GENERATED"))
+            out.append(retyped(tok, TokenType.VAR, "ALWAYS"))
+        out.append(tok)
     return out
 
 
