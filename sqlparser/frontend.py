@@ -49,7 +49,8 @@ class FrontendFactory(Protocol):
 
 def operation_of(tree: exp.Expression) -> OperationType:
     """Classify an IR statement the way the Go contract does (TiDB's statement node types)."""
-    if isinstance(tree, (exp.Query)):
+    # A bare VALUES ROW(...) statement is a query too (TiDB parses it into a SelectStmt).
+    if isinstance(tree, (exp.Query, exp.Values)):
         return OperationType.SELECT
     for node_type, op in _OPERATION_BY_NODE:
         if isinstance(tree, node_type):

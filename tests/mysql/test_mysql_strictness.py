@@ -153,7 +153,7 @@ ACCEPTED = [
     ("select 1 from dual", OperationType.SELECT),
     ("select utc_timestamp, current_date, current_timestamp(3), now(), curdate()", OperationType.SELECT),
     ("UPDATE t SET a = DEFAULT WHERE id = 1", OperationType.UPDATE),
-    ("VALUES ROW(1, DEFAULT), ROW(2, 3)", OperationType.UNKNOWN),
+    ("VALUES ROW(1, DEFAULT), ROW(2, 3)", OperationType.SELECT),
     ("select * from t use index (primary)", OperationType.SELECT),
     ("SELECT a FROM t WHERE NOT a = 1 AND (NOT b) AND c = !d", OperationType.SELECT),
     ("SELECT a->'$.x', a->>'$.y' FROM t", OperationType.SELECT),
