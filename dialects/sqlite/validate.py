@@ -81,7 +81,7 @@ def _walk(ctx: ParserRuleContext, sql: str, joins: bool, frames: bool, create: b
             raise _error("syntax error", node.window_name().start, sql)
         elif misc and kind in _NAME_EXPRESSIONS and node.start.type == P.WITH \
                 and _previous(node.start, node).type == P.OPEN_PAR:
-            # After `(`, WITH starts a subquery for SQLite: it is never a column or function name.
+            # After `(`, WITH starts a subquery for SQLite: it is never a column, function or table name.
             raise _error("syntax error", _next(node.start, node), sql)
         elif misc and kind is P.Select_coreContext and node.WINDOW() is not None:
             # SQLite only reads WINDOW as a keyword when a name follows, and FILTER is not one.
@@ -110,7 +110,8 @@ def _walk(ctx: ParserRuleContext, sql: str, joins: bool, frames: bool, create: b
 
 
 _WINDOW_WORDS = {P.PARTITION, P.RANGE, P.ROWS, P.GROUPS, P.FILTER}
-_NAME_EXPRESSIONS = (P.Column_exprContext, P.Qualified_column_exprContext, P.Function_exprContext)
+_NAME_EXPRESSIONS = (P.Column_exprContext, P.Qualified_column_exprContext, P.Function_exprContext,
+                     P.Table_refContext, P.Table_function_refContext)
 
 
 def _with_after_paren(tokens: list) -> bool:
