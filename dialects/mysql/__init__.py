@@ -1,6 +1,7 @@
 """MySQL 8 dialect: sqlglot's MySQL parser, made as strict as MySQL."""
 
 from dialects.mysql.frontend import MySQLFrontend
+from dialects.mysql.printing import NATIVE_NORMALIZERS
 from sqlparser.registry import Dialect, register_dialect
 
 register_dialect(
@@ -9,5 +10,6 @@ register_dialect(
         schemes=("mysql", "mysql+pymysql", "mysql+mysqldb", "mysql+mysqlconnector", "mariadb", "mariadb+pymysql"),
         frontend=MySQLFrontend,
         sqlglot_dialect="mysql",
+        native_normalizers=NATIVE_NORMALIZERS,
     )
 )

@@ -56,6 +56,8 @@ class MySQLFrontend:
                                  replace=as_insert is not None, type_words=bool(flags & HAS_TYPE_SYNONYM))
         tree = _parse_tokens(rewrite.tokens, sql, opaque_calls=bool(flags & HAS_OPAQUE_CALL))
         check_tree(tree, sql)
+        if flags & (HAS_TYPED_LITERAL | HAS_BRACES):
+            mark_typed_literals(tree, rewrite.tokens)
         if rewrite.unsupported is not None:
             # Valid MySQL the IR cannot hold faithfully: it classifies, transforms refuse it.
             table = _first_table_name(tree)
@@ -83,6 +85,8 @@ class MySQLFrontend:
         tree = _parse_tokens(wrapped + tokens, condition, offset_tokens=len(wrapped),
                              opaque_calls=bool(flags & HAS_OPAQUE_CALL))
         check_tree(tree, condition)
+        if flags & (HAS_TYPED_LITERAL | HAS_BRACES):
+            mark_typed_literals(tree, tokens)
         if not isinstance(tree, exp.Select) or tree.args.get("where") is None or _has_extra_clauses(tree):
             raise SQLSyntaxError("not a single boolean condition", line=1, column=1,
                                  token=tokens[0].text, sql=condition)
@@ -135,6 +139,7 @@ HAS_EQUIVALENT = 8
 HAS_INTERVAL_PAREN = 16
 HAS_TYPE_SYNONYM = 32
 HAS_OPAQUE_CALL = 64
+HAS_TYPED_LITERAL = 128
 
 
 def _statement_tokens(tokens: list[Token], sql: str, *, statement: bool = True) -> tuple[list[Token], int]:
@@ -245,7 +250,7 @@ def _rule_equivalent(tokens: list[Token], i: int, sql: str, statement: bool) -> 
     return 0
 
 
-def _rule_datetime_literal(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+def _rule_datetime_literal(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if nxt is not None and nxt.text.upper() in rules.ZONED_TYPE_WORDS and i + 2 < len(tokens) \
             and tokens[i + 2].text.upper() == "TIME":
@@ -253,6 +258,7 @@ def _rule_datetime_literal(tokens: list[Token], i: int, sql: str, statement: boo
     if nxt is not None and nxt.token_type is TokenType.NUMBER and _prev_type(tokens, i) is not TokenType.ALIAS:
         word = tokens[i].text.upper()
         raise _token_error(nxt, sql, f"a {word} literal takes a quoted string, as in {word} '...'")
+    return HAS_TYPED_LITERAL if nxt is not None and nxt.token_type is TokenType.STRING else 0
 
 
 def _rule_number(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
@@ -400,6 +406,30 @@ _TOKEN_RULES: dict[int, Callable[[list[Token], int, str, bool], int | None]] = {
     id(TokenType.STAR): _rule_star,
 }
 """Token type (by identity) -> its rule. A rule raises SQLSyntaxError or returns HAS_* flags."""
+
+
+TYPED_LITERAL = "mysql_typed_literal"
+"""Meta key on a Cast that was written as a DATE / TIME / TIMESTAMP literal (value: the keyword).
+sqlglot reads `TIME '10:00:00.5'` as CAST('10:00:00.5' AS TIME), which MySQL evaluates
+differently (the cast rounds to whole seconds, the literal keeps its digits; an invalid literal is
+an error, an invalid cast NULL): the native printer prints the literal back as written."""
+
+_LITERAL_KEYWORDS: dict[TokenType, str] = {TokenType.DATE: "DATE", TokenType.TIME: "TIME",
+                                           TokenType.TIMESTAMP: "TIMESTAMP", TokenType.TIMESTAMPTZ: "TIMESTAMP"}
+
+
+def mark_typed_literals(tree: exp.Expression, tokens: list[Token]) -> None:
+    """Tag the casts that are typed literals in the text (see TYPED_LITERAL)."""
+    keywords = {tokens[i + 1].start: _LITERAL_KEYWORDS[tok.token_type] for i, tok in enumerate(tokens[:-1])
+                if tok.token_type in _LITERAL_KEYWORDS and tokens[i + 1].token_type is TokenType.STRING}
+    if not keywords:
+        return
+    for cast in tree.find_all(exp.Cast):
+        literal = cast.this
+        if isinstance(literal, exp.Literal) and literal.is_string and literal._meta:
+            keyword = keywords.get(literal.meta.get("start"))
+            if keyword is not None:
+                cast.meta[TYPED_LITERAL] = keyword
 
 
 def _check_binary_literal(tok: Token, sql: str) -> None:
