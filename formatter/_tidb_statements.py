@@ -353,7 +353,7 @@ def _select(r: Restorer, node: exp.Select) -> str:
     if distinct is not None:
         check_args(distinct, ())
         text += r.kw("DISTINCT ")
-    elif node.expressions and r.source_ends_with_word(node.expressions[0], "ALL"):
+    elif node.expressions and _written_select_all(r, node.expressions[0]):
         text += r.kw("ALL ")  # SELECT ALL is SELECT; sqlglot drops the word
     if "STRAIGHT_JOIN" in modifiers:
         text += r.kw("STRAIGHT_JOIN ")
@@ -620,3 +620,14 @@ def _truncate(r: Restorer, node: exp.TruncateTable) -> str:
     if node.args.get("is_database") or node.args.get("exists") or len(node.expressions) != 1:
         raise UnsupportedConstructError("TRUNCATE form", "MySQL truncates one table")
     return r.kw("TRUNCATE TABLE ") + _plain_table_name(r, node.expressions[0])
+
+
+def _written_select_all(r: Restorer, first_field: exp.Expression) -> bool:
+    """True when the source says SELECT [options] ALL right before the first field. The word must
+    follow SELECT or a select option: an ALL inside the field (JSON_OBJECTAGG(ALL c1, c2), whose
+    function name has no source position) is not SELECT ALL."""
+    before = r.source_before(first_field)
+    if before is None:
+        return False
+    words = before.upper().split()
+    return len(words) >= 2 and words[-1] == "ALL" and (words[-2] == "SELECT" or words[-2] in _SELECT_OPTIONS)

@@ -19,7 +19,7 @@ from sqlglot import exp
 
 import formatter
 from sqlparser import SQLFilterOp, new_parser
-from tests.engines.mariadb_server import MariaDBServer, mariadb_server  # noqa: F401
+from tests.engines.mariadb_server import MariaDBServer
 
 SETUP = [
     "DROP TABLE IF EXISTS cz_t2, cz_t1",
@@ -111,7 +111,7 @@ DML = [
 
 
 @pytest.fixture
-def conn(mariadb_server: MariaDBServer) -> Iterator[Any]:  # noqa: F811 - the imported fixture
+def conn(mariadb_server: MariaDBServer) -> Iterator[Any]:
     connection = mariadb_server.connect()
     try:
         reset(connection)

@@ -18,7 +18,6 @@ import pytest
 
 _HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(_HERE))
-sys.path.append(str(_HERE.parent / "engines"))
 
 from _safety_engines import (  # noqa: E402
     Engine,
@@ -27,8 +26,6 @@ from _safety_engines import (  # noqa: E402
     postgres_engine,
     require_dialect,
 )
-from mariadb_server import mariadb_server  # noqa: E402,F401  (the fixtures, re-exported for these tests)
-from pg_server import pg_server  # noqa: E402,F401
 
 ENGINE_DIALECTS = ("mysql", "sqlite", "postgres")
 
@@ -41,14 +38,14 @@ def sqlite_engine() -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def mariadb_engine_(mariadb_server) -> Iterator[Engine]:  # noqa: F811
+def mariadb_engine_(mariadb_server) -> Iterator[Engine]:
     engine = mariadb_engine(mariadb_server)
     yield engine
     engine.close()
 
 
 @pytest.fixture(scope="session")
-def postgres_engine_(pg_server) -> Iterator[Engine]:  # noqa: F811
+def postgres_engine_(pg_server) -> Iterator[Engine]:
     import psycopg
 
     def connect(schema: str):

@@ -1,4 +1,4 @@
-"""Engine fixtures: each server module defines its fixtures; they are made visible here.
+"""Fixtures shared by the whole suite, registered once so that one session starts each server once.
 
 - `pg_server`, `pg_conn` (tests/engines/pg_server.py): a throw-away PostgreSQL cluster.
 - `mariadb_server` (tests/engines/mariadb_server.py): a throw-away MariaDB server.
