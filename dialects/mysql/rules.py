@@ -255,8 +255,10 @@ TYPE_SYNONYM_TOKENS: frozenset[TokenType] = frozenset({TokenType.BIGINT, TokenTy
 
 ARGUMENT_DROPPING_CALLS: dict[str, frozenset[int]] = {
     name: frozenset(counts) for name, counts in {
-        "ARGMAX": (4, 5, 6, 7, 8), "ARGMIN": (4, 5, 6, 7, 8), "ARG_MAX": (4, 5, 6, 7, 8),
-        "ARG_MIN": (4, 5, 6, 7, 8), "ARRAYAGG": (2,), "ARRAY_AGG": (2,), "ARRAY_APPEND": (3,),
+        "ANONYMOUS_AGG_FUNC": (1, 2, 3, 4, 5, 6, 7, 8), "COMBINED_AGG_FUNC": (1, 2, 3, 4, 5, 6, 7, 8),
+        "J_S_O_N_ARRAY_AGG": (2, 3, 4, 5), "ARGMAX": (4, 5, 6, 7, 8), "ARGMIN": (4, 5, 6, 7, 8),
+        "ARG_MAX": (4, 5, 6, 7, 8), "ARG_MIN": (4, 5, 6, 7, 8), "ARRAYAGG": (2,), "ARRAY_AGG": (2,),
+        "ARRAY_APPEND": (3,),
         "ARRAY_LENGTH": (2,), "ARRAY_OVERLAPS": (3,), "ARRAY_PREPEND": (3,), "ARRAY_REMOVE": (3,),
         "ARRAY_SIZE": (2,), "ARRAY_SORT": (3, 4), "BOOLAND": (3,), "BOOLOR": (3,),
         "CEIL": (3, 4, 5, 6, 7, 8), "CEILING": (3,), "CHARACTER_LENGTH": (2, 3), "CHARINDEX": (4, 5),

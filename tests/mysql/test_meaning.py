@@ -1,0 +1,246 @@
+"""The MySQL front end never silently changes a statement's meaning.
+
+Each case here was once read by sqlglot into a tree that means something else in MySQL (a type,
+a dropped argument, a constraint swallowed into an expression); the front end now reads it as
+MySQL does, or refuses it with an error naming the construct. tests/mysql/test_mariadb_roundtrip.py
+runs the same statements on a real MariaDB server.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect as SqlglotDialect
+
+from dialects.mysql import rules
+from sqlparser import SQLParserError, new_parser
+from sqlparser.errors import SQLSyntaxError
+from sqlparser.types import OperationType
+
+
+@pytest.fixture(scope="module")
+def parser():
+    return new_parser("mysql", portable_names=False)
+
+
+def _native(parser, sql: str) -> str:
+    return parser.render(parser.parse(sql).tree)
+
+
+def _column_types(parser, sql: str) -> list[str]:
+    tree = parser.parse(sql).tree
+    return [col.args["kind"].sql(dialect="mysql") for col in tree.find_all(exp.ColumnDef)]
+
+
+# -- types ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sql", "types"), [
+    ("CREATE TABLE t (a LONG)", ["MEDIUMTEXT"]),
+    ("CREATE TABLE t (a LONG VARCHAR, b LONG CHAR VARYING, c LONG VARBINARY)", ["MEDIUMTEXT", "MEDIUMTEXT",
+                                                                             "MEDIUMBLOB"]),
+    ("CREATE TABLE t (a long varchar null)", ["MEDIUMTEXT"]),
+    ("CREATE TABLE t (a REAL, b REAL(10, 2))", ["DOUBLE", "DOUBLE(10, 2)"]),
+    ("CREATE TABLE t (a INT8, b INT4, c INT1)", ["BIGINT", "INT", "TINYINT"]),
+    ("CREATE TABLE t (a FLOAT, b DOUBLE PRECISION, c FLOAT8)", ["FLOAT", "DOUBLE", "DOUBLE"]),
+])
+def test_type_words_mean_what_mysql_means(parser, sql, types):
+    assert _column_types(parser, sql) == types
+
+
+def test_long_keeps_its_character_set(parser):
+    assert _native(parser, "CREATE TABLE t (a LONG CHAR VARYING CHARACTER SET utf8mb4)") == \
+        "CREATE TABLE t (a MEDIUMTEXT CHARACTER SET utf8mb4)"
+
+
+def test_real_in_cast_is_double(parser):
+    assert _native(parser, "SELECT CAST(a AS REAL) FROM t") == "SELECT CAST(a AS DOUBLE) FROM t"
+
+
+def test_quoted_type_words_are_names(parser):
+    # Only the keyword is a type: a backquoted `long` or `real` is a column name.
+    assert _native(parser, "SELECT `long`, `real` FROM t") == "SELECT `long`, `real` FROM t"
+
+
+# -- generated columns ----------------------------------------------------------------------------
+
+def _generated(parser, sql: str) -> tuple[exp.Expression, list[str]]:
+    column = next(c for c in parser.parse(sql).tree.find_all(exp.ColumnDef) if c.name == "b")
+    kinds = [c.args["kind"] for c in column.args["constraints"]]
+    computed = next(k for k in kinds if isinstance(k, (exp.ComputedColumnConstraint,
+                                                       exp.GeneratedAsIdentityColumnConstraint)))
+    expression = computed.this if isinstance(computed, exp.ComputedColumnConstraint) else computed.expression
+    return expression, [type(k).__name__ for k in kinds]
+
+
+@pytest.mark.parametrize("sql", [
+    "CREATE TABLE t (b BIGINT AS (a+1) NOT NULL, a INT)",
+    "ALTER TABLE t ADD COLUMN b BIGINT AS (a+1) NOT NULL",
+    "CREATE TABLE t (b BIGINT GENERATED ALWAYS AS (a+1) NOT NULL, a INT)",
+])
+def test_not_null_after_a_generated_column_is_a_constraint(parser, sql):
+    expression, kinds = _generated(parser, sql)
+    assert isinstance(expression, exp.Add), expression
+    assert "NotNullColumnConstraint" in kinds
+    assert "NOT NULL" in _native(parser, sql) and "IS NULL" not in _native(parser, sql)
+
+
+def test_generated_column_collation_is_the_columns(parser):
+    expression, kinds = _generated(parser, "CREATE TABLE t (a CHAR(3), b CHAR(3) AS (a) COLLATE utf8mb4_bin)")
+    assert isinstance(expression, exp.Column)
+    assert "CollateColumnConstraint" in kinds
+
+
+def test_a_written_is_not_null_stays_in_the_expression(parser):
+    expression, kinds = _generated(parser, "CREATE TABLE t (a INT, b INT AS ((a + 1) IS NOT NULL))")
+    assert expression.find(exp.Is) is not None
+    assert "NotNullColumnConstraint" not in kinds
+
+
+@pytest.mark.parametrize("sql", [
+    "CREATE TABLE t (a INT, b INT AS (a) + 1)",
+    "CREATE TABLE t (a INT, b INT AS (a) IS NULL)",
+])
+def test_text_after_the_generated_expression_is_rejected(parser, sql):
+    # MySQL takes exactly one parenthesized expression after AS.
+    with pytest.raises(SQLSyntaxError):
+        parser.parse(sql)
+
+
+def test_stored_is_kept(parser):
+    assert _native(parser, "CREATE TABLE t (a INT, b INT AS (a + 1) STORED NOT NULL)") == \
+        "CREATE TABLE t (a INT, b INT GENERATED ALWAYS AS (a + 1) STORED NOT NULL)"
+
+
+def test_create_table_as_select_is_untouched(parser):
+    assert _native(parser, "CREATE TABLE t (a INT) AS (SELECT 1 AS a)") == "CREATE TABLE t (a INT) AS (SELECT 1 AS a)"
+
+
+# -- arguments --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sql", "printed"), [
+    ("SELECT UUID(1)", "SELECT UUID(1)"),
+    ("SELECT DATE(x, '') FROM t", "SELECT DATE(x, '') FROM t"),
+    ("SELECT CONVERT_TZ(a, 'a', 'b', 'c') FROM t", "SELECT CONVERT_TZ(a, 'a', 'b', 'c') FROM t"),
+    ("SELECT a FROM t WHERE RAND(1, 2) > 0", "SELECT a FROM t WHERE RAND(1, 2) > 0"),
+])
+def test_no_argument_is_dropped(parser, sql, printed):
+    assert _native(parser, sql) == printed
+
+
+def test_calls_with_the_right_count_keep_their_meaning_nodes(parser):
+    tree = parser.parse("SELECT UUID(), DATE(x), CONVERT_TZ(a, 'a', 'b') FROM t").tree
+    assert [type(e).__name__ for e in tree.expressions] == ["Uuid", "TsOrDsToDate", "ConvertTimezone"]
+
+
+def test_no_argument_is_dropped_in_a_filter_condition(parser):
+    assert parser.frontend.parse_condition("UUID(1) = 2").sql(dialect="mysql") == "UUID(1) = 2"
+
+
+def test_a_method_like_call_is_not_a_builtin(parser):
+    assert _native(parser, "SELECT db.uuid(1) FROM t") == "SELECT db.uuid(1) FROM t"
+
+
+def _drops(name: str, count: int, kind: str) -> bool:
+    args = ", ".join((f"zz{i}" if kind == "column" else f"'zz{i}'") for i in range(count))
+    try:
+        printed = sqlglot.parse_one(f"SELECT {name}({args})", read="mysql").sql(dialect="mysql").lower()
+    except Exception:  # sqlglot raises many kinds of errors on a wrong count
+        return False  # an arity error: the front end keeps such a call as written already
+    return any(not re.search(rf"\bzz{i}\b", printed) for i in range(count))
+
+
+def test_argument_dropping_table_matches_sqlglot():
+    """Re-measure rules.ARGUMENT_DROPPING_CALLS: every function sqlglot's MySQL parser builds, with
+    0..ARGUMENT_PROBE_MAX column or string arguments, read and printed back; a count at which an
+    argument disappears must be in the table (and nothing else)."""
+    measured: dict[str, frozenset[int]] = {}
+    for name in sorted(SqlglotDialect.get_or_raise("mysql").parser_class.FUNCTIONS):
+        if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name):
+            continue
+        counts = frozenset(n for n in range(rules.ARGUMENT_PROBE_MAX + 1)
+                           if _drops(name, n, "column") or _drops(name, n, "string"))
+        if counts:
+            measured[name] = counts
+    assert measured == rules.ARGUMENT_DROPPING_CALLS
+
+
+# -- executable comments -------------------------------------------------------------------------
+
+def test_partitioning_in_an_executable_comment_is_refused(parser):
+    with pytest.raises(SQLSyntaxError, match=r"executable comments"):
+        parser.parse("CREATE TABLE t (a INT) /*!50100 PARTITION BY HASH (a) PARTITIONS 4 */")
+
+
+def test_an_executable_comment_inside_a_string_is_text(parser):
+    assert _native(parser, "SELECT '/*!50100 x */'") == "SELECT '/*!50100 x */'"
+
+
+# -- ODBC escapes ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sql", "printed"), [
+    ("SELECT {ts '2024-01-01 10:00:00.5'}", "SELECT TIMESTAMP '2024-01-01 10:00:00.5'"),
+    # The content is still a string item around parentheses or a nested escape: MySQL makes the literal.
+    ("SELECT {ts {abc '2024-01-01 10:00:00'}}", "SELECT TIMESTAMP '2024-01-01 10:00:00'"),
+    ("SELECT {ts ('2024-01-01 10:00:00')}", "SELECT TIMESTAMP '2024-01-01 10:00:00'"),
+    ("SELECT {d '2024-01-01'}, {t '10:00:00.25'}", "SELECT DATE '2024-01-01', TIME '10:00:00.25'"),
+    # The name is compared case-sensitively: {D '...'} is the plain string.
+    ("SELECT {D '2024-01-01'}", "SELECT ('2024-01-01')"),
+    # Not a string: the escape is just its expression.
+    ("SELECT {ts 1}", "SELECT (1)"),
+    ("SELECT {fn concat('a', 'b')}", "SELECT (CONCAT('a', 'b'))"),
+])
+def test_odbc_escapes(parser, sql, printed):
+    assert _native(parser, sql) == printed
+
+
+@pytest.mark.parametrize(("sql", "printed"), [
+    # CAST('10:00:00.5' AS TIME) rounds to whole seconds; the literal keeps its digits.
+    ("SELECT TIME '10:00:00.5'", "SELECT TIME '10:00:00.5'"),
+    ("SELECT DATE '2024-01-01'", "SELECT DATE '2024-01-01'"),
+    ("SELECT TIMESTAMP '2024-01-01 10:00:00.5'", "SELECT TIMESTAMP '2024-01-01 10:00:00.5'"),
+    ("SELECT CAST('10:00:00.5' AS TIME)", "SELECT CAST('10:00:00.5' AS TIME)"),
+])
+def test_typed_literals_print_as_literals(parser, sql, printed):
+    assert _native(parser, sql) == printed
+
+
+# -- unary plus -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sql", "same_as"), [
+    ("SELECT ++1", "SELECT 1"),
+    ("SELECT -+1", "SELECT -1"),
+    ("SELECT - + - a FROM t", "SELECT - - a FROM t"),
+])
+def test_unary_plus_is_the_no_op_mysql_makes_it(parser, sql, same_as):
+    # MySQL's grammar drops a unary plus (`'+' simple_expr` yields the operand itself), so the
+    # tree without it is MySQL's own reading; the MariaDB round trip checks the values.
+    assert parser.parse(sql).tree == parser.parse(same_as).tree
+
+
+# -- ALTER TABLE ... RENAME AS ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("sql", ["ALTER TABLE t RENAME AS t1", "ALTER TABLE db.t RENAME as db1.t1",
+                                 "ALTER TABLE t RENAME TO t1", "ALTER TABLE t RENAME t1"])
+def test_rename_as(parser, sql):
+    tree = parser.parse(sql).tree
+    assert parser.get_sql_operation(sql) is OperationType.ALTER
+    assert tree.find(exp.AlterRename) is not None
+
+
+def test_rename_column_is_untouched(parser):
+    assert _native(parser, "ALTER TABLE t RENAME COLUMN a TO b") == "ALTER TABLE t RENAME COLUMN a TO b"
+
+
+# -- classification ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sql", ["VALUES ROW(1, 2)", "VALUES ROW(1, 2), ROW(3, 4) ORDER BY 1"])
+def test_values_statement_is_select(parser, sql):
+    assert parser.get_sql_operation(sql) is OperationType.SELECT
+
+
+def test_rejections_are_parser_errors(parser):
+    with pytest.raises(SQLParserError):
+        parser.parse("CREATE TABLE t (a INT, b INT AS (a) AND 1)")
