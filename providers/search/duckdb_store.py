@@ -347,6 +347,20 @@ class DuckDBSearch(SearchProvider):
         with self._registered(field=_str_array(l_field), doc=_str_array(l_doc),
                               len=np.asarray(l_len, dtype=np.int32)) as rel:
             self._x(f"INSERT INTO cz_doclen SELECT ?, field, doc, len FROM {rel}", [space])
+        self._maybe_cluster_postings()
+
+    def _maybe_cluster_postings(self) -> None:
+        """Keep the postings mostly in (space, field, term) order so that a term lookup reads a
+        few row groups (zone maps) instead of the whole table. New postings append unordered; once
+        the unordered tail passes a quarter of the table, rewrite it in order (amortised O(log n)
+        rewrites as it grows). Runs inside the caller's transaction."""
+        total = self._x("SELECT count(*) FROM cz_postings").fetchone()[0]
+        row = self._x("SELECT value FROM cz_meta WHERE key = 'postings_clustered'").fetchone()
+        clustered = int(row[0]) if row else 0
+        if total - clustered <= max(50_000, clustered // 4):
+            return
+        self._x("CREATE OR REPLACE TABLE cz_postings AS SELECT * FROM cz_postings ORDER BY space, field, term")
+        self._x("INSERT OR REPLACE INTO cz_meta VALUES ('postings_clustered', ?)", [str(total)])
 
     def _drop_space(self, space: str) -> None:
         self._x("DELETE FROM cz_postings WHERE space = ?", [space])
@@ -1332,9 +1346,12 @@ class _Store(SearchStore):
         sql = self.s.bm25_sql(coll.space, fields, text or "", OR)
         if sql is None:
             return []
-        where = f"WHERE {' AND '.join(conds)}" if conds else ""
+        if not conds:  # no filter: rank the postings alone; _fetch reads the k winners
+            rows = self.s._x(f"SELECT m.doc::BIGINT AS id, m.score FROM ({sql}) m "
+                             f"ORDER BY m.score DESC, id LIMIT {int(opts.top_k)}").fetchall()
+            return [(int(i), float(s)) for i, s in rows]
         rows = self.s._x(f"SELECT t.{_ident(FIELD_ID)}, m.score FROM ({sql}) m JOIN {coll.tbl} t "
-                         f"ON t.{_ident(FIELD_ID)} = m.doc::BIGINT {where} "
+                         f"ON t.{_ident(FIELD_ID)} = m.doc::BIGINT WHERE {' AND '.join(conds)} "
                          f"ORDER BY m.score DESC, t.{_ident(FIELD_ID)} LIMIT {int(opts.top_k)}").fetchall()
         return [(int(i), float(s)) for i, s in rows]
 

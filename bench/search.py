@@ -1,0 +1,193 @@
+"""Search benchmark: the DuckDB search provider on N synthetic documents (default 100,000).
+
+    python bench/search.py                   # 100k docs; builds an HNSW index (minutes on 2 cores)
+    python bench/search.py --docs 20000 --no-hnsw --no-fts   # a quick look
+
+Reports, on this machine:
+- bulk indexing rate (documents with text + a 384-d embedding into a retrieval collection, and
+  JSON documents through the es bulk indexer);
+- BM25 top-10 latency p50/p95 (our incremental inverted index), and the same queries through the
+  `fts` extension's static index as the baseline, plus what a single-document write costs each
+  (ours: one store call; fts: the index rebuild it needs to see the write);
+- vector top-10 p50/p95, exact scan and HNSW, with HNSW recall@10 against exact;
+- hybrid (BM25 + vector, RRF) p50.
+Ratios are against baselines measured in the same run; absolute numbers depend on the machine and
+its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from providers.search import open_search
+from providers.search.contract import (
+    BulkIndexerItem,
+    CreateRequest,
+    Document,
+    Field,
+    FieldType,
+    RetrieveMode,
+    RetrieveOptions,
+)
+from providers.search.duckdb_store import _extension_path
+
+DIM = 384
+T = TypeVar("T")
+
+
+def vocabulary(rng: random.Random, size: int = 20000) -> list[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = {"".join(rng.choice(letters) for _ in range(rng.randint(3, 9))) for _ in range(size)}
+    cjk = [chr(0x4E00 + rng.randrange(3000)) + chr(0x4E00 + rng.randrange(3000)) for _ in range(2000)]
+    return sorted(words) + cjk
+
+
+def make_corpus(n: int, seed: int) -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
+    rng = random.Random(seed)
+    vocab = vocabulary(rng)
+    weights = np.array([1.0 / (r + 1) for r in range(len(vocab))])  # Zipf-like term frequencies
+    weights /= weights.sum()
+    nrng = np.random.default_rng(seed)
+    picks = nrng.choice(len(vocab), size=(n, 60), p=weights)
+    lengths = nrng.integers(20, 60, size=n)
+    texts = [" ".join(vocab[j] for j in picks[i, :lengths[i]]) for i in range(n)]
+    vectors = nrng.standard_normal((n, DIM)).astype(np.float32)
+    return texts, vectors, vocab, weights
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ms = np.array(samples) * 1000
+    return float(np.percentile(ms, 50)), float(np.percentile(ms, 95))
+
+
+def timed(fn: Callable[[T], object], inputs: Sequence[T]) -> list[float]:
+    out = []
+    for x in inputs:
+        t0 = time.perf_counter()
+        fn(x)
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=100_000)
+    ap.add_argument("--queries", type=int, default=100)
+    ap.add_argument("--batch", type=int, default=2000)
+    ap.add_argument("--no-hnsw", action="store_true")
+    ap.add_argument("--no-fts", action="store_true")
+    ap.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    ap.add_argument("--seed", type=int, default=11)
+    args = ap.parse_args()
+    n = args.docs
+    results: dict[str, object] = {"docs": n, "dim": DIM}
+
+    def say(key: str, value: object, text: str) -> None:
+        results[key] = value
+        print(text, flush=True)
+
+    texts, vectors, vocab, weights = make_corpus(n, args.seed)
+    qrng = np.random.default_rng(args.seed + 1)
+    text_queries = [" ".join(vocab[j] for j in qrng.choice(len(vocab), size=qrng.integers(1, 4), p=weights))
+                    for _ in range(args.queries)]
+    vec_queries = qrng.standard_normal((args.queries, DIM)).astype(np.float32)
+
+    tmp = Path(tempfile.mkdtemp(prefix="search-bench-"))
+    provider = open_search(f"duckdb:///{tmp}/search.db", hnsw_min_rows=0)
+    provider.searchstore.create(CreateRequest("bench", [Field("text_content", FieldType.TEXT, indexing=True,
+                                                             dim=DIM)]))
+    store = provider.searchstore.get_search_store("bench")
+
+    t0 = time.perf_counter()
+    for start in range(0, n, args.batch):
+        store.store([Document(str(i), texts[i], 1, vectors[i]) for i in range(start, min(n, start + args.batch))])
+    elapsed = time.perf_counter() - t0
+    say("bulk_store_docs_per_s", n / elapsed,
+        f"bulk index (text + {DIM}-d vector, batches of {args.batch}): {n / elapsed:,.0f} docs/s ({elapsed:.1f} s)")
+
+    es_n = min(n, 50_000)
+    t0 = time.perf_counter()
+    with provider.es.new_bulk_indexer("bench_es") as bi:
+        for i in range(es_n):
+            bi.add(BulkIndexerItem("index", str(i), {"name": texts[i], "space_id": i % 100}))
+    elapsed = time.perf_counter() - t0
+    say("es_bulk_docs_per_s", es_n / elapsed,
+        f"es bulk indexer (JSON docs, {es_n:,}): {es_n / elapsed:,.0f} docs/s")
+
+    bm25 = timed(lambda q: store.retrieve(q, RetrieveOptions(mode=RetrieveMode.TEXT, top_k=10)), text_queries)
+    p50, p95 = percentiles(bm25)
+    say("bm25_top10_ms", {"p50": p50, "p95": p95}, f"BM25 top-10 (inverted index): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+
+    single = timed(lambda i: store.store([Document(str(i), "one more document about " + vocab[5], 1, vectors[0])]),
+                   range(n, n + 20))
+    sp50, _ = percentiles(single)
+    say("single_write_ms", sp50, f"single-document write, searchable on return: p50 {sp50:.1f} ms")
+
+    fts_path = _extension_path("fts")
+    if not args.no_fts and fts_path:
+        db = provider._db  # the baseline runs in the same database, on a copy of the texts
+        db.execute(f"LOAD '{fts_path}'")
+        db.execute("CREATE TABLE fts_docs AS SELECT CAST(id AS VARCHAR) AS id, text_content AS body FROM "
+                   "cz_col_1")
+        t0 = time.perf_counter()
+        db.execute("PRAGMA create_fts_index('fts_docs', 'id', 'body', stemmer = 'english', overwrite = 1)")
+        build = time.perf_counter() - t0
+
+        def fts_query(q: str) -> None:
+            db.execute("SELECT id, fts_main_fts_docs.match_bm25(id, ?) AS s FROM fts_docs WHERE s IS NOT NULL "
+                       "ORDER BY s DESC LIMIT 10", [q]).fetchall()
+
+        fts = timed(fts_query, text_queries)
+        f50, f95 = percentiles(fts)
+        say("fts_index_build_s", build, f"fts extension: index build {build:.1f} s (needed again after any write)")
+        say("fts_bm25_top10_ms", {"p50": f50, "p95": f95},
+            f"fts extension BM25 top-10: p50 {f50:.1f} ms, p95 {f95:.1f} ms; ours/fts p50 ratio {p50 / f50:.2f}; "
+            f"write-to-searchable ours/fts {sp50 / 1000 / build:.4f}")
+
+    exact = timed(lambda v: store.retrieve("", RetrieveOptions(query_vector=v, top_k=10, exact=True)), vec_queries)
+    e50, e95 = percentiles(exact)
+    say("vector_exact_top10_ms", {"p50": e50, "p95": e95},
+        f"vector top-10 exact (cosine over FLOAT[{DIM}]): p50 {e50:.1f} ms, p95 {e95:.1f} ms")
+
+    if not args.no_hnsw:
+        t0 = time.perf_counter()
+        store.build_vector_index()
+        build = time.perf_counter() - t0
+        say("hnsw_build_s", build, f"HNSW build: {build:.1f} s")
+        approx = timed(lambda v: store.retrieve("", RetrieveOptions(query_vector=v, top_k=10)), vec_queries)
+        h50, h95 = percentiles(approx)
+        hits = 0
+        for q in vec_queries:
+            a = {d.id for d in store.retrieve("", RetrieveOptions(query_vector=q, top_k=10))}
+            e = {d.id for d in store.retrieve("", RetrieveOptions(query_vector=q, top_k=10, exact=True))}
+            hits += len(a & e)
+        recall = hits / (10 * len(vec_queries))
+        say("vector_hnsw_top10_ms", {"p50": h50, "p95": h95, "recall_at_10": recall},
+            f"vector top-10 HNSW: p50 {h50:.1f} ms, p95 {h95:.1f} ms; exact/HNSW p50 speed-up {e50 / h50:.1f}x; "
+            f"recall@10 {recall:.3f}")
+
+    hybrid = timed(lambda tv: store.retrieve(tv[0], RetrieveOptions(query_vector=tv[1], top_k=10,
+                                                                    mode=RetrieveMode.HYBRID)),
+                   list(zip(text_queries, vec_queries, strict=True)))
+    y50, y95 = percentiles(hybrid)
+    say("hybrid_top10_ms", {"p50": y50, "p95": y95}, f"hybrid (BM25 + vector, RRF) top-10: p50 {y50:.1f} ms")
+    provider.close()
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
