@@ -191,6 +191,7 @@ class DuckDBSearch(SearchProvider):
         self.hnsw_ef_construction = int(hnsw_ef_construction)
         self.hnsw_ef_search = int(hnsw_ef_search)
         self._lock = threading.RLock()
+        self.cluster_min_rows = 50_000  # unordered postings tolerated before re-clustering
         self._closed = False
         self._tx_depth = 0
         self._tmp = itertools.count()
@@ -357,7 +358,7 @@ class DuckDBSearch(SearchProvider):
         total = self._x("SELECT count(*) FROM cz_postings").fetchone()[0]
         row = self._x("SELECT value FROM cz_meta WHERE key = 'postings_clustered'").fetchone()
         clustered = int(row[0]) if row else 0
-        if total - clustered <= max(50_000, clustered // 4):
+        if total - clustered <= max(self.cluster_min_rows, clustered // 4):
             return
         self._x("CREATE OR REPLACE TABLE cz_postings AS SELECT * FROM cz_postings ORDER BY space, field, term")
         self._x("INSERT OR REPLACE INTO cz_meta VALUES ('postings_clustered', ?)", [str(total)])

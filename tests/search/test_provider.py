@@ -100,3 +100,35 @@ def test_concurrent_writers_and_readers() -> None:
     assert not errors
     assert p.es.search("c", Request(query=new_match_query("t", "shared"), size=0)).total == 120
     p.close()
+
+
+def test_bm25_is_unchanged_by_postings_clustering() -> None:
+    import importlib.util
+    import random
+
+    spec = importlib.util.spec_from_file_location("search_reference", Path(__file__).with_name("_reference.py"))
+    assert spec is not None and spec.loader is not None
+    ref = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ref)
+
+    p = open_search("duckdb:///:memory:")
+    p.cluster_min_rows = 50  # re-cluster after every few writes
+    rng = random.Random(3)
+    words = "alpha beta gamma delta epsilon zeta eta theta 检索 数据".split()
+    docs: dict[str, str] = {}
+    for i in range(120):
+        docs[str(i)] = " ".join(rng.choice(words) for _ in range(rng.randint(1, 15)))
+        p.es.create("i", str(i), {"t": docs[str(i)]})
+        if i % 7 == 0 and i:
+            victim = str(rng.randrange(i))
+            if victim in docs:
+                p.es.delete("i", victim)
+                del docs[victim]
+    assert int(p.get_meta("postings_clustered") or 0) > 0
+    for q in ("alpha", "gamma theta", "检索数据", "zeta zeta beta"):
+        expect = ref.bm25_scores(docs, q)
+        got = {h.id: h.score for h in p.es.search("i", Request(query=new_match_query("t", q), size=500)).hits}
+        assert got.keys() == expect.keys()
+        for k, v in got.items():
+            assert v == pytest.approx(expect[k], abs=1e-6)
+    p.close()
