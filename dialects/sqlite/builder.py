@@ -328,7 +328,8 @@ class Builder:
     def _join(self, op: P.Join_operatorContext, table: exp.Expression) -> exp.Join:
         join = exp.Join(this=table)
         if op.COMMA() is not None:
-            join.set("kind", "CROSS")
+            # A comma join stays a comma (a Join without kind prints as one). sqlglot's parser
+            # makes it a CROSS JOIN, which SQLite's planner reads as "keep this table order".
             return join
         words = op.join_keyword()
         for word in words:
@@ -564,11 +565,9 @@ class Builder:
             items.extend(self._table_constraints(ctx))
             create.set("this", exp.Schema(this=table, expressions=items))
             for option in ctx.table_option():
-                if option.WITHOUT() is None and option.getText().upper() == "STRICT":
-                    properties.append(exp.StrictProperty())
-                else:
-                    # sqlglot has no node for WITHOUT ROWID.
-                    raise Unsupported("table option " + " ".join(c.getText() for c in option.children).upper())
+                # sqlglot has no node for WITHOUT ROWID, and its SQLite printer cannot print the
+                # StrictProperty its own parser builds: neither can be lowered faithfully.
+                raise Unsupported("table option " + " ".join(c.getText() for c in option.children).upper())
         if properties:
             create.set("properties", exp.Properties(expressions=properties))
         return create
