@@ -58,6 +58,8 @@ class MySQLFrontend:
         check_tree(tree, sql)
         if flags & (HAS_TYPED_LITERAL | HAS_BRACES):
             mark_typed_literals(tree, rewrite.tokens)
+        if flags & HAS_BARE_JOIN:
+            mark_bare_joins(tree, rewrite.tokens)
         if rewrite.unsupported is not None:
             # Valid MySQL the IR cannot hold faithfully: it classifies, transforms refuse it.
             table = _first_table_name(tree)
@@ -140,6 +142,7 @@ HAS_INTERVAL_PAREN = 16
 HAS_TYPE_SYNONYM = 32
 HAS_OPAQUE_CALL = 64
 HAS_TYPED_LITERAL = 128
+HAS_BARE_JOIN = 256
 
 
 def _statement_tokens(tokens: list[Token], sql: str, *, statement: bool = True) -> tuple[list[Token], int]:
@@ -292,6 +295,15 @@ def _rule_type_synonym(tokens: list[Token], i: int, sql: str, statement: bool) -
     return flags | (HAS_TYPE_SYNONYM if tokens[i].text.upper() in rules.TYPE_SYNONYMS else 0)
 
 
+def _rule_join(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
+    return HAS_BARE_JOIN if _prev_type(tokens, i) not in _JOIN_WORDS else 0
+
+
+# Words before JOIN that give the join a kind sqlglot keeps (so it never prints as a comma).
+_JOIN_WORDS = frozenset({TokenType.INNER, TokenType.CROSS, TokenType.LEFT, TokenType.RIGHT, TokenType.OUTER,
+                         TokenType.NATURAL, TokenType.FULL})
+
+
 def _drops_arguments(tokens: list[Token], i: int) -> bool:
     """Is tokens[i] the name of a call that sqlglot would read losing an argument?"""
     if tokens[i].token_type in _NOT_CALL_NAMES or (i and tokens[i - 1].token_type is TokenType.DOT):
@@ -390,6 +402,7 @@ _TOKEN_RULES: dict[int, Callable[[list[Token], int, str, bool], int | None]] = {
     id(TokenType.BIGINT): _rule_type_synonym,
     id(TokenType.FLOAT): _rule_type_synonym,
     id(TokenType.TINYINT): _rule_type_synonym,
+    id(TokenType.JOIN): _rule_join,
     id(TokenType.ALL): _rule_all,
     id(TokenType.UBIGINT): _rule_equivalent,
     **{id(tt): _rule_datetime_literal for tt in rules.DATETIME_LITERAL_KEYWORDS},
@@ -430,6 +443,31 @@ def mark_typed_literals(tree: exp.Expression, tokens: list[Token]) -> None:
             keyword = keywords.get(literal.meta.get("start"))
             if keyword is not None:
                 cast.meta[TYPED_LITERAL] = keyword
+
+
+def mark_bare_joins(tree: exp.Expression, tokens: list[Token]) -> None:
+    """`t1 JOIN t2` without a condition is an inner join with JOIN's precedence, but sqlglot's tree
+    for it is the one for `t1, t2`, and the comma binds looser (`t1 JOIN t2 LEFT JOIN t3 USING (a)`
+    and `t1, t2 LEFT JOIN t3 USING (a)` differ). Give such joins the kind MySQL treats as a synonym."""
+    # Each join by the leftmost text position recorded in its table (or derived table).
+    leftmost: dict[int, exp.Join] = {}
+    for join in tree.find_all(exp.Join):
+        if join.kind or join.side or join.method or join.args.get("on") or join.args.get("using"):
+            continue
+        starts = [sub.meta["start"] for sub in join.this.walk() if sub._meta and isinstance(sub.meta.get("start"), int)]
+        if starts:
+            leftmost[min(starts)] = join
+    if not leftmost:
+        return
+    for i, tok in enumerate(tokens):
+        if tok.token_type is not TokenType.JOIN or _prev_type(tokens, i) in _JOIN_WORDS:
+            continue
+        # The first recorded position after the keyword is the leftmost one of the join it starts.
+        for later in tokens[i + 1:]:
+            join = leftmost.get(later.start)
+            if join is not None:
+                join.set("kind", "CROSS")
+                break
 
 
 def _check_binary_literal(tok: Token, sql: str) -> None:
@@ -756,6 +794,22 @@ def _node_error(node: exp.Expression, sql: str, reason: str, *, word: str | None
 def _check_identifier(node: exp.Identifier, sql: str) -> None:
     if is_unquoted_reserved(node):
         raise reserved_name_error(node, sql)
+    column = node.parent
+    if str(node.this).upper() == "DEFAULT" and isinstance(column, exp.Column) and len(column.parts) == 1:
+        _default_value(column, sql)
+
+
+def _default_value(column: exp.Column, sql: str) -> None:
+    """`SET a = DEFAULT` means the column's default; sqlglot reads DEFAULT there as a column named
+    `default` (printed back quoted, it would be one). Only an assignment takes it."""
+    parent = column.parent
+    if (isinstance(parent, exp.EQ) and parent.expression is column
+            and isinstance(parent.parent, (exp.Update, exp.OnConflict))) or isinstance(parent, (exp.Tuple,
+                                                                                            exp.Anonymous)):
+        column.replace(exp.var("DEFAULT"))
+        return
+    raise _node_error(column, sql, "DEFAULT as a value is only allowed in VALUES and in SET column = DEFAULT; "
+                      "use DEFAULT(column) elsewhere")
 
 
 def _check_alias(node: exp.Alias, sql: str) -> None:

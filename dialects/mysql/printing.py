@@ -21,4 +21,39 @@ def typed_literals(tree: exp.Expression, options: dict[str, Any]) -> exp.Express
     return tree
 
 
-NATIVE_NORMALIZERS = (typed_literals,)
+def dual_table(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
+    """FROM DUAL is a keyword: back-quoted (as a reserved word would be), it names a table `dual`."""
+    for table in tree.find_all(exp.Table):
+        ident = table.this
+        if isinstance(ident, exp.Identifier) and not ident.quoted and ident.name.upper() == "DUAL" \
+                and not table.args.get("db") and not table.alias:
+            table.set("this", exp.var("DUAL"))
+    return tree
+
+
+NATIONAL_CHARSET = "utf8mb3"
+"""The character set of NCHAR / NVARCHAR columns and CAST(... AS NCHAR) in MySQL 8."""
+
+_NATIONAL = {exp.DataType.Type.NCHAR: exp.DataType.Type.CHAR, exp.DataType.Type.NVARCHAR: exp.DataType.Type.VARCHAR}
+
+
+def national_types(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
+    """NCHAR(n) is CHAR(n) CHARACTER SET utf8mb3; sqlglot's MySQL generator prints it as a plain CHAR."""
+    for data_type in list(tree.find_all(exp.DataType)):
+        plain = _NATIONAL.get(data_type.this)
+        if plain is None:
+            continue
+        parent = data_type.parent
+        if isinstance(parent, exp.ColumnDef):
+            data_type.set("this", plain)
+            constraints = parent.args.get("constraints") or []
+            if not any(isinstance(c.args.get("kind"), exp.CharacterSetColumnConstraint) for c in constraints):
+                charset = exp.ColumnConstraint(kind=exp.CharacterSetColumnConstraint(this=exp.var(NATIONAL_CHARSET)))
+                parent.set("constraints", [charset, *constraints])
+        elif plain is exp.DataType.Type.CHAR:
+            data_type.set("this", exp.DataType.Type.CHARACTER_SET)
+            data_type.set("kind", exp.var(NATIONAL_CHARSET))
+    return tree
+
+
+NATIVE_NORMALIZERS = (typed_literals, dual_table, national_types)

@@ -266,13 +266,16 @@ def _aggregate_all(tokens: list[Token]) -> list[Token]:
 
 def _interval_calls(tokens: list[Token]) -> list[Token]:
     """INTERVAL(n, n1, ...) is MySQL's INTERVAL() function unless a unit follows the parentheses
-    (`INTERVAL (1 + 1) DAY`); sqlglot reads both as an interval, so name the call as a call."""
+    (`INTERVAL (1 + 1) DAY`); sqlglot reads both as an interval, so name the call as a call. With
+    a comma inside the parentheses it is the function whatever follows (`INTERVAL INTERVAL(1, 0) DAY`
+    is an interval of INTERVAL(1, 0) days)."""
     out = list(tokens)
     n = len(tokens)
     for i, tok in enumerate(tokens):
         if tok.token_type is not TokenType.INTERVAL or i + 1 >= n or tokens[i + 1].token_type is not TokenType.L_PAREN:
             continue
         depth = 0
+        comma = False
         j = i + 1
         while j < n:
             if tokens[j].token_type is TokenType.L_PAREN:
@@ -281,9 +284,11 @@ def _interval_calls(tokens: list[Token]) -> list[Token]:
                 depth -= 1
                 if depth == 0:
                     break
+            elif tokens[j].token_type is TokenType.COMMA and depth == 1:
+                comma = True
             j += 1
         after = tokens[j + 1].text.upper() if j + 1 < n else ""
-        if after not in INTERVAL_UNIT_WORDS:
+        if comma or after not in INTERVAL_UNIT_WORDS:
             out[i] = retyped(tok, TokenType.VAR, tok.text)
     return out
 
