@@ -555,8 +555,12 @@ class _DocumentSearch(DocumentSearch):
         ids = [i for i, _ in docs]
         space = f"e:{index}"
         with self.s._registered(id=_str_array(ids)) as rel:
-            self.s._x(f"DELETE FROM cz_es_doc WHERE idx = ? AND id IN (SELECT id FROM {rel})", [index])
-        self.s._delete_postings(space, ids)
+            # Only documents that existed have postings to remove; skipping the rest spares new
+            # documents a scan of the postings table.
+            existing = [r[0] for r in self.s._x(
+                f"DELETE FROM cz_es_doc WHERE idx = ? AND id IN (SELECT id FROM {rel}) RETURNING id",
+                [index]).fetchall()]
+        self.s._delete_postings(space, existing)
         sources = [json.dumps(src, ensure_ascii=False, separators=(",", ":")) for _, src in docs]
         with self.s._registered(id=_str_array(ids), source=_str_array(sources)) as rel:
             self.s._x(f"INSERT INTO cz_es_doc SELECT ?, id, nextval('cz_seq'), source FROM {rel}", [index])
@@ -1145,8 +1149,10 @@ class _Store(SearchStore):
         n = len(docs)
         ids = rows[FIELD_ID]
         with self.s._registered(id=np.asarray(ids, dtype=np.int64)) as rel:
-            self.s._x(f"DELETE FROM {coll.tbl} WHERE {_ident(FIELD_ID)} IN (SELECT id FROM {rel})")
-        self.s._delete_postings(coll.space, [str(i) for i in ids])
+            existing = [r[0] for r in self.s._x(
+                f"DELETE FROM {coll.tbl} WHERE {_ident(FIELD_ID)} IN (SELECT id FROM {rel}) "
+                f"RETURNING {_ident(FIELD_ID)}").fetchall()]
+        self.s._delete_postings(coll.space, [str(i) for i in existing])
         columns: dict[str, np.ndarray] = {"rn": np.arange(n, dtype=np.int64)}
         select = [_lit(part)]
         target = ["_partition"]
