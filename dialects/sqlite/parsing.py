@@ -17,13 +17,12 @@ from antlr4.error.Errors import InputMismatchException, ParseCancellationExcepti
 from antlr4.error.ErrorStrategy import DefaultErrorStrategy
 from antlr4.PredictionContext import PredictionContextCache
 
-from dialects.sqlite._generated.SQLiteLexer import SQLiteLexer
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser
 from dialects.sqlite.tokens import token_stream
 from sqlparser.errors import SQLSyntaxError
 
-_UNRECOGNIZED = SQLiteLexer.UNRECOGNIZED_TOKEN
-_UNEXPECTED_CHAR = SQLiteLexer.UNEXPECTED_CHAR
+_UNRECOGNIZED = SQLiteParser.UNRECOGNIZED_TOKEN
+_UNEXPECTED_CHAR = SQLiteParser.UNEXPECTED_CHAR
 
 
 class _Stop(ParseCancellationException):
@@ -115,28 +114,27 @@ def reset_prediction_cache() -> None:
     atn = SQLiteParser.atn
     SQLiteParser.decisionsToDFA[:] = [DFA(state, i) for i, state in enumerate(atn.decisionToState)]
     SQLiteParser.sharedContextCache = PredictionContextCache()
-    _local.state = None
+    _local.parser = None
 
 
 def _parser_for(sql: str) -> tuple[SQLiteParser, CommonTokenStream]:
     # Reusing one lexer and parser per thread keeps ANTLR's per-instance setup off the hot path;
     # the prediction DFA cache is shared by all instances anyway.
-    state = getattr(_local, "state", None)
-    if state is None:
-        lexer = SQLiteLexer(InputStream(""))
-        lexer.removeErrorListeners()
-        parser = SQLiteParser(CommonTokenStream(lexer))
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = SQLiteParser(token_stream("", None))
         parser.removeErrorListeners()
         parser.buildParseTrees = True
-        state = _local.state = (lexer, parser)
-    lexer, parser = state
+        _local.parser = parser
     if use_antlr_lexer:
-        lexer.inputStream = InputStream(sql)
-        lexer.reset()
+        from dialects.sqlite._generated.SQLiteLexer import SQLiteLexer
+
+        lexer = SQLiteLexer(InputStream(sql))
+        lexer.removeErrorListeners()
         stream = CommonTokenStream(lexer)
         stream.fill()
     else:
-        stream = token_stream(sql, lexer)
+        stream = token_stream(sql, None)
     parser.setInputStream(stream)
     return parser, stream
 

@@ -16,7 +16,9 @@ import re
 from antlr4 import CommonTokenStream, Token
 from antlr4.Token import CommonToken
 
-from dialects.sqlite._generated.SQLiteLexer import SQLiteLexer as L
+# The parser class carries the same token types and names as the lexer; importing the lexer module
+# would deserialize its ATN for nothing.
+from dialects.sqlite._generated.SQLiteParser import SQLiteParser as L
 
 # Keyword literals ('SELECT', 'CURRENT_DATE', ...) by their upper-case spelling.
 _KEYWORDS: dict[str, int] = {
