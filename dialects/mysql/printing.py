@@ -56,4 +56,19 @@ def national_types(tree: exp.Expression, options: dict[str, Any]) -> exp.Express
     return tree
 
 
-NATIVE_NORMALIZERS = (typed_literals, dual_table, national_types)
+def share_locks(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
+    """A plain FOR SHARE prints as LOCK IN SHARE MODE: the same lock in MySQL 8, and the one
+    spelling MariaDB (served by this dialect too: mariadb:// URIs) also reads."""
+    for select in tree.find_all(exp.Select):
+        locks = select.args.get("locks")
+        if locks and any(_plain_share(lock) for lock in locks):
+            select.set("locks", [exp.var("LOCK IN SHARE MODE") if _plain_share(lock) else lock for lock in locks])
+    return tree
+
+
+def _plain_share(lock: exp.Expression) -> bool:
+    return isinstance(lock, exp.Lock) and not lock.args.get("update") and lock.args.get("wait") is None \
+        and not lock.expressions
+
+
+NATIVE_NORMALIZERS = (typed_literals, dual_table, national_types, share_locks)
