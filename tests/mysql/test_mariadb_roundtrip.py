@@ -427,7 +427,8 @@ def test_sqllogictest_rows_mean_the_same_on_mariadb(conn):
 MEANING_CASES = [
     # (kind, sql): each once read by sqlglot into something else; both forms must run and agree.
     ("SELECT", "SELECT ++1, -+1, - + - 1, 2 - +(-3)"),
-    ("SELECT", "SELECT {ts {abc '2024-01-01 10:00:00.25'}} + 0, {ts ('2024-01-01 10:00:00')} + 0, {D '2024-01-01'} + 0"),
+    ("SELECT", "SELECT {ts {abc '2024-01-01 10:00:00.25'}} + 0, {ts ('2024-01-01 10:00:00')} + 0, "
+               "{D '2024-01-01'} + 0"),
     ("SELECT", "SELECT TIME '10:00:00.5', {t '10:00:00.25'}, TIMESTAMP '2024-01-01 10:00:00.5', DATE '2024-01-01'"),
     ("SELECT", "SELECT DATE_ADD('2008-01-02', INTERVAL INTERVAL(1, 0, 1) DAY), INTERVAL(5, 1, 10)"),
     ("SELECT", "SELECT 1 FROM dual WHERE 1 = 1"),
