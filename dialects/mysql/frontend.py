@@ -60,6 +60,11 @@ class MySQLFrontend:
             mark_typed_literals(tree, rewrite.tokens)
         if flags & HAS_BARE_JOIN:
             mark_bare_joins(tree, rewrite.tokens)
+        _restore_literals(tree, sql, flags)
+        if flags & HAS_INTO and tree.find(exp.Into) is not None:
+            # sqlglot's MySQL printer turns SELECT ... INTO @v into CREATE TABLE @v AS SELECT ...
+            return Statement(sql=sql, operation=operation_of(tree), tree=None,
+                             unsupported="SELECT ... INTO @variable", table=_first_table_name(tree))
         if rewrite.unsupported is not None:
             # Valid MySQL the IR cannot hold faithfully: it classifies, transforms refuse it.
             table = _first_table_name(tree)
@@ -89,6 +94,7 @@ class MySQLFrontend:
         check_tree(tree, condition)
         if flags & (HAS_TYPED_LITERAL | HAS_BRACES):
             mark_typed_literals(tree, tokens)
+        _restore_literals(tree, condition, flags)
         if not isinstance(tree, exp.Select) or tree.args.get("where") is None or _has_extra_clauses(tree):
             raise SQLSyntaxError("not a single boolean condition", line=1, column=1,
                                  token=tokens[0].text, sql=condition)
@@ -143,6 +149,8 @@ HAS_TYPE_SYNONYM = 32
 HAS_OPAQUE_CALL = 64
 HAS_TYPED_LITERAL = 128
 HAS_BARE_JOIN = 256
+HAS_INTERVAL_NUMBER = 512
+HAS_HEX_NUMBER = 1024
 
 
 def _statement_tokens(tokens: list[Token], sql: str, *, statement: bool = True) -> tuple[list[Token], int]:
@@ -271,8 +279,9 @@ def _rule_number(tokens: list[Token], i: int, sql: str, statement: bool) -> None
         raise _token_error(tokens[i - 1], sql, f"malformed number {sql[tokens[i - 1].start:tok.end + 1]!r}")
 
 
-def _rule_binary_literal(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+def _rule_binary_literal(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
     _check_binary_literal(tokens[i], sql)
+    return HAS_HEX_NUMBER if sql.startswith("0x", tokens[i].start) else 0
 
 
 def _rule_json_arrow(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
@@ -360,7 +369,11 @@ def _rule_interval(tokens: list[Token], i: int, sql: str, statement: bool) -> in
         if unit is None or unit.text.upper() not in rules.INTERVAL_UNITS:
             raise _token_error(tokens[i + 1], sql, "INTERVAL needs a unit after its amount, as in "
                                "INTERVAL '1' MONTH")
-    return 0
+        return 0
+    return HAS_INTERVAL_NUMBER if i + 1 < n and tokens[i + 1].token_type in _SIGNED_NUMBER_START else 0
+
+
+_SIGNED_NUMBER_START = frozenset({TokenType.NUMBER, TokenType.DASH, TokenType.PLUS})
 
 
 def _rule_lock(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
@@ -443,6 +456,36 @@ def mark_typed_literals(tree: exp.Expression, tokens: list[Token]) -> None:
             keyword = keywords.get(literal.meta.get("start"))
             if keyword is not None:
                 cast.meta[TYPED_LITERAL] = keyword
+
+
+HEX_NUMBER = "mysql_hex_number"
+"""Meta key on a HexString written 0x41 (not X'41'): MySQL reads both alike, MariaDB reads only
+0x41 as a number in arithmetic, so the native printer keeps the form as written."""
+
+_INTERVAL_AMOUNTS: dict[type[exp.Expression], str] = {exp.Interval: "this", exp.DateAdd: "expression",
+                                                       exp.DateSub: "expression"}
+
+
+def _restore_literals(tree: exp.Expression, sql: str, flags: int) -> None:
+    if flags & HAS_INTERVAL_NUMBER:
+        # sqlglot turns the number of INTERVAL 1.5 DAY into the string '1.5' (a new node, without
+        # a text position); MySQL rounds a number of days but truncates a string: 2 days, not 1.
+        for node in tree.find_all(*_INTERVAL_AMOUNTS):
+            amount = node.args.get(_INTERVAL_AMOUNTS[type(node)])
+            if isinstance(amount, exp.Literal) and amount.is_string and not amount._meta \
+                    and _NUMBER.fullmatch(amount.this):
+                text = amount.this
+                number = exp.Neg(this=exp.Literal.number(text[1:])) if text.startswith("-") \
+                    else exp.Literal.number(text)
+                amount.replace(number)
+    if flags & HAS_HEX_NUMBER:
+        for hex_string in tree.find_all(exp.HexString):
+            start = hex_string.meta.get("start") if hex_string._meta else None
+            if isinstance(start, int) and sql.startswith("0x", start):
+                hex_string.meta[HEX_NUMBER] = True
+
+
+_NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
 def mark_bare_joins(tree: exp.Expression, tokens: list[Token]) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from dialects.mysql.frontend import TYPED_LITERAL
+from dialects.mysql.frontend import HEX_NUMBER, TYPED_LITERAL
 
 
 def typed_literals(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
@@ -71,4 +71,14 @@ def _plain_share(lock: exp.Expression) -> bool:
         and not lock.expressions
 
 
-NATIVE_NORMALIZERS = (typed_literals, dual_table, national_types, share_locks)
+def hex_numbers(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
+    """Print 0x41 as written (sqlglot prints X'41', which MariaDB reads as a string in arithmetic)."""
+    for hex_string in list(tree.find_all(exp.HexString)):
+        if hex_string._meta and hex_string.meta.get(HEX_NUMBER) and hex_string.this:
+            if hex_string is tree:
+                return exp.var(f"0x{hex_string.this}")
+            hex_string.replace(exp.var(f"0x{hex_string.this}"))
+    return tree
+
+
+NATIVE_NORMALIZERS = (typed_literals, dual_table, national_types, share_locks, hex_numbers)

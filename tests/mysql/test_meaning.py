@@ -17,8 +17,8 @@ from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 
 from dialects.mysql import rules
 from sqlparser import SQLParserError, new_parser
-from sqlparser.errors import SQLSyntaxError
-from sqlparser.types import OperationType
+from sqlparser.errors import SQLSyntaxError, UnsupportedConstructError
+from sqlparser.types import OperationType, TableColumn
 
 
 @pytest.fixture(scope="module")
@@ -244,3 +244,79 @@ def test_values_statement_is_select(parser, sql):
 def test_rejections_are_parser_errors(parser):
     with pytest.raises(SQLParserError):
         parser.parse("CREATE TABLE t (a INT, b INT AS (a) AND 1)")
+
+
+# -- found by the MariaDB round trip ---------------------------------------------------------------
+
+def test_bare_join_keeps_join_precedence(parser):
+    # `t1 JOIN t2` and `t1, t2` were one tree, printed with the comma, which binds looser than
+    # LEFT JOIN: the ON / USING of a later join then no longer sees t1.
+    printed = _native(parser, "SELECT * FROM t1 JOIN t2 LEFT JOIN t3 ON t1.a = t3.a")
+    assert printed == "SELECT * FROM t1 CROSS JOIN t2 LEFT JOIN t3 ON t1.a = t3.a"
+    assert _native(parser, "SELECT * FROM t1, t2") == "SELECT * FROM t1, t2"
+    assert _native(parser, "SELECT * FROM t1 JOIN (SELECT a FROM x JOIN y) AS z") == \
+        "SELECT * FROM t1 CROSS JOIN (SELECT a FROM x CROSS JOIN y) AS z"
+    assert _native(parser, "SELECT * FROM t1 JOIN t2 ON t1.a = t2.a") == "SELECT * FROM t1 JOIN t2 ON t1.a = t2.a"
+
+
+@pytest.mark.parametrize(("sql", "printed"), [
+    ("UPDATE t SET a = DEFAULT", "UPDATE t SET a = DEFAULT"),
+    ("INSERT INTO t (a) VALUES (1) ON DUPLICATE KEY UPDATE a = DEFAULT",
+     "INSERT INTO t (a) VALUES (1) ON DUPLICATE KEY UPDATE a = DEFAULT"),
+    ("UPDATE t SET a = `default`", "UPDATE t SET a = `default`"),
+])
+def test_default_value_stays_the_keyword(parser, sql, printed):
+    assert _native(parser, sql) == printed
+
+
+def test_default_is_no_value_in_a_condition(parser):
+    with pytest.raises(SQLSyntaxError, match="DEFAULT as a value"):
+        parser.parse("SELECT * FROM t WHERE a = DEFAULT")
+
+
+def test_dual_stays_a_keyword(parser):
+    assert _native(parser, "SELECT 1 FROM dual WHERE 1 = 1") == "SELECT 1 FROM DUAL WHERE 1 = 1"
+    assert _native(parser, "SELECT 1 FROM `dual`") == "SELECT 1 FROM `dual`"
+
+
+@pytest.mark.parametrize(("sql", "printed"), [
+    ("CREATE TABLE nchar (a NCHAR(5) NOT NULL, b NVARCHAR(3), c NCHAR)",
+     "CREATE TABLE nchar (a CHAR(5) CHARACTER SET utf8mb3 NOT NULL, b VARCHAR(3) CHARACTER SET utf8mb3, "
+     "c CHAR CHARACTER SET utf8mb3)"),
+    ("SELECT CAST(a AS NCHAR(3)) FROM t", "SELECT CAST(a AS CHAR(3) CHARACTER SET utf8mb3) FROM t"),
+])
+def test_national_types_keep_their_character_set(parser, sql, printed):
+    assert _native(parser, sql) == printed
+
+
+def test_interval_function_inside_an_interval(parser):
+    assert _native(parser, "SELECT DATE_ADD(d, INTERVAL INTERVAL(1, 0, 1) DAY) FROM t") == \
+        "SELECT DATE_ADD(d, INTERVAL (INTERVAL(1, 0, 1)) DAY) FROM t"
+
+
+@pytest.mark.parametrize(("sql", "printed"), [
+    # MySQL rounds a number of days (2) but reads the string '1.5' as 1.
+    ("SELECT DATE_ADD(d, INTERVAL 1.5 DAY) FROM t", "SELECT DATE_ADD(d, INTERVAL 1.5 DAY) FROM t"),
+    ("SELECT d - INTERVAL -2 DAY FROM t", "SELECT d - INTERVAL -2 DAY FROM t"),
+    ("SELECT d + INTERVAL '1.5' DAY FROM t", "SELECT d + INTERVAL '1.5' DAY FROM t"),
+])
+def test_interval_amount_keeps_its_type(parser, sql, printed):
+    assert _native(parser, sql) == printed
+
+
+def test_hex_number_keeps_its_form(parser):
+    assert _native(parser, "SELECT 0x41 + 0, X'41' + 0") == "SELECT 0x41 + 0, x'41' + 0"
+
+
+def test_share_lock_prints_in_the_spelling_both_servers_read(parser):
+    assert _native(parser, "SELECT * FROM t FOR SHARE") == "SELECT * FROM t LOCK IN SHARE MODE"
+    assert _native(parser, "SELECT * FROM t FOR SHARE NOWAIT") == "SELECT * FROM t FOR SHARE NOWAIT"
+
+
+def test_select_into_variable_is_an_unsupported_construct(parser):
+    # sqlglot's MySQL printer turns SELECT ... INTO @v into CREATE TABLE @v AS SELECT ...
+    stmt = parser.parse("SELECT 1 INTO @v")
+    assert stmt.tree is None and stmt.unsupported == "SELECT ... INTO @variable"
+    assert parser.get_sql_operation("SELECT 1 INTO @v") is OperationType.SELECT
+    with pytest.raises(UnsupportedConstructError, match="INTO @variable"):
+        parser.parse_and_modify_sql("SELECT 1 INTO @v", {"t": TableColumn(new_table_name="t2")})
