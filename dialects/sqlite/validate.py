@@ -142,7 +142,8 @@ def _check_optional_keyword_names(ctx: P.Sql_stmtContext, sql: str) -> None:
         words = words[words.index(P.TO):]
     elif kind in (P.Attach_stmtContext, P.Detach_stmtContext):
         first = body.expr(0) if kind is P.Attach_stmtContext else body.expr()
-        if first.start.type == P.DATABASE and first.start is first.stop:
+        if first.start.type == P.DATABASE:
+            # `DETACH database * x` reads as the keyword and then fails; never as `database * x`.
             name, keyword = first, P.DATABASE
     elif kind is P.Alter_table_stmtContext:
         keyword = P.COLUMN
