@@ -267,12 +267,12 @@ def _several_statements(sql: str) -> bool:
     return ";" in body and "TRIGGER" not in body.upper()
 
 
-def run(count: int, seed: int) -> tuple[list[Case], int, int]:
+def run(count: int, seed: int, mutate_share: float = 0.5, depth: int = 12) -> tuple[list[Case], int, int]:
     judge = Judge()
     disagreements = []
     total = 0
     inconclusive = 0
-    for sql in cases(count, seed):
+    for sql in cases(count, seed, mutate_share=mutate_share, depth=depth):
         if not sql.strip() or is_known_extension(sql) or _several_statements(sql):
             continue
         case = judge.judge(sql)

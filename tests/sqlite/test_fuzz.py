@@ -22,6 +22,13 @@ def test_fuzz_agrees_with_sqlite() -> None:
     assert not disagreements, _report(disagreements)
 
 
+def test_fuzz_near_misses_agree_with_sqlite() -> None:
+    # Every statement mutated, shallow: mostly invalid SQL that is almost valid.
+    disagreements, judged, _ = fuzz.run(count=400, seed=41, mutate_share=1.0, depth=6)
+    assert judged > 300
+    assert not disagreements, _report(disagreements)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_fuzz_agrees_with_sqlite_long(seed: int) -> None:
