@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs the database servers the engine tests start (throw-away instances on loopback, created by
-# the test fixtures): Debian's postgresql and mariadb-server. Idempotent; needs root or sudo.
+# Installs what the tests need beyond Python packages: the database servers the engine tests start
+# (throw-away instances on loopback, created by the test fixtures: Debian's postgresql and
+# mariadb-server) and Java for `tools/gen_parsers.sh --check`. Idempotent; needs root or sudo.
 set -euo pipefail
 
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v mariadb-install-db >/dev/null 2>&1 || need+=(mariadb-server)
-[ ${#need[@]} -eq 0 ] && { echo "services: postgresql and mariadb-server present"; exit 0; }
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
+[ ${#need[@]} -eq 0 ] && { echo "services: postgresql, mariadb-server and java present"; exit 0; }
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
