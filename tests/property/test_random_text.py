@@ -1,18 +1,27 @@
-"""Random text never makes the MySQL dialect's contract methods fail with anything but a
-SQLParserError: no crash, no RecursionError, no sqlglot exception leaking through.
+"""Random text never makes any dialect's contract methods fail with anything but a
+SQLParserError: no crash, no RecursionError, no sqlglot/ANTLR/pglast exception leaking through.
 
 Fixed seeds (derandomize=True) and modest example counts keep this deterministic and fast in CI.
 """
 
 from __future__ import annotations
 
+import functools
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sqlparser import ColumnValue, PrimaryKeyValue, SQLFilterOp, SQLParserError, TableColumn, new_parser
+from sqlparser import ColumnValue, PrimaryKeyValue, SQLFilterOp, SQLParser, SQLParserError, TableColumn, new_parser
+from sqlparser.registry import dialects_by_name
 
-PARSER = new_parser("mysql")
-COMPAT = new_parser("mysql", style="compat")
+DIALECTS = sorted(dialects_by_name())
+
+
+@functools.cache
+def _parsers(dialect: str) -> tuple[SQLParser, SQLParser]:
+    return new_parser(dialect), new_parser(dialect, style="compat")
+
 MAPPING = {"t": TableColumn(new_table_name="t2", column_map={"a": "b"}), "users": TableColumn(new_table_name="u")}
 
 FRAGMENTS = [
@@ -30,7 +39,8 @@ texts = st.text(max_size=200)
 byteish = st.binary(max_size=200).map(lambda b: b.decode("latin-1"))
 
 
-def _calls(sql: str):
+def _calls(dialect: str, sql: str):
+    PARSER, COMPAT = _parsers(dialect)
     yield lambda: PARSER.get_sql_operation(sql)
     yield lambda: PARSER.get_table_name(sql)
     yield lambda: PARSER.parse_and_modify_sql(sql, MAPPING)
@@ -42,8 +52,8 @@ def _calls(sql: str):
     yield lambda: PARSER.add_select_fields_to_select_sql(sql, ["pk"])
 
 
-def _only_parser_errors(sql: str) -> None:
-    for call in _calls(sql):
+def _only_parser_errors(dialect: str, sql: str) -> None:
+    for call in _calls(dialect, sql):
         try:
             result = call()
         except SQLParserError:
@@ -55,25 +65,30 @@ SETTINGS = settings(derandomize=True, max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.parametrize("dialect", DIALECTS)
 @SETTINGS
-@given(soups)
-def test_sql_token_soup(sql):
-    _only_parser_errors(sql)
+@given(sql=soups)
+def test_sql_token_soup(dialect, sql):
+    _only_parser_errors(dialect, sql)
 
 
+@pytest.mark.parametrize("dialect", DIALECTS)
 @SETTINGS
-@given(texts)
-def test_random_unicode_text(sql):
-    _only_parser_errors(sql)
+@given(sql=texts)
+def test_random_unicode_text(dialect, sql):
+    _only_parser_errors(dialect, sql)
 
 
+@pytest.mark.parametrize("dialect", DIALECTS)
 @SETTINGS
-@given(byteish)
-def test_random_bytes_decoded_as_latin1(sql):
-    _only_parser_errors(sql)
+@given(sql=byteish)
+def test_random_bytes_decoded_as_latin1(dialect, sql):
+    _only_parser_errors(dialect, sql)
 
 
+@pytest.mark.parametrize("dialect", DIALECTS)
 @SETTINGS
-@given(st.sampled_from(["SELECT a FROM t WHERE ", "INSERT INTO t (a) VALUES (", "UPDATE t SET a = "]), soups)
-def test_valid_prefix_with_random_tail(prefix, tail):
-    _only_parser_errors(prefix + tail)
+@given(prefix=st.sampled_from(["SELECT a FROM t WHERE ", "INSERT INTO t (a) VALUES (", "UPDATE t SET a = "]),
+       tail=soups)
+def test_valid_prefix_with_random_tail(dialect, prefix, tail):
+    _only_parser_errors(dialect, prefix + tail)
