@@ -81,4 +81,36 @@ def hex_numbers(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression
     return tree
 
 
-NATIVE_NORMALIZERS = (typed_literals, dual_table, national_types, share_locks, hex_numbers)
+def _row_call(row: exp.Expression) -> exp.Anonymous | None:
+    items = row.expressions if isinstance(row, exp.Tuple) else [row]
+    if len(items) == 1 and isinstance(items[0], exp.Anonymous) and str(items[0].this).upper() == "ROW":
+        return items[0]
+    return None
+
+
+def values_rows(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
+    """VALUES ROW(...) statements and tables print as written. sqlglot's MySQL generator turns them
+    into SELECT ... UNION ALL SELECT ..., each row a single ROW(...) column, and drops the column
+    list of `(VALUES ...) AS v (a, b)`; in INSERT it prints VALUES (ROW(1, 2)). Both fail on MySQL."""
+    for values in list(tree.find_all(exp.Values)):
+        rows = [_row_call(row) for row in values.expressions]
+        if not rows or any(row is None for row in rows):
+            continue
+        if isinstance(values.parent, exp.Insert):
+            values.set("expressions", [exp.Tuple(expressions=list(row.expressions)) for row in rows])
+            continue
+        text = "VALUES " + ", ".join(row.sql(dialect="mysql") for row in rows)
+        for key in ("order", "limit"):
+            clause = values.args.get(key)
+            if clause is not None:
+                text += " " + clause.sql(dialect="mysql").strip()
+        alias = values.args.get("alias")
+        if alias is not None:
+            text = f"({text}) AS {alias.sql(dialect='mysql')}"
+        if values is tree:
+            return exp.var(text)
+        values.replace(exp.var(text))
+    return tree
+
+
+NATIVE_NORMALIZERS = (typed_literals, dual_table, national_types, share_locks, hex_numbers, values_rows)

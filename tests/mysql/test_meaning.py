@@ -320,3 +320,17 @@ def test_select_into_variable_is_an_unsupported_construct(parser):
     assert parser.get_sql_operation("SELECT 1 INTO @v") is OperationType.SELECT
     with pytest.raises(UnsupportedConstructError, match="INTO @variable"):
         parser.parse_and_modify_sql("SELECT 1 INTO @v", {"t": TableColumn(new_table_name="t2")})
+
+
+@pytest.mark.parametrize(("sql", "printed"), [
+    # sqlglot printed these as SELECT ROW(1, 2) UNION ALL ..., one ROW-valued column each, and
+    # dropped the column list of the alias; MySQL rejects a ROW-valued column.
+    ("VALUES ROW(1, 2), ROW(3, 4)", "VALUES ROW(1, 2), ROW(3, 4)"),
+    ("VALUES ROW(1), ROW(2) ORDER BY 1 LIMIT 1", "VALUES ROW(1), ROW(2) ORDER BY 1 LIMIT 1"),
+    ("SELECT * FROM (VALUES ROW(1, 2)) AS v (a, b)", "SELECT * FROM (VALUES ROW(1, 2)) AS v(a, b)"),
+    ("VALUES ROW(1) UNION VALUES ROW(2)",
+     "SELECT * FROM (VALUES ROW(1)) AS _values UNION SELECT * FROM (VALUES ROW(2)) AS _values"),
+    ("INSERT INTO t VALUES ROW(1, 2), ROW(3, 4)", "INSERT INTO t VALUES (1, 2), (3, 4)"),
+])
+def test_values_rows_print_as_rows(parser, sql, printed):
+    assert _native(parser, sql) == printed
