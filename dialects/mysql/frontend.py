@@ -27,8 +27,12 @@ _DIALECT = Dialect.get_or_raise("mysql")
 class _DropCommandFallbackWarning(logging.Filter):
     # sqlglot logs a warning whenever it falls back to an opaque Command; this front end rejects
     # those statements with a proper error instead, so the console line is only noise for users.
+    # Likewise for a JSON path sqlglot cannot read ('$[last]', '$[1 to 2]'): it keeps the path
+    # string as written, which is what MySQL evaluates.
     def filter(self, record: logging.LogRecord) -> bool:
-        return "Falling back to parsing as a 'Command'" not in record.getMessage()
+        message = record.getMessage()
+        return "Falling back to parsing as a 'Command'" not in message and not message.startswith(
+            "Invalid JSON path syntax")
 
 
 _sqlglot_logger = logging.getLogger("sqlglot")
