@@ -100,7 +100,8 @@ def _cases(source: str) -> tuple[list[Case], Counter]:
         if row["kind"] in ("CREATE", "ALTER") and not _is_table_ddl(stmt.tree):
             counts["not table DDL"] += 1
             continue
-        if NONDETERMINISTIC.search(row["sql"]):
+        if row["kind"] not in ("CREATE", "ALTER") and NONDETERMINISTIC.search(row["sql"]):
+            # (a table definition naming CURRENT_TIMESTAMP is still the same definition each time)
             counts["nondeterministic"] += 1
             continue
         cases.append(Case(row["id"], row["sql"], printed, row["kind"], stmt.tree))
@@ -409,6 +410,7 @@ def test_tidb_rows_mean_the_same_on_mariadb(conn):
     tally = Tally()
     _run(conn, cases, schema, tally)
     assert tally.counts["run"] >= 400, tally.counts
+    assert tally.counts["equal"] >= 600, tally.counts
     _check("tidb-parser-test", tally, skipped)
 
 
