@@ -65,10 +65,6 @@ class MySQLFrontend:
         if flags & HAS_BARE_JOIN:
             mark_bare_joins(tree, rewrite.tokens)
         _restore_literals(tree, sql, flags)
-        if flags & HAS_INTO and tree.find(exp.Into) is not None:
-            # sqlglot's MySQL printer turns SELECT ... INTO @v into CREATE TABLE @v AS SELECT ...
-            return Statement(sql=sql, operation=operation_of(tree), tree=None,
-                             unsupported="SELECT ... INTO @variable", table=_first_table_name(tree))
         if rewrite.unsupported is not None:
             # Valid MySQL the IR cannot hold faithfully: it classifies, transforms refuse it.
             table = _first_table_name(tree)
@@ -327,6 +323,8 @@ def _drops_arguments(tokens: list[Token], i: int) -> bool:
 
 
 def _argument_count(tokens: list[Token], open_paren: int) -> int | None:
+    if open_paren + 1 < len(tokens) and tokens[open_paren + 1].token_type in (TokenType.SELECT, TokenType.WITH):
+        return 1  # NAME(SELECT a, b ...): one subquery argument, whatever its select list
     depth = 0
     count = 0
     for j in range(open_paren, len(tokens)):
@@ -476,12 +474,10 @@ def _restore_literals(tree: exp.Expression, sql: str, flags: int) -> None:
         # a text position); MySQL rounds a number of days but truncates a string: 2 days, not 1.
         for node in tree.find_all(*_INTERVAL_AMOUNTS):
             amount = node.args.get(_INTERVAL_AMOUNTS[type(node)])
+            # An integer amount means the same as a number or as a string: only the others change.
             if isinstance(amount, exp.Literal) and amount.is_string and not amount._meta \
-                    and _NUMBER.fullmatch(amount.this):
-                text = amount.this
-                number = exp.Neg(this=exp.Literal.number(text[1:])) if text.startswith("-") \
-                    else exp.Literal.number(text)
-                amount.replace(number)
+                    and _NUMBER.fullmatch(amount.this) and not _INTEGER.fullmatch(amount.this):
+                amount.replace(exp.Literal.number(amount.this))
     if flags & HAS_HEX_NUMBER:
         for hex_string in tree.find_all(exp.HexString):
             start = hex_string.meta.get("start") if hex_string._meta else None
@@ -490,6 +486,7 @@ def _restore_literals(tree: exp.Expression, sql: str, flags: int) -> None:
 
 
 _NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+_INTEGER = re.compile(r"-?\d+")
 
 
 def mark_bare_joins(tree: exp.Expression, tokens: list[Token]) -> None:

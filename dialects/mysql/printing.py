@@ -7,6 +7,7 @@ from typing import Any
 from sqlglot import exp
 
 from dialects.mysql.frontend import HEX_NUMBER, TYPED_LITERAL
+from sqlparser.errors import UnsupportedConstructError
 
 
 def typed_literals(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
@@ -113,4 +114,12 @@ def values_rows(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression
     return tree
 
 
-NATIVE_NORMALIZERS = (typed_literals, dual_table, national_types, share_locks, hex_numbers, values_rows)
+def select_into(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
+    """Refuse SELECT ... INTO @variable: sqlglot's MySQL generator prints it as
+    CREATE TABLE @variable AS SELECT ... (the tree stays, so policies still see the INTO)."""
+    if tree.find(exp.Into) is not None:
+        raise UnsupportedConstructError("SELECT ... INTO @variable", "the MySQL printer cannot print it back")
+    return tree
+
+
+NATIVE_NORMALIZERS = (select_into, typed_literals, dual_table, national_types, share_locks, hex_numbers, values_rows)

@@ -130,6 +130,11 @@ def test_no_argument_is_dropped(parser, sql, printed):
     assert _native(parser, sql) == printed
 
 
+def test_a_subquery_argument_is_one_argument(parser):
+    tree = parser.parse("SELECT EXISTS (SELECT a, b FROM t)").tree
+    assert isinstance(tree.expressions[0], exp.Exists)
+
+
 def test_calls_with_the_right_count_keep_their_meaning_nodes(parser):
     tree = parser.parse("SELECT UUID(), DATE(x), CONVERT_TZ(a, 'a', 'b') FROM t").tree
     assert [type(e).__name__ for e in tree.expressions] == ["Uuid", "TsOrDsToDate", "ConvertTimezone"]
@@ -297,7 +302,9 @@ def test_interval_function_inside_an_interval(parser):
 @pytest.mark.parametrize(("sql", "printed"), [
     # MySQL rounds a number of days (2) but reads the string '1.5' as 1.
     ("SELECT DATE_ADD(d, INTERVAL 1.5 DAY) FROM t", "SELECT DATE_ADD(d, INTERVAL 1.5 DAY) FROM t"),
-    ("SELECT d - INTERVAL -2 DAY FROM t", "SELECT d - INTERVAL -2 DAY FROM t"),
+    ("SELECT d - INTERVAL -2.5 DAY FROM t", "SELECT d - INTERVAL -2.5 DAY FROM t"),
+    # An integer amount means the same as a string: left in sqlglot's form.
+    ("SELECT d - INTERVAL -2 DAY FROM t", "SELECT d - INTERVAL '-2' DAY FROM t"),
     ("SELECT d + INTERVAL '1.5' DAY FROM t", "SELECT d + INTERVAL '1.5' DAY FROM t"),
 ])
 def test_interval_amount_keeps_its_type(parser, sql, printed):
@@ -315,11 +322,12 @@ def test_share_lock_prints_in_the_spelling_both_servers_read(parser):
 
 def test_select_into_variable_is_an_unsupported_construct(parser):
     # sqlglot's MySQL printer turns SELECT ... INTO @v into CREATE TABLE @v AS SELECT ...
-    stmt = parser.parse("SELECT 1 INTO @v")
-    assert stmt.tree is None and stmt.unsupported == "SELECT ... INTO @variable"
-    assert parser.get_sql_operation("SELECT 1 INTO @v") is OperationType.SELECT
+    sql = "SELECT 1 INTO @v"
+    assert parser.get_sql_operation(sql) is OperationType.SELECT
     with pytest.raises(UnsupportedConstructError, match="INTO @variable"):
-        parser.parse_and_modify_sql("SELECT 1 INTO @v", {"t": TableColumn(new_table_name="t2")})
+        parser.render(parser.parse(sql).tree)
+    with pytest.raises(UnsupportedConstructError, match="INTO @variable"):
+        parser.parse_and_modify_sql("SELECT a INTO @v FROM t", {"t": TableColumn(new_table_name="t2")})
 
 
 @pytest.mark.parametrize(("sql", "printed"), [
