@@ -22,9 +22,13 @@ def render_native(tree: exp.Expression, *, dialect: Any, quote_names: bool, **op
         raise InvalidArgumentError(
             f"unknown native option(s) {', '.join(sorted(unknown))} for dialect {dialect.name}; known: {known}")
     opts = {**dialect.native_options, **options}
-    if dialect.native_normalizers:
+    # A normalizer may offer `applies(tree)`, a cheap read-only test: the copy (as costly as the
+    # generation itself) is made only when some normalizer has something to change.
+    active = [normalize for normalize in dialect.native_normalizers
+              if getattr(normalize, "applies", None) is None or normalize.applies(tree)]
+    if active:
         tree = tree.copy()
-        for normalize in dialect.native_normalizers:
+        for normalize in active:
             tree = normalize(tree, opts)
     try:
         # copy=False: the caller owns `tree` and does not reuse it, and sqlglot's defensive deep
