@@ -165,7 +165,8 @@ def _schema(cases: list[Case]) -> dict[str, list[str]]:
 
 def _table_ddl(name: str, columns: list[str], database: str) -> list[str]:
     cols = ", ".join(f"`{c}` INT NULL" for c in columns)
-    statements = [f"CREATE TABLE `{database}`.`{name}` ({cols}) ENGINE=InnoDB"]
+    statements = [f"DROP TABLE IF EXISTS `{database}`.`{name}`",
+                  f"CREATE TABLE `{database}`.`{name}` ({cols}) ENGINE=InnoDB"]
     rows = []
     for r in range(ROWS_PER_TABLE):
         values = ["NULL" if (r + i) % 4 == 3 else str((r * (i + 2)) % 7 - 1) for i in range(len(columns))]
@@ -181,6 +182,7 @@ SLT_COLUMNS = "pk INT PRIMARY KEY, col0 INT, col1 INT, col2 INT, col3 INT, col4 
 def _slt_ddl(database: str) -> list[str]:
     statements = []
     for t, name in enumerate(SLT_TABLES):
+        statements.append(f"DROP TABLE IF EXISTS `{database}`.`{name}`")
         statements.append(f"CREATE TABLE `{database}`.`{name}` ({SLT_COLUMNS}) ENGINE=InnoDB")
         rows = []
         for r in range(6):
@@ -458,7 +460,6 @@ def test_meaning_cases_on_mariadb(conn, kind, sql):
     schema = {"t1": ["c1", "c2"], "t2": ["c1"], "t3": ["c1"]}
     with conn.cursor() as cur:
         for name, columns in schema.items():
-            cur.execute(f"DROP TABLE IF EXISTS `{FIXTURE_DB}`.`{name}`")
             for statement in _table_ddl(name, columns, FIXTURE_DB):
                 cur.execute(statement)
         if kind == "SELECT":
