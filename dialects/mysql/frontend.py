@@ -294,9 +294,14 @@ def _rule_l_paren(tokens: list[Token], i: int, sql: str, statement: bool) -> int
         name = tokens[i - 1].text.upper()
         if name == "CAST":
             _check_cast_type(tokens, i, sql)
-        elif name in rules.ARGUMENT_DROPPING_CALLS and _drops_arguments(tokens, i - 1):
+        elif (name in rules.ARGUMENT_DROPPING_CALLS and _drops_arguments(tokens, i - 1)) or \
+                (name in rules.OPAQUE_CALLS and _builtin_call(tokens, i - 1)):
             return HAS_OPAQUE_CALL
     return 0
+
+
+def _builtin_call(tokens: list[Token], i: int) -> bool:
+    return tokens[i].token_type not in _NOT_CALL_NAMES and not (i and tokens[i - 1].token_type is TokenType.DOT)
 
 
 def _rule_type_synonym(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
@@ -315,7 +320,7 @@ _JOIN_WORDS = frozenset({TokenType.INNER, TokenType.CROSS, TokenType.LEFT, Token
 
 def _drops_arguments(tokens: list[Token], i: int) -> bool:
     """Is tokens[i] the name of a call that sqlglot would read losing an argument?"""
-    if tokens[i].token_type in _NOT_CALL_NAMES or (i and tokens[i - 1].token_type is TokenType.DOT):
+    if not _builtin_call(tokens, i):
         return False
     count = _argument_count(tokens, i + 1)
     drops = rules.ARGUMENT_DROPPING_CALLS.get(tokens[i].text.upper(), frozenset())
@@ -651,8 +656,10 @@ def _parse_tokens(tokens: list[Token], sql: str, *, offset_tokens: int = 0,
         # Calls sqlglot would read losing an argument: kept as written, as an opaque call.
         tokens = list(tokens)
         for index in range(offset_tokens, len(tokens) - 1):
-            if tokens[index + 1].token_type is TokenType.L_PAREN \
-                    and tokens[index].text.upper() in rules.ARGUMENT_DROPPING_CALLS and _drops_arguments(tokens, index):
+            name = tokens[index].text.upper()
+            if tokens[index + 1].token_type is TokenType.L_PAREN and (
+                    (name in rules.ARGUMENT_DROPPING_CALLS and _drops_arguments(tokens, index))
+                    or (name in rules.OPAQUE_CALLS and _builtin_call(tokens, index))):
                 placeholder = _PLACEHOLDER_CALL.format(len(renamed))
                 renamed[placeholder.upper()] = tokens[index].text
                 tokens[index] = rewrites.retyped(tokens[index], TokenType.VAR, placeholder)
@@ -839,8 +846,12 @@ def _check_identifier(node: exp.Identifier, sql: str) -> None:
     if is_unquoted_reserved(node):
         raise reserved_name_error(node, sql)
     column = node.parent
-    if str(node.this).upper() == "DEFAULT" and isinstance(column, exp.Column) and len(column.parts) == 1:
-        _default_value(column, sql)
+    if isinstance(column, exp.Column) and len(column.parts) == 1:
+        word = str(node.this).upper()
+        if word == "DEFAULT":
+            _default_value(column, sql)
+        elif word in rules.BARE_CALLS:
+            column.replace(exp.Anonymous(this=word, expressions=[]))
 
 
 def _default_value(column: exp.Column, sql: str) -> None:

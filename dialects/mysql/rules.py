@@ -298,3 +298,14 @@ ARGUMENT_PROBE_MAX = 8
 ODBC_TEMPORAL_NAMES: frozenset[str] = frozenset({"d", "t", "ts"})
 """{d '...'}, {t '...'}, {ts '...'}: MySQL compares the escape name case-sensitively, so
 {D '...'} is the plain string."""
+
+OPAQUE_CALLS: dict[str, str] = {
+    "LOG10": "sqlglot prints LOG(10, x), which is not exact: LOG10(1000) is 3, LOG(10, 1000) 2.9999999999999996",
+    "LOG2": "sqlglot prints LOG(2, x), which is not exact",
+    "UTC_DATE": "sqlglot prints CURRENT_DATE AT TIME ZONE 'UTC', which is not MySQL",
+}
+"""Built-in calls whose sqlglot reading prints back as something else: kept as written (opaque)."""
+
+BARE_CALLS: frozenset[str] = frozenset({"UTC_DATE", "UTC_TIME", "UTC_TIMESTAMP"})
+"""Functions MySQL calls without parentheses that sqlglot reads as a column (printed back quoted,
+`UTC_DATE` would name a column): read as the call."""

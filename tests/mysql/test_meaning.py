@@ -349,3 +349,16 @@ def test_json_paths_sqlglot_cannot_read_are_kept_quietly(parser, caplog):
     with caplog.at_level("WARNING"):
         assert _native(parser, sql) == sql
     assert not [r for r in caplog.records if "JSON path" in r.getMessage()]
+
+
+@pytest.mark.parametrize(("sql", "printed"), [
+    # LOG(10, 1000) is 2.9999999999999996, LOG10(1000) is 3.
+    ("SELECT LOG10(a), LOG2(a), LOG(10, a) FROM t", "SELECT LOG10(a), LOG2(a), LOG(10, a) FROM t"),
+    # UTC_DATE() was printed CURRENT_DATE AT TIME ZONE 'UTC', not MySQL.
+    ("SELECT UTC_DATE()", "SELECT UTC_DATE()"),
+    # Without parentheses these are calls, not columns (they were printed back-quoted: columns).
+    ("SELECT UTC_DATE, UTC_TIME, UTC_TIMESTAMP", "SELECT UTC_DATE(), UTC_TIME(), UTC_TIMESTAMP()"),
+    ("SELECT `utc_date` FROM t", "SELECT `utc_date` FROM t"),
+])
+def test_calls_print_as_mysql_reads_them(parser, sql, printed):
+    assert _native(parser, sql) == printed
