@@ -362,3 +362,7 @@ def test_json_paths_sqlglot_cannot_read_are_kept_quietly(parser, caplog):
 ])
 def test_calls_print_as_mysql_reads_them(parser, sql, printed):
     assert _native(parser, sql) == printed
+
+
+def test_mariadb_functions_sqlglot_maps_to_others_are_kept(parser):
+    assert _native(parser, "SELECT CHR(65), TO_CHAR(d) FROM t") == "SELECT CHR(65), TO_CHAR(d) FROM t"
