@@ -303,6 +303,7 @@ OPAQUE_CALLS: dict[str, str] = {
     "LOG10": "sqlglot prints LOG(10, x), which is not exact: LOG10(1000) is 3, LOG(10, 1000) 2.9999999999999996",
     "LOG2": "sqlglot prints LOG(2, x), which is not exact",
     "UTC_DATE": "sqlglot prints CURRENT_DATE AT TIME ZONE 'UTC', which is not MySQL",
+    "MONTHNAME": "sqlglot prints DATE_FORMAT(x, '%M'), which reads a TIME value differently",
     # MariaDB functions (this dialect also serves mariadb:// URIs) that sqlglot maps to others.
     "CHR": "sqlglot prints CHAR(x), a binary string where MariaDB's CHR gives a character (NULL for -1)",
     "TO_CHAR": "sqlglot prints CAST(x AS CHAR), which keeps fractional seconds MariaDB's TO_CHAR drops",

@@ -356,6 +356,8 @@ def test_json_paths_sqlglot_cannot_read_are_kept_quietly(parser, caplog):
     ("SELECT LOG10(a), LOG2(a), LOG(10, a) FROM t", "SELECT LOG10(a), LOG2(a), LOG(10, a) FROM t"),
     # UTC_DATE() was printed CURRENT_DATE AT TIME ZONE 'UTC', not MySQL.
     ("SELECT UTC_DATE()", "SELECT UTC_DATE()"),
+    # DATE_FORMAT(tm, '%M') is NULL for a TIME value where MONTHNAME(tm) is not.
+    ("SELECT MONTHNAME(d) FROM t", "SELECT MONTHNAME(d) FROM t"),
     # Without parentheses these are calls, not columns (they were printed back-quoted: columns).
     ("SELECT UTC_DATE, UTC_TIME, UTC_TIMESTAMP", "SELECT UTC_DATE(), UTC_TIME(), UTC_TIMESTAMP()"),
     ("SELECT `utc_date` FROM t", "SELECT `utc_date` FROM t"),
