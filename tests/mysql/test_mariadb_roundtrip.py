@@ -18,6 +18,10 @@ statement names gets the columns the statement uses with it (unqualified columns
 statement's first table), all INT, with a few rows. sqllogictest rows (tab0..tab4) get their
 own tables with SLT-like columns (pk, col0..col5).
 
+Two smaller checks run on the same server: hand-picked statements, one per meaning change fixed in
+the front end or the printer (MEANING_CASES, each must run and agree), and every function name
+sqlglot's MySQL parser maps, called with a set of argument lists (CALL_ARGUMENTS).
+
 A difference is a finding: fix the front end or the printer, or make the front end refuse the
 construct. The ones left are listed with their reason in mariadb_known_differences.json; the test
 fails on an unlisted difference and on a listed row that now agrees.
@@ -476,3 +480,60 @@ def test_meaning_cases_on_mariadb(conn, kind, sql):
             after = _ddl_outcome(cur, printed, copies, target.name if target is not None else None)
     assert before[0] == "ok", (sql, before)
     assert before == after, (printed, before, after)
+
+
+CALL_ARGUMENTS = [
+    "", "5", "-2.5", "'2020-01-02 10:11:12.5'", "'abc'", "NULL", "5, 2", "'abc', 'b'", "'2020-01-02', '2020-01-01'",
+    "'2020-01-02', 3", "5, 2, 1", "'abc', 1, 2", "'abc', 'b', 'x'", "'{\"a\": [1, 2]}', '$.a'",
+    "'2020-01-02 10:00', '+00:00', '+01:00'", "1, 'a', 'b'",
+    # typed columns of cz_typed
+    "i", "d", "f", "s", "dt", "dd", "tm", "j", "i, 2", "s, 2", "dt, dd", "dt, 2", "s, i", "d, 1", "f, 2", "dt, s",
+    "j, '$.a'", "s, 1, 2", "dt, '+00:00', '+01:00'",
+]
+"""Argument lists tried on every function sqlglot's MySQL parser knows (MariaDB decides which run)."""
+
+TYPED_TABLE = [
+    "DROP TABLE IF EXISTS cz_typed",
+    "CREATE TABLE cz_typed (i INT, d DECIMAL(10,3), f DOUBLE, s VARCHAR(20), dt DATETIME(3), dd DATE, tm TIME(3), "
+    "j JSON)",
+    "INSERT INTO cz_typed VALUES (7, -2.125, 1.5e10, 'Hello World', '2020-02-29 23:59:59.999', '2020-02-29', "
+    "'-01:02:03.5', '{\"a\": [1, {\"b\": 2}]}'), (NULL, 0, -0.5, '', '1999-12-31 00:00:00', '1999-12-31', '838:59:59', "
+    "'[]')",
+]
+
+
+def test_builtin_calls_mean_the_same_on_mariadb(conn):
+    """Every function name sqlglot's MySQL parser maps, with each argument list MariaDB runs: the
+    native printing (which may spell the call differently) gives the same values."""
+    from sqlglot.dialects.dialect import Dialect as SqlglotDialect
+
+    parser = new_parser("mysql", portable_names=False)
+    names = sorted(n for n in SqlglotDialect.get_or_raise("mysql").parser_class.FUNCTIONS
+                   if re.fullmatch(r"[A-Z][A-Z0-9_]*", n) and not NONDETERMINISTIC.fullmatch(n))
+    counts: Counter = Counter()
+    different = []
+    with conn.cursor() as cur:
+        for statement in TYPED_TABLE:
+            cur.execute(statement)
+        for name in names:
+            for args in CALL_ARGUMENTS:
+                sql = f"SELECT {name}({args}) FROM cz_typed"
+                before = _execute(cur, sql)
+                if before[0] != "ok":
+                    continue
+                counts["runs on MariaDB"] += 1
+                try:
+                    printed = parser.render(parser.parse(sql).tree)
+                except SQLParserError:
+                    counts["refused by the front end"] += 1
+                    continue
+                if printed == sql:
+                    counts["printed as written"] += 1
+                    continue
+                counts["printed differently"] += 1
+                after = _execute(cur, printed)
+                if after != before:
+                    different.append(f"{sql} -> {printed}: {_short(before)} vs {_short(after)}")
+    print(f"\nbuilt-in calls on MariaDB: {dict(counts)}")
+    assert counts["printed differently"] >= 100, counts
+    assert not different, "calls whose printed form means something else:\n" + "\n".join(different)
