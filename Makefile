@@ -5,7 +5,7 @@ PIP ?= $(PY) -m pip
 .PHONY: install services demo test lint bench gen
 
 install:
-	$(PIP) install -q -e '.[server,drivers,search,dev]'
+	$(PIP) install -q -e '.[drivers,dev]'
 
 services:
 	bash tools/install_services.sh
