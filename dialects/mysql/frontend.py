@@ -396,6 +396,53 @@ def _rule_l_brace(tokens: list[Token], i: int, sql: str, statement: bool) -> int
     return HAS_BRACES
 
 
+def _shift_half(tokens: list[Token], i: int) -> bool:
+    """Is tokens[i] half of a << or >> (sqlglot makes two < or > tokens of it)?"""
+    tt = tokens[i].token_type
+    if tt not in (TokenType.LT, TokenType.GT):
+        return False
+    return (i + 1 < len(tokens) and tokens[i + 1].token_type is tt and tokens[i + 1].start == tokens[i].end + 1) or \
+        (i > 0 and tokens[i - 1].token_type is tt and tokens[i - 1].end + 1 == tokens[i].start)
+
+
+def _rule_comparison(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    if _shift_half(tokens, i):
+        return
+    before = rules.MISNESTED_COMPARISONS[tokens[i].token_type]
+    j = i - 1
+    if j >= 0 and tokens[j].token_type is TokenType.NOT:
+        j -= 1  # NOT LIKE / NOT IN / NOT REGEXP
+    depth = 0
+    while j >= 0:
+        tt = tokens[j].token_type
+        if _shift_half(tokens, j):
+            pass
+        elif tt is TokenType.R_PAREN:
+            depth += 1
+        elif tt is TokenType.L_PAREN:
+            if depth == 0:
+                return
+            depth -= 1
+        elif depth == 0 and tt not in rules.COMPARISON_OPERANDS:
+            break
+        j -= 1
+    if j < 0 or tokens[j].token_type not in before or _shift_half(tokens, j) or _is_assignment(tokens, j):
+        return
+    raise _token_error(tokens[i], sql, f"comparisons chained without parentheses ({tokens[j].text} ... "
+                       f"{tokens[i].text}) are read left to right by MySQL and the other way by this parser; "
+                       f"add parentheses, as in (a {tokens[j].text} b) {tokens[i].text} c")
+
+
+def _is_assignment(tokens: list[Token], j: int) -> bool:
+    """Is the `=` at tokens[j] an assignment (UPDATE ... SET a = ..., ON DUPLICATE KEY UPDATE a = ...)?"""
+    if tokens[j].token_type is not TokenType.EQ or tokens[0].text.upper() not in ("UPDATE", "INSERT", "REPLACE"):
+        return False
+    k = j - 1
+    while k >= 0 and tokens[k].token_type in (TokenType.VAR, TokenType.IDENTIFIER, TokenType.DOT):
+        k -= 1
+    return k >= 0 and tokens[k].token_type in (TokenType.SET, TokenType.COMMA, TokenType.UPDATE)
+
+
 def _rule_into(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
     return HAS_INTO
 
@@ -436,6 +483,7 @@ _TOKEN_RULES: dict[int, Callable[[list[Token], int, str, bool], int | None]] = {
     id(TokenType.TABLE): _rule_table,
     id(TokenType.L_BRACE): _rule_l_brace,
     id(TokenType.INTO): _rule_into,
+    **{id(tt): _rule_comparison for tt in rules.MISNESTED_COMPARISONS},
     id(TokenType.STAR): _rule_star,
 }
 """Token type (by identity) -> its rule. A rule raises SQLSyntaxError or returns HAS_* flags."""

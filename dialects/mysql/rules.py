@@ -313,3 +313,26 @@ OPAQUE_CALLS: dict[str, str] = {
 BARE_CALLS: frozenset[str] = frozenset({"UTC_DATE", "UTC_TIME", "UTC_TIMESTAMP"})
 """Functions MySQL calls without parentheses that sqlglot reads as a column (printed back quoted,
 `UTC_DATE` would name a column): read as the call."""
+
+_EQUALITY = frozenset({TokenType.EQ, TokenType.NEQ, TokenType.NULLSAFE_EQ})
+_ORDERING = frozenset({TokenType.LT, TokenType.LTE, TokenType.GT, TokenType.GTE})
+
+MISNESTED_COMPARISONS: dict[TokenType, frozenset[TokenType]] = {
+    **{tt: _EQUALITY for tt in _ORDERING},
+    **{tt: _EQUALITY | _ORDERING for tt in (TokenType.LIKE, TokenType.IN, TokenType.RLIKE)},
+}
+"""Comparison operator -> the operators before it (same level, no parentheses) that sqlglot nests
+the wrong way. MySQL gives all comparisons one precedence, left to right (`a = b < c` is
+`(a = b) < c`); sqlglot binds < and LIKE / IN / REGEXP tighter than = and <=> (`a = (b < c)`,
+and it prints `a <=> b < c` back as `a <=> (b < c)`). Such chains are refused: add parentheses."""
+
+COMPARISON_OPERANDS: frozenset[TokenType] = frozenset({
+    TokenType.VAR, TokenType.IDENTIFIER, TokenType.NUMBER, TokenType.STRING, TokenType.DOT, TokenType.NULL,
+    TokenType.TRUE, TokenType.FALSE, TokenType.PLUS, TokenType.DASH, TokenType.STAR, TokenType.SLASH,
+    TokenType.MOD, TokenType.DIV, TokenType.AMP, TokenType.PIPE, TokenType.CARET, TokenType.TILDE,
+    TokenType.PARAMETER, TokenType.PLACEHOLDER, TokenType.HEX_STRING, TokenType.BIT_STRING,
+    TokenType.NATIONAL_STRING, TokenType.ARROW, TokenType.DARROW, TokenType.COLLATE, TokenType.BINARY,
+})
+"""Tokens inside one comparison operand (besides parenthesized groups and the shifts << >>, which
+sqlglot makes two < or > tokens): scanning back from a comparison operator over these reaches the
+operator before it, if it is in the same chain."""

@@ -368,3 +368,27 @@ def test_calls_print_as_mysql_reads_them(parser, sql, printed):
 
 def test_mariadb_functions_sqlglot_maps_to_others_are_kept(parser):
     assert _native(parser, "SELECT CHR(65), TO_CHAR(d) FROM t") == "SELECT CHR(65), TO_CHAR(d) FROM t"
+
+
+@pytest.mark.parametrize("sql", [
+    # MySQL: one precedence for all comparisons, left to right ((a <=> b) < c); sqlglot nests the
+    # other way and printed `a <=> (b < c)`.
+    "SELECT a <=> b < c FROM t",
+    "SELECT a = b < c FROM t",
+    "SELECT a = b LIKE c FROM t",
+    "SELECT a < b NOT LIKE c FROM t",
+    "SELECT a = b IN (1) FROM t",
+    "SELECT a != b REGEXP c FROM t",
+])
+def test_misnested_comparison_chains_are_refused(parser, sql):
+    with pytest.raises(SQLSyntaxError, match="chained without parentheses"):
+        parser.parse(sql)
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT a < b = c, a = b = c, (a = b) < c, a = (b < c), a IN (1) = 1, a = b << c FROM t WHERE a = 1 AND b < 2",
+    "UPDATE t SET a = b < c, d = e LIKE 'x' WHERE f = 1",
+    "SELECT CASE WHEN a = 1 THEN b < 2 END, IF(a = 1, b < 2, 0) FROM t",
+])
+def test_comparisons_sqlglot_nests_right_are_kept(parser, sql):
+    assert _native(parser, sql) == sql
