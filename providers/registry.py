@@ -88,6 +88,7 @@ class SchemeRegistry(Generic[T]):
         # (a server driver) is only needed when its scheme is used.
         self._modules = tuple(modules)
         self._loaded = False
+        self._import_errors: dict[str, str] = {}
 
     def register(self, *schemes: str) -> Callable[[Callable[[ProviderURL], T]], Callable[[ProviderURL], T]]:
         def decorate(opener: Callable[[ProviderURL], T]) -> Callable[[ProviderURL], T]:
@@ -104,8 +105,9 @@ class SchemeRegistry(Generic[T]):
             for module in self._modules:
                 try:
                     importlib.import_module(module)
-                except ImportError:
-                    continue  # its scheme stays unknown; the error lists what is available
+                except ImportError as err:
+                    # Its schemes stay unknown; the error for an unknown scheme says why.
+                    self._import_errors[module] = f"{type(err).__name__}: {err}"
             self._loaded = True
 
     def schemes(self) -> list[str]:
@@ -124,8 +126,10 @@ class SchemeRegistry(Generic[T]):
             known = self.schemes()
             close = difflib.get_close_matches(url.scheme, known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
+            failed = "".join(f"; {module} could not be imported ({error})"
+                             for module, error in self._import_errors.items())
             raise ProviderError(
                 ErrorCode.UNIMPLEMENTED,
                 f"no {self.area} provider for scheme {url.scheme!r} in {url.redacted!r}; "
-                f"available: {', '.join(known) or 'none'}{hint}")
+                f"available: {', '.join(known) or 'none'}{hint}{failed}")
         return opener(url, **kwargs)
