@@ -295,6 +295,7 @@ def _plugin_cases() -> list[Case]:
         if spec is None or spec.loader is None:
             continue
         module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses in the module look themselves up there
         spec.loader.exec_module(module)
         for case in getattr(module, "CASES", []):
             found.append(Case(case.name, case.setup, case.run, case.ops,

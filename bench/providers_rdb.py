@@ -1,8 +1,8 @@
 """rdb insert/select throughput (SQLite provider) as ops/s and as a ratio of raw apsw measured in the
 same run with the same settings (WAL, synchronous=FULL, one transaction per call).
 
-    python bench/rdb_cases.py            # prints the table
-    python bench/rdb_cases.py --quick    # a tenth of the operations
+    python bench/providers_rdb.py            # prints the table
+    python bench/providers_rdb.py --quick    # a tenth of the operations
 
 `CASES` follows bench/providers.py's case protocol (name, setup, run, ops, teardown, baseline), so
 that runner can include these rows; `bench_rdb()` runs them alone and returns named results.
