@@ -412,6 +412,10 @@ def _rule_comparison(tokens: list[Token], i: int, sql: str, statement: bool) -> 
     j = i - 1
     if j >= 0 and tokens[j].token_type is TokenType.NOT:
         j -= 1  # NOT LIKE / NOT IN / NOT REGEXP
+    elif j >= 0 and tokens[i].token_type is TokenType.LIKE and tokens[j].text.upper() == "SOUNDS" \
+            and tokens[j].token_type is TokenType.VAR:
+        before = rules.SOUNDS_LIKE_AFTER
+        j -= 1
     depth = 0
     while j >= 0:
         tt = tokens[j].token_type
@@ -431,6 +435,18 @@ def _rule_comparison(tokens: list[Token], i: int, sql: str, statement: bool) -> 
     raise _token_error(tokens[i], sql, f"comparisons chained without parentheses ({tokens[j].text} ... "
                        f"{tokens[i].text}) are read left to right by MySQL and the other way by this parser; "
                        f"add parentheses, as in (a {tokens[j].text} b) {tokens[i].text} c")
+
+
+def _rule_between(tokens: list[Token], i: int, sql: str, statement: bool) -> None:
+    # `x SOUNDS LIKE y BETWEEN ...`: see rules.SOUNDS_LIKE_AFTER.
+    j = i - 1
+    if j >= 0 and tokens[j].token_type is TokenType.NOT:
+        j -= 1
+    while j >= 0 and tokens[j].token_type in rules.COMPARISON_OPERANDS:
+        j -= 1
+    if j >= 1 and tokens[j].token_type is TokenType.LIKE and tokens[j - 1].text.upper() == "SOUNDS":
+        raise _token_error(tokens[i], sql, "SOUNDS LIKE followed by BETWEEN needs parentheses, as in "
+                           "(a SOUNDS LIKE b) BETWEEN x AND y")
 
 
 def _is_assignment(tokens: list[Token], j: int) -> bool:
@@ -484,6 +500,7 @@ _TOKEN_RULES: dict[int, Callable[[list[Token], int, str, bool], int | None]] = {
     id(TokenType.L_BRACE): _rule_l_brace,
     id(TokenType.INTO): _rule_into,
     **{id(tt): _rule_comparison for tt in rules.MISNESTED_COMPARISONS},
+    id(TokenType.BETWEEN): _rule_between,
     id(TokenType.STAR): _rule_star,
 }
 """Token type (by identity) -> its rule. A rule raises SQLSyntaxError or returns HAS_* flags."""

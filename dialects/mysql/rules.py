@@ -316,15 +316,21 @@ BARE_CALLS: frozenset[str] = frozenset({"UTC_DATE", "UTC_TIME", "UTC_TIMESTAMP"}
 
 _EQUALITY = frozenset({TokenType.EQ, TokenType.NEQ, TokenType.NULLSAFE_EQ})
 _ORDERING = frozenset({TokenType.LT, TokenType.LTE, TokenType.GT, TokenType.GTE})
+_PATTERN = frozenset({TokenType.LIKE, TokenType.IN, TokenType.RLIKE})
 
 MISNESTED_COMPARISONS: dict[TokenType, frozenset[TokenType]] = {
     **{tt: _EQUALITY for tt in _ORDERING},
-    **{tt: _EQUALITY | _ORDERING for tt in (TokenType.LIKE, TokenType.IN, TokenType.RLIKE)},
+    **{tt: _EQUALITY | _ORDERING | _PATTERN for tt in _PATTERN},
 }
 """Comparison operator -> the operators before it (same level, no parentheses) that sqlglot nests
 the wrong way. MySQL gives all comparisons one precedence, left to right (`a = b < c` is
 `(a = b) < c`); sqlglot binds < and LIKE / IN / REGEXP tighter than = and <=> (`a = (b < c)`,
-and it prints `a <=> b < c` back as `a <=> (b < c)`). Such chains are refused: add parentheses."""
+and it prints `a <=> b < c` back as `a <=> (b < c)`). LIKE / IN / REGEXP chains are refused too
+(MariaDB already reads `a NOT LIKE b NOT LIKE c` otherwise). Such chains need parentheses."""
+
+SOUNDS_LIKE_AFTER: frozenset[TokenType] = _EQUALITY | _ORDERING | _PATTERN | {TokenType.BETWEEN}
+"""What may not come right before `x SOUNDS LIKE y`, nor BETWEEN right after it: sqlglot prints it
+SOUNDEX(x) = SOUNDEX(y), which regroups with a comparison or BETWEEN around it."""
 
 COMPARISON_OPERANDS: frozenset[TokenType] = frozenset({
     TokenType.VAR, TokenType.IDENTIFIER, TokenType.NUMBER, TokenType.STRING, TokenType.DOT, TokenType.NULL,

@@ -379,10 +379,18 @@ def test_mariadb_functions_sqlglot_maps_to_others_are_kept(parser):
     "SELECT a < b NOT LIKE c FROM t",
     "SELECT a = b IN (1) FROM t",
     "SELECT a != b REGEXP c FROM t",
+    "SELECT a NOT LIKE b NOT LIKE c FROM t",
+    "SELECT a = b SOUNDS LIKE c FROM t",
+    "SELECT a BETWEEN b SOUNDS LIKE c AND 5 FROM t",
 ])
 def test_misnested_comparison_chains_are_refused(parser, sql):
     with pytest.raises(SQLSyntaxError, match="chained without parentheses"):
         parser.parse(sql)
+
+
+def test_sounds_like_before_between_is_refused(parser):
+    with pytest.raises(SQLSyntaxError, match="SOUNDS LIKE followed by BETWEEN"):
+        parser.parse("SELECT a SOUNDS LIKE b BETWEEN 0 AND 1 FROM t")
 
 
 @pytest.mark.parametrize("sql", [
