@@ -13,6 +13,12 @@ for dialect in mysql sqlite postgres; do
     printf '%-11s %s\n' "$dialect:" "$out"
   fi
 done
+mysql="SELECT IFNULL(nick, CONCAT('user-', id)), DATE_ADD(NOW(), INTERVAL 1 DAY) FROM users LIMIT 5, 10"
+echo
+echo "MySQL:      $mysql"
+for target in sqlite postgres; do
+  printf '%-11s %s\n' "-> $target:" "$(cozelite sql translate --read mysql --write "$target" "$mysql")"
+done
 if cozelite serve --help >/dev/null 2>&1; then
   echo
   echo "starting: cozelite serve --lite (http://127.0.0.1:8080/healthz)"
