@@ -9,8 +9,13 @@ URI forms (paths follow SQLAlchemy's sqlite rule)::
 Query parameters (each may also be passed to `open_search` as a keyword argument):
 
     bm25_k1=1.2, bm25_b=0.75     BM25 parameters
-    hnsw_min_rows=50000          build an HNSW index (vss extension) on a collection's vectors once
-                                 it holds this many rows; 0 never builds one (exact search only)
+    hnsw_min_rows=0              build an HNSW index (vss extension) on a collection's vectors once
+                                 it holds this many rows; 0 (the default) never builds one by itself
+                                 (exact search, or `build_vector_index()` on a store). Off by default
+                                 because the build runs inside the store call that crosses the
+                                 threshold (about 20 minutes for 100k 384-d vectors on two cores) and
+                                 because on high-dimensional data recall needs a wide search beam:
+                                 see bench/search.py and tests/search/test_hnsw.py for measurements.
     hnsw_m=32, hnsw_ef_construction=200, hnsw_ef_search=400
                                  HNSW graph degree, build and search beam widths
     threads=N                    DuckDB worker threads (default: DuckDB's choice)
@@ -28,9 +33,10 @@ Layout of the file (all tables prefixed `cz_`):
 - `cz_meta`: key/value (schema version, backfill checkpoints, the ping row).
 
 Every call holds one lock and runs in one transaction. Vectors are searched exactly (cosine over
-the FLOAT[n] column) until a collection reaches `hnsw_min_rows`; then an HNSW index serves
-unfiltered queries (filtered ones stay exact). HNSW persistence is experimental in vss, so after a
-write to a collection that has one the store checkpoints, leaving no WAL for vss to replay.
+the FLOAT[n] column) unless the collection has an HNSW index (built on request or at
+`hnsw_min_rows`); then the index serves unfiltered queries (filtered ones stay exact). HNSW
+persistence is experimental in vss, so after a write to a collection that has one the store
+checkpoints, leaving no WAL for vss to replay.
 """
 
 from __future__ import annotations
@@ -177,7 +183,7 @@ def _extension_path(name: str) -> str | None:
 # --- the store -------------------------------------------------------------------------------------
 
 class DuckDBSearch(SearchProvider):
-    def __init__(self, path: str, *, bm25_k1: float = 1.2, bm25_b: float = 0.75, hnsw_min_rows: int = 50_000,
+    def __init__(self, path: str, *, bm25_k1: float = 1.2, bm25_b: float = 0.75, hnsw_min_rows: int = 0,
                  hnsw_m: int = 32, hnsw_ef_construction: int = 200, hnsw_ef_search: int = 400,
                  threads: int | None = None, uri: str = "") -> None:
         self.path = path
