@@ -17,14 +17,14 @@ UTF-8, at most 1024 bytes, no NUL. Listing order is lexicographic by key.
 from __future__ import annotations
 
 import datetime
-import os
 import re
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import BinaryIO, TypeAlias
 
 from providers.errors import ErrorCode, ProviderError
+from providers.lifecycle import Provider
 
 MAX_KEY_BYTES = 1024
 MAX_TAGS = 10  # S3's limits for object tags
@@ -91,7 +91,7 @@ def expiry_seconds(expires_in: Expiry) -> float:
     return seconds
 
 
-class BlobStore(ABC):
+class BlobStore(Provider):
     """An object store. Thread-safe."""
 
     @abstractmethod
@@ -142,19 +142,3 @@ class BlobStore(ABC):
     def verify_presigned(self, key: str, expires: str, sig: str) -> bool:
         """Whether a presigned URL's ``expires`` and ``sig`` are valid for ``key`` right now."""
 
-    @abstractmethod
-    def ping(self) -> None:
-        """A real round trip (write, read back and delete a reserved object); UNAVAILABLE on failure."""
-
-    @abstractmethod
-    def close(self) -> None:
-        """Release the store. Idempotent."""
-
-    def backup(self, dest_dir: str | os.PathLike[str]) -> None:
-        raise ProviderError(ErrorCode.UNIMPLEMENTED, f"{type(self).__name__} has no backup")
-
-    def __enter__(self) -> BlobStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

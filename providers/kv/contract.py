@@ -25,12 +25,12 @@ Error codes:
 from __future__ import annotations
 
 import datetime
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any, TypeAlias
 
 from providers.errors import ErrorCode, ProviderError
+from providers.lifecycle import Provider
 
 Value: TypeAlias = bytes | bytearray | memoryview | str | int | float | bool
 TTL: TypeAlias = float | int | datetime.timedelta | None
@@ -252,27 +252,10 @@ class Pipeline(Commands):
         self.discard()
 
 
-class KVStore(Commands):
+class KVStore(Commands, Provider):
     """A kv store. Thread-safe; one object per process and location is enough."""
 
     @abstractmethod
     def pipeline(self) -> Pipeline:
         """A new `Pipeline` on this store."""
 
-    @abstractmethod
-    def ping(self) -> None:
-        """A real round trip (write and read back a reserved key); UNAVAILABLE on failure."""
-
-    @abstractmethod
-    def close(self) -> None:
-        """Release the store. Idempotent; any later command raises UNAVAILABLE."""
-
-    def backup(self, dest_dir: str | os.PathLike[str]) -> None:
-        """Copy a consistent snapshot, taken while the store is live, into an empty directory."""
-        raise ProviderError(ErrorCode.UNIMPLEMENTED, f"{type(self).__name__} has no backup")
-
-    def __enter__(self) -> KVStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -23,13 +23,13 @@ Delivery guarantees every implementation gives (the conformance suite checks the
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 from providers.errors import ErrorCode, ProviderError
+from providers.lifecycle import Provider
 
 DEAD_LETTER_LOGGER = "cozelite.mq"
 
@@ -101,7 +101,7 @@ class Producer(ABC):
         """Send several messages, in order; all are validated before any is sent."""
 
 
-class MessageQueue(ABC):
+class MessageQueue(Provider):
     """A message bus: creates producers and registers consumers (Go's `ConsumerService`)."""
 
     @abstractmethod
@@ -121,19 +121,7 @@ class MessageQueue(ABC):
         """Wait until every message sent so far is handled or dead-lettered; False on timeout."""
 
     @abstractmethod
-    def ping(self) -> None:
-        """A real round trip through the bus; UNAVAILABLE on failure."""
-
-    @abstractmethod
     def close(self, timeout: float | None = 5.0) -> None:
         """Stop accepting messages, let queued ones finish for up to ``timeout`` seconds, stop the
         consumers. Idempotent."""
 
-    def backup(self, dest_dir: str | os.PathLike[str]) -> None:
-        raise ProviderError(ErrorCode.UNIMPLEMENTED, f"{type(self).__name__} has no backup")
-
-    def __enter__(self) -> MessageQueue:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

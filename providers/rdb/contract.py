@@ -18,11 +18,12 @@ Semantics every implementation follows (checked by tests/conformance/rdb.py):
 from __future__ import annotations
 
 import abc
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any
+
+from providers.lifecycle import Provider
 
 
 class DataType(StrEnum):
@@ -188,7 +189,7 @@ class UpsertDataResponse:
     unchanged_rows: int
 
 
-class RDB(abc.ABC):
+class RDB(Provider):
     """User tables (Go `rdb.RDB`), plus the lifecycle every provider has: ping, close, backup."""
 
     @abc.abstractmethod
@@ -231,16 +232,3 @@ class RDB(abc.ABC):
                     sql_type: SQLType = SQLType.PARAMETERIZED) -> ResultSet:
         """Run exactly one statement. A query fills columns and rows; other statements affected_rows."""
 
-    @abc.abstractmethod
-    def ping(self) -> None:
-        """A real round trip; ProviderError(UNAVAILABLE) when the database cannot serve."""
-
-    @abc.abstractmethod
-    def close(self) -> None:
-        """Release connections. Idempotent."""
-
-    def backup(self, dest_dir: str | os.PathLike[str]) -> None:
-        """Consistent copy of a live embedded database into the empty directory `dest_dir`."""
-        from providers.errors import ErrorCode, ProviderError
-
-        raise ProviderError(ErrorCode.UNIMPLEMENTED, f"{type(self).__name__} has no backup; use the server's tools")
