@@ -6,6 +6,10 @@ accepts); passes and printers only ever see the IR.
 
 from __future__ import annotations
 
+import dataclasses
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -71,3 +75,34 @@ _OPERATION_BY_NODE: tuple[tuple[type[exp.Expression], OperationType], ...] = (
     (exp.Drop, OperationType.DROP),
     (exp.TruncateTable, OperationType.TRUNCATE),
 )
+
+
+class StatementCache:
+    """Thread-safe bounded LRU of parsed statements, keyed by statement text.
+
+    Apps repeat the same parameterized SQL, and a parse costs far more than a copy. Trees are never
+    handed out shared: callers get a copy they own (passes mutate trees). Errors are not cached.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, Statement] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def parse(self, sql: str, parse: Callable[[str], Statement]) -> Statement:
+        with self._lock:
+            stmt = self._items.get(sql)
+            if stmt is not None:
+                self._items.move_to_end(sql)
+        if stmt is None:
+            stmt = parse(sql)
+            with self._lock:
+                self._items[sql] = stmt
+                self._items.move_to_end(sql)
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        return stmt if stmt.tree is None else dataclasses.replace(stmt, tree=stmt.tree.copy())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()

@@ -13,11 +13,8 @@ portable_names setting). Callers always get a copy of the tree: the contract's p
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
-import threading
-from collections import OrderedDict
 from typing import Any
 
 import pglast
@@ -28,7 +25,7 @@ from dialects.postgres import compat_lexer
 from dialects.postgres.lower import Lowerer, Unsupported
 from dialects.postgres.printer import SQLGLOT_DIALECT
 from sqlparser.errors import SQLSyntaxError
-from sqlparser.frontend import Statement
+from sqlparser.frontend import Statement, StatementCache
 from sqlparser.types import OperationType
 
 _NEAR = re.compile(r'at or near "(.*)"\Z', re.S)
@@ -177,33 +174,7 @@ CACHE_SIZE = 512
 """Statements kept per portable_names setting."""
 
 
-class _StatementCache:
-    """Thread-safe bounded LRU of parsed statements; trees are never handed out without a copy."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[str, Statement] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, sql: str) -> Statement | None:
-        with self._lock:
-            stmt = self._items.get(sql)
-            if stmt is not None:
-                self._items.move_to_end(sql)
-            return stmt
-
-    def put(self, sql: str, stmt: Statement) -> None:
-        with self._lock:
-            self._items[sql] = stmt
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_CACHES = {True: _StatementCache(CACHE_SIZE), False: _StatementCache(CACHE_SIZE)}
+_CACHES = {True: StatementCache(CACHE_SIZE), False: StatementCache(CACHE_SIZE)}
 
 
 def clear_cache() -> None:
@@ -211,9 +182,6 @@ def clear_cache() -> None:
     for cache in _CACHES.values():
         cache.clear()
 
-
-def _copy(stmt: Statement) -> Statement:
-    return stmt if stmt.tree is None else dataclasses.replace(stmt, tree=stmt.tree.copy())
 
 
 class PostgresFrontend:
@@ -224,14 +192,7 @@ class PostgresFrontend:
         self._cache = _CACHES[bool(portable_names)] if cache else None
 
     def parse(self, sql: str) -> Statement:
-        cache = self._cache
-        if cache is None:
-            return self._parse(sql)
-        hit = cache.get(sql)
-        if hit is None:
-            hit = self._parse(sql)
-            cache.put(sql, hit)
-        return _copy(hit)
+        return self._parse(sql) if self._cache is None else self._cache.parse(sql, self._parse)
 
     def _parse(self, sql: str) -> Statement:
         node, compat = parse_pg(sql)

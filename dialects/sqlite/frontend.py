@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import bisect
 import gc
-import threading
-from collections import OrderedDict
 
 from sqlglot import exp
 
@@ -18,7 +16,7 @@ from dialects.sqlite.builder import Builder, Unsupported
 from dialects.sqlite.parsing import parse_tree
 from dialects.sqlite.validate import validate
 from sqlparser.errors import SQLSyntaxError
-from sqlparser.frontend import Statement, operation_of
+from sqlparser.frontend import Statement, StatementCache, operation_of
 from sqlparser.types import OperationType
 
 CACHE_SIZE = 1024
@@ -28,34 +26,7 @@ pause_gc = True
 """Pause Python's cyclic garbage collector while a statement is parsed (see SQLiteFrontend._parse)."""
 
 
-class _StatementCache:
-    """Thread-safe bounded LRU of parsed statements (trees never handed out without a copy)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[str, Statement] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, sql: str) -> Statement | None:
-        with self._lock:
-            stmt = self._items.get(sql)
-            if stmt is not None:
-                self._items.move_to_end(sql)
-            return stmt
-
-    def put(self, sql: str, stmt: Statement) -> None:
-        with self._lock:
-            self._items[sql] = stmt
-            self._items.move_to_end(sql)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_CACHES = {True: _StatementCache(CACHE_SIZE), False: _StatementCache(CACHE_SIZE)}
+_CACHES = {True: StatementCache(CACHE_SIZE), False: StatementCache(CACHE_SIZE)}
 
 
 def clear_cache() -> None:
@@ -72,16 +43,7 @@ class SQLiteFrontend:
         self._cache = _CACHES[bool(portable_names)] if cache else None
 
     def parse(self, sql: str) -> Statement:
-        cache = self._cache
-        if cache is not None:
-            hit = cache.get(sql)
-            if hit is not None:
-                return _copy(hit)
-        stmt = self._parse(sql)
-        if cache is not None:
-            cache.put(sql, stmt)
-            return _copy(stmt)
-        return stmt
+        return self._parse(sql) if self._cache is None else self._cache.parse(sql, self._parse)
 
     def _parse(self, sql: str) -> Statement:
         # A parse allocates thousands of small linked objects (tokens, contexts, IR nodes), which
@@ -154,12 +116,6 @@ def attach_comments(tree: exp.Expression, comments: list[tuple[int, str]]) -> No
         target = names[i - 1][1] if i > 0 else tree
         target.add_comments([text])
 
-
-def _copy(stmt: Statement) -> Statement:
-    if stmt.tree is None:
-        return stmt
-    return Statement(sql=stmt.sql, operation=stmt.operation, tree=stmt.tree.copy(), unsupported=stmt.unsupported,
-                     table=stmt.table)
 
 
 def _check_portable_names(tree: exp.Expression, sql: str) -> None:
