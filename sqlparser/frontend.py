@@ -48,7 +48,9 @@ class Frontend(Protocol):
 
 
 class FrontendFactory(Protocol):
-    def __call__(self, *, portable_names: bool) -> Frontend: ...
+    """Builds a front end. `cache=False` turns off the statement cache (benchmarks of cold parses)."""
+
+    def __call__(self, *, portable_names: bool, cache: bool = True) -> Frontend: ...
 
 
 def operation_of(tree: exp.Expression) -> OperationType:

@@ -18,7 +18,7 @@ from sqlglot.tokens import Token, TokenType
 from dialects.mysql import rewrites, rules
 from sqlparser.contract import first_table
 from sqlparser.errors import SQLSyntaxError, UnsupportedStatementError
-from sqlparser.frontend import Statement, operation_of
+from sqlparser.frontend import Statement, StatementCache, operation_of
 from sqlparser.portable_names import is_unquoted_reserved, offset_position, reserved_name_error
 
 _DIALECT = Dialect.get_or_raise("mysql")
@@ -40,17 +40,32 @@ if not any(isinstance(f, _DropCommandFallbackWarning) for f in _sqlglot_logger.f
     _sqlglot_logger.addFilter(_DropCommandFallbackWarning())
 
 
+CACHE_SIZE = 1024
+"""Statements kept; what MySQL accepts does not depend on portable_names, so one cache serves all."""
+
+_CACHE = StatementCache(CACHE_SIZE)
+
+
+def clear_cache() -> None:
+    """Forget every cached statement (benchmarks measure uncached parses with it)."""
+    _CACHE.clear()
+
+
 class MySQLFrontend:
-    """Parses one MySQL 8 statement into the IR. Stateless, so thread-safe.
+    """Parses one MySQL 8 statement into the IR. Thread-safe: holds options and the shared cache.
 
     `portable_names` is accepted for symmetry with the other front ends: MySQL itself rejects
     unquoted reserved words, so this front end always does.
     """
 
-    def __init__(self, *, portable_names: bool = True) -> None:
+    def __init__(self, *, portable_names: bool = True, cache: bool = True) -> None:
         self.portable_names = portable_names
+        self._cache = _CACHE if cache else None
 
     def parse(self, sql: str) -> Statement:
+        return self._parse(sql) if self._cache is None else self._cache.parse(sql, self._parse)
+
+    def _parse(self, sql: str) -> Statement:
         tokens = _tokenize(sql)
         as_insert = rewrites.replace_as_insert(sql, tokens, _tokenize)
         tokens, flags = _statement_tokens(as_insert or tokens, sql)

@@ -16,10 +16,10 @@ if TYPE_CHECKING:
     from dialects.sqlite.frontend import SQLiteFrontend
 
 
-def sqlite_frontend(*, portable_names: bool = True) -> SQLiteFrontend:
+def sqlite_frontend(*, portable_names: bool = True, cache: bool = True) -> SQLiteFrontend:
     from dialects.sqlite.frontend import SQLiteFrontend
 
-    return SQLiteFrontend(portable_names=portable_names)
+    return SQLiteFrontend(portable_names=portable_names, cache=cache)
 
 
 register_dialect(
