@@ -16,8 +16,11 @@ Query parameters (each may also be passed to `open_search` as a keyword argument
                                  threshold (about 20 minutes for 100k 384-d vectors on two cores) and
                                  because on high-dimensional data recall needs a wide search beam:
                                  see bench/search.py and tests/search/test_hnsw.py for measurements.
-    hnsw_m=32, hnsw_ef_construction=200, hnsw_ef_search=400
-                                 HNSW graph degree, build and search beam widths
+    hnsw_m=32, hnsw_ef_construction=200, hnsw_ef_search=2000
+                                 HNSW graph degree, build and search beam widths. Measured on
+                                 100k random 384-d vectors (the hardest case: no structure), top-10
+                                 recall against exact is 0.60 at ef_search 400, 0.83 at 1000, 0.97
+                                 at 2000 (2.5x faster than the exact scan), 1.0 at 4000
     threads=N                    DuckDB worker threads (default: DuckDB's choice)
 
 Layout of the file (all tables prefixed `cz_`):
@@ -184,7 +187,7 @@ def _extension_path(name: str) -> str | None:
 
 class DuckDBSearch(SearchProvider):
     def __init__(self, path: str, *, bm25_k1: float = 1.2, bm25_b: float = 0.75, hnsw_min_rows: int = 0,
-                 hnsw_m: int = 32, hnsw_ef_construction: int = 200, hnsw_ef_search: int = 400,
+                 hnsw_m: int = 32, hnsw_ef_construction: int = 200, hnsw_ef_search: int = 2000,
                  threads: int | None = None, uri: str = "") -> None:
         self.path = path
         self.uri = uri

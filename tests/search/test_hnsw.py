@@ -46,13 +46,13 @@ def recall_at_10(store: object, mat: np.ndarray, queries: int = 50) -> float:
 
 
 def check_recall(tmp_path: Path, n: int) -> float:
-    provider, store, mat = fill(tmp_path, n, DIM, hnsw_min_rows=0)
+    provider, store, mat = fill(tmp_path, n, DIM, hnsw_min_rows=0)  # the default search beam
     needs_vss(provider)
     assert not store.has_vector_index()
     store.build_vector_index()
     assert store.has_vector_index()
     recall = recall_at_10(store, mat)
-    print(f"HNSW recall@10 on {n} random {DIM}-d vectors: {recall:.4f}")
+    print(f"HNSW recall@10 on {n} random {DIM}-d vectors (ef_search {provider.hnsw_ef_search}): {recall:.4f}")
     provider.close()
     return recall
 
