@@ -18,7 +18,8 @@ from sqlparser.errors import InvalidArgumentError
 
 
 class Printer(Protocol):
-    def __call__(self, tree: exp.Expression, *, dialect: Any, quote_names: bool, **options: Any) -> str: ...
+    def __call__(self, tree: exp.Expression, *, dialect: Any, quote_names: bool, consume: bool,
+                 **options: Any) -> str: ...
 
 
 _STYLES: dict[str, Printer] = {}
@@ -44,13 +45,16 @@ def check_style(style: str) -> str:
     return style
 
 
-def render(tree: exp.Expression, *, style: str, dialect: Any, quote_names: bool = False, **options: Any) -> str:
+def render(tree: exp.Expression, *, style: str, dialect: Any, quote_names: bool = False, consume: bool = False,
+           **options: Any) -> str:
     """Print `tree` in `style` for `dialect` (a `sqlparser.registry.Dialect`).
 
     `quote_names` asks for every name to be quoted (the Go contract's RestoreNameBackQuotes flag in
-    compat style); native style always quotes the names that need it.
+    compat style); native style always quotes the names that need it. `tree` is left as it was,
+    unless `consume=True` says the caller will not use it again: then a printer may rewrite it in
+    place instead of paying for a copy.
     """
-    return _STYLES[check_style(style)](tree, dialect=dialect, quote_names=quote_names, **options)
+    return _STYLES[check_style(style)](tree, dialect=dialect, quote_names=quote_names, consume=consume, **options)
 
 
 # Import the built-in styles so they register.

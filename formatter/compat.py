@@ -35,7 +35,9 @@ _OPTION_NAMES = ("uppercase_keywords", "string_charset", "source_sql")
 
 
 @register_style("compat")
-def render_compat(tree: exp.Expression, *, dialect: Any, quote_names: bool, **options: Any) -> str:
+def render_compat(tree: exp.Expression, *, dialect: Any, quote_names: bool, consume: bool = False,
+                  **options: Any) -> str:
+    # The compat printer only reads the tree, so `consume` changes nothing here.
     unknown = sorted(set(options) - set(_OPTION_NAMES))
     if unknown:
         raise InvalidArgumentError(

@@ -1,5 +1,6 @@
 """Native style: valid SQL for the target engine, printed by sqlglot's generator for that dialect
-after the dialect's own normalizers (placeholder style, quoting) have run on a copy of the tree."""
+after the dialect's own normalizers (placeholder style, quoting) have run on the tree (a copy of
+it, unless the caller hands it over with `consume=True`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from sqlparser.errors import InvalidArgumentError, UnsupportedConstructError
 
 
 @register_style("native")
-def render_native(tree: exp.Expression, *, dialect: Any, quote_names: bool, **options: Any) -> str:
+def render_native(tree: exp.Expression, *, dialect: Any, quote_names: bool, consume: bool = False,
+                  **options: Any) -> str:
     unknown = set(options) - set(dialect.native_options)
     if unknown:
         known = ", ".join(sorted(dialect.native_options)) or "none"
@@ -27,12 +29,14 @@ def render_native(tree: exp.Expression, *, dialect: Any, quote_names: bool, **op
     active = [normalize for normalize in dialect.native_normalizers
               if getattr(normalize, "applies", None) is None or normalize.applies(tree)]
     if active:
-        tree = tree.copy()
+        if not consume:
+            tree = tree.copy()
         for normalize in active:
             tree = normalize(tree, opts)
     try:
-        # copy=False: the caller owns `tree` and does not reuse it, and sqlglot's defensive deep
-        # copy would cost as much as the parse.
+        # copy=False: sqlglot's generator only rewrites the tree for dialects whose transforms need
+        # it, and its defensive deep copy would cost as much as the parse; callers that keep the
+        # tree get one copy above or use the compat style, which never writes to it.
         return _sqlglot_dialect(dialect.sqlglot_dialect).generate(
             tree, copy=False, identify=quote_names, unsupported_level=_RAISE)
     except UnsupportedError as err:

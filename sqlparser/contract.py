@@ -211,7 +211,7 @@ class SQLParser:
             stmt = source.parse(sql)
             tree = self._tree(stmt, f"translate from {read}")
             tree = translate(tree, source=source.dialect.name, rules=table)
-            return formatter.render(tree, style="native", dialect=self.dialect, quote_names=False)
+            return formatter.render(tree, style="native", dialect=self.dialect, quote_names=False, consume=True)
 
         return self._guarded(work, sql)
 
@@ -234,21 +234,24 @@ class SQLParser:
                                  column=err.column, token=err.token, sql=condition) from None
 
     def render(self, tree: exp.Expression, *, quote_names: bool = False) -> str:
-        return self._render(tree, quote_names=quote_names)
+        return self._render(tree, quote_names=quote_names, consume=False)
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _render(self, tree: exp.Expression, *, quote_names: bool, source_sql: str | None = None) -> str:
+    def _render(self, tree: exp.Expression, *, quote_names: bool, source_sql: str | None = None,
+                consume: bool = True) -> str:
+        # The contract's methods own the trees they print (fresh parses or cache copies): they
+        # hand them over (`consume`), saving a deep copy per call. `render()` keeps the caller's.
         # `quote_names` is the Go code's RestoreNameBackQuotes flag: it shapes compat output only.
         # Native output quotes just the names that need it: quoting every name would change the
         # meaning of mixed-case names on PostgreSQL.
         if self.style != "compat":
             return formatter.render(tree, style=self.style, dialect=self.dialect, quote_names=False,
-                                    **self.native_options)
+                                    consume=consume, **self.native_options)
         # The compat printer reads the source text only to pick TiDB's spelling among equivalent
         # ones (count(1) vs COUNT(1), JOIN without ON), never for meaning.
         return formatter.render(tree, style=self.style, dialect=self.dialect, quote_names=quote_names,
-                                source_sql=source_sql)
+                                source_sql=source_sql, consume=consume)
 
     def _dialect_table(self, module: str, name: str) -> Any:
         # Per-dialect data for a pass lives in dialects/<name>/<module>.py, beside its front end.
