@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -51,10 +52,10 @@ def backfill_command(table: str, index_name: str, id_column: str, columns: tuple
     try:
         source = RDBRowSource(rdb)
         total = source.count(table)
-        show = progress if progress is not None else click.get_text_stream("stderr").isatty()
+        show = progress if progress is not None else sys.stderr.isatty()
         if show:
             with click.progressbar(length=total, label=f"{table} -> {index_name}",
-                                   file=click.get_text_stream("stderr")) as bar:
+                                   file=sys.stderr) as bar:
                 result = backfill(source, search, spec, batch_size=batch_size, restart=restart, progress=bar.update)
         else:
             result = backfill(source, search, spec, batch_size=batch_size, restart=restart)

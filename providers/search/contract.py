@@ -33,13 +33,14 @@ Where the Go contract leaves behaviour to the Elasticsearch/Milvus server, the c
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any
+
+from providers.lifecycle import Provider
 
 # ---------------------------------------------------------------------------------------------
 # Document search: es.Client
@@ -403,23 +404,11 @@ class RetrievalManager(ABC):
 # ---------------------------------------------------------------------------------------------
 
 
-class SearchProvider(ABC):
+class SearchProvider(Provider):
     """What `open_search` returns."""
 
     es: DocumentSearch
     searchstore: RetrievalManager
-
-    @abstractmethod
-    def ping(self) -> None:
-        """A real probe: a write and a read back on a reserved row; ProviderError(UNAVAILABLE)."""
-
-    @abstractmethod
-    def close(self) -> None:
-        """Release the store; idempotent."""
-
-    @abstractmethod
-    def backup(self, dest_dir: str | os.PathLike[str]) -> None:
-        """A consistent copy of the live store into an empty directory."""
 
     @abstractmethod
     def get_meta(self, key: str) -> str | None:
@@ -432,9 +421,3 @@ class SearchProvider(ABC):
     @abstractmethod
     def transaction(self) -> AbstractContextManager[None]:
         """Make the calls inside the block one atomic unit (documents and a checkpoint, say)."""
-
-    def __enter__(self) -> SearchProvider:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
