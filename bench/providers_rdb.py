@@ -1,20 +1,16 @@
 """rdb insert/select throughput (SQLite provider) as ops/s and as a ratio of raw apsw measured in the
 same run with the same settings (WAL, synchronous=FULL, one transaction per call).
 
-    python bench/providers_rdb.py            # prints the table
-    python bench/providers_rdb.py --quick    # a tenth of the operations
+    python bench/providers.py --only rdb           # these rows alone
+    python bench/providers.py --only rdb --quick   # a tenth of the operations
 
-`CASES` follows bench/providers.py's case protocol (name, setup, run, ops, teardown, baseline), so
-that runner can include these rows; `bench_rdb()` runs them alone and returns named results.
+`CASES` follows bench/providers.py's case protocol (name, setup, run, ops, teardown, baseline); that
+runner picks this module up by its name and measures its rows with the others.
 """
 
 from __future__ import annotations
 
-import argparse
-import shutil
 import sys
-import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,52 +111,3 @@ CASES: list[Case] = [
     Case("rdb.execute_sql select by id", _rdb, _rdb_execute_sql, 5000, _close, "baseline.apsw.select by id"),
 ]
 
-
-def _measure(case: Case, scale: float, repeat: int) -> float:
-    n = max(100, int(case.ops * scale))
-    best = 0.0
-    for _ in range(repeat):
-        tmp = Path(tempfile.mkdtemp(prefix="cozelite-bench-rdb-"))
-        try:
-            ctx = case.setup(tmp)
-            try:
-                case.run(ctx, max(100, n // 10))  # warm-up: statement caches, lazy imports
-                start = time.perf_counter()
-                case.run(ctx, n)
-                elapsed = time.perf_counter() - start
-            finally:
-                case.teardown(ctx)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        best = max(best, n / elapsed if elapsed > 0 else float("inf"))
-    return best
-
-
-def bench_rdb(*, quick: bool = False, repeat: int = 3) -> dict[str, dict[str, float | str]]:
-    """{case name: {"ops_per_s", "baseline", "ratio"}} — ratio is ops/s over the baseline's ops/s."""
-    scale = 0.1 if quick else 1.0
-    rates = {case.name: _measure(case, scale, repeat) for case in CASES}
-    out: dict[str, dict[str, float | str]] = {}
-    for case in CASES:
-        row: dict[str, float | str] = {"ops_per_s": round(rates[case.name], 1), "baseline": case.baseline}
-        if case.baseline:
-            row["ratio"] = round(rates[case.name] / rates[case.baseline], 3)
-        out[case.name] = row
-    return out
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="a tenth of the operations")
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args(argv)
-    results = bench_rdb(quick=args.quick, repeat=args.repeat)
-    width = max(map(len, results))
-    for name, row in results.items():
-        ratio = f"{row['ratio']:.3f} x {row['baseline']}" if "ratio" in row else "(baseline)"
-        print(f"{name:<{width}}  {row['ops_per_s']:>10.1f} ops/s  {ratio}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
