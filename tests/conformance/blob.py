@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-import importlib.util
 import io
 import os
 import signal
@@ -26,11 +25,7 @@ import pytest
 from providers.blob import BLOB, BlobStore, open_blob
 from providers.errors import ErrorCode, ProviderError
 from providers.registry import ProviderURL
-
-_spec = importlib.util.spec_from_file_location("conformance_procs", Path(__file__).with_name("_procs.py"))
-assert _spec is not None and _spec.loader is not None
-procs = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(procs)
+from tests.conformance import _procs as procs
 
 
 @dataclass(frozen=True)

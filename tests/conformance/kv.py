@@ -9,7 +9,6 @@ others run everywhere.
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import os
 import random
 import signal
@@ -25,11 +24,7 @@ import pytest
 from providers.errors import ErrorCode, ProviderError
 from providers.kv import KV, KVStore, open_kv
 from providers.registry import ProviderURL
-
-_spec = importlib.util.spec_from_file_location("conformance_procs", Path(__file__).with_name("_procs.py"))
-assert _spec is not None and _spec.loader is not None
-procs = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(procs)
+from tests.conformance import _procs as procs
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -25,18 +24,14 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from tests.netutil import free_port
+
 _BINARIES = ("mariadbd", "mariadb-install-db")
 _SEARCH_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/bin", "/usr/local/sbin"])
 
 
 def _which(name: str) -> str | None:
     return shutil.which(name, path=_SEARCH_PATH)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -71,7 +66,7 @@ class MariaDBServer:
         if init.returncode != 0:
             self.stop()
             raise RuntimeError(f"mariadb-install-db failed ({init.returncode}): {init.stderr[-2000:]}")
-        self.port = _free_port()
+        self.port = free_port()
         socket_path = os.path.join(datadir, "mysqld.sock")
         with open(self._log, "wb") as log:
             self._proc = subprocess.Popen(

@@ -21,7 +21,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -29,6 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
+
+from tests.netutil import free_port
 
 _RUN_AS = "postgres"
 
@@ -45,12 +46,6 @@ def find_bindir() -> str | None:
     if initdb and shutil.which("pg_ctl"):
         return os.path.dirname(initdb)
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -93,7 +88,7 @@ class PostgresServer:
         if init.returncode != 0:
             self.stop()
             raise RuntimeError(f"initdb failed ({init.returncode}): {init.stderr[-2000:]}")
-        self.port = _free_port()
+        self.port = free_port()
         options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories='{self._dir}' "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c TimeZone=UTC")
         started = subprocess.run(
