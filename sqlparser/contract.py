@@ -22,6 +22,7 @@ from sqlparser.errors import (
     UnsupportedStatementError,
 )
 from sqlparser.frontend import Frontend, Statement
+from sqlparser.ir import first_table
 from sqlparser.passes.append_filter import append_filter
 from sqlparser.passes.insert_columns import add_insert_columns, insert_rows
 from sqlparser.passes.policy import check_comments, check_policy, check_unlowered
@@ -233,8 +234,18 @@ class SQLParser:
             raise SQLSyntaxError(f"parse filter condition failed: {err.reason}", line=err.line,
                                  column=err.column, token=err.token, sql=condition) from None
 
-    def render(self, tree: exp.Expression, *, quote_names: bool = False) -> str:
-        return self._render(tree, quote_names=quote_names, consume=False)
+    def compile(self, sql: str) -> Statement:
+        """Parse one statement of this dialect under the contract's limits and depth guard.
+
+        The public way for other layers (providers, the app) to get a statement's IR: every error
+        is a SQLParserError. The tree is the caller's to change.
+        """
+        return self._guarded(lambda: self.parse(sql), sql)
+
+    def render(self, tree: exp.Expression, *, quote_names: bool = False, consume: bool = False) -> str:
+        """Print an IR tree in this parser's style and dialect. `consume=True` hands the tree over
+        (the printer may change it instead of copying it)."""
+        return self._render(tree, quote_names=quote_names, consume=consume)
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -293,26 +304,6 @@ def _filter_op(op: SQLFilterOp | str) -> SQLFilterOp:
     if op == "OR":
         return SQLFilterOp.OR
     raise InvalidArgumentError(f"invalid filter operator: {op!r}; use SQLFilterOp.AND or SQLFilterOp.OR")
-
-
-def first_table(tree: exp.Expression) -> str:
-    """The table the Go contract's GetTableName reports: the leftmost plain table of the statement."""
-    if isinstance(tree, exp.Select):
-        source = tree.args.get("from_") or tree.args.get("from")
-        if source is None:
-            raise UnsupportedStatementError("no table found in SELECT")
-        table = source.this
-        if not isinstance(table, exp.Table) or not table.name:
-            raise UnsupportedStatementError("unsupported SELECT FROM structure (not a table)")
-        return table.name
-    if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
-        target = tree.this
-        if isinstance(target, exp.Schema):
-            target = target.this
-        if not isinstance(target, exp.Table) or not target.name:
-            raise UnsupportedStatementError(f"unsupported {type(tree).__name__.upper()} structure (not a table)")
-        return target.name
-    raise UnsupportedStatementError("unsupported SQL statement type for table name extraction")
 
 
 def new_parser(dialect: str, *, style: str = "native", portable_names: bool = True, **native_options: Any) -> SQLParser:

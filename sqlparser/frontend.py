@@ -53,32 +53,6 @@ class FrontendFactory(Protocol):
     def __call__(self, *, portable_names: bool, cache: bool = True) -> Frontend: ...
 
 
-def operation_of(tree: exp.Expression) -> OperationType:
-    """Classify an IR statement the way the Go contract does (TiDB's statement node types)."""
-    # A bare VALUES ROW(...) statement is a query too (TiDB parses it into a SelectStmt).
-    if isinstance(tree, (exp.Query, exp.Values)):
-        return OperationType.SELECT
-    for node_type, op in _OPERATION_BY_NODE:
-        if isinstance(tree, node_type):
-            if op is OperationType.CREATE and tree.args.get("kind", "").upper() != "TABLE":
-                return OperationType.UNKNOWN
-            if op is OperationType.DROP and tree.args.get("kind", "").upper() != "TABLE":
-                return OperationType.UNKNOWN
-            return op
-    return OperationType.UNKNOWN
-
-
-_OPERATION_BY_NODE: tuple[tuple[type[exp.Expression], OperationType], ...] = (
-    (exp.Insert, OperationType.INSERT),
-    (exp.Update, OperationType.UPDATE),
-    (exp.Delete, OperationType.DELETE),
-    (exp.Create, OperationType.CREATE),
-    (exp.Alter, OperationType.ALTER),
-    (exp.Drop, OperationType.DROP),
-    (exp.TruncateTable, OperationType.TRUNCATE),
-)
-
-
 class StatementCache:
     """Thread-safe bounded LRU of parsed statements, keyed by statement text.
 

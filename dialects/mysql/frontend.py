@@ -16,9 +16,9 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
 from dialects.mysql import rewrites, rules
-from sqlparser.contract import first_table
 from sqlparser.errors import SQLSyntaxError, UnsupportedStatementError
-from sqlparser.frontend import Statement, StatementCache, operation_of
+from sqlparser.frontend import Statement, StatementCache
+from sqlparser.ir import first_table, operation_of
 from sqlparser.portable_names import is_unquoted_reserved, offset_position, reserved_name_error
 
 _DIALECT = Dialect.get_or_raise("mysql")

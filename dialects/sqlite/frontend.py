@@ -16,7 +16,8 @@ from dialects.sqlite.builder import Builder, Unsupported
 from dialects.sqlite.parsing import parse_tree
 from dialects.sqlite.validate import validate
 from sqlparser.errors import SQLSyntaxError
-from sqlparser.frontend import Statement, StatementCache, operation_of
+from sqlparser.frontend import Statement, StatementCache
+from sqlparser.ir import operation_of
 from sqlparser.types import OperationType
 
 CACHE_SIZE = 1024

@@ -970,7 +970,7 @@ class SQLiteRDB(RDB):
             # classifies the statement; the text runs unchanged.
             from sqlglot.errors import ParseError, TokenError
 
-            from sqlparser.frontend import operation_of
+            from sqlparser.ir import operation_of
 
             try:
                 trees = [t for t in sqlglot.parse(sql, read="sqlite") if t is not None]

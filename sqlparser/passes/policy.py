@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from sqlparser.errors import PolicyViolationError
-from sqlparser.frontend import operation_of
+from sqlparser.ir import operation_of
 from sqlparser.types import OperationType, Policy
 
 _WRITES: dict[type[exp.Expression], OperationType] = {

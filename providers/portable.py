@@ -1,0 +1,171 @@
+"""The portable half of every provider, in Go CDK's shape: a portable type over a small driver.
+
+Per area, one portable class (`KVStore`, `BlobStore`, `MessageQueue`, `RDB`, `SearchProvider`)
+subclasses `Portable` and owns everything that must be the same for every implementation:
+
+- argument validation (before the driver sees anything),
+- the closed state: any call after `close()` raises ProviderError(FAILED_PRECONDITION), in every area,
+- error wrapping: a driver raises its native exceptions or a ProviderError; anything else is wrapped
+  into a ProviderError with the code the driver's `error_code` gives and the native one as `__cause__`,
+- metrics: calls, errors and seconds per operation (`stats()`), read by the server's /metrics.
+
+An implementation module only writes the area's driver protocol (`providers/<area>/driver.py`) and an
+opener registered on the area's registry that returns the portable class around its driver.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar, Generic, ParamSpec, Protocol, Self, TypeVar
+
+from providers.errors import ErrorCode, ProviderError
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Driver(Protocol):
+    """What every driver provides besides its area's operations."""
+
+    def ping(self) -> None:
+        """A real round trip through the backend; raise when it cannot serve."""
+        ...
+
+    def close(self) -> None:
+        """Release the backend. Called once by the portable type."""
+        ...
+
+    def backup(self, dest_dir: str) -> None:
+        """Copy a consistent snapshot into the empty directory `dest_dir`, or raise
+        ProviderError(UNIMPLEMENTED) (server-backed drivers: their servers have backup tools)."""
+        ...
+
+    def error_code(self, err: BaseException) -> ErrorCode:
+        """The portable code for a native exception this driver raised (UNKNOWN ones: INTERNAL)."""
+        ...
+
+
+D = TypeVar("D", bound=Driver)
+
+
+@dataclass
+class OpStats:
+    calls: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+
+
+class Portable(Generic[D]):
+    """Base of every area's portable class. Subclasses call `self._run(op, fn, *args)` for each
+    driver call; validation happens before it, in the subclass."""
+
+    area: ClassVar[str]
+
+    def __init__(self, driver: D, *, name: str) -> None:
+        self._driver = driver
+        # The implementation's name as the registry knows it (the URI scheme's family: "lmdb", "redis").
+        self.implementation = name
+        self._closed = False
+        self._close_lock = threading.Lock()
+        self._stats: dict[str, OpStats] = {}
+        self._stats_lock = threading.Lock()
+
+    @property
+    def driver(self) -> D:
+        """The driver, for tests and for implementation-specific extras (never needed by app code)."""
+        return self._driver
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def check_open(self) -> None:
+        if self._closed:
+            raise ProviderError(ErrorCode.FAILED_PRECONDITION, f"{self.area} provider {self.implementation} is closed")
+
+    def _run(self, op: str, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run one driver call: closed check, error wrapping, metrics."""
+        self.check_open()
+        start = time.perf_counter()
+        failed = False
+        try:
+            return fn(*args, **kwargs)
+        except ProviderError:
+            failed = True
+            raise
+        except Exception as err:
+            failed = True
+            raise self._wrap(op, err) from err
+        finally:
+            self._record(op, time.perf_counter() - start, failed)
+
+    def _wrap(self, op: str, err: Exception) -> ProviderError:
+        try:
+            code = self._driver.error_code(err)
+        except Exception:  # a driver's mapping must never hide the original error
+            code = ErrorCode.INTERNAL
+        return ProviderError(code, f"{self.area} {op} failed: {type(err).__name__}: {err}")
+
+    def _record(self, op: str, seconds: float, failed: bool) -> None:
+        with self._stats_lock:
+            stats = self._stats.get(op)
+            if stats is None:
+                stats = self._stats[op] = OpStats()
+            stats.calls += 1
+            stats.seconds += seconds
+            if failed:
+                stats.errors += 1
+
+    def stats(self) -> dict[str, OpStats]:
+        """Calls, errors and seconds per operation since open (a copy)."""
+        with self._stats_lock:
+            return {op: OpStats(s.calls, s.errors, s.seconds) for op, s in self._stats.items()}
+
+    # -- the lifecycle every provider shares ---------------------------------------------------
+
+    def ping(self) -> None:
+        """A real round trip through the backend; ProviderError(UNAVAILABLE) when it cannot serve."""
+        try:
+            self._run("ping", self._driver.ping)
+        except ProviderError as err:
+            if err.code is ErrorCode.FAILED_PRECONDITION:
+                raise
+            raise ProviderError(ErrorCode.UNAVAILABLE, f"{self.area} provider {self.implementation} "
+                                f"is unavailable: {err.message}") from err
+
+    def backup(self, dest_dir: str | os.PathLike[str]) -> None:
+        """Copy a consistent snapshot, taken while the provider is live, into the empty directory
+        `dest_dir`. Server-backed providers raise UNIMPLEMENTED: their servers have backup tools."""
+        self._run("backup", self._driver.backup, os.fspath(dest_dir))
+
+    def close(self) -> None:
+        """Release the backend. Idempotent; every later call raises FAILED_PRECONDITION."""
+        with self._close_lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._close_driver()
+
+    def _close_driver(self) -> None:
+        # Subclasses that must stop work first (mq drains its consumers) extend this.
+        try:
+            self._driver.close()
+        except ProviderError:
+            raise
+        except Exception as err:
+            raise self._wrap("close", err) from err
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<{type(self).__name__} {self.implementation} {state}>"
+
