@@ -15,6 +15,8 @@ demo: install
 
 lint:
 	ruff check .
+	lint-imports
+	$(PY) -m mypy
 
 gen:
 	bash tools/gen_parsers.sh
@@ -22,6 +24,8 @@ gen:
 test: install services
 	bash tools/gen_parsers.sh --check
 	ruff check .
+	lint-imports
+	$(PY) -m mypy
 	$(PY) -m pytest -m "not slow" -q -p no:cacheprovider
 
 bench: install

@@ -13,8 +13,11 @@ command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "services: installing ${need[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# Another apt/dpkg process (an unattended upgrade, a parallel install) may hold the lock: wait for it
+# (up to 10 minutes) instead of failing at once.
+lock_wait=(-o DPkg::Lock::Timeout=600)
+$sudo apt-get "${lock_wait[@]}" update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get "${lock_wait[@]}" install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 # Debian starts the packaged servers on install; the tests use their own instances, so stop these.
 $sudo service postgresql stop >/dev/null 2>&1 || true
 $sudo service mariadb stop >/dev/null 2>&1 || true
