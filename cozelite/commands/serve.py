@@ -9,6 +9,7 @@ import click
 
 from cozelite.commands.config import config_options, resolve
 from cozelite.config import ConfigError
+from cozelite.datadir_lock import DataDirLocked
 
 
 @click.command("serve")
@@ -22,12 +23,13 @@ from cozelite.config import ConfigError
 def command(host: str, port: int, log_level: str, allow_missing_areas: bool, **kwargs: Any) -> None:
     """Open every provider from its URI and serve /healthz, /healthz/{db,kv,search,mq,blob},
     /metrics and presigned blob downloads until SIGTERM or Ctrl-C."""
+    # Imported here so that `cozelite --help` and the other commands never load the web stack.
     from cozelite.server.lifecycle import run_server
 
     config = resolve(kwargs)
     try:
         code = run_server(config, host=host, port=port, allow_missing_areas=allow_missing_areas,
                           log_level=log_level, echo=lambda line: click.echo(line, err=True))
-    except ConfigError as err:
+    except (ConfigError, DataDirLocked) as err:
         raise click.ClickException(str(err)) from None
     sys.exit(code)

@@ -64,6 +64,6 @@ def test_a_busy_port_is_a_clear_error_and_closes_the_providers(tmp_path: Path, r
     assert result.returncode == 1
     assert "address already in use" in result.stderr.lower() and "Traceback" not in result.stderr
     # Nothing stayed locked: the data directory can be restored into right away.
-    from cozelite.server.lifecycle import lock_holder
+    from cozelite.datadir_lock import lock_holder
 
     assert lock_holder(tmp_path / "var" / "data") is None
