@@ -42,7 +42,7 @@ def test_an_offline_holder_is_described_as_a_backup_or_restore(tmp_path: Path) -
     holder.acquire()
     try:
         assert lock_holder(tmp_path) == {"pid": os.getpid(), "host": "", "port": 0, "token": holder.token}
-        with pytest.raises(DataDirLocked, match="a backup or restore.*wait for it to finish"):
+        with pytest.raises(DataDirLocked, match=r"a backup or restore.*wait for it to finish"):
             DataDirLock(tmp_path).acquire(host="127.0.0.1", port=1)
     finally:
         holder.release()
@@ -58,9 +58,9 @@ def test_backup_and_restore_refuse_while_an_offline_holder_runs(tmp_path: Path,
     holder = DataDirLock(config.data_path)
     holder.acquire()
     try:
-        with pytest.raises(BackupError, match=f"pid {os.getpid()}.*wait for it to finish"):
+        with pytest.raises(BackupError, match=rf"pid {os.getpid()}.*wait for it to finish"):
             backup(config, tmp_path / "out")
-        with pytest.raises(BackupError, match="refusing to restore.*wait for it to finish"):
+        with pytest.raises(BackupError, match=r"refusing to restore.*wait for it to finish"):
             restore(config, bk)
     finally:
         holder.release()
