@@ -85,8 +85,7 @@ def backup(config: Config, dest: str | os.PathLike[str], *, timeout: float = 600
     try:
         areas = tuple(a for a in AREAS if local_data_path(config.uri(a)) is not None)
         try:
-            # An area missing from this build has nothing to copy; the manifest says it was skipped.
-            providers = open_providers(config, areas=areas, allow_missing_areas=True)
+            providers = open_providers(config, areas=areas)
         except ConfigError as err:
             raise BackupError(str(err)) from None
         try:

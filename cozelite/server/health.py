@@ -21,8 +21,7 @@ async def probe(providers: Providers, area: str, observe: Any = None) -> dict[st
                               "provider": providers.scheme(area)}
     provider = providers.get(area)
     if provider is None:
-        reason = providers.missing.get(area, "not opened")
-        return {**result, "status": "error", "error": f"{area} provider unavailable: {reason}"}
+        return {**result, "status": "error", "error": f"{area} provider unavailable: not opened"}
     start = time.perf_counter()
     error: str | None = None
     try:

@@ -23,8 +23,8 @@ def _ignore(signum: int, frame: Any) -> None:
     return None
 
 
-def run_server(config: Config, *, host: str, port: int, allow_missing_areas: bool = False,
-               log_level: str = "warning", echo: Callable[[str], object] = print) -> int:
+def run_server(config: Config, *, host: str, port: int, log_level: str = "warning",
+               echo: Callable[[str], object] = print) -> int:
     """Open every provider, serve until SIGTERM/SIGINT, close everything. Returns the exit code.
 
     Raises ConfigError (bad data directory, unknown scheme, a provider that cannot open) or
@@ -33,15 +33,13 @@ def run_server(config: Config, *, host: str, port: int, allow_missing_areas: boo
     lock = DataDirLock(config.data_path)
     lock.acquire(host=host, port=port)
     try:
-        providers = open_providers(config, allow_missing_areas=allow_missing_areas,
-                                   base_url=f"http://{host}:{port}")
+        providers = open_providers(config, base_url=f"http://{host}:{port}")
         try:
             app = create_app(providers, admin_token=lock.token)
             server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level,
                                                    access_log=False, lifespan="on"))
             opened = ", ".join(f"{a}={providers.scheme(a)}" for a, _ in providers.items())
-            missing = f"; missing: {', '.join(providers.missing)}" if providers.missing else ""
-            echo(f"cozelite serving on http://{host}:{port} ({opened}{missing})")
+            echo(f"cozelite serving on http://{host}:{port} ({opened})")
             # uvicorn installs SIGTERM/SIGINT handlers: it stops accepting, finishes in-flight
             # requests, then runs the lifespan shutdown, which closes the providers.
             # uvicorn re-raises the signal that stopped it once it is done, to let the previous

@@ -47,8 +47,8 @@ def test_serve_lite_answers_every_health_check_and_exits_cleanly(tmp_path: Path,
 
 def test_a_second_server_on_the_same_data_is_refused(tmp_path: Path, run_cli: Any, serve: Any) -> None:
 
-    with serve(tmp_path, "--lite", "--allow-missing-areas") as server:
-        result = run_cli("serve", "--lite", "--allow-missing-areas", "--port", "1", cwd=tmp_path)
+    with serve(tmp_path, "--lite") as server:
+        result = run_cli("serve", "--lite", "--port", "1", cwd=tmp_path)
         assert result.returncode == 1 and "another cozelite server" in result.stderr
         assert server.stop() == 0
 
