@@ -5,9 +5,10 @@ A backup directory holds one sub-directory per area with local data (`db/`, `kv/
 copy, a DuckDB checkpointed copy, the blob files), and `manifest.json`, written last: a directory
 without it is an interrupted backup and restore refuses it.
 
-`backup` works while a server runs: it finds the server through its lock file and asks it (the
-only process that may open DuckDB) to write the copy. Without a server it opens the providers
-itself, holding the same lock so no server starts meanwhile. `restore` is offline only.
+`backup` works while a server runs: it finds the server through the data-directory lock
+(cozelite/datadir_lock.py) and asks it (the only process that may open DuckDB) to write the copy.
+Without a server it opens the providers itself, holding the same lock so no server starts
+meanwhile. `restore` is offline only and holds the lock too. Neither loads the web stack.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cozelite.config import AREAS, Config, ConfigError, local_data_path, redact
-from cozelite.server.lifecycle import ServerLock, lock_holder
+from cozelite.datadir_lock import DataDirLock, DataDirLocked, lock_holder
 from cozelite.wiring import Providers, open_providers
 from providers.errors import ProviderError
 
@@ -75,17 +76,16 @@ def backup(config: Config, dest: str | os.PathLike[str], *, timeout: float = 600
     _check_empty(dest)
     holder = lock_holder(config.data_path)
     if holder:
-        return _backup_via_server(holder, dest, timeout)
-    lock = ServerLock(config.data_path)
+        return _backup_via_server(config.data_path, holder, dest, timeout)
+    lock = DataDirLock(config.data_path)
     try:
-        lock.acquire(host="", port=0)
-    except ConfigError as err:  # a server started between the check and now
+        lock.acquire()
+    except DataDirLocked as err:  # a server (or another backup) started between the check and now
         raise BackupError(str(err)) from None
     try:
         areas = tuple(a for a in AREAS if local_data_path(config.uri(a)) is not None)
         try:
-            # An area missing from this build has nothing to copy; the manifest says it was skipped.
-            providers = open_providers(config, areas=areas, allow_missing_areas=True)
+            providers = open_providers(config, areas=areas)
         except ConfigError as err:
             raise BackupError(str(err)) from None
         try:
@@ -96,11 +96,10 @@ def backup(config: Config, dest: str | os.PathLike[str], *, timeout: float = 600
         lock.release()
 
 
-def _backup_via_server(holder: dict[str, Any], dest: Path, timeout: float) -> dict[str, Any]:
+def _backup_via_server(data_dir: Path, holder: dict[str, Any], dest: Path, timeout: float) -> dict[str, Any]:
     host, port, token = holder.get("host"), holder.get("port"), holder.get("token")
-    if not host or not port or not token:
-        raise BackupError(f"another cozelite process (pid {holder.get('pid', '?')}) holds the data directory; "
-                          "wait for it to finish")
+    if not host or not port or not token:  # an offline backup or a restore: nobody to ask
+        raise BackupError(str(DataDirLocked(data_dir.resolve(), holder)))
     request = urllib.request.Request(
         f"http://{host}:{port}/admin/backup", data=json.dumps({"dest": str(dest)}).encode(), method="POST",
         headers={"content-type": "application/json", "x-cozelite-token": token})
@@ -140,10 +139,10 @@ def restore(config: Config, src: str | os.PathLike[str]) -> list[str]:
             raise BackupError(f"{src / area} is missing from the backup")
         plan.append((area, entry, local[0], local[1]))
     config.data_path.mkdir(parents=True, exist_ok=True)
-    lock = ServerLock(config.data_path)
+    lock = DataDirLock(config.data_path)
     try:
-        lock.acquire(host="", port=0)
-    except ConfigError as err:
+        lock.acquire()
+    except DataDirLocked as err:
         raise BackupError(f"refusing to restore: {err}") from None
     done = []
     try:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import sys
 
 import click
 
 from cozelite import __version__
+from cozelite.commands import backup, config, search, serve, sql
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,22 +16,10 @@ def cli() -> None:
     """cozelite: Coze Studio's infrastructure in one process (SQL rewriting, embedded providers)."""
 
 
-def _add_commands() -> None:
-    import cozelite.commands as commands
-
-    for module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        if module.name.startswith("_"):
-            continue
-        mod = importlib.import_module(f"cozelite.commands.{module.name}")
-        command = getattr(mod, "command", None)
-        if command is not None:
-            cli.add_command(command)
-        # A module may define related top-level commands too (backup.py: `backup` and `restore`).
-        for extra in getattr(mod, "extra_commands", ()):
-            cli.add_command(extra)
-
-
-_add_commands()
+# Named here rather than discovered, so the command tree (and its imports) is visible in one place.
+for _command in (backup.command, backup.restore_command, config.command, search.command, serve.command,
+                 sql.command):
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> int:

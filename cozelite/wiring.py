@@ -7,87 +7,40 @@ and closes what it opened if a later one fails.
 
 from __future__ import annotations
 
-import importlib
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from cozelite.config import AREAS, Config, ConfigError, redact
+from providers.blob import BLOB
 from providers.errors import ProviderError
+from providers.kv import KV
+from providers.mq import MQ
+from providers.rdb import RDBS as DB
 from providers.registry import ProviderURL, SchemeRegistry
+from providers.search import SEARCH
 
-log = logging.getLogger("cozelite.wiring")
-
-# area -> (package, opener function). The package's SchemeRegistry lists the schemes.
-OPENERS: dict[str, tuple[str, str]] = {
-    "db": ("providers.rdb", "open_rdb"),
-    "kv": ("providers.kv", "open_kv"),
-    "search": ("providers.search", "open_search"),
-    "mq": ("providers.mq", "open_mq"),
-    "blob": ("providers.blob", "open_blob"),
-}
+# Each area's scheme registry (Go CDK's URL mux): it lists the schemes and opens a URI.
+REGISTRIES: dict[str, SchemeRegistry[Any]] = {"db": DB, "kv": KV, "search": SEARCH, "mq": MQ, "blob": BLOB}
 
 # The order providers are closed in: consumers first (they may still write to the stores).
 CLOSE_ORDER: tuple[str, ...] = ("mq", "search", "blob", "kv", "db")
 
 
-class AreaUnavailable(Exception):
-    """The area's package is not part of this build (its module or opener is missing)."""
-
-
-def _area_module(area: str) -> tuple[Any, SchemeRegistry[Any]]:
-    package, opener = OPENERS[area]
-    try:
-        module = importlib.import_module(package)
-    except ImportError as err:
-        raise AreaUnavailable(f"{area}: package {package} cannot be imported ({err})") from err
-    if not callable(getattr(module, opener, None)):
-        raise AreaUnavailable(f"{area}: {package}.{opener} does not exist yet")
-    registries = [v for v in vars(module).values() if isinstance(v, SchemeRegistry)]
-    # A package may hold several registries (search has retrieval too); prefer the area's own.
-    wanted = "rdb" if area == "db" else area
-    registry = next((r for r in registries if r.area == wanted), registries[0] if registries else None)
-    if registry is None:
-        raise AreaUnavailable(f"{area}: {package} has no scheme registry")
-    return module, registry
-
-
-def available_schemes(area: str) -> list[str]:
-    try:
-        return _area_module(area)[1].schemes()
-    except AreaUnavailable:
-        return []
-
-
-def check_schemes(config: Config, *, areas: tuple[str, ...] = AREAS, allow_missing_areas: bool = False
-                  ) -> list[str]:
-    """Fail (ConfigError) when a configured URI names a scheme no implementation serves.
-
-    Returns the areas that can be opened; an area whose package is missing from the build is
-    skipped when `allow_missing_areas`, else an error.
-    """
-    present = []
+def check_schemes(config: Config, *, areas: tuple[str, ...] = AREAS) -> None:
+    """Fail (ConfigError) when a configured URI names a scheme no implementation serves, listing
+    the ones that do (an implementation whose driver package is missing serves none)."""
     for area in areas:
         setting = config.uris[area]
-        try:
-            _, registry = _area_module(area)
-        except AreaUnavailable as err:
-            if allow_missing_areas:
-                log.warning("area %s unavailable: %s", area, err)
-                continue
-            raise ConfigError(f"{area} provider is not available in this build: {err}") from None
         scheme = ProviderURL.parse(setting.value).scheme
-        known = registry.schemes()
+        known = REGISTRIES[area].schemes()
         if scheme not in known:
             hint = "" if config.lite.value == "true" else \
                 " Run with --lite (or COZE_LITE=1) to use the embedded providers."
             raise ConfigError(
                 f"{area}.uri {redact(setting.value)!r} (from {setting.source}) uses scheme {scheme!r}, which has no "
                 f"implementation; available {area} schemes: {', '.join(known) or 'none'}.{hint}")
-        present.append(area)
-    return present
 
 
 def with_param(uri: str, name: str, value: str) -> str:
@@ -101,11 +54,10 @@ def with_param(uri: str, name: str, value: str) -> str:
 
 @dataclass
 class Providers:
-    """The open providers of a process, by area. Absent areas are missing from `opened`."""
+    """The open providers of a process, by area. Areas not asked for are absent from `opened`."""
 
     config: Config
     opened: dict[str, Any] = field(default_factory=dict)
-    missing: dict[str, str] = field(default_factory=dict)
     closed: bool = False
 
     def __getitem__(self, area: str) -> Any:
@@ -137,22 +89,18 @@ class Providers:
         return errors
 
 
-def open_providers(config: Config, *, areas: tuple[str, ...] = AREAS, allow_missing_areas: bool = False,
-                   base_url: str | None = None) -> Providers:
-    """Open every area's provider from its URI. `base_url` is where this process serves presigned
-    blob URLs (given to the file blob store unless its URI sets one)."""
-    present = check_schemes(config, areas=areas, allow_missing_areas=allow_missing_areas)
+def open_providers(config: Config, *, areas: tuple[str, ...] = AREAS, base_url: str | None = None) -> Providers:
+    """Open the providers of `areas` from their URIs, all or none: if one fails, those already open
+    are closed. `base_url` is where this process serves presigned blob URLs (given to the file
+    blob store unless its URI sets one)."""
+    check_schemes(config, areas=areas)
     providers = Providers(config)
     for area in areas:
-        if area not in present:
-            providers.missing[area] = "not available in this build"
-    for area in present:
-        module, _ = _area_module(area)
         uri = config.uri(area)
         if area == "blob" and base_url and ProviderURL.parse(uri).scheme == "file":
             uri = with_param(uri, "base_url", base_url)
         try:
-            providers.opened[area] = getattr(module, OPENERS[area][1])(uri)
+            providers.opened[area] = REGISTRIES[area].open(uri)
         except ProviderError as err:
             providers.close()
             raise ConfigError(f"cannot open {area} provider {redact(uri)!r}: {err.message}") from err

@@ -1,2 +1,2 @@
-"""CLI command groups. Each module defines `command` (a click command or group); `cozelite.cli`
-adds every one it finds here, so a new command is a new module."""
+"""CLI commands, one module per command group; `cozelite.cli` adds each module's `command` (and
+backup.py's `restore_command`) to the `cozelite` group."""

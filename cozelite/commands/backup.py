@@ -40,6 +40,3 @@ def restore_command(src: str, **kwargs: Any) -> None:
         raise click.ClickException(str(err)) from None
     for line in done:
         click.echo(f"restored {line}")
-
-
-extra_commands = (restore_command,)

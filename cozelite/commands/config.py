@@ -16,7 +16,8 @@ def config_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         fn = click.option(f"--{area}-uri", f"{area}_uri", metavar="URI", default=None,
                           help=f"{area} provider URI (overrides {area.upper()}_URI and the file).")(fn)
     fn = click.option("--data-dir", metavar="DIR", default=None,
-                      help="Directory for the server lock (default var/data; env COZE_DATA_DIR).")(fn)
+                      help="Directory of the lock that serve, backup and restore hold "
+                           "(default var/data; env COZE_DATA_DIR).")(fn)
     fn = click.option("--lite/--no-lite", "lite", default=None,
                       help="Use the embedded providers for every URI not set explicitly (env COZE_LITE=1).")(fn)
     fn = click.option("--config", "config_file", metavar="FILE", default=None,

@@ -9,6 +9,7 @@ import click
 
 from cozelite.commands.config import config_options, resolve
 from cozelite.config import ConfigError
+from cozelite.datadir_lock import DataDirLocked
 
 
 @click.command("serve")
@@ -17,17 +18,16 @@ from cozelite.config import ConfigError
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--log-level", default="warning", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]), help="Server log level.")
-@click.option("--allow-missing-areas", is_flag=True, default=False,
-              help="Start even if a provider area is not part of this build (its /healthz answers 503).")
-def command(host: str, port: int, log_level: str, allow_missing_areas: bool, **kwargs: Any) -> None:
+def command(host: str, port: int, log_level: str, **kwargs: Any) -> None:
     """Open every provider from its URI and serve /healthz, /healthz/{db,kv,search,mq,blob},
     /metrics and presigned blob downloads until SIGTERM or Ctrl-C."""
+    # Imported here so that `cozelite --help` and the other commands never load the web stack.
     from cozelite.server.lifecycle import run_server
 
     config = resolve(kwargs)
     try:
-        code = run_server(config, host=host, port=port, allow_missing_areas=allow_missing_areas,
-                          log_level=log_level, echo=lambda line: click.echo(line, err=True))
-    except ConfigError as err:
+        code = run_server(config, host=host, port=port, log_level=log_level,
+                          echo=lambda line: click.echo(line, err=True))
+    except (ConfigError, DataDirLocked) as err:
         raise click.ClickException(str(err)) from None
     sys.exit(code)

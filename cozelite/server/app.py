@@ -16,8 +16,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from cozelite.backup import BackupError, backup_providers
 from cozelite.config import AREAS
-from cozelite.server import blob, health
+from cozelite.server.blob import download
+from cozelite.server.health import probe, probe_all
 from cozelite.server.metrics import Metrics
 from cozelite.wiring import Providers
 
@@ -25,7 +27,7 @@ _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
 async def healthz(request: Request) -> Response:
-    report = await health.probe_all(request.app.state.providers, request.app.state.metrics.observe_probe)
+    report = await probe_all(request.app.state.providers, request.app.state.metrics.observe_probe)
     return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
 
 
@@ -33,7 +35,7 @@ async def healthz_area(request: Request) -> Response:
     area = request.path_params["area"]
     if area not in AREAS:
         return JSONResponse({"error": f"unknown area {area!r}; known: {', '.join(AREAS)}"}, status_code=404)
-    report = await health.probe(request.app.state.providers, area, request.app.state.metrics.observe_probe)
+    report = await probe(request.app.state.providers, area, request.app.state.metrics.observe_probe)
     return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
 
 
@@ -57,8 +59,6 @@ async def admin_backup(request: Request) -> Response:
         return JSONResponse({"error": 'body must be JSON {"dest": "/absolute/dir"}'}, status_code=400)
     if not dest.is_absolute():
         return JSONResponse({"error": "dest must be an absolute path"}, status_code=400)
-    from cozelite.backup import BackupError, backup_providers
-
     try:
         manifest = await run_in_threadpool(backup_providers, request.app.state.providers, dest)
     except BackupError as err:
@@ -105,7 +105,7 @@ def create_app(providers: Providers, *, admin_token: str | None = None) -> Starl
             Route("/healthz", healthz),
             Route("/healthz/{area}", healthz_area),
             Route("/metrics", metrics),
-            Route("/blob/{key:path}", blob.download),
+            Route("/blob/{key:path}", download),
             Route("/admin/backup", admin_backup, methods=["POST"]),
         ],
         middleware=[Middleware(_CountRequests)],

@@ -21,9 +21,9 @@ async def probe(providers: Providers, area: str, observe: Any = None) -> dict[st
                               "provider": providers.scheme(area)}
     provider = providers.get(area)
     if provider is None:
-        reason = providers.missing.get(area, "not opened")
-        return {**result, "status": "error", "error": f"{area} provider unavailable: {reason}"}
+        return {**result, "status": "error", "error": f"{area} provider unavailable: not opened"}
     start = time.perf_counter()
+    error: str | None = None
     try:
         await asyncio.wait_for(run_in_threadpool(provider.ping), PING_TIMEOUT_S)
     except TimeoutError:
@@ -32,8 +32,6 @@ async def probe(providers: Providers, area: str, observe: Any = None) -> dict[st
         error = f"{err.code.value}: {err.message}"
     except Exception as err:  # a probe must report, never crash the endpoint
         error = f"{type(err).__name__}: {err}"
-    else:
-        error = None
     elapsed = time.perf_counter() - start
     if observe is not None:
         observe(area, result["provider"], elapsed, error is None)

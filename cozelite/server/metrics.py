@@ -4,15 +4,58 @@
 - `cozelite_provider_up{area, provider}`: 1 when the last probe succeeded.
 - `cozelite_provider_ping_seconds{area, provider}`: probe latency.
 - `cozelite_http_requests_total{method, route, status}`.
+- `cozelite_provider_operations_total{area, op, implementation}`, `..._operation_errors_total` and
+  `..._operation_seconds_total`: every provider operation, as the provider's portable type counts
+  it (`Portable.stats()`); read at scrape time, so the providers keep no second set of counters.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.metrics_core import CounterMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 from cozelite.config import AREAS
 from cozelite.wiring import Providers
+from providers.portable import Portable
+
+_OP_LABELS = ["area", "op", "implementation"]
+
+
+class ProviderOperations(Collector):
+    """Per-operation calls, errors and seconds of every open provider, from `stats()` when scraped."""
+
+    def __init__(self, providers: Providers) -> None:
+        self.providers = providers
+
+    @staticmethod
+    def _families() -> tuple[CounterMetricFamily, CounterMetricFamily, CounterMetricFamily]:
+        return (CounterMetricFamily("cozelite_provider_operations", "Provider operations called.",
+                                    labels=_OP_LABELS),
+                CounterMetricFamily("cozelite_provider_operation_errors", "Provider operations that raised.",
+                                    labels=_OP_LABELS),
+                CounterMetricFamily("cozelite_provider_operation_seconds", "Time spent in provider operations.",
+                                    labels=_OP_LABELS))
+
+    def describe(self) -> Iterable[Metric]:
+        # The names without samples: registering must not read the providers.
+        return self._families()
+
+    def collect(self) -> Iterable[Metric]:
+        calls, errors, seconds = self._families()
+        for area, provider in self.providers.items():
+            # Every area's portable class is a Portable; anything else keeps no stats to export.
+            if not isinstance(provider, Portable):
+                continue
+            for op, stats in sorted(provider.stats().items()):
+                labels = [area, op, provider.implementation]
+                calls.add_metric(labels, stats.calls)
+                errors.add_metric(labels, stats.errors)
+                seconds.add_metric(labels, stats.seconds)
+        return calls, errors, seconds
 
 
 class Metrics:
@@ -29,6 +72,7 @@ class Metrics:
                               buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0))
         self.requests = Counter("cozelite_http_requests", "HTTP requests served.", ["method", "route", "status"],
                                 registry=self.registry)
+        self.registry.register(ProviderOperations(providers))
         for area in AREAS:
             self.up.labels(area, providers.scheme(area)).set(0)
 

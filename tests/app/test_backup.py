@@ -11,7 +11,7 @@ import pytest
 
 from cozelite.backup import BackupError, restore
 from cozelite.config import load_config
-from cozelite.server.lifecycle import ServerLock
+from cozelite.datadir_lock import DataDirLock
 from cozelite.wiring import open_providers
 from providers.rdb.contract import Column, DataType, Index, IndexType, Table
 from providers.search.contract import Request
@@ -100,7 +100,7 @@ def test_restore_refuses_while_a_server_holds_the_data(tmp_path: Path, monkeypat
     bk = tmp_path / "bk"
     bk.mkdir()
     (bk / "manifest.json").write_text(json.dumps({"format": 1, "areas": {}}))
-    lock = ServerLock(config.data_path)
+    lock = DataDirLock(config.data_path)
     lock.acquire(host="127.0.0.1", port=1234)
     try:
         with pytest.raises(BackupError, match="stop it first"):

@@ -47,8 +47,8 @@ def test_serve_lite_answers_every_health_check_and_exits_cleanly(tmp_path: Path,
 
 def test_a_second_server_on_the_same_data_is_refused(tmp_path: Path, run_cli: Any, serve: Any) -> None:
 
-    with serve(tmp_path, "--lite", "--allow-missing-areas") as server:
-        result = run_cli("serve", "--lite", "--allow-missing-areas", "--port", "1", cwd=tmp_path)
+    with serve(tmp_path, "--lite") as server:
+        result = run_cli("serve", "--lite", "--port", "1", cwd=tmp_path)
         assert result.returncode == 1 and "another cozelite server" in result.stderr
         assert server.stop() == 0
 
@@ -64,6 +64,6 @@ def test_a_busy_port_is_a_clear_error_and_closes_the_providers(tmp_path: Path, r
     assert result.returncode == 1
     assert "address already in use" in result.stderr.lower() and "Traceback" not in result.stderr
     # Nothing stayed locked: the data directory can be restored into right away.
-    from cozelite.server.lifecycle import lock_holder
+    from cozelite.datadir_lock import lock_holder
 
     assert lock_holder(tmp_path / "var" / "data") is None
