@@ -11,7 +11,7 @@ import sqlglot
 from sqlglot import exp
 
 import formatter
-from formatter._tidb_printer import printer
+from formatter.compat.base import printer
 from sqlparser import SQLFilterOp, TableColumn, new_parser
 from sqlparser.errors import InvalidArgumentError, UnsupportedConstructError
 from sqlparser.registry import get_dialect

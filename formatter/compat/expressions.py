@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlglot import exp
 
-from formatter._tidb_printer import Restorer, check_args, printer
+from formatter.compat.base import Restorer, check_args, printer
 from sqlparser.errors import UnsupportedConstructError
 
 # -- precedence (MySQL 8 manual, "Operator Precedence"; larger binds tighter) -----------------
@@ -109,12 +109,12 @@ def _binary(r: Restorer, node: exp.Binary) -> str:
     right_node = node.expression
     if isinstance(node, (exp.Add, exp.Sub)) and isinstance(right_node, exp.Interval):
         # TiDB parses `d + INTERVAL n unit` into DATE_ADD(d, INTERVAL n unit), and prints it so.
-        from formatter._tidb_functions import interval
+        from formatter.compat.functions import interval
 
         name = "DATE_ADD" if isinstance(node, exp.Add) else "DATE_SUB"
         return r.kw(name) + "(" + r.node(node.this) + ", " + interval(r, right_node) + ")"
     if isinstance(node, exp.Add) and isinstance(node.this, exp.Interval):
-        from formatter._tidb_functions import interval
+        from formatter.compat.functions import interval
 
         return r.kw("DATE_ADD") + "(" + r.node(right_node) + ", " + interval(r, node.this) + ")"
     if isinstance(right_node, (exp.Any, exp.All)) and prec == CMP:

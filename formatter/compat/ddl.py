@@ -13,10 +13,10 @@ import re
 
 from sqlglot import exp
 
-from formatter._tidb_expressions import number
-from formatter._tidb_functions import order_by
-from formatter._tidb_printer import Restorer, check_args, printer
-from formatter._tidb_statements import table_name
+from formatter.compat.base import Restorer, check_args, printer
+from formatter.compat.expressions import number
+from formatter.compat.functions import order_by
+from formatter.compat.statements import table_name
 from sqlparser.errors import UnsupportedConstructError
 
 T = exp.DataType.Type

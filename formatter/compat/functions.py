@@ -15,9 +15,9 @@ import re
 import sqlglot
 from sqlglot import exp
 
-from formatter._tidb_expressions import UNARY, number
-from formatter._tidb_expressions import operand as unary_operand
-from formatter._tidb_printer import Restorer, check_args, printer
+from formatter.compat.base import Restorer, check_args, printer
+from formatter.compat.expressions import UNARY, number
+from formatter.compat.expressions import operand as unary_operand
 from sqlparser.errors import UnsupportedConstructError
 
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from formatter._tidb_expressions import table_alias
-from formatter._tidb_functions import named_windows, order_by
-from formatter._tidb_printer import Restorer, check_args, printer
+from formatter.compat.base import Restorer, check_args, printer
+from formatter.compat.expressions import table_alias
+from formatter.compat.functions import named_windows, order_by
 from sqlparser.errors import UnsupportedConstructError
 
 # -- FROM trees --------------------------------------------------------------------------------
@@ -601,7 +601,7 @@ def _drop(r: Restorer, node: exp.Drop) -> str:
     if kind == "DATABASE":
         if len(names) != 1:
             raise UnsupportedConstructError("DROP DATABASE of several databases")
-        from formatter._tidb_ddl import database_name  # the DDL module imports this one
+        from formatter.compat.ddl import database_name  # the DDL module imports this one
 
         return text + database_name(r, names[0])
     return text + ", ".join(_plain_table_name(r, t) for t in names)
