@@ -23,10 +23,13 @@ from typing import Any
 from sqlglot import exp
 
 # Importing the printer modules registers their node printers.
+from formatter.compat import alter as _alter  # noqa: F401
 from formatter.compat import ddl as _ddl  # noqa: F401
 from formatter.compat import expressions as _expressions  # noqa: F401
 from formatter.compat import functions as _functions  # noqa: F401
 from formatter.compat import statements as _statements  # noqa: F401
+from formatter.compat import tables as _tables  # noqa: F401
+from formatter.compat import windows as _windows  # noqa: F401
 from formatter.compat.base import Options, Restorer
 from formatter.registry import Dialect, register_style
 from sqlparser.errors import InvalidArgumentError
