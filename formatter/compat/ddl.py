@@ -21,7 +21,7 @@ from sqlparser.errors import UnsupportedConstructError
 T = exp.DataType.Type
 
 # sqlglot type -> (TiDB name, unsigned)
-_TYPES: dict[exp.DataType.Type, tuple[str, bool]] = {
+_TYPES: dict[exp.DType, tuple[str, bool]] = {
     T.TINYINT: ("TINYINT", False), T.UTINYINT: ("TINYINT", True),
     T.SMALLINT: ("SMALLINT", False), T.USMALLINT: ("SMALLINT", True),
     T.MEDIUMINT: ("MEDIUMINT", False), T.UMEDIUMINT: ("MEDIUMINT", True),
@@ -148,7 +148,8 @@ def _column_option(r: Restorer, option: exp.Expression) -> str:
             raise UnsupportedConstructError("COMMENT " + type(comment).__name__)
         return r.kw("COMMENT ") + r.string(comment.this, introducer=False)
     if isinstance(kind, exp.CollateColumnConstraint):
-        return r.kw("COLLATE ") + kind.this.name.lower()  # TiDB stores collation names lower-case
+        collation: str = kind.this.name
+        return r.kw("COLLATE ") + collation.lower()  # TiDB stores collation names lower-case
     if isinstance(kind, exp.Reference):
         return _reference(r, kind)
     if isinstance(kind, exp.CheckColumnConstraint):
@@ -280,8 +281,8 @@ def table_constraint(r: Restorer, node: exp.Expression) -> str:
 
 
 # property -> TiDB option name
-_SIMPLE_PROPERTIES = {exp.EngineProperty: "ENGINE", exp.AutoIncrementProperty: "AUTO_INCREMENT",
-                      exp.RowFormatProperty: "ROW_FORMAT"}
+_SIMPLE_PROPERTIES: dict[type[exp.Expr], str] = {
+    exp.EngineProperty: "ENGINE", exp.AutoIncrementProperty: "AUTO_INCREMENT", exp.RowFormatProperty: "ROW_FORMAT"}
 _GENERIC_PROPERTIES = {"KEY_BLOCK_SIZE", "AVG_ROW_LENGTH", "MAX_ROWS", "MIN_ROWS", "CHECKSUM", "TABLE_CHECKSUM",
                        "DELAY_KEY_WRITE", "STATS_AUTO_RECALC", "STATS_SAMPLE_PAGES"}
 

@@ -290,7 +290,7 @@ def _national(r: Restorer, node: exp.National) -> str:
 @printer(exp.HexString)
 def _hex(r: Restorer, node: exp.HexString) -> str:
     check_args(node, ("this",))
-    digits = node.this.lower()
+    digits: str = node.this.lower()
     if len(digits) % 2:
         digits = "0" + digits
     return "x'" + digits + "'"

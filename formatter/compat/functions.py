@@ -40,9 +40,9 @@ def _anonymous(r: Restorer, node: exp.Anonymous) -> str:
         # ADDDATE(d, n) is ADDDATE(d, INTERVAL n DAY); TiDB prints the long form
         return name + "(" + r.node(args[0]) + ", " + r.kw("INTERVAL ") + interval_value(r, args[1]) + " " + r.kw(
             "DAY") + ")"
-    if upper == "GET_FORMAT" and args and _bare_word(args[0]) in ("DATE", "TIME", "DATETIME", "TIMESTAMP"):
+    word = _bare_word(args[0]) if upper == "GET_FORMAT" and args else None
+    if word in ("DATE", "TIME", "DATETIME", "TIMESTAMP"):
         # GET_FORMAT(DATE, 'USA'): the first argument is a keyword; TIMESTAMP is a synonym of DATETIME
-        word = _bare_word(args[0])
         return name + "(" + r.kw("DATETIME" if word == "TIMESTAMP" else word) + ", " + _args(r, args[1:]) + ")"
     return name + "(" + _args(r, node.expressions) + ")"
 
@@ -56,7 +56,7 @@ def _bare_word(node: exp.Expression) -> str | None:
 
 # -- aggregates --------------------------------------------------------------------------------
 
-def _distinct_args(r: Restorer, node: exp.Expression) -> str:
+def _distinct_args(r: Restorer, node: exp.Expr) -> str:
     """The argument list of an aggregate, whose first argument may be sqlglot's Distinct wrapper."""
     inner = node.this
     rest = list(node.expressions) if node.args.get("expressions") else []
@@ -68,7 +68,7 @@ def _distinct_args(r: Restorer, node: exp.Expression) -> str:
     return _args(r, [inner, *rest])
 
 
-_AGGREGATES: dict[type[exp.Expression], str] = {
+_AGGREGATES: dict[type[exp.Expr], str] = {
     exp.Sum: "SUM",
     exp.Avg: "AVG",
     exp.Min: "MIN",
@@ -102,7 +102,7 @@ def _aggregate(r: Restorer, node: exp.AggFunc) -> str:
 
 
 # MySQL synonyms sqlglot folds into one node (STD and STDDEV are STDDEV_POP, VARIANCE is VAR_POP)
-_AGGREGATE_ALIASES: dict[type[exp.Expression], tuple[str, ...]] = {
+_AGGREGATE_ALIASES: dict[type[exp.Expr], tuple[str, ...]] = {
     exp.StddevPop: ("STD", "STDDEV"),
     exp.VariancePop: ("VARIANCE",),
 }
@@ -144,7 +144,7 @@ def _group_concat(r: Restorer, node: exp.GroupConcat) -> str:
 
 # -- CAST --------------------------------------------------------------------------------------
 
-_CAST_TYPES: dict[exp.DataType.Type, str] = {
+_CAST_TYPES: dict[exp.DType, str] = {
     exp.DataType.Type.BIGINT: "SIGNED",
     exp.DataType.Type.UBIGINT: "UNSIGNED",
     exp.DataType.Type.DATE: "DATE",
@@ -295,7 +295,7 @@ def _current(r: Restorer, node: exp.Expression) -> str:
 
 
 @printer(exp.UtcDate, exp.UtcTime, exp.UtcTimestamp, exp.Localtime, exp.Localtimestamp)
-def _niladic(r: Restorer, node: exp.Expression) -> str:
+def _niladic(r: Restorer, node: exp.Func) -> str:
     check_args(node, ("this",))
     canonical = {exp.UtcDate: "UTC_DATE", exp.UtcTime: "UTC_TIME", exp.UtcTimestamp: "UTC_TIMESTAMP",
                  exp.Localtime: "LOCALTIME", exp.Localtimestamp: "LOCALTIMESTAMP"}[type(node)]

@@ -16,7 +16,7 @@ from formatter.compat.base import Restorer
 OR, XOR, AND, NOT, BETWEEN, CMP, BIT_OR, BIT_AND, SHIFT, ADD, MUL, BIT_XOR, UNARY, COLLATE = range(1, 15)
 ATOM = 100
 
-BINARY_OPS: dict[type[exp.Expression], tuple[str, int, bool]] = {
+BINARY_OPS: dict[type[exp.Expr], tuple[str, int, bool]] = {
     # node: (literal, precedence, is keyword)
     exp.Or: ("OR", OR, True),
     exp.Xor: ("XOR", XOR, True),
@@ -46,7 +46,7 @@ BINARY_OPS: dict[type[exp.Expression], tuple[str, int, bool]] = {
 _ASSOCIATIVE = (exp.Or, exp.Xor, exp.And, exp.BitwiseOr, exp.BitwiseAnd, exp.BitwiseXor)
 
 
-def precedence(node: exp.Expression) -> int:
+def precedence(node: exp.Expr) -> int:
     if isinstance(node, exp.Paren):
         return ATOM
     op = BINARY_OPS.get(type(node))
@@ -74,7 +74,7 @@ def precedence(node: exp.Expression) -> int:
     return ATOM
 
 
-def operand(r: Restorer, node: exp.Expression, parent: exp.Expression, parent_prec: int, *, right: bool) -> str:
+def operand(r: Restorer, node: exp.Expr, parent: exp.Expr, parent_prec: int, *, right: bool) -> str:
     """Print `node` as an operand of `parent`, parenthesized when MySQL would otherwise group it differently."""
     text = r.node(node)
     child = precedence(node)

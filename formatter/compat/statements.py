@@ -238,11 +238,12 @@ _SET_OPS = {exp.Union: "UNION", exp.Except: "EXCEPT", exp.Intersect: "INTERSECT"
 
 def _set_operand(r: Restorer, node: exp.Expression, parent: exp.SetOperation, *, right: bool) -> str:
     if (right and isinstance(node, exp.Subquery) and not node.args.get("alias")
-            and isinstance(node.this, exp.Intersect) and not isinstance(parent, exp.Intersect)
-            and r.source_before(node.this) is not None and not r.source_before(node.this).endswith("(")):
-        # sqlglot adds parentheses around `b INTERSECT c` in `a UNION b INTERSECT c`; the text had
-        # none, and INTERSECT binds tighter anyway.
-        return r.node(node.this)
+            and isinstance(node.this, exp.Intersect) and not isinstance(parent, exp.Intersect)):
+        before = r.source_before(node.this)
+        if before is not None and not before.endswith("("):
+            # sqlglot adds parentheses around `b INTERSECT c` in `a UNION b INTERSECT c`; the text
+            # had none, and INTERSECT binds tighter anyway.
+            return r.node(node.this)
     text = r.node(node)
     if isinstance(node, exp.SetOperation):
         # INTERSECT binds tighter than UNION and EXCEPT; everything else groups to the left.
