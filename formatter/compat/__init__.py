@@ -3,7 +3,9 @@
 The Go contract restores with `RestoreStringSingleQuotes | RestoreStringWithoutCharset`, plus
 `RestoreNameBackQuotes` in `append_sql_filter` and `add_select_fields_to_select_sql`
 (`quote_names=True` here). The printer is its own walk over the sqlglot tree, one printer per
-node type (the modules of this package); a node type without a printer, or a node carrying a part the
+node type, registered in the dispatch table of `base` by the printer modules (`expressions`,
+`functions`, `windows`, `tables`, `statements`, `ddl`, `alter`; `common` and `precedence` hold the
+pieces several of them share). A node type without a printer, or a node carrying a part the
 printer has no form for, raises `UnsupportedConstructError` naming it.
 
 Options (keyword-only), all defaulting to what the Go contract does:

@@ -7,8 +7,9 @@ is that context for the sqlglot tree.
 
 The node printers live in the other modules of this package and register here with `@printer`,
 one per sqlglot node type (or trait class, such as `exp.Func`). A printer prints a child with
-`Restorer.node`, which looks the child's type up in the table: printer modules never call each
-other, so none imports a sibling that imports it back.
+`Restorer.node`, which looks the child's type up in the table, so no printer module imports another
+to print a child: the package's imports form no cycle (the helpers several modules share sit in
+`common` and `precedence`, below the printer modules, beside this one).
 """
 
 from __future__ import annotations
