@@ -11,6 +11,6 @@ from __future__ import annotations
 
 # Importing the built-in styles registers them.
 from formatter import compat, native
-from formatter.registry import Dialect, Printer, check_style, register_style, render, styles
+from formatter.registry import Printer, check_style, register_style, render, styles
 
-__all__ = ["Dialect", "Printer", "check_style", "compat", "native", "register_style", "render", "styles"]
+__all__ = ["Printer", "check_style", "compat", "native", "register_style", "render", "styles"]
