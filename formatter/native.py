@@ -11,12 +11,12 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 from sqlglot.errors import ErrorLevel, UnsupportedError
 
-from formatter import register_style
+from formatter.registry import Dialect, NativeNormalizerFn, register_style
 from sqlparser.errors import InvalidArgumentError, UnsupportedConstructError
 
 
 @register_style("native")
-def render_native(tree: exp.Expression, *, dialect: Any, quote_names: bool, consume: bool = False,
+def render_native(tree: exp.Expression, *, dialect: Dialect, quote_names: bool, consume: bool = False,
                   **options: Any) -> str:
     unknown = set(options) - set(dialect.native_options)
     if unknown:
@@ -26,8 +26,7 @@ def render_native(tree: exp.Expression, *, dialect: Any, quote_names: bool, cons
     opts = {**dialect.native_options, **options}
     # A normalizer may offer `applies(tree)`, a cheap read-only test: the copy (as costly as the
     # generation itself) is made only when some normalizer has something to change.
-    active = [normalize for normalize in dialect.native_normalizers
-              if getattr(normalize, "applies", None) is None or normalize.applies(tree)]
+    active = [normalize for normalize in dialect.native_normalizers if _applies(normalize, tree)]
     if active:
         if not consume:
             tree = tree.copy()
@@ -44,6 +43,12 @@ def render_native(tree: exp.Expression, *, dialect: Any, quote_names: bool, cons
 
 
 _RAISE = ErrorLevel.RAISE
+
+
+def _applies(normalize: NativeNormalizerFn, tree: exp.Expression) -> bool:
+    # `applies` is optional: a normalizer without it is always run.
+    applies = getattr(normalize, "applies", None)
+    return applies is None or bool(applies(tree))
 
 
 @functools.cache

@@ -140,7 +140,8 @@ PARSER = new_parser("mysql", portable_names=False)
 
 def printed(sql: str, *, quote_names: bool, with_source: bool) -> str:
     tree = PARSER.parse(sql).tree
-    options = {"source_sql": sql} if with_source else {}
+    assert tree is not None, sql
+    options: dict[str, Any] = {"source_sql": sql} if with_source else {}
     return formatter.render(tree, style="compat", dialect=PARSER.dialect, quote_names=quote_names, **options)
 
 

@@ -6,12 +6,14 @@ pass rather than the parser, the printer must add the parentheses MySQL's preced
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import sqlglot
 from sqlglot import exp
 
 import formatter
-from formatter._tidb_printer import printer
+from formatter.compat.base import printer
 from sqlparser import SQLFilterOp, TableColumn, new_parser
 from sqlparser.errors import InvalidArgumentError, UnsupportedConstructError
 from sqlparser.registry import get_dialect
@@ -19,11 +21,12 @@ from sqlparser.registry import get_dialect
 MYSQL = get_dialect("mysql")
 
 
-def render(tree: exp.Expression, *, quote_names: bool = False, **options: object) -> str:
+def render(tree: exp.Expr, *, quote_names: bool = False, **options: Any) -> str:
+    assert isinstance(tree, exp.Expression)  # sqlglot's parse_one is typed to return the base class
     return formatter.render(tree, style="compat", dialect=MYSQL, quote_names=quote_names, **options)
 
 
-def parsed(sql: str, **options: object) -> str:
+def parsed(sql: str, **options: Any) -> str:
     """Parse with sqlglot's MySQL reader and print in compat style."""
     return render(sqlglot.parse_one(sql, read="mysql"), **options)
 

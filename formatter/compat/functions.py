@@ -1,4 +1,4 @@
-"""Compat printers for function calls, casts, intervals and window functions.
+"""Compat printers for function calls, aggregates, casts, date arithmetic and intervals, JSON.
 
 TiDB writes a function name with `WriteKeyWord` (so upper-cased only under the upper-case flag, else
 as typed) and separates arguments with ``", "``. A few functions have their own syntax
@@ -15,9 +15,10 @@ import re
 import sqlglot
 from sqlglot import exp
 
-from formatter._tidb_expressions import UNARY, number
-from formatter._tidb_expressions import operand as unary_operand
-from formatter._tidb_printer import Restorer, check_args, printer
+from formatter.compat.base import Restorer, check_args, printer
+from formatter.compat.common import interval, interval_value, number, order_by, unit
+from formatter.compat.precedence import UNARY
+from formatter.compat.precedence import operand as unary_operand
 from sqlparser.errors import UnsupportedConstructError
 
 
@@ -39,9 +40,9 @@ def _anonymous(r: Restorer, node: exp.Anonymous) -> str:
         # ADDDATE(d, n) is ADDDATE(d, INTERVAL n DAY); TiDB prints the long form
         return name + "(" + r.node(args[0]) + ", " + r.kw("INTERVAL ") + interval_value(r, args[1]) + " " + r.kw(
             "DAY") + ")"
-    if upper == "GET_FORMAT" and args and _bare_word(args[0]) in ("DATE", "TIME", "DATETIME", "TIMESTAMP"):
+    word = _bare_word(args[0]) if upper == "GET_FORMAT" and args else None
+    if word in ("DATE", "TIME", "DATETIME", "TIMESTAMP"):
         # GET_FORMAT(DATE, 'USA'): the first argument is a keyword; TIMESTAMP is a synonym of DATETIME
-        word = _bare_word(args[0])
         return name + "(" + r.kw("DATETIME" if word == "TIMESTAMP" else word) + ", " + _args(r, args[1:]) + ")"
     return name + "(" + _args(r, node.expressions) + ")"
 
@@ -55,7 +56,7 @@ def _bare_word(node: exp.Expression) -> str | None:
 
 # -- aggregates --------------------------------------------------------------------------------
 
-def _distinct_args(r: Restorer, node: exp.Expression) -> str:
+def _distinct_args(r: Restorer, node: exp.Expr) -> str:
     """The argument list of an aggregate, whose first argument may be sqlglot's Distinct wrapper."""
     inner = node.this
     rest = list(node.expressions) if node.args.get("expressions") else []
@@ -67,7 +68,7 @@ def _distinct_args(r: Restorer, node: exp.Expression) -> str:
     return _args(r, [inner, *rest])
 
 
-_AGGREGATES: dict[type[exp.Expression], str] = {
+_AGGREGATES: dict[type[exp.Expr], str] = {
     exp.Sum: "SUM",
     exp.Avg: "AVG",
     exp.Min: "MIN",
@@ -101,7 +102,7 @@ def _aggregate(r: Restorer, node: exp.AggFunc) -> str:
 
 
 # MySQL synonyms sqlglot folds into one node (STD and STDDEV are STDDEV_POP, VARIANCE is VAR_POP)
-_AGGREGATE_ALIASES: dict[type[exp.Expression], tuple[str, ...]] = {
+_AGGREGATE_ALIASES: dict[type[exp.Expr], tuple[str, ...]] = {
     exp.StddevPop: ("STD", "STDDEV"),
     exp.VariancePop: ("VARIANCE",),
 }
@@ -141,23 +142,9 @@ def _group_concat(r: Restorer, node: exp.GroupConcat) -> str:
     return out + ")"
 
 
-def order_by(r: Restorer, order: exp.Order) -> str:
-    check_args(order, ("this", "expressions"))
-    return r.kw("ORDER BY ") + ",".join(ordered(r, o) for o in order.expressions)
-
-
-def ordered(r: Restorer, node: exp.Expression) -> str:
-    if not isinstance(node, exp.Ordered):
-        return r.node(node)
-    check_args(node, ("this", "desc", "nulls_first"))
-    # sqlglot records MySQL's implicit NULL ordering in nulls_first; MySQL has no syntax for it.
-    text = r.node(node.this)
-    return text + r.kw(" DESC") if node.args.get("desc") else text
-
-
 # -- CAST --------------------------------------------------------------------------------------
 
-_CAST_TYPES: dict[exp.DataType.Type, str] = {
+_CAST_TYPES: dict[exp.DType, str] = {
     exp.DataType.Type.BIGINT: "SIGNED",
     exp.DataType.Type.UBIGINT: "UNSIGNED",
     exp.DataType.Type.DATE: "DATE",
@@ -235,37 +222,6 @@ def _cast(r: Restorer, node: exp.Cast) -> str:
 
 # -- dates and intervals -----------------------------------------------------------------------
 
-_SQL_TSI = re.compile(r"SQL_TSI_", re.IGNORECASE)
-
-
-def unit(r: Restorer, node: exp.Expression | None) -> str:
-    if node is None:
-        raise UnsupportedConstructError("INTERVAL without unit")
-    name = node.name if isinstance(node, (exp.Var, exp.Identifier, exp.Column)) else None
-    if not name:
-        raise UnsupportedConstructError("INTERVAL unit " + type(node).__name__)
-    return r.kw(_SQL_TSI.sub("", name).upper())
-
-
-_NUMERIC = re.compile(r"-?[0-9]+(\.[0-9]*)?|-?\.[0-9]+")
-
-
-def interval_value(r: Restorer, node: exp.Expression) -> str:
-    """An INTERVAL's value. sqlglot turns a numeric interval value into a new string literal (which
-    has no source position); it prints as the number it was. A quoted value keeps its position."""
-    if isinstance(node, exp.Interval):
-        raise UnsupportedConstructError("INTERVAL of an INTERVAL")
-    if (isinstance(node, exp.Literal) and node.is_string and not node._meta
-            and _NUMERIC.fullmatch(node.this)):
-        text = node.this
-        return "-" + number(text[1:]) if text.startswith("-") else number(text)
-    return r.node(node)
-
-
-def interval(r: Restorer, node: exp.Interval) -> str:
-    check_args(node, ("this", "unit"))
-    return r.kw("INTERVAL ") + interval_value(r, node.this) + " " + unit(r, node.args.get("unit"))
-
 
 @printer(exp.Interval)
 def _interval(r: Restorer, node: exp.Interval) -> str:
@@ -339,7 +295,7 @@ def _current(r: Restorer, node: exp.Expression) -> str:
 
 
 @printer(exp.UtcDate, exp.UtcTime, exp.UtcTimestamp, exp.Localtime, exp.Localtimestamp)
-def _niladic(r: Restorer, node: exp.Expression) -> str:
+def _niladic(r: Restorer, node: exp.Func) -> str:
     check_args(node, ("this",))
     canonical = {exp.UtcDate: "UTC_DATE", exp.UtcTime: "UTC_TIME", exp.UtcTimestamp: "UTC_TIMESTAMP",
                  exp.Localtime: "LOCALTIME", exp.Localtimestamp: "LOCALTIMESTAMP"}[type(node)]
@@ -509,77 +465,3 @@ def _same_shape(typed: str, shell: str, canonical: str) -> bool:
         return False
     return (isinstance(parsed, exp.Select) and len(parsed.expressions) == 1
             and parsed.expressions[0].sql(dialect="mysql") == shell)
-
-
-# -- window functions --------------------------------------------------------------------------
-
-def _frame_bound(r: Restorer, value: object, side: object) -> str:
-    text = str(value).upper() if isinstance(value, str) else None
-    if text == "CURRENT ROW":
-        return r.kw("CURRENT ROW")
-    side_text = str(side or "").upper()
-    if side_text not in ("PRECEDING", "FOLLOWING"):
-        raise UnsupportedConstructError(f"window frame bound {value} {side}")
-    if text == "UNBOUNDED":
-        bound = r.kw("UNBOUNDED")
-    elif isinstance(value, exp.Interval):
-        check_args(value, ("this", "unit"))
-        bound = r.kw("INTERVAL ") + interval_value(r, value.this) + " " + unit(r, value.args.get("unit"))
-    elif isinstance(value, exp.Expression):
-        bound = r.node(value)
-    else:
-        raise UnsupportedConstructError(f"window frame bound {value}")
-    return bound + " " + r.kw(side_text)
-
-
-def window_spec(r: Restorer, node: exp.Window, *, ref: exp.Expression | None) -> str:
-    """The parenthesized part of a window: `(ref PARTITION BY .. ORDER BY .. frame)`."""
-    parts = []
-    if ref is not None:
-        parts.append(r.node(ref))
-    partition = node.args.get("partition_by")
-    if partition:
-        parts.append(r.kw("PARTITION BY ") + ", ".join(ordered(r, p) for p in partition))
-    order = node.args.get("order")
-    if order is not None:
-        parts.append(order_by(r, order))
-    spec = node.args.get("spec")
-    if spec is not None:
-        check_args(spec, ("kind", "start", "start_side", "end", "end_side"))
-        kind = str(spec.args.get("kind") or "").upper()
-        if kind not in ("ROWS", "RANGE"):
-            raise UnsupportedConstructError(f"window frame {kind}")
-        start = _frame_bound(r, spec.args.get("start"), spec.args.get("start_side"))
-        end_value = spec.args.get("end")
-        # `ROWS n PRECEDING` is `ROWS BETWEEN n PRECEDING AND CURRENT ROW`, as TiDB prints it.
-        end = (_frame_bound(r, end_value, spec.args.get("end_side")) if end_value is not None
-               else r.kw("CURRENT ROW"))
-        parts.append(r.kw(kind) + r.kw(" BETWEEN ") + start + r.kw(" AND ") + end)
-    return "(" + " ".join(parts) + ")"
-
-
-@printer(exp.Window)
-def _window(r: Restorer, node: exp.Window) -> str:
-    check_args(node, ("this", "partition_by", "order", "spec", "alias", "over"))
-    if str(node.args.get("over") or "OVER").upper() != "OVER":
-        raise UnsupportedConstructError(f"window {node.args.get('over')}")
-    func = r.node(node.this)
-    alias = node.args.get("alias")
-    has_spec = any(node.args.get(k) for k in ("partition_by", "order", "spec"))
-    if alias is not None and not has_spec:
-        # sqlglot keeps OVER w and OVER (w) alike; both name the same window.
-        before = r.source_before(alias)
-        if before is not None and not before.endswith("("):
-            return func + r.kw(" OVER ") + r.node(alias)
-        return func + r.kw(" OVER ") + "(" + r.node(alias) + ")"
-    return func + r.kw(" OVER ") + window_spec(r, node, ref=alias)
-
-
-def named_windows(r: Restorer, windows: list[exp.Expression]) -> str:
-    specs = []
-    for node in windows:
-        if not isinstance(node, exp.Window):
-            raise UnsupportedConstructError(type(node).__name__, "in a WINDOW clause")
-        check_args(node, ("this", "partition_by", "order", "spec", "alias"))
-        specs.append(r.node(node.this) + r.kw(" AS ") + window_spec(r, node, ref=node.args.get("alias")))
-    return r.kw(" WINDOW ") + ",".join(specs)

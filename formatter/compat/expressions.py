@@ -1,121 +1,42 @@
-"""Compat printers for expressions: operators, literals, names, functions.
+"""Compat printers for expressions: operators, predicates, names, literals, CASE / IF, subqueries
+and aliases.
 
 Spacing follows TiDB: symbolic operators are written without spaces (``a>1``, ``a+b``), keyword
 operators with one space on each side (``a AND b``, ``a DIV b``); function arguments are separated
 by ``", "``, IN lists and row constructors by ``","``.
 
 Parentheses: a `Paren` node prints as written. Where the tree nests an operator under a tighter one
-without a `Paren` (trees built by passes), the printer adds the parentheses MySQL's precedence needs,
-so the text always means what the tree means.
+without a `Paren` (trees built by passes), the printer adds the parentheses MySQL's precedence needs
+(`precedence.operand`), so the text always means what the tree means.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from sqlglot import exp
 
-from formatter._tidb_printer import Restorer, check_args, printer
+from formatter.compat.base import Restorer, check_args, printer
+from formatter.compat.common import interval, number, table_alias
+from formatter.compat.precedence import BETWEEN, BINARY_OPS, CMP, COLLATE, NOT, UNARY, operand
 from sqlparser.errors import UnsupportedConstructError
-
-# -- precedence (MySQL 8 manual, "Operator Precedence"; larger binds tighter) -----------------
-
-OR, XOR, AND, NOT, BETWEEN, CMP, BIT_OR, BIT_AND, SHIFT, ADD, MUL, BIT_XOR, UNARY, COLLATE = range(1, 15)
-ATOM = 100
-
-_BINARY_OPS: dict[type[exp.Expression], tuple[str, int, bool]] = {
-    # node: (literal, precedence, is keyword)
-    exp.Or: ("OR", OR, True),
-    exp.Xor: ("XOR", XOR, True),
-    exp.And: ("AND", AND, True),
-    exp.EQ: ("=", CMP, False),
-    exp.NEQ: ("!=", CMP, False),
-    exp.GT: (">", CMP, False),
-    exp.GTE: (">=", CMP, False),
-    exp.LT: ("<", CMP, False),
-    exp.LTE: ("<=", CMP, False),
-    exp.NullSafeEQ: ("<=>", CMP, False),
-    exp.BitwiseOr: ("|", BIT_OR, False),
-    exp.BitwiseAnd: ("&", BIT_AND, False),
-    exp.BitwiseLeftShift: ("<<", SHIFT, False),
-    exp.BitwiseRightShift: (">>", SHIFT, False),
-    exp.Add: ("+", ADD, False),
-    exp.Sub: ("-", ADD, False),
-    exp.Mul: ("*", MUL, False),
-    exp.Div: ("/", MUL, False),
-    exp.IntDiv: ("DIV", MUL, True),
-    exp.Mod: ("%", MUL, False),
-    exp.BitwiseXor: ("^", BIT_XOR, False),
-}
-
-# Same-operator chains that may be regrouped to the right without changing the result.
-_ASSOCIATIVE = (exp.Or, exp.Xor, exp.And, exp.BitwiseOr, exp.BitwiseAnd, exp.BitwiseXor)
 
 # Predicates printed as `x NOT <op> ...` when wrapped in sqlglot's Not.
 _NEGATABLE = (exp.In, exp.Like, exp.ILike, exp.Between, exp.Is, exp.RegexpLike, exp.Exists, exp.Escape)
 
 
-def precedence(node: exp.Expression) -> int:
-    if isinstance(node, exp.Paren):
-        return ATOM
-    op = _BINARY_OPS.get(type(node))
-    if op is not None:
-        return op[1]
-    if isinstance(node, exp.Not):
-        inner = node.this
-        if isinstance(inner, exp.Between):
-            return BETWEEN
-        if isinstance(inner, (exp.In, exp.Like, exp.ILike, exp.Is, exp.RegexpLike, exp.Escape)):
-            return CMP
-        if isinstance(inner, exp.Exists):
-            return ATOM
-        return NOT
-    if isinstance(node, exp.Between):
-        return BETWEEN
-    if isinstance(node, (exp.In, exp.Like, exp.ILike, exp.Is, exp.RegexpLike, exp.Escape)):
-        return CMP
-    if isinstance(node, (exp.Neg, exp.BitwiseNot)):
-        return UNARY
-    if isinstance(node, exp.Collate):
-        return COLLATE
-    if isinstance(node, exp.Introducer):
-        return UNARY
-    return ATOM
-
-
-def operand(r: Restorer, node: exp.Expression, parent: exp.Expression, parent_prec: int, *, right: bool) -> str:
-    """Print `node` as an operand of `parent`, parenthesized when MySQL would otherwise group it differently."""
-    text = r.node(node)
-    child = precedence(node)
-    if child > parent_prec:
-        return text
-    if child == parent_prec and parent_prec == UNARY:  # prefix operators nest: - -1, ~-1
-        return text
-    if child == parent_prec:
-        if not right:
-            return text
-        if type(node) is type(parent) and isinstance(node, _ASSOCIATIVE):
-            return text
-    return "(" + text + ")"
-
-
-@printer(*_BINARY_OPS)
+@printer(*BINARY_OPS)
 def _binary(r: Restorer, node: exp.Binary) -> str:
     # MySQL's `/` yields NULL on a zero divisor: sqlglot marks that `safe`; `typed` (integer
     # division of integers, as in PostgreSQL) has no `/` form in MySQL.
     check_args(node, ("this", "expression", "safe") if isinstance(node, exp.Div) else ("this", "expression"))
-    literal, prec, keyword = _BINARY_OPS[type(node)]
+    literal, prec, keyword = BINARY_OPS[type(node)]
     right_node = node.expression
     if isinstance(node, (exp.Add, exp.Sub)) and isinstance(right_node, exp.Interval):
         # TiDB parses `d + INTERVAL n unit` into DATE_ADD(d, INTERVAL n unit), and prints it so.
-        from formatter._tidb_functions import interval
-
         name = "DATE_ADD" if isinstance(node, exp.Add) else "DATE_SUB"
         return r.kw(name) + "(" + r.node(node.this) + ", " + interval(r, right_node) + ")"
     if isinstance(node, exp.Add) and isinstance(node.this, exp.Interval):
-        from formatter._tidb_functions import interval
-
         return r.kw("DATE_ADD") + "(" + r.node(right_node) + ", " + interval(r, node.this) + ")"
     if isinstance(right_node, (exp.Any, exp.All)) and prec == CMP:
         return _quantified(r, node, literal)
@@ -341,41 +262,6 @@ def _parameter(r: Restorer, node: exp.Parameter) -> str:
 
 # -- literals ---------------------------------------------------------------------------------
 
-_INT = re.compile(r"[0-9]+")
-_DECIMAL = re.compile(r"[0-9]*\.[0-9]*")
-_FLOAT = re.compile(r"([0-9]*\.?[0-9]*)[eE]([-+]?[0-9]+)")
-
-
-def number(text: str) -> str:
-    """A numeric literal as TiDB prints it: integers without leading zeros, decimals with a leading
-    zero digit, floats in Go's shortest ``%e`` form (``1e+03``)."""
-    if _INT.fullmatch(text):
-        return str(int(text))
-    if _DECIMAL.fullmatch(text) and text != ".":
-        whole, _, frac = text.partition(".")
-        whole = whole.lstrip("0") or "0"
-        return whole + ("." + frac if frac else "")
-    m = _FLOAT.fullmatch(text)
-    if m:
-        try:
-            value = float(Decimal(text))
-        except InvalidOperation:
-            raise UnsupportedConstructError(f"number {text}") from None
-        return _go_exponent(value)
-    raise UnsupportedConstructError(f"number {text}")
-
-
-def _go_exponent(value: float) -> str:
-    # Go's strconv.FormatFloat(v, 'e', -1, 64): the shortest digits that round-trip (as Python's
-    # repr), one digit before the point, an exponent of at least two digits with its sign.
-    if value == 0:
-        return "0e+00"
-    sign, digits, exponent = Decimal(repr(value)).normalize().as_tuple()
-    ds = "".join(map(str, digits))
-    power = len(ds) - 1 + int(exponent)
-    mantissa = ds[0] + ("." + ds[1:] if len(ds) > 1 else "")
-    return ("-" if sign else "") + mantissa + "e" + ("-" if power < 0 else "+") + f"{abs(power):02d}"
-
 
 @printer(exp.Literal)
 def _literal(r: Restorer, node: exp.Literal) -> str:
@@ -404,7 +290,7 @@ def _national(r: Restorer, node: exp.National) -> str:
 @printer(exp.HexString)
 def _hex(r: Restorer, node: exp.HexString) -> str:
     check_args(node, ("this",))
-    digits = node.this.lower()
+    digits: str = node.this.lower()
     if len(digits) % 2:
         digits = "0" + digits
     return "x'" + digits + "'"
@@ -443,13 +329,6 @@ def _subquery(r: Restorer, node: exp.Subquery) -> str:
     if alias is not None:
         text += r.kw(" AS ") + table_alias(r, alias)
     return text
-
-
-def table_alias(r: Restorer, alias: exp.Expression) -> str:
-    if isinstance(alias, exp.TableAlias):
-        check_args(alias, ("this",))
-        return r.node(alias.this)
-    return r.node(alias)
 
 
 @printer(exp.Alias)

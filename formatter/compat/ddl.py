@@ -1,5 +1,6 @@
-"""Compat printers for CREATE TABLE (columns, column options, keys, table options) and CREATE
-DATABASE / INDEX, in TiDB's `CreateTableStmt.Restore` format.
+"""Compat printers for CREATE TABLE (columns, column options, keys, table options), CREATE
+DATABASE / VIEW / INDEX, DROP and TRUNCATE, in TiDB's `CreateTableStmt.Restore` format (ALTER
+TABLE, which reuses the column and key printers, is in `alter`).
 
 TiDB normalizes types as it parses them (INTEGER is INT, BOOL is TINYINT(1), REAL is DOUBLE) and
 writes table options as ``NAME = value``; the tables below follow what TiDB prints. Anything
@@ -13,16 +14,14 @@ import re
 
 from sqlglot import exp
 
-from formatter._tidb_expressions import number
-from formatter._tidb_functions import order_by
-from formatter._tidb_printer import Restorer, check_args, printer
-from formatter._tidb_statements import table_name
+from formatter.compat.base import Restorer, check_args, printer
+from formatter.compat.common import number, table_name
 from sqlparser.errors import UnsupportedConstructError
 
 T = exp.DataType.Type
 
 # sqlglot type -> (TiDB name, unsigned)
-_TYPES: dict[exp.DataType.Type, tuple[str, bool]] = {
+_TYPES: dict[exp.DType, tuple[str, bool]] = {
     T.TINYINT: ("TINYINT", False), T.UTINYINT: ("TINYINT", True),
     T.SMALLINT: ("SMALLINT", False), T.USMALLINT: ("SMALLINT", True),
     T.MEDIUMINT: ("MEDIUMINT", False), T.UMEDIUMINT: ("MEDIUMINT", True),
@@ -80,7 +79,7 @@ def column_type(r: Restorer, dtype: exp.Expression) -> str:
     return text
 
 
-def _default_value(r: Restorer, node: exp.Expression) -> str:
+def default_value(r: Restorer, node: exp.Expression) -> str:
     # TiDB stores NOW(), LOCALTIME ... as CURRENT_TIMESTAMP in a default or ON UPDATE.
     if isinstance(node, exp.Anonymous) and node.name.upper() in ("NOW", "LOCALTIME", "LOCALTIMESTAMP"):
         return r.kw("CURRENT_TIMESTAMP") + "(" + ", ".join(r.node(a) for a in node.expressions) + ")"
@@ -140,16 +139,17 @@ def _column_option(r: Restorer, option: exp.Expression) -> str:
         check_args(kind, ())
         return r.kw("UNIQUE KEY")
     if isinstance(kind, exp.DefaultColumnConstraint):
-        return r.kw("DEFAULT ") + _default_value(r, kind.this)
+        return r.kw("DEFAULT ") + default_value(r, kind.this)
     if isinstance(kind, exp.OnUpdateColumnConstraint):
-        return r.kw("ON UPDATE ") + _default_value(r, kind.this)
+        return r.kw("ON UPDATE ") + default_value(r, kind.this)
     if isinstance(kind, exp.CommentColumnConstraint):
         comment = kind.this
         if not (isinstance(comment, exp.Literal) and comment.is_string):
             raise UnsupportedConstructError("COMMENT " + type(comment).__name__)
         return r.kw("COMMENT ") + r.string(comment.this, introducer=False)
     if isinstance(kind, exp.CollateColumnConstraint):
-        return r.kw("COLLATE ") + kind.this.name.lower()  # TiDB stores collation names lower-case
+        collation: str = kind.this.name
+        return r.kw("COLLATE ") + collation.lower()  # TiDB stores collation names lower-case
     if isinstance(kind, exp.Reference):
         return _reference(r, kind)
     if isinstance(kind, exp.CheckColumnConstraint):
@@ -167,7 +167,7 @@ def _column_option(r: Restorer, option: exp.Expression) -> str:
     raise UnsupportedConstructError(type(kind).__name__, "column option")
 
 
-def _column_def(r: Restorer, node: exp.ColumnDef) -> str:
+def column_def(r: Restorer, node: exp.ColumnDef) -> str:
     check_args(node, ("this", "kind", "constraints"))
     text = r.node(node.this)
     if node.args.get("kind") is not None:
@@ -229,9 +229,9 @@ def _index_options(r: Restorer, node: exp.Expression) -> str:
     return "".join(" " + p for p in parts)
 
 
-def _table_constraint(r: Restorer, node: exp.Expression) -> str:
+def table_constraint(r: Restorer, node: exp.Expression) -> str:
     if isinstance(node, exp.ColumnDef):
-        return _column_def(r, node)
+        return column_def(r, node)
     if isinstance(node, exp.PrimaryKey):
         check_args(node, ("this", "expressions", "include", "options"))
         name = " " + r.node(node.this) if node.this is not None else ""
@@ -266,7 +266,7 @@ def _table_constraint(r: Restorer, node: exp.Expression) -> str:
             reference = inner.args.get("reference")
             return text + (" " + _reference(r, reference) if reference is not None else "")
         if isinstance(inner, exp.PrimaryKey):  # MySQL ignores the name of a primary key
-            return _table_constraint(r, inner)
+            return table_constraint(r, inner)
         if isinstance(inner, exp.CheckColumnConstraint):
             check_args(inner, ("this", "enforced"))
             return (r.kw("CONSTRAINT ") + r.node(node.this) + " " + r.kw("CHECK") + "(" + r.node(inner.this) + ") "
@@ -281,8 +281,8 @@ def _table_constraint(r: Restorer, node: exp.Expression) -> str:
 
 
 # property -> TiDB option name
-_SIMPLE_PROPERTIES = {exp.EngineProperty: "ENGINE", exp.AutoIncrementProperty: "AUTO_INCREMENT",
-                      exp.RowFormatProperty: "ROW_FORMAT"}
+_SIMPLE_PROPERTIES: dict[type[exp.Expr], str] = {
+    exp.EngineProperty: "ENGINE", exp.AutoIncrementProperty: "AUTO_INCREMENT", exp.RowFormatProperty: "ROW_FORMAT"}
 _GENERIC_PROPERTIES = {"KEY_BLOCK_SIZE", "AVG_ROW_LENGTH", "MAX_ROWS", "MIN_ROWS", "CHECKSUM", "TABLE_CHECKSUM",
                        "DELAY_KEY_WRITE", "STATS_AUTO_RECALC", "STATS_SAMPLE_PAGES"}
 
@@ -290,7 +290,7 @@ _GENERIC_PROPERTIES = {"KEY_BLOCK_SIZE", "AVG_ROW_LENGTH", "MAX_ROWS", "MIN_ROWS
 _STRING_PROPERTIES = {"COMPRESSION", "CONNECTION", "PASSWORD", "ENCRYPTION", "DATA DIRECTORY", "INDEX DIRECTORY"}
 
 
-def _table_option(r: Restorer, prop: exp.Expression) -> str:
+def table_option(r: Restorer, prop: exp.Expression) -> str:
     if type(prop) in _SIMPLE_PROPERTIES:
         check_args(prop, ("this",))
         name = _SIMPLE_PROPERTIES[type(prop)]
@@ -339,7 +339,7 @@ def _create(r: Restorer, node: exp.Create) -> str:
         text = r.kw("CREATE DATABASE ") + (r.kw("IF NOT EXISTS ") if node.args.get("exists") else "") + database_name(
             r, node.this)
         for prop in node.args["properties"].expressions if node.args.get("properties") else []:
-            text += " " + _table_option(r, prop)
+            text += " " + table_option(r, prop)
         return text
     raise UnsupportedConstructError(f"CREATE {kind}")
 
@@ -371,10 +371,10 @@ def _create_table(r: Restorer, node: exp.Create) -> str:
     constraints = [e for e in elements if not isinstance(e, exp.ColumnDef)]
     if elements:
         # TiDB keeps columns and constraints apart and prints the columns first
-        text += " (" + ",".join([_column_def(r, c) for c in columns]
-                                + [_table_constraint(r, c) for c in constraints]) + ")"
+        text += " (" + ",".join([column_def(r, c) for c in columns]
+                                + [table_constraint(r, c) for c in constraints]) + ")"
     for option in options:
-        text += " " + _table_option(r, option)
+        text += " " + table_option(r, option)
     query = node.expression
     if query is not None:
         text += r.kw(" AS ") + r.node(query)
@@ -438,110 +438,53 @@ def _create_index(r: Restorer, node: exp.Create) -> str:
     return text
 
 
-# -- ALTER TABLE -------------------------------------------------------------------------------
+# -- DROP, TRUNCATE ----------------------------------------------------------------------------
 
-def _position(r: Restorer, node: exp.ColumnDef) -> str:
-    position = node.args.get("position")
-    if position is None:
-        return ""
-    check_args(position, ("this", "position"))
-    where = str(position.args.get("position") or "").upper()
-    if where == "FIRST":
-        return r.kw(" FIRST")
-    if where == "AFTER" and position.this is not None:
-        return r.kw(" AFTER ") + r.node(position.this)
-    raise UnsupportedConstructError(f"column position {where}")
+_DROP_KINDS = {"TABLE": "TABLE", "VIEW": "VIEW", "DATABASE": "DATABASE", "SCHEMA": "DATABASE", "INDEX": "INDEX"}
 
 
-def _column_name(r: Restorer, node: exp.Expression) -> str:
-    if isinstance(node, exp.Column) and not node.table:
-        return r.node(node.this)
+@printer(exp.Drop)
+def _drop(r: Restorer, node: exp.Drop) -> str:
+    # CASCADE and RESTRICT do nothing in MySQL 8 ("permitted to make porting easier"); TiDB drops them.
+    check_args(node, ("tables", "kind", "exists", "temporary", "cascade", "restrict", "cluster", "this"))
+    kind = _DROP_KINDS.get(str(node.args.get("kind") or "").upper())
+    if kind is None:
+        raise UnsupportedConstructError(f"DROP {node.args.get('kind')}")
+    names = list(node.args.get("tables") or ([node.this] if node.this is not None else []))
+    if not names:
+        raise UnsupportedConstructError(f"DROP {kind} without a name")
+    text = r.kw("DROP ")
+    if node.args.get("temporary"):
+        if kind != "TABLE":
+            raise UnsupportedConstructError(f"DROP TEMPORARY {kind}")
+        text += r.kw("TEMPORARY ")
+    text += r.kw(kind + " ")
+    if node.args.get("exists"):
+        text += r.kw("IF EXISTS ")
+    on = node.args.get("cluster")
+    if kind == "INDEX":
+        if len(names) != 1 or not isinstance(on, exp.OnProperty) or not isinstance(on.this, exp.Table):
+            raise UnsupportedConstructError("DROP INDEX form")
+        return text + _plain_table_name(r, names[0]) + r.kw(" ON ") + table_name(r, on.this)
+    if on is not None:
+        raise UnsupportedConstructError(f"DROP {kind} ... ON")
+    if kind == "DATABASE":
+        if len(names) != 1:
+            raise UnsupportedConstructError("DROP DATABASE of several databases")
+        return text + database_name(r, names[0])
+    return text + ", ".join(_plain_table_name(r, t) for t in names)
+
+
+def _plain_table_name(r: Restorer, node: exp.Expression) -> str:
+    if isinstance(node, exp.Table):
+        check_args(node, ("this", "db", "catalog"))
+        return table_name(r, node)
     return r.node(node)
 
 
-def _alter_spec(r: Restorer, spec: exp.Expression) -> str:
-    if isinstance(spec, exp.ColumnDef):
-        check_args(spec, ("this", "kind", "constraints", "position", "exists"))
-        if spec.args.get("exists"):
-            raise UnsupportedConstructError("ADD COLUMN IF NOT EXISTS")
-        bare = spec.copy()
-        bare.set("position", None)
-        bare.set("exists", None)
-        return r.kw("ADD COLUMN ") + _column_def(r, bare) + _position(r, spec)
-    if isinstance(spec, exp.ModifyColumn):
-        check_args(spec, ("this", "rename_from"))
-        column = spec.this
-        if not isinstance(column, exp.ColumnDef):
-            raise UnsupportedConstructError("MODIFY COLUMN form")
-        check_args(column, ("this", "kind", "constraints", "position"))
-        bare = column.copy()
-        bare.set("position", None)
-        old = spec.args.get("rename_from")
-        head = r.kw("CHANGE COLUMN ") + r.node(old) + " " if old is not None else r.kw("MODIFY COLUMN ")
-        return head + _column_def(r, bare) + _position(r, column)
-    if isinstance(spec, exp.Drop):
-        check_args(spec, ("tables", "kind", "exists", "temporary", "cascade", "restrict"))
-        kind = str(spec.args.get("kind") or "").upper()
-        names = list(spec.args.get("tables") or [])
-        if kind not in ("COLUMN", "INDEX", "KEY", "FOREIGN KEY", "CHECK") or len(names) != 1:
-            raise UnsupportedConstructError(f"ALTER TABLE DROP {kind}")
-        exists = r.kw("IF EXISTS ") if spec.args.get("exists") else ""
-        name = names[0]
-        shown = r.node(name.this) if isinstance(name, (exp.Table, exp.Column)) else r.node(name)
-        word = "INDEX" if kind == "KEY" else kind
-        return r.kw("DROP " + word + " ") + exists + shown
-    if isinstance(spec, exp.DropPrimaryKey):
-        check_args(spec, ())
-        return r.kw("DROP PRIMARY KEY")
-    if isinstance(spec, exp.RenameColumn):
-        check_args(spec, ("this", "to", "exists"))
-        if spec.args.get("exists"):
-            raise UnsupportedConstructError("RENAME COLUMN IF EXISTS")
-        return r.kw("RENAME COLUMN ") + _column_name(r, spec.this) + r.kw(" TO ") + _column_name(r, spec.args["to"])
-    if isinstance(spec, exp.RenameIndex):
-        check_args(spec, ("this", "to"))
-        return r.kw("RENAME INDEX ") + r.node(spec.this) + r.kw(" TO ") + r.node(spec.args["to"])
-    if isinstance(spec, exp.AlterRename):
-        check_args(spec, ("this",))
-        if not isinstance(spec.this, exp.Table):
-            raise UnsupportedConstructError("RENAME form")
-        return r.kw("RENAME AS ") + table_name(r, spec.this)
-    if isinstance(spec, exp.AddConstraint):
-        check_args(spec, ("expressions",))
-        if len(spec.expressions) != 1:
-            raise UnsupportedConstructError("ADD of several constraints")
-        return r.kw("ADD ") + _table_constraint(r, spec.expressions[0])
-    if isinstance(spec, exp.AlterColumn):
-        check_args(spec, ("this", "default", "drop"))
-        head = r.kw("ALTER COLUMN ") + r.node(spec.this)
-        if spec.args.get("drop"):
-            return head + r.kw(" DROP DEFAULT")
-        if spec.args.get("default") is not None:
-            return head + r.kw(" SET DEFAULT ") + _default_value(r, spec.args["default"])
-        raise UnsupportedConstructError("ALTER COLUMN form")
-    raise UnsupportedConstructError(type(spec).__name__, "in ALTER TABLE")
-
-
-def _alter_option(r: Restorer, option: exp.Expression) -> str:
-    if isinstance(option, (exp.LockProperty, exp.AlgorithmProperty)):
-        check_args(option, ("this",))
-        word = "LOCK" if isinstance(option, exp.LockProperty) else "ALGORITHM"
-        return r.kw(word) + " = " + r.kw(option.this.name.upper())
-    if isinstance(option, exp.Order):
-        return order_by(r, option)
-    return _table_option(r, option)
-
-
-@printer(exp.Alter)
-def _alter(r: Restorer, node: exp.Alter) -> str:
-    check_args(node, ("this", "kind", "exists", "actions", "options"))
-    if str(node.args.get("kind") or "").upper() != "TABLE" or node.args.get("exists"):
-        raise UnsupportedConstructError(f"ALTER {node.args.get('kind')}")
-    if not isinstance(node.this, exp.Table):
-        raise UnsupportedConstructError("ALTER TABLE target")
-    specs = [_alter_spec(r, a) for a in node.args.get("actions") or []]
-    # sqlglot keeps table options apart from the changes; they print after them
-    specs += [_alter_option(r, o) for o in node.args.get("options") or []]
-    if not specs:
-        raise UnsupportedConstructError("ALTER TABLE without changes")
-    return r.kw("ALTER TABLE ") + table_name(r, node.this) + " " + ", ".join(specs)
+@printer(exp.TruncateTable)
+def _truncate(r: Restorer, node: exp.TruncateTable) -> str:
+    check_args(node, ("expressions", "is_database", "exists"))
+    if node.args.get("is_database") or node.args.get("exists") or len(node.expressions) != 1:
+        raise UnsupportedConstructError("TRUNCATE form", "MySQL truncates one table")
+    return r.kw("TRUNCATE TABLE ") + _plain_table_name(r, node.expressions[0])

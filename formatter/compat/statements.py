@@ -1,189 +1,18 @@
-"""Compat printers for statements and their clauses: SELECT / set operations / INSERT / UPDATE /
-DELETE, FROM trees, WHERE, GROUP BY, ORDER BY, LIMIT, locking.
+"""Compat printers for statements and their clauses: SELECT / set operations / VALUES / INSERT /
+UPDATE / DELETE, WITH, WHERE, GROUP BY, ORDER BY, LIMIT, locking, optimizer hints.
 
-TiDB keeps a FROM clause as a binary join tree and restores it recursively: a left operand that is
-itself a join is parenthesized, so ``FROM t1, t2, t3`` prints as ``((t1) JOIN t2) JOIN t3`` (a
-comma list starts with a one-table join) and ``t1 JOIN t2 LEFT JOIN t3 ON c`` as
-``(t1 JOIN t2) LEFT JOIN t3 ON c``. sqlglot keeps the same left-deep chain as a flat join list;
-`_from_tree` rebuilds TiDB's shape from it.
-
-sqlglot parses ``t1, t2`` and ``t1 JOIN t2`` (no ON/USING) to the same tree; the printer asks the
-source text when it has it (the `source_sql` option) and otherwise reads a first bare join as the
-comma form, the far more common one. Both print a left-deep cross join, so the meaning is the same
-either way.
+The FROM clause (TiDB's join tree) is printed by `tables`, window definitions by `windows`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlglot import exp
 
-from formatter._tidb_expressions import table_alias
-from formatter._tidb_functions import named_windows, order_by
-from formatter._tidb_printer import Restorer, check_args, printer
+from formatter.compat.base import Restorer, check_args, printer
+from formatter.compat.common import order_by, table_name
+from formatter.compat.tables import is_bare_join, is_dual, refs_of, table_ref, table_refs
+from formatter.compat.windows import named_windows
 from sqlparser.errors import UnsupportedConstructError
-
-# -- FROM trees --------------------------------------------------------------------------------
-
-
-@dataclass
-class _Join:
-    left: object  # _Join or a leaf expression
-    right: object | None
-    join: exp.Join | None
-
-
-def _is_bare(join: exp.Join) -> bool:
-    return not any(join.args.get(k) for k in ("on", "using", "side", "kind", "method"))
-
-
-def _leaf(node: exp.Expression, r: Restorer | None = None) -> object:
-    """A FROM item as TiDB's join tree sees it. sqlglot hangs the joins that follow an item on the
-    item itself (`Table.joins`, `Subquery.joins`), and keeps parentheses around table references
-    as a Subquery without alias: `(t1 JOIN t2)` is a join group, `(t1)` a one-table join."""
-    joins = node.args.get("joins") if isinstance(node, (exp.Table, exp.Subquery)) else None
-    if joins:
-        bare = node.copy()
-        bare.set("joins", None)
-        return _from_tree(bare, list(joins), r=r)
-    if (isinstance(node, exp.Subquery) and not node.args.get("alias")
-            and isinstance(node.this, (exp.Table, exp.Subquery))):
-        check_args(node, ("this",))
-        inner = _leaf(node.this, r)
-        return inner if isinstance(inner, _Join) else _Join(inner, None, None)
-    return node
-
-
-def _is_comma(r: Restorer | None, join: exp.Join) -> bool:
-    """Whether a bare join was written `t1, t2` (else `t1 JOIN t2`); the source decides when known,
-    else the far more common comma form is assumed."""
-    if not _is_bare(join):
-        return False
-    before = r.source_before(join.this) if r is not None else None
-    if before is not None:
-        if before.endswith(","):
-            return True
-        if r is not None and r.source_ends_with_word(join.this, "JOIN"):
-            return False
-    return True
-
-
-def _from_tree(first: exp.Expression, joins: list[exp.Join], *, r: Restorer | None = None) -> object:
-    left = _leaf(first, r)
-    # TiDB starts a comma list with a one-table join only when the list starts with a single table
-    if joins and _is_comma(r, joins[0]) and not isinstance(left, _Join):
-        left = _Join(left, None, None)
-    for join in joins:
-        if not isinstance(join, exp.Join):
-            raise UnsupportedConstructError(type(join).__name__, "in a FROM clause")
-        left = _Join(left, _leaf(join.this, r), join)
-    return left
-
-
-def _render_ref(r: Restorer, ref: object) -> str:
-    if isinstance(ref, _Join):
-        return _render_join(r, ref)
-    assert isinstance(ref, exp.Expression)
-    if isinstance(ref, exp.Table):
-        return table_ref(r, ref)
-    return r.node(ref)
-
-
-def _render_join(r: Restorer, node: _Join) -> str:
-    left = _render_ref(r, node.left)
-    if isinstance(node.left, _Join):
-        left = "(" + left + ")"
-    if node.right is None:
-        return left
-    join = node.join
-    assert join is not None
-    check_args(join, ("this", "on", "using", "side", "kind", "method"))
-    side = (join.args.get("side") or "").upper()
-    kind = (join.args.get("kind") or "").upper()
-    method = (join.args.get("method") or "").upper()
-    if side not in ("", "LEFT", "RIGHT") or kind not in ("", "INNER", "CROSS", "OUTER", "STRAIGHT_JOIN") \
-            or method not in ("", "NATURAL"):
-        raise UnsupportedConstructError(f"{method} {side} {kind} JOIN".strip(), "MySQL has no such join")
-    out = left
-    if method == "NATURAL":
-        out += r.kw(" NATURAL")
-    if side:
-        out += r.kw(" " + side)
-    out += r.kw(" STRAIGHT_JOIN ") if kind == "STRAIGHT_JOIN" else r.kw(" JOIN ")
-    right = _render_ref(r, node.right)
-    out += "(" + right + ")" if isinstance(node.right, _Join) else right
-    on = join.args.get("on")
-    if on is not None:
-        out += " " + r.kw("ON ") + r.node(on)
-    using = join.args.get("using")
-    if using:
-        out += r.kw(" USING ") + "(" + ",".join(_using_name(r, u) for u in using) + ")"
-    return out
-
-
-def _using_name(r: Restorer, node: exp.Expression) -> str:
-    if isinstance(node, exp.Column) and not node.table:
-        return r.node(node.this)
-    return r.node(node)
-
-
-def table_refs(r: Restorer, first: exp.Expression, joins: list[exp.Join]) -> str:
-    return _render_ref(r, _from_tree(first, joins, r=r))
-
-
-def _is_dual(node: exp.Expression) -> bool:
-    return (isinstance(node, exp.Table) and not node.args.get("db") and isinstance(node.this, exp.Identifier)
-            and not node.this.quoted and node.name.lower() == "dual" and not node.args.get("alias"))
-
-
-_HINT_TARGETS = {"JOIN": " FOR JOIN", "ORDER BY": " FOR ORDER BY", "GROUP BY": " FOR GROUP BY"}
-
-
-def table_ref(r: Restorer, node: exp.Table) -> str:
-    if node.args.get("joins"):
-        return _render_ref(r, _leaf(node, r))
-    check_args(node, ("this", "db", "catalog", "alias", "partition", "hints"))
-    text = table_name(r, node)
-    partition = node.args.get("partition")
-    if partition is not None:
-        check_args(partition, ("expressions", "subpartition"))
-        if partition.args.get("subpartition"):
-            raise UnsupportedConstructError("SUBPARTITION")
-        text += r.kw(" PARTITION") + "(" + ", ".join(_plain_name(r, p) for p in partition.expressions) + ")"
-    alias = node.args.get("alias")
-    if alias is not None:
-        text += r.kw(" AS ") + table_alias(r, alias)
-    for hint in node.args.get("hints") or []:
-        if not isinstance(hint, exp.IndexTableHint):
-            raise UnsupportedConstructError(type(hint).__name__, "table hint")
-        check_args(hint, ("this", "target", "expressions"))
-        target = str(hint.args.get("target") or "").upper()
-        if target and target not in _HINT_TARGETS:
-            raise UnsupportedConstructError(f"index hint FOR {target}")
-        text += (" " + r.kw(str(hint.this).upper() + " INDEX") + r.kw(_HINT_TARGETS.get(target, ""))
-                 + " (" + ", ".join(_plain_name(r, e) for e in hint.expressions) + ")")
-    return text
-
-
-def _plain_name(r: Restorer, node: exp.Expression) -> str:
-    if isinstance(node, exp.Column) and not node.table:
-        return r.node(node.this)
-    if isinstance(node, (exp.Identifier, exp.Var)):
-        return r.name(node.name)
-    raise UnsupportedConstructError(type(node).__name__, "where a name is expected")
-
-
-def table_name(r: Restorer, node: exp.Table) -> str:
-    parts = [node.args.get(k) for k in ("catalog", "db")]
-    prefix = "".join(r.node(p) + "." for p in parts if p is not None)
-    return prefix + r.node(node.this)
-
-
-@printer(exp.Table)
-def _table(r: Restorer, node: exp.Table) -> str:
-    return table_ref(r, node)
-
 
 # -- clauses -----------------------------------------------------------------------------------
 
@@ -326,6 +155,17 @@ def _table_statement(r: Restorer, node: exp.Select) -> exp.Table | None:
     return table if r.source_ends_with_word(table, "TABLE") else None
 
 
+def _written_select_all(r: Restorer, first_field: exp.Expression) -> bool:
+    """True when the source says SELECT [options] ALL right before the first field. The word must
+    follow SELECT or a select option: an ALL inside the field (JSON_OBJECTAGG(ALL c1, c2), whose
+    function name has no source position) is not SELECT ALL."""
+    before = r.source_before(first_field)
+    if before is None:
+        return False
+    words = before.upper().split()
+    return len(words) >= 2 and words[-1] == "ALL" and (words[-2] == "SELECT" or words[-2] in _SELECT_OPTIONS)
+
+
 @printer(exp.Select)
 def _select(r: Restorer, node: exp.Select) -> str:
     values = _synthetic_values(node)
@@ -362,7 +202,7 @@ def _select(r: Restorer, node: exp.Select) -> str:
     joins = list(node.args.get("joins") or [])
     if source is not None:
         check_args(source, ("this",))
-        if _is_dual(source.this) and not joins:
+        if is_dual(source.this) and not joins:
             source = None
         else:
             text += r.kw(" FROM ") + table_refs(r, source.this, joins)
@@ -398,11 +238,12 @@ _SET_OPS = {exp.Union: "UNION", exp.Except: "EXCEPT", exp.Intersect: "INTERSECT"
 
 def _set_operand(r: Restorer, node: exp.Expression, parent: exp.SetOperation, *, right: bool) -> str:
     if (right and isinstance(node, exp.Subquery) and not node.args.get("alias")
-            and isinstance(node.this, exp.Intersect) and not isinstance(parent, exp.Intersect)
-            and r.source_before(node.this) is not None and not r.source_before(node.this).endswith("(")):
-        # sqlglot adds parentheses around `b INTERSECT c` in `a UNION b INTERSECT c`; the text had
-        # none, and INTERSECT binds tighter anyway.
-        return r.node(node.this)
+            and isinstance(node.this, exp.Intersect) and not isinstance(parent, exp.Intersect)):
+        before = r.source_before(node.this)
+        if before is not None and not before.endswith("("):
+            # sqlglot adds parentheses around `b INTERSECT c` in `a UNION b INTERSECT c`; the text
+            # had none, and INTERSECT binds tighter anyway.
+            return r.node(node.this)
     text = r.node(node)
     if isinstance(node, exp.SetOperation):
         # INTERSECT binds tighter than UNION and EXCEPT; everything else groups to the left.
@@ -507,16 +348,11 @@ def _insert(r: Restorer, node: exp.Insert) -> str:
 
 # -- UPDATE / DELETE ---------------------------------------------------------------------------
 
-def _refs_of(r: Restorer, target: exp.Expression) -> str:
-    if isinstance(target, exp.Table):
-        return table_ref(r, target)
-    return _render_ref(r, _leaf(target, r))
-
 
 @printer(exp.Update)
 def _update(r: Restorer, node: exp.Update) -> str:
     check_args(node, ("with_", "this", "expressions", "where", "order", "limit", "hint"))
-    text = _with_prefix(r, node) + r.kw("UPDATE ") + hint(r, node) + _refs_of(r, node.this)
+    text = _with_prefix(r, node) + r.kw("UPDATE ") + hint(r, node) + refs_of(r, node.this)
     text += r.kw(" SET ") + _assignments(r, list(node.expressions), ", ")
     cond = node.args.get("where")
     if cond is not None:
@@ -542,7 +378,7 @@ def _delete_targets(r: Restorer, target: exp.Expression) -> str:
         bare.set("joins", None)
         tables = [bare]
         for join in target.args["joins"]:
-            if not _is_bare(join):
+            if not is_bare_join(join):
                 raise UnsupportedConstructError("JOIN in a DELETE target list")
             tables.append(join.this)
     return ",".join(_delete_target(r, t) for t in tables)
@@ -555,79 +391,14 @@ def _delete(r: Restorer, node: exp.Delete) -> str:
     tables = node.args.get("tables")
     using = node.args.get("using")
     if tables:
-        text += ",".join(_delete_target(r, t) for t in tables) + r.kw(" FROM ") + _refs_of(r, node.this)
+        text += ",".join(_delete_target(r, t) for t in tables) + r.kw(" FROM ") + refs_of(r, node.this)
     elif using:
         if len(using) != 1:
             raise UnsupportedConstructError("DELETE ... USING with several sources")
-        text += r.kw("FROM ") + _delete_targets(r, node.this) + r.kw(" USING ") + _refs_of(r, using[0])
+        text += r.kw("FROM ") + _delete_targets(r, node.this) + r.kw(" USING ") + refs_of(r, using[0])
     else:
-        text += r.kw("FROM ") + _refs_of(r, node.this)
+        text += r.kw("FROM ") + refs_of(r, node.this)
     cond = node.args.get("where")
     if cond is not None:
         text += where(r, cond)
     return text + order(r, node) + limit(r, node)
-
-
-# -- DDL: DROP, TRUNCATE -----------------------------------------------------------------------
-
-_DROP_KINDS = {"TABLE": "TABLE", "VIEW": "VIEW", "DATABASE": "DATABASE", "SCHEMA": "DATABASE", "INDEX": "INDEX"}
-
-
-@printer(exp.Drop)
-def _drop(r: Restorer, node: exp.Drop) -> str:
-    # CASCADE and RESTRICT do nothing in MySQL 8 ("permitted to make porting easier"); TiDB drops them.
-    check_args(node, ("tables", "kind", "exists", "temporary", "cascade", "restrict", "cluster", "this"))
-    kind = _DROP_KINDS.get(str(node.args.get("kind") or "").upper())
-    if kind is None:
-        raise UnsupportedConstructError(f"DROP {node.args.get('kind')}")
-    names = list(node.args.get("tables") or ([node.this] if node.this is not None else []))
-    if not names:
-        raise UnsupportedConstructError(f"DROP {kind} without a name")
-    text = r.kw("DROP ")
-    if node.args.get("temporary"):
-        if kind != "TABLE":
-            raise UnsupportedConstructError(f"DROP TEMPORARY {kind}")
-        text += r.kw("TEMPORARY ")
-    text += r.kw(kind + " ")
-    if node.args.get("exists"):
-        text += r.kw("IF EXISTS ")
-    on = node.args.get("cluster")
-    if kind == "INDEX":
-        if len(names) != 1 or not isinstance(on, exp.OnProperty) or not isinstance(on.this, exp.Table):
-            raise UnsupportedConstructError("DROP INDEX form")
-        return text + _plain_table_name(r, names[0]) + r.kw(" ON ") + table_name(r, on.this)
-    if on is not None:
-        raise UnsupportedConstructError(f"DROP {kind} ... ON")
-    if kind == "DATABASE":
-        if len(names) != 1:
-            raise UnsupportedConstructError("DROP DATABASE of several databases")
-        from formatter._tidb_ddl import database_name  # the DDL module imports this one
-
-        return text + database_name(r, names[0])
-    return text + ", ".join(_plain_table_name(r, t) for t in names)
-
-
-def _plain_table_name(r: Restorer, node: exp.Expression) -> str:
-    if isinstance(node, exp.Table):
-        check_args(node, ("this", "db", "catalog"))
-        return table_name(r, node)
-    return r.node(node)
-
-
-@printer(exp.TruncateTable)
-def _truncate(r: Restorer, node: exp.TruncateTable) -> str:
-    check_args(node, ("expressions", "is_database", "exists"))
-    if node.args.get("is_database") or node.args.get("exists") or len(node.expressions) != 1:
-        raise UnsupportedConstructError("TRUNCATE form", "MySQL truncates one table")
-    return r.kw("TRUNCATE TABLE ") + _plain_table_name(r, node.expressions[0])
-
-
-def _written_select_all(r: Restorer, first_field: exp.Expression) -> bool:
-    """True when the source says SELECT [options] ALL right before the first field. The word must
-    follow SELECT or a select option: an ALL inside the field (JSON_OBJECTAGG(ALL c1, c2), whose
-    function name has no source position) is not SELECT ALL."""
-    before = r.source_before(first_field)
-    if before is None:
-        return False
-    words = before.upper().split()
-    return len(words) >= 2 and words[-1] == "ALL" and (words[-2] == "SELECT" or words[-2] in _SELECT_OPTIONS)

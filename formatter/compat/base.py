@@ -1,10 +1,15 @@
-"""The machinery of the compat printer: options, the per-node printer table, names and literals.
+"""The base of the compat printer: options, the per-node-type printer table, names and literals.
 
 TiDB's `Restore` writes through a context with three kinds of output: keywords (upper-cased only
 under the `RestoreKeyWordUppercase` flag), names (back-quoted only under `RestoreNameBackQuotes`)
 and strings (single-quoted, `'` doubled, optionally preceded by a charset introducer). `Restorer`
-is that context for the sqlglot tree; the node printers live in `_tidb_expressions`,
-`_tidb_functions`, `_tidb_statements` and `_tidb_ddl` and register here, one per sqlglot node type.
+is that context for the sqlglot tree.
+
+The node printers live in the other modules of this package and register here with `@printer`,
+one per sqlglot node type (or trait class, such as `exp.Func`). A printer prints a child with
+`Restorer.node`, which looks the child's type up in the table, so no printer module imports another
+to print a child: the package's imports form no cycle (the helpers several modules share sit in
+`common` and `precedence`, below the printer modules, beside this one).
 """
 
 from __future__ import annotations
@@ -19,12 +24,14 @@ from sqlglot import exp
 from sqlparser.errors import UnsupportedConstructError
 from sqlparser.mysql8_reserved import is_mysql8_reserved as _is_reserved
 
+# A printer takes the node its type was registered for; `Any` because each printer narrows it.
 NodePrinter = Callable[["Restorer", Any], str]
 
-_PRINTERS: dict[type[exp.Expression], NodePrinter] = {}
+# Keyed by sqlglot node type or trait class (`exp.Func`, `exp.Binary` are not `exp.Expression`s).
+_PRINTERS: dict[type[exp.Expr], NodePrinter] = {}
 
 
-def printer(*node_types: type[exp.Expression]) -> Callable[[NodePrinter], NodePrinter]:
+def printer(*node_types: type[exp.Expr]) -> Callable[[NodePrinter], NodePrinter]:
     """Register `fn` as the printer of `node_types`; a type registered twice is a programming error."""
 
     def decorate(fn: NodePrinter) -> NodePrinter:
@@ -73,7 +80,7 @@ class Restorer:
 
     # -- dispatch ---------------------------------------------------------------------------
 
-    def node(self, node: exp.Expression) -> str:
+    def node(self, node: exp.Expr | None) -> str:
         if node is None:
             raise UnsupportedConstructError("missing part", "the tree lacks a part the statement needs")
         for node_type in type(node).__mro__:
@@ -81,9 +88,6 @@ class Restorer:
             if fn is not None:
                 return fn(self, node)
         raise UnsupportedConstructError(type(node).__name__, "the compat (TiDB) printer has no form for it")
-
-    def join(self, nodes: Iterable[exp.Expression], sep: str) -> str:
-        return sep.join(self.node(n) for n in nodes)
 
     # -- TiDB's three writers ---------------------------------------------------------------
 
@@ -111,7 +115,7 @@ class Restorer:
             return "_" + self.kw(charset) + body
         return body
 
-    def func_name(self, node: exp.Expression, canonical: str, aliases: tuple[str, ...] = ()) -> str:
+    def func_name(self, node: exp.Expr, canonical: str, aliases: tuple[str, ...] = ()) -> str:
         """A built-in function's name: as typed when the source is known and the typed name is the
         canonical one or one of its exact synonyms (`aliases`), else the canonical name."""
         typed = self.typed_name(node)
@@ -120,7 +124,7 @@ class Restorer:
             name = typed
         return name.upper() if self.options.uppercase_keywords or name is canonical else name
 
-    def typed_name(self, node: exp.Expression) -> str | None:
+    def typed_name(self, node: exp.Expr) -> str | None:
         """The name a function node was typed with, when the source is known: its own span, or (for
         nodes sqlglot builds without one) the word before the `(` that opens its first argument."""
         source = self.options.source_sql
@@ -134,7 +138,7 @@ class Restorer:
         match = re.search(r"([A-Za-z_][A-Za-z0-9_]*)\s*\($", before) if before else None
         return match.group(1) if match else None
 
-    def source_before(self, node: exp.Expression) -> str | None:
+    def source_before(self, node: exp.Expr) -> str | None:
         """The source text before `node`'s first token, right-stripped; None when unknown.
 
         sqlglot drops some spellings the TiDB output depends on (``t1, t2`` vs ``t1 JOIN t2``,
@@ -152,7 +156,7 @@ class Restorer:
             return None
         return source[:start].rstrip()
 
-    def source_ends_with_word(self, node: exp.Expression, *words: str) -> bool:
+    def source_ends_with_word(self, node: exp.Expr, *words: str) -> bool:
         before = self.source_before(node)
         if before is None:
             return False
@@ -181,7 +185,7 @@ def _escape_string(value: str) -> str:
     return "".join(out)
 
 
-def check_args(node: exp.Expression, handled: Iterable[str]) -> None:
+def check_args(node: exp.Expr, handled: Iterable[str]) -> None:
     """Refuse a node that carries an argument its printer would silently drop."""
     allowed = set(handled)
     for key, value in node.args.items():

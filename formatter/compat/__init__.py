@@ -3,7 +3,9 @@
 The Go contract restores with `RestoreStringSingleQuotes | RestoreStringWithoutCharset`, plus
 `RestoreNameBackQuotes` in `append_sql_filter` and `add_select_fields_to_select_sql`
 (`quote_names=True` here). The printer is its own walk over the sqlglot tree, one printer per
-node type (`formatter/_tidb_*.py`); a node type without a printer, or a node carrying a part the
+node type, registered in the dispatch table of `base` by the printer modules (`expressions`,
+`functions`, `windows`, `tables`, `statements`, `ddl`, `alter`; `common` and `precedence` hold the
+pieces several of them share). A node type without a printer, or a node carrying a part the
 printer has no form for, raises `UnsupportedConstructError` naming it.
 
 Options (keyword-only), all defaulting to what the Go contract does:
@@ -23,19 +25,22 @@ from typing import Any
 from sqlglot import exp
 
 # Importing the printer modules registers their node printers.
-from formatter import _tidb_ddl as _ddl  # noqa: F401
-from formatter import _tidb_expressions as _expressions  # noqa: F401
-from formatter import _tidb_functions as _functions  # noqa: F401
-from formatter import _tidb_statements as _statements  # noqa: F401
-from formatter import register_style
-from formatter._tidb_printer import Options, Restorer
+from formatter.compat import alter as _alter  # noqa: F401
+from formatter.compat import ddl as _ddl  # noqa: F401
+from formatter.compat import expressions as _expressions  # noqa: F401
+from formatter.compat import functions as _functions  # noqa: F401
+from formatter.compat import statements as _statements  # noqa: F401
+from formatter.compat import tables as _tables  # noqa: F401
+from formatter.compat import windows as _windows  # noqa: F401
+from formatter.compat.base import Options, Restorer
+from formatter.registry import Dialect, register_style
 from sqlparser.errors import InvalidArgumentError
 
 _OPTION_NAMES = ("uppercase_keywords", "string_charset", "source_sql")
 
 
 @register_style("compat")
-def render_compat(tree: exp.Expression, *, dialect: Any, quote_names: bool, consume: bool = False,
+def render_compat(tree: exp.Expression, *, dialect: Dialect, quote_names: bool, consume: bool = False,
                   **options: Any) -> str:
     # The compat printer only reads the tree, so `consume` changes nothing here.
     unknown = sorted(set(options) - set(_OPTION_NAMES))
