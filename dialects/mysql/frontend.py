@@ -15,7 +15,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
-from dialects.mysql import rewrites, rules
+from dialects.mysql import lower, rules
 from sqlparser.errors import SQLSyntaxError, UnsupportedStatementError
 from sqlparser.frontend import Statement, StatementCache
 from sqlparser.ir import first_table, operation_of
@@ -67,9 +67,9 @@ class MySQLFrontend:
 
     def _parse(self, sql: str) -> Statement:
         tokens = _tokenize(sql)
-        as_insert = rewrites.replace_as_insert(sql, tokens, _tokenize)
+        as_insert = lower.replace_as_insert(sql, tokens, _tokenize)
         tokens, flags = _statement_tokens(as_insert or tokens, sql)
-        rewrite = rewrites.apply(tokens, sql, braces=bool(flags & HAS_BRACES), into=bool(flags & HAS_INTO),
+        rewrite = lower.apply(tokens, sql, braces=bool(flags & HAS_BRACES), into=bool(flags & HAS_INTO),
                                  star=bool(flags & HAS_STAR), equivalents=bool(flags & HAS_EQUIVALENT),
                                  interval_calls=bool(flags & HAS_INTERVAL_PAREN),
                                  replace=as_insert is not None, type_words=bool(flags & HAS_TYPE_SYNONYM))
@@ -92,7 +92,7 @@ class MySQLFrontend:
         prefix = "SELECT 1 FROM t WHERE "
         tokens, flags = _statement_tokens(_tokenize(condition), condition, statement=False)
         if tokens:
-            rewrite = rewrites.apply(tokens, condition, braces=bool(flags & HAS_BRACES), into=False, star=False,
+            rewrite = lower.apply(tokens, condition, braces=bool(flags & HAS_BRACES), into=False, star=False,
                                      equivalents=bool(flags & HAS_EQUIVALENT),
                                      interval_calls=bool(flags & HAS_INTERVAL_PAREN),
                                      type_words=bool(flags & HAS_TYPE_SYNONYM))
@@ -170,7 +170,7 @@ HAS_HEX_NUMBER = 1024
 
 def _statement_tokens(tokens: list[Token], sql: str, *, statement: bool = True) -> tuple[list[Token], int]:
     """Apply the token-level rules; return the tokens of the one statement (no trailing `;`) and
-    flags (HAS_*) that tell `rewrites` which of its rewrites can apply.
+    flags (HAS_*) that tell `lower` which of its rewrites can apply.
 
     Runs on every statement, so the loop only looks a token's type up in `_TOKEN_RULES` (keyed by
     identity: hashing an Enum member runs Python code) and calls a rule for the few that have one.
@@ -269,7 +269,7 @@ def _rule_all(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
 
 def _rule_equivalent(tokens: list[Token], i: int, sql: str, statement: bool) -> int:
     if i + 1 < len(tokens):
-        calls = rewrites.EQUIVALENT_SPELLINGS.get((tokens[i].text.upper(), tokens[i + 1].text.upper()), False)
+        calls = lower.EQUIVALENT_SPELLINGS.get((tokens[i].text.upper(), tokens[i + 1].text.upper()), False)
         if calls is None or (calls and i >= 2 and tokens[i - 1].token_type is TokenType.L_PAREN
                              and tokens[i - 2].text.upper() in calls):
             return HAS_EQUIVALENT
@@ -742,7 +742,7 @@ def _parse_tokens(tokens: list[Token], sql: str, *, offset_tokens: int = 0,
                     or (name in rules.OPAQUE_CALLS and _builtin_call(tokens, index))):
                 placeholder = _PLACEHOLDER_CALL.format(len(renamed))
                 renamed[placeholder.upper()] = tokens[index].text
-                tokens[index] = rewrites.retyped(tokens[index], TokenType.VAR, placeholder)
+                tokens[index] = lower.retyped(tokens[index], TokenType.VAR, placeholder)
     retries = 0
     while True:
         try:
@@ -760,7 +760,7 @@ def _parse_tokens(tokens: list[Token], sql: str, *, offset_tokens: int = 0,
                 raise _parse_error(err, tokens, sql, offset_tokens) from None
             placeholder = _PLACEHOLDER_CALL.format(len(renamed))
             renamed[placeholder.upper()] = tokens[index].text
-            tokens = [*tokens[:index], rewrites.retyped(tokens[index], TokenType.VAR, placeholder),
+            tokens = [*tokens[:index], lower.retyped(tokens[index], TokenType.VAR, placeholder),
                       *tokens[index + 1:]]
     tree = trees[0] if len(trees) == 1 else None
     if tree is not None and renamed:
