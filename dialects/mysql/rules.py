@@ -238,6 +238,18 @@ NOW_DEFAULTS: frozenset[str] = frozenset({"NOW", "CURRENT_TIMESTAMP", "LOCALTIME
 
 # -- meaning-preserving reads ------------------------------------------------------------------
 
+EQUIVALENT_SPELLINGS: dict[tuple[str, str], frozenset[str] | None] = {
+    # CAST(x AS SIGNED INT) is CAST(x AS SIGNED): sqlglot reads SIGNED [INTEGER] only.
+    ("SIGNED", "INT"): None,
+    ("UNSIGNED", "INT"): None,
+    # AVG(DISTINCT ALL x) is AVG(DISTINCT x): these aggregates' argument takes an optional ALL
+    # (COUNT(DISTINCT ALL x) and SELECT DISTINCT ALL are errors, so the call name is required).
+    ("DISTINCT", "ALL"): frozenset({"AVG", "SUM", "MIN", "MAX"}),
+    ("DISTINCTROW", "ALL"): frozenset({"AVG", "SUM", "MIN", "MAX"}),
+}
+"""Two-word spellings sqlglot cannot read whose second word can be dropped without changing the
+meaning; when a set of names is given, only right after `NAME(`."""
+
 TYPE_SYNONYMS: dict[str, tuple[tuple[tuple[str, ...], TokenType], ...]] = {
     # MySQL's LONG is MEDIUMTEXT (LONG VARBINARY: MEDIUMBLOB); sqlglot reads it as BIGINT.
     "LONG": ((("VARBINARY",), TokenType.MEDIUMBLOB), (("VARCHAR",), TokenType.MEDIUMTEXT),
