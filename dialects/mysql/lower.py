@@ -348,7 +348,7 @@ def odbc_escapes(tokens: list[Token], sql: str) -> list[Token]:
             if literal is not None:
                 end = _closing_brace(tokens, i)
                 string = _only_string(tokens[i + 2:end]) if end is not None else None
-                if string is not None:
+                if end is not None and string is not None:
                     # MySQL makes the literal whenever the content is a string item: `'...'`, but
                     # also `('...')` or a nested escape `{x '...'}` around one.
                     out.append(retyped(name, literal, name.text))

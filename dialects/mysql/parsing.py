@@ -77,11 +77,11 @@ def parse_tokens(tokens: list[Token], sql: str, *, offset_tokens: int = 0,
     if opaque_calls:
         # Calls sqlglot would read with another meaning: kept as written, as an opaque call.
         tokens = list(tokens)
-        for index in range(offset_tokens, len(tokens) - 1):
-            if tokens[index + 1].token_type is TokenType.L_PAREN and keeps_opaque(tokens, index):
+        for at in range(offset_tokens, len(tokens) - 1):
+            if tokens[at + 1].token_type is TokenType.L_PAREN and keeps_opaque(tokens, at):
                 placeholder = _PLACEHOLDER_CALL.format(len(renamed))
-                renamed[placeholder.upper()] = tokens[index].text
-                tokens[index] = retyped(tokens[index], TokenType.VAR, placeholder)
+                renamed[placeholder.upper()] = tokens[at].text
+                tokens[at] = retyped(tokens[at], TokenType.VAR, placeholder)
     retries = 0
     while True:
         try:

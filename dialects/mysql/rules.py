@@ -116,7 +116,7 @@ GRAMMAR_ARITY_FUNCTIONS: frozenset[str] = frozenset({
 a wrong argument count there is a syntax error. For every other built-in function MySQL checks the
 count only when it runs the statement, so the front end accepts the call as written."""
 
-STATEMENT_NODES: tuple[type[exp.Expression], ...] = (
+STATEMENT_NODES: tuple[type[exp.Expr], ...] = (
     exp.Query, exp.Subquery, exp.Values, exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Alter, exp.Drop,
     exp.TruncateTable, exp.Describe, exp.Use, exp.Set, exp.Show, exp.Transaction, exp.Commit, exp.Rollback,
     exp.Analyze, exp.Grant, exp.Revoke,
@@ -135,7 +135,7 @@ UNSUPPORTED_PROPERTIES: dict[type[exp.Expression], str] = {
 }
 """Table properties of other dialects that MySQL rejects."""
 
-VALUE_LIST_TYPES: frozenset[exp.DataType.Type] = frozenset({exp.DataType.Type.ENUM, exp.DataType.Type.SET})
+VALUE_LIST_TYPES: frozenset[exp.DType] = frozenset({exp.DataType.Type.ENUM, exp.DataType.Type.SET})
 """ENUM and SET columns need their list of values."""
 
 NOT_STATEMENT_STARTS: frozenset[TokenType] = frozenset({
@@ -216,7 +216,7 @@ TABLE_FUNCTIONS: tuple[type[exp.Expression], ...] = (exp.JSONTable,)
 ZONED_TYPE_WORDS: frozenset[str] = frozenset({"WITH", "WITHOUT"})
 """TIMESTAMP WITH[OUT] TIME ZONE: MySQL has no such type or literal."""
 
-SET_OPERATION_ARMS: tuple[type[exp.Expression], ...] = (exp.Query, exp.Subquery, exp.Values)
+SET_OPERATION_ARMS: tuple[type[exp.Expr], ...] = (exp.Query, exp.Subquery, exp.Values)
 """What may stand on either side of UNION / EXCEPT / INTERSECT."""
 
 TYPED_LITERALS: frozenset[str] = frozenset({"DATE", "TIME", "TIMESTAMP", "BINARY"})

@@ -250,7 +250,7 @@ def _check_distinct(node: exp.Distinct, sql: str) -> None:
         raise node_error(node, sql, f"{name}(DISTINCT *) is not valid; name the columns")
 
 
-def _check_one_argument_aggregate(node: exp.Expression, sql: str) -> None:
+def _check_one_argument_aggregate(node: exp.Func, sql: str) -> None:
     if node.this is None:
         raise node_error(node, sql, f"{node.sql_name()}() takes exactly one argument", word=node.sql_name())
     if node.args.get("expressions") and not isinstance(node.this, exp.Distinct):
