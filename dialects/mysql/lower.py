@@ -528,7 +528,7 @@ HEX_NUMBER = "mysql_hex_number"
 0x41 as a number in arithmetic, so the native printer keeps the form as written."""
 
 _INTERVAL_AMOUNTS: dict[type[exp.Expr], str] = {exp.Interval: "this", exp.DateAdd: "expression",
-                                                       exp.DateSub: "expression"}
+                                                 exp.DateSub: "expression"}
 
 
 def _restore_literals(tree: exp.Expression, sql: str, found: Features) -> None:
