@@ -53,3 +53,13 @@ def first_table(tree: exp.Expression) -> str:
             raise UnsupportedStatementError(f"unsupported {type(tree).__name__.upper()} structure (not a table)")
         return target.name
     raise UnsupportedStatementError("unsupported SQL statement type for table name extraction")
+
+
+# -- from mysql --
+
+
+def line_column(sql: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset in `sql`, as SQLSyntaxError reports positions."""
+    line = sql.count("\n", 0, offset) + 1
+    column = offset - (sql.rfind("\n", 0, offset) + 1) + 1
+    return line, column

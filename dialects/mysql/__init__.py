@@ -1,7 +1,7 @@
 """MySQL 8 dialect: sqlglot's MySQL parser, made as strict as MySQL."""
 
 from dialects.mysql.frontend import MySQLFrontend
-from dialects.mysql.printing import NATIVE_NORMALIZERS
+from dialects.mysql.native import NATIVE_NORMALIZERS
 from sqlparser.registry import Dialect, register_dialect
 
 register_dialect(

@@ -116,7 +116,7 @@ GRAMMAR_ARITY_FUNCTIONS: frozenset[str] = frozenset({
 a wrong argument count there is a syntax error. For every other built-in function MySQL checks the
 count only when it runs the statement, so the front end accepts the call as written."""
 
-STATEMENT_NODES: tuple[type[exp.Expression], ...] = (
+STATEMENT_NODES: tuple[type[exp.Expr], ...] = (
     exp.Query, exp.Subquery, exp.Values, exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Alter, exp.Drop,
     exp.TruncateTable, exp.Describe, exp.Use, exp.Set, exp.Show, exp.Transaction, exp.Commit, exp.Rollback,
     exp.Analyze, exp.Grant, exp.Revoke,
@@ -135,7 +135,7 @@ UNSUPPORTED_PROPERTIES: dict[type[exp.Expression], str] = {
 }
 """Table properties of other dialects that MySQL rejects."""
 
-VALUE_LIST_TYPES: frozenset[exp.DataType.Type] = frozenset({exp.DataType.Type.ENUM, exp.DataType.Type.SET})
+VALUE_LIST_TYPES: frozenset[exp.DType] = frozenset({exp.DataType.Type.ENUM, exp.DataType.Type.SET})
 """ENUM and SET columns need their list of values."""
 
 NOT_STATEMENT_STARTS: frozenset[TokenType] = frozenset({
@@ -216,7 +216,7 @@ TABLE_FUNCTIONS: tuple[type[exp.Expression], ...] = (exp.JSONTable,)
 ZONED_TYPE_WORDS: frozenset[str] = frozenset({"WITH", "WITHOUT"})
 """TIMESTAMP WITH[OUT] TIME ZONE: MySQL has no such type or literal."""
 
-SET_OPERATION_ARMS: tuple[type[exp.Expression], ...] = (exp.Query, exp.Subquery, exp.Values)
+SET_OPERATION_ARMS: tuple[type[exp.Expr], ...] = (exp.Query, exp.Subquery, exp.Values)
 """What may stand on either side of UNION / EXCEPT / INTERSECT."""
 
 TYPED_LITERALS: frozenset[str] = frozenset({"DATE", "TIME", "TIMESTAMP", "BINARY"})
@@ -237,6 +237,18 @@ NOW_DEFAULTS: frozenset[str] = frozenset({"NOW", "CURRENT_TIMESTAMP", "LOCALTIME
 """A column definition's DEFAULT also takes CURRENT_TIMESTAMP and its synonyms (NOW() only with parentheses)."""
 
 # -- meaning-preserving reads ------------------------------------------------------------------
+
+EQUIVALENT_SPELLINGS: dict[tuple[str, str], frozenset[str] | None] = {
+    # CAST(x AS SIGNED INT) is CAST(x AS SIGNED): sqlglot reads SIGNED [INTEGER] only.
+    ("SIGNED", "INT"): None,
+    ("UNSIGNED", "INT"): None,
+    # AVG(DISTINCT ALL x) is AVG(DISTINCT x): these aggregates' argument takes an optional ALL
+    # (COUNT(DISTINCT ALL x) and SELECT DISTINCT ALL are errors, so the call name is required).
+    ("DISTINCT", "ALL"): frozenset({"AVG", "SUM", "MIN", "MAX"}),
+    ("DISTINCTROW", "ALL"): frozenset({"AVG", "SUM", "MIN", "MAX"}),
+}
+"""Two-word spellings sqlglot cannot read whose second word can be dropped without changing the
+meaning; when a set of names is given, only right after `NAME(`."""
 
 TYPE_SYNONYMS: dict[str, tuple[tuple[tuple[str, ...], TokenType], ...]] = {
     # MySQL's LONG is MEDIUMTEXT (LONG VARBINARY: MEDIUMBLOB); sqlglot reads it as BIGINT.

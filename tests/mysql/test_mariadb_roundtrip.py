@@ -48,7 +48,7 @@ from typing import Any
 import pytest
 from sqlglot import exp
 
-from sqlparser import SQLParserError, new_parser
+from sqlparser import SQLParser, SQLParserError, new_parser
 from tests.corpus._corpus import load_corpus
 
 DIFFERENCES_FILE = Path(__file__).with_name("mariadb_known_differences.json")
@@ -154,7 +154,7 @@ def _schema(cases: list[Case]) -> dict[str, list[str]]:
             # ALTER TABLE ... CHANGE / MODIFY / DROP name columns the fixture table must have.
             if isinstance(case.tree, exp.Alter) and _NAME.fullmatch(column_def.name):
                 tables[first].setdefault(column_def.name, None)
-    schema = {}
+    schema: dict[str, list[str]] = {}
     for name, columns in tables.items():
         # MariaDB folds table names to lower case on some systems: keep one table per folded name.
         if any(existing.lower() == name.lower() for existing in schema):
@@ -224,6 +224,13 @@ def _execute(cur, sql: str) -> tuple[str, Any]:
         code = err.args[0] if err.args and isinstance(err.args[0], int) else type(err).__name__
         return "error", code
     return "ok", (cur.rowcount, [tuple(_value(v) for v in row) for row in rows])
+
+
+def _reprinted(parser: SQLParser, sql: str) -> str:
+    """`sql` parsed and printed back by `parser` (which must keep a tree for it)."""
+    tree = parser.parse(sql).tree
+    assert tree is not None, sql
+    return parser.render(tree)
 
 
 def _has_order(tree: exp.Expression) -> bool:
@@ -463,6 +470,7 @@ MEANING_CASES = [
 def test_meaning_cases_on_mariadb(conn, kind, sql):
     parser = new_parser("mysql", portable_names=False)
     tree = parser.parse(sql).tree
+    assert tree is not None
     printed = parser.render(tree)
     schema = {"t1": ["c1", "c2"], "t2": ["c1"], "t3": ["c1"]}
     with conn.cursor() as cur:
@@ -524,7 +532,7 @@ def test_builtin_calls_mean_the_same_on_mariadb(conn):
                     continue
                 counts["runs on MariaDB"] += 1
                 try:
-                    printed = parser.render(parser.parse(sql).tree)
+                    printed = _reprinted(parser, sql)
                 except SQLParserError:
                     counts["refused by the front end"] += 1
                     continue
@@ -580,7 +588,7 @@ def test_operator_precedence_survives_printing_on_mariadb(conn):
             if before[0] != "ok":
                 continue
             try:
-                printed = parser.render(parser.parse(sql).tree)
+                printed = _reprinted(parser, sql)
             except SQLParserError:
                 counts["refused"] += 1
                 continue

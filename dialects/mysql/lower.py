@@ -1,6 +1,10 @@
-"""Token rewrites for valid MySQL that sqlglot cannot parse as written.
+"""Lowering MySQL into the IR: sqlglot's reading, adjusted to what MySQL means.
 
-Each rewrite turns the statement into a form sqlglot parses, to check its syntax and find its
+Before parsing, token rewrites for valid MySQL that sqlglot cannot parse as written; after
+parsing, fix-ups of the tree where sqlglot's reading differs from MySQL's (`fix_tree`). Both run
+only for the `Features` the token scan found.
+
+Each token rewrite turns the statement into a form sqlglot parses, to check its syntax and find its
 tables. When the IR then cannot hold the statement faithfully (REPLACE, INTO OUTFILE, statement
 modifiers sqlglot has no field for), the rewrite names the construct and the front end returns a
 Statement without a tree: it classifies, but transforms refuse it instead of dropping a part.
@@ -9,15 +13,17 @@ Rewrites that keep the meaning exactly (ODBC date escapes, `DELETE t.*`) keep th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
+from dialects.mysql.errors import token_error
+from dialects.mysql.rules import EQUIVALENT_SPELLINGS, ODBC_TEMPORAL_NAMES, TYPE_SYNONYMS
 from dialects.mysql.rules import INTERVAL_UNITS as INTERVAL_UNIT_WORDS
-from dialects.mysql.rules import ODBC_TEMPORAL_NAMES, TYPE_SYNONYMS
-from sqlparser.errors import SQLSyntaxError
-from sqlparser.portable_names import offset_position
+from dialects.mysql.token_rules import JOIN_WORDS, Features, prev_type
 from sqlparser.types import OperationType
 
 # Modifiers right after the statement keyword, as MySQL's grammar orders them: each entry is a
@@ -63,17 +69,16 @@ def replace_as_insert(sql: str, tokens: list[Token], tokenize: Callable[[str], l
     return tokenize(sql[:start] + "INSERT " + sql[start + len("REPLACE"):])
 
 
-def apply(tokens: list[Token], sql: str, *, braces: bool = False, into: bool = True, star: bool = True,
-          equivalents: bool = True, interval_calls: bool = True, replace: bool = False,
-          type_words: bool = True) -> Rewrite:
+def apply(tokens: list[Token], sql: str, found: Features, *, replace: bool = False,
+          statement: bool = True) -> Rewrite:
     """Rewrite `tokens` (one statement, already checked by the token rules) for sqlglot.
 
-    `braces`, `into`, `star`, `equivalents` and `type_words` say whether the statement has `{`,
-    INTO, `*`, a spelling in EQUIVALENT_SPELLINGS or a word of TYPE_SYNONYMS at all, so that the
-    rewrites needing them are skipped without another pass over the tokens."""
+    `found` says which rewrites can apply at all, so the others are skipped without another pass
+    over the tokens. `replace` when `replace_as_insert` made the tokens; `statement=False` for a
+    WHERE condition, which has no INTO clause or DELETE targets to rewrite."""
     unsupported: list[str] = []
     operation: OperationType | None = None
-    if braces:
+    if found.braces:
         tokens = odbc_escapes(tokens, sql)
     if not tokens:
         return Rewrite(tokens)
@@ -81,7 +86,7 @@ def apply(tokens: list[Token], sql: str, *, braces: bool = False, into: bool = T
     if replace:
         unsupported.append("REPLACE")
         operation = OperationType.INSERT
-    if type_words:
+    if found.type_synonym:
         tokens = type_synonyms(tokens)
     if head in ("CREATE", "ALTER") and any(t.token_type is TokenType.TABLE for t in tokens[1:4]):
         tokens = generated_columns(tokens, head)
@@ -91,19 +96,19 @@ def apply(tokens: list[Token], sql: str, *, braces: bool = False, into: bool = T
         tokens, dropped = _strip_modifiers(tokens, head)
         if dropped:
             unsupported.append(f"{head} {' '.join(dropped)}")
-    if head == "DELETE" and star:
+    if head == "DELETE" and found.star and statement:
         tokens = _delete_target_stars(tokens)
     if head == "UPDATE":
         tokens, hinted = _strip_update_index_hints(tokens)
         if hinted:
             unsupported.append("UPDATE with index hints")
-    if equivalents:
+    if found.equivalent:
         tokens = _equivalent_spellings(tokens)
-    if interval_calls:
+    if found.interval_paren:
         tokens = _interval_calls(tokens)
-    if equivalents:
+    if found.equivalent:
         tokens = _aggregate_all(tokens)
-    if into and head in ("SELECT", "TABLE", "VALUES", "WITH", "("):
+    if found.into and statement and head in ("SELECT", "TABLE", "VALUES", "WITH", "("):
         tokens, exported = _strip_export(tokens, sql)
         if exported:
             unsupported.append(f"SELECT ... INTO {exported}")
@@ -212,19 +217,6 @@ def _strip_update_index_hints(tokens: list[Token]) -> tuple[list[Token], bool]:
     return (out, True) if found else (tokens, False)
 
 
-EQUIVALENT_SPELLINGS: dict[tuple[str, str], frozenset[str] | None] = {
-    # CAST(x AS SIGNED INT) is CAST(x AS SIGNED): sqlglot reads SIGNED [INTEGER] only.
-    ("SIGNED", "INT"): None,
-    ("UNSIGNED", "INT"): None,
-    # AVG(DISTINCT ALL x) is AVG(DISTINCT x): these aggregates' argument takes an optional ALL
-    # (COUNT(DISTINCT ALL x) and SELECT DISTINCT ALL are errors, so the call name is required).
-    ("DISTINCT", "ALL"): frozenset({"AVG", "SUM", "MIN", "MAX"}),
-    ("DISTINCTROW", "ALL"): frozenset({"AVG", "SUM", "MIN", "MAX"}),
-}
-"""Two-word spellings sqlglot cannot read whose second word can be dropped without changing the
-meaning; when a set of names is given, only right after `NAME(`."""
-
-
 def _equivalent_spellings(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     skip = -1
@@ -313,7 +305,7 @@ def _strip_export(tokens: list[Token], sql: str) -> tuple[list[Token], str | Non
 def _export_clause_end(tokens: list[Token], i: int, target: str, sql: str) -> int:
     n = len(tokens)
     if i >= n or tokens[i].token_type is not TokenType.STRING:
-        raise _error(tokens[i] if i < n else tokens[-1], sql, f"INTO {target} needs a quoted file name")
+        raise token_error(tokens[i] if i < n else tokens[-1], sql, f"INTO {target} needs a quoted file name")
     i += 1
     if target == "DUMPFILE":
         return i
@@ -329,13 +321,14 @@ def _export_clause_end(tokens: list[Token], i: int, target: str, sql: str) -> in
                 i += 1
                 if word == "OPTIONALLY":
                     if i >= n or tokens[i].text.upper() != "ENCLOSED":
-                        raise _error(tokens[min(i, n - 1)], sql, "OPTIONALLY must be followed by ENCLOSED BY")
+                        raise token_error(tokens[min(i, n - 1)], sql, "OPTIONALLY must be followed by ENCLOSED BY")
                     i += 1
                 if i + 1 >= n or tokens[i].text.upper() != "BY" or tokens[i + 1].token_type is not TokenType.STRING:
-                    raise _error(tokens[min(i, n - 1)], sql, f"{word} needs BY and a quoted string")
+                    raise token_error(tokens[min(i, n - 1)], sql, f"{word} needs BY and a quoted string")
                 i += 2
             if i == start:
-                raise _error(tokens[min(i, n - 1)], sql, f"{group} needs at least one option, as in TERMINATED BY ','")
+                raise token_error(tokens[min(i, n - 1)], sql,
+                                  f"{group} needs at least one option, as in TERMINATED BY ','")
     return i
 
 
@@ -350,12 +343,12 @@ def odbc_escapes(tokens: list[Token], sql: str) -> list[Token]:
         if tt is TokenType.L_BRACE:
             name = tokens[i + 1] if i + 1 < n else None
             if name is None or name.token_type not in (TokenType.VAR, TokenType.IDENTIFIER) or i + 2 >= n:
-                raise _error(name or tok, sql, "an ODBC escape is {name expression}, as in {d '2024-01-01'}")
+                raise token_error(name or tok, sql, "an ODBC escape is {name expression}, as in {d '2024-01-01'}")
             literal = ODBC_LITERALS.get(name.text.upper()) if name.text in ODBC_TEMPORAL_NAMES else None
             if literal is not None:
                 end = _closing_brace(tokens, i)
                 string = _only_string(tokens[i + 2:end]) if end is not None else None
-                if string is not None:
+                if end is not None and string is not None:
                     # MySQL makes the literal whenever the content is a string item: `'...'`, but
                     # also `('...')` or a nested escape `{x '...'}` around one.
                     out.append(retyped(name, literal, name.text))
@@ -368,7 +361,7 @@ def odbc_escapes(tokens: list[Token], sql: str) -> list[Token]:
             continue
         if tt is TokenType.R_BRACE:
             if not stack:
-                raise _error(tok, sql, "unmatched '}'")
+                raise token_error(tok, sql, "unmatched '}'")
             stack.pop()
             out.append(retyped(tok, TokenType.R_PAREN, ")"))
             i += 1
@@ -376,7 +369,7 @@ def odbc_escapes(tokens: list[Token], sql: str) -> list[Token]:
         out.append(tok)
         i += 1
     if stack:
-        raise _error(stack[-1], sql, "unmatched '{'")
+        raise token_error(stack[-1], sql, "unmatched '{'")
     return out
 
 
@@ -491,7 +484,95 @@ def generated_columns(tokens: list[Token], head: str) -> list[Token]:
         out.append(tok)
     return out
 
+# -- after parsing: the tree --------------------------------------------------------------------
 
-def _error(tok: Token, sql: str, reason: str) -> SQLSyntaxError:
-    line, column = offset_position(sql, tok.start)
-    return SQLSyntaxError(reason, line=line, column=column, token=sql[tok.start:tok.end + 1] or tok.text, sql=sql)
+
+def fix_tree(tree: exp.Expression, tokens: list[Token], sql: str, found: Features, *,
+             statement: bool = True) -> None:
+    """Fix sqlglot's tree where it reads MySQL differently, in place. `tokens` are the ones it was
+    parsed from; `statement=False` for a WHERE condition, where joins keep sqlglot's reading."""
+    if found.typed_literal or found.braces:
+        _mark_typed_literals(tree, tokens)
+    if found.bare_join and statement:
+        _mark_bare_joins(tree, tokens)
+    _restore_literals(tree, sql, found)
+
+
+TYPED_LITERAL = "mysql_typed_literal"
+"""Meta key on a Cast that was written as a DATE / TIME / TIMESTAMP literal (value: the keyword).
+sqlglot reads `TIME '10:00:00.5'` as CAST('10:00:00.5' AS TIME), which MySQL evaluates
+differently (the cast rounds to whole seconds, the literal keeps its digits; an invalid literal is
+an error, an invalid cast NULL): the native printer prints the literal back as written."""
+
+_LITERAL_KEYWORDS: dict[TokenType, str] = {TokenType.DATE: "DATE", TokenType.TIME: "TIME",
+                                           TokenType.TIMESTAMP: "TIMESTAMP", TokenType.TIMESTAMPTZ: "TIMESTAMP"}
+
+
+def _mark_typed_literals(tree: exp.Expression, tokens: list[Token]) -> None:
+    """Tag the casts that are typed literals in the text (see TYPED_LITERAL)."""
+    keywords = {tokens[i + 1].start: _LITERAL_KEYWORDS[tok.token_type] for i, tok in enumerate(tokens[:-1])
+                if tok.token_type in _LITERAL_KEYWORDS and tokens[i + 1].token_type is TokenType.STRING}
+    if not keywords:
+        return
+    for cast in tree.find_all(exp.Cast):
+        literal = cast.this
+        if isinstance(literal, exp.Literal) and literal.is_string and literal._meta:
+            start = literal.meta.get("start")
+            keyword = keywords.get(start) if isinstance(start, int) else None
+            if keyword is not None:
+                cast.meta[TYPED_LITERAL] = keyword
+
+
+HEX_NUMBER = "mysql_hex_number"
+"""Meta key on a HexString written 0x41 (not X'41'): MySQL reads both alike, MariaDB reads only
+0x41 as a number in arithmetic, so the native printer keeps the form as written."""
+
+_INTERVAL_AMOUNTS: dict[type[exp.Expr], str] = {exp.Interval: "this", exp.DateAdd: "expression",
+                                                 exp.DateSub: "expression"}
+
+
+def _restore_literals(tree: exp.Expression, sql: str, found: Features) -> None:
+    if found.interval_number:
+        # sqlglot turns the number of INTERVAL 1.5 DAY into the string '1.5' (a new node, without
+        # a text position); MySQL rounds a number of days but truncates a string: 2 days, not 1.
+        for node in tree.find_all(*_INTERVAL_AMOUNTS):
+            amount = node.args.get(_INTERVAL_AMOUNTS[type(node)])
+            # An integer amount means the same as a number or as a string: only the others change.
+            if isinstance(amount, exp.Literal) and amount.is_string and not amount._meta \
+                    and _NUMBER.fullmatch(amount.this) and not _INTEGER.fullmatch(amount.this):
+                amount.replace(exp.Literal.number(amount.this))
+    if found.hex_number:
+        for hex_string in tree.find_all(exp.HexString):
+            start = hex_string.meta.get("start") if hex_string._meta else None
+            if isinstance(start, int) and sql.startswith("0x", start):
+                hex_string.meta[HEX_NUMBER] = True
+
+
+_NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+_INTEGER = re.compile(r"-?\d+")
+
+
+def _mark_bare_joins(tree: exp.Expression, tokens: list[Token]) -> None:
+    """`t1 JOIN t2` without a condition is an inner join with JOIN's precedence, but sqlglot's tree
+    for it is the one for `t1, t2`, and the comma binds looser (`t1 JOIN t2 LEFT JOIN t3 USING (a)`
+    and `t1, t2 LEFT JOIN t3 USING (a)` differ). Give such joins the kind MySQL treats as a synonym."""
+    # Each join by the leftmost text position recorded in its table (or derived table).
+    leftmost: dict[int, exp.Join] = {}
+    for join in tree.find_all(exp.Join):
+        if join.kind or join.side or join.method or join.args.get("on") or join.args.get("using"):
+            continue
+        starts = [sub.meta["start"] for sub in join.this.walk() if sub._meta and isinstance(sub.meta.get("start"), int)]
+        if starts:
+            leftmost[min(starts)] = join
+    if not leftmost:
+        return
+    for i, tok in enumerate(tokens):
+        if tok.token_type is not TokenType.JOIN or prev_type(tokens, i) in JOIN_WORDS:
+            continue
+        # The first recorded position after the keyword is the leftmost one of the join it starts.
+        for later in tokens[i + 1:]:
+            started = leftmost.get(later.start)
+            if started is not None:
+                started.set("kind", "CROSS")
+                break
+

@@ -1,7 +1,7 @@
 """Native printing for MySQL: what sqlglot's MySQL generator would print with another meaning.
 
-One normalizer, one walk over the copy of the IR the native printer makes, with one fix-up per
-node type (a table, as the rules are). Each fix-up prints the construct as MySQL reads it:
+One normalizer (`FixUps`), one walk over the copy of the IR the native printer makes, with one
+fix-up per node type (a table, as the rules are). Each fix-up prints the construct as MySQL reads it:
 
 - DATE / TIME / TIMESTAMP literals stay literals (sqlglot prints CAST, which rounds TIME '10:00:00.5');
 - FROM DUAL stays the keyword (sqlglot back-quotes it: a table named `dual`);
@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from dialects.mysql.frontend import HEX_NUMBER, TYPED_LITERAL
+from dialects.mysql.lower import HEX_NUMBER, TYPED_LITERAL
 from sqlparser.errors import UnsupportedConstructError
 
 NATIONAL_CHARSET = "utf8mb3"
@@ -28,25 +28,25 @@ NATIONAL_CHARSET = "utf8mb3"
 
 _NATIONAL = {exp.DataType.Type.NCHAR: exp.DataType.Type.CHAR, exp.DataType.Type.NVARCHAR: exp.DataType.Type.VARCHAR}
 
-FixUp = Callable[[exp.Expression], exp.Expression | None]
+FixUp = Callable[[exp.Expr], exp.Expression | None]
 """Takes a node of the copy; returns its replacement, or None to keep it (possibly changed in place)."""
 
 
-def _typed_literal(cast: exp.Expression) -> exp.Expression | None:
+def _typed_literal(cast: exp.Expr) -> exp.Expression | None:
     keyword = cast.meta.get(TYPED_LITERAL) if cast._meta else None
     if keyword is not None and isinstance(cast.this, exp.Literal):
         return exp.var(f"{keyword} {cast.this.sql(dialect='mysql')}")
     return None
 
 
-def _dual(table: exp.Expression) -> None:
+def _dual(table: exp.Expr) -> None:
     ident = table.this
     if isinstance(ident, exp.Identifier) and not ident.quoted and ident.name.upper() == "DUAL" \
             and not table.args.get("db") and not table.alias:
         table.set("this", exp.var("DUAL"))
 
 
-def _national(data_type: exp.Expression) -> None:
+def _national(data_type: exp.Expr) -> None:
     plain = _NATIONAL.get(data_type.this)
     if plain is None:
         return
@@ -62,33 +62,34 @@ def _national(data_type: exp.Expression) -> None:
         data_type.set("kind", exp.var(NATIONAL_CHARSET))
 
 
-def _plain_share(lock: exp.Expression) -> bool:
+def _plain_share(lock: exp.Expr) -> bool:
     return isinstance(lock, exp.Lock) and not lock.args.get("update") and lock.args.get("wait") is None \
         and not lock.expressions
 
 
-def _share_locks(select: exp.Expression) -> None:
+def _share_locks(select: exp.Expr) -> None:
     locks = select.args.get("locks")
     if locks and any(_plain_share(lock) for lock in locks):
         select.set("locks", [exp.var("LOCK IN SHARE MODE") if _plain_share(lock) else lock for lock in locks])
 
 
-def _hex_number(hex_string: exp.Expression) -> exp.Expression | None:
+def _hex_number(hex_string: exp.Expr) -> exp.Expression | None:
     if hex_string._meta and hex_string.meta.get(HEX_NUMBER) and hex_string.this:
         return exp.var(f"0x{hex_string.this}")
     return None
 
 
-def _row_call(row: exp.Expression) -> exp.Anonymous | None:
+def _row_call(row: exp.Expr) -> exp.Anonymous | None:
     items = row.expressions if isinstance(row, exp.Tuple) else [row]
     if len(items) == 1 and isinstance(items[0], exp.Anonymous) and str(items[0].this).upper() == "ROW":
         return items[0]
     return None
 
 
-def _values(values: exp.Expression) -> exp.Expression | None:
-    rows = [_row_call(row) for row in values.expressions]
-    if not rows or any(row is None for row in rows):
+def _values(values: exp.Expr) -> exp.Expression | None:
+    calls = [_row_call(row) for row in values.expressions]
+    rows = [call for call in calls if call is not None]
+    if not rows or len(rows) != len(calls):
         return None
     if isinstance(values.parent, exp.Insert):
         # INSERT ... VALUES ROW(1, 2) is INSERT ... VALUES (1, 2).
@@ -105,11 +106,11 @@ def _values(values: exp.Expression) -> exp.Expression | None:
     return exp.var(text)
 
 
-def _into(into: exp.Expression) -> None:
+def _into(into: exp.Expr) -> None:
     raise UnsupportedConstructError("SELECT ... INTO @variable", "the MySQL printer cannot print it back")
 
 
-FIX_UPS: dict[type[exp.Expression], FixUp] = {
+FIX_UPS: dict[type[exp.Expr], FixUp] = {
     exp.Cast: _typed_literal,
     exp.Table: _dual,
     exp.DataType: _national,
@@ -121,7 +122,7 @@ FIX_UPS: dict[type[exp.Expression], FixUp] = {
 """Node type (exact) -> its fix-up."""
 
 
-_NEEDED: dict[type[exp.Expression], Callable[[exp.Expression], bool]] = {
+_NEEDED: dict[type[exp.Expr], Callable[[exp.Expr], bool]] = {
     exp.Cast: lambda node: bool(node._meta) and TYPED_LITERAL in node.meta,
     exp.Table: lambda node: node.name.upper() == "DUAL",
     exp.DataType: lambda node: node.this in _NATIONAL,
@@ -130,34 +131,34 @@ _NEEDED: dict[type[exp.Expression], Callable[[exp.Expression], bool]] = {
     exp.Values: lambda node: True,
     exp.Into: lambda node: True,
 }
-"""A cheap test per node type: could its fix-up change anything? (see `applies`)."""
+"""A cheap test per node type: could its fix-up change anything? (see `FixUps.applies`)."""
 
 
-def applies(tree: exp.Expression) -> bool:
-    """Whether `normalize` has anything to do: the native printer copies the tree only then."""
-    get = _NEEDED.get
-    for node in tree.walk():
-        needed = get(type(node))
-        if needed is not None and needed(node):
-            return True
-    return False
+class FixUps:
+    """The native normalizer: `FIX_UPS` applied in one walk over the printer's copy of the tree."""
+
+    def applies(self, tree: exp.Expression) -> bool:
+        """Whether there is anything to fix: the native printer copies the tree only then."""
+        get = _NEEDED.get
+        for node in tree.walk():
+            needed = get(type(node))
+            if needed is not None and needed(node):
+                return True
+        return False
+
+    def __call__(self, tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
+        get = FIX_UPS.get
+        for node in list(tree.walk()):
+            fix_up = get(type(node))
+            if fix_up is None:
+                continue
+            replacement = fix_up(node)
+            if replacement is not None:
+                if node is tree:
+                    tree = replacement
+                else:
+                    node.replace(replacement)
+        return tree
 
 
-def normalize(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
-    get = FIX_UPS.get
-    for node in list(tree.walk()):
-        fix_up = get(type(node))
-        if fix_up is None:
-            continue
-        replacement = fix_up(node)
-        if replacement is not None:
-            if node is tree:
-                tree = replacement
-            else:
-                node.replace(replacement)
-    return tree
-
-
-normalize.applies = applies  # type: ignore[attr-defined]
-
-NATIVE_NORMALIZERS = (normalize,)
+NATIVE_NORMALIZERS = (FixUps(),)
