@@ -22,7 +22,7 @@ log = logging.getLogger("cozelite.wiring")
 
 # area -> (package, opener function). The package's SchemeRegistry lists the schemes.
 OPENERS: dict[str, tuple[str, str]] = {
-    "db": ("providers.rdb", "open_rdb"),
+    "db": ("providers.db", "open_db"),
     "kv": ("providers.kv", "open_kv"),
     "search": ("providers.search", "open_search"),
     "mq": ("providers.mq", "open_mq"),

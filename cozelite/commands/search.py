@@ -34,7 +34,7 @@ def backfill_command(table: str, index_name: str, id_column: str, columns: tuple
     not be open in another process (stop `cozelite serve` first: DuckDB allows one writer).
     """
     from providers.errors import ProviderError
-    from providers.rdb import open_rdb
+    from providers.db import open_db as open_rdb
     from providers.search import open_search
     from providers.search.backfill import BackfillSpec, RDBRowSource, backfill
 
