@@ -1,11 +1,12 @@
-"""The rdb contract: user tables in a relational database (Coze Studio's Go `rdb.RDB`).
+"""The db contract: user tables in a relational database (Coze Studio's Go `rdb.RDB`).
 
-Go's request/response structs become keyword arguments and small result dataclasses; `context.Context`
-is dropped; errors are `providers.errors.ProviderError` with a portable code. The enums keep Go's
-string values, so a value that came from Coze Studio (`"VARCHAR"`, `"NOT LIKE"`, `"UNIQUE KEY"`)
-converts with `DataType("VARCHAR")`.
+`RDB` is the portable type (Go CDK's shape): it checks every argument, refuses calls after close
+(FAILED_PRECONDITION), wraps the driver's errors and counts calls, over a driver (driver.py) each
+engine implements. Go's request/response structs become keyword arguments and the dataclasses of
+entity.py (re-exported here); `context.Context` is dropped; errors are
+`providers.errors.ProviderError` with a portable code.
 
-Semantics every implementation follows (checked by tests/conformance/rdb.py):
+Semantics every implementation follows (checked by tests/conformance/db.py):
 - Names of tables, columns and indexes are identifiers, never SQL: they are quoted, so a name
   cannot inject SQL; an empty name, a NUL or a name over 64 characters is INVALID_ARGUMENT.
 - Values always travel as bound parameters. A value of the wrong type for its column, a string
@@ -17,218 +18,150 @@ Semantics every implementation follows (checked by tests/conformance/rdb.py):
 
 from __future__ import annotations
 
-import abc
+import secrets
+import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
-from providers.lifecycle import Provider
+from providers.db import validation as check
+from providers.db.driver import RDBDriver
+from providers.db.entity import (
+    AlterTableAction,
+    AlterTableOperation,
+    Column,
+    ComplexCondition,
+    Condition,
+    DataType,
+    Index,
+    IndexType,
+    LogicalOperator,
+    Operator,
+    OrderBy,
+    ResultSet,
+    SelectDataResponse,
+    SortDirection,
+    SQLType,
+    Table,
+    TableOption,
+    UpsertDataResponse,
+)
+from providers.db.user_sql import UserSQL, check_params, expand_params
+from providers.portable import Portable
 
-
-class DataType(StrEnum):
-    INT = "INT"
-    VARCHAR = "VARCHAR"
-    TEXT = "TEXT"
-    BOOLEAN = "BOOLEAN"
-    JSON = "JSON"
-    TIMESTAMP = "TIMESTAMP"
-    FLOAT = "FLOAT"
-    BIGINT = "BIGINT"
-    DOUBLE = "DOUBLE"
-
-
-class IndexType(StrEnum):
-    PRIMARY_KEY = "PRIMARY KEY"
-    UNIQUE_KEY = "UNIQUE KEY"
-    NORMAL_KEY = "KEY"
-
-
-class AlterTableAction(StrEnum):
-    ADD_COLUMN = "ADD COLUMN"
-    DROP_COLUMN = "DROP COLUMN"
-    MODIFY_COLUMN = "MODIFY COLUMN"
-    RENAME_COLUMN = "RENAME COLUMN"
-    ADD_INDEX = "ADD INDEX"
-
-
-class LogicalOperator(StrEnum):
-    AND = "AND"
-    OR = "OR"
+__all__ = [
+    "RDB", "AlterTableAction", "AlterTableOperation", "Column", "ComplexCondition", "Condition", "DataType",
+    "Index", "IndexType", "LogicalOperator", "Operator", "OrderBy", "ResultSet", "SQLType", "SelectDataResponse",
+    "SortDirection", "Table", "TableOption", "UpsertDataResponse",
+]
 
 
-class Operator(StrEnum):
-    EQUAL = "="
-    NOT_EQUAL = "!="
-    GREATER = ">"
-    GREATER_EQUAL = ">="
-    LESS = "<"
-    LESS_EQUAL = "<="
-    LIKE = "LIKE"
-    NOT_LIKE = "NOT LIKE"
-    IN = "IN"
-    NOT_IN = "NOT IN"
-    IS_NULL = "IS NULL"
-    IS_NOT_NULL = "IS NOT NULL"
-
-
-class SortDirection(StrEnum):
-    ASC = "ASC"
-    DESC = "DESC"
-
-
-class SQLType(IntEnum):
-    # Parameterized: `?` placeholders bound to `params` (a list/tuple param expands to `(?, ?, ...)`,
-    # an empty one to `(NULL)`, as in Go). Raw: complete SQL, no params.
-    PARAMETERIZED = 0
-    RAW = 1
-
-
-@dataclass
-class Column:
-    name: str
-    data_type: DataType
-    # VARCHAR length (default 255, as Go); ignored for the other types.
-    length: int | None = None
-    not_null: bool = False
-    # A literal (always bound or quoted, never spliced); for TIMESTAMP also "CURRENT_TIMESTAMP".
-    default_value: str | None = None
-    auto_increment: bool = False
-    comment: str | None = None
-
-
-@dataclass
-class Index:
-    name: str
-    type: IndexType
-    columns: list[str]
-
-
-@dataclass
-class TableOption:
-    collate: str | None = None
-    # Initial AUTO_INCREMENT value of the table.
-    auto_increment: int | None = None
-    comment: str | None = None
-
-
-@dataclass
-class Table:
-    # Empty: the implementation generates a unique name `table_<id>` (Go uses its ID generator).
-    name: str
-    columns: list[Column] = field(default_factory=list)
-    indexes: list[Index] = field(default_factory=list)
-    options: TableOption | None = None
-    # Unix seconds; filled by get_table where the implementation records them.
-    created_at: int = 0
-    updated_at: int = 0
-
-    def column(self, name: str) -> Column | None:
-        return next((c for c in self.columns if c.name == name), None)
-
-
-@dataclass
-class AlterTableOperation:
-    action: AlterTableAction
-    # ADD/MODIFY/DROP/RENAME COLUMN: the column (for RENAME, `column.name` is the new name).
-    column: Column | None = None
-    old_name: str | None = None
-    index: Index | None = None
-    index_name: str | None = None
-    new_table_name: str | None = None
-
-
-@dataclass
-class Condition:
-    field: str
-    operator: Operator
-    # A list/tuple for IN / NOT IN; ignored for IS NULL / IS NOT NULL. An empty list: IN matches no
-    # row, NOT IN every row (SQL's meaning; Go's MySQL code prints `NOT IN (NULL)`, matching none).
-    value: Any = None
-
-
-@dataclass
-class ComplexCondition:
-    """`conditions` and `nested_conditions` (each parenthesised) joined by `operator`.
-
-    Example: (age >= 18 AND status = 'active') OR (age >= 21 AND status = 'pending') is
-    ComplexCondition(nested_conditions=[ComplexCondition([...]), ComplexCondition([...])], operator=OR).
-    """
-
-    conditions: list[Condition] = field(default_factory=list)
-    nested_conditions: list[ComplexCondition] = field(default_factory=list)
-    operator: LogicalOperator = LogicalOperator.AND
-
-
-@dataclass
-class OrderBy:
-    field: str
-    direction: SortDirection = SortDirection.ASC
-
-
-@dataclass
-class ResultSet:
-    columns: list[str] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    affected_rows: int = 0
-
-
-@dataclass
-class SelectDataResponse:
-    result_set: ResultSet
-    # Rows matching `where`, ignoring limit and offset.
-    total: int
-
-
-@dataclass
-class UpsertDataResponse:
-    affected_rows: int
-    inserted_rows: int
-    updated_rows: int
-    # Rows whose key existed and whose values were already equal.
-    unchanged_rows: int
-
-
-class RDB(Provider):
+class RDB(Portable[RDBDriver]):
     """User tables (Go `rdb.RDB`), plus the lifecycle every provider has: ping, close, backup."""
 
-    @abc.abstractmethod
-    def create_table(self, table: Table) -> Table: ...
+    area: ClassVar[str] = "db"
 
-    @abc.abstractmethod
-    def alter_table(self, table_name: str, operations: Sequence[AlterTableOperation]) -> Table: ...
+    def __init__(self, driver: RDBDriver, *, name: str) -> None:
+        super().__init__(driver, name=name)
+        self._user_sql = UserSQL(driver.parser)
 
-    @abc.abstractmethod
-    def drop_table(self, table_name: str, *, if_exists: bool = False) -> bool: ...
+    # -- tables --------------------------------------------------------------------------------
 
-    @abc.abstractmethod
+    def create_table(self, table: Table) -> Table:
+        """Create a table; an existing one is returned unchanged (CREATE TABLE IF NOT EXISTS, as Go).
+        An empty name gets a generated unique one, `table_<id>`."""
+        if not isinstance(table, Table):
+            raise check.invalid(f"create_table needs a Table, got {type(table).__name__}")
+        name = table.name or f"table_{time.time_ns() // 1000}{secrets.randbelow(1000):03d}"
+        spec = Table(name=check.check_name("table", name), columns=list(table.columns),
+                     indexes=list(table.indexes), options=table.options)
+        layout = check.table_layout(spec)
+        return self._run("create_table", self._driver.create_table, spec, layout)
+
+    def alter_table(self, table_name: str, operations: Sequence[AlterTableOperation]) -> Table:
+        check.check_name("table", table_name)
+        if not operations:
+            raise check.invalid("alter_table needs at least one operation")
+        return self._run("alter_table", self._driver.alter_table, table_name, list(operations))
+
+    def drop_table(self, table_name: str, *, if_exists: bool = False) -> bool:
+        check.check_name("table", table_name)
+        return self._run("drop_table", self._driver.drop_table, table_name, if_exists=bool(if_exists))
+
     def get_table(self, table_name: str) -> Table:
         """The table's schema; NOT_FOUND when it does not exist."""
+        check.check_name("table", table_name)
+        return self._run("get_table", self._driver.get_table, table_name)
 
-    @abc.abstractmethod
+    # -- data ----------------------------------------------------------------------------------
+
     def insert_data(self, table_name: str, data: Sequence[Mapping[str, Any]]) -> int:
         """Insert rows (all with the same keys) atomically; returns the affected row count."""
+        check.check_name("table", table_name)
+        fields, rows = check.rows(data)
+        return self._run("insert_data", self._driver.insert, table_name, fields, rows)
 
-    @abc.abstractmethod
     def update_data(self, table_name: str, data: Mapping[str, Any], *, where: ComplexCondition | None = None,
-                    limit: int | None = None) -> int: ...
+                    limit: int | None = None) -> int:
+        check.check_name("table", table_name)
+        if not isinstance(data, Mapping) or not data:
+            raise check.invalid("update_data needs a non-empty mapping of column -> value")
+        fields = tuple(check.check_name("column", k) for k in data)
+        shape, params = check.where(where)
+        values = [check.bind(data[f]) for f in fields]
+        if limit is not None:
+            check.non_negative(limit, "limit")
+        return self._run("update_data", self._driver.update, table_name, fields, values, shape, params, limit)
 
-    @abc.abstractmethod
     def delete_data(self, table_name: str, *, where: ComplexCondition | None = None,
-                    limit: int | None = None) -> int: ...
+                    limit: int | None = None) -> int:
+        check.check_name("table", table_name)
+        shape, params = check.where(where)
+        if limit is not None:
+            check.non_negative(limit, "limit")
+        return self._run("delete_data", self._driver.delete, table_name, shape, params, limit)
 
-    @abc.abstractmethod
     def select_data(self, table_name: str, *, fields: Sequence[str] | None = None,
                     where: ComplexCondition | None = None, order_by: Sequence[OrderBy] | None = None,
-                    limit: int | None = None, offset: int | None = None) -> SelectDataResponse: ...
+                    limit: int | None = None, offset: int | None = None) -> SelectDataResponse:
+        """Rows matching `where`; `total` counts every matching row, ignoring limit and offset."""
+        check.check_name("table", table_name)
+        cols = check.column_names(fields, "fields")
+        orders = tuple((check.check_name("column", o.field),
+                        check.enum_value(SortDirection, o.direction, "sort direction")) for o in order_by or ())
+        shape, params = check.where(where)
+        if limit is not None:
+            check.non_negative(limit, "limit")
+        if offset is not None:
+            check.non_negative(offset, "offset")
+        return self._run("select_data", self._driver.select, table_name, cols, shape, params, orders, limit, offset)
 
-    @abc.abstractmethod
     def upsert_data(self, table_name: str, data: Sequence[Mapping[str, Any]],
                     keys: Sequence[str] | None = None) -> UpsertDataResponse:
         """Insert rows, updating those whose `keys` (default: the primary key) already exist."""
+        check.check_name("table", table_name)
+        fields, rows = check.rows(data)
+        key_cols = check.column_names(keys, "keys")
+        missing = [k for k in key_cols if k not in fields]
+        if missing:
+            raise check.invalid(f"upsert rows must carry the key column(s) {', '.join(missing)}")
+        return self._run("upsert_data", self._driver.upsert, table_name, fields, rows, key_cols)
 
-    @abc.abstractmethod
+    # -- raw SQL -------------------------------------------------------------------------------
+
     def execute_sql(self, sql: str, params: Sequence[Any] | None = None,
                     sql_type: SQLType = SQLType.PARAMETERIZED) -> ResultSet:
-        """Run exactly one statement. A query fills columns and rows; other statements affected_rows."""
+        """Run exactly one statement. A query fills columns and rows; other statements affected_rows.
 
+        PARAMETERIZED: `?` placeholders bound to `params` (a list/tuple param expands to `(?, ?, ...)`,
+        an empty one to `(NULL)`, as in Go). RAW: complete SQL, no params."""
+        if not isinstance(sql, str) or not sql.strip():
+            raise check.invalid("execute_sql needs a non-empty SQL string")
+        sql_type = check.enum_value(SQLType, sql_type, "SQL type")
+        values = check_params(params)
+        if sql_type is SQLType.RAW and values:
+            raise check.invalid("raw SQL takes no params; use SQLType.PARAMETERIZED to bind values")
+        expanded, bindings = expand_params(sql, values)
+        return self._run("execute_sql", self._execute, expanded, bindings)
+
+    def _execute(self, sql: str, bindings: list[Any]) -> ResultSet:
+        return self._driver.execute(self._user_sql.compile(sql), bindings)
