@@ -87,7 +87,9 @@ _CHECKS = {
 
 @functools.lru_cache(maxsize=64)
 def _check_template(text: str) -> exp.Expression:
-    return sqlglot.parse_one(text, read="sqlite")
+    tree = sqlglot.parse_one(text, read="sqlite")
+    assert isinstance(tree, exp.Expression)  # a condition always parses to one
+    return tree
 
 
 def _check_for(column: Column) -> exp.Expression:
@@ -328,10 +330,10 @@ class SQLiteDriver:
     def _describe(self, c: apsw.Connection, name: str) -> Table:
         if not self._exists(c, name):
             raise ProviderError(ErrorCode.NOT_FOUND, f"table {name!r} does not exist")
-        info = c.execute("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?)", (name,)).fetchall()
-        known = {r[0]: r[1:] for r in c.execute(
-            f'SELECT col, data_type, length, comment FROM "{catalog.COLUMNS}" WHERE tbl = ?', (name,))}
-        sql = c.execute("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", (name,)).fetchall()[0][0]
+        info = _fetch(c, "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?)", (name,))
+        known = {r[0]: r[1:] for r in _fetch(
+            c, f'SELECT col, data_type, length, comment FROM "{catalog.COLUMNS}" WHERE tbl = ?', (name,))}
+        sql = _fetch(c, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", (name,))[0][0]
         has_autoinc = "AUTOINCREMENT" in (sql or "").upper()
         pk_cols = [r[0] for r in sorted((r for r in info if r[4]), key=lambda r: r[4])]
         columns = []
@@ -344,19 +346,19 @@ class SQLiteDriver:
                                   default_value=catalog.default_text(dflt), comment=comment,
                                   auto_increment=has_autoinc and pk_cols == [col_name]))
         indexes = [Index(name="PRIMARY", type=IndexType.PRIMARY_KEY, columns=pk_cols)] if pk_cols else []
-        for _, idx_name, unique, origin, _partial in c.execute("SELECT * FROM pragma_index_list(?)", (name,)):
+        for _, idx_name, unique, origin, _partial in _fetch(c, "SELECT * FROM pragma_index_list(?)", (name,)):
             if origin == "pk":
                 continue
-            cols = [r[0] for r in c.execute("SELECT name FROM pragma_index_info(?) ORDER BY seqno", (idx_name,))]
+            cols = [r[0] for r in _fetch(c, "SELECT name FROM pragma_index_info(?) ORDER BY seqno", (idx_name,))]
             prefix = f"{name}__"
             logical = idx_name[len(prefix):] if idx_name.startswith(prefix) else idx_name
             indexes.append(Index(name=logical, type=IndexType.UNIQUE_KEY if unique else IndexType.NORMAL_KEY,
                                  columns=cols))
         indexes.sort(key=lambda i: (i.type is not IndexType.PRIMARY_KEY, i.name))
-        meta = c.execute(f'SELECT comment, collation, created_at, updated_at FROM "{catalog.TABLES}" WHERE tbl = ?',
-                         (name,)).fetchall()
+        meta = _fetch(c, f'SELECT comment, collation, created_at, updated_at FROM "{catalog.TABLES}" WHERE tbl = ?',
+                      (name,))
         comment, collate, created_at, updated_at = meta[0] if meta else (None, None, 0, 0)
-        seq = c.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (name,)).fetchall() if has_autoinc else []
+        seq = _fetch(c, "SELECT seq FROM sqlite_sequence WHERE name = ?", (name,)) if has_autoinc else []
         auto_next = seq[0][0] + 1 if seq else (1 if has_autoinc else None)
         return Table(name=name, columns=columns, indexes=indexes,
                      options=TableOption(collate=collate, auto_increment=auto_next, comment=comment),
@@ -474,7 +476,7 @@ class SQLiteDriver:
             page = [-1 if limit is None else limit, 0 if offset is None else offset]
             with self._read() as c:  # one snapshot for the page and the count
                 names, rows = _query(c, sql, params + page)
-                total = c.execute(self._sql.count(table, where), params).fetchall()[0][0]
+                total = _fetch(c, self._sql.count(table, where), params)[0][0]
         return SelectDataResponse(
             result_set=ResultSet(columns=names, rows=[dict(zip(names, r, strict=True)) for r in rows]), total=total)
 
@@ -484,7 +486,7 @@ class SQLiteDriver:
             if not keys:
                 if not self._exists(c, table):
                     raise ProviderError(ErrorCode.NOT_FOUND, f"table {table!r} does not exist")
-                pk = sorted((r for r in c.execute("SELECT name, pk FROM pragma_table_info(?)", (table,)) if r[1]),
+                pk = sorted((r for r in _fetch(c, "SELECT name, pk FROM pragma_table_info(?)", (table,)) if r[1]),
                             key=lambda r: r[1])
                 if not pk:
                     raise ProviderError(ErrorCode.FAILED_PRECONDITION,
@@ -495,11 +497,11 @@ class SQLiteDriver:
                     raise invalid(f"upsert rows must carry the key column(s) {', '.join(missing)}")
             sql = self._sql.upsert(table, fields, keys)
             count_sql = self._sql.count(table, None)
-            rows_before = c.execute(count_sql).fetchall()[0][0]
+            rows_before: int = _fetch(c, count_sql)[0][0]
             before = c.total_changes()
             c.executemany(sql, rows)
             affected = c.total_changes() - before
-            inserted = c.execute(count_sql).fetchall()[0][0] - rows_before
+            inserted: int = _fetch(c, count_sql)[0][0] - rows_before
         return UpsertDataResponse(affected_rows=affected, inserted_rows=inserted,
                                   updated_rows=affected - inserted, unchanged_rows=len(rows) - affected)
 
@@ -515,6 +517,12 @@ class SQLiteDriver:
                     self._forget_catalog(c, t)
         return ResultSet(columns=names, rows=[dict(zip(names, r, strict=True)) for r in rows],
                          affected_rows=0 if is_query else affected)
+
+
+def _fetch(c: apsw.Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """The rows of a catalog or count query. Their values are SQLite's dynamic types: the callers
+    know what each column of their own query holds."""
+    return c.execute(sql, params).fetchall()
 
 
 def _query(c: apsw.Connection, sql: str, params: Sequence[Any], *, single: bool = False, is_query: bool = True

@@ -18,7 +18,7 @@ from providers.db.validation import Shape, invalid, varchar_length
 
 Render = Callable[[exp.Expression], str]
 
-_COMPARISONS: dict[Operator, type[exp.Binary]] = {
+_COMPARISONS: dict[Operator, type[exp.Expression]] = {
     Operator.EQUAL: exp.EQ, Operator.NOT_EQUAL: exp.NEQ, Operator.GREATER: exp.GT,
     Operator.GREATER_EQUAL: exp.GTE, Operator.LESS: exp.LT, Operator.LESS_EQUAL: exp.LTE,
 }
@@ -110,7 +110,8 @@ def upsert(name: str, fields: Sequence[str], keys: Sequence[str]) -> exp.Insert:
 def select(name: str, fields: Sequence[str], shape: Shape | None,
            orders: Sequence[tuple[str, SortDirection]], paged: bool) -> exp.Select:
     """SELECT; `paged` adds LIMIT ? OFFSET ? (the engine picks the values meaning "no limit")."""
-    tree = exp.select(*([column(c) for c in fields] or [exp.Star()])).from_(table(name))
+    projection: list[exp.Expression] = [column(c) for c in fields] or [exp.Star()]
+    tree = exp.select(*projection).from_(table(name))
     if shape is not None:
         tree = tree.where(condition(shape))
     if orders:
