@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlglot import exp
@@ -27,14 +27,16 @@ class Compiled:
     sql: str
     operation: OperationType
     tables: tuple[str, ...]
+    # Derived once here, not on every run of a cached statement.
+    is_query: bool = field(init=False)
+    is_ddl: bool = field(init=False)
+    reserved: str | None = field(init=False)  # the first of the provider's own tables it names
 
-    @property
-    def is_query(self) -> bool:
-        return self.operation is OperationType.SELECT
-
-    @property
-    def is_ddl(self) -> bool:
-        return self.operation in (OperationType.CREATE, OperationType.DROP, OperationType.ALTER)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "is_query", self.operation is OperationType.SELECT)
+        object.__setattr__(self, "is_ddl",
+                           self.operation in (OperationType.CREATE, OperationType.DROP, OperationType.ALTER))
+        object.__setattr__(self, "reserved", next((t for t in self.tables if is_reserved(t)), None))
 
 
 class UserSQL:
@@ -67,9 +69,8 @@ class UserSQL:
                 if len(self._cache) > self._MAX_ENTRIES:
                     self._cache.clear()
                 self._cache[sql] = hit
-        for t in hit.tables:
-            if is_reserved(t):
-                raise ProviderError(ErrorCode.PERMISSION_DENIED, f"table {t!r} is internal to the db provider")
+        if hit.reserved is not None:
+            raise ProviderError(ErrorCode.PERMISSION_DENIED, f"table {hit.reserved!r} is internal to the db provider")
         return hit
 
     def _compile(self, sql: str) -> Compiled:

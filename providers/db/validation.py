@@ -59,6 +59,8 @@ def is_reserved(table: str) -> bool:
 
 
 def enum_value(enum_type: type[E], value: Any, what: str) -> E:
+    if isinstance(value, enum_type):  # the common case, on every call's path
+        return value
     try:
         return enum_type(value)
     except ValueError:
