@@ -174,4 +174,3 @@ class UpsertDataResponse:
     updated_rows: int
     # Rows whose key existed and whose values were already equal.
     unchanged_rows: int
-
