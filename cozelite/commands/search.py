@@ -33,8 +33,8 @@ def backfill_command(table: str, index_name: str, id_column: str, columns: tuple
     the search store). At the end, documents whose rows are gone are removed. The search store must
     not be open in another process (stop `cozelite serve` first: DuckDB allows one writer).
     """
-    from providers.errors import ProviderError
     from providers.db import open_db as open_rdb
+    from providers.errors import ProviderError
     from providers.search import open_search
     from providers.search.backfill import BackfillSpec, RDBRowSource, backfill
 
