@@ -14,10 +14,10 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from cozelite.config import AREAS, Config, ConfigError, redact
 from providers.blob import BLOB
+from providers.db import DB
 from providers.errors import ProviderError
 from providers.kv import KV
 from providers.mq import MQ
-from providers.rdb import RDBS as DB
 from providers.registry import ProviderURL, SchemeRegistry
 from providers.search import SEARCH
 

@@ -16,7 +16,7 @@ def command() -> None:
 
 
 @command.command("backfill")
-@click.option("--table", required=True, help="Source table in the rdb provider (the source of truth).")
+@click.option("--table", required=True, help="Source table in the db provider (the source of truth).")
 @click.option("--index", "index_name", required=True, help="Search index to fill.")
 @click.option("--id-column", default="id", show_default=True, help="The table's key; rows are read in its order.")
 @click.option("--column", "columns", multiple=True, help="Copy only these columns (repeatable; default: all).")
@@ -27,30 +27,30 @@ def command() -> None:
 @config_options
 def backfill_command(table: str, index_name: str, id_column: str, columns: tuple[str, ...], batch_size: int,
                      restart: bool, progress: bool | None, **kwargs: Any) -> None:
-    """Re-index a table of the rdb provider (--table) into a search index (--index).
+    """Re-index a table of the db provider (--table) into a search index (--index).
 
     Resumable: an interrupted run continues after the last committed batch (the checkpoint lives in
     the search store). At the end, documents whose rows are gone are removed. The search store must
     not be open in another process (stop `cozelite serve` first: DuckDB allows one writer).
     """
+    from providers.db import open_db
     from providers.errors import ProviderError
-    from providers.rdb import open_rdb
     from providers.search import open_search
     from providers.search.backfill import BackfillSpec, RDBRowSource, backfill
 
     config = resolve(kwargs)
     spec = BackfillSpec(table=table, index=index_name, id_column=id_column, columns=columns or None)
     try:
-        rdb = open_rdb(config.uri("db"))
+        db = open_db(config.uri("db"))
     except ProviderError as err:
-        raise click.ClickException(f"cannot open the rdb provider: {err.message}") from None
+        raise click.ClickException(f"cannot open the db provider: {err.message}") from None
     try:
         search = open_search(config.uri("search"))
     except ProviderError as err:
-        rdb.close()
+        db.close()
         raise click.ClickException(f"cannot open the search store: {err.message}") from None
     try:
-        source = RDBRowSource(rdb)
+        source = RDBRowSource(db)
         total = source.count(table)
         show = progress if progress is not None else sys.stderr.isatty()
         if show:
@@ -63,7 +63,7 @@ def backfill_command(table: str, index_name: str, id_column: str, columns: tuple
         raise click.ClickException(f"backfill stopped: {err.message} (run again to resume)") from None
     finally:
         search.close()
-        rdb.close()
+        db.close()
     resumed = "" if result.resumed_after is None else f" (resumed after id {result.resumed_after})"
     click.echo(f"indexed {result.indexed} row(s) of {table} into {index_name}{resumed}; "
                f"removed {result.removed} stale document(s)")

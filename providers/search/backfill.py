@@ -41,7 +41,7 @@ class RDBRowSource:
 
     def rows_after(self, table: str, id_column: str, last_id: Any | None, limit: int,
                    columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
-        from providers.rdb.contract import ComplexCondition, Condition, Operator, OrderBy, SortDirection
+        from providers.db.contract import ComplexCondition, Condition, Operator, OrderBy, SortDirection
 
         where = None
         if last_id is not None:

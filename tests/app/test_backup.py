@@ -13,7 +13,7 @@ from cozelite.backup import BackupError, restore
 from cozelite.config import load_config
 from cozelite.datadir_lock import DataDirLock
 from cozelite.wiring import open_providers
-from providers.rdb.contract import Column, DataType, Index, IndexType, Table
+from providers.db.contract import Column, DataType, Index, IndexType, Table
 from providers.search.contract import Request
 
 AREAS = ("db", "kv", "search", "blob")  # every area with local data (mq is in memory)

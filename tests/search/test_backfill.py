@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from cozelite.cli import cli
+from providers.db import open_db as open_rdb
+from providers.db.contract import Column, DataType, Index, IndexType, Table
 from providers.errors import ErrorCode, ProviderError
-from providers.rdb import open_rdb
-from providers.rdb.contract import Column, DataType, Index, IndexType, Table
 from providers.search import open_search
 from providers.search.backfill import BackfillSpec, RDBRowSource, backfill
 from providers.search.contract import Request, new_match_query

@@ -1,29 +1,16 @@
-"""The rdb contract: user tables in a relational database (Coze Studio's Go `rdb.RDB`).
+"""The values the db contract speaks in (Go's `rdb/entity`): table schemas, alter operations,
+conditions and results.
 
-Go's request/response structs become keyword arguments and small result dataclasses; `context.Context`
-is dropped; errors are `providers.errors.ProviderError` with a portable code. The enums keep Go's
-string values, so a value that came from Coze Studio (`"VARCHAR"`, `"NOT LIKE"`, `"UNIQUE KEY"`)
+Go's request/response structs become keyword arguments and these small dataclasses. The enums keep
+Go's string values, so a value that came from Coze Studio (`"VARCHAR"`, `"NOT LIKE"`, `"UNIQUE KEY"`)
 converts with `DataType("VARCHAR")`.
-
-Semantics every implementation follows (checked by tests/conformance/rdb.py):
-- Names of tables, columns and indexes are identifiers, never SQL: they are quoted, so a name
-  cannot inject SQL; an empty name, a NUL or a name over 64 characters is INVALID_ARGUMENT.
-- Values always travel as bound parameters. A value of the wrong type for its column, a string
-  longer than a VARCHAR(n) / TEXT allows, or a NULL in a NOT NULL column is INVALID_ARGUMENT and
-  changes nothing (each call is one transaction).
-- A missing table is NOT_FOUND; creating an existing table is a no-op, as Go's CREATE TABLE IF NOT
-  EXISTS; a duplicate key is ALREADY_EXISTS.
 """
 
 from __future__ import annotations
 
-import abc
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any
-
-from providers.lifecycle import Provider
 
 
 class DataType(StrEnum):
@@ -187,48 +174,3 @@ class UpsertDataResponse:
     updated_rows: int
     # Rows whose key existed and whose values were already equal.
     unchanged_rows: int
-
-
-class RDB(Provider):
-    """User tables (Go `rdb.RDB`), plus the lifecycle every provider has: ping, close, backup."""
-
-    @abc.abstractmethod
-    def create_table(self, table: Table) -> Table: ...
-
-    @abc.abstractmethod
-    def alter_table(self, table_name: str, operations: Sequence[AlterTableOperation]) -> Table: ...
-
-    @abc.abstractmethod
-    def drop_table(self, table_name: str, *, if_exists: bool = False) -> bool: ...
-
-    @abc.abstractmethod
-    def get_table(self, table_name: str) -> Table:
-        """The table's schema; NOT_FOUND when it does not exist."""
-
-    @abc.abstractmethod
-    def insert_data(self, table_name: str, data: Sequence[Mapping[str, Any]]) -> int:
-        """Insert rows (all with the same keys) atomically; returns the affected row count."""
-
-    @abc.abstractmethod
-    def update_data(self, table_name: str, data: Mapping[str, Any], *, where: ComplexCondition | None = None,
-                    limit: int | None = None) -> int: ...
-
-    @abc.abstractmethod
-    def delete_data(self, table_name: str, *, where: ComplexCondition | None = None,
-                    limit: int | None = None) -> int: ...
-
-    @abc.abstractmethod
-    def select_data(self, table_name: str, *, fields: Sequence[str] | None = None,
-                    where: ComplexCondition | None = None, order_by: Sequence[OrderBy] | None = None,
-                    limit: int | None = None, offset: int | None = None) -> SelectDataResponse: ...
-
-    @abc.abstractmethod
-    def upsert_data(self, table_name: str, data: Sequence[Mapping[str, Any]],
-                    keys: Sequence[str] | None = None) -> UpsertDataResponse:
-        """Insert rows, updating those whose `keys` (default: the primary key) already exist."""
-
-    @abc.abstractmethod
-    def execute_sql(self, sql: str, params: Sequence[Any] | None = None,
-                    sql_type: SQLType = SQLType.PARAMETERIZED) -> ResultSet:
-        """Run exactly one statement. A query fills columns and rows; other statements affected_rows."""
-

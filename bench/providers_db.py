@@ -1,8 +1,8 @@
-"""rdb insert/select throughput (SQLite provider) as ops/s and as a ratio of raw apsw measured in the
+"""db insert/select throughput (SQLite provider) as ops/s and as a ratio of raw apsw measured in the
 same run with the same settings (WAL, synchronous=FULL, one transaction per call).
 
-    python bench/providers.py --only rdb           # these rows alone
-    python bench/providers.py --only rdb --quick   # a tenth of the operations
+    python bench/providers.py --only db           # these rows alone
+    python bench/providers.py --only db --quick   # a tenth of the operations
 
 `CASES` follows bench/providers.py's case protocol (name, setup, run, ops, teardown, baseline); that
 runner picks this module up by its name and measures its rows with the others.
@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import apsw
 
-from providers.rdb import open_rdb
-from providers.rdb.contract import Column, ComplexCondition, Condition, DataType, Index, IndexType, Operator, Table
+from providers.db import open_db
+from providers.db.contract import Column, ComplexCondition, Condition, DataType, Index, IndexType, Operator, Table
 
 ROWS = 2000  # rows present before select cases run
 
@@ -67,8 +67,8 @@ def _raw_select(conn: apsw.Connection, n: int) -> None:
 
 # -- the provider ---------------------------------------------------------------------------------
 
-def _rdb(tmp: Path) -> Any:
-    db = open_rdb(f"sqlite:///{tmp}/rdb/app.db")
+def _db(tmp: Path) -> Any:
+    db = open_db(f"sqlite:///{tmp}/db/app.db")
     db.create_table(Table(name="t", columns=[Column("id", DataType.BIGINT, auto_increment=True),
                                              Column("name", DataType.VARCHAR), Column("n", DataType.INT)],
                           indexes=[Index("PRIMARY", IndexType.PRIMARY_KEY, ["id"])]))
@@ -77,22 +77,22 @@ def _rdb(tmp: Path) -> Any:
     return db
 
 
-def _rdb_insert(db: Any, n: int) -> None:
+def _db_insert(db: Any, n: int) -> None:
     for i in range(n):
         db.insert_data("t", [{"name": f"x{i}", "n": i}])
 
 
-def _rdb_insert_batch(db: Any, n: int) -> None:
+def _db_insert_batch(db: Any, n: int) -> None:
     for i in range(0, n, 100):
         db.insert_data("t", [{"name": f"x{j}", "n": j} for j in range(i, i + 100)])
 
 
-def _rdb_select(db: Any, n: int) -> None:
+def _db_select(db: Any, n: int) -> None:
     for i in range(n):
         db.select_data("t", where=ComplexCondition([Condition("id", Operator.EQUAL, i % ROWS + 1)]))
 
 
-def _rdb_execute_sql(db: Any, n: int) -> None:
+def _db_execute_sql(db: Any, n: int) -> None:
     for i in range(n):
         db.execute_sql("SELECT * FROM t WHERE id = ?", [i % ROWS + 1])
 
@@ -105,9 +105,9 @@ CASES: list[Case] = [
     Case("baseline.apsw.insert", _raw, _raw_insert, 1000, _close),
     Case("baseline.apsw.insert x100", _raw, _raw_insert_batch, 20000, _close),
     Case("baseline.apsw.select by id", _raw, _raw_select, 20000, _close),
-    Case("rdb.insert", _rdb, _rdb_insert, 1000, _close, "baseline.apsw.insert"),
-    Case("rdb.insert x100", _rdb, _rdb_insert_batch, 20000, _close, "baseline.apsw.insert x100"),
-    Case("rdb.select_data by id", _rdb, _rdb_select, 5000, _close, "baseline.apsw.select by id"),
-    Case("rdb.execute_sql select by id", _rdb, _rdb_execute_sql, 5000, _close, "baseline.apsw.select by id"),
+    Case("db.insert", _db, _db_insert, 1000, _close, "baseline.apsw.insert"),
+    Case("db.insert x100", _db, _db_insert_batch, 20000, _close, "baseline.apsw.insert x100"),
+    Case("db.select_data by id", _db, _db_select, 5000, _close, "baseline.apsw.select by id"),
+    Case("db.execute_sql select by id", _db, _db_execute_sql, 5000, _close, "baseline.apsw.select by id"),
 ]
 
