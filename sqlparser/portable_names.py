@@ -18,6 +18,7 @@ import re
 from sqlglot import exp
 
 from sqlparser.errors import SQLSyntaxError
+from sqlparser.ir import line_column
 from sqlparser.mysql8_reserved import (
     DEFAULT_VALUE_WORD,
     DUAL_TABLE,
@@ -87,20 +88,17 @@ def check_portable_names(tree: exp.Expression, sql: str) -> None:
             raise reserved_name_error(node, sql)
 
 
-def offset_position(sql: str, offset: int) -> tuple[int, int]:
-    """1-based (line, column) of a character offset in `sql`."""
-    line = sql.count("\n", 0, offset) + 1
-    column = offset - (sql.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+# The MySQL front end's name for `line_column`; it goes once dialects/mysql imports line_column.
+offset_position = line_column
 
 
 def _position(identifier: exp.Identifier, sql: str) -> tuple[int, int]:
     meta = identifier.meta if identifier._meta else None
     start = meta.get("start") if meta else None
     if isinstance(start, int) and 0 <= start < len(sql):
-        return offset_position(sql, start)
+        return line_column(sql, start)
     # Front ends that lower from another AST may not record positions: find the bare word.
     match = re.search(rf"(?<![\w`\"'.$]){re.escape(identifier.this)}(?![\w`\"'$])", sql, re.IGNORECASE)
     if match is None:
         return 1, 1
-    return offset_position(sql, match.start())
+    return line_column(sql, match.start())

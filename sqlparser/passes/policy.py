@@ -12,6 +12,7 @@ file / sleep / network functions, statements such as ATTACH or COPY) is a `Polic
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NoReturn
 
 from sqlglot import exp
 
@@ -27,7 +28,7 @@ class _Walk:
     policy: Policy
 
 
-def check_unlowered(construct: str, operation: OperationType, policy: Policy, rules: PolicyRules) -> None:
+def check_unlowered(construct: str, operation: OperationType, policy: Policy, rules: PolicyRules) -> NoReturn:
     """A statement the front end could not lower into the IR: denied, under the rule it breaks.
 
     The dialect's own rule for the construct comes first (ATTACH is "attach"), then the statement
