@@ -23,18 +23,20 @@ class Unlowerable(Exception):
 
 
 # -- node groups: one name per meaning ------------------------------------------------------------
+# Typed by sqlglot's base class Expr: Query (like Func and Condition) is a trait class that is not
+# an Expression, though every concrete node is.
 
-DML_WRITES: tuple[type[exp.Expression], ...] = (exp.Insert, exp.Update, exp.Delete)
+DML_WRITES: tuple[type[exp.Expr], ...] = (exp.Insert, exp.Update, exp.Delete)
 """Statements that change rows and that the Go contract classifies (INSERT / UPDATE / DELETE)."""
 
-ROW_WRITES: tuple[type[exp.Expression], ...] = (*DML_WRITES, exp.Merge)
+ROW_WRITES: tuple[type[exp.Expr], ...] = (*DML_WRITES, exp.Merge)
 """Every node that changes rows, MERGE included: what a filter on an outer SELECT cannot restrict."""
 
-DML_STATEMENTS: tuple[type[exp.Expression], ...] = (exp.Query, *DML_WRITES)
+DML_STATEMENTS: tuple[type[exp.Expr], ...] = (exp.Query, *DML_WRITES)
 """Statements that read or change rows: queries (SELECT, set operations) and the DML writes."""
 
 
-def operation_of(tree: exp.Expression) -> OperationType:
+def operation_of(tree: exp.Expr) -> OperationType:
     """Classify an IR statement the way the Go contract does (TiDB's statement node types)."""
     # A bare VALUES ROW(...) statement is a query too (TiDB parses it into a SelectStmt).
     if isinstance(tree, (exp.Query, exp.Values)):
@@ -60,7 +62,7 @@ _OPERATION_BY_NODE: tuple[tuple[type[exp.Expression], OperationType], ...] = (
 )
 
 
-def first_table(tree: exp.Expression) -> str:
+def first_table(tree: exp.Expr) -> str:
     """The table the Go contract's GetTableName reports: the leftmost plain table of the statement."""
     if isinstance(tree, exp.Select):
         source = tree.args.get("from_") or tree.args.get("from")
@@ -80,7 +82,7 @@ def first_table(tree: exp.Expression) -> str:
     raise UnsupportedStatementError("unsupported SQL statement type for table name extraction")
 
 
-def select_arms(tree: exp.Expression) -> list[exp.Expression]:
+def select_arms(tree: exp.Expr) -> list[exp.Expr]:
     """The simple statements a compound query is made of, left to right.
 
     Every arm of a UNION / INTERSECT / EXCEPT, through parenthesized arms; any other statement is

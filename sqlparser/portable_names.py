@@ -28,7 +28,7 @@ from sqlparser.mysql8_reserved import (
 )
 
 # The parts of a qualified name, outermost first. Every part but the first follows a dot.
-_NAME_PARTS: dict[type[exp.Expression], tuple[str, ...]] = {
+_NAME_PARTS: dict[type[exp.Expr], tuple[str, ...]] = {
     exp.Column: ("catalog", "db", "table", "this"),
     exp.Table: ("catalog", "db", "this"),
 }
@@ -60,7 +60,9 @@ def read_as_keyword(identifier: exp.Identifier) -> bool:
 
 def follows_dot(identifier: exp.Identifier) -> bool:
     parent = identifier.parent
-    parts = _NAME_PARTS.get(type(parent)) if parent is not None else None
+    if parent is None:
+        return False
+    parts = _NAME_PARTS.get(type(parent))
     if parts is None:
         return False
     for key in parts:

@@ -9,6 +9,8 @@ Unquoted and backquoted MySQL names are case-insensitive; they are printed in lo
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from sqlglot import exp
 
 from sqlparser.errors import UnsupportedConstructError
@@ -24,7 +26,7 @@ from sqlparser.rules.temporal import (
     shift_of,
     temporal_kind,
 )
-from sqlparser.rules.translate import TranslateRules, by_name, call, generated, number, string
+from sqlparser.rules.translate import Rewrite, TranslateRules, by_name, call, generated, number, string
 
 _T = exp.DataType.Type
 
@@ -99,7 +101,7 @@ def _shift(node: exp.Expression) -> exp.Expression:
     return exp.Paren(this=exp.Add(this=x, expression=_interval(shift)))
 
 
-def _extract(field: str, offset: int = 0):
+def _extract(field: str, offset: int = 0) -> Rewrite:
     def rewrite(node: exp.Expression) -> exp.Expression:
         value: exp.Expression = exp.Cast(this=exp.Extract(this=exp.var(field), expression=_ts(node.this.copy())),
                                          to=exp.DataType.build("INTEGER"))
@@ -155,7 +157,7 @@ def _length(node: exp.Expression) -> exp.Expression:
     return call(name, _text(node.this))
 
 
-def _nonnegative_literal(node: exp.Expression | None) -> bool:
+def _nonnegative_literal(node: exp.Expression | None) -> TypeGuard[exp.Literal]:
     return isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit()
 
 
@@ -218,7 +220,7 @@ def _nullif_zero(node: exp.Expression) -> exp.Expression:
 def _greatest(node: exp.Expression) -> exp.Expression:
     # PostgreSQL's GREATEST / LEAST ignore NULL arguments; MySQL's return NULL.
     args = [node.this, *node.expressions]
-    any_null = None
+    any_null: exp.Expression | None = None
     for arg in args:
         test = exp.Is(this=arg.copy(), expression=exp.Null())
         any_null = test if any_null is None else exp.Or(this=any_null, expression=test)
@@ -226,6 +228,8 @@ def _greatest(node: exp.Expression) -> exp.Expression:
 
 
 def _cast(node: exp.Expression) -> exp.Expression:
+    if not isinstance(node, exp.Cast):
+        return node
     to = node.to
     kind = to.this
     x = node.this

@@ -22,7 +22,7 @@ from sqlparser.rules.temporal import (
     shift_of,
     temporal_kind,
 )
-from sqlparser.rules.translate import TranslateRules, by_name, call, number, string
+from sqlparser.rules.translate import Rewrite, TranslateRules, by_name, call, number, string
 
 # -- time ------------------------------------------------------------------------------------------
 
@@ -40,6 +40,8 @@ def _shift(node: exp.Expression) -> exp.Expression:
         return node
     kind = temporal_kind(shift.this)
     x = shift.this
+    day: exp.Expression
+    as_datetime: exp.Expression
     if shift.unit == "month":
         # MySQL clamps to the last day of the target month (Jan 31 + 1 month = Feb 29); SQLite's
         # date() overflows into the next month. Take the earlier of the plain shift and the last
@@ -73,7 +75,7 @@ def _modifier(shift: Shift, unit: str, plus: int = 0) -> exp.Expression:
     return exp.DPipe(this=call("printf", string("%+d "), amount), expression=string(unit))
 
 
-def _part(fmt: str, offset: int = 0):
+def _part(fmt: str, offset: int = 0) -> Rewrite:
     def rewrite(node: exp.Expression) -> exp.Expression:
         value: exp.Expression = exp.Cast(this=call("strftime", string(fmt), node.this.copy()),
                                          to=exp.DataType.build("INTEGER"))
@@ -180,7 +182,7 @@ def _right(node: exp.Expression) -> exp.Expression:
 
 
 def _substring(node: exp.Expression) -> exp.Expression:
-    start = node.args.get("start")
+    start = node.args["start"]  # MySQL's SUBSTRING always has a position
     if isinstance(start, exp.Literal) and start.this == "0":
         raise UnsupportedConstructError("SUBSTRING from position 0", "MySQL returns '', SQLite the whole string")
     args = [node.this.copy(), start.copy()]
@@ -223,6 +225,8 @@ def _xor(node: exp.Expression) -> exp.Expression:
 
 
 def _cast(node: exp.Expression) -> exp.Expression:
+    if not isinstance(node, exp.Cast):
+        return node
     to = node.to
     kind = to.this
     x = node.this.copy()

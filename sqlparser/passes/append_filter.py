@@ -60,7 +60,7 @@ def merge_condition(existing: exp.Expression | None, condition: exp.Expression, 
     return node(this=_operand(existing, op), expression=_operand(condition, op))
 
 
-def filter_targets(tree: exp.Expression) -> list[exp.Expression]:
+def filter_targets(tree: exp.Expression) -> list[exp.Expr]:
     """The statements whose WHERE receives the filter: the statement, or every arm of a compound SELECT."""
     arms = select_arms(tree)
     if not all(isinstance(arm, _FILTERABLE) for arm in arms):

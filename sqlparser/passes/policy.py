@@ -109,7 +109,7 @@ def _ops(policy: Policy) -> str:
     return ", ".join(sorted(o.value for o in policy.operations)) or "none"
 
 
-def _describe(node: exp.Expression) -> str:
+def _describe(node: exp.Expr) -> str:
     if isinstance(node, exp.Command):
         return f"statement {node.name.upper()!r}"
     return type(node).__name__.upper()
@@ -146,7 +146,7 @@ def _visible_ctes(table: exp.Table) -> frozenset[str]:
     the query that owns the WITH sees all of them. `WITH t AS (SELECT * FROM t)` reads the real t.
     """
     names: set[str] = set()
-    child: exp.Expression = table
+    child: exp.Expr = table
     parent = table.parent
     while parent is not None:
         if isinstance(parent, exp.With) and isinstance(child, exp.CTE):
@@ -165,8 +165,8 @@ def _visible_ctes(table: exp.Table) -> frozenset[str]:
 def _check_table(node: exp.Table, walk: _Walk) -> None:
     rules = walk.rules
     if isinstance(node.this, exp.Func):
-        name = function_names(node.this)
-        if not name & rules.table_functions:
+        names = function_names(node.this)
+        if not names & rules.table_functions:
             raise PolicyViolationError(
                 "table-function", f"table function {node.this.sql()!r} is not allowed in FROM")
         return

@@ -21,6 +21,7 @@ helpers that many tables use (reading an INTERVAL, deciding whether a value is a
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 from sqlglot import exp
 
@@ -40,7 +41,9 @@ def translate(tree: exp.Expression, *, source: str, rules: TranslateRules) -> ex
                                         f"cannot translate to {rules.target}")
 
     # Children before parents: a parent's rewrite sees its children already translated.
-    for node in reversed(list(tree.walk(bfs=False))):
+    for walked in reversed(list(tree.walk(bfs=False))):
+        # sqlglot types walk() by its base class Expr; every node of a tree is a concrete Expression.
+        node = cast(exp.Expression, walked)
         rewrite = _lookup(rules.rewrites, type(node))
         new = rewrite(node) if rewrite is not None else node
         if new is not node:
@@ -59,7 +62,7 @@ def translate(tree: exp.Expression, *, source: str, rules: TranslateRules) -> ex
     return tree
 
 
-def _lookup(table: Mapping[type[exp.Expression], Rewrite], node_type: type) -> Rewrite | None:
+def _lookup(table: Mapping[type[exp.Expr], Rewrite], node_type: type) -> Rewrite | None:
     for klass in node_type.__mro__:
         if klass in table:
             return table[klass]

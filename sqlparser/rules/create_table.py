@@ -153,7 +153,7 @@ def translate_create_table(node: exp.Expression, types: TypeMap) -> exp.Expressi
         raise UnsupportedConstructError("CREATE TABLE ... AS / LIKE", "only column definitions are translated")
     checks: list[exp.Expression] = []
     auto: list[exp.ColumnDef] = []
-    items = []
+    items: list[exp.Expression] = []
     primary: exp.PrimaryKey | None = None
     for item in schema.expressions:
         if isinstance(item, exp.ColumnDef):
@@ -181,7 +181,7 @@ def translate_create_table(node: exp.Expression, types: TypeMap) -> exp.Expressi
         has_pk = any(isinstance(c.args.get("kind"), exp.PrimaryKeyColumnConstraint) for c in constraints)
         if not (in_table_pk or has_pk):
             raise UnsupportedConstructError("AUTO_INCREMENT on a column that is not the primary key alone")
-        if in_table_pk:
+        if in_table_pk and primary is not None:
             items.remove(primary)
         constraints = [c for c in constraints if not isinstance(c.args.get("kind"), exp.PrimaryKeyColumnConstraint)]
         if types.autoincrement == AutoIncrement.SQLITE:

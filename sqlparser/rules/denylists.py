@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 # Nodes with no faithful equivalent outside MySQL, refused unless a table rewrites them first.
-MYSQL_ONLY_NODES: dict[type[exp.Expression], str] = {
+MYSQL_ONLY_NODES: dict[type[exp.Expr], str] = {
     exp.Interval: "INTERVAL is translated only in date arithmetic (DATE_ADD, DATE_SUB, x +/- INTERVAL)",
     exp.IndexTableHint: "index hints have no equivalent",
     exp.SessionParameter: "MySQL system variables do not exist on the target",
@@ -32,5 +32,6 @@ MYSQL_ONLY_NODES: dict[type[exp.Expression], str] = {
 }
 
 # Window functions with the same definition on MySQL 8, SQLite 3.25+ and PostgreSQL.
-WINDOW_FUNCTIONS = frozenset({exp.RowNumber, exp.Rank, exp.DenseRank, exp.Lag, exp.Lead, exp.FirstValue,
-                              exp.LastValue, exp.NthValue, exp.Ntile, exp.PercentRank, exp.CumeDist})
+WINDOW_FUNCTIONS: frozenset[type[exp.Expr]] = frozenset({
+    exp.RowNumber, exp.Rank, exp.DenseRank, exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue,
+    exp.Ntile, exp.PercentRank, exp.CumeDist})

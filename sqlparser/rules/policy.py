@@ -22,7 +22,7 @@ class PolicyRules:
     # Table-valued functions allowed in FROM (json_each, generate_series, ...); all others are denied.
     table_functions: frozenset[str] = frozenset()
     # IR node types denied wherever they appear, with the rule they break.
-    denied_nodes: tuple[tuple[type[exp.Expression], str], ...] = ()
+    denied_nodes: tuple[tuple[type[exp.Expr], str], ...] = ()
     # Statements the front end parses but cannot lower (Statement.unsupported, lower-case) -> rule.
     # Any other unlowered statement breaks "unchecked-construct": what cannot be checked is denied.
     unlowered: Mapping[str, str] = field(default_factory=dict)
@@ -37,7 +37,7 @@ class PolicyRules:
     def extend(self, *, system_schemas: Iterable[str] = (), system_tables: Iterable[str] = (),
                system_table_prefixes: Iterable[str] = (), denied_functions: Iterable[str] = (),
                table_functions: Iterable[str] = (),
-               denied_nodes: Iterable[tuple[type[exp.Expression], str]] = (),
+               denied_nodes: Iterable[tuple[type[exp.Expr], str]] = (),
                unlowered: Mapping[str, str] | None = None, executable_comments: Iterable[str] = (),
                comments_of: Callable[[str], list[str]] | None = None,
                denied_types: Iterable[str] = ()) -> PolicyRules:

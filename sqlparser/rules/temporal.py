@@ -27,7 +27,7 @@ def temporal_kind(node: exp.Expression) -> str | None:
             return "datetime"
         return None
     kind = node.meta.get("temporal_kind")
-    if kind:
+    if isinstance(kind, str) and kind:  # set by mark_kind
         return kind
     if isinstance(node, (exp.CurrentDate, exp.TsOrDsToDate)):
         return "date"

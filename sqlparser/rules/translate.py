@@ -16,6 +16,7 @@ from sqlglot import exp
 from sqlparser.ir import DML_STATEMENTS
 
 Rewrite = Callable[[exp.Expression], exp.Expression]
+"""A table entry: the node to print instead of the given one (the same node when nothing changes)."""
 
 GENERATED = "cozelite_translated"
 """Meta key marking nodes a rewrite built, so the allowlist check does not judge them as user input."""
@@ -28,20 +29,20 @@ class TranslateRules:
     target: str
     sources: frozenset[str]
     # IR node type -> rewrite. Looked up by exact type first, then along the type's MRO.
-    rewrites: Mapping[type[exp.Expression], Rewrite] = field(default_factory=dict)
+    rewrites: Mapping[type[exp.Expr], Rewrite] = field(default_factory=dict)
     # Function node types that mean the same on the sources and the target once rewritten.
-    functions: frozenset[type[exp.Expression]] = frozenset()
+    functions: frozenset[type[exp.Expr]] = frozenset()
     # Names of user-written functions sqlglot keeps as Anonymous that mean the same on both.
     anonymous: frozenset[str] = frozenset()
     # Node types refused wherever they remain after rewriting, with the reason.
-    denied: Mapping[type[exp.Expression], str] = field(default_factory=dict)
+    denied: Mapping[type[exp.Expr], str] = field(default_factory=dict)
     # Statement types this table can translate.
-    statements: tuple[type[exp.Expression], ...] = DML_STATEMENTS
+    statements: tuple[type[exp.Expr], ...] = DML_STATEMENTS
     # Applied to every node after its rewrite, children first (PostgreSQL: truth values vs numbers).
     post: Rewrite | None = None
 
 
-def construct_name(node: exp.Expression) -> str:
+def construct_name(node: exp.Expr) -> str:
     """How an error names a node the target cannot take: functions as MySQL spells them."""
     if isinstance(node, exp.Anonymous):
         return f"function {node.name.upper()}()"
@@ -72,7 +73,8 @@ def string(value: str) -> exp.Literal:
     return exp.Literal.string(value)
 
 
-def number(value: int | str) -> exp.Literal:
+def number(value: int | str) -> exp.Literal | exp.Neg:
+    # sqlglot builds a negative number as Neg(Literal).
     return exp.Literal.number(value)
 
 
