@@ -14,6 +14,7 @@ from typing import TypeGuard
 from sqlglot import exp
 
 from sqlparser.errors import UnsupportedConstructError
+from sqlparser.ir import DML_STATEMENTS
 from sqlparser.rules.booleans import context, is_predicate
 from sqlparser.rules.create_table import AutoIncrement, TypeMap, translate_create_table
 from sqlparser.rules.denylists import MYSQL_ONLY_NODES, WINDOW_FUNCTIONS
@@ -324,5 +325,5 @@ RULES = TranslateRules(
     post=_finish,
     functions=_SAME | WINDOW_FUNCTIONS,
     denied={k: v for k, v in MYSQL_ONLY_NODES.items() if k is not exp.Lock},
-    statements=(exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop),
+    statements=(*DML_STATEMENTS, exp.Create, exp.Drop),
 )

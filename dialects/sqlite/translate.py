@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from sqlparser.errors import UnsupportedConstructError
+from sqlparser.ir import DML_STATEMENTS
 from sqlparser.rules.create_table import AutoIncrement, TypeMap, translate_create_table
 from sqlparser.rules.denylists import MYSQL_ONLY_NODES, WINDOW_FUNCTIONS
 from sqlparser.rules.rewrites import like_to_glob, values_to_excluded
@@ -343,5 +344,5 @@ RULES = TranslateRules(
     },
     functions=_SAME | WINDOW_FUNCTIONS,
     denied=MYSQL_ONLY_NODES,
-    statements=(exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop),
+    statements=(*DML_STATEMENTS, exp.Create, exp.Drop),
 )
