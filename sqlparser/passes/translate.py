@@ -63,6 +63,8 @@ def translate(tree: exp.Expression, *, source: str, rules: TranslateRules) -> ex
 
 
 def _lookup(table: Mapping[type[exp.Expr], Rewrite], node_type: type) -> Rewrite | None:
+    # The walk stops at Expression, which sqlglot puts before the trait classes (Func, Binary,
+    # Query, ...) in every concrete node's MRO: tables are keyed by concrete node types.
     for klass in node_type.__mro__:
         if klass in table:
             return table[klass]
