@@ -1,1 +1,2 @@
-"""Dialect front ends. Each sub-package registers itself with `sqlparser.registry` on import."""
+"""Dialects. Each sub-package declares `DIALECT = Dialect(...)` (sqlparser.dialect) in its
+`__init__.py`; sqlparser.registry finds the packages and reads it."""

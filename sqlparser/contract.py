@@ -6,7 +6,6 @@ Each method is front end -> passes -> formatter, run under the depth guard of `l
 from __future__ import annotations
 
 import functools
-import importlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -14,6 +13,7 @@ from sqlglot import exp
 
 import formatter
 from sqlparser import limits
+from sqlparser.dialect import Dialect
 from sqlparser.errors import (
     InvalidArgumentError,
     SQLParserError,
@@ -30,7 +30,7 @@ from sqlparser.passes.rename import check_table_columns, rename_tables
 from sqlparser.passes.scope_rows import scope_rows
 from sqlparser.passes.select_fields import add_select_fields
 from sqlparser.passes.translate import translate
-from sqlparser.registry import Dialect, dialect_for_uri, get_dialect
+from sqlparser.registry import dialect_for_uri, get_dialect
 from sqlparser.types import ColumnValue, OperationType, Policy, PrimaryKeyValue, SQLFilterOp, TableColumn
 
 T = TypeVar("T")
@@ -189,7 +189,7 @@ class SQLParser:
         """
         if not isinstance(policy, Policy):
             raise InvalidArgumentError(f"policy must be a sqlparser.Policy, got {type(policy).__name__}")
-        rules = self._dialect_table("policy", "RULES")
+        rules = self.dialect.policy
 
         def work() -> None:
             stmt = self.parse(sql)
@@ -206,7 +206,7 @@ class SQLParser:
         Raises UnsupportedConstructError naming the construct when it has no faithful translation.
         """
         source = new_parser(read, portable_names=self.portable_names)
-        table = self._dialect_table("translate", "RULES")
+        table = self.dialect.translate
 
         def work() -> str:
             stmt = source.parse(sql)
@@ -263,16 +263,6 @@ class SQLParser:
         # ones (count(1) vs COUNT(1), JOIN without ON), never for meaning.
         return formatter.render(tree, style=self.style, dialect=self.dialect, quote_names=quote_names,
                                 source_sql=source_sql, consume=consume)
-
-    def _dialect_table(self, module: str, name: str) -> Any:
-        # Per-dialect data for a pass lives in dialects/<name>/<module>.py, beside its front end.
-        try:
-            loaded = importlib.import_module(f"dialects.{self.dialect.name}.{module}")
-        except ModuleNotFoundError:
-            raise UnsupportedConstructError(
-                f"{module} for dialect {self.dialect.name}", f"dialects/{self.dialect.name}/{module}.py is missing"
-            ) from None
-        return getattr(loaded, name)
 
     @staticmethod
     def _tree(stmt: Statement, action: str) -> exp.Expression:

@@ -9,7 +9,34 @@ from sqlparser.errors import UnsupportedStatementError
 from sqlparser.types import OperationType
 
 
-def operation_of(tree: exp.Expression) -> OperationType:
+class Unlowerable(Exception):
+    """A valid statement the IR cannot represent faithfully (a trigger body, an exotic clause).
+
+    Front ends raise it while lowering and turn it into a Statement without a tree, whose
+    `unsupported` is `construct`: only classification works on such a statement.
+    """
+
+    def __init__(self, construct: str, detail: str = "") -> None:
+        super().__init__(construct + (f" ({detail})" if detail else ""))
+        self.construct = construct
+        self.detail = detail
+
+
+# -- node groups: one name per meaning ------------------------------------------------------------
+# Typed by sqlglot's base class Expr: Query (like Func and Condition) is a trait class that is not
+# an Expression, though every concrete node is.
+
+DML_WRITES: tuple[type[exp.Expr], ...] = (exp.Insert, exp.Update, exp.Delete)
+"""Statements that change rows and that the Go contract classifies (INSERT / UPDATE / DELETE)."""
+
+ROW_WRITES: tuple[type[exp.Expr], ...] = (*DML_WRITES, exp.Merge)
+"""Every node that changes rows, MERGE included: what a filter on an outer SELECT cannot restrict."""
+
+DML_STATEMENTS: tuple[type[exp.Expr], ...] = (exp.Query, *DML_WRITES)
+"""Statements that read or change rows: queries (SELECT, set operations) and the DML writes."""
+
+
+def operation_of(tree: exp.Expr) -> OperationType:
     """Classify an IR statement the way the Go contract does (TiDB's statement node types)."""
     # A bare VALUES ROW(...) statement is a query too (TiDB parses it into a SelectStmt).
     if isinstance(tree, (exp.Query, exp.Values)):
@@ -35,7 +62,7 @@ _OPERATION_BY_NODE: tuple[tuple[type[exp.Expression], OperationType], ...] = (
 )
 
 
-def first_table(tree: exp.Expression) -> str:
+def first_table(tree: exp.Expr) -> str:
     """The table the Go contract's GetTableName reports: the leftmost plain table of the statement."""
     if isinstance(tree, exp.Select):
         source = tree.args.get("from_") or tree.args.get("from")
@@ -45,7 +72,7 @@ def first_table(tree: exp.Expression) -> str:
         if not isinstance(table, exp.Table) or not table.name:
             raise UnsupportedStatementError("unsupported SELECT FROM structure (not a table)")
         return table.name
-    if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
+    if isinstance(tree, DML_WRITES):
         target = tree.this
         if isinstance(target, exp.Schema):
             target = target.this
@@ -55,11 +82,22 @@ def first_table(tree: exp.Expression) -> str:
     raise UnsupportedStatementError("unsupported SQL statement type for table name extraction")
 
 
-# -- from mysql --
+def select_arms(tree: exp.Expr) -> list[exp.Expr]:
+    """The simple statements a compound query is made of, left to right.
+
+    Every arm of a UNION / INTERSECT / EXCEPT, through parenthesized arms; any other statement is
+    its own only arm. Callers decide which kinds of arm they can work on.
+    """
+    if isinstance(tree, exp.SetOperation):
+        return select_arms(tree.left) + select_arms(tree.right)
+    if isinstance(tree, exp.Subquery):
+        return select_arms(tree.this)
+    return [tree]
 
 
 def line_column(sql: str, offset: int) -> tuple[int, int]:
-    """1-based (line, column) of a character offset in `sql`, as SQLSyntaxError reports positions."""
+    """1-based (line, column) of the character at `offset` in `sql` (clamped into the text)."""
+    offset = max(0, min(offset, len(sql)))
     line = sql.count("\n", 0, offset) + 1
     column = offset - (sql.rfind("\n", 0, offset) + 1) + 1
     return line, column

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from sqlparser.errors import InvalidArgumentError, SQLParserError, SQLSyntaxError
+from sqlparser.ir import line_column
 
 MAX_SQL_BYTES = 1024 * 1024
 """Largest statement accepted, in UTF-8 bytes."""
@@ -45,8 +46,7 @@ def check_sql_text(sql: object, *, what: str = "SQL statement") -> str:
         )
     nul = sql.find("\x00")
     if nul >= 0:
-        line = sql.count("\n", 0, nul) + 1
-        column = nul - (sql.rfind("\n", 0, nul) + 1) + 1
+        line, column = line_column(sql, nul)
         raise SQLSyntaxError("NUL byte in SQL text; remove it or bind the value as a parameter",
                              line=line, column=column, token="\\x00", sql=sql.replace("\x00", "?"))
     return sql
@@ -90,8 +90,7 @@ def check_nesting(sql: str) -> int:
             if ch == "(":
                 level += 1
                 if level > MAX_NESTING_DEPTH:
-                    line = sql.count("\n", 0, i) + 1
-                    column = i - (sql.rfind("\n", 0, i) + 1) + 1
+                    line, column = line_column(sql, i)
                     raise SQLSyntaxError(
                         f"nesting deeper than {MAX_NESTING_DEPTH} levels; flatten the expression",
                         line=line, column=column, token="(", sql=None)

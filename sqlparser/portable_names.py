@@ -18,6 +18,7 @@ import re
 from sqlglot import exp
 
 from sqlparser.errors import SQLSyntaxError
+from sqlparser.ir import line_column
 from sqlparser.mysql8_reserved import (
     DEFAULT_VALUE_WORD,
     DUAL_TABLE,
@@ -27,7 +28,7 @@ from sqlparser.mysql8_reserved import (
 )
 
 # The parts of a qualified name, outermost first. Every part but the first follows a dot.
-_NAME_PARTS: dict[type[exp.Expression], tuple[str, ...]] = {
+_NAME_PARTS: dict[type[exp.Expr], tuple[str, ...]] = {
     exp.Column: ("catalog", "db", "table", "this"),
     exp.Table: ("catalog", "db", "this"),
 }
@@ -59,7 +60,9 @@ def read_as_keyword(identifier: exp.Identifier) -> bool:
 
 def follows_dot(identifier: exp.Identifier) -> bool:
     parent = identifier.parent
-    parts = _NAME_PARTS.get(type(parent)) if parent is not None else None
+    if parent is None:
+        return False
+    parts = _NAME_PARTS.get(type(parent))
     if parts is None:
         return False
     for key in parts:
@@ -87,20 +90,13 @@ def check_portable_names(tree: exp.Expression, sql: str) -> None:
             raise reserved_name_error(node, sql)
 
 
-def offset_position(sql: str, offset: int) -> tuple[int, int]:
-    """1-based (line, column) of a character offset in `sql`."""
-    line = sql.count("\n", 0, offset) + 1
-    column = offset - (sql.rfind("\n", 0, offset) + 1) + 1
-    return line, column
-
-
 def _position(identifier: exp.Identifier, sql: str) -> tuple[int, int]:
     meta = identifier.meta if identifier._meta else None
     start = meta.get("start") if meta else None
     if isinstance(start, int) and 0 <= start < len(sql):
-        return offset_position(sql, start)
+        return line_column(sql, start)
     # Front ends that lower from another AST may not record positions: find the bare word.
     match = re.search(rf"(?<![\w`\"'.$]){re.escape(identifier.this)}(?![\w`\"'$])", sql, re.IGNORECASE)
     if match is None:
         return 1, 1
-    return offset_position(sql, match.start())
+    return line_column(sql, match.start())

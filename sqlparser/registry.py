@@ -1,7 +1,7 @@
-"""The dialect registry: dialects register themselves; a db.uri scheme picks one.
+"""The dialect registry: every package under `dialects/` declares one `DIALECT`; a db.uri scheme picks one.
 
-Every package under `dialects/` is imported on first use and calls `register_dialect` from its
-`__init__.py`, so adding a dialect is adding a folder: there is no list of names here.
+The packages are imported on first use and their `DIALECT` read, so adding a dialect is adding a
+folder: there is no list of names here, and a dialect never calls into the registry.
 """
 
 from __future__ import annotations
@@ -10,31 +10,9 @@ import difflib
 import importlib
 import pkgutil
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
-from sqlglot import exp
-
+from sqlparser.dialect import Dialect
 from sqlparser.errors import InvalidArgumentError
-from sqlparser.frontend import FrontendFactory
-
-
-@dataclass(frozen=True)
-class Dialect:
-    """A registered dialect: its names, the URI schemes that select it, and how to build its parts."""
-
-    name: str
-    schemes: tuple[str, ...]
-    frontend: FrontendFactory
-    # sqlglot's name for the dialect, used by the native printer.
-    sqlglot_dialect: str
-    # Dialect-specific rewrites applied to a copy of the IR just before native printing
-    # (placeholder style, quoting rules, ...). Each takes (tree, options) and returns a tree.
-    native_normalizers: tuple[Callable[[exp.Expression, dict[str, Any]], exp.Expression], ...] = ()
-    # Options the native printer accepts for this dialect, with their defaults.
-    native_options: dict[str, Any] = field(default_factory=dict)
-
 
 _DIALECTS: dict[str, Dialect] = {}
 _SCHEMES: dict[str, Dialect] = {}
@@ -42,15 +20,28 @@ _loaded = False
 _lock = threading.Lock()
 
 
-def register_dialect(dialect: Dialect) -> None:
-    if dialect.name in _DIALECTS:
-        raise RuntimeError(f"dialect {dialect.name!r} is registered twice")
-    for scheme in dialect.schemes:
-        if scheme in _SCHEMES:
-            raise RuntimeError(f"URI scheme {scheme!r} is claimed by {_SCHEMES[scheme].name!r} and {dialect.name!r}")
-    _DIALECTS[dialect.name] = dialect
-    for scheme in dialect.schemes:
-        _SCHEMES[scheme] = dialect
+def _discover() -> tuple[dict[str, Dialect], dict[str, Dialect]]:
+    """Import every dialect package and index its DIALECT by name and by URI scheme."""
+    import dialects
+
+    by_name: dict[str, Dialect] = {}
+    by_scheme: dict[str, Dialect] = {}
+    for module in pkgutil.iter_modules(dialects.__path__):
+        if not module.ispkg or module.name.startswith("_"):
+            continue
+        package = importlib.import_module(f"dialects.{module.name}")
+        dialect = getattr(package, "DIALECT", None)
+        if not isinstance(dialect, Dialect):
+            raise RuntimeError(f"dialects/{module.name}/__init__.py must declare DIALECT = Dialect(...)")
+        if dialect.name in by_name:
+            raise RuntimeError(f"dialect {dialect.name!r} is declared twice")
+        for scheme in dialect.schemes:
+            if scheme in by_scheme:
+                raise RuntimeError(
+                    f"URI scheme {scheme!r} is claimed by {by_scheme[scheme].name!r} and {dialect.name!r}")
+            by_scheme[scheme] = dialect
+        by_name[dialect.name] = dialect
+    return by_name, by_scheme
 
 
 def _load_all() -> None:
@@ -60,11 +51,10 @@ def _load_all() -> None:
     with _lock:
         if _loaded:
             return
-        import dialects
-
-        for module in pkgutil.iter_modules(dialects.__path__):
-            if module.ispkg and not module.name.startswith("_"):
-                importlib.import_module(f"dialects.{module.name}")
+        # Indexed completely before publishing: a declaration error leaves no half-filled registry.
+        by_name, by_scheme = _discover()
+        _DIALECTS.update(by_name)
+        _SCHEMES.update(by_scheme)
         _loaded = True
 
 

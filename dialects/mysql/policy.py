@@ -4,7 +4,7 @@ from sqlglot import exp
 from sqlglot.dialects.mysql import MySQL
 from sqlglot.errors import TokenError
 
-from sqlparser.passes.policy import BASE_RULES
+from sqlparser.rules.policy import BASE_RULES
 
 _TOKENIZER_DIALECT = MySQL()
 

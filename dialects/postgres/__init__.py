@@ -5,17 +5,18 @@ Accepts what PostgreSQL's parser accepts, plus MySQL-style `?` placeholders and 
 `new_parser("postgres", placeholder="%s")`.
 """
 
+from dialects.postgres import policy, translate
 from dialects.postgres.frontend import PostgresFrontend
 from dialects.postgres.printer import SQLGLOT_DIALECT, placeholder_style, quote_names
-from sqlparser.registry import Dialect, register_dialect
+from sqlparser.dialect import Dialect, FunctionNormalizer
 
-register_dialect(
-    Dialect(
-        name="postgres",
-        schemes=("postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2", "postgresql+asyncpg"),
-        frontend=PostgresFrontend,
-        sqlglot_dialect=SQLGLOT_DIALECT,
-        native_normalizers=(quote_names, placeholder_style),
-        native_options={"placeholder": "$n"},
-    )
+DIALECT = Dialect(
+    name="postgres",
+    schemes=("postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2", "postgresql+asyncpg"),
+    frontend=PostgresFrontend,
+    sqlglot_dialect=SQLGLOT_DIALECT,
+    native_normalizers=(FunctionNormalizer(quote_names), FunctionNormalizer(placeholder_style)),
+    native_options={"placeholder": "$n"},
+    policy=policy.RULES,
+    translate=translate.RULES,
 )

@@ -2,7 +2,7 @@
 
 from sqlglot import exp
 
-from sqlparser.passes.policy import BASE_RULES
+from sqlparser.rules.policy import BASE_RULES
 
 RULES = BASE_RULES.extend(
     system_schemas=("pg_catalog", "pg_toast", "pg_temp"),

@@ -9,11 +9,25 @@ Unquoted and backquoted MySQL names are case-insensitive; they are printed in lo
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from sqlglot import exp
 
 from sqlparser.errors import UnsupportedConstructError
-from sqlparser.passes import translate as t
-from sqlparser.passes.translate import TranslateRules, call, generated, mark_kind, number, string
+from sqlparser.ir import DML_STATEMENTS
+from sqlparser.rules.booleans import context, is_predicate
+from sqlparser.rules.create_table import AutoIncrement, TypeMap, translate_create_table
+from sqlparser.rules.denylists import MYSQL_ONLY_NODES, WINDOW_FUNCTIONS
+from sqlparser.rules.temporal import (
+    Shift,
+    convert_format,
+    diff_unit_seconds,
+    fractional_seconds,
+    mark_kind,
+    shift_of,
+    temporal_kind,
+)
+from sqlparser.rules.translate import Rewrite, TranslateRules, by_name, call, generated, number, string
 
 _T = exp.DataType.Type
 
@@ -23,7 +37,7 @@ def _ts(x: exp.Expression) -> exp.Expression:
 
 
 def _now(node: exp.Expression) -> exp.Expression:
-    t.fractional_seconds(node)
+    fractional_seconds(node)
     if node.find_ancestor(exp.ColumnConstraint) is not None:
         return node
     # MySQL's NOW() is a DATETIME in the session time zone, whole seconds.
@@ -44,7 +58,7 @@ def _timestampdiff(node: exp.Expression) -> exp.Expression:
     # MySQL truncates toward zero; so does TRUNC.
     seconds = exp.Extract(this=exp.var("EPOCH"), expression=exp.Sub(this=_ts(node.this.copy()),
                                                                     expression=_ts(node.expression.copy())))
-    units = exp.Div(this=seconds, expression=number(t.diff_unit_seconds(node)), typed=True)
+    units = exp.Div(this=seconds, expression=number(diff_unit_seconds(node)), typed=True)
     return exp.Cast(this=call("trunc", units), to=exp.DataType.build("BIGINT"))
 
 
@@ -63,7 +77,7 @@ def _last_day(node: exp.Expression) -> exp.Expression:
     return mark_kind(exp.Cast(this=last, to=exp.DataType.build("DATE")), "date")
 
 
-def _interval(shift: t.Shift) -> exp.Expression:
+def _interval(shift: Shift) -> exp.Expression:
     unit = shift.unit.upper()
     if shift.n is not None:
         return generated(exp.Interval(this=string(str(shift.n)), unit=exp.var(unit)))
@@ -72,10 +86,10 @@ def _interval(shift: t.Shift) -> exp.Expression:
 
 
 def _shift(node: exp.Expression) -> exp.Expression:
-    shift = t.shift_of(node)
+    shift = shift_of(node)
     if shift is None:
         return node
-    kind = t.temporal_kind(shift.this)
+    kind = temporal_kind(shift.this)
     x = shift.this.copy()
     if kind == "date" and shift.date_unit:
         # DATE + day-or-longer stays a DATE in MySQL; PostgreSQL's date + interval is a timestamp.
@@ -88,7 +102,7 @@ def _shift(node: exp.Expression) -> exp.Expression:
     return exp.Paren(this=exp.Add(this=x, expression=_interval(shift)))
 
 
-def _extract(field: str, offset: int = 0):
+def _extract(field: str, offset: int = 0) -> Rewrite:
     def rewrite(node: exp.Expression) -> exp.Expression:
         value: exp.Expression = exp.Cast(this=exp.Extract(this=exp.var(field), expression=_ts(node.this.copy())),
                                          to=exp.DataType.build("INTEGER"))
@@ -119,7 +133,7 @@ def _format_literal(text: str) -> str:
 
 
 def _date_format(node: exp.Expression) -> exp.Expression:
-    fmt = t.convert_format(node.args.get("format"), _FORMATS, literal=_format_literal)
+    fmt = convert_format(node.args.get("format"), _FORMATS, literal=_format_literal)
     value = node.this.this if isinstance(node.this, exp.TsOrDsToTimestamp) else node.this
     return call("to_char", _ts(value.copy()), string(fmt))
 
@@ -144,7 +158,7 @@ def _length(node: exp.Expression) -> exp.Expression:
     return call(name, _text(node.this))
 
 
-def _nonnegative_literal(node: exp.Expression | None) -> bool:
+def _nonnegative_literal(node: exp.Expression | None) -> TypeGuard[exp.Literal]:
     return isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit()
 
 
@@ -207,7 +221,7 @@ def _nullif_zero(node: exp.Expression) -> exp.Expression:
 def _greatest(node: exp.Expression) -> exp.Expression:
     # PostgreSQL's GREATEST / LEAST ignore NULL arguments; MySQL's return NULL.
     args = [node.this, *node.expressions]
-    any_null = None
+    any_null: exp.Expression | None = None
     for arg in args:
         test = exp.Is(this=arg.copy(), expression=exp.Null())
         any_null = test if any_null is None else exp.Or(this=any_null, expression=test)
@@ -215,6 +229,8 @@ def _greatest(node: exp.Expression) -> exp.Expression:
 
 
 def _cast(node: exp.Expression) -> exp.Expression:
+    if not isinstance(node, exp.Cast):
+        return node
     to = node.to
     kind = to.this
     x = node.this
@@ -248,15 +264,15 @@ def _insert(node: exp.Expression) -> exp.Expression:
     return node
 
 
-_TYPES = t.TypeMap(
+_TYPES = TypeMap(
     integer="INTEGER", small="SMALLINT", big="BIGINT", text="TEXT", varchar="VARCHAR", real="DOUBLE PRECISION",
     float32="REAL", numeric="NUMERIC", blob="BYTEA", date="DATE", datetime="TIMESTAMP", time="TIME",
-    json="JSONB", boolean="SMALLINT", year="SMALLINT", autoincrement=t.AutoIncrement.IDENTITY,
+    json="JSONB", boolean="SMALLINT", year="SMALLINT", autoincrement=AutoIncrement.IDENTITY,
 )
 
 
 def _create(node: exp.Expression) -> exp.Expression:
-    return t.translate_create_table(node, _TYPES)
+    return translate_create_table(node, _TYPES)
 
 
 def _finish(node: exp.Expression) -> exp.Expression:
@@ -264,10 +280,10 @@ def _finish(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Identifier):
         node.set("this", node.this.lower())
         return node
-    ctx = t.context(node)
+    ctx = context(node)
     if isinstance(node, exp.Boolean):
         return number(1 if node.this else 0) if ctx == "value" else node
-    if t.is_predicate(node):
+    if is_predicate(node):
         if ctx == "value" and not isinstance(node, exp.Paren):
             return exp.Cast(this=exp.Paren(this=node.copy()), to=exp.DataType.build("INTEGER"))
         return node
@@ -290,7 +306,7 @@ RULES = TranslateRules(
     sources=frozenset({"mysql"}),
     rewrites={
         exp.CurrentTimestamp: _now, exp.UtcTimestamp: _now, exp.Localtimestamp: _now, exp.CurrentTime: _curtime,
-        exp.Anonymous: t.by_name({
+        exp.Anonymous: by_name({
             "now": _now, "sysdate": _now, "utc_timestamp": _now, "localtime": _now, "localtimestamp": _now,
             "curtime": _curtime, "adddate": _shift, "subdate": _shift, "unix_timestamp": _unix_timestamp,
         }),
@@ -307,7 +323,7 @@ RULES = TranslateRules(
         exp.Insert: _insert, exp.Create: _create,
     },
     post=_finish,
-    functions=_SAME | t.WINDOW_FUNCTIONS,
-    denied={k: v for k, v in t.MYSQL_ONLY_NODES.items() if k is not exp.Lock},
-    statements=(exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop),
+    functions=_SAME | WINDOW_FUNCTIONS,
+    denied={k: v for k, v in MYSQL_ONLY_NODES.items() if k is not exp.Lock},
+    statements=(*DML_STATEMENTS, exp.Create, exp.Drop),
 )

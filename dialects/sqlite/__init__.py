@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dialects.sqlite.native import NATIVE_NORMALIZERS
-from sqlparser.registry import Dialect, register_dialect
+from dialects.sqlite import policy, translate
+from dialects.sqlite.native import truncate_to_delete
+from sqlparser.dialect import Dialect, FunctionNormalizer
 
 if TYPE_CHECKING:
     from dialects.sqlite.frontend import SQLiteFrontend
@@ -22,12 +23,13 @@ def sqlite_frontend(*, portable_names: bool = True, cache: bool = True) -> SQLit
     return SQLiteFrontend(portable_names=portable_names, cache=cache)
 
 
-register_dialect(
-    Dialect(
-        name="sqlite",
-        schemes=("sqlite", "sqlite+apsw", "sqlite+pysqlite"),
-        frontend=sqlite_frontend,
-        sqlglot_dialect="sqlite",
-        native_normalizers=NATIVE_NORMALIZERS,
-    )
+DIALECT = Dialect(
+    name="sqlite",
+    schemes=("sqlite", "sqlite+apsw", "sqlite+pysqlite"),
+    frontend=sqlite_frontend,
+    sqlglot_dialect="sqlite",
+    native_normalizers=(FunctionNormalizer(truncate_to_delete),),
+    native_options={},
+    policy=policy.RULES,
+    translate=translate.RULES,
 )

@@ -1,6 +1,6 @@
 """What check_policy denies on SQLite, beyond the base rules."""
 
-from sqlparser.passes.policy import BASE_RULES
+from sqlparser.rules.policy import BASE_RULES
 
 RULES = BASE_RULES.extend(
     # `main.t` names the user's own database, but every qualified name is refused (one rule, no

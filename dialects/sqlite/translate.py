@@ -10,25 +10,39 @@ from __future__ import annotations
 from sqlglot import exp
 
 from sqlparser.errors import UnsupportedConstructError
-from sqlparser.passes import translate as t
-from sqlparser.passes.translate import TranslateRules, call, mark_kind, number, string
+from sqlparser.ir import DML_STATEMENTS
+from sqlparser.rules.create_table import AutoIncrement, TypeMap, translate_create_table
+from sqlparser.rules.denylists import MYSQL_ONLY_NODES, WINDOW_FUNCTIONS
+from sqlparser.rules.rewrites import like_to_glob, values_to_excluded
+from sqlparser.rules.temporal import (
+    Shift,
+    convert_format,
+    diff_unit_seconds,
+    fractional_seconds,
+    mark_kind,
+    shift_of,
+    temporal_kind,
+)
+from sqlparser.rules.translate import Rewrite, TranslateRules, by_name, call, number, string
 
 # -- time ------------------------------------------------------------------------------------------
 
 
 def _now(node: exp.Expression) -> exp.Expression:
-    t.fractional_seconds(node)
+    fractional_seconds(node)
     if node.find_ancestor(exp.ColumnConstraint) is not None:
         return node  # DEFAULT CURRENT_TIMESTAMP: SQLite's gives the same text, in UTC
     return mark_kind(call("datetime", string("now")), "datetime")
 
 
 def _shift(node: exp.Expression) -> exp.Expression:
-    shift = t.shift_of(node)
+    shift = shift_of(node)
     if shift is None:
         return node
-    kind = t.temporal_kind(shift.this)
+    kind = temporal_kind(shift.this)
     x = shift.this
+    day: exp.Expression
+    as_datetime: exp.Expression
     if shift.unit == "month":
         # MySQL clamps to the last day of the target month (Jan 31 + 1 month = Feb 29); SQLite's
         # date() overflows into the next month. Take the earlier of the plain shift and the last
@@ -52,7 +66,7 @@ def _shift(node: exp.Expression) -> exp.Expression:
                     default=as_datetime)
 
 
-def _modifier(shift: t.Shift, unit: str, plus: int = 0) -> exp.Expression:
+def _modifier(shift: Shift, unit: str, plus: int = 0) -> exp.Expression:
     """A date() modifier such as '+3 days'; for a computed amount, built at run time."""
     if shift.n is not None:
         return string(f"{shift.n + plus:+d} {unit}")
@@ -62,7 +76,7 @@ def _modifier(shift: t.Shift, unit: str, plus: int = 0) -> exp.Expression:
     return exp.DPipe(this=call("printf", string("%+d "), amount), expression=string(unit))
 
 
-def _part(fmt: str, offset: int = 0):
+def _part(fmt: str, offset: int = 0) -> Rewrite:
     def rewrite(node: exp.Expression) -> exp.Expression:
         value: exp.Expression = exp.Cast(this=call("strftime", string(fmt), node.this.copy()),
                                          to=exp.DataType.build("INTEGER"))
@@ -88,7 +102,7 @@ _FORMATS = {"%Y": "%Y", "%m": "%m", "%d": "%d", "%H": "%H", "%M": "%M", "%S": "%
 
 
 def _date_format(node: exp.Expression) -> exp.Expression:
-    fmt = t.convert_format(node.args.get("format"), _FORMATS, literal=lambda text: text)
+    fmt = convert_format(node.args.get("format"), _FORMATS, literal=lambda text: text)
     value = node.this.this if isinstance(node.this, exp.TsOrDsToTimestamp) else node.this
     return call("strftime", string(fmt), value.copy())
 
@@ -96,7 +110,7 @@ def _date_format(node: exp.Expression) -> exp.Expression:
 def _timestampdiff(node: exp.Expression) -> exp.Expression:
     # Whole seconds, then integer division: truncates toward zero, as MySQL does.
     seconds = exp.Sub(this=call("unixepoch", node.this.copy()), expression=call("unixepoch", node.expression.copy()))
-    return exp.Paren(this=exp.Div(this=exp.Paren(this=seconds), expression=number(t.diff_unit_seconds(node)),
+    return exp.Paren(this=exp.Div(this=exp.Paren(this=seconds), expression=number(diff_unit_seconds(node)),
                                   typed=True))
 
 
@@ -153,7 +167,7 @@ def _like(node: exp.Expression) -> exp.Expression:
     if not (isinstance(pattern, exp.Literal) and pattern.is_string):
         raise UnsupportedConstructError("LIKE with a non-literal pattern",
                                         "SQLite's LIKE ignores case; only literal patterns are translated")
-    glob = exp.Glob(this=like.this.copy(), expression=string(t.like_to_glob(pattern.this, escape)))
+    glob = exp.Glob(this=like.this.copy(), expression=string(like_to_glob(pattern.this, escape)))
     return exp.Not(this=glob) if like.args.get("negate") else glob
 
 
@@ -169,7 +183,7 @@ def _right(node: exp.Expression) -> exp.Expression:
 
 
 def _substring(node: exp.Expression) -> exp.Expression:
-    start = node.args.get("start")
+    start = node.args["start"]  # MySQL's SUBSTRING always has a position
     if isinstance(start, exp.Literal) and start.this == "0":
         raise UnsupportedConstructError("SUBSTRING from position 0", "MySQL returns '', SQLite the whole string")
     args = [node.this.copy(), start.copy()]
@@ -212,6 +226,8 @@ def _xor(node: exp.Expression) -> exp.Expression:
 
 
 def _cast(node: exp.Expression) -> exp.Expression:
+    if not isinstance(node, exp.Cast):
+        return node
     to = node.to
     kind = to.this
     x = node.this.copy()
@@ -254,7 +270,7 @@ def _insert(node: exp.Expression) -> exp.Expression:
         # covers every uniqueness constraint, as MySQL's does. VALUES(c) is the row proposed.
         if not isinstance(node.expression, exp.Values):
             raise UnsupportedConstructError("INSERT ... SELECT ... ON DUPLICATE KEY UPDATE")
-        sets = [t.values_to_excluded(e.copy()) for e in conflict.expressions]
+        sets = [values_to_excluded(e.copy()) for e in conflict.expressions]
         node.set("conflict", exp.OnConflict(expressions=sets, action=exp.var("DO UPDATE")))
     return node
 
@@ -286,15 +302,15 @@ def _update(node: exp.Expression) -> exp.Expression:
     return node
 
 
-_TYPES = t.TypeMap(
+_TYPES = TypeMap(
     integer="INTEGER", text="TEXT", real="REAL", numeric="NUMERIC", blob="BLOB",
     date="TEXT", datetime="TEXT", time="TEXT", json="TEXT", boolean="INTEGER", year="INTEGER",
-    varchar_check=True, json_check="json_valid", autoincrement=t.AutoIncrement.SQLITE,
+    varchar_check=True, json_check="json_valid", autoincrement=AutoIncrement.SQLITE,
 )
 
 
 def _create(node: exp.Expression) -> exp.Expression:
-    return t.translate_create_table(node, _TYPES)
+    return translate_create_table(node, _TYPES)
 
 
 _SAME = frozenset({
@@ -311,7 +327,7 @@ RULES = TranslateRules(
         exp.CurrentTimestamp: _now,
         exp.UtcTimestamp: _now,
         exp.Localtimestamp: _now,
-        exp.Anonymous: t.by_name({
+        exp.Anonymous: by_name({
             "now": _now, "sysdate": _now, "utc_timestamp": _now, "localtime": _now, "localtimestamp": _now,
             "adddate": _shift, "subdate": _shift, "unix_timestamp": _unix_timestamp,
         }),
@@ -326,7 +342,7 @@ RULES = TranslateRules(
         exp.GroupConcat: _group_concat, exp.Mod: _mod, exp.Xor: _xor, exp.Cast: _cast,
         exp.Insert: _insert, exp.Update: _update, exp.Create: _create,
     },
-    functions=_SAME | t.WINDOW_FUNCTIONS,
-    denied=t.MYSQL_ONLY_NODES,
-    statements=(exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop),
+    functions=_SAME | WINDOW_FUNCTIONS,
+    denied=MYSQL_ONLY_NODES,
+    statements=(*DML_STATEMENTS, exp.Create, exp.Drop),
 )

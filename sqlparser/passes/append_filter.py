@@ -18,6 +18,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from sqlparser.errors import UnsupportedConstructError, UnsupportedStatementError
+from sqlparser.ir import ROW_WRITES, select_arms
 from sqlparser.types import SQLFilterOp
 
 # Nodes that bind at least as tightly as AND in every dialect we print, so they can be an operand
@@ -38,7 +39,8 @@ _TIGHT = (
 # Under OR, XOR (MySQL: binds between AND and OR) may also stay bare.
 _CONNECTORS_OK = {SQLFilterOp.AND: (exp.And,), SQLFilterOp.OR: (exp.And, exp.Or, exp.Xor)}
 
-_WRITES = (exp.Insert, exp.Update, exp.Delete, exp.Merge)
+# The statements that have a WHERE to receive the filter.
+_FILTERABLE = (exp.Select, exp.Update, exp.Delete)
 
 
 def _operand(condition: exp.Expression, op: SQLFilterOp) -> exp.Expression:
@@ -58,15 +60,12 @@ def merge_condition(existing: exp.Expression | None, condition: exp.Expression, 
     return node(this=_operand(existing, op), expression=_operand(condition, op))
 
 
-def filter_targets(tree: exp.Expression) -> list[exp.Expression]:
+def filter_targets(tree: exp.Expression) -> list[exp.Expr]:
     """The statements whose WHERE receives the filter: the statement, or every arm of a compound SELECT."""
-    if isinstance(tree, (exp.Select, exp.Update, exp.Delete)):
-        return [tree]
-    if isinstance(tree, exp.SetOperation):
-        return filter_targets(tree.left) + filter_targets(tree.right)
-    if isinstance(tree, exp.Subquery):
-        return filter_targets(tree.this)
-    raise UnsupportedStatementError("append filter condition failed: only support SELECT/UPDATE/DELETE")
+    arms = select_arms(tree)
+    if not all(isinstance(arm, _FILTERABLE) for arm in arms):
+        raise UnsupportedStatementError("append filter condition failed: only support SELECT/UPDATE/DELETE")
+    return arms
 
 
 def strip_comments(tree: exp.Expression) -> exp.Expression:
@@ -79,7 +78,7 @@ def strip_comments(tree: exp.Expression) -> exp.Expression:
 def refuse_nested_writes(tree: exp.Expression, what: str) -> None:
     """Raise when a write statement sits anywhere below the top-level statement."""
     for node in tree.walk():
-        if node is not tree and isinstance(node, _WRITES):
+        if node is not tree and isinstance(node, ROW_WRITES):
             raise UnsupportedConstructError(
                 f"{type(node).__name__.upper()} nested inside a statement",
                 f"{what} cannot restrict a write inside a CTE or subquery; run it as its own statement")

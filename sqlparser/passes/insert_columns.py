@@ -64,20 +64,21 @@ def add_insert_columns(
     to_add = [c for c in add_cols if c.col_name not in existing]
     if not to_add:
         return tree, existing, False
-    add_pk = primary_key is not None and primary_key.col_name not in existing
-    if add_pk and not is_param and len(primary_key.values) != len(rows):
+    # The primary key to add, unless the INSERT already names its column.
+    pk = primary_key if primary_key is not None and primary_key.col_name not in existing else None
+    if pk is not None and not is_param and len(pk.values) != len(rows):
         raise InvalidArgumentError(
-            f"primary key {primary_key.col_name!r} has {len(primary_key.values)} values for {len(rows)} rows")
+            f"primary key {pk.col_name!r} has {len(pk.values)} values for {len(rows)} rows")
     schema = tree.this
     for col in to_add:
         schema.append("expressions", exp.to_identifier(col.col_name))
-    if add_pk:
-        schema.append("expressions", exp.to_identifier(primary_key.col_name))
+    if pk is not None:
+        schema.append("expressions", exp.to_identifier(pk.col_name))
     for i, row in enumerate(rows):
         for col in to_add:
             row.append("expressions", exp.Placeholder() if is_param else literal(col.value))
-        if add_pk:
-            row.append("expressions", exp.Placeholder() if is_param else literal(primary_key.values[i]))
+        if pk is not None:
+            row.append("expressions", exp.Placeholder() if is_param else literal(pk.values[i]))
     values = tree.expression
     values.set("expressions", rows)
     return tree, existing, True

@@ -5,73 +5,21 @@ Replaces Coze Studio's string matching (`validateCustomSQL` rejects any text con
 violation, and a dialect trick cannot hide a forbidden call from a tree walk.
 
 The pass never branches on the dialect: what a dialect denies (system schemas and catalogs,
-file / sleep / network functions, statements such as ATTACH or COPY) is a `PolicyRules` table in
-`dialects/<name>/policy.py`.
+file / sleep / network functions, statements such as ATTACH or COPY) is a `PolicyRules` table
+(`sqlparser.rules.policy`) that each dialect declares in `dialects/<name>/policy.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NoReturn
 
 from sqlglot import exp
 
 from sqlparser.errors import PolicyViolationError
-from sqlparser.ir import operation_of
+from sqlparser.ir import DML_WRITES, operation_of
+from sqlparser.rules.policy import PolicyRules
 from sqlparser.types import OperationType, Policy
-
-_WRITES: dict[type[exp.Expression], OperationType] = {
-    exp.Insert: OperationType.INSERT,
-    exp.Update: OperationType.UPDATE,
-    exp.Delete: OperationType.DELETE,
-}
-
-
-@dataclass(frozen=True)
-class PolicyRules:
-    """A dialect's denials. Names are lower-case; `extend` builds a dialect's table over the base."""
-
-    # Schemas (and catalogs) that hold the engine's own data: information_schema, pg_catalog, ...
-    system_schemas: frozenset[str] = frozenset()
-    # Tables that are the engine's own, by exact name and by prefix (sqlite_master, pg_*, ...).
-    system_tables: frozenset[str] = frozenset()
-    system_table_prefixes: tuple[str, ...] = ()
-    # Functions that reach outside the user's tables (files, sleep, network, server state).
-    denied_functions: frozenset[str] = frozenset()
-    # Table-valued functions allowed in FROM (json_each, generate_series, ...); all others are denied.
-    table_functions: frozenset[str] = frozenset()
-    # IR node types denied wherever they appear, with the rule they break.
-    denied_nodes: tuple[tuple[type[exp.Expression], str], ...] = ()
-    # Statements the front end parses but cannot lower (Statement.unsupported, lower-case) -> rule.
-    # Any other unlowered statement breaks "unchecked-construct": what cannot be checked is denied.
-    unlowered: Mapping[str, str] = field(default_factory=dict)
-    # Comments the engine executes (MySQL `/*! ... */`, MariaDB `/*M! ... */`), by their text's start.
-    executable_comments: tuple[str, ...] = ()
-    # Every comment of the statement text, for dialects with executable comments (the tree keeps
-    # most comments but not those after the last token).
-    comments_of: Callable[[str], list[str]] | None = None
-    # Types that look into the catalog when a value is cast to them (PostgreSQL regclass, ...).
-    denied_types: frozenset[str] = frozenset()
-
-    def extend(self, *, system_schemas: Iterable[str] = (), system_tables: Iterable[str] = (),
-               system_table_prefixes: Iterable[str] = (), denied_functions: Iterable[str] = (),
-               table_functions: Iterable[str] = (),
-               denied_nodes: Iterable[tuple[type[exp.Expression], str]] = (),
-               unlowered: Mapping[str, str] | None = None, executable_comments: Iterable[str] = (),
-               comments_of: Callable[[str], list[str]] | None = None,
-               denied_types: Iterable[str] = ()) -> PolicyRules:
-        return PolicyRules(
-            system_schemas=self.system_schemas | {s.lower() for s in system_schemas},
-            system_tables=self.system_tables | {t.lower() for t in system_tables},
-            system_table_prefixes=self.system_table_prefixes + tuple(p.lower() for p in system_table_prefixes),
-            denied_functions=self.denied_functions | {f.lower() for f in denied_functions},
-            table_functions=self.table_functions | {f.lower() for f in table_functions},
-            denied_nodes=self.denied_nodes + tuple(denied_nodes),
-            unlowered={**self.unlowered, **{k.lower(): v for k, v in (unlowered or {}).items()}},
-            executable_comments=self.executable_comments + tuple(executable_comments),
-            comments_of=comments_of or self.comments_of,
-            denied_types=self.denied_types | {t.lower() for t in denied_types},
-        )
 
 
 @dataclass(frozen=True)
@@ -80,35 +28,7 @@ class _Walk:
     policy: Policy
 
 
-# Denied in every dialect: statements that leave the user's data (the front ends lower them when
-# they can; an opaque Command is denied because nothing about it can be checked).
-BASE_RULES = PolicyRules(
-    system_schemas=frozenset({"information_schema"}),
-    denied_nodes=(
-        (exp.Command, "opaque-statement"),
-        (exp.Into, "select-into"),
-        (exp.Copy, "copy"),
-        (exp.LoadData, "load-data"),
-        (exp.Attach, "attach"),
-        (exp.Detach, "attach"),
-        (exp.Pragma, "pragma"),
-        (exp.Set, "set"),
-        (exp.Use, "use"),
-        (exp.Grant, "grant"),
-        (exp.Kill, "kill"),
-        (exp.Lock, "lock"),
-        (exp.Install, "install"),
-        (exp.Export, "export"),
-        (exp.Execute, "execute"),
-        (exp.ExecuteSql, "execute"),
-        (exp.ToFile, "file-access"),
-        (exp.SessionParameter, "system-variable"),
-        (exp.Merge, "merge"),
-    ),
-)
-
-
-def check_unlowered(construct: str, operation: OperationType, policy: Policy, rules: PolicyRules) -> None:
+def check_unlowered(construct: str, operation: OperationType, policy: Policy, rules: PolicyRules) -> NoReturn:
     """A statement the front end could not lower into the IR: denied, under the rule it breaks.
 
     The dialect's own rule for the construct comes first (ATTACH is "attach"), then the statement
@@ -152,8 +72,9 @@ def check_policy(tree: exp.Expression, policy: Policy, rules: PolicyRules, sql: 
         raise PolicyViolationError(
             "statement-kind", f"{operation.value} statements are not allowed; allowed: {_ops(policy)}")
     for node in nodes:
-        for node_type, op in _WRITES.items():
-            if node is not tree and isinstance(node, node_type) and op not in policy.operations:
+        if node is not tree and isinstance(node, DML_WRITES):
+            op = operation_of(node)
+            if op not in policy.operations:
                 raise PolicyViolationError(
                     "statement-kind", f"a nested {op.value} is not allowed; allowed: {_ops(policy)}")
 
@@ -188,7 +109,7 @@ def _ops(policy: Policy) -> str:
     return ", ".join(sorted(o.value for o in policy.operations)) or "none"
 
 
-def _describe(node: exp.Expression) -> str:
+def _describe(node: exp.Expr) -> str:
     if isinstance(node, exp.Command):
         return f"statement {node.name.upper()!r}"
     return type(node).__name__.upper()
@@ -225,7 +146,7 @@ def _visible_ctes(table: exp.Table) -> frozenset[str]:
     the query that owns the WITH sees all of them. `WITH t AS (SELECT * FROM t)` reads the real t.
     """
     names: set[str] = set()
-    child: exp.Expression = table
+    child: exp.Expr = table
     parent = table.parent
     while parent is not None:
         if isinstance(parent, exp.With) and isinstance(child, exp.CTE):
@@ -244,8 +165,8 @@ def _visible_ctes(table: exp.Table) -> frozenset[str]:
 def _check_table(node: exp.Table, walk: _Walk) -> None:
     rules = walk.rules
     if isinstance(node.this, exp.Func):
-        name = function_names(node.this)
-        if not name & rules.table_functions:
+        names = function_names(node.this)
+        if not names & rules.table_functions:
             raise PolicyViolationError(
                 "table-function", f"table function {node.this.sql()!r} is not allowed in FROM")
         return

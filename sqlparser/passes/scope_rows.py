@@ -30,10 +30,10 @@ from collections.abc import Mapping
 from sqlglot import exp
 
 from sqlparser.errors import UnsupportedConstructError, UnsupportedStatementError
+from sqlparser.ir import DML_STATEMENTS, DML_WRITES
 from sqlparser.passes.append_filter import merge_condition, strip_comments
 from sqlparser.types import SQLFilterOp
 
-_STATEMENTS = (exp.Query, exp.Insert, exp.Update, exp.Delete)
 # Table arguments that change which rows a reference yields, so restricting the rows first would
 # not be the same as restricting the table (sampling, time travel, pivots, table functions).
 _REFUSED_TABLE_ARGS = ("pivots", "sample", "version", "system_time", "changes", "rows_from", "when", "ordinality",
@@ -46,7 +46,7 @@ def scope_rows(tree: exp.Expression, conditions: Mapping[str, exp.Expression]) -
     `conditions` maps a table name (matched case-insensitively, whatever the schema qualifier) to a
     boolean expression over that table's columns, written unqualified.
     """
-    if not isinstance(tree, _STATEMENTS):
+    if not isinstance(tree, DML_STATEMENTS):
         raise UnsupportedStatementError("scope rows: only SELECT / INSERT / UPDATE / DELETE can be scoped")
     scoped = {name.lower(): cond for name, cond in conditions.items()}
     if not scoped:
@@ -61,10 +61,10 @@ def scope_rows(tree: exp.Expression, conditions: Mapping[str, exp.Expression]) -
 
     handled: set[int] = set()
     # Writes first: their targets must stay base tables, so they are marked before reads are wrapped.
-    for node in list(tree.find_all(exp.Update, exp.Delete, exp.Insert)):
+    for node in list(tree.find_all(*DML_WRITES)):
         if isinstance(node, exp.Insert):
             _scope_insert(node, scoped, handled)
-        else:
+        elif isinstance(node, (exp.Update, exp.Delete)):
             _scope_write(node, scoped, handled)
 
     for table in list(tree.find_all(exp.Table)):

@@ -7,16 +7,15 @@ from collections.abc import Sequence
 from sqlglot import exp
 
 from sqlparser.errors import UnsupportedStatementError
+from sqlparser.ir import select_arms
 
 
-def select_arms(tree: exp.Expression) -> list[exp.Select]:
-    if isinstance(tree, exp.Select):
-        return [tree]
-    if isinstance(tree, exp.SetOperation):
-        return select_arms(tree.left) + select_arms(tree.right)
-    if isinstance(tree, exp.Subquery):
-        return select_arms(tree.this)
-    raise UnsupportedStatementError("not a select statement")
+def _selects(tree: exp.Expression) -> list[exp.Select]:
+    arms = select_arms(tree)
+    selects = [arm for arm in arms if isinstance(arm, exp.Select)]
+    if len(selects) != len(arms):
+        raise UnsupportedStatementError("not a select statement")
+    return selects
 
 
 def _selects_everything_or_aggregates(select: exp.Select) -> bool:
@@ -33,7 +32,7 @@ def _selects_everything_or_aggregates(select: exp.Select) -> bool:
 def add_select_fields(tree: exp.Expression, fields: Sequence[str]) -> tuple[exp.Expression, bool]:
     """Returns (tree, changed). Unchanged when any arm selects * or aggregates: an extra column
     there would change the result's meaning (or be invalid under ONLY_FULL_GROUP_BY)."""
-    arms = select_arms(tree)
+    arms = _selects(tree)
     if not fields or any(_selects_everything_or_aggregates(arm) for arm in arms):
         return tree, False
     for arm in arms:

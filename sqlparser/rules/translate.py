@@ -1,0 +1,88 @@
+"""TranslateRules: how a dialect expresses statements read in another dialect, and the node builders
+every table uses.
+
+A table maps IR node types to rewrites; the pass that applies it (`sqlparser.passes.translate`)
+refuses whatever the table does not vouch for. Nodes a rewrite builds are marked `generated` so
+that the allowlist check does not judge them as user input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from sqlparser.ir import DML_STATEMENTS
+
+Rewrite = Callable[[exp.Expression], exp.Expression]
+"""A table entry: the node to print instead of the given one (the same node when nothing changes)."""
+
+GENERATED = "cozelite_translated"
+"""Meta key marking nodes a rewrite built, so the allowlist check does not judge them as user input."""
+
+
+@dataclass(frozen=True)
+class TranslateRules:
+    """How to express statements read in `sources` on the `target` dialect."""
+
+    target: str
+    sources: frozenset[str]
+    # IR node type -> rewrite. Looked up by exact type first, then along the type's MRO.
+    rewrites: Mapping[type[exp.Expr], Rewrite] = field(default_factory=dict)
+    # Function node types that mean the same on the sources and the target once rewritten.
+    functions: frozenset[type[exp.Expr]] = frozenset()
+    # Names of user-written functions sqlglot keeps as Anonymous that mean the same on both.
+    anonymous: frozenset[str] = frozenset()
+    # Node types refused wherever they remain after rewriting, with the reason.
+    denied: Mapping[type[exp.Expr], str] = field(default_factory=dict)
+    # Statement types this table can translate.
+    statements: tuple[type[exp.Expr], ...] = DML_STATEMENTS
+    # Applied to every node after its rewrite, children first (PostgreSQL: truth values vs numbers).
+    post: Rewrite | None = None
+
+
+def construct_name(node: exp.Expr) -> str:
+    """How an error names a node the target cannot take: functions as MySQL spells them."""
+    if isinstance(node, exp.Anonymous):
+        return f"function {node.name.upper()}()"
+    if isinstance(node, exp.Func):
+        # The name as MySQL spells it (sqlglot's LPAD is a Pad node).
+        written = node.sql(dialect="mysql").split("(", 1)[0].strip() or type(node).sql_names()[0]
+        return f"function {written.upper()}()"
+    return type(node).__name__.upper()
+
+
+# -- building nodes in a rewrite ----------------------------------------------------------------
+
+
+def generated(node: exp.Expression) -> exp.Expression:
+    """Mark a node a rewrite built (not its user-written operands: mark before attaching them)."""
+    node.meta[GENERATED] = True
+    return node
+
+
+def call(name: str, *args: exp.Expression) -> exp.Anonymous:
+    """A function call the rewrite chose (so it passes the allowlist)."""
+    node = exp.Anonymous(this=name, expressions=list(args))
+    node.meta[GENERATED] = True
+    return node
+
+
+def string(value: str) -> exp.Literal:
+    return exp.Literal.string(value)
+
+
+def number(value: int | str) -> exp.Literal | exp.Neg:
+    # sqlglot builds a negative number as Neg(Literal).
+    return exp.Literal.number(value)
+
+
+def by_name(table: Mapping[str, Rewrite]) -> Rewrite:
+    """A rewrite for Anonymous calls, dispatched on the lower-case function name."""
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        fn = table.get(node.name.lower()) if isinstance(node, exp.Anonymous) else None
+        return fn(node) if fn is not None else node
+
+    return rewrite
