@@ -27,6 +27,9 @@ from providers.errors import ErrorCode, ProviderError
 P = ParamSpec("P")
 T = TypeVar("T")
 
+# Bound once: `_run` is on every call's path (a kv get takes a few microseconds).
+_clock = time.perf_counter
+
 
 class Driver(Protocol):
     """What every driver provides besides its area's operations."""
@@ -89,19 +92,19 @@ class Portable(Generic[D]):
 
     def _run(self, op: str, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run one driver call: closed check, error wrapping, metrics."""
-        self.check_open()
-        start = time.perf_counter()
-        failed = False
+        if self._closed:
+            self.check_open()
+        start = _clock()
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
         except ProviderError:
-            failed = True
+            self._record(op, _clock() - start, True)
             raise
         except Exception as err:
-            failed = True
+            self._record(op, _clock() - start, True)
             raise self._wrap(op, err) from err
-        finally:
-            self._record(op, time.perf_counter() - start, failed)
+        self._record(op, _clock() - start, False)
+        return result
 
     def _wrap(self, op: str, err: Exception) -> ProviderError:
         try:
@@ -138,9 +141,18 @@ class Portable(Generic[D]):
                                 f"is unavailable: {err.message}") from err
 
     def backup(self, dest_dir: str | os.PathLike[str]) -> None:
-        """Copy a consistent snapshot, taken while the provider is live, into the empty directory
-        `dest_dir`. Server-backed providers raise UNIMPLEMENTED: their servers have backup tools."""
-        self._run("backup", self._driver.backup, os.fspath(dest_dir))
+        """Copy a consistent snapshot, taken while the provider is live, into the directory `dest_dir`,
+        which must be empty or missing (FAILED_PRECONDITION otherwise, in every area). Server-backed
+        providers raise UNIMPLEMENTED: their servers have backup tools."""
+        self._run("backup", self._backup, os.fspath(dest_dir))
+
+    def _backup(self, dest: str) -> None:
+        # One rule for every area, checked before the driver sees the directory: a backup never
+        # mixes with (or overwrites) files that are already there.
+        if os.path.lexists(dest) and (not os.path.isdir(dest) or os.listdir(dest)):
+            raise ProviderError(ErrorCode.FAILED_PRECONDITION,
+                                f"{self.area} backup destination {dest!r} is not an empty directory")
+        self._driver.backup(dest)
 
     def close(self) -> None:
         """Release the backend. Idempotent; every later call raises FAILED_PRECONDITION."""
@@ -148,16 +160,17 @@ class Portable(Generic[D]):
             if self._closed:
                 return
             self._closed = True
-        self._close_driver()
-
-    def _close_driver(self) -> None:
-        # Subclasses that must stop work first (mq drains its consumers) extend this.
         try:
-            self._driver.close()
+            self._close_driver()
         except ProviderError:
             raise
         except Exception as err:
             raise self._wrap("close", err) from err
+
+    def _close_driver(self) -> None:
+        """Release the driver. A subclass whose driver must stop work first (mq lets its consumers
+        drain for a timeout) overrides this; the closed state is already set when it runs."""
+        self._driver.close()
 
     def __enter__(self) -> Self:
         return self
