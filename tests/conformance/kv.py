@@ -364,7 +364,7 @@ def test_pipeline_error_does_not_stop_the_others(kv: KVStore) -> None:
     assert isinstance(results[1], ProviderError) and results[1].code == ErrorCode.FAILED_PRECONDITION
     assert kv.get("a") == b"1" and kv.get("b") == b"2"
     p = kv.pipeline()
-    p.incr("s").set("c", 3)
+    cast(Any, p.incr("s")).set("c", 3)  # on a Pipeline a command returns the pipeline (typed as a store's)
     with pytest.raises(ProviderError):
         p.execute()
     assert kv.get("c") == b"3"

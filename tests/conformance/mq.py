@@ -290,7 +290,7 @@ def test_bad_input(impl: Bound, mq: MessageQueue) -> None:
         lambda: producer.send(None),  # type: ignore[arg-type]
         lambda: producer.send(b"x" * (impl.option("max_body_bytes") + 1)),
         lambda: producer.send(b"x", sharding_key=5),  # type: ignore[arg-type]
-        lambda: producer.batch_send(b"not a list of bodies"),
+        lambda: producer.batch_send(b"not a list of bodies"),  # type: ignore[arg-type]
         lambda: producer.batch_send([b"ok", "bad"]),  # type: ignore[list-item]
         lambda: mq.new_producer(""),
         lambda: mq.new_producer("t", retries=-1),
