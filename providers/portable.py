@@ -61,6 +61,12 @@ class OpStats:
     errors: int = 0
     seconds: float = 0.0
 
+    def add(self, seconds: float, failed: bool) -> None:
+        self.calls += 1
+        self.seconds += seconds
+        if failed:
+            self.errors += 1
+
 
 class Portable(Generic[D]):
     """Base of every area's portable class. Subclasses call `self._run(op, fn, *args)` for each
@@ -74,7 +80,10 @@ class Portable(Generic[D]):
         self.implementation = name
         self._closed = False
         self._close_lock = threading.Lock()
-        self._stats: dict[str, OpStats] = {}
+        # Metrics per thread: each thread counts into its own table without a lock (`_run` is on
+        # every call's path); `stats()` adds the tables up.
+        self._local = threading.local()
+        self._tables: list[dict[str, OpStats]] = []
         self._stats_lock = threading.Lock()
 
     @property
@@ -98,12 +107,19 @@ class Portable(Generic[D]):
         try:
             result = fn(*args, **kwargs)
         except ProviderError:
-            self._record(op, _clock() - start, True)
+            self._op_stats(op).add(_clock() - start, True)
             raise
         except Exception as err:
-            self._record(op, _clock() - start, True)
+            self._op_stats(op).add(_clock() - start, True)
             raise self._wrap(op, err) from err
-        self._record(op, _clock() - start, False)
+        seconds = _clock() - start
+        # The common case inline: this thread's table already has the operation.
+        try:
+            stats = self._local.table[op]
+        except (AttributeError, KeyError):
+            stats = self._op_stats(op)
+        stats.calls += 1
+        stats.seconds += seconds
         return result
 
     def _wrap(self, op: str, err: Exception) -> ProviderError:
@@ -113,20 +129,31 @@ class Portable(Generic[D]):
             code = ErrorCode.INTERNAL
         return ProviderError(code, f"{self.area} {op} failed: {type(err).__name__}: {err}")
 
-    def _record(self, op: str, seconds: float, failed: bool) -> None:
-        with self._stats_lock:
-            stats = self._stats.get(op)
-            if stats is None:
-                stats = self._stats[op] = OpStats()
-            stats.calls += 1
-            stats.seconds += seconds
-            if failed:
-                stats.errors += 1
+    def _op_stats(self, op: str) -> OpStats:
+        """This thread's counters of `op` (only this thread writes them)."""
+        table: dict[str, OpStats] | None = getattr(self._local, "table", None)
+        if table is None:
+            table = self._local.table = {}
+            with self._stats_lock:
+                self._tables.append(table)
+        stats = table.get(op)
+        if stats is None:
+            # A new key while stats() iterates the table would break its iteration: add under the lock.
+            with self._stats_lock:
+                stats = table[op] = OpStats()
+        return stats
 
     def stats(self) -> dict[str, OpStats]:
-        """Calls, errors and seconds per operation since open (a copy)."""
+        """Calls, errors and seconds per operation since open, over all threads (a copy)."""
+        total: dict[str, OpStats] = {}
         with self._stats_lock:
-            return {op: OpStats(s.calls, s.errors, s.seconds) for op, s in self._stats.items()}
+            for table in self._tables:
+                for op, s in table.items():
+                    t = total.setdefault(op, OpStats())
+                    t.calls += s.calls
+                    t.errors += s.errors
+                    t.seconds += s.seconds
+        return total
 
     # -- the lifecycle every provider shares ---------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import threading
 from pathlib import Path
 from typing import ClassVar
 
@@ -73,6 +74,20 @@ def test_calls_reach_the_driver_and_are_counted(fake: Fake) -> None:
     assert stats["echo"].seconds >= 0
     stats["echo"].calls = 99  # a copy: the provider's counts are unchanged
     assert fake.stats()["echo"].calls == 2
+
+
+def test_stats_add_up_every_thread(fake: Fake) -> None:
+    def work() -> None:
+        for _ in range(500):
+            fake.echo("x")
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    fake.echo("main")
+    assert fake.stats()["echo"].calls == 4 * 500 + 1
 
 
 def test_native_errors_are_wrapped_with_the_drivers_code_and_kept_as_cause(fake: Fake) -> None:
