@@ -43,8 +43,9 @@ class Driver(Protocol):
         ...
 
     def backup(self, dest_dir: str) -> None:
-        """Copy a consistent snapshot into the empty directory `dest_dir`, or raise
-        ProviderError(UNIMPLEMENTED) (server-backed drivers: their servers have backup tools)."""
+        """Copy a consistent snapshot into `dest_dir` (missing or empty: the portable type checked;
+        create it when missing), or raise ProviderError(UNIMPLEMENTED) (server-backed drivers:
+        their servers have backup tools)."""
         ...
 
     def error_code(self, err: BaseException) -> ErrorCode:
