@@ -27,6 +27,9 @@ from providers.errors import ErrorCode, ProviderError
 P = ParamSpec("P")
 T = TypeVar("T")
 
+# Bound once: `_run` is on every call's path (a kv get takes a few microseconds).
+_clock = time.perf_counter
+
 
 class Driver(Protocol):
     """What every driver provides besides its area's operations."""
@@ -40,8 +43,9 @@ class Driver(Protocol):
         ...
 
     def backup(self, dest_dir: str) -> None:
-        """Copy a consistent snapshot into the empty directory `dest_dir`, or raise
-        ProviderError(UNIMPLEMENTED) (server-backed drivers: their servers have backup tools)."""
+        """Copy a consistent snapshot into `dest_dir` (missing or empty: the portable type checked;
+        create it when missing), or raise ProviderError(UNIMPLEMENTED) (server-backed drivers:
+        their servers have backup tools)."""
         ...
 
     def error_code(self, err: BaseException) -> ErrorCode:
@@ -58,6 +62,12 @@ class OpStats:
     errors: int = 0
     seconds: float = 0.0
 
+    def add(self, seconds: float, failed: bool) -> None:
+        self.calls += 1
+        self.seconds += seconds
+        if failed:
+            self.errors += 1
+
 
 class Portable(Generic[D]):
     """Base of every area's portable class. Subclasses call `self._run(op, fn, *args)` for each
@@ -71,7 +81,10 @@ class Portable(Generic[D]):
         self.implementation = name
         self._closed = False
         self._close_lock = threading.Lock()
-        self._stats: dict[str, OpStats] = {}
+        # Metrics per thread: each thread counts into its own table without a lock (`_run` is on
+        # every call's path); `stats()` adds the tables up.
+        self._local = threading.local()
+        self._tables: list[dict[str, OpStats]] = []
         self._stats_lock = threading.Lock()
 
     @property
@@ -89,19 +102,26 @@ class Portable(Generic[D]):
 
     def _run(self, op: str, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run one driver call: closed check, error wrapping, metrics."""
-        self.check_open()
-        start = time.perf_counter()
-        failed = False
+        if self._closed:
+            self.check_open()
+        start = _clock()
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
         except ProviderError:
-            failed = True
+            self._op_stats(op).add(_clock() - start, True)
             raise
         except Exception as err:
-            failed = True
+            self._op_stats(op).add(_clock() - start, True)
             raise self._wrap(op, err) from err
-        finally:
-            self._record(op, time.perf_counter() - start, failed)
+        seconds = _clock() - start
+        # The common case inline: this thread's table already has the operation.
+        try:
+            stats = self._local.table[op]
+        except (AttributeError, KeyError):
+            stats = self._op_stats(op)
+        stats.calls += 1
+        stats.seconds += seconds
+        return result
 
     def _wrap(self, op: str, err: Exception) -> ProviderError:
         try:
@@ -110,20 +130,31 @@ class Portable(Generic[D]):
             code = ErrorCode.INTERNAL
         return ProviderError(code, f"{self.area} {op} failed: {type(err).__name__}: {err}")
 
-    def _record(self, op: str, seconds: float, failed: bool) -> None:
-        with self._stats_lock:
-            stats = self._stats.get(op)
-            if stats is None:
-                stats = self._stats[op] = OpStats()
-            stats.calls += 1
-            stats.seconds += seconds
-            if failed:
-                stats.errors += 1
+    def _op_stats(self, op: str) -> OpStats:
+        """This thread's counters of `op` (only this thread writes them)."""
+        table: dict[str, OpStats] | None = getattr(self._local, "table", None)
+        if table is None:
+            table = self._local.table = {}
+            with self._stats_lock:
+                self._tables.append(table)
+        stats = table.get(op)
+        if stats is None:
+            # A new key while stats() iterates the table would break its iteration: add under the lock.
+            with self._stats_lock:
+                stats = table[op] = OpStats()
+        return stats
 
     def stats(self) -> dict[str, OpStats]:
-        """Calls, errors and seconds per operation since open (a copy)."""
+        """Calls, errors and seconds per operation since open, over all threads (a copy)."""
+        total: dict[str, OpStats] = {}
         with self._stats_lock:
-            return {op: OpStats(s.calls, s.errors, s.seconds) for op, s in self._stats.items()}
+            for table in self._tables:
+                for op, s in table.items():
+                    t = total.setdefault(op, OpStats())
+                    t.calls += s.calls
+                    t.errors += s.errors
+                    t.seconds += s.seconds
+        return total
 
     # -- the lifecycle every provider shares ---------------------------------------------------
 
@@ -138,9 +169,18 @@ class Portable(Generic[D]):
                                 f"is unavailable: {err.message}") from err
 
     def backup(self, dest_dir: str | os.PathLike[str]) -> None:
-        """Copy a consistent snapshot, taken while the provider is live, into the empty directory
-        `dest_dir`. Server-backed providers raise UNIMPLEMENTED: their servers have backup tools."""
-        self._run("backup", self._driver.backup, os.fspath(dest_dir))
+        """Copy a consistent snapshot, taken while the provider is live, into the directory `dest_dir`,
+        which must be empty or missing (FAILED_PRECONDITION otherwise, in every area). Server-backed
+        providers raise UNIMPLEMENTED: their servers have backup tools."""
+        self._run("backup", self._backup, os.fspath(dest_dir))
+
+    def _backup(self, dest: str) -> None:
+        # One rule for every area, checked before the driver sees the directory: a backup never
+        # mixes with (or overwrites) files that are already there.
+        if os.path.lexists(dest) and (not os.path.isdir(dest) or os.listdir(dest)):
+            raise ProviderError(ErrorCode.FAILED_PRECONDITION,
+                                f"{self.area} backup destination {dest!r} is not an empty directory")
+        self._driver.backup(dest)
 
     def close(self) -> None:
         """Release the backend. Idempotent; every later call raises FAILED_PRECONDITION."""
@@ -148,16 +188,17 @@ class Portable(Generic[D]):
             if self._closed:
                 return
             self._closed = True
-        self._close_driver()
-
-    def _close_driver(self) -> None:
-        # Subclasses that must stop work first (mq drains its consumers) extend this.
         try:
-            self._driver.close()
+            self._close_driver()
         except ProviderError:
             raise
         except Exception as err:
             raise self._wrap("close", err) from err
+
+    def _close_driver(self) -> None:
+        """Release the driver. A subclass whose driver must stop work first (mq lets its consumers
+        drain for a timeout) overrides this; the closed state is already set when it runs."""
+        self._driver.close()
 
     def __enter__(self) -> Self:
         return self

@@ -2,10 +2,14 @@
 
 Usage in an area (``providers/kv/__init__.py``)::
 
-    KV = SchemeRegistry("kv")                    # the area's registry
-    @KV.register("lmdb")                         # in the implementation module
+    KV = SchemeRegistry("kv", modules=("providers.kv.lmdb",))   # the area's registry
+    @KV.register("lmdb")                         # in providers/kv/lmdb.py: implementation "lmdb"
     def open_lmdb(url: ProviderURL) -> KVStore: ...
     def open_kv(uri: str) -> KVStore: return KV.open(uri)
+
+An implementation is named after its module (``providers/kv/lmdb.py`` is "lmdb") unless `register`
+is given ``name=``; `implementations()` maps each name to its schemes, so the conformance suites can
+check that every implementation has an entry.
 
 An unknown scheme fails listing the known ones; an opener rejects query parameters it does not
 document (use `url.take_params(...)` / `url.reject_unknown_params()`).
@@ -83,19 +87,27 @@ class SchemeRegistry(Generic[T]):
 
     def __init__(self, area: str, *, modules: Iterable[str] = ()) -> None:
         self.area = area
-        self._openers: dict[str, Callable[[ProviderURL], T]] = {}
+        self._openers: dict[str, Callable[..., T]] = {}
+        self._names: dict[str, str] = {}  # scheme -> implementation name
         # Implementation modules imported lazily on first use, so that an optional dependency
         # (a server driver) is only needed when its scheme is used.
         self._modules = tuple(modules)
         self._loaded = False
         self._import_errors: dict[str, str] = {}
 
-    def register(self, *schemes: str) -> Callable[[Callable[[ProviderURL], T]], Callable[[ProviderURL], T]]:
-        def decorate(opener: Callable[[ProviderURL], T]) -> Callable[[ProviderURL], T]:
+    def register(self, *schemes: str, name: str | None = None
+                 ) -> Callable[[Callable[..., T]], Callable[..., T]]:
+        """Register an opener for `schemes`. `name` is the implementation's name; by default the last
+        part of the opener's module name (``providers.kv.lmdb`` -> "lmdb")."""
+
+        # An opener takes the parsed URI and the keyword arguments its implementation documents.
+        def decorate(opener: Callable[..., T]) -> Callable[..., T]:
+            implementation = name or opener.__module__.rsplit(".", 1)[-1]
             for scheme in schemes:
                 if scheme in self._openers:
                     raise RuntimeError(f"{self.area}: scheme {scheme!r} registered twice")
                 self._openers[scheme] = opener
+                self._names[scheme] = implementation
             return opener
 
         return decorate
@@ -113,6 +125,14 @@ class SchemeRegistry(Generic[T]):
     def schemes(self) -> list[str]:
         self._load()
         return sorted(self._openers)
+
+    def implementations(self) -> dict[str, tuple[str, ...]]:
+        """Implementation name -> its schemes, sorted."""
+        self._load()
+        found: dict[str, list[str]] = {}
+        for scheme in sorted(self._names):
+            found.setdefault(self._names[scheme], []).append(scheme)
+        return {name: tuple(schemes) for name, schemes in sorted(found.items())}
 
     def has(self, uri: str) -> bool:
         self._load()

@@ -5,19 +5,20 @@
     blob.put("docs/a.txt", b"hi", content_type="text/plain")
     url = blob.presign_get("docs/a.txt", 3600)   # served by `cozelite serve` at GET /blob/{key}
 
-Schemes: ``file`` (providers/blob/filestore.py, every parameter documented there).
+Every store is the portable `BlobStore` (providers/blob/contract.py) over an implementation's driver
+(providers/blob/driver.py). Implementations: ``file`` (providers/blob/file.py, every parameter
+documented there).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from providers.blob.contract import BlobStore, FileInfo, ListPage
+from providers.blob.contract import BlobStore
+from providers.blob.objects import FileInfo, ListPage
 from providers.registry import SchemeRegistry
 
-BLOB: SchemeRegistry[BlobStore] = SchemeRegistry("blob", modules=("providers.blob.filestore",))
-
-DEFAULT_URI = "file:///var/data/blob"
+BLOB: SchemeRegistry[BlobStore] = SchemeRegistry("blob", modules=("providers.blob.file",))
 
 
 def open_blob(uri: str, **kwargs: Any) -> BlobStore:
@@ -25,4 +26,4 @@ def open_blob(uri: str, **kwargs: Any) -> BlobStore:
     return BLOB.open(uri, **kwargs)
 
 
-__all__ = ["BLOB", "DEFAULT_URI", "BlobStore", "FileInfo", "ListPage", "open_blob"]
+__all__ = ["BLOB", "BlobStore", "FileInfo", "ListPage", "open_blob"]

@@ -4,7 +4,9 @@
     kv = open_kv("lmdb:///var/data/kv")        # relative to the working directory
     kv = open_kv("lmdb:////srv/cozelite/kv")   # absolute
 
-Schemes: ``lmdb`` (providers/kv/lmdb_store.py, every URI form and parameter documented there).
+Every store is the portable `KVStore` (providers/kv/contract.py) over an implementation's driver
+(providers/kv/driver.py). Implementations: ``lmdb`` (providers/kv/lmdb.py, every URI form and
+parameter documented there).
 """
 
 from __future__ import annotations
@@ -14,9 +16,7 @@ from typing import Any
 from providers.kv.contract import KVStore, Pipeline
 from providers.registry import SchemeRegistry
 
-KV: SchemeRegistry[KVStore] = SchemeRegistry("kv", modules=("providers.kv.lmdb_store",))
-
-DEFAULT_URI = "lmdb:///var/data/kv"
+KV: SchemeRegistry[KVStore] = SchemeRegistry("kv", modules=("providers.kv.lmdb",))
 
 
 def open_kv(uri: str, **kwargs: Any) -> KVStore:
@@ -24,4 +24,4 @@ def open_kv(uri: str, **kwargs: Any) -> KVStore:
     return KV.open(uri, **kwargs)
 
 
-__all__ = ["DEFAULT_URI", "KV", "KVStore", "Pipeline", "open_kv"]
+__all__ = ["KV", "KVStore", "Pipeline", "open_kv"]

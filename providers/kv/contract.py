@@ -9,8 +9,9 @@ decimal text and ``bool`` as ``b"1"``/``b"0"``. Reads return ``bytes`` (like red
 ``decode_responses``); hash field names are ``str``.
 
 Every command is defined once, here, on `Commands`: it validates and normalises its arguments
-and hands ``(op, args)`` to ``_call``. A store runs the command at once; a `Pipeline` queues it
-and runs the queue in one go on `Pipeline.execute`. Implementations only provide the ops.
+and hands ``(op, args)`` to ``_call``. A `KVStore` runs the command at once through its driver
+(providers/kv/driver.py); a `Pipeline` queues it and runs the queue in one go on `Pipeline.execute`.
+Implementations only provide the driver.
 
 Error codes:
 - INVALID_ARGUMENT: a bad argument (wrong Python type, empty or oversized key, oversized value,
@@ -20,20 +21,23 @@ Error codes:
   index out of range).
 - NOT_FOUND: ``lset`` on a missing key (Redis' "ERR no such key").
 - RESOURCE_EXHAUSTED: the store is full.
+- FAILED_PRECONDITION also for every call after `close()` (the portable closed state).
 """
 
 from __future__ import annotations
 
 import datetime
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from typing import Any, TypeAlias
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, TypeAlias
 
 from providers.errors import ErrorCode, ProviderError
-from providers.lifecycle import Provider
+from providers.kv.driver import OPERATIONS, KVDriver
+from providers.portable import Portable
 
 Value: TypeAlias = bytes | bytearray | memoryview | str | int | float | bool
 TTL: TypeAlias = float | int | datetime.timedelta | None
+Command: TypeAlias = tuple[str, tuple[Any, ...]]
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
@@ -111,7 +115,8 @@ def check_int(value: object, what: str) -> int:
 
 class Commands(ABC):
     """The commands of `cache.Cmdable`. On a store each returns its result; on a `Pipeline` it
-    is queued and returns the pipeline, and `Pipeline.execute` returns the results in order."""
+    is queued and returns the pipeline, and `Pipeline.execute` returns the results in order.
+    (`_call` returns Any: the annotated `result` locals type a store's results at no run-time cost.)"""
 
     @abstractmethod
     def _call(self, op: str, args: tuple[Any, ...]) -> Any:
@@ -125,16 +130,19 @@ class Commands(ABC):
     def get(self, key: str) -> bytes | None:
         """GET: the value, or None when the key is missing or expired. A hash or list raises
         FAILED_PRECONDITION (WRONGTYPE)."""
-        return self._call("get", (check_key(key),))
+        result: bytes | None = self._call("get", (check_key(key),))
+        return result
 
     def incr(self, key: str) -> int:
         """INCR: add 1 to the integer value (a missing key counts as 0); the new value."""
-        return self._call("incr_by", (check_key(key), 1))
+        result: int = self._call("incr_by", (check_key(key), 1))
+        return result
 
     def incr_by(self, key: str, amount: int) -> int:
         """INCRBY: add ``amount`` to the integer value (a missing key counts as 0); the new value.
         Keeps the key's TTL, as Redis does."""
-        return self._call("incr_by", (check_key(key), check_int(amount, "increment")))
+        result: int = self._call("incr_by", (check_key(key), check_int(amount, "increment")))
+        return result
 
     # -- hashes (HashCmdable)
     def hset(self, key: str, *values: Any) -> int:
@@ -152,57 +160,70 @@ class Commands(ABC):
         if not pairs:
             raise ProviderError(ErrorCode.INVALID_ARGUMENT, "kv hset needs at least one field")
         fields = tuple((check_key(f, "hash field"), encode_value(v, "hash value")) for f, v in pairs)
-        return self._call("hset", (key, fields))
+        result: int = self._call("hset", (key, fields))
+        return result
 
     def hgetall(self, key: str) -> dict[str, bytes]:
         """HGETALL: every field and value; ``{}`` when the key is missing."""
-        return self._call("hgetall", (check_key(key),))
+        result: dict[str, bytes] = self._call("hgetall", (check_key(key),))
+        return result
 
     # -- generic (GenericCmdable)
     def delete(self, *keys: str) -> int:
         """DEL: remove the keys (any type); the number that existed."""
         if not keys:
             raise ProviderError(ErrorCode.INVALID_ARGUMENT, "kv delete needs at least one key")
-        return self._call("delete", tuple(check_key(k) for k in keys))
+        result: int = self._call("delete", tuple(check_key(k) for k in keys))
+        return result
 
     def exists(self, *keys: str) -> int:
         """EXISTS: how many of the keys exist (a key named twice counts twice, as in Redis)."""
         if not keys:
             raise ProviderError(ErrorCode.INVALID_ARGUMENT, "kv exists needs at least one key")
-        return self._call("exists", tuple(check_key(k) for k in keys))
+        result: int = self._call("exists", tuple(check_key(k) for k in keys))
+        return result
 
     def expire(self, key: str, ttl: TTL) -> bool:
         """EXPIRE: set the key's TTL; False when the key is missing. A TTL <= 0 deletes the key."""
         seconds = ttl_seconds(ttl, allow_non_positive=True)
         if seconds is None:
             raise ProviderError(ErrorCode.INVALID_ARGUMENT, "kv expire needs a TTL")
-        return self._call("expire", (check_key(key), seconds))
+        result: bool = self._call("expire", (check_key(key), seconds))
+        return result
 
     # -- lists (ListCmdable)
     def lindex(self, key: str, index: int) -> bytes | None:
         """LINDEX: the element at ``index`` (negative counts from the end); None when out of range."""
-        return self._call("lindex", (check_key(key), check_int(index, "index")))
+        result: bytes | None = self._call("lindex", (check_key(key), check_int(index, "index")))
+        return result
 
     def lpush(self, key: str, *values: Value) -> int:
         """LPUSH: insert the values at the head, one after the other; the new length."""
-        return self._call("push", (check_key(key), True, self._list_values("lpush", values)))
+        result: int = self._call("push", (check_key(key), True, self._list_values("lpush", values)))
+        return result
 
     def rpush(self, key: str, *values: Value) -> int:
         """RPUSH: append the values at the tail; the new length."""
-        return self._call("push", (check_key(key), False, self._list_values("rpush", values)))
+        result: int = self._call("push", (check_key(key), False, self._list_values("rpush", values)))
+        return result
 
     def lset(self, key: str, index: int, value: Value) -> None:
         """LSET: replace the element at ``index``. NOT_FOUND for a missing key, FAILED_PRECONDITION
         for an index out of range."""
-        return self._call("lset", (check_key(key), check_int(index, "index"), encode_value(value)))
+        # On a Pipeline this returns the pipeline (chaining), like every command.
+        result: None = self._call("lset", (check_key(key), check_int(index, "index"), encode_value(value)))
+        return result
 
     def lpop(self, key: str) -> bytes | None:
         """LPOP: remove and return the head; None when the key is missing."""
-        return self._call("lpop", (check_key(key),))
+        result: bytes | None = self._call("lpop", (check_key(key),))
+        return result
 
     def lrange(self, key: str, start: int, stop: int) -> list[bytes]:
         """LRANGE: elements ``start``..``stop`` inclusive, Redis index rules (negative from the end)."""
-        return self._call("lrange", (check_key(key), check_int(start, "start"), check_int(stop, "stop")))
+        result: list[bytes] = self._call(
+            "lrange", (check_key(key), check_int(start, "start"), check_int(stop, "stop")))
+        return result
 
     @staticmethod
     def _list_values(cmd: str, values: tuple[Value, ...]) -> tuple[bytes, ...]:
@@ -220,9 +241,9 @@ class Pipeline(Commands):
     Also a context manager: leaving the block without `execute` discards the queue.
     """
 
-    def __init__(self, runner: Any) -> None:
+    def __init__(self, runner: Callable[[Sequence[Command]], list[Any]]) -> None:
         self._runner = runner
-        self._queue: list[tuple[str, tuple[Any, ...]]] = []
+        self._queue: list[Command] = []
 
     def _call(self, op: str, args: tuple[Any, ...]) -> Pipeline:
         self._queue.append((op, args))
@@ -235,7 +256,7 @@ class Pipeline(Commands):
         queue, self._queue = self._queue, []
         if not queue:
             return []
-        results: list[Any] = self._runner(queue)
+        results = self._runner(queue)
         if raise_on_error:
             for result in results:
                 if isinstance(result, ProviderError):
@@ -252,10 +273,24 @@ class Pipeline(Commands):
         self.discard()
 
 
-class KVStore(Commands, Provider):
-    """A kv store. Thread-safe; one object per process and location is enough."""
+class KVStore(Commands, Portable[KVDriver]):
+    """A kv store: the portable type over a `KVDriver`. Thread-safe; one object per process and
+    location is enough."""
 
-    @abstractmethod
+    area: ClassVar[str] = "kv"
+
+    def __init__(self, driver: KVDriver, *, name: str) -> None:
+        super().__init__(driver, name=name)
+        # Bound once: a command's path is a dict lookup, not a getattr.
+        self._ops: dict[str, Callable[..., Any]] = {op: getattr(driver, op) for op in OPERATIONS}
+
+    def _call(self, op: str, args: tuple[Any, ...]) -> Any:
+        return self._run(op, self._ops[op], *args)
+
     def pipeline(self) -> Pipeline:
         """A new `Pipeline` on this store."""
+        self.check_open()
+        return Pipeline(self._run_batch)
 
+    def _run_batch(self, commands: Sequence[Command]) -> list[Any]:
+        return self._run("pipeline", self._driver.batch, commands)

@@ -5,19 +5,20 @@
     mq.register_consumer("", "topic", "group", handler)
     mq.new_producer("topic").send(b"hello")
 
-Schemes: ``mem`` (providers/mq/memory.py: in-process, every parameter documented there).
+Every bus is the portable `MessageQueue` (providers/mq/contract.py) over an implementation's driver
+(providers/mq/driver.py). Implementations: ``mem`` (providers/mq/mem.py: in-process, every parameter
+documented there).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from providers.mq.contract import ConsumerHandler, Handler, Message, MessageQueue, Producer
+from providers.mq.contract import ConsumerHandler, Handler, MessageQueue, Producer
+from providers.mq.message import Message
 from providers.registry import SchemeRegistry
 
-MQ: SchemeRegistry[MessageQueue] = SchemeRegistry("mq", modules=("providers.mq.memory",))
-
-DEFAULT_URI = "mem://"
+MQ: SchemeRegistry[MessageQueue] = SchemeRegistry("mq", modules=("providers.mq.mem",))
 
 
 def open_mq(uri: str, **kwargs: Any) -> MessageQueue:
@@ -25,4 +26,4 @@ def open_mq(uri: str, **kwargs: Any) -> MessageQueue:
     return MQ.open(uri, **kwargs)
 
 
-__all__ = ["DEFAULT_URI", "MQ", "ConsumerHandler", "Handler", "Message", "MessageQueue", "Producer", "open_mq"]
+__all__ = ["MQ", "ConsumerHandler", "Handler", "Message", "MessageQueue", "Producer", "open_mq"]

@@ -19,31 +19,22 @@ Delivery guarantees every implementation gives (the conformance suite checks the
   message is dropped with one WARNING line on the ``cozelite.mq`` logger ("dead-letter ...");
 - with ``orderly=True`` messages with the same sharding key are handled one at a time, in the
   order they were sent, and a retried message holds back the later ones of its key.
+
+`MessageQueue` is the portable type (argument checks, the closed state: FAILED_PRECONDITION after
+`close`, error wrapping, metrics) over an implementation's `MQDriver` (providers/mq/driver.py).
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any, Protocol, TypeAlias, runtime_checkable
+from typing import Any, ClassVar, Protocol, TypeAlias, runtime_checkable
 
 from providers.errors import ErrorCode, ProviderError
-from providers.lifecycle import Provider
+from providers.mq.driver import MQDriver
+from providers.mq.message import Message
+from providers.portable import Portable
 
 DEAD_LETTER_LOGGER = "cozelite.mq"
-
-
-@dataclass(frozen=True)
-class Message:
-    """One delivery of a message to a group (Go's `eventbus.Message` plus delivery details)."""
-
-    topic: str
-    group: str
-    body: bytes
-    sharding_key: str | None = None
-    msg_id: str = ""
-    attempt: int = 1  # 1 for the first delivery, 2 for the first retry, ...
 
 
 @runtime_checkable
@@ -87,41 +78,84 @@ def check_body(body: object, max_bytes: int) -> bytes:
     return body
 
 
-class Producer(ABC):
-    """Sends to one topic (Go's `eventbus.Producer`)."""
+def check_sharding_key(sharding_key: object) -> str | None:
+    if sharding_key is not None and not isinstance(sharding_key, str):
+        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq sharding_key must be a str, got {sharding_key!r}")
+    return sharding_key
 
-    topic: str
 
-    @abstractmethod
+class Producer:
+    """Sends to one topic (Go's `eventbus.Producer`). Made by `MessageQueue.new_producer`."""
+
+    def __init__(self, bus: MessageQueue, topic: str, group: str, retries: int) -> None:
+        self.bus = bus
+        self.topic = topic
+        self.group = group
+        self.retries = retries  # the Go producer's send retries; drivers with transient failures use it
+
     def send(self, body: bytes, *, sharding_key: str | None = None) -> None:
         """Send one message. ``sharding_key`` orders messages for orderly consumers."""
+        checked = check_body(body, self.bus.driver.max_body_bytes)
+        self.bus._publish(self.topic, [checked], check_sharding_key(sharding_key))
 
-    @abstractmethod
     def batch_send(self, bodies: Iterable[bytes], *, sharding_key: str | None = None) -> None:
         """Send several messages, in order; all are validated before any is sent."""
+        if isinstance(bodies, (bytes, str)):
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, "mq batch_send takes an iterable of bodies, not one body")
+        limit = self.bus.driver.max_body_bytes
+        checked = [check_body(b, limit) for b in bodies]
+        key = check_sharding_key(sharding_key)
+        if checked:
+            self.bus._publish(self.topic, checked, key)
 
 
-class MessageQueue(Provider):
+class MessageQueue(Portable[MQDriver]):
     """A message bus: creates producers and registers consumers (Go's `ConsumerService`)."""
 
-    @abstractmethod
+    area: ClassVar[str] = "mq"
+
+    def __init__(self, driver: MQDriver, *, name: str) -> None:
+        super().__init__(driver, name=name)
+        self._close_timeout: float | None = 5.0
+
     def new_producer(self, topic: str, *, group: str = "", retries: int = 3) -> Producer:
         """A producer for ``topic``. ``group`` and ``retries`` are the Go producer's parameters
         (producer group name; send retries on transient failures)."""
+        check_name(topic, "topic")
+        if not isinstance(group, str):
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq producer group must be a str, got {group!r}")
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq producer retries must be an int >= 0, got {retries!r}")
+        self.check_open()
+        return Producer(self, topic, group, retries)
 
-    @abstractmethod
+    def _publish(self, topic: str, bodies: list[bytes], sharding_key: str | None) -> None:
+        self._run("send", self._driver.publish, topic, bodies, sharding_key)
+
     def register_consumer(
         self, name_server: str, topic: str, group: str, handler: Handler, *, orderly: bool = False,
     ) -> None:
         """Deliver every message of ``topic`` to ``group``; ``handler`` handles each once.
         ``name_server`` is the broker address of server-backed implementations."""
+        if not isinstance(name_server, str):
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq name_server must be a str, got {name_server!r}")
+        check_name(topic, "topic")
+        check_name(group, "group")
+        self._run("register_consumer", self._driver.subscribe, topic, group, as_callable(handler), bool(orderly))
 
-    @abstractmethod
     def drain(self, timeout: float | None = None) -> bool:
         """Wait until every message sent so far is handled or dead-lettered; False on timeout."""
+        return self._run("drain", self._driver.drain, timeout)
 
-    @abstractmethod
     def close(self, timeout: float | None = 5.0) -> None:
         """Stop accepting messages, let queued ones finish for up to ``timeout`` seconds, stop the
-        consumers. Idempotent."""
+        consumers. Idempotent; every later call raises FAILED_PRECONDITION."""
+        self._close_timeout = timeout
+        super().close()
 
+    def _close_driver(self) -> None:
+        self._driver.close(self._close_timeout)
+
+
+__all__ = ["DEAD_LETTER_LOGGER", "ConsumerHandler", "Handler", "Message", "MessageQueue", "Producer", "as_callable",
+           "check_body", "check_name", "check_sharding_key"]

@@ -10,9 +10,14 @@ Each area's suite (`tests/conformance/<area>.py`) declares the implementations i
 
 and gets its `impl` fixture from `impl_fixture(IMPLEMENTATIONS)`. A test that needs a promise only
 some implementations keep calls `require(impl, "promise")`: it is skipped with the reason the
-implementation's `unsupported` table gives, so every difference is written down, never silent.
+implementation's `unsupported` table gives, so every difference is written down, never silent
+(`keeps(impl, "promise")` asks without skipping, for a test that only adapts). `covers(IMPLEMENTATIONS,
+REGISTRY)` fails when the area's registry has an implementation the suite does not declare.
 `tests/conformance/lifecycle.py` runs the shared lifecycle suite (ping, close, backup, context
-manager) over the implementations of every area.
+manager) over the implementations of every area; the promises it asks about are "backup" (a live
+backup into a directory; server drivers: UNIMPLEMENTED) and "restore" (the backup opens as a store
+that holds the data), and it reads the option "restore_uri" (backup directory -> URI of the store
+opened on it) where opening the backup's only file with the same scheme is not how to restore.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -77,6 +82,11 @@ class Bound:
         """Another URI of the same implementation, for tests that open a second store."""
         return self.impl.uri(self.ctx)
 
+    def uri_at(self, directory: Path) -> str:
+        """The implementation's URI for a store under `directory` (file-backed ones keep their data
+        there; for a test that needs the store somewhere else, or somewhere it cannot be)."""
+        return self.impl.uri(Context(directory, self.ctx.request))
+
 
 def impl_fixture(table: Mapping[str, Implementation]) -> Any:
     """The `impl` fixture of a suite: parametrised over `table`, bound to the test's tmp_path."""
@@ -101,7 +111,30 @@ def require(impl: Bound | Implementation, *promises: str) -> None:
             pytest.skip(f"{chosen.name} does not keep {promise!r}: {reason}")
 
 
-def covers(table: Mapping[str, Implementation], schemes: Iterable[str], scheme_to_name: Callable[[str], str]) -> None:
-    """Assert every registered scheme belongs to a declared implementation."""
-    missing = sorted({scheme_to_name(s) for s in schemes} - set(table))
+def keeps(impl: Bound | Implementation, promise: str) -> bool:
+    """Whether the implementation keeps `promise` (its `unsupported` table does not name it)."""
+    chosen = impl.impl if isinstance(impl, Bound) else impl
+    return promise not in chosen.unsupported
+
+
+class Registry(Protocol):
+    """What `covers` reads of a `providers.registry.SchemeRegistry`."""
+
+    def implementations(self) -> dict[str, tuple[str, ...]]: ...
+
+
+def covers(table: Mapping[str, Implementation], registry: Registry | Iterable[str],
+           scheme_to_name: Callable[[str], str] | None = None) -> None:
+    """Assert every implementation the area's registry knows has an entry in `table`.
+
+    `covers(IMPLEMENTATIONS, KV)` reads the registry's implementation names. The older form
+    `covers(table, schemes, scheme_to_name)` (the schemes and a scheme -> name mapping) still works.
+    """
+    if scheme_to_name is None:
+        assert not isinstance(registry, Iterable), "covers(table, schemes) needs scheme_to_name"
+        names = set(registry.implementations())
+    else:
+        assert isinstance(registry, Iterable), "covers(table, registry) takes no scheme_to_name"
+        names = {scheme_to_name(s) for s in registry}
+    missing = sorted(names - set(table))
     assert not missing, f"registered implementations without a conformance entry: {missing}"

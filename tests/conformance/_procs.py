@@ -15,6 +15,7 @@ import hashlib
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
@@ -36,7 +37,7 @@ def spawn(role: str, uri: str, *args: object) -> subprocess.Popen[str]:
 def wait_for_lines(proc: subprocess.Popen[str], count: int) -> list[str]:
     """Read ``count`` acknowledgement lines (or fewer if the child ends)."""
     assert proc.stdout is not None
-    lines = []
+    lines: list[str] = []
     while len(lines) < count:
         line = proc.stdout.readline()
         if not line:
@@ -92,7 +93,8 @@ def blob_forever(uri: str, size: str) -> None:
         i += 1
 
 
-ROLES = {"kv-incr": kv_incr, "kv-forever": kv_forever, "blob-writer": blob_writer, "blob-forever": blob_forever}
+ROLES: dict[str, Callable[..., None]] = {
+    "kv-incr": kv_incr, "kv-forever": kv_forever, "blob-writer": blob_writer, "blob-forever": blob_forever}
 
 if __name__ == "__main__":
     ROLES[sys.argv[1]](*sys.argv[2:])

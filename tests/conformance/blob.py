@@ -2,11 +2,20 @@
 
 Presigned URLs are checked against an independent HMAC computed here from the secret file, so the
 URL format the server relies on (`/blob/{quoted key}?expires=..&sig=..`) is pinned down.
+
+Implementations are declared with the harness (tests/conformance/_harness.py). Promises only some
+keep: "injectable_clock" (a `clock=` keyword for presign expiry), "local_files" (objects are files
+under a root on this machine: symlink and temp-file checks). Options: "max_object_bytes" (what the
+URI configures), "secret_file" (tmp -> where the HMAC secret lives, to check URLs independently),
+"local_root" (tmp -> the store's root). Ping, close, backup and use as a context manager are checked
+for every area by tests/conformance/lifecycle.py; that a restored backup keeps metadata and the
+presign secret is blob's own and is here.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import io
@@ -16,7 +25,6 @@ import stat
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,22 +34,21 @@ from providers.blob import BLOB, BlobStore, open_blob
 from providers.errors import ErrorCode, ProviderError
 from providers.registry import ProviderURL
 from tests.conformance import _procs as procs
+from tests.conformance._harness import Bound, Implementation, covers, impl_fixture, implementations, keeps, require
 
-
-@dataclass(frozen=True)
-class Impl:
-    uri: Callable[[Path], str]
-    max_object_bytes: int
-    secret_file: Callable[[Path], Path]  # where the HMAC secret lives, to check URLs independently
-    local_root: Callable[[Path], Path] | None = None  # for file-system checks (symlinks, temp files)
-
-
-IMPLEMENTATIONS: dict[str, Impl] = {
-    "file": Impl(lambda tmp: f"file:///{tmp}/blob?max_object_bytes=4MiB&base_url=http://files.test:9000/",
-                 max_object_bytes=4 * 2**20,
-                 secret_file=lambda tmp: tmp / "blob" / ".presign-secret",
-                 local_root=lambda tmp: tmp / "blob"),
-}
+IMPLEMENTATIONS = implementations(
+    Implementation(
+        "file",
+        uri=lambda ctx: f"file:///{ctx.tmp}/blob?max_object_bytes=4MiB&base_url=http://files.test:9000/",
+        options={
+            "max_object_bytes": 4 * 2**20,
+            "secret_file": lambda tmp: tmp / "blob" / ".presign-secret",
+            "local_root": lambda tmp: tmp / "blob",
+            # A backup directory is a store root of its own (objects, metadata, the presign secret).
+            "restore_uri": lambda backup: f"file:///{backup}",
+        },
+    ),
+)
 
 
 class FakeClock:
@@ -52,9 +59,18 @@ class FakeClock:
         return self.now
 
 
-@pytest.fixture(params=sorted(IMPLEMENTATIONS))
-def impl(request: pytest.FixtureRequest) -> Impl:
-    return IMPLEMENTATIONS[request.param]
+impl = impl_fixture(IMPLEMENTATIONS)
+
+
+def open_store(impl: Bound, clock: FakeClock, uri: str | None = None) -> BlobStore:
+    uri = uri or impl.uri
+    return open_blob(uri, clock=clock) if keeps(impl, "injectable_clock") else open_blob(uri)
+
+
+def local_root(impl: Bound) -> Path:
+    require(impl, "local_files")
+    root: Path = impl.option("local_root")(impl.ctx.tmp)
+    return root
 
 
 @pytest.fixture
@@ -63,8 +79,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def blob(impl: Impl, tmp_path: Path, clock: FakeClock) -> Iterator[BlobStore]:
-    store = open_blob(impl.uri(tmp_path), clock=clock)
+def blob(impl: Bound, clock: FakeClock) -> Iterator[BlobStore]:
+    store = open_store(impl, clock)
     yield store
     store.close()
 
@@ -76,7 +92,7 @@ def code_of(fn: Callable[[], Any]) -> ErrorCode:
 
 
 def test_every_scheme_is_covered() -> None:
-    assert set(BLOB.schemes()) <= set(IMPLEMENTATIONS)
+    covers(IMPLEMENTATIONS, BLOB)
 
 
 # -- put / get / delete
@@ -117,7 +133,7 @@ def test_put_stream(blob: BlobStore) -> None:
     big = os.urandom(3 * 2**20 + 17)
     blob.put_stream("s/file", io.BytesIO(big), content_type="application/x-big")
     assert blob.get("s/file") == big
-    blob.put_stream("s/chunks", [b"ab", bytearray(b"cd"), b"", b"ef"])
+    blob.put_stream("s/chunks", [b"ab", bytearray(b"cd"), b"", b"ef"])  # type: ignore[list-item]
     assert blob.get("s/chunks") == b"abcdef"
     blob.put_stream("s/gen", (bytes([i]) * 1000 for i in range(10)))
     assert blob.get("s/gen") == b"".join(bytes([i]) * 1000 for i in range(10))
@@ -193,7 +209,8 @@ def expected_sig(secret: bytes, key: str, expires: str) -> str:
 
 
 @pytest.mark.parametrize("key", ["plain.txt", "dir/with space/ü é.png", "q?x=1&y#frag", "percent%20"])
-def test_presign_format_and_verify(impl: Impl, blob: BlobStore, clock: FakeClock, tmp_path: Path, key: str) -> None:
+def test_presign_format_and_verify(impl: Bound, blob: BlobStore, clock: FakeClock, tmp_path: Path, key: str) -> None:
+    require(impl, "injectable_clock")
     blob.put(key, b"data")
     url = blob.presign_get(key, 600)
     parts = urllib.parse.urlsplit(url)
@@ -203,7 +220,7 @@ def test_presign_format_and_verify(impl: Impl, blob: BlobStore, clock: FakeClock
     query = dict(urllib.parse.parse_qsl(parts.query))
     assert set(query) == {"expires", "sig"}
     assert int(query["expires"]) == int(clock.now) + 600
-    secret = impl.secret_file(tmp_path).read_bytes()
+    secret = impl.option("secret_file")(tmp_path).read_bytes()
     assert query["sig"] == expected_sig(secret, key, query["expires"])
     assert blob.verify_presigned(key, query["expires"], query["sig"])
     assert not blob.verify_presigned(key + "x", query["expires"], query["sig"])
@@ -215,25 +232,27 @@ def test_presign_format_and_verify(impl: Impl, blob: BlobStore, clock: FakeClock
     assert not blob.verify_presigned(key, query["expires"], query["sig"])
 
 
-def test_presign_expiry_forms_and_bad_values(blob: BlobStore, clock: FakeClock) -> None:
+def test_presign_expiry_forms_and_bad_values(impl: Bound, blob: BlobStore, clock: FakeClock) -> None:
+    require(impl, "injectable_clock")
     url = blob.presign_get("k", datetime.timedelta(hours=1))
     assert f"expires={int(clock.now) + 3600}&" in url
+    bad: Any
     for bad in (0, -5, 8 * 24 * 3600, "60", None):
-        assert code_of(lambda bad=bad: blob.presign_get("k", bad)) == ErrorCode.INVALID_ARGUMENT
+        assert code_of(functools.partial(blob.presign_get, "k", bad)) == ErrorCode.INVALID_ARGUMENT
     assert code_of(lambda: blob.presign_get("../k", 60)) == ErrorCode.INVALID_ARGUMENT
     for expires, sig in [("", ""), ("abc", "00"), ("-1", "00"), ("1e9", "00"), ("9" * 40, "00")]:
         assert blob.verify_presigned("k", expires, sig) is False
     assert blob.verify_presigned("k", None, None) is False  # type: ignore[arg-type]
 
 
-def test_secret_is_private_and_stable(impl: Impl, tmp_path: Path, clock: FakeClock) -> None:
-    with open_blob(impl.uri(tmp_path), clock=clock) as first:
+def test_secret_is_private_and_stable(impl: Bound, tmp_path: Path, clock: FakeClock) -> None:
+    with open_store(impl, clock) as first:
         url = first.presign_get("k", 60)
-    secret_path = impl.secret_file(tmp_path)
+    secret_path = impl.option("secret_file")(tmp_path)
     assert len(secret_path.read_bytes()) == 32
     assert stat.S_IMODE(secret_path.stat().st_mode) == 0o600
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
-    with open_blob(impl.uri(tmp_path), clock=clock) as second:
+    with open_store(impl, clock) as second:
         assert second.verify_presigned("k", query["expires"], query["sig"])
         assert second.presign_get("k", 60) == url
 
@@ -262,13 +281,11 @@ def test_keys_cannot_escape_or_reach_internals(blob: BlobStore, key: str) -> Non
     assert blob.verify_presigned(key, "9999999999", "00") is False
 
 
-def test_symlink_inside_root_cannot_redirect(impl: Impl, blob: BlobStore, tmp_path: Path) -> None:
-    if impl.local_root is None:
-        pytest.skip("not a local store")
+def test_symlink_inside_root_cannot_redirect(impl: Bound, blob: BlobStore, tmp_path: Path) -> None:
+    root = local_root(impl)
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret.txt").write_bytes(b"do not serve")
-    root = impl.local_root(tmp_path)
     (root / "link").symlink_to(outside, target_is_directory=True)
     (root / "filelink").symlink_to(outside / "secret.txt")
     assert code_of(lambda: blob.put("link/new", b"x")) == ErrorCode.PERMISSION_DENIED
@@ -293,7 +310,7 @@ def test_wrong_types_and_values(blob: BlobStore) -> None:
     invalid = [
         lambda: blob.put("k", "text"),  # type: ignore[arg-type]
         lambda: blob.put("k", None),  # type: ignore[arg-type]
-        lambda: blob.put_stream("k", b"bytes are not a stream"),
+        lambda: blob.put_stream("k", b"bytes are not a stream"),  # type: ignore[arg-type]
         lambda: blob.put_stream("k", [b"ok", "text"]),  # type: ignore[list-item]
         lambda: blob.put_stream("k", io.StringIO("text")),  # type: ignore[arg-type]
         lambda: blob.put("k", b"x", content_type="text/html\r\nX-Evil: 1"),
@@ -308,16 +325,16 @@ def test_wrong_types_and_values(blob: BlobStore) -> None:
     assert blob.head("k") is None
 
 
-def test_oversized_objects_refused_and_leave_nothing(impl: Impl, blob: BlobStore, tmp_path: Path) -> None:
-    limit = impl.max_object_bytes
+def test_oversized_objects_refused_and_leave_nothing(impl: Bound, blob: BlobStore) -> None:
+    limit = impl.option("max_object_bytes")
     assert code_of(lambda: blob.put("big", b"x" * (limit + 1))) == ErrorCode.INVALID_ARGUMENT
     chunks = (b"y" * 2**20 for _ in range(limit // 2**20 + 1))
     assert code_of(lambda: blob.put_stream("big", chunks)) == ErrorCode.INVALID_ARGUMENT
     assert blob.head("big") is None
     blob.put("big", b"z" * limit)
     assert blob.head("big") is not None
-    if impl.local_root is not None:
-        assert list((impl.local_root(tmp_path) / ".cozelite" / "tmp").iterdir()) == []
+    if keeps(impl, "local_files"):
+        assert list((local_root(impl) / ".cozelite" / "tmp").iterdir()) == []
 
 
 def test_object_and_prefix_conflict(blob: BlobStore) -> None:
@@ -359,8 +376,8 @@ def test_concurrent_threads_same_and_distinct_keys(blob: BlobStore) -> None:
     assert len(blob.list_all("own/")) == 6 * 15
 
 
-def test_two_processes(impl: Impl, blob: BlobStore, tmp_path: Path) -> None:
-    uri = impl.uri(tmp_path)
+def test_two_processes(impl: Bound, blob: BlobStore) -> None:
+    uri = impl.uri
     children = [procs.spawn("blob-writer", uri, "shared", 30, tag, 20_000) for tag in ("p", "q")]
     for child in children:
         _, err = child.communicate(timeout=120)
@@ -374,8 +391,8 @@ def test_two_processes(impl: Impl, blob: BlobStore, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kill_after", [1, 40, pytest.param(500, marks=pytest.mark.slow)])
-def test_sigkill_mid_write_loses_no_committed_data(impl: Impl, tmp_path: Path, kill_after: int) -> None:
-    uri = impl.uri(tmp_path)
+def test_sigkill_mid_write_loses_no_committed_data(impl: Bound, kill_after: int) -> None:
+    uri = impl.uri
     size = 256 * 1024
     child = procs.spawn("blob-forever", uri, size)
     try:
@@ -402,18 +419,9 @@ def test_sigkill_mid_write_loses_no_committed_data(impl: Impl, tmp_path: Path, k
         assert store.get("after") == b"crash"
 
 
-# -- lifecycle
-def test_ping_close_idempotent(impl: Impl, tmp_path: Path) -> None:
-    store = open_blob(impl.uri(tmp_path))
-    store.ping()
-    store.close()
-    store.close()
-    assert code_of(lambda: store.get("k")) == ErrorCode.UNAVAILABLE
-    assert code_of(lambda: store.put("k", b"v")) == ErrorCode.UNAVAILABLE
-    assert code_of(store.ping) == ErrorCode.UNAVAILABLE
-
-
-def test_backup_and_restore(impl: Impl, blob: BlobStore, tmp_path: Path, clock: FakeClock) -> None:
+# -- backup
+def test_backup_keeps_metadata_and_the_presign_secret(impl: Bound, blob: BlobStore, tmp_path: Path,
+                                                      clock: FakeClock) -> None:
     blob.put("a/1", b"one", content_type="text/x-one", tagging={"t": "1"})
     blob.put("b", b"two")
     url = blob.presign_get("a/1", 60)
@@ -421,11 +429,11 @@ def test_backup_and_restore(impl: Impl, blob: BlobStore, tmp_path: Path, clock: 
     blob.backup(dest)
     blob.put("b", b"changed after backup")
     assert code_of(lambda: blob.backup(dest)) == ErrorCode.FAILED_PRECONDITION
-    restored_uri = impl.uri(tmp_path / "restored")
+    restored_uri = impl.uri_at(tmp_path / "restored")
     restored_dir = Path(ProviderURL.parse(restored_uri).path)
     restored_dir.parent.mkdir(parents=True)
     dest.rename(restored_dir)
-    with open_blob(restored_uri, clock=clock) as restored:
+    with open_store(impl, clock, restored_uri) as restored:
         assert [f.key for f in restored.list_all()] == ["a/1", "b"]
         assert restored.get("b") == b"two"
         info = restored.head("a/1", with_tagging=True)
@@ -434,14 +442,13 @@ def test_backup_and_restore(impl: Impl, blob: BlobStore, tmp_path: Path, clock: 
         assert restored.verify_presigned("a/1", query["expires"], query["sig"])
 
 
-def test_backup_refuses_a_directory_inside_the_store(impl: Impl, blob: BlobStore, tmp_path: Path) -> None:
-    if impl.local_root is None:
-        pytest.skip("not a local store")
-    assert code_of(lambda: blob.backup(impl.local_root(tmp_path) / "bk")) == ErrorCode.INVALID_ARGUMENT
+def test_backup_refuses_a_directory_inside_the_store(impl: Bound, blob: BlobStore) -> None:
+    root = local_root(impl)
+    assert code_of(lambda: blob.backup(root / "bk")) == ErrorCode.INVALID_ARGUMENT
 
 
-def test_opener(impl: Impl, tmp_path: Path) -> None:
-    uri = impl.uri(tmp_path)
+def test_opener(impl: Bound, tmp_path: Path) -> None:
+    uri = impl.uri
     sep = "&" if "?" in uri else "?"
     assert code_of(lambda: open_blob(f"{uri}{sep}bogus=1")) == ErrorCode.INVALID_ARGUMENT
     assert code_of(lambda: open_blob("s4://bucket")) == ErrorCode.UNIMPLEMENTED

@@ -1,9 +1,12 @@
 """The kv conformance suite: one suite for the `KVStore` contract, run against every implementation.
 
-An implementation joins by adding a factory to IMPLEMENTATIONS (a server-backed one: a URI of a
-server the fixture or .ci/run starts). `test_every_scheme_is_covered` fails when a registered scheme
-has none. Clock-driven tests (TTL) need an implementation that accepts an injected clock; the
-others run everywhere.
+An implementation joins by adding an `Implementation` to IMPLEMENTATIONS (tests/conformance/_harness.py;
+a server-backed one: a URI of a server its fixture starts). `test_every_scheme_is_covered` fails when
+the registry has an implementation without one. Promises only some implementations keep:
+"injectable_clock" (the clock-driven TTL tests), "sweep" (a `sweep()` on the driver that deletes
+expired keys), "local_directory" (the store lives in a directory of this machine). Options:
+"max_value_bytes" (what the URI configures). Ping, close, backup and use as a context manager are
+checked for every area by tests/conformance/lifecycle.py.
 """
 
 from __future__ import annotations
@@ -15,29 +18,25 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from providers.errors import ErrorCode, ProviderError
 from providers.kv import KV, KVStore, open_kv
-from providers.registry import ProviderURL
 from tests.conformance import _procs as procs
+from tests.conformance._harness import Bound, Implementation, covers, impl_fixture, implementations, keeps, require
 
-
-@dataclass(frozen=True)
-class Impl:
-    uri: Callable[[Path], str]
-    max_value_bytes: int  # what this test setup configures; larger values must be refused
-    injectable_clock: bool = True
-
-
-IMPLEMENTATIONS: dict[str, Impl] = {
-    "lmdb": Impl(lambda tmp: f"lmdb:///{tmp}/kv?sweep_interval=0&max_value_bytes=1MiB&map_size=256MiB",
-                 max_value_bytes=2**20),
-}
+IMPLEMENTATIONS = implementations(
+    Implementation(
+        "lmdb",
+        uri=lambda ctx: f"lmdb:///{ctx.tmp}/kv?sweep_interval=0&max_value_bytes=1MiB&map_size=256MiB",
+        # max_value_bytes: what the URI configures; larger values must be refused.
+        # restore_uri: a backup directory is an LMDB environment of its own, opened where it is.
+        options={"max_value_bytes": 2**20, "restore_uri": lambda backup: f"lmdb:///{backup}?sweep_interval=0"},
+    ),
+)
 
 
 class FakeClock:
@@ -51,14 +50,12 @@ class FakeClock:
         self.now += seconds
 
 
-@pytest.fixture(params=sorted(IMPLEMENTATIONS))
-def impl(request: pytest.FixtureRequest) -> tuple[str, Impl]:
-    return request.param, IMPLEMENTATIONS[request.param]
+impl = impl_fixture(IMPLEMENTATIONS)
 
 
 @pytest.fixture
-def uri(impl: tuple[str, Impl], tmp_path: Path) -> str:
-    return impl[1].uri(tmp_path)
+def uri(impl: Bound) -> str:
+    return impl.uri
 
 
 @pytest.fixture
@@ -67,16 +64,15 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def kv(impl: tuple[str, Impl], uri: str, clock: FakeClock) -> Iterator[KVStore]:
-    store = open_kv(uri, clock=clock) if impl[1].injectable_clock else open_kv(uri)
+def kv(impl: Bound, uri: str, clock: FakeClock) -> Iterator[KVStore]:
+    store = open_kv(uri, clock=clock) if keeps(impl, "injectable_clock") else open_kv(uri)
     yield store
     store.close()
 
 
 @pytest.fixture
-def timed(impl: tuple[str, Impl], kv: KVStore, clock: FakeClock) -> tuple[KVStore, FakeClock]:
-    if not impl[1].injectable_clock:
-        pytest.skip("implementation has no injectable clock")
+def timed(impl: Bound, kv: KVStore, clock: FakeClock) -> tuple[KVStore, FakeClock]:
+    require(impl, "injectable_clock")
     return kv, clock
 
 
@@ -87,7 +83,7 @@ def code_of(fn: Callable[[], Any]) -> ErrorCode:
 
 
 def test_every_scheme_is_covered() -> None:
-    assert set(KV.schemes()) <= set(IMPLEMENTATIONS)
+    covers(IMPLEMENTATIONS, KV)
 
 
 # -- strings
@@ -279,11 +275,10 @@ def test_ttl_with_the_real_clock(uri: str) -> None:
         assert kv.get("keep") == b"v"
 
 
-def test_sweep_deletes_expired_keys(timed: tuple[KVStore, FakeClock]) -> None:
+def test_sweep_deletes_expired_keys(impl: Bound, timed: tuple[KVStore, FakeClock]) -> None:
+    require(impl, "sweep")
     kv, clock = timed
-    sweep = getattr(kv, "sweep", None)
-    if sweep is None:
-        pytest.skip("implementation expires keys itself")
+    sweep = cast(Any, kv.driver).sweep  # an extra of the driver, not part of the kv contract
     for i in range(30):
         kv.set(f"s{i}", i, ttl=1 + i % 3)
     kv.hset("h", "f", 1)
@@ -369,7 +364,7 @@ def test_pipeline_error_does_not_stop_the_others(kv: KVStore) -> None:
     assert isinstance(results[1], ProviderError) and results[1].code == ErrorCode.FAILED_PRECONDITION
     assert kv.get("a") == b"1" and kv.get("b") == b"2"
     p = kv.pipeline()
-    p.incr("s").set("c", 3)
+    cast(Any, p.incr("s")).set("c", 3)  # on a Pipeline a command returns the pipeline (typed as a store's)
     with pytest.raises(ProviderError):
         p.execute()
     assert kv.get("c") == b"3"
@@ -412,13 +407,14 @@ def test_bad_increment(kv: KVStore, amount: Any) -> None:
     assert code_of(lambda: kv.incr_by("n", amount)) == ErrorCode.INVALID_ARGUMENT
 
 
-def test_oversized_values_refused(impl: tuple[str, Impl], kv: KVStore) -> None:
-    big = b"x" * (impl[1].max_value_bytes + 1)
+def test_oversized_values_refused(impl: Bound, kv: KVStore) -> None:
+    max_value_bytes = impl.option("max_value_bytes")
+    big = b"x" * (max_value_bytes + 1)
     assert code_of(lambda: kv.set("k", big)) == ErrorCode.INVALID_ARGUMENT
     assert code_of(lambda: kv.hset("h", "f", big)) == ErrorCode.INVALID_ARGUMENT
     assert code_of(lambda: kv.rpush("l", big)) == ErrorCode.INVALID_ARGUMENT
-    kv.set("k", b"x" * impl[1].max_value_bytes)
-    assert len(kv.get("k") or b"") == impl[1].max_value_bytes
+    kv.set("k", b"x" * max_value_bytes)
+    assert len(kv.get("k") or b"") == max_value_bytes
     assert kv.exists("h", "l") == 0
 
 
@@ -602,8 +598,7 @@ def test_two_processes(kv: KVStore, uri: str) -> None:
 
 
 @pytest.mark.parametrize("kill_after", [1, 150, pytest.param(2000, marks=pytest.mark.slow)])
-def test_sigkill_mid_write_loses_no_committed_data(impl: tuple[str, Impl], tmp_path: Path, kill_after: int) -> None:
-    uri = impl[1].uri(tmp_path)
+def test_sigkill_mid_write_loses_no_committed_data(uri: str, kill_after: int) -> None:
     child = procs.spawn("kv-forever", uri, 4096)
     try:
         acked = procs.wait_for_lines(child, kill_after)
@@ -626,16 +621,7 @@ def test_sigkill_mid_write_loses_no_committed_data(impl: tuple[str, Impl], tmp_p
         assert kv.get("after") == b"crash"
 
 
-# -- lifecycle
-def test_ping_close_idempotent(uri: str) -> None:
-    kv = open_kv(uri)
-    kv.ping()
-    kv.close()
-    kv.close()
-    assert code_of(lambda: kv.get("a")) == ErrorCode.UNAVAILABLE
-    assert code_of(kv.ping) == ErrorCode.UNAVAILABLE
-
-
+# -- opening
 def test_same_location_opened_twice(uri: str) -> None:
     a, b = open_kv(uri), open_kv(uri)
     a.set("k", "v")
@@ -646,36 +632,16 @@ def test_same_location_opened_twice(uri: str) -> None:
     b.close()
 
 
-def test_backup_and_restore(impl: tuple[str, Impl], kv: KVStore, tmp_path: Path) -> None:
-    kv.set("s", "v")
-    kv.hset("h", {"a": 1})
-    kv.rpush("l", "x", "y")
-    dest = tmp_path / "backup"
-    kv.backup(dest)
-    kv.set("s", "changed after backup")
-    assert code_of(lambda: kv.backup(dest)) == ErrorCode.FAILED_PRECONDITION  # not empty
-    restored_uri = impl[1].uri(tmp_path / "restored")
-    restored_dir = Path(ProviderURL.parse(restored_uri).path)
-    restored_dir.parent.mkdir(parents=True, exist_ok=True)
-    dest.rename(restored_dir)
-    with open_kv(restored_uri) as restored:
-        assert restored.get("s") == b"v"
-        assert restored.hgetall("h") == {"a": b"1"}
-        assert restored.lrange("l", 0, -1) == [b"x", b"y"]
-
-
 def test_opener_rejects_unknown_parameters_and_schemes(uri: str) -> None:
     sep = "&" if "?" in uri else "?"
     assert code_of(lambda: open_kv(f"{uri}{sep}bogus=1")) == ErrorCode.INVALID_ARGUMENT
     assert code_of(lambda: open_kv("redisx://localhost")) == ErrorCode.UNIMPLEMENTED
 
 
-def test_opener_fails_fast_on_unusable_directory(tmp_path: Path) -> None:
+def test_opener_fails_fast_on_unusable_directory(impl: Bound, tmp_path: Path) -> None:
+    require(impl, "local_directory")
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
-    for name, impl in IMPLEMENTATIONS.items():
-        if name != "lmdb":
-            continue
-        with pytest.raises(ProviderError) as info:
-            open_kv(impl.uri(blocker))
-        assert str(blocker) in str(info.value)
+    with pytest.raises(ProviderError) as info:
+        open_kv(impl.uri_at(blocker))
+    assert str(blocker) in str(info.value)

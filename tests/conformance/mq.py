@@ -4,6 +4,11 @@ Waiting is done with `drain()` (the contract's "everything sent so far is handle
 set by handlers and generous timeouts that only matter when something is broken; nothing asserts
 on elapsed time. The in-process bus has no second-process or crash story (nothing is persisted), so
 those tests live in the kv and blob suites.
+
+Implementations are declared with the harness (tests/conformance/_harness.py); options: "max_retries"
+and "max_body_bytes" (what the URI configures). Ping, close, backup and use as a context manager are
+checked for every area by tests/conformance/lifecycle.py; what is mq's own (close lets queued
+messages finish) is here.
 """
 
 from __future__ import annotations
@@ -12,7 +17,6 @@ import collections
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,31 +24,25 @@ import pytest
 
 from providers.errors import ErrorCode, ProviderError
 from providers.mq import MQ, Message, MessageQueue, open_mq
+from tests.conformance._harness import Bound, Implementation, covers, impl_fixture, implementations
 
 WAIT = 30.0  # seconds; only reached when a delivery is lost
 
+IMPLEMENTATIONS = implementations(
+    Implementation(
+        "mem",
+        uri=lambda ctx: "mem://?retry_backoff=0.001&max_retries=3&max_body_bytes=64KiB&workers=4",
+        options={"max_retries": 3, "max_body_bytes": 64 * 1024},
+        unsupported={"restore": "the in-process bus keeps nothing; its backup records what was queued (mq.json)"},
+    ),
+)
 
-@dataclass(frozen=True)
-class Impl:
-    uri: Callable[[Path], str]
-    max_retries: int
-    max_body_bytes: int
-
-
-IMPLEMENTATIONS: dict[str, Impl] = {
-    "mem": Impl(lambda tmp: "mem://?retry_backoff=0.001&max_retries=3&max_body_bytes=64KiB&workers=4",
-                max_retries=3, max_body_bytes=64 * 1024),
-}
-
-
-@pytest.fixture(params=sorted(IMPLEMENTATIONS))
-def impl(request: pytest.FixtureRequest) -> Impl:
-    return IMPLEMENTATIONS[request.param]
+impl = impl_fixture(IMPLEMENTATIONS)
 
 
 @pytest.fixture
-def mq(impl: Impl, tmp_path: Path) -> Iterator[MessageQueue]:
-    bus = open_mq(impl.uri(tmp_path))
+def mq(impl: Bound) -> Iterator[MessageQueue]:
+    bus = open_mq(impl.uri)
     yield bus
     bus.close(timeout=5)
 
@@ -78,7 +76,7 @@ class Recorder:
 
 
 def test_every_scheme_is_covered() -> None:
-    assert set(MQ.schemes()) <= set(IMPLEMENTATIONS)
+    covers(IMPLEMENTATIONS, MQ)
 
 
 def test_every_group_gets_every_message_once(mq: MessageQueue) -> None:
@@ -132,14 +130,14 @@ def test_failed_message_is_redelivered(mq: MessageQueue) -> None:
     assert len({m.msg_id for m in redelivered}) == 1
 
 
-def test_dead_letter_after_bounded_retries(impl: Impl, mq: MessageQueue, caplog: pytest.LogCaptureFixture) -> None:
+def test_dead_letter_after_bounded_retries(impl: Bound, mq: MessageQueue, caplog: pytest.LogCaptureFixture) -> None:
     always = Recorder(fail=lambda m: m.body == b"poison")
     mq.register_consumer("", "t", "g", always)
     with caplog.at_level(logging.WARNING, logger="cozelite.mq"):
         mq.new_producer("t").batch_send([b"poison", b"fine"])
         assert mq.drain(WAIT)
     assert always.bodies() == [b"fine"]
-    assert [m.attempt for m in always.attempts if m.body == b"poison"] == list(range(1, impl.max_retries + 2))
+    assert [m.attempt for m in always.attempts if m.body == b"poison"] == list(range(1, impl.option("max_retries") + 2))
     lines = [r.getMessage() for r in caplog.records if "dead-letter" in r.getMessage()]
     assert len(lines) == 1
     assert "topic=t" in lines[0] and "group=g" in lines[0] and "RuntimeError" in lines[0]
@@ -283,16 +281,16 @@ def test_backpressure_when_full(tmp_path: Path) -> None:
 
 
 # -- bad input
-def test_bad_input(impl: Impl, mq: MessageQueue) -> None:
+def test_bad_input(impl: Bound, mq: MessageQueue) -> None:
     producer = mq.new_producer("t")
     rec = Recorder()
     mq.register_consumer("", "t", "g", rec)
     invalid = [
         lambda: producer.send("text"),  # type: ignore[arg-type]
         lambda: producer.send(None),  # type: ignore[arg-type]
-        lambda: producer.send(b"x" * (impl.max_body_bytes + 1)),
+        lambda: producer.send(b"x" * (impl.option("max_body_bytes") + 1)),
         lambda: producer.send(b"x", sharding_key=5),  # type: ignore[arg-type]
-        lambda: producer.batch_send(b"not a list of bodies"),
+        lambda: producer.batch_send(b"not a list of bodies"),  # type: ignore[arg-type]
         lambda: producer.batch_send([b"ok", "bad"]),  # type: ignore[list-item]
         lambda: mq.new_producer(""),
         lambda: mq.new_producer("t", retries=-1),
@@ -306,14 +304,14 @@ def test_bad_input(impl: Impl, mq: MessageQueue) -> None:
         assert code_of(fn) == ErrorCode.INVALID_ARGUMENT
     assert mq.drain(WAIT)
     assert rec.bodies() == []  # a batch with one bad body sends nothing
-    producer.send(b"x" * impl.max_body_bytes)
+    producer.send(b"x" * impl.option("max_body_bytes"))
     assert mq.drain(WAIT)
     assert len(rec.bodies()) == 1
 
 
-# -- lifecycle
-def test_ping_close_idempotent_and_drains(impl: Impl, tmp_path: Path) -> None:
-    bus = open_mq(impl.uri(tmp_path))
+# -- closing
+def test_close_lets_queued_messages_finish(impl: Bound) -> None:
+    bus = open_mq(impl.uri)
     bus.ping()
     rec = Recorder()
     bus.register_consumer("", "t", "g", rec)
@@ -322,20 +320,13 @@ def test_ping_close_idempotent_and_drains(impl: Impl, tmp_path: Path) -> None:
     bus.close(timeout=WAIT)
     bus.close()
     assert len(rec.bodies()) == 50
-    assert code_of(lambda: producer.send(b"late")) == ErrorCode.UNAVAILABLE
-    assert code_of(lambda: bus.register_consumer("", "t", "g2", rec)) == ErrorCode.UNAVAILABLE
-    assert code_of(bus.ping) == ErrorCode.UNAVAILABLE
+    assert code_of(lambda: producer.send(b"late")) == ErrorCode.FAILED_PRECONDITION
+    assert code_of(lambda: bus.register_consumer("", "t", "g2", rec)) == ErrorCode.FAILED_PRECONDITION
+    assert code_of(bus.ping) == ErrorCode.FAILED_PRECONDITION
 
 
-def test_backup_records_state(mq: MessageQueue, tmp_path: Path) -> None:
-    mq.register_consumer("", "t", "g", Recorder())
-    mq.backup(tmp_path / "bk")
-    assert (tmp_path / "bk").is_dir() and any((tmp_path / "bk").iterdir())
-    assert code_of(lambda: mq.backup(tmp_path / "bk")) == ErrorCode.FAILED_PRECONDITION
-
-
-def test_opener_rejects_unknown_parameters(impl: Impl, tmp_path: Path) -> None:
-    uri = impl.uri(tmp_path)
+def test_opener_rejects_unknown_parameters(impl: Bound) -> None:
+    uri = impl.uri
     sep = "&" if "?" in uri else "?"
     assert code_of(lambda: open_mq(f"{uri}{sep}bogus=1")) == ErrorCode.INVALID_ARGUMENT
     assert code_of(lambda: open_mq("mem://?workers=0")) == ErrorCode.INVALID_ARGUMENT

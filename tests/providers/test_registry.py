@@ -48,3 +48,24 @@ def test_password_is_hidden() -> None:
 def test_unknown_parameters_are_rejected() -> None:
     with pytest.raises(ProviderError, match="unknown parameter"):
         ProviderURL.parse("lmdb:///kv?map_size=1&bogus=2").reject_unknown_params({"map_size"})
+
+
+def test_implementations_are_named_after_their_module_unless_named() -> None:
+    registry: SchemeRegistry[object] = SchemeRegistry("demo")
+
+    @registry.register("b", "a")
+    def _open(url: ProviderURL) -> object:
+        return url
+
+    registry.register("x", name="custom")(lambda url: url)
+    assert registry.implementations() == {"custom": ("x",), "test_registry": ("a", "b")}
+
+
+def test_the_area_registries_know_their_implementations() -> None:
+    from providers.blob import BLOB
+    from providers.kv import KV
+    from providers.mq import MQ
+
+    assert KV.implementations() == {"lmdb": ("lmdb",)}
+    assert BLOB.implementations() == {"file": ("file",)}
+    assert MQ.implementations() == {"mem": ("mem",)}

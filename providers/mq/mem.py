@@ -1,4 +1,5 @@
-"""In-process message bus: ``mem://``.
+"""In-process message bus: ``mem://``. `MemDriver` fills the mq driver protocol
+(providers/mq/driver.py); `open_mem` returns the portable `MessageQueue` around it.
 
 URI: ``mem://`` (no host, no path). Query parameters (anything else is rejected):
     workers=4          handler threads per consumer group (orderly groups: one lane per thread)
@@ -31,21 +32,13 @@ import threading
 import time
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from providers.errors import ErrorCode, ProviderError
 from providers.mq import MQ
-from providers.mq.contract import (
-    DEAD_LETTER_LOGGER,
-    Handler,
-    Message,
-    MessageQueue,
-    Producer,
-    as_callable,
-    check_body,
-    check_name,
-)
+from providers.mq.contract import DEAD_LETTER_LOGGER, MessageQueue
+from providers.mq.message import Message
 from providers.registry import ProviderURL
 
 log = logging.getLogger(DEAD_LETTER_LOGGER)
@@ -66,7 +59,7 @@ class _Delivery:
 
 
 class _Group:
-    def __init__(self, bus: MemoryQueue, topic: str, name: str, orderly: bool) -> None:
+    def __init__(self, bus: MemDriver, topic: str, name: str, orderly: bool) -> None:
         self.bus = bus
         self.topic = topic
         self.name = name
@@ -140,25 +133,9 @@ class _Group:
                 attempt += 1
 
 
-class _MemoryProducer(Producer):
-    def __init__(self, bus: MemoryQueue, topic: str, group: str, retries: int) -> None:
-        self.bus = bus
-        self.topic = topic
-        self.group = group
-        self.retries = retries  # nothing transient to retry in-process; kept for parity with Go
+class MemDriver:
+    """The mq driver: consumer groups on worker threads, one bounded count of queued messages."""
 
-    def send(self, body: bytes, *, sharding_key: str | None = None) -> None:
-        self.bus._publish(self.topic, [check_body(body, self.bus.max_body_bytes)], sharding_key)
-
-    def batch_send(self, bodies: Iterable[bytes], *, sharding_key: str | None = None) -> None:
-        if isinstance(bodies, (bytes, str)):
-            raise ProviderError(ErrorCode.INVALID_ARGUMENT, "mq batch_send takes an iterable of bodies, not one body")
-        checked = [check_body(b, self.bus.max_body_bytes) for b in bodies]
-        if checked:
-            self.bus._publish(self.topic, checked, sharding_key)
-
-
-class MemoryQueue(MessageQueue):
     def __init__(self, *, workers: int = 4, max_retries: int = 3, retry_backoff: float = 0.05,
                  capacity: int = 10000, send_timeout: float = 5.0, max_body_bytes: int = 4 * 2**20) -> None:
         self.workers = workers
@@ -178,25 +155,24 @@ class MemoryQueue(MessageQueue):
         self._ping_seen: dict[bytes, threading.Event] = {}
 
     def __repr__(self) -> str:
-        return f"MemoryQueue(topics={sorted(self._groups)})"
+        return f"MemDriver(topics={sorted(self._groups)})"
+
+    def error_code(self, err: BaseException) -> ErrorCode:
+        # Nothing native can fail in memory but the backup's file writes.
+        if isinstance(err, OSError):
+            return ErrorCode.UNAVAILABLE
+        return ErrorCode.INTERNAL
 
     # -- producing
-    def new_producer(self, topic: str, *, group: str = "", retries: int = 3) -> Producer:
-        check_name(topic, "topic")
-        if not isinstance(group, str):
-            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq producer group must be a str, got {group!r}")
-        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
-            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq producer retries must be an int >= 0, got {retries!r}")
-        self._check_open()
-        return _MemoryProducer(self, topic, group, retries)
-
     def _check_open(self) -> None:
+        # A send waiting for room when the bus closes ends here (the portable type refuses new calls).
         if self._closing:
-            raise ProviderError(ErrorCode.UNAVAILABLE, "mq bus is closed")
+            raise ProviderError(ErrorCode.FAILED_PRECONDITION, "mq bus is closed")
+
+    def publish(self, topic: str, bodies: list[bytes], sharding_key: str | None) -> None:
+        self._publish(topic, bodies, sharding_key)
 
     def _publish(self, topic: str, bodies: list[bytes], sharding_key: str | None) -> None:
-        if sharding_key is not None and not isinstance(sharding_key, str):
-            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq sharding_key must be a str, got {sharding_key!r}")
         deadline = time.monotonic() + self.send_timeout
         with self._cond:
             groups = list(self._groups.get(topic, {}).values())
@@ -233,16 +209,10 @@ class MemoryQueue(MessageQueue):
             self._cond.notify_all()
 
     # -- consuming
-    def register_consumer(
-        self, name_server: str, topic: str, group: str, handler: Handler, *, orderly: bool = False,
-    ) -> None:
-        if not isinstance(name_server, str):
-            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq name_server must be a str, got {name_server!r}")
-        check_name(topic, "topic")
-        check_name(group, "group")
+    def subscribe(self, topic: str, group: str, handler: Callable[[Message], Any], orderly: bool) -> None:
         if topic == _PING_TOPIC:
             raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq topic {topic!r} is reserved")
-        self._register(topic, group, as_callable(handler), bool(orderly))
+        self._register(topic, group, handler, orderly)
 
     def _register(self, topic: str, group: str, fn: Callable[[Message], Any], orderly: bool) -> None:
         with self._cond:
@@ -272,7 +242,6 @@ class MemoryQueue(MessageQueue):
             return self._cond.wait_for(lambda: self._inflight == 0, timeout)
 
     def ping(self) -> None:
-        self._check_open()
         with self._ping_lock:
             if _PING_TOPIC not in self._groups:
                 self._register(_PING_TOPIC, "ping", self._pong, False)
@@ -310,14 +279,11 @@ class MemoryQueue(MessageQueue):
         if left:
             log.warning("mq closed with %d undelivered message(s) dropped", left)
 
-    def backup(self, dest_dir: str | os.PathLike[str]) -> None:
+    def backup(self, dest: str) -> None:
         """The bus keeps nothing on disk; this records what was queued when it ran (``mq.json``) so a
         backup of a lite deployment says what an in-flight restart would lose."""
-        dest = os.fspath(dest_dir)
         try:
             os.makedirs(dest, exist_ok=True)
-            if os.listdir(dest):
-                raise ProviderError(ErrorCode.FAILED_PRECONDITION, f"mq backup directory {dest!r} is not empty")
             with self._cond:
                 state = {
                     "scheme": "mem",
@@ -358,15 +324,15 @@ def _float_param(url: ProviderURL, name: str, default: float) -> float:
 
 
 @MQ.register("mem")
-def open_memory(url: ProviderURL) -> MemoryQueue:
+def open_mem(url: ProviderURL) -> MessageQueue:
     if url.host or url.path:
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mem URI takes no host or path: {url.redacted!r}; use mem://")
     url.reject_unknown_params(_PARAMS)
-    return MemoryQueue(
+    return MessageQueue(MemDriver(
         workers=_int_param(url, "workers", 4, 1),
         max_retries=_int_param(url, "max_retries", 3, 0),
         retry_backoff=_float_param(url, "retry_backoff", 0.05),
         capacity=_int_param(url, "capacity", 10000, 1),
         send_timeout=_float_param(url, "send_timeout", 5.0),
         max_body_bytes=_int_param(url, "max_body_bytes", 4 * 2**20, 1),
-    )
+    ), name="mem")

@@ -1,4 +1,5 @@
-"""kv on LMDB (the ``lmdb`` package): ``lmdb:///var/data/kv``.
+"""kv on LMDB (the ``lmdb`` package): ``lmdb:///var/data/kv``. The `LMDBDriver` fills the kv driver
+protocol (providers/kv/driver.py); `open_lmdb` returns the portable `KVStore` around it.
 
 URI forms (paths follow SQLAlchemy's sqlite rule):
     lmdb:///var/data/kv            directory var/data/kv under the working directory
@@ -38,17 +39,19 @@ import re
 import struct
 import threading
 import time
-from collections.abc import Callable, Iterator
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, ClassVar, TypeVar, cast
 
 try:
     import lmdb
-except ImportError:  # the scheme stays registered and says what to install
-    lmdb = None
+
+    HAVE_LMDB = True
+except ImportError:  # the scheme stays registered and its opener says what to install
+    HAVE_LMDB = False
 
 from providers.errors import ErrorCode, ProviderError
 from providers.kv import KV
-from providers.kv.contract import INT64_MAX, INT64_MIN, KVStore, Pipeline
+from providers.kv.contract import INT64_MAX, INT64_MIN, KVStore
 from providers.registry import ProviderURL
 
 STRING, HASH, LIST = 1, 2, 3
@@ -60,7 +63,7 @@ _U64 = struct.Struct(">Q")
 _INDEX_BIAS = 2**63  # list indexes can go negative (lpush); biased they sort as unsigned
 _INT_TEXT = re.compile(rb"-?(0|[1-9][0-9]*)")
 
-_READ_OPS = frozenset({"get", "hgetall", "exists", "lindex", "lrange"})
+R = TypeVar("R")
 _PARAMS = ("map_size", "sync", "sweep_interval", "max_value_bytes")
 _SIZE_SUFFIX = {"": 1, "b": 1, "kib": 2**10, "kb": 2**10, "mib": 2**20, "mb": 2**20, "gib": 2**30, "gb": 2**30,
                 "tib": 2**40, "tb": 2**40}
@@ -142,7 +145,9 @@ class _SharedEnv:
                     return
 
 
-class LMDBStore(KVStore):
+class LMDBDriver:
+    """The kv driver on one LMDB environment (shared per directory in the process)."""
+
     def __init__(self, path: str, *, map_size: int = 2**30, sync: bool = True, sweep_interval: float = 60.0,
                  max_value_bytes: int = 16 * 2**20, clock: Callable[[], float] = time.time) -> None:
         self.path = path
@@ -150,10 +155,10 @@ class LMDBStore(KVStore):
         self._clock = clock
         _ensure_dir(path, "kv")
         try:
-            self._env: lmdb.Environment | None = _SharedEnv.acquire(path, map_size=map_size, sync=sync,
-                                                                     metasync=sync)
+            self._env: lmdb.Environment = _SharedEnv.acquire(path, map_size=map_size, sync=sync, metasync=sync)
         except lmdb.Error as err:
             raise ProviderError(ErrorCode.UNAVAILABLE, f"cannot open LMDB kv store at {path!r}: {err}") from err
+        # For `batch`: operation name -> the function that runs it inside a transaction.
         self._ops: dict[str, Callable[..., Any]] = {
             name[len("_op_"):]: getattr(self, name) for name in dir(type(self)) if name.startswith("_op_")}
         self._closed = threading.Event()
@@ -164,54 +169,31 @@ class LMDBStore(KVStore):
             self._sweeper.start()
 
     def __repr__(self) -> str:
-        return f"LMDBStore({self.path!r})"
+        return f"LMDBDriver({self.path!r})"
 
     # -- running commands
     def _now_ms(self) -> int:
         return int(self._clock() * 1000)
 
-    def _live_env(self) -> lmdb.Environment:
-        env = self._env
-        if env is None:
-            raise ProviderError(ErrorCode.UNAVAILABLE, f"kv store {self.path!r} is closed")
-        return env
-
-    def _call(self, op: str, args: tuple[Any, ...]) -> Any:
-        env = self._env
-        if env is None:
-            self._live_env()
-        now = int(self._clock() * 1000)
-        fn = self._ops[op]
+    def _read(self, fn: Callable[..., R], *args: Any) -> R:
+        # Reads skip the context manager: a read transaction has nothing to commit, and this is
+        # the hot path (about a quarter of a get's cost). An lmdb.Error goes to `error_code`.
+        txn = self._env.begin()
         try:
-            if op in _READ_OPS:
-                # Reads skip the context manager: a read transaction has nothing to commit, and
-                # this is the hot path (about a quarter of a get's cost).
-                txn = env.begin()
-                try:
-                    return fn(txn, now, *args)
-                finally:
-                    txn.abort()
-            with env.begin(write=True) as txn:
+            return fn(txn, int(self._clock() * 1000), *args)
+        finally:
+            txn.abort()
+
+    def _write(self, fn: Callable[..., R], *args: Any) -> R:
+        now = int(self._clock() * 1000)
+        try:
+            with self._env.begin(write=True) as txn:
                 return fn(txn, now, *args)
         except lmdb.Error as err:
             raise self._native(err) from err
 
-    def _run_pipeline(self, queue: list[tuple[str, tuple[Any, ...]]]) -> list[Any]:
-        env = self._live_env()
-        now = self._now_ms()
-        results: list[Any] = []
-        try:
-            with env.begin(write=True) as txn:
-                for op, args in queue:
-                    try:
-                        results.append(self._ops[op](txn, now, *args))
-                    except ProviderError as err:
-                        results.append(err)
-        except lmdb.Error as err:
-            raise self._native(err) from err
-        return results
-
     def _native(self, err: lmdb.Error) -> ProviderError:
+        # Raised here rather than left to `error_code`: the message says what to change.
         if isinstance(err, lmdb.MapFullError):
             return ProviderError(
                 ErrorCode.RESOURCE_EXHAUSTED,
@@ -220,9 +202,75 @@ class LMDBStore(KVStore):
             return ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv key or value too large for LMDB: {err}")
         return ProviderError(ErrorCode.UNAVAILABLE, f"kv store {self.path!r}: {err}")
 
-    def pipeline(self) -> Pipeline:
-        self._live_env()
-        return Pipeline(self._run_pipeline)
+    def error_code(self, err: BaseException) -> ErrorCode:
+        if HAVE_LMDB and isinstance(err, lmdb.Error):
+            return self._native(err).code
+        if isinstance(err, OSError):
+            if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                return ErrorCode.PERMISSION_DENIED
+            if err.errno in (errno.ENOSPC, errno.EDQUOT):
+                return ErrorCode.RESOURCE_EXHAUSTED
+            return ErrorCode.UNAVAILABLE
+        return ErrorCode.INTERNAL
+
+    # -- the driver protocol's operations
+    def set(self, key: str, value: bytes, ttl: float | None) -> None:
+        self._write(self._op_set, key, value, ttl)
+
+    def get(self, key: str) -> bytes | None:
+        # `_read` inlined: the most frequent command.
+        txn = self._env.begin()
+        try:
+            return self._op_get(txn, int(self._clock() * 1000), key)
+        finally:
+            txn.abort()
+
+    def incr_by(self, key: str, amount: int) -> int:
+        return self._write(self._op_incr_by, key, amount)
+
+    def hset(self, key: str, fields: tuple[tuple[str, bytes], ...]) -> int:
+        return self._write(self._op_hset, key, fields)
+
+    def hgetall(self, key: str) -> dict[str, bytes]:
+        return self._read(self._op_hgetall, key)
+
+    def delete(self, *keys: str) -> int:
+        return self._write(self._op_delete, *keys)
+
+    def exists(self, *keys: str) -> int:
+        return self._read(self._op_exists, *keys)
+
+    def expire(self, key: str, ttl: float) -> bool:
+        return self._write(self._op_expire, key, ttl)
+
+    def lindex(self, key: str, index: int) -> bytes | None:
+        return self._read(self._op_lindex, key, index)
+
+    def push(self, key: str, at_head: bool, values: tuple[bytes, ...]) -> int:
+        return self._write(self._op_push, key, at_head, values)
+
+    def lset(self, key: str, index: int, value: bytes) -> None:
+        self._write(self._op_lset, key, index, value)
+
+    def lpop(self, key: str) -> bytes | None:
+        return self._write(self._op_lpop, key)
+
+    def lrange(self, key: str, start: int, stop: int) -> list[bytes]:
+        return self._read(self._op_lrange, key, start, stop)
+
+    def batch(self, commands: Sequence[tuple[str, tuple[Any, ...]]]) -> list[Any]:
+        return self._write(self._op_batch, commands)
+
+    def _op_batch(self, txn: lmdb.Transaction, now: int, commands: Sequence[tuple[str, tuple[Any, ...]]]
+                  ) -> list[Any]:
+        # One write transaction for the whole batch; a command's error is its result.
+        results: list[Any] = []
+        for op, args in commands:
+            try:
+                results.append(self._ops[op](txn, now, *args))
+            except ProviderError as err:
+                results.append(err)
+        return results
 
     # -- records
     @staticmethod
@@ -239,7 +287,8 @@ class LMDBStore(KVStore):
         return b"x" + _U64.pack(expires_ms) + key.encode("utf-8")
 
     def _meta(self, txn: lmdb.Transaction, key: str, now: int, *, write: bool) -> tuple[int, int, bytes] | None:
-        raw = txn.get(self._mkey(key))
+        # Transactions are opened without buffers=True, so LMDB hands out bytes (never memoryviews).
+        raw = cast("bytes | None", txn.get(self._mkey(key)))
         if raw is None:
             return None
         kind, expires = _META.unpack_from(raw)
@@ -269,7 +318,7 @@ class LMDBStore(KVStore):
     def _delete_prefix(txn: lmdb.Transaction, prefix: bytes) -> None:
         cursor = txn.cursor()
         if cursor.set_range(prefix):
-            while cursor.key().startswith(prefix):
+            while cast(bytes, cursor.key()).startswith(prefix):
                 if not cursor.delete():
                     break
 
@@ -278,7 +327,7 @@ class LMDBStore(KVStore):
         cursor = txn.cursor()
         if not cursor.set_range(prefix):
             return
-        for k, v in cursor:
+        for k, v in cast("Iterator[tuple[bytes, bytes]]", cursor):
             if not k.startswith(prefix):
                 return
             yield k, v
@@ -479,7 +528,7 @@ class LMDBStore(KVStore):
         out: list[bytes] = []
         cursor = txn.cursor()
         if cursor.set_key(first):
-            for k, v in cursor:
+            for k, v in cast("Iterator[tuple[bytes, bytes]]", cursor):
                 if k > last:
                     break
                 out.append(bytes(v))
@@ -488,11 +537,10 @@ class LMDBStore(KVStore):
     # -- expiry sweep
     def sweep(self, limit: int = 1000) -> int:
         """Delete up to ``limit`` expired keys now; the number deleted. Runs periodically by itself."""
-        env = self._live_env()
         now = self._now_ms()
         removed = 0
         try:
-            with env.begin(write=True) as txn:
+            with self._env.begin(write=True) as txn:
                 due: list[tuple[bytes, int]] = []
                 for xkey, _ in self._scan(txn, b"x"):
                     expires = _U64.unpack_from(xkey, 1)[0]
@@ -526,10 +574,9 @@ class LMDBStore(KVStore):
     def ping(self) -> None:
         token = os.urandom(8)
         try:
-            env = self._live_env()
-            with env.begin(write=True) as txn:
+            with self._env.begin(write=True) as txn:
                 txn.put(b"sping", token)
-            with env.begin() as txn:
+            with self._env.begin() as txn:
                 echoed = txn.get(b"sping")
         except lmdb.Error as err:
             raise ProviderError(ErrorCode.UNAVAILABLE, f"kv store {self.path!r} failed ping: {err}") from err
@@ -537,32 +584,25 @@ class LMDBStore(KVStore):
             raise ProviderError(ErrorCode.UNAVAILABLE, f"kv store {self.path!r} failed ping: read back {echoed!r}")
 
     def close(self) -> None:
-        if self._env is None:
-            return
         self._closed.set()
         if self._sweeper is not None and self._sweeper is not threading.current_thread():
             self._sweeper.join()
-        env, self._env = self._env, None
-        _SharedEnv.release(env)
+        _SharedEnv.release(self._env)
 
-    def backup(self, dest_dir: str | os.PathLike[str]) -> None:
-        """A consistent, compacted copy (LMDB's own hot copy) of ``data.mdb`` into ``dest_dir``, which
-        must be empty or missing. Restore: stop the app, replace the store directory's ``data.mdb``
-        with the copy (or point the URI at ``dest_dir``) and start again."""
-        env = self._live_env()
-        dest = os.fspath(dest_dir)
-        _ensure_dir(dest, "kv backup")
-        if os.listdir(dest):
-            raise ProviderError(ErrorCode.FAILED_PRECONDITION, f"kv backup directory {dest!r} is not empty")
+    def backup(self, dest_dir: str) -> None:
+        """A consistent, compacted copy (LMDB's own hot copy) of ``data.mdb`` into ``dest_dir`` (the
+        portable type checked it is empty or missing). Restore: stop the app, replace the store
+        directory's ``data.mdb`` with the copy (or point the URI at ``dest_dir``) and start again."""
+        _ensure_dir(dest_dir, "kv backup")
         try:
-            env.copy(dest, compact=True)
+            self._env.copy(dest_dir, compact=True)
         except lmdb.Error as err:
-            raise ProviderError(ErrorCode.UNAVAILABLE, f"kv backup of {self.path!r} to {dest!r} failed: {err}") \
+            raise ProviderError(ErrorCode.UNAVAILABLE, f"kv backup of {self.path!r} to {dest_dir!r} failed: {err}") \
                 from err
 
 
 @KV.register("lmdb")
-def open_lmdb(url: ProviderURL, *, clock: Callable[[], float] = time.time) -> LMDBStore:
+def open_lmdb(url: ProviderURL, *, clock: Callable[[], float] = time.time) -> KVStore:
     if url.host:
         raise ProviderError(
             ErrorCode.INVALID_ARGUMENT,
@@ -570,12 +610,12 @@ def open_lmdb(url: ProviderURL, *, clock: Callable[[], float] = time.time) -> LM
     if not url.path:
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"lmdb URI {url.redacted!r} names no directory")
     url.reject_unknown_params(_PARAMS)
-    if lmdb is None:
+    if not HAVE_LMDB:
         raise ProviderError(
             ErrorCode.UNAVAILABLE,
             "the lmdb kv store needs the 'lmdb' package: pip install 'cozelite[server]' (or pip install lmdb)")
     p = url.params
-    return LMDBStore(
+    return KVStore(LMDBDriver(
         url.path,
         map_size=_size_param("map_size", p["map_size"]) if "map_size" in p else 2**30,
         sync=_bool_param("sync", p["sync"]) if "sync" in p else True,
@@ -583,4 +623,4 @@ def open_lmdb(url: ProviderURL, *, clock: Callable[[], float] = time.time) -> LM
         max_value_bytes=_size_param("max_value_bytes", p["max_value_bytes"]) if "max_value_bytes" in p
         else 16 * 2**20,
         clock=clock,
-    )
+    ), name="lmdb")

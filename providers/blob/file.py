@@ -1,4 +1,5 @@
-"""Blob storage in a local directory: ``file:///var/data/blob``.
+"""Blob storage in a local directory: ``file:///var/data/blob``. `FileDriver` fills the blob driver
+protocol (providers/blob/driver.py); `open_file` returns the portable `BlobStore` around it.
 
 URI forms (paths follow SQLAlchemy's sqlite rule):
     file:///var/data/blob          directory var/data/blob under the working directory
@@ -21,10 +22,10 @@ Writes are atomic and durable: a temp file in ``<root>/.cozelite/tmp`` is writte
 over the target, then the directory is fsynced; readers see the old object or the new one, never a
 mix, and a killed process leaves at most a stray temp file (removed on the next open).
 
-Keys cannot leave the root: NUL, absolute paths, empty, ``.`` and ``..`` segments, a trailing ``/``
-and the reserved names ``.cozelite`` and ``.presign-secret`` at the top are refused, and the resolved
-parent directory must lie inside the root (a planted symlink cannot redirect a write). Each segment
-between '/'s is at most 250 bytes (file-name limits). As in Go CDK's
+Keys cannot leave the root: the contract refuses NUL, absolute paths, empty, ``.`` and ``..``
+segments, a trailing ``/``, segments over 250 bytes and the reserved names ``.cozelite`` and
+``.presign-secret`` at the top; here the resolved parent directory must lie inside the root (a
+planted symlink cannot redirect a write). As in Go CDK's
 fileblob, a key cannot be both an object and a prefix "directory" of another key (``a`` and ``a/b``):
 the second put fails with FAILED_PRECONDITION.
 
@@ -37,15 +38,12 @@ either way.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime
 import errno
 import hashlib
 import hmac
 import json
 import math
-import mimetypes
 import os
 import re
 import shutil
@@ -53,31 +51,20 @@ import stat
 import tempfile
 import time
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import BinaryIO
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, BinaryIO
 
 from providers.blob import BLOB
-from providers.blob.contract import (
-    MAX_KEY_BYTES,
-    BlobStore,
-    Expiry,
-    FileInfo,
-    ListPage,
-    check_tagging,
-    expiry_seconds,
-)
+from providers.blob.contract import DEFAULT_URL_EXPIRY, RESERVED_NAMES, BlobStore, content_type_for
+from providers.blob.objects import FileInfo
 from providers.errors import ErrorCode, ProviderError
 from providers.registry import ProviderURL
 
 _INTERNAL = ".cozelite"
 _SECRET_NAME = ".presign-secret"
-_RESERVED_TOP = frozenset({_INTERNAL, _SECRET_NAME})
+assert {_INTERNAL, _SECRET_NAME} <= RESERVED_NAMES  # the contract keeps these names out of the key space
 _PARAMS = ("base_url", "secret_file", "max_object_bytes")
 _CHUNK = 1 << 20
-_CONTENT_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+( *; *[\w.+-]+=(\"[^\"\r\n]*\"|[\w.+-]+))*")
-DEFAULT_URL_EXPIRY = 3600.0
-# File systems allow 255-byte names; the metadata file adds ".json".
-MAX_SEGMENT_BYTES = 250
 
 
 def _size_param(name: str, text: str) -> int:
@@ -95,94 +82,32 @@ def _fsync_dir(path: str) -> None:
         os.close(fd)
 
 
-def _os_error(err: OSError, what: str) -> ProviderError:
+def _os_code(err: OSError) -> ErrorCode:
     if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return ProviderError(ErrorCode.PERMISSION_DENIED, f"{what}: {err.strerror}")
+        return ErrorCode.PERMISSION_DENIED
     if err.errno in (errno.ENOSPC, errno.EDQUOT):
-        return ProviderError(ErrorCode.RESOURCE_EXHAUSTED, f"{what}: {err.strerror}")
+        return ErrorCode.RESOURCE_EXHAUSTED
     if err.errno == errno.ENAMETOOLONG:
-        return ProviderError(ErrorCode.INVALID_ARGUMENT, f"{what}: a key segment is too long for the file system")
-    return ProviderError(ErrorCode.UNAVAILABLE, f"{what}: {err.strerror or err}")
+        return ErrorCode.INVALID_ARGUMENT
+    return ErrorCode.UNAVAILABLE
 
 
-def check_key(key: object) -> list[str]:
-    """The key's path segments, or INVALID_ARGUMENT."""
-    if not isinstance(key, str):
-        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"blob key must be a str, not {type(key).__name__}")
-    if not key:
-        raise ProviderError(ErrorCode.INVALID_ARGUMENT, "blob key must not be empty")
-    if "\x00" in key:
-        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"blob key {key[:60]!r} contains NUL")
-    try:
-        size = len(key.encode("utf-8"))
-    except UnicodeEncodeError as err:
-        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"blob key {key[:60]!r} is not valid Unicode") from err
-    if size > MAX_KEY_BYTES:
-        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"blob key is {size} bytes; at most {MAX_KEY_BYTES}")
-    if key.startswith("/"):
-        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"blob key {key[:60]!r} is absolute; keys are relative")
-    segments = key.split("/")
-    for seg in segments:
-        if seg in ("", ".", ".."):
-            raise ProviderError(
-                ErrorCode.INVALID_ARGUMENT,
-                f"blob key {key[:60]!r} has an empty, '.' or '..' segment (or a trailing '/'); keys cannot "
-                "navigate directories")
-        if len(seg.encode("utf-8")) > MAX_SEGMENT_BYTES:
-            raise ProviderError(
-                ErrorCode.INVALID_ARGUMENT,
-                f"blob key {key[:60]!r} has a segment longer than {MAX_SEGMENT_BYTES} bytes between '/'s "
-                "(a file-name limit of the file store)")
-    if segments[0] in _RESERVED_TOP:
-        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"blob key {key[:60]!r} uses the reserved name {segments[0]!r}")
-    return segments
+def _os_error(err: OSError, what: str) -> ProviderError:
+    code = _os_code(err)
+    if code is ErrorCode.INVALID_ARGUMENT:
+        return ProviderError(code, f"{what}: a key segment is too long for the file system")
+    return ProviderError(code, f"{what}: {err.strerror or err}")
 
 
-def _check_content_type(content_type: str | None, key: str) -> str:
-    if content_type is None or content_type == "":
-        guessed, _ = mimetypes.guess_type(key, strict=False)
-        return guessed or "application/octet-stream"
-    if not isinstance(content_type, str) or len(content_type) > 255 or not _CONTENT_TYPE.fullmatch(content_type):
-        raise ProviderError(
-            ErrorCode.INVALID_ARGUMENT, f"blob content type {content_type!r} is not a valid media type (type/subtype)")
-    return content_type
+class FileDriver:
+    """The blob driver on one directory."""
 
-
-def _chunks(stream: BinaryIO | Iterable[bytes]) -> Iterator[bytes]:
-    read = getattr(stream, "read", None)
-    if callable(read):
-        while True:
-            chunk = read(_CHUNK)
-            if not chunk:
-                return
-            if not isinstance(chunk, (bytes, bytearray, memoryview)):
-                raise ProviderError(
-                    ErrorCode.INVALID_ARGUMENT, "blob put_stream needs a binary stream (read() -> bytes)")
-            yield bytes(chunk)
-    elif isinstance(stream, (bytes, bytearray, memoryview, str)):
-        raise ProviderError(ErrorCode.INVALID_ARGUMENT, "blob put_stream takes a stream or an iterable of chunks; "
-                            "use put() for bytes")
-    else:
-        try:
-            iterator = iter(stream)
-        except TypeError as err:
-            raise ProviderError(
-                ErrorCode.INVALID_ARGUMENT, f"blob put_stream cannot read a {type(stream).__name__}") from err
-        for chunk in iterator:
-            if not isinstance(chunk, (bytes, bytearray, memoryview)):
-                raise ProviderError(
-                    ErrorCode.INVALID_ARGUMENT, f"blob put_stream chunk must be bytes, not {type(chunk).__name__}")
-            yield bytes(chunk)
-
-
-class FileStore(BlobStore):
     def __init__(self, root: str, *, base_url: str = "http://127.0.0.1:8080", secret_file: str | None = None,
                  max_object_bytes: int = 5 * 2**30, clock: Callable[[], float] = time.time) -> None:
         self.root = os.path.abspath(root)
         self.base_url = base_url.rstrip("/")
         self.max_object_bytes = max_object_bytes
         self._clock = clock
-        self._closed = False
         parsed = urllib.parse.urlsplit(self.base_url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query or parsed.fragment:
             raise ProviderError(
@@ -204,7 +129,10 @@ class FileStore(BlobStore):
         self._secret = self._load_secret()
 
     def __repr__(self) -> str:
-        return f"FileStore({self.root!r})"
+        return f"FileDriver({self.root!r})"
+
+    def error_code(self, err: BaseException) -> ErrorCode:
+        return _os_code(err) if isinstance(err, OSError) else ErrorCode.INTERNAL
 
     # -- setup
     def _clean_tmp(self) -> None:
@@ -259,13 +187,9 @@ class FileStore(BlobStore):
             raise _os_error(err, f"cannot create presign secret {path!r}") from err
 
     # -- paths
-    def _check_open(self) -> None:
-        if self._closed:
-            raise ProviderError(ErrorCode.UNAVAILABLE, f"blob store {self.root!r} is closed")
-
     def _paths(self, key: str) -> tuple[list[str], str, str]:
-        self._check_open()
-        segments = check_key(key)
+        # `key` passed the contract's check_key (or came from a listing of this root).
+        segments = key.split("/")
         data = os.path.join(self.root, *segments)
         meta = os.path.join(self._meta_root, *segments[:-1], segments[-1] + ".json")
         return segments, data, meta
@@ -277,22 +201,8 @@ class FileStore(BlobStore):
                 ErrorCode.PERMISSION_DENIED, f"blob key {key!r} resolves outside the store root (a symlink?)")
 
     # -- writing
-    def put(self, key: str, data: bytes, *, content_type: str | None = None,
-            tagging: Mapping[str, str] | None = None) -> None:
-        if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise ProviderError(
-                ErrorCode.INVALID_ARGUMENT, f"blob put needs bytes, not {type(data).__name__}; encode text first")
-        self._write(key, [bytes(data)] if data else [], content_type, tagging)
-
-    def put_stream(self, key: str, stream: BinaryIO | Iterable[bytes], *, content_type: str | None = None,
-                   tagging: Mapping[str, str] | None = None) -> None:
-        self._write(key, _chunks(stream), content_type, tagging)
-
-    def _write(self, key: str, chunks: Iterable[bytes], content_type: str | None,
-               tagging: Mapping[str, str] | None) -> None:
+    def write(self, key: str, chunks: Iterable[bytes], content_type: str, tagging: dict[str, str]) -> None:
         _segments, data_path, meta_path = self._paths(key)
-        ctype = _check_content_type(content_type, key)
-        tags = check_tagging(tagging)
         size, digest, tmp_path = self._write_temp(key, chunks)
         tmp_meta = ""
         try:
@@ -300,7 +210,8 @@ class FileStore(BlobStore):
             # metadata file belongs to the data file it sees.
             mtime_ns = time.time_ns()
             os.utime(tmp_path, ns=(mtime_ns, mtime_ns))
-            meta = {"content_type": ctype, "tagging": tags, "etag": digest, "size": size, "mtime_ns": mtime_ns}
+            meta = {"content_type": content_type, "tagging": tagging, "etag": digest, "size": size,
+                    "mtime_ns": mtime_ns}
             # Metadata is not fsynced: after an OS crash a lost or torn metadata file fails the
             # size/mtime check (or does not parse) and is recomputed from the data, which is fsynced.
             tmp_meta = self._write_temp(key, [json.dumps(meta, sort_keys=True).encode("utf-8")], sync=False)[2]
@@ -322,12 +233,10 @@ class FileStore(BlobStore):
         size = 0
         try:
             with os.fdopen(fd, "wb") as fh:
+                # The contract's chunk iterator stops an object past max_object_bytes by raising
+                # here; the temp file is removed below.
                 for chunk in chunks:
                     size += len(chunk)
-                    if size > self.max_object_bytes:
-                        raise ProviderError(
-                            ErrorCode.INVALID_ARGUMENT,
-                            f"blob {key!r} is larger than max_object_bytes={self.max_object_bytes} of {self.root!r}")
                     md5.update(chunk)
                     fh.write(chunk)
                 fh.flush()
@@ -384,11 +293,7 @@ class FileStore(BlobStore):
             raise ProviderError(ErrorCode.NOT_FOUND, f"blob {key!r} not found (it is a prefix of other keys)")
         return os.fdopen(fd, "rb")
 
-    def get(self, key: str) -> bytes:
-        with self._open(key) as fh:
-            return fh.read()
-
-    def get_stream(self, key: str) -> BinaryIO:
+    def open_read(self, key: str) -> BinaryIO:
         return self._open(key)
 
     def delete(self, key: str) -> None:
@@ -422,7 +327,7 @@ class FileStore(BlobStore):
                 return
             directory = os.path.dirname(directory)
 
-    def head(self, key: str, *, with_tagging: bool = False, with_url: bool = False) -> FileInfo | None:
+    def head(self, key: str, with_tagging: bool, with_url: bool) -> FileInfo | None:
         _, data_path, meta_path = self._paths(key)
         try:
             self._inside_root(os.path.dirname(data_path), key)
@@ -439,19 +344,19 @@ class FileStore(BlobStore):
               with_url: bool) -> FileInfo:
         meta = self._read_meta(meta_path, st)
         if meta is None:
-            meta = {"content_type": _check_content_type(None, key), "tagging": {}, "etag": self._md5(data_path)}
+            meta = {"content_type": content_type_for(None, key), "tagging": {}, "etag": self._md5(data_path)}
         return FileInfo(
             key=key,
             last_modified=datetime.datetime.fromtimestamp(st.st_mtime_ns / 1e9, tz=datetime.UTC),
             etag=meta["etag"],
             size=st.st_size,
             content_type=meta["content_type"],
-            url=self.presign_get(key, DEFAULT_URL_EXPIRY) if with_url else "",
+            url=self.presign(key, DEFAULT_URL_EXPIRY) if with_url else "",
             tagging=dict(meta["tagging"]) if with_tagging else {},
         )
 
     @staticmethod
-    def _read_meta(meta_path: str, st: os.stat_result) -> dict | None:
+    def _read_meta(meta_path: str, st: os.stat_result) -> dict[str, Any] | None:
         try:
             with open(meta_path, "rb") as fh:
                 meta = json.loads(fh.read())
@@ -474,9 +379,6 @@ class FileStore(BlobStore):
 
     # -- listing
     def _iter_objects(self, prefix: str, start_after: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
-        if not isinstance(prefix, str):
-            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"blob prefix must be a str, not {type(prefix).__name__}")
-        self._check_open()
         yield from self._walk(self.root, "", prefix, start_after)
 
     def _walk(self, directory: str, base: str, prefix: str, start_after: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
@@ -489,7 +391,7 @@ class FileStore(BlobStore):
         items: list[tuple[str, os.DirEntry[str], bool]] = []
         for entry in entries:
             name = entry.name
-            if (not base and name in _RESERVED_TOP) or _undecodable(name):
+            if (not base and name in RESERVED_NAMES) or _undecodable(name):
                 continue
             # A directory sorts as name + "/": the order of the keys below it among their siblings.
             if entry.is_dir(follow_symlinks=False):
@@ -516,71 +418,32 @@ class FileStore(BlobStore):
             return None
         return self._info(key, entry.path, meta_path, st, with_tagging, with_url)
 
-    def list_all(self, prefix: str = "", *, with_tagging: bool = False, with_url: bool = False) -> list[FileInfo]:
-        out = []
-        for key, entry in self._iter_objects(prefix, ""):
-            info = self._file_info(key, entry, with_tagging, with_url)
-            if info is not None:
-                out.append(info)
-        return out
-
-    def list_paginated(self, prefix: str = "", *, page_size: int = 100, cursor: str = "", with_tagging: bool = False,
-                       with_url: bool = False) -> ListPage:
-        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= 1000:
-            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"blob page_size must be 1..1000, got {page_size!r}")
-        start_after = self._decode_cursor(cursor)
+    def list_objects(self, prefix: str, start_after: str, limit: int | None, with_tagging: bool,
+                     with_url: bool) -> tuple[list[FileInfo], bool]:
         files: list[FileInfo] = []
-        more = False
         for key, entry in self._iter_objects(prefix, start_after):
-            if len(files) == page_size:
-                more = True
-                break
+            if limit is not None and len(files) == limit:
+                return files, True
             info = self._file_info(key, entry, with_tagging, with_url)
             if info is not None:
                 files.append(info)
-        next_cursor = self._encode_cursor(files[-1].key) if more and files else ""
-        return ListPage(files=files, cursor=next_cursor, is_truncated=more)
-
-    @staticmethod
-    def _encode_cursor(key: str) -> str:
-        return base64.urlsafe_b64encode(key.encode("utf-8")).decode("ascii").rstrip("=")
-
-    @staticmethod
-    def _decode_cursor(cursor: str) -> str:
-        if not isinstance(cursor, str):
-            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"blob cursor must be a str, not {type(cursor).__name__}")
-        if not cursor:
-            return ""
-        try:
-            return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError, ValueError) as err:
-            raise ProviderError(
-                ErrorCode.INVALID_ARGUMENT, f"blob cursor {cursor[:40]!r} is not one this store returned") from err
+        return files, False
 
     # -- presigned URLs
     def _signature(self, key: str, expires: str) -> str:
         return hmac.new(self._secret, f"{key}\n{expires}".encode(), hashlib.sha256).hexdigest()
 
-    def presign_get(self, key: str, expires_in: Expiry) -> str:
-        check_key(key)
-        self._check_open()
-        expires = str(math.ceil(self._clock() + expiry_seconds(expires_in)))
+    def presign(self, key: str, expires_in: float) -> str:
+        expires = str(math.ceil(self._clock() + expires_in))
         return f"{self.base_url}/blob/{urllib.parse.quote(key)}?expires={expires}&sig={self._signature(key, expires)}"
 
-    def verify_presigned(self, key: str, expires: str, sig: str) -> bool:
-        if not isinstance(key, str) or not isinstance(expires, str) or not isinstance(sig, str):
-            return False
+    def verify(self, key: str, expires: str, sig: str) -> bool:
         if not re.fullmatch(r"[0-9]{1,12}", expires) or int(expires) < self._clock():
-            return False
-        try:
-            check_key(key)
-        except ProviderError:
             return False
         return hmac.compare_digest(self._signature(key, expires).encode(), sig.encode("utf-8", "replace"))
 
     # -- lifecycle
     def ping(self) -> None:
-        self._check_open()
         token = os.urandom(16)
         try:
             fd, tmp = tempfile.mkstemp(dir=self._tmp, prefix="ping-")
@@ -598,22 +461,20 @@ class FileStore(BlobStore):
             raise ProviderError(ErrorCode.UNAVAILABLE, f"blob store {self.root!r} failed ping: short read")
 
     def close(self) -> None:
-        self._closed = True
+        pass  # nothing is held open between calls
 
-    def backup(self, dest_dir: str | os.PathLike[str]) -> None:
+    def backup(self, dest_dir: str) -> None:
         """Copy every object (and its metadata, and the presign secret when it lives in the root) into
-        ``dest_dir``, empty or missing and outside the root. Objects are replaced by rename, never
-        modified in place, so each copied object is one complete version; objects written while the
-        backup runs may or may not be in it. Restore: copy the directory back into place before opening."""
-        self._check_open()
-        dest = os.path.abspath(os.fspath(dest_dir))
+        ``dest_dir``, empty or missing (the portable type checked) and outside the root. Objects are
+        replaced by rename, never modified in place, so each copied object is one complete version;
+        objects written while the backup runs may or may not be in it. Restore: copy the directory
+        back into place before opening."""
+        dest = os.path.abspath(dest_dir)
         if dest == self._real_root or dest.startswith(self._real_root + os.sep) or dest == self.root \
                 or dest.startswith(self.root + os.sep):
             raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"blob backup directory {dest!r} is inside the store root")
         try:
             os.makedirs(dest, exist_ok=True)
-            if os.listdir(dest):
-                raise ProviderError(ErrorCode.FAILED_PRECONDITION, f"blob backup directory {dest!r} is not empty")
             for key, entry in self._iter_objects("", ""):
                 segments, _, meta_path = self._paths(key)
                 self._copy(entry.path, os.path.join(dest, *segments))
@@ -654,7 +515,7 @@ def _undecodable(name: str) -> bool:
 
 @BLOB.register("file")
 def open_file(url: ProviderURL, *, base_url: str | None = None, secret_file: str | None = None,
-              clock: Callable[[], float] = time.time) -> FileStore:
+              clock: Callable[[], float] = time.time) -> BlobStore:
     if url.host:
         raise ProviderError(
             ErrorCode.INVALID_ARGUMENT,
@@ -663,11 +524,11 @@ def open_file(url: ProviderURL, *, base_url: str | None = None, secret_file: str
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"file URI {url.redacted!r} names no directory")
     url.reject_unknown_params(_PARAMS)
     p = url.params
-    return FileStore(
+    return BlobStore(FileDriver(
         url.path,
         base_url=base_url or p.get("base_url") or "http://127.0.0.1:8080",
         secret_file=secret_file or p.get("secret_file") or None,
         max_object_bytes=_size_param("max_object_bytes", p["max_object_bytes"]) if "max_object_bytes" in p
         else 5 * 2**30,
         clock=clock,
-    )
+    ), name="file")
