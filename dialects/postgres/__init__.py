@@ -6,7 +6,7 @@ Accepts what PostgreSQL's parser accepts, plus MySQL-style `?` placeholders and 
 """
 
 from dialects.postgres.frontend import PostgresFrontend
-from dialects.postgres.printer import SQLGLOT_DIALECT, placeholder_style, quote_names
+from dialects.postgres.native import SQLGLOT_DIALECT, placeholder_style, quote_names
 from sqlparser.registry import Dialect, register_dialect
 
 register_dialect(

@@ -23,7 +23,7 @@ from sqlglot import exp
 
 from dialects.postgres import compat_lexer
 from dialects.postgres.lower import Lowerer, Unsupported
-from dialects.postgres.printer import SQLGLOT_DIALECT
+from dialects.postgres.native import SQLGLOT_DIALECT
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.frontend import Statement, StatementCache
 from sqlparser.types import OperationType

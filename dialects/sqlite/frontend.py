@@ -12,9 +12,9 @@ import gc
 from sqlglot import exp
 
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser as P
-from dialects.sqlite.builder import Builder, Unsupported
+from dialects.sqlite.lower import Builder, Unsupported
 from dialects.sqlite.parsing import parse_tree
-from dialects.sqlite.validate import validate
+from dialects.sqlite.rules import validate
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.frontend import Statement, StatementCache
 from sqlparser.ir import operation_of
@@ -164,7 +164,7 @@ _OPERATION_BY_CONTEXT = {
 
 def first_table_name(ctx: P.Sql_stmtContext) -> str | None:
     """The table a DML statement names first, without the IR (for get_table_name)."""
-    from dialects.sqlite.builder import identifier
+    from dialects.sqlite.lower import identifier
 
     body = _body(ctx)
     kind = type(body)
