@@ -53,3 +53,22 @@ def first_table(tree: exp.Expression) -> str:
             raise UnsupportedStatementError(f"unsupported {type(tree).__name__.upper()} structure (not a table)")
         return target.name
     raise UnsupportedStatementError("unsupported SQL statement type for table name extraction")
+
+
+# -- from fe --
+
+
+def line_column(sql: str, offset: int) -> tuple[int, int]:
+    """The 1-based (line, column) of `offset` in `sql`; an offset outside the text is clamped to it."""
+    offset = max(0, min(offset, len(sql)))
+    line = sql.count("\n", 0, offset) + 1
+    return line, offset - (sql.rfind("\n", 0, offset) + 1) + 1
+
+
+class Unlowerable(Exception):
+    """A valid statement holds a construct the IR cannot represent faithfully. The message is the
+    construct's name; front ends turn it into a Statement without a tree (`unsupported` = the name)."""
+
+    def __init__(self, construct: str) -> None:
+        super().__init__(construct)
+        self.construct = construct
