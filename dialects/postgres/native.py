@@ -22,7 +22,7 @@ from pglast import parser as pg_parser
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 
-from dialects.postgres.lower import needs_quotes
+from dialects.postgres.names import needs_quotes
 from sqlparser.errors import InvalidArgumentError
 
 PLACEHOLDER_STYLES = ("$n", "%s")
