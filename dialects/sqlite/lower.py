@@ -209,6 +209,7 @@ class Lowerer(DDLLowerer):
 
     def table_or_subquery(self, ctx: P.Table_or_subqueryContext) -> exp.Expression:
         kind = type(ctx)
+        table: exp.Table | exp.Subquery
         if kind is P.Table_refContext:
             table = table_ref(ctx.qualified_name())
             if ctx.index is not None:

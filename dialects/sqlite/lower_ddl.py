@@ -179,7 +179,8 @@ class DDLLowerer(ExpressionLowerer):
             raise Unlowerable("ordered key column")
         value = self.expr(ctx.expr())
         if isinstance(value, exp.Column) and not value.table:
-            return value.this
+            name: exp.Expression = value.this
+            return name
         raise Unlowerable("expression in a key")
 
     def create_index(self, ctx: P.Create_indexContext) -> exp.Create:

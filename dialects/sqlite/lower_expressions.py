@@ -196,7 +196,7 @@ class ExpressionLowerer(ABC):
             try:
                 # As sqlglot's parser does: mypyc-compiled builders have no __code__ to inspect.
                 try:
-                    func = builder(args)
+                    func: exp.Expression = builder(args)
                 except TypeError:
                     func = builder(args, dialect=_SQLGLOT_SQLITE)
                 if not func.error_messages(args):

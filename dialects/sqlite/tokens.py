@@ -122,7 +122,11 @@ class _DefaultChannelStream(CommonTokenStream):
         return self.tokens[i] if i >= 0 else None
 
     def LA(self, i: int) -> int:
-        return self.LT(i).type
+        token = self.LT(i)
+        if token is None:  # look-behind past the first token: ANTLR's own stream fails there too
+            raise IndexError(f"no token at look-ahead {i}")
+        kind: int = token.type
+        return kind
 
     def consume(self) -> None:
         if self.tokens[self.index].type == Token.EOF:
