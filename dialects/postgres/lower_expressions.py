@@ -18,6 +18,7 @@ from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 
 from dialects.postgres.names import SAFE_NAME, ident, needs_quotes, quoted_parts
+from dialects.postgres.nodes import need
 from dialects.postgres.precedence import (
     P_ADD,
     P_AND,
@@ -77,6 +78,11 @@ class ExpressionLowerer(ABC):
         """A window definition, or `func OVER (...)` when `func` is given."""
 
 
+def _names(parts: Sequence[ast.String] | None) -> list[str]:
+    """The texts of a dotted name (function, collation, operator)."""
+    return [n.sval or "" for n in parts or ()]
+
+
 def _number(text: str) -> exp.Expression:
     if text.startswith("-"):
         return exp.Neg(this=exp.Literal.number(text[1:]))
@@ -110,13 +116,13 @@ def _const(lw: ExpressionLowerer, node: ast.A_Const) -> exp.Expression:
     if isinstance(val, ast.Integer):
         return _number(str(val.ival))
     if isinstance(val, ast.Float):
-        return _number(val.fval)
+        return _number(need(val.fval, val))
     if isinstance(val, ast.String):
         return exp.Literal.string(val.sval)
     if isinstance(val, ast.Boolean):
         return exp.Boolean(this=bool(val.boolval))
     if isinstance(val, ast.BitString):
-        text = val.bsval
+        text = need(val.bsval, val)
         if text[:1] in ("b", "B"):
             return exp.BitString(this=text[1:])
         if text[:1] in ("x", "X"):
@@ -127,9 +133,10 @@ def _const(lw: ExpressionLowerer, node: ast.A_Const) -> exp.Expression:
 @handles(ast.ColumnRef)
 def _column_ref(lw: ExpressionLowerer, node: ast.ColumnRef) -> exp.Expression:
     parts: list[exp.Expression] = []
-    names = [f.sval for f in node.fields if isinstance(f, ast.String)]
+    fields = need(node.fields, node)
+    names = [need(f.sval, f) for f in fields if isinstance(f, ast.String)]
     idents = iter(lw.names(names, node.location))
-    for f in node.fields:
+    for f in fields:
         if isinstance(f, ast.A_Star):
             parts.append(exp.Star())
         elif isinstance(f, ast.String):
@@ -158,9 +165,9 @@ _BINARY_OPS: dict[str, tuple[type[exp.Expression], int]] = {
 }
 
 
-def _op_name(name: Sequence[ast.String]) -> tuple[str, bool]:
+def _op_name(name: Sequence[ast.String] | None, node: ast.Node) -> tuple[str, bool]:
     """(operator text, qualified?)"""
-    parts = [n.sval for n in name]
+    parts = [need(n.sval, n) for n in need(name, node)]
     return parts[-1], len(parts) > 1
 
 
@@ -194,7 +201,7 @@ _OTHER_OPS: dict[str, type[exp.Expression]] = {
 def _a_expr(lw: ExpressionLowerer, node: ast.A_Expr) -> exp.Expression:
     kind = node.kind
     K = enums.A_Expr_Kind
-    op, qualified = _op_name(node.name)
+    op, qualified = _op_name(node.name, node)
     if qualified:
         raise Unlowerable("A_Expr")  # OPERATOR(schema.op)
     if kind == K.AEXPR_OP:
@@ -212,42 +219,46 @@ def _a_expr(lw: ExpressionLowerer, node: ast.A_Expr) -> exp.Expression:
     if kind == K.AEXPR_IN:
         if not isinstance(node.rexpr, tuple):
             raise Unlowerable("A_Expr")  # IN with a non-list right side
-        out = exp.In(this=wrap(lw.expr(node.lexpr), P_RANGE), expressions=lw.exprs(node.rexpr))
+        in_list = exp.In(this=wrap(lw.expr(node.lexpr), P_RANGE), expressions=lw.exprs(node.rexpr))
         if op == "<>":
-            return _infix_not(out)
-        return out
+            return _infix_not(in_list)
+        return in_list
     if kind in (K.AEXPR_LIKE, K.AEXPR_ILIKE):
-        cls = exp.Like if kind == K.AEXPR_LIKE else exp.ILike
+        like: type[exp.Expression] = exp.Like if kind == K.AEXPR_LIKE else exp.ILike
         negate = op.startswith("!")
         if op not in ("~~", "!~~", "~~*", "!~~*"):
             raise Unlowerable("A_Expr")  # LIKE spelled as an operator other than ~~ / ~~*
-        return _like(lw, cls, node, negate)
+        return _like(lw, like, node, negate)
     if kind == K.AEXPR_SIMILAR:
         right = node.rexpr
-        if isinstance(right, ast.FuncCall) and [n.sval for n in right.funcname] == ["pg_catalog", "similar_to_escape"]:
-            if len(right.args) != 1:
+        if isinstance(right, ast.FuncCall) and _names(right.funcname) == ["pg_catalog", "similar_to_escape"]:
+            escape_args = right.args or ()
+            if len(escape_args) != 1:
                 raise Unlowerable("A_Expr")  # SIMILAR TO ... ESCAPE
-            right = right.args[0]
-        out = binary(exp.SimilarTo, lw.expr(node.lexpr), lw.expr(right), P_RANGE)
-        return _infix_not(out) if op == "!~" else out
+            right = escape_args[0]
+        similar = binary(exp.SimilarTo, lw.expr(node.lexpr), lw.expr(right), P_RANGE)
+        return _infix_not(similar) if op == "!~" else similar
     if kind in (K.AEXPR_BETWEEN, K.AEXPR_NOT_BETWEEN, K.AEXPR_BETWEEN_SYM, K.AEXPR_NOT_BETWEEN_SYM):
-        low, high = node.rexpr
+        bounds = node.rexpr
+        if not isinstance(bounds, tuple) or len(bounds) != 2:
+            raise Unlowerable("A_Expr")  # BETWEEN has exactly two bounds
+        low, high = bounds
         args: dict[str, Any] = {"this": wrap(lw.expr(node.lexpr), P_RANGE), "low": wrap(lw.expr(low), P_RANGE),
                                 "high": wrap(lw.expr(high), P_RANGE)}
         if kind in (K.AEXPR_BETWEEN_SYM, K.AEXPR_NOT_BETWEEN_SYM):
             args["symmetric"] = True
-        out = exp.Between(**args)
+        between = exp.Between(**args)
         if kind in (K.AEXPR_NOT_BETWEEN, K.AEXPR_NOT_BETWEEN_SYM):
-            return _infix_not(out)
-        return out
+            return _infix_not(between)
+        return between
     raise Unlowerable("A_Expr")  # OF / IN with a sub-select / other kinds
 
 
 def _like(lw: ExpressionLowerer, cls: type[exp.Expression], node: ast.A_Expr, negate: bool) -> exp.Expression:
     right = node.rexpr
     escape = None
-    if isinstance(right, ast.FuncCall) and [n.sval for n in right.funcname] == ["pg_catalog", "like_escape"]:
-        right, escape = right.args
+    if isinstance(right, ast.FuncCall) and _names(right.funcname) == ["pg_catalog", "like_escape"]:
+        right, escape = need(right.args, right)
     args: dict[str, Any] = {}
     if negate:
         args["negate"] = True
@@ -269,9 +280,9 @@ def _infix_not(node: exp.Expression) -> exp.Not:
 def _bool_expr(lw: ExpressionLowerer, node: ast.BoolExpr) -> exp.Expression:
     T = enums.BoolExprType
     if node.boolop == T.NOT_EXPR:
-        return exp.Not(this=wrap(lw.expr(node.args[0]), P_AND))
+        return exp.Not(this=wrap(lw.expr(need(node.args, node)[0]), P_AND))
     cls, level = (exp.And, P_AND) if node.boolop == T.AND_EXPR else (exp.Or, P_OR)
-    args = [wrap(lw.expr(a), level) for a in node.args]
+    args = [wrap(lw.expr(a), level) for a in need(node.args, node)]
     out = args[0]
     for a in args[1:]:
         out = cls(this=out, expression=a)
@@ -288,7 +299,7 @@ def _null_test(lw: ExpressionLowerer, node: ast.NullTest) -> exp.Expression:
 
 @handles(ast.BooleanTest)
 def _bool_test(lw: ExpressionLowerer, node: ast.BooleanTest) -> exp.Expression:
-    name = node.booltesttype.name  # IS_TRUE, IS_NOT_FALSE, ...
+    name = need(node.booltesttype, node).name  # IS_TRUE, IS_NOT_FALSE, ...
     value = name.rsplit("_", 1)[1]
     rhs: exp.Expression = exp.Boolean(this=value == "TRUE") if value != "UNKNOWN" else exp.Var(this="UNKNOWN")
     args: dict[str, Any] = {"negate": True} if "_NOT_" in name else {}
@@ -297,12 +308,12 @@ def _bool_test(lw: ExpressionLowerer, node: ast.BooleanTest) -> exp.Expression:
 
 @handles(ast.TypeCast)
 def _type_cast(lw: ExpressionLowerer, node: ast.TypeCast) -> exp.Expression:
-    return exp.Cast(this=lw.expr(node.arg), to=datatype(node.typeName))
+    return exp.Cast(this=lw.expr(node.arg), to=datatype(need(node.typeName, node)))
 
 
 @handles(ast.CollateClause)
 def _collate(lw: ExpressionLowerer, node: ast.CollateClause) -> exp.Expression:
-    names = [n.sval for n in node.collname]
+    names = _names(node.collname)
     coll: exp.Expression = exp.Identifier(this=names[-1], quoted=True)
     if len(names) == 2:
         coll = exp.Dot(this=ident(names[0]), expression=coll)
@@ -318,10 +329,10 @@ _AGGREGATES: dict[str, type[exp.Expression]] = {
 
 @handles(ast.FuncCall)
 def _func_call(lw: ExpressionLowerer, node: ast.FuncCall) -> exp.Expression:
-    names = [n.sval for n in node.funcname]
+    names = _names(node.funcname)
     if node.funcformat == enums.CoercionForm.COERCE_SQL_SYNTAX:
         return _sql_syntax_call(lw, node, names)
-    args = [exp.Star()] if node.agg_star else lw.exprs(node.args)
+    args: list[exp.Expression] = [exp.Star()] if node.agg_star else lw.exprs(node.args)
     if node.func_variadic:
         # VARIADIC marks the last argument as the array of the variadic parameter; a prefix keyword.
         args[-1] = exp.Operator(this=None, operator="VARIADIC", expression=args[-1])
@@ -332,7 +343,7 @@ def _func_call(lw: ExpressionLowerer, node: ast.FuncCall) -> exp.Expression:
     if node.agg_order and not node.agg_within_group:
         if not args:
             raise Unlowerable("FuncCall")  # ORDER BY without arguments
-        order = [lw.sort_by(s) for s in node.agg_order]
+        order = [lw.sort_by(s) for s in node.agg_order or ()]
         last = args.pop()
         args.append(exp.Order(this=last, expressions=order))
         cls = None
@@ -354,7 +365,8 @@ def _func_call(lw: ExpressionLowerer, node: ast.FuncCall) -> exp.Expression:
                 raise Unlowerable("FuncCall")  # function name with more than two parts
             call = exp.Dot(this=ident(names[0]), expression=call)
     if node.agg_within_group:
-        call = exp.WithinGroup(this=call, expression=exp.Order(expressions=[lw.sort_by(s) for s in node.agg_order]))
+        within = exp.Order(expressions=[lw.sort_by(s) for s in node.agg_order or ()])
+        call = exp.WithinGroup(this=call, expression=within)
     if node.agg_filter is not None:
         call = exp.Filter(this=call, expression=exp.Where(this=lw.expr(node.agg_filter)))
     if node.over is not None:
@@ -388,8 +400,10 @@ def _typed_function(name: str, args: list[exp.Expression]) -> exp.Expression | N
         return None
     try:
         if "dialect" in _builder_params(builder):
-            return builder(args, dialect=_postgres())
-        return builder(args)
+            typed: exp.Expression = builder(args, dialect=_postgres())
+        else:
+            typed = builder(args)
+        return typed
     except Exception:  # the builder wants other arguments: keep the call as written
         return None
 
@@ -408,12 +422,14 @@ def _postgres() -> Postgres:
 
 
 def _sql_syntax_call(lw: ExpressionLowerer, node: ast.FuncCall, names: list[str]) -> exp.Expression:
-    if names == ["pg_catalog", "timezone"] and len(node.args) == 2:
-        zone, value = node.args
+    raw_args = node.args or ()
+    if names == ["pg_catalog", "timezone"] and len(raw_args) == 2:
+        zone, value = raw_args
         return exp.AtTimeZone(this=wrap(lw.expr(value), P_AT), zone=wrap(lw.expr(zone), P_AT))
-    if names == ["pg_catalog", "extract"] and len(node.args) == 2:
-        field, value = node.args
-        if isinstance(field, ast.A_Const) and isinstance(field.val, ast.String) and SAFE_NAME.match(field.val.sval):
+    if names == ["pg_catalog", "extract"] and len(raw_args) == 2:
+        field, value = raw_args
+        if isinstance(field, ast.A_Const) and isinstance(field.val, ast.String) \
+                and SAFE_NAME.match(need(field.val.sval, field.val)):
             return exp.Extract(this=exp.Var(this=field.val.sval), expression=lw.expr(value))
     args = lw.exprs(node.args)
     if names == ["pg_catalog", "position"] and len(args) == 2:
@@ -435,7 +451,7 @@ _TRIMS = {"btrim": "BOTH", "ltrim": "LEADING", "rtrim": "TRAILING"}
 
 @handles(ast.NamedArgExpr)
 def _named_arg(lw: ExpressionLowerer, node: ast.NamedArgExpr) -> exp.Expression:
-    return exp.Kwarg(this=ident(node.name), expression=lw.expr(node.arg))
+    return exp.Kwarg(this=ident(need(node.name, node)), expression=lw.expr(node.arg))
 
 
 @handles(ast.SubLink)
@@ -453,7 +469,7 @@ def _sublink(lw: ExpressionLowerer, node: ast.SubLink) -> exp.Expression:
         left = lw.expr(node.testexpr)
         if kind == T.ANY_SUBLINK and not node.operName:
             return exp.In(this=wrap(left, P_RANGE), query=exp.Subquery(this=query))
-        op, qualified = _op_name(node.operName)
+        op, qualified = _op_name(node.operName, node)
         if qualified:
             raise Unlowerable("SubLink")  # OPERATOR(schema.op)
         wrapper = exp.Any if kind == T.ANY_SUBLINK else exp.All
@@ -463,7 +479,8 @@ def _sublink(lw: ExpressionLowerer, node: ast.SubLink) -> exp.Expression:
 
 @handles(ast.CaseExpr)
 def _case(lw: ExpressionLowerer, node: ast.CaseExpr) -> exp.Expression:
-    args: dict[str, Any] = {"ifs": [exp.If(this=lw.expr(w.expr), true=lw.expr(w.result)) for w in node.args]}
+    args: dict[str, Any] = {"ifs": [exp.If(this=lw.expr(w.expr), true=lw.expr(w.result))
+                                   for w in need(node.args, node)]}
     if node.arg is not None:
         args["this"] = lw.expr(node.arg)
     if node.defresult is not None:
@@ -502,10 +519,11 @@ def _indirection(lw: ExpressionLowerer, node: ast.A_Indirection) -> exp.Expressi
     arg = lw.expr(node.arg)
     # `a[1]` and `$1[1]` need no parentheses; anything else, and any field selection on a
     # column (`(p.hobbies).name` is not the column p.hobbies.name), does.
-    first_is_subscript = isinstance(node.indirection[0], ast.A_Indices)
+    steps = need(node.indirection, node)
+    first_is_subscript = isinstance(steps[0], ast.A_Indices)
     if not (first_is_subscript and isinstance(arg, (exp.Column, exp.Parameter, exp.Placeholder))):
         arg = exp.Paren(this=arg)
-    return apply_indirection(lw, arg, node.indirection)
+    return apply_indirection(lw, arg, steps)
 
 
 def apply_indirection(lw: ExpressionLowerer, out: exp.Expression, steps: Sequence[Any], *,
@@ -521,7 +539,7 @@ def apply_indirection(lw: ExpressionLowerer, out: exp.Expression, steps: Sequenc
                 index = lw.expr(step.uidx)
             out = exp.Bracket(this=out, expressions=[index], offset=1)
         elif isinstance(step, (ast.String, ast.A_Star)):
-            field = ident(step.sval) if isinstance(step, ast.String) else exp.Star()
+            field = ident(need(step.sval, step)) if isinstance(step, ast.String) else exp.Star()
             if target and not isinstance(out, exp.Column):
                 raise Unlowerable("ResTarget")  # nested field assignment
             # A field of a composite value, not a column of a table: Dot, so that renaming passes
@@ -540,14 +558,15 @@ _SVF = {
 
 @handles(ast.SQLValueFunction)
 def _sql_value_function(lw: ExpressionLowerer, node: ast.SQLValueFunction) -> exp.Expression:
-    name = node.op.name
+    name = need(node.op, node).name
     if name.endswith("_N"):
         # CURRENT_TIME(3) and friends: keywords with a precision, printed as written.
         return exp.Anonymous(this=name.removeprefix("SVFOP_").removesuffix("_N"),
                              expressions=[exp.Literal.number(node.typmod)])
     cls = _SVF.get(name)
     if cls is not None:
-        return cls()
+        value: exp.Expression = cls()
+        return value
     return exp.Var(this=name.removeprefix("SVFOP_"))
 
 
