@@ -61,7 +61,7 @@ def parse_pg(sql: str) -> tuple[Any, compat_lexer.CompatText | None]:
         if not stmts:
             raise SQLSyntaxError("no statement found (only comments or semicolons)", line=1, column=1, token=None,
                                  sql=sql)
-        second_at = stmts[1].stmt_location
+        second_at = stmts[1].stmt_location or 0  # pglast leaves a zero field as None
         if compat is not None:
             second_at = compat.original_offset(second_at)
         while second_at < len(sql) and sql[second_at].isspace():
@@ -77,26 +77,32 @@ def classify(node: Any) -> tuple[OperationType, str | None]:
     if isinstance(node, ast.SelectStmt):
         return OperationType.SELECT, _select_table(node)
     if isinstance(node, ast.InsertStmt):
-        return OperationType.INSERT, node.relation.relname
+        return OperationType.INSERT, _relname(node.relation)
     if isinstance(node, ast.UpdateStmt):
-        return OperationType.UPDATE, node.relation.relname
+        return OperationType.UPDATE, _relname(node.relation)
     if isinstance(node, ast.DeleteStmt):
-        return OperationType.DELETE, node.relation.relname
+        return OperationType.DELETE, _relname(node.relation)
     if isinstance(node, ast.CreateStmt):
-        return OperationType.CREATE, node.relation.relname
+        return OperationType.CREATE, _relname(node.relation)
     if isinstance(node, ast.CreateTableAsStmt) and node.objtype == enums.ObjectType.OBJECT_TABLE:
-        return OperationType.CREATE, node.into.rel.relname
+        return OperationType.CREATE, _relname(node.into.rel) if node.into is not None else None
     if isinstance(node, ast.AlterTableStmt) and node.objtype == enums.ObjectType.OBJECT_TABLE:
-        return OperationType.ALTER, node.relation.relname
+        return OperationType.ALTER, _relname(node.relation)
     if isinstance(node, ast.DropStmt) and node.removeType == enums.ObjectType.OBJECT_TABLE:
         return OperationType.DROP, None
     if isinstance(node, ast.TruncateStmt):
-        return OperationType.TRUNCATE, node.relations[0].relname if node.relations else None
+        return OperationType.TRUNCATE, _relname(node.relations[0]) if node.relations else None
     return OperationType.UNKNOWN, None
+
+
+def _relname(rv: ast.RangeVar | None) -> str | None:
+    return rv.relname if rv is not None else None
 
 
 def _select_table(node: ast.SelectStmt) -> str | None:
     while node.op != enums.SetOperation.SETOP_NONE:
+        if node.larg is None:
+            return None
         node = node.larg
     item = node.fromClause[0] if node.fromClause else None
     while isinstance(item, ast.JoinExpr):

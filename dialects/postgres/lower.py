@@ -16,6 +16,7 @@ from sqlglot import exp
 
 from dialects.postgres.lower_expressions import ExpressionLowerer, apply_indirection, row
 from dialects.postgres.names import ident
+from dialects.postgres.nodes import need
 from dialects.postgres.precedence import P_ATOM, wrap
 from dialects.postgres.type_names import datatype
 from sqlparser.ir import Unlowerable
@@ -41,7 +42,7 @@ class Lowerer(ExpressionLowerer):
         if node is None:
             return None
         ctes = []
-        for cte in node.ctes:
+        for cte in node.ctes or ():
             if cte.search_clause or cte.cycle_clause:
                 raise Unlowerable("CTESearchClause" if cte.search_clause else "CTECycleClause")
             alias = exp.TableAlias(this=ident(cte.ctename))
@@ -98,8 +99,9 @@ class Lowerer(ExpressionLowerer):
             raise Unlowerable("IntoClause")  # column names or storage options
         if clause.onCommit != enums.OnCommitAction.ONCOMMIT_NOOP:
             raise Unlowerable("IntoClause")  # ON COMMIT
-        persistence = clause.rel.relpersistence
-        return exp.Into(this=self.range_var(clause.rel), temporary=persistence == "t", unlogged=persistence == "u")
+        rel = need(clause.rel, clause)
+        persistence = rel.relpersistence
+        return exp.Into(this=self.range_var(rel), temporary=persistence == "t", unlogged=persistence == "u")
 
     def limit(self, query: exp.Expression, node: ast.SelectStmt) -> None:
         option = node.limitOption
@@ -150,7 +152,8 @@ class Lowerer(ExpressionLowerer):
                 return exp.Subquery(this=lowered)
             return lowered
 
-        return cls(this=arm(node.larg, False), expression=arm(node.rarg, True), distinct=not node.all)
+        return cls(this=arm(need(node.larg, node), False), expression=arm(need(node.rarg, node), True),
+                   distinct=not node.all)
 
     def target(self, t: ast.ResTarget) -> exp.Expression:
         if t.indirection:
@@ -219,7 +222,7 @@ class Lowerer(ExpressionLowerer):
     def alias(self, alias: ast.Alias | None) -> exp.TableAlias | None:
         if alias is None:
             return None
-        out = exp.TableAlias(this=ident(alias.aliasname))
+        out = exp.TableAlias(this=ident(need(alias.aliasname, alias)))
         if alias.colnames:
             out.set("columns", [ident(c.sval) for c in alias.colnames])
         return out
@@ -251,18 +254,20 @@ class Lowerer(ExpressionLowerer):
             return sub
         if isinstance(node, ast.RangeTableSample):
             table = self.from_item(node.relation)
-            if not isinstance(table, exp.Table) or len(node.method) != 1 or len(node.args) != 1:
+            method, sample_args = need(node.method, node), need(node.args, node)
+            if not isinstance(table, exp.Table) or len(method) != 1 or len(sample_args) != 1:
                 raise Unlowerable("RangeTableSample")  # sampling method with several arguments
-            sample = exp.TableSample(method=exp.Var(this=node.method[0].sval.upper()),
-                                     percent=self.expr(node.args[0]))
+            sample = exp.TableSample(method=exp.Var(this=need(method[0].sval, method[0]).upper()),
+                                     percent=self.expr(sample_args[0]))
             if node.repeatable is not None:
                 sample.set("seed", self.expr(node.repeatable))
             table.set("sample", sample)
             return table
         if isinstance(node, ast.RangeFunction):
-            if node.is_rowsfrom or len(node.functions) != 1:
+            functions = need(node.functions, node)
+            if node.is_rowsfrom or len(functions) != 1:
                 raise Unlowerable("RangeFunction")  # ROWS FROM
-            func, coldefs = node.functions[0]
+            func, coldefs = functions[0]
             if coldefs:
                 raise Unlowerable("RangeFunction")  # column definition list inside ROWS FROM
             call = self.expr(func)
@@ -272,6 +277,7 @@ class Lowerer(ExpressionLowerer):
                 if alias is None or alias.args.get("columns"):
                     raise Unlowerable("RangeFunction")  # column definition list without an alias
                 alias.set("columns", [self.column_def(c) for c in node.coldeflist])
+            out: exp.Lateral | exp.Table
             if node.lateral:
                 out = exp.Lateral(this=call, alias=alias)
             else:
@@ -284,7 +290,7 @@ class Lowerer(ExpressionLowerer):
     def column_def(self, col: ast.ColumnDef) -> exp.ColumnDef:
         if col.constraints or col.collClause or col.is_not_null or col.raw_default is not None:
             raise Unlowerable("ColumnDef")  # constraints in a column definition list
-        return exp.ColumnDef(this=ident(col.colname), kind=datatype(col.typeName))
+        return exp.ColumnDef(this=ident(need(col.colname, col)), kind=datatype(need(col.typeName, col)))
 
     def returning(self, clause: Any) -> exp.Returning | None:
         if clause is None:
@@ -296,7 +302,7 @@ class Lowerer(ExpressionLowerer):
     def insert(self, node: ast.InsertStmt) -> exp.Expression:
         if node.override != enums.OverridingKind.OVERRIDING_NOT_SET:
             raise Unlowerable("InsertStmt")  # OVERRIDING
-        table: exp.Expression = self.range_var(node.relation)
+        table: exp.Expression = self.range_var(need(node.relation, node))
         if node.cols:
             cols = []
             for col in node.cols:
@@ -308,6 +314,8 @@ class Lowerer(ExpressionLowerer):
         if node.selectStmt is None:
             args["default"] = True
         else:
+            if not isinstance(node.selectStmt, ast.SelectStmt):
+                raise Unlowerable("InsertStmt")  # the parser always gives a SelectStmt (VALUES is one too)
             args["expression"] = self.select(node.selectStmt)
         if node.onConflictClause is not None:
             args["conflict"] = self.on_conflict(node.onConflictClause)
@@ -338,20 +346,20 @@ class Lowerer(ExpressionLowerer):
             args["action"] = exp.Var(this="DO NOTHING")
         else:
             args["action"] = exp.Var(this="DO UPDATE")
-            args["expressions"] = self.set_list(oc.targetList)
+            args["expressions"] = self.set_list(oc.targetList or ())
             if oc.whereClause is not None:
                 args["where"] = exp.Where(this=self.expr(oc.whereClause))
         return exp.OnConflict(**args)
 
     def set_list(self, targets: Sequence[ast.ResTarget]) -> list[exp.Expression]:
-        out = []
+        out: list[exp.Expression] = []
         pending: list[exp.Expression] = []
         for t in targets:
             if isinstance(t.val, ast.MultiAssignRef):
                 # SET (a, b) = (...): one ResTarget per column, all sharing the source.
                 if t.indirection:
                     raise Unlowerable("MultiAssignRef")  # subscripted target
-                pending.append(exp.column(ident(t.name)))
+                pending.append(exp.column(ident(need(t.name, t))))
                 if t.val.colno == t.val.ncolumns:
                     source = t.val.source
                     if isinstance(source, ast.SubLink) and source.subLinkType in (
@@ -367,14 +375,15 @@ class Lowerer(ExpressionLowerer):
                     out.append(exp.EQ(this=exp.Tuple(expressions=pending), expression=value))
                     pending = []
                 continue
-            column: exp.Expression = exp.column(ident(t.name))
+            column: exp.Expression = exp.column(ident(need(t.name, t)))
             if t.indirection:
                 column = apply_indirection(self, column, t.indirection, target=True)
             out.append(exp.EQ(this=column, expression=self.expr(t.val)))
         return out
 
     def update(self, node: ast.UpdateStmt) -> exp.Expression:
-        out = exp.Update(this=self.range_var(node.relation), expressions=self.set_list(node.targetList))
+        out = exp.Update(this=self.range_var(need(node.relation, node)),
+                         expressions=self.set_list(node.targetList or ()))
         self.from_clause(out, node.fromClause, "from_")
         joins = out.args.get("joins")
         if joins:
@@ -392,7 +401,7 @@ class Lowerer(ExpressionLowerer):
         return out
 
     def delete(self, node: ast.DeleteStmt) -> exp.Expression:
-        out = exp.Delete(this=self.range_var(node.relation))
+        out = exp.Delete(this=self.range_var(need(node.relation, node)))
         if node.usingClause:
             using = []
             for item in node.usingClause:
@@ -440,7 +449,7 @@ class Lowerer(ExpressionLowerer):
                 args["alias"] = ident(w.name)
                 return exp.Window(**args)
         elif named:
-            args["this"] = ident(w.name)
+            args["this"] = ident(need(w.name, w))
         if w.refname:
             if w.partitionClause:
                 raise Unlowerable("WindowDef")  # PARTITION BY after an existing window name
@@ -455,7 +464,7 @@ class Lowerer(ExpressionLowerer):
         return exp.Window(**args)
 
     def frame(self, w: ast.WindowDef) -> exp.WindowSpec | None:
-        opts = w.frameOptions
+        opts = need(w.frameOptions, w)
         if not opts & enums.FRAMEOPTION_NONDEFAULT:
             return None
         if opts & (enums.FRAMEOPTION_EXCLUDE_CURRENT_ROW | enums.FRAMEOPTION_EXCLUDE_GROUP

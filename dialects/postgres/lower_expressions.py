@@ -550,7 +550,7 @@ def apply_indirection(lw: ExpressionLowerer, out: exp.Expression, steps: Sequenc
     return out
 
 
-_SVF = {
+_SVF: dict[str, type[exp.Expression]] = {
     "SVFOP_CURRENT_DATE": exp.CurrentDate, "SVFOP_CURRENT_TIMESTAMP": exp.CurrentTimestamp,
     "SVFOP_CURRENT_TIME": exp.CurrentTime, "SVFOP_CURRENT_USER": exp.CurrentUser,
 }
@@ -565,8 +565,7 @@ def _sql_value_function(lw: ExpressionLowerer, node: ast.SQLValueFunction) -> ex
                              expressions=[exp.Literal.number(node.typmod)])
     cls = _SVF.get(name)
     if cls is not None:
-        value: exp.Expression = cls()
-        return value
+        return cls()
     return exp.Var(this=name.removeprefix("SVFOP_"))
 
 

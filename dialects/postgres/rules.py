@@ -106,11 +106,13 @@ CONDITION_PREFIX = "SELECT * FROM t WHERE "
 def plain_condition(stmt: Statement, condition: str) -> exp.Expression:
     """The WHERE expression of `CONDITION_PREFIX + condition`; SQLSyntaxError when the condition
     added anything else (ORDER BY, LIMIT, ...) or could not be lowered."""
-    where = stmt.tree.args.get("where") if isinstance(stmt.tree, exp.Select) else None
-    extra = [k.rstrip("_").upper() for k, v in stmt.tree.args.items()
-             if v and k not in ("expressions", "from_", "where")] if where is not None else []
+    tree = stmt.tree
+    where = tree.args.get("where") if isinstance(tree, exp.Select) else None
+    extra = [k.rstrip("_").upper() for k, v in tree.args.items()
+             if v and k not in ("expressions", "from_", "where")] if tree is not None and where is not None else []
     if where is None or extra:
-        what = ", ".join(extra) if extra else (stmt.unsupported or type(stmt.tree).__name__.upper())
+        what = ", ".join(extra) if extra else (stmt.unsupported or type(tree).__name__.upper())
         raise SQLSyntaxError(f"not a plain boolean condition (it adds: {what})", line=1, column=1,
                              token=condition.split(None, 1)[0], sql=condition)
-    return where.this
+    condition_tree: exp.Expression = where.this
+    return condition_tree

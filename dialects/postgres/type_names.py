@@ -8,6 +8,7 @@ from pglast import ast
 from sqlglot import exp
 
 from dialects.postgres.names import needs_quotes
+from dialects.postgres.nodes import need
 from sqlparser.ir import Unlowerable
 
 
@@ -15,7 +16,7 @@ def _type_name_text(tn: ast.TypeName) -> tuple[str, bool]:
     """(SQL text of the type, spelled verbatim?). Verbatim types print exactly as PostgreSQL named them."""
     if tn.setof or tn.pct_type:
         raise Unlowerable("TypeName")  # SETOF or %TYPE
-    names = [n.sval for n in tn.names]
+    names = [need(n.sval, n) for n in need(tn.names, tn)]
     if len(names) == 2 and names[0] == "pg_catalog" and names[1] in _BUILTIN_TYPES and not tn.typmods:
         text, verbatim = _BUILTIN_TYPES[names[1]], False
     elif len(names) == 2 and names[0] == "pg_catalog" and names[1] in _BUILTIN_TYPES_WITH_MODS:
@@ -32,7 +33,7 @@ def _type_name_text(tn: ast.TypeName) -> tuple[str, bool]:
                 raise Unlowerable("TypeName")  # type modifier that is not a constant
             val = m.val
             if isinstance(val, ast.String):
-                mods.append("'" + val.sval.replace("'", "''") + "'")
+                mods.append("'" + need(val.sval, val).replace("'", "''") + "'")
             else:
                 mods.append(str(val.ival if isinstance(val, ast.Integer) else val.fval))
         text += "(" + ", ".join(mods) + ")"
