@@ -36,6 +36,12 @@ class Kind(enum.IntEnum):
     UNKNOWN = 7
 
 
+# Module-level aliases: the scanner returns a kind per token, and a global is cheaper to read than
+# an enum member (bench/sqlite_parse.py).
+_WORD, _NUMBER, _STRING, _QUOTED_NAME = Kind.WORD, Kind.NUMBER, Kind.STRING, Kind.QUOTED_NAME
+_PARAMETER, _OPERATOR, _MALFORMED, _UNKNOWN = Kind.PARAMETER, Kind.OPERATOR, Kind.MALFORMED, Kind.UNKNOWN
+
+
 @dataclass(frozen=True)
 class Quote:
     """A quoted token: `prefix` (matched case-insensitively, may be empty), then `open`, a body,
@@ -183,30 +189,30 @@ class Tokenizer:
             return self._scan_number(sql, pos)
         word = self._word.match(sql, pos)
         if word is not None:
-            return Kind.WORD, word.end()
+            return _WORD, word.end()
         if ch == "$" and self.rules.dollar_quoting:
             tag = self._dollar.match(sql, pos)
             if tag is not None:
                 close = sql.find(tag.group(), tag.end())
                 if close < 0:
-                    return Kind.MALFORMED, len(sql)
-                return Kind.STRING, close + len(tag.group())
+                    return _MALFORMED, len(sql)
+                return _STRING, close + len(tag.group())
         if ch in self._placeholder_starts:
             param = self._placeholder.match(sql, pos)
             if param is not None and param.end() > pos:
-                return Kind.PARAMETER, param.end()
+                return _PARAMETER, param.end()
         if ch in self._operator_chars:
             end = pos + 1
             n = len(sql)
             chars = self._operator_chars
             while end < n and sql[end] in chars and not sql.startswith(("--", "/*"), end):
                 end += 1
-            return Kind.OPERATOR, end
+            return _OPERATOR, end
         if self._operator is not None:
             operator = self._operator.match(sql, pos)
             if operator is not None:
-                return Kind.OPERATOR, operator.end()
-        return Kind.UNKNOWN, pos + 1
+                return _OPERATOR, operator.end()
+        return _UNKNOWN, pos + 1
 
     def _scan_number(self, sql: str, pos: int) -> tuple[Kind, int]:
         number = self._number.match(sql, pos)
@@ -216,8 +222,8 @@ class Tokenizer:
             end = max(end, hex_number.end())
         bad = max((m.end() for m in (r.match(sql, pos) for r in self._bad_numbers) if m is not None), default=0)
         if bad > end:
-            return Kind.MALFORMED, bad
-        return Kind.NUMBER, end
+            return _MALFORMED, bad
+        return _NUMBER, end
 
 
 class _QuoteReader:
@@ -246,9 +252,9 @@ class _QuoteReader:
         body = self._body.match(sql, start)
         end = body.end() if body is not None else start
         if not sql.startswith(self.quote.close, end):
-            return Kind.MALFORMED, end  # unterminated: the rest of the text
+            return _MALFORMED, end  # unterminated: the rest of the text
         if self._valid is not None and self._valid.match(sql, start, end) is None:
-            return Kind.MALFORMED, end + len(self.quote.close)
+            return _MALFORMED, end + len(self.quote.close)
         return self.kind, end + len(self.quote.close)
 
 

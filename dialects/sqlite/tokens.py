@@ -32,6 +32,7 @@ SQLITE_LEXICAL_RULES = LexicalRules(
 ("", ``, []), SQLite's four placeholder forms and its fixed operator list."""
 
 _TOKENIZER = tokenizer_for(SQLITE_LEXICAL_RULES)
+_WORD, _OPERATOR, _STRING = Kind.WORD, Kind.OPERATOR, Kind.STRING  # globals read faster in the loop
 
 # Keyword literals ('SELECT', 'CURRENT_DATE', ...) by their upper-case spelling.
 _KEYWORDS: dict[str, int] = {
@@ -71,11 +72,11 @@ def tokenize(sql: str, comments: list[tuple[int, str]] | None = None) -> list[Co
     while pos < n:
         kind, end = scan(sql, pos)
         text = sql[pos:end]
-        if kind is Kind.WORD:
+        if kind is _WORD:
             token_type = _KEYWORDS.get(text.upper(), L.IDENTIFIER) if text.isascii() else L.IDENTIFIER
-        elif kind is Kind.OPERATOR:
+        elif kind is _OPERATOR:
             token_type = _PUNCT[text]
-        elif kind is Kind.STRING:
+        elif kind is _STRING:
             token_type = L.BLOB_LITERAL if text[0] in "xX" else L.STRING_LITERAL
         else:
             token_type = _TYPES[kind]
