@@ -33,8 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dialects.postgres.frontend import clear_cache, parse_pg  # noqa: E402
-from dialects.postgres.lower import Lowerer, Unsupported  # noqa: E402
+from dialects.postgres.lower import Lowerer  # noqa: E402
 from sqlparser import new_parser  # noqa: E402
+from sqlparser.ir import Unlowerable as Unsupported  # noqa: E402
 
 
 def statements(limit: int) -> list[str]:

@@ -7,15 +7,15 @@ Accepts what PostgreSQL's parser accepts, plus MySQL-style `?` placeholders and 
 
 from dialects.postgres import policy, translate
 from dialects.postgres.frontend import PostgresFrontend
-from dialects.postgres.printer import SQLGLOT_DIALECT, placeholder_style, quote_names
-from sqlparser.dialect import Dialect, FunctionNormalizer
+from dialects.postgres.native import NATIVE_NORMALIZERS, SQLGLOT_DIALECT
+from sqlparser.dialect import Dialect
 
 DIALECT = Dialect(
     name="postgres",
     schemes=("postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2", "postgresql+asyncpg"),
     frontend=PostgresFrontend,
     sqlglot_dialect=SQLGLOT_DIALECT,
-    native_normalizers=(FunctionNormalizer(quote_names), FunctionNormalizer(placeholder_style)),
+    native_normalizers=NATIVE_NORMALIZERS,
     native_options={"placeholder": "$n"},
     policy=policy.RULES,
     translate=translate.RULES,

@@ -10,8 +10,9 @@ statement is parsed again:
   literal, `)` or `]`) is PostgreSQL's jsonb `?` operator and is left alone; `=?`, `<>?`, `>=?` ...
   written without a space are split into the operator and a placeholder.
 
-The scan is token-aware, never a regex over the raw text: string literals ('', E'', B'', X'', U&''),
-dollar-quoted strings, quoted names, `--` and nested `/* */` comments pass through untouched.
+The scan is token-aware (`sqlparser.tokenizer` with PostgreSQL's lexical rules plus backquoted names),
+never a regex over the raw text: string literals ('', E'', B'', X'', N'', U&''), dollar-quoted
+strings, quoted names, `--` and nested `/* */` comments pass through untouched.
 The rewrite runs whenever such a token is present, even if the raw text parses: PostgreSQL reads
 `x = ? - 1` as the (non-existent) prefix operator `?` and `` `a` `` as operators named by a
 backquote, which is never what the author meant. No built-in PostgreSQL operator is a lone `?` in
@@ -25,9 +26,28 @@ from dataclasses import dataclass
 
 from pglast.keywords import RESERVED_KEYWORDS
 
-_OP_CHARS = frozenset("+-*/<>=~!@#%^&|?")
-_WORD_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
-_WORD_CHARS = _WORD_START | frozenset("0123456789$")
+from sqlparser.tokenizer import WORD_CHAR, WORD_START, Kind, LexicalRules, Quote, tokenizer_for
+
+_OP_CHARS = "+-*/<>=~!@#%^&|?"
+POSTGRES_COMPAT_LEXICAL_RULES = LexicalRules(
+    strings=(Quote("'", "'"), Quote("'", "'", prefix="e", backslash=True), Quote("'", "'", prefix="b"),
+             Quote("'", "'", prefix="x"), Quote("'", "'", prefix="n"), Quote("'", "'", prefix="u&")),
+    names=(Quote('"', '"'), Quote('"', '"', prefix="u&"), Quote("`", "`")),
+    nested_comments=True,
+    dollar_quoting=True,
+    placeholders=r"\$[0-9]+",
+    placeholder_starts="$",
+    operators=("::", "(", ")", "[", "]", ",", ";", ":", "."),
+    operator_chars=_OP_CHARS,
+    number_junk=rf"[{WORD_START}][{WORD_CHAR}]*",
+    # Python's notion of whitespace, as this pre-pass always had (PostgreSQL's own is ASCII only).
+    whitespace=r"\s",
+)
+"""PostgreSQL's lexical rules, plus MySQL's backquoted names (and minus the backquote as an
+operator character)."""
+
+_TOKENIZER = tokenizer_for(POSTGRES_COMPAT_LEXICAL_RULES)
+
 # Keywords after which a value is expected, beyond the reserved ones (AND, OR, NOT, THEN, LIMIT ...).
 _VALUE_KEYWORDS = frozenset({"between", "like", "ilike", "similar", "values", "escape", "is", "over", "set"}) | {
     k.lower() for k in RESERVED_KEYWORDS
@@ -63,55 +83,6 @@ class CompatText:
         return self._old[i] + (offset - self._new[i])
 
 
-def _skip_quoted(sql: str, i: int, quote: str, backslash: bool) -> int:
-    """Offset just past the closing quote of a literal starting at sql[i] == quote."""
-    n = len(sql)
-    j = i + 1
-    while j < n:
-        ch = sql[j]
-        if backslash and ch == "\\":
-            j += 2
-            continue
-        if ch == quote:
-            if j + 1 < n and sql[j + 1] == quote:
-                j += 2
-                continue
-            return j + 1
-        j += 1
-    return n  # unterminated: let PostgreSQL's own lexer report it
-
-
-def _skip_dollar(sql: str, i: int) -> int | None:
-    """Past the end of a dollar-quoted string at sql[i] == '$', or None if this is no dollar quote."""
-    j = i + 1
-    n = len(sql)
-    while j < n and ((sql[j] in _WORD_CHARS and sql[j] != "$") or ord(sql[j]) >= 0x80):
-        j += 1
-    if j >= n or sql[j] != "$" or (j > i + 1 and sql[i + 1].isdigit()):
-        return None
-    tag = sql[i : j + 1]
-    end = sql.find(tag, j + 1)
-    return n if end < 0 else end + len(tag)
-
-
-def _skip_block_comment(sql: str, i: int) -> int:
-    depth = 0
-    n = len(sql)
-    j = i
-    while j < n:
-        if sql.startswith("/*", j):
-            depth += 1
-            j += 2
-        elif sql.startswith("*/", j):
-            depth -= 1
-            j += 2
-            if depth == 0:
-                return j
-        else:
-            j += 1
-    return n
-
-
 def rewrite(sql: str) -> CompatText | None:
     """Rewrite MySQL-style `?` and backquotes; None when the text has neither (nothing to do)."""
     if "?" not in sql and "`" not in sql:
@@ -124,8 +95,6 @@ def rewrite(sql: str) -> CompatText | None:
     explicit_params = False
     first_placeholder = -1
     prev: str | None = None  # kind of the previous significant token: "operand", "open", "op", "kw"
-    i = 0
-    n = len(sql)
     start = 0  # start of the pending unchanged span
 
     def emit_edit(at: int, end: int, replacement: str) -> None:
@@ -141,82 +110,23 @@ def rewrite(sql: str) -> CompatText | None:
         old_marks.append(end)
         start = end
 
-    while i < n:
+    for kind, i, j in _TOKENIZER.tokens(sql):
         ch = sql[i]
-        if ch.isspace():
-            i += 1
-        elif sql.startswith("--", i):
-            j = sql.find("\n", i)
-            i = n if j < 0 else j + 1
-        elif sql.startswith("/*", i):
-            i = _skip_block_comment(sql, i)
-        elif ch == "'":
-            i = _skip_quoted(sql, i, "'", backslash=False)
-            prev = "operand"
-        elif ch in "eE" and i + 1 < n and sql[i + 1] == "'":
-            i = _skip_quoted(sql, i + 1, "'", backslash=True)
-            prev = "operand"
-        elif ch in "bBxXnN" and i + 1 < n and sql[i + 1] == "'":
-            i = _skip_quoted(sql, i + 1, "'", backslash=False)
-            prev = "operand"
-        elif ch in "uU" and sql.startswith("&'", i + 1):
-            i = _skip_quoted(sql, i + 2, "'", backslash=False)
-            prev = "operand"
-        elif ch in "uU" and sql.startswith('&"', i + 1):
-            i = _skip_quoted(sql, i + 2, '"', backslash=False)
-            prev = "operand"
-        elif ch == '"':
-            i = _skip_quoted(sql, i, '"', backslash=False)
-            prev = "operand"
-        elif ch == "`":
-            j = i + 1
-            name: list[str] = []
-            while True:
-                k = sql.find("`", j)
-                if k < 0:
-                    raise CompatLexError("unterminated backquoted name", i)
-                name.append(sql[j:k])
-                if k + 1 < n and sql[k + 1] == "`":
-                    name.append("`")
-                    j = k + 2
-                    continue
-                break
-            text = "".join(name)
+        if kind is Kind.QUOTED_NAME and ch == "`":
+            text = sql[i + 1 : j - 1].replace("``", "`")
             if not text:
                 raise CompatLexError("zero-length backquoted name", i)
-            emit_edit(i, k + 1, '"' + text.replace('"', '""') + '"')
+            emit_edit(i, j, '"' + text.replace('"', '""') + '"')
             backquotes += 1
-            i = k + 1
             prev = "operand"
-        elif ch == "$":
-            end = _skip_dollar(sql, i)
-            if end is not None:
-                i = end
-                prev = "operand"
-            else:
-                j = i + 1
-                while j < n and sql[j].isdigit():
-                    j += 1
-                explicit_params = explicit_params or j > i + 1
-                i = max(j, i + 1)
-                prev = "operand"
-        elif ch in _WORD_START or ord(ch) >= 0x80:
-            j = i + 1
-            while j < n and (sql[j] in _WORD_CHARS or ord(sql[j]) >= 0x80):
-                j += 1
-            word = sql[i:j].lower()
-            prev = "kw" if word in _VALUE_KEYWORDS else "operand"
-            i = j
-        elif ch.isdigit() or (ch == "." and i + 1 < n and sql[i + 1].isdigit()):
-            j = i + 1
-            while j < n and (sql[j].isalnum() or sql[j] in "._" or (sql[j] in "+-" and sql[j - 1] in "eE")):
-                j += 1
-            i = j
+        elif kind is Kind.MALFORMED and ch == "`":
+            raise CompatLexError("unterminated backquoted name", i)
+        elif kind is Kind.WORD:
+            prev = "kw" if sql[i:j].lower() in _VALUE_KEYWORDS else "operand"
+        elif kind is Kind.PARAMETER:
+            explicit_params = True
             prev = "operand"
-        elif ch in _OP_CHARS:
-            j = i
-            while j < n and sql[j] in _OP_CHARS and not sql.startswith("--", j) and not sql.startswith("/*", j):
-                j += 1
+        elif kind is Kind.OPERATOR and ch in _OP_CHARS:
             run = sql[i:j]
             if run == "?" and prev != "operand":
                 if first_placeholder < 0:
@@ -232,19 +142,13 @@ def rewrite(sql: str) -> CompatText | None:
                 prev = "operand"
             else:
                 prev = "op"
-            i = j
-        elif ch in "([,;":
-            prev = "open"
-            i += 1
-        elif ch in ")]":
+        elif kind is Kind.OPERATOR:
+            prev = "open" if sql[i:j] in ("(", "[", ",", ";", ":") else "operand" if ch in ")]" else "op"
+        elif kind is Kind.UNKNOWN:
+            # A lone `$` (no digits, no dollar quote) has always counted as an operand here.
+            prev = "operand" if ch == "$" else "op"
+        else:  # numbers, strings, quoted names, malformed literals
             prev = "operand"
-            i += 1
-        elif ch == ":" and sql.startswith("::", i):
-            prev = "op"
-            i += 2
-        else:
-            prev = "open" if ch == ":" else "op"
-            i += 1
     if placeholders == 0 and backquotes == 0:
         return None
     if placeholders and explicit_params:

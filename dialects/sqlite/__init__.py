@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dialects.sqlite import policy, translate
-from dialects.sqlite.native import truncate_to_delete
-from sqlparser.dialect import Dialect, FunctionNormalizer
+from dialects.sqlite import native, policy, translate
+from sqlparser.dialect import Dialect
 
 if TYPE_CHECKING:
     from dialects.sqlite.frontend import SQLiteFrontend
@@ -28,7 +27,7 @@ DIALECT = Dialect(
     schemes=("sqlite", "sqlite+apsw", "sqlite+pysqlite"),
     frontend=sqlite_frontend,
     sqlglot_dialect="sqlite",
-    native_normalizers=(FunctionNormalizer(truncate_to_delete),),
+    native_normalizers=native.NATIVE_NORMALIZERS,
     native_options={},
     policy=policy.RULES,
     translate=translate.RULES,

@@ -1,52 +1,36 @@
-"""SQLite front end: our ANTLR grammar decides validity, the builder lowers into the IR.
+"""SQLite front end: our ANTLR grammar decides validity, `lower` lowers into the IR.
 
-Parsed statements are kept in a bounded LRU cache keyed by the statement text; callers always get
-a fresh copy of the tree, because the contract's passes mutate the tree they are handed.
+Parsed statements are kept in the shared statement cache (`sqlparser.frontend.CachedFrontend`).
 """
 
 from __future__ import annotations
 
 import bisect
 import gc
+from typing import Any
 
 from sqlglot import exp
 
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser as P
-from dialects.sqlite.builder import Builder, Unsupported
+from dialects.sqlite.leaves import identifier
+from dialects.sqlite.lower import Lowerer
 from dialects.sqlite.parsing import parse_tree
-from dialects.sqlite.validate import validate
+from dialects.sqlite.rules import validate
 from sqlparser.errors import SQLSyntaxError
-from sqlparser.frontend import Statement, StatementCache
-from sqlparser.ir import operation_of
+from sqlparser.frontend import CachedFrontend, Statement
+from sqlparser.ir import Unlowerable, operation_of
 from sqlparser.types import OperationType
 
-CACHE_SIZE = 1024
-"""Statements kept per (portable_names) setting; a statement's tree is a few KB."""
-
 pause_gc = True
-"""Pause Python's cyclic garbage collector while a statement is parsed (see SQLiteFrontend._parse)."""
+"""Pause Python's cyclic garbage collector while a statement is parsed (see SQLiteFrontend._parse_uncached)."""
 
 
-_CACHES = {True: StatementCache(CACHE_SIZE), False: StatementCache(CACHE_SIZE)}
-
-
-def clear_cache() -> None:
-    """Forget every cached statement (benchmarks measure cold and warm parses with it)."""
-    for cache in _CACHES.values():
-        cache.clear()
-
-
-class SQLiteFrontend:
+class SQLiteFrontend(CachedFrontend):
     """Front end for SQLite (3.54 syntax, plus the extensions in grammars/README.md)."""
 
-    def __init__(self, *, portable_names: bool = True, cache: bool = True) -> None:
-        self.portable_names = portable_names
-        self._cache = _CACHES[bool(portable_names)] if cache else None
+    CACHE_SIZE = 1024
 
-    def parse(self, sql: str) -> Statement:
-        return self._parse(sql) if self._cache is None else self._cache.parse(sql, self._parse)
-
-    def _parse(self, sql: str) -> Statement:
+    def _parse_uncached(self, sql: str) -> Statement:
         # A parse allocates thousands of small linked objects (tokens, contexts, IR nodes), which
         # triggers the cyclic GC over and over for nothing: pausing it makes parsing 20-40%
         # faster (bench/sqlite_parse.py, "GC on"). Only re-enabled if it was on when we started,
@@ -73,37 +57,35 @@ class SQLiteFrontend:
         ctx = statements[0]
         validate(ctx, sql)
         try:
-            ir = Builder().statement(ctx)
-        except Unsupported as gap:
+            ir = Lowerer().statement(ctx)
+        except Unlowerable as gap:
             return Statement(sql=sql, operation=classify(ctx), tree=None, unsupported=gap.construct,
                              table=first_table_name(ctx))
         comments = getattr(ctx.parser.getTokenStream(), "comments", None)
         if comments:
             attach_comments(ir, comments)
-        if self.portable_names:
-            _check_portable_names(ir, sql)
         return Statement(sql=sql, operation=operation_of(ir), tree=ir)
 
-    def parse_condition(self, condition: str) -> exp.Expression:
-        """One expression, as after WHERE; anything after it (ORDER BY, LIMIT, a second statement)
-        is a syntax error, never silently dropped."""
+    def _parse_condition(self, text: str) -> exp.Expression:
         paused = pause_gc and gc.isenabled()
         if paused:
             gc.disable()
         try:
-            ctx = parse_tree(condition, rule="expr")
-            validate(ctx, condition)
+            ctx = parse_tree(text, rule="expr")
+            validate(ctx, text)
             try:
-                ir = Builder().expr(ctx)
-            except Unsupported as gap:
+                return Lowerer().expr(ctx)
+            except Unlowerable as gap:
                 raise SQLSyntaxError(f"unsupported construct in condition: {gap.construct}", line=1, column=1,
-                                     token=None, sql=condition) from None
+                                     token=None, sql=text) from None
         finally:
             if paused:
                 gc.enable()
-        if self.portable_names:
-            _check_portable_names(exp.Where(this=ir), condition)
-        return ir
+
+
+CACHE_SIZE = SQLiteFrontend.CACHE_SIZE
+clear_cache = SQLiteFrontend.clear_cache
+"""Forget every cached statement (benchmarks measure cold and warm parses with it)."""
 
 
 def attach_comments(tree: exp.Expression, comments: list[tuple[int, str]]) -> None:
@@ -118,21 +100,11 @@ def attach_comments(tree: exp.Expression, comments: list[tuple[int, str]]) -> No
         target.add_comments([text])
 
 
-
-def _check_portable_names(tree: exp.Expression, sql: str) -> None:
-    # Imported lazily: the shared module is optional for the grammar itself.
-    try:
-        from sqlparser.portable_names import check_portable_names
-    except ImportError:  # pragma: no cover - only while the shared module is absent
-        return
-    check_portable_names(tree, sql)
-
-
 # ---------------------------------------------------------------------------------------------
 # Classification of statements the IR cannot hold
 
 
-def _body(ctx: P.Sql_stmtContext):
+def _body(ctx: P.Sql_stmtContext) -> Any:
     body = ctx.children[-1]
     if type(body) is P.With_stmtContext:
         body = body.children[1]
@@ -164,8 +136,6 @@ _OPERATION_BY_CONTEXT = {
 
 def first_table_name(ctx: P.Sql_stmtContext) -> str | None:
     """The table a DML statement names first, without the IR (for get_table_name)."""
-    from dialects.sqlite.builder import identifier
-
     body = _body(ctx)
     kind = type(body)
     if kind in (P.Insert_stmtContext, P.Truncate_stmtContext):

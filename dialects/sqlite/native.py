@@ -6,6 +6,8 @@ from typing import Any
 
 from sqlglot import exp
 
+from sqlparser.dialect import FunctionNormalizer
+
 
 def truncate_to_delete(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
     """SQLite has no TRUNCATE: `TRUNCATE TABLE t` (accepted for MySQL-flavoured input) is `DELETE FROM t`,
@@ -17,4 +19,4 @@ def truncate_to_delete(tree: exp.Expression, options: dict[str, Any]) -> exp.Exp
     return tree
 
 
-NATIVE_NORMALIZERS = (truncate_to_delete,)
+NATIVE_NORMALIZERS = (FunctionNormalizer(truncate_to_delete),)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from antlr4 import CommonTokenStream, InputStream, Token
+from antlr4 import CommonTokenStream, InputStream, Parser, Token
 from antlr4.atn.PredictionMode import PredictionMode
 from antlr4.dfa.DFA import DFA
 from antlr4.error.ErrorListener import ErrorListener
@@ -20,6 +20,7 @@ from antlr4.PredictionContext import PredictionContextCache
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser
 from dialects.sqlite.tokens import token_stream
 from sqlparser.errors import SQLSyntaxError
+from sqlparser.ir import line_column
 
 _UNRECOGNIZED = SQLiteParser.UNRECOGNIZED_TOKEN
 _UNEXPECTED_CHAR = SQLiteParser.UNEXPECTED_CHAR
@@ -39,7 +40,8 @@ class _FirstError(ErrorListener):
         self.column = 1
         self.expected: list[str] = []
 
-    def syntaxError(self, recognizer, offendingSymbol, line, column, msg, e):
+    def syntaxError(self, recognizer: Parser, offendingSymbol: Token | None, line: int, column: int, msg: str,
+                    e: RecognitionException | None) -> None:
         if self.seen:
             return
         self.seen = True
@@ -54,25 +56,26 @@ class _FirstError(ErrorListener):
             self.expected = []
 
 
-def _token_name(recognizer, token_type: int) -> str:
-    literal = recognizer.literalNames[token_type] if token_type < len(recognizer.literalNames) else "<INVALID>"
+def _token_name(recognizer: Parser, token_type: int) -> str:
+    literal: str = recognizer.literalNames[token_type] if token_type < len(recognizer.literalNames) else "<INVALID>"
     if literal != "<INVALID>":
         return literal.strip("'")
-    return recognizer.symbolicNames[token_type].lower().replace("_", " ")
+    symbolic: str = recognizer.symbolicNames[token_type]
+    return symbolic.lower().replace("_", " ")
 
 
 class _BailAfterReport(DefaultErrorStrategy):
     """Report the first error to the listeners, then stop: no recovery, no console output."""
 
-    def recover(self, recognizer, e):
+    def recover(self, recognizer: Parser, e: RecognitionException) -> None:
         raise _Stop("syntax error")
 
-    def recoverInline(self, recognizer):
+    def recoverInline(self, recognizer: Parser) -> Token:
         error = InputMismatchException(recognizer)
         self.reportError(recognizer, error)
         raise _Stop("syntax error")
 
-    def sync(self, recognizer):
+    def sync(self, recognizer: Parser) -> None:
         # Loop/optional decisions detect errors at the next prediction instead; syncing here would
         # only duplicate work.
         return
@@ -81,16 +84,16 @@ class _BailAfterReport(DefaultErrorStrategy):
 class _QuietBail(DefaultErrorStrategy):
     """SLL stage: stop at the first error without reporting (the LL stage reports)."""
 
-    def recover(self, recognizer, e):
+    def recover(self, recognizer: Parser, e: RecognitionException) -> None:
         raise _Stop("syntax error")
 
-    def recoverInline(self, recognizer):
+    def recoverInline(self, recognizer: Parser) -> Token:
         raise _Stop("syntax error")
 
-    def sync(self, recognizer):
+    def sync(self, recognizer: Parser) -> None:
         return
 
-    def reportError(self, recognizer, e):
+    def reportError(self, recognizer: Parser, e: RecognitionException) -> None:
         return
 
 
@@ -202,7 +205,7 @@ def _token_error(token: Token, sql: str, reason: str) -> SQLSyntaxError:
 def _syntax_error(listener: _FirstError, sql: str) -> SQLSyntaxError:
     token = listener.token
     if token is None or token.type == Token.EOF:
-        line, column = _end_position(sql)
+        line, column = line_column(sql, len(sql.rstrip()))
         reason = "incomplete input"
         if listener.expected:
             reason += f"; expected {_expected_text(listener.expected)}"
@@ -221,10 +224,3 @@ def _expected_text(names: list[str]) -> str:
     shown = names[:8]
     more = ", ..." if len(names) > 8 else ""
     return ("one of " if len(shown) > 1 else "") + ", ".join(shown) + more
-
-
-def _end_position(sql: str) -> tuple[int, int]:
-    stripped = sql.rstrip()
-    line = stripped.count("\n") + 1
-    column = len(stripped) - (stripped.rfind("\n") + 1) + 1
-    return line, column

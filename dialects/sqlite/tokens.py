@@ -1,17 +1,16 @@
-"""A fast tokenizer equivalent to grammars/SQLiteLexer.g4, built on Python's `re`.
+"""SQLite's tokens for the ANTLR parser: the shared tokenizer (`sqlparser.tokenizer`) with SQLite's
+lexical rules, mapped onto the token types of grammars/SQLiteLexer.g4.
 
 ANTLR's Python lexer simulates its ATN character by character and is about a third of the time
 of a parse. This module produces the same tokens (type, text, line, column) for every input; the
 grammar stays the single definition, and tests/sqlite/test_tokens.py compares both lexers on the
 corpus, on the fuzzer's output and on edge cases. ANTLR's lexer is still what `--check` keeps in
-sync with the grammar and remains available (`use_antlr_lexer`).
+sync with the grammar and remains available (`parsing.use_antlr_lexer`).
 
 Hidden tokens (spaces, comments) are not emitted: the parser never reads them.
 """
 
 from __future__ import annotations
-
-import re
 
 from antlr4 import CommonTokenStream, Token
 from antlr4.Token import CommonToken
@@ -19,6 +18,21 @@ from antlr4.Token import CommonToken
 # The parser class carries the same token types and names as the lexer; importing the lexer module
 # would deserialize its ATN for nothing.
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser as L
+from sqlparser.tokenizer import WORD_CHAR, Kind, LexicalRules, Quote, tokenizer_for
+
+SQLITE_LEXICAL_RULES = LexicalRules(
+    strings=(Quote("'", "'"), Quote("'", "'", prefix="x", doubled=False, body="(?:[0-9A-Fa-f][0-9A-Fa-f])*")),
+    names=(Quote('"', '"'), Quote("`", "`"), Quote("[", "]", doubled=False)),
+    placeholders=rf"\?[0-9]*|[:@][{WORD_CHAR}]+|\$[{WORD_CHAR}]+(?:::[{WORD_CHAR}]+)*(?:\([^)]*\))?",
+    placeholder_starts="?:@$",
+    operators=(";", ".", "(", ")", ",", "=", "*", "+", "-", "~", "||", "->>", "->", "/", "%", "<<", ">>", "&", "|",
+               "<=", "<>", "<", ">=", ">", "==", "!="),
+)
+"""grammars/SQLiteLexer.g4 as lexical rules: x'..' blobs of hex pairs, three quoted-name forms
+("", ``, []), SQLite's four placeholder forms and its fixed operator list."""
+
+_TOKENIZER = tokenizer_for(SQLITE_LEXICAL_RULES)
+_WORD, _OPERATOR, _STRING = Kind.WORD, Kind.OPERATOR, Kind.STRING  # globals read faster in the loop
 
 # Keyword literals ('SELECT', 'CURRENT_DATE', ...) by their upper-case spelling.
 _KEYWORDS: dict[str, int] = {
@@ -33,33 +47,11 @@ _PUNCT: dict[str, int] = {
     ">": L.GT, "==": L.EQ, "!=": L.NOT_EQ1,
 }
 
-_ID_START = r"A-Za-z_\u0080-\U0010FFFF"
-_ID_CHAR = r"A-Za-z_0-9$\u0080-\U0010FFFF"
-_DIGITS = r"[0-9]+(?:_[0-9]+)*"
-_HEX = r"[0-9A-Fa-f]+(?:_[0-9A-Fa-f]+)*"
-_NUMBER_BODY = rf"(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})"
-
-_SKIP = re.compile(r"(?:[ \t\r\n\f\v]+|--[^\r\n]*|/\*(?:.|\n)*?(?:\*/|\Z))+")
-_COMMENT = re.compile(r"--[^\r\n]*|/\*(?:.|\n)*?(?:\*/|\Z)")
-_IDENT = re.compile(rf"[{_ID_START}][{_ID_CHAR}]*")
-_NUMBER = re.compile(rf"{_NUMBER_BODY}(?:[Ee][-+]?{_DIGITS})?")
-_HEX_NUMBER = re.compile(rf"0[Xx]{_HEX}")
-# The two shapes of UNRECOGNIZED_TOKEN that start like a number (the lexer takes the longer one).
-_BAD_NUMBERS = (
-    re.compile(rf"{_NUMBER_BODY}(?:[Ee][-+]?{_DIGITS})?[{_ID_CHAR}]+"),
-    re.compile(rf"{_DIGITS}(?:\.(?:{_DIGITS})?)?[Ee][-+]?"),
-)
-_STRING = re.compile(r"'(?:[^']|'')*'")
-_OPEN_STRING = re.compile(r"'(?:[^']|'')*")
-_QUOTED = {
-    '"': (re.compile(r'"(?:[^"]|"")*"'), re.compile(r'"(?:[^"]|"")*')),
-    "`": (re.compile(r"`(?:[^`]|``)*`"), re.compile(r"`(?:[^`]|``)*")),
-    "[": (re.compile(r"\[[^\]]*\]"), re.compile(r"\[[^\]]*")),
+# Token type by kind, for the kinds whose type does not depend on the text.
+_TYPES: dict[Kind, int] = {
+    Kind.NUMBER: L.NUMERIC_LITERAL, Kind.QUOTED_NAME: L.QUOTED_IDENTIFIER, Kind.PARAMETER: L.BIND_PARAMETER,
+    Kind.MALFORMED: L.UNRECOGNIZED_TOKEN, Kind.UNKNOWN: L.UNEXPECTED_CHAR,
 }
-_BLOB = re.compile(r"[Xx]'(?:[0-9A-Fa-f][0-9A-Fa-f])*'")
-_BAD_BLOB = re.compile(r"[Xx]'[^']*'?")
-_PARAM = re.compile(rf"\?[0-9]*|[:@][{_ID_CHAR}]+|\$[{_ID_CHAR}]+(?:::[{_ID_CHAR}]+)*(?:\([^)]*\))?")
-_OPERATOR = re.compile(r"->>|->|\|\||<<|>>|<=|<>|>=|==|!=|[;.(),=*+\-~/%&|<>]")
 
 
 def tokenize(sql: str, comments: list[tuple[int, str]] | None = None) -> list[CommonToken]:
@@ -70,99 +62,47 @@ def tokenize(sql: str, comments: list[tuple[int, str]] | None = None) -> list[Co
     """
     tokens: list[CommonToken] = []
     append = tokens.append
-    pos = 0
+    skip = _TOKENIZER.skip
+    scan = _TOKENIZER.scan
     n = len(sql)
     line = 1
     line_start = 0
-    while True:
-        skipped = _SKIP.match(sql, pos)
-        if skipped is not None:
-            end = skipped.end()
-            if comments is not None and ("-" in skipped.group() or "/" in skipped.group()):
-                for found in _COMMENT.finditer(sql, pos, end):
-                    text = found.group()
-                    inner = text[2:] if text[1] == "-" else text[2:-2] if text.endswith("*/") and len(text) > 3 \
-                        else text[2:]
-                    comments.append((found.start(), inner))
-            newlines = sql.count("\n", pos, end)
-            if newlines:
-                line += newlines
-                line_start = sql.rfind("\n", pos, end) + 1
-            pos = end
-        if pos >= n:
-            break
-        kind, end = _scan(sql, pos)
-        token = CommonToken(type=kind, start=pos, stop=end - 1)
+    last = 0  # where newlines have been counted up to
+    pos = skip(sql, 0, comments)
+    while pos < n:
+        kind, end = scan(sql, pos)
         text = sql[pos:end]
+        if kind is _WORD:
+            token_type = _KEYWORDS.get(text.upper(), L.IDENTIFIER) if text.isascii() else L.IDENTIFIER
+        elif kind is _OPERATOR:
+            token_type = _PUNCT[text]
+        elif kind is _STRING:
+            token_type = L.BLOB_LITERAL if text[0] in "xX" else L.STRING_LITERAL
+        else:
+            token_type = _TYPES[kind]
+        newlines = sql.count("\n", last, pos)
+        if newlines:
+            line += newlines
+            line_start = sql.rfind("\n", last, pos) + 1
+        token = CommonToken(type=token_type, start=pos, stop=end - 1)
         token.text = text
         token.line = line
         token.column = pos - line_start
         token.tokenIndex = len(tokens)
         append(token)
-        newlines = text.count("\n")
-        if newlines:
-            line += newlines
-            line_start = pos + text.rfind("\n") + 1
-        pos = end
+        last = pos
+        pos = skip(sql, end, comments)
+    newlines = sql.count("\n", last, n)
+    if newlines:
+        line += newlines
+        line_start = sql.rfind("\n", last, n) + 1
     eof = CommonToken(type=Token.EOF, start=n, stop=n - 1)
     eof.text = "<EOF>"
     eof.line = line
-    eof.column = pos - line_start
+    eof.column = n - line_start
     eof.tokenIndex = len(tokens)
     append(eof)
     return tokens
-
-
-def _scan(sql: str, pos: int) -> tuple[int, int]:
-    ch = sql[pos]
-    if ch in "xX" and sql.startswith("'", pos + 1):
-        blob = _BLOB.match(sql, pos)
-        bad = _BAD_BLOB.match(sql, pos)
-        if blob is not None and blob.end() >= bad.end():
-            return L.BLOB_LITERAL, blob.end()
-        return L.UNRECOGNIZED_TOKEN, bad.end()
-    if "0" <= ch <= "9" or (ch == "." and "0" <= sql[pos + 1:pos + 2] <= "9" and sql[pos + 1:pos + 2]):
-        end = _NUMBER.match(sql, pos).end()
-        hex_number = _HEX_NUMBER.match(sql, pos)
-        if hex_number is not None:
-            end = max(end, hex_number.end())
-        bad = max((m.end() for m in (r.match(sql, pos) for r in _BAD_NUMBERS) if m is not None), default=0)
-        if bad > end:
-            return L.UNRECOGNIZED_TOKEN, bad
-        return L.NUMERIC_LITERAL, end
-    ident = _IDENT.match(sql, pos)
-    if ident is not None:
-        end = ident.end()
-        word = sql[pos:end]
-        if word.isascii():
-            kind = _KEYWORDS.get(word.upper())
-            if kind is not None:
-                return kind, end
-        return L.IDENTIFIER, end
-    # A quoted token and its unterminated form: like the lexer, take the longer (three quotes and
-    # nothing else are an unterminated string holding one quote, not an empty string and a quote).
-    if ch == "'":
-        string = _STRING.match(sql, pos)
-        open_end = _OPEN_STRING.match(sql, pos).end()
-        if string is not None and string.end() >= open_end:
-            return L.STRING_LITERAL, string.end()
-        return L.UNRECOGNIZED_TOKEN, open_end
-    quoted = _QUOTED.get(ch)
-    if quoted is not None:
-        closed = quoted[0].match(sql, pos)
-        open_end = quoted[1].match(sql, pos).end()
-        if closed is not None and closed.end() >= open_end:
-            return L.QUOTED_IDENTIFIER, closed.end()
-        return L.UNRECOGNIZED_TOKEN, open_end
-    if ch in "?:@$":
-        param = _PARAM.match(sql, pos)
-        if param is not None:
-            return L.BIND_PARAMETER, param.end()
-        return L.UNEXPECTED_CHAR, pos + 1
-    operator = _OPERATOR.match(sql, pos)
-    if operator is not None:
-        return _PUNCT[operator.group()], operator.end()
-    return L.UNEXPECTED_CHAR, pos + 1
 
 
 class _DefaultChannelStream(CommonTokenStream):
@@ -183,7 +123,11 @@ class _DefaultChannelStream(CommonTokenStream):
         return self.tokens[i] if i >= 0 else None
 
     def LA(self, i: int) -> int:
-        return self.LT(i).type
+        token = self.LT(i)
+        if token is None:  # look-behind past the first token: ANTLR's own stream fails there too
+            raise IndexError(f"no token at look-ahead {i}")
+        kind: int = token.type
+        return kind
 
     def consume(self) -> None:
         if self.tokens[self.index].type == Token.EOF:

@@ -24,7 +24,7 @@ from pathlib import Path
 import pglast
 
 from dialects.postgres import compat_lexer
-from dialects.postgres.frontend import first_difference
+from dialects.postgres.rules import first_difference
 from sqlparser import SQLParserError, SQLSyntaxError, new_parser
 from tests.corpus._corpus import load_corpus
 

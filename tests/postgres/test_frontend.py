@@ -7,7 +7,7 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from dialects.postgres.frontend import first_difference
+from dialects.postgres.rules import first_difference
 from sqlparser import (
     InvalidArgumentError,
     OperationType,

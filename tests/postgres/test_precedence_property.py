@@ -8,7 +8,7 @@ import pglast
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dialects.postgres.frontend import first_difference
+from dialects.postgres.rules import first_difference
 from sqlparser import new_parser
 
 PG = new_parser("postgres", portable_names=False)

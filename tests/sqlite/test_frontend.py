@@ -197,7 +197,7 @@ def test_cache_is_bounded():
     fe = SQLiteFrontend(portable_names=False)
     for i in range(module.CACHE_SIZE + 50):
         fe.parse(f"SELECT {i}")
-    assert len(module._CACHES[False]._items) == module.CACHE_SIZE
+    assert len(SQLiteFrontend._caches[False]._items) == module.CACHE_SIZE
 
 
 # -- size and depth (no timing here: bench/sqlite_parse.py measures speed) ----------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 
-from antlr4 import ParserRuleContext
+from antlr4 import ParserRuleContext, Token
 
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser as P
 from sqlparser.errors import SQLSyntaxError
@@ -114,15 +114,15 @@ _NAME_EXPRESSIONS = (P.Column_exprContext, P.Qualified_column_exprContext, P.Fun
                      P.Table_refContext, P.Table_function_refContext)
 
 
-def _with_after_paren(tokens: list) -> bool:
+def _with_after_paren(tokens: list[Token]) -> bool:
     return any(a.type == P.OPEN_PAR and b.type == P.WITH for a, b in itertools.pairwise(tokens))
 
 
-def _previous(token, ctx: ParserRuleContext):
+def _previous(token: Token, ctx: ParserRuleContext) -> Token:
     return ctx.parser.getTokenStream().tokens[token.tokenIndex - 1] if token.tokenIndex > 0 else token
 
 
-def _next(token, ctx: ParserRuleContext):
+def _next(token: Token, ctx: ParserRuleContext) -> Token:
     return ctx.parser.getTokenStream().tokens[token.tokenIndex + 1]
 
 
@@ -243,5 +243,5 @@ def _check_trigger_command(ctx: P.Trigger_commandContext, sql: str) -> None:
                      indexed.symbol, sql)
 
 
-def _error(reason: str, token, sql: str) -> SQLSyntaxError:
+def _error(reason: str, token: Token, sql: str) -> SQLSyntaxError:
     return SQLSyntaxError(reason, line=token.line, column=token.column + 1, token=token.text, sql=sql)

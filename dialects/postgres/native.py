@@ -22,7 +22,8 @@ from pglast import parser as pg_parser
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 
-from dialects.postgres.lower import needs_quotes
+from dialects.postgres.names import needs_quotes
+from sqlparser.dialect import FunctionNormalizer
 from sqlparser.errors import InvalidArgumentError
 
 PLACEHOLDER_STYLES = ("$n", "%s")
@@ -56,7 +57,7 @@ def _placeholder_sql(gen: Any, e: exp.Placeholder) -> str:
 
 
 def _ordered_sql(gen: Any, e: exp.Ordered) -> str:
-    sql = gen.ordered_sql(e)
+    sql: str = gen.ordered_sql(e)
     nulls = e.meta.get("pg_nulls")
     if nulls and " NULLS " not in sql[len(gen.sql(e, "this")):]:
         sql += f" NULLS {nulls}"
@@ -68,7 +69,8 @@ def _distinct_sql(gen: Any, e: exp.Distinct) -> str:
     # (a MySQL emulation) that PostgreSQL parses differently.
     if e.expressions and not e.args.get("on"):
         return "DISTINCT " + ", ".join(gen.sql(x) for x in e.expressions)
-    return gen.distinct_sql(e)
+    sql: str = gen.distinct_sql(e)
+    return sql
 
 
 _OVERRIDES: dict[type, Any] = {
@@ -92,9 +94,10 @@ class CozelitePostgres(Postgres):
         gen._dispatch = merged[1]
         return gen
 
-    def generate(self, expression: exp.Expression, copy: bool = True, **opts: Any) -> str:
+    def generate(self, expression: exp.Expr, copy: bool = True, **opts: Any) -> str:
         sql = super().generate(expression, copy=copy, **opts)
-        style = expression.meta.get(_STYLE_KEY, "$n") if expression.meta else "$n"
+        meta = expression.meta if isinstance(expression, exp.Expression) else None
+        style = meta.get(_STYLE_KEY, "$n") if meta else "$n"
         if "$" in sql or style == "%s":
             sql = number_placeholders(sql, style)
         return sql
@@ -144,3 +147,6 @@ def placeholder_style(tree: exp.Expression, options: dict[str, Any]) -> exp.Expr
         raise InvalidArgumentError(f"unknown placeholder style {style!r}; use one of {', '.join(PLACEHOLDER_STYLES)}")
     tree.meta[_STYLE_KEY] = style
     return tree
+
+
+NATIVE_NORMALIZERS = (FunctionNormalizer(quote_names), FunctionNormalizer(placeholder_style))

@@ -1,0 +1,118 @@
+"""What the PostgreSQL front end refuses on top of PostgreSQL's own parser.
+
+PostgreSQL's parser (libpg_query) decides validity; these are the front end's own rules:
+
+- the round-trip rule: a lowered statement is printed natively, parsed again and compared with the
+  original parse tree (locations ignored). An IR that would print back to something PostgreSQL
+  reads differently is refused (the statement is returned unlowered, naming the first differing
+  node), so no transform can silently change its meaning;
+- the condition rule: a filter condition must be a plain boolean expression, nothing after it.
+
+(The constructs the lowering cannot represent at all raise `Unlowerable` where they are met, in
+lower.py and lower_expressions.py; docs/postgres.md tables them.)
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+import pglast
+from pglast import ast
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect as SqlglotDialect
+from sqlglot.errors import ErrorLevel
+
+from dialects.postgres.native import SQLGLOT_DIALECT
+from sqlparser.errors import SQLSyntaxError
+from sqlparser.frontend import Statement
+
+_LOCATION_FIELDS = frozenset({
+    "location", "arg_location", "conninfo_location", "name_location", "payload_location", "list_start",
+    "list_end", "rexpr_list_start", "rexpr_list_end", "stmt_len", "stmt_location",
+})
+
+
+def first_difference(a: Any, b: Any, path: str = "") -> str | None:
+    """None when two pglast trees are equal ignoring locations; else the first differing node's name."""
+    if isinstance(a, ast.Node) or isinstance(b, ast.Node):
+        if type(a) is not type(b):
+            return type(a).__name__ if isinstance(a, ast.Node) else type(b).__name__
+        for name in a.__slots__:
+            if name in _LOCATION_FIELDS:
+                continue
+            diff = first_difference(getattr(a, name, None), getattr(b, name, None), path)
+            if diff is not None:
+                return diff if diff != "" else type(a).__name__
+        return None
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        if len(a) != len(b):
+            return ""
+        for x, y in zip(a, b, strict=True):
+            diff = first_difference(x, y, path)
+            if diff is not None:
+                return diff
+        return None
+    return None if a == b else ""
+
+
+_KEYS = "|".join(sorted(_LOCATION_FIELDS))
+# A location key with its separating comma: `,"k":N` after another member, else `"k":N,` first.
+_LOCATION_JSON = re.compile(rf',"(?:{_KEYS})":-?\d+|"(?:{_KEYS})":-?\d+,?')
+
+
+def _tree_json(sql: str) -> str:
+    """libpg_query's JSON parse tree without positions: equal strings mean equal trees.
+
+    (Building pglast's Python objects costs ten times the parse itself; comparing the C parser's
+    JSON is the cheap way to compare trees. A quote inside a JSON string value is escaped, so the
+    pattern only ever matches real location keys.)
+    """
+    return _LOCATION_JSON.sub("", pglast.parser.parse_sql_json(sql))
+
+
+def render_check(tree: exp.Expression) -> str:
+    """Native text used by the round-trip check: `$n` placeholders. (Lowering already quotes every
+    name that needs it, so the quoting normalizer has nothing to do here.)"""
+    return _check_dialect().generate(tree, copy=True, unsupported_level=ErrorLevel.RAISE)
+
+
+@functools.cache
+def _check_dialect() -> SqlglotDialect:
+    return SqlglotDialect.get_or_raise(SQLGLOT_DIALECT)
+
+
+def round_trip_mismatch(tree: exp.Expression, node: Any, parsed_text: str) -> str | None:
+    """None when `tree` prints back to `parsed_text`'s parse tree (`node`); else what differs, as
+    `Statement.unsupported` reports it."""
+    try:
+        printed = render_check(tree)
+        same = _tree_json(printed) == _tree_json(parsed_text)
+    except Exception:  # printing or re-parsing failed: the IR is not faithful
+        return "round-trip: not printable"
+    if same:
+        return None
+    again = pglast.parse_sql(printed)
+    if len(again) != 1:
+        return "round-trip: statement count"
+    return f"round-trip: {first_difference(node, again[0].stmt) or 'RawStmt'}"
+
+
+CONDITION_PREFIX = "SELECT * FROM t WHERE "
+"""A condition is parsed as the WHERE clause of this statement."""
+
+
+def plain_condition(stmt: Statement, condition: str) -> exp.Expression:
+    """The WHERE expression of `CONDITION_PREFIX + condition`; SQLSyntaxError when the condition
+    added anything else (ORDER BY, LIMIT, ...) or could not be lowered."""
+    tree = stmt.tree
+    where = tree.args.get("where") if isinstance(tree, exp.Select) else None
+    extra = [k.rstrip("_").upper() for k, v in tree.args.items()
+             if v and k not in ("expressions", "from_", "where")] if tree is not None and where is not None else []
+    if where is None or extra:
+        what = ", ".join(extra) if extra else (stmt.unsupported or type(tree).__name__.upper())
+        raise SQLSyntaxError(f"not a plain boolean condition (it adds: {what})", line=1, column=1,
+                             token=condition.split(None, 1)[0], sql=condition)
+    condition_tree: exp.Expression = where.this
+    return condition_tree
