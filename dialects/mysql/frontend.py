@@ -15,36 +15,26 @@ from dialects.mysql.parsing import parse_tokens, quiet_sqlglot_noise, tokenize
 from dialects.mysql.token_rules import scan
 from dialects.mysql.tree_rules import check_tree
 from sqlparser.errors import SQLSyntaxError, UnsupportedStatementError
-from sqlparser.frontend import Statement, StatementCache
+from sqlparser.frontend import CachedFrontend, Statement
 from sqlparser.ir import first_table, operation_of
 
-CACHE_SIZE = 1024
-"""Statements kept; what MySQL accepts does not depend on portable_names, so one cache serves all."""
 
-_CACHE = StatementCache(CACHE_SIZE)
-
-
-def clear_cache() -> None:
-    """Forget every cached statement (benchmarks measure uncached parses with it)."""
-    _CACHE.clear()
-
-
-class MySQLFrontend:
+class MySQLFrontend(CachedFrontend):
     """Parses one MySQL 8 statement into the IR. Thread-safe: holds options and the shared cache.
 
     `portable_names` is accepted for symmetry with the other front ends: MySQL itself rejects
     unquoted reserved words, so this front end always does.
     """
 
+    CACHE_SIZE = 1024
+    # MySQL's own grammar rejects unquoted reserved words: the shared rule has nothing to add.
+    CHECKS_PORTABLE_NAMES = False
+
     def __init__(self, *, portable_names: bool = True, cache: bool = True) -> None:
-        self.portable_names = portable_names
-        self._cache = _CACHE if cache else None
+        super().__init__(portable_names=portable_names, cache=cache)
         quiet_sqlglot_noise()
 
-    def parse(self, sql: str) -> Statement:
-        return self._parse(sql) if self._cache is None else self._cache.parse(sql, self._parse)
-
-    def _parse(self, sql: str) -> Statement:
+    def _parse_uncached(self, sql: str) -> Statement:
         tokens = tokenize(sql)
         as_insert = lower.replace_as_insert(sql, tokens, tokenize)
         tokens, found = scan(as_insert or tokens, sql)
@@ -58,7 +48,7 @@ class MySQLFrontend:
                              unsupported=rewrite.unsupported, table=_first_table_name(tree))
         return Statement(sql=sql, operation=operation_of(tree), tree=tree)
 
-    def parse_condition(self, condition: str) -> exp.Expression:
+    def _parse_condition(self, condition: str) -> exp.Expression:
         """Parse a WHERE condition with the same strictness as a statement."""
         tokens, found = scan(tokenize(condition), condition, statement=False)
         if tokens:
@@ -81,6 +71,9 @@ class MySQLFrontend:
         condition_tree: exp.Expression = where.this
         return condition_tree
 
+
+CACHE_SIZE = MySQLFrontend.CACHE_SIZE
+clear_cache = MySQLFrontend.clear_cache
 
 _CONDITION_PREFIX = "SELECT 1 FROM t WHERE "
 """A condition is parsed as the WHERE clause of this query."""
