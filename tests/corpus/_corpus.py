@@ -1,25 +1,19 @@
-"""Shared loader for the labelled SQL corpora in /work/shared/corpus (see its README.md).
+"""Shared loader for the labelled SQL corpora in tests/data/corpus (see its README.md).
 
-`COZELITE_SHARED` overrides the location of the shared folder (the one holding `corpus/`).
+`COZELITE_SHARED` overrides the location of the data folder (the one holding `corpus/`).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from pathlib import Path
 
-
-def shared_dir() -> Path:
-    override = os.environ.get("COZELITE_SHARED")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[3] / "shared"
+from tests.data_dir import data_dir
 
 
 def corpus_path(name: str) -> Path:
-    return shared_dir() / "corpus" / f"{name}.jsonl"
+    return data_dir() / "corpus" / f"{name}.jsonl"
 
 
 @cache

@@ -15,17 +15,14 @@ Run: ``python -m pytest tests/formatter -q`` (about two seconds).
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 import formatter
 from sqlparser import new_parser
 from sqlparser.errors import SQLParserError, UnsupportedConstructError
-
-_LOADER = Path(__file__).resolve().parents[1] / "corpus" / "_corpus.py"
+from tests.corpus._corpus import load_corpus
 
 # kind -> (minimum exact share of parsed rows, minimum parsed rows)
 FLOORS = {
@@ -44,15 +41,8 @@ DDL_FLOORS = {
 
 
 def _load_rows() -> list[dict]:
-    spec = importlib.util.spec_from_file_location("_cozelite_corpus_loader", _LOADER)
-    if spec is None or spec.loader is None or not _LOADER.exists():
-        pytest.skip("corpus loader tests/corpus/_corpus.py not present")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    try:
-        rows = module.load_corpus("mysql")
-    except FileNotFoundError:
-        pytest.skip("shared corpus not available (set COZELITE_SHARED)")
+    # The corpus ships in tests/data: a missing file is an error, not a reason to skip.
+    rows = load_corpus("mysql")
     return [r for r in rows if r.get("syntax_ok") and r.get("restored") is not None]
 
 

@@ -1,4 +1,4 @@
-"""The Go contract's test cases (shared/golden/sql_parser_cases.json), as callables on an SQLParser.
+"""The Go contract's test cases (tests/data/golden/sql_parser_cases.json), as callables on an SQLParser.
 
 One place turns a JSON case into a call, so the compat golden test and the native snapshot test
 run exactly the same calls.
@@ -7,23 +7,14 @@ run exactly the same calls.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlparser import ColumnValue, PrimaryKeyValue, SQLParser, TableColumn
+from tests.data_dir import data_dir
 
-
-def shared_dir() -> Path:
-    override = os.environ.get("COZELITE_SHARED")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[3] / "shared"
-
-
-GOLDEN_FILE = shared_dir() / "golden" / "sql_parser_cases.json"
+GOLDEN_FILE = data_dir() / "golden" / "sql_parser_cases.json"
 
 
 @dataclass(frozen=True)
