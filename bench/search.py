@@ -41,7 +41,7 @@ from providers.search.contract import (
     RetrieveMode,
     RetrieveOptions,
 )
-from providers.search.duckdb_store import _extension_path
+from providers.search.connection import extension_path
 
 DIM = 384
 T = TypeVar("T")
@@ -135,9 +135,9 @@ def main() -> int:
     sp50, _ = percentiles(single)
     say("single_write_ms", sp50, f"single-document write, searchable on return: p50 {sp50:.1f} ms")
 
-    fts_path = _extension_path("fts")
+    fts_path = extension_path("fts")
     if not args.no_fts and fts_path:
-        db = provider._db  # the baseline runs in the same database, on a copy of the texts
+        db = provider.driver.db  # the baseline runs in the same database, on a copy of the texts
         db.execute(f"LOAD '{fts_path}'")
         db.execute("CREATE TABLE fts_docs AS SELECT CAST(id AS VARCHAR) AS id, text_content AS body FROM "
                    "cz_col_1")

@@ -19,7 +19,7 @@ DIM = 384
 
 
 def needs_vss(provider: object) -> None:
-    if not getattr(provider, "vss", False):
+    if not getattr(provider.driver, "vss", False):
         pytest.fail("the vss extension did not load: pip install duckdb-extension-vss matching the duckdb version")
 
 
@@ -52,7 +52,7 @@ def check_recall(tmp_path: Path, n: int) -> float:
     store.build_vector_index()
     assert store.has_vector_index()
     recall = recall_at_10(store, mat)
-    print(f"HNSW recall@10 on {n} random {DIM}-d vectors (ef_search {provider.hnsw_ef_search}): {recall:.4f}")
+    print(f"HNSW recall@10 on {n} random {DIM}-d vectors (ef_search {provider.driver.hnsw_ef_search}): {recall:.4f}")
     provider.close()
     return recall
 
@@ -73,7 +73,7 @@ def test_index_is_used_built_at_threshold_maintained_and_persisted(tmp_path: Pat
     extra = np.random.default_rng(1).standard_normal((200, 16)).astype(np.float32)
     store.store([Document(str(1000 + i), "", 0, extra[i]) for i in range(200)])  # crosses 400
     assert store.has_vector_index()
-    plan = "\n".join(r[1] for r in provider._db.execute(  # the query shape the store sends
+    plan = "\n".join(r[1] for r in provider.driver.db.execute(  # the query shape the store sends
         f"EXPLAIN SELECT id, array_cosine_distance(dense_text_content, {list(map(float, mat[0]))}::FLOAT[16]) AS d "
         "FROM cz_col_1 ORDER BY d LIMIT 10").fetchall())
     assert "HNSW_INDEX_SCAN" in plan

@@ -112,7 +112,7 @@ def test_bm25_is_unchanged_by_postings_clustering() -> None:
     spec.loader.exec_module(ref)
 
     p = open_search("duckdb:///:memory:")
-    p.cluster_min_rows = 50  # re-cluster after every few writes
+    p.driver.cluster_min_rows = 50  # re-cluster after every few writes
     rng = random.Random(3)
     words = "alpha beta gamma delta epsilon zeta eta theta 检索 数据".split()
     docs: dict[str, str] = {}

@@ -1,0 +1,176 @@
+"""The inverted index of the DuckDB search store, and BM25 scoring over it.
+
+`cz_postings` (space, field, term, doc, tf, dl) and `cz_doclen` (space, field, doc, len) hold the
+postings of both document search and retrieval; space is `e:<index>` or `c:<collection>`. It is ours
+rather than the `fts` extension's because `fts` builds a static index (every write would rebuild it);
+here a write updates the postings of the documents it touched, in the same transaction, so it is
+searchable as soon as the call returns. bench/search.py compares the two.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlglot import exp
+
+from providers.search.analysis import analyze, term_frequencies
+from providers.search.connection import Connection, str_array
+from providers.search.model import AND
+from providers.search.ranking import bm25_idf
+from providers.search.sql import Params, ShapeCache, col, num, subquery, table
+
+_SHAPES = ShapeCache()
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A query yielding (doc, score) rows: its parameters are already in the caller's Params; `key`
+    names the shape of its SQL for callers that cache a statement around it."""
+
+    key: tuple[Any, ...]
+    build: Callable[[], exp.Select]
+
+
+def _stats_sql(space: exp.Expression, fields: list[exp.Expression]) -> exp.Select:
+    return (exp.select(col("field"), exp.Count(this=exp.Star()), exp.Sum(this=col("len")))
+            .from_(table("cz_doclen"))
+            .where(col("space").eq(space), col("field").isin(*fields))
+            .group_by(col("field")))
+
+
+def _df_sql(space: exp.Expression, fields: list[exp.Expression], terms: list[exp.Expression]) -> exp.Select:
+    return (exp.select(col("field"), col("term"), exp.Count(this=exp.Star()))
+            .from_(table("cz_postings"))
+            .where(col("space").eq(space), col("field").isin(*fields), col("term").isin(*terms))
+            .group_by(col("field"), col("term")))
+
+
+class InvertedIndex:
+    def __init__(self, conn: Connection, *, k1: float, b: float) -> None:
+        self.conn = conn
+        self.k1 = k1
+        self.b = b
+        self.cluster_min_rows = 50_000  # unordered postings tolerated before re-clustering
+
+    # --- writing
+
+    def delete(self, space: str, docs: Sequence[str]) -> None:
+        if not docs:
+            return
+        with self.conn.registered(doc=str_array(docs)) as rel:
+            for name in ("cz_postings", "cz_doclen"):
+                params = Params()
+                self.conn.run(exp.delete(table(name), where=exp.and_(
+                    col("space").eq(params(space)),
+                    col("doc").isin(query=exp.select(col("doc")).from_(rel)))), params)
+
+    def add(self, space: str, items: Sequence[tuple[str, str, str]]) -> None:
+        """Index (doc, field, text) triples; the caller removed the documents' old postings."""
+        p_field: list[str] = []
+        p_term: list[str] = []
+        p_doc: list[str] = []
+        p_tf: list[int] = []
+        p_dl: list[int] = []
+        l_field: list[str] = []
+        l_doc: list[str] = []
+        l_len: list[int] = []
+        for doc, field, text in items:
+            counts, length = term_frequencies(text)
+            if length == 0:
+                continue  # as in Lucene, a field without terms does not count toward N or avgdl
+            l_field.append(field)
+            l_doc.append(doc)
+            l_len.append(length)
+            for term, tf in counts.items():
+                p_field.append(field)
+                p_term.append(term)
+                p_doc.append(doc)
+                p_tf.append(tf)
+                p_dl.append(length)
+        if not l_doc:
+            return
+        with self.conn.registered(field=str_array(p_field), term=str_array(p_term), doc=str_array(p_doc),
+                                  tf=np.asarray(p_tf, dtype=np.int32), dl=np.asarray(p_dl, dtype=np.int32)) as rel:
+            self._insert("cz_postings", space, ("field", "term", "doc", "tf", "dl"), rel)
+        with self.conn.registered(field=str_array(l_field), doc=str_array(l_doc),
+                                  len=np.asarray(l_len, dtype=np.int32)) as rel:
+            self._insert("cz_doclen", space, ("field", "doc", "len"), rel)
+        self._maybe_cluster()
+
+    def _insert(self, name: str, space: str, columns: Sequence[str], rel: exp.Table) -> None:
+        params = Params()
+        self.conn.run(exp.insert(exp.select(params(space), *(col(c) for c in columns)).from_(rel), table(name)),
+                      params)
+
+    def _maybe_cluster(self) -> None:
+        """Keep the postings mostly in (space, field, term) order so that a term lookup reads a
+        few row groups (zone maps) instead of the whole table. New postings append unordered; once
+        the unordered tail passes a quarter of the table, rewrite it in order (amortised O(log n)
+        rewrites as it grows). Runs inside the caller's transaction."""
+        total = self.conn.x("SELECT count(*) FROM cz_postings").fetchone()[0]
+        row = self.conn.x("SELECT value FROM cz_meta WHERE key = 'postings_clustered'").fetchone()
+        clustered = int(row[0]) if row else 0
+        if total - clustered <= max(self.cluster_min_rows, clustered // 4):
+            return
+        self.conn.x("CREATE OR REPLACE TABLE cz_postings AS SELECT * FROM cz_postings ORDER BY space, field, term")
+        self.conn.x("INSERT OR REPLACE INTO cz_meta VALUES ('postings_clustered', ?)", [str(total)])
+
+    def drop_space(self, space: str) -> None:
+        self.conn.x("DELETE FROM cz_postings WHERE space = ?", [space])
+        self.conn.x("DELETE FROM cz_doclen WHERE space = ?", [space])
+
+    # --- scoring
+
+    def scores(self, params: Params, space: str, fields: Sequence[str], text: str, operator: str) -> Scored | None:
+        """(doc, score) of documents matching `text` in any of `fields`, scored by BM25 (the best
+        field's score, as ES best_fields); with AND every term must occur in that field. None when
+        nothing can match. Reads the collection statistics now; the SQL reads the postings."""
+        terms = Counter(analyze(text))
+        if not terms or not fields:
+            return None
+        shape = (len(fields), len(terms))
+        stat_params = Params()
+        space_p, field_ps = stat_params(space), stat_params.many(fields)
+        stats_sql = _SHAPES.get(("stats", *shape), lambda: _stats_sql(space_p, field_ps))
+        stats = {f: (n, total) for f, n, total in self.conn.x(stats_sql, stat_params.values).fetchall()}
+        df_params = Params()
+        space_p, field_ps, term_ps = df_params(space), df_params.many(fields), df_params.many(terms)
+        df_sql = _SHAPES.get(("df", *shape), lambda: _df_sql(space_p, field_ps, term_ps))
+        dfs = self.conn.x(df_sql, df_params.values).fetchall()
+        weights = []
+        for field, term, df in dfs:
+            n, total = stats[field]
+            weights.append((field, term, terms[term] * bm25_idf(n, df), total / n))
+        if not weights:
+            return None
+        # The statement's own parameters, in the caller's Params (the query may be a subquery).
+        w_ps = [params.many(w) for w in weights]
+        k1, b = params(self.k1), params(self.b)
+        space_q = params(space)
+        fields_q = params.many(fields)
+        terms_q = params.many(terms)
+        need = params(len(terms) if operator == AND else 1)
+
+        def build() -> exp.Select:
+            # idf-weighted tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)), summed over terms.
+            tf, dl = col("tf", "p"), col("dl", "p")
+            norm = k1 * (num(1) - b + b * dl / col("avgdl", "w"))
+            term_score = col("weight", "w") * tf * exp.paren(k1 + num(1)) / exp.paren(tf + norm)
+            per_field = (exp.select(col("doc", "p"), col("field", "p"), exp.alias_(exp.Sum(this=term_score), "s"))
+                         .from_(table("cz_postings", "p"))
+                         .join(exp.values([tuple(w) for w in w_ps], alias="w",
+                                          columns=["field", "term", "weight", "avgdl"]),
+                               on=exp.and_(col("field", "p").eq(col("field", "w")),
+                                           col("term", "p").eq(col("term", "w"))))
+                         .where(col("space", "p").eq(space_q), col("field", "p").isin(*fields_q),
+                                col("term", "p").isin(*terms_q))
+                         .group_by(col("doc", "p"), col("field", "p"))
+                         .having(exp.Count(this=exp.Star()) >= need))
+            return (exp.select(col("doc"), exp.alias_(exp.Max(this=col("s")), "score"))
+                    .from_(subquery(per_field, "f")).group_by(col("doc")))
+
+        return Scored(("bm25", len(weights), len(fields), len(terms)), build)
