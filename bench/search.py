@@ -32,6 +32,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from providers.search import open_search
+from providers.search.connection import extension_path
 from providers.search.contract import (
     BulkIndexerItem,
     CreateRequest,
@@ -41,7 +42,6 @@ from providers.search.contract import (
     RetrieveMode,
     RetrieveOptions,
 )
-from providers.search.connection import extension_path
 
 DIM = 384
 T = TypeVar("T")

@@ -35,14 +35,14 @@ class Scored:
     build: Callable[[], exp.Select]
 
 
-def _stats_sql(space: exp.Expression, fields: list[exp.Expression]) -> exp.Select:
+def _stats_sql(space: exp.Expr, fields: list[exp.Expr]) -> exp.Select:
     return (exp.select(col("field"), exp.Count(this=exp.Star()), exp.Sum(this=col("len")))
             .from_(table("cz_doclen"))
             .where(col("space").eq(space), col("field").isin(*fields))
             .group_by(col("field")))
 
 
-def _df_sql(space: exp.Expression, fields: list[exp.Expression], terms: list[exp.Expression]) -> exp.Select:
+def _df_sql(space: exp.Expr, fields: list[exp.Expr], terms: list[exp.Expr]) -> exp.Select:
     return (exp.select(col("field"), col("term"), exp.Count(this=exp.Star()))
             .from_(table("cz_postings"))
             .where(col("space").eq(space), col("field").isin(*fields), col("term").isin(*terms))
@@ -111,7 +111,7 @@ class InvertedIndex:
         few row groups (zone maps) instead of the whole table. New postings append unordered; once
         the unordered tail passes a quarter of the table, rewrite it in order (amortised O(log n)
         rewrites as it grows). Runs inside the caller's transaction."""
-        total = self.conn.x("SELECT count(*) FROM cz_postings").fetchone()[0]
+        total = self.conn.value("SELECT count(*) FROM cz_postings")
         row = self.conn.x("SELECT value FROM cz_meta WHERE key = 'postings_clustered'").fetchone()
         clustered = int(row[0]) if row else 0
         if total - clustered <= max(self.cluster_min_rows, clustered // 4):

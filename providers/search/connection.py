@@ -58,6 +58,8 @@ def extension_path(name: str) -> str | None:
         module = __import__(f"duckdb_extension_{name}")
     except ImportError:
         return None
+    if module.__file__ is None:
+        return None
     base = Path(module.__file__).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
     return str(base) if base.exists() else None
 
@@ -129,7 +131,13 @@ class Connection:
     def x(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
         return self.db.execute(sql, params) if params else self.db.execute(sql)
 
-    def run(self, statement: exp.Expression, params: Params) -> duckdb.DuckDBPyConnection:
+    def value(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> Any:
+        """The single value of a statement that returns one row (count, nextval)."""
+        row = self.x(sql, params).fetchone()
+        assert row is not None, sql  # aggregates and nextval always return a row
+        return row[0]
+
+    def run(self, statement: exp.Expr, params: Params) -> duckdb.DuckDBPyConnection:
         """Render a built statement and execute it with its parameters."""
         return self.x(render(statement), params.values)
 

@@ -33,7 +33,7 @@ from providers.search.query import (
 )
 from providers.search.ranking import comes_after
 from providers.search.schema import check_document
-from providers.search.sql import Params, and_, col, double, func, num, or_, ordered, returning, subquery, table
+from providers.search.sql import Params, and_, col, double, func, num, or_, ordered, render, returning, subquery, table
 
 DOC = table("cz_es_doc")
 
@@ -55,17 +55,17 @@ class _Renderer:
         self.props = props
         self.params = params
 
-    def _docs(self, *select: exp.Expression) -> exp.Select:
+    def _docs(self, *select: exp.Expr) -> exp.Select:
         return exp.select(*select).from_(DOC).where(col("idx").eq(self.params(self.index)))
 
-    def _leaf(self, predicate: exp.Expression | None) -> exp.Select:
+    def _leaf(self, predicate: exp.Expr | None) -> exp.Select:
         q = self._docs(exp.alias_(col("id"), "doc"), exp.alias_(double(1.0), "score"))
         return q.where(predicate) if predicate is not None else q
 
-    def _value(self, key: str) -> exp.Expression:
+    def _value(self, key: str) -> exp.Expr:
         return func("json_extract_string", col("source"), self.params(_json_path(key)))
 
-    def _term(self, t: Term) -> exp.Expression:
+    def _term(self, t: Term) -> exp.Expr:
         text = self._value(t.field)
         v = t.value
         if isinstance(v, bool):
@@ -94,7 +94,7 @@ class _Renderer:
         if isinstance(node, Contains):
             return self._leaf(func("contains", func("lower", self._value(node.field)), self.params(node.needle)))
         if isinstance(node, Missing):
-            def value() -> exp.Expression:
+            def value() -> exp.Expr:
                 return func("json_extract", col("source"), self.params(_json_path(node.field)))
             return self._leaf(exp.paren(exp.or_(value().is_(exp.null()),
                                                 func("json_type", value()).eq(exp.Literal.string("NULL")))))
@@ -111,9 +111,9 @@ class _Renderer:
         clauses = [("must", c) for c in bq.must] + [("filter", c) for c in bq.filter] + \
                   [("must_not", c) for c in bq.must_not] + [("should", c) for c in bq.should]
         q = exp.select().from_(subquery(self._docs(exp.alias_(col("id"), "doc")), "u"))
-        conds: list[exp.Expression] = []
-        score: list[exp.Expression] = [double(0.0)] if clauses else [double(1.0)]  # empty bool: match_all
-        should_hits: list[exp.Expression] = []
+        conds: list[exp.Expr] = []
+        score: list[exp.Expr] = [double(0.0)] if clauses else [double(1.0)]  # empty bool: match_all
+        should_hits: list[exp.Expr] = []
         for i, (kind, clause) in enumerate(clauses):
             alias = f"c{i}"
             q = q.join(subquery(self.render(clause), alias), on=col("doc", alias).eq(col("doc", "u")), join_type="LEFT")
@@ -132,7 +132,7 @@ class _Renderer:
         return q.where(and_(conds)) if conds else q
 
 
-def _sum(terms: list[exp.Expression]) -> exp.Expression:
+def _sum(terms: list[exp.Expr]) -> exp.Expr:
     total = terms[0]
     for t in terms[1:]:
         total = exp.Add(this=total, expression=t)
@@ -312,7 +312,7 @@ class DuckDBDocuments:
         params = Params()
         matches = _Renderer(self.inverted, index, props, params).render(query)
         score = col("score", "q")
-        select: list[exp.Expression] = [
+        select: list[exp.Expr] = [
             col("id", "d"), score, col("source", "d"),
             exp.alias_(exp.Window(this=exp.Count(this=exp.Star()), over="OVER"), "total"),
             exp.alias_(exp.Window(this=exp.Max(this=score.copy()), over="OVER"), "max_score")]
@@ -323,10 +323,10 @@ class DuckDBDocuments:
                 continue
             numeric = "HUGEINT" if props.get(sf.field) in NUMERIC_PROPERTIES else "DOUBLE"
 
-            def text(field: str = sf.field) -> exp.Expression:
+            def text(field: str = sf.field) -> exp.Expr:
                 return func("json_extract_string", col("source", "d"), params(_json_path(field)))
 
-            def number(field: str = sf.field, type_: str = numeric) -> exp.Expression:
+            def number(field: str = sf.field, type_: str = numeric) -> exp.Expr:
                 return exp.TryCast(this=text(field), to=exp.DataType.build(type_))
 
             order += [ordered(number(), sf.asc), ordered(text(), sf.asc)]
@@ -362,7 +362,7 @@ class DuckDBDocuments:
         stmt = exp.select(exp.Count(this=exp.Star())).from_(subquery(matches, "q"))
         if min_score is not None:
             stmt = stmt.where(col("score", "q") >= params(float(min_score)))
-        return int(self.conn.run(stmt, params).fetchone()[0])
+        return int(self.conn.value(render(stmt), params.values))
 
 
 def _sort_values(sort: Sequence[Any], row: tuple[Any, ...]) -> list[Any]:

@@ -115,7 +115,7 @@ class DuckDBRetrieval:
                     return
                 raise ProviderError(ErrorCode.ALREADY_EXISTS,
                                     f"collection {name!r} exists with other fields; drop it first")
-            n = self.conn.x("SELECT nextval('cz_collection_seq')").fetchone()[0]
+            n = self.conn.value("SELECT nextval('cz_collection_seq')")
             coll = StoredCollection(name, f"cz_col_{n}", fields)
             columns = [exp.ColumnDef(this=ident("_partition"), kind=exp.DataType.build("VARCHAR"),
                                      constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())])]
@@ -169,7 +169,7 @@ class DuckDBRetrieval:
                 col(FIELD_ID)), Params()).fetchall()]
         self.inverted.delete(coll.space, [str(i) for i in existing])
         columns: dict[str, np.ndarray] = {"rn": np.arange(n, dtype=np.int64)}
-        select: list[exp.Expression] = [params(part)]
+        select: list[exp.Expr] = [params(part)]
         target = [ident("_partition")]
         for i, name in enumerate(coll.scalars):
             values = rows.scalars[name]
@@ -181,7 +181,7 @@ class DuckDBRetrieval:
                 columns[f"s{i}"] = str_array(["" if v is None else v for v in values])
             select.append(exp.case().when(col(f"n{i}", "s"), exp.null()).else_(col(f"s{i}", "s")))
             target.append(ident(name))
-        flats = []
+        flats: list[tuple[int, dict[str, np.ndarray]]] = []
         for j, (name, dim) in enumerate(coll.vectors.items()):
             mat = rows.vectors[name]
             flats.append((dim, {"i": np.repeat(np.arange(n, dtype=np.int64), dim),
@@ -217,7 +217,7 @@ class DuckDBRetrieval:
             return
         existing = self._hnsw_indexes(coll)
         if self.hnsw_min_rows > 0 and len(existing) < len(coll.vectors):
-            count = self.conn.x(render(exp.select(exp.Count(this=exp.Star())).from_(table(coll.tbl)))).fetchone()[0]
+            count = self.conn.value(render(exp.select(exp.Count(this=exp.Star())).from_(table(coll.tbl))))
             if count >= self.hnsw_min_rows:
                 self._build_vector_index(coll)
                 return
@@ -263,15 +263,15 @@ class DuckDBRetrieval:
 
     # --- retrieval
 
-    def _filters(self, coll: StoredCollection, opts: RetrieveOptions, params: Params) -> list[exp.Expression]:
-        conds: list[exp.Expression] = []
+    def _filters(self, coll: StoredCollection, opts: RetrieveOptions, params: Params) -> list[exp.Expr]:
+        conds: list[exp.Expr] = []
         if opts.partitions:
             conds.append(col("_partition", "t").isin(*params.many(str(p) for p in opts.partitions)))
         if opts.dsl is not None:
             conds.append(self._dsl(coll, opts.dsl, params))
         return conds
 
-    def _dsl(self, coll: StoredCollection, dsl: DSL, params: Params) -> exp.Expression:
+    def _dsl(self, coll: StoredCollection, dsl: DSL, params: Params) -> exp.Expr:
         try:
             op = Op(dsl.op)
         except ValueError as err:

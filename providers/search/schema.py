@@ -45,7 +45,7 @@ def index_properties(properties: Mapping[str, Any] | None) -> dict[str, str]:
     props: dict[str, str] = {}
     for name, spec in (properties or {}).items():
         check_field_name(name)
-        kind = spec.get("type") if isinstance(spec, Mapping) else spec
+        kind: Any = spec.get("type") if isinstance(spec, Mapping) else spec
         try:
             props[name] = PropertyType(kind).value
         except ValueError as err:

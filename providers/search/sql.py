@@ -35,7 +35,7 @@ class Params:
         self.values[name] = value
         return exp.Placeholder(this=name)
 
-    def many(self, values: Iterable[Any]) -> list[exp.Expression]:
+    def many(self, values: Iterable[Any]) -> list[exp.Expr]:
         return [self(v) for v in values]
 
 
@@ -48,15 +48,14 @@ def col(name: str, table: str | None = None) -> exp.Column:
 
 
 def table(name: str, alias: str | None = None) -> exp.Table:
-    t = exp.Table(this=ident(name))
-    return t.as_(ident(alias)) if alias else t
+    return exp.Table(this=ident(name), alias=exp.TableAlias(this=ident(alias)) if alias else None)
 
 
-def subquery(select: exp.Expression, alias: str) -> exp.Subquery:
+def subquery(select: exp.Expr, alias: str) -> exp.Subquery:
     return exp.Subquery(this=select, alias=exp.TableAlias(this=ident(alias)))
 
 
-def num(value: int | float) -> exp.Literal:
+def num(value: int | float) -> exp.Expr:
     return exp.Literal.number(value)
 
 
@@ -65,36 +64,36 @@ def double(value: float) -> exp.Cast:
     return exp.cast(exp.Literal.number(value), exp.DataType.Type.DOUBLE)
 
 
-def typed(e: exp.Expression, type_: str) -> exp.Cast:
+def typed(e: exp.Expr, type_: str) -> exp.Cast:
     return exp.cast(e, exp.DataType.build(type_, dialect=DIALECT))
 
 
-def func(name: str, *args: exp.Expression) -> exp.Anonymous:
+def func(name: str, *args: exp.Expr) -> exp.Anonymous:
     """A call of the DuckDB function `name`, spelled as is (sqlglot's own function classes may
     render another spelling, e.g. `list` as a filtered ARRAY_AGG)."""
     return exp.Anonymous(this=name, expressions=list(args))
 
 
-def and_(conds: Sequence[exp.Expression]) -> exp.Expression:
+def and_(conds: Sequence[exp.Expr]) -> exp.Expr:
     return exp.and_(*conds) if conds else exp.true()
 
 
-def or_(conds: Sequence[exp.Expression]) -> exp.Expression:
+def or_(conds: Sequence[exp.Expr]) -> exp.Expr:
     return exp.or_(*conds) if conds else exp.false()
 
 
-def ordered(e: exp.Expression, ascending: bool) -> exp.Ordered:
+def ordered(e: exp.Expr, ascending: bool) -> exp.Ordered:
     """`e ASC` / `e DESC`, nulls last (DuckDB's default order, which the original SQL relied on)."""
     return exp.Ordered(this=e, desc=not ascending, nulls_first=False)
 
 
-def returning(stmt: exp.Delete, *columns: exp.Expression) -> exp.Delete:
+def returning(stmt: exp.Delete, *columns: exp.Expr) -> exp.Delete:
     """`stmt ... RETURNING columns` (sqlglot's `Delete.returning` builder expects SQL text)."""
     stmt.set("returning", exp.Returning(expressions=list(columns)))
     return stmt
 
 
-def render(e: exp.Expression) -> str:
+def render(e: exp.Expr) -> str:
     return e.sql(dialect=DIALECT)
 
 
@@ -106,7 +105,7 @@ class ShapeCache:
         self._sql: OrderedDict[Any, str] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Any, build: Callable[[], exp.Expression]) -> str:
+    def get(self, key: Any, build: Callable[[], exp.Expr]) -> str:
         with self._lock:
             sql = self._sql.get(key)
             if sql is not None:
