@@ -3,15 +3,13 @@ run against every search implementation.
 
 Vector results are compared with a numpy brute force and text scores with an independent BM25
 (tests/search/_reference.py); hybrid results with reciprocal rank fusion of the two rankings.
-An implementation joins by adding a URI factory to IMPLEMENTATIONS.
+It runs over the search implementations the document-search suite declares (search.py).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import random
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -30,23 +28,18 @@ from providers.search.contract import (
     RetrieveOptions,
     SearchStore,
 )
-
-_spec = importlib.util.spec_from_file_location("search_reference",
-                                               Path(__file__).parent.parent / "search" / "_reference.py")
-assert _spec is not None and _spec.loader is not None
-ref = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ref)
-
-IMPLEMENTATIONS: dict[str, Callable[[Path], str]] = {
-    "duckdb": lambda tmp: f"duckdb:///{tmp}/search/search.db",
-}
+from tests.conformance._harness import Bound, covers, impl_fixture
+from tests.conformance.search import IMPLEMENTATIONS
+from tests.search import _reference as ref
 
 DIM = 32
 
+impl = impl_fixture(IMPLEMENTATIONS)
 
-@pytest.fixture(params=sorted(IMPLEMENTATIONS))
-def provider(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchProvider]:
-    p = open_search(IMPLEMENTATIONS[request.param](tmp_path))
+
+@pytest.fixture
+def provider(impl: Bound) -> Iterator[SearchProvider]:
+    p = open_search(impl.uri)
     yield p
     p.close()
 
@@ -82,7 +75,7 @@ def make_docs(n: int, seed: int = 1) -> tuple[list[Document], np.ndarray]:
 
 
 def test_every_scheme_is_covered() -> None:
-    assert set(SEARCH.schemes()) <= set(IMPLEMENTATIONS)
+    covers(IMPLEMENTATIONS, SEARCH.schemes(), lambda scheme: scheme)
 
 
 def test_collection_lifecycle(provider: SearchProvider) -> None:

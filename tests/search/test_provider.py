@@ -103,13 +103,9 @@ def test_concurrent_writers_and_readers() -> None:
 
 
 def test_bm25_is_unchanged_by_postings_clustering() -> None:
-    import importlib.util
     import random
 
-    spec = importlib.util.spec_from_file_location("search_reference", Path(__file__).with_name("_reference.py"))
-    assert spec is not None and spec.loader is not None
-    ref = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ref)
+    from tests.search import _reference as ref
 
     p = open_search("duckdb:///:memory:")
     p.driver.cluster_min_rows = 50  # re-cluster after every few writes
