@@ -20,8 +20,7 @@ from sqlglot import exp
 from providers.search.analysis import analyze, term_frequencies
 from providers.search.connection import Connection, str_array
 from providers.search.model import AND
-from providers.search.ranking import bm25_idf
-from providers.search.sql import Params, ShapeCache, col, num, subquery, table
+from providers.search.sql import Params, ShapeCache, col, double, func, num, subquery, table
 
 _SHAPES = ShapeCache()
 
@@ -33,20 +32,6 @@ class Scored:
 
     key: tuple[Any, ...]
     build: Callable[[], exp.Select]
-
-
-def _stats_sql(space: exp.Expr, fields: list[exp.Expr]) -> exp.Select:
-    return (exp.select(col("field"), exp.Count(this=exp.Star()), exp.Sum(this=col("len")))
-            .from_(table("cz_doclen"))
-            .where(col("space").eq(space), col("field").isin(*fields))
-            .group_by(col("field")))
-
-
-def _df_sql(space: exp.Expr, fields: list[exp.Expr], terms: list[exp.Expr]) -> exp.Select:
-    return (exp.select(col("field"), col("term"), exp.Count(this=exp.Star()))
-            .from_(table("cz_postings"))
-            .where(col("space").eq(space), col("field").isin(*fields), col("term").isin(*terms))
-            .group_by(col("field"), col("term")))
 
 
 class InvertedIndex:
@@ -62,11 +47,15 @@ class InvertedIndex:
         if not docs:
             return
         with self.conn.registered(doc=str_array(docs)) as rel:
-            for name in ("cz_postings", "cz_doclen"):
-                params = Params()
-                self.conn.run(exp.delete(table(name), where=exp.and_(
-                    col("space").eq(params(space)),
-                    col("doc").isin(query=exp.select(col("doc")).from_(rel)))), params)
+            self._delete("cz_postings", space, rel)
+            self._delete("cz_doclen", space, rel)
+
+    def _delete(self, name: str, space: str, rel: exp.Table) -> None:
+        params = Params()
+        space_p = params(space)
+        self.conn.run(lambda: exp.delete(table(name), where=exp.and_(
+            col("space").eq(space_p), col("doc").isin(query=exp.select(col("doc")).from_(rel)))),
+            params, ("delete postings", name, rel.name))
 
     def add(self, space: str, items: Sequence[tuple[str, str, str]]) -> None:
         """Index (doc, field, text) triples; the caller removed the documents' old postings."""
@@ -103,8 +92,9 @@ class InvertedIndex:
 
     def _insert(self, name: str, space: str, columns: Sequence[str], rel: exp.Table) -> None:
         params = Params()
-        self.conn.run(exp.insert(exp.select(params(space), *(col(c) for c in columns)).from_(rel), table(name)),
-                      params)
+        space_p = params(space)
+        self.conn.run(lambda: exp.insert(exp.select(space_p, *(col(c) for c in columns)).from_(rel), table(name)),
+                      params, ("insert postings", name, tuple(columns), rel.name))
 
     def _maybe_cluster(self) -> None:
         """Keep the postings mostly in (space, field, term) order so that a term lookup reads a
@@ -128,49 +118,54 @@ class InvertedIndex:
     def scores(self, params: Params, space: str, fields: Sequence[str], text: str, operator: str) -> Scored | None:
         """(doc, score) of documents matching `text` in any of `fields`, scored by BM25 (the best
         field's score, as ES best_fields); with AND every term must occur in that field. None when
-        nothing can match. Reads the collection statistics now; the SQL reads the postings."""
+        the text has no terms. One statement: the per-field statistics (N, avgdl) and each term's
+        df come from CTEs over the same postings the scores read."""
         terms = Counter(analyze(text))
         if not terms or not fields:
             return None
-        shape = (len(fields), len(terms))
-        stat_params = Params()
-        space_p, field_ps = stat_params(space), stat_params.many(fields)
-        stats_sql = _SHAPES.get(("stats", *shape), lambda: _stats_sql(space_p, field_ps))
-        stats = {f: (n, total) for f, n, total in self.conn.x(stats_sql, stat_params.values).fetchall()}
-        df_params = Params()
-        space_p, field_ps, term_ps = df_params(space), df_params.many(fields), df_params.many(terms)
-        df_sql = _SHAPES.get(("df", *shape), lambda: _df_sql(space_p, field_ps, term_ps))
-        dfs = self.conn.x(df_sql, df_params.values).fetchall()
-        weights = []
-        for field, term, df in dfs:
-            n, total = stats[field]
-            weights.append((field, term, terms[term] * bm25_idf(n, df), total / n))
-        if not weights:
-            return None
-        # The statement's own parameters, in the caller's Params (the query may be a subquery).
-        w_ps = [params.many(w) for w in weights]
+        # Placeholders made now, in a fixed order, so that a cached rendering of this shape binds
+        # them by the same names; each is used wherever its value is needed.
+        space_p = params(space)
+        field_ps = params.many(fields)
+        term_ps = params.many(terms)
+        qtf_ps = params.many(terms.values())
         k1, b = params(self.k1), params(self.b)
-        space_q = params(space)
-        fields_q = params.many(fields)
-        terms_q = params.many(terms)
         need = params(len(terms) if operator == AND else 1)
 
+        def in_space(alias: str | None = None) -> list[exp.Expr]:
+            return [col("space", alias).eq(space_p.copy()), col("field", alias).isin(*(f.copy() for f in field_ps))]
+
         def build() -> exp.Select:
-            # idf-weighted tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)), summed over terms.
+            stats = (exp.select(col("field"), exp.alias_(exp.Count(this=exp.Star()), "n"),
+                                exp.alias_(exp.Sum(this=col("len")), "total"))
+                     .from_(table("cz_doclen")).where(*in_space()).group_by(col("field")))
+            dfs = (exp.select(col("field"), col("term"), exp.alias_(exp.Count(this=exp.Star()), "df"))
+                   .from_(table("cz_postings")).where(*in_space(), col("term").isin(*(t.copy() for t in term_ps)))
+                   .group_by(col("field"), col("term")))
+            query_terms = exp.values([(t.copy(), c) for t, c in zip(term_ps, qtf_ps, strict=True)], alias="q",
+                                     columns=["term", "qtf"])
+            # Lucene's non-negative idf, ln(1 + (N - df + 0.5) / (df + 0.5)), times the term's count in the query.
+            df, n = col("df", "d"), col("n", "st")
+            idf = func("ln", num(1) + exp.paren(n - df + double(0.5)) / exp.paren(df.copy() + double(0.5)))
+            weights = (exp.select(col("field", "d"), col("term", "d"),
+                                  exp.alias_(col("qtf", "q") * idf, "weight"),
+                                  exp.alias_(col("total", "st") / n.copy(), "avgdl"))
+                       .from_(table("d"))
+                       .join(table("st"), on=col("field", "d").eq(col("field", "st")))
+                       .join(query_terms, on=col("term", "q").eq(col("term", "d"))))
+            # weight * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)), summed over the terms.
             tf, dl = col("tf", "p"), col("dl", "p")
-            norm = k1 * (num(1) - b + b * dl / col("avgdl", "w"))
-            term_score = col("weight", "w") * tf * exp.paren(k1 + num(1)) / exp.paren(tf + norm)
+            norm = k1 * exp.paren(num(1) - b + b.copy() * dl / col("avgdl", "w"))
+            term_score = col("weight", "w") * tf * exp.paren(k1.copy() + num(1)) / exp.paren(tf.copy() + norm)
             per_field = (exp.select(col("doc", "p"), col("field", "p"), exp.alias_(exp.Sum(this=term_score), "s"))
                          .from_(table("cz_postings", "p"))
-                         .join(exp.values([tuple(w) for w in w_ps], alias="w",
-                                          columns=["field", "term", "weight", "avgdl"]),
-                               on=exp.and_(col("field", "p").eq(col("field", "w")),
-                                           col("term", "p").eq(col("term", "w"))))
-                         .where(col("space", "p").eq(space_q), col("field", "p").isin(*fields_q),
-                                col("term", "p").isin(*terms_q))
+                         .join(table("w"), on=exp.and_(col("field", "p").eq(col("field", "w")),
+                                                       col("term", "p").eq(col("term", "w"))))
+                         .where(*in_space("p"), col("term", "p").isin(*(t.copy() for t in term_ps)))
                          .group_by(col("doc", "p"), col("field", "p"))
                          .having(exp.Count(this=exp.Star()) >= need))
             return (exp.select(col("doc"), exp.alias_(exp.Max(this=col("s")), "score"))
-                    .from_(subquery(per_field, "f")).group_by(col("doc")))
+                    .from_(subquery(per_field, "f")).group_by(col("doc"))
+                    .with_("st", as_=stats).with_("d", as_=dfs).with_("w", as_=weights))
 
-        return Scored(("bm25", len(weights), len(fields), len(terms)), build)
+        return Scored(("bm25", len(fields), len(terms)), build)

@@ -14,7 +14,7 @@ import os
 import secrets
 import shutil
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
@@ -23,9 +23,10 @@ import numpy as np
 from sqlglot import exp
 
 from providers.errors import ErrorCode, ProviderError
-from providers.search.sql import Params, render
+from providers.search.sql import Params, ShapeCache, render
 
 SCHEMA_VERSION = "1"
+_SHAPES = ShapeCache()
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -137,9 +138,13 @@ class Connection:
         assert row is not None, sql  # aggregates and nextval always return a row
         return row[0]
 
-    def run(self, statement: exp.Expr, params: Params) -> duckdb.DuckDBPyConnection:
-        """Render a built statement and execute it with its parameters."""
-        return self.x(render(statement), params.values)
+    def run(self, statement: Callable[[], exp.Expr], params: Params,
+            shape: Hashable | None = None) -> duckdb.DuckDBPyConnection:
+        """Build, render and execute a statement with its parameters. With `shape` (a key naming
+        everything the SQL text depends on; the parameters must be made before, in a fixed order)
+        the rendering is made once per shape."""
+        sql = render(statement()) if shape is None else _SHAPES.get(shape, statement)
+        return self.x(sql, params.values)
 
     def check_open(self) -> None:
         if self.closed:

@@ -188,12 +188,14 @@ class DuckDBDocuments:
     def _delete_ids(self, index: str, ids: Sequence[str], existing: bool = False) -> list[str]:
         """Delete documents by id (not their postings); with `existing`, return the ids that existed."""
         params = Params()
+        index_p = params(index)
         with self.conn.registered(id=str_array(ids)) as rel:
-            stmt = exp.delete(DOC, where=exp.and_(col("idx").eq(params(index)),
-                                                  col("id").isin(query=exp.select(col("id")).from_(rel))))
-            if existing:
-                stmt = returning(stmt, col("id"))
-            cur = self.conn.run(stmt, params)
+            def build() -> exp.Expr:
+                stmt = exp.delete(DOC, where=exp.and_(col("idx").eq(index_p),
+                                                      col("id").isin(query=exp.select(col("id")).from_(rel))))
+                return returning(stmt, col("id")) if existing else stmt
+
+            cur = self.conn.run(build, params, ("delete documents", existing, rel.name))
             return [r[0] for r in cur.fetchall()] if existing else []
 
     def _write_docs(self, index: str, docs: Sequence[tuple[str, dict[str, Any]]]) -> None:
@@ -207,9 +209,11 @@ class DuckDBDocuments:
         self.inverted.delete(_space(index), existing)
         sources = [json.dumps(src, ensure_ascii=False, separators=(",", ":")) for _, src in docs]
         params = Params()
+        index_p = params(index)
         with self.conn.registered(id=str_array(ids), source=str_array(sources)) as rel:
-            self.conn.run(exp.insert(exp.select(params(index), col("id"), func("nextval", exp.Literal.string("cz_seq")),
-                                                col("source")).from_(rel), DOC), params)
+            seq = func("nextval", exp.Literal.string("cz_seq"))
+            self.conn.run(lambda: exp.insert(exp.select(index_p, col("id"), seq, col("source")).from_(rel), DOC),
+                          params, ("insert documents", rel.name))
         self.inverted.add(_space(index), [(doc_id, name, value) for doc_id, src in docs
                                           for name, value in src.items() if isinstance(value, str)])
 
@@ -250,7 +254,8 @@ class DuckDBDocuments:
             props = self._need(index)
             params = Params()
             matches = _Renderer(self.inverted, index, props, params).render(query)
-            ids = [r[0] for r in self.conn.run(exp.select(col("doc")).from_(subquery(matches, "m")), params).fetchall()]
+            ids = [r[0] for r in self.conn.run(lambda: exp.select(col("doc")).from_(subquery(matches, "m")),
+                                               params).fetchall()]
             if ids:
                 self._delete_ids(index, ids)
                 self.inverted.delete(_space(index), ids)
@@ -271,7 +276,7 @@ class DuckDBDocuments:
         if ids:
             params = Params()
             with self.conn.registered(id=str_array(ids)) as rel:
-                rows = self.conn.run(exp.select(col("id"), col("source")).from_(DOC).where(
+                rows = self.conn.run(lambda: exp.select(col("id"), col("source")).from_(DOC).where(
                     col("idx").eq(params(index)), col("id").isin(query=exp.select(col("id")).from_(rel))),
                     params).fetchall()
             for doc_id, src in rows:
@@ -343,7 +348,7 @@ class DuckDBDocuments:
             stmt = stmt.where(where)
         if page.search_after is None:
             stmt = stmt.limit(num(page.size)).offset(num(page.offset))
-        rows = self.conn.run(stmt, params).fetchall()
+        rows = self.conn.run(lambda: stmt, params).fetchall()
         total = rows[0][3] if rows else self._count(index, props, query, page.min_score)
         max_score = rows[0][4] if rows else None
         hits = []

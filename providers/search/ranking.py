@@ -1,18 +1,13 @@
 """The ranking rules every search implementation shares (their definitions are in contract.py's
-docstring): BM25's idf, reciprocal rank fusion for hybrid retrieval, and the `search_after` order."""
+docstring) that run outside the engine: reciprocal rank fusion for hybrid retrieval and the
+`search_after` order. (BM25 itself runs where the postings are: bm25.py.)"""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 from providers.search.model import SortField
-
-
-def bm25_idf(n: int, df: int) -> float:
-    """Lucene's non-negative idf: ln(1 + (N - df + 0.5) / (df + 0.5))."""
-    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[tuple[int, float]]], k: int,

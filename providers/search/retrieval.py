@@ -162,12 +162,12 @@ class DuckDBRetrieval:
         rows = collection_rows(coll, docs)
         n = len(docs)
         ids = rows.ids
-        params = Params()
         with self.conn.registered(id=np.asarray(ids, dtype=np.int64)) as rel:
-            existing = [r[0] for r in self.conn.run(returning(
+            existing = [r[0] for r in self.conn.run(lambda: returning(
                 exp.delete(table(coll.tbl), where=col(FIELD_ID).isin(query=exp.select(col("id")).from_(rel))),
-                col(FIELD_ID)), Params()).fetchall()]
+                col(FIELD_ID)), Params(), ("delete rows", coll.tbl, rel.name)).fetchall()]
         self.inverted.delete(coll.space, [str(i) for i in existing])
+        params = Params()
         columns: dict[str, np.ndarray] = {"rn": np.arange(n, dtype=np.int64)}
         select: list[exp.Expr] = [params(part)]
         target = [ident("_partition")]
@@ -190,16 +190,22 @@ class DuckDBRetrieval:
             target.append(ident(name))
         with contextlib.ExitStack() as stack:
             rel = stack.enter_context(self.conn.registered(**columns))
-            query = exp.select(*select).from_(rel.as_(ident("s")))
-            for j, (dim, flat) in enumerate(flats):
-                frel = stack.enter_context(self.conn.registered(**flat))
-                # Vectors travel flattened: DuckDB scans flat numpy columns fast, whereas converting
-                # Python lists (or object arrays of arrays) per value is orders of magnitude slower.
-                vec = typed(exp.ArrayAgg(this=exp.Order(this=col("x"), expressions=[ordered(col("j"), True)])),
-                            f"FLOAT[{int(dim)}]")
-                per_row = exp.select(col("i"), exp.alias_(vec, "vec")).from_(frel).group_by(col("i"))
-                query = query.join(subquery(per_row, f"v{j}"), on=col("i", f"v{j}").eq(col("rn", "s")))
-            self.conn.run(exp.insert(query, table(coll.tbl), columns=target), params)
+            frels = [(dim, stack.enter_context(self.conn.registered(**flat))) for dim, flat in flats]
+
+            def build() -> exp.Expr:
+                query = exp.select(*select).from_(rel.as_(ident("s")))
+                for j, (dim, frel) in enumerate(frels):
+                    # Vectors travel flattened: DuckDB scans flat numpy columns fast, whereas converting
+                    # Python lists (or object arrays of arrays) per value is orders of magnitude slower.
+                    vec = typed(exp.ArrayAgg(this=exp.Order(this=col("x"), expressions=[ordered(col("j"), True)])),
+                                f"FLOAT[{int(dim)}]")
+                    per_row = exp.select(col("i"), exp.alias_(vec, "vec")).from_(frel).group_by(col("i"))
+                    query = query.join(subquery(per_row, f"v{j}"), on=col("i", f"v{j}").eq(col("rn", "s")))
+                return exp.insert(query, table(coll.tbl), columns=target)
+
+            shape = ("insert rows", coll.tbl, tuple(coll.scalars), tuple(coll.vectors.items()), rel.name,
+                     tuple(frel.name for _, frel in frels))
+            self.conn.run(build, params, shape)
         texts = []
         for name in coll.text_indexed:
             for doc_id, text in zip(ids, rows.scalars[name], strict=True):
@@ -255,7 +261,7 @@ class DuckDBRetrieval:
         with self.conn.tx():
             coll = self._coll(collection)
             with self.conn.registered(id=np.asarray(ids, dtype=np.int64)) as rel:
-                self.conn.run(exp.delete(table(coll.tbl), where=col(FIELD_ID).isin(
+                self.conn.run(lambda: exp.delete(table(coll.tbl), where=col(FIELD_ID).isin(
                     query=exp.select(col("id")).from_(rel))), Params())
             self.inverted.delete(coll.space, [str(i) for i in ids])
         if self.conn.vss and self._hnsw_indexes(coll):
