@@ -8,7 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
-from typing import Any
+from typing import Any, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
 
 # ---------------------------------------------------------------------------------------------
 # Document search: es.Client
@@ -165,6 +168,9 @@ class BulkIndexerItem:
 # Retrieval: searchstore.Manager and searchstore.SearchStore
 # ---------------------------------------------------------------------------------------------
 
+# An embedding: any sequence of floats, numpy arrays included (what embedding models return).
+Vector: TypeAlias = Sequence[float] | npt.NDArray[np.floating[Any]]
+
 FIELD_ID = "id"                      # int64, the primary key
 FIELD_CREATOR_ID = "creator_id"      # int64
 FIELD_TEXT_CONTENT = "text_content"  # text
@@ -237,7 +243,7 @@ class Document:
     id: str
     content: str = ""
     creator_id: int | None = None
-    dense_vector: Sequence[float] | None = None
+    dense_vector: Vector | None = None
     external: dict[str, Any] = field(default_factory=dict)
     score: float | None = None
 
@@ -267,7 +273,7 @@ class RetrieveOptions:
     partitions: Sequence[str] | None = None
     dsl: DSL | None = None
     mode: RetrieveMode = RetrieveMode.VECTOR
-    query_vector: Sequence[float] | None = None
+    query_vector: Vector | None = None
     vector_field: str | None = None
     multi_match: MultiMatch | None = None
     rrf_k: int = 60

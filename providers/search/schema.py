@@ -27,6 +27,7 @@ from providers.search.model import (
     Field,
     FieldType,
     PropertyType,
+    Vector,
     dense_vector_name,
 )
 from providers.search.query import check_field_name, invalid
@@ -225,7 +226,7 @@ def collection_rows(coll: Collection, docs: Sequence[Document]) -> Rows:
     return Rows(ids=rows[FIELD_ID], scalars=rows, vectors=matrices)
 
 
-def query_vector(vec: Sequence[float], dim: int) -> np.ndarray:
+def query_vector(vec: Vector, dim: int) -> np.ndarray:
     """A query embedding as float32, checked against the field's dimensions."""
     arr = np.asarray(vec, dtype=np.float32)
     if arr.ndim != 1 or arr.shape[0] != dim:

@@ -209,7 +209,7 @@ def test_multi_match_best_fields_and_operator(es, corpus) -> None:
     # best_fields scores with the best field, not the sum.
     docs = {k: f"{v['name']}" for k, v in corpus.items()}
     descs = {k: f"{v['desc']}" for k, v in corpus.items()}
-    expect = {}
+    expect: dict[str, float] = {}
     for field_docs in (docs, descs):
         for k, s in ref.bm25_scores(field_docs, "vector index").items():
             expect[k] = max(expect.get(k, 0.0), s)
