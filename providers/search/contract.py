@@ -40,8 +40,8 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from providers.errors import ErrorCode, ProviderError
 from providers.portable import Portable
@@ -134,9 +134,6 @@ __all__ = [
     "new_not_exists_query",
 ]
 
-P = ParamSpec("P")
-T = TypeVar("T")
-
 DEFAULT_PARTITION = "_default"
 BULK_BATCH = 1000  # items a bulk indexer buffers before it writes them in one transaction
 MAX_ID_LENGTH = 512
@@ -186,10 +183,6 @@ class SearchProvider(Portable[SearchDriver]):
         self.es = DocumentSearch(self)
         self.searchstore = RetrievalManager(self)
 
-    def call(self, op: str, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Run one driver call under the portable rules (for the faces below)."""
-        return self._run(op, fn, *args, **kwargs)
-
     def get_meta(self, key: str) -> str | None:
         """A value the store keeps for its own tools (backfill checkpoints), or None."""
         return self._run("get_meta", self._driver.get_meta, key)
@@ -224,22 +217,22 @@ class DocumentSearch:
         check_index_name(index)
         check_id(id)
         doc = parse_json_body(document, f"create {index}/{id}")
-        self._provider.call("es.create", self._driver.put, index, id, doc)
+        self._provider._run("es.create", self._driver.put, index, id, doc)
 
     def update(self, index: str, id: str, document: Mapping[str, Any]) -> None:
         """Merge the given top-level fields into an existing document (NOT_FOUND when missing)."""
         check_id(id)
         patch = parse_json_body(document, f"update {index}/{id}")
-        self._provider.call("es.update", self._driver.update, index, id, patch)
+        self._provider._run("es.update", self._driver.update, index, id, patch)
 
     def delete(self, index: str, id: str) -> None:
         """Delete a document (NOT_FOUND when the document or the index is missing)."""
-        self._provider.call("es.delete", self._driver.delete, index, id)
+        self._provider._run("es.delete", self._driver.delete, index, id)
 
     def delete_by_query(self, index: str, query: Query) -> int:
         """Delete every matching document; returns how many were deleted."""
         node = compile_query(query)
-        return self._provider.call("es.delete_by_query", self._driver.delete_by_query, index, node)
+        return self._provider._run("es.delete_by_query", self._driver.delete_by_query, index, node)
 
     def search(self, index: str, req: Request) -> Response:
         req = req or Request()
@@ -258,20 +251,20 @@ class DocumentSearch:
         page = SearchPage(size=int(size), offset=int(offset), min_score=req.min_score, sort=sort,
                           search_after=tuple(req.search_after) if use_after else None)
         node = compile_query(req.query)
-        return self._provider.call("es.search", self._driver.search, index, node, page)
+        return self._provider._run("es.search", self._driver.search, index, node, page)
 
     def exists(self, index: str) -> bool:
-        return self._provider.call("es.exists", self._driver.index_exists, index)
+        return self._provider._run("es.exists", self._driver.index_exists, index)
 
     def create_index(self, index: str, properties: Mapping[str, Mapping[str, Any] | PropertyType | str]) -> None:
         """Create an index with typed properties (ALREADY_EXISTS when it exists)."""
         check_index_name(index)
         props = index_properties(properties)
-        self._provider.call("es.create_index", self._driver.create_index, index, props)
+        self._provider._run("es.create_index", self._driver.create_index, index, props)
 
     def delete_index(self, index: str) -> None:
         """Delete an index and its documents; a missing index is not an error (IgnoreUnavailable)."""
-        self._provider.call("es.delete_index", self._driver.delete_index, index)
+        self._provider._run("es.delete_index", self._driver.delete_index, index)
 
     def types(self) -> Types:
         return Types()
@@ -298,7 +291,7 @@ class DocumentSearch:
                 failures.append((pos, err))
         for idx in groups:
             check_index_name(idx)
-        failures += self._provider.call("es.bulk", self._driver.bulk, list(groups), ops)
+        failures += self._provider._run("es.bulk", self._driver.bulk, list(groups), ops)
         failures.sort(key=lambda f: (groups[items[f[0]].index or index], f[0]))
         return [(items[pos], err) for pos, err in failures]
 
@@ -375,23 +368,23 @@ class RetrievalManager:
             raise invalid(f"bad collection name {name!r}")
         fields = normalize_fields(req.fields)
         meta = dict(req.collection_meta or {})
-        self._provider.call("create_collection", self._driver.create_collection, name, fields, meta)
+        self._provider._run("create_collection", self._driver.create_collection, name, fields, meta)
 
     def drop(self, collection_name: str) -> None:
         """Drop a collection; a missing one is not an error."""
-        self._provider.call("drop_collection", self._driver.drop_collection, collection_name)
+        self._provider._run("drop_collection", self._driver.drop_collection, collection_name)
 
     def get_type(self) -> SearchStoreType:
-        return self._provider.call("get_type", self._driver.store_type)
+        return self._provider._run("get_type", self._driver.store_type)
 
     def get_search_store(self, collection_name: str) -> SearchStore:
         """The store of an existing collection (NOT_FOUND when missing)."""
-        if not self._provider.call("get_search_store", self._driver.collection_exists, collection_name):
+        if not self._provider._run("get_search_store", self._driver.collection_exists, collection_name):
             raise ProviderError(ErrorCode.NOT_FOUND, f"collection {collection_name!r} does not exist")
         return SearchStore(self._provider, collection_name)
 
     def list_collections(self) -> list[str]:
-        return self._provider.call("list_collections", self._driver.list_collections)
+        return self._provider._run("list_collections", self._driver.list_collections)
 
 
 class SearchStore:
@@ -410,7 +403,7 @@ class SearchStore:
         self._provider.check_open()
         if not docs:
             return []
-        return self._provider.call("store", self._driver.store, self.name, list(docs), part)
+        return self._provider._run("store", self._driver.store, self.name, list(docs), part)
 
     def retrieve(self, query: str, options: RetrieveOptions | None = None) -> list[Document]:
         opts = options or RetrieveOptions()
@@ -420,7 +413,7 @@ class SearchStore:
             RetrieveMode(opts.mode)
         except ValueError as err:
             raise invalid(f"unknown retrieval mode {opts.mode!r}") from err
-        return self._provider.call("retrieve", self._driver.retrieve, self.name, query, opts)
+        return self._provider._run("retrieve", self._driver.retrieve, self.name, query, opts)
 
     def delete(self, ids: Sequence[str]) -> None:
         """Delete documents by id; ids that do not exist are ignored (as in Milvus)."""
@@ -432,12 +425,12 @@ class SearchStore:
             raise invalid("ids must be int64 strings: out of range")
         self._provider.check_open()
         if int_ids:
-            self._provider.call("delete", self._driver.delete, self.name, int_ids)
+            self._provider._run("delete", self._driver.delete, self.name, int_ids)
 
     def build_vector_index(self) -> None:
         """Build the approximate (HNSW) index of each vector field now, where the implementation
         has one (UNIMPLEMENTED otherwise)."""
-        self._provider.call("build_vector_index", self._driver.build_vector_index, self.name)
+        self._provider._run("build_vector_index", self._driver.build_vector_index, self.name)
 
     def has_vector_index(self) -> bool:
-        return self._provider.call("has_vector_index", self._driver.has_vector_index, self.name)
+        return self._provider._run("has_vector_index", self._driver.has_vector_index, self.name)
