@@ -32,6 +32,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from providers.search import open_search
+from providers.search.connection import extension_path
 from providers.search.contract import (
     BulkIndexerItem,
     CreateRequest,
@@ -41,7 +42,7 @@ from providers.search.contract import (
     RetrieveMode,
     RetrieveOptions,
 )
-from providers.search.duckdb_store import _extension_path
+from providers.search.duckdb import DuckDBDriver
 
 DIM = 384
 T = TypeVar("T")
@@ -135,9 +136,11 @@ def main() -> int:
     sp50, _ = percentiles(single)
     say("single_write_ms", sp50, f"single-document write, searchable on return: p50 {sp50:.1f} ms")
 
-    fts_path = _extension_path("fts")
+    fts_path = extension_path("fts")
     if not args.no_fts and fts_path:
-        db = provider._db  # the baseline runs in the same database, on a copy of the texts
+        driver = provider.driver
+        assert isinstance(driver, DuckDBDriver)
+        db = driver.db  # the baseline runs in the same database, on a copy of the texts
         db.execute(f"LOAD '{fts_path}'")
         db.execute("CREATE TABLE fts_docs AS SELECT CAST(id AS VARCHAR) AS id, text_content AS body FROM "
                    "cz_col_1")
@@ -156,7 +159,8 @@ def main() -> int:
             f"fts extension BM25 top-10: p50 {f50:.1f} ms, p95 {f95:.1f} ms; ours/fts p50 ratio {p50 / f50:.2f}; "
             f"write-to-searchable ours/fts {sp50 / 1000 / build:.4f}")
 
-    exact = timed(lambda v: store.retrieve("", RetrieveOptions(query_vector=v, top_k=10, exact=True)), vec_queries)
+    exact = timed(lambda v: store.retrieve("", RetrieveOptions(query_vector=v, top_k=10, exact=True)),
+                  list(vec_queries))
     e50, e95 = percentiles(exact)
     say("vector_exact_top10_ms", {"p50": e50, "p95": e95},
         f"vector top-10 exact (cosine over FLOAT[{DIM}]): p50 {e50:.1f} ms, p95 {e95:.1f} ms")
@@ -166,7 +170,7 @@ def main() -> int:
         store.build_vector_index()
         build = time.perf_counter() - t0
         say("hnsw_build_s", build, f"HNSW build: {build:.1f} s")
-        approx = timed(lambda v: store.retrieve("", RetrieveOptions(query_vector=v, top_k=10)), vec_queries)
+        approx = timed(lambda v: store.retrieve("", RetrieveOptions(query_vector=v, top_k=10)), list(vec_queries))
         h50, h95 = percentiles(approx)
         hits = 0
         for q in vec_queries:

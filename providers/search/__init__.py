@@ -6,8 +6,8 @@
     s.es.create_index("coze_resource", {"name": s.es.types().new_text_property()})
     s.searchstore.get_search_store("kb_1").retrieve("query", RetrieveOptions(...))
 
-Schemes: ``duckdb`` (providers/search/duckdb_store.py documents every URI form and parameter).
-The contracts are in providers/search/contract.py.
+Schemes: ``duckdb`` (providers/search/duckdb.py documents every URI form and parameter).
+The portable classes are in providers/search/contract.py, over the driver protocol of driver.py.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ from typing import Any
 from providers.registry import SchemeRegistry
 from providers.search.contract import DocumentSearch, RetrievalManager, SearchProvider, SearchStore
 
-SEARCH: SchemeRegistry[SearchProvider] = SchemeRegistry("search", modules=("providers.search.duckdb_store",))
-
-DEFAULT_URI = "duckdb:///var/data/duckdb/search.db"
+SEARCH: SchemeRegistry[SearchProvider] = SchemeRegistry("search", modules=("providers.search.duckdb",))
 
 
 def open_search(uri: str, **kwargs: Any) -> SearchProvider:
@@ -27,5 +25,4 @@ def open_search(uri: str, **kwargs: Any) -> SearchProvider:
     return SEARCH.open(uri, **kwargs)
 
 
-__all__ = ["DEFAULT_URI", "SEARCH", "DocumentSearch", "RetrievalManager", "SearchProvider", "SearchStore",
-           "open_search"]
+__all__ = ["SEARCH", "DocumentSearch", "RetrievalManager", "SearchProvider", "SearchStore", "open_search"]

@@ -95,7 +95,7 @@ def backfill(source: RowSource, search: SearchProvider, spec: BackfillSpec, *, b
     if restart:
         search.set_meta(spec.checkpoint_key, None)
     saved = search.get_meta(spec.checkpoint_key)
-    state = json.loads(saved) if saved else {"last_id": None, "done": 0}
+    state: dict[str, Any] = json.loads(saved) if saved else {"last_id": None, "done": 0}
     resumed_after = state["last_id"]
     total = source.count(spec.table)
     if not search.es.exists(spec.index):

@@ -12,7 +12,11 @@ Two Go interfaces of Coze Studio, in Python:
   (BM25) or both (reciprocal rank fusion), within partitions and under a DSL filter.
 
 `SearchProvider` is what `providers.search.open_search` returns: both contracts (`.es`,
-`.searchstore`) over one store, plus `ping`, `close` and `backup`.
+`.searchstore`) over one store, plus `ping`, `close` and `backup`. It is the portable half (Go CDK
+shape, `providers.portable.Portable`): the classes here validate every argument, refuse every call
+after `close()` (FAILED_PRECONDITION), wrap driver errors and count calls per operation, over the
+small driver protocol of driver.py that an implementation (providers/search/duckdb.py) fills. The
+value types are in model.py and re-exported here.
 
 Where the Go contract leaves behaviour to the Elasticsearch/Milvus server, the choices made here
 (and checked by `tests/conformance/search.py` / `retrieval.py`) are:
@@ -33,175 +37,309 @@ Where the Go contract leaves behaviour to the Elasticsearch/Milvus server, the c
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
+import contextlib
+import json
+import math
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from providers.lifecycle import Provider
+from providers.errors import ErrorCode, ProviderError
+from providers.portable import Portable
+from providers.search.driver import BulkOp, SearchDriver, SearchPage
+from providers.search.model import (
+    AND,
+    BEST_FIELDS,
+    DSL,
+    FIELD_CREATOR_ID,
+    FIELD_ID,
+    FIELD_TEXT_CONTENT,
+    KV,
+    OR,
+    BoolQuery,
+    BulkAction,
+    BulkIndexerItem,
+    CreateRequest,
+    Document,
+    Field,
+    FieldType,
+    Hit,
+    MultiMatch,
+    MultiMatchQuery,
+    Op,
+    PropertyType,
+    Query,
+    QueryType,
+    Request,
+    Response,
+    RetrieveMode,
+    RetrieveOptions,
+    SearchStoreType,
+    SortField,
+    Types,
+    dense_vector_name,
+    new_bool_query,
+    new_contains_query,
+    new_equal_query,
+    new_in_query,
+    new_match_query,
+    new_multi_match_query,
+    new_not_exists_query,
+)
+from providers.search.query import FIELD_NAME_RE, check_field_name, compile_query, invalid
+from providers.search.schema import INT64, index_properties, normalize_fields
+
+__all__ = [
+    "AND",
+    "BEST_FIELDS",
+    "DEFAULT_PARTITION",
+    "DSL",
+    "FIELD_CREATOR_ID",
+    "FIELD_ID",
+    "FIELD_TEXT_CONTENT",
+    "KV",
+    "OR",
+    "BoolQuery",
+    "BulkAction",
+    "BulkIndexer",
+    "BulkIndexerItem",
+    "CreateRequest",
+    "Document",
+    "DocumentSearch",
+    "Field",
+    "FieldType",
+    "Hit",
+    "MultiMatch",
+    "MultiMatchQuery",
+    "Op",
+    "PropertyType",
+    "Query",
+    "QueryType",
+    "Request",
+    "Response",
+    "RetrievalManager",
+    "RetrieveMode",
+    "RetrieveOptions",
+    "SearchProvider",
+    "SearchStore",
+    "SearchStoreType",
+    "SortField",
+    "Types",
+    "dense_vector_name",
+    "new_bool_query",
+    "new_contains_query",
+    "new_equal_query",
+    "new_in_query",
+    "new_match_query",
+    "new_multi_match_query",
+    "new_not_exists_query",
+]
+
+DEFAULT_PARTITION = "_default"
+BULK_BATCH = 1000  # items a bulk indexer buffers before it writes them in one transaction
+MAX_ID_LENGTH = 512
+
+
+def check_index_name(index: object) -> str:
+    if not isinstance(index, str) or not FIELD_NAME_RE.fullmatch(index):
+        raise invalid(f"bad index name {index!r}")
+    return index
+
+
+def check_id(id: object) -> str:
+    if not isinstance(id, str) or not id or len(id) > MAX_ID_LENGTH:
+        raise invalid(f"document id must be a non-empty string of at most {MAX_ID_LENGTH} characters, got {id!r}")
+    return id
+
+
+def parse_json_body(body: Mapping[str, Any] | str | bytes | None, what: str) -> dict[str, Any]:
+    """A document body (a mapping or JSON text) as a fresh dict; INVALID_ARGUMENT unless a JSON object."""
+    if body is None:
+        raise invalid(f"{what}: a document body is required")
+    if isinstance(body, (bytes, bytearray)):
+        body = body.decode("utf-8")
+    if isinstance(body, str):
+        try:
+            body = json.loads(body)
+        except ValueError as err:
+            raise invalid(f"{what}: body is not JSON: {err}") from err
+    if not isinstance(body, Mapping):
+        raise invalid(f"{what}: a document must be a JSON object, got {type(body).__name__}")
+    return dict(body)
+
+
+# ---------------------------------------------------------------------------------------------
+# The provider
+# ---------------------------------------------------------------------------------------------
+
+
+class SearchProvider(Portable[SearchDriver]):
+    """What `open_search` returns: document search (`.es`) and retrieval (`.searchstore`) over
+    one store."""
+
+    area = "search"
+
+    def __init__(self, driver: SearchDriver, *, name: str) -> None:
+        super().__init__(driver, name=name)
+        self.es = DocumentSearch(self)
+        self.searchstore = RetrievalManager(self)
+
+    def get_meta(self, key: str) -> str | None:
+        """A value the store keeps for its own tools (backfill checkpoints), or None."""
+        return self._run("get_meta", self._driver.get_meta, key)
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Set (None: remove) such a value."""
+        self._run("set_meta", self._driver.set_meta, key, value)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Make the calls inside the block one atomic unit (documents and a checkpoint, say)."""
+        self.check_open()
+        with self._driver.transaction():
+            yield
+
 
 # ---------------------------------------------------------------------------------------------
 # Document search: es.Client
 # ---------------------------------------------------------------------------------------------
 
 
-class QueryType(StrEnum):
-    EQUAL = "equal"
-    MATCH = "match"
-    MULTI_MATCH = "multi_match"
-    NOT_EXISTS = "not_exists"
-    CONTAINS = "contains"
-    IN = "in"
+class DocumentSearch:
+    """es.Client."""
+
+    def __init__(self, provider: SearchProvider) -> None:
+        self._provider = provider
+        self._driver = provider.driver.documents
+
+    def create(self, index: str, id: str, document: Mapping[str, Any]) -> None:
+        """Index a document, replacing any with the same id (ES index API; the index is created
+        with dynamic properties when missing)."""
+        check_index_name(index)
+        check_id(id)
+        doc = parse_json_body(document, f"create {index}/{id}")
+        self._provider._run("es.create", self._driver.put, index, id, doc)
+
+    def update(self, index: str, id: str, document: Mapping[str, Any]) -> None:
+        """Merge the given top-level fields into an existing document (NOT_FOUND when missing)."""
+        check_id(id)
+        patch = parse_json_body(document, f"update {index}/{id}")
+        self._provider._run("es.update", self._driver.update, index, id, patch)
+
+    def delete(self, index: str, id: str) -> None:
+        """Delete a document (NOT_FOUND when the document or the index is missing)."""
+        self._provider._run("es.delete", self._driver.delete, index, id)
+
+    def delete_by_query(self, index: str, query: Query) -> int:
+        """Delete every matching document; returns how many were deleted."""
+        node = compile_query(query)
+        return self._provider._run("es.delete_by_query", self._driver.delete_by_query, index, node)
+
+    def search(self, index: str, req: Request) -> Response:
+        req = req or Request()
+        size = 10 if req.size is None else req.size
+        offset = 0 if req.from_ is None else req.from_
+        if size < 0 or offset < 0:
+            raise invalid(f"size and from must be >= 0, got {size}, {offset}")
+        if req.min_score is not None and not math.isfinite(req.min_score):
+            raise invalid(f"not a finite number: {req.min_score!r}")
+        sort = tuple(req.sort)
+        for sf in sort:
+            check_field_name(sf.field)
+        use_after = req.from_ is None and bool(req.search_after)
+        if use_after and not sort:
+            raise invalid("search_after needs a sort")
+        page = SearchPage(size=int(size), offset=int(offset), min_score=req.min_score, sort=sort,
+                          search_after=tuple(req.search_after) if use_after else None)
+        node = compile_query(req.query)
+        return self._provider._run("es.search", self._driver.search, index, node, page)
+
+    def exists(self, index: str) -> bool:
+        return self._provider._run("es.exists", self._driver.index_exists, index)
+
+    def create_index(self, index: str, properties: Mapping[str, Mapping[str, Any] | PropertyType | str]) -> None:
+        """Create an index with typed properties (ALREADY_EXISTS when it exists)."""
+        check_index_name(index)
+        props = index_properties(properties)
+        self._provider._run("es.create_index", self._driver.create_index, index, props)
+
+    def delete_index(self, index: str) -> None:
+        """Delete an index and its documents; a missing index is not an error (IgnoreUnavailable)."""
+        self._provider._run("es.delete_index", self._driver.delete_index, index)
+
+    def types(self) -> Types:
+        return Types()
+
+    def new_bulk_indexer(self, index: str) -> BulkIndexer:
+        check_index_name(index)
+        return BulkIndexer(self, index)
+
+    def bulk(self, index: str, items: Sequence[BulkIndexerItem]) -> list[tuple[BulkIndexerItem, ProviderError]]:
+        """Apply items in one transaction; returns the failed ones with their errors (ES bulk
+        semantics: an item's failure does not fail the others). Failures are listed by index (in
+        the order indexes first appear), then in item order."""
+        groups: dict[str, int] = {}
+        ops: list[BulkOp] = []
+        failures: list[tuple[int, ProviderError]] = []
+        for pos, item in enumerate(items):
+            idx = item.index or index
+            groups.setdefault(idx, len(groups))
+            try:
+                ops.append(self._bulk_op(pos, idx, item))
+            except ValueError as err:
+                failures.append((pos, invalid(f"bulk item {item.action!r} {item.document_id!r}: {err}")))
+            except ProviderError as err:
+                failures.append((pos, err))
+        for idx in groups:
+            check_index_name(idx)
+        failures += self._provider._run("es.bulk", self._driver.bulk, list(groups), ops)
+        failures.sort(key=lambda f: (groups[items[f[0]].index or index], f[0]))
+        return [(items[pos], err) for pos, err in failures]
+
+    @staticmethod
+    def _bulk_op(pos: int, index: str, item: BulkIndexerItem) -> BulkOp:
+        doc_id = check_id(item.document_id)
+        action = BulkAction(item.action)
+        where = f"bulk {action.value} {index}/{doc_id}"
+        body: dict[str, Any] | None = None
+        if action is not BulkAction.DELETE:
+            body = parse_json_body(item.body, where)
+            if action is BulkAction.UPDATE and isinstance(body.get("doc"), Mapping):
+                body = dict(body["doc"])  # the ES bulk update body {"doc": {...}}
+        return BulkOp(pos, index, action, doc_id, body, where)
 
 
-OR = "or"
-AND = "and"
-BEST_FIELDS = "best_fields"
-
-
-@dataclass(frozen=True)
-class KV:
-    key: str
-    value: Any = None
-
-
-@dataclass(frozen=True)
-class MultiMatchQuery:
-    fields: tuple[str, ...]
-    query: str
-    type: str = BEST_FIELDS
-    operator: str = OR
-
-
-@dataclass(frozen=True)
-class BoolQuery:
-    filter: tuple[Query, ...] = ()
-    must: tuple[Query, ...] = ()
-    must_not: tuple[Query, ...] = ()
-    should: tuple[Query, ...] = ()
-    minimum_should_match: int | None = None
-
-
-@dataclass(frozen=True)
-class Query:
-    """One node of a search query: a leaf (`type` + `kv` or `multi_match`) or a bool query.
-
-    As in the Go struct, a node with `bool` set is a bool query (its leaf fields are ignored)."""
-
-    type: QueryType | None = None
-    kv: KV | None = None
-    multi_match: MultiMatchQuery | None = None
-    bool: BoolQuery | None = None
-
-
-def new_equal_query(key: str, value: Any) -> Query:
-    return Query(type=QueryType.EQUAL, kv=KV(key, value))
-
-
-def new_match_query(key: str, value: Any) -> Query:
-    return Query(type=QueryType.MATCH, kv=KV(key, value))
-
-
-def new_multi_match_query(fields: Sequence[str], query: str, type_: str = BEST_FIELDS, operator: str = OR) -> Query:
-    return Query(type=QueryType.MULTI_MATCH, multi_match=MultiMatchQuery(tuple(fields), query, type_, operator))
-
-
-def new_not_exists_query(key: str) -> Query:
-    return Query(type=QueryType.NOT_EXISTS, kv=KV(key))
-
-
-def new_contains_query(key: str, value: Any) -> Query:
-    return Query(type=QueryType.CONTAINS, kv=KV(key, value))
-
-
-def new_in_query(key: str, values: Iterable[Any]) -> Query:
-    return Query(type=QueryType.IN, kv=KV(key, tuple(values)))
-
-
-def new_bool_query(*, filter: Iterable[Query] = (), must: Iterable[Query] = (), must_not: Iterable[Query] = (),
-                   should: Iterable[Query] = (), minimum_should_match: int | None = None) -> Query:
-    return Query(bool=BoolQuery(tuple(filter), tuple(must), tuple(must_not), tuple(should), minimum_should_match))
-
-
-class PropertyType(StrEnum):
-    LONG = "long"
-    UNSIGNED_LONG = "unsigned_long"
-    TEXT = "text"
-
-
-class Types:
-    """es.Types: the property mappings `create_index` accepts (ES mapping objects)."""
-
-    def new_long_number_property(self) -> dict[str, str]:
-        return {"type": PropertyType.LONG.value}
-
-    def new_text_property(self) -> dict[str, str]:
-        return {"type": PropertyType.TEXT.value}
-
-    def new_unsigned_long_number_property(self) -> dict[str, str]:
-        return {"type": PropertyType.UNSIGNED_LONG.value}
-
-
-@dataclass(frozen=True)
-class SortField:
-    field: str
-    asc: bool = True
-
-
-@dataclass
-class Request:
-    """es.Request. `size` defaults to 10 and `from_` to 0, as in Elasticsearch; `search_after`
-    (values of the sort fields of the last hit seen) is used only when `from_` is None."""
-
-    query: Query | None = None
-    size: int | None = None
-    from_: int | None = None
-    min_score: float | None = None
-    sort: Sequence[SortField] = ()
-    search_after: Sequence[Any] = ()
-
-
-@dataclass
-class Hit:
-    id: str
-    score: float | None
-    source: dict[str, Any]
-    sort: list[Any] = field(default_factory=list)
-
-
-@dataclass
-class Response:
-    hits: list[Hit]
-    total: int
-    max_score: float | None
-
-
-class BulkAction(StrEnum):
-    INDEX = "index"    # create or replace
-    CREATE = "create"  # fails with ALREADY_EXISTS when the id exists
-    UPDATE = "update"  # partial update of an existing document
-    DELETE = "delete"
-
-
-@dataclass
-class BulkIndexerItem:
-    action: BulkAction | str
-    document_id: str
-    body: Mapping[str, Any] | str | bytes | None = None  # a JSON object, as a mapping or JSON text
-    index: str | None = None  # defaults to the indexer's index
-
-
-class BulkIndexer(ABC):
+class BulkIndexer:
     """es.BulkIndexer: items are buffered and written in batches; `close` flushes the rest and
     raises a ProviderError describing every failed item, if any failed."""
 
-    @abstractmethod
-    def add(self, item: BulkIndexerItem) -> None: ...
+    def __init__(self, es: DocumentSearch, index: str) -> None:
+        self.es = es
+        self.index = index
+        self.pending: list[BulkIndexerItem] = []
+        self.failures: list[tuple[BulkIndexerItem, ProviderError]] = []
+        self.closed = False
 
-    @abstractmethod
-    def close(self) -> None: ...
+    def add(self, item: BulkIndexerItem) -> None:
+        if self.closed:
+            raise ProviderError(ErrorCode.FAILED_PRECONDITION, "bulk indexer is closed")
+        self.pending.append(item)
+        if len(self.pending) >= BULK_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.pending = self.pending, []
+        if batch:
+            self.failures += self.es.bulk(self.index, batch)
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.flush()
+        self.closed = True
+        if self.failures:
+            first = self.failures[0][1]
+            detail = "; ".join(f"{it.action} {it.document_id}: {err.message}" for it, err in self.failures[:5])
+            raise ProviderError(first.code, f"{len(self.failures)} bulk item(s) failed: {detail}")
 
     def __enter__(self) -> BulkIndexer:
         return self
@@ -210,214 +348,89 @@ class BulkIndexer(ABC):
         self.close()
 
 
-class DocumentSearch(ABC):
-    """es.Client."""
-
-    @abstractmethod
-    def create(self, index: str, id: str, document: Mapping[str, Any]) -> None:
-        """Index a document, replacing any with the same id (ES index API; the index is created
-        with dynamic properties when missing)."""
-
-    @abstractmethod
-    def update(self, index: str, id: str, document: Mapping[str, Any]) -> None:
-        """Merge the given top-level fields into an existing document (NOT_FOUND when missing)."""
-
-    @abstractmethod
-    def delete(self, index: str, id: str) -> None:
-        """Delete a document (NOT_FOUND when the document or the index is missing)."""
-
-    @abstractmethod
-    def delete_by_query(self, index: str, query: Query) -> int:
-        """Delete every matching document; returns how many were deleted."""
-
-    @abstractmethod
-    def search(self, index: str, req: Request) -> Response: ...
-
-    @abstractmethod
-    def exists(self, index: str) -> bool: ...
-
-    @abstractmethod
-    def create_index(self, index: str, properties: Mapping[str, Mapping[str, Any] | PropertyType | str]) -> None:
-        """Create an index with typed properties (ALREADY_EXISTS when it exists)."""
-
-    @abstractmethod
-    def delete_index(self, index: str) -> None:
-        """Delete an index and its documents; a missing index is not an error (IgnoreUnavailable)."""
-
-    def types(self) -> Types:
-        return Types()
-
-    @abstractmethod
-    def new_bulk_indexer(self, index: str) -> BulkIndexer: ...
-
-
 # ---------------------------------------------------------------------------------------------
 # Retrieval: searchstore.Manager and searchstore.SearchStore
 # ---------------------------------------------------------------------------------------------
 
-FIELD_ID = "id"                      # int64, the primary key
-FIELD_CREATOR_ID = "creator_id"      # int64
-FIELD_TEXT_CONTENT = "text_content"  # text
 
-
-class FieldType(IntEnum):
-    UNKNOWN = 0
-    INT64 = 1
-    TEXT = 2
-    DENSE_VECTOR = 3
-    SPARSE_VECTOR = 4
-
-
-class SearchStoreType(StrEnum):
-    VECTOR = "vector"
-    TEXT = "text"
-
-
-@dataclass(frozen=True)
-class Field:
-    """A collection field. A TEXT field with `indexing=True` is searchable by text (BM25) and has
-    a companion dense vector of `dim` dimensions (named `dense_vector_name(name)`) that holds the
-    caller's embedding of it; a DENSE_VECTOR field needs `dim`."""
-
-    name: str
-    type: FieldType
-    description: str = ""
-    nullable: bool = False
-    is_primary: bool = False
-    indexing: bool = False
-    dim: int | None = None
-
-
-def dense_vector_name(field_name: str) -> str:
-    return f"dense_{field_name}"
-
-
-@dataclass
-class CreateRequest:
-    collection_name: str
-    fields: Sequence[Field]
-    collection_meta: Mapping[str, str] = field(default_factory=dict)
-
-
-class Op(StrEnum):
-    EQ = "eq"
-    NE = "ne"
-    LIKE = "like"
-    IN = "in"
-    AND = "and"
-    OR = "or"
-
-
-@dataclass(frozen=True)
-class DSL:
-    """searchstore.DSL: a filter over scalar fields; AND/OR take a sequence of DSL as `value`.
-    LIKE uses SQL patterns (% and _)."""
-
-    op: Op
-    field: str = ""
-    value: Any = None
-
-
-@dataclass
-class Document:
-    """eino's schema.Document as the searchstore uses it: `creator_id` is MetaDataKeyCreatorID,
-    `external` is MetaDataKeyExternalStorage (the other scalar and vector fields), `dense_vector`
-    the embedding of `content`; `score` is set on retrieved documents."""
-
-    id: str
-    content: str = ""
-    creator_id: int | None = None
-    dense_vector: Sequence[float] | None = None
-    external: dict[str, Any] = field(default_factory=dict)
-    score: float | None = None
-
-
-class RetrieveMode(StrEnum):
-    VECTOR = "vector"  # cosine similarity to `query_vector`
-    TEXT = "text"      # BM25 of the query text
-    HYBRID = "hybrid"  # both, fused by reciprocal rank
-
-
-@dataclass(frozen=True)
-class MultiMatch:
-    fields: tuple[str, ...]
-    query: str
-
-
-@dataclass
-class RetrieveOptions:
-    """retriever.Options + searchstore.RetrieverOptions.
-
-    `query_vector` is the caller's embedding of the query (needed for VECTOR and HYBRID);
-    `multi_match` searches other indexed text fields than text_content (TEXT and HYBRID);
-    `exact=True` forces an exact vector scan even where an approximate index exists."""
-
-    top_k: int = 10
-    score_threshold: float | None = None
-    partitions: Sequence[str] | None = None
-    dsl: DSL | None = None
-    mode: RetrieveMode = RetrieveMode.VECTOR
-    query_vector: Sequence[float] | None = None
-    vector_field: str | None = None
-    multi_match: MultiMatch | None = None
-    rrf_k: int = 60
-    exact: bool = False
-
-
-class SearchStore(ABC):
-    """searchstore.SearchStore: an eino Indexer + Retriever + Delete over one collection."""
-
-    @abstractmethod
-    def store(self, docs: Sequence[Document], *, partition: str | None = None) -> list[str]:
-        """Upsert documents (into `partition`, created on first use); returns their ids."""
-
-    @abstractmethod
-    def retrieve(self, query: str, options: RetrieveOptions | None = None) -> list[Document]: ...
-
-    @abstractmethod
-    def delete(self, ids: Sequence[str]) -> None:
-        """Delete documents by id; ids that do not exist are ignored (as in Milvus)."""
-
-
-class RetrievalManager(ABC):
+class RetrievalManager:
     """searchstore.Manager."""
 
-    @abstractmethod
+    def __init__(self, provider: SearchProvider) -> None:
+        self._provider = provider
+        self._driver = provider.driver.retrieval
+
     def create(self, req: CreateRequest) -> None:
         """Create a collection (ALREADY_EXISTS when it exists with other fields; creating it again
         with the same fields is a no-op, as Coze Studio's managers do)."""
+        name = req.collection_name
+        if not isinstance(name, str) or not FIELD_NAME_RE.fullmatch(name):
+            raise invalid(f"bad collection name {name!r}")
+        fields = normalize_fields(req.fields)
+        meta = dict(req.collection_meta or {})
+        self._provider._run("create_collection", self._driver.create_collection, name, fields, meta)
 
-    @abstractmethod
     def drop(self, collection_name: str) -> None:
         """Drop a collection; a missing one is not an error."""
+        self._provider._run("drop_collection", self._driver.drop_collection, collection_name)
 
-    @abstractmethod
-    def get_type(self) -> SearchStoreType: ...
+    def get_type(self) -> SearchStoreType:
+        return self._provider._run("get_type", self._driver.store_type)
 
-    @abstractmethod
     def get_search_store(self, collection_name: str) -> SearchStore:
         """The store of an existing collection (NOT_FOUND when missing)."""
+        if not self._provider._run("get_search_store", self._driver.collection_exists, collection_name):
+            raise ProviderError(ErrorCode.NOT_FOUND, f"collection {collection_name!r} does not exist")
+        return SearchStore(self._provider, collection_name)
+
+    def list_collections(self) -> list[str]:
+        return self._provider._run("list_collections", self._driver.list_collections)
 
 
-# ---------------------------------------------------------------------------------------------
-# The provider
-# ---------------------------------------------------------------------------------------------
+class SearchStore:
+    """searchstore.SearchStore: an eino Indexer + Retriever + Delete over one collection."""
 
+    def __init__(self, provider: SearchProvider, name: str) -> None:
+        self._provider = provider
+        self._driver = provider.driver.retrieval
+        self.name = name
 
-class SearchProvider(Provider):
-    """What `open_search` returns."""
+    def store(self, docs: Sequence[Document], *, partition: str | None = None) -> list[str]:
+        """Upsert documents (into `partition`, created on first use); returns their ids."""
+        part = DEFAULT_PARTITION if partition is None else partition
+        if not isinstance(part, str) or not part:
+            raise invalid(f"bad partition name {partition!r}")
+        self._provider.check_open()
+        if not docs:
+            return []
+        return self._provider._run("store", self._driver.store, self.name, list(docs), part)
 
-    es: DocumentSearch
-    searchstore: RetrievalManager
+    def retrieve(self, query: str, options: RetrieveOptions | None = None) -> list[Document]:
+        opts = options or RetrieveOptions()
+        if opts.top_k <= 0:
+            raise invalid(f"top_k must be positive, got {opts.top_k}")
+        try:
+            RetrieveMode(opts.mode)
+        except ValueError as err:
+            raise invalid(f"unknown retrieval mode {opts.mode!r}") from err
+        return self._provider._run("retrieve", self._driver.retrieve, self.name, query, opts)
 
-    @abstractmethod
-    def get_meta(self, key: str) -> str | None:
-        """A value the store keeps for its own tools (backfill checkpoints), or None."""
+    def delete(self, ids: Sequence[str]) -> None:
+        """Delete documents by id; ids that do not exist are ignored (as in Milvus)."""
+        try:
+            int_ids = [int(i) for i in ids]
+        except (TypeError, ValueError) as err:
+            raise invalid(f"ids must be int64 strings: {err}") from err
+        if any(not INT64[0] <= i <= INT64[1] for i in int_ids):
+            raise invalid("ids must be int64 strings: out of range")
+        self._provider.check_open()
+        if int_ids:
+            self._provider._run("delete", self._driver.delete, self.name, int_ids)
 
-    @abstractmethod
-    def set_meta(self, key: str, value: str | None) -> None:
-        """Set (None: remove) such a value."""
+    def build_vector_index(self) -> None:
+        """Build the approximate (HNSW) index of each vector field now, where the implementation
+        has one (UNIMPLEMENTED otherwise)."""
+        self._provider._run("build_vector_index", self._driver.build_vector_index, self.name)
 
-    @abstractmethod
-    def transaction(self) -> AbstractContextManager[None]:
-        """Make the calls inside the block one atomic unit (documents and a checkpoint, say)."""
+    def has_vector_index(self) -> bool:
+        return self._provider._run("has_vector_index", self._driver.has_vector_index, self.name)

@@ -3,15 +3,13 @@ run against every search implementation.
 
 Vector results are compared with a numpy brute force and text scores with an independent BM25
 (tests/search/_reference.py); hybrid results with reciprocal rank fusion of the two rankings.
-An implementation joins by adding a URI factory to IMPLEMENTATIONS.
+It runs over the search implementations the document-search suite declares (search.py).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import random
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -30,25 +28,25 @@ from providers.search.contract import (
     RetrieveOptions,
     SearchStore,
 )
-
-_spec = importlib.util.spec_from_file_location("search_reference",
-                                               Path(__file__).parent.parent / "search" / "_reference.py")
-assert _spec is not None and _spec.loader is not None
-ref = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ref)
-
-IMPLEMENTATIONS: dict[str, Callable[[Path], str]] = {
-    "duckdb": lambda tmp: f"duckdb:///{tmp}/search/search.db",
-}
+from tests.conformance._harness import Bound, covers, impl_fixture
+from tests.conformance.search import IMPLEMENTATIONS
+from tests.search import _reference as ref
 
 DIM = 32
 
+impl = impl_fixture(IMPLEMENTATIONS)
 
-@pytest.fixture(params=sorted(IMPLEMENTATIONS))
-def provider(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchProvider]:
-    p = open_search(IMPLEMENTATIONS[request.param](tmp_path))
+
+@pytest.fixture
+def provider(impl: Bound) -> Iterator[SearchProvider]:
+    p = open_search(impl.uri)
     yield p
     p.close()
+
+
+def score(doc: Document) -> float:
+    assert doc.score is not None, doc
+    return doc.score
 
 
 def fields() -> list[Field]:
@@ -82,7 +80,7 @@ def make_docs(n: int, seed: int = 1) -> tuple[list[Document], np.ndarray]:
 
 
 def test_every_scheme_is_covered() -> None:
-    assert set(SEARCH.schemes()) <= set(IMPLEMENTATIONS)
+    covers(IMPLEMENTATIONS, SEARCH.schemes(), lambda scheme: scheme)
 
 
 def test_collection_lifecycle(provider: SearchProvider) -> None:
@@ -148,7 +146,7 @@ def test_vector_top_k_equals_brute_force(store: SearchStore) -> None:
         for (eid, escore), doc in zip(expect, got, strict=True):
             assert doc.score == pytest.approx(escore, abs=1e-5)
             if int(doc.id) != eid:  # only a float32 near-tie may swap neighbours
-                assert abs(escore - doc.score) < 1e-5
+                assert abs(escore - score(doc)) < 1e-5
         assert {int(d.id) for d in got} == {e for e, _ in expect} or \
             abs(expect[-1][1] - ref.cosine_top_k(mat, ids, q, 11)[-1][1]) < 1e-5
     # the document round-trips
@@ -203,7 +201,7 @@ def test_text_retrieval_is_bm25(store: SearchStore) -> None:
         assert {d.id for d in got} == set(expect), q
         for d in got:
             assert d.score == pytest.approx(expect[d.id], abs=1e-6)
-        assert [d.score for d in got] == sorted((d.score for d in got), reverse=True)
+        assert [d.score for d in got] == sorted((score(d) for d in got), reverse=True)
     titles = {d.id: d.external["title"] for d in docs}
     got = store.retrieve("", RetrieveOptions(mode=RetrieveMode.TEXT, top_k=1000,
                                              multi_match=MultiMatch(("title",), "prompt")))
@@ -248,7 +246,7 @@ def test_upsert_delete_and_threshold(store: SearchStore) -> None:
     assert docs[1].id not in {d.id for d in left}
     assert store.retrieve("different", RetrieveOptions(mode=RetrieveMode.TEXT)) == []
     high = store.retrieve("", RetrieveOptions(query_vector=mat[5], top_k=100, score_threshold=0.5))
-    assert high and all(d.score >= 0.5 for d in high)
+    assert high and all(score(d) >= 0.5 for d in high)
     assert high[0].id == docs[5].id
 
 

@@ -1,17 +1,17 @@
 """The document-search conformance suite (`DocumentSearch`, Coze Studio's es.Client), run against
-every search implementation, plus the provider basics (ping, close, backup, reopen).
+every search implementation, plus what outlives a provider (reopen) and the opener's parameters.
 
-An implementation joins by adding a URI factory to IMPLEMENTATIONS; `test_every_scheme_is_covered`
-fails when a registered scheme has none. BM25 scores are checked against tests/search/_reference.py,
-an independent computation on the same tokens.
+An implementation joins by adding an `Implementation` to IMPLEMENTATIONS (tests/conformance/_harness.py);
+`test_every_scheme_is_covered` fails when a registered implementation has none. The retrieval suite
+(retrieval.py) and the shared lifecycle suite (lifecycle.py: ping, close, backup, context manager)
+run over the same IMPLEMENTATIONS. BM25 scores are checked against tests/search/_reference.py, an
+independent computation on the same tokens.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import random
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
@@ -31,26 +31,20 @@ from providers.search.contract import (
     new_multi_match_query,
     new_not_exists_query,
 )
+from tests.conformance._harness import Bound, Implementation, covers, impl_fixture, implementations
+from tests.search import _reference as ref
 
-_spec = importlib.util.spec_from_file_location("search_reference",
-                                               Path(__file__).parent.parent / "search" / "_reference.py")
-assert _spec is not None and _spec.loader is not None
-ref = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ref)
+IMPLEMENTATIONS = implementations(
+    # A backup is the store's one file: the lifecycle suite restores it as duckdb:///<file>.
+    Implementation("duckdb", uri=lambda ctx: f"duckdb:///{ctx.tmp}/search/search.db"),
+)
 
-IMPLEMENTATIONS: dict[str, Callable[[Path], str]] = {
-    "duckdb": lambda tmp: f"duckdb:///{tmp}/search/search.db",
-}
-
-
-@pytest.fixture(params=sorted(IMPLEMENTATIONS))
-def uri(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    return IMPLEMENTATIONS[request.param](tmp_path)
+impl = impl_fixture(IMPLEMENTATIONS)
 
 
 @pytest.fixture
-def provider(uri: str) -> Iterator[SearchProvider]:
-    p = open_search(uri)
+def provider(impl: Bound) -> Iterator[SearchProvider]:
+    p = open_search(impl.uri)
     yield p
     p.close()
 
@@ -73,7 +67,7 @@ def search(es, query, **kw):
 
 
 def test_every_scheme_is_covered() -> None:
-    assert set(SEARCH.schemes()) <= set(IMPLEMENTATIONS)
+    covers(IMPLEMENTATIONS, SEARCH.schemes(), lambda scheme: scheme)
 
 
 # --- indices and documents -------------------------------------------------------------------------
@@ -215,7 +209,7 @@ def test_multi_match_best_fields_and_operator(es, corpus) -> None:
     # best_fields scores with the best field, not the sum.
     docs = {k: f"{v['name']}" for k, v in corpus.items()}
     descs = {k: f"{v['desc']}" for k, v in corpus.items()}
-    expect = {}
+    expect: dict[str, float] = {}
     for field_docs in (docs, descs):
         for k, s in ref.bm25_scores(field_docs, "vector index").items():
             expect[k] = max(expect.get(k, 0.0), s)
@@ -363,39 +357,20 @@ def test_bm25_agrees_with_reference(es) -> None:
     assert [h.score for h in top] == sorted((h.score for h in top), reverse=True)
 
 
-# --- provider basics ---------------------------------------------------------------------------------
+# --- what outlives a provider ---------------------------------------------------------------------
+# ping, close (idempotent, FAILED_PRECONDITION after), the context manager and backup/restore are
+# the shared lifecycle suite's (tests/conformance/lifecycle.py), run over IMPLEMENTATIONS.
 
-def test_ping_close_reopen(uri: str) -> None:
-    p = open_search(uri)
-    p.ping()
+def test_data_survives_close_and_reopen(impl: Bound) -> None:
+    p = open_search(impl.uri)
     p.es.create("keep", "1", {"name": "durable text"})
     p.close()
-    p.close()  # idempotent
-    with pytest.raises(ProviderError) as err:
-        p.ping()
-    assert err.value.code is ErrorCode.UNAVAILABLE
-    with open_search(uri) as again:
+    with open_search(impl.uri) as again:
         assert ids(again.es.search("keep", Request(query=new_match_query("name", "durable")))) == ["1"]
 
 
-def test_backup_is_a_usable_copy(uri: str, tmp_path: Path) -> None:
-    with open_search(uri) as p:
-        p.es.create("b", "1", {"name": "backed up"})
-        (tmp_path / "not-empty").mkdir()
-        (tmp_path / "not-empty" / "x").write_text("x")
-        with pytest.raises(ProviderError) as err:
-            p.backup(tmp_path / "not-empty")
-        assert err.value.code is ErrorCode.FAILED_PRECONDITION
-        p.backup(tmp_path / "bk")
-        p.es.create("b", "2", {"name": "after the backup"})
-    files = list((tmp_path / "bk").iterdir())
-    assert len(files) == 1
-    with open_search(f"duckdb:///{files[0]}") as restored:
-        assert search_all(restored.es, "b") == ["1"]
-
-
-def test_opener_rejects_unknown_parameters(uri: str) -> None:
+def test_opener_rejects_unknown_parameters(impl: Bound) -> None:
     with pytest.raises(ProviderError) as err:
-        open_search(uri + "?colour=blue")
+        open_search(impl.uri + "?colour=blue")
     assert err.value.code is ErrorCode.INVALID_ARGUMENT
     assert "colour" in err.value.message

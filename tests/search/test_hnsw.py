@@ -12,18 +12,25 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from providers.search import open_search
+from providers.search import SearchProvider, SearchStore, open_search
 from providers.search.contract import CreateRequest, Document, Field, FieldType, RetrieveOptions
+from providers.search.duckdb import DuckDBDriver
 
 DIM = 384
 
 
-def needs_vss(provider: object) -> None:
-    if not getattr(provider, "vss", False):
+def duckdb_driver(provider: SearchProvider) -> DuckDBDriver:
+    driver = provider.driver
+    assert isinstance(driver, DuckDBDriver)
+    return driver
+
+
+def needs_vss(provider: SearchProvider) -> None:
+    if not duckdb_driver(provider).vss:
         pytest.fail("the vss extension did not load: pip install duckdb-extension-vss matching the duckdb version")
 
 
-def fill(tmp_path: Path, n: int, dim: int, **opts: int) -> tuple[object, object, np.ndarray]:
+def fill(tmp_path: Path, n: int, dim: int, **opts: int) -> tuple[SearchProvider, SearchStore, np.ndarray]:
     provider = open_search(f"duckdb:///{tmp_path}/search.db", **opts)
     provider.searchstore.create(CreateRequest("vecs", [Field("text_content", FieldType.TEXT, indexing=True, dim=dim)]))
     store = provider.searchstore.get_search_store("vecs")
@@ -33,12 +40,12 @@ def fill(tmp_path: Path, n: int, dim: int, **opts: int) -> tuple[object, object,
     return provider, store, mat
 
 
-def recall_at_10(store: object, mat: np.ndarray, queries: int = 50) -> float:
+def recall_at_10(store: SearchStore, mat: np.ndarray, queries: int = 50) -> float:
     rng = np.random.default_rng(7)
     unit = mat / np.linalg.norm(mat, axis=1, keepdims=True)
     found = 0
     for _ in range(queries):
-        q = rng.standard_normal(mat.shape[1]).astype(np.float32)
+        q = np.asarray(rng.standard_normal(mat.shape[1]), dtype=np.float32)
         exact = set(np.argsort(-(unit @ (q / np.linalg.norm(q))))[:10].tolist())
         approx = {int(d.id) for d in store.retrieve("", RetrieveOptions(query_vector=q, top_k=10))}
         found += len(exact & approx)
@@ -52,7 +59,8 @@ def check_recall(tmp_path: Path, n: int) -> float:
     store.build_vector_index()
     assert store.has_vector_index()
     recall = recall_at_10(store, mat)
-    print(f"HNSW recall@10 on {n} random {DIM}-d vectors (ef_search {provider.hnsw_ef_search}): {recall:.4f}")
+    ef_search = duckdb_driver(provider).hnsw_ef_search
+    print(f"HNSW recall@10 on {n} random {DIM}-d vectors (ef_search {ef_search}): {recall:.4f}")
     provider.close()
     return recall
 
@@ -73,7 +81,7 @@ def test_index_is_used_built_at_threshold_maintained_and_persisted(tmp_path: Pat
     extra = np.random.default_rng(1).standard_normal((200, 16)).astype(np.float32)
     store.store([Document(str(1000 + i), "", 0, extra[i]) for i in range(200)])  # crosses 400
     assert store.has_vector_index()
-    plan = "\n".join(r[1] for r in provider._db.execute(  # the query shape the store sends
+    plan = "\n".join(r[1] for r in duckdb_driver(provider).db.execute(  # the query shape the store sends
         f"EXPLAIN SELECT id, array_cosine_distance(dense_text_content, {list(map(float, mat[0]))}::FLOAT[16]) AS d "
         "FROM cz_col_1 ORDER BY d LIMIT 10").fetchall())
     assert "HNSW_INDEX_SCAN" in plan

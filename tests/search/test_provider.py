@@ -13,6 +13,7 @@ import pytest
 from providers.errors import ErrorCode, ProviderError
 from providers.search import open_search
 from providers.search.contract import Request, new_match_query
+from providers.search.duckdb import DuckDBDriver
 
 
 def test_relative_uri_creates_directories(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -103,16 +104,14 @@ def test_concurrent_writers_and_readers() -> None:
 
 
 def test_bm25_is_unchanged_by_postings_clustering() -> None:
-    import importlib.util
     import random
 
-    spec = importlib.util.spec_from_file_location("search_reference", Path(__file__).with_name("_reference.py"))
-    assert spec is not None and spec.loader is not None
-    ref = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ref)
+    from tests.search import _reference as ref
 
     p = open_search("duckdb:///:memory:")
-    p.cluster_min_rows = 50  # re-cluster after every few writes
+    driver = p.driver
+    assert isinstance(driver, DuckDBDriver)
+    driver.cluster_min_rows = 50  # re-cluster after every few writes
     rng = random.Random(3)
     words = "alpha beta gamma delta epsilon zeta eta theta 检索 数据".split()
     docs: dict[str, str] = {}

@@ -1,0 +1,171 @@
+"""The inverted index of the DuckDB search store, and BM25 scoring over it.
+
+`cz_postings` (space, field, term, doc, tf, dl) and `cz_doclen` (space, field, doc, len) hold the
+postings of both document search and retrieval; space is `e:<index>` or `c:<collection>`. It is ours
+rather than the `fts` extension's because `fts` builds a static index (every write would rebuild it);
+here a write updates the postings of the documents it touched, in the same transaction, so it is
+searchable as soon as the call returns. bench/search.py compares the two.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlglot import exp
+
+from providers.search.analysis import analyze, term_frequencies
+from providers.search.connection import Connection, str_array
+from providers.search.model import AND
+from providers.search.sql import Params, ShapeCache, col, double, func, num, subquery, table
+
+_SHAPES = ShapeCache()
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A query yielding (doc, score) rows: its parameters are already in the caller's Params; `key`
+    names the shape of its SQL for callers that cache a statement around it."""
+
+    key: tuple[Any, ...]
+    build: Callable[[], exp.Select]
+
+
+class InvertedIndex:
+    def __init__(self, conn: Connection, *, k1: float, b: float) -> None:
+        self.conn = conn
+        self.k1 = k1
+        self.b = b
+        self.cluster_min_rows = 50_000  # unordered postings tolerated before re-clustering
+
+    # --- writing
+
+    def delete(self, space: str, docs: Sequence[str]) -> None:
+        if not docs:
+            return
+        with self.conn.registered(doc=str_array(docs)) as rel:
+            self._delete("cz_postings", space, rel)
+            self._delete("cz_doclen", space, rel)
+
+    def _delete(self, name: str, space: str, rel: exp.Table) -> None:
+        params = Params()
+        space_p = params(space)
+        self.conn.run(lambda: exp.delete(table(name), where=exp.and_(
+            col("space").eq(space_p), col("doc").isin(query=exp.select(col("doc")).from_(rel)))),
+            params, ("delete postings", name, rel.name))
+
+    def add(self, space: str, items: Sequence[tuple[str, str, str]]) -> None:
+        """Index (doc, field, text) triples; the caller removed the documents' old postings."""
+        p_field: list[str] = []
+        p_term: list[str] = []
+        p_doc: list[str] = []
+        p_tf: list[int] = []
+        p_dl: list[int] = []
+        l_field: list[str] = []
+        l_doc: list[str] = []
+        l_len: list[int] = []
+        for doc, field, text in items:
+            counts, length = term_frequencies(text)
+            if length == 0:
+                continue  # as in Lucene, a field without terms does not count toward N or avgdl
+            l_field.append(field)
+            l_doc.append(doc)
+            l_len.append(length)
+            for term, tf in counts.items():
+                p_field.append(field)
+                p_term.append(term)
+                p_doc.append(doc)
+                p_tf.append(tf)
+                p_dl.append(length)
+        if not l_doc:
+            return
+        with self.conn.registered(field=str_array(p_field), term=str_array(p_term), doc=str_array(p_doc),
+                                  tf=np.asarray(p_tf, dtype=np.int32), dl=np.asarray(p_dl, dtype=np.int32)) as rel:
+            self._insert("cz_postings", space, ("field", "term", "doc", "tf", "dl"), rel)
+        with self.conn.registered(field=str_array(l_field), doc=str_array(l_doc),
+                                  len=np.asarray(l_len, dtype=np.int32)) as rel:
+            self._insert("cz_doclen", space, ("field", "doc", "len"), rel)
+        self._maybe_cluster()
+
+    def _insert(self, name: str, space: str, columns: Sequence[str], rel: exp.Table) -> None:
+        params = Params()
+        space_p = params(space)
+        self.conn.run(lambda: exp.insert(exp.select(space_p, *(col(c) for c in columns)).from_(rel), table(name)),
+                      params, ("insert postings", name, tuple(columns), rel.name))
+
+    def _maybe_cluster(self) -> None:
+        """Keep the postings mostly in (space, field, term) order so that a term lookup reads a
+        few row groups (zone maps) instead of the whole table. New postings append unordered; once
+        the unordered tail passes a quarter of the table, rewrite it in order (amortised O(log n)
+        rewrites as it grows). Runs inside the caller's transaction."""
+        total = self.conn.value("SELECT count(*) FROM cz_postings")
+        row = self.conn.x("SELECT value FROM cz_meta WHERE key = 'postings_clustered'").fetchone()
+        clustered = int(row[0]) if row else 0
+        if total - clustered <= max(self.cluster_min_rows, clustered // 4):
+            return
+        self.conn.x("CREATE OR REPLACE TABLE cz_postings AS SELECT * FROM cz_postings ORDER BY space, field, term")
+        self.conn.x("INSERT OR REPLACE INTO cz_meta VALUES ('postings_clustered', ?)", [str(total)])
+
+    def drop_space(self, space: str) -> None:
+        self.conn.x("DELETE FROM cz_postings WHERE space = ?", [space])
+        self.conn.x("DELETE FROM cz_doclen WHERE space = ?", [space])
+
+    # --- scoring
+
+    def scores(self, params: Params, space: str, fields: Sequence[str], text: str, operator: str) -> Scored | None:
+        """(doc, score) of documents matching `text` in any of `fields`, scored by BM25 (the best
+        field's score, as ES best_fields); with AND every term must occur in that field. None when
+        the text has no terms. One statement: the per-field statistics (N, avgdl) and each term's
+        df come from CTEs over the same postings the scores read."""
+        terms = Counter(analyze(text))
+        if not terms or not fields:
+            return None
+        # Placeholders made now, in a fixed order, so that a cached rendering of this shape binds
+        # them by the same names; each is used wherever its value is needed.
+        space_p = params(space)
+        field_ps = params.many(fields)
+        term_ps = params.many(terms)
+        qtf_ps = params.many(terms.values())
+        k1, b = params(self.k1), params(self.b)
+        need = params(len(terms) if operator == AND else 1)
+
+        def in_space(alias: str | None = None) -> list[exp.Expr]:
+            return [col("space", alias).eq(space_p.copy()), col("field", alias).isin(*(f.copy() for f in field_ps))]
+
+        def build() -> exp.Select:
+            stats = (exp.select(col("field"), exp.alias_(exp.Count(this=exp.Star()), "n"),
+                                exp.alias_(exp.Sum(this=col("len")), "total"))
+                     .from_(table("cz_doclen")).where(*in_space()).group_by(col("field")))
+            dfs = (exp.select(col("field"), col("term"), exp.alias_(exp.Count(this=exp.Star()), "df"))
+                   .from_(table("cz_postings")).where(*in_space(), col("term").isin(*(t.copy() for t in term_ps)))
+                   .group_by(col("field"), col("term")))
+            query_terms = exp.values([(t.copy(), c) for t, c in zip(term_ps, qtf_ps, strict=True)], alias="q",
+                                     columns=["term", "qtf"])
+            # Lucene's non-negative idf, ln(1 + (N - df + 0.5) / (df + 0.5)), times the term's count in the query.
+            df, n = col("df", "d"), col("n", "st")
+            idf = func("ln", num(1) + exp.paren(n - df + double(0.5)) / exp.paren(df.copy() + double(0.5)))
+            weights = (exp.select(col("field", "d"), col("term", "d"),
+                                  exp.alias_(col("qtf", "q") * idf, "weight"),
+                                  exp.alias_(col("total", "st") / n.copy(), "avgdl"))
+                       .from_(table("d"))
+                       .join(table("st"), on=col("field", "d").eq(col("field", "st")))
+                       .join(query_terms, on=col("term", "q").eq(col("term", "d"))))
+            # weight * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)), summed over the terms.
+            tf, dl = col("tf", "p"), col("dl", "p")
+            norm = k1 * exp.paren(num(1) - b + b.copy() * dl / col("avgdl", "w"))
+            term_score = col("weight", "w") * tf * exp.paren(k1.copy() + num(1)) / exp.paren(tf.copy() + norm)
+            per_field = (exp.select(col("doc", "p"), col("field", "p"), exp.alias_(exp.Sum(this=term_score), "s"))
+                         .from_(table("cz_postings", "p"))
+                         .join(table("w"), on=exp.and_(col("field", "p").eq(col("field", "w")),
+                                                       col("term", "p").eq(col("term", "w"))))
+                         .where(*in_space("p"), col("term", "p").isin(*(t.copy() for t in term_ps)))
+                         .group_by(col("doc", "p"), col("field", "p"))
+                         .having(exp.Count(this=exp.Star()) >= need))
+            return (exp.select(col("doc"), exp.alias_(exp.Max(this=col("s")), "score"))
+                    .from_(subquery(per_field, "f")).group_by(col("doc"))
+                    .with_("st", as_=stats).with_("d", as_=dfs).with_("w", as_=weights))
+
+        return Scored(("bm25", len(fields), len(terms)), build)

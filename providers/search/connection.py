@@ -1,0 +1,248 @@
+"""The DuckDB connection of the search store: one file, one lock, nested transactions.
+
+Every driver call holds the lock (`locked`) and runs in one transaction (`tx`; nested calls join the
+outer one, so `transaction()` groups calls). Bulk data enters DuckDB as registered numpy relations
+(`registered`), the fast path; vectors travel flattened for the same reason (see retrieval.py).
+The tables every part shares are created here; their layout is described in duckdb.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import secrets
+import shutil
+import threading
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+
+import duckdb
+import numpy as np
+from sqlglot import exp
+
+from providers.errors import ErrorCode, ProviderError
+from providers.search.sql import Params, ShapeCache, render
+
+SCHEMA_VERSION = "1"
+_SHAPES = ShapeCache()
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS cz_meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS cz_es_index (name VARCHAR PRIMARY KEY, properties VARCHAR NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS cz_es_doc (idx VARCHAR NOT NULL, id VARCHAR NOT NULL, seq BIGINT NOT NULL, "
+    "source VARCHAR NOT NULL)",
+    "CREATE SEQUENCE IF NOT EXISTS cz_seq",
+    "CREATE TABLE IF NOT EXISTS cz_collection (name VARCHAR PRIMARY KEY, tbl VARCHAR NOT NULL, "
+    "fields VARCHAR NOT NULL, meta VARCHAR NOT NULL)",
+    "CREATE SEQUENCE IF NOT EXISTS cz_collection_seq",
+    "CREATE TABLE IF NOT EXISTS cz_postings (space VARCHAR NOT NULL, field VARCHAR NOT NULL, term VARCHAR NOT NULL, "
+    "doc VARCHAR NOT NULL, tf INTEGER NOT NULL, dl INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS cz_doclen (space VARCHAR NOT NULL, field VARCHAR NOT NULL, doc VARCHAR NOT NULL, "
+    "len INTEGER NOT NULL)",
+)
+
+
+def str_array(values: Sequence[str]) -> np.ndarray:
+    """Strings for a registered relation. A fixed-width unicode array, not an object array: for
+    object arrays DuckDB's scanner tries `import pandas` once per element, which dominates bulk
+    writes when pandas is absent."""
+    return np.array(list(values), dtype=str) if values else np.array([], dtype="<U1")
+
+
+def extension_path(name: str) -> str | None:
+    """The extension file a `duckdb-extension-<name>` wheel ships for this duckdb version."""
+    try:
+        module = __import__(f"duckdb_extension_{name}")
+    except ImportError:
+        return None
+    if module.__file__ is None:
+        return None
+    base = Path(module.__file__).parent / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+    return str(base) if base.exists() else None
+
+
+class Connection:
+    """The store's DuckDB connection and the state every part of the driver shares."""
+
+    def __init__(self, path: str, *, hnsw_ef_search: int, threads: int | None) -> None:
+        self.path = path
+        self.lock = threading.RLock()
+        self.closed = False
+        self._tx_depth = 0
+        self._registered_depth = 0
+        config: dict[str, Any] = {}
+        if threads:
+            config["threads"] = int(threads)
+        if path != ":memory:":
+            parent = Path(path).resolve().parent
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise ProviderError(ErrorCode.UNAVAILABLE,
+                                    f"cannot create the search data directory {str(parent)!r}: {err.strerror}") from err
+            if not os.access(parent, os.W_OK):
+                raise ProviderError(ErrorCode.PERMISSION_DENIED,
+                                    f"the search data directory {str(parent)!r} is not writable")
+        try:
+            self.db = duckdb.connect(path, config=config)
+        except duckdb.Error as err:
+            msg = str(err)
+            if "lock" in msg.lower():
+                raise ProviderError(ErrorCode.UNAVAILABLE,
+                                    f"the search store {path!r} is in use by another process; stop it "
+                                    "(cozelite serve) and retry") from err
+            raise ProviderError(ErrorCode.UNAVAILABLE, f"cannot open the search store {path!r}: {msg}") from err
+        self.db.execute("SET enable_progress_bar = false")
+        self.vss = self._load_vss(hnsw_ef_search)
+        self._init_schema()
+
+    def _load_vss(self, ef_search: int) -> bool:
+        path = extension_path("vss")
+        if path is None:
+            return False
+        try:
+            self.db.load_extension(path)
+            self.db.execute("SET hnsw_enable_experimental_persistence = true")
+            # SET takes no parameters; the beam width is an int of our own configuration.
+            self.db.execute(render(exp.Set(expressions=[exp.SetItem(this=exp.EQ(
+                this=exp.column("hnsw_ef_search"), expression=exp.Literal.number(int(ef_search))))])))
+        except duckdb.Error:
+            return False
+        return True
+
+    def _init_schema(self) -> None:
+        with self.tx():
+            for statement in _SCHEMA:
+                self.x(statement)
+            row = self.x("SELECT value FROM cz_meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                self.x("INSERT INTO cz_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            elif row[0] != SCHEMA_VERSION:
+                self.db.close()
+                raise ProviderError(ErrorCode.FAILED_PRECONDITION,
+                                    f"search store {self.path!r} has schema version {row[0]}; this cozelite "
+                                    f"understands {SCHEMA_VERSION}: re-create it and run `cozelite search backfill`")
+
+    # --- running SQL
+
+    def x(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+        return self.db.execute(sql, params) if params else self.db.execute(sql)
+
+    def value(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> Any:
+        """The single value of a statement that returns one row (count, nextval)."""
+        row = self.x(sql, params).fetchone()
+        assert row is not None, sql  # aggregates and nextval always return a row
+        return row[0]
+
+    def run(self, statement: Callable[[], exp.Expr], params: Params,
+            shape: Hashable | None = None) -> duckdb.DuckDBPyConnection:
+        """Build, render and execute a statement with its parameters. With `shape` (a key naming
+        everything the SQL text depends on; the parameters must be made before, in a fixed order)
+        the rendering is made once per shape."""
+        sql = render(statement()) if shape is None else _SHAPES.get(shape, statement)
+        return self.x(sql, params.values)
+
+    def check_open(self) -> None:
+        if self.closed:
+            raise ProviderError(ErrorCode.FAILED_PRECONDITION, f"the search store {self.path!r} is closed")
+
+    @contextlib.contextmanager
+    def tx(self) -> Iterator[None]:
+        if self._tx_depth:
+            self._tx_depth += 1
+            try:
+                yield
+            finally:
+                self._tx_depth -= 1
+            return
+        self.db.execute("BEGIN TRANSACTION")
+        self._tx_depth = 1
+        try:
+            yield
+        except BaseException:
+            self._tx_depth = 0
+            with contextlib.suppress(duckdb.Error):
+                self.db.execute("ROLLBACK")
+            raise
+        self._tx_depth = 0
+        self.db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def registered(self, **columns: np.ndarray) -> Iterator[exp.Table]:
+        """Expose numpy columns as a temporary relation (the fast bulk path into DuckDB)."""
+        # Named by nesting depth, not by a counter: the names repeat from call to call (under the
+        # lock, one call at a time), so statements that read them keep one rendered shape.
+        name = f"cz_tmp_{self._registered_depth}"
+        self.db.register(name, columns)
+        self._registered_depth += 1
+        try:
+            yield exp.Table(this=exp.to_identifier(name, quoted=True))
+        finally:
+            self._registered_depth -= 1
+            self.db.unregister(name)
+
+    # --- the store-wide calls of the driver
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.x("SELECT value FROM cz_meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        with self.tx():
+            if value is None:
+                self.x("DELETE FROM cz_meta WHERE key = ?", [key])
+            else:
+                self.x("INSERT OR REPLACE INTO cz_meta VALUES (?, ?)", [key, value])
+
+    def ping(self) -> None:
+        token = secrets.token_hex(8)
+        with self.tx():
+            self.x("INSERT OR REPLACE INTO cz_meta VALUES ('__ping__', ?)", [token])
+        row = self.x("SELECT value FROM cz_meta WHERE key = '__ping__'").fetchone()
+        if row is None or row[0] != token:
+            raise ProviderError(ErrorCode.UNAVAILABLE, f"search store {self.path!r}: ping read back {row!r}")
+
+    def backup(self, dest_dir: str) -> None:
+        dest = Path(dest_dir)
+        if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+            raise ProviderError(ErrorCode.FAILED_PRECONDITION,
+                                f"backup destination {str(dest)!r} is not an empty directory")
+        if self.path == ":memory:":
+            raise ProviderError(ErrorCode.FAILED_PRECONDITION, "an in-memory search store cannot be backed up")
+        dest.mkdir(parents=True, exist_ok=True)
+        # With the lock held nothing writes; after CHECKPOINT the file alone is the whole store.
+        self.x("CHECKPOINT")
+        shutil.copy2(self.path, dest / Path(self.path).name)
+
+    def close(self) -> None:
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
+            with contextlib.suppress(duckdb.Error):
+                self.db.close()
+
+
+class HasConnection(Protocol):
+    @property
+    def conn(self) -> Connection: ...
+
+
+S = TypeVar("S", bound=HasConnection)
+
+
+def locked(method: Callable[Concatenate[S, P], T]) -> Callable[Concatenate[S, P], T]:
+    """A driver method that holds the store's lock and refuses to run once the store is closed
+    (a call may pass the portable closed check just before `close()` takes the lock)."""
+
+    @functools.wraps(method)
+    def wrapper(self: S, *args: P.args, **kwargs: P.kwargs) -> T:
+        with self.conn.lock:
+            self.conn.check_open()
+            return method(self, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,424 @@
+"""Retrieval (searchstore.Manager / SearchStore) in DuckDB: the retrieval driver.
+
+`cz_collection` (name, physical table, fields, meta) names one table per collection, `cz_col_<n>`,
+with a column per scalar field, a `FLOAT[dim]` column per vector and `_partition`; indexed texts are
+in the inverted index (bm25.py) under space `c:<collection>`. Vectors are searched exactly (cosine
+over the FLOAT[dim] column) unless the collection has an HNSW index (vss extension; built on request
+or at `hnsw_min_rows`): then the index serves unfiltered queries (filtered ones stay exact). HNSW
+persistence is experimental in vss, so after a write to a collection that has one the store
+checkpoints, leaving no WAL for vss to replay.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import duckdb
+import numpy as np
+from sqlglot import exp
+
+from providers.errors import ErrorCode, ProviderError
+from providers.search.bm25 import InvertedIndex
+from providers.search.connection import Connection, locked, str_array
+from providers.search.model import (
+    DSL,
+    FIELD_CREATOR_ID,
+    FIELD_ID,
+    FIELD_TEXT_CONTENT,
+    OR,
+    Document,
+    Field,
+    FieldType,
+    Op,
+    RetrieveMode,
+    RetrieveOptions,
+    SearchStoreType,
+)
+from providers.search.query import invalid
+from providers.search.ranking import reciprocal_rank_fusion
+from providers.search.schema import Collection, collection_rows, fields_from_json, fields_to_json, query_vector
+from providers.search.sql import (
+    Params,
+    ShapeCache,
+    and_,
+    col,
+    func,
+    ident,
+    num,
+    ordered,
+    render,
+    returning,
+    subquery,
+    table,
+    typed,
+)
+
+_SHAPES = ShapeCache()
+Ranking = list[tuple[int, float]]
+
+
+class StoredCollection(Collection):
+    """A collection and where it lives: its table and its space in the inverted index."""
+
+    def __init__(self, name: str, tbl: str, fields: Sequence[Field]) -> None:
+        super().__init__(name, fields)
+        self.tbl = tbl
+        self.space = f"c:{name}"
+
+    def hnsw_name(self, column: str) -> str:
+        return f"{self.tbl}_hnsw_{list(self.vectors).index(column)}"
+
+
+def _vector_text(arr: np.ndarray) -> str:
+    # Bound as text and cast in SQL: DuckDB parses a vector's text faster than its Python binding
+    # converts a list parameter element by element (which costs more than a small search).
+    return "[" + ",".join(repr(float(x)) for x in arr.tolist()) + "]"
+
+
+class DuckDBRetrieval:
+    """The RetrievalDriver of the DuckDB search store."""
+
+    def __init__(self, conn: Connection, inverted: InvertedIndex, *, hnsw_min_rows: int, hnsw_m: int,
+                 hnsw_ef_construction: int) -> None:
+        self.conn = conn
+        self.inverted = inverted
+        self.hnsw_min_rows = hnsw_min_rows
+        self.hnsw_m = hnsw_m
+        self.hnsw_ef_construction = hnsw_ef_construction
+
+    # --- collections
+
+    def _load(self, name: str) -> StoredCollection | None:
+        row = self.conn.x("SELECT tbl, fields FROM cz_collection WHERE name = ?", [name]).fetchone()
+        return None if row is None else StoredCollection(name, row[0], fields_from_json(row[1]))
+
+    def _coll(self, name: str) -> StoredCollection:
+        coll = self._load(name)
+        if coll is None:
+            raise ProviderError(ErrorCode.NOT_FOUND, f"collection {name!r} does not exist")
+        return coll
+
+    def store_type(self) -> SearchStoreType:
+        return SearchStoreType.VECTOR
+
+    @locked
+    def create_collection(self, name: str, fields: Sequence[Field], meta: Mapping[str, str]) -> None:
+        fields = list(fields)
+        with self.conn.tx():
+            existing = self.conn.x("SELECT fields FROM cz_collection WHERE name = ?", [name]).fetchone()
+            if existing is not None:
+                if fields_from_json(existing[0]) == fields:
+                    return
+                raise ProviderError(ErrorCode.ALREADY_EXISTS,
+                                    f"collection {name!r} exists with other fields; drop it first")
+            n = self.conn.value("SELECT nextval('cz_collection_seq')")
+            coll = StoredCollection(name, f"cz_col_{n}", fields)
+            columns = [exp.ColumnDef(this=ident("_partition"), kind=exp.DataType.build("VARCHAR"),
+                                     constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())])]
+            for f in fields:
+                if f.type in (FieldType.INT64, FieldType.TEXT):
+                    kind = "BIGINT" if f.type is FieldType.INT64 else "VARCHAR"
+                    columns.append(exp.ColumnDef(this=ident(f.name), kind=exp.DataType.build(kind)))
+            for vec, dim in coll.vectors.items():
+                columns.append(exp.ColumnDef(this=ident(vec), kind=exp.DataType.build(f"FLOAT[{int(dim)}]",
+                                                                                      dialect="duckdb")))
+            self.conn.x(render(exp.Create(kind="TABLE", this=exp.Schema(this=table(coll.tbl), expressions=columns))))
+            self.conn.x("INSERT INTO cz_collection VALUES (?, ?, ?, ?)",
+                        [name, coll.tbl, fields_to_json(fields), json.dumps(dict(meta))])
+
+    @locked
+    def drop_collection(self, name: str) -> None:
+        with self.conn.tx():
+            coll = self._load(name)
+            if coll is None:
+                return
+            self.conn.x(render(exp.Drop(kind="TABLE", tables=[table(coll.tbl)], exists=True)))
+            self.conn.x("DELETE FROM cz_collection WHERE name = ?", [name])
+            self.inverted.drop_space(coll.space)
+
+    @locked
+    def collection_exists(self, name: str) -> bool:
+        return self._load(name) is not None
+
+    @locked
+    def list_collections(self) -> list[str]:
+        return [r[0] for r in self.conn.x("SELECT name FROM cz_collection ORDER BY name").fetchall()]
+
+    # --- indexing
+
+    @locked
+    def store(self, collection: str, docs: Sequence[Document], partition: str) -> list[str]:
+        with self.conn.tx():
+            coll = self._coll(collection)
+            ids = self._write(coll, docs, partition)
+        self._after_write(coll)
+        return ids
+
+    def _write(self, coll: StoredCollection, docs: Sequence[Document], part: str) -> list[str]:
+        rows = collection_rows(coll, docs)
+        n = len(docs)
+        ids = rows.ids
+        with self.conn.registered(id=np.asarray(ids, dtype=np.int64)) as rel:
+            existing = [r[0] for r in self.conn.run(lambda: returning(
+                exp.delete(table(coll.tbl), where=col(FIELD_ID).isin(query=exp.select(col("id")).from_(rel))),
+                col(FIELD_ID)), Params(), ("delete rows", coll.tbl, rel.name)).fetchall()]
+        self.inverted.delete(coll.space, [str(i) for i in existing])
+        params = Params()
+        columns: dict[str, np.ndarray] = {"rn": np.arange(n, dtype=np.int64)}
+        select: list[exp.Expr] = [params(part)]
+        target = [ident("_partition")]
+        for i, name in enumerate(coll.scalars):
+            values = rows.scalars[name]
+            # Nulls travel as a mask beside a typed array (see str_array on object arrays).
+            columns[f"n{i}"] = np.array([v is None for v in values], dtype=bool)
+            if coll.fields[name].type is FieldType.INT64:
+                columns[f"s{i}"] = np.array([0 if v is None else v for v in values], dtype=np.int64)
+            else:
+                columns[f"s{i}"] = str_array(["" if v is None else v for v in values])
+            select.append(exp.case().when(col(f"n{i}", "s"), exp.null()).else_(col(f"s{i}", "s")))
+            target.append(ident(name))
+        flats: list[tuple[int, dict[str, np.ndarray]]] = []
+        for j, (name, dim) in enumerate(coll.vectors.items()):
+            mat = rows.vectors[name]
+            flats.append((dim, {"i": np.repeat(np.arange(n, dtype=np.int64), dim),
+                                "j": np.tile(np.arange(dim, dtype=np.int32), n), "x": mat.ravel()}))
+            select.append(col("vec", f"v{j}"))
+            target.append(ident(name))
+        with contextlib.ExitStack() as stack:
+            rel = stack.enter_context(self.conn.registered(**columns))
+            frels = [(dim, stack.enter_context(self.conn.registered(**flat))) for dim, flat in flats]
+
+            def build() -> exp.Expr:
+                query = exp.select(*select).from_(rel.as_(ident("s")))
+                for j, (dim, frel) in enumerate(frels):
+                    # Vectors travel flattened: DuckDB scans flat numpy columns fast, whereas converting
+                    # Python lists (or object arrays of arrays) per value is orders of magnitude slower.
+                    vec = typed(exp.ArrayAgg(this=exp.Order(this=col("x"), expressions=[ordered(col("j"), True)])),
+                                f"FLOAT[{int(dim)}]")
+                    per_row = exp.select(col("i"), exp.alias_(vec, "vec")).from_(frel).group_by(col("i"))
+                    query = query.join(subquery(per_row, f"v{j}"), on=col("i", f"v{j}").eq(col("rn", "s")))
+                return exp.insert(query, table(coll.tbl), columns=target)
+
+            shape = ("insert rows", coll.tbl, tuple(coll.scalars), tuple(coll.vectors.items()), rel.name,
+                     tuple(frel.name for _, frel in frels))
+            self.conn.run(build, params, shape)
+        texts = []
+        for name in coll.text_indexed:
+            for doc_id, text in zip(ids, rows.scalars[name], strict=True):
+                if text:
+                    texts.append((str(doc_id), name, text))
+        self.inverted.add(coll.space, texts)
+        return [str(i) for i in ids]
+
+    def _hnsw_indexes(self, coll: StoredCollection) -> set[str]:
+        rows = self.conn.x("SELECT index_name FROM duckdb_indexes() WHERE table_name = ?", [coll.tbl]).fetchall()
+        return {r[0] for r in rows}
+
+    def _after_write(self, coll: StoredCollection) -> None:
+        if not coll.vectors or not self.conn.vss:
+            return
+        existing = self._hnsw_indexes(coll)
+        if self.hnsw_min_rows > 0 and len(existing) < len(coll.vectors):
+            count = self.conn.value(render(exp.select(exp.Count(this=exp.Star())).from_(table(coll.tbl))))
+            if count >= self.hnsw_min_rows:
+                self._build_vector_index(coll)
+                return
+        if existing:
+            self.conn.x("CHECKPOINT")
+
+    @locked
+    def build_vector_index(self, collection: str) -> None:
+        if not self.conn.vss:
+            raise ProviderError(ErrorCode.UNIMPLEMENTED,
+                                "the vss extension is not available (pip install duckdb-extension-vss matching duckdb "
+                                f"{duckdb.__version__})")
+        self._build_vector_index(self._coll(collection))
+
+    def _build_vector_index(self, coll: StoredCollection) -> None:
+        existing = self._hnsw_indexes(coll)
+        for column in coll.vectors:
+            name = coll.hnsw_name(column)
+            if name in existing:
+                continue
+            options = [exp.Property(this=exp.var("metric"), value=exp.Literal.string("cosine")),
+                       exp.Property(this=exp.var("M"), value=num(int(self.hnsw_m))),
+                       exp.Property(this=exp.var("ef_construction"), value=num(int(self.hnsw_ef_construction)))]
+            self.conn.x(render(exp.Create(kind="INDEX", this=exp.Index(
+                this=ident(name), table=table(coll.tbl),
+                params=exp.IndexParameters(using=exp.var("HNSW"), columns=[col(column)], with_storage=options)))))
+        self.conn.x("CHECKPOINT")
+
+    @locked
+    def has_vector_index(self, collection: str) -> bool:
+        return bool(self._hnsw_indexes(self._coll(collection)))
+
+    @locked
+    def delete(self, collection: str, ids: Sequence[int]) -> None:
+        with self.conn.tx():
+            coll = self._coll(collection)
+            with self.conn.registered(id=np.asarray(ids, dtype=np.int64)) as rel:
+                self.conn.run(lambda: exp.delete(table(coll.tbl), where=col(FIELD_ID).isin(
+                    query=exp.select(col("id")).from_(rel))), Params())
+            self.inverted.delete(coll.space, [str(i) for i in ids])
+        if self.conn.vss and self._hnsw_indexes(coll):
+            self.conn.x("CHECKPOINT")
+
+    # --- retrieval
+
+    def _filters(self, coll: StoredCollection, opts: RetrieveOptions, params: Params) -> list[exp.Expr]:
+        conds: list[exp.Expr] = []
+        if opts.partitions:
+            conds.append(col("_partition", "t").isin(*params.many(str(p) for p in opts.partitions)))
+        if opts.dsl is not None:
+            conds.append(self._dsl(coll, opts.dsl, params))
+        return conds
+
+    def _dsl(self, coll: StoredCollection, dsl: DSL, params: Params) -> exp.Expr:
+        try:
+            op = Op(dsl.op)
+        except ValueError as err:
+            raise invalid(f"dsl: unknown operator {dsl.op!r}") from err
+        if op in (Op.AND, Op.OR):
+            subs = list(dsl.value or [])
+            if not subs or not all(isinstance(d, DSL) for d in subs):
+                raise invalid(f"dsl {op.value}: value must be a non-empty list of DSL")
+            parts = [self._dsl(coll, d, params) for d in subs]
+            return exp.paren(exp.and_(*parts) if op is Op.AND else exp.or_(*parts))
+        if dsl.field not in coll.scalars:
+            raise invalid(f"dsl: collection {coll.name!r} has no scalar field {dsl.field!r}")
+        column = col(dsl.field, "t")
+        if op is Op.IN:
+            values = list(dsl.value or [])
+            return column.isin(*(params(_dsl_value(v)) for v in values)) if values else exp.false()
+        if op is Op.LIKE:
+            return column.like(params(str(dsl.value)))
+        value = params(_dsl_value(dsl.value))
+        return column.eq(value) if op is Op.EQ else column.neq(value)
+
+    @locked
+    def retrieve(self, collection: str, query: str, options: RetrieveOptions) -> list[Document]:
+        opts = options
+        mode = RetrieveMode(opts.mode)
+        coll = self._coll(collection)
+        ranked: Ranking
+        if mode is RetrieveMode.VECTOR:
+            ranked = self._by_vector(coll, opts)
+        elif mode is RetrieveMode.TEXT:
+            ranked = self._by_text(coll, query, opts)
+        else:
+            ranked = reciprocal_rank_fusion([self._by_vector(coll, opts), self._by_text(coll, query, opts)],
+                                            opts.rrf_k, opts.top_k)
+        if opts.score_threshold is not None:
+            ranked = [(i, s) for i, s in ranked if s >= opts.score_threshold]
+        return self._fetch(coll, ranked)
+
+    @staticmethod
+    def _shape(opts: RetrieveOptions) -> int | None:
+        """The filter part of a statement's cache key (how many partitions it names); None when a
+        DSL filter makes the statement uncacheable."""
+        return None if opts.dsl is not None else len(opts.partitions or ())
+
+    def _by_vector(self, coll: StoredCollection, opts: RetrieveOptions) -> Ranking:
+        if opts.query_vector is None:
+            raise invalid("vector retrieval needs query_vector (the caller's embedding of the query)")
+        column = opts.vector_field or coll.default_vector()
+        if column not in coll.vectors:
+            raise invalid(f"collection {coll.name!r} has no vector field {column!r}; it has {sorted(coll.vectors)}")
+        dim = coll.vectors[column]
+        params = Params()
+        q = typed(params(_vector_text(query_vector(opts.query_vector, dim))), f"FLOAT[{int(dim)}]")
+        conds = self._filters(coll, opts, params)
+        k = int(opts.top_k)
+        use_hnsw = (not conds and not opts.exact and self.conn.vss
+                    and coll.hnsw_name(column) in self._hnsw_indexes(coll))
+        if use_hnsw:
+            # The vss optimizer answers ORDER BY array_cosine_distance(...) LIMIT k from the index.
+            sql = _SHAPES.get(("hnsw", coll.tbl, column, dim, k), lambda: (
+                exp.select(col(FIELD_ID, "t"), exp.alias_(func("array_cosine_distance", col(column, "t"), q), "dist"))
+                .from_(table(coll.tbl, "t")).order_by(ordered(col("dist"), True)).limit(num(k))))
+            rows = self.conn.x(sql, params.values).fetchall()
+            return [(int(i), 1.0 - float(d)) for i, d in rows]
+
+        # Similarity DESC (not distance ASC) so that the optimizer never swaps in the index.
+        def build() -> exp.Select:
+            stmt = (exp.select(col(FIELD_ID, "t"), exp.alias_(func("array_cosine_similarity", col(column, "t"), q),
+                                                              "sim"))
+                    .from_(table(coll.tbl, "t"))
+                    .order_by(ordered(col("sim"), False), ordered(col(FIELD_ID, "t"), True)).limit(num(k)))
+            return stmt.where(and_(conds)) if conds else stmt
+
+        shape = self._shape(opts)
+        sql = render(build()) if shape is None else _SHAPES.get(("exact", coll.tbl, column, dim, k, shape), build)
+        rows = self.conn.x(sql, params.values).fetchall()
+        return [(int(i), float(s)) for i, s in rows if s is not None]
+
+    def _by_text(self, coll: StoredCollection, query: str, opts: RetrieveOptions) -> Ranking:
+        if opts.multi_match is not None:
+            fields = coll.text_fields(list(opts.multi_match.fields))
+            text = opts.multi_match.query
+        else:
+            fields, text = coll.text_fields(None), query
+        params = Params()
+        scored = self.inverted.scores(params, coll.space, fields, text or "", OR)
+        if scored is None:
+            return []
+        k = int(opts.top_k)
+        conds = self._filters(coll, opts, params)
+        matches = col("score", "m")
+        if not conds:  # no filter: rank the postings alone; _fetch reads the k winners
+            sql = _SHAPES.get(("text", scored.key, k), lambda: (
+                exp.select(exp.alias_(exp.cast(col("doc", "m"), "BIGINT"), "id"), matches)
+                .from_(subquery(scored.build(), "m"))
+                .order_by(ordered(matches.copy(), False), ordered(col("id"), True)).limit(num(k))))
+            rows = self.conn.x(sql, params.values).fetchall()
+            return [(int(i), float(s)) for i, s in rows]
+
+        def build() -> exp.Select:
+            return (exp.select(col(FIELD_ID, "t"), matches)
+                    .from_(subquery(scored.build(), "m"))
+                    .join(table(coll.tbl, "t"), on=col(FIELD_ID, "t").eq(exp.cast(col("doc", "m"), "BIGINT")))
+                    .where(and_(conds))
+                    .order_by(ordered(matches.copy(), False), ordered(col(FIELD_ID, "t"), True)).limit(num(k)))
+
+        shape = self._shape(opts)
+        sql = render(build()) if shape is None else _SHAPES.get(("text", scored.key, coll.tbl, k, shape), build)
+        rows = self.conn.x(sql, params.values).fetchall()
+        return [(int(i), float(s)) for i, s in rows]
+
+    def _fetch(self, coll: StoredCollection, ranked: Ranking) -> list[Document]:
+        if not ranked:
+            return []
+        with self.conn.registered(id=np.asarray([i for i, _ in ranked], dtype=np.int64)) as rel:
+            sql = _SHAPES.get(("fetch", coll.tbl, tuple(coll.scalars), rel.name), lambda: (
+                exp.select(col("_partition"), *(col(n) for n in coll.scalars)).from_(table(coll.tbl))
+                .where(col(FIELD_ID).isin(query=exp.select(col("id")).from_(rel)))))
+            rows = self.conn.x(sql).fetchall()
+        by_id = {}
+        for row in rows:
+            values = dict(zip(coll.scalars, row[1:], strict=True))
+            by_id[values[FIELD_ID]] = (row[0], values)
+        docs = []
+        for doc_id, score in ranked:
+            if doc_id not in by_id:
+                continue
+            partition, values = by_id[doc_id]
+            external = {k: v for k, v in values.items() if k not in (FIELD_ID, FIELD_CREATOR_ID, FIELD_TEXT_CONTENT)}
+            external["_partition"] = partition
+            docs.append(Document(id=str(doc_id), content=values.get(FIELD_TEXT_CONTENT) or "",
+                                 creator_id=values.get(FIELD_CREATOR_ID), external=external, score=score))
+        return docs
+
+
+def _dsl_value(v: Any) -> int | float | str:
+    if isinstance(v, bool) or v is None:
+        raise invalid(f"dsl: unsupported value {v!r}")
+    if isinstance(v, float) and not math.isfinite(v):
+        raise invalid(f"not a finite number: {v!r}")
+    if isinstance(v, (int, float)):
+        return v
+    return str(v)
+
