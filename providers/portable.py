@@ -6,7 +6,7 @@ subclasses `Portable` and owns everything that must be the same for every implem
 - argument validation (before the driver sees anything),
 - the closed state: any call after `close()` raises ProviderError(FAILED_PRECONDITION), in every area,
 - error wrapping: a driver raises its native exceptions or a ProviderError; anything else is wrapped
-  into a ProviderError with the code the driver's `error_code` gives and the native one as `__cause__`,
+  into a ProviderError with the code the driver's `classify_error` gives and the native one as `__cause__`,
 - metrics: calls, errors and seconds per operation (`stats()`), read by the server's /metrics.
 
 An implementation module only writes the area's driver protocol (`providers/<area>/driver.py`) and an
@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar, Generic, ParamSpec, Protocol, Self, TypeVar
+from typing import ClassVar, Generic, NamedTuple, ParamSpec, Protocol, Self, TypeVar
 
 from providers.errors import ErrorCode, ProviderError
 
@@ -29,6 +29,15 @@ T = TypeVar("T")
 
 # Bound once: `_run` is on every call's path (a kv get takes a few microseconds).
 _clock = time.perf_counter
+
+
+class ErrorClass(NamedTuple):
+    """How a driver classifies a native exception: the portable code, and what it means for the
+    caller in a few words ("database is locked by another writer; retry"), or "" when the native
+    message says it all."""
+
+    code: ErrorCode
+    hint: str = ""
 
 
 class Driver(Protocol):
@@ -48,8 +57,9 @@ class Driver(Protocol):
         their servers have backup tools)."""
         ...
 
-    def error_code(self, err: BaseException) -> ErrorCode:
-        """The portable code for a native exception this driver raised (UNKNOWN ones: INTERNAL)."""
+    def classify_error(self, err: BaseException) -> ErrorClass:
+        """The portable code for a native exception this driver raised (unknown ones: INTERNAL),
+        with a hint for the caller when the driver knows one."""
         ...
 
 
@@ -125,10 +135,11 @@ class Portable(Generic[D]):
 
     def _wrap(self, op: str, err: Exception) -> ProviderError:
         try:
-            code = self._driver.error_code(err)
+            code, hint = self._driver.classify_error(err)
         except Exception:  # a driver's mapping must never hide the original error
-            code = ErrorCode.INTERNAL
-        return ProviderError(code, f"{self.area} {op} failed: {type(err).__name__}: {err}")
+            code, hint = ErrorCode.INTERNAL, ""
+        what = f"{hint} ({type(err).__name__}: {err})" if hint else f"{type(err).__name__}: {err}"
+        return ProviderError(code, f"{self.area} {op} failed: {what}")
 
     def _op_stats(self, op: str) -> OpStats:
         """This thread's counters of `op` (only this thread writes them)."""

@@ -58,6 +58,7 @@ from providers.blob import BLOB
 from providers.blob.contract import DEFAULT_URL_EXPIRY, RESERVED_NAMES, BlobStore, content_type_for
 from providers.blob.objects import FileInfo
 from providers.errors import ErrorCode, ProviderError
+from providers.portable import ErrorClass
 from providers.registry import ProviderURL
 
 _INTERNAL = ".cozelite"
@@ -131,8 +132,8 @@ class FileDriver:
     def __repr__(self) -> str:
         return f"FileDriver({self.root!r})"
 
-    def error_code(self, err: BaseException) -> ErrorCode:
-        return _os_code(err) if isinstance(err, OSError) else ErrorCode.INTERNAL
+    def classify_error(self, err: BaseException) -> ErrorClass:
+        return ErrorClass(_os_code(err) if isinstance(err, OSError) else ErrorCode.INTERNAL)
 
     # -- setup
     def _clean_tmp(self) -> None:

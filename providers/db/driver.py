@@ -2,7 +2,7 @@
 
 Arguments arrive checked and normalised (names are valid identifiers, enums are enum members,
 values are bound-parameter values, conditions are shapes with their parameters in order). A driver
-raises its native exceptions (the portable type wraps them with `error_code`) or ProviderError.
+raises its native exceptions (the portable type wraps them with `classify_error`) or ProviderError.
 Engine-independent building blocks live beside it: statements.py (IR of every statement),
 catalog.py (logical schema), user_sql.py (compiling user SQL).
 """

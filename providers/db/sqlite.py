@@ -57,6 +57,7 @@ from providers.db.entity import (
 from providers.db.user_sql import Compiled
 from providers.db.validation import MAX_TEXT_BYTES, Layout, Shape, invalid, non_negative, table_layout, varchar_length
 from providers.errors import ErrorCode, ProviderError
+from providers.portable import ErrorClass
 from providers.registry import ProviderURL
 from sqlparser import SQLParser, parser_for
 from sqlparser.errors import SQLParserError
@@ -103,32 +104,40 @@ def _column_def(col: Column, *, in_pk: bool = False, inline_pk: bool = False) ->
                          primary_key_autoincrement=inline_pk)
 
 
-def error_code(err: BaseException) -> ErrorCode:
-    """The portable code of an exception apsw (or a bad binding) raised."""
+def classify_error(err: BaseException) -> ErrorClass:
+    """The portable code of an exception apsw (or a bad binding) raised, with what it means."""
     msg = str(err)
     if isinstance(err, ProviderError):
-        return err.code
+        return ErrorClass(err.code)
     if isinstance(err, apsw.ConstraintError):
         if "UNIQUE" in msg or "PRIMARY KEY" in msg:
-            return ErrorCode.ALREADY_EXISTS
+            return ErrorClass(ErrorCode.ALREADY_EXISTS, "duplicate key")
         if "FOREIGN KEY" in msg:
-            return ErrorCode.FAILED_PRECONDITION
-        return ErrorCode.INVALID_ARGUMENT  # CHECK (a value does not fit its column), NOT NULL
-    if isinstance(err, (apsw.MismatchError, apsw.TooBigError, apsw.ExecTraceAbort, apsw.BindingsError,
-                        TypeError, OverflowError, ValueError, SQLParserError)):
-        return ErrorCode.INVALID_ARGUMENT
-    if isinstance(err, (apsw.BusyError, apsw.LockedError, apsw.CantOpenError, apsw.IOError, apsw.ReadOnlyError,
-                        apsw.CorruptError, apsw.ConnectionClosedError, apsw.NotADBError)):
-        return ErrorCode.UNAVAILABLE
+            return ErrorClass(ErrorCode.FAILED_PRECONDITION, "a foreign key does not match")
+        if "CHECK" in msg:
+            return ErrorClass(ErrorCode.INVALID_ARGUMENT, "a value does not fit its column's type or size")
+        return ErrorClass(ErrorCode.INVALID_ARGUMENT)  # NOT NULL
+    if isinstance(err, apsw.MismatchError):
+        return ErrorClass(ErrorCode.INVALID_ARGUMENT, "value does not fit an integer primary key")
+    if isinstance(err, apsw.TooBigError):
+        return ErrorClass(ErrorCode.INVALID_ARGUMENT, "value too large")
+    if isinstance(err, (apsw.ExecTraceAbort, apsw.BindingsError, TypeError, OverflowError, ValueError,
+                        SQLParserError)):
+        return ErrorClass(ErrorCode.INVALID_ARGUMENT)
+    if isinstance(err, (apsw.BusyError, apsw.LockedError)):
+        return ErrorClass(ErrorCode.UNAVAILABLE, "database is locked by another writer; retry")
+    if isinstance(err, (apsw.CantOpenError, apsw.IOError, apsw.ReadOnlyError, apsw.CorruptError,
+                        apsw.ConnectionClosedError, apsw.NotADBError)):
+        return ErrorClass(ErrorCode.UNAVAILABLE)
     if isinstance(err, apsw.FullError):
-        return ErrorCode.RESOURCE_EXHAUSTED
+        return ErrorClass(ErrorCode.RESOURCE_EXHAUSTED, "disk full")
     if isinstance(err, apsw.SQLError):
         if "no such table" in msg:
-            return ErrorCode.NOT_FOUND
+            return ErrorClass(ErrorCode.NOT_FOUND)
         if "already exists" in msg:
-            return ErrorCode.ALREADY_EXISTS
-        return ErrorCode.INVALID_ARGUMENT
-    return ErrorCode.INTERNAL
+            return ErrorClass(ErrorCode.ALREADY_EXISTS)
+        return ErrorClass(ErrorCode.INVALID_ARGUMENT)
+    return ErrorClass(ErrorCode.INTERNAL)
 
 
 class SQLiteDriver:
@@ -161,7 +170,8 @@ class SQLiteDriver:
                 c.execute(f'CREATE TABLE IF NOT EXISTS "{_PING_TABLE}" (k INTEGER PRIMARY KEY, v TEXT)')
         except apsw.Error as err:
             self.close()
-            raise ProviderError(error_code(err), f"cannot open {self.path}: {type(err).__name__}: {err}") from err
+            code = classify_error(err).code
+            raise ProviderError(code, f"cannot open {self.path}: {type(err).__name__}: {err}") from err
 
     def __repr__(self) -> str:
         return f"SQLiteDriver({self.path!r})"
@@ -170,8 +180,8 @@ class SQLiteDriver:
     def parser(self) -> SQLParser:
         return self._parser
 
-    def error_code(self, err: BaseException) -> ErrorCode:
-        return error_code(err)
+    def classify_error(self, err: BaseException) -> ErrorClass:
+        return classify_error(err)
 
     def _render(self, tree: exp.Expression) -> str:
         # Every name in the trees statements.py builds is a quoted identifier already.

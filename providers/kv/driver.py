@@ -4,7 +4,7 @@ Arguments arrive validated and normalised by `providers.kv.contract` (keys are n
 the key limit, values are bytes, TTLs are seconds, integers fit 64 bits); the closed state, error
 wrapping and metrics are the portable `KVStore`'s. A driver raises ProviderError for the outcomes
 the contract names (WRONGTYPE as FAILED_PRECONDITION, NOT_FOUND for ``lset`` on a missing key, ...)
-and its native exceptions for anything else (mapped by `error_code`).
+and its native exceptions for anything else (mapped by `classify_error`).
 """
 
 from __future__ import annotations

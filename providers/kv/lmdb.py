@@ -52,6 +52,7 @@ except ImportError:  # the scheme stays registered and its opener says what to i
 from providers.errors import ErrorCode, ProviderError
 from providers.kv import KV
 from providers.kv.contract import INT64_MAX, INT64_MIN, KVStore
+from providers.portable import ErrorClass
 from providers.registry import ProviderURL
 
 STRING, HASH, LIST = 1, 2, 3
@@ -177,7 +178,7 @@ class LMDBDriver:
 
     def _read(self, fn: Callable[..., R], *args: Any) -> R:
         # Reads skip the context manager: a read transaction has nothing to commit, and this is
-        # the hot path (about a quarter of a get's cost). An lmdb.Error goes to `error_code`.
+        # the hot path (about a quarter of a get's cost). An lmdb.Error goes to `classify_error`.
         txn = self._env.begin()
         try:
             return fn(txn, int(self._clock() * 1000), *args)
@@ -193,7 +194,7 @@ class LMDBDriver:
             raise self._native(err) from err
 
     def _native(self, err: lmdb.Error) -> ProviderError:
-        # Raised here rather than left to `error_code`: the message says what to change.
+        # Raised here rather than left to `classify_error`: the message says what to change.
         if isinstance(err, lmdb.MapFullError):
             return ProviderError(
                 ErrorCode.RESOURCE_EXHAUSTED,
@@ -202,16 +203,16 @@ class LMDBDriver:
             return ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv key or value too large for LMDB: {err}")
         return ProviderError(ErrorCode.UNAVAILABLE, f"kv store {self.path!r}: {err}")
 
-    def error_code(self, err: BaseException) -> ErrorCode:
+    def classify_error(self, err: BaseException) -> ErrorClass:
         if HAVE_LMDB and isinstance(err, lmdb.Error):
-            return self._native(err).code
+            return ErrorClass(self._native(err).code)
         if isinstance(err, OSError):
             if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-                return ErrorCode.PERMISSION_DENIED
+                return ErrorClass(ErrorCode.PERMISSION_DENIED)
             if err.errno in (errno.ENOSPC, errno.EDQUOT):
-                return ErrorCode.RESOURCE_EXHAUSTED
-            return ErrorCode.UNAVAILABLE
-        return ErrorCode.INTERNAL
+                return ErrorClass(ErrorCode.RESOURCE_EXHAUSTED)
+            return ErrorClass(ErrorCode.UNAVAILABLE)
+        return ErrorClass(ErrorCode.INTERNAL)
 
     # -- the driver protocol's operations
     def set(self, key: str, value: bytes, ttl: float | None) -> None:

@@ -39,6 +39,7 @@ from providers.errors import ErrorCode, ProviderError
 from providers.mq import MQ
 from providers.mq.contract import DEAD_LETTER_LOGGER, MessageQueue
 from providers.mq.message import Message
+from providers.portable import ErrorClass
 from providers.registry import ProviderURL
 
 log = logging.getLogger(DEAD_LETTER_LOGGER)
@@ -157,11 +158,11 @@ class MemDriver:
     def __repr__(self) -> str:
         return f"MemDriver(topics={sorted(self._groups)})"
 
-    def error_code(self, err: BaseException) -> ErrorCode:
+    def classify_error(self, err: BaseException) -> ErrorClass:
         # Nothing native can fail in memory but the backup's file writes.
         if isinstance(err, OSError):
-            return ErrorCode.UNAVAILABLE
-        return ErrorCode.INTERNAL
+            return ErrorClass(ErrorCode.UNAVAILABLE)
+        return ErrorClass(ErrorCode.INTERNAL)
 
     # -- producing
     def _check_open(self) -> None:

@@ -7,7 +7,7 @@ so an interrupted run continues after the last committed batch. A run that reach
 removes documents whose rows no longer exist, then clears the checkpoint.
 
 The source is a small protocol, `RowSource`: rows of a table in ascending id order after a given id.
-`RDBRowSource` implements it over `providers.rdb` (`select_data` with `id > last ORDER BY id LIMIT n`).
+`RDBRowSource` implements it over `providers.db` (`select_data` with `id > last ORDER BY id LIMIT n`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class RowSource(Protocol):
 
 
 class RDBRowSource:
-    """A RowSource over an `providers.rdb.contract.RDB`."""
+    """A RowSource over an `providers.db.contract.RDB`."""
 
     def __init__(self, rdb: Any) -> None:
         self.rdb = rdb

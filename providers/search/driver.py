@@ -5,7 +5,7 @@ compiled into the IR of query.py, bulk items, collection fields, retrieval optio
 receives checked values. A driver still checks what needs its stored state (a document against its
 index's properties or its collection's fields, with the shared rules of schema.py) and raises
 ProviderError for contract outcomes (NOT_FOUND, ALREADY_EXISTS, ...) or its native errors, which
-the portable layer wraps with `error_code`.
+the portable layer wraps with `classify_error`.
 
 A driver is used from many threads: each call must be atomic on its own, and `transaction()` makes
 the calls inside the block one atomic unit.

@@ -44,6 +44,7 @@ from typing import Any
 import duckdb
 
 from providers.errors import ErrorCode
+from providers.portable import ErrorClass
 from providers.registry import ProviderURL
 from providers.search import SEARCH
 from providers.search.bm25 import InvertedIndex
@@ -109,10 +110,11 @@ class DuckDBDriver:
     def close(self) -> None:
         self.conn.close()
 
-    def error_code(self, err: BaseException) -> ErrorCode:
+    def classify_error(self, err: BaseException) -> ErrorClass:
         if isinstance(err, OSError):
-            return ErrorCode.UNAVAILABLE
-        return ErrorCode.INTERNAL  # duckdb.Error included: the SQL is ours, so its failure is ours
+            return ErrorClass(ErrorCode.UNAVAILABLE)
+        # duckdb.Error included: the SQL is ours, so its failure is ours.
+        return ErrorClass(ErrorCode.INTERNAL)
 
     @locked
     def get_meta(self, key: str) -> str | None:

@@ -18,7 +18,7 @@ from cozelite.config import load_config
 from cozelite.server import create_app
 from cozelite.wiring import Providers
 from providers.errors import ErrorCode, ProviderError
-from providers.portable import Portable
+from providers.portable import ErrorClass, Portable
 
 
 class _Driver:
@@ -33,8 +33,8 @@ class _Driver:
     def backup(self, dest_dir: str) -> None:
         raise ProviderError(ErrorCode.UNIMPLEMENTED, "no backup")
 
-    def error_code(self, err: BaseException) -> ErrorCode:
-        return ErrorCode.NOT_FOUND if isinstance(err, KeyError) else ErrorCode.INTERNAL
+    def classify_error(self, err: BaseException) -> ErrorClass:
+        return ErrorClass(ErrorCode.NOT_FOUND if isinstance(err, KeyError) else ErrorCode.INTERNAL)
 
     def get(self, key: str) -> bytes:
         if key == "bad":

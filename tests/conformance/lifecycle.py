@@ -41,18 +41,6 @@ from tests.conformance._harness import Bound, Context, Implementation, keeps, re
 Calls = dict[str, Callable[[], Any]]
 
 
-def _import_first(*names: str) -> ModuleType | None:
-    """The first of `names` that exists (a missing module is not an error; a broken one is)."""
-    for name in names:
-        try:
-            return importlib.import_module(name)
-        except ModuleNotFoundError as err:
-            if err.name is not None and name.startswith(err.name):
-                continue
-            raise
-    return None
-
-
 def code_of(fn: Callable[[], Any]) -> ErrorCode:
     with pytest.raises(ProviderError) as info:
         fn()
@@ -169,18 +157,15 @@ def _blob_calls(blob: Any) -> Calls:
     }
 
 
-# -- db (providers.db after the rename from providers.rdb)
+# -- db
 def _db_api() -> ModuleType:
-    module = _import_first("providers.db.contract", "providers.rdb.contract")
-    assert module is not None, "neither providers.db nor providers.rdb can be imported"
-    return module
+    return importlib.import_module("providers.db.contract")
 
 
 def _db_open(uri: str) -> Any:
-    module = _import_first("providers.db", "providers.rdb")
-    assert module is not None
-    opener = getattr(module, "open_db", None) or module.open_rdb
-    return opener(uri)
+    from providers.db import open_db
+
+    return open_db(uri)
 
 
 def _db_table() -> Any:
@@ -259,7 +244,7 @@ def _search_calls(provider: Any) -> Calls:
 @dataclass(frozen=True)
 class Area:
     name: str
-    suites: tuple[str, ...]  # the modules declaring its IMPLEMENTATIONS, first existing one wins
+    suite: str  # the conformance suite module declaring its IMPLEMENTATIONS
     open: Callable[[str], Any]
     seed: Callable[[Any], None]  # written before the backup: the restored copy holds it
     change: Callable[[Any], None]  # written after the backup: the restored copy does not hold it
@@ -268,35 +253,26 @@ class Area:
 
 
 AREAS: dict[str, Area] = {area.name: area for area in (
-    Area("kv", ("tests.conformance.kv",), _kv_open, _kv_seed, _kv_change, _kv_check, _kv_calls),
-    Area("mq", ("tests.conformance.mq",), _mq_open, _mq_seed, _mq_change, _mq_check, _mq_calls),
-    Area("blob", ("tests.conformance.blob",), _blob_open, _blob_seed, _blob_change, _blob_check, _blob_calls),
-    Area("db", ("tests.conformance.db", "tests.conformance.rdb"), _db_open, _db_seed, _db_change, _db_check,
+    Area("kv", "tests.conformance.kv", _kv_open, _kv_seed, _kv_change, _kv_check, _kv_calls),
+    Area("mq", "tests.conformance.mq", _mq_open, _mq_seed, _mq_change, _mq_check, _mq_calls),
+    Area("blob", "tests.conformance.blob", _blob_open, _blob_seed, _blob_change, _blob_check, _blob_calls),
+    Area("db", "tests.conformance.db", _db_open, _db_seed, _db_change, _db_check,
          _db_calls),
-    Area("search", ("tests.conformance.search",), _search_open, _search_seed, _search_change, _search_check,
+    Area("search", "tests.conformance.search", _search_open, _search_seed, _search_change, _search_check,
          _search_calls),
 )}
 
 
-def _implementations(area: Area) -> tuple[Mapping[str, Implementation], str]:
-    """The area's implementations, or none and why."""
-    suite = _import_first(*area.suites)
-    if suite is None:
-        return {}, f"no suite module ({' or '.join(area.suites)})"
-    table = getattr(suite, "IMPLEMENTATIONS", None)
-    # Duck-typed: a suite not yet on the harness protocol has plain URI factories here.
-    if not isinstance(table, Mapping) or not all(hasattr(v, "unsupported") and hasattr(v, "uri")
-                                                 for v in table.values()):
-        return {}, f"{suite.__name__}.IMPLEMENTATIONS is not on the harness protocol yet"
-    return table, ""
+def _implementations(area: Area) -> Mapping[str, Implementation]:
+    table: Mapping[str, Implementation] = importlib.import_module(area.suite).IMPLEMENTATIONS
+    return table
 
 
 def _params() -> list[Any]:
     params = []
     for area in AREAS.values():
-        table, why = _implementations(area)
-        if not table:
-            params.append(pytest.param((area.name, None), id=f"{area.name}-none", marks=pytest.mark.skip(reason=why)))
+        table = _implementations(area)
+        assert table, f"{area.suite} declares no implementation"
         params += [pytest.param((area.name, impl), id=f"{area.name}-{name}") for name, impl in sorted(table.items())]
     return params
 

@@ -10,7 +10,7 @@ from typing import ClassVar
 import pytest
 
 from providers.errors import ErrorCode, ProviderError
-from providers.portable import Portable
+from providers.portable import ErrorClass, Portable
 
 
 class FakeDriver:
@@ -29,12 +29,12 @@ class FakeDriver:
     def backup(self, dest_dir: str) -> None:
         self.backups.append(dest_dir)
 
-    def error_code(self, err: BaseException) -> ErrorCode:
+    def classify_error(self, err: BaseException) -> ErrorClass:
         if isinstance(err, OSError) and err.errno == errno.EACCES:
-            return ErrorCode.PERMISSION_DENIED
+            return ErrorClass(ErrorCode.PERMISSION_DENIED)
         if isinstance(err, KeyError):
             raise RuntimeError("a broken mapping")
-        return ErrorCode.INTERNAL
+        return ErrorClass(ErrorCode.INTERNAL)
 
     def echo(self, value: str) -> str:
         return value

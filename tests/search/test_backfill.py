@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cozelite.cli import cli
-from providers.db import open_db as open_rdb
+from providers.db import open_db
 from providers.db.contract import Column, DataType, Index, IndexType, Table
 from providers.errors import ErrorCode, ProviderError
 from providers.search import open_search
@@ -19,7 +19,7 @@ from providers.search.contract import Request, new_match_query
 
 
 def make_rdb(tmp_path: Path, n: int) -> Any:
-    rdb = open_rdb(f"sqlite:///{tmp_path}/app.db")
+    rdb = open_db(f"sqlite:///{tmp_path}/app.db")
     rdb.create_table(Table("resource", columns=[
         Column("id", DataType.BIGINT, not_null=True),
         Column("name", DataType.VARCHAR, length=200),
