@@ -108,10 +108,19 @@ def check_update(node: exp.Update, targets: Mapping[str, tuple[str, exp.Expressi
             if not isinstance(column, exp.Column):
                 raise PolicyViolationError(RULE, f"SET target {column.sql()!r} cannot be checked against the row scope")
             qualifier = column.table.lower()
+            if _is_same_column(column, assigned):
+                continue  # `SET b.uid = b.uid`: the value stays what it is
             for reference, (table, condition) in targets.items():
                 if qualifier and qualifier != reference:
                     continue
                 _check_assignment(table, column.name, assigned, condition)
+
+
+def _is_same_column(column: exp.Column, value: exp.Expression | None) -> bool:
+    # Same name and same qualifier: the column's own value. On MySQL an earlier assignment in the
+    # same SET would show through, but an earlier assignment of a scoped column is checked itself.
+    return (isinstance(value, exp.Column) and value.name.lower() == column.name.lower()
+            and value.table.lower() == column.table.lower() and not value.text("db"))
 
 
 def _check_assignment(table: str, column: str, value: exp.Expression | None, condition: exp.Expression) -> None:

@@ -13,10 +13,35 @@ from typing import Any
 
 import pytest
 
-from tests.safety._safety_engines import DBAPIEngine, Engine, SQLiteEngine, load, require_dialect
+from tests.safety._safety_engines import DBAPIEngine, Engine, SQLiteEngine, fixture_rows, load, require_dialect
 
 DIALECTS = ("sqlite", "postgres", "mysql")
 _ENGINES: dict[str, Engine] = {}
+
+# Beyond the safety fixture, in both databases: `people`, an UNSCOPED copy of every tenant's users
+# (so a statement can ask "is this row of another tenant in users?" and tell a leak from none), and
+# `v_orders`, a view over orders, scoped by a condition of its own.
+EXTRA_DDL = (
+    "CREATE TABLE people (id INT PRIMARY KEY, uid VARCHAR(8) NOT NULL, name VARCHAR(20), age INT NOT NULL, "
+    "score INT)",
+    "INSERT INTO people SELECT * FROM ({users}) AS src",
+    "CREATE VIEW v_orders AS SELECT id, uid, user_id, total, status FROM orders",
+)
+
+
+def _extend(engine: Engine) -> None:
+    from tests.safety._safety_engines import _literal
+
+    users = " UNION ALL ".join(
+        "SELECT " + ", ".join(_literal(v) for v in row) for row in fixture_rows()["users"])
+    for db in ("full", "restricted"):
+        conn = engine._conns[db]
+        for stmt in ("DROP VIEW IF EXISTS v_orders", "DROP TABLE IF EXISTS people", *EXTRA_DDL):
+            cur = conn.cursor()
+            cur.execute(stmt.format(users=users))
+            cur.close()
+        if hasattr(conn, "commit"):
+            conn.commit()
 
 
 def _mariadb(server: Any) -> Engine:
@@ -67,6 +92,7 @@ def engine_for(request: pytest.FixtureRequest, dialect: str) -> Engine:
             engine = _postgres(request.getfixturevalue("pg_server"))
         else:
             engine = _mariadb(request.getfixturevalue("mariadb_server"))
+        _extend(engine)
         _ENGINES[dialect] = engine
         atexit.register(engine.close)
     return _ENGINES[dialect]
