@@ -217,13 +217,7 @@ class Lowerer(DDLLowerer):
             elif ctx.INDEXED() is not None:
                 table.set("indexed", False)
         elif kind is P.Table_function_refContext:
-            name = ctx.qualified_name()
-            ident = identifier(name.table)
-            func = exp.Anonymous(this=ident if ident.quoted else ident.name,
-                                 expressions=[self.expr(e) for e in ctx.expr()])
-            if name.schema is not None:
-                raise Unlowerable("schema-qualified table-valued function")
-            table = exp.Table(this=func)
+            table = self.table_function(ctx.qualified_name(), ctx.expr())
         elif kind is P.Subquery_refContext:
             table = exp.Subquery(this=self.query(ctx.query()))
         else:

@@ -16,7 +16,7 @@ from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser as P
 from dialects.sqlite.functions import TYPED_FUNCTIONS
-from dialects.sqlite.leaves import data_type, identifier, literal, parameter, unquote
+from dialects.sqlite.leaves import data_type, identifier, literal, parameter, table_ref, unquote
 from sqlparser.ir import Unlowerable
 
 _SQLGLOT_SQLITE = SqlglotDialect.get_or_raise("sqlite")
@@ -318,18 +318,31 @@ class ExpressionLowerer(ABC):
         target = ctx.in_target()
         node = exp.In(this=left)
         if target.qualified_name() is not None:
+            # `x IN t`, `x IN main.t`, `x IN json_each(...)`: SQLite's parser builds the subquery
+            # `(SELECT * FROM t)` for a bare name (parse.y, `expr in_op nm dbnm paren_exprlist`), so
+            # the IR says so too. The table is then a table reference like any other, which the
+            # row scoping and the policy check see (read as a column, it hid a table from both).
             name = target.qualified_name()
+            source: exp.Expression
             if target.OPEN_PAR() is not None:
-                raise Unlowerable("IN table-valued function")
-            column = exp.Column(this=identifier(name.table))
-            if name.schema is not None:
-                column.set("table", identifier(name.schema))
-            node.set("field", column)
+                source = self.table_function(name, target.expr())
+            else:
+                source = table_ref(name)
+            select = exp.Select(expressions=[exp.Star()]).from_(source, copy=False)
+            node.set("query", exp.Subquery(this=select))
         elif target.query() is not None:
             node.set("query", exp.Subquery(this=self.query(target.query())))
         else:
             node.set("expressions", [self.expr(e) for e in target.expr()])
         return exp.Not(this=node) if ctx.NOT() is not None else node
+
+    def table_function(self, name: P.Qualified_nameContext, args: list[P.ExprContext]) -> exp.Table:
+        """A table-valued function call as a table source (`json_each(...)` in FROM or after IN)."""
+        if name.schema is not None:
+            raise Unlowerable("schema-qualified table-valued function")
+        ident = identifier(name.table)
+        func = exp.Anonymous(this=ident if ident.quoted else ident.name, expressions=[self.expr(e) for e in args])
+        return exp.Table(this=func)
 
     def _null_test_expr(self, ctx: P.Null_test_exprContext) -> exp.Expression:
         node = exp.Is(this=self._left(ctx.children[0]), expression=exp.Null())

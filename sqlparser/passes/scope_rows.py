@@ -14,9 +14,17 @@ How, per kind of reference:
 - A write target (UPDATE t / DELETE FROM t, and each table of a MySQL multi-table UPDATE / DELETE)
   cannot be a derived table, so its condition is ANDed into the statement's WHERE, qualified by the
   reference's alias; for the inner side of a LEFT JOIN in a multi-table write, into the join's ON.
-- INSERT targets are left alone (the condition restricts reads and changes, not new rows), but an
-  INSERT that can change an existing row of a scoped table (ON DUPLICATE KEY UPDATE,
-  ON CONFLICT DO UPDATE) is refused: the row it would change is not known before it runs.
+- An INSERT that can change an existing row of a scoped table (ON DUPLICATE KEY UPDATE,
+  ON CONFLICT DO UPDATE, REPLACE) is refused: the row it would change is not known before it runs.
+
+WITH CHECK, as row-level security applies it to written rows (`scope_writes`): on every dialect an
+UPDATE that assigns a column the condition reads is refused with PolicyViolationError
+("row-scope-check") unless the value is the literal the condition pins the column to; refused
+rather than made to affect no row, because a silently vanished write hides the mistake and MySQL's
+left-to-right SET semantics would make a WHERE check differ per dialect. An INSERT into a scoped
+table must give each column the condition pins (`uid = 'u1'`) exactly that literal in every row;
+anything that cannot be checked is refused. A pinned column left out is refused by default (it
+would get an unchecked default); `fill_inserts=True` adds it with the pinned value instead.
 
 It fails closed: a CTE named like a scoped table (it would hide the table from this pass), a
 construct it has no rule for, or any reference left unscoped at the end raises
@@ -32,6 +40,7 @@ from sqlglot import exp
 from sqlparser.errors import UnsupportedConstructError, UnsupportedStatementError
 from sqlparser.ir import DML_STATEMENTS, DML_WRITES
 from sqlparser.passes.append_filter import merge_condition, strip_comments
+from sqlparser.passes.scope_writes import check_insert, check_update
 from sqlparser.types import SQLFilterOp
 
 # Table arguments that change which rows a reference yields, so restricting the rows first would
@@ -40,11 +49,13 @@ _REFUSED_TABLE_ARGS = ("pivots", "sample", "version", "system_time", "changes", 
                        "laterals", "partition")
 
 
-def scope_rows(tree: exp.Expression, conditions: Mapping[str, exp.Expression]) -> exp.Expression:
+def scope_rows(tree: exp.Expression, conditions: Mapping[str, exp.Expression], *,
+               fill_inserts: bool = False) -> exp.Expression:
     """Apply each table's condition to every reference of that table in `tree` (mutated and returned).
 
     `conditions` maps a table name (matched case-insensitively, whatever the schema qualifier) to a
-    boolean expression over that table's columns, written unqualified.
+    boolean expression over that table's columns, written unqualified. `fill_inserts=True` adds the
+    columns a condition pins (`uid = 'u1'`) to an INSERT that leaves them out (see `scope_writes`).
     """
     if not isinstance(tree, DML_STATEMENTS):
         raise UnsupportedStatementError("scope rows: only SELECT / INSERT / UPDATE / DELETE can be scoped")
@@ -63,7 +74,7 @@ def scope_rows(tree: exp.Expression, conditions: Mapping[str, exp.Expression]) -
     # Writes first: their targets must stay base tables, so they are marked before reads are wrapped.
     for node in list(tree.find_all(*DML_WRITES)):
         if isinstance(node, exp.Insert):
-            _scope_insert(node, scoped, handled)
+            _scope_insert(node, scoped, handled, fill_inserts)
         elif isinstance(node, (exp.Update, exp.Delete)):
             _scope_write(node, scoped, handled)
 
@@ -155,9 +166,11 @@ def _scope_write(node: exp.Update | exp.Delete, scoped: Mapping[str, exp.Express
     if target is None:
         raise UnsupportedConstructError(f"{type(node).__name__.upper()} without a target table")
     where_conditions: list[exp.Expression] = []
+    checked: dict[str, tuple[str, exp.Expression]] = {}
     for table, join in _write_tables(target):
         if _name(table) not in scoped:
             continue
+        checked[_reference_name(table).lower()] = (table.name, scoped[_name(table)])
         for arg in _REFUSED_TABLE_ARGS:
             if table.args.get(arg):
                 raise UnsupportedConstructError(f"{arg.upper()} on write target {table.name!r}")
@@ -176,6 +189,8 @@ def _scope_write(node: exp.Update | exp.Delete, scoped: Mapping[str, exp.Express
             raise UnsupportedConstructError(
                 f"{side or join.kind} JOIN of scoped table {table.name!r} in a multi-table "
                 f"{type(node).__name__.upper()}")
+    if isinstance(node, exp.Update) and checked:
+        check_update(node, checked)
     if where_conditions:
         where = node.args.get("where")
         merged = where.this if where else None
@@ -184,7 +199,8 @@ def _scope_write(node: exp.Update | exp.Delete, scoped: Mapping[str, exp.Express
         node.set("where", exp.Where(this=merged))
 
 
-def _scope_insert(node: exp.Insert, scoped: Mapping[str, exp.Expression], handled: set[int]) -> None:
+def _scope_insert(node: exp.Insert, scoped: Mapping[str, exp.Expression], handled: set[int],
+                  fill: bool) -> None:
     target = node.this
     table = target.this if isinstance(target, exp.Schema) else target
     if not isinstance(table, exp.Table):
@@ -204,3 +220,4 @@ def _scope_insert(node: exp.Insert, scoped: Mapping[str, exp.Expression], handle
         raise UnsupportedConstructError(
             "INSERT that replaces existing rows on a scoped table",
             "REPLACE / INSERT OR REPLACE can delete a row the scope does not allow")
+    check_insert(node, table.name, scoped[_name(table)], fill)

@@ -59,6 +59,9 @@ class PolicyRules:
 # they can; an opaque Command is denied because nothing about it can be checked).
 BASE_RULES = PolicyRules(
     system_schemas=frozenset({"information_schema"}),
+    # cozelite's own bookkeeping tables (the db provider's catalog, ping and rebuild tables): the
+    # provider reserves the prefix, so no user table has it, whatever a policy lists.
+    system_table_prefixes=("_cozelite",),
     denied_nodes=(
         (exp.Command, "opaque-statement"),
         (exp.Into, "select-into"),
