@@ -72,22 +72,25 @@ def _raise_all(problems: list[str]) -> None:
                           "\n".join(f"  - {p}" for p in problems))
 
 
+def _scheme_problems(config: Config, areas: tuple[str, ...]) -> dict[str, list[str]]:
+    """Area -> its scheme problems (search: its own URI and the retrieval URI)."""
+    problems: dict[str, list[str]] = {}
+    for area in areas:
+        setting = config.uris[area]
+        found = [_scheme_problem(area, f"{area}.uri", setting.value, setting.source, config)]
+        if area == "search" and config.retrieval is not None:
+            r = config.retrieval
+            found.append(_scheme_problem("search", RETRIEVAL_KEY, r.value, r.source, config))
+        if any(found):
+            problems[area] = [p for p in found if p]
+    return problems
+
+
 def check_schemes(config: Config, *, areas: tuple[str, ...] = AREAS) -> None:
     """Fail (ConfigError) when configured URIs name schemes no implementation serves, listing the
     ones that do (an implementation whose driver package is missing serves none): every such area
     in one error."""
-    problems: list[str] = []
-    for area in areas:
-        setting = config.uris[area]
-        problem = _scheme_problem(area, f"{area}.uri", setting.value, setting.source, config)
-        if problem:
-            problems.append(problem)
-        if area == "search" and config.retrieval is not None:
-            r = config.retrieval
-            problem = _scheme_problem("search", RETRIEVAL_KEY, r.value, r.source, config)
-            if problem:
-                problems.append(problem)
-    _raise_all(problems)
+    _raise_all([p for found in _scheme_problems(config, areas).values() for p in found])
 
 
 def with_param(uri: str, name: str, value: str) -> str:
@@ -155,11 +158,15 @@ def open_providers(config: Config, *, areas: tuple[str, ...] = AREAS, base_url: 
     """Open the providers of `areas` from their URIs, all or none: every area is tried, and if any
     fails, those that opened are closed and one ConfigError lists every failure. `base_url` is
     where this process serves presigned blob URLs (given to the file blob store unless its URI
-    sets one)."""
-    check_schemes(config, areas=areas)
+    sets one). An area whose scheme has no implementation is reported, and the others are still
+    opened, so one run names every area that cannot start (a bad scheme and a server that is down)."""
+    bad_schemes = _scheme_problems(config, areas)
     providers = Providers(config)
     problems: list[str] = []
     for area in areas:
+        if area in bad_schemes:
+            problems += bad_schemes[area]
+            continue
         uri = config.uri(area)
         if area == "blob" and base_url and ProviderURL.parse(uri).scheme == "file":
             uri = with_param(uri, "base_url", base_url)
