@@ -72,13 +72,13 @@ def _raise_all(problems: list[str]) -> None:
                           "\n".join(f"  - {p}" for p in problems))
 
 
-def _scheme_problems(config: Config, areas: tuple[str, ...]) -> dict[str, list[str]]:
-    """Area -> its scheme problems (search: its own URI and the retrieval URI)."""
+def _scheme_problems(config: Config, areas: tuple[str, ...], retrieval: bool = True) -> dict[str, list[str]]:
+    """Area -> its scheme problems (search: its own URI and, with `retrieval`, the retrieval URI)."""
     problems: dict[str, list[str]] = {}
     for area in areas:
         setting = config.uris[area]
         found = [_scheme_problem(area, f"{area}.uri", setting.value, setting.source, config)]
-        if area == "search" and config.retrieval is not None:
+        if area == "search" and retrieval and config.retrieval is not None:
             r = config.retrieval
             found.append(_scheme_problem("search", RETRIEVAL_KEY, r.value, r.source, config))
         if any(found):
@@ -86,11 +86,11 @@ def _scheme_problems(config: Config, areas: tuple[str, ...]) -> dict[str, list[s
     return problems
 
 
-def check_schemes(config: Config, *, areas: tuple[str, ...] = AREAS) -> None:
+def check_schemes(config: Config, *, areas: tuple[str, ...] = AREAS, retrieval: bool = True) -> None:
     """Fail (ConfigError) when configured URIs name schemes no implementation serves, listing the
     ones that do (an implementation whose driver package is missing serves none): every such area
-    in one error."""
-    _raise_all([p for found in _scheme_problems(config, areas).values() for p in found])
+    in one error. `retrieval=False`: search's separate retrieval URI is not used, so not checked."""
+    _raise_all([p for found in _scheme_problems(config, areas, retrieval).values() for p in found])
 
 
 def with_param(uri: str, name: str, value: str) -> str:
@@ -109,6 +109,7 @@ class Providers:
     config: Config
     opened: dict[str, Any] = field(default_factory=dict)
     closed: bool = False
+    split_search: bool = True  # search opened with its separate retrieval provider (when configured)
 
     def __getitem__(self, area: str) -> Any:
         return self.opened[area]
@@ -122,7 +123,7 @@ class Providers:
     def scheme(self, area: str) -> str:
         """The URI scheme serving `area` ("duckdb+milvus" for search split across two providers)."""
         scheme = ProviderURL.parse(self.config.uri(area)).scheme
-        if area == "search" and self.config.retrieval is not None:
+        if area == "search" and self.config.retrieval is not None and self.split_search:
             return f"{scheme}+{ProviderURL.parse(self.config.retrieval.value).scheme}"
         return scheme
 
@@ -154,14 +155,17 @@ def _open(area: str, uri: str) -> tuple[Any, str | None]:
         return None, f"cannot open {area} provider {redact(uri)!r}: {type(err).__name__}: {err}"
 
 
-def open_providers(config: Config, *, areas: tuple[str, ...] = AREAS, base_url: str | None = None) -> Providers:
+def open_providers(config: Config, *, areas: tuple[str, ...] = AREAS, base_url: str | None = None,
+                   retrieval: bool = True) -> Providers:
     """Open the providers of `areas` from their URIs, all or none: every area is tried, and if any
     fails, those that opened are closed and one ConfigError lists every failure. `base_url` is
     where this process serves presigned blob URLs (given to the file blob store unless its URI
     sets one). An area whose scheme has no implementation is reported, and the others are still
-    opened, so one run names every area that cannot start (a bad scheme and a server that is down)."""
-    bad_schemes = _scheme_problems(config, areas)
-    providers = Providers(config)
+    opened, so one run names every area that cannot start (a bad scheme and a server that is down).
+    `retrieval=False` opens search without its separate retrieval provider (an offline backup copies
+    the document store only and needs no retrieval server)."""
+    bad_schemes = _scheme_problems(config, areas, retrieval)
+    providers = Providers(config, split_search=retrieval)
     problems: list[str] = []
     for area in areas:
         if area in bad_schemes:
@@ -171,14 +175,14 @@ def open_providers(config: Config, *, areas: tuple[str, ...] = AREAS, base_url: 
         if area == "blob" and base_url and ProviderURL.parse(uri).scheme == "file":
             uri = with_param(uri, "base_url", base_url)
         provider, problem = _open(area, uri)
-        if area == "search" and config.retrieval is not None:
-            retrieval, r_problem = _open(area, config.retrieval.value)
+        if area == "search" and retrieval and config.retrieval is not None:
+            retrieval_provider, r_problem = _open(area, config.retrieval.value)
             if r_problem:
                 problems.append(r_problem.replace("search provider", "retrieval provider", 1))
-            if provider is not None and retrieval is not None:
-                provider = split_search(provider, retrieval)
-            elif retrieval is not None:
-                retrieval.close()
+            if provider is not None and retrieval_provider is not None:
+                provider = split_search(provider, retrieval_provider)
+            elif retrieval_provider is not None:
+                retrieval_provider.close()
             elif provider is not None:
                 provider.close()
                 provider = None
