@@ -28,7 +28,7 @@ from providers.errors import ProviderError
 from providers.kv import KV
 from providers.mq import MQ
 from providers.registry import ProviderURL, SchemeRegistry
-from providers.search import SEARCH
+from providers.search import SEARCH, open_retrieval, retrieval_schemes
 from providers.search.split import split_search
 
 # Each area's scheme registry (Go CDK's URL mux): it lists the schemes and opens a URI.
@@ -53,7 +53,7 @@ REFUSED: dict[tuple[str, str], str] = {
 
 def _scheme_problem(area: str, key: str, uri: str, source: str, config: Config) -> str | None:
     scheme = ProviderURL.parse(uri).scheme
-    known = REGISTRIES[area].schemes()
+    known = retrieval_schemes() if key == RETRIEVAL_KEY else REGISTRIES[area].schemes()
     if scheme in known:
         return None
     refused = REFUSED.get((area, scheme))
@@ -146,8 +146,11 @@ class Providers:
 
 def _open(area: str, uri: str) -> tuple[Any, str | None]:
     """(provider, None), or (None, the problem naming the area and the redacted URI). Each server
-    driver bounds its own connect time, so a server that does not answer fails here, not hangs."""
+    driver bounds its own connect time, so a server that does not answer fails here, not hangs.
+    Area "retrieval": search's separate retrieval provider."""
     try:
+        if area == "retrieval":
+            return open_retrieval(uri), None
         return REGISTRIES[area].open(uri), None
     except ProviderError as err:
         return None, f"cannot open {area} provider {redact(uri)!r}: {err.message}"
@@ -176,9 +179,9 @@ def open_providers(config: Config, *, areas: tuple[str, ...] = AREAS, base_url: 
             uri = with_param(uri, "base_url", base_url)
         provider, problem = _open(area, uri)
         if area == "search" and retrieval and config.retrieval is not None:
-            retrieval_provider, r_problem = _open(area, config.retrieval.value)
+            retrieval_provider, r_problem = _open("retrieval", config.retrieval.value)
             if r_problem:
-                problems.append(r_problem.replace("search provider", "retrieval provider", 1))
+                problems.append(r_problem)
             if provider is not None and retrieval_provider is not None:
                 provider = split_search(provider, retrieval_provider)
             elif retrieval_provider is not None:
