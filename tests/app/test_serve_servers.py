@@ -1,7 +1,8 @@
 """`cozelite serve` with server providers, as a user runs it: a real process against a real S3-API
 server (tests/engines/s3_server.py; the other areas embedded until their server drivers land).
 
-- it boots and every /healthz/* is 200, the blob area labelled with its provider;
+- it boots and every /healthz/* is 200, the blob area labelled with its provider, search split into
+  DuckDB documents and Milvus (Lite) retrieval;
 - with the S3 server killed, /healthz/blob is 503 (within the probe's bound) and the others stay 200;
   the area recovers when the server is back;
 - with the S3 server down at start-up, serve fails within a bounded time naming the URI (password
@@ -37,10 +38,12 @@ def own_s3() -> Iterator[S3Server]:
 def test_serve_with_blob_on_s3_and_one_server_down(tmp_path: Path, serve: Any, own_s3: S3Server) -> None:
     uri = own_s3.uri("app", connect_timeout="1", attempts="1", read_timeout="2")
     bucket = ProviderURL.parse(uri).host
-    with serve(tmp_path, "--lite", BLOB_URI=uri) as server:
+    with serve(tmp_path, "--lite", BLOB_URI=uri, RETRIEVAL_URI="milvus:///var/data/milvus/retrieval.db") as server:
         for area in (*EMBEDDED, "blob"):
             r = httpx.get(f"{server.base}/healthz/{area}", timeout=30)
             assert r.status_code == 200, r.text
+        assert httpx.get(f"{server.base}/healthz/search", timeout=30).json()["provider"] == "duckdb+milvus"
+        assert (tmp_path / "var" / "data" / "milvus" / "retrieval.db").exists()
         blob = httpx.get(f"{server.base}/healthz/blob", timeout=30).json()
         assert blob["provider"] == "s3" and "test:***@" in blob["uri"] and ":test@" not in blob["uri"]
         assert 'blob_provider="s3"' in httpx.get(server.base + "/metrics", timeout=30).text
