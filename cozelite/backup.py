@@ -9,6 +9,11 @@ without it is an interrupted backup and restore refuses it.
 (cozelite/datadir_lock.py) and asks it (the only process that may open DuckDB) to write the copy.
 Without a server it opens the providers itself, holding the same lock so no server starts
 meanwhile. `restore` is offline only and holds the lock too. Neither loads the web stack.
+
+Server areas (MySQL, Redis, S3, Milvus, ...) are not copied: backing them up is the server's own job
+(mysqldump, Redis snapshots, bucket versioning, ...). The manifest lists each under "skipped" with
+that reason and the command prints it. A backup with no local area at all is refused (BackupError,
+exit code 1, nothing written): an empty backup is never reported as a success.
 """
 
 from __future__ import annotations
@@ -42,19 +47,64 @@ def _check_empty(dest: Path) -> None:
         raise BackupError(f"backup destination {dest} exists and is not an empty directory")
 
 
+def server_areas(config: Config) -> dict[str, str]:
+    """Area -> why it is not in a backup, for every area whose data lives on a server (search's
+    retrieval half too, as "search.retrieval")."""
+    out: dict[str, str] = {}
+    for area in AREAS:
+        uri = config.uri(area)
+        if local_data_path(uri) is None and not _in_memory(uri):
+            out[area] = _server_reason(uri)
+    if config.retrieval is not None and local_data_path(config.retrieval.value) is None:
+        out["search.retrieval"] = _server_reason(config.retrieval.value)
+    return out
+
+
+def _in_memory(uri: str) -> bool:
+    return uri.split(":", 1)[0].lower() == "mem"
+
+
+def _server_reason(uri: str) -> str:
+    scheme = uri.split(":", 1)[0].lower()
+    return f"kept by the {scheme} server ({redact(uri)}): back it up with that server's own tools"
+
+
+def _skip_reason(config: Config, area: str, provider: Any) -> str | None:
+    uri = config.uri(area)
+    if _in_memory(uri):
+        return "in memory: nothing on disk to copy"
+    if local_data_path(uri) is None:
+        return _server_reason(uri)
+    if provider is None:
+        return "provider not open"
+    return None
+
+
 def backup_providers(providers: Providers, dest: str | os.PathLike[str]) -> dict[str, Any]:
-    """Copy every open provider with local data into `dest` (empty or missing); returns the manifest."""
+    """Copy every open provider with local data into `dest` (empty or missing); returns the manifest.
+    BackupError, with nothing written, when no area has local data."""
     dest = Path(dest)
     _check_empty(dest)
+    config = providers.config
+    skipped = {area: reason for area in AREAS
+               if (reason := _skip_reason(config, area, providers.get(area))) is not None}
+    if config.retrieval is not None and "search" not in skipped:
+        # The search backup holds the document store only (providers/search/split.py).
+        r_uri = config.retrieval.value
+        r_local = local_data_path(r_uri)
+        skipped["search.retrieval"] = _server_reason(r_uri) if r_local is None else (
+            f"the retrieval store {r_local[0]} has no live backup: copy it while cozelite is stopped")
+    if all(area in skipped for area in AREAS):
+        raise BackupError("nothing to back up: no area keeps local data (" +
+                          "; ".join(f"{a}: {r}" for a, r in skipped.items()) + ")")
     dest.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, Any] = {"format": FORMAT, "created_at": _dt.datetime.now(_dt.UTC).isoformat(),
-                                "areas": {}, "skipped": {}}
+                                "areas": {}, "skipped": skipped}
     for area in AREAS:
-        uri = providers.config.uri(area)
+        uri = config.uri(area)
         local = local_data_path(uri)
         provider = providers.get(area)
-        if local is None or provider is None:
-            manifest["skipped"][area] = "no local data" if local is None else "provider not open"
+        if area in skipped or local is None or provider is None:
             continue
         path, is_file = local
         try:
@@ -84,8 +134,13 @@ def backup(config: Config, dest: str | os.PathLike[str], *, timeout: float = 600
         raise BackupError(str(err)) from None
     try:
         areas = tuple(a for a in AREAS if local_data_path(config.uri(a)) is not None)
+        if not areas:
+            servers = server_areas(config)
+            raise BackupError(
+                "nothing to back up: every area is on a server or in memory; a server's data is backed up "
+                "with its own tools (" + "; ".join(f"{a}: {r}" for a, r in servers.items()) + ")")
         try:
-            providers = open_providers(config, areas=areas)
+            providers = open_providers(config, areas=areas, retrieval=False)
         except ConfigError as err:
             raise BackupError(str(err)) from None
         try:

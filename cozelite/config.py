@@ -14,6 +14,14 @@ default under ``./var/data/``.
     uri = "sqlite:///var/data/sqlite/app.db"
     [kv]
     uri = "lmdb:///var/data/kv"
+    [search]
+    uri = "duckdb:///var/data/duckdb/search.db"   # document search (es.Client)
+    retrieval_uri = "milvus://127.0.0.1:19530"    # knowledge retrieval on its own server (optional)
+
+Search is two services in Coze Studio: document search (Elasticsearch) and retrieval (Milvus).
+``search.uri`` serves both unless ``search.retrieval_uri`` (env ``RETRIEVAL_URI``, flag
+``--retrieval-uri``) names another provider for retrieval; then documents stay on ``search.uri``
+(DuckDB: there is no Elasticsearch client) and retrieval goes to Milvus.
 """
 
 from __future__ import annotations
@@ -30,6 +38,11 @@ from providers.registry import ProviderURL
 AREAS: tuple[str, ...] = ("db", "kv", "search", "mq", "blob")
 
 ENV_VARS: dict[str, str] = {"db": "DB_URI", "kv": "KV_URI", "search": "SEARCH_URI", "mq": "MQ_URI", "blob": "BLOB_URI"}
+
+# Retrieval on its own provider (Milvus), beside document search: a second key of the search area.
+RETRIEVAL_KEY = "search.retrieval_uri"
+RETRIEVAL_ENV = "RETRIEVAL_URI"
+RETRIEVAL_FLAG = "--retrieval-uri"
 
 # Coze Studio's own deployment: MySQL, Redis, Elasticsearch, NATS, S3-compatible storage.
 DEFAULT_URIS: dict[str, str] = {
@@ -57,7 +70,7 @@ DEFAULT, FILE, ENV, FLAG, LITE = "default", "file", "env", "flag", "lite preset"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 # Schemes whose data lives in local files; value: does the path name a file (else a directory).
-_FILE_SCHEMES = {"sqlite": True, "duckdb": True, "lmdb": False, "file": False}
+_FILE_SCHEMES = {"sqlite": True, "duckdb": True, "lmdb": False, "file": False, "milvus": True}
 
 
 class ConfigError(Exception):
@@ -84,6 +97,12 @@ class Config:
         return self.uris[area].value
 
     @property
+    def retrieval(self) -> Setting | None:
+        """The retrieval provider's URI when it is not the search provider, else None."""
+        setting = self.extra.get(RETRIEVAL_KEY)
+        return setting if setting is not None and setting.value else None
+
+    @property
     def data_path(self) -> Path:
         return Path(self.data_dir.value)
 
@@ -94,6 +113,24 @@ class Config:
         for area in AREAS:
             s = self.uris[area]
             out.append((f"{area}.uri", redact(s.value), _describe(s)))
+            if area == "search":
+                r = self.retrieval
+                out.append((RETRIEVAL_KEY, redact(r.value), _describe(r)) if r is not None
+                           else (RETRIEVAL_KEY, "(search.uri)", "default"))
+        return out
+
+    def served_by(self) -> list[tuple[str, str]]:
+        """(service, URI scheme of the provider serving it): each area, and search split into its
+        document-search and retrieval halves."""
+        out: list[tuple[str, str]] = []
+        for area in AREAS:
+            scheme = ProviderURL.parse(self.uri(area)).scheme
+            if area == "search":
+                r = self.retrieval
+                out.append(("search.documents", scheme))
+                out.append(("search.retrieval", ProviderURL.parse(r.value).scheme if r is not None else scheme))
+            else:
+                out.append((area, scheme))
         return out
 
 
@@ -140,11 +177,14 @@ def _read_file(path: Path) -> dict[str, object]:
             continue
         if not isinstance(section, dict):
             raise ConfigError(f"{path}: [{area}] must be a table with a 'uri' key")
-        bad = sorted(set(section) - {"uri"})
+        keys = {"uri", "retrieval_uri"} if area == "search" else {"uri"}
+        bad = sorted(set(section) - keys)
         if bad:
-            raise ConfigError(f"{path}: unknown key(s) {', '.join(f'{area}.{k}' for k in bad)}; known: {area}.uri")
-        if "uri" in section and not isinstance(section["uri"], str):
-            raise ConfigError(f"{path}: {area}.uri must be a string")
+            raise ConfigError(f"{path}: unknown key(s) {', '.join(f'{area}.{k}' for k in bad)}; "
+                              f"known: {', '.join(f'{area}.{k}' for k in sorted(keys))}")
+        for key in keys:
+            if key in section and not isinstance(section[key], str):
+                raise ConfigError(f"{path}: {area}.{key} must be a string")
     if "lite" in data and not isinstance(data["lite"], bool):
         raise ConfigError(f"{path}: lite must be true or false")
     if "data_dir" in data and not isinstance(data["data_dir"], str):
@@ -154,11 +194,12 @@ def _read_file(path: Path) -> dict[str, object]:
 
 def load_config(*, config_file: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None,
                 flags: Mapping[str, str | None] | None = None, lite: bool | None = None,
-                data_dir: str | None = None) -> Config:
+                data_dir: str | None = None, retrieval: str | None = None) -> Config:
     """Resolve the configuration.
 
-    `flags` maps areas ("db", ...) to URIs given on the command line (None: not given); `lite` and
-    `data_dir` are the --lite / --data-dir flags. `env` defaults to os.environ. Without
+    `flags` maps areas ("db", ...) to URIs given on the command line (None: not given); `lite`,
+    `data_dir` and `retrieval` are the --lite / --data-dir / --retrieval-uri flags. `env` defaults to
+    os.environ. Without
     `config_file`, COZE_CONFIG or ./cozelite.toml (when present) is read.
     """
     env = os.environ if env is None else env
@@ -212,12 +253,23 @@ def load_config(*, config_file: str | os.PathLike[str] | None = None, env: Mappi
     if data_dir:
         dd = Setting(data_dir, FLAG, "--data-dir")
 
-    for area, s in uris.items():
+    # Retrieval: no lite default (the search provider serves it unless a URI says otherwise).
+    extra: dict[str, Setting] = {}
+    section = data.get("search")
+    if isinstance(section, dict) and section.get("retrieval_uri"):
+        extra[RETRIEVAL_KEY] = Setting(str(section["retrieval_uri"]), FILE, where)
+    if env.get(RETRIEVAL_ENV):
+        extra[RETRIEVAL_KEY] = Setting(env[RETRIEVAL_ENV], ENV, RETRIEVAL_ENV)
+    if retrieval:
+        extra[RETRIEVAL_KEY] = Setting(retrieval, FLAG, RETRIEVAL_FLAG)
+
+    named = [(f"{area}.uri", s) for area, s in uris.items()] + list(extra.items())
+    for key, s in named:
         try:
             ProviderURL.parse(s.value)
         except Exception as err:
-            raise ConfigError(f"{area}.uri from {_describe(s)} is not a valid URI: {err}") from None
-    return Config(uris=uris, lite=lite_setting, data_dir=dd, config_file=path)
+            raise ConfigError(f"{key} from {_describe(s)} is not a valid URI: {err}") from None
+    return Config(uris=uris, lite=lite_setting, data_dir=dd, config_file=path, extra=extra)
 
 
 def local_data_path(uri: str) -> tuple[Path, bool] | None:
@@ -233,8 +285,11 @@ def prepare_data_dirs(config: Config) -> list[Path]:
     """Create the data directories the configuration needs; fail fast, naming a path that cannot
     be created or written."""
     dirs = [config.data_path]
-    for area in AREAS:
-        local = local_data_path(config.uri(area))
+    uris = [config.uri(area) for area in AREAS]
+    if config.retrieval is not None:
+        uris.append(config.retrieval.value)
+    for uri in uris:
+        local = local_data_path(uri)
         if local is not None:
             path, is_file = local
             dirs.append(path.parent if is_file else path)

@@ -13,7 +13,11 @@ from cozelite.commands.config import config_options, resolve
 @click.argument("dest", type=click.Path(file_okay=False))
 @config_options
 def command(dest: str, **kwargs: Any) -> None:
-    """Write a consistent copy of the embedded providers' data into DEST (empty or new)."""
+    """Write a consistent copy of the embedded providers' data into DEST (empty or new).
+
+    Areas on a server (MySQL, Redis, S3, Milvus, ...) are not copied: their servers' own tools back
+    them up; each is listed as not backed up. With no local area at all, nothing is written and the
+    exit code is 1."""
     from cozelite.backup import BackupError, backup
 
     config = resolve(kwargs)
@@ -23,7 +27,9 @@ def command(dest: str, **kwargs: Any) -> None:
         raise click.ClickException(str(err)) from None
     for area, entry in manifest["areas"].items():
         click.echo(f"{area}: {entry['scheme']} ({len(entry['files'])} file(s))")
-    click.echo(f"backup written to {dest}")
+    for area, reason in manifest.get("skipped", {}).items():
+        click.echo(f"{area}: not backed up: {reason}")
+    click.echo(f"backup of {', '.join(manifest['areas'])} written to {dest}")
 
 
 @click.command("restore")

@@ -8,10 +8,14 @@ from typing import Any
 import click
 
 from cozelite.config import AREAS, Config, ConfigError, load_config
+from cozelite.wiring import REFUSED
 
 
 def config_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The flags every command that resolves a configuration takes (highest precedence)."""
+    fn = click.option("--retrieval-uri", "retrieval_uri", metavar="URI", default=None,
+                      help="Retrieval provider URI when it is not the search provider, e.g. milvus://host:19530 "
+                           "(overrides RETRIEVAL_URI and search.retrieval_uri in the file).")(fn)
     for area in reversed(AREAS):
         fn = click.option(f"--{area}-uri", f"{area}_uri", metavar="URI", default=None,
                           help=f"{area} provider URI (overrides {area.upper()}_URI and the file).")(fn)
@@ -31,7 +35,7 @@ def resolve(kwargs: dict[str, Any]) -> Config:
     flags = {area: kwargs.pop(f"{area}_uri", None) for area in AREAS}
     try:
         return load_config(config_file=kwargs.pop("config_file", None), flags=flags, lite=kwargs.pop("lite", None),
-                           data_dir=kwargs.pop("data_dir", None))
+                           data_dir=kwargs.pop("data_dir", None), retrieval=kwargs.pop("retrieval_uri", None))
     except ConfigError as err:
         raise click.ClickException(str(err)) from None
 
@@ -45,7 +49,8 @@ def command() -> None:
 @config_options
 def show(**kwargs: Any) -> None:
     """Print every resolved setting, its value (passwords redacted) and its source
-    (default / file / env / flag / lite preset)."""
+    (default / file / env / flag / lite preset), then which provider serves each area (search:
+    document search and retrieval separately)."""
     config = resolve(kwargs)
     if config.config_file is not None:
         click.echo(f"# config file: {config.config_file}")
@@ -54,3 +59,10 @@ def show(**kwargs: Any) -> None:
     vwidth = max(len(v) for _, v, _ in rows)
     for key, value, source in rows:
         click.echo(f"{key:<{width}}  {value:<{vwidth}}  [{source}]")
+    click.echo("# served by")
+    served = config.served_by()
+    swidth = max(len(k) for k, _ in served)
+    for service, scheme in served:
+        area = service.split(".", 1)[0]
+        note = "  (not available: `cozelite serve` says what to use instead)" if (area, scheme) in REFUSED else ""
+        click.echo(f"# {service:<{swidth}}  {scheme}{note}")

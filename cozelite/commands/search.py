@@ -33,12 +33,21 @@ def backfill_command(table: str, index_name: str, id_column: str, columns: tuple
     the search store). At the end, documents whose rows are gone are removed. The search store must
     not be open in another process (stop `cozelite serve` first: DuckDB allows one writer).
     """
+    from cozelite.config import ConfigError, redact
+    from cozelite.wiring import check_schemes
     from providers.db import open_db
     from providers.errors import ProviderError
     from providers.search import open_search
     from providers.search.backfill import BackfillSpec, RDBRowSource, backfill
 
     config = resolve(kwargs)
+    try:
+        check_schemes(config, areas=("db", "search"), retrieval=False)
+    except ConfigError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"backfill: rows of {table} from the db provider {redact(config.uri('db'))} into index "
+               f"{index_name} of the document search provider {redact(config.uri('search'))}"
+               + ("; the retrieval provider is not touched" if config.retrieval is not None else ""), err=True)
     spec = BackfillSpec(table=table, index=index_name, id_column=id_column, columns=columns or None)
     try:
         db = open_db(config.uri("db"))

@@ -6,8 +6,8 @@
     url = blob.presign_get("docs/a.txt", 3600)   # served by `cozelite serve` at GET /blob/{key}
 
 Every store is the portable `BlobStore` (providers/blob/contract.py) over an implementation's driver
-(providers/blob/driver.py). Implementations: ``file`` (providers/blob/file.py, every parameter
-documented there).
+(providers/blob/driver.py). Implementations: ``file`` (providers/blob/file.py) and ``s3``
+(providers/blob/s3.py, any S3-API server); each module documents its URI and parameters.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from providers.blob.contract import BlobStore
 from providers.blob.objects import FileInfo, ListPage
 from providers.registry import SchemeRegistry
 
-BLOB: SchemeRegistry[BlobStore] = SchemeRegistry("blob", modules=("providers.blob.file",))
+BLOB: SchemeRegistry[BlobStore] = SchemeRegistry("blob", modules=("providers.blob.file", "providers.blob.s3"))
 
 
 def open_blob(uri: str, **kwargs: Any) -> BlobStore:

@@ -8,6 +8,11 @@
 
 Schemes: ``duckdb`` (providers/search/duckdb.py documents every URI form and parameter).
 The portable classes are in providers/search/contract.py, over the driver protocol of driver.py.
+
+Retrieval-only implementations have their own registry, `RETRIEVAL`: ``milvus`` (a Milvus server or
+Milvus Lite file, providers/search/milvus.py). `open_retrieval(uri)` opens a URI of either registry
+(every search implementation also serves retrieval); `split_search` (providers/search/split.py)
+pairs document search from one provider with retrieval from another.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from providers.registry import SchemeRegistry
 from providers.search.contract import DocumentSearch, RetrievalManager, SearchProvider, SearchStore
 
 SEARCH: SchemeRegistry[SearchProvider] = SchemeRegistry("search", modules=("providers.search.duckdb",))
+RETRIEVAL: SchemeRegistry[SearchProvider] = SchemeRegistry("retrieval", modules=("providers.search.milvus",))
 
 
 def open_search(uri: str, **kwargs: Any) -> SearchProvider:
@@ -25,4 +31,19 @@ def open_search(uri: str, **kwargs: Any) -> SearchProvider:
     return SEARCH.open(uri, **kwargs)
 
 
-__all__ = ["SEARCH", "DocumentSearch", "RetrievalManager", "SearchProvider", "SearchStore", "open_search"]
+def retrieval_schemes() -> list[str]:
+    """Every scheme a retrieval URI may use: the retrieval-only ones and every search one."""
+    return sorted({*RETRIEVAL.schemes(), *SEARCH.schemes()})
+
+
+def open_retrieval(uri: str, **kwargs: Any) -> SearchProvider:
+    """Open a provider for retrieval (`.searchstore`): a retrieval-only scheme (milvus) or any search one."""
+    if RETRIEVAL.has(uri):
+        return RETRIEVAL.open(uri, **kwargs)
+    if SEARCH.has(uri):
+        return SEARCH.open(uri, **kwargs)
+    return RETRIEVAL.open(uri, **kwargs)  # raises, listing the retrieval-only schemes
+
+
+__all__ = ["RETRIEVAL", "SEARCH", "DocumentSearch", "RetrievalManager", "SearchProvider", "SearchStore",
+           "open_retrieval", "open_search", "retrieval_schemes"]

@@ -5,9 +5,14 @@ URL format the server relies on (`/blob/{quoted key}?expires=..&sig=..`) is pinn
 
 Implementations are declared with the harness (tests/conformance/_harness.py). Promises only some
 keep: "injectable_clock" (a `clock=` keyword for presign expiry), "local_files" (objects are files
-under a root on this machine: symlink and temp-file checks). Options: "max_object_bytes" (what the
+under a root on this machine: symlink and temp-file checks), "hmac_presign" (cozelite's own presigned
+URL format, served by `cozelite serve` at /blob/{key}), "presign_fetchable" (a presigned URL works
+with a plain HTTP client and nothing else running), "presign_put" (the driver's `presign_put`),
+"prefix_conflict_refused" (a key cannot be both an object and a prefix of others), "backup" (a live
+copy into a local directory). Options: "max_object_bytes" (what the
 URI configures), "secret_file" (tmp -> where the HMAC secret lives, to check URLs independently),
-"local_root" (tmp -> the store's root). Ping, close, backup and use as a context manager are checked
+"local_root" (tmp -> the store's root), "unreachable_uri" (ctx -> a URI whose server does not
+answer). Ping, close, backup and use as a context manager are checked
 for every area by tests/conformance/lifecycle.py; that a restored backup keeps metadata and the
 presign secret is blob's own and is here.
 """
@@ -28,15 +33,50 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from providers.blob import BLOB, BlobStore, open_blob
 from providers.errors import ErrorCode, ProviderError
 from providers.registry import ProviderURL
 from tests.conformance import _procs as procs
-from tests.conformance._harness import Bound, Implementation, covers, impl_fixture, implementations, keeps, require
+from tests.conformance._harness import (
+    Bound,
+    Context,
+    Implementation,
+    covers,
+    impl_fixture,
+    implementations,
+    keeps,
+    require,
+)
+from tests.netutil import free_port
+
+_FILE_URLS = "the file store's presigned URLs are served by `cozelite serve` (GET /blob/{key}); " \
+    "tests/app/test_serve.py fetches one through a running server"
+
+
+def _unreachable_s3(ctx: Context) -> str:
+    # A port nothing listens on: the connection is refused at once, so open() must fail fast and clearly.
+    return f"s3://test:test@nobucket?endpoint=http://127.0.0.1:{free_port()}&connect_timeout=1&attempts=1"
+
 
 IMPLEMENTATIONS = implementations(
+    Implementation(
+        "s3",
+        uri=lambda ctx: ctx.server("s3_server").uri("pre/fix", max_object_bytes="4MiB"),
+        servers=("s3_server",),
+        unsupported={
+            "injectable_clock": "S3 signs presigned URLs (SigV4) with the real time; there is no clock to inject",
+            "local_files": "objects live on the S3 server, not in a directory on this machine",
+            "hmac_presign": "presigned URLs are S3's own (SigV4 query signing) and point at the S3 server, not at "
+                            "cozelite's /blob route",
+            "prefix_conflict_refused": "S3 keys are flat: 'a' and 'a/b' are two independent objects",
+            "backup": "backing up a bucket is the S3 server's job (versioning, replication, `aws s3 sync`); "
+                      "backup() raises UNIMPLEMENTED",
+        },
+        options={"max_object_bytes": 4 * 2**20, "unreachable_uri": _unreachable_s3},
+    ),
     Implementation(
         "file",
         uri=lambda ctx: f"file:///{ctx.tmp}/blob?max_object_bytes=4MiB&base_url=http://files.test:9000/",
@@ -46,6 +86,10 @@ IMPLEMENTATIONS = implementations(
             "local_root": lambda tmp: tmp / "blob",
             # A backup directory is a store root of its own (objects, metadata, the presign secret).
             "restore_uri": lambda backup: f"file:///{backup}",
+        },
+        unsupported={
+            "presign_fetchable": _FILE_URLS,
+            "presign_put": "the file store has no upload endpoint: uploads go through the app's own API",
         },
     ),
 )
@@ -141,7 +185,7 @@ def test_put_stream(blob: BlobStore) -> None:
     assert info is not None and info.etag == hashlib.md5(big).hexdigest() and info.content_type == "application/x-big"
 
 
-def test_head(blob: BlobStore) -> None:
+def test_head(impl: Bound, blob: BlobStore) -> None:
     before = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=5)
     blob.put("img/cat.png", b"\x89PNG...", tagging={"owner": "u1", "kind": "avatar"})
     blob.put("x/data", b"123", content_type="application/json; charset=utf-8")
@@ -153,7 +197,10 @@ def test_head(blob: BlobStore) -> None:
     assert info.last_modified.tzinfo is not None and info.last_modified >= before
     tagged = blob.head("img/cat.png", with_tagging=True, with_url=True)
     assert tagged is not None and tagged.tagging == {"owner": "u1", "kind": "avatar"}
-    assert "/blob/img/cat.png?expires=" in tagged.url
+    if keeps(impl, "hmac_presign"):
+        assert "/blob/img/cat.png?expires=" in tagged.url
+    else:
+        assert tagged.url.startswith("http") and "img/cat.png" in tagged.url
     other = blob.head("x/data")
     assert other is not None and other.content_type == "application/json; charset=utf-8"
 
@@ -246,6 +293,7 @@ def test_presign_expiry_forms_and_bad_values(impl: Bound, blob: BlobStore, clock
 
 
 def test_secret_is_private_and_stable(impl: Bound, tmp_path: Path, clock: FakeClock) -> None:
+    require(impl, "hmac_presign")
     with open_store(impl, clock) as first:
         url = first.presign_get("k", 60)
     secret_path = impl.option("secret_file")(tmp_path)
@@ -265,6 +313,49 @@ def test_secret_file_parameter(tmp_path: Path, clock: FakeClock) -> None:
     assert url.endswith("sig=" + expected_sig(secret.read_bytes(), "k", expires))
     assert not (tmp_path / "b2" / ".presign-secret").exists()
     store.close()
+
+
+@pytest.mark.parametrize("key", ["plain.txt", "dir/with space/ü é.png", "q?x=1&y#frag", "percent%20"])
+def test_presigned_get_works_with_a_plain_http_client(impl: Bound, blob: BlobStore, key: str) -> None:
+    require(impl, "presign_fetchable")
+    body = os.urandom(2000)
+    blob.put(key, body, content_type="application/x-test")
+    url = blob.presign_get(key, 60)
+    response = httpx.get(url, timeout=30)
+    assert response.status_code == 200, response.text
+    assert response.content == body and response.headers["content-type"] == "application/x-test"
+    # The URL is signed and expires as asked. (That a server refuses a tampered one is the S3
+    # server's promise: moto, the test server, does not check signatures.)
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+    assert query["X-Amz-Expires"] == "60" and len(query["X-Amz-Signature"]) == 64
+
+
+def test_presigned_put_works_with_a_plain_http_client(impl: Bound, blob: BlobStore) -> None:
+    require(impl, "presign_put")
+    url = blob.driver.presign_put("uploads/u1.bin", 60, content_type="application/x-up")  # type: ignore[attr-defined]
+    response = httpx.put(url, content=b"uploaded", headers={"content-type": "application/x-up"}, timeout=30)
+    assert response.status_code == 200, response.text
+    assert blob.get("uploads/u1.bin") == b"uploaded"
+    info = blob.head("uploads/u1.bin")
+    assert info is not None and info.content_type == "application/x-up"
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+    assert query["X-Amz-Expires"] == "60" and "content-type" in query["X-Amz-SignedHeaders"]
+    # The key rules of the contract hold for uploads too.
+    assert code_of(lambda: blob.driver.presign_put("../x", 60)) == ErrorCode.INVALID_ARGUMENT  # type: ignore[attr-defined]
+    assert code_of(lambda: blob.driver.presign_put("k", 0)) == ErrorCode.INVALID_ARGUMENT  # type: ignore[attr-defined]
+
+
+def test_an_unreachable_server_fails_open_clearly(impl: Bound) -> None:
+    if "unreachable_uri" not in impl.impl.options:
+        pytest.skip(f"{impl.name} has no server to be unreachable")
+    uri = impl.option("unreachable_uri")(impl.ctx)
+    with pytest.raises(ProviderError) as info:
+        open_blob(uri)
+    assert info.value.code is ErrorCode.UNAVAILABLE
+    message = str(info.value)
+    endpoint = ProviderURL.parse(uri).params["endpoint"]
+    assert endpoint in message and "s3://test:***@nobucket" in message  # the URI, redacted, and the server
+    assert ":test@" not in message
 
 
 # -- bad input
@@ -337,7 +428,8 @@ def test_oversized_objects_refused_and_leave_nothing(impl: Bound, blob: BlobStor
         assert list((local_root(impl) / ".cozelite" / "tmp").iterdir()) == []
 
 
-def test_object_and_prefix_conflict(blob: BlobStore) -> None:
+def test_object_and_prefix_conflict(impl: Bound, blob: BlobStore) -> None:
+    require(impl, "prefix_conflict_refused")
     blob.put("a/b", b"1")
     code = code_of(lambda: blob.put("a", b"2"))
     assert code == ErrorCode.FAILED_PRECONDITION
@@ -422,6 +514,7 @@ def test_sigkill_mid_write_loses_no_committed_data(impl: Bound, kill_after: int)
 # -- backup
 def test_backup_keeps_metadata_and_the_presign_secret(impl: Bound, blob: BlobStore, tmp_path: Path,
                                                       clock: FakeClock) -> None:
+    require(impl, "backup")
     blob.put("a/1", b"one", content_type="text/x-one", tagging={"t": "1"})
     blob.put("b", b"two")
     url = blob.presign_get("a/1", 60)

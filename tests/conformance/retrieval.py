@@ -3,7 +3,8 @@ run against every search implementation.
 
 Vector results are compared with a numpy brute force and text scores with an independent BM25
 (tests/search/_reference.py); hybrid results with reciprocal rank fusion of the two rankings.
-It runs over the search implementations the document-search suite declares (search.py).
+It runs over the search implementations the document-search suite declares (search.py) and the
+retrieval-only ones declared here (Milvus Lite: the same pymilvus client API as a Milvus server).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 
 from providers.errors import ErrorCode, ProviderError
-from providers.search import SEARCH, SearchProvider, open_search
+from providers.search import RETRIEVAL, SEARCH, SearchProvider, open_retrieval
 from providers.search.contract import (
     DSL,
     CreateRequest,
@@ -28,18 +29,33 @@ from providers.search.contract import (
     RetrieveOptions,
     SearchStore,
 )
-from tests.conformance._harness import Bound, covers, impl_fixture
-from tests.conformance.search import IMPLEMENTATIONS
+from tests.conformance._harness import Bound, Implementation, covers, impl_fixture, implementations, require
+from tests.conformance.search import IMPLEMENTATIONS as SEARCH_IMPLEMENTATIONS
+from tests.netutil import free_port
 from tests.search import _reference as ref
 
 DIM = 32
+
+IMPLEMENTATIONS = implementations(
+    *SEARCH_IMPLEMENTATIONS.values(),
+    Implementation(
+        "milvus",
+        # Milvus Lite in a fresh file per test; milvus://host:port reaches a server with the same client.
+        uri=lambda ctx: f"milvus:///{ctx.tmp}/retrieval.db",
+        unsupported={
+            "reference_bm25": "text retrieval is Milvus's own BM25 over its standard analyzer (no stemming, no CJK "
+                              "bigrams, its own idf): the matches and scores are Milvus's, not the contract's "
+                              "reference BM25 (vector and hybrid fusion are checked)",
+        },
+    ),
+)
 
 impl = impl_fixture(IMPLEMENTATIONS)
 
 
 @pytest.fixture
 def provider(impl: Bound) -> Iterator[SearchProvider]:
-    p = open_search(impl.uri)
+    p = open_retrieval(impl.uri)
     yield p
     p.close()
 
@@ -80,7 +96,8 @@ def make_docs(n: int, seed: int = 1) -> tuple[list[Document], np.ndarray]:
 
 
 def test_every_scheme_is_covered() -> None:
-    covers(IMPLEMENTATIONS, SEARCH.schemes(), lambda scheme: scheme)
+    covers(IMPLEMENTATIONS, SEARCH)
+    covers(IMPLEMENTATIONS, RETRIEVAL)
 
 
 def test_collection_lifecycle(provider: SearchProvider) -> None:
@@ -191,7 +208,8 @@ def test_partitions_and_dsl_filters(store: SearchStore) -> None:
     assert err.value.code is ErrorCode.INVALID_ARGUMENT
 
 
-def test_text_retrieval_is_bm25(store: SearchStore) -> None:
+def test_text_retrieval_is_bm25(impl: Bound, store: SearchStore) -> None:
+    require(impl, "reference_bm25")
     docs, _ = make_docs(400, seed=3)
     store.store(docs)
     texts = {d.id: d.content for d in docs}
@@ -264,3 +282,27 @@ def test_collections_are_isolated(provider: SearchProvider) -> None:
     assert {d.id for d in text_b} <= {d.id for d in docs[10:]}
     provider.searchstore.drop("a")
     assert len(b.retrieve("", RetrieveOptions(query_vector=mat[15], top_k=100))) == 10
+
+
+def test_text_retrieval_finds_exactly_the_documents_with_the_word(store: SearchStore) -> None:
+    # What every BM25 keeps, whatever its analyzer: a plain lower-case ASCII word matches the
+    # documents that contain it, and only those, best first.
+    docs, _ = make_docs(200, seed=6)
+    store.store(docs)
+    for word in ("plugin", "vector"):
+        expect = {d.id for d in docs if word in d.content.split()}
+        got = store.retrieve(word, RetrieveOptions(mode=RetrieveMode.TEXT, top_k=1000))
+        assert {d.id for d in got} == expect, word
+        assert [d.score for d in got] == sorted((score(d) for d in got), reverse=True)
+        assert all(score(d) > 0 for d in got)
+
+
+def test_an_unreachable_retrieval_server_fails_open_clearly(impl: Bound) -> None:
+    if impl.name != "milvus":
+        pytest.skip(f"{impl.name} opens a local file: there is no server to be unreachable")
+    port = free_port()
+    with pytest.raises(ProviderError) as err:
+        open_retrieval(f"milvus://root:secret@127.0.0.1:{port}?timeout=1")
+    assert err.value.code is ErrorCode.UNAVAILABLE
+    message = str(err.value)
+    assert f"127.0.0.1:{port}" in message and "root:***@" in message and "secret" not in message
