@@ -104,11 +104,15 @@ def upsert_on_duplicate_key(name: str, fields: Sequence[str], keys: Sequence[str
 def upsert(name: str, fields: Sequence[str], keys: Sequence[str]) -> exp.Insert:
     """INSERT ... ON CONFLICT (keys) DO UPDATE the other columns, only where a value changes."""
     others = [f for f in fields if f not in keys]
-    conflict_keys = [exp.Ordered(this=column(k), nulls_first=True) for k in keys]
+    # Plain columns: PostgreSQL refuses NULLS FIRST/LAST (what an Ordered key prints) in ON CONFLICT.
+    conflict_keys: list[exp.Expression] = [column(k) for k in keys]
     if others:
-        changed: exp.Expression = exp.NullSafeNEQ(this=column(others[0]), expression=column(others[0], "excluded"))
+        # The target's columns are qualified: PostgreSQL finds a bare name ambiguous with `excluded`.
+        changed: exp.Expression = exp.NullSafeNEQ(this=column(others[0], name),
+                                                  expression=column(others[0], "excluded"))
         for f in others[1:]:
-            changed = exp.Or(this=changed, expression=exp.NullSafeNEQ(this=column(f), expression=column(f, "excluded")))
+            changed = exp.Or(this=changed, expression=exp.NullSafeNEQ(this=column(f, name),
+                                                                      expression=column(f, "excluded")))
         # The WHERE keeps rows whose values are already equal out of the change count (MySQL's
         # ON DUPLICATE KEY UPDATE reports those as unchanged).
         conflict = exp.OnConflict(
