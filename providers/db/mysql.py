@@ -160,7 +160,7 @@ class MySQLDriver(ServerDriver):
         physical = f"VARCHAR({varchar_length(col)})" if col.data_type is DataType.VARCHAR else _PHYSICAL[col.data_type]
         check = None
         if col.data_type in _CHECKS:
-            check = ir.from_template(f"SELECT {_CHECKS[col.data_type]}", "mysql", {"c": col.name}).selects[0]
+            check = ir.condition_template(_CHECKS[col.data_type], "mysql", col.name)
         definition = ir.column_def(col, exp.DataType.build(physical, dialect="mysql"), check=check,
                                    not_null=in_pk, check_named=False)
         for now in definition.find_all(exp.CurrentTimestamp):
@@ -213,9 +213,9 @@ class MySQLDriver(ServerDriver):
                     "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s ORDER BY INDEX_NAME, SEQ_IN_INDEX", [name])
         grouped: dict[str, Index] = {}
         for idx, non_unique, col in cur.fetchall():
-            kind = IndexType.PRIMARY_KEY if idx == "PRIMARY" else (
+            index_type = IndexType.PRIMARY_KEY if idx == "PRIMARY" else (
                 IndexType.NORMAL_KEY if int(non_unique) else IndexType.UNIQUE_KEY)
-            grouped.setdefault(idx, Index(name=idx, type=kind, columns=[])).columns.append(col)
+            grouped.setdefault(idx, Index(name=idx, type=index_type, columns=[])).columns.append(col)
         auto_next = None
         if any(c.auto_increment for c in columns):
             cur.execute("SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "

@@ -184,7 +184,7 @@ class PostgresDriver(ServerDriver):
     def _check(self, col: Column) -> exp.Expression | None:
         if col.data_type not in _CHECKS:
             return None
-        return ir.from_template(f"SELECT {_CHECKS[col.data_type]}", "postgres", {"c": col.name}).selects[0]
+        return ir.condition_template(_CHECKS[col.data_type], "postgres", col.name)
 
     def _column_def(self, col: Column, *, in_pk: bool = False, start: int | None = None) -> exp.ColumnDef:
         _short(col.name, "column")
@@ -313,10 +313,9 @@ class PostgresDriver(ServerDriver):
         physical = self._physical(col)
         if float_to_text(old_kind, col.data_type):
             # PostgreSQL prints 1.0 as '1'; the contract keeps SQLite's '1.0'.
-            using = ir.from_template(
-                "SELECT CASE WHEN __c__ = TRUNC(__c__) AND ABS(__c__) < 1e15 THEN "
-                "CAST(CAST(__c__ AS BIGINT) AS TEXT) || '.0' ELSE CAST(__c__ AS TEXT) END",
-                "postgres", {"c": col.name}).selects[0]
+            using = ir.condition_template(
+                "CASE WHEN __c__ = TRUNC(__c__) AND ABS(__c__) < 1e15 THEN "
+                "CAST(CAST(__c__ AS BIGINT) AS TEXT) || '.0' ELSE CAST(__c__ AS TEXT) END", "postgres", col.name)
         else:
             using = exp.Cast(this=ir.column(col.name), to=physical.copy())
         cur.execute(self._render(exp.Alter(this=ir.table(table), kind="TABLE", actions=[

@@ -349,3 +349,12 @@ def from_template(text: str, dialect: str, nodes: Mapping[str, exp.Expression | 
         return node
 
     return tree.transform(fill)
+
+
+def condition_template(text: str, dialect: str, column_name: str) -> exp.Expression:
+    """A condition written once as constant text over the column `__c__`, on the column `column_name`."""
+    tree = from_template(f"SELECT {text}", dialect, {"c": column_name})
+    assert isinstance(tree, exp.Select)
+    cond = tree.selects[0]
+    assert isinstance(cond, exp.Expression)
+    return cond
