@@ -97,6 +97,8 @@ def classify_error(err: BaseException) -> ErrorClass:
     if state.startswith(("42", "23", "0A")):
         return ErrorClass(ErrorCode.INVALID_ARGUMENT)
     if isinstance(err, (psycopg.OperationalError, psycopg.InterfaceError)):
+        if str(err).startswith("connection failed"):  # psycopg's words for a connect that did not happen
+            return ErrorClass(ErrorCode.UNAVAILABLE, "cannot reach the server")
         return _LOST if not state else ErrorClass(ErrorCode.UNAVAILABLE)
     if isinstance(err, (psycopg.ProgrammingError, psycopg.DataError, SQLParserError, TypeError, ValueError)):
         return ErrorClass(ErrorCode.INVALID_ARGUMENT)
