@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -392,10 +392,3 @@ def float_to_text(kind_from: DataType, kind_to: DataType) -> bool:
     contract keeps SQLite's '1.0')."""
     return kind_from in (DataType.FLOAT, DataType.DOUBLE) and kind_to in (DataType.TEXT, DataType.VARCHAR)
 
-
-def index_columns(cols: Sequence[str]) -> list[exp.Expression]:
-    return [ir.column(c) for c in cols]
-
-
-def by_position(spec: Table) -> Mapping[str, Column]:
-    return {c.name: c for c in spec.columns}
