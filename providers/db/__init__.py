@@ -10,7 +10,8 @@ from typing import Any
 from providers.db.contract import RDB
 from providers.registry import SchemeRegistry
 
-DB: SchemeRegistry[RDB] = SchemeRegistry("db", modules=("providers.db.sqlite",))
+DB: SchemeRegistry[RDB] = SchemeRegistry(
+    "db", modules=("providers.db.sqlite", "providers.db.mysql", "providers.db.postgres"))
 
 
 def open_db(uri: str, **kwargs: Any) -> RDB:

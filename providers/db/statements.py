@@ -7,10 +7,12 @@ statement's shape (table, columns, condition shape), so `Statements` caches it p
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import sqlglot
 from sqlglot import exp
 
 from providers.db.entity import Column, DataType, Index, IndexType, LogicalOperator, Operator, SortDirection
@@ -86,14 +88,31 @@ def insert(name: str, fields: Sequence[str]) -> exp.Insert:
                       expression=_values_row(len(fields)))
 
 
+def upsert_on_duplicate_key(name: str, fields: Sequence[str], keys: Sequence[str]) -> exp.Insert:
+    """MySQL's INSERT ... ON DUPLICATE KEY UPDATE the other columns. MySQL cannot name the key: any
+    unique key that clashes turns the insert into an update. A row whose values are already equal
+    counts 0 affected rows, one that changes counts 2, an insert 1."""
+    others = [f for f in fields if f not in keys] or list(keys[:1])
+    tree = insert(name, fields)
+    tree.set("conflict", exp.OnConflict(
+        duplicate=True, action=exp.var("UPDATE"),
+        expressions=[exp.EQ(this=column(f), expression=exp.Anonymous(this="VALUES", expressions=[ident(f)]))
+                     for f in others]))
+    return tree
+
+
 def upsert(name: str, fields: Sequence[str], keys: Sequence[str]) -> exp.Insert:
     """INSERT ... ON CONFLICT (keys) DO UPDATE the other columns, only where a value changes."""
     others = [f for f in fields if f not in keys]
-    conflict_keys = [exp.Ordered(this=column(k), nulls_first=True) for k in keys]
+    # Plain columns: PostgreSQL refuses NULLS FIRST/LAST (what an Ordered key prints) in ON CONFLICT.
+    conflict_keys: list[exp.Expression] = [column(k) for k in keys]
     if others:
-        changed: exp.Expression = exp.NullSafeNEQ(this=column(others[0]), expression=column(others[0], "excluded"))
+        # The target's columns are qualified: PostgreSQL finds a bare name ambiguous with `excluded`.
+        changed: exp.Expression = exp.NullSafeNEQ(this=column(others[0], name),
+                                                  expression=column(others[0], "excluded"))
         for f in others[1:]:
-            changed = exp.Or(this=changed, expression=exp.NullSafeNEQ(this=column(f), expression=column(f, "excluded")))
+            changed = exp.Or(this=changed, expression=exp.NullSafeNEQ(this=column(f, name),
+                                                                      expression=column(f, "excluded")))
         # The WHERE keeps rows whose values are already equal out of the change count (MySQL's
         # ON DUPLICATE KEY UPDATE reports those as unchanged).
         conflict = exp.OnConflict(
@@ -128,9 +147,9 @@ def count(name: str, shape: Shape | None) -> exp.Select:
     return tree.where(condition(shape)) if shape is not None else tree
 
 
-def _scoped_where(name: str, shape: Shape | None, limited: bool, row_id: str) -> exp.Where | None:
+def _scoped_where(name: str, shape: Shape | None, limited: bool, row_id: str | None) -> exp.Where | None:
     cond = condition(shape) if shape is not None else None
-    if limited:
+    if limited and row_id is not None:
         # UPDATE/DELETE ... LIMIT is not portable (a compile-time option of SQLite, absent from
         # PostgreSQL): the rows are picked by their row id in a subquery, LIMIT ? there.
         sub = exp.select(column(row_id)).from_(table(name))
@@ -140,26 +159,48 @@ def _scoped_where(name: str, shape: Shape | None, limited: bool, row_id: str) ->
     return exp.Where(this=cond) if cond is not None else None
 
 
-def update(name: str, fields: Sequence[str], shape: Shape | None, limited: bool, *, row_id: str) -> exp.Update:
-    return exp.Update(this=table(name), expressions=[exp.EQ(this=column(f), expression=exp.Placeholder())
+def update(name: str, fields: Sequence[str], shape: Shape | None, limited: bool, *, row_id: str | None) -> exp.Update:
+    """UPDATE; with `limited`, LIMIT ? picks the rows: by row id in a subquery, or (`row_id` None:
+    MySQL, whose UPDATE has its own LIMIT and refuses a subquery on the table it changes) natively."""
+    tree = exp.Update(this=table(name), expressions=[exp.EQ(this=column(f), expression=exp.Placeholder())
                                                      for f in fields],
                       where=_scoped_where(name, shape, limited, row_id))
+    if limited and row_id is None:
+        tree.set("limit", exp.Limit(expression=exp.Placeholder()))
+    return tree
 
 
-def delete(name: str, shape: Shape | None, limited: bool, *, row_id: str) -> exp.Delete:
-    return exp.Delete(this=table(name), where=_scoped_where(name, shape, limited, row_id))
+def delete(name: str, shape: Shape | None, limited: bool, *, row_id: str | None) -> exp.Delete:
+    tree = exp.Delete(this=table(name), where=_scoped_where(name, shape, limited, row_id))
+    if limited and row_id is None:
+        tree.set("limit", exp.Limit(expression=exp.Placeholder()))
+    return tree
+
+
+def _with_escape(node: exp.Expression, escape: str) -> exp.Expression:
+    if isinstance(node, exp.Like) and not isinstance(node.parent, exp.Escape):
+        return exp.Escape(this=node.copy(), expression=exp.Literal.string(escape))
+    return node
 
 
 class Statements:
     """SQL text of the data statements, cached per shape; values are always parameters.
 
-    `row_id` names the engine's row identifier column used by UPDATE/DELETE with a limit."""
+    `row_id` names the engine's row identifier column used by UPDATE/DELETE with a limit (None: the
+    engine has UPDATE/DELETE ... LIMIT, MySQL). `upsert_style` is "on_conflict" (SQLite, PostgreSQL)
+    or "on_duplicate_key" (MySQL)."""
 
     _MAX_ENTRIES = 4096
 
-    def __init__(self, render: Render, *, row_id: str) -> None:
+    def __init__(self, render: Render, *, row_id: str | None, upsert_style: str = "on_conflict",
+                 like_escape: str | None = None) -> None:
         self._render = render
+        # MySQL and PostgreSQL read a backslash in a LIKE pattern as an escape; SQLite (and the
+        # contract) does not. `like_escape` is printed as LIKE ... ESCAPE '<it>': PostgreSQL takes ''
+        # for "none"; MariaDB does not, and gets NUL, a character no text pattern holds.
+        self._like_escape = like_escape
         self._row_id = row_id
+        self._upsert = upsert_on_duplicate_key if upsert_style == "on_duplicate_key" else upsert
         self._cache: dict[tuple[Any, ...], str] = {}
 
     def _text(self, key: tuple[Any, ...], build: Callable[[], exp.Expression]) -> str:
@@ -167,14 +208,18 @@ class Statements:
         if sql is None:
             if len(self._cache) > self._MAX_ENTRIES:
                 self._cache.clear()
-            sql = self._cache[key] = self._render(build())
+            tree = build()
+            if self._like_escape is not None:
+                escape = self._like_escape
+                tree = tree.transform(lambda n: _with_escape(n, escape))
+            sql = self._cache[key] = self._render(tree)
         return sql
 
     def insert(self, name: str, fields: tuple[str, ...]) -> str:
         return self._text(("insert", name, fields), lambda: insert(name, fields))
 
     def upsert(self, name: str, fields: tuple[str, ...], keys: tuple[str, ...]) -> str:
-        return self._text(("upsert", name, fields, keys), lambda: upsert(name, fields, keys))
+        return self._text(("upsert", name, fields, keys), lambda: self._upsert(name, fields, keys))
 
     def select(self, name: str, fields: tuple[str, ...], shape: Shape | None,
                orders: tuple[tuple[str, SortDirection], ...], paged: bool) -> str:
@@ -224,10 +269,12 @@ def type_label(col: Column) -> str:
     return col.data_type.value + (f"({varchar_length(col)})" if col.data_type is DataType.VARCHAR else "")
 
 
-def column_def(col: Column, physical_type: str, *, check: exp.Expression | None = None, not_null: bool = False,
-               primary_key_autoincrement: bool = False) -> exp.ColumnDef:
+def column_def(col: Column, physical_type: str | exp.DataType, *, check: exp.Expression | None = None,
+               not_null: bool = False, primary_key_autoincrement: bool = False,
+               check_named: bool = True) -> exp.ColumnDef:
     """A column definition. `check` (a condition on the column) becomes a CHECK named after the column
-    and its logical type, so a violation reports both."""
+    and its logical type, so a violation reports both (`check_named=False`: unnamed, for engines
+    without named column-level constraints, MariaDB)."""
     constraints: list[exp.Expression] = []
     if primary_key_autoincrement:
         constraints += [exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint()),
@@ -237,9 +284,10 @@ def column_def(col: Column, physical_type: str, *, check: exp.Expression | None 
     if col.default_value is not None:
         constraints.append(exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(this=default_literal(col))))
     if check is not None:
-        constraints.append(exp.ColumnConstraint(this=ident(f"{col.name} {type_label(col)}"),
+        constraints.append(exp.ColumnConstraint(this=ident(f"{col.name} {type_label(col)}") if check_named else None,
                                                 kind=exp.CheckColumnConstraint(this=check)))
-    return exp.ColumnDef(this=ident(col.name), kind=exp.DataType.build(physical_type), constraints=constraints)
+    kind = physical_type if isinstance(physical_type, exp.DataType) else exp.DataType.build(physical_type)
+    return exp.ColumnDef(this=ident(col.name), kind=kind, constraints=constraints)
 
 
 def create_table(name: str, defs: Sequence[exp.Expression], primary_key: Sequence[str], *,
@@ -277,3 +325,36 @@ def copy_rows(target: str, source: str, pairs: Sequence[tuple[str, str]]) -> exp
     """INSERT INTO target (new, ...) SELECT old, ... FROM source, for (new, old) column pairs."""
     return exp.Insert(this=exp.Schema(this=table(target), expressions=[ident(n) for n, _ in pairs]),
                       expression=exp.select(*[column(o) for _, o in pairs]).from_(table(source)))
+
+
+# -- templates -------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=256)
+def _parsed_template(text: str, dialect: str) -> exp.Expression:
+    tree = sqlglot.parse_one(text, read=dialect)
+    assert isinstance(tree, exp.Expression)
+    return tree
+
+
+def from_template(text: str, dialect: str, nodes: Mapping[str, exp.Expression | str]) -> exp.Expression:
+    """An engine-specific statement shape, written once as constant SQL text with `__slot__` names, as
+    an IR tree: each identifier `__slot__` is replaced by `nodes[slot]` (a str: a quoted identifier;
+    else the node). No value or user name is ever part of the text that is parsed."""
+    tree = _parsed_template(text, dialect).copy()
+
+    def fill(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Identifier) and node.name.startswith("__") and node.name.endswith("__"):
+            slot = nodes[node.name[2:-2]]
+            return ident(slot) if isinstance(slot, str) else slot.copy()
+        return node
+
+    return tree.transform(fill)
+
+
+def condition_template(text: str, dialect: str, column_name: str) -> exp.Expression:
+    """A condition written once as constant text over the column `__c__`, on the column `column_name`."""
+    tree = from_template(f"SELECT {text}", dialect, {"c": column_name})
+    assert isinstance(tree, exp.Select)
+    cond = tree.selects[0]
+    assert isinstance(cond, exp.Expression)
+    return cond
