@@ -296,11 +296,11 @@ class Resolver:
             for src in level.sources:
                 self._expose_source(src, exposure)
         elif isinstance(item, exp.Column) and isinstance(item.this, exp.Star):
-            src = level.by_name.get(item.table.lower())
-            if src is None:
+            star_source = level.by_name.get(item.table.lower())
+            if star_source is None:
                 exposure.opaque = True
             else:
-                self._expose_source(src, exposure)
+                self._expose_source(star_source, exposure)
         elif isinstance(item, exp.Alias):
             exposure.add(item.alias.lower(), None)
         elif isinstance(item, exp.Column):
