@@ -453,7 +453,7 @@ class Resolver:
             return Binding("column", src, "*")
         qualifier = col.table.lower()
         if qualifier:
-            src = _find_qualified(level, qualifier)
+            src = _find_qualified(level, qualifier, name)
             if src is None:
                 return Binding("unresolved", None, name)
             return self._column(src, name)
@@ -527,13 +527,19 @@ def _lookup_cte(level: Level, name: str) -> Source | None:
     return level.ctes.get(name)
 
 
-def _find_qualified(level: Level | None, qualifier: str) -> Source | None:
+def _find_qualified(level: Level | None, qualifier: str, name: str | None = None) -> Source | None:
+    """The source `qualifier` names, nearest level first. With `name`: SQLite reads `q.c` from an
+    outer `q` when the nearest `q` has no column `c` (the others reject the statement), so a
+    nearest source known not to list `name` gives way to an outer one that does."""
+    first = None
     while level is not None:
         src = level.by_name.get(qualifier)
         if src is not None:
-            return src
+            if name is None or src.opaque or src.lists(name):
+                return src
+            first = first or src
         level = level.parent
-    return None
+    return first
 
 
 def resolve(tree: exp.Expr, catalog: Catalog) -> Resolution:
