@@ -16,9 +16,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "safety"))
 
-from _safety_engines import COLUMNS, fixture_rows  # noqa: E402
+from _safety_engines import COLUMNS, fixture_rows
 
-from sqlparser import TableColumn  # noqa: E402
+from sqlparser import TableColumn
 
 TYPES = {"id": "INT", "uid": "VARCHAR(8)", "name": "VARCHAR(20)", "age": "INT", "score": "INT",
          "user_id": "INT", "total": "INT", "status": "VARCHAR(10)", "label": "VARCHAR(10)"}
