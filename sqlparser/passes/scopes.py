@@ -218,7 +218,7 @@ class Resolver:
             target_src = level.sources[0]
             excluded = Source("excluded", target_src.kind, target_src.node, target_src.table, True,
                               dict(target_src.columns), target_src.opaque)
-            level.add(excluded)
+            level.by_name["excluded"] = excluded  # by qualifier only: unqualified names are the target's
             for key in conflict.args.get("conflict_keys") or []:
                 self._visit(key, level, "where")
             for value in conflict.expressions:

@@ -156,3 +156,30 @@ def test_ambiguous_statements_are_refused_not_printed(rename_engine: RenameEngin
             parser.parse_and_modify_sql(sql, PHYSICAL)
         with pytest.raises(EngineError):
             rename_engine.run("physical", sql.replace("users", "t_users").replace("orders", "t_orders"))
+
+
+WRITE_CASES = [
+    ("mysql", "DELETE a FROM users a JOIN orders b ON a.id = b.user_id WHERE b.total > 3",
+     "DELETE a FROM t_users AS a JOIN t_orders AS b ON a.u_id = b.o_user_id WHERE b.o_total > 3"),
+    ("mysql", "DELETE users FROM users JOIN orders ON users.id = orders.user_id",
+     "DELETE t_users FROM t_users JOIN t_orders ON t_users.u_id = t_orders.o_user_id"),
+    ("mysql", "UPDATE users a JOIN orders b ON a.id = b.user_id SET a.score = b.total, name = status",
+     "UPDATE t_users AS a JOIN t_orders AS b ON a.u_id = b.o_user_id SET a.u_score = b.o_total, u_name = o_status"),
+    ("mysql", "INSERT INTO users (id, uid, age) VALUES (1, 'u', 3) ON DUPLICATE KEY UPDATE age = VALUES(age) + age",
+     "INSERT INTO t_users (u_id, c_uid, u_age) VALUES (1, 'u', 3) ON DUPLICATE KEY UPDATE u_age = VALUES(u_age) + u_age"),
+    ("postgres", "INSERT INTO users (id, uid, age) VALUES (1, 'u', 3) ON CONFLICT (id) DO UPDATE SET "
+     "age = excluded.age + users.age RETURNING id",
+     "INSERT INTO t_users (u_id, c_uid, u_age) VALUES (1, 'u', 3) ON CONFLICT(u_id) DO UPDATE SET "
+     "u_age = excluded.u_age + t_users.u_age RETURNING u_id"),
+    ("postgres", "UPDATE orders SET total = u.age FROM users u WHERE u.id = user_id",
+     "UPDATE t_orders SET o_total = u.u_age FROM t_users AS u WHERE u.u_id = o_user_id"),
+    ("postgres", "DELETE FROM orders USING users u WHERE u.id = orders.user_id AND age > 3",
+     "DELETE FROM t_orders USING t_users AS u WHERE u.u_id = t_orders.o_user_id AND u_age > 3"),
+    ("sqlite", "INSERT INTO labels (id, label) SELECT id, uid FROM users WHERE age > 3",
+     "INSERT INTO t_labels (l_id, l_label) SELECT u_id, c_uid FROM t_users WHERE u_age > 3"),
+]
+
+
+@pytest.mark.parametrize(("dialect", "sql", "expected"), WRITE_CASES, ids=[c[1][:50] for c in WRITE_CASES])
+def test_rename_writes(dialect: str, sql: str, expected: str) -> None:
+    assert new_parser(dialect).parse_and_modify_sql(sql, PHYSICAL) == expected
