@@ -166,7 +166,8 @@ WRITE_CASES = [
     ("mysql", "UPDATE users a JOIN orders b ON a.id = b.user_id SET a.score = b.total, name = status",
      "UPDATE t_users AS a JOIN t_orders AS b ON a.u_id = b.o_user_id SET a.u_score = b.o_total, u_name = o_status"),
     ("mysql", "INSERT INTO users (id, uid, age) VALUES (1, 'u', 3) ON DUPLICATE KEY UPDATE age = VALUES(age) + age",
-     "INSERT INTO t_users (u_id, c_uid, u_age) VALUES (1, 'u', 3) ON DUPLICATE KEY UPDATE u_age = VALUES(u_age) + u_age"),
+     "INSERT INTO t_users (u_id, c_uid, u_age) VALUES (1, 'u', 3) ON DUPLICATE KEY UPDATE "
+     "u_age = VALUES(u_age) + u_age"),
     ("postgres", "INSERT INTO users (id, uid, age) VALUES (1, 'u', 3) ON CONFLICT (id) DO UPDATE SET "
      "age = excluded.age + users.age RETURNING id",
      "INSERT INTO t_users (u_id, c_uid, u_age) VALUES (1, 'u', 3) ON CONFLICT(u_id) DO UPDATE SET "
