@@ -42,6 +42,15 @@ class UnsupportedConstructError(SQLParserError):
         super().__init__(f"unsupported construct: {construct}" + (f" ({detail})" if detail else ""))
 
 
+class AmbiguousColumnError(SQLParserError):
+    """A column reference cannot be attributed to one source (two mapped tables list it, a
+    USING column maps differently on each side, ...): raised instead of guessing; `column` names it."""
+
+    def __init__(self, column: str, detail: str) -> None:
+        self.column = column
+        super().__init__(f"ambiguous column {column!r}: {detail}")
+
+
 class PolicyViolationError(SQLParserError):
     """The statement is valid but violates the caller's policy; `rule` names the rule."""
 

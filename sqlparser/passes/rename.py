@@ -1,4 +1,27 @@
-"""rename_tables: logical -> physical table and column names (Go ParseAndModifySQL)."""
+"""rename_tables: logical -> physical table and column names (Go ParseAndModifySQL), scope-aware.
+
+Every column reference of a query or DML statement is resolved to its source first
+(sqlparser/passes/scopes.py), then renamed to the name that source has after the mapping:
+
+- a base table's column: its `column_map` entry (a table's map lists its columns; a name the map
+  does not list keeps its name);
+- a derived table's or CTE's column: the name its renamed select list exposes. `SELECT d.name FROM
+  (SELECT name FROM users) d` becomes `SELECT d.c_name FROM (SELECT c_name FROM t_users) d`.
+
+Why outer references follow the inner query rather than aliasing the inner column back to its
+logical name (`c_name AS name`): a star (`SELECT * FROM users` inside a derived table) exposes the
+physical names whatever we do, since the unmapped columns are not known and the star cannot be
+expanded; `JOIN ... USING (c)` and `NATURAL JOIN` between a renamed base table and a derived table
+need the same name on both sides; and the top-level statement already returns physical names (the
+Go contract's output). One rule, following what each source exposes, covers all three dialects and
+adds nothing to the statement. Names a query gives itself (aliases, CTE and derived column lists)
+never change.
+
+A reference that cannot be attributed (an unqualified name two mapped sources list, a USING column
+mapped differently on each side, a name that could be an unknown table's or an outer query's
+renamed column) raises `AmbiguousColumnError`. Statements without query scopes (DDL) keep the
+name-based rename.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +30,7 @@ from collections.abc import Mapping
 from sqlglot import exp
 
 from sqlparser.errors import InvalidArgumentError
+from sqlparser.passes.scopes import Resolution, TableInfo, resolve
 from sqlparser.types import TableColumn
 
 
@@ -51,52 +75,83 @@ def rename_tables(tree: exp.Expression, table_columns: Mapping[str, TableColumn]
         if alias in tables:
             raise InvalidArgumentError(
                 f"alias {alias!r} is also the name of a mapped table; an alias must not equal an original table name")
+    if isinstance(tree, (exp.Query, exp.Values, exp.Insert, exp.Update, exp.Delete)):
+        def catalog(name: str) -> TableInfo | None:
+            if name not in tables:
+                return None
+            mapping = column_maps[name]
+            return TableInfo(dict(mapping), opaque=not mapping)
 
-    def column_map_for(qualifier: str) -> dict[str, str] | None:
+        return _apply(tree, resolve(tree, catalog), new_names, column_maps)
+    return _rename_by_name(tree, new_names, column_maps, aliases)
+
+
+def _apply(tree: exp.Expression, res: Resolution, new_names: dict[str, str],
+           column_maps: dict[str, dict[str, str]]) -> exp.Expression:
+    """Rename what the resolution found; a node it did not reach keeps the name-based rename."""
+    fallback_aliases = table_aliases(tree)
+    for node in list(tree.walk()):
+        if isinstance(node, exp.Table):
+            if id(node) in res.cte_refs or node.args.get("db") or not isinstance(node.this, exp.Identifier):
+                continue
+            src = res.sources.get(id(node))
+            if src is not None and src.node is not node and (src.aliased or src.kind != "table"):
+                continue  # MySQL's `DELETE a FROM users a ...`: the target names an alias
+            new = new_names.get(node.name.lower())
+            if new:
+                node.this.set("this", new)
+        elif isinstance(node, exp.Column):
+            binding = res.columns.get(id(node))
+            ident = node.this
+            if binding is None or (binding.source is None and node.table):
+                # Not reached by the resolver, or a qualifier naming no source in scope (the
+                # engine rejects it): rename by the qualifier's table name as the Go code does.
+                _rename_column_by_name(node, new_names, column_maps, fallback_aliases)
+                continue
+            src = binding.source
+            if node.table and src is not None and src.kind == "table" and not src.aliased and src.table in new_names:
+                node.args["table"].set("this", new_names[src.table])
+            if binding.kind == "column" and binding.mapped and isinstance(ident, exp.Identifier):
+                ident.set("this", binding.mapped)
+        elif isinstance(node, exp.Identifier) and id(node) in res.identifiers:
+            mapped = res.identifiers[id(node)]
+            if mapped:
+                node.set("this", mapped)
+    return tree
+
+
+def _rename_column_by_name(node: exp.Column, new_names: dict[str, str], column_maps: dict[str, dict[str, str]],
+                           aliases: dict[str, str]) -> None:
+    ident = node.this
+    if not isinstance(ident, exp.Identifier):
+        return
+    qualifier = node.table.lower()
+    if qualifier:
         original = aliases.get(qualifier)
-        return column_maps.get(original if original is not None else qualifier)
+        mapping = column_maps.get(original if original is not None else qualifier)
+        if qualifier not in aliases and qualifier in new_names:
+            node.args["table"].set("this", new_names[qualifier])
+        new = (mapping or {}).get(ident.name.lower())
+        if new:
+            ident.set("this", new)
+        return
+    # The Go code takes the first map (in Go's random map order) that has the column; we use the
+    # caller's order, which makes the result deterministic.
+    for mapping in column_maps.values():
+        new = mapping.get(ident.name.lower())
+        if new:
+            ident.set("this", new)
+            return
 
-    def rename_column(identifier: exp.Identifier, mapping: dict[str, str] | None) -> None:
-        if mapping:
-            new = mapping.get(identifier.name.lower())
-            if new:
-                identifier.set("this", new)
 
-    def rename_unqualified(identifier: exp.Identifier) -> None:
-        # The Go code takes the first map (in Go's random map order) that has the column; we use
-        # the caller's order, which makes the result deterministic.
-        for mapping in column_maps.values():
-            new = mapping.get(identifier.name.lower())
-            if new:
-                identifier.set("this", new)
-                return
-
+def _rename_by_name(tree: exp.Expression, new_names: dict[str, str], column_maps: dict[str, dict[str, str]],
+                    aliases: dict[str, str]) -> exp.Expression:
+    """The rename for statements without query scopes (DDL): by table name and column name."""
     nodes = list(tree.walk())
-    original_names = {id(t): t.name.lower() for t in nodes if isinstance(t, exp.Table)}
     for node in nodes:
         if isinstance(node, exp.Table):
             if node.name and not node.args.get("db") and node.name.lower() in new_names:
                 node.this.set("this", new_names[node.name.lower()])
         elif isinstance(node, exp.Column):
-            ident = node.this
-            if not isinstance(ident, exp.Identifier):
-                continue
-            qualifier = node.table.lower()
-            if qualifier:
-                mapping = column_map_for(qualifier)
-                if qualifier not in aliases and qualifier in new_names:
-                    node.args["table"].set("this", new_names[qualifier])
-                rename_column(ident, mapping)
-            else:
-                rename_unqualified(ident)
-        elif isinstance(node, exp.Schema) and isinstance(node.parent, exp.Insert):
-            # INSERT INTO t (a, b): the column list belongs to the target table.
-            target = node.this
-            mapping = column_maps.get(original_names.get(id(target), "")) if isinstance(target, exp.Table) else None
-            for ident in node.expressions:
-                if isinstance(ident, exp.Identifier):
-                    if mapping is not None:
-                        rename_column(ident, mapping)
-                    else:
-                        rename_unqualified(ident)
+            _rename_column_by_name(node, new_names, column_maps, aliases)
     return tree

@@ -337,3 +337,243 @@ class Gen:
         if k < 0.87:
             return self.update(depth)
         return self.delete(depth)
+
+
+# -- the rename differential (tests/rename) ----------------------------------------------------------
+
+COLUMN_KINDS = {t: {**dict.fromkeys(INT_COLS[t], "i"), **dict.fromkeys(STR_COLS[t], "s")} for t in TABLES}
+
+
+@dataclass
+class Named:
+    """A source of the rename generator: the name a query reads it by, and its columns by kind."""
+
+    alias: str
+    cols: dict[str, str]  # column -> "i" (integer) | "s" (string)
+
+
+class RenameGen:
+    """Queries whose names the rename must resolve through every kind of scope (tests/rename).
+
+    Derived tables and CTEs exposing unaliased and star columns, recursive CTEs, JOIN ... USING and
+    NATURAL JOIN, correlated subqueries with unqualified outer references, set operations (also as
+    derived tables), window functions with named windows, select-list aliases in ORDER BY / GROUP BY,
+    and the same table aliases reused at several levels. Column references are unqualified where
+    that reads well; a query the engine itself rejects as written is skipped by the test, so the
+    generator does not need to prove every name unambiguous. Portable as Gen is: no LIMIT, no FULL
+    JOIN, integers compared with integers and strings with strings.
+    """
+
+    ALIASES = ("a", "b", "c", "d")
+
+    def __init__(self, seed: int) -> None:
+        self.r = random.Random(seed)
+        self.cte_n = 0
+
+    def chance(self, p: float) -> bool:
+        return self.r.random() < p
+
+    # -- references ------------------------------------------------------------------------------
+    def ref(self, src: Named, col: str, scope: list[Named]) -> str:
+        unique = sum(col in s.cols for s in scope) == 1
+        return col if unique and self.chance(0.5) else f"{src.alias}.{col}"
+
+    def pick(self, scope: list[Named], kind: str) -> tuple[Named, str] | None:
+        options = [(s, c) for s in scope for c, k in s.cols.items() if k == kind]
+        return self.r.choice(options) if options else None
+
+    def expr(self, scope: list[Named], kind: str) -> str:
+        got = self.pick(scope, kind)
+        if got is None:
+            return self.lit(kind)
+        return self.ref(*got, scope)
+
+    def lit(self, kind: str) -> str:
+        if kind == "i":
+            return str(self.r.choice([0, 1, 3, 7, 18, 25, 30, 42, 50, 99, 150]))
+        return "'" + self.r.choice(STR_VALUES).replace("'", "''") + "'"
+
+    def cond(self, scope: list[Named], outer: list[Named], depth: int) -> str:
+        k = self.r.random()
+        if depth > 0 and k < 0.2:
+            return f"({self.cond(scope, outer, depth - 1)} {self.r.choice(['AND', 'OR'])} " \
+                   f"{self.cond(scope, outer, depth - 1)})"
+        if depth > 0 and k < 0.4:
+            return f"{'NOT ' if self.chance(0.3) else ''}EXISTS ({self.sub(scope + outer, depth - 1, '1')})"
+        if depth > 0 and k < 0.5:
+            return f"{self.expr(scope, 'i')} IN ({self.sub(scope + outer, depth - 1, 'i')})"
+        kind = self.r.choice("iis")
+        op = self.r.choice(["=", "<>", "<", ">="]) if kind == "i" else self.r.choice(["=", "<>", "<"])
+        if self.chance(0.3):
+            return f"{self.expr(scope, kind)} IS {'NOT ' if self.chance(0.5) else ''}NULL"
+        return f"{self.expr(scope, kind)} {op} {self.lit(kind)}"
+
+    def sub(self, outer: list[Named], depth: int, what: str) -> str:
+        """A subquery reading `outer` unqualified where no inner source lists the name."""
+        from_sql, scope = self.from_clause(depth, outer)
+        conds = []
+        # An outer source whose alias an inner one reuses is out of reach by qualified name.
+        inner_aliases = {s.alias for s in scope}
+        got = self.pick([s for s in outer if s.alias not in inner_aliases], "i")
+        if got is not None and self.chance(0.8):
+            src, col = got
+            inner_names = {c for s in scope for c in s.cols}
+            outer_ref = col if col not in inner_names and self.chance(0.6) else f"{src.alias}.{col}"
+            conds.append(f"{self.expr(scope, 'i')} = {outer_ref}")
+        if self.chance(0.5):
+            conds.append(self.cond(scope, [s for s in outer if s.alias not in inner_aliases], depth - 1))
+        where = f" WHERE {' AND '.join(conds)}" if conds else ""
+        if what == "1":
+            return f"SELECT 1 FROM {from_sql}{where}"
+        return f"SELECT {self.expr(scope, 'i')} FROM {from_sql}{where}"
+
+    # -- sources -----------------------------------------------------------------------------------
+    def fresh(self, used: set[str]) -> str:
+        name = self.r.choice([a for a in self.ALIASES if a not in used] or [f"e{len(used)}"])
+        used.add(name)
+        return name
+
+    def table(self, used: set[str]) -> tuple[str, Named]:
+        t = self.r.choice(TABLES + SCOPED_TABLES)
+        alias = self.fresh(used)
+        return f"{t} {alias}", Named(alias, dict(COLUMN_KINDS[t]))
+
+    def derived(self, depth: int, used: set[str], outer: list[Named]) -> tuple[str, Named]:
+        """A derived table exposing unaliased columns, a star, or a set operation's columns."""
+        k = self.r.random()
+        inner_sql, inner = self.table(set())
+        where = f" WHERE {self.cond([inner], [], max(depth - 1, 0))}" if self.chance(0.5) else ""
+        if k < 0.3:
+            body, cols = f"SELECT * FROM {inner_sql}{where}", dict(inner.cols)
+        elif k < 0.75 or depth <= 0:
+            names = self.r.sample(list(inner.cols), k=self.r.randint(1, len(inner.cols)))
+            cols = {c: inner.cols[c] for c in names}
+            distinct = "DISTINCT " if self.chance(0.2) else ""
+            body = f"SELECT {distinct}{', '.join(self.ref(inner, c, [inner]) for c in names)} FROM {inner_sql}{where}"
+        else:
+            # A set operation: the names come from its first arm; the second arm is kind-compatible.
+            names = [c for c in inner.cols][: self.r.randint(1, 2)]
+            cols = {c: inner.cols[c] for c in names}
+            other_sql, other = self.table(set())
+            arm2 = []
+            for c in names:
+                pick = [x for x, kk in other.cols.items() if kk == cols[c]]
+                arm2.append(f"{other.alias}.{self.r.choice(pick)}" if pick else self.lit(cols[c]))
+            op = self.r.choice(["UNION", "UNION ALL", "EXCEPT", "INTERSECT"])
+            body = f"SELECT {', '.join(names)} FROM {inner_sql}{where} {op} SELECT {', '.join(arm2)} FROM {other_sql}"
+        alias = self.fresh(used)
+        return f"({body}) {alias}", Named(alias, cols)
+
+    def from_clause(self, depth: int, outer: list[Named]) -> tuple[str, list[Named]]:
+        used: set[str] = set()
+        sql, first = self.derived(depth, used, outer) if depth > 0 and self.chance(0.3) else self.table(used)
+        scope = [first]
+        for _ in range(self.r.choice([0, 0, 1, 1, 2]) if depth > 0 else 0):
+            jsql, j = self.derived(depth - 1, used, outer) if self.chance(0.3) else self.table(used)
+            shared = [c for c in j.cols if all(c in s.cols and s.cols[c] == j.cols[c] for s in scope)
+                      and c in ("uid", "id", "label")]
+            kind = self.r.choice(["JOIN", "LEFT JOIN", "JOIN"])
+            if shared and "id" not in shared and self.chance(0.35):
+                sql += f" {kind} {jsql} USING ({self.r.choice(shared)})"
+                # a USING column is one column afterwards: unqualified references to it are fine
+                scope.append(Named(j.alias, {c: k for c, k in j.cols.items() if c not in shared}))
+                continue
+            right = self.r.choice(list(j.cols))
+            left = self.pick(scope, j.cols[right])
+            on = f"{left[0].alias}.{left[1]}" if left is not None else self.lit(j.cols[right])
+            sql += f" {kind} {jsql} ON {j.alias}.{right} = {on}"
+            scope.append(j)
+        return sql, scope
+
+    # -- statements ---------------------------------------------------------------------------------
+    def select(self, depth: int = 2) -> str:
+        k = self.r.random()
+        if k < 0.12:
+            return self.cte_query(depth)
+        if k < 0.18:
+            return self.recursive_cte()
+        if k < 0.26:
+            return self.natural_query(depth)
+        if k < 0.34:
+            return self.window_query(depth)
+        if k < 0.44:
+            return self.grouped_query(depth)
+        if k < 0.52:
+            left = self.plain(depth, ("i", "s"))
+            right = self.plain(depth, ("i", "s"))
+            return f"{left} {self.r.choice(['UNION', 'UNION ALL', 'EXCEPT', 'INTERSECT'])} {right}"
+        return self.plain(depth, tuple(self.r.choice("is") for _ in range(self.r.randint(1, 3))))
+
+    def plain(self, depth: int, kinds: tuple[str, ...]) -> str:
+        from_sql, scope = self.from_clause(depth, [])
+        cols = [self.expr(scope, kd) for kd in kinds]
+        if self.chance(0.2):
+            got = self.pick(scope, "i")
+            if got is not None:
+                cols[0] = f"(SELECT COUNT(*) FROM orders x WHERE x.user_id = {got[0].alias}.{got[1]})"
+        where = f" WHERE {self.cond(scope, [], depth)}" if self.chance(0.7) else ""
+        return f"SELECT {', '.join(cols)} FROM {from_sql}{where}"
+
+    def grouped_query(self, depth: int) -> str:
+        """Select-list aliases in GROUP BY and ORDER BY (an alias may equal another table's column)."""
+        from_sql, scope = self.from_clause(depth, [])
+        key = self.expr(scope, self.r.choice("is"))
+        alias = self.r.choice(["k", "grp", "total", "label"])
+        agg = self.r.choice(["COUNT(*)", f"SUM({self.expr(scope, 'i')})", f"MAX({self.expr(scope, 'i')})"])
+        having = f" HAVING COUNT(*) > {self.r.choice('01')}" if self.chance(0.3) else ""
+        group = alias if self.chance(0.5) and alias not in {c for s in scope for c in s.cols} else key
+        return f"SELECT {key} AS {alias}, {agg} AS n FROM {from_sql} GROUP BY {group}{having} ORDER BY {alias}, n"
+
+    def window_query(self, depth: int) -> str:
+        from_sql, scope = self.from_clause(max(depth - 1, 0), [])
+        part = self.expr(scope, self.r.choice("is"))
+        val = self.expr(scope, "i")
+        if self.chance(0.5):
+            return f"SELECT {part}, SUM({val}) OVER w AS s, COUNT(*) OVER w AS n FROM {from_sql} " \
+                   f"WINDOW w AS (PARTITION BY {part})"
+        return f"SELECT {part}, MAX({val}) OVER (PARTITION BY {part}) AS m FROM {from_sql}"
+
+    def cte_query(self, depth: int) -> str:
+        self.cte_n += 1
+        t = self.r.choice(TABLES)
+        cols = list(COLUMN_KINDS[t])
+        chosen = self.r.sample(cols, k=self.r.randint(1, len(cols)))
+        star = self.chance(0.3)
+        body = f"SELECT {'*' if star else ', '.join(chosen)} FROM {t}"
+        c1 = Named("c1", dict(COLUMN_KINDS[t]) if star else {c: COLUMN_KINDS[t][c] for c in chosen})
+        ctes = [f"c1 AS ({body} WHERE {self.cond([Named(t, dict(COLUMN_KINDS[t]))], [], 0)})"]
+        src = c1
+        if self.chance(0.4):
+            ctes.append("c2 AS (SELECT * FROM c1)")
+            src = Named("c2", dict(c1.cols))
+        used = {"a"}
+        jsql, j = self.table(used)
+        left = self.pick([src], "i")
+        scope = [Named(src.alias, src.cols), j]
+        on = f"{j.alias}.{self.r.choice([c for c, k in j.cols.items() if k == 'i'])} = {src.alias}.{left[1]}" \
+            if left else "1 = 1"
+        cols = ", ".join(self.expr(scope, self.r.choice("is")) for _ in range(self.r.randint(1, 3)))
+        where = f" WHERE {self.cond(scope, [], max(depth - 1, 0))}" if self.chance(0.6) else ""
+        return f"WITH {', '.join(ctes)} SELECT {cols} FROM {src.alias} {self.r.choice(['JOIN', 'LEFT JOIN'])} " \
+               f"{jsql} ON {on}{where}"
+
+    def recursive_cte(self) -> str:
+        t = self.r.choice(SCOPED_TABLES)
+        start = self.r.choice([1, 3, 7])
+        return (f"WITH RECURSIVE r AS (SELECT id, uid, 1 AS n FROM {t} WHERE id <= {start + 100 * (t == 'orders')} "
+                f"UNION ALL SELECT id, uid, n + 1 FROM r WHERE n < 3) "
+                f"SELECT r.id, uid, n FROM r WHERE uid {self.r.choice(['=', '<>'])} {self.lit('s')}")
+
+    def natural_query(self, depth: int) -> str:
+        """NATURAL JOIN / USING between derived tables exposing unaliased columns."""
+        left_t, right_t = self.r.choice(SCOPED_TABLES), self.r.choice(SCOPED_TABLES)
+        shared = "uid"
+        lcols = [shared, *self.r.sample([c for c in COLUMN_KINDS[left_t] if c not in COLUMN_KINDS[right_t]
+                                         or (left_t == right_t and c != shared)], k=1)]
+        rcols = [shared, *self.r.sample([c for c in COLUMN_KINDS[right_t] if c not in lcols], k=1)]
+        left = f"(SELECT {', '.join(lcols)} FROM {left_t}) a"
+        cond = self.cond([Named(right_t, dict(COLUMN_KINDS[right_t]))], [], 0)
+        right = f"(SELECT {', '.join(rcols)} FROM {right_t} WHERE {cond}) b"
+        join = f"NATURAL JOIN {right}" if self.chance(0.5) else f"JOIN {right} USING ({shared})"
+        outs = [shared] + [c for c in lcols[1:] + rcols[1:] if c != shared]
+        return f"SELECT {', '.join(outs)} FROM {left} {join}"
