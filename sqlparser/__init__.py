@@ -2,6 +2,7 @@
 
 from sqlparser.contract import SQLParser, new_parser, parser_for
 from sqlparser.errors import (
+    AmbiguousColumnError,
     InvalidArgumentError,
     PolicyViolationError,
     SQLParserError,
@@ -12,6 +13,7 @@ from sqlparser.errors import (
 from sqlparser.types import ColumnValue, OperationType, Policy, PrimaryKeyValue, SQLFilterOp, TableColumn
 
 __all__ = [
+    "AmbiguousColumnError",
     "ColumnValue",
     "InvalidArgumentError",
     "OperationType",
