@@ -19,7 +19,6 @@ default under ``./var/data/``.
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -101,16 +100,10 @@ def _describe(s: Setting) -> str:
     return f"{s.source} ({s.origin})" if s.origin else s.source
 
 
-_SECRET_PARAM = re.compile(r"(?i)([?&][^=&]*(?:password|passwd|secret|token|api_key|access_key)[^=&]*=)[^&]*")
-
-
 def redact(uri: str) -> str:
-    """The URI with its password, and query parameters that look like secrets, replaced by ***."""
-    try:
-        shown = ProviderURL.parse(uri).redacted
-    except Exception:
-        shown = uri
-    return _SECRET_PARAM.sub(r"\1***", shown)
+    """The URI with its password, and query parameters that look like secrets, replaced by ***
+    (the provider registry's redaction, which also copes with URIs that do not parse)."""
+    return ProviderURL._redact(uri) if isinstance(uri, str) else "***"
 
 
 def _parse_bool(value: str, where: str) -> bool:
