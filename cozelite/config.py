@@ -123,7 +123,7 @@ def _read_file(path: Path) -> dict[str, object]:
         raise ConfigError(f"{path}: invalid TOML: {err}") from None
     except OSError as err:
         raise ConfigError(f"cannot read config file {path}: {err.strerror}") from None
-    allowed_top = {"lite", "data_dir", *AREAS}
+    allowed_top = {"lite", "data_dir", "server", *AREAS}  # [server]: cozelite/server/limits.py
     unknown = sorted(set(data) - allowed_top)
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(allowed_top))}")

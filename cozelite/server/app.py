@@ -19,7 +19,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from cozelite.backup import BackupError, backup_providers
 from cozelite.config import AREAS
 from cozelite.server.blob import download
+from cozelite.server.guards import LimitBody
 from cozelite.server.health import probe, probe_all
+from cozelite.server.limits import ServerLimits
 from cozelite.server.metrics import Metrics
 from cozelite.wiring import Providers
 
@@ -129,8 +131,11 @@ class _CountRequests:
                                                        _status_label(status["code"])).inc()
 
 
-def create_app(providers: Providers, *, admin_token: str | None = None) -> Starlette:
-    """The app over already-open providers; it closes them when it shuts down."""
+def create_app(providers: Providers, *, admin_token: str | None = None,
+               limits: ServerLimits | None = None) -> Starlette:
+    """The app over already-open providers; it closes them when it shuts down. `limits` gives the
+    request-body limit (the connection limits are the protocol's: cozelite/server/protocol.py)."""
+    limits = limits or ServerLimits()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -146,7 +151,8 @@ def create_app(providers: Providers, *, admin_token: str | None = None) -> Starl
             Route("/blob/{key:path}", download),
             Route("/admin/backup", admin_backup, methods=["POST"]),
         ],
-        middleware=[Middleware(_CountRequests)],
+        # Counting outermost, so a request refused for its size is counted with its 413.
+        middleware=[Middleware(_CountRequests), Middleware(LimitBody, max_body_bytes=limits.max_body_bytes)],
         lifespan=lifespan,
     )
     app.state.providers = providers
