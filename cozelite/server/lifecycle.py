@@ -16,7 +16,7 @@ import uvicorn
 from cozelite.config import Config, prepare_data_dirs
 from cozelite.datadir_lock import DataDirLock
 from cozelite.server.app import create_app
-from cozelite.server.limits import ServerLimits, describe
+from cozelite.server.limits import BACKLOG, ServerLimits, describe
 from cozelite.server.protocol import protocol_class
 from cozelite.wiring import open_providers
 
@@ -44,7 +44,7 @@ def run_server(config: Config, *, host: str, port: int, log_level: str = "warnin
             server = uvicorn.Server(uvicorn.Config(
                 app, host=host, port=port, log_level=log_level, access_log=False, lifespan="on",
                 http=protocol_class(limits), h11_max_incomplete_event_size=limits.max_header_bytes,
-                timeout_graceful_shutdown=limits.shutdown_timeout))
+                timeout_graceful_shutdown=limits.shutdown_timeout, backlog=BACKLOG))
             opened = ", ".join(f"{a}={providers.scheme(a)}" for a, _ in providers.items())
             echo(f"cozelite serving on http://{host}:{port} ({opened})")
             echo(describe(limits))

@@ -79,8 +79,11 @@ LIMITS: tuple[Limit, ...] = (
 assert [lim.name for lim in LIMITS] == [f.name for f in fields(ServerLimits)]
 
 # Descriptors kept for everything but client connections: the providers' files and sockets
-# (LMDB, SQLite, DuckDB, their threads), the listening socket, logs.
+# (LMDB, SQLite, DuckDB, their threads), the listening socket, logs. A lite server uses about 20.
 FD_RESERVE = 64
+# The listen backlog, which is also how many connections asyncio accepts in one go before any of
+# them runs (and can be turned away): the descriptor budget keeps room for one such burst.
+BACKLOG = 128
 
 
 def _convert(limit: Limit, raw: object, where: str) -> float:
@@ -147,11 +150,12 @@ def load_limits(config_file: Path | None = None, *, env: Mapping[str, str] | Non
 def effective_max_connections(configured: int) -> int:
     """`configured`, lowered so that connections can never take the descriptors the providers need:
     running out of descriptors stops the server accepting anyone, a full connection table only
-    makes it close an idle client."""
+    makes it close an idle client. The budget is the soft RLIMIT_NOFILE less FD_RESERVE and one
+    accept burst (BACKLOG)."""
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         return configured
-    return max(1, min(configured, soft - max(FD_RESERVE, soft // 4)))
+    return max(1, min(configured, soft - FD_RESERVE - BACKLOG))
 
 
 def describe(limits: ServerLimits) -> str:

@@ -133,7 +133,8 @@ class GuardedH11Protocol(H11Protocol):
         if not cycle.response_started:
             try:
                 headers = [(b"content-length", b"0"), (b"connection", b"close")]
-                self.transport.write(self.conn.send(h11.Response(status_code=408, headers=headers)) or b"")
+                response = h11.Response(status_code=408, headers=headers, reason=b"Request Timeout")
+                self.transport.write(self.conn.send(response) or b"")
                 self.transport.write(self.conn.send(h11.EndOfMessage()) or b"")
             except h11.LocalProtocolError:
                 pass  # the state machine cannot send one now: closing is answer enough
