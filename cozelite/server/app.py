@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from cozelite.backup import BackupError, backup_providers
 from cozelite.config import AREAS
 from cozelite.server.blob import download
-from cozelite.server.guards import LimitBody
+from cozelite.server.guards import RequestLimits
 from cozelite.server.health import probe, probe_all
 from cozelite.server.limits import ServerLimits
 from cozelite.server.metrics import Metrics
@@ -134,7 +134,7 @@ class _CountRequests:
 def create_app(providers: Providers, *, admin_token: str | None = None,
                limits: ServerLimits | None = None) -> Starlette:
     """The app over already-open providers; it closes them when it shuts down. `limits` gives the
-    request-body limit (the connection limits are the protocol's: cozelite/server/protocol.py)."""
+    per-request limits (the connection limits are the protocol's: cozelite/server/protocol.py)."""
     limits = limits or ServerLimits()
 
     @contextlib.asynccontextmanager
@@ -152,7 +152,9 @@ def create_app(providers: Providers, *, admin_token: str | None = None,
             Route("/admin/backup", admin_backup, methods=["POST"]),
         ],
         # Counting outermost, so a request refused for its size is counted with its 413.
-        middleware=[Middleware(_CountRequests), Middleware(LimitBody, max_body_bytes=limits.max_body_bytes)],
+        middleware=[Middleware(_CountRequests),
+                    Middleware(RequestLimits, max_body_bytes=limits.max_body_bytes,
+                               max_header_bytes=limits.max_header_bytes)],
         lifespan=lifespan,
     )
     app.state.providers = providers

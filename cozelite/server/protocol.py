@@ -106,6 +106,19 @@ class GuardedH11Protocol(H11Protocol):
         self._cancel()
         super().on_response_complete()
 
+    def send_400_response(self, msg: str) -> None:
+        # A malformed body arrives while the request's application runs: uvicorn would answer 400
+        # and leave the application writing its own response into a finished exchange (an h11
+        # error and a traceback). The application is told the client is gone instead.
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            cycle.disconnected = True
+            cycle.message_event.set()
+            if cycle.response_started:  # too late for a 400: just close
+                self.transport.close()
+                return
+        super().send_400_response(msg)
+
     # --- deadlines -----------------------------------------------------------------------------
 
     def _arm(self, seconds: float, callback: Any) -> None:
