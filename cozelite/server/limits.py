@@ -81,9 +81,12 @@ assert [lim.name for lim in LIMITS] == [f.name for f in fields(ServerLimits)]
 # Descriptors kept for everything but client connections: the providers' files and sockets
 # (LMDB, SQLite, DuckDB, their threads), the listening socket, logs. A lite server uses about 20.
 FD_RESERVE = 64
-# The listen backlog, which is also how many connections asyncio accepts in one go before any of
-# them runs (and can be turned away): the descriptor budget keeps room for one such burst.
-BACKLOG = 128
+# The listen backlog, which is also how many connections asyncio accepts in one go. An accepted
+# connection reaches the protocol (which can turn it away) two loop iterations later and its
+# descriptor is freed one more iteration after that, so up to ACCEPT_BURSTS such bursts can be
+# open beyond the connection limit: the descriptor budget keeps room for them.
+BACKLOG = 32
+ACCEPT_BURSTS = 4
 
 
 def _convert(limit: Limit, raw: object, where: str) -> float:
@@ -150,12 +153,12 @@ def load_limits(config_file: Path | None = None, *, env: Mapping[str, str] | Non
 def effective_max_connections(configured: int) -> int:
     """`configured`, lowered so that connections can never take the descriptors the providers need:
     running out of descriptors stops the server accepting anyone, a full connection table only
-    makes it close an idle client. The budget is the soft RLIMIT_NOFILE less FD_RESERVE and one
-    accept burst (BACKLOG)."""
+    makes it close an idle client. The budget is the soft RLIMIT_NOFILE less FD_RESERVE and the
+    accept bursts in flight (ACCEPT_BURSTS * BACKLOG)."""
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         return configured
-    return max(1, min(configured, soft - FD_RESERVE - BACKLOG))
+    return max(1, min(configured, soft - FD_RESERVE - ACCEPT_BURSTS * BACKLOG))
 
 
 def describe(limits: ServerLimits) -> str:
