@@ -27,7 +27,6 @@ Search is two services in Coze Studio: document search (Elasticsearch) and retri
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -138,16 +137,10 @@ def _describe(s: Setting) -> str:
     return f"{s.source} ({s.origin})" if s.origin else s.source
 
 
-_SECRET_PARAM = re.compile(r"(?i)([?&][^=&]*(?:password|passwd|secret|token|api_key|access_key)[^=&]*=)[^&]*")
-
-
 def redact(uri: str) -> str:
-    """The URI with its password, and query parameters that look like secrets, replaced by ***."""
-    try:
-        shown = ProviderURL.parse(uri).redacted
-    except Exception:
-        shown = uri
-    return _SECRET_PARAM.sub(r"\1***", shown)
+    """The URI with its password, and query parameters that look like secrets, replaced by ***
+    (the provider registry's redaction, which also copes with URIs that do not parse)."""
+    return ProviderURL._redact(uri) if isinstance(uri, str) else "***"
 
 
 def _parse_bool(value: str, where: str) -> bool:
@@ -167,7 +160,7 @@ def _read_file(path: Path) -> dict[str, object]:
         raise ConfigError(f"{path}: invalid TOML: {err}") from None
     except OSError as err:
         raise ConfigError(f"cannot read config file {path}: {err.strerror}") from None
-    allowed_top = {"lite", "data_dir", *AREAS}
+    allowed_top = {"lite", "data_dir", "server", *AREAS}  # [server]: cozelite/server/limits.py
     unknown = sorted(set(data) - allowed_top)
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(allowed_top))}")

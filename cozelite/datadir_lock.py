@@ -2,7 +2,8 @@
 
 Whoever changes the data under `<data_dir>` as a whole (a running server, an offline backup, a
 restore) takes an exclusive `flock` on `<data_dir>/cozelite-server.lock` and writes its pid, and a
-server also its address and an admin token, there (mode 0600). The kernel drops the lock when the
+server also its address and an admin token, there. The file is created afresh by every holder,
+mode 0600 whatever the umask, and renamed into place only once locked and written. The kernel drops the lock when the
 process dies, even by SIGKILL, so a stale file never blocks anyone. `cozelite backup` reads the
 address and token to ask a running server for the copy instead.
 
@@ -13,12 +14,15 @@ lock without loading the web stack.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
 import secrets
 from pathlib import Path
 from typing import Any
+
+from cozelite.config import ConfigError
 
 # The file name predates offline holders; kept so a running older server is still seen.
 LOCK_NAME = "cozelite-server.lock"
@@ -42,6 +46,10 @@ class DataDirLocked(Exception):
         super().__init__(message)
 
 
+class DataDirLockError(ConfigError):
+    """The lock file cannot be used safely (it is a symbolic link): the user must fix the directory."""
+
+
 class DataDirLock:
     """The exclusive hold on one data directory; `acquire` raises DataDirLocked when it is taken."""
 
@@ -56,18 +64,38 @@ class DataDirLock:
         return self._fd is not None
 
     def acquire(self, *, host: str = "", port: int = 0) -> None:
-        """Take the lock; `host`/`port` are where a server listens (empty for offline holders)."""
+        """Take the lock; `host`/`port` are where a server listens (empty for offline holders).
+
+        The lock file is never reused: once the current file is locked (nobody else holds the
+        directory), a new file is created 0600 whatever the umask, locked, filled with the token
+        and renamed over it. An old file that is world-readable, or a hard link to another file,
+        so never receives the token."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        current = _lock_current(self.path, fcntl.LOCK_EX)
+        if current is None:
+            raise DataDirLocked(self.path.parent.resolve(), lock_holder(self.path.parent) or {})
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            self._fd = self._replace(host, port)
+        finally:
+            # Anyone who locks the old file after this sees that it is no longer the lock file.
+            os.close(current)
+
+    def _replace(self, host: str, port: int) -> int:
+        tmp = self.path.with_name(f".{LOCK_NAME}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            os.fchmod(fd, 0o600)  # the umask may have taken the owner's bits too
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # nobody else can know this file yet
+            os.write(fd, json.dumps({"pid": os.getpid(), "host": host, "port": port,
+                                     "token": self.token}).encode())
+            os.fsync(fd)
+            os.replace(tmp, self.path)
+        except BaseException:
             os.close(fd)
-            raise DataDirLocked(self.path.parent.resolve(), lock_holder(self.path.parent) or {}) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, json.dumps({"pid": os.getpid(), "host": host, "port": port, "token": self.token}).encode())
-        os.fsync(fd)
-        self._fd = fd
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return fd
 
     def release(self) -> None:
         if self._fd is None:
@@ -79,24 +107,50 @@ class DataDirLock:
         self._fd = None
 
 
+def _lock_current(path: Path, kind: int, *, create: bool = True) -> int | None:
+    """An fd of the file now at `path`, locked with `kind` (created 0600 if missing), or None when
+    another process holds it. A file that was replaced between open and lock is retried, so the
+    fd is always of the file the path names. Without `create`, a missing file raises
+    FileNotFoundError."""
+    flags = (os.O_RDWR | os.O_CREAT if create else os.O_RDONLY) | os.O_NOFOLLOW | os.O_CLOEXEC
+    while True:
+        try:
+            fd = os.open(path, flags, 0o600)
+        except OSError as err:
+            if err.errno == errno.ELOOP:  # never made by cozelite: someone wants writes redirected
+                raise DataDirLockError(f"{path} is a symbolic link; cozelite never creates one: "
+                                       "remove it and start again") from None
+            raise
+        try:
+            fcntl.flock(fd, kind | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(path, follow_symlinks=False))
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)
+
+
 def lock_holder(data_dir: str | os.PathLike[str]) -> dict[str, Any] | None:
     """The process holding `data_dir` ({pid, host, port, token}), or None when nobody holds it."""
     path = Path(data_dir) / LOCK_NAME
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = _lock_current(path, fcntl.LOCK_SH, create=False)
     except FileNotFoundError:
         return None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raw = path.read_bytes()
-            try:
-                info = json.loads(raw) if raw else {}
-            except ValueError:
-                info = {}
-            return info if isinstance(info, dict) else {}
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return None
-    finally:
+    if fd is not None:
         os.close(fd)
+        return None
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:  # released and replaced while we looked
+        return None
+    try:
+        info = json.loads(raw) if raw else {}
+    except ValueError:
+        info = {}
+    return info if isinstance(info, dict) else {}

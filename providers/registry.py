@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -27,6 +28,23 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from providers.errors import ErrorCode, ProviderError
 
 T = TypeVar("T")
+
+# The password of `scheme://user:password@host...`, found on the raw text rather than through
+# urlsplit, which cuts the authority at the first unencoded / ? or # inside a password and would then
+# print the rest of it as the path. The greedy middle takes the last @ that is followed by something
+# shaped like a host and [:port], then the end or / ? #: a password may hold any of @ / ? # itself,
+# so this errs towards hiding too much (a query value holding @) rather than too little.
+_USERINFO_PASSWORD = re.compile(
+    r"(//[^/?#@:\s]*:)(.+)(@(?:\[[0-9A-Fa-f:.]*\]|[A-Za-z0-9._~%!$&'()*+,;=-]*)(?::[0-9]*)?(?=[/?#]|$))",
+    re.DOTALL)
+# Query parameters whose value is a credential: names containing one of these words, or exactly one
+# of the short names. The value runs to the next & (a # or ? inside it is part of the secret).
+_SECRET_WORDS = ("password", "passwd", "pwd", "secret", "token", "apikey", "api_key", "api-key",
+                 "access_key", "accesskey", "auth", "credential", "private_key", "privatekey", "signature")
+_SECRET_NAMES = ("sk", "key", "pass", "pw", "sig")
+_SECRET_PARAM = re.compile(
+    r"([?&#;](?:[^=&#;?]*(?:" + "|".join(map(re.escape, _SECRET_WORDS)) + r")[^=&#;?]*|"
+    + "|".join(map(re.escape, _SECRET_NAMES)) + r")=)[^&]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -64,10 +82,10 @@ class ProviderURL:
 
     @staticmethod
     def _redact(uri: str) -> str:
-        parts = urlsplit(uri)
-        if parts.password is None:
-            return uri
-        return uri.replace(f":{parts.password}@", ":***@", 1)
+        """`uri` with the userinfo password and credential-like query parameters replaced by ***,
+        also when the password holds unencoded / ? # @ or the URI does not parse."""
+        shown = _USERINFO_PASSWORD.sub(r"\1***\3", uri)
+        return _SECRET_PARAM.sub(r"\1***", shown)
 
     @property
     def redacted(self) -> str:

@@ -19,7 +19,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from cozelite.backup import BackupError, backup_providers
 from cozelite.config import AREAS
 from cozelite.server.blob import download
+from cozelite.server.guards import RequestLimits
 from cozelite.server.health import probe, probe_all
+from cozelite.server.limits import ServerLimits
 from cozelite.server.metrics import Metrics
 from cozelite.wiring import Providers
 
@@ -44,30 +46,68 @@ async def metrics(request: Request) -> Response:
     return Response(m.render(), media_type=m.content_type)
 
 
+def _token_matches(given: str, token: str) -> bool:
+    """Constant-time comparison of the header with the token. Header values arrive decoded as
+    latin-1 and may hold any byte; comparing bytes keeps a non-ASCII header a plain mismatch
+    (compare_digest refuses non-ASCII str)."""
+    return hmac.compare_digest(given.encode("latin-1", "replace"), token.encode("ascii"))
+
+
+def _backup_dest(body: object) -> Path | str:
+    """The backup directory from the JSON body, or the reason it is refused."""
+    dest = body.get("dest") if isinstance(body, dict) else None
+    if not isinstance(dest, str) or not dest:
+        return 'body must be JSON {"dest": "/absolute/dir"}'
+    # The OS cannot represent these in a path; refusing here keeps them from reaching a syscall.
+    if "\0" in dest or any(0xD800 <= ord(ch) <= 0xDFFF for ch in dest):
+        return "dest must not contain NUL bytes or unpaired surrogates"
+    path = Path(dest)
+    if not path.is_absolute():
+        return "dest must be an absolute path"
+    return path
+
+
 async def admin_backup(request: Request) -> Response:
     """Back up the live providers into a directory. Loopback only, and the caller must show the
     token from the server's lock file (readable by the user who started the server only)."""
     token = request.app.state.admin_token
     client = request.client.host if request.client else ""
     given = request.headers.get("x-cozelite-token", "")
-    if not token or client not in _LOOPBACK or not hmac.compare_digest(given, token):
+    if not token or client not in _LOOPBACK or not _token_matches(given, token):
         return JSONResponse({"error": "forbidden"}, status_code=403)
     try:
         body = await request.json()
-        dest = Path(body["dest"])
-    except (ValueError, KeyError, TypeError):
+    except ValueError:
         return JSONResponse({"error": 'body must be JSON {"dest": "/absolute/dir"}'}, status_code=400)
-    if not dest.is_absolute():
-        return JSONResponse({"error": "dest must be an absolute path"}, status_code=400)
+    dest = _backup_dest(body)
+    if isinstance(dest, str):
+        return JSONResponse({"error": dest}, status_code=400)
     try:
         manifest = await run_in_threadpool(backup_providers, request.app.state.providers, dest)
     except BackupError as err:
         return JSONResponse({"error": str(err)}, status_code=409)
+    except OSError as err:  # the destination cannot be created or written: the caller's to fix
+        return JSONResponse({"error": f"cannot write the backup to {str(dest)!r}: {err.strerror}"}, status_code=400)
     return JSONResponse(manifest)
 
 
+# Label values come from closed sets: a client choosing a method or path must not be able to add a
+# series (each one costs memory and scrape time for as long as the process runs).
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT"})
+
+
+def _route_label(scope: Scope) -> str:
+    """The template of the route that matched (also on a 405), else "unmatched"."""
+    path = getattr(scope.get("route"), "path", None)
+    return path if isinstance(path, str) else "unmatched"
+
+
+def _status_label(code: object) -> str:
+    return str(code) if isinstance(code, int) and 100 <= code <= 599 else "other"
+
+
 class _CountRequests:
-    """Counts every request by route template (not raw path, which would explode the label set)."""
+    """Counts every request by method, route template and status, each from a closed set."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -86,13 +126,16 @@ class _CountRequests:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", "unmatched")
-            scope["app"].state.metrics.requests.labels(scope["method"], template, str(status["code"])).inc()
+            method = scope["method"] if scope["method"] in _METHODS else "other"
+            scope["app"].state.metrics.requests.labels(method, _route_label(scope),
+                                                       _status_label(status["code"])).inc()
 
 
-def create_app(providers: Providers, *, admin_token: str | None = None) -> Starlette:
-    """The app over already-open providers; it closes them when it shuts down."""
+def create_app(providers: Providers, *, admin_token: str | None = None,
+               limits: ServerLimits | None = None) -> Starlette:
+    """The app over already-open providers; it closes them when it shuts down. `limits` gives the
+    per-request limits (the connection limits are the protocol's: cozelite/server/protocol.py)."""
+    limits = limits or ServerLimits()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -108,7 +151,10 @@ def create_app(providers: Providers, *, admin_token: str | None = None) -> Starl
             Route("/blob/{key:path}", download),
             Route("/admin/backup", admin_backup, methods=["POST"]),
         ],
-        middleware=[Middleware(_CountRequests)],
+        # Counting outermost, so a request refused for its size is counted with its 413.
+        middleware=[Middleware(_CountRequests),
+                    Middleware(RequestLimits, max_body_bytes=limits.max_body_bytes,
+                               max_header_bytes=limits.max_header_bytes)],
         lifespan=lifespan,
     )
     app.state.providers = providers

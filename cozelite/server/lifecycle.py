@@ -16,6 +16,8 @@ import uvicorn
 from cozelite.config import Config, prepare_data_dirs
 from cozelite.datadir_lock import DataDirLock
 from cozelite.server.app import create_app
+from cozelite.server.limits import BACKLOG, ServerLimits, describe
+from cozelite.server.protocol import protocol_class
 from cozelite.wiring import open_providers
 
 
@@ -24,22 +26,28 @@ def _ignore(signum: int, frame: Any) -> None:
 
 
 def run_server(config: Config, *, host: str, port: int, log_level: str = "warning",
-               echo: Callable[[str], object] = print) -> int:
+               echo: Callable[[str], object] = print, limits: ServerLimits | None = None) -> int:
     """Open every provider, serve until SIGTERM/SIGINT, close everything. Returns the exit code.
 
     Raises ConfigError (bad data directory, unknown scheme, a provider that cannot open) or
     DataDirLocked (another process holds the data directory) before anything listens."""
+    limits = limits or ServerLimits()
     prepare_data_dirs(config)
     lock = DataDirLock(config.data_path)
     lock.acquire(host=host, port=port)
     try:
         providers = open_providers(config, base_url=f"http://{host}:{port}")
         try:
-            app = create_app(providers, admin_token=lock.token)
-            server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level,
-                                                   access_log=False, lifespan="on"))
+            app = create_app(providers, admin_token=lock.token, limits=limits)
+            # The h11 protocol with the limits enforced per connection (protocol.py); the header
+            # size limit is h11's own buffer bound.
+            server = uvicorn.Server(uvicorn.Config(
+                app, host=host, port=port, log_level=log_level, access_log=False, lifespan="on",
+                http=protocol_class(limits), h11_max_incomplete_event_size=limits.max_header_bytes,
+                timeout_graceful_shutdown=limits.shutdown_timeout, backlog=BACKLOG))
             opened = ", ".join(f"{a}={providers.scheme(a)}" for a, _ in providers.items())
             echo(f"cozelite serving on http://{host}:{port} ({opened})")
+            echo(describe(limits))
             # uvicorn installs SIGTERM/SIGINT handlers: it stops accepting, finishes in-flight
             # requests, then runs the lifespan shutdown, which closes the providers.
             # uvicorn re-raises the signal that stopped it once it is done, to let the previous
