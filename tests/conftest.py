@@ -2,7 +2,9 @@
 
 - `pg_server`, `pg_conn` (tests/engines/pg_server.py): a throw-away PostgreSQL cluster.
 - `mariadb_server` (tests/engines/mariadb_server.py): a throw-away MariaDB server.
+- `redis_server` (tests/engines/redis_server.py): a throw-away Redis server.
 """
 
 from tests.engines.mariadb_server import mariadb_server  # noqa: F401
 from tests.engines.pg_server import pg_conn, pg_server  # noqa: F401
+from tests.engines.redis_server import redis_server  # noqa: F401
