@@ -43,6 +43,7 @@ class RedisServer:
     # "always": an acknowledged write is in the append-only file before the reply (the fault test
     # asserts exactly that); Redis' default "everysec" may lose the last second on an OS crash.
     appendfsync: str = "always"
+    unixsocket: bool = False  # also listen on <folder>/redis.sock (`socket_path`)
     _dir: str | None = None
     _proc: subprocess.Popen[bytes] | None = None
     _dbs: Iterator[int] = field(default_factory=lambda: itertools.count(1), repr=False)
@@ -60,7 +61,8 @@ class RedisServer:
         self._proc = subprocess.Popen(
             [_which() or "redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self._dir,
              "--appendonly", "yes", "--appendfsync", self.appendfsync, "--save", "", "--daemonize", "no",
-             "--databases", str(DATABASES), "--logfile", log, "--protected-mode", "yes"],
+             "--databases", str(DATABASES), "--logfile", log, "--protected-mode", "yes",
+             *(["--unixsocket", self.socket_path, "--unixsocketperm", "700"] if self.unixsocket else [])],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -73,6 +75,11 @@ class RedisServer:
         tail = self.log_tail()
         self.stop()
         raise RuntimeError(f"redis-server did not start within {timeout}s; log:\n{tail}")
+
+    @property
+    def socket_path(self) -> str:
+        assert self._dir is not None
+        return os.path.join(self._dir, "redis.sock")
 
     def command(self, *args: str) -> bytes:
         """One command over a raw socket (RESP), its first reply line: no client library involved."""
@@ -127,12 +134,12 @@ class RedisServer:
             self._dir = None
 
 
-def start_or_skip(**kwargs: object) -> RedisServer:
+def start_or_skip(*, unixsocket: bool = False) -> RedisServer:
     if not RedisServer.available():
         if os.environ.get("COZELITE_REQUIRE_ENGINES") == "1":
             pytest.fail("redis-server not found and COZELITE_REQUIRE_ENGINES=1 (tools/install_services.sh)")
         pytest.skip("Redis is not installed (apt-get install redis-server), or set COZELITE_REDIS=host:port")
-    return RedisServer(**kwargs).start()  # type: ignore[arg-type]
+    return RedisServer(unixsocket=unixsocket).start()
 
 
 @pytest.fixture(scope="session")
