@@ -44,6 +44,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import functools
 import hashlib
 import itertools
 import logging
@@ -128,6 +129,7 @@ class NatsDriver:
         self._max_body_bytes = max_body_bytes
         self._groups: dict[tuple[str, str], _Group] = {}
         self._lock = threading.Lock()
+        self._register = threading.Lock()
         self._inflight = 0  # messages handed to handlers and not yet acknowledged, NAKed or terminated
         self._closing = False
         self._loop = asyncio.new_event_loop()
@@ -180,6 +182,18 @@ class NatsDriver:
                 name=self.stream, subjects=[f"{self.prefix}.>"], retention=api.RetentionPolicy.LIMITS,
                 storage=api.StorageType.FILE, max_age=max_age or None, duplicate_window=120.0))
 
+    async def _api(self, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        """A JetStream API request, each attempt bounded as a whole (nats-py bounds only the wait for
+        the reply, not the send); a request lost around a reconnect is sent again. Every request
+        made here is safe to repeat. Gives up after three send timeouts."""
+        deadline = time.monotonic() + 3 * self.send_timeout
+        while True:
+            try:
+                return await asyncio.wait_for(make(), self.send_timeout)
+            except (TimeoutError, nats.errors.TimeoutError):
+                if time.monotonic() >= deadline:
+                    raise
+
     async def _on_error(self, err: Exception) -> None:
         # Disconnections are retried by nats-py itself; calls meanwhile fail or wait within their timeouts.
         log.debug("mq nats connection to %s: %r", self.where, err)
@@ -190,20 +204,22 @@ class NatsDriver:
             raise ProviderError(ErrorCode.FAILED_PRECONDITION, "mq bus is closed")
         lane = zlib.crc32((sharding_key or "").encode("utf-8")) % self.lanes
         subject = f"{self.prefix}.{subject_token(topic)}.{lane}"
-        self._call(self._publish(subject, bodies, sharding_key), self.send_timeout + 5)
+        self._call(self._publish(subject, bodies, sharding_key), (self.send_timeout + 1) * len(bodies) + 5)
 
     async def _publish(self, subject: str, bodies: list[bytes], sharding_key: str | None) -> None:
-        deadline = time.monotonic() + self.send_timeout
         for body in bodies:  # one after the other: a batch is stored in send order
             headers = {"Nats-Msg-Id": uuid.uuid4().hex}
             if sharding_key is not None:
                 headers[_KEY_HEADER] = sharding_key
+            deadline = time.monotonic() + self.send_timeout
             while True:
+                attempt = max(0.05, min(1.0, deadline - time.monotonic()))
                 try:
-                    await self._js.publish(subject, body, stream=self.stream, headers=headers,
-                                           timeout=max(0.05, min(1.0, deadline - time.monotonic())))
+                    # Bounded as a whole: nats-py's timeout covers only the wait for the PubAck.
+                    await asyncio.wait_for(self._js.publish(subject, body, stream=self.stream, headers=headers,
+                                                            timeout=attempt), attempt + 0.5)
                     break
-                except (nats.errors.TimeoutError, nats.js.errors.ServiceUnavailableError):
+                except (TimeoutError, nats.errors.TimeoutError, nats.js.errors.ServiceUnavailableError):
                     # The PubAck was lost or the server is restarting: send again with the same
                     # message id (the stream stores it once) until the send timeout.
                     if time.monotonic() >= deadline:
@@ -211,20 +227,26 @@ class NatsDriver:
 
     # -- consuming
     def subscribe(self, topic: str, group: str, handler: Callable[[Message], Any], orderly: bool) -> None:
-        with self._lock:
-            if self._closing:
-                raise ProviderError(ErrorCode.FAILED_PRECONDITION, "mq bus is closed")
-            existing = self._groups.get((topic, group))
-            if existing is not None:
-                if existing.orderly != orderly:
-                    raise ProviderError(
-                        ErrorCode.FAILED_PRECONDITION,
-                        f"mq group {group!r} on topic {topic!r} is already registered with orderly={existing.orderly}")
-                existing.handlers.append(handler)
-                return
-            g = self._call(self._new_group(topic, group, orderly), self.send_timeout + 10)
+        # `_register` serialises registrations; `_lock` is only ever held briefly, never across a
+        # wait for the loop (the loop thread takes `_lock` too: holding it here would deadlock).
+        with self._register:
+            with self._lock:
+                if self._closing:
+                    raise ProviderError(ErrorCode.FAILED_PRECONDITION, "mq bus is closed")
+                existing = self._groups.get((topic, group))
+                if existing is not None:
+                    if existing.orderly != orderly:
+                        raise ProviderError(
+                            ErrorCode.FAILED_PRECONDITION,
+                            f"mq group {group!r} on topic {topic!r} is already registered with "
+                            f"orderly={existing.orderly}")
+                    existing.handlers.append(handler)
+                    return
+            # Bounded: every API request of it is (see `_api`).
+            g = self._call(self._new_group(topic, group, orderly), 3 * self.send_timeout * (self.lanes + 1) + 5)
             g.handlers.append(handler)
-            self._groups[(topic, group)] = g
+            with self._lock:
+                self._groups[(topic, group)] = g
             self._loop.call_soon_threadsafe(self._start_group, g)
 
     def _description(self, topic: str, group: str, orderly: bool) -> str:
@@ -241,7 +263,7 @@ class NatsDriver:
         description = self._description(topic, group, orderly)
         # The first group of a topic takes what was sent before it; a later one starts from now on.
         prefix = f"cozelite mq topic={topic!r} "
-        known = [c for c in await self._js.consumers_info(self.stream)
+        known = [c for c in await self._api(lambda: self._js.consumers_info(self.stream))
                  if (c.config.description or "").startswith(prefix)]
         ours = {c.name for c in known if c.config.description == description}
         other = [c for c in known if (c.config.description or "").startswith(prefix + f"group={group!r} ")
@@ -252,11 +274,13 @@ class NatsDriver:
         first = not [c for c in known if c.name not in ours]
         for name, filter_subject, max_ack_pending in plan:
             if name not in ours:
-                await self._js.add_consumer(self.stream, api.ConsumerConfig(
+                config = api.ConsumerConfig(
                     durable_name=name, description=description, filter_subject=filter_subject,
                     deliver_policy=api.DeliverPolicy.ALL if first else api.DeliverPolicy.NEW,
                     ack_policy=api.AckPolicy.EXPLICIT, ack_wait=self.ack_wait, max_deliver=-1,
-                    max_ack_pending=max_ack_pending))
+                    max_ack_pending=max_ack_pending)
+                # Creating a durable with the same configuration again is a no-op: safe to repeat.
+                await self._api(functools.partial(self._js.add_consumer, self.stream, config))
             g.consumers.append(name)
         return g
 
@@ -278,7 +302,7 @@ class NatsDriver:
                     await g.slots.acquire()
                     free += 1
             try:
-                msgs = await psub.fetch(free or 1, timeout=1.0)
+                msgs = await asyncio.wait_for(psub.fetch(free or 1, timeout=1.0), 3.0)
             except (TimeoutError, nats.errors.TimeoutError):
                 msgs = []
             except Exception as err:  # disconnected or restarting: nats-py reconnects; try again
@@ -310,15 +334,16 @@ class NatsDriver:
             if error is not None and not isinstance(error, Exception):
                 raise error
             if error is None:
-                await msg.ack_sync()
+                await asyncio.wait_for(msg.ack_sync(), self.send_timeout)
             elif delivery.attempt > self.max_retries:
                 log.warning("dead-letter: topic=%s group=%s msg_id=%s attempts=%d sharding_key=%s error=%s: %s",
                             g.topic, g.name, delivery.msg_id, delivery.attempt, key, type(error).__name__, error)
-                await msg.term()
+                await asyncio.wait_for(msg.term(), self.send_timeout)
             else:
                 log.debug("mq handler failed (topic=%s group=%s msg_id=%s attempt=%d): %r; retrying",
                           g.topic, g.name, delivery.msg_id, delivery.attempt, error)
-                await msg.nak(delay=min(self.retry_backoff * 2 ** (delivery.attempt - 1), 5.0))
+                delay = min(self.retry_backoff * 2 ** (delivery.attempt - 1), 5.0)
+                await asyncio.wait_for(msg.nak(delay=delay), self.send_timeout)
         except Exception as err:  # the ack did not reach the server: it redelivers after ack_wait
             log.debug("mq nats acknowledgement failed: %r", err)
         finally:
@@ -343,27 +368,27 @@ class NatsDriver:
             consumers = [name for g in self._groups.values() for name in g.consumers]
         if not consumers:
             return True
-        return self._call(self._consumers_idle(consumers), self.send_timeout + 5)
+        return self._call(self._consumers_idle(consumers), 3 * self.send_timeout * (len(consumers) + 2) + 5)
 
     async def _consumers_idle(self, consumers: list[str]) -> bool:
         # Idle: nothing waiting for or in delivery, and no message stored meanwhile (a handler that
         # sends before acknowledging cannot slip between the consumer reads).
-        before = (await self._js.stream_info(self.stream)).state.last_seq
+        before = (await self._api(lambda: self._js.stream_info(self.stream))).state.last_seq
         for name in consumers:
-            info = await self._js.consumer_info(self.stream, name)
+            info = await self._api(functools.partial(self._js.consumer_info, self.stream, name))
             if info.num_pending or info.num_ack_pending:
                 return False
-        after = (await self._js.stream_info(self.stream)).state.last_seq
+        after = (await self._api(lambda: self._js.stream_info(self.stream))).state.last_seq
         with self._lock:
             return before == after and not self._inflight
 
     def ping(self) -> None:
         # A PING/PONG round trip, and JetStream answering (a server without -js fails here).
-        self._call(self._ping(), self.send_timeout + 5)
+        self._call(self._ping(), 4 * self.send_timeout + 5)
 
     async def _ping(self) -> None:
         await self._nc.flush(timeout=max(1, math.ceil(self.send_timeout)))
-        await self._js.account_info()
+        await self._api(self._js.account_info)
 
     def close(self, timeout: float | None = 5.0) -> None:
         with self._lock:

@@ -100,7 +100,9 @@ def test_sigkill_of_the_server_mid_workload(own_server: NatsServer) -> None:
     """Acknowledged sends survive a SIGKILL of the server (stored ones are delivered after the
     restart, to a group registered then), sends while it is down fail with UNAVAILABLE within the
     bound, and the same bus works again after the restart."""
-    uri = own_server.uri("retry_backoff=0.01&send_timeout=1&connect_timeout=1")
+    # ack_wait=2: a message handled while the server died has its acknowledgement lost with it; the
+    # restarted server redelivers it after ack_wait (at-least-once), and the drain below waits for that.
+    uri = own_server.uri("retry_backoff=0.01&send_timeout=1&connect_timeout=1&ack_wait=2")
     bus = open_mq(uri)
     live = Recorder()
     bus.register_consumer("", "live", "g", live)
