@@ -8,7 +8,10 @@ need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v mariadb-install-db >/dev/null 2>&1 || need+=(mariadb-server)
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
-[ ${#need[@]} -eq 0 ] && { echo "services: postgresql, mariadb-server and java present"; exit 0; }
+# kv on Redis and mq on NATS JetStream (tests/engines/redis_server.py, tests/engines/nats_server.py)
+[ -x /usr/bin/redis-server ] || need+=(redis-server)
+[ -x /usr/sbin/nats-server ] || need+=(nats-server)
+[ ${#need[@]} -eq 0 ] && { echo "services: postgresql, mariadb-server, redis-server, nats-server and java present"; exit 0; }
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -21,4 +24,6 @@ DEBIAN_FRONTEND=noninteractive $sudo apt-get "${lock_wait[@]}" install -y -qq --
 # Debian starts the packaged servers on install; the tests use their own instances, so stop these.
 $sudo service postgresql stop >/dev/null 2>&1 || true
 $sudo service mariadb stop >/dev/null 2>&1 || true
+$sudo service redis-server stop >/dev/null 2>&1 || true
+$sudo service nats-server stop >/dev/null 2>&1 || true
 echo "services: installed ${need[*]}"

@@ -5,8 +5,9 @@
     kv = open_kv("lmdb:////srv/cozelite/kv")   # absolute
 
 Every store is the portable `KVStore` (providers/kv/contract.py) over an implementation's driver
-(providers/kv/driver.py). Implementations: ``lmdb`` (providers/kv/lmdb.py, every URI form and
-parameter documented there).
+(providers/kv/driver.py). Implementations (every URI form and parameter documented in
+their modules): ``lmdb`` (providers/kv/lmdb.py, embedded) and ``redis`` (providers/kv/redis.py:
+``redis://``, ``rediss://``, ``unix://`` on a Redis server).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from providers.kv.contract import KVStore, Pipeline
 from providers.registry import SchemeRegistry
 
-KV: SchemeRegistry[KVStore] = SchemeRegistry("kv", modules=("providers.kv.lmdb",))
+KV: SchemeRegistry[KVStore] = SchemeRegistry("kv", modules=("providers.kv.lmdb", "providers.kv.redis"))
 
 
 def open_kv(uri: str, **kwargs: Any) -> KVStore:

@@ -6,8 +6,9 @@
     mq.new_producer("topic").send(b"hello")
 
 Every bus is the portable `MessageQueue` (providers/mq/contract.py) over an implementation's driver
-(providers/mq/driver.py). Implementations: ``mem`` (providers/mq/mem.py: in-process, every parameter
-documented there).
+(providers/mq/driver.py). Implementations (every parameter documented in their modules): ``mem``
+(providers/mq/mem.py: in-process) and ``nats`` (providers/mq/nats.py: NATS JetStream; it also
+answers ``nsq://`` with a start-up error pointing to ``nats://``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from providers.mq.contract import ConsumerHandler, Handler, MessageQueue, Produc
 from providers.mq.message import Message
 from providers.registry import SchemeRegistry
 
-MQ: SchemeRegistry[MessageQueue] = SchemeRegistry("mq", modules=("providers.mq.mem",))
+MQ: SchemeRegistry[MessageQueue] = SchemeRegistry("mq", modules=("providers.mq.mem", "providers.mq.nats"))
 
 
 def open_mq(uri: str, **kwargs: Any) -> MessageQueue:

@@ -36,6 +36,19 @@ IMPLEMENTATIONS = implementations(
         # restore_uri: a backup directory is an LMDB environment of its own, opened where it is.
         options={"max_value_bytes": 2**20, "restore_uri": lambda backup: f"lmdb:///{backup}?sweep_interval=0"},
     ),
+    Implementation(
+        "redis",
+        # Each URI is an empty database of its own on the session's server (tests/engines/redis_server.py).
+        uri=lambda ctx: ctx.server("redis_server").uri(query="max_value_bytes=1MiB"),
+        servers=("redis_server",),
+        options={"max_value_bytes": 2**20},
+        unsupported={
+            "injectable_clock": "TTLs run on the Redis server's clock; the real-clock TTL test covers expiry",
+            "sweep": "Redis deletes expired keys itself (lazily and by its active expire cycle)",
+            "local_directory": "the store lives in a server, reached over the network",
+            "backup": "a server's data is backed up with its own tools (BGSAVE, the AOF, replicas)",
+        },
+    ),
 )
 
 

@@ -35,6 +35,15 @@ IMPLEMENTATIONS = implementations(
         options={"max_retries": 3, "max_body_bytes": 64 * 1024},
         unsupported={"restore": "the in-process bus keeps nothing; its backup records what was queued (mq.json)"},
     ),
+    Implementation(
+        "nats",
+        # Each URI is a namespace (a JetStream stream) of its own on the session's server.
+        uri=lambda ctx: ctx.server("nats_server").uri(
+            "retry_backoff=0.001&max_retries=3&max_body_bytes=64KiB&workers=4"),
+        servers=("nats_server",),
+        options={"max_retries": 3, "max_body_bytes": 64 * 1024},
+        unsupported={"backup": "the NATS server keeps the stream; it is backed up with its tools (nats stream backup)"},
+    ),
 )
 
 impl = impl_fixture(IMPLEMENTATIONS)

@@ -66,6 +66,6 @@ def test_the_area_registries_know_their_implementations() -> None:
     from providers.kv import KV
     from providers.mq import MQ
 
-    assert KV.implementations() == {"lmdb": ("lmdb",)}
+    assert KV.implementations() == {"lmdb": ("lmdb",), "redis": ("redis", "rediss", "unix")}
     assert BLOB.implementations() == {"file": ("file",)}
-    assert MQ.implementations() == {"mem": ("mem",)}
+    assert MQ.implementations() == {"mem": ("mem",), "nats": ("nats", "nsq")}
