@@ -9,9 +9,9 @@ Search is document search plus retrieval: when the configuration names a retriev
 (`search.retrieval_uri`, e.g. Milvus), the search area is one `SearchProvider` whose documents are
 served by `search.uri` and whose retrieval is served by that provider (providers/search/split.py).
 
-Schemes cozelite knows and refuses (`REFUSED`): Elasticsearch/OpenSearch and NSQ. No such server can
-be installed where cozelite is tested, and an untested client is not shipped; the error names what
-to use instead.
+Schemes cozelite knows and refuses (each area registry's `refusal`): Elasticsearch/OpenSearch and
+NSQ. No such server can be installed where cozelite is tested, and an untested client is not
+shipped; the error names what to use instead.
 """
 
 from __future__ import annotations
@@ -38,25 +38,12 @@ REGISTRIES: dict[str, SchemeRegistry[Any]] = {"db": DB, "kv": KV, "search": SEAR
 CLOSE_ORDER: tuple[str, ...] = ("mq", "search", "blob", "kv", "db")
 
 
-_NO_ES = ("no Elasticsearch/OpenSearch client is shipped (no such server could be tested); keep document "
-          "search on DuckDB (SEARCH_URI=duckdb:///var/data/duckdb/search.db) and, for retrieval on a server, "
-          "add RETRIEVAL_URI=milvus://HOST:19530")
-# (area, scheme) -> why it is refused and what to use instead.
-REFUSED: dict[tuple[str, str], str] = {
-    ("search", "es"): _NO_ES,
-    ("search", "elasticsearch"): _NO_ES,
-    ("search", "opensearch"): _NO_ES,
-    ("mq", "nsq"): "no NSQ client is shipped (no NSQ server could be tested); use NATS JetStream "
-                   "(MQ_URI=nats://HOST:4222) or the in-process queue (MQ_URI=mem://)",
-}
-
-
 def _scheme_problem(area: str, key: str, uri: str, source: str, config: Config) -> str | None:
     scheme = ProviderURL.parse(uri).scheme
     known = retrieval_schemes() if key == RETRIEVAL_KEY else REGISTRIES[area].schemes()
     if scheme in known:
         return None
-    refused = REFUSED.get((area, scheme))
+    refused = REGISTRIES[area].refusal(scheme)
     if refused:
         return f"{key} {redact(uri)!r} (from {source}): scheme {scheme!r} is not available: {refused}."
     hint = "" if config.lite.value == "true" else " Run with --lite (or COZE_LITE=1) to use the embedded providers."

@@ -112,6 +112,9 @@ class SchemeRegistry(Generic[T]):
         self._modules = tuple(modules)
         self._loaded = False
         self._import_errors: dict[str, str] = {}
+        # Schemes users will try that have no implementation on purpose (no such server could be
+        # tested here): opening one says why and what to use instead.
+        self._refused: dict[str, str] = {}
 
     def register(self, *schemes: str, name: str | None = None
                  ) -> Callable[[Callable[..., T]], Callable[..., T]]:
@@ -129,6 +132,17 @@ class SchemeRegistry(Generic[T]):
             return opener
 
         return decorate
+
+    def refuse(self, *schemes: str, why: str) -> None:
+        """Declare `schemes` unsupported on purpose; `why` says so and names what to use instead."""
+        for scheme in schemes:
+            if scheme in self._openers:
+                raise RuntimeError(f"{self.area}: scheme {scheme!r} is both registered and refused")
+            self._refused[scheme] = why
+
+    def refusal(self, scheme: str) -> str | None:
+        """Why `scheme` is refused on purpose, or None."""
+        return self._refused.get(scheme)
 
     def _load(self) -> None:
         if not self._loaded:
@@ -160,6 +174,10 @@ class SchemeRegistry(Generic[T]):
         self._load()
         url = ProviderURL.parse(uri)
         opener = self._openers.get(url.scheme)
+        refused = self._refused.get(url.scheme)
+        if refused is not None:
+            raise ProviderError(ErrorCode.UNIMPLEMENTED,
+                                f"{self.area}: {url.scheme}:// ({url.redacted!r}) is not supported: {refused}")
         if opener is None:
             known = self.schemes()
             close = difflib.get_close_matches(url.scheme, known, n=1)

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from cozelite.config import AREAS, Config, ConfigError, load_config
-from cozelite.wiring import REFUSED
+from cozelite.wiring import REGISTRIES
 
 
 def config_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -64,5 +64,6 @@ def show(**kwargs: Any) -> None:
     swidth = max(len(k) for k, _ in served)
     for service, scheme in served:
         area = service.split(".", 1)[0]
-        note = "  (not available: `cozelite serve` says what to use instead)" if (area, scheme) in REFUSED else ""
+        refused = REGISTRIES[area].refusal(scheme)
+        note = "  (not available: `cozelite serve` says what to use instead)" if refused else ""
         click.echo(f"# {service:<{swidth}}  {scheme}{note}")

@@ -7,8 +7,8 @@
 
 Every bus is the portable `MessageQueue` (providers/mq/contract.py) over an implementation's driver
 (providers/mq/driver.py). Implementations (every parameter documented in their modules): ``mem``
-(providers/mq/mem.py: in-process) and ``nats`` (providers/mq/nats.py: NATS JetStream; it also
-answers ``nsq://`` with a start-up error pointing to ``nats://``).
+(providers/mq/mem.py: in-process) and ``nats`` (providers/mq/nats.py: NATS JetStream). ``nsq://`` is
+refused, pointing to ``nats://``: no NSQ server could be tested here, so no NSQ client ships.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from providers.mq.message import Message
 from providers.registry import SchemeRegistry
 
 MQ: SchemeRegistry[MessageQueue] = SchemeRegistry("mq", modules=("providers.mq.mem", "providers.mq.nats"))
+MQ.refuse("nsq", why="no NSQ client is shipped (no NSQ server could be tested); use NATS JetStream "
+                     "(MQ_URI=nats://HOST:4222) or the in-process queue (MQ_URI=mem://)")
 
 
 def open_mq(uri: str, **kwargs: Any) -> MessageQueue:

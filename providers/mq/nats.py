@@ -50,12 +50,14 @@ import itertools
 import logging
 import math
 import re
+import socket
 import threading
 import time
 import uuid
 import zlib
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 try:
     import nats
@@ -82,6 +84,21 @@ _PARAMS = ("namespace", "lanes", "workers", "max_retries", "retry_backoff", "ack
 _KEY_HEADER = "Cozelite-Sharding-Key"
 _SAFE_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
 _POLL = 0.01  # seconds between consumer-state polls in drain()
+
+
+def _probe(servers: list[str], timeout: float, where: str) -> None:
+    """Fail at once, with the cause, when no server accepts a TCP connection: nats-py retries a
+    refused initial connect until its caller gives up, and the user would only see a time-out."""
+    causes = []
+    for server in servers:
+        parts = urlsplit(server)
+        try:
+            with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 4222), timeout=timeout):
+                return
+        except OSError as err:
+            causes.append(f"{parts.hostname}:{parts.port or 4222}: {err.strerror or err}")
+    raise ProviderError(ErrorCode.UNAVAILABLE, f"NATS at {where} cannot be reached ({'; '.join(causes)}); "
+                                               "is nats-server running with -js?")
 
 
 def subject_token(topic: str) -> str:
@@ -136,6 +153,7 @@ class NatsDriver:
         self._thread = threading.Thread(target=self._loop.run_forever, name=f"mq-nats:{where}", daemon=True)
         self._thread.start()
         try:
+            _probe(servers, connect_timeout, where)
             self._call(self._connect(servers, connect_timeout, max_age, user, password), connect_timeout * 2 + 5)
         except BaseException:
             self._stop_loop()
@@ -160,6 +178,17 @@ class NatsDriver:
                                 f"NATS at {self.where} did not answer within {timeout} s; retry") from err
 
     def _stop_loop(self) -> None:
+        # Cancel what is still running on the loop (a connect that timed out keeps retrying) and let
+        # it finish, so no task is destroyed pending (asyncio prints that on stderr).
+        async def cancel_the_rest() -> None:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        if self._thread.is_alive():
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(cancel_the_rest(), self._loop).result(5)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
         if not self._thread.is_alive():
@@ -490,13 +519,3 @@ def open_nats(url: ProviderURL) -> MessageQueue:
             f"mq: cannot use NATS JetStream at {url.redacted!r} (connect timeout {connect_timeout} s): "
             f"{type(err).__name__}: {err}") from err
     return MessageQueue(driver, name="nats")
-
-
-# Registered (under this implementation's name: it is the answer) so that start-up names the way
-# out instead of only "no implementation".
-@MQ.register("nsq", name="nats")
-def open_nsq(url: ProviderURL) -> MessageQueue:
-    raise ProviderError(
-        ErrorCode.UNIMPLEMENTED,
-        f"mq: nsq:// ({url.redacted!r}) is not supported: no NSQ server could be tested with cozelite, so it ships "
-        "no NSQ client; use NATS JetStream (nats://host:4222) or the in-process bus (mem://) instead")

@@ -24,6 +24,10 @@ from providers.search.contract import DocumentSearch, RetrievalManager, SearchPr
 
 SEARCH: SchemeRegistry[SearchProvider] = SchemeRegistry("search", modules=("providers.search.duckdb",))
 RETRIEVAL: SchemeRegistry[SearchProvider] = SchemeRegistry("retrieval", modules=("providers.search.milvus",))
+SEARCH.refuse("es", "elasticsearch", "opensearch",
+              why="no Elasticsearch/OpenSearch client is shipped (no such server could be tested); keep document "
+                  "search on DuckDB (SEARCH_URI=duckdb:///var/data/duckdb/search.db) and, for retrieval on a "
+                  "server, add RETRIEVAL_URI=milvus://HOST:19530")
 
 
 def open_search(uri: str, **kwargs: Any) -> SearchProvider:

@@ -67,5 +67,5 @@ def test_the_area_registries_know_their_implementations() -> None:
     from providers.mq import MQ
 
     assert KV.implementations() == {"lmdb": ("lmdb",), "redis": ("redis", "rediss", "unix")}
-    assert BLOB.implementations() == {"file": ("file",)}
-    assert MQ.implementations() == {"mem": ("mem",), "nats": ("nats", "nsq")}
+    assert BLOB.implementations() == {"file": ("file",), "s3": ("s3",)}
+    assert MQ.implementations() == {"mem": ("mem",), "nats": ("nats",)}
