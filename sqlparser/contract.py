@@ -66,7 +66,11 @@ class SQLParser:
             stmt = self.parse(sql)
             if not table_columns:
                 return sql
-            tree = rename_tables(self._tree(stmt, "rename tables"), table_columns)
+            tree = self._tree(stmt, "rename tables")
+            before = _special_names(tree) if _renames_to_special(table_columns) else None
+            tree = rename_tables(tree, table_columns)
+            if before is not None:
+                _quote_renamed_specials(tree, before)
             return self._render(tree, source_sql=sql, quote_names=False)
 
         return self._guarded(work, sql)
@@ -283,6 +287,34 @@ class SQLParser:
 
 _CONDITION_CACHE_SIZE = 1024
 _DML = (OperationType.SELECT, OperationType.INSERT, OperationType.UPDATE, OperationType.DELETE)
+
+
+# Words the printers read back as keywords when a name is written bare at a node the parser made:
+# FROM DUAL (MySQL's dummy table), DEFAULT and MySQL's niladic functions as a column. A caller's
+# physical name with such a spelling lands on a parser-made node (rename keeps the node), so it
+# is quoted: then every style prints it as a name. All of them are reserved words, so the compat
+# style quotes them anyway; plain names keep their Go spelling.
+_SPECIAL_NAMES = frozenset({"DUAL", "DEFAULT", "UTC_DATE", "UTC_TIME", "UTC_TIMESTAMP", "LOCALTIME",
+                            "LOCALTIMESTAMP", "CURRENT_USER", "CURRENT_ROLE"})
+
+
+def _renames_to_special(table_columns: Mapping[str, TableColumn]) -> bool:
+    for spec in table_columns.values():
+        if (spec.new_table_name or "").upper() in _SPECIAL_NAMES:
+            return True
+        if any(new.upper() in _SPECIAL_NAMES for new in (spec.column_map or {}).values()):
+            return True
+    return False
+
+
+def _special_names(tree: exp.Expression) -> set[int]:
+    return {id(i) for i in tree.find_all(exp.Identifier) if i.name.upper() in _SPECIAL_NAMES}
+
+
+def _quote_renamed_specials(tree: exp.Expression, before: set[int]) -> None:
+    for ident in tree.find_all(exp.Identifier):
+        if id(ident) not in before and ident.name.upper() in _SPECIAL_NAMES:
+            ident.set("quoted", True)
 
 
 def _filter_op(op: SQLFilterOp | str) -> SQLFilterOp:
