@@ -40,10 +40,21 @@ def check_sql_text(sql: object, *, what: str = "SQL statement") -> str:
         raise InvalidArgumentError(f"{what} must be a str, got {type(sql).__name__}")
     if not sql.strip():
         raise InvalidArgumentError(f"empty {what}" if what != "SQL statement" else "empty SQL statement")
-    if len(sql) > MAX_SQL_BYTES or len(sql.encode("utf-8", "surrogatepass")) > MAX_SQL_BYTES:
-        raise InvalidArgumentError(
-            f"{what} is larger than {MAX_SQL_BYTES} bytes; split it into smaller statements"
-        )
+    if len(sql) > MAX_SQL_BYTES:
+        raise InvalidArgumentError(f"{what} is larger than {MAX_SQL_BYTES} bytes; split it into smaller statements")
+    try:
+        size = len(sql.encode("utf-8"))
+    except UnicodeEncodeError as err:
+        # A lone surrogate (U+D800..U+DFFF) is no character: no engine or driver can take it, and
+        # libpg_query fails on it outright. Say where it is.
+        line, column = line_column(sql, err.start)
+        code = ord(sql[err.start])
+        raise SQLSyntaxError(f"lone surrogate U+{code:04X} in {what}; SQL text must be valid Unicode "
+                             "(decode bytes with errors='strict' or 'replace')",
+                             line=line, column=column, token=f"\\u{code:04x}",
+                             sql=sql.encode("utf-8", "replace").decode("utf-8")) from None
+    if size > MAX_SQL_BYTES:
+        raise InvalidArgumentError(f"{what} is larger than {MAX_SQL_BYTES} bytes; split it into smaller statements")
     nul = sql.find("\x00")
     if nul >= 0:
         line, column = line_column(sql, nul)
