@@ -6,6 +6,7 @@ Each method is front end -> passes -> formatter, run under the depth guard of `l
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar
@@ -38,26 +39,39 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 
+_boundary = threading.local()
+
+
 def _contract_errors(method: Callable[P, T]) -> Callable[P, T]:
     """Only the contract's errors leave a public method, argument checks included.
 
     A foreign exception is a compiler bug: it becomes a SQLParserError whose message starts with
-    INTERNAL_ERROR (the contract fuzz tests look for it), the original as its __cause__.
+    INTERNAL_ERROR (the contract fuzz tests look for it), the original as its __cause__. Only the
+    outermost call on a thread converts: a RecursionError inside must reach the depth guard
+    (`limits.run_guarded`), which retries the statement on a thread with a deep stack.
     """
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        depth = getattr(_boundary, "depth", 0)
+        _boundary.depth = depth + 1
         try:
             return method(*args, **kwargs)
         except SQLParserError:
             raise
         except RecursionError:
+            if depth:
+                raise
             raise SQLParserError("statement is nested too deeply to process; flatten it") from None
         except MemoryError:
             raise
         except Exception as exc:
+            if depth:
+                raise
             raise SQLParserError(f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc}; please report the statement") \
                 from exc
+        finally:
+            _boundary.depth = depth
 
     return wrapper
 
