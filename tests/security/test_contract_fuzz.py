@@ -1,6 +1,6 @@
 """Issue 11: fuzz every contract method in every dialect; only SQLParserError may come out.
 
-Fixed seed; CI runs COZELITE_FUZZ_N inputs per dialect (default 150, each through all 11 methods,
+Fixed seed; CI runs COZELITE_FUZZ_N inputs per dialect (default 600, each through all 11 methods,
 x10 with COZELITE_NIGHTLY=1). The tally per method is printed with -s. The generator and the
 mutations are in tests/security/contract_fuzz.py.
 """
@@ -15,7 +15,7 @@ from tests.security.contract_fuzz import DIALECTS, METHODS, run
 
 
 def _count() -> int:
-    n = int(os.environ.get("COZELITE_FUZZ_N", "150"))
+    n = int(os.environ.get("COZELITE_FUZZ_N", "600"))
     return n * 10 if os.environ.get("COZELITE_NIGHTLY") == "1" else n
 
 
