@@ -12,7 +12,7 @@ from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 from sqlglot.errors import ErrorLevel, UnsupportedError
 
 from formatter.registry import Dialect, NativeNormalizerFn, register_style
-from sqlparser.errors import InvalidArgumentError, UnsupportedConstructError
+from sqlparser.errors import InvalidArgumentError, SQLParserError, UnsupportedConstructError
 
 
 @register_style("native")
@@ -40,6 +40,16 @@ def render_native(tree: exp.Expression, *, dialect: Dialect, quote_names: bool, 
             tree, copy=False, identify=quote_names, unsupported_level=_RAISE)
     except UnsupportedError as err:
         raise UnsupportedConstructError(type(tree).__name__, f"cannot print for {dialect.name}: {err}") from err
+    except SQLParserError:
+        raise
+    except _GENERATOR_FAILURES as err:
+        # sqlglot's generator met a tree shape it has no form for (a KeyError in its property
+        # table, say): refuse the statement rather than let a foreign exception out.
+        raise UnsupportedConstructError(type(tree).__name__, f"cannot print for {dialect.name}: sqlglot's "
+                                        f"generator failed ({type(err).__name__}: {err})") from err
+
+
+_GENERATOR_FAILURES = (KeyError, TypeError, AttributeError, ValueError, IndexError)
 
 
 _RAISE = ErrorLevel.RAISE

@@ -6,8 +6,10 @@ Each method is front end -> passes -> formatter, run under the depth guard of `l
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from decimal import Decimal
+from typing import Any, ParamSpec, TypeVar
 
 from sqlglot import exp
 
@@ -34,6 +36,44 @@ from sqlparser.registry import dialect_for_uri, get_dialect
 from sqlparser.types import ColumnValue, OperationType, Policy, PrimaryKeyValue, SQLFilterOp, TableColumn
 
 T = TypeVar("T")
+P = ParamSpec("P")
+
+
+_boundary = threading.local()
+
+
+def _contract_errors(method: Callable[P, T]) -> Callable[P, T]:
+    """Only the contract's errors leave a public method, argument checks included.
+
+    A foreign exception is a compiler bug: it becomes a SQLParserError whose message starts with
+    INTERNAL_ERROR (the contract fuzz tests look for it), the original as its __cause__. Only the
+    outermost call on a thread converts: a RecursionError inside must reach the depth guard
+    (`limits.run_guarded`), which retries the statement on a thread with a deep stack.
+    """
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        depth = getattr(_boundary, "depth", 0)
+        _boundary.depth = depth + 1
+        try:
+            return method(*args, **kwargs)
+        except SQLParserError:
+            raise
+        except RecursionError:
+            if depth:
+                raise
+            raise SQLParserError("statement is nested too deeply to process; flatten it") from None
+        except MemoryError:
+            raise
+        except Exception as exc:
+            if depth:
+                raise
+            raise SQLParserError(f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc}; please report the statement") \
+                from exc
+        finally:
+            _boundary.depth = depth
+
+    return wrapper
 
 
 class SQLParser:
@@ -58,22 +98,29 @@ class SQLParser:
 
     # -- the contract -------------------------------------------------------------------------
 
+    @_contract_errors
     def parse_and_modify_sql(self, sql: str, table_columns: Mapping[str, TableColumn]) -> str:
         """Rename logical tables and columns to their physical names."""
-        check_table_columns(table_columns)
+        _check_table_columns(table_columns)
 
         def work() -> str:
             stmt = self.parse(sql)
             if not table_columns:
                 return sql
-            tree = rename_tables(self._tree(stmt, "rename tables"), table_columns)
+            tree = self._tree(stmt, "rename tables")
+            before = _special_names(tree) if _renames_to_special(table_columns) else None
+            tree = rename_tables(tree, table_columns)
+            if before is not None:
+                _quote_renamed_specials(tree, before)
             return self._render(tree, source_sql=sql, quote_names=False)
 
         return self._guarded(work, sql)
 
+    @_contract_errors
     def get_sql_operation(self, sql: str) -> OperationType:
         return self._guarded(lambda: self.parse(sql).operation, sql)
 
+    @_contract_errors
     def add_columns_to_insert_sql(
         self,
         sql: str,
@@ -82,14 +129,24 @@ class SQLParser:
         is_param: bool = False,
     ) -> tuple[str, dict[str, bool]]:
         """Add hidden columns (and optionally a primary key, one value per row) to an INSERT."""
+        if isinstance(add_cols, (str, bytes)) or not isinstance(add_cols, Sequence):
+            raise InvalidArgumentError(f"add_cols must be a sequence of ColumnValue, got {type(add_cols).__name__}")
         for col in add_cols:
             if not isinstance(col, ColumnValue) or not isinstance(col.col_name, str) or not col.col_name:
                 raise InvalidArgumentError(f"add_cols must hold ColumnValue with a non-empty col_name, got {col!r}")
-        if primary_key_value is not None and (
-            not isinstance(primary_key_value, PrimaryKeyValue) or not primary_key_value.col_name
-        ):
-            raise InvalidArgumentError(
-                f"primary_key_value must be a PrimaryKeyValue or None, got {primary_key_value!r}")
+            _check_name(col.col_name, "add_cols column name")
+            _check_value(col.value, f"value of column {col.col_name!r}")
+        if primary_key_value is not None:
+            if not isinstance(primary_key_value, PrimaryKeyValue) or not isinstance(primary_key_value.col_name, str) \
+                    or not primary_key_value.col_name:
+                raise InvalidArgumentError(
+                    f"primary_key_value must be a PrimaryKeyValue or None, got {primary_key_value!r}")
+            _check_name(primary_key_value.col_name, "primary key column name")
+            pk_values = primary_key_value.values
+            if isinstance(pk_values, (str, bytes)) or not isinstance(pk_values, Sequence):
+                raise InvalidArgumentError("primary_key_value.values must be a sequence (one value per row)")
+            for value in pk_values:
+                _check_value(value, f"value of primary key {primary_key_value.col_name!r}")
 
         def work() -> tuple[str, dict[str, bool]]:
             stmt = self.parse(sql)
@@ -104,6 +161,7 @@ class SQLParser:
 
         return self._guarded(work, sql)
 
+    @_contract_errors
     def get_table_name(self, sql: str) -> str:
         """The first table a SELECT / INSERT / UPDATE / DELETE names."""
 
@@ -117,10 +175,12 @@ class SQLParser:
 
         return self._guarded(work, sql)
 
+    @_contract_errors
     def get_insert_data_nums(self, sql: str) -> int:
         """Number of rows an INSERT ... VALUES inserts."""
         return self._guarded(lambda: len(insert_rows(self._tree(self.parse(sql), "count rows"))), sql)
 
+    @_contract_errors
     def append_sql_filter(self, sql: str, op: SQLFilterOp | str, condition: str) -> str:
         """AND/OR `condition` into the WHERE of a SELECT / UPDATE / DELETE (every arm of a UNION)."""
         filter_op = _filter_op(op)
@@ -136,27 +196,35 @@ class SQLParser:
             if stmt.operation not in (OperationType.SELECT, OperationType.UPDATE, OperationType.DELETE):
                 raise UnsupportedStatementError("append filter condition failed: only support SELECT/UPDATE/DELETE")
             tree = self._tree(stmt, "append filter")
+            _refuse_values_arms(tree, "append a filter")
             cond = self.parse_condition(condition)
             return self._render(append_filter(tree, cond, filter_op), source_sql=sql, quote_names=True)
 
         return self._guarded(work, sql)
 
+    @_contract_errors
     def add_select_fields_to_select_sql(self, sql: str, fields: Sequence[str]) -> str:
         """Add fields to a SELECT's list; unchanged when it selects * or aggregates."""
         if isinstance(fields, str):
             raise InvalidArgumentError("fields must be a sequence of column names, not a single str")
+        if not isinstance(fields, Sequence):
+            raise InvalidArgumentError(f"fields must be a sequence of column names, got {type(fields).__name__}")
         for name in fields:
             if not isinstance(name, str) or not name:
                 raise InvalidArgumentError(f"field names must be non-empty str, got {name!r}")
+            _check_name(name, "field name")
 
         def work() -> str:
-            tree, changed = add_select_fields(self._tree(self.parse(sql), "add select fields"), fields)
+            tree = self._tree(self.parse(sql), "add select fields")
+            _refuse_values_arms(tree, "add select fields")
+            tree, changed = add_select_fields(tree, fields)
             return self._render(tree, source_sql=sql, quote_names=True) if changed else sql
 
         return self._guarded(work, sql)
 
     # -- tenant safety and translation (issue 5) ----------------------------------------------
 
+    @_contract_errors
     def scope_rows(self, sql: str, conditions: Mapping[str, str]) -> str:
         """Row-level security: restrict every reference of each named table to the rows its condition allows.
 
@@ -170,6 +238,7 @@ class SQLParser:
         for table, condition in conditions.items():
             if not isinstance(table, str) or not table:
                 raise InvalidArgumentError(f"conditions keys must be non-empty table names, got {table!r}")
+            _check_name(table, "conditions table name")
             if not isinstance(condition, str) or not condition.strip():
                 raise InvalidArgumentError(f"empty condition for table {table!r}")
 
@@ -181,6 +250,7 @@ class SQLParser:
 
         return self._guarded(work, sql)
 
+    @_contract_errors
     def check_policy(self, sql: str, policy: Policy) -> None:
         """Raise PolicyViolationError (its `rule` names the rule) unless `sql` complies with `policy`.
 
@@ -200,6 +270,7 @@ class SQLParser:
 
         self._guarded(work, sql)
 
+    @_contract_errors
     def translate(self, sql: str, *, read: str = "mysql") -> str:
         """`sql`, written for the `read` dialect, as SQL with the same meaning for this parser's dialect.
 
@@ -218,11 +289,13 @@ class SQLParser:
 
     # -- building blocks, public for the CLI and later passes ---------------------------------
 
+    @_contract_errors
     def parse(self, sql: str) -> Statement:
         """Parse one statement of this dialect (no depth guard: call through a contract method)."""
         limits.check_sql_text(sql)
         return self.frontend.parse(sql)
 
+    @_contract_errors
     def parse_condition(self, condition: str) -> exp.Expression:
         limits.check_sql_text(condition, what="filter condition")
         return self._condition_cache(condition).copy()
@@ -234,6 +307,7 @@ class SQLParser:
             raise SQLSyntaxError(f"parse filter condition failed: {err.reason}", line=err.line,
                                  column=err.column, token=err.token, sql=condition) from None
 
+    @_contract_errors
     def compile(self, sql: str) -> Statement:
         """Parse one statement of this dialect under the contract's limits and depth guard.
 
@@ -242,6 +316,7 @@ class SQLParser:
         """
         return self._guarded(lambda: self.parse(sql), sql)
 
+    @_contract_errors
     def render(self, tree: exp.Expression, *, quote_names: bool = False, consume: bool = False) -> str:
         """Print an IR tree in this parser's style and dialect. `consume=True` hands the tree over
         (the printer may change it instead of copying it)."""
@@ -281,8 +356,85 @@ class SQLParser:
             raise SQLParserError("statement is nested too deeply to process; flatten it") from None
 
 
+INTERNAL_ERROR = "internal error in the SQL compiler"
+"""How a foreign exception caught at the contract's boundary starts its message."""
+
 _CONDITION_CACHE_SIZE = 1024
 _DML = (OperationType.SELECT, OperationType.INSERT, OperationType.UPDATE, OperationType.DELETE)
+
+
+def _check_name(name: str, what: str) -> None:
+    # Names are printed into SQL text (quoted where needed): text no engine can take is refused here.
+    if "\x00" in name:
+        raise InvalidArgumentError(f"{what} {name!r} contains a NUL character")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgumentError(f"{what} {name!r} contains a lone surrogate (not valid Unicode)") from None
+
+
+def _check_value(value: object, what: str) -> None:
+    if isinstance(value, str):
+        _check_name(value, what)
+    elif isinstance(value, Decimal) and not value.is_finite():
+        raise InvalidArgumentError(f"cannot insert the Decimal {value} as {what}: SQL has no literal for it")
+
+
+def _check_table_columns(table_columns: Mapping[str, TableColumn]) -> None:
+    if isinstance(table_columns, Mapping):
+        for table, spec in table_columns.items():
+            if isinstance(spec, TableColumn) and spec.column_map is not None \
+                    and not isinstance(spec.column_map, Mapping):
+                raise InvalidArgumentError(f"table_columns[{table!r}].column_map must be a mapping or None")
+    check_table_columns(table_columns)
+    for table, spec in table_columns.items():
+        _check_name(table, "table name")
+        if spec.new_table_name:
+            _check_name(spec.new_table_name, "new table name")
+        for old, new in (spec.column_map or {}).items():
+            _check_name(old, "column name")
+            _check_name(new, "new column name")
+
+
+def _refuse_values_arms(tree: exp.Expression, action: str) -> None:
+    # `VALUES (1) UNION ALL SELECT ...`: a VALUES arm has neither a WHERE nor a select list.
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, exp.SetOperation):
+            pending.extend(arm for arm in (node.this, node.expression) if isinstance(arm, exp.Expression))
+        elif isinstance(node, exp.Values):
+            raise UnsupportedConstructError("VALUES as an arm of a set operation",
+                                            f"cannot {action}: it has no WHERE clause or select list; "
+                                            "write it as SELECT ... instead")
+
+
+# Words the printers read back as keywords when a name is written bare at a node the parser made:
+# FROM DUAL (MySQL's dummy table), DEFAULT and MySQL's niladic functions as a column. A caller's
+# physical name with such a spelling lands on a parser-made node (rename keeps the node), so it
+# is quoted: then every style prints it as a name. All of them are reserved words, so the compat
+# style quotes them anyway; plain names keep their Go spelling.
+_SPECIAL_NAMES = frozenset({"DUAL", "DEFAULT", "UTC_DATE", "UTC_TIME", "UTC_TIMESTAMP", "LOCALTIME",
+                            "LOCALTIMESTAMP", "CURRENT_USER", "CURRENT_ROLE"})
+
+
+def _renames_to_special(table_columns: Mapping[str, TableColumn]) -> bool:
+    for spec in table_columns.values():
+        if (spec.new_table_name or "").upper() in _SPECIAL_NAMES:
+            return True
+        if any(new.upper() in _SPECIAL_NAMES for new in (spec.column_map or {}).values()):
+            return True
+    return False
+
+
+def _special_names(tree: exp.Expression) -> set[int]:
+    return {id(i) for i in tree.find_all(exp.Identifier) if i.name.upper() in _SPECIAL_NAMES}
+
+
+def _quote_renamed_specials(tree: exp.Expression, before: set[int]) -> None:
+    for ident in tree.find_all(exp.Identifier):
+        if id(ident) not in before and ident.name.upper() in _SPECIAL_NAMES:
+            ident.set("quoted", True)
 
 
 def _filter_op(op: SQLFilterOp | str) -> SQLFilterOp:

@@ -56,34 +56,61 @@ class FrontendFactory(Protocol):
 
 
 class StatementCache:
-    """Thread-safe bounded LRU of parsed statements, keyed by statement text.
+    """Thread-safe LRU of parsed statements, keyed by statement text, bounded by entries and bytes.
 
     Apps repeat the same parameterized SQL, and a parse costs far more than a copy. Trees are never
     handed out shared: callers get a copy they own (passes mutate trees). Errors are not cached.
+
+    The byte bound is what matters for memory: a large statement's tree is megabytes (about a
+    kilobyte per IR node), so a count of entries alone let 120 distinct large statements hold
+    hundreds of megabytes. Each entry is charged an estimate (`estimate_bytes`); a statement
+    bigger than an eighth of the budget is not kept at all.
     """
 
-    def __init__(self, size: int) -> None:
+    BYTES_PER_NODE = 1024
+    """Estimated memory of one IR node with its identifiers and metadata (measured: 0.2-1.6 KB)."""
+
+    def __init__(self, size: int, max_bytes: int = 32 * 1024 * 1024) -> None:
         self.size = size
-        self._items: OrderedDict[str, Statement] = OrderedDict()
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._items: OrderedDict[str, tuple[Statement, int]] = OrderedDict()
         self._lock = threading.Lock()
+
+    @classmethod
+    def estimate_bytes(cls, stmt: Statement) -> int:
+        nodes = sum(1 for _ in stmt.tree.walk()) if stmt.tree is not None else 1
+        return nodes * cls.BYTES_PER_NODE + 2 * len(stmt.sql)
 
     def parse(self, sql: str, parse: Callable[[str], Statement]) -> Statement:
         with self._lock:
-            stmt = self._items.get(sql)
-            if stmt is not None:
+            entry = self._items.get(sql)
+            if entry is not None:
                 self._items.move_to_end(sql)
-        if stmt is None:
+        if entry is not None:
+            stmt = entry[0]
+        else:
             stmt = parse(sql)
-            with self._lock:
-                self._items[sql] = stmt
-                self._items.move_to_end(sql)
-                while len(self._items) > self.size:
-                    self._items.popitem(last=False)
+            cost = self.estimate_bytes(stmt)
+            if cost <= self.max_bytes // 8:
+                with self._lock:
+                    old = self._items.pop(sql, None)
+                    if old is not None:
+                        self.bytes -= old[1]
+                    self._items[sql] = (stmt, cost)
+                    self.bytes += cost
+                    while len(self._items) > self.size or self.bytes > self.max_bytes:
+                        _, (_, dropped) = self._items.popitem(last=False)
+                        self.bytes -= dropped
         return stmt if stmt.tree is None else dataclasses.replace(stmt, tree=stmt.tree.copy())
+
+    def __len__(self) -> int:
+        return len(self._items)
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self.bytes = 0
 
 
 class CachedFrontend(ABC):
@@ -99,6 +126,9 @@ class CachedFrontend(ABC):
     CACHE_SIZE: ClassVar[int] = 1024
     """Statements kept per portable_names setting; a statement's tree is a few KB."""
 
+    CACHE_BYTES: ClassVar[int] = 32 * 1024 * 1024
+    """Estimated bytes of trees kept per portable_names setting (see StatementCache)."""
+
     CHECKS_PORTABLE_NAMES: ClassVar[bool] = True
     """False for a dialect whose own grammar already rejects the names the rule is about."""
 
@@ -107,7 +137,7 @@ class CachedFrontend(ABC):
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         # One pair of caches per concrete front end class, sized by its CACHE_SIZE.
-        cls._caches = {True: StatementCache(cls.CACHE_SIZE), False: StatementCache(cls.CACHE_SIZE)}
+        cls._caches = {flag: StatementCache(cls.CACHE_SIZE, cls.CACHE_BYTES) for flag in (True, False)}
 
     def __init__(self, *, portable_names: bool = True, cache: bool = True) -> None:
         self.portable_names = portable_names

@@ -8,6 +8,7 @@ is re-run on a worker thread with a large C stack and a raised recursion limit.
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 import threading
@@ -22,6 +23,14 @@ MAX_SQL_BYTES = 1024 * 1024
 
 MAX_NESTING_DEPTH = 1000
 """Deepest parenthesis nesting accepted (SQLite's own expression depth limit is 1000)."""
+
+MAX_TOKENS = 50_000
+"""Most tokens (names, numbers, strings, operators, punctuation) in one statement or condition.
+
+It bounds the work per statement: the IR has about one node per token, and every stage (parse,
+passes, printing) is linear in nodes. The documented shapes fit several times over (an IN list of
+5000 items is about 10,000 tokens, a 2000-row two-column INSERT about 12,000); a 1 MiB
+`SELECT a,a,...` would be half a million."""
 
 _INLINE_DEPTH = 24
 _INLINE_CHARS = 16 * 1024
@@ -40,16 +49,60 @@ def check_sql_text(sql: object, *, what: str = "SQL statement") -> str:
         raise InvalidArgumentError(f"{what} must be a str, got {type(sql).__name__}")
     if not sql.strip():
         raise InvalidArgumentError(f"empty {what}" if what != "SQL statement" else "empty SQL statement")
-    if len(sql) > MAX_SQL_BYTES or len(sql.encode("utf-8", "surrogatepass")) > MAX_SQL_BYTES:
-        raise InvalidArgumentError(
-            f"{what} is larger than {MAX_SQL_BYTES} bytes; split it into smaller statements"
-        )
+    if len(sql) > MAX_SQL_BYTES:
+        raise InvalidArgumentError(f"{what} is larger than {MAX_SQL_BYTES} bytes; split it into smaller statements")
+    try:
+        size = len(sql.encode("utf-8"))
+    except UnicodeEncodeError as err:
+        # A lone surrogate (U+D800..U+DFFF) is no character: no engine or driver can take it, and
+        # libpg_query fails on it outright. Say where it is.
+        line, column = line_column(sql, err.start)
+        code = ord(sql[err.start])
+        raise SQLSyntaxError(f"lone surrogate U+{code:04X} in {what}; SQL text must be valid Unicode "
+                             "(decode bytes with errors='strict' or 'replace')",
+                             line=line, column=column, token=f"\\u{code:04x}",
+                             sql=sql.encode("utf-8", "replace").decode("utf-8")) from None
+    if size > MAX_SQL_BYTES:
+        raise InvalidArgumentError(f"{what} is larger than {MAX_SQL_BYTES} bytes; split it into smaller statements")
+    if len(sql) > MAX_TOKENS:  # a token is at least one character: shorter text is within the limit
+        check_token_count(sql, what)
     nul = sql.find("\x00")
     if nul >= 0:
         line, column = line_column(sql, nul)
         raise SQLSyntaxError("NUL byte in SQL text; remove it or bind the value as a parameter",
                              line=line, column=column, token="\\x00", sql=sql.replace("\x00", "?"))
     return sql
+
+
+# Quoted text and comments without backslash escapes in strings (SQLite, standard PostgreSQL
+# strings end at \'); `_QUOTED` below reads them MySQL's way, 'a\'b' as one string.
+_QUOTED_STANDARD = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`(?:[^`]|``)*`|\[[^\]]*\]|/\*.*?\*/|--[^\n]*",
+                              re.DOTALL)
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def count_tokens(sql: str, *, stop_after: int | None = None) -> int:
+    """An upper estimate of the tokens of `sql` in any dialect (quoted text counts as one token);
+    with `stop_after`, counting stops past that many.
+
+    Counted under both readings of a backslash in a string, keeping the larger: text crafted to
+    look quoted under one reading is counted under the other, so the limit cannot be dodged.
+    """
+    best = 0
+    for quoted in (_QUOTED, _QUOTED_STANDARD):
+        tokens = _TOKEN.finditer(quoted.sub(" ' ", sql))
+        if stop_after is not None:
+            tokens = itertools.islice(tokens, stop_after + 1)
+        best = max(best, sum(1 for _ in tokens))
+    return best
+
+
+def check_token_count(sql: str, what: str = "SQL statement") -> None:
+    if count_tokens(sql, stop_after=MAX_TOKENS) > MAX_TOKENS:
+        raise InvalidArgumentError(
+            f"{what} has more than {MAX_TOKENS} tokens (sqlparser.limits.MAX_TOKENS); split it: fewer rows "
+            "per INSERT, fewer items per IN list or select list (bind a long list as one parameter or load "
+            "it into a table), long values as bound parameters")
 
 
 def nesting_depth(sql: str) -> int:

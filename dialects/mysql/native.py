@@ -10,7 +10,8 @@ fix-up per node type (a table, as the rules are). Each fix-up prints the constru
   dialect through mariadb:// URIs, reads only that spelling);
 - 0x41 stays 0x41 (sqlglot prints X'41', a string in MariaDB arithmetic);
 - VALUES ROW(...) statements and tables stay VALUES (sqlglot prints SELECT ROW(...) UNION ALL ...);
-- SELECT ... INTO @variable is refused (sqlglot prints CREATE TABLE @variable AS SELECT ...).
+- SELECT ... INTO @variable is refused (sqlglot prints CREATE TABLE @variable AS SELECT ...);
+- a name MySQL would not read back bare (a caller's `t --` or `My Table`) is back-quoted.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from sqlglot import exp
 
 from dialects.mysql.lower import HEX_NUMBER, TYPED_LITERAL
+from dialects.mysql.names import needs_quotes
 from sqlparser.errors import UnsupportedConstructError
 
 NATIONAL_CHARSET = "utf8mb3"
@@ -106,6 +108,13 @@ def _values(values: exp.Expr) -> exp.Expression | None:
     return exp.var(text)
 
 
+def _odd_name(identifier: exp.Expr) -> None:
+    # Only names from callers (rename maps, added columns) can be unquoted and odd: the front end
+    # marks every name it read in back-quotes as quoted.
+    if not identifier.args.get("quoted") and needs_quotes(identifier.name):
+        identifier.set("quoted", True)
+
+
 def _into(into: exp.Expr) -> None:
     raise UnsupportedConstructError("SELECT ... INTO @variable", "the MySQL printer cannot print it back")
 
@@ -118,6 +127,7 @@ FIX_UPS: dict[type[exp.Expr], FixUp] = {
     exp.HexString: _hex_number,
     exp.Values: _values,
     exp.Into: _into,
+    exp.Identifier: _odd_name,
 }
 """Node type (exact) -> its fix-up."""
 
@@ -130,6 +140,7 @@ _NEEDED: dict[type[exp.Expr], Callable[[exp.Expr], bool]] = {
     exp.HexString: lambda node: bool(node._meta) and HEX_NUMBER in node.meta,
     exp.Values: lambda node: True,
     exp.Into: lambda node: True,
+    exp.Identifier: lambda node: not node.args.get("quoted") and needs_quotes(node.name),
 }
 """A cheap test per node type: could its fix-up change anything? (see `FixUps.applies`)."""
 

@@ -13,6 +13,7 @@ import re
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
+from sqlglot.parser import Parser
 from sqlglot.tokens import Token, TokenType
 
 from dialects.mysql import rules
@@ -84,9 +85,14 @@ def parse_tokens(tokens: list[Token], sql: str, *, offset_tokens: int = 0,
                 tokens[at] = retyped(tokens[at], TokenType.VAR, placeholder)
     retries = 0
     while True:
+        parser = _MYSQL.parser()
         try:
-            trees = _MYSQL.parser().parse(tokens, sql)
+            trees = parser.parse(tokens, sql)
             break
+        except _PARSER_FAILURES as err:
+            # sqlglot itself failed on input MySQL rejects (a hint it re-tokenizes, a reserved word
+            # where a call's argument should be): a syntax error where its parser stopped.
+            raise _parser_failure(err, parser, tokens, sql, offset_tokens) from None
         except ParseError as err:
             # sqlglot checks built-in functions' argument counts while parsing; MySQL's grammar
             # does not (a wrong count fails later, at execution). Keep such a call as an opaque
@@ -113,6 +119,24 @@ def parse_tokens(tokens: list[Token], sql: str, *, offset_tokens: int = 0,
         tok = tokens[offset_tokens] if len(tokens) > offset_tokens else tokens[0]
         raise token_error(tok, sql, f"unrecognized or unsupported statement starting with {tok.text.upper()!r}")
     return tree
+
+
+_PARSER_FAILURES = (TokenError, TypeError, KeyError, IndexError, AttributeError, ValueError)
+"""What sqlglot's parser raises, besides ParseError, on some malformed inputs."""
+
+
+def _parser_failure(err: Exception, parser: Parser, tokens: list[Token], sql: str,
+                    offset_tokens: int) -> SQLSyntaxError:
+    # The parser's last consumed token is where it went wrong (a TokenError comes from text it
+    # re-tokenizes, such as an optimizer hint's body).
+    at: Token | None = getattr(parser, "_prev", None) or getattr(parser, "_curr", None)
+    own = tokens[offset_tokens:]
+    if at is None or not any(at is tok for tok in own):
+        at = own[0] if own else None
+    reason = "syntax error (the text here cannot be read)"
+    if at is None:
+        return SQLSyntaxError(reason, line=1, column=1, token=None, sql=sql)
+    return token_error(at, sql, reason)
 
 
 def _arity_error_call(err: ParseError, tokens: list[Token]) -> int | None:

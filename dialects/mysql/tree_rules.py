@@ -358,6 +358,15 @@ def _check_create(node: exp.Create, sql: str) -> None:
         raise node_error(schema, sql, "CREATE TABLE needs at least one column")
 
 
+def _check_properties(node: exp.Properties, sql: str) -> None:
+    # sqlglot reads `PARTITION BY LIST (a)` / `RANGE (a)` without partition definitions as a bare
+    # column among the table options; MySQL requires the definitions for LIST and RANGE.
+    for item in node.expressions:
+        if not isinstance(item, exp.Property):
+            raise node_error(item, sql, "PARTITION BY LIST / RANGE needs its partition definitions, "
+                             "as in PARTITION BY LIST (a) (PARTITION p0 VALUES IN (1))", keyword="PARTITION")
+
+
 def _check_unsupported_property(node: exp.Expression, sql: str) -> None:
     raise node_error(node.parent.parent if node.parent is not None and node.parent.parent is not None else node,
                      sql, rules.UNSUPPORTED_PROPERTIES[type(node)])
@@ -411,6 +420,7 @@ _CHECKS: tuple[tuple[type[exp.Expr], Callable[..., None]], ...] = (
     (exp.Insert, _check_insert),
     (exp.DataType, _check_data_type),
     (exp.Create, _check_create),
+    (exp.Properties, _check_properties),
     (exp.Delete, _check_multi_table_order),
     (exp.Update, _check_multi_table_order),
     (exp.Update, _check_update),

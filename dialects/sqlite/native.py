@@ -2,11 +2,37 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
 from sqlglot import exp
 
 from sqlparser.dialect import FunctionNormalizer
+
+RESERVED_WORDS: frozenset[str] = frozenset(
+    """
+    ADD ALL ALTER AND AS AUTOINCREMENT BETWEEN CASE CAST CHECK COLLATE COMMIT CONSTRAINT CREATE CROSS
+    CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP DEFAULT DEFERRABLE DELETE DISTINCT DROP ELSE ESCAPE
+    EXCEPT EXISTS FOREIGN FROM FULL GLOB GROUP HAVING IF IN INDEX INDEXED INNER INSERT INTERSECT INTO
+    IS ISNULL JOIN LEFT LIKE LIMIT MATCH NATURAL NOT NOTHING NOTNULL NULL ON OR ORDER OUTER PRIMARY
+    RAISE REFERENCES REGEXP RETURNING RIGHT SELECT SET TABLE THEN TO TRANSACTION UNION UNIQUE UPDATE
+    USING VALUES WHEN WHERE
+    """.split()
+)
+"""SQLite keywords that some name position (table, column, qualifier, alias, index) does not accept
+bare; the other keywords fall back to names everywhere. tests/security/test_quoting.py checks the
+list against the SQLite build (apsw) in those positions."""
+
+# SQLite's tokenizer reads a bare name as a letter, `_` or any non-ASCII character, then those,
+# digits and `$` (lone surrogates excluded: they cannot be encoded as UTF-8 at all).
+_BARE = re.compile(r"[A-Za-z_\u0080-\ud7ff\ue000-\U0010ffff][A-Za-z0-9_$\u0080-\ud7ff\ue000-\U0010ffff]*")
+
+
+@functools.lru_cache(maxsize=4096)
+def needs_quotes(name: str) -> bool:
+    """True when `name` printed bare would not read back as the same name on SQLite."""
+    return not _BARE.fullmatch(name) or name.upper() in RESERVED_WORDS
 
 
 def truncate_to_delete(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
@@ -19,4 +45,14 @@ def truncate_to_delete(tree: exp.Expression, options: dict[str, Any]) -> exp.Exp
     return tree
 
 
-NATIVE_NORMALIZERS = (FunctionNormalizer(truncate_to_delete),)
+def quote_odd_names(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
+    """Double-quote every bare name SQLite would misread: a caller's physical name `t --` or
+    `My Table` (rename maps, added columns). The front end marks every name it read in quotes as
+    quoted, and the names it read bare never need quotes, so user SQL keeps its spelling."""
+    for node in tree.find_all(exp.Identifier):
+        if not node.args.get("quoted") and needs_quotes(node.name):
+            node.set("quoted", True)
+    return tree
+
+
+NATIVE_NORMALIZERS = (FunctionNormalizer(truncate_to_delete), FunctionNormalizer(quote_odd_names))

@@ -49,8 +49,8 @@ class Options:
     """The restore flags, as keyword options of the compat style.
 
     - `quote_names`: every name back-quoted (TiDB `RestoreNameBackQuotes`). Without it names are
-      written plain, except names MySQL 8 could not read back plain (reserved words, names with
-      characters outside ``[A-Za-z0-9_$]`` or made only of digits): those are back-quoted anyway,
+      written plain, except names MySQL 8 or SQLite could not read back plain (reserved words, names
+      with characters outside ``[A-Za-z0-9_$]``, starting with a digit or `$`): those are back-quoted anyway,
       because the printed SQL must mean what the tree means.
     - `uppercase_keywords`: keywords and built-in function names upper-cased (TiDB
       `RestoreKeyWordUppercase`). The Go contract does not set it: keywords are then written as
@@ -68,6 +68,17 @@ class Options:
     string_charset: str | None = None
     source_sql: str | None = None
 
+
+MARIADB_RESERVED_WORDS: frozenset[str] = frozenset(
+    """
+    CURRENT_ROLE DELETE_DOMAIN_ID DO_DOMAIN_IDS IGNORE_DOMAIN_IDS MASTER_DEMOTE_TO_REPLICA
+    MASTER_DEMOTE_TO_SLAVE OFFSET PAGE_CHECKSUM PARSE_VCOL_EXPR PORTION REF_SYSTEM_ID RETURNING
+    SQL_BUFFER_RESULT SQL_CACHE SQL_NO_CACHE STATS_AUTO_RECALC STATS_PERSISTENT STATS_SAMPLE_PAGES
+    """.split()
+)
+"""Words MariaDB reserves and MySQL 8 does not (MariaDB is served by the mysql dialect): compat
+text back-quotes them too. The same list as `dialects.mysql.names.MARIADB_RESERVED_WORDS` (the
+formatter imports no dialect; tests/security/test_quoting.py keeps the two equal)."""
 
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_$\u0080-\uffff]+")
 
@@ -103,10 +114,12 @@ class Restorer:
     def _needs_quotes(text: str) -> bool:
         if not text or not _PLAIN_NAME.fullmatch(text) or text.isdigit():
             return True
-        # 1e5 or 0x1f would read back as numbers.
-        if re.fullmatch(r"\d+[eE]\d*|0[xXbB][0-9A-Fa-f]*", text):
+        # A leading digit or `$` is bare-readable in MySQL (`$` deprecated since 8.0.32) but not in
+        # SQLite (a number, a parameter): compat text must read back on the parser's dialect too.
+        # (This covers 1e5 and 0x1f too, which would read back as numbers.)
+        if text[0].isdigit() or text[0] == "$":
             return True
-        return _is_reserved(text)
+        return _is_reserved(text) or text.upper() in MARIADB_RESERVED_WORDS
 
     def string(self, value: str, *, introducer: bool = True) -> str:
         body = "'" + _escape_string(value) + "'"
