@@ -225,13 +225,15 @@ class SQLParser:
     # -- tenant safety and translation (issue 5) ----------------------------------------------
 
     @_contract_errors
-    def scope_rows(self, sql: str, conditions: Mapping[str, str]) -> str:
+    def scope_rows(self, sql: str, conditions: Mapping[str, str], *, fill_inserts: bool = False) -> str:
         """Row-level security: restrict every reference of each named table to the rows its condition allows.
 
         `conditions` maps a table name to a condition over that table's columns, unqualified
         (`{"orders": "uid = 'u1'"}`). Reads see only the allowed rows, wherever the table appears
         (joins, subqueries, CTEs, derived tables, INSERT ... SELECT); UPDATE and DELETE change only
-        allowed rows. See `sqlparser.passes.scope_rows`.
+        allowed rows, and may not move a row out of scope; an INSERT must give every column a
+        condition pins its value (WITH CHECK). `fill_inserts=True` adds pinned columns an INSERT
+        leaves out instead of refusing it. See `sqlparser.passes.scope_rows`.
         """
         if not isinstance(conditions, Mapping):
             raise InvalidArgumentError(f"conditions must map table name to condition, got {type(conditions).__name__}")
@@ -241,12 +243,15 @@ class SQLParser:
             _check_name(table, "conditions table name")
             if not isinstance(condition, str) or not condition.strip():
                 raise InvalidArgumentError(f"empty condition for table {table!r}")
+        if not isinstance(fill_inserts, bool):
+            raise InvalidArgumentError(f"fill_inserts must be a bool, got {type(fill_inserts).__name__}")
 
         def work() -> str:
             stmt = self.parse(sql)
             tree = self._tree(stmt, "scope rows")
             parsed = {table: self.parse_condition(cond) for table, cond in conditions.items()}
-            return self._render(scope_rows(tree, parsed), source_sql=sql, quote_names=True)
+            scoped = scope_rows(tree, parsed, fill_inserts=fill_inserts)
+            return self._render(scoped, source_sql=sql, quote_names=True)
 
         return self._guarded(work, sql)
 

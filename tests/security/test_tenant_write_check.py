@@ -123,11 +123,7 @@ def test_insert_outside_the_scope_is_refused(engine: Engine, sql: str) -> None:
     "INSERT INTO orders (id, total) SELECT id + 700, 1 FROM labels UNION SELECT 990, 2",
 ])
 def test_fill_inserts_adds_the_pinned_column(engine: Engine, sql: str) -> None:
-    parser = new_parser(engine.dialect)
-    stmt = parser.compile(sql)
-    assert stmt.tree is not None
-    conditions = {t: parser.parse_condition(c) for t, c in CONDITIONS.items()}
-    filled = parser.render(scope_rows(stmt.tree, conditions, fill_inserts=True), quote_names=True)
+    filled = new_parser(engine.dialect).scope_rows(sql, CONDITIONS, fill_inserts=True)
     assert "'u1'" in filled
     table = sql.split()[2]
     after = _after(engine, "full", filled)
