@@ -37,6 +37,7 @@ import sqlglot
 from sqlglot import exp
 
 from providers.db import DB, catalog
+from providers.db import sqlite_guard as guard
 from providers.db import statements as ir
 from providers.db.catalog import Change
 from providers.db.contract import RDB
@@ -207,10 +208,41 @@ class SQLiteDriver:
             # literal, and a misspelt column silently compares against its own name.
             conn.config(apsw.SQLITE_DBCONFIG_DQS_DML, 0)
             conn.config(apsw.SQLITE_DBCONFIG_DQS_DDL, 0)
+            # Defence in depth under sqlite_guard's authorizer: no attached files, no extensions,
+            # no writable schema, and functions in the schema must be harmless.
+            conn.limit(apsw.SQLITE_LIMIT_ATTACHED, 0)
+            conn.config(apsw.SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0)
+            conn.config(apsw.SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0)
+            conn.config(apsw.SQLITE_DBCONFIG_DEFENSIVE, 1)
+            conn.config(apsw.SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0)
             self._local.conn = conn
             with self._lock:
                 self._conns.append(conn)
         return conn
+
+    def _check_returned(self, conn: apsw.Connection) -> None:
+        """A connection goes back to its thread's slot only in the state it was handed out in (no
+        open transaction, writable, foreign keys on, no attached database); otherwise it is closed
+        and the thread's next call opens a fresh one. sqlite_guard refuses every statement that
+        could change this; this is the check that the refusal held."""
+        try:
+            state = conn.execute(_STATE_SQL).fetchall() if conn.get_autocommit() else None
+        except apsw.Error:
+            state = None
+        if state == _CLEAN_STATE:
+            return
+        self._discard(conn)
+
+    def _discard(self, conn: apsw.Connection) -> None:
+        if getattr(self._local, "conn", None) is conn:
+            self._local.conn = None
+        with self._lock:
+            if conn in self._conns:
+                self._conns.remove(conn)
+        try:
+            conn.close()
+        except apsw.Error:
+            pass  # best effort: the connection is dropped either way
 
     @contextmanager
     def _write(self) -> Iterator[apsw.Connection]:
@@ -517,14 +549,18 @@ class SQLiteDriver:
 
     def execute(self, statement: Compiled, params: list[Any]) -> ResultSet:
         is_query = statement.is_query
-        with self._read() if is_query else self._write() as c:
-            before = c.total_changes()
-            names, rows = _query(c, statement.sql, params, single=True, is_query=is_query)
-            affected = c.total_changes() - before
-            if statement.is_ddl:
-                # DDL outside the provider's API: forget what the catalog said about the tables.
-                for t in statement.tables:
-                    self._forget_catalog(c, t)
+        conn = self._conn()
+        try:
+            with self._read() if is_query else self._write() as c:
+                before = c.total_changes()
+                names, rows = _user_query(c, statement, params)
+                affected = c.total_changes() - before
+                if statement.is_ddl:
+                    # DDL outside the provider's API: forget what the catalog said about the tables.
+                    for t in statement.tables:
+                        self._forget_catalog(c, t)
+        finally:
+            self._check_returned(conn)
         return ResultSet(columns=names, rows=[dict(zip(names, r, strict=True)) for r in rows],
                          affected_rows=0 if is_query else affected)
 
@@ -535,14 +571,16 @@ def _fetch(c: apsw.Connection, sql: str, params: Sequence[Any] = ()) -> list[tup
     return c.execute(sql, params).fetchall()
 
 
-def _query(c: apsw.Connection, sql: str, params: Sequence[Any], *, single: bool = False, is_query: bool = True
-           ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run a statement; its result column names and rows (for a query, names even with no rows)."""
+def _query(c: apsw.Connection, sql: str, params: Sequence[Any], *, single: bool = False, is_query: bool = True,
+           cache: bool = True) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run a statement; its result column names and rows (for a query, names even with no rows).
+    User statements pass `cache=False`: a statement prepared earlier without the authorizer (the
+    provider's own) must not be reused for them."""
     cur = c.cursor()
     if single:
         cur.exec_trace = _one_statement()
     try:
-        cur.execute(sql, params)
+        cur.execute(sql, params, can_cache=cache)
     except apsw.ExecTraceAbort:
         raise invalid("exactly one SQL statement is allowed") from None
     try:
@@ -554,6 +592,30 @@ def _query(c: apsw.Connection, sql: str, params: Sequence[Any], *, single: bool 
     if description is None and is_query:
         description = _description_only(c, sql, params)
     return [d[0] for d in description or ()], rows
+
+
+# One read of the connection state user SQL must not change (see SQLiteDriver._check_returned).
+_STATE_SQL = ("SELECT (SELECT query_only FROM pragma_query_only), (SELECT foreign_keys FROM pragma_foreign_keys), "
+              "(SELECT count(*) FROM pragma_database_list)")
+_CLEAN_STATE = [(0, 1, 1)]
+
+
+def _user_query(c: apsw.Connection, statement: Compiled, params: Sequence[Any]
+                ) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run a user statement under sqlite_guard's authorizer; PERMISSION_DENIED naming the first
+    action it refused."""
+    refusal = guard.Refusal()
+    c.authorizer = guard.authorizer(ddl=guard.is_ddl(statement.sql), refusal=refusal)
+    try:
+        return _query(c, statement.sql, params, single=True, is_query=statement.is_query, cache=False)
+    except apsw.AuthError as err:
+        raise ProviderError(ErrorCode.PERMISSION_DENIED, refusal.reason or str(err)) from err
+    except apsw.SQLError as err:
+        if refusal.reason is not None:
+            raise ProviderError(ErrorCode.PERMISSION_DENIED, refusal.reason) from err
+        raise
+    finally:
+        c.authorizer = None
 
 
 def _one_statement() -> Callable[..., bool]:
