@@ -128,7 +128,7 @@ def test_query_only_poisoning_does_not_reach_other_calls_on_the_thread(db: RDB) 
             with pytest.raises(ProviderError):
                 db.execute_sql("PRAGMA query_only = 1")
             db.insert_data("notes", [{"v": "x"}])
-        except BaseException as err:  # noqa: BLE001 - reported to the main thread
+        except BaseException as err:  # reported to the main thread
             errors.append(err)
 
     t = threading.Thread(target=worker)
