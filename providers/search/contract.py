@@ -135,8 +135,16 @@ __all__ = [
 ]
 
 DEFAULT_PARTITION = "_default"
+MAX_PAGE = 2**31 - 1  # size and from: DuckDB's LIMIT/OFFSET take a 64-bit value; ES caps far lower
 BULK_BATCH = 1000  # items a bulk indexer buffers before it writes them in one transaction
 MAX_ID_LENGTH = 512
+
+
+def _finite(x: int | float) -> bool:
+    try:
+        return math.isfinite(x)
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def check_index_name(index: object) -> str:
@@ -236,15 +244,25 @@ class DocumentSearch:
 
     def search(self, index: str, req: Request) -> Response:
         req = req or Request()
+        if not isinstance(req, Request):
+            raise invalid(f"search needs a Request, got {type(req).__name__}")
         size = 10 if req.size is None else req.size
         offset = 0 if req.from_ is None else req.from_
-        if size < 0 or offset < 0:
-            raise invalid(f"size and from must be >= 0, got {size}, {offset}")
-        if req.min_score is not None and not math.isfinite(req.min_score):
-            raise invalid(f"not a finite number: {req.min_score!r}")
+        for what, n in (("size", size), ("from", offset)):
+            if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_PAGE:
+                raise invalid(f"{what} must be an int in [0, {MAX_PAGE}], got {n!r}")
+        if req.min_score is not None and (isinstance(req.min_score, bool) or not isinstance(req.min_score, (int, float))
+                                          or not _finite(req.min_score)):
+            raise invalid(f"min_score must be a finite number, got {req.min_score!r}")
+        if isinstance(req.sort, (str, bytes)) or not isinstance(req.sort, Sequence):
+            raise invalid(f"sort must be a sequence of SortField, got {type(req.sort).__name__}")
         sort = tuple(req.sort)
         for sf in sort:
+            if not isinstance(sf, SortField):
+                raise invalid(f"sort must be a sequence of SortField, got {type(sf).__name__}")
             check_field_name(sf.field)
+        if isinstance(req.search_after, (str, bytes)) or not isinstance(req.search_after, Sequence):
+            raise invalid(f"search_after must be a sequence of values, got {type(req.search_after).__name__}")
         use_after = req.from_ is None and bool(req.search_after)
         if use_after and not sort:
             raise invalid("search_after needs a sort")

@@ -30,6 +30,7 @@ from providers.search.query import (
     Term,
     Terms,
     Text,
+    bool_depth,
 )
 from providers.search.ranking import comes_after
 from providers.search.schema import check_document
@@ -116,26 +117,26 @@ class _Renderer:
         if not clauses:  # an empty bool is match_all
             return self._leaf(None)
         null_int = exp.cast(exp.null(), exp.DataType.Type.INT)
-        # Every document of the index, so that a bool with only must_not / optional should clauses
-        # still sees the documents no clause matched. Columns: doc, score s, required clause r,
-        # excluded x, should clause h, base b.
-        arms: list[exp.Expr] = [self._docs(
-            exp.alias_(col("id"), "doc"), exp.alias_(double(0.0), "s"), exp.alias_(null_int, "r"),
-            exp.alias_(num(0), "x"), exp.alias_(null_int.copy(), "h"), exp.alias_(num(1), "b"))]
-        required = 0
+        required = sum(kind in ("must", "filter") for kind, _ in clauses)
+        # Columns of every arm: doc, score s, required clause r, excluded x, should clause h.
+        arms: list[exp.Expr] = []
+        having: list[exp.Expr] = [exp.Max(this=col("x")).eq(num(0))]
+        if not required and not bq.minimum_should_match:
+            # A document no clause matches qualifies too: add every document of the index. Only
+            # then (each extra arm per nesting level doubles DuckDB's planning work).
+            arms.append(self._docs(exp.alias_(col("id"), "doc"), exp.alias_(double(0.0), "s"),
+                                   exp.alias_(null_int, "r"), exp.alias_(num(0), "x"),
+                                   exp.alias_(null_int.copy(), "h")))
         for i, (kind, clause) in enumerate(clauses):
             alias = f"c{i}"
             scores = kind in ("must", "should")
-            required += kind in ("must", "filter")
             arms.append(exp.Select().select(
                 exp.alias_(col("doc", alias), "doc"),
                 exp.alias_(func("coalesce", col("score", alias), double(0.0)) if scores else double(0.0), "s"),
                 exp.alias_(num(i) if kind in ("must", "filter") else null_int.copy(), "r"),
                 exp.alias_(num(1 if kind == "must_not" else 0), "x"),
-                exp.alias_(num(i) if kind == "should" else null_int.copy(), "h"),
-                exp.alias_(num(0), "b"), copy=False,
+                exp.alias_(num(i) if kind == "should" else null_int.copy(), "h"), copy=False,
             ).from_(subquery(self.render(clause), alias), copy=False))
-        having = [exp.Max(this=col("b")).eq(num(1)), exp.Max(this=col("x")).eq(num(0))]
         if required:
             having.append(exp.Count(this=exp.Distinct(expressions=[col("r")])).eq(self.params(required)))
         if bq.minimum_should_match > 0:
@@ -266,7 +267,8 @@ class DuckDBDocuments:
 
     @locked
     def delete_by_query(self, index: str, query: Node) -> int:
-        with self.conn.tx():
+        with self.conn.deadline(f"delete_by_query on index {index!r}"), \
+                self.conn.planned_for_depth(bool_depth(query)), self.conn.tx():
             props = self._need(index)
             params = Params()
             matches = _Renderer(self.inverted, index, props, params).render(query)
@@ -329,6 +331,10 @@ class DuckDBDocuments:
 
     @locked
     def search(self, index: str, query: Node, page: SearchPage) -> Response:
+        with self.conn.deadline(f"search of index {index!r}"), self.conn.planned_for_depth(bool_depth(query)):
+            return self._search(index, query, page)
+
+    def _search(self, index: str, query: Node, page: SearchPage) -> Response:
         props = self._need(index)
         params = Params()
         matches = _Renderer(self.inverted, index, props, params).render(query)

@@ -130,6 +130,13 @@ MAX_BOOL_DEPTH = 20
 MAX_TERMS = 65536  # values of one `in` query (Elasticsearch's index.max_terms_count)
 
 
+def bool_depth(node: Node) -> int:
+    """How deeply bool queries nest in `node` (a leaf: 0)."""
+    if not isinstance(node, Bool):
+        return 0
+    return 1 + max((bool_depth(c) for c in (*node.must, *node.filter, *node.must_not, *node.should)), default=0)
+
+
 def _text(key: str, value: Any) -> str:
     """A match/contains value as text: scalars only (str() of an arbitrary object runs its code)."""
     if isinstance(value, float) and not math.isfinite(value):

@@ -301,6 +301,10 @@ class DuckDBRetrieval:
 
     @locked
     def retrieve(self, collection: str, query: str, options: RetrieveOptions) -> list[Document]:
+        with self.conn.deadline(f"retrieve from collection {collection!r}"):
+            return self._retrieve(collection, query, options)
+
+    def _retrieve(self, collection: str, query: str, options: RetrieveOptions) -> list[Document]:
         opts = options
         mode = RetrieveMode(opts.mode)
         coll = self._coll(collection)
