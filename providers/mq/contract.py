@@ -55,12 +55,23 @@ def as_callable(handler: Handler) -> Callable[[Message], Any]:
         f"mq handler must be callable or have handle_message(msg), not {type(handler).__name__}")
 
 
+def _utf8(value: str, what: str) -> None:
+    # A lone surrogate is a str but no text: no broker can carry it, and hashing it for a lane failed
+    # half-way through a send (leaking queue capacity).
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq {what} {value[:40]!r} is not valid Unicode text "
+                            "(a lone surrogate)") from None
+
+
 def check_name(value: object, what: str) -> str:
     if not isinstance(value, str) or not value:
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq {what} must be a non-empty str, got {value!r}")
     if len(value) > 255 or any(c in value for c in "\x00\n\r"):
         raise ProviderError(
             ErrorCode.INVALID_ARGUMENT, f"mq {what} {value[:40]!r} is too long or has control characters")
+    _utf8(value, what)
     return value
 
 
@@ -81,6 +92,8 @@ def check_body(body: object, max_bytes: int) -> bytes:
 def check_sharding_key(sharding_key: object) -> str | None:
     if sharding_key is not None and not isinstance(sharding_key, str):
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq sharding_key must be a str, got {sharding_key!r}")
+    if sharding_key is not None:
+        _utf8(sharding_key, "sharding_key")
     return sharding_key
 
 
