@@ -87,6 +87,12 @@ def check_key(key: object, what: str = "key") -> str:
     return key
 
 
+# Expiry instants are milliseconds since the epoch in 64 bits (LMDB's record; Redis's PEXPIREAT):
+# a TTL of ~1.8e16 s overflowed them and aborted the pipeline it was in. 2**53 ms keeps every
+# instant exact in a float too.
+MAX_TTL_SECONDS = 2**53 / 1000
+
+
 def ttl_seconds(ttl: TTL, *, allow_non_positive: bool = False) -> float | None:
     """TTL in seconds; ``None`` or 0 means no expiry for `set` (go-redis: expiration 0)."""
     if ttl is None:
@@ -102,6 +108,9 @@ def ttl_seconds(ttl: TTL, *, allow_non_positive: bool = False) -> float | None:
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv TTL must be finite, got {seconds}")
     if seconds < 0 and not allow_non_positive:
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv TTL must not be negative, got {seconds}")
+    if seconds > MAX_TTL_SECONDS:
+        raise ProviderError(ErrorCode.INVALID_ARGUMENT,
+                            f"kv TTL must be at most {MAX_TTL_SECONDS:.0f} s (about 285,000 years), got {seconds:g}")
     return seconds
 
 

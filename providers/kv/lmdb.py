@@ -573,12 +573,17 @@ class LMDBDriver:
 
     # -- lifecycle
     def ping(self) -> None:
+        # A key of its own per ping: two pings at once (threads or processes) would otherwise read
+        # each other's token and fail a healthy store.
         token = os.urandom(8)
+        slot = b"sping:" + token.hex().encode()
         try:
             with self._env.begin(write=True) as txn:
-                txn.put(b"sping", token)
+                txn.put(slot, token)
             with self._env.begin() as txn:
-                echoed = txn.get(b"sping")
+                echoed = txn.get(slot)
+            with self._env.begin(write=True) as txn:
+                txn.delete(slot)
         except lmdb.Error as err:
             raise ProviderError(ErrorCode.UNAVAILABLE, f"kv store {self.path!r} failed ping: {err}") from err
         if echoed != token:
