@@ -291,10 +291,15 @@ class SQLiteDriver:
 
     def backup(self, dest_dir: str) -> None:
         dest = Path(dest_dir)
-        dest.mkdir(parents=True, exist_ok=True)
+        if not dest.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+            dest.chmod(0o700)
         if any(dest.iterdir()):
             raise ProviderError(ErrorCode.FAILED_PRECONDITION, f"backup directory {dest} is not empty")
-        out = apsw.Connection(str(dest / os.path.basename(self.path)))
+        target = dest / os.path.basename(self.path)
+        os.close(os.open(target, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+        target.chmod(0o600)  # whatever the umask
+        out = apsw.Connection(str(target))
         try:
             # The online backup API copies a consistent snapshot while writers keep going.
             # One step copies every page under a single read transaction: a WAL reader never
@@ -670,7 +675,16 @@ def open_sqlite(url: ProviderURL) -> RDB:
     path = Path(url.path)
     directory = path.parent if str(path.parent) else Path(".")
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        if not directory.is_dir():
+            directory.mkdir(parents=True, exist_ok=True)
+            directory.chmod(0o700)
+        # The database file 0600 whatever the umask; SQLite gives its -wal and -shm files the
+        # database file's permissions.
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
     except OSError as err:
         raise ProviderError(ErrorCode.PERMISSION_DENIED,
                             f"cannot create the db data directory {directory.resolve()}: {err.strerror}") from err

@@ -48,6 +48,13 @@ _SCHEMA = (
 )
 
 
+def _private(*paths: str) -> None:
+    """Files of the store readable by its owner only (0600), whatever the umask was."""
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(path, 0o600)
+
+
 def str_array(values: Sequence[str]) -> np.ndarray:
     """Strings for a registered relation. A fixed-width unicode array, not an object array: for
     object arrays DuckDB's scanner tries `import pandas` once per element, which dominates bulk
@@ -87,7 +94,9 @@ class Connection:
         if path != ":memory:":
             parent = Path(path).resolve().parent
             try:
-                parent.mkdir(parents=True, exist_ok=True)
+                if not parent.is_dir():
+                    parent.mkdir(parents=True, exist_ok=True)
+                    parent.chmod(0o700)
             except OSError as err:
                 raise ProviderError(ErrorCode.UNAVAILABLE,
                                     f"cannot create the search data directory {str(parent)!r}: {err.strerror}") from err
@@ -103,6 +112,8 @@ class Connection:
                                     f"the search store {path!r} is in use by another process; stop it "
                                     "(cozelite serve) and retry") from err
             raise ProviderError(ErrorCode.UNAVAILABLE, f"cannot open the search store {path!r}: {msg}") from err
+        if path != ":memory:":
+            _private(path, path + ".wal")  # DuckDB creates them with the umask's mode
         self.db.execute("SET enable_progress_bar = false")
         self.vss = self._load_vss(hnsw_ef_search)
         self._init_schema()
@@ -278,10 +289,13 @@ class Connection:
                                 f"backup destination {str(dest)!r} is not an empty directory")
         if self.path == ":memory:":
             raise ProviderError(ErrorCode.FAILED_PRECONDITION, "an in-memory search store cannot be backed up")
-        dest.mkdir(parents=True, exist_ok=True)
+        if not dest.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+            dest.chmod(0o700)
         # With the lock held nothing writes; after CHECKPOINT the file alone is the whole store.
         self.x("CHECKPOINT")
         shutil.copy2(self.path, dest / Path(self.path).name)
+        _private(str(dest / Path(self.path).name))
 
     def close(self) -> None:
         with self.lock:
