@@ -183,7 +183,11 @@ class Portable(Generic[D]):
         """Copy a consistent snapshot, taken while the provider is live, into the directory `dest_dir`,
         which must be empty or missing (FAILED_PRECONDITION otherwise, in every area). Server-backed
         providers raise UNIMPLEMENTED: their servers have backup tools."""
-        self._run("backup", self._backup, os.fspath(dest_dir))
+        dest = os.fspath(dest_dir) if isinstance(dest_dir, (str, os.PathLike)) else dest_dir
+        if not isinstance(dest, str) or not dest or "\x00" in dest:
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"{self.area} backup destination must be a non-empty "
+                                f"path (str or os.PathLike of str) without NUL, got {dest_dir!r}")
+        self._run("backup", self._backup, dest)
 
     def _backup(self, dest: str) -> None:
         # One rule for every area, checked before the driver sees the directory: a backup never

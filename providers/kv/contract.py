@@ -27,6 +27,7 @@ Error codes:
 from __future__ import annotations
 
 import datetime
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, TypeAlias
@@ -100,12 +101,17 @@ def ttl_seconds(ttl: TTL, *, allow_non_positive: bool = False) -> float | None:
     if isinstance(ttl, datetime.timedelta):
         seconds = ttl.total_seconds()
     elif isinstance(ttl, (int, float)) and not isinstance(ttl, bool):
-        seconds = float(ttl)
+        try:
+            seconds = float(ttl)
+        except OverflowError:  # an int beyond any float: refused below as too long
+            seconds = math.inf if ttl > 0 else -math.inf
     else:
         raise ProviderError(
             ErrorCode.INVALID_ARGUMENT, f"kv TTL must be seconds or a timedelta, not {type(ttl).__name__}")
-    if seconds != seconds or seconds in (float("inf"), float("-inf")):
+    if seconds != seconds or (seconds in (float("inf"), float("-inf")) and not isinstance(ttl, int)):
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv TTL must be finite, got {seconds}")
+    if seconds == -math.inf:
+        seconds = -1.0  # a huge negative int: expire deletes, set refuses (below)
     if seconds < 0 and not allow_non_positive:
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv TTL must not be negative, got {seconds}")
     if seconds > MAX_TTL_SECONDS:

@@ -115,6 +115,9 @@ class Producer:
         """Send several messages, in order; all are validated before any is sent."""
         if isinstance(bodies, (bytes, str)):
             raise ProviderError(ErrorCode.INVALID_ARGUMENT, "mq batch_send takes an iterable of bodies, not one body")
+        if not isinstance(bodies, Iterable):
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT,
+                                f"mq batch_send takes an iterable of bodies, not {type(bodies).__name__}")
         limit = self.bus.driver.max_body_bytes
         checked = [check_body(b, limit) for b in bodies]
         key = check_sharding_key(sharding_key)
@@ -158,6 +161,9 @@ class MessageQueue(Portable[MQDriver]):
 
     def drain(self, timeout: float | None = None) -> bool:
         """Wait until every message sent so far is handled or dead-lettered; False on timeout."""
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                    or timeout != timeout):
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq drain timeout must be seconds or None, got {timeout!r}")
         return self._run("drain", self._driver.drain, timeout)
 
     def close(self, timeout: float | None = 5.0) -> None:
