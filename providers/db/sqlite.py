@@ -56,7 +56,16 @@ from providers.db.entity import (
     UpsertDataResponse,
 )
 from providers.db.user_sql import Compiled
-from providers.db.validation import MAX_TEXT_BYTES, Layout, Shape, invalid, non_negative, table_layout, varchar_length
+from providers.db.validation import (
+    MAX_TEXT_BYTES,
+    Layout,
+    Shape,
+    alter_operations,
+    invalid,
+    non_negative,
+    table_layout,
+    varchar_length,
+)
 from providers.errors import ErrorCode, ProviderError
 from providers.portable import ErrorClass
 from providers.registry import ProviderURL
@@ -419,6 +428,7 @@ class SQLiteDriver:
         return True
 
     def alter_table(self, name: str, operations: list[AlterTableOperation]) -> Table:
+        operations = alter_operations(operations)
         conn = self._conn()
         # SQLite's procedure for changing a table: foreign keys off (it cannot change inside a
         # transaction), so dropping the old copy does not cascade; checked before commit.

@@ -34,7 +34,7 @@ from typing import Any, ClassVar, TypeAlias
 
 from providers.errors import ErrorCode, ProviderError
 from providers.kv.driver import OPERATIONS, KVDriver
-from providers.portable import Portable
+from providers.portable import Portable, contract_errors
 
 Value: TypeAlias = bytes | bytearray | memoryview | str | int | float | bool
 TTL: TypeAlias = float | int | datetime.timedelta | None
@@ -128,6 +128,7 @@ def check_int(value: object, what: str) -> int:
     return value
 
 
+@contract_errors
 class Commands(ABC):
     """The commands of `cache.Cmdable`. On a store each returns its result; on a `Pipeline` it
     is queued and returns the pipeline, and `Pipeline.execute` returns the results in order.

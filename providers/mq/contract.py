@@ -32,7 +32,7 @@ from typing import Any, ClassVar, Protocol, TypeAlias, runtime_checkable
 from providers.errors import ErrorCode, ProviderError
 from providers.mq.driver import MQDriver
 from providers.mq.message import Message
-from providers.portable import Portable
+from providers.portable import Portable, contract_errors
 
 DEAD_LETTER_LOGGER = "cozelite.mq"
 
@@ -97,6 +97,7 @@ def check_sharding_key(sharding_key: object) -> str | None:
     return sharding_key
 
 
+@contract_errors
 class Producer:
     """Sends to one topic (Go's `eventbus.Producer`). Made by `MessageQueue.new_producer`."""
 
@@ -163,7 +164,8 @@ class MessageQueue(Portable[MQDriver]):
         """Wait until every message sent so far is handled or dead-lettered; False on timeout."""
         if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
                                     or timeout != timeout):
-            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq drain timeout must be seconds or None, got {timeout!r}")
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT,
+                                f"mq drain timeout must be seconds or None, got {timeout!r}")
         return self._run("drain", self._driver.drain, timeout)
 
     def close(self, timeout: float | None = 5.0) -> None:

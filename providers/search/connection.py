@@ -222,6 +222,12 @@ class Connection:
             else:
                 self.x("INSERT OR REPLACE INTO cz_meta VALUES (?, ?)", [key, value])
 
+    def checkpoint(self) -> None:
+        """CHECKPOINT, which fails while another connection has a transaction open: the ping's
+        connection (the only other one) is held still for it."""
+        with self._ping_lock:
+            self.x("CHECKPOINT")
+
     def ping(self) -> None:
         """A write and read-back on the ping's own connection, one ping at a time (two at once
         would read each other's token), without the store's lock."""
@@ -230,7 +236,10 @@ class Connection:
             self.check_open()
             db = self._ping_db
             db.execute("INSERT OR REPLACE INTO cz_meta VALUES ('__ping__', ?)", [token])
-            row = db.execute("SELECT value FROM cz_meta WHERE key = '__ping__'").fetchone()
+            # fetchall: a result left open keeps the ping connection's transaction alive, and an
+            # active transaction makes the store's CHECKPOINT (build_vector_index) fail.
+            rows = db.execute("SELECT value FROM cz_meta WHERE key = '__ping__'").fetchall()
+        row = rows[0] if rows else None
         if row is None or row[0] != token:
             raise ProviderError(ErrorCode.UNAVAILABLE, f"search store {self.path!r}: ping read back {row!r}")
 
@@ -293,7 +302,7 @@ class Connection:
             dest.mkdir(parents=True, exist_ok=True)
             dest.chmod(0o700)
         # With the lock held nothing writes; after CHECKPOINT the file alone is the whole store.
-        self.x("CHECKPOINT")
+        self.checkpoint()
         shutil.copy2(self.path, dest / Path(self.path).name)
         _private(str(dest / Path(self.path).name))
 

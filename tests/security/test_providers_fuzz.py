@@ -31,7 +31,7 @@ from providers.search import model as search_model
 from providers.search import open_search
 
 SEED = int(os.environ.get("COZELITE_FUZZ_SEED", "20261206"))
-CALLS = 120 * (10 if os.environ.get("COZELITE_NIGHTLY") else 1)
+CALLS = 800 * (10 if os.environ.get("COZELITE_NIGHTLY") else 1)
 
 # Methods not fuzzed, with why: lifecycle calls that end the store (close) or that the lifecycle
 # suite covers (check_open, stats); backup is fuzzed with paths under the test's directory only.
@@ -91,8 +91,8 @@ class Gen:
 
     def instance(self, cls: type, depth: int) -> Any:
         kwargs = {f.name: self.value(depth + 1) if self.r.random() < 0.6 else self.plausible(f.name)
-                  for f in dataclasses.fields(cls) if f.init and (f.default is dataclasses.MISSING
-                                                                  and f.default_factory is dataclasses.MISSING
+                  for f in dataclasses.fields(cls) if f.init and ((f.default is dataclasses.MISSING
+                                                                  and f.default_factory is dataclasses.MISSING)
                                                                   or self.r.random() < 0.5)}
         try:
             return cls(**kwargs)
@@ -247,9 +247,14 @@ def test_fuzz_search(workdir: Path) -> None:
     try:
         s.es.create_index("i", {"n": "long", "t": "text"})
         s.es.create("i", "1", {"n": 1, "t": "hello"})
+        s.searchstore.create(search_model.CreateRequest("kb", [
+            search_model.Field("id", search_model.FieldType.INT64, is_primary=True),
+            search_model.Field("text_content", search_model.FieldType.TEXT, indexing=True, dim=4)]))
         out = Outcome()
         gen = Gen(SEED, _dataclasses(search_model), workdir)
-        fuzz({"search": s, "search.es": s.es, "search.searchstore": s.searchstore}, gen, out)
+        fuzz({"search": s, "search.es": s.es, "search.es.bulk_indexer": s.es.new_bulk_indexer("i"),
+              "search.searchstore": s.searchstore, "search.collection": s.searchstore.get_search_store("kb")},
+             gen, out)
     finally:
         s.close()
     report("search/duckdb", out)
