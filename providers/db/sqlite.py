@@ -22,6 +22,7 @@ catalog tables (catalog.py), so `get_table` returns what `create_table` was give
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import secrets
@@ -141,6 +142,14 @@ def classify_error(err: BaseException) -> ErrorClass:
         return ErrorClass(ErrorCode.UNAVAILABLE)
     if isinstance(err, apsw.FullError):
         return ErrorClass(ErrorCode.RESOURCE_EXHAUSTED, "disk full")
+    if isinstance(err, OSError):  # files of a backup
+        if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return ErrorClass(ErrorCode.PERMISSION_DENIED)
+        if err.errno == errno.ENOSPC:
+            return ErrorClass(ErrorCode.RESOURCE_EXHAUSTED, "disk full")
+        if err.errno in (errno.ENAMETOOLONG, errno.ENOTDIR, errno.EEXIST, errno.EISDIR, errno.EINVAL):
+            return ErrorClass(ErrorCode.INVALID_ARGUMENT)
+        return ErrorClass(ErrorCode.UNAVAILABLE)
     if isinstance(err, apsw.SQLError):
         if "no such table" in msg:
             return ErrorClass(ErrorCode.NOT_FOUND)
