@@ -28,7 +28,7 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,6 @@ import sqlglot
 from sqlglot import exp
 
 from providers.db import DB, catalog
-from providers.db import sqlite_guard as guard
 from providers.db import statements as ir
 from providers.db.catalog import Change
 from providers.db.contract import RDB
@@ -56,6 +55,7 @@ from providers.db.entity import (
     TableOption,
     UpsertDataResponse,
 )
+from providers.db.sqlite_run import CLEAN_STATE, STATE_SQL, query, user_query
 from providers.db.user_sql import Compiled
 from providers.db.validation import (
     MAX_TEXT_BYTES,
@@ -244,10 +244,10 @@ class SQLiteDriver:
         and the thread's next call opens a fresh one. sqlite_guard refuses every statement that
         could change this; this is the check that the refusal held."""
         try:
-            state = conn.execute(_STATE_SQL).fetchall() if conn.get_autocommit() else None
+            state = conn.execute(STATE_SQL).fetchall() if conn.get_autocommit() else None
         except apsw.Error:
             state = None
-        if state == _CLEAN_STATE:
+        if state == CLEAN_STATE:
             return
         self._discard(conn)
 
@@ -535,13 +535,13 @@ class SQLiteDriver:
         sql = self._sql.select(table, fields, where, order_by, paged)
         if not paged:
             # Unpaged, every matching row is returned: the total is their number.
-            names, rows = _query(self._conn(), sql, params)
+            names, rows = query(self._conn(), sql, params)
             total = len(rows)
         else:
             # SQLite needs a LIMIT before OFFSET; -1 means no limit.
             page = [-1 if limit is None else limit, 0 if offset is None else offset]
             with self._read() as c:  # one snapshot for the page and the count
-                names, rows = _query(c, sql, params + page)
+                names, rows = query(c, sql, params + page)
                 total = _fetch(c, self._sql.count(table, where), params)[0][0]
         return SelectDataResponse(
             result_set=ResultSet(columns=names, rows=[dict(zip(names, r, strict=True)) for r in rows]), total=total)
@@ -577,7 +577,7 @@ class SQLiteDriver:
         try:
             with self._read() if is_query else self._write() as c:
                 before = c.total_changes()
-                names, rows = _user_query(c, statement, params)
+                names, rows = user_query(c, statement, params)
                 affected = c.total_changes() - before
                 if statement.is_ddl:
                     # DDL outside the provider's API: forget what the catalog said about the tables.
@@ -593,85 +593,6 @@ def _fetch(c: apsw.Connection, sql: str, params: Sequence[Any] = ()) -> list[tup
     """The rows of a catalog or count query. Their values are SQLite's dynamic types: the callers
     know what each column of their own query holds."""
     return c.execute(sql, params).fetchall()
-
-
-def _query(c: apsw.Connection, sql: str, params: Sequence[Any], *, single: bool = False, is_query: bool = True,
-           cache: bool = True) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run a statement; its result column names and rows (for a query, names even with no rows).
-    User statements pass `cache=False`: a statement prepared earlier without the authorizer (the
-    provider's own) must not be reused for them."""
-    cur = c.cursor()
-    if single:
-        cur.exec_trace = _one_statement()
-    try:
-        cur.execute(sql, params, can_cache=cache)
-    except apsw.ExecTraceAbort:
-        raise invalid("exactly one SQL statement is allowed") from None
-    try:
-        # Read from the running statement: exact even when a schema change re-prepared it.
-        description = cur.description
-    except apsw.ExecutionCompleteError:
-        description = None
-    rows = cur.fetchall()
-    if description is None and is_query:
-        description = _description_only(c, sql, params)
-    return [d[0] for d in description or ()], rows
-
-
-# One read of the connection state user SQL must not change (see SQLiteDriver._check_returned).
-_STATE_SQL = ("SELECT (SELECT query_only FROM pragma_query_only), (SELECT foreign_keys FROM pragma_foreign_keys), "
-              "(SELECT count(*) FROM pragma_database_list)")
-_CLEAN_STATE = [(0, 1, 1)]
-
-
-def _user_query(c: apsw.Connection, statement: Compiled, params: Sequence[Any]
-                ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run a user statement under sqlite_guard's authorizer; PERMISSION_DENIED naming the first
-    action it refused."""
-    refusal = guard.Refusal()
-    c.authorizer = guard.authorizer(ddl=guard.is_ddl(statement.sql), refusal=refusal)
-    try:
-        return _query(c, statement.sql, params, single=True, is_query=statement.is_query, cache=False)
-    except apsw.AuthError as err:
-        raise ProviderError(ErrorCode.PERMISSION_DENIED, refusal.reason or str(err)) from err
-    except apsw.SQLError as err:
-        if refusal.reason is not None:
-            raise ProviderError(ErrorCode.PERMISSION_DENIED, refusal.reason) from err
-        raise
-    finally:
-        c.authorizer = None
-
-
-def _one_statement() -> Callable[..., bool]:
-    """An apsw exec trace refusing a second statement in the same string (stacked queries)."""
-    seen = [0]
-
-    def trace(cursor: apsw.Cursor, sql: str, bindings: Any) -> bool:
-        seen[0] += 1
-        return seen[0] == 1
-
-    return trace
-
-
-def _description_only(c: apsw.Connection, sql: str, params: Sequence[Any]) -> Any:
-    """Result columns of a statement that returned no rows: prepare it afresh (a cached statement
-    may predate a schema change) and stop before it runs."""
-    got: list[Any] = []
-
-    def trace(cursor: apsw.Cursor, sql: str, bindings: Any) -> bool:
-        try:
-            got.append(cursor.description)
-        except apsw.ExecutionCompleteError:
-            got.append(())
-        return False
-
-    cur = c.cursor()
-    cur.exec_trace = trace
-    try:
-        cur.execute(sql, params, can_cache=False)
-    except apsw.ExecTraceAbort:
-        pass
-    return got[0] if got else ()
 
 
 @DB.register("sqlite")
