@@ -15,6 +15,8 @@ opener registered on the area's registry that returns the portable class around 
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import threading
 import time
@@ -79,11 +81,49 @@ class OpStats:
             self.errors += 1
 
 
+# What a malformed argument raises in Python code that checks or converts it (a list where a
+# mapping was meant, a str where an object, an int beyond a float, a cycle too deep to walk).
+_ARGUMENT_ERRORS = (TypeError, AttributeError, ValueError, KeyError, IndexError, OverflowError, RecursionError,
+                    UnicodeError)
+
+
+def _guarded(method: Callable[P, T], where: str) -> Callable[P, T]:
+    @functools.wraps(method)
+    def guard(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return method(*args, **kwargs)
+        except ProviderError:
+            raise
+        except _ARGUMENT_ERRORS as err:
+            # Driver calls run in `_run`, which turns everything into ProviderError: what reaches
+            # here failed in the contract's own argument handling, on an argument of the wrong shape.
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT,
+                                f"{where}.{method.__name__}: malformed argument ({type(err).__name__}: {err})") from err
+
+    return guard
+
+
+def contract_errors(cls: type[T]) -> type[T]:
+    """Class decorator of a contract class: its public methods raise only ProviderError. A
+    Python error from checking or converting an argument becomes INVALID_ARGUMENT (`Portable`
+    subclasses get this by themselves; helper classes such as a producer or a pipeline use it)."""
+    for name, member in list(vars(cls).items()):
+        if name.startswith("_") or not inspect.isfunction(member):
+            continue
+        setattr(cls, name, _guarded(member, cls.__name__))
+    return cls
+
+
 class Portable(Generic[D]):
     """Base of every area's portable class. Subclasses call `self._run(op, fn, *args)` for each
-    driver call; validation happens before it, in the subclass."""
+    driver call; validation happens before it, in the subclass. Every public method raises only
+    ProviderError (see `contract_errors`)."""
 
     area: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        contract_errors(cls)
 
     def __init__(self, driver: D, *, name: str) -> None:
         self._driver = driver
@@ -183,7 +223,15 @@ class Portable(Generic[D]):
         """Copy a consistent snapshot, taken while the provider is live, into the directory `dest_dir`,
         which must be empty or missing (FAILED_PRECONDITION otherwise, in every area). Server-backed
         providers raise UNIMPLEMENTED: their servers have backup tools."""
-        self._run("backup", self._backup, os.fspath(dest_dir))
+        dest = os.fspath(dest_dir) if isinstance(dest_dir, (str, os.PathLike)) else dest_dir
+        try:
+            encodable = isinstance(dest, str) and bool(os.fsencode(dest))
+        except UnicodeEncodeError:  # a lone surrogate no file name can hold
+            encodable = False
+        if not encodable or "\x00" in dest:
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"{self.area} backup destination must be a non-empty "
+                                f"path (str or os.PathLike of str) without NUL, got {dest_dir!r}")
+        self._run("backup", self._backup, dest)
 
     def _backup(self, dest: str) -> None:
         # One rule for every area, checked before the driver sees the directory: a backup never

@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import math
 import mimetypes
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -125,7 +126,10 @@ def expiry_seconds(expires_in: Expiry) -> float:
     if isinstance(expires_in, datetime.timedelta):
         seconds = expires_in.total_seconds()
     elif isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool):
-        seconds = float(expires_in)
+        try:
+            seconds = float(expires_in)
+        except OverflowError:  # an int beyond any float (10**400)
+            seconds = math.inf
     else:
         raise ProviderError(
             ErrorCode.INVALID_ARGUMENT,

@@ -38,8 +38,10 @@ either way.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import errno
+import fcntl
 import hashlib
 import hmac
 import json
@@ -66,6 +68,7 @@ _SECRET_NAME = ".presign-secret"
 assert {_INTERNAL, _SECRET_NAME} <= RESERVED_NAMES  # the contract keeps these names out of the key space
 _PARAMS = ("base_url", "secret_file", "max_object_bytes")
 _CHUNK = 1 << 20
+_MAX_META_BYTES = 1 << 20  # a metadata file is a few hundred bytes; a bigger one is not ours
 
 
 def _size_param(name: str, text: str) -> int:
@@ -81,6 +84,29 @@ def _fsync_dir(path: str) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _unlocked(path: str) -> bool:
+    """Whether no process holds a flock on the file at `path`."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # releases the lock taken, if any
+
+
+def _open_regular(path: str) -> int | None:
+    """A read descriptor of `path` when it is a regular file (None otherwise). O_NONBLOCK: opening a
+    FIFO placed in the store would otherwise wait for a writer forever; O_NOFOLLOW: no symlink."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return None
+    os.set_blocking(fd, True)
+    return fd
 
 
 def _os_code(err: OSError) -> ErrorCode:
@@ -137,14 +163,35 @@ class FileDriver:
 
     # -- setup
     def _clean_tmp(self) -> None:
-        # Leftovers of killed writers; old enough that no live writer still owns them.
-        cutoff = time.time() - 24 * 3600
+        """Remove the temp files of writers that died, at start-up (not after a day).
+
+        Every open store holds a shared flock on `.cozelite/tmp.lock` for its lifetime. When this
+        one gets it exclusively, no other process has the store open and every temp file is a
+        leftover. Otherwise another process is live: only temp files whose own flock is free (a
+        writer holds its file's lock while it writes, see `_temp_file`) and that are older than a
+        minute (the moment between creating a file and locking it) are removed."""
+        lock_path = os.path.join(self.root, _INTERNAL, "tmp.lock")
+        self._lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            alone = True
+        except OSError:
+            alone = False
+        cutoff = time.time() - 60
         for entry in os.scandir(self._tmp):
-            try:
-                if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+            with contextlib.suppress(OSError):
+                if alone or entry.is_symlink() or not entry.is_file(follow_symlinks=False):
                     os.unlink(entry.path)
-            except OSError:
-                pass
+                elif entry.stat(follow_symlinks=False).st_mtime < cutoff and _unlocked(entry.path):
+                    os.unlink(entry.path)
+        fcntl.flock(self._lock_fd, fcntl.LOCK_SH)  # from exclusive (or nothing) to shared
+
+    def _temp_file(self, prefix: str) -> tuple[int, str]:
+        """A new temp file (0600 whatever the umask), locked for as long as `fd` is open."""
+        fd, tmp = tempfile.mkstemp(dir=self._tmp, prefix=prefix)
+        os.fchmod(fd, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return fd, tmp
 
     def _load_secret(self) -> bytes:
         path = self.secret_file
@@ -195,11 +242,36 @@ class FileDriver:
         meta = os.path.join(self._meta_root, *segments[:-1], segments[-1] + ".json")
         return segments, data, meta
 
-    def _inside_root(self, directory: str, key: str) -> None:
+    def _inside_root(self, directory: str, key: str, base: str | None = None) -> None:
+        """Refuse a directory that resolves outside `base` (the root, or the metadata root for
+        metadata paths): a symlinked directory must not lead a read, write or delete elsewhere."""
+        real_base = self._real_root if base is None else os.path.realpath(base)
         real = os.path.realpath(directory)
-        if real != self._real_root and not real.startswith(self._real_root + os.sep):
+        if real != real_base and not real.startswith(real_base + os.sep):
             raise ProviderError(
                 ErrorCode.PERMISSION_DENIED, f"blob key {key!r} resolves outside the store root (a symlink?)")
+
+    def _makedirs(self, directory: str, base: str, key: str) -> None:
+        """Create `directory` under `base` one level at a time, 0700 whatever the umask, refusing
+        a symlink at any level before anything is created beyond it (os.makedirs follows them)."""
+        rel = os.path.relpath(directory, base)
+        if rel == ".":
+            return
+        path = base
+        for part in rel.split(os.sep):
+            path = os.path.join(path, part)
+            try:
+                os.mkdir(path, 0o700)
+                os.chmod(path, 0o700)
+                continue
+            except FileExistsError:
+                pass
+            st = os.lstat(path)
+            if stat.S_ISLNK(st.st_mode):
+                raise ProviderError(
+                    ErrorCode.PERMISSION_DENIED, f"blob key {key!r} runs through a symlink; refused")
+            if not stat.S_ISDIR(st.st_mode):
+                raise NotADirectoryError(errno.ENOTDIR, "not a directory", path)
 
     # -- writing
     def write(self, key: str, chunks: Iterable[bytes], content_type: str, tagging: dict[str, str]) -> None:
@@ -227,7 +299,7 @@ class FileDriver:
 
     def _write_temp(self, key: str, chunks: Iterable[bytes], *, sync: bool = True) -> tuple[int, str, str]:
         try:
-            fd, tmp = tempfile.mkstemp(dir=self._tmp, prefix="put-")
+            fd, tmp = self._temp_file("put-")
         except OSError as err:
             raise _os_error(err, f"cannot write blob {key!r}") from err
         md5 = hashlib.md5(usedforsecurity=False)
@@ -253,9 +325,10 @@ class FileDriver:
     def _install(self, key: str, tmp: str, target: str, *, sync: bool = True) -> None:
         directory = os.path.dirname(target)
         for attempt in range(3):
+            base = self._meta_root if target.startswith(self._meta_root + os.sep) else self.root
             try:
-                os.makedirs(directory, exist_ok=True)
-                self._inside_root(directory, key)
+                self._makedirs(directory, base, key)
+                self._inside_root(directory, key, base)
                 os.replace(tmp, target)
                 if sync:
                     _fsync_dir(directory)
@@ -282,16 +355,16 @@ class FileDriver:
         _, data_path, _ = self._paths(key)
         try:
             self._inside_root(os.path.dirname(data_path), key)
-            fd = os.open(data_path, os.O_RDONLY | os.O_NOFOLLOW)
+            fd = _open_regular(data_path)
         except (FileNotFoundError, NotADirectoryError) as err:
             raise ProviderError(ErrorCode.NOT_FOUND, f"blob {key!r} not found") from err
         except OSError as err:
             if err.errno == errno.ELOOP:
                 raise ProviderError(ErrorCode.PERMISSION_DENIED, f"blob {key!r} is a symlink; not served") from err
             raise _os_error(err, f"cannot read blob {key!r}") from err
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)
-            raise ProviderError(ErrorCode.NOT_FOUND, f"blob {key!r} not found (it is a prefix of other keys)")
+        if fd is None:
+            raise ProviderError(ErrorCode.NOT_FOUND, f"blob {key!r} not found (not a regular file: a prefix of "
+                                "other keys, or something else placed in the store)")
         return os.fdopen(fd, "rb")
 
     def open_read(self, key: str) -> BinaryIO:
@@ -309,6 +382,7 @@ class FileDriver:
         except OSError as err:
             raise _os_error(err, f"cannot delete blob {key!r}") from err
         try:
+            self._inside_root(os.path.dirname(meta_path), key, self._meta_root)
             os.unlink(meta_path)
         except (FileNotFoundError, NotADirectoryError):
             pass
@@ -356,12 +430,15 @@ class FileDriver:
             tagging=dict(meta["tagging"]) if with_tagging else {},
         )
 
-    @staticmethod
-    def _read_meta(meta_path: str, st: os.stat_result) -> dict[str, Any] | None:
+    def _read_meta(self, meta_path: str, st: os.stat_result) -> dict[str, Any] | None:
         try:
-            with open(meta_path, "rb") as fh:
-                meta = json.loads(fh.read())
-        except (OSError, ValueError):
+            self._inside_root(os.path.dirname(meta_path), meta_path, self._meta_root)
+            fd = _open_regular(meta_path)
+            if fd is None:
+                return None
+            with os.fdopen(fd, "rb") as fh:
+                meta = json.loads(fh.read(_MAX_META_BYTES))
+        except (OSError, ValueError, ProviderError):
             return None
         if not isinstance(meta, dict) or meta.get("size") != st.st_size or meta.get("mtime_ns") != st.st_mtime_ns:
             return None
@@ -371,7 +448,10 @@ class FileDriver:
     def _md5(path: str) -> str:
         md5 = hashlib.md5(usedforsecurity=False)
         try:
-            with open(path, "rb") as fh:
+            fd = _open_regular(path)
+            if fd is None:
+                return ""
+            with os.fdopen(fd, "rb") as fh:
                 for chunk in iter(lambda: fh.read(_CHUNK), b""):
                     md5.update(chunk)
         except OSError:
@@ -447,7 +527,7 @@ class FileDriver:
     def ping(self) -> None:
         token = os.urandom(16)
         try:
-            fd, tmp = tempfile.mkstemp(dir=self._tmp, prefix="ping-")
+            fd, tmp = self._temp_file("ping-")
             try:
                 os.write(fd, token)
                 os.fsync(fd)
@@ -462,7 +542,8 @@ class FileDriver:
             raise ProviderError(ErrorCode.UNAVAILABLE, f"blob store {self.root!r} failed ping: short read")
 
     def close(self) -> None:
-        pass  # nothing is held open between calls
+        with contextlib.suppress(OSError):
+            os.close(self._lock_fd)  # the store's shared lock (see _clean_tmp)
 
     def backup(self, dest_dir: str) -> None:
         """Copy every object (and its metadata, and the presign secret when it lives in the root) into

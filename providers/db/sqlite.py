@@ -22,12 +22,13 @@ catalog tables (catalog.py), so `get_table` returns what `create_table` was give
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -54,8 +55,18 @@ from providers.db.entity import (
     TableOption,
     UpsertDataResponse,
 )
+from providers.db.sqlite_run import CLEAN_STATE, STATE_SQL, query, user_query
 from providers.db.user_sql import Compiled
-from providers.db.validation import MAX_TEXT_BYTES, Layout, Shape, invalid, non_negative, table_layout, varchar_length
+from providers.db.validation import (
+    MAX_TEXT_BYTES,
+    Layout,
+    Shape,
+    alter_operations,
+    invalid,
+    non_negative,
+    table_layout,
+    varchar_length,
+)
 from providers.errors import ErrorCode, ProviderError
 from providers.portable import ErrorClass
 from providers.registry import ProviderURL
@@ -131,6 +142,14 @@ def classify_error(err: BaseException) -> ErrorClass:
         return ErrorClass(ErrorCode.UNAVAILABLE)
     if isinstance(err, apsw.FullError):
         return ErrorClass(ErrorCode.RESOURCE_EXHAUSTED, "disk full")
+    if isinstance(err, OSError):  # files of a backup
+        if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return ErrorClass(ErrorCode.PERMISSION_DENIED)
+        if err.errno == errno.ENOSPC:
+            return ErrorClass(ErrorCode.RESOURCE_EXHAUSTED, "disk full")
+        if err.errno in (errno.ENAMETOOLONG, errno.ENOTDIR, errno.EEXIST, errno.EISDIR, errno.EINVAL):
+            return ErrorClass(ErrorCode.INVALID_ARGUMENT)
+        return ErrorClass(ErrorCode.UNAVAILABLE)
     if isinstance(err, apsw.SQLError):
         if "no such table" in msg:
             return ErrorClass(ErrorCode.NOT_FOUND)
@@ -207,10 +226,41 @@ class SQLiteDriver:
             # literal, and a misspelt column silently compares against its own name.
             conn.config(apsw.SQLITE_DBCONFIG_DQS_DML, 0)
             conn.config(apsw.SQLITE_DBCONFIG_DQS_DDL, 0)
+            # Defence in depth under sqlite_guard's authorizer: no attached files, no extensions,
+            # no writable schema, and functions in the schema must be harmless.
+            conn.limit(apsw.SQLITE_LIMIT_ATTACHED, 0)
+            conn.config(apsw.SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0)
+            conn.config(apsw.SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0)
+            conn.config(apsw.SQLITE_DBCONFIG_DEFENSIVE, 1)
+            conn.config(apsw.SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0)
             self._local.conn = conn
             with self._lock:
                 self._conns.append(conn)
         return conn
+
+    def _check_returned(self, conn: apsw.Connection) -> None:
+        """A connection goes back to its thread's slot only in the state it was handed out in (no
+        open transaction, writable, foreign keys on, no attached database); otherwise it is closed
+        and the thread's next call opens a fresh one. sqlite_guard refuses every statement that
+        could change this; this is the check that the refusal held."""
+        try:
+            state = conn.execute(STATE_SQL).fetchall() if conn.get_autocommit() else None
+        except apsw.Error:
+            state = None
+        if state == CLEAN_STATE:
+            return
+        self._discard(conn)
+
+    def _discard(self, conn: apsw.Connection) -> None:
+        if getattr(self._local, "conn", None) is conn:
+            self._local.conn = None
+        with self._lock:
+            if conn in self._conns:
+                self._conns.remove(conn)
+        try:
+            conn.close()
+        except apsw.Error:
+            pass  # best effort: the connection is dropped either way
 
     @contextmanager
     def _write(self) -> Iterator[apsw.Connection]:
@@ -259,10 +309,15 @@ class SQLiteDriver:
 
     def backup(self, dest_dir: str) -> None:
         dest = Path(dest_dir)
-        dest.mkdir(parents=True, exist_ok=True)
+        if not dest.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+            dest.chmod(0o700)
         if any(dest.iterdir()):
             raise ProviderError(ErrorCode.FAILED_PRECONDITION, f"backup directory {dest} is not empty")
-        out = apsw.Connection(str(dest / os.path.basename(self.path)))
+        target = dest / os.path.basename(self.path)
+        os.close(os.open(target, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+        target.chmod(0o600)  # whatever the umask
+        out = apsw.Connection(str(target))
         try:
             # The online backup API copies a consistent snapshot while writers keep going.
             # One step copies every page under a single read transaction: a WAL reader never
@@ -382,6 +437,7 @@ class SQLiteDriver:
         return True
 
     def alter_table(self, name: str, operations: list[AlterTableOperation]) -> Table:
+        operations = alter_operations(operations)
         conn = self._conn()
         # SQLite's procedure for changing a table: foreign keys off (it cannot change inside a
         # transaction), so dropping the old copy does not cascade; checked before commit.
@@ -479,13 +535,13 @@ class SQLiteDriver:
         sql = self._sql.select(table, fields, where, order_by, paged)
         if not paged:
             # Unpaged, every matching row is returned: the total is their number.
-            names, rows = _query(self._conn(), sql, params)
+            names, rows = query(self._conn(), sql, params)
             total = len(rows)
         else:
             # SQLite needs a LIMIT before OFFSET; -1 means no limit.
             page = [-1 if limit is None else limit, 0 if offset is None else offset]
             with self._read() as c:  # one snapshot for the page and the count
-                names, rows = _query(c, sql, params + page)
+                names, rows = query(c, sql, params + page)
                 total = _fetch(c, self._sql.count(table, where), params)[0][0]
         return SelectDataResponse(
             result_set=ResultSet(columns=names, rows=[dict(zip(names, r, strict=True)) for r in rows]), total=total)
@@ -517,14 +573,18 @@ class SQLiteDriver:
 
     def execute(self, statement: Compiled, params: list[Any]) -> ResultSet:
         is_query = statement.is_query
-        with self._read() if is_query else self._write() as c:
-            before = c.total_changes()
-            names, rows = _query(c, statement.sql, params, single=True, is_query=is_query)
-            affected = c.total_changes() - before
-            if statement.is_ddl:
-                # DDL outside the provider's API: forget what the catalog said about the tables.
-                for t in statement.tables:
-                    self._forget_catalog(c, t)
+        conn = self._conn()
+        try:
+            with self._read() if is_query else self._write() as c:
+                before = c.total_changes()
+                names, rows = user_query(c, statement, params)
+                affected = c.total_changes() - before
+                if statement.is_ddl:
+                    # DDL outside the provider's API: forget what the catalog said about the tables.
+                    for t in statement.tables:
+                        self._forget_catalog(c, t)
+        finally:
+            self._check_returned(conn)
         return ResultSet(columns=names, rows=[dict(zip(names, r, strict=True)) for r in rows],
                          affected_rows=0 if is_query else affected)
 
@@ -533,59 +593,6 @@ def _fetch(c: apsw.Connection, sql: str, params: Sequence[Any] = ()) -> list[tup
     """The rows of a catalog or count query. Their values are SQLite's dynamic types: the callers
     know what each column of their own query holds."""
     return c.execute(sql, params).fetchall()
-
-
-def _query(c: apsw.Connection, sql: str, params: Sequence[Any], *, single: bool = False, is_query: bool = True
-           ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run a statement; its result column names and rows (for a query, names even with no rows)."""
-    cur = c.cursor()
-    if single:
-        cur.exec_trace = _one_statement()
-    try:
-        cur.execute(sql, params)
-    except apsw.ExecTraceAbort:
-        raise invalid("exactly one SQL statement is allowed") from None
-    try:
-        # Read from the running statement: exact even when a schema change re-prepared it.
-        description = cur.description
-    except apsw.ExecutionCompleteError:
-        description = None
-    rows = cur.fetchall()
-    if description is None and is_query:
-        description = _description_only(c, sql, params)
-    return [d[0] for d in description or ()], rows
-
-
-def _one_statement() -> Callable[..., bool]:
-    """An apsw exec trace refusing a second statement in the same string (stacked queries)."""
-    seen = [0]
-
-    def trace(cursor: apsw.Cursor, sql: str, bindings: Any) -> bool:
-        seen[0] += 1
-        return seen[0] == 1
-
-    return trace
-
-
-def _description_only(c: apsw.Connection, sql: str, params: Sequence[Any]) -> Any:
-    """Result columns of a statement that returned no rows: prepare it afresh (a cached statement
-    may predate a schema change) and stop before it runs."""
-    got: list[Any] = []
-
-    def trace(cursor: apsw.Cursor, sql: str, bindings: Any) -> bool:
-        try:
-            got.append(cursor.description)
-        except apsw.ExecutionCompleteError:
-            got.append(())
-        return False
-
-    cur = c.cursor()
-    cur.exec_trace = trace
-    try:
-        cur.execute(sql, params, can_cache=False)
-    except apsw.ExecTraceAbort:
-        pass
-    return got[0] if got else ()
 
 
 @DB.register("sqlite")
@@ -608,7 +615,16 @@ def open_sqlite(url: ProviderURL) -> RDB:
     path = Path(url.path)
     directory = path.parent if str(path.parent) else Path(".")
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        if not directory.is_dir():
+            directory.mkdir(parents=True, exist_ok=True)
+            directory.chmod(0o700)
+        # The database file 0600 whatever the umask; SQLite gives its -wal and -shm files the
+        # database file's permissions.
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
     except OSError as err:
         raise ProviderError(ErrorCode.PERMISSION_DENIED,
                             f"cannot create the db data directory {directory.resolve()}: {err.strerror}") from err

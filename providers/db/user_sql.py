@@ -5,6 +5,7 @@ the text the engine runs."""
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,16 +41,28 @@ class Compiled:
 
 
 class UserSQL:
-    """Compiles user statements with the compiler's parser for the engine's dialect. Thread-safe."""
+    """Compiles user statements with the compiler's parser for the engine's dialect. Thread-safe.
 
-    _MAX_ENTRIES = 1024
+    Compiled statements are cached by text, least recently used first out, within a budget of
+    bytes (the text given plus the text printed, see `_size`): a bound on entries
+    alone let 120 large statements hold 336 MB (issue 11).
+    A statement bigger than a quarter of the budget is compiled but not kept."""
 
-    def __init__(self, parser: SQLParser) -> None:
+    DEFAULT_MAX_BYTES = 32 * 2**20
+
+    def __init__(self, parser: SQLParser, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self._parser = parser
         # Applications run the same parameterized statements over and over; the compiled form
         # depends on the text only.
-        self._cache: dict[str, Compiled] = {}
+        self._cache: OrderedDict[str, Compiled] = OrderedDict()
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._lock = threading.Lock()
+
+    @property
+    def cached_bytes(self) -> int:
+        """The bytes the cache holds now (what the budget counts)."""
+        return self._bytes
 
     def compile(self, sql: str) -> Compiled:
         """Compile one statement; INVALID_ARGUMENT when the compiler refuses it, PERMISSION_DENIED
@@ -65,13 +78,23 @@ class UserSQL:
             except Exception as err:  # a compiler bug must reach the caller as a provider error
                 raise ProviderError(ErrorCode.INTERNAL,
                                     f"the SQL compiler failed on this statement: {type(err).__name__}: {err}") from err
-            with self._lock:
-                if len(self._cache) > self._MAX_ENTRIES:
-                    self._cache.clear()
-                self._cache[sql] = hit
+            self._keep(sql, hit)
         if hit.reserved is not None:
             raise ProviderError(ErrorCode.PERMISSION_DENIED, f"table {hit.reserved!r} is internal to the db provider")
         return hit
+
+    def _keep(self, sql: str, compiled: Compiled) -> None:
+        size = _size(sql, compiled)
+        if size * 4 > self._max_bytes:
+            return
+        with self._lock:
+            if sql in self._cache:
+                return
+            self._cache[sql] = compiled
+            self._bytes += size
+            while self._bytes > self._max_bytes:
+                old_sql, old = self._cache.popitem(last=False)
+                self._bytes -= _size(old_sql, old)
 
     def _compile(self, sql: str) -> Compiled:
         stmt = self._parser.compile(sql)
@@ -86,6 +109,12 @@ class UserSQL:
         if stmt.operation in (OperationType.CREATE, OperationType.ALTER):
             return Compiled(sql, stmt.operation, tables)
         return Compiled(self._parser.render(tree, quote_names=False, consume=True), stmt.operation, tables)
+
+
+def _size(sql: str, compiled: Compiled) -> int:
+    """What one cache entry costs, in bytes: both texts (a character of a str takes 1-4 bytes;
+    SQL is mostly ASCII, so the length is the estimate) plus the entry's fixed overhead."""
+    return len(sql) + (len(compiled.sql) if compiled.sql is not sql else 0) + 64 * (1 + len(compiled.tables)) + 200
 
 
 def expand_params(sql: str, params: Sequence[Any]) -> tuple[str, list[Any]]:

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from providers.db.entity import (
+    AlterTableOperation,
     Column,
     ComplexCondition,
     Condition,
@@ -208,3 +209,24 @@ def table_layout(spec: Table) -> Layout:
 
 def varchar_length(column: Column) -> int:
     return column.length if column.length is not None else DEFAULT_VARCHAR
+
+
+def alter_operations(operations: Sequence[AlterTableOperation]) -> list[AlterTableOperation]:
+    """Check the shape of alter_table's operations before an engine applies them (what each one
+    may do to the table is checked by catalog.apply_alter as it is applied)."""
+    if isinstance(operations, (str, bytes, Mapping)) or not isinstance(operations, Sequence):
+        raise invalid(f"operations must be a list of AlterTableOperation, got {type(operations).__name__}")
+    for op in operations:
+        if not isinstance(op, AlterTableOperation):
+            raise invalid(f"operations must be AlterTableOperation objects, got {type(op).__name__}")
+        if op.column is not None:
+            if not isinstance(op.column, Column):
+                raise invalid(f"an operation's column must be a Column, got {type(op.column).__name__}")
+            check_name("column", op.column.name)
+        if op.index is not None and not isinstance(op.index, Index):
+            raise invalid(f"an operation's index must be an Index, got {type(op.index).__name__}")
+        for what, value in (("old_name", op.old_name), ("index_name", op.index_name),
+                            ("new_table_name", op.new_table_name)):
+            if value is not None and not isinstance(value, str):
+                raise invalid(f"an operation's {what} must be a str, got {type(value).__name__}")
+    return list(operations)

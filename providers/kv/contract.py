@@ -27,13 +27,14 @@ Error codes:
 from __future__ import annotations
 
 import datetime
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, TypeAlias
 
 from providers.errors import ErrorCode, ProviderError
 from providers.kv.driver import OPERATIONS, KVDriver
-from providers.portable import Portable
+from providers.portable import Portable, contract_errors
 
 Value: TypeAlias = bytes | bytearray | memoryview | str | int | float | bool
 TTL: TypeAlias = float | int | datetime.timedelta | None
@@ -87,6 +88,12 @@ def check_key(key: object, what: str = "key") -> str:
     return key
 
 
+# Expiry instants are milliseconds since the epoch in 64 bits (LMDB's record; Redis's PEXPIREAT):
+# a TTL of ~1.8e16 s overflowed them and aborted the pipeline it was in. 2**53 ms keeps every
+# instant exact in a float too.
+MAX_TTL_SECONDS = 2**53 / 1000
+
+
 def ttl_seconds(ttl: TTL, *, allow_non_positive: bool = False) -> float | None:
     """TTL in seconds; ``None`` or 0 means no expiry for `set` (go-redis: expiration 0)."""
     if ttl is None:
@@ -94,14 +101,22 @@ def ttl_seconds(ttl: TTL, *, allow_non_positive: bool = False) -> float | None:
     if isinstance(ttl, datetime.timedelta):
         seconds = ttl.total_seconds()
     elif isinstance(ttl, (int, float)) and not isinstance(ttl, bool):
-        seconds = float(ttl)
+        try:
+            seconds = float(ttl)
+        except OverflowError:  # an int beyond any float: refused below as too long
+            seconds = math.inf if ttl > 0 else -math.inf
     else:
         raise ProviderError(
             ErrorCode.INVALID_ARGUMENT, f"kv TTL must be seconds or a timedelta, not {type(ttl).__name__}")
-    if seconds != seconds or seconds in (float("inf"), float("-inf")):
+    if seconds != seconds or (seconds in (float("inf"), float("-inf")) and not isinstance(ttl, int)):
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv TTL must be finite, got {seconds}")
+    if seconds == -math.inf:
+        seconds = -1.0  # a huge negative int: expire deletes, set refuses (below)
     if seconds < 0 and not allow_non_positive:
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"kv TTL must not be negative, got {seconds}")
+    if seconds > MAX_TTL_SECONDS:
+        raise ProviderError(ErrorCode.INVALID_ARGUMENT,
+                            f"kv TTL must be at most {MAX_TTL_SECONDS:.0f} s (about 285,000 years), got {seconds:g}")
     return seconds
 
 
@@ -113,6 +128,7 @@ def check_int(value: object, what: str) -> int:
     return value
 
 
+@contract_errors
 class Commands(ABC):
     """The commands of `cache.Cmdable`. On a store each returns its result; on a `Pipeline` it
     is queued and returns the pipeline, and `Pipeline.execute` returns the results in order.

@@ -32,6 +32,7 @@ serialised by LMDB's lock. Do not use a store in a child process created by fork
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import math
 import os
@@ -96,9 +97,19 @@ def _float_param(name: str, text: str) -> float:
     return value
 
 
+def _private(*paths: str) -> None:
+    """Files of the store readable by its owner only (0600), whatever the umask was."""
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(path, 0o600)
+
+
 def _ensure_dir(path: str, what: str) -> None:
+    """Create `path` (0700 whatever the umask, when this call creates it) or check it is usable."""
     try:
-        os.makedirs(path, exist_ok=True)
+        if not os.path.isdir(path):
+            os.makedirs(path, exist_ok=True)
+            os.chmod(path, 0o700)
     except OSError as err:
         code = ErrorCode.PERMISSION_DENIED if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS) \
             else ErrorCode.FAILED_PRECONDITION
@@ -129,7 +140,8 @@ class _SharedEnv:
                 env, refs = cls._envs[real]
                 cls._envs[real] = (env, refs + 1)
                 return env
-            env = lmdb.open(real, subdir=True, max_dbs=0, readahead=False, max_readers=254, **options)
+            env = lmdb.open(real, subdir=True, max_dbs=0, readahead=False, max_readers=254, mode=0o600, **options)
+            _private(os.path.join(real, "data.mdb"), os.path.join(real, "lock.mdb"))  # whatever the umask
             cls._envs[real] = (env, 1)
             return env
 
@@ -573,12 +585,17 @@ class LMDBDriver:
 
     # -- lifecycle
     def ping(self) -> None:
+        # A key of its own per ping: two pings at once (threads or processes) would otherwise read
+        # each other's token and fail a healthy store.
         token = os.urandom(8)
+        slot = b"sping:" + token.hex().encode()
         try:
             with self._env.begin(write=True) as txn:
-                txn.put(b"sping", token)
+                txn.put(slot, token)
             with self._env.begin() as txn:
-                echoed = txn.get(b"sping")
+                echoed = txn.get(slot)
+            with self._env.begin(write=True) as txn:
+                txn.delete(slot)
         except lmdb.Error as err:
             raise ProviderError(ErrorCode.UNAVAILABLE, f"kv store {self.path!r} failed ping: {err}") from err
         if echoed != token:
@@ -597,6 +614,7 @@ class LMDBDriver:
         _ensure_dir(dest_dir, "kv backup")
         try:
             self._env.copy(dest_dir, compact=True)
+            _private(os.path.join(dest_dir, "data.mdb"))
         except lmdb.Error as err:
             raise ProviderError(ErrorCode.UNAVAILABLE, f"kv backup of {self.path!r} to {dest_dir!r} failed: {err}") \
                 from err

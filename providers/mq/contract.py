@@ -32,7 +32,7 @@ from typing import Any, ClassVar, Protocol, TypeAlias, runtime_checkable
 from providers.errors import ErrorCode, ProviderError
 from providers.mq.driver import MQDriver
 from providers.mq.message import Message
-from providers.portable import Portable
+from providers.portable import Portable, contract_errors
 
 DEAD_LETTER_LOGGER = "cozelite.mq"
 
@@ -55,12 +55,23 @@ def as_callable(handler: Handler) -> Callable[[Message], Any]:
         f"mq handler must be callable or have handle_message(msg), not {type(handler).__name__}")
 
 
+def _utf8(value: str, what: str) -> None:
+    # A lone surrogate is a str but no text: no broker can carry it, and hashing it for a lane failed
+    # half-way through a send (leaking queue capacity).
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq {what} {value[:40]!r} is not valid Unicode text "
+                            "(a lone surrogate)") from None
+
+
 def check_name(value: object, what: str) -> str:
     if not isinstance(value, str) or not value:
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq {what} must be a non-empty str, got {value!r}")
     if len(value) > 255 or any(c in value for c in "\x00\n\r"):
         raise ProviderError(
             ErrorCode.INVALID_ARGUMENT, f"mq {what} {value[:40]!r} is too long or has control characters")
+    _utf8(value, what)
     return value
 
 
@@ -81,9 +92,12 @@ def check_body(body: object, max_bytes: int) -> bytes:
 def check_sharding_key(sharding_key: object) -> str | None:
     if sharding_key is not None and not isinstance(sharding_key, str):
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"mq sharding_key must be a str, got {sharding_key!r}")
+    if sharding_key is not None:
+        _utf8(sharding_key, "sharding_key")
     return sharding_key
 
 
+@contract_errors
 class Producer:
     """Sends to one topic (Go's `eventbus.Producer`). Made by `MessageQueue.new_producer`."""
 
@@ -102,6 +116,9 @@ class Producer:
         """Send several messages, in order; all are validated before any is sent."""
         if isinstance(bodies, (bytes, str)):
             raise ProviderError(ErrorCode.INVALID_ARGUMENT, "mq batch_send takes an iterable of bodies, not one body")
+        if not isinstance(bodies, Iterable):
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT,
+                                f"mq batch_send takes an iterable of bodies, not {type(bodies).__name__}")
         limit = self.bus.driver.max_body_bytes
         checked = [check_body(b, limit) for b in bodies]
         key = check_sharding_key(sharding_key)
@@ -145,6 +162,10 @@ class MessageQueue(Portable[MQDriver]):
 
     def drain(self, timeout: float | None = None) -> bool:
         """Wait until every message sent so far is handled or dead-lettered; False on timeout."""
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                    or timeout != timeout):
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT,
+                                f"mq drain timeout must be seconds or None, got {timeout!r}")
         return self._run("drain", self._driver.drain, timeout)
 
     def close(self, timeout: float | None = 5.0) -> None:

@@ -5,9 +5,19 @@ URI: ``mem://`` (no host, no path). Query parameters (anything else is rejected)
     workers=4          handler threads per consumer group (orderly groups: one lane per thread)
     max_retries=3      redeliveries after a handler raises; then the message is dead-lettered
     retry_backoff=0.05 seconds before the first redelivery, doubled each time, capped at 5 s
-    capacity=10000     messages queued and not yet handled, over all groups; a send waits for room
+    capacity=10000     messages queued and not yet handled per topic (over its groups, plus those
+                       waiting for a first group); a send waits for room. Per topic, so a hung
+                       handler or a topic nobody consumes never blocks sends to other topics
     send_timeout=5     seconds a send waits for room before failing with RESOURCE_EXHAUSTED
     max_body_bytes=4MiB  largest message body
+    handler_timeout=300  seconds a handler may run on one message; past it the message is
+                       redelivered (a retry, counted against max_retries) on a fresh worker thread,
+                       and the stuck call's outcome is ignored (a thread cannot be killed: it is
+                       left to finish). 0 means no limit
+
+A handler that raises anything, SystemExit, KeyboardInterrupt and GeneratorExit included, asks for
+the message again; worker threads never die of a handler. ``ping`` goes through its own topic and
+group, so it does not depend on other topics' backlog.
 Each ``open_mq("mem://")`` is its own bus: producers and consumers meet only on the same object.
 
 Why threads and not asyncio: Coze's handlers are plain blocking functions (they write to the rdb,
@@ -45,7 +55,7 @@ from providers.registry import ProviderURL
 log = logging.getLogger(DEAD_LETTER_LOGGER)
 
 _PING_TOPIC = "__cozelite_ping__"
-_PARAMS = ("workers", "max_retries", "retry_backoff", "capacity", "send_timeout", "max_body_bytes")
+_PARAMS = ("workers", "max_retries", "retry_backoff", "capacity", "send_timeout", "max_body_bytes", "handler_timeout")
 _STOP = object()
 
 
@@ -59,6 +69,26 @@ class _Delivery:
         self.msg_id = msg_id
 
 
+def _lane_of(key: str | None, n: int) -> int:
+    # surrogatepass: a str key with a lone surrogate still has bytes (the contract refuses such
+    # keys; this keeps a driver-level caller from failing half-way through an enqueue).
+    return zlib.crc32((key or "").encode("utf-8", "surrogatepass")) % n
+
+
+class _Worker:
+    """One worker thread of a group. `current` is the call it runs now, with its deadline; a
+    worker whose call overran is `abandoned`: a replacement took its queue and its message."""
+
+    __slots__ = ("abandoned", "current", "first", "lane", "thread")
+
+    def __init__(self, lane: int, first: tuple[_Delivery, int] | None = None) -> None:
+        self.lane = lane
+        self.first = first  # a redelivery to handle before reading the queue
+        self.current: tuple[_Delivery, int, float] | None = None
+        self.abandoned = False
+        self.thread: threading.Thread | None = None
+
+
 class _Group:
     def __init__(self, bus: MemDriver, topic: str, name: str, orderly: bool) -> None:
         self.bus = bus
@@ -67,93 +97,152 @@ class _Group:
         self.orderly = orderly
         self.handlers: list[Callable[[Message], Any]] = []
         self._next_handler = itertools.count()
+        self._lock = threading.Lock()
         n = bus.workers
         # Orderly: one queue per lane, the lane chosen by the sharding key, one thread per lane, so
         # messages of one key are handled one at a time in send order. Otherwise: one shared queue.
         self.queues: list[queue.SimpleQueue[Any]] = [queue.SimpleQueue() for _ in range(n if orderly else 1)]
-        self.threads = [
-            threading.Thread(target=self._work, args=(self.queues[i if orderly else 0],),
-                             name=f"mq:{topic}/{name}#{i}", daemon=True)
-            for i in range(n)
-        ]
+        self.workers = [_Worker(i if orderly else 0) for i in range(n)]
 
     def start(self) -> None:
-        for thread in self.threads:
-            thread.start()
+        for w in self.workers:
+            self._spawn(w)
+
+    def _spawn(self, w: _Worker) -> None:
+        w.thread = threading.Thread(target=self._work, args=(w,), name=f"mq:{self.topic}/{self.name}#{w.lane}",
+                                    daemon=True)
+        w.thread.start()
 
     def enqueue(self, delivery: _Delivery) -> None:
-        if self.orderly:
-            lane = zlib.crc32((delivery.sharding_key or "").encode("utf-8")) % len(self.queues)
-        else:
-            lane = 0
+        lane = _lane_of(delivery.sharding_key, len(self.queues)) if self.orderly else 0
         self.queues[lane].put(delivery)
 
     def stop(self) -> None:
-        for i in range(len(self.threads)):
-            self.queues[i if self.orderly else 0].put(_STOP)
+        with self._lock:
+            workers = list(self.workers)
+        for w in workers:
+            self.queues[w.lane].put(_STOP)
+
+    def threads(self) -> list[threading.Thread]:
+        with self._lock:
+            return [w.thread for w in self.workers if w.thread is not None]
 
     def _pick(self, delivery: _Delivery) -> Callable[[Message], Any]:
         handlers = self.handlers
         if self.orderly:
             # One key always goes to the same consumer, so its order holds across consumers.
-            return handlers[zlib.crc32((delivery.sharding_key or "").encode("utf-8")) % len(handlers)]
+            return handlers[_lane_of(delivery.sharding_key, len(handlers))]
         return handlers[next(self._next_handler) % len(handlers)]
 
-    def _work(self, q: queue.SimpleQueue[Any]) -> None:
+    def _work(self, w: _Worker) -> None:
+        q = self.queues[w.lane]
         while True:
-            item = q.get()
-            if item is _STOP:
-                return
+            if w.first is not None:
+                (d, attempt), w.first = w.first, None
+            else:
+                item = q.get()
+                if item is _STOP:
+                    return
+                d, attempt = item, 1
             try:
-                self._deliver(item)
-            finally:
-                self.bus._done(1)
+                finished = self._deliver(w, d, attempt)
+            except BaseException:  # nothing may end a worker
+                log.exception("mq worker error (topic=%s group=%s msg_id=%s)", self.topic, self.name, d.msg_id)
+                finished = True
+            if w.abandoned:
+                return  # a replacement handles this worker's queue (and redelivered its message)
+            if finished:
+                self.bus._done(self.topic, 1)
 
-    def _deliver(self, d: _Delivery) -> None:
+    def _deliver(self, w: _Worker, d: _Delivery, attempt: int) -> bool:
+        """Handle `d` from `attempt` on; False when the worker was abandoned mid-call (its message
+        now belongs to the replacement)."""
         bus = self.bus
-        attempt = 1
         while True:
             msg = Message(topic=d.topic, group=self.name, body=d.body, sharding_key=d.sharding_key,
                           msg_id=d.msg_id, attempt=attempt)
+            limit = bus.handler_timeout
+            with self._lock:
+                w.current = (d, attempt, time.monotonic() + limit if limit else float("inf"))
+            error: BaseException | None = None
             try:
                 self._pick(d)(msg)
-                return
-            except Exception as exc:  # a handler's failure is the message's retry signal
-                if attempt > bus.max_retries:
-                    log.warning(
-                        "dead-letter: topic=%s group=%s msg_id=%s attempts=%d sharding_key=%s error=%s: %s",
-                        d.topic, self.name, d.msg_id, attempt, d.sharding_key, type(exc).__name__, exc)
-                    return
-                log.debug("mq handler failed (topic=%s group=%s msg_id=%s attempt=%d): %r; retrying",
-                          d.topic, self.name, d.msg_id, attempt, exc)
-                delay = min(bus.retry_backoff * 2 ** (attempt - 1), 5.0)
-                if bus._stopping.wait(delay):
-                    log.warning("mq closed before redelivery: topic=%s group=%s msg_id=%s dropped",
-                                d.topic, self.name, d.msg_id)
-                    return
-                attempt += 1
+            except BaseException as exc:  # any failure of a handler asks for a retry
+                error = exc
+            with self._lock:
+                w.current = None
+                if w.abandoned:
+                    return False
+            if error is None:
+                return True
+            if not self._retry(d, attempt, error):
+                return True
+            attempt += 1
+
+    def _retry(self, d: _Delivery, attempt: int, error: BaseException | str) -> bool:
+        """After a failed attempt: wait the backoff and say True to try again, or dead-letter."""
+        bus = self.bus
+        what = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+        if attempt > bus.max_retries:
+            log.warning("dead-letter: topic=%s group=%s msg_id=%s attempts=%d sharding_key=%s error=%s",
+                        d.topic, self.name, d.msg_id, attempt, d.sharding_key, what)
+            return False
+        log.debug("mq handler failed (topic=%s group=%s msg_id=%s attempt=%d): %s; retrying",
+                  d.topic, self.name, d.msg_id, attempt, what)
+        delay = min(bus.retry_backoff * 2 ** (attempt - 1), 5.0)
+        if bus._stopping.wait(delay):
+            log.warning("mq closed before redelivery: topic=%s group=%s msg_id=%s dropped",
+                        d.topic, self.name, d.msg_id)
+            return False
+        return True
+
+    def reap(self, now: float) -> None:
+        """Abandon the workers whose call overran handler_timeout: each gets a replacement on its
+        queue that redelivers the message (or dead-letters it past max_retries)."""
+        overdue: list[tuple[_Worker, _Delivery, int]] = []
+        with self._lock:
+            for w in self.workers:
+                if w.current is not None and not w.abandoned and w.current[2] <= now:
+                    w.abandoned = True
+                    overdue.append((w, w.current[0], w.current[1]))
+        for w, d, attempt in overdue:
+            reason = f"handler ran longer than handler_timeout={self.bus.handler_timeout:g} s"
+            log.warning("mq handler timed out (topic=%s group=%s msg_id=%s attempt=%d); redelivering on a new "
+                        "worker", d.topic, self.name, d.msg_id, attempt)
+            retry = attempt <= self.bus.max_retries
+            if not retry:
+                self._retry(d, attempt, reason)  # logs the dead letter
+            replacement = _Worker(w.lane, (d, attempt + 1) if retry else None)
+            with self._lock:
+                self.workers[self.workers.index(w)] = replacement
+            self._spawn(replacement)
+            if not retry:
+                self.bus._done(self.topic, 1)
 
 
 class MemDriver:
-    """The mq driver: consumer groups on worker threads, one bounded count of queued messages."""
+    """The mq driver: consumer groups on worker threads, a bounded count of queued messages per topic."""
 
     def __init__(self, *, workers: int = 4, max_retries: int = 3, retry_backoff: float = 0.05,
-                 capacity: int = 10000, send_timeout: float = 5.0, max_body_bytes: int = 4 * 2**20) -> None:
+                 capacity: int = 10000, send_timeout: float = 5.0, max_body_bytes: int = 4 * 2**20,
+                 handler_timeout: float = 300.0) -> None:
         self.workers = workers
         self.max_retries = max_retries
         self.retry_backoff = retry_backoff
         self.capacity = capacity
         self.send_timeout = send_timeout
         self.max_body_bytes = max_body_bytes
+        self.handler_timeout = handler_timeout
         self._cond = threading.Condition()
         self._groups: dict[str, dict[str, _Group]] = {}
         self._backlog: dict[str, deque[_Delivery]] = {}
-        self._inflight = 0
+        self._inflight: dict[str, int] = {}  # per topic: queued or being handled, over its groups
         self._ids = itertools.count(1)
         self._closing = False
         self._stopping = threading.Event()
         self._ping_lock = threading.Lock()
         self._ping_seen: dict[bytes, threading.Event] = {}
+        self._reaper: threading.Thread | None = None
 
     def __repr__(self) -> str:
         return f"MemDriver(topics={sorted(self._groups)})"
@@ -173,6 +262,10 @@ class MemDriver:
     def publish(self, topic: str, bodies: list[bytes], sharding_key: str | None) -> None:
         self._publish(topic, bodies, sharding_key)
 
+    def _queued(self, topic: str) -> int:
+        backlog = self._backlog.get(topic)
+        return self._inflight.get(topic, 0) + (len(backlog) if backlog else 0)
+
     def _publish(self, topic: str, bodies: list[bytes], sharding_key: str | None) -> None:
         deadline = time.monotonic() + self.send_timeout
         with self._cond:
@@ -182,13 +275,13 @@ class MemDriver:
                 raise ProviderError(
                     ErrorCode.INVALID_ARGUMENT,
                     f"mq batch of {len(bodies)} messages for {len(groups)} group(s) exceeds capacity={self.capacity}")
-            while not self._closing and self._inflight + self._backlog_size() + needed > self.capacity:
+            while not self._closing and self._queued(topic) + needed > self.capacity:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise ProviderError(
                         ErrorCode.RESOURCE_EXHAUSTED,
-                        f"mq bus is full ({self.capacity} messages queued) and stayed full for {self.send_timeout} s; "
-                        "consumers are too slow or stuck, or raise capacity")
+                        f"mq topic {topic!r} is full ({self.capacity} messages queued) and stayed full for "
+                        f"{self.send_timeout} s; its consumers are too slow or stuck, or raise capacity")
                 self._cond.wait(remaining)
             self._check_open()
             groups = list(self._groups.get(topic, {}).values())
@@ -196,17 +289,18 @@ class MemDriver:
             if not groups:
                 self._backlog.setdefault(topic, deque()).extend(deliveries)
                 return
-            self._inflight += len(deliveries) * len(groups)
+            self._inflight[topic] = self._inflight.get(topic, 0) + len(deliveries) * len(groups)
             for group in groups:
                 for d in deliveries:
                     group.enqueue(d)
 
-    def _backlog_size(self) -> int:
-        return sum(len(b) for b in self._backlog.values())
-
-    def _done(self, n: int) -> None:
+    def _done(self, topic: str, n: int) -> None:
         with self._cond:
-            self._inflight -= n
+            left = self._inflight.get(topic, 0) - n
+            if left > 0:
+                self._inflight[topic] = left
+            else:
+                self._inflight.pop(topic, None)
             self._cond.notify_all()
 
     # -- consuming
@@ -231,18 +325,36 @@ class MemDriver:
             g.handlers.append(fn)
             groups[group] = g
             g.start()
+            if self.handler_timeout and self._reaper is None:
+                self._reaper = threading.Thread(target=self._reap, name="mq:reaper", daemon=True)
+                self._reaper.start()
             backlog = self._backlog.pop(topic, None)
             if backlog:
-                self._inflight += len(backlog)
+                self._inflight[topic] = self._inflight.get(topic, 0) + len(backlog)
                 for d in backlog:
                     g.enqueue(d)
+
+    def _reap(self) -> None:
+        """Find handler calls past handler_timeout, a few times per timeout (at least once a second)."""
+        interval = min(self.handler_timeout / 4, 1.0)
+        while not self._stopping.wait(interval):
+            with self._cond:
+                groups = [g for by_name in self._groups.values() for g in by_name.values()]
+            now = time.monotonic()
+            for g in groups:
+                try:
+                    g.reap(now)
+                except Exception:  # the reaper must outlive any one failure
+                    log.exception("mq reaper failed on topic=%s group=%s", g.topic, g.name)
 
     # -- lifecycle
     def drain(self, timeout: float | None = None) -> bool:
         with self._cond:
-            return self._cond.wait_for(lambda: self._inflight == 0, timeout)
+            return self._cond.wait_for(lambda: not self._inflight, timeout)
 
     def ping(self) -> None:
+        """One message through the bus's own topic and group: it has its own capacity and
+        workers, so other topics' backlog or stuck handlers do not fail it."""
         with self._ping_lock:
             if _PING_TOPIC not in self._groups:
                 self._register(_PING_TOPIC, "ping", self._pong, False)
@@ -271,11 +383,11 @@ class MemDriver:
         self._stopping.set()
         with self._cond:
             groups = [g for by_name in self._groups.values() for g in by_name.values()]
-            left = self._inflight + self._backlog_size()
+            left = sum(self._inflight.values()) + sum(len(b) for b in self._backlog.values())
         for g in groups:
             g.stop()
         for g in groups:
-            for thread in g.threads:
+            for thread in g.threads():
                 thread.join(0.5 if drained else 0.05)
         if left:
             log.warning("mq closed with %d undelivered message(s) dropped", left)
@@ -289,7 +401,7 @@ class MemDriver:
                 state = {
                     "scheme": "mem",
                     "persistent": False,
-                    "queued_messages": self._inflight,
+                    "queued_messages": sum(self._inflight.values()),
                     "waiting_for_a_group": {t: len(b) for t, b in self._backlog.items()},
                     "topics": {t: sorted(g) for t, g in self._groups.items() if t != _PING_TOPIC},
                 }
@@ -336,4 +448,5 @@ def open_mem(url: ProviderURL) -> MessageQueue:
         capacity=_int_param(url, "capacity", 10000, 1),
         send_timeout=_float_param(url, "send_timeout", 5.0),
         max_body_bytes=_int_param(url, "max_body_bytes", 4 * 2**20, 1),
+        handler_timeout=_float_param(url, "handler_timeout", 300.0),
     ), name="mem")

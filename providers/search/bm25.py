@@ -138,10 +138,12 @@ class InvertedIndex:
         def build() -> exp.Select:
             stats = (exp.select(col("field"), exp.alias_(exp.Count(this=exp.Star()), "n"),
                                 exp.alias_(exp.Sum(this=col("len")), "total"))
-                     .from_(table("cz_doclen")).where(*in_space()).group_by(col("field")))
+                     .from_(table("cz_doclen"), copy=False).where(*in_space(), copy=False)
+                     .group_by(col("field"), copy=False))
             dfs = (exp.select(col("field"), col("term"), exp.alias_(exp.Count(this=exp.Star()), "df"))
-                   .from_(table("cz_postings")).where(*in_space(), col("term").isin(*(t.copy() for t in term_ps)))
-                   .group_by(col("field"), col("term")))
+                   .from_(table("cz_postings"), copy=False)
+                   .where(*in_space(), col("term").isin(*(t.copy() for t in term_ps)), copy=False)
+                   .group_by(col("field"), col("term"), copy=False))
             query_terms = exp.values([(t.copy(), c) for t, c in zip(term_ps, qtf_ps, strict=True)], alias="q",
                                      columns=["term", "qtf"])
             # Lucene's non-negative idf, ln(1 + (N - df + 0.5) / (df + 0.5)), times the term's count in the query.
@@ -150,22 +152,24 @@ class InvertedIndex:
             weights = (exp.select(col("field", "d"), col("term", "d"),
                                   exp.alias_(col("qtf", "q") * idf, "weight"),
                                   exp.alias_(col("total", "st") / n.copy(), "avgdl"))
-                       .from_(table("d"))
-                       .join(table("st"), on=col("field", "d").eq(col("field", "st")))
-                       .join(query_terms, on=col("term", "q").eq(col("term", "d"))))
+                       .from_(table("d"), copy=False)
+                       .join(table("st"), on=col("field", "d").eq(col("field", "st")), copy=False)
+                       .join(query_terms, on=col("term", "q").eq(col("term", "d")), copy=False))
             # weight * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)), summed over the terms.
             tf, dl = col("tf", "p"), col("dl", "p")
             norm = k1 * exp.paren(num(1) - b + b.copy() * dl / col("avgdl", "w"))
             term_score = col("weight", "w") * tf * exp.paren(k1.copy() + num(1)) / exp.paren(tf.copy() + norm)
             per_field = (exp.select(col("doc", "p"), col("field", "p"), exp.alias_(exp.Sum(this=term_score), "s"))
-                         .from_(table("cz_postings", "p"))
+                         .from_(table("cz_postings", "p"), copy=False)
                          .join(table("w"), on=exp.and_(col("field", "p").eq(col("field", "w")),
-                                                       col("term", "p").eq(col("term", "w"))))
-                         .where(*in_space("p"), col("term", "p").isin(*(t.copy() for t in term_ps)))
-                         .group_by(col("doc", "p"), col("field", "p"))
-                         .having(exp.Count(this=exp.Star()) >= need))
+                                                       col("term", "p").eq(col("term", "w"))), copy=False)
+                         .where(*in_space("p"), col("term", "p").isin(*(t.copy() for t in term_ps)), copy=False)
+                         .group_by(col("doc", "p"), col("field", "p"), copy=False)
+                         .having(exp.Count(this=exp.Star()) >= need.copy(), copy=False))
+            # Built in place (copy=False): every part is fresh, and a query may hold many of these.
             return (exp.select(col("doc"), exp.alias_(exp.Max(this=col("s")), "score"))
-                    .from_(subquery(per_field, "f")).group_by(col("doc"))
-                    .with_("st", as_=stats).with_("d", as_=dfs).with_("w", as_=weights))
+                    .from_(subquery(per_field, "f"), copy=False).group_by(col("doc"), copy=False)
+                    .with_("st", as_=stats, copy=False).with_("d", as_=dfs, copy=False)
+                    .with_("w", as_=weights, copy=False))
 
         return Scored(("bm25", len(fields), len(terms)), build)

@@ -26,6 +26,8 @@ from providers.errors import ErrorCode, ProviderError
 from providers.search.sql import Params, ShapeCache, render
 
 SCHEMA_VERSION = "1"
+_PUSHDOWN_MAX_DEPTH = 8  # see Connection.planned_for_depth
+DEFAULT_QUERY_TIMEOUT = 10.0  # seconds a search may run before it is cancelled (query_timeout_ms)
 _SHAPES = ShapeCache()
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -44,6 +46,13 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS cz_doclen (space VARCHAR NOT NULL, field VARCHAR NOT NULL, doc VARCHAR NOT NULL, "
     "len INTEGER NOT NULL)",
 )
+
+
+def _private(*paths: str) -> None:
+    """Files of the store readable by its owner only (0600), whatever the umask was."""
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(path, 0o600)
 
 
 def str_array(values: Sequence[str]) -> np.ndarray:
@@ -68,9 +77,14 @@ def extension_path(name: str) -> str | None:
 class Connection:
     """The store's DuckDB connection and the state every part of the driver shares."""
 
-    def __init__(self, path: str, *, hnsw_ef_search: int, threads: int | None) -> None:
+    def __init__(self, path: str, *, hnsw_ef_search: int, threads: int | None,
+                 query_timeout: float = DEFAULT_QUERY_TIMEOUT) -> None:
         self.path = path
+        self.query_timeout = query_timeout
         self.lock = threading.RLock()
+        self._interrupt_lock = threading.Lock()
+        self._expired: ProviderError | None = None  # set once the running call's deadline passed
+        self._ping_lock = threading.Lock()
         self.closed = False
         self._tx_depth = 0
         self._registered_depth = 0
@@ -80,7 +94,9 @@ class Connection:
         if path != ":memory:":
             parent = Path(path).resolve().parent
             try:
-                parent.mkdir(parents=True, exist_ok=True)
+                if not parent.is_dir():
+                    parent.mkdir(parents=True, exist_ok=True)
+                    parent.chmod(0o700)
             except OSError as err:
                 raise ProviderError(ErrorCode.UNAVAILABLE,
                                     f"cannot create the search data directory {str(parent)!r}: {err.strerror}") from err
@@ -96,9 +112,14 @@ class Connection:
                                     f"the search store {path!r} is in use by another process; stop it "
                                     "(cozelite serve) and retry") from err
             raise ProviderError(ErrorCode.UNAVAILABLE, f"cannot open the search store {path!r}: {msg}") from err
+        if path != ":memory:":
+            _private(path, path + ".wal")  # DuckDB creates them with the umask's mode
         self.db.execute("SET enable_progress_bar = false")
         self.vss = self._load_vss(hnsw_ef_search)
         self._init_schema()
+        # The ping's own connection to the same database: a ping never waits for the store's lock
+        # (a long query holds it), and DuckDB runs the two concurrently.
+        self._ping_db = self.db.cursor()
 
     def _load_vss(self, ef_search: int) -> bool:
         path = extension_path("vss")
@@ -130,6 +151,9 @@ class Connection:
     # --- running SQL
 
     def x(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+        if self._expired is not None:
+            # The deadline passed between two statements (while Python built the next one).
+            raise self._expired
         return self.db.execute(sql, params) if params else self.db.execute(sql)
 
     def value(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> Any:
@@ -198,13 +222,74 @@ class Connection:
             else:
                 self.x("INSERT OR REPLACE INTO cz_meta VALUES (?, ?)", [key, value])
 
+    def checkpoint(self) -> None:
+        """CHECKPOINT, which fails while another connection has a transaction open: the ping's
+        connection (the only other one) is held still for it."""
+        with self._ping_lock:
+            self.x("CHECKPOINT")
+
     def ping(self) -> None:
+        """A write and read-back on the ping's own connection, one ping at a time (two at once
+        would read each other's token), without the store's lock."""
         token = secrets.token_hex(8)
-        with self.tx():
-            self.x("INSERT OR REPLACE INTO cz_meta VALUES ('__ping__', ?)", [token])
-        row = self.x("SELECT value FROM cz_meta WHERE key = '__ping__'").fetchone()
+        with self._ping_lock:
+            self.check_open()
+            db = self._ping_db
+            db.execute("INSERT OR REPLACE INTO cz_meta VALUES ('__ping__', ?)", [token])
+            # fetchall: a result left open keeps the ping connection's transaction alive, and an
+            # active transaction makes the store's CHECKPOINT (build_vector_index) fail.
+            rows = db.execute("SELECT value FROM cz_meta WHERE key = '__ping__'").fetchall()
+        row = rows[0] if rows else None
         if row is None or row[0] != token:
             raise ProviderError(ErrorCode.UNAVAILABLE, f"search store {self.path!r}: ping read back {row!r}")
+
+    @contextlib.contextmanager
+    def planned_for_depth(self, depth: int) -> Iterator[None]:
+        """Plan the statements of the block for a query nesting `depth` grouped subqueries.
+        DuckDB's filter pushdown is exponential in that nesting (depth 17: 0.7 s, 19: 3 s, each
+        level doubling; 0.03 s without it), so past a few levels it is switched off for the block."""
+        if depth <= _PUSHDOWN_MAX_DEPTH:
+            yield
+            return
+        self.x("SET disabled_optimizers = 'filter_pushdown'")
+        try:
+            yield
+        finally:
+            self.db.execute("RESET disabled_optimizers")
+
+    @contextlib.contextmanager
+    def deadline(self, what: str) -> Iterator[None]:
+        """Cancel the DuckDB work of the block once it has run `query_timeout` seconds:
+        RESOURCE_EXHAUSTED, and the store's lock is free again for the next call."""
+        if not self.query_timeout:
+            yield
+            return
+        expired = ProviderError(ErrorCode.RESOURCE_EXHAUSTED,
+                                f"{what} ran longer than the store's time limit of {self.query_timeout:g} s "
+                                "(query_timeout_ms) and was cancelled; narrow the query")
+        active = [True]
+
+        def fire() -> None:
+            # Only while the block runs: after it, the error would be misattributed.
+            with self._interrupt_lock:
+                if active[0]:
+                    self._expired = expired
+                    self.db.interrupt()
+
+        timer = threading.Timer(self.query_timeout, fire)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        except duckdb.Error as err:
+            if self._expired is not None:
+                raise expired from err
+            raise
+        finally:
+            with self._interrupt_lock:
+                active[0] = False
+                self._expired = None
+            timer.cancel()
 
     def backup(self, dest_dir: str) -> None:
         dest = Path(dest_dir)
@@ -213,16 +298,21 @@ class Connection:
                                 f"backup destination {str(dest)!r} is not an empty directory")
         if self.path == ":memory:":
             raise ProviderError(ErrorCode.FAILED_PRECONDITION, "an in-memory search store cannot be backed up")
-        dest.mkdir(parents=True, exist_ok=True)
+        if not dest.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+            dest.chmod(0o700)
         # With the lock held nothing writes; after CHECKPOINT the file alone is the whole store.
-        self.x("CHECKPOINT")
+        self.checkpoint()
         shutil.copy2(self.path, dest / Path(self.path).name)
+        _private(str(dest / Path(self.path).name))
 
     def close(self) -> None:
         with self.lock:
             if self.closed:
                 return
             self.closed = True
+            with self._ping_lock, contextlib.suppress(duckdb.Error):
+                self._ping_db.close()
             with contextlib.suppress(duckdb.Error):
                 self.db.close()
 

@@ -44,7 +44,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from providers.errors import ErrorCode, ProviderError
-from providers.portable import Portable
+from providers.portable import Portable, contract_errors
 from providers.search.driver import BulkOp, SearchDriver, SearchPage
 from providers.search.model import (
     AND,
@@ -135,18 +135,51 @@ __all__ = [
 ]
 
 DEFAULT_PARTITION = "_default"
+MAX_PAGE = 2**31 - 1  # size and from: DuckDB's LIMIT/OFFSET take a 64-bit value; ES caps far lower
 BULK_BATCH = 1000  # items a bulk indexer buffers before it writes them in one transaction
 MAX_ID_LENGTH = 512
 
 
+def _meta_text(value: object, what: str) -> str:
+    if not isinstance(value, str) or (what == "key" and not value):
+        raise invalid(f"meta {what} must be a {'non-empty ' if what == 'key' else ''}str, got {value!r}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise invalid(f"meta {what} {value[:40]!r} is not valid Unicode text (a lone surrogate)") from None
+    return value
+
+
+def _finite(x: int | float) -> bool:
+    try:
+        return math.isfinite(x)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+def _is_text(value: str) -> bool:
+    """No lone surrogates: the engine (and any server) takes UTF-8 text only."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def check_index_name(index: object) -> str:
-    if not isinstance(index, str) or not FIELD_NAME_RE.fullmatch(index):
+    if not isinstance(index, str) or not FIELD_NAME_RE.fullmatch(index) or not _is_text(index):
         raise invalid(f"bad index name {index!r}")
     return index
 
 
+def check_collection_name(name: object) -> str:
+    if not isinstance(name, str) or not FIELD_NAME_RE.fullmatch(name) or not _is_text(name):
+        raise invalid(f"bad collection name {name!r}")
+    return name
+
+
 def check_id(id: object) -> str:
-    if not isinstance(id, str) or not id or len(id) > MAX_ID_LENGTH:
+    if not isinstance(id, str) or not id or len(id) > MAX_ID_LENGTH or not _is_text(id):
         raise invalid(f"document id must be a non-empty string of at most {MAX_ID_LENGTH} characters, got {id!r}")
     return id
 
@@ -185,11 +218,12 @@ class SearchProvider(Portable[SearchDriver]):
 
     def get_meta(self, key: str) -> str | None:
         """A value the store keeps for its own tools (backfill checkpoints), or None."""
-        return self._run("get_meta", self._driver.get_meta, key)
+        return self._run("get_meta", self._driver.get_meta, _meta_text(key, "key"))
 
     def set_meta(self, key: str, value: str | None) -> None:
         """Set (None: remove) such a value."""
-        self._run("set_meta", self._driver.set_meta, key, value)
+        self._run("set_meta", self._driver.set_meta, _meta_text(key, "key"),
+                  None if value is None else _meta_text(value, "value"))
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -204,6 +238,7 @@ class SearchProvider(Portable[SearchDriver]):
 # ---------------------------------------------------------------------------------------------
 
 
+@contract_errors
 class DocumentSearch:
     """es.Client."""
 
@@ -221,30 +256,45 @@ class DocumentSearch:
 
     def update(self, index: str, id: str, document: Mapping[str, Any]) -> None:
         """Merge the given top-level fields into an existing document (NOT_FOUND when missing)."""
+        check_index_name(index)
         check_id(id)
         patch = parse_json_body(document, f"update {index}/{id}")
         self._provider._run("es.update", self._driver.update, index, id, patch)
 
     def delete(self, index: str, id: str) -> None:
         """Delete a document (NOT_FOUND when the document or the index is missing)."""
+        check_index_name(index)
+        check_id(id)
         self._provider._run("es.delete", self._driver.delete, index, id)
 
     def delete_by_query(self, index: str, query: Query) -> int:
         """Delete every matching document; returns how many were deleted."""
+        check_index_name(index)
         node = compile_query(query)
         return self._provider._run("es.delete_by_query", self._driver.delete_by_query, index, node)
 
     def search(self, index: str, req: Request) -> Response:
+        check_index_name(index)
         req = req or Request()
+        if not isinstance(req, Request):
+            raise invalid(f"search needs a Request, got {type(req).__name__}")
         size = 10 if req.size is None else req.size
         offset = 0 if req.from_ is None else req.from_
-        if size < 0 or offset < 0:
-            raise invalid(f"size and from must be >= 0, got {size}, {offset}")
-        if req.min_score is not None and not math.isfinite(req.min_score):
-            raise invalid(f"not a finite number: {req.min_score!r}")
+        for what, n in (("size", size), ("from", offset)):
+            if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_PAGE:
+                raise invalid(f"{what} must be an int in [0, {MAX_PAGE}], got {n!r}")
+        if req.min_score is not None and (isinstance(req.min_score, bool) or not isinstance(req.min_score, (int, float))
+                                          or not _finite(req.min_score)):
+            raise invalid(f"min_score must be a finite number, got {req.min_score!r}")
+        if isinstance(req.sort, (str, bytes)) or not isinstance(req.sort, Sequence):
+            raise invalid(f"sort must be a sequence of SortField, got {type(req.sort).__name__}")
         sort = tuple(req.sort)
         for sf in sort:
+            if not isinstance(sf, SortField):
+                raise invalid(f"sort must be a sequence of SortField, got {type(sf).__name__}")
             check_field_name(sf.field)
+        if isinstance(req.search_after, (str, bytes)) or not isinstance(req.search_after, Sequence):
+            raise invalid(f"search_after must be a sequence of values, got {type(req.search_after).__name__}")
         use_after = req.from_ is None and bool(req.search_after)
         if use_after and not sort:
             raise invalid("search_after needs a sort")
@@ -254,6 +304,7 @@ class DocumentSearch:
         return self._provider._run("es.search", self._driver.search, index, node, page)
 
     def exists(self, index: str) -> bool:
+        check_index_name(index)
         return self._provider._run("es.exists", self._driver.index_exists, index)
 
     def create_index(self, index: str, properties: Mapping[str, Mapping[str, Any] | PropertyType | str]) -> None:
@@ -264,6 +315,7 @@ class DocumentSearch:
 
     def delete_index(self, index: str) -> None:
         """Delete an index and its documents; a missing index is not an error (IgnoreUnavailable)."""
+        check_index_name(index)
         self._provider._run("es.delete_index", self._driver.delete_index, index)
 
     def types(self) -> Types:
@@ -277,6 +329,12 @@ class DocumentSearch:
         """Apply items in one transaction; returns the failed ones with their errors (ES bulk
         semantics: an item's failure does not fail the others). Failures are listed by index (in
         the order indexes first appear), then in item order."""
+        check_index_name(index)
+        if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Sequence):
+            raise invalid(f"bulk items must be a sequence of BulkIndexerItem, got {type(items).__name__}")
+        for item in items:
+            if not isinstance(item, BulkIndexerItem):
+                raise invalid(f"bulk items must be BulkIndexerItem objects, got {type(item).__name__}")
         groups: dict[str, int] = {}
         ops: list[BulkOp] = []
         failures: list[tuple[int, ProviderError]] = []
@@ -308,6 +366,7 @@ class DocumentSearch:
         return BulkOp(pos, index, action, doc_id, body, where)
 
 
+@contract_errors
 class BulkIndexer:
     """es.BulkIndexer: items are buffered and written in batches; `close` flushes the rest and
     raises a ProviderError describing every failed item, if any failed."""
@@ -353,6 +412,7 @@ class BulkIndexer:
 # ---------------------------------------------------------------------------------------------
 
 
+@contract_errors
 class RetrievalManager:
     """searchstore.Manager."""
 
@@ -363,15 +423,16 @@ class RetrievalManager:
     def create(self, req: CreateRequest) -> None:
         """Create a collection (ALREADY_EXISTS when it exists with other fields; creating it again
         with the same fields is a no-op, as Coze Studio's managers do)."""
-        name = req.collection_name
-        if not isinstance(name, str) or not FIELD_NAME_RE.fullmatch(name):
-            raise invalid(f"bad collection name {name!r}")
+        if not isinstance(req, CreateRequest):
+            raise invalid(f"create needs a CreateRequest, got {type(req).__name__}")
+        name = check_collection_name(req.collection_name)
         fields = normalize_fields(req.fields)
         meta = dict(req.collection_meta or {})
         self._provider._run("create_collection", self._driver.create_collection, name, fields, meta)
 
     def drop(self, collection_name: str) -> None:
         """Drop a collection; a missing one is not an error."""
+        check_collection_name(collection_name)
         self._provider._run("drop_collection", self._driver.drop_collection, collection_name)
 
     def get_type(self) -> SearchStoreType:
@@ -379,6 +440,7 @@ class RetrievalManager:
 
     def get_search_store(self, collection_name: str) -> SearchStore:
         """The store of an existing collection (NOT_FOUND when missing)."""
+        check_collection_name(collection_name)
         if not self._provider._run("get_search_store", self._driver.collection_exists, collection_name):
             raise ProviderError(ErrorCode.NOT_FOUND, f"collection {collection_name!r} does not exist")
         return SearchStore(self._provider, collection_name)
@@ -387,6 +449,7 @@ class RetrievalManager:
         return self._provider._run("list_collections", self._driver.list_collections)
 
 
+@contract_errors
 class SearchStore:
     """searchstore.SearchStore: an eino Indexer + Retriever + Delete over one collection."""
 
@@ -400,6 +463,15 @@ class SearchStore:
         part = DEFAULT_PARTITION if partition is None else partition
         if not isinstance(part, str) or not part:
             raise invalid(f"bad partition name {partition!r}")
+        if isinstance(docs, (str, bytes, Mapping)) or not isinstance(docs, Sequence):
+            raise invalid(f"store needs a sequence of Document, got {type(docs).__name__}")
+        for doc in docs:
+            if not isinstance(doc, Document):
+                raise invalid(f"store needs Document objects, got {type(doc).__name__}")
+            creator_ok = doc.creator_id is None or (isinstance(doc.creator_id, int)
+                                                    and not isinstance(doc.creator_id, bool))
+            if not isinstance(doc.content, str) or not isinstance(doc.external, Mapping) or not creator_ok:
+                raise invalid(f"document {doc.id!r}: content must be a str, external a mapping, creator_id an int")
         self._provider.check_open()
         if not docs:
             return []

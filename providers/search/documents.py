@@ -2,8 +2,8 @@
 
 Tables: `cz_es_index` (name, JSON properties) and `cz_es_doc` (idx, id, seq, JSON source); text
 values are indexed in the inverted index (bm25.py) under space `e:<index>`. A query node renders
-to a SELECT yielding one (doc, score) row per matching document; bool queries LEFT JOIN their
-clauses to the index's documents.
+to a SELECT yielding one (doc, score) row per matching document; a bool query is the UNION ALL of
+its clauses grouped by document.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from providers.search.query import (
     Term,
     Terms,
     Text,
+    bool_depth,
 )
 from providers.search.ranking import comes_after
 from providers.search.schema import check_document
@@ -108,35 +109,51 @@ class _Renderer:
                           exp.alias_(exp.cast(exp.null(), "DOUBLE"), "score")).where(exp.false())
 
     def _bool(self, bq: Bool) -> exp.Select:
+        """One UNION ALL arm per clause, tagged with what the clause does, grouped by document:
+        linear in the number of clauses (joining each clause to the documents made DuckDB's join
+        planner super-linear: 300 should clauses took 26 s)."""
         clauses = [("must", c) for c in bq.must] + [("filter", c) for c in bq.filter] + \
                   [("must_not", c) for c in bq.must_not] + [("should", c) for c in bq.should]
-        q = exp.select().from_(subquery(self._docs(exp.alias_(col("id"), "doc")), "u"))
-        conds: list[exp.Expr] = []
-        score: list[exp.Expr] = [double(0.0)] if clauses else [double(1.0)]  # empty bool: match_all
-        should_hits: list[exp.Expr] = []
+        if not clauses:  # an empty bool is match_all
+            return self._leaf(None)
+        null_int = exp.cast(exp.null(), exp.DataType.Type.INT)
+        required = sum(kind in ("must", "filter") for kind, _ in clauses)
+        # Columns of every arm: doc, score s, required clause r, excluded x, should clause h.
+        arms: list[exp.Expr] = []
+        having: list[exp.Expr] = [exp.Max(this=col("x")).eq(num(0))]
+        if not required and not bq.minimum_should_match:
+            # A document no clause matches qualifies too: add every document of the index. Only
+            # then (each extra arm per nesting level doubles DuckDB's planning work).
+            arms.append(self._docs(exp.alias_(col("id"), "doc"), exp.alias_(double(0.0), "s"),
+                                   exp.alias_(null_int, "r"), exp.alias_(num(0), "x"),
+                                   exp.alias_(null_int.copy(), "h")))
         for i, (kind, clause) in enumerate(clauses):
             alias = f"c{i}"
-            q = q.join(subquery(self.render(clause), alias), on=col("doc", alias).eq(col("doc", "u")), join_type="LEFT")
-            if kind in ("must", "filter"):
-                conds.append(col("doc", alias).is_(exp.null()).not_())
-            elif kind == "must_not":
-                conds.append(col("doc", alias).is_(exp.null()))
-            if kind in ("must", "should"):
-                score.append(func("coalesce", col("score", alias), double(0.0)))
-            if kind == "should":
-                should_hits.append(exp.paren(exp.case().when(col("doc", alias).is_(exp.null()), num(0)).else_(num(1))))
+            scores = kind in ("must", "should")
+            arms.append(exp.Select().select(
+                exp.alias_(col("doc", alias), "doc"),
+                exp.alias_(func("coalesce", col("score", alias), double(0.0)) if scores else double(0.0), "s"),
+                exp.alias_(num(i) if kind in ("must", "filter") else null_int.copy(), "r"),
+                exp.alias_(num(1 if kind == "must_not" else 0), "x"),
+                exp.alias_(num(i) if kind == "should" else null_int.copy(), "h"), copy=False,
+            ).from_(subquery(self.render(clause), alias), copy=False))
+        if required:
+            having.append(exp.Count(this=exp.Distinct(expressions=[col("r")])).eq(self.params(required)))
         if bq.minimum_should_match > 0:
-            hits = _sum(should_hits) if should_hits else num(0)
-            conds.append(exp.paren(hits) >= self.params(bq.minimum_should_match))
-        q = q.select(col("doc", "u"), exp.alias_(exp.cast(exp.paren(_sum(score)), "DOUBLE"), "score"))
-        return q.where(and_(conds)) if conds else q
+            having.append(exp.Count(this=exp.Distinct(expressions=[col("h")])) >= self.params(bq.minimum_should_match))
+        return (exp.Select().select(col("doc"), exp.alias_(exp.cast(exp.Sum(this=col("s")), "DOUBLE"), "score"),
+                                    copy=False)
+                .from_(subquery(_union_all(arms), "a"), copy=False).group_by(col("doc"), copy=False)
+                .having(and_(having), copy=False))
 
 
-def _sum(terms: list[exp.Expr]) -> exp.Expr:
-    total = terms[0]
-    for t in terms[1:]:
-        total = exp.Add(this=total, expression=t)
-    return total
+def _union_all(arms: list[exp.Expr]) -> exp.Expr:
+    """`arms[0] UNION ALL arms[1] ...` as a balanced tree: a left-deep chain of a thousand arms
+    would be a thousand levels of recursion wherever the tree is walked."""
+    if len(arms) == 1:
+        return arms[0]
+    mid = len(arms) // 2
+    return exp.Union(this=_union_all(arms[:mid]), expression=_union_all(arms[mid:]), distinct=False)
 
 
 class DuckDBDocuments:
@@ -250,7 +267,8 @@ class DuckDBDocuments:
 
     @locked
     def delete_by_query(self, index: str, query: Node) -> int:
-        with self.conn.tx():
+        with self.conn.deadline(f"delete_by_query on index {index!r}"), \
+                self.conn.planned_for_depth(bool_depth(query)), self.conn.tx():
             props = self._need(index)
             params = Params()
             matches = _Renderer(self.inverted, index, props, params).render(query)
@@ -313,6 +331,10 @@ class DuckDBDocuments:
 
     @locked
     def search(self, index: str, query: Node, page: SearchPage) -> Response:
+        with self.conn.deadline(f"search of index {index!r}"), self.conn.planned_for_depth(bool_depth(query)):
+            return self._search(index, query, page)
+
+    def _search(self, index: str, query: Node, page: SearchPage) -> Response:
         props = self._need(index)
         params = Params()
         matches = _Renderer(self.inverted, index, props, params).render(query)
@@ -340,15 +362,16 @@ class DuckDBDocuments:
             order.append(ordered(score.copy(), False))
         order.append(ordered(col("seq", "d"), True))
         where = None if page.min_score is None else score.copy() >= params(float(page.min_score))
-        stmt = (exp.select(*select).from_(subquery(matches, "q"))
+        # Built in place (copy=False): each copy of a large bool tree costs as much as running it.
+        stmt = (exp.Select().select(*select, copy=False).from_(subquery(matches, "q"), copy=False)
                 .join(table("cz_es_doc", "d"), on=exp.and_(col("idx", "d").eq(params(index)),
-                                                           col("id", "d").eq(col("doc", "q"))))
-                .order_by(*order))
+                                                           col("id", "d").eq(col("doc", "q"))), copy=False)
+                .order_by(*order, copy=False))
         if where is not None:
-            stmt = stmt.where(where)
+            stmt = stmt.where(where, copy=False)
         if page.search_after is None:
-            stmt = stmt.limit(num(page.size)).offset(num(page.offset))
-        rows = self.conn.run(lambda: stmt, params).fetchall()
+            stmt = stmt.limit(num(page.size), copy=False).offset(num(page.offset), copy=False)
+        rows = self.conn.x(render(stmt, copy=False), params.values).fetchall()
         total = rows[0][3] if rows else self._count(index, props, query, page.min_score)
         max_score = rows[0][4] if rows else None
         hits = []
@@ -364,10 +387,10 @@ class DuckDBDocuments:
     def _count(self, index: str, props: Mapping[str, str], query: Node, min_score: float | None) -> int:
         params = Params()
         matches = _Renderer(self.inverted, index, props, params).render(query)
-        stmt = exp.select(exp.Count(this=exp.Star())).from_(subquery(matches, "q"))
+        stmt = exp.Select().select(exp.Count(this=exp.Star()), copy=False).from_(subquery(matches, "q"), copy=False)
         if min_score is not None:
-            stmt = stmt.where(col("score", "q") >= params(float(min_score)))
-        return int(self.conn.value(render(stmt), params.values))
+            stmt = stmt.where(col("score", "q") >= params(float(min_score)), copy=False)
+        return int(self.conn.value(render(stmt, copy=False), params.values))
 
 
 def _sort_values(sort: Sequence[Any], row: tuple[Any, ...]) -> list[Any]:

@@ -22,6 +22,11 @@ Query parameters (each may also be passed to `open_search` as a keyword argument
                                  recall against exact is 0.60 at ef_search 400, 0.83 at 1000, 0.97
                                  at 2000 (2.5x faster than the exact scan), 1.0 at 4000
     threads=N                    DuckDB worker threads (default: DuckDB's choice)
+    query_timeout_ms=10000       a search (documents or retrieval) or delete_by_query running longer
+                                 is cancelled with RESOURCE_EXHAUSTED and releases the store; 0 means
+                                 no limit. A query is also bounded before it runs: at most 1024
+                                 clauses and bool nesting of 20 (query.py). `ping` never waits
+                                 behind a running query (it has its own connection).
 
 Layout of the file (all tables prefixed `cz_`), one module per part of the driver:
 
@@ -48,13 +53,14 @@ from providers.portable import ErrorClass
 from providers.registry import ProviderURL
 from providers.search import SEARCH
 from providers.search.bm25 import InvertedIndex
-from providers.search.connection import Connection, locked
+from providers.search.connection import DEFAULT_QUERY_TIMEOUT, Connection, locked
 from providers.search.contract import SearchProvider
 from providers.search.documents import DuckDBDocuments
 from providers.search.query import invalid
 from providers.search.retrieval import DuckDBRetrieval
 
-PARAMS = ("bm25_k1", "bm25_b", "hnsw_min_rows", "hnsw_m", "hnsw_ef_construction", "hnsw_ef_search", "threads")
+PARAMS = ("bm25_k1", "bm25_b", "hnsw_min_rows", "hnsw_m", "hnsw_ef_construction", "hnsw_ef_search", "threads",
+          "query_timeout_ms")
 
 
 class DuckDBDriver:
@@ -63,13 +69,16 @@ class DuckDBDriver:
 
     def __init__(self, path: str, *, bm25_k1: float = 1.2, bm25_b: float = 0.75, hnsw_min_rows: int = 0,
                  hnsw_m: int = 32, hnsw_ef_construction: int = 200, hnsw_ef_search: int = 2000,
-                 threads: int | None = None) -> None:
+                 threads: int | None = None, query_timeout_ms: int = int(DEFAULT_QUERY_TIMEOUT * 1000)) -> None:
         k1, b = float(bm25_k1), float(bm25_b)
         if k1 < 0 or not 0 <= b <= 1:
             raise invalid(f"bm25_k1 must be >= 0 and bm25_b in [0, 1], got {bm25_k1}, {bm25_b}")
         self.path = path
         self.hnsw_ef_search = int(hnsw_ef_search)
-        self.conn = Connection(path, hnsw_ef_search=self.hnsw_ef_search, threads=threads)
+        if query_timeout_ms < 0:
+            raise invalid(f"query_timeout_ms must be >= 0, got {query_timeout_ms}")
+        self.conn = Connection(path, hnsw_ef_search=self.hnsw_ef_search, threads=threads,
+                               query_timeout=query_timeout_ms / 1000)
         self.inverted = InvertedIndex(self.conn, k1=k1, b=b)
         self.documents = DuckDBDocuments(self.conn, self.inverted)
         self.retrieval = DuckDBRetrieval(self.conn, self.inverted, hnsw_min_rows=int(hnsw_min_rows),
@@ -99,8 +108,8 @@ class DuckDBDriver:
 
     # The driver calls of the whole store.
 
-    @locked
     def ping(self) -> None:
+        # Not @locked: a ping must answer while a long query holds the store (see Connection.ping).
         self.conn.ping()
 
     @locked
@@ -113,6 +122,9 @@ class DuckDBDriver:
     def classify_error(self, err: BaseException) -> ErrorClass:
         if isinstance(err, OSError):
             return ErrorClass(ErrorCode.UNAVAILABLE)
+        if isinstance(err, (TypeError, ValueError, OverflowError, RecursionError)):
+            # Raised while binding a caller's value the contract let through.
+            return ErrorClass(ErrorCode.INVALID_ARGUMENT)
         # duckdb.Error included: the SQL is ours, so its failure is ours.
         return ErrorClass(ErrorCode.INTERNAL)
 

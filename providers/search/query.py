@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from providers.errors import ErrorCode, ProviderError
-from providers.search.model import AND, BEST_FIELDS, OR, PropertyType, Query, QueryType
+from providers.search.model import AND, BEST_FIELDS, KV, OR, BoolQuery, MultiMatchQuery, PropertyType, Query, QueryType
 
 # Field names end up as JSON object keys in a path: quotes, backslashes and control characters
 # would need escaping rules every engine spells differently, so they are refused.
@@ -120,53 +120,116 @@ def term(key: str, value: Any) -> Term:
     return Term(key, value)
 
 
+# Bounds on one query's size, checked before anything runs (INVALID_ARGUMENT naming the bound).
+# Elasticsearch allows 1024 clauses (`indices.query.bool.max_clause_count`, before 8.0) and bool
+# nesting of 20 (`indices.query.bool.max_nested_depth`). Here a clause is every query node of the
+# tree, bool ones included; the cost is linear in them, about 10-20 ms per text clause on a loaded
+# 2-core machine, so 1024 clauses stay within the store's default per-query time limit (10 s).
+MAX_CLAUSES = 1024
+MAX_BOOL_DEPTH = 20
+MAX_TERMS = 65536  # values of one `in` query (Elasticsearch's index.max_terms_count)
+
+
+def bool_depth(node: Node) -> int:
+    """How deeply bool queries nest in `node` (a leaf: 0)."""
+    if not isinstance(node, Bool):
+        return 0
+    return 1 + max((bool_depth(c) for c in (*node.must, *node.filter, *node.must_not, *node.should)), default=0)
+
+
+def _text(key: str, value: Any) -> str:
+    """A match/contains value as text: scalars only (str() of an arbitrary object runs its code)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise invalid(f"query on {key!r}: not a finite number: {value!r}")
+    if not isinstance(value, (bool, int, float, str)):
+        raise invalid(f"query on {key!r}: unsupported value type {type(value).__name__}")
+    return str(value)
+
+
 def compile_query(q: Query | None) -> Node:
-    """The IR of `q` (None: match all); INVALID_ARGUMENT / UNIMPLEMENTED for what cannot run."""
-    if q is None:
-        return MatchAll()
-    if q.bool is not None:
+    """The IR of `q` (None: match all); INVALID_ARGUMENT / UNIMPLEMENTED for what cannot run,
+    INVALID_ARGUMENT for a query over MAX_CLAUSES clauses or bool nesting over MAX_BOOL_DEPTH."""
+    return _Compiler().node(q, 0)
+
+
+class _Compiler:
+    """Walks one query, counting its clauses against MAX_CLAUSES."""
+
+    def __init__(self) -> None:
+        self.clauses = 0
+
+    def node(self, q: Query | None, depth: int) -> Node:
+        self.clauses += 1
+        if self.clauses > MAX_CLAUSES:
+            raise invalid(f"the query has more than {MAX_CLAUSES} clauses (every query node counts, bool "
+                          "ones included); split it or use an `in` query for many values")
+        if q is not None and not isinstance(q, Query):
+            raise invalid(f"a query must be a Query, got {type(q).__name__}")
+        if q is None or q.bool is None:
+            return _leaf(q)
+        if depth >= MAX_BOOL_DEPTH:
+            raise invalid(f"bool queries nested deeper than {MAX_BOOL_DEPTH} levels")
         bq = q.bool
+        if not isinstance(bq, BoolQuery):
+            raise invalid(f"bool must be a BoolQuery, got {type(bq).__name__}")
         msm = bq.minimum_should_match
         if msm is None:
             msm = 1 if bq.should and not bq.must and not bq.filter else 0
-        return Bool(must=_all(bq.must), filter=_all(bq.filter), must_not=_all(bq.must_not), should=_all(bq.should),
-                    minimum_should_match=int(msm))
+        if isinstance(msm, bool) or not isinstance(msm, int) or msm < 0:
+            raise invalid(f"minimum_should_match must be a non-negative int, got {msm!r}")
+        parts = {}
+        for kind in ("must", "filter", "must_not", "should"):
+            clauses = getattr(bq, kind)
+            if isinstance(clauses, (Query, str, bytes)) or not isinstance(clauses, Sequence):
+                raise invalid(f"bool {kind} must be a sequence of queries, got {type(clauses).__name__}")
+            parts[kind] = tuple(self.node(c, depth + 1) for c in clauses)
+        return Bool(must=parts["must"], filter=parts["filter"], must_not=parts["must_not"], should=parts["should"],
+                    minimum_should_match=msm)
+
+
+def _leaf(q: Query | None) -> Node:
+    if q is None:
+        return MatchAll()
     if q.type is None:
         raise invalid("a query needs a type or a bool clause")
     try:
         kind = QueryType(q.type)
-    except ValueError as err:
+    except (ValueError, TypeError) as err:  # TypeError: an unhashable type
         raise ProviderError(ErrorCode.UNIMPLEMENTED, f"query type {q.type!r}") from err
     if kind is QueryType.MULTI_MATCH:
         mm = q.multi_match
-        if mm is None:
+        if not isinstance(mm, MultiMatchQuery):
             raise invalid("multi_match query without its MultiMatchQuery")
         if mm.type not in (BEST_FIELDS, "", None):
             raise ProviderError(ErrorCode.UNIMPLEMENTED, f"multi_match type {mm.type!r}; only best_fields")
         operator = mm.operator or OR
         if operator not in (OR, AND):
             raise invalid(f"operator must be {OR!r} or {AND!r}, got {operator!r}")
+        if isinstance(mm.fields, (str, bytes)) or not isinstance(mm.fields, Sequence):
+            raise invalid(f"multi_match fields must be a sequence of field names, got {mm.fields!r}")
+        if not isinstance(mm.query, str):
+            raise invalid(f"multi_match query must be a str, got {type(mm.query).__name__}")
         return Text(tuple(check_field_name(f) for f in mm.fields), mm.query, operator)
-    if q.kv is None:
+    if not isinstance(q.kv, KV):
         raise invalid(f"{kind.value} query without a key")
     key = check_field_name(q.kv.key)
     value = q.kv.value
     if kind is QueryType.MATCH:
-        return Match(key, "" if value is None else str(value), value)
+        return Match(key, "" if value is None else _text(key, value), value)
     if kind is QueryType.EQUAL:
         return term(key, value)
     if kind is QueryType.IN:
         if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, set, frozenset)):
             raise invalid(f"in query on {key!r} needs a list of values, got {value!r}")
+        if len(value) > MAX_TERMS:
+            raise invalid(f"in query on {key!r} has more than {MAX_TERMS} values")
         return Terms(key, tuple(term(key, v) for v in value))
     if kind is QueryType.CONTAINS:
         if value is None:
             raise invalid(f"contains query on {key!r} needs a value")
-        return Contains(key, str(value).lower())
+        return Contains(key, _text(key, value).lower())
     if kind is QueryType.NOT_EXISTS:
         return Missing(key)
     raise ProviderError(ErrorCode.UNIMPLEMENTED, f"query type {kind.value!r}")
 
 
-def _all(queries: Sequence[Query]) -> tuple[Node, ...]:
-    return tuple(compile_query(c) for c in queries)

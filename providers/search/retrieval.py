@@ -228,7 +228,7 @@ class DuckDBRetrieval:
                 self._build_vector_index(coll)
                 return
         if existing:
-            self.conn.x("CHECKPOINT")
+            self.conn.checkpoint()
 
     @locked
     def build_vector_index(self, collection: str) -> None:
@@ -250,7 +250,7 @@ class DuckDBRetrieval:
             self.conn.x(render(exp.Create(kind="INDEX", this=exp.Index(
                 this=ident(name), table=table(coll.tbl),
                 params=exp.IndexParameters(using=exp.var("HNSW"), columns=[col(column)], with_storage=options)))))
-        self.conn.x("CHECKPOINT")
+        self.conn.checkpoint()
 
     @locked
     def has_vector_index(self, collection: str) -> bool:
@@ -265,7 +265,7 @@ class DuckDBRetrieval:
                     query=exp.select(col("id")).from_(rel))), Params())
             self.inverted.delete(coll.space, [str(i) for i in ids])
         if self.conn.vss and self._hnsw_indexes(coll):
-            self.conn.x("CHECKPOINT")
+            self.conn.checkpoint()
 
     # --- retrieval
 
@@ -301,6 +301,10 @@ class DuckDBRetrieval:
 
     @locked
     def retrieve(self, collection: str, query: str, options: RetrieveOptions) -> list[Document]:
+        with self.conn.deadline(f"retrieve from collection {collection!r}"):
+            return self._retrieve(collection, query, options)
+
+    def _retrieve(self, collection: str, query: str, options: RetrieveOptions) -> list[Document]:
         opts = options
         mode = RetrieveMode(opts.mode)
         coll = self._coll(collection)

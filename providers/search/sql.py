@@ -93,8 +93,10 @@ def returning(stmt: exp.Delete, *columns: exp.Expr) -> exp.Delete:
     return stmt
 
 
-def render(e: exp.Expr) -> str:
-    return e.sql(dialect=DIALECT)
+def render(e: exp.Expr, *, copy: bool = True) -> str:
+    """The DuckDB SQL of `e`. `copy=False` for a tree built for this one statement: printing may
+    change it, and copying a query of a thousand bool clauses costs more than running it."""
+    return e.sql(dialect=DIALECT, copy=copy)
 
 
 class ShapeCache:
