@@ -43,11 +43,13 @@ RETRIEVAL_KEY = "search.retrieval_uri"
 RETRIEVAL_ENV = "RETRIEVAL_URI"
 RETRIEVAL_FLAG = "--retrieval-uri"
 
-# Coze Studio's own deployment: MySQL, Redis, Elasticsearch, NATS, S3-compatible storage.
+# Coze Studio's own deployment: MySQL, Redis, NATS, S3-compatible storage. Document search stays on
+# DuckDB: no Elasticsearch/OpenSearch client ships (none could be tested), so `es://` is refused with
+# what to use instead; retrieval can move to Milvus with RETRIEVAL_URI.
 DEFAULT_URIS: dict[str, str] = {
     "db": "mysql://coze@127.0.0.1:3306/opencoze",
     "kv": "redis://127.0.0.1:6379/0",
-    "search": "es://127.0.0.1:9200",
+    "search": "duckdb:///var/data/duckdb/search.db",
     "mq": "nats://127.0.0.1:4222",
     "blob": "s3://opencoze",
 }

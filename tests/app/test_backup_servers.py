@@ -10,14 +10,17 @@ from typing import Any
 from tests.engines.s3_server import S3Server
 
 
-def test_backup_with_only_server_areas_fails_and_writes_nothing(tmp_path: Path, run_cli: Any) -> None:
-    # No --lite: every area is on a server (the defaults), except mq, which is in memory.
+def test_backup_in_server_mode_copies_the_local_search_and_names_the_server_areas(tmp_path: Path,
+                                                                                  run_cli: Any) -> None:
+    # No --lite: db, kv and blob on their servers (the defaults), mq in memory, and document search
+    # on DuckDB (the server-mode default too): only the search file is local, so only it is copied.
     result = run_cli("backup", str(tmp_path / "bk"), "--mq-uri", "mem://", cwd=tmp_path)
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "nothing to back up" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+    output = result.stdout + result.stderr
     for area, scheme in (("db", "mysql"), ("kv", "redis"), ("blob", "s3")):
-        assert f"{area}: kept by the {scheme} server" in result.stderr, result.stderr
-    assert not (tmp_path / "bk").exists()
+        assert f"{area}: not backed up: kept by the {scheme} server" in output, output
+    assert "mq: not backed up: in memory" in output and "Traceback" not in output
+    assert sorted(p.name for p in (tmp_path / "bk").iterdir()) == ["manifest.json", "search"]
 
 
 def test_backup_copies_local_areas_and_names_the_server_ones(tmp_path: Path, run_cli: Any,

@@ -35,8 +35,9 @@ def test_defaults_are_the_external_servers() -> None:
     config = load_config(env={})
     assert {a: s.value for a, s in config.uris.items()} == DEFAULT_URIS
     assert all(s.source == "default" for s in config.uris.values())
+    # Document search stays on DuckDB in server mode: no Elasticsearch client ships (es:// is refused).
     assert [config.uri(a).split(":")[0] for a in ("db", "kv", "search", "mq", "blob")] == \
-        ["mysql", "redis", "es", "nats", "s3"]
+        ["mysql", "redis", "duckdb", "nats", "s3"]
     assert config.lite.value == "false"
 
 
