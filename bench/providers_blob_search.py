@@ -117,10 +117,12 @@ class _Retrieval:
 
 
 def _duckdb_uri(tmp: Path) -> str:
+    tmp.mkdir(parents=True, exist_ok=True)
     return f"duckdb:///{tmp}/search/search.db"
 
 
 def _milvus_uri(tmp: Path) -> str:
+    tmp.mkdir(parents=True, exist_ok=True)  # Milvus Lite refuses a file in a missing directory
     return f"milvus:///{tmp}/retrieval.db"
 
 
