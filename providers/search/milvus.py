@@ -31,8 +31,8 @@ import contextlib
 import json
 import math
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
 from pymilvus import DataType, Function, FunctionType, MilvusClient
 from pymilvus.exceptions import MilvusException
@@ -61,6 +61,7 @@ from providers.search.schema import Collection, collection_rows, fields_from_jso
 
 PARAMS = ("timeout", "db")
 _PARTITION = "cz_partition"
+T = TypeVar("T")
 _REGISTRY = "cz_collections"
 _MAX_TEXT = 65535
 _MAX_TOP_K = 16384  # Milvus's limit on one search
@@ -110,8 +111,21 @@ class MilvusRetrieval:
             index.add_index("v", index_type="FLAT", metric_type="L2")
             client.create_collection(_REGISTRY, schema=schema, index_params=index, timeout=timeout)
 
+    def _loaded(self, collection: str, call: Callable[[], T]) -> T:
+        """Run a read of `collection`, loading it first if the server has it released: a restarted
+        Milvus (Lite too) comes back with every collection released, and reads then fail with
+        "call load() before search/get/query" until someone loads them."""
+        try:
+            return call()
+        except MilvusException as err:
+            if "load" not in str(err).lower():
+                raise
+        self.client.load_collection(collection, timeout=self.timeout)
+        return call()
+
     def _stored_fields(self, name: str) -> list[Field] | None:
-        rows = self.client.get(_REGISTRY, ids=[name], output_fields=["fields"], timeout=self.timeout)
+        rows = self._loaded(_REGISTRY, lambda: self.client.get(
+            _REGISTRY, ids=[name], output_fields=["fields"], timeout=self.timeout))
         return fields_from_json(rows[0]["fields"]) if rows else None
 
     def _coll(self, name: str) -> Collection:
@@ -168,13 +182,14 @@ class MilvusRetrieval:
             self._collections.pop(name, None)
         if self.client.has_collection(name, timeout=self.timeout):
             self.client.drop_collection(name, timeout=self.timeout)
-        self.client.delete(_REGISTRY, ids=[name], timeout=self.timeout)
+        self._loaded(_REGISTRY, lambda: self.client.delete(_REGISTRY, ids=[name], timeout=self.timeout))
 
     def collection_exists(self, name: str) -> bool:
         return self._stored_fields(name) is not None
 
     def list_collections(self) -> list[str]:
-        rows = self.client.query(_REGISTRY, filter='name != ""', output_fields=["name"], timeout=self.timeout)
+        rows = self._loaded(_REGISTRY, lambda: self.client.query(
+            _REGISTRY, filter='name != ""', output_fields=["name"], timeout=self.timeout))
         return sorted(r["name"] for r in rows)
 
     def store(self, collection: str, docs: Sequence[Document], partition: str) -> list[str]:
@@ -194,7 +209,7 @@ class MilvusRetrieval:
 
     def delete(self, collection: str, ids: Sequence[int]) -> None:
         self._coll(collection)
-        self.client.delete(collection, ids=list(ids), timeout=self.timeout)
+        self._loaded(collection, lambda: self.client.delete(collection, ids=list(ids), timeout=self.timeout))
 
     def build_vector_index(self, collection: str) -> None:
         raise ProviderError(ErrorCode.UNIMPLEMENTED, "milvus collections use an exact (FLAT) index; approximate "
@@ -236,8 +251,10 @@ class MilvusRetrieval:
     def _search(self, coll: Collection, data: list[Any], field: str, opts: RetrieveOptions) -> list[dict[str, Any]]:
         top_k = min(int(opts.top_k), _MAX_TOP_K)
         output = [n for n in coll.scalars if n != FIELD_ID] + [_PARTITION]
-        hits = self.client.search(coll.name, data=data, anns_field=field, limit=top_k,
-                                  filter=self._filter(coll, opts), output_fields=output, timeout=self.timeout)
+        expr = self._filter(coll, opts)
+        hits = self._loaded(coll.name, lambda: self.client.search(
+            coll.name, data=data, anns_field=field, limit=top_k, filter=expr, output_fields=output,
+            timeout=self.timeout))
         return list(hits[0]) if hits else []
 
     def _by_vector(self, coll: Collection, opts: RetrieveOptions) -> list[dict[str, Any]]:

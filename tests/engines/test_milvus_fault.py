@@ -7,10 +7,9 @@ as ``milvus://127.0.0.1:P``: that process is what these tests kill with SIGKILL 
 same data directory. Shown: while it is down every call fails with UNAVAILABLE within a bounded time
 (no hang); every insert the provider acknowledged before the kill is present after the restart.
 
-Known gap (the xfail below, strict so it turns red once fixed): a restarted Milvus Lite comes back
-with every collection "released" (not loaded), and the provider does not load them again, so every
-call fails with INTERNAL "call load() before search/get/query" until something loads them; here the
-test loads them with a plain pymilvus client, as an operator would.
+A restarted Milvus Lite comes back with every collection "released" (not loaded); the provider loads a
+collection again when a read finds it released (`MilvusRetrieval._loaded`), so the same provider object
+recovers with no outside help (`test_the_same_provider_recovers_without_outside_help`).
 """
 
 from __future__ import annotations
@@ -80,17 +79,6 @@ class MilvusLiteServer:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=30)
-
-    def load_all(self) -> None:
-        """What an operator does after a restart today: load every collection again."""
-        from pymilvus import MilvusClient
-
-        client = MilvusClient(uri=f"http://127.0.0.1:{self.port}", timeout=5)
-        try:
-            for name in client.list_collections():
-                client.load_collection(name)
-        finally:
-            client.close()
 
 
 @pytest.fixture
@@ -173,7 +161,6 @@ def test_killed_server_fails_fast_and_keeps_acknowledged_inserts(server: MilvusL
     _fails_unavailable(provider.ping)
 
     server.start()
-    server.load_all()  # the known gap: see the module docstring and the xfail below
     present = _all_ids(store)  # the same provider object, not reopened
     assert acknowledged <= present, f"acknowledged inserts lost: {sorted(acknowledged - present)[:10]}"
     store.store([_doc(10**6)])
@@ -181,9 +168,6 @@ def test_killed_server_fails_fast_and_keeps_acknowledged_inserts(server: MilvusL
     provider.close()
 
 
-@pytest.mark.xfail(strict=True, raises=ProviderError,
-                   reason="a restarted Milvus Lite has its collections released and the provider does not load"
-                   " them again (providers/search/milvus.py): INTERNAL 'call load()'")
 def test_the_same_provider_recovers_without_outside_help(server: MilvusLiteServer) -> None:
     provider, store = _open(server)
     for i in range(1, 11):
