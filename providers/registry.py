@@ -91,6 +91,18 @@ class ProviderURL:
     def redacted(self) -> str:
         return self._redact(self.raw)
 
+    def local_dir(self) -> str:
+        """The directory a file-like URI names (three slashes: relative, four: absolute); a host or
+        no path at all is INVALID_ARGUMENT, saying which form to use."""
+        if self.host:
+            raise ProviderError(
+                ErrorCode.INVALID_ARGUMENT,
+                f"{self.scheme} URI {self.redacted!r} has a host; use {self.scheme}:///relative/dir or "
+                f"{self.scheme}:////absolute/dir")
+        if not self.path:
+            raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"{self.scheme} URI {self.redacted!r} names no directory")
+        return self.path
+
     def reject_unknown_params(self, known: Iterable[str]) -> None:
         unknown = sorted(set(self.params) - set(known))
         if unknown:

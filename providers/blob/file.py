@@ -598,16 +598,11 @@ def _undecodable(name: str) -> bool:
 @BLOB.register("file")
 def open_file(url: ProviderURL, *, base_url: str | None = None, secret_file: str | None = None,
               clock: Callable[[], float] = time.time) -> BlobStore:
-    if url.host:
-        raise ProviderError(
-            ErrorCode.INVALID_ARGUMENT,
-            f"file URI {url.redacted!r} has a host; use file:///relative/dir or file:////absolute/dir")
-    if not url.path:
-        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"file URI {url.redacted!r} names no directory")
+    path = url.local_dir()
     url.reject_unknown_params(_PARAMS)
     p = url.params
     return BlobStore(FileDriver(
-        url.path,
+        path,
         base_url=base_url or p.get("base_url") or "http://127.0.0.1:8080",
         secret_file=secret_file or p.get("secret_file") or None,
         max_object_bytes=_size_param("max_object_bytes", p["max_object_bytes"]) if "max_object_bytes" in p

@@ -622,12 +622,7 @@ class LMDBDriver:
 
 @KV.register("lmdb")
 def open_lmdb(url: ProviderURL, *, clock: Callable[[], float] = time.time) -> KVStore:
-    if url.host:
-        raise ProviderError(
-            ErrorCode.INVALID_ARGUMENT,
-            f"lmdb URI {url.redacted!r} has a host; use lmdb:///relative/dir or lmdb:////absolute/dir")
-    if not url.path:
-        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"lmdb URI {url.redacted!r} names no directory")
+    path = url.local_dir()
     url.reject_unknown_params(_PARAMS)
     if not HAVE_LMDB:
         raise ProviderError(
@@ -635,7 +630,7 @@ def open_lmdb(url: ProviderURL, *, clock: Callable[[], float] = time.time) -> KV
             "the lmdb kv store needs the 'lmdb' package: pip install 'cozelite[server]' (or pip install lmdb)")
     p = url.params
     return KVStore(LMDBDriver(
-        url.path,
+        path,
         map_size=_size_param("map_size", p["map_size"]) if "map_size" in p else 2**30,
         sync=_bool_param("sync", p["sync"]) if "sync" in p else True,
         sweep_interval=_float_param("sweep_interval", p["sweep_interval"]) if "sweep_interval" in p else 60.0,
