@@ -86,7 +86,7 @@ from providers.search.model import (
     new_not_exists_query,
 )
 from providers.search.query import FIELD_NAME_RE, check_field_name, compile_query, invalid
-from providers.search.schema import INT64, index_properties, normalize_fields
+from providers.search.schema import INT64, check_dsl, index_properties, normalize_fields
 
 __all__ = [
     "AND",
@@ -485,6 +485,8 @@ class SearchStore:
             RetrieveMode(opts.mode)
         except ValueError as err:
             raise invalid(f"unknown retrieval mode {opts.mode!r}") from err
+        if opts.dsl is not None:
+            check_dsl(opts.dsl)
         return self._provider._run("retrieve", self._driver.retrieve, self.name, query, opts)
 
     def delete(self, ids: Sequence[str]) -> None:

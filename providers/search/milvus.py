@@ -230,15 +230,9 @@ class MilvusRetrieval:
         return " and ".join(f"({p})" for p in parts)
 
     def _dsl(self, coll: Collection, dsl: DSL) -> str:
-        try:
-            op = Op(dsl.op)
-        except ValueError as err:
-            raise invalid(f"dsl: unknown operator {dsl.op!r}") from err
+        op = Op(dsl.op)  # the shape was checked by the portable SearchStore (schema.check_dsl)
         if op in (Op.AND, Op.OR):
-            subs = list(dsl.value or [])
-            if not subs or not all(isinstance(d, DSL) for d in subs):
-                raise invalid(f"dsl {op.value}: value must be a non-empty list of DSL")
-            return f" {op.value} ".join(f"({self._dsl(coll, d)})" for d in subs)
+            return f" {op.value} ".join(f"({self._dsl(coll, d)})" for d in dsl.value)
         if dsl.field not in coll.scalars:
             raise invalid(f"dsl: collection {coll.name!r} has no scalar field {dsl.field!r}")
         if op is Op.IN:

@@ -278,15 +278,9 @@ class DuckDBRetrieval:
         return conds
 
     def _dsl(self, coll: StoredCollection, dsl: DSL, params: Params) -> exp.Expr:
-        try:
-            op = Op(dsl.op)
-        except ValueError as err:
-            raise invalid(f"dsl: unknown operator {dsl.op!r}") from err
+        op = Op(dsl.op)  # the shape was checked by the portable SearchStore (schema.check_dsl)
         if op in (Op.AND, Op.OR):
-            subs = list(dsl.value or [])
-            if not subs or not all(isinstance(d, DSL) for d in subs):
-                raise invalid(f"dsl {op.value}: value must be a non-empty list of DSL")
-            parts = [self._dsl(coll, d, params) for d in subs]
+            parts = [self._dsl(coll, d, params) for d in dsl.value]
             return exp.paren(exp.and_(*parts) if op is Op.AND else exp.or_(*parts))
         if dsl.field not in coll.scalars:
             raise invalid(f"dsl: collection {coll.name!r} has no scalar field {dsl.field!r}")

@@ -20,12 +20,14 @@ import numpy as np
 
 from providers.errors import ErrorCode, ProviderError
 from providers.search.model import (
+    DSL,
     FIELD_CREATOR_ID,
     FIELD_ID,
     FIELD_TEXT_CONTENT,
     Document,
     Field,
     FieldType,
+    Op,
     PropertyType,
     Vector,
     dense_vector_name,
@@ -234,3 +236,20 @@ def query_vector(vec: Vector, dim: int) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise invalid("vector contains NaN or infinity")
     return arr
+
+
+def check_dsl(dsl: object) -> None:
+    """A retrieval filter's shape, checked once by the portable SearchStore before any driver
+    translates it: a DSL, a known operator, AND/OR over a non-empty list of DSL (recursively)."""
+    if not isinstance(dsl, DSL):
+        raise invalid(f"dsl must be a DSL, got {type(dsl).__name__}")
+    try:
+        op = Op(dsl.op)
+    except ValueError as err:
+        raise invalid(f"dsl: unknown operator {dsl.op!r}") from err
+    if op in (Op.AND, Op.OR):
+        subs = list(dsl.value or [])
+        if not subs or not all(isinstance(d, DSL) for d in subs):
+            raise invalid(f"dsl {op.value}: value must be a non-empty list of DSL")
+        for sub in subs:
+            check_dsl(sub)
