@@ -8,6 +8,8 @@ URI forms (paths follow SQLAlchemy: three slashes relative to the working direct
 Query parameters:
 - ``busy_timeout_ms`` (default 5000): how long a writer waits for another writer's lock before
   failing with UNAVAILABLE.
+- ``statement_timeout_ms`` (default 30000, 0 = none): a user statement (``execute_sql``) still
+  running after this long is interrupted and fails with UNAVAILABLE, as on MySQL and PostgreSQL.
 - ``synchronous`` (``full`` by default, or ``normal``): ``full`` fsyncs the WAL on every commit, so a
   committed transaction survives power loss; ``normal`` survives a process crash only.
 
@@ -162,10 +164,12 @@ def classify_error(err: BaseException) -> ErrorClass:
 class SQLiteDriver:
     """The apsw driver of `RDB` (see the module docstring for the URI)."""
 
-    def __init__(self, path: str, *, uri: str, busy_timeout_ms: int = 5000, synchronous: str = "FULL") -> None:
+    def __init__(self, path: str, *, uri: str, busy_timeout_ms: int = 5000, synchronous: str = "FULL",
+                 statement_timeout_ms: int = 30_000) -> None:
         self.path = os.path.abspath(path)
         self.uri = uri
         self.busy_timeout_ms = busy_timeout_ms
+        self.statement_timeout_ms = statement_timeout_ms
         self.synchronous = synchronous
         self._local = threading.local()
         self._conns: list[apsw.Connection] = []
@@ -577,7 +581,7 @@ class SQLiteDriver:
         try:
             with self._read() if is_query else self._write() as c:
                 before = c.total_changes()
-                names, rows = user_query(c, statement, params)
+                names, rows = user_query(c, statement, params, timeout_ms=self.statement_timeout_ms)
                 affected = c.total_changes() - before
                 if statement.is_ddl:
                     # DDL outside the provider's API: forget what the catalog said about the tables.
@@ -597,7 +601,7 @@ def _fetch(c: apsw.Connection, sql: str, params: Sequence[Any] = ()) -> list[tup
 
 @DB.register("sqlite")
 def open_sqlite(url: ProviderURL) -> RDB:
-    url.reject_unknown_params(("busy_timeout_ms", "synchronous"))
+    url.reject_unknown_params(("busy_timeout_ms", "synchronous", "statement_timeout_ms"))
     if url.host:
         raise invalid(f"sqlite URI takes no host: {url.redacted!r}; use sqlite:///relative.db or "
                       "sqlite:////absolute.db")
@@ -609,6 +613,12 @@ def open_sqlite(url: ProviderURL) -> RDB:
             raise ValueError
     except ValueError:
         raise invalid(f"busy_timeout_ms must be a non-negative int in {url.redacted!r}") from None
+    try:
+        statement_timeout = int(url.params.get("statement_timeout_ms", "30000"))
+        if statement_timeout < 0:
+            raise ValueError
+    except ValueError:
+        raise invalid(f"statement_timeout_ms must be a non-negative int in {url.redacted!r}") from None
     sync = url.params.get("synchronous", "full").upper()
     if sync not in ("FULL", "NORMAL"):
         raise invalid(f"synchronous must be full or normal in {url.redacted!r}")
@@ -631,4 +641,5 @@ def open_sqlite(url: ProviderURL) -> RDB:
     if not os.access(directory, os.W_OK | os.X_OK):
         raise ProviderError(ErrorCode.PERMISSION_DENIED,
                             f"the db data directory {directory.resolve()} is not writable")
-    return RDB(SQLiteDriver(str(path), uri=url.raw, busy_timeout_ms=busy, synchronous=sync), name="sqlite")
+    return RDB(SQLiteDriver(str(path), uri=url.raw, busy_timeout_ms=busy, synchronous=sync,
+                                    statement_timeout_ms=statement_timeout), name="sqlite")

@@ -3,6 +3,7 @@ columns and rows, one statement per call, and user SQL under sqlite_guard's auth
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -43,22 +44,39 @@ STATE_SQL = ("SELECT (SELECT query_only FROM pragma_query_only), (SELECT foreign
 CLEAN_STATE = [(0, 1, 1)]
 
 
-def user_query(c: apsw.Connection, statement: Compiled, params: Sequence[Any]
+# How many SQLite virtual-machine steps run between two looks at the clock: small enough that a
+# timed-out statement stops within a millisecond or so, large enough to cost nothing measurable.
+_PROGRESS_STEPS = 10_000
+
+
+def user_query(c: apsw.Connection, statement: Compiled, params: Sequence[Any], *, timeout_ms: int = 0
                 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run a user statement under sqlite_guard's authorizer; PERMISSION_DENIED naming the first
-    action it refused."""
+    action it refused. With `timeout_ms`, a statement still running after that long is interrupted
+    (SQLite has no statement timeout of its own: a cross join of two big tables would otherwise hold
+    the connection, and its thread, for as long as it runs): UNAVAILABLE naming the setting."""
     refusal = guard.Refusal()
     c.authorizer = guard.authorizer(ddl=guard.is_ddl(statement.sql), refusal=refusal)
+    if timeout_ms:
+        deadline = time.monotonic() + timeout_ms / 1000
+        c.set_progress_handler(lambda: time.monotonic() > deadline, _PROGRESS_STEPS)
     try:
         return query(c, statement.sql, params, single=True, is_query=statement.is_query, cache=False)
     except apsw.AuthError as err:
         raise ProviderError(ErrorCode.PERMISSION_DENIED, refusal.reason or str(err)) from err
+    except apsw.InterruptError as err:
+        raise ProviderError(ErrorCode.UNAVAILABLE,
+                            f"statement timeout: the statement ran longer than statement_timeout_ms={timeout_ms}; "
+                            "make it cheaper (a WHERE on an indexed column, a LIMIT) or raise the setting "
+                            "in db.uri") from err
     except apsw.SQLError as err:
         if refusal.reason is not None:
             raise ProviderError(ErrorCode.PERMISSION_DENIED, refusal.reason) from err
         raise
     finally:
         c.authorizer = None
+        if timeout_ms:
+            c.set_progress_handler(None)
 
 
 def _one_statement() -> Callable[..., bool]:

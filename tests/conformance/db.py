@@ -439,6 +439,24 @@ def test_execute_sql_parameterized_and_raw(db: RDB) -> None:
     assert empty.columns == ["id", "who"] and empty.rows == []
 
 
+def test_a_statement_over_its_timeout_is_stopped_and_the_store_keeps_working(impl: Bound) -> None:
+    # A cross join of 200-row tables four times over is 1.6e9 rows: far longer than the timeout on
+    # every engine, so only the timeout can end it.
+    sep = "&" if "?" in impl.uri else "?"
+    store = open_db(f"{impl.uri}{sep}statement_timeout_ms=300")
+    try:
+        store.create_table(people())
+        store.insert_data("people", [{"id": i, "name": f"p{i}"} for i in range(1, 201)])
+        heavy = "SELECT SUM(a.id * b.id + c.id - d.id) AS s FROM people a, people b, people c, people d"
+        with pytest.raises(ProviderError) as info:
+            store.execute_sql(heavy)
+        assert info.value.code is ErrorCode.UNAVAILABLE
+        assert "statement_timeout_ms" in str(info.value)
+        assert store.execute_sql("SELECT COUNT(*) AS n FROM people").rows == [{"n": 200}]
+    finally:
+        store.close()
+
+
 def test_execute_sql_ddl_is_visible_to_get_table(db: RDB) -> None:
     db.execute_sql("CREATE TABLE notes (id INT, body VARCHAR(40))", sql_type=SQLType.RAW)
     table = db.get_table("notes")
