@@ -6,10 +6,13 @@ import re
 
 from fastapi import APIRouter
 
-from cozelite.api import me
+from cozelite.api import databases, files, me, variables
 
 ROUTERS: list[APIRouter] = [
     me.router,
+    databases.router,
+    variables.router,
+    files.router,
 ]
 
 # Paths whose body may be as large as FlowSettings.max_upload_bytes (multipart uploads).
