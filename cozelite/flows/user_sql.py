@@ -61,6 +61,27 @@ def _referenced(services: Any, sql: str) -> set[str]:
     return {t.name.lower() for t in tree.find_all(exp.Table)} if tree is not None else set()
 
 
+def _check_system_writes(services: Any, renamed: str) -> None:
+    """Refuse a write that sets the row id or the creation time: the server assigns them (an id
+    chosen by the client would also tell it, by a duplicate-key error, which ids other users'
+    rows have)."""
+    tree = services.mysql.compile(renamed).tree
+    if tree is None:
+        return
+    for node in tree.find_all(exp.Insert, exp.Update):
+        if isinstance(node, exp.Insert):
+            target = node.this
+            written = [c.name for c in target.expressions] if isinstance(target, exp.Schema) else []
+        else:
+            written = [a.this.name for a in node.expressions
+                       if isinstance(a, exp.EQ) and isinstance(a.this, exp.Column)]
+        for name in written:
+            if name.lower() in (ROW_ID, CREATED):
+                logical = "id" if name.lower() == ROW_ID else CREATED
+                raise BadRequest(f"column {logical!r} is assigned by the server; leave it out of INSERT and SET",
+                                 code="policy_violation")
+
+
 def _cap(services: Any, sql: str, rows: int) -> str:
     """The SELECT with LIMIT `rows` unless it already has a smaller literal limit."""
     tree = services.mysql.compile(sql).tree
@@ -126,6 +147,8 @@ def run_sql(services: Any, caller: Caller, database_id: str, sql: str, params: l
                                    column_map={**{f.name: f.physical_name for f in t.fields}, **LOGICAL_SYSTEM})
                for t in database.tables}
     renamed = mysql.parse_and_modify_sql(sql, mapping)
+    if operation in (OperationType.INSERT, OperationType.UPDATE):
+        _check_system_writes(services, renamed)
     conditions = {t.physical_name: f"{OWNER} = {_quote(row_scope(database, t, caller))}" for t in database.tables}
     scoped = mysql.scope_rows(renamed, conditions, fill_inserts=True)
     if operation is OperationType.SELECT:
