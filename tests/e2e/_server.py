@@ -90,8 +90,7 @@ class E2EServer:
 
     def user(self, name: str) -> ApiClient:
         """A new user with a new key (both through the CLI) and its client."""
-        user_id = self.cli("users", "add", name).stdout.strip()
-        key = self.cli("keys", "create", name).stdout.strip()
+        user_id, key = self.cli("users", "add", name, "--with-key").stdout.split()
         client = ApiClient(self.base, key, user_id, name)
         self.clients.append(client)
         return client

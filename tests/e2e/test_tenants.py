@@ -13,7 +13,7 @@ from tests.e2e._server import ApiClient, E2EServer
 FIELDS = [{"name": "title", "type": "text"}, {"name": "n", "type": "integer"}]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def world(e2e: E2EServer, alice_bob: tuple[ApiClient, ApiClient]) -> dict[str, Any]:
     """A's private database, a public database both use, A's variables and file, each holding A's marker."""
     a, b = alice_bob
