@@ -10,8 +10,7 @@ import pytest
 
 from tests.e2e._server import MODES, ApiClient, E2EServer, start_server
 
-
-MODE_PARAMS = [pytest.param(m, marks=pytest.mark.slow) if m == "server" else m for m in MODES]
+MODE_PARAMS = [m if m == "lite" else pytest.param(m, marks=pytest.mark.slow) for m in MODES]
 
 
 @pytest.fixture(scope="session", params=MODE_PARAMS)

@@ -11,7 +11,8 @@ import pytest
 from tests.e2e._server import start_server
 
 
-@pytest.mark.parametrize("mode", ["lite", pytest.param("server", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("mode", ["lite", pytest.param("server", marks=pytest.mark.slow),
+                                  pytest.param("server-mariadb", marks=pytest.mark.slow)])
 def test_everything_survives_a_restart(mode: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     server = start_server(tmp_path, mode, request)
     try:

@@ -28,12 +28,13 @@ def world(e2e: E2EServer, alice_bob: tuple[ApiClient, ApiClient]) -> dict[str, A
         for table in [t["name"] for t in db["tables"]]:
             r = a.sql(db["id"], f"INSERT INTO {table} (title, n) VALUES (?, 1), (?, 2)", [marker, marker + "x"])
             assert r.status_code == 200, r.text
+    b_empty = b.post("/v1/databases", json={"name": "b-empty"}).json()
     for db in (public, b_db):
         assert b.sql(db["id"], "INSERT INTO notes (title, n) VALUES ('bee', 7)").status_code == 200
     assert a.put("/v1/variables/a.secret", json={"value": marker}).status_code == 200
     assert a.put("/v1/variables/common", json={"value": marker}).status_code == 200
     file = a.post("/v1/files", files={"file": (f"{marker}.txt", marker.encode(), "text/plain")}).json()
-    return {"marker": marker, "private": private, "public": public, "b_db": b_db, "file": file,
+    return {"marker": marker, "private": private, "public": public, "b_db": b_db, "b_empty": b_empty, "file": file,
             "physical": _physical_names(e2e)}
 
 
@@ -73,7 +74,7 @@ def test_b_sees_nothing_of_a_through_any_endpoint(world: dict[str, Any],
         assert marker not in r.text, (r.request.method, r.request.url, r.text)
         assert r.status_code < 500, (r.request.url, r.text)
     assert [r.status_code for r in responses[1:9]] == [404] * 8
-    assert {d["id"] for d in responses[0].json()["databases"]} == {world["b_db"]["id"]}
+    assert {d["id"] for d in responses[0].json()["databases"]} == {world["b_db"]["id"], world["b_empty"]["id"]}
     assert [rec["title"] for rec in responses[9].json()["records"]] == ["bee"]
     assert responses[10].json()["variables"] == []
     assert [r.status_code for r in responses[11:14]] == [404, 404, 404]
@@ -155,7 +156,9 @@ def test_adversarial_sql_leaks_nothing(world: dict[str, Any], alice_bob: tuple[A
     marker = world["marker"]
     bodies = adversarial_bodies(a.user_id, b.user_id, world["physical"])
     assert len(bodies) >= 100
-    targets = [world["b_db"]["id"], world["public"]["id"], world["private"]["id"]]
+    # B's own database, A's public one, A's private one, and B's database with no table at all
+    # (an empty table list must not mean "any table").
+    targets = [world["b_db"]["id"], world["public"]["id"], world["private"]["id"], world["b_empty"]["id"]]
     statuses: dict[int, int] = {}
     for database_id in targets:
         for sql, params in bodies:
