@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from fastapi import APIRouter
 
 from cozelite.api import databases, files, me, variables
+from cozelite.flows.services import Services
 
 ROUTERS: list[APIRouter] = [
     me.router,
@@ -19,3 +21,8 @@ ROUTERS: list[APIRouter] = [
 UPLOAD_PATHS: list[re.Pattern[str]] = [
     re.compile(r"^/v1/files/?$"),
 ]
+
+# Run once at start-up, in order, after the metadata schema exists and before the first request
+# (e.g. start an mq consumer and register its stop with `services.add_closer`). A hook that raises
+# stops the server from starting.
+STARTUP_HOOKS: list[Callable[[Services], object]] = []
