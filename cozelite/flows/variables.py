@@ -5,8 +5,9 @@ A variable is the kv key `var:<user id>:<name>`, holding `{"v": value, "exp": ms
 no key scan, so each user's names are kept in the hash `varidx:<user id>` (field = name, "1" live,
 "0" deleted); listing reads it and drops names whose key has expired. The hash is rewritten with
 only the live names when its tombstones outgrow it (a set by the same user racing that rewrite can
-leave its name out of listings, never out of get/delete: the kv contract has no transaction). Names come from a small alphabet, so every
-key stays under the kv contract's key limit and a name can never reach another user's namespace.
+leave its name out of listings, never out of get/delete: the kv contract has no transaction).
+Names come from a small alphabet, so every key stays under the kv contract's key limit and a name
+can never reach another user's namespace.
 """
 
 from __future__ import annotations
