@@ -42,10 +42,11 @@ class MySQLFrontend(CachedFrontend):
         tree = parse_tokens(rewrite.tokens, sql, opaque_calls=found.opaque_call)
         check_tree(tree, sql)
         lower.fix_tree(tree, rewrite.tokens, sql, found)
-        if rewrite.unsupported is not None:
+        unsupported = rewrite.unsupported or lower.write_forms(tree, rewrite)
+        if unsupported is not None:
             # Valid MySQL the IR cannot hold faithfully: it classifies, transforms refuse it.
             return Statement(sql=sql, operation=rewrite.operation or operation_of(tree), tree=None,
-                             unsupported=rewrite.unsupported, table=_first_table_name(tree))
+                             unsupported=unsupported, table=_first_table_name(tree))
         return Statement(sql=sql, operation=operation_of(tree), tree=tree)
 
     def _parse_condition(self, condition: str) -> exp.Expression:

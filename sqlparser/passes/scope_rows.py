@@ -14,8 +14,10 @@ How, per kind of reference:
 - A write target (UPDATE t / DELETE FROM t, and each table of a MySQL multi-table UPDATE / DELETE)
   cannot be a derived table, so its condition is ANDed into the statement's WHERE, qualified by the
   reference's alias; for the inner side of a LEFT JOIN in a multi-table write, into the join's ON.
-- An INSERT that can change an existing row of a scoped table (ON DUPLICATE KEY UPDATE,
-  ON CONFLICT DO UPDATE, REPLACE) is refused: the row it would change is not known before it runs.
+- A write that can change or delete an existing row of a scoped table other than through its
+  WHERE (ON DUPLICATE KEY UPDATE, ON CONFLICT DO UPDATE, REPLACE, INSERT / UPDATE OR REPLACE) is
+  refused: the row it would change is not known before it runs. IGNORE / ABORT / FAIL / ROLLBACK
+  and ON CONFLICT DO NOTHING only decide the fate of the new row: WITH CHECK covers them.
 
 WITH CHECK, as row-level security applies it to written rows (`scope_writes`): on every dialect an
 UPDATE that assigns a column the condition reads is refused with PolicyViolationError
@@ -38,7 +40,7 @@ from collections.abc import Mapping
 from sqlglot import exp
 
 from sqlparser.errors import UnsupportedConstructError, UnsupportedStatementError
-from sqlparser.ir import DML_STATEMENTS, DML_WRITES
+from sqlparser.ir import DML_STATEMENTS, DML_WRITES, conflict_action
 from sqlparser.passes.append_filter import merge_condition, strip_comments
 from sqlparser.passes.scope_writes import check_insert, check_update
 from sqlparser.types import SQLFilterOp
@@ -190,6 +192,11 @@ def _scope_write(node: exp.Update | exp.Delete, scoped: Mapping[str, exp.Express
                 f"{side or join.kind} JOIN of scoped table {table.name!r} in a multi-table "
                 f"{type(node).__name__.upper()}")
     if isinstance(node, exp.Update) and checked:
+        if conflict_action(node) == "REPLACE":
+            # UPDATE OR REPLACE deletes the rows the updated row would collide with, in any scope.
+            raise UnsupportedConstructError(
+                "UPDATE OR REPLACE on a scoped table",
+                "a row it collides with is deleted, even one the scope does not allow; use a plain UPDATE")
         check_update(node, checked)
     if where_conditions:
         where = node.args.get("where")
@@ -216,7 +223,9 @@ def _scope_insert(node: exp.Insert, scoped: Mapping[str, exp.Expression], handle
             raise UnsupportedConstructError(
                 "ON DUPLICATE KEY UPDATE / ON CONFLICT DO UPDATE on a scoped table",
                 "it can change a row the scope does not allow; update the row with a scoped UPDATE")
-    if node.args.get("overwrite") or node.args.get("alternative"):
+    # IGNORE / ABORT / FAIL / ROLLBACK only decide what happens to the new row: WITH CHECK below
+    # covers them. REPLACE deletes whichever existing rows conflict, in any tenant's scope.
+    if node.args.get("overwrite") or conflict_action(node) == "REPLACE":
         raise UnsupportedConstructError(
             "INSERT that replaces existing rows on a scoped table",
             "REPLACE / INSERT OR REPLACE can delete a row the scope does not allow")
