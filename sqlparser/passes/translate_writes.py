@@ -85,7 +85,47 @@ def translate_writes(tree: exp.Expression, *, source: str, target: str,
         _modifiers(node, target)
         if isinstance(node, exp.Insert):
             _insert(node, target, tables)
+            continue
+        if target != "mysql":
+            _multi_table(node, target)
+        else:
+            _from_using_to_mysql(node)
+        if isinstance(node, exp.Update) and (source == "mysql") != (target == "mysql"):
+            # MySQL's single-table UPDATE assigns left to right too (its manual's example:
+            # `SET col1 = col1 + 1, col2 = col1` gives col2 the new value); the others read the old row.
+            names = _write_target_names(node)
+            _check_sequential(list(node.expressions), "UPDATE", "MySQL assigns left to right, each SET seeing "
+                              "the ones before it; SQLite and PostgreSQL read the old row", names)
     return tree
+
+
+def _write_target_names(node: exp.Expression) -> set[str]:
+    target = node.this
+    if isinstance(target, exp.Table):
+        return {target.name.lower(), target.alias_or_name.lower()}
+    return set()
+
+
+def _from_using_to_mysql(node: exp.Expression) -> None:
+    # PostgreSQL's UPDATE ... FROM / DELETE ... USING and SQLite's UPDATE ... FROM: MySQL writes
+    # them as multiple-table statements, with its own rules; refused, not guessed.
+    if isinstance(node, exp.Update) and node.args.get("from_") is not None:
+        raise UnsupportedConstructError("UPDATE ... FROM", "write it for MySQL as UPDATE t1 JOIN t2 ON ... SET ...")
+    if isinstance(node, exp.Delete) and node.args.get("using"):
+        raise UnsupportedConstructError("DELETE ... USING", "write it for MySQL as DELETE t1 FROM t1 JOIN t2 ON ...")
+
+
+def _multi_table(node: exp.Expression, target: str) -> None:
+    # MySQL's multiple-table UPDATE t1, t2 SET ... / DELETE t1 FROM t1 JOIN t2: the other engines
+    # write it with FROM / USING and other rules for which rows change; refused, not guessed.
+    target_table = node.this
+    if isinstance(node, exp.Update) and isinstance(target_table, exp.Table) and target_table.args.get("joins"):
+        raise UnsupportedConstructError("multiple-table UPDATE", f"write it for {target} as UPDATE ... FROM ... WHERE")
+    if isinstance(node, exp.Delete) and node.args.get("using") and target == "sqlite":
+        raise UnsupportedConstructError("DELETE ... USING", "SQLite has none; write DELETE ... WHERE ... IN (SELECT ...)")
+    if isinstance(node, exp.Delete) and node.args.get("tables"):
+        raise UnsupportedConstructError("multiple-table DELETE", f"write it for {target} as DELETE ... "
+                                        f"{'USING' if target == 'postgres' else 'WHERE id IN (SELECT ...)'}")
 
 
 # -- statement modifiers and UPDATE OR ... ----------------------------------------------------------
@@ -127,6 +167,11 @@ def _insert(node: exp.Insert, target: str, tables: Mapping[str, Mapping[str, Seq
         raise UnsupportedConstructError(
             f"INSERT {action} with ON {'DUPLICATE KEY' if conflict.args.get('duplicate') else 'CONFLICT'}",
             f"the two conflict clauses together have no faithful form on {target}")
+    if target == "mysql" and _target_table(node).alias:
+        raise UnsupportedConstructError("INSERT INTO ... AS alias", "MySQL's INSERT has no target alias")
+    if target == "sqlite" and isinstance(node.expression, exp.Values) and any(
+            isinstance(v, exp.Var) and v.name.upper() == "DEFAULT" for v in node.expression.find_all(exp.Var)):
+        raise UnsupportedConstructError("DEFAULT in VALUES", "SQLite has no DEFAULT there; leave the column out")
     if action in ("FAIL", "ROLLBACK"):
         raise UnsupportedConstructError(
             f"INSERT OR {action}", f"{target} has no per-statement {action} mode (it would keep or undo other "
@@ -189,7 +234,8 @@ def _on_duplicate_key(node: exp.Insert, conflict: exp.OnConflict, target: str,
     for item in sets:
         _proposed_row_to_excluded(item, row_alias, _insert_columns(node))
     _check_sequential(sets, "ON DUPLICATE KEY UPDATE",
-                      "MySQL assigns left to right, each SET seeing the ones before it; ON CONFLICT sees the old row")
+                      "MySQL assigns left to right, each SET seeing the ones before it; ON CONFLICT sees the old row",
+                      {_target_table(node).name.lower()})
     # In ON CONFLICT DO UPDATE both the old row and `excluded` are in scope: PostgreSQL calls a bare
     # name ambiguous. MySQL's bare names are the old row's: qualify them with the target.
     table = _target_table(node)
@@ -206,7 +252,11 @@ def _on_duplicate_key(node: exp.Insert, conflict: exp.OnConflict, target: str,
 
 
 def _on_conflict(node: exp.Insert, conflict: exp.OnConflict, target: str) -> None:
-    # SQLite and PostgreSQL share ON CONFLICT; only SQLite lacks ON CONSTRAINT.
+    # SQLite and PostgreSQL share ON CONFLICT; only SQLite lacks ON CONSTRAINT. A conflict target
+    # is a column list (the front ends read it as ordering terms; neither engine takes NULLS there).
+    if _conflict_key_names(conflict):
+        conflict.set("conflict_keys", [(k.this if isinstance(k, exp.Ordered) else k).copy()
+                                       for k in conflict.args["conflict_keys"]])
     if target == "sqlite":
         if conflict.args.get("constraint") is not None:
             raise UnsupportedConstructError("ON CONFLICT ON CONSTRAINT",
@@ -235,11 +285,10 @@ def _on_conflict_to_mysql(node: exp.Insert, conflict: exp.OnConflict,
     if not keys:
         raise UnsupportedConstructError("ON CONFLICT DO UPDATE without a conflict target")
     table = _target_table(node)
-    if table.alias:
-        raise UnsupportedConstructError("INSERT INTO ... AS alias", "MySQL's INSERT has no target alias")
     sets = [item.copy() for item in conflict.expressions]
     _check_sequential(sets, "ON CONFLICT DO UPDATE",
-                      "ON CONFLICT sees the old row in every SET; MySQL assigns left to right")
+                      "ON CONFLICT sees the old row in every SET; MySQL assigns left to right",
+                      {table.name.lower()})
     for item in sets:
         for column in list(item.find_all(exp.Column)):
             if column.table.lower() == "excluded":
@@ -286,6 +335,8 @@ def _conflict_key_names(conflict: exp.OnConflict) -> list[str]:
     names = []
     for key in conflict.args.get("conflict_keys") or []:
         inner = key.this if isinstance(key, exp.Ordered) else key
+        if isinstance(key, exp.Ordered) and key.args.get("desc"):
+            raise UnsupportedConstructError("ON CONFLICT (... DESC)", "only plain column lists translate")
         if not isinstance(inner, (exp.Column, exp.Identifier)):
             raise UnsupportedConstructError("ON CONFLICT on an expression", "only plain column lists translate")
         names.append(inner.name)
@@ -308,7 +359,14 @@ def _set_mysql_no_op(node: exp.Insert, form: str) -> None:
     if not columns:
         raise UnsupportedConstructError(form, "MySQL's form (ON DUPLICATE KEY UPDATE c = c) needs the column list "
                                         "of the INSERT")
-    first = exp.column(columns[0])
+    table = _target_table(node)
+    source = node.expression
+    if isinstance(source, exp.Query) and any(
+            t.name.lower() == table.name.lower() and not t.alias for t in source.find_all(exp.Table)):
+        raise UnsupportedConstructError(form, f"the SELECT reads {table.name!r} without an alias: MySQL's no-op "
+                                        "update (ON DUPLICATE KEY UPDATE t.c = t.c) would be ambiguous; alias it")
+    # Qualified: a column of the SELECT's tables with the same name would make it ambiguous.
+    first = exp.column(columns[0], table=table.name)
     node.set("conflict", exp.OnConflict(duplicate=True, expressions=[exp.EQ(this=first, expression=first.copy())],
                                         action=exp.var("UPDATE")))
 
@@ -361,14 +419,19 @@ def _proposed_row_to_excluded(item: exp.Expression, row_alias: exp.TableAlias | 
         column.replace(exp.column(name, table="excluded"))
 
 
-def _check_sequential(sets: list[exp.Expression], form: str, why: str) -> None:
+def _check_sequential(sets: list[exp.Expression], form: str, why: str, targets: set[str] | None = None) -> None:
+    """Refuse a SET list whose meaning depends on left-to-right assignment: a value reading a column
+    (bare, or qualified by one of `targets`) that an earlier item assigns."""
     assigned: set[str] = set()
     for item in sets:
         if not isinstance(item, exp.EQ) or not isinstance(item.this, exp.Column):
             raise UnsupportedConstructError(f"{type(item).__name__} in {form}", "only `column = value` translates")
         value = item.expression
         for column in value.find_all(exp.Column):
-            if column.table.lower() == "excluded" or column.find_ancestor(exp.Subquery) is not None:
+            qualifier = column.table.lower()
+            if qualifier == "excluded" or column.find_ancestor(exp.Subquery) is not None:
+                continue
+            if qualifier and targets is not None and qualifier not in targets:
                 continue
             if column.name.lower() in assigned:
                 raise UnsupportedConstructError(
