@@ -4,18 +4,27 @@ The write forms are where the three engines differ most and where a near-miss is
 table with success, so each form is translated only where its meaning is kept exactly, else
 refused with UnsupportedConstructError naming the form and what would make it translatable:
 
-| source form (IR)                              | SQLite                        | PostgreSQL                         | MySQL |
-|-----------------------------------------------|-------------------------------|------------------------------------|-------|
-| REPLACE (MySQL REPLACE, SQLite [OR] REPLACE)  | REPLACE                       | ON CONFLICT (key) DO UPDATE SET every column = excluded.col: the table's only unique key and its columns from `schema` | REPLACE |
-| MySQL INSERT IGNORE                           | ON CONFLICT DO NOTHING        | ON CONFLICT DO NOTHING             | - |
-| SQLite INSERT OR IGNORE                       | -                             | ON CONFLICT DO NOTHING             | ON DUPLICATE KEY UPDATE c = c |
-| ON DUPLICATE KEY UPDATE                       | ON CONFLICT DO UPDATE (no target: any unique key, as MySQL) | ON CONFLICT (key) DO UPDATE: the only unique key from `schema` | - |
-| ON CONFLICT DO NOTHING (no target)            | -                             | -                                  | ON DUPLICATE KEY UPDATE c = c |
-| ON CONFLICT (k) DO UPDATE (no WHERE)          | -                             | -                                  | ON DUPLICATE KEY UPDATE with VALUES(c), when `schema` says k is the only unique key |
-| OR ABORT (INSERT / UPDATE)                    | -                             | dropped (the default)              | dropped |
-| OR FAIL / OR ROLLBACK, UPDATE OR IGNORE/REPLACE | -                           | refused                            | refused |
-| LOW_PRIORITY, DELAYED, HIGH_PRIORITY, QUICK   | dropped (scheduling only)     | dropped                            | - |
-| UPDATE IGNORE, DELETE IGNORE                  | refused                       | refused                            | - |
+Source form (IR) -> SQLite / PostgreSQL / MySQL:
+
+- REPLACE (MySQL REPLACE, SQLite [OR] REPLACE) -> REPLACE / ON CONFLICT (key) DO UPDATE SET every
+  column = excluded.col, with the table's only unique key and its columns from `schema` / REPLACE.
+- MySQL INSERT IGNORE -> ON CONFLICT DO NOTHING (SQLite and PostgreSQL).
+- SQLite INSERT OR IGNORE -> PostgreSQL ON CONFLICT DO NOTHING / MySQL ON DUPLICATE KEY UPDATE
+  t.c = t.c (a no-op update: skips exactly the uniqueness conflicts).
+- ON DUPLICATE KEY UPDATE -> SQLite ON CONFLICT DO UPDATE without a target (any unique key, as
+  MySQL) / PostgreSQL ON CONFLICT (key) DO UPDATE, the only unique key from `schema`; VALUES(c),
+  `new.c` and `new(x, y)`'s names become `excluded.c`.
+- ON CONFLICT DO NOTHING / DO UPDATE (SQLite <-> PostgreSQL) stay; to MySQL: the no-op update, or
+  ON DUPLICATE KEY UPDATE with VALUES(c) when `schema` says the target is the only unique key
+  (DO UPDATE ... WHERE is refused).
+- OR ABORT (INSERT / UPDATE): dropped (the default). OR FAIL / OR ROLLBACK, UPDATE OR IGNORE /
+  REPLACE: refused outside SQLite.
+- LOW_PRIORITY, DELAYED, HIGH_PRIORITY, QUICK: dropped outside MySQL (scheduling only).
+  UPDATE IGNORE, DELETE IGNORE: refused outside MySQL.
+- Not conflict handling but writes too: MySQL's multiple-table UPDATE / DELETE, and UPDATE ...
+  FROM / DELETE ... USING going to MySQL, are refused (their rules differ); so are a SET list
+  whose meaning depends on MySQL's left-to-right assignment, DEFAULT in VALUES for SQLite and a
+  target alias for MySQL.
 
 Why not the nearer-looking forms:
 - INSERT IGNORE -> SQLite `INSERT OR IGNORE`: OR IGNORE also skips a row that breaks NOT NULL or
@@ -120,9 +129,11 @@ def _multi_table(node: exp.Expression, target: str) -> None:
     # write it with FROM / USING and other rules for which rows change; refused, not guessed.
     target_table = node.this
     if isinstance(node, exp.Update) and isinstance(target_table, exp.Table) and target_table.args.get("joins"):
-        raise UnsupportedConstructError("multiple-table UPDATE", f"write it for {target} as UPDATE ... FROM ... WHERE")
+        raise UnsupportedConstructError("multiple-table UPDATE",
+                                        f"write it for {target} as UPDATE ... FROM ... WHERE")
     if isinstance(node, exp.Delete) and node.args.get("using") and target == "sqlite":
-        raise UnsupportedConstructError("DELETE ... USING", "SQLite has none; write DELETE ... WHERE ... IN (SELECT ...)")
+        raise UnsupportedConstructError("DELETE ... USING",
+                                        "SQLite has none; write DELETE ... WHERE ... IN (SELECT ...)")
     if isinstance(node, exp.Delete) and node.args.get("tables"):
         raise UnsupportedConstructError("multiple-table DELETE", f"write it for {target} as DELETE ... "
                                         f"{'USING' if target == 'postgres' else 'WHERE id IN (SELECT ...)'}")
@@ -209,7 +220,7 @@ def _replace(node: exp.Insert, target: str, tables: Mapping[str, Mapping[str, Se
         raise UnsupportedConstructError("REPLACE", f"the statement does not give the key column(s) {missing}")
     node.set("alternative", None)
     lower_key = {c.lower() for c in key}
-    sets = [exp.EQ(this=exp.column(c), expression=exp.column(c, table="excluded"))
+    sets: list[exp.Expression] = [exp.EQ(this=exp.column(c), expression=exp.column(c, table="excluded"))
             for c in columns if c.lower() not in lower_key]
     _set_conflict(node, key, sets, "postgres")
 
@@ -260,7 +271,7 @@ def _on_conflict(node: exp.Insert, conflict: exp.OnConflict, target: str) -> Non
     if target == "sqlite":
         if conflict.args.get("constraint") is not None:
             raise UnsupportedConstructError("ON CONFLICT ON CONSTRAINT",
-                                            "SQLite names the conflicting columns instead; write ON CONFLICT (col, ...)")
+                                            "SQLite names the conflicting columns; write ON CONFLICT (col, ...)")
         _sqlite_upsert_source(node)
 
 
@@ -281,7 +292,8 @@ def _on_conflict_to_mysql(node: exp.Insert, conflict: exp.OnConflict,
         _set_mysql_no_op(node, "ON CONFLICT DO NOTHING")
         return
     if conflict.args.get("where") is not None:
-        raise UnsupportedConstructError("ON CONFLICT DO UPDATE ... WHERE", "MySQL's ON DUPLICATE KEY UPDATE has no WHERE")
+        raise UnsupportedConstructError("ON CONFLICT DO UPDATE ... WHERE",
+                                        "MySQL's ON DUPLICATE KEY UPDATE has no WHERE")
     if not keys:
         raise UnsupportedConstructError("ON CONFLICT DO UPDATE without a conflict target")
     table = _target_table(node)

@@ -15,7 +15,7 @@ rename sit in every kind of scope. Ids are drawn from both existing rows (confli
 from __future__ import annotations
 
 from _safety_engines import COLUMNS
-from _safety_gen import COLUMN_KINDS, RenameGen, Named
+from _safety_gen import COLUMN_KINDS, Named, RenameGen
 
 NOT_NULL = {("users", "uid"), ("users", "age"), ("orders", "uid"), ("orders", "total")}
 ID_RANGE = {"users": (1, 24), "orders": (101, 140), "labels": (1, 6)}

@@ -20,7 +20,7 @@ from _workload import as_bag
 
 from sqlparser import SQLParserError, new_parser
 
-DEFAULT_N = 8000
+DEFAULT_N = 10000
 
 
 def rename_count() -> int:

@@ -7,9 +7,8 @@ entry runs as written, and no entry may be refused, rejected after renaming, or 
 from __future__ import annotations
 
 from _own_workload import load_own_workload
-from _rename_engines import PHYSICAL
+from _rename_engines import PHYSICAL, RenameEngine
 from _rename_engines import EngineError as ReadError
-from _rename_engines import RenameEngine
 from _workload import as_bag
 from _write_engines import EngineError as WriteError
 from _write_engines import WriteEngine
