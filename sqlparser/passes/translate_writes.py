@@ -221,7 +221,7 @@ def _replace(node: exp.Insert, target: str, tables: Mapping[str, Mapping[str, Se
     node.set("alternative", None)
     lower_key = {c.lower() for c in key}
     sets: list[exp.Expression] = [exp.EQ(this=exp.column(c), expression=exp.column(c, table="excluded"))
-            for c in columns if c.lower() not in lower_key]
+                                  for c in columns if c.lower() not in lower_key]
     _set_conflict(node, key, sets, "postgres")
 
 

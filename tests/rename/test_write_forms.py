@@ -196,3 +196,24 @@ def test_translate_refuses_unfaithful_write_forms(source: str, target: str, sql:
 def test_write_schema_is_checked(bad) -> None:
     with pytest.raises(SQLParserError, match="write schema"):
         new_parser("postgres").translate("INSERT IGNORE INTO t (a) VALUES (1)", read="mysql", write_schema=bad)
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("INSERT /*!IGNORE*/ INTO t (a) VALUES (1)", "INSERT IGNORE INTO p_t (c_a) VALUES (1)"),
+    ("SELECT /*!40001 SQL_NO_CACHE */ a FROM t", "SELECT SQL_NO_CACHE c_a FROM p_t"),
+    ("DELETE FROM t /*!80000 WHERE a = 1 */", "DELETE FROM p_t WHERE c_a = 1"),
+    ("SELECT '/*!x*/', `/*!y*/` FROM t", "SELECT '/*!x*/', `/*!y*/` FROM p_t"),
+])
+def test_executable_comment_text_is_part_of_the_statement(sql: str, expected: str) -> None:
+    # MySQL (and MariaDB) run the text of /*! ... */: the tree holds it, every pass sees it.
+    assert new_parser("mysql").parse_and_modify_sql(sql, T) == expected
+
+
+@pytest.mark.parametrize(("sql", "match"), [
+    ("SELECT a FROM t WHERE a = 1 /*!90000 OR 1 = 1 */", "runs only on servers"),
+    ("SELECT a FROM t WHERE a = 1 /*M!100100 OR 1 = 1 */", "MariaDB only"),
+    ("SELECT a FROM t /*! WHERE a = 1", "unclosed"),
+])
+def test_executable_comments_with_a_server_dependent_meaning_are_refused(sql: str, match: str) -> None:
+    with pytest.raises(SQLParserError, match=match):
+        new_parser("mysql").parse_and_modify_sql(sql, T)

@@ -129,3 +129,20 @@ def test_policy_sees_every_write_form(dialect: str, sql: str) -> None:
 ])
 def test_policy_allows_the_forms_it_should(dialect: str, sql: str) -> None:
     new_parser(dialect).check_policy(sql, POLICY)
+
+
+@pytest.mark.parametrize("sql", [
+    "DELETE FROM orders /*! WHERE total > 100 */",
+    "UPDATE users SET name = 'x' /*!50000 WHERE age > 30 */",
+    "SELECT uid, total FROM orders /*! WHERE total > 0 */",
+])
+def test_executable_comment_text_is_scoped(request: pytest.FixtureRequest, sql: str) -> None:
+    """The text of /*! ... */ is part of the statement: scope_rows scopes it like any other text."""
+    engine: Engine = engine_for(request, "mysql")
+    scoped = new_parser("mysql").scope_rows(sql, CONDITIONS)
+    assert "/*!" not in scoped
+    if sql.startswith("SELECT"):
+        rows = engine.run("full", scoped)
+        assert rows and all(row[0] == TENANT for row in rows)
+    else:
+        _assert_same_as_restricted(engine, sql, scoped)
