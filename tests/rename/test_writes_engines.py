@@ -22,7 +22,7 @@ from _write_gen import WriteGen
 
 from sqlparser import SQLParserError, new_parser
 
-DEFAULT_N = 1200
+DEFAULT_N = 1000
 
 
 def writes_count() -> int:
