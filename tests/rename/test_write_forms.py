@@ -16,6 +16,8 @@ import formatter
 from sqlparser import (
     ColumnValue,
     OperationType,
+    Policy,
+    PolicyViolationError,
     SQLParserError,
     TableColumn,
     UnsupportedConstructError,
@@ -217,3 +219,15 @@ def test_executable_comment_text_is_part_of_the_statement(sql: str, expected: st
 def test_executable_comments_with_a_server_dependent_meaning_are_refused(sql: str, match: str) -> None:
     with pytest.raises(SQLParserError, match=match):
         new_parser("mysql").parse_and_modify_sql(sql, T)
+
+
+def test_into_outfile_is_a_named_refusal() -> None:
+    # No tree (the IR has no node for the file clause): transforms name it, policy denies it.
+    parser = new_parser("mysql")
+    sql = "SELECT a FROM t INTO OUTFILE '/tmp/x'"
+    assert parser.get_table_name(sql) == "t"
+    with pytest.raises(UnsupportedConstructError, match="INTO OUTFILE"):
+        parser.parse_and_modify_sql(sql, T)
+    with pytest.raises(PolicyViolationError) as caught:
+        parser.check_policy(sql, Policy(tables=frozenset({"t"})))
+    assert caught.value.rule == "into-outfile"
