@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from _rename_engines import PHYSICAL
 from _safety_engines import seed
 from _write_engines import EngineError, WriteEngine
@@ -51,9 +52,18 @@ def _compare(engine: WriteEngine, sql: str, parser) -> tuple[str, str]:
 
 
 def test_generated_writes_rename_same_rows(write_engine: WriteEngine) -> None:
+    _differential(write_engine, writes_count(), seed())
+
+
+@pytest.mark.slow
+def test_generated_writes_rename_same_rows_10x(write_engine: WriteEngine) -> None:
+    """The nightly run: ten times the CI count, on writes the CI run does not draw (next seed)."""
+    _differential(write_engine, 10 * writes_count(), seed() + 1)
+
+
+def _differential(write_engine: WriteEngine, n: int, start: int) -> None:
     parser = new_parser(write_engine.dialect)
-    gen = WriteGen(seed())
-    n = writes_count()
+    gen = WriteGen(start)
     tally: dict[str, int] = {}
     failures: list[str] = []
     refused: list[str] = []
