@@ -334,8 +334,8 @@ def _only_unique_key(table: exp.Table, tables: Mapping[str, Mapping[str, Sequenc
     keys = [list(k) for k in (spec or {}).get("unique") or ()]
     if not keys:
         raise UnsupportedConstructError(
-            form, f"PostgreSQL's ON CONFLICT needs the conflicting columns: give the unique keys of {table.name!r} "
-            "(write_schema={'" + table.name + "': {'unique': [['id']]}})")
+            form, f"the translation depends on which unique keys {table.name!r} has (PostgreSQL's ON CONFLICT names "
+            "one, MySQL reacts to any): give them, as in write_schema={'" + table.name + "': {'unique': [['id']]}}")
     if len(keys) > 1:
         raise UnsupportedConstructError(
             form, f"{table.name!r} has {len(keys)} unique keys; the source reacts to a conflict on any of them, "
