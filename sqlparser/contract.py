@@ -32,6 +32,7 @@ from sqlparser.passes.rename import check_table_columns, rename_tables
 from sqlparser.passes.scope_rows import scope_rows
 from sqlparser.passes.select_fields import add_select_fields
 from sqlparser.passes.translate import translate
+from sqlparser.passes.translate_writes import check_write_schema
 from sqlparser.registry import dialect_for_uri, get_dialect
 from sqlparser.types import ColumnValue, OperationType, Policy, PrimaryKeyValue, SQLFilterOp, TableColumn
 
@@ -276,18 +277,23 @@ class SQLParser:
         self._guarded(work, sql)
 
     @_contract_errors
-    def translate(self, sql: str, *, read: str = "mysql") -> str:
+    def translate(self, sql: str, *, read: str = "mysql",
+                  write_schema: Mapping[str, Mapping[str, Sequence[Any]]] | None = None) -> str:
         """`sql`, written for the `read` dialect, as SQL with the same meaning for this parser's dialect.
 
+        `write_schema` ({table: {"unique": [[col, ...], ...], "columns": [col, ...]}}) gives the
+        unique keys (and columns) that REPLACE / ON DUPLICATE KEY UPDATE need on PostgreSQL
+        (`sqlparser.passes.translate_writes`).
         Raises UnsupportedConstructError naming the construct when it has no faithful translation.
         """
         source = new_parser(read, portable_names=self.portable_names)
         table = self.dialect.translate
+        keys = check_write_schema(write_schema) if write_schema is not None else None
 
         def work() -> str:
             stmt = source.parse(sql)
             tree = self._tree(stmt, f"translate from {read}")
-            tree = translate(tree, source=source.dialect.name, rules=table)
+            tree = translate(tree, source=source.dialect.name, rules=table, write_schema=keys)
             return formatter.render(tree, style="native", dialect=self.dialect, quote_names=False, consume=True)
 
         return self._guarded(work, sql)

@@ -101,3 +101,48 @@ def line_column(sql: str, offset: int) -> tuple[int, int]:
     line = sql.count("\n", 0, offset) + 1
     column = offset - (sql.rfind("\n", 0, offset) + 1) + 1
     return line, column
+
+
+# -- write forms: statement modifiers -------------------------------------------------------------
+
+STATEMENT_MODIFIERS = "statement_modifiers"
+"""Meta key marking the Var a front end puts in a write statement's `hint` slot to keep words
+that sit between the statement keyword and the table and that sqlglot has no field for: MySQL's
+LOW_PRIORITY / DELAYED / HIGH_PRIORITY / QUICK / IGNORE on UPDATE and DELETE, SQLite's
+`UPDATE OR <action>`. sqlglot prints the hint slot right after the keyword, so every generator
+prints them in place; the Var's text starts with a space for that reason."""
+
+
+def modifiers_node(words: tuple[str, ...]) -> exp.Var:
+    """The hint-slot node holding `words` (upper case, in the order written)."""
+    node = exp.Var(this=" " + " ".join(words))
+    node.meta[STATEMENT_MODIFIERS] = True
+    return node
+
+
+def statement_modifiers(stmt: exp.Expr) -> tuple[str, ...]:
+    """The modifier words of a write statement (`("LOW_PRIORITY", "IGNORE")`, `("OR", "REPLACE")`)."""
+    hint = stmt.args.get("hint")
+    if isinstance(hint, exp.Var) and hint._meta and hint.meta.get(STATEMENT_MODIFIERS):
+        return tuple(hint.name.split())
+    return ()
+
+
+def set_statement_modifiers(stmt: exp.Expr, words: tuple[str, ...]) -> None:
+    """Replace a write statement's modifier words (none: the slot is emptied)."""
+    stmt.set("hint", modifiers_node(words) if words else None)
+
+
+def conflict_action(stmt: exp.Expr) -> str | None:
+    """What a write does when a row violates a constraint, where the statement says so:
+    REPLACE (MySQL REPLACE, SQLite REPLACE / OR REPLACE), IGNORE (MySQL IGNORE, SQLite OR IGNORE),
+    ABORT / FAIL / ROLLBACK (SQLite OR ...); None for the engine's default."""
+    if isinstance(stmt, exp.Insert):
+        alternative = stmt.args.get("alternative")
+        if alternative:
+            return str(alternative).upper()
+        return "IGNORE" if stmt.args.get("ignore") else None
+    words = statement_modifiers(stmt)
+    if len(words) == 2 and words[0] == "OR":
+        return words[1]
+    return "IGNORE" if "IGNORE" in words else None

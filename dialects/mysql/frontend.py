@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from dialects.mysql import lower
 from dialects.mysql.parsing import parse_tokens, quiet_sqlglot_noise, tokenize
-from dialects.mysql.token_rules import scan
+from dialects.mysql.token_rules import scan, unwrap_executable_comments
 from dialects.mysql.tree_rules import check_tree
 from sqlparser.errors import SQLSyntaxError, UnsupportedStatementError
 from sqlparser.frontend import CachedFrontend, Statement
@@ -34,7 +34,19 @@ class MySQLFrontend(CachedFrontend):
         super().__init__(portable_names=portable_names, cache=cache)
         quiet_sqlglot_noise()
 
-    def _parse_uncached(self, sql: str) -> Statement:
+    def _parse_uncached(self, original: str) -> Statement:
+        # The text of /*! ... */ is part of the statement, as the server reads it.
+        sql = unwrap_executable_comments(original)
+        if sql is original:
+            return self._parse_text(sql, original)
+        try:
+            return self._parse_text(sql, original)
+        except SQLSyntaxError as err:
+            # Same positions: point into the text as the caller wrote it.
+            raise SQLSyntaxError(err.reason, line=err.line, column=err.column, token=err.token,
+                                 sql=original) from None
+
+    def _parse_text(self, sql: str, original: str) -> Statement:
         tokens = tokenize(sql)
         as_insert = lower.replace_as_insert(sql, tokens, tokenize)
         tokens, found = scan(as_insert or tokens, sql)
@@ -42,14 +54,16 @@ class MySQLFrontend(CachedFrontend):
         tree = parse_tokens(rewrite.tokens, sql, opaque_calls=found.opaque_call)
         check_tree(tree, sql)
         lower.fix_tree(tree, rewrite.tokens, sql, found)
-        if rewrite.unsupported is not None:
+        unsupported = rewrite.unsupported or lower.write_forms(tree, rewrite)
+        if unsupported is not None:
             # Valid MySQL the IR cannot hold faithfully: it classifies, transforms refuse it.
-            return Statement(sql=sql, operation=rewrite.operation or operation_of(tree), tree=None,
-                             unsupported=rewrite.unsupported, table=_first_table_name(tree))
-        return Statement(sql=sql, operation=operation_of(tree), tree=tree)
+            return Statement(sql=original, operation=rewrite.operation or operation_of(tree), tree=None,
+                             unsupported=unsupported, table=_first_table_name(tree))
+        return Statement(sql=original, operation=operation_of(tree), tree=tree)
 
     def _parse_condition(self, condition: str) -> exp.Expression:
         """Parse a WHERE condition with the same strictness as a statement."""
+        condition = unwrap_executable_comments(condition)
         tokens, found = scan(tokenize(condition), condition, statement=False)
         if tokens:
             rewrite = lower.apply(tokens, condition, found, statement=False)

@@ -5,9 +5,10 @@ parsing, fix-ups of the tree where sqlglot's reading differs from MySQL's (`fix_
 only for the `Features` the token scan found.
 
 Each token rewrite turns the statement into a form sqlglot parses, to check its syntax and find its
-tables. When the IR then cannot hold the statement faithfully (REPLACE, INTO OUTFILE, statement
-modifiers sqlglot has no field for), the rewrite names the construct and the front end returns a
-Statement without a tree: it classifies, but transforms refuse it instead of dropping a part.
+tables. When the IR then cannot hold the statement faithfully (INTO OUTFILE, index hints on an
+UPDATE), the rewrite names the construct and the front end returns a Statement without a tree: it
+classifies, but transforms refuse it instead of dropping a part. REPLACE and the statement modifiers
+sqlglot has no field for are put back on the tree after parsing (`write_forms`).
 Rewrites that keep the meaning exactly (ODBC date escapes, `DELETE t.*`) keep the tree.
 """
 
@@ -24,6 +25,7 @@ from dialects.mysql.errors import token_error
 from dialects.mysql.rules import EQUIVALENT_SPELLINGS, ODBC_TEMPORAL_NAMES, TYPE_SYNONYMS
 from dialects.mysql.rules import INTERVAL_UNITS as INTERVAL_UNIT_WORDS
 from dialects.mysql.token_rules import JOIN_WORDS, Features, prev_type
+from sqlparser.ir import DML_WRITES, set_statement_modifiers
 from sqlparser.types import OperationType
 
 # Modifiers right after the statement keyword, as MySQL's grammar orders them: each entry is a
@@ -57,6 +59,10 @@ class Rewrite:
     tokens: list[Token]
     unsupported: str | None = None
     operation: OperationType | None = None
+    replace: bool = False
+    """The statement is a REPLACE (parsed as INSERT): `write_forms` marks the tree."""
+    modifiers: tuple[str, ...] = ()
+    """Statement modifiers removed for sqlglot (LOW_PRIORITY, QUICK, ...): `write_forms` keeps them."""
 
 
 def replace_as_insert(sql: str, tokens: list[Token], tokenize: Callable[[str], list[Token]]) -> list[Token] | None:
@@ -78,13 +84,13 @@ def apply(tokens: list[Token], sql: str, found: Features, *, replace: bool = Fal
     WHERE condition, which has no INTO clause or DELETE targets to rewrite."""
     unsupported: list[str] = []
     operation: OperationType | None = None
+    modifiers: list[str] = []
     if found.braces:
         tokens = odbc_escapes(tokens, sql)
     if not tokens:
         return Rewrite(tokens)
     head = "REPLACE" if replace else tokens[0].text.upper()
     if replace:
-        unsupported.append("REPLACE")
         operation = OperationType.INSERT
     if found.type_synonym:
         tokens = type_synonyms(tokens)
@@ -93,9 +99,7 @@ def apply(tokens: list[Token], sql: str, found: Features, *, replace: bool = Fal
         if head == "ALTER":
             tokens = rename_as(tokens)
     if head in STATEMENT_MODIFIERS:
-        tokens, dropped = _strip_modifiers(tokens, head)
-        if dropped:
-            unsupported.append(f"{head} {' '.join(dropped)}")
+        tokens, modifiers = _strip_modifiers(tokens, head)
     if head == "DELETE" and found.star and statement:
         tokens = _delete_target_stars(tokens)
     if head == "UPDATE":
@@ -112,7 +116,25 @@ def apply(tokens: list[Token], sql: str, found: Features, *, replace: bool = Fal
         tokens, exported = _strip_export(tokens, sql)
         if exported:
             unsupported.append(f"SELECT ... INTO {exported}")
-    return Rewrite(tokens, "; ".join(unsupported) or None, operation)
+    return Rewrite(tokens, "; ".join(unsupported) or None, operation, replace=replace, modifiers=tuple(modifiers))
+
+
+def write_forms(tree: exp.Expression, rewrite: Rewrite) -> str | None:
+    """Put back on the parsed tree what `apply` removed for sqlglot from a write statement: REPLACE
+    (`Insert.alternative`, as SQLite's REPLACE) and the statement modifiers (the hint slot, see
+    `sqlparser.ir.STATEMENT_MODIFIERS`). Returns the construct the IR cannot hold, if any."""
+    if rewrite.replace:
+        if not isinstance(tree, exp.Insert):
+            return "REPLACE"
+        tree.set("alternative", "REPLACE")
+    if rewrite.modifiers:
+        if not isinstance(tree, DML_WRITES):
+            return " ".join(rewrite.modifiers)
+        if tree.args.get("hint") is not None:
+            # One hint slot: an optimizer hint and modifiers together cannot both be kept.
+            return f"{' '.join(rewrite.modifiers)} with an optimizer hint"
+        set_statement_modifiers(tree, rewrite.modifiers)
+    return None
 
 
 def retyped(tok: Token, token_type: TokenType, text: str) -> Token:

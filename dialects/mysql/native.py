@@ -10,6 +10,7 @@ fix-up per node type (a table, as the rules are). Each fix-up prints the constru
   dialect through mariadb:// URIs, reads only that spelling);
 - 0x41 stays 0x41 (sqlglot prints X'41', a string in MariaDB arithmetic);
 - VALUES ROW(...) statements and tables stay VALUES (sqlglot prints SELECT ROW(...) UNION ALL ...);
+- REPLACE prints as REPLACE (sqlglot prints SQLite's INSERT OR REPLACE);
 - SELECT ... INTO @variable is refused (sqlglot prints CREATE TABLE @variable AS SELECT ...);
 - a name MySQL would not read back bare (a caller's `t --` or `My Table`) is back-quoted.
 """
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlglot import exp
+from sqlglot.errors import ErrorLevel
 
 from dialects.mysql.lower import HEX_NUMBER, TYPED_LITERAL
 from dialects.mysql.names import needs_quotes
@@ -115,6 +117,19 @@ def _odd_name(identifier: exp.Expr) -> None:
         identifier.set("quoted", True)
 
 
+def replace_statement(tree: exp.Expression) -> exp.Expression:
+    """REPLACE is `Insert.alternative` in the IR (as SQLite's); sqlglot prints it as SQLite's
+    `INSERT OR REPLACE`. Printed here, last (after every other fix-up), with MySQL's keyword."""
+    if not isinstance(tree, exp.Insert) or str(tree.args.get("alternative") or "").upper() != "REPLACE":
+        return tree
+    plain = tree.copy()
+    plain.set("alternative", None)
+    text = plain.sql(dialect="mysql", unsupported_level=ErrorLevel.RAISE)
+    if not text.startswith("INSERT"):
+        raise UnsupportedConstructError("REPLACE with a WITH clause", "the MySQL printer cannot print it back")
+    return exp.var("REPLACE" + text[len("INSERT"):])
+
+
 def _into(into: exp.Expr) -> None:
     raise UnsupportedConstructError("SELECT ... INTO @variable", "the MySQL printer cannot print it back")
 
@@ -141,6 +156,7 @@ _NEEDED: dict[type[exp.Expr], Callable[[exp.Expr], bool]] = {
     exp.Values: lambda node: True,
     exp.Into: lambda node: True,
     exp.Identifier: lambda node: not node.args.get("quoted") and needs_quotes(node.name),
+    exp.Insert: lambda node: str(node.args.get("alternative") or "").upper() == "REPLACE",
 }
 """A cheap test per node type: could its fix-up change anything? (see `FixUps.applies`)."""
 
@@ -169,7 +185,7 @@ class FixUps:
                     tree = replacement
                 else:
                     node.replace(replacement)
-        return tree
+        return replace_statement(tree)
 
 
 NATIVE_NORMALIZERS = (FixUps(),)

@@ -83,6 +83,91 @@ def _reject_executable_comments(tokens: list[Token], sql: str) -> None:
                                  line=line, column=column, token="/*!", sql=sql)
 
 
+EXECUTED_UP_TO_VERSION = 80000
+"""`/*!NNNNN ... */` runs on a server whose version is NNNNN or later. Up to 8.0.0 every server this
+dialect serves (MySQL 8, MariaDB 10+) runs it; above, whether the text runs depends on the server
+(MariaDB 10.11 is 101100 and runs /*!90000 */, MySQL 8.0 does not), so it is refused."""
+
+_VERSION = re.compile(r"\d{5,6}")
+
+
+def unwrap_executable_comments(sql: str) -> str:
+    """MySQL runs the text of `/*! ... */` (and `/*!NNNNN ... */` on servers of version NNNNN and
+    later) as part of the statement: the statement *is* that text. Returns `sql` with the comment
+    markers blanked out (same length, so positions stay right); the text inside is read like any
+    other. Refuses (SQLSyntaxError) a version above EXECUTED_UP_TO_VERSION, MariaDB's `/*M!`, and
+    an unclosed comment. Strings, quoted names and ordinary comments are left alone."""
+    if "/*!" not in sql and "/*M!" not in sql:
+        return sql
+    out = list(sql)
+    i, n = 0, len(sql)
+    inside = False  # within an executable comment's text
+    while i < n:
+        ch = sql[i]
+        if ch in "'\"`":
+            i = _skip_quoted(sql, i)
+            continue
+        if ch == "#" or (sql.startswith("--", i) and (i + 2 >= n or sql[i + 2] in " \t\r\n")):
+            end = sql.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if inside and sql.startswith("*/", i):
+            out[i] = out[i + 1] = " "
+            inside = False
+            i += 2
+            continue
+        if sql.startswith("/*", i):
+            if sql.startswith("/*M!", i):
+                _refuse(sql, i, "MariaDB's executable comments (/*M! ... */) run on MariaDB only; write the text "
+                        "as plain SQL or remove it")
+            if not sql.startswith("/*!", i):
+                end = sql.find("*/", i + 2)
+                if end < 0:
+                    return "".join(out)  # an unclosed comment: the tokenizer reports it
+                i = end + 2
+                continue
+            if inside:
+                _refuse(sql, i, "executable comments do not nest")
+            version = _VERSION.match(sql, i + 3)
+            if version is not None and int(version.group()) > EXECUTED_UP_TO_VERSION:
+                _refuse(sql, i, f"the text of /*!{version.group()} ... */ runs only on servers of that version or "
+                        "later (MySQL and MariaDB number versions differently); write it as plain SQL or remove it")
+            end = version.end() if version is not None else i + 3
+            for k in range(i, end):
+                out[k] = " "
+            inside = True
+            i = end
+            continue
+        i += 1
+    if inside:
+        _refuse(sql, sql.rfind("/*!"), "unclosed executable comment (/*! ... */)")
+    return "".join(out)
+
+
+def _skip_quoted(sql: str, i: int) -> int:
+    """The index after the string or quoted name starting at `i` (the end of the text if unclosed)."""
+    quote = sql[i]
+    j = i + 1
+    n = len(sql)
+    while j < n:
+        ch = sql[j]
+        if ch == "\\" and quote != "`":
+            j += 2
+            continue
+        if ch == quote:
+            if j + 1 < n and sql[j + 1] == quote:
+                j += 2
+                continue
+            return j + 1
+        j += 1
+    return n
+
+
+def _refuse(sql: str, at: int, reason: str) -> None:
+    line, column = line_column(sql, at)
+    raise SQLSyntaxError(reason, line=line, column=column, token=sql[at:at + 3], sql=sql)
+
+
 def scan(tokens: list[Token], sql: str, *, statement: bool = True) -> tuple[list[Token], Features]:
     """Apply the token-level rules; return the tokens of the one statement (no trailing `;`) and
     its `Features`. `statement=False` for a WHERE condition (no statement-level rules).

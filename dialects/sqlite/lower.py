@@ -14,7 +14,7 @@ from sqlglot import exp
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser as P
 from dialects.sqlite.leaves import identifier, table_ref
 from dialects.sqlite.lower_ddl import DDLLowerer
-from sqlparser.ir import Unlowerable
+from sqlparser.ir import Unlowerable, set_statement_modifiers
 
 
 class Lowerer(DDLLowerer):
@@ -300,10 +300,12 @@ class Lowerer(DDLLowerer):
         return table
 
     def update_stmt(self, ctx: P.Update_stmtContext) -> exp.Update:
-        if ctx.conflict_action() is not None:
-            raise Unlowerable("UPDATE OR " + ctx.conflict_action().start.text.upper())
         update = exp.Update(this=self._qualified_table(ctx.qualified_table_name()),
                             expressions=[self.set_item(s) for s in ctx.set_item()])
+        if ctx.conflict_action() is not None:
+            # sqlglot's Update has no conflict-action field: the words ride in the hint slot,
+            # which every generator prints right after UPDATE (sqlparser.ir.STATEMENT_MODIFIERS).
+            set_statement_modifiers(update, ("OR", ctx.conflict_action().start.text.upper()))
         source = ctx.from_clause()
         if source is not None:
             first, joins = self.from_clause(source)

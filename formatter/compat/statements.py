@@ -13,6 +13,7 @@ from formatter.compat.common import order_by, table_name
 from formatter.compat.tables import is_bare_join, is_dual, refs_of, table_ref, table_refs
 from formatter.compat.windows import named_windows
 from sqlparser.errors import UnsupportedConstructError
+from sqlparser.ir import statement_modifiers
 
 # -- clauses -----------------------------------------------------------------------------------
 
@@ -104,6 +105,11 @@ def hint(r: Restorer, stmt: exp.Expression) -> str:
     node = stmt.args.get("hint")
     if node is None:
         return ""
+    words = statement_modifiers(stmt)
+    if words:
+        # Not a hint: the statement's modifier words, which TiDB prints in this place too
+        # (`INSERT LOW_PRIORITY IGNORE INTO`, `DELETE LOW_PRIORITY QUICK IGNORE FROM`).
+        return r.kw(" ".join(words)) + " "
     check_args(node, ("expressions",))
     parts = []
     for item in node.expressions:
@@ -302,8 +308,15 @@ def _assignments(r: Restorer, items: list[exp.Expression], sep: str) -> str:
 def _insert(r: Restorer, node: exp.Insert) -> str:
     # flags such as OVERWRITE, BY NAME, DEFAULT VALUES are other dialects' INSERT forms: check_args
     # refuses them when set
-    check_args(node, ("this", "expression", "conflict", "ignore", "with_", "hint"))
-    text = _with_prefix(r, node) + r.kw("INSERT ") + hint(r, node)
+    check_args(node, ("this", "expression", "conflict", "ignore", "with_", "hint", "alternative"))
+    alternative = str(node.args.get("alternative") or "").upper()
+    if alternative == "REPLACE":
+        keyword = "REPLACE "
+    elif alternative:
+        keyword = f"INSERT OR {alternative} "  # SQLite's conflict clause (TiDB has none)
+    else:
+        keyword = "INSERT "
+    text = _with_prefix(r, node) + r.kw(keyword) + hint(r, node)
     if node.args.get("ignore"):
         text += r.kw("IGNORE ")
     text += r.kw("INTO ")

@@ -81,4 +81,21 @@ def add_insert_columns(
             row.append("expressions", exp.Placeholder() if is_param else literal(pk.values[i]))
     values = tree.expression
     values.set("expressions", rows)
+    _extend_row_alias(values, [c.col_name for c in to_add] + ([pk.col_name] if pk is not None else []))
     return tree, existing, True
+
+
+def _extend_row_alias(values: exp.Expression, added: list[str]) -> None:
+    """MySQL's `VALUES (...) AS new(x, y)` names each value: the added ones get names too (their
+    column names), or the row would have more values than names."""
+    alias = values.args.get("alias")
+    if not isinstance(alias, exp.TableAlias) or not alias.columns:
+        return
+    taken = {c.name.lower() for c in alias.columns}
+    for name in added:
+        if name.lower() in taken:
+            raise UnsupportedConstructError(
+                f"row alias {alias.name}(...) naming {name!r}",
+                f"the added column {name!r} would need that name in the row alias; rename the alias column")
+        alias.append("columns", exp.to_identifier(name))
+        taken.add(name.lower())

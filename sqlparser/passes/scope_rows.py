@@ -14,8 +14,11 @@ How, per kind of reference:
 - A write target (UPDATE t / DELETE FROM t, and each table of a MySQL multi-table UPDATE / DELETE)
   cannot be a derived table, so its condition is ANDed into the statement's WHERE, qualified by the
   reference's alias; for the inner side of a LEFT JOIN in a multi-table write, into the join's ON.
-- An INSERT that can change an existing row of a scoped table (ON DUPLICATE KEY UPDATE,
-  ON CONFLICT DO UPDATE, REPLACE) is refused: the row it would change is not known before it runs.
+- A write that deletes an existing row of a scoped table chosen by a key conflict (REPLACE,
+  INSERT / UPDATE OR REPLACE) is refused: the row it would delete is not known before it runs.
+  The update half of an upsert (ON CONFLICT DO UPDATE, ON DUPLICATE KEY UPDATE) is scoped
+  (`_scope_upsert`): a colliding row out of scope is left alone. IGNORE / ABORT / FAIL / ROLLBACK
+  and ON CONFLICT DO NOTHING only decide the fate of the new row: WITH CHECK covers them.
 
 WITH CHECK, as row-level security applies it to written rows (`scope_writes`): on every dialect an
 UPDATE that assigns a column the condition reads is refused with PolicyViolationError
@@ -38,7 +41,7 @@ from collections.abc import Mapping
 from sqlglot import exp
 
 from sqlparser.errors import UnsupportedConstructError, UnsupportedStatementError
-from sqlparser.ir import DML_STATEMENTS, DML_WRITES
+from sqlparser.ir import DML_STATEMENTS, DML_WRITES, conflict_action
 from sqlparser.passes.append_filter import merge_condition, strip_comments
 from sqlparser.passes.scope_writes import check_insert, check_update
 from sqlparser.types import SQLFilterOp
@@ -190,6 +193,11 @@ def _scope_write(node: exp.Update | exp.Delete, scoped: Mapping[str, exp.Express
                 f"{side or join.kind} JOIN of scoped table {table.name!r} in a multi-table "
                 f"{type(node).__name__.upper()}")
     if isinstance(node, exp.Update) and checked:
+        if conflict_action(node) == "REPLACE":
+            # UPDATE OR REPLACE deletes the rows the updated row would collide with, in any scope.
+            raise UnsupportedConstructError(
+                "UPDATE OR REPLACE on a scoped table",
+                "a row it collides with is deleted, even one the scope does not allow; use a plain UPDATE")
         check_update(node, checked)
     if where_conditions:
         where = node.args.get("where")
@@ -197,6 +205,41 @@ def _scope_write(node: exp.Update | exp.Delete, scoped: Mapping[str, exp.Express
         for cond in where_conditions:
             merged = merge_condition(merged, cond, SQLFilterOp.AND)
         node.set("where", exp.Where(this=merged))
+
+
+def _scope_upsert(node: exp.Insert, conflict: exp.OnConflict, table: exp.Table, condition: exp.Expression) -> None:
+    """The update half of an upsert may change only a row the scope allows, and keep it there.
+
+    WITH CHECK on its SET list as on an UPDATE's. Which row it changes is the one the new row
+    collides with, so the scope cannot go into a WHERE of the statement:
+    - ON CONFLICT DO UPDATE (SQLite, PostgreSQL) takes a WHERE of its own: a colliding row out of
+      scope is neither updated nor replaced (the new row is dropped, as DO NOTHING would);
+    - MySQL's ON DUPLICATE KEY UPDATE has none: each assignment becomes `c = IF(scope, value, c)`.
+      Exact despite MySQL's left-to-right assignment: WITH CHECK lets no assignment change a column
+      the scope reads (except to the pinned value, which an out-of-scope row does not get), so the
+      scope has the same truth value for every assignment.
+    """
+    reference = _reference_name(table)
+    check_update(conflict, {reference.lower(): (table.name, condition)})
+    scope = qualify(condition, reference)
+    if not conflict.args.get("duplicate"):
+        where = conflict.args.get("where")
+        conflict.set("where", exp.Where(this=merge_condition(where.this if where else None, scope, SQLFilterOp.AND)))
+        return
+    source = node.expression
+    if isinstance(source, exp.Query) and any(
+            t.name.lower() == table.name.lower() and not t.alias for t in source.find_all(exp.Table)):
+        raise UnsupportedConstructError(
+            f"INSERT ... SELECT ... ON DUPLICATE KEY UPDATE reading {table.name!r} without an alias",
+            "the scope's column references would be ambiguous; alias the table in the SELECT")
+    for item in conflict.expressions:
+        target = item.this
+        if not isinstance(item, exp.EQ) or not isinstance(target, exp.Column):
+            raise UnsupportedConstructError("ON DUPLICATE KEY UPDATE item", "only `column = value` can be scoped")
+        kept = target.copy()
+        if not kept.table:
+            kept.set("table", exp.to_identifier(reference))
+        item.set("expression", exp.If(this=scope.copy(), true=item.expression, false=kept))
 
 
 def _scope_insert(node: exp.Insert, scoped: Mapping[str, exp.Expression], handled: set[int],
@@ -213,10 +256,10 @@ def _scope_insert(node: exp.Insert, scoped: Mapping[str, exp.Expression], handle
         action = conflict.args.get("action")
         action_name = action.name.upper() if isinstance(action, exp.Expression) else str(action or "").upper()
         if conflict.args.get("duplicate") or "UPDATE" in action_name or conflict.expressions:
-            raise UnsupportedConstructError(
-                "ON DUPLICATE KEY UPDATE / ON CONFLICT DO UPDATE on a scoped table",
-                "it can change a row the scope does not allow; update the row with a scoped UPDATE")
-    if node.args.get("overwrite") or node.args.get("alternative"):
+            _scope_upsert(node, conflict, table, scoped[_name(table)])
+    # IGNORE / ABORT / FAIL / ROLLBACK only decide what happens to the new row: WITH CHECK below
+    # covers them. REPLACE deletes whichever existing rows conflict, in any tenant's scope.
+    if node.args.get("overwrite") or conflict_action(node) == "REPLACE":
         raise UnsupportedConstructError(
             "INSERT that replaces existing rows on a scoped table",
             "REPLACE / INSERT OR REPLACE can delete a row the scope does not allow")

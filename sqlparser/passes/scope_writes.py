@@ -85,8 +85,9 @@ def _unparen(node: exp.Expression) -> exp.Expression:
 # -- UPDATE -----------------------------------------------------------------------------------
 
 
-def check_update(node: exp.Update, targets: Mapping[str, tuple[str, exp.Expression]]) -> None:
-    """Refuse an UPDATE that assigns a column one of its scoped targets' conditions reads.
+def check_update(node: exp.Update | exp.OnConflict, targets: Mapping[str, tuple[str, exp.Expression]]) -> None:
+    """Refuse an UPDATE (or an upsert's update half) that assigns a column one of its scoped targets'
+    conditions reads.
 
     `targets` maps the reference name (alias or table name, lower-case) of each scoped write target
     to (table name, condition). An unqualified SET column is checked against every target: in a

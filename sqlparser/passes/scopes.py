@@ -219,6 +219,15 @@ class Resolver:
             excluded = Source("excluded", target_src.kind, target_src.node, target_src.table, True,
                               dict(target_src.columns), target_src.opaque)
             level.by_name["excluded"] = excluded  # by qualifier only: unqualified names are the target's
+            row_alias = source.args.get("alias") if isinstance(source, exp.Values) else None
+            if isinstance(row_alias, exp.TableAlias) and row_alias.name:
+                # MySQL's `VALUES (...) AS new [(x, y)]`: `new.b` is the inserted value of column b
+                # (renamed as the target's column is); `new(x, y)` names the values itself.
+                listed = _alias_columns(row_alias)
+                row_columns = dict.fromkeys(listed, None) if listed else dict(target_src.columns)
+                level.by_name[row_alias.name.lower()] = Source(
+                    row_alias.name.lower(), target_src.kind, target_src.node, target_src.table, True, row_columns,
+                    target_src.opaque and not listed)
             for key in conflict.args.get("conflict_keys") or []:
                 self._visit(key, level, "where")
             for value in conflict.expressions:

@@ -26,10 +26,12 @@ from typing import cast
 from sqlglot import exp
 
 from sqlparser.errors import UnsupportedConstructError
+from sqlparser.passes.translate_writes import WriteSchema, translate_writes
 from sqlparser.rules.translate import GENERATED, Rewrite, TranslateRules, construct_name
 
 
-def translate(tree: exp.Expression, *, source: str, rules: TranslateRules) -> exp.Expression:
+def translate(tree: exp.Expression, *, source: str, rules: TranslateRules,
+              write_schema: WriteSchema | None = None) -> exp.Expression:
     if source == rules.target:
         return tree  # reading and writing the same dialect: nothing to translate
     if source not in rules.sources:
@@ -39,6 +41,8 @@ def translate(tree: exp.Expression, *, source: str, rules: TranslateRules) -> ex
     if not isinstance(tree, rules.statements):
         raise UnsupportedConstructError(f"{type(tree).__name__.upper()} statement",
                                         f"cannot translate to {rules.target}")
+    # Conflict handling of writes (REPLACE, IGNORE, ON DUPLICATE KEY / ON CONFLICT, modifiers).
+    tree = translate_writes(tree, source=source, target=rules.target, schema=write_schema)
 
     # Children before parents: a parent's rewrite sees its children already translated.
     for walked in reversed(list(tree.walk(bfs=False))):

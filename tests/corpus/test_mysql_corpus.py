@@ -128,8 +128,8 @@ _REJECTED_VALID = [  # (sql regex, error regex, reason): the label accepts, we r
      "FETCH FIRST/NEXT ... ROW(S) ONLY: TiDB extension; MySQL 8 has only LIMIT (FETCH is reserved)"),
     (r"(?i)^delete from \w+ use index", None,
      "index hints on a single-table DELETE: TiDB extension; MySQL's single-table DELETE grammar has none"),
-    (r"/\*!", None, "executable comment /*! ... */: refused on purpose (the server runs its text, sqlglot would "
-                    "keep it as a comment)"),
+    (r"/\*!(9|[1-9]\d{5})", None, "executable comment for servers newer than 8.0.0 (/*!NNNNN ... */): refused on "
+                                  "purpose (MySQL and MariaDB number versions differently)"),
     (None, r"unrecognized or unsupported statement",
      "sqlglot cannot parse this {kind} form (it falls back to an opaque Command, which the front end refuses)"),
     (None, r".", "sqlglot's MySQL grammar lacks this {kind} syntax"),

@@ -79,7 +79,9 @@ REJECTED = [
     ("SELECT CAST(a AS VARCHAR(10)) FROM t", 1, 18, "VARCHAR", "CAST to VARCHAR"),
     ("SELECT * FROM t AS x(a, b)", 1, 20, "x", "derived table"),
     ("UPDATE t SET a = 1 FROM u WHERE t.id = u.id", 1, 25, "u", "UPDATE has no FROM"),
-    ("SELECT a FROM t WHERE id = 1 /*! OR 1 = 1 */", 1, 30, "/*!", "executable comments"),
+    # /*! ... */ text is read as part of the statement (issue 10 item 5); a version the servers
+    # disagree on is refused.
+    ("SELECT a FROM t WHERE id = 1 /*!90000 OR 1 = 1 */", 1, 30, "/*!", "runs only on servers"),
     ("SELECT a FROM t ORDER BY a NULLS LAST", 1, 28, "NULLS", "NULLS FIRST / NULLS LAST"),
     ("SELECT timestamp without time zone '1999-12-01'", 1, 18, "without", "TIME ZONE"),
     ("SELECT a + interval '1 month' FROM t", 1, 21, "'1 month'", "needs a unit"),
@@ -206,10 +208,7 @@ def test_mysql_accepts(parser, sql, operation):
 @pytest.mark.parametrize(
     ("sql", "table", "construct"),
     [
-        ("REPLACE INTO foo (a, b) VALUES (42, 314)", "foo", "REPLACE"),
-        ("DELETE LOW_PRIORITY QUICK IGNORE FROM logs WHERE a = 1", "logs", "DELETE LOW_PRIORITY QUICK IGNORE"),
-        ("UPDATE LOW_PRIORITY IGNORE t SET a = 1", "t", "UPDATE LOW_PRIORITY IGNORE"),
-        ("INSERT HIGH_PRIORITY INTO t VALUES (1)", "t", "INSERT HIGH_PRIORITY"),
+        # REPLACE and the statement modifiers have trees now (issue 10 item 5): tests/rename/test_write_forms.py
         ("SELECT a FROM t INTO OUTFILE '/tmp/x' FIELDS TERMINATED BY ',' LINES TERMINATED BY '\\n'", "t",
          "SELECT ... INTO OUTFILE"),
     ],

@@ -18,6 +18,7 @@ sys.path.insert(0, str(_HERE.parent / "safety"))
 
 from _rename_engines import MariaDBRename, PostgresRename, RenameEngine, SQLiteRename  # noqa: E402
 from _workload import MariaDBWorkload, PostgresWorkload, SQLiteWorkload, WorkloadEngine  # noqa: E402
+from _write_engines import MariaDBWrites, PostgresWrites, SQLiteWrites, WriteEngine  # noqa: E402
 
 DIALECTS = ("sqlite", "postgres", "mysql")
 
@@ -55,3 +56,34 @@ def workload_engine(request) -> Iterator[WorkloadEngine]:
         engine = MariaDBWorkload(request.getfixturevalue("mariadb_server"))
     yield engine
     engine.close()
+
+
+@pytest.fixture(scope="session")
+def write_engines() -> Iterator[dict[str, WriteEngine]]:
+    engines: dict[str, WriteEngine] = {}
+    yield engines
+    for engine in engines.values():
+        engine.close()
+
+
+def _write_engine(name: str, request, engines: dict[str, WriteEngine]) -> WriteEngine:
+    if name not in engines:
+        if name == "sqlite":
+            engines[name] = SQLiteWrites()
+        elif name == "postgres":
+            engines[name] = PostgresWrites(request.getfixturevalue("pg_server"))
+        else:
+            engines[name] = MariaDBWrites(request.getfixturevalue("mariadb_server"))
+    return engines[name]
+
+
+@pytest.fixture(params=DIALECTS)
+def write_engine(request, write_engines) -> WriteEngine:
+    """Write statements (tests/rename/_write_engines.py) on one engine, per dialect."""
+    return _write_engine(request.param, request, write_engines)
+
+
+@pytest.fixture
+def all_write_engines(request, write_engines) -> dict[str, WriteEngine]:
+    """Every engine at once (translation runs a source on one engine and its translation on another)."""
+    return {name: _write_engine(name, request, write_engines) for name in DIALECTS}

@@ -252,7 +252,7 @@ WORKLOAD: list[tuple[str, dict[str, str]]] = [
      "ON DUPLICATE KEY UPDATE login = VALUES(login)", refused("ON DUPLICATE KEY UPDATE", P)),
     ("INSERT INTO people (id, login, joined, age) VALUES (2, 'bob', '2024-01-01', 1), (104, 'fay', '2024-01-01', 2) "
      "ON DUPLICATE KEY UPDATE age = age + VALUES(age)", refused("ON DUPLICATE KEY UPDATE", P)),
-    ("REPLACE INTO people (id, login, joined) VALUES (1, 'ann', '2024-01-01')", refused("REPLACE")),
+    ("REPLACE INTO people (id, login, joined) VALUES (1, 'ann', '2024-01-01')", refused("REPLACE", P)),
     ("UPDATE items SET qty = qty + 1 WHERE category = 'fruit'", {}),
     ("UPDATE items SET active = FALSE WHERE price > 3", {}),
     ("UPDATE items SET note = CONCAT(IFNULL(note, ''), '!') WHERE kind = 'a'", {}),

@@ -142,7 +142,6 @@ def test_not_binds_looser_than_comparison(fe):
 @pytest.mark.parametrize(("sql", "operation", "unsupported", "table"), [
     ("CREATE TRIGGER r AFTER INSERT ON t BEGIN SELECT 1; END", OperationType.UNKNOWN, "CREATE TRIGGER", None),
     ("CREATE VIRTUAL TABLE v USING fts5(a, b)", OperationType.UNKNOWN, "CREATE VIRTUAL TABLE", None),
-    ("UPDATE OR REPLACE t SET a = 1", OperationType.UPDATE, "UPDATE OR REPLACE", "t"),
     ("CREATE TABLE t (a) WITHOUT ROWID", OperationType.CREATE, "table option WITHOUT ROWID", None),
     ("PRAGMA foreign_keys = ON", OperationType.UNKNOWN, "PRAGMA", None),
     ("EXPLAIN QUERY PLAN SELECT 1", OperationType.UNKNOWN, "EXPLAIN", None),
