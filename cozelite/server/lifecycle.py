@@ -63,7 +63,11 @@ def run_server(config: Config, *, host: str, port: int, log_level: str = "warnin
     DataDirLocked (another process holds the data directory) before "serving on" is printed; nothing
     is created on disk for a configuration that fails the checks."""
     limits = limits or ServerLimits()
-    raise_problems(check(config))
+    # A malformed file-like URI stops everything before any directory is made (with the scheme
+    # problems, so the report is complete). Otherwise schemes are reported by open_providers,
+    # together with every area that cannot open (a server that is down), in the same run.
+    if uri_problems(config):
+        raise_problems(check(config))
     sock = bind(host, port)
     try:
         return _serve(config, sock, host=host, log_level=log_level, echo=echo, limits=limits)
