@@ -51,8 +51,7 @@ def bind(host: str, port: int) -> socket.socket:
         hint = (f"another process listens there (find it with `ss -ltnp 'sport = :{port}'`): stop it or choose "
                 "another --port" if err.errno == errno.EADDRINUSE else "choose another --host/--port")
         raise ConfigError(f"cannot listen on {host}:{port}: {(err.strerror or str(err)).lower()}; {hint}") from None
-    sock.set_inheritable(True)
-    return sock
+    return sock  # not inheritable: a provider's child process (Milvus Lite) must not hold the port
 
 
 def run_server(config: Config, *, host: str, port: int, log_level: str = "warning",
