@@ -19,6 +19,7 @@ exit code 1, nothing written): an empty backup is never reported as a success.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import os
 import shutil
@@ -27,19 +28,31 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from cozelite.config import AREAS, Config, ConfigError, local_data_path, redact
+from cozelite.config import AREAS, Config, ConfigError, local_data_path, raise_problems, redact, uri_problems
 from cozelite.datadir_lock import DataDirLock, DataDirLocked, lock_holder
 from cozelite.wiring import Providers, open_providers
 from providers.errors import ProviderError
 
 MANIFEST = "manifest.json"
-FORMAT = 1
+# Format 2 adds each file's size and SHA-256 (`checksums`), verified by restore before anything is
+# replaced; format 1 backups (no checksums) are still read.
+FORMAT = 2
+READABLE_FORMATS = (1, 2)
+_CHUNK = 1 << 20
 # Files next to a database file that belong to it (WAL, shared memory, rollback journal).
 _SIDECARS = ("-wal", "-shm", "-journal", ".wal")
 
 
 class BackupError(Exception):
     """A backup or restore that cannot proceed; the message says why and what to do."""
+
+
+def _check_config(config: Config) -> None:
+    """Malformed file-like URIs fail here, before a path derived from one is read or written."""
+    try:
+        raise_problems(uri_problems(config))
+    except ConfigError as err:
+        raise BackupError(str(err)) from None
 
 
 def _check_empty(dest: Path) -> None:
@@ -113,7 +126,8 @@ def backup_providers(providers: Providers, dest: str | os.PathLike[str]) -> dict
             raise BackupError(f"backup of {area} ({redact(uri)}) failed: {err.message}") from err
         files = sorted(str(p.relative_to(dest / area)) for p in (dest / area).rglob("*") if p.is_file())
         manifest["areas"][area] = {"scheme": providers.scheme(area), "kind": "file" if is_file else "dir",
-                                   "name": path.name, "files": files}
+                                   "name": path.name, "files": files,
+                                   "checksums": {f: _digest(dest / area / f) for f in files}}
     tmp = dest / (MANIFEST + ".tmp")
     tmp.write_text(json.dumps(manifest, indent=2))
     os.replace(tmp, dest / MANIFEST)
@@ -124,6 +138,7 @@ def backup(config: Config, dest: str | os.PathLike[str], *, timeout: float = 600
     """Back up the data `config` names into `dest`, through the running server if there is one."""
     dest = Path(dest).resolve()
     _check_empty(dest)
+    _check_config(config)
     holder = lock_holder(config.data_path)
     if holder:
         return _backup_via_server(config.data_path, holder, dest, timeout)
@@ -172,26 +187,69 @@ def _backup_via_server(data_dir: Path, holder: dict[str, Any], dest: Path, timeo
         raise BackupError(f"cannot reach the running server at http://{host}:{port}: {err}") from None
 
 
-def restore(config: Config, src: str | os.PathLike[str]) -> list[str]:
-    """Put a backup back in place of the data `config` names. Offline: refuses while a server
-    holds the data directory. Returns a line per restored area."""
+def _digest(path: Path) -> dict[str, Any]:
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            h.update(chunk)
+            size += len(chunk)
+    return {"size": size, "sha256": h.hexdigest()}
+
+
+def verify(src: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read and check a backup without touching any data: its manifest, and every file against the
+    size and SHA-256 the manifest lists (no file missing, none extra). Returns the manifest;
+    BackupError names every file that does not match."""
     src = Path(src)
     try:
         manifest = json.loads((src / MANIFEST).read_text())
     except FileNotFoundError:
         raise BackupError(f"{src} is not a complete cozelite backup (no {MANIFEST})") from None
-    except ValueError as err:
+    except (ValueError, UnicodeDecodeError) as err:
         raise BackupError(f"{src / MANIFEST} is not valid JSON: {err}") from None
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"{src} has backup format {manifest.get('format')!r}; this version reads {FORMAT}")
+    if not isinstance(manifest, dict) or manifest.get("format") not in READABLE_FORMATS:
+        got = manifest.get("format") if isinstance(manifest, dict) else None
+        raise BackupError(f"{src} has backup format {got!r}; this version reads "
+                          f"{', '.join(map(str, READABLE_FORMATS))}")
+    bad: list[str] = []
+    for area, entry in manifest.get("areas", {}).items():
+        if not (src / area).is_dir():
+            bad.append(f"{src / area} is missing")
+            continue
+        if manifest["format"] < 2:
+            continue
+        expected: dict[str, Any] = entry.get("checksums", {})
+        present = {str(p.relative_to(src / area)) for p in (src / area).rglob("*") if p.is_file()}
+        bad += [f"{src / area / f}: missing" for f in sorted(set(expected) - present)]
+        bad += [f"{src / area / f}: not in the manifest" for f in sorted(present - set(expected))]
+        for f in sorted(set(expected) & present):
+            got = _digest(src / area / f)
+            if got != expected[f]:
+                bad.append(f"{src / area / f}: expected {expected[f]['size']} bytes sha256 "
+                           f"{expected[f]['sha256'][:16]}..., found {got['size']} bytes sha256 {got['sha256'][:16]}...")
+    if bad:
+        raise BackupError(f"backup {src} is damaged; nothing was restored and the current data is untouched:\n" +
+                          "\n".join(f"  - {b}" for b in bad))
+    return manifest
+
+
+def restore(config: Config, src: str | os.PathLike[str]) -> list[str]:
+    """Put a backup back in place of the data `config` names. Offline: refuses while a server
+    holds the data directory. Returns a line per restored area.
+
+    Nothing is replaced until every file of the backup matches its checksum and every area is
+    copied next to its target; only then are the targets swapped. A failure before the swap leaves
+    the current data as it was."""
+    src = Path(src)
+    manifest = verify(src)
+    _check_config(config)
     plan: list[tuple[str, dict[str, Any], Path, bool]] = []
     for area, entry in manifest.get("areas", {}).items():
         local = local_data_path(config.uri(area)) if area in AREAS else None
         if local is None:
             raise BackupError(f"the backup has {area} data but {area}.uri is {redact(config.uri(area))!r}, which "
                               "keeps no local files; restore with the embedded URI (e.g. --lite)")
-        if not (src / area).is_dir():
-            raise BackupError(f"{src / area} is missing from the backup")
         plan.append((area, entry, local[0], local[1]))
     config.data_path.mkdir(parents=True, exist_ok=True)
     lock = DataDirLock(config.data_path)
@@ -199,43 +257,64 @@ def restore(config: Config, src: str | os.PathLike[str]) -> list[str]:
         lock.acquire()
     except DataDirLocked as err:
         raise BackupError(f"refusing to restore: {err}") from None
-    done = []
+    note = "" if manifest["format"] >= 2 else " (format 1 backup: no checksums to verify)"
+    staged: list[tuple[Path, Path, bool, str]] = []
     try:
-        for area, entry, path, is_file in plan:
-            if is_file:
-                _restore_file(src / area, entry["name"], path)
-            else:
-                _restore_dir(src / area, path)
-            done.append(f"{area}: {path}")
+        try:
+            for area, entry, path, is_file in plan:
+                staging = _stage_file(src / area, entry["name"], path) if is_file else _stage_dir(src / area, path)
+                staged.append((staging, path, is_file, area))
+        except OSError as err:
+            raise BackupError(f"cannot copy the backup into place ({err}); nothing was replaced") from None
+        done = []
+        for staging, path, is_file, area in staged:
+            _swap_file(staging, path) if is_file else _swap_dir(staging, path)
+            done.append(f"{area}: {path}{note}")
+        staged = []
+        return done
     finally:
+        for staging, *_ in staged:
+            shutil.rmtree(staging, ignore_errors=True)
         lock.release()
-    return done
 
 
-def _restore_file(src: Path, name: str, target: Path) -> None:
-    """A database file (and any sidecar the backup holds), renamed to the configured file name."""
+def _stage_file(src: Path, name: str, target: Path) -> Path:
+    """Copy a database file (and any sidecar the backup holds), renamed to the configured file name,
+    into a staging directory beside `target`."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", *_SIDECARS):
-        Path(str(target) + suffix).unlink(missing_ok=True)
+    staging = target.parent / f".{target.name}.restoring"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
     for f in sorted(src.iterdir()):
         if not f.is_file():
             continue
         new_name = target.name + f.name[len(name):] if f.name.startswith(name) else f.name
-        tmp = target.parent / (new_name + ".restoring")
-        shutil.copy2(f, tmp)
-        with open(tmp, "rb+") as fh:
+        shutil.copy2(f, staging / new_name)
+        with open(staging / new_name, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp, target.parent / new_name)
+    return staging
 
 
-def _restore_dir(src: Path, target: Path) -> None:
-    """A directory store, swapped in whole: the old one is removed only once the copy is complete."""
+def _swap_file(staging: Path, target: Path) -> None:
+    for suffix in ("", *_SIDECARS):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    for f in sorted(staging.iterdir()):
+        os.replace(f, target.parent / f.name)
+    staging.rmdir()
+
+
+def _stage_dir(src: Path, target: Path) -> Path:
+    """A copy of a directory store beside `target`, swapped in whole by `_swap_dir`."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(target.name + ".restoring")
-    old = target.with_name(target.name + ".old")
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.rmtree(old, ignore_errors=True)
     shutil.copytree(src, staging)
+    return staging
+
+
+def _swap_dir(staging: Path, target: Path) -> None:
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         os.replace(target, old)
     os.replace(staging, target)

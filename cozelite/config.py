@@ -258,38 +258,109 @@ def load_config(*, config_file: str | os.PathLike[str] | None = None, env: Mappi
     if retrieval:
         extra[RETRIEVAL_KEY] = Setting(retrieval, FLAG, RETRIEVAL_FLAG)
 
+    # Every URI that does not parse, in one error: a user fixes the whole configuration in one run.
     named = [(f"{area}.uri", s) for area, s in uris.items()] + list(extra.items())
+    bad: list[str] = []
     for key, s in named:
         try:
             ProviderURL.parse(s.value)
         except Exception as err:
-            raise ConfigError(f"{key} from {_describe(s)} is not a valid URI: {err}") from None
+            bad.append(f"{key} from {_describe(s)} is not a valid URI: {err}")
+    raise_problems(bad)
     return Config(uris=uris, lite=lite_setting, data_dir=dd, config_file=path, extra=extra)
 
 
+def raise_problems(problems: list[str]) -> None:
+    """Raise one ConfigError naming every problem (one line each), or nothing when there is none."""
+    if len(problems) == 1:
+        raise ConfigError(problems[0])
+    if problems:
+        raise ConfigError(f"{len(problems)} settings are invalid:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def _named_uris(config: Config) -> list[tuple[str, Setting]]:
+    named = [(f"{area}.uri", config.uris[area]) for area in AREAS]
+    if config.retrieval is not None:
+        named.append((RETRIEVAL_KEY, config.retrieval))
+    return named
+
+
+def _local_form_problem(key: str, s: Setting) -> str | None:
+    """What is wrong with the form of a file-like URI (a host, no path), or None."""
+    url = ProviderURL.parse(s.value)
+    scheme = url.scheme.split("+", 1)[0]
+    if scheme not in _FILE_SCHEMES or (scheme == "milvus" and url.host):  # milvus://host is a server
+        return None
+    forms = (f"{scheme}://./relative/path, {scheme}:///relative/path (SQLAlchemy's form) or "
+             f"{scheme}:////absolute/path")
+    if url.host:
+        return (f"{key} {redact(s.value)!r} (from {_describe(s)}) names a host ({url.host!r}); a {scheme} URI names "
+                f"a local path: {forms}")
+    if not url.path or url.path == ":memory:":
+        return f"{key} {redact(s.value)!r} (from {_describe(s)}) names no path; use {forms}"
+    return None
+
+
+def _not_creatable(d: Path) -> str | None:
+    """Why directory `d` cannot be created (or used), found without creating anything; else None."""
+    probe = d
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        return f"{probe.resolve()} is a file, not a directory"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        what = "is not writable" if probe == d else f"cannot be created: {probe.resolve()} is not writable"
+        return f"data directory {d.resolve()} {what}"
+    return None
+
+
+def uri_problems(config: Config) -> list[str]:
+    """Every problem of the configuration found without touching the disk: file-like URIs with a
+    host or no path, and data directories that could not be created. Nothing is created."""
+    problems: list[str] = []
+    for key, s in _named_uris(config):
+        problem = _local_form_problem(key, s)
+        if problem is not None:
+            problems.append(problem)
+    if problems:  # a directory derived from a malformed URI means nothing
+        return problems
+    for d in _data_dirs(config):
+        why = _not_creatable(d)
+        if why is not None:
+            problems.append(f"{why}; fix its permissions or choose another path in cozelite.toml / the *_URI "
+                            "variables / --data-dir")
+    return problems
+
+
 def local_data_path(uri: str) -> tuple[Path, bool] | None:
-    """Where an embedded provider keeps its data: (path, is_file), or None for servers and mem://."""
+    """Where an embedded provider keeps its data: (path, is_file), or None for servers, mem:// and
+    malformed file-like URIs (a host: `uri_problems` reports them)."""
     url = ProviderURL.parse(uri)
     is_file = _FILE_SCHEMES.get(url.scheme.split("+", 1)[0])
-    if is_file is None or not url.path:
+    if is_file is None or not url.path or url.host:
         return None
     return Path(url.path), is_file
 
 
-def prepare_data_dirs(config: Config) -> list[Path]:
-    """Create the data directories the configuration needs; fail fast, naming a path that cannot
-    be created or written."""
+def _data_dirs(config: Config) -> list[Path]:
     dirs = [config.data_path]
-    uris = [config.uri(area) for area in AREAS]
-    if config.retrieval is not None:
-        uris.append(config.retrieval.value)
-    for uri in uris:
-        local = local_data_path(uri)
+    for _key, s in _named_uris(config):
+        local = local_data_path(s.value)
         if local is not None:
             path, is_file = local
             dirs.append(path.parent if is_file else path)
+    return dirs
+
+
+def prepare_data_dirs(config: Config) -> list[Path]:
+    """Create the data directories the configuration needs. Every problem `uri_problems` finds is
+    reported first, in one ConfigError, and then nothing is created; a path that still cannot be
+    created or written is named."""
+    raise_problems(uri_problems(config))
     made: list[Path] = []
-    for d in dirs:
+    for d in _data_dirs(config):
         try:
             d.mkdir(parents=True, exist_ok=True)
         except OSError as err:

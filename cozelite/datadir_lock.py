@@ -7,6 +7,10 @@ mode 0600 whatever the umask, and renamed into place only once locked and writte
 process dies, even by SIGKILL, so a stale file never blocks anyone. `cozelite backup` reads the
 address and token to ask a running server for the copy instead.
 
+A clean stop removes the file. A file still there when the next holder takes the lock was left by
+a process that did not stop cleanly (killed, crashed, power loss): the new holder takes over at once
+(never a hang) and `stale` describes the previous holder, so the server can say what happened.
+
 This module imports nothing of the server (no starlette, no uvicorn): the offline commands take the
 lock without loading the web stack.
 """
@@ -58,6 +62,8 @@ class DataDirLock:
         # Shown only to the lock file's owner: a backup run by the same user proves itself with it.
         self.token = secrets.token_hex(16)
         self._fd: int | None = None
+        # What the lock file said when this holder took it over, if a previous holder left it.
+        self.stale: dict[str, Any] | None = None
 
     @property
     def held(self) -> bool:
@@ -75,10 +81,21 @@ class DataDirLock:
         if current is None:
             raise DataDirLocked(self.path.parent.resolve(), lock_holder(self.path.parent) or {})
         try:
+            self.stale = _left_behind(current)
             self._fd = self._replace(host, port)
         finally:
             # Anyone who locks the old file after this sees that it is no longer the lock file.
             os.close(current)
+
+    def describe_stale(self) -> str:
+        """One line on the lock file a previous holder left behind (see `stale`)."""
+        info = self.stale or {}
+        who = f"pid {info.get('pid', '?')}" + (f", http://{info['host']}:{info['port']}"
+                                               if info.get("host") and info.get("port") else "")
+        return (f"the previous cozelite process ({who}) did not stop cleanly (killed or crashed): it left "
+                f"{self.path} behind; it no longer holds the directory, so this process took over. SQLite, "
+                "LMDB and DuckDB recover their files on open; check the data (GET /healthz) and, if in doubt, "
+                "restore the last backup (docs/runbook.md)")
 
     def _replace(self, host: str, port: int) -> int:
         tmp = self.path.with_name(f".{LOCK_NAME}.{os.getpid()}.{secrets.token_hex(4)}")
@@ -98,13 +115,29 @@ class DataDirLock:
         return fd
 
     def release(self) -> None:
+        """Remove the lock file (still holding it, so nobody takes a file that is going away), then
+        unlock. A waiter that opened the old file sees it is gone and makes a new one."""
         if self._fd is None:
             return
+        with contextlib.suppress(OSError):
+            if os.path.samestat(os.fstat(self._fd), os.stat(self.path, follow_symlinks=False)):
+                os.unlink(self.path)
         with contextlib.suppress(OSError):
             os.ftruncate(self._fd, 0)
             fcntl.flock(self._fd, fcntl.LOCK_UN)
         os.close(self._fd)
         self._fd = None
+
+
+def _left_behind(fd: int) -> dict[str, Any] | None:
+    """The holder a lock file names when we took it without anyone holding it: a process that did
+    not release it (a clean release removes the file, an older one empties it), or None."""
+    try:
+        raw = os.pread(fd, 4096, 0)
+        info = json.loads(raw) if raw else None
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) and "pid" in info else None
 
 
 def _lock_current(path: Path, kind: int, *, create: bool = True) -> int | None:

@@ -43,7 +43,7 @@ def _scheme_problem(area: str, key: str, uri: str, source: str, config: Config) 
     known = retrieval_schemes() if key == RETRIEVAL_KEY else REGISTRIES[area].schemes()
     if scheme in known:
         return None
-    refused = REGISTRIES[area].refusal(scheme)
+    refused = REGISTRIES[area].refusal(scheme, uri)
     if refused:
         return f"{key} {redact(uri)!r} (from {source}): scheme {scheme!r} is not available: {refused}."
     hint = "" if config.lite.value == "true" else " Run with --lite (or COZE_LITE=1) to use the embedded providers."
@@ -73,11 +73,16 @@ def _scheme_problems(config: Config, areas: tuple[str, ...], retrieval: bool = T
     return problems
 
 
+def scheme_problems(config: Config, *, areas: tuple[str, ...] = AREAS, retrieval: bool = True) -> list[str]:
+    """One line per configured URI whose scheme no implementation serves (or is refused)."""
+    return [p for found in _scheme_problems(config, areas, retrieval).values() for p in found]
+
+
 def check_schemes(config: Config, *, areas: tuple[str, ...] = AREAS, retrieval: bool = True) -> None:
     """Fail (ConfigError) when configured URIs name schemes no implementation serves, listing the
     ones that do (an implementation whose driver package is missing serves none): every such area
     in one error. `retrieval=False`: search's separate retrieval URI is not used, so not checked."""
-    _raise_all([p for found in _scheme_problems(config, areas, retrieval).values() for p in found])
+    _raise_all(scheme_problems(config, areas=areas, retrieval=retrieval))
 
 
 def with_param(uri: str, name: str, value: str) -> str:

@@ -47,11 +47,19 @@ _SECRET_PARAM = re.compile(
     + "|".join(map(re.escape, _SECRET_NAMES)) + r")=)[^&]*", re.IGNORECASE)
 
 
+# Schemes whose URI names a local file or directory. Besides SQLAlchemy's forms they take the form
+# cozelite's design writes, `scheme://./relative/path` (and `scheme://../path`): urlsplit reads the
+# "." as a host, which these schemes never have, so it is read back as the start of a relative path.
+LOCAL_PATH_SCHEMES: frozenset[str] = frozenset({"sqlite", "duckdb", "lmdb", "file", "milvus"})
+_RELATIVE_AUTHORITIES = (".", "..")
+
+
 @dataclass(frozen=True)
 class ProviderURL:
-    """A parsed provider URI. For file-like schemes `path` follows SQLAlchemy's sqlite URLs:
-    three slashes are relative to the working directory, four are absolute —
-    `lmdb:///var/data/kv` -> "var/data/kv", `lmdb:////srv/kv` -> "/srv/kv".
+    """A parsed provider URI. For file-like schemes (`LOCAL_PATH_SCHEMES`) `path` follows
+    SQLAlchemy's sqlite URLs: three slashes are relative to the working directory, four are
+    absolute — `lmdb:///var/data/kv` -> "var/data/kv", `lmdb:////srv/kv` -> "/srv/kv"; and
+    `lmdb://./var/data/kv` -> "./var/data/kv" (relative, the design's form).
     The password never appears in repr()."""
 
     raw: str = field(repr=False)
@@ -70,9 +78,11 @@ class ProviderURL:
         parts = urlsplit(uri)
         scheme = parts.scheme.lower()
         path = unquote(parts.path)
+        host = parts.hostname or None
         if not parts.netloc and path.startswith("/"):
             path = path[1:]
-        host = parts.hostname or None
+        elif scheme in LOCAL_PATH_SCHEMES and parts.netloc in _RELATIVE_AUTHORITIES:
+            path, host = parts.netloc + path, None
         try:
             port = parts.port
         except ValueError as err:
@@ -127,6 +137,8 @@ class SchemeRegistry(Generic[T]):
         # Schemes users will try that have no implementation on purpose (no such server could be
         # tested here): opening one says why and what to use instead.
         self._refused: dict[str, str] = {}
+        # Refused scheme -> the scheme whose URI, with the same rest, is the equivalent.
+        self._instead: dict[str, str] = {}
 
     def register(self, *schemes: str, name: str | None = None
                  ) -> Callable[[Callable[..., T]], Callable[..., T]]:
@@ -145,16 +157,25 @@ class SchemeRegistry(Generic[T]):
 
         return decorate
 
-    def refuse(self, *schemes: str, why: str) -> None:
-        """Declare `schemes` unsupported on purpose; `why` says so and names what to use instead."""
+    def refuse(self, *schemes: str, why: str, instead: str | None = None) -> None:
+        """Declare `schemes` unsupported on purpose; `why` says so and names what to use instead.
+        `instead`: a scheme that takes the same URI rest (badger://./kv -> lmdb://./kv); the refusal
+        of a URI then names that equivalent URI."""
         for scheme in schemes:
             if scheme in self._openers:
                 raise RuntimeError(f"{self.area}: scheme {scheme!r} is both registered and refused")
             self._refused[scheme] = why
+            if instead is not None:
+                self._instead[scheme] = instead
 
-    def refusal(self, scheme: str) -> str | None:
-        """Why `scheme` is refused on purpose, or None."""
-        return self._refused.get(scheme)
+    def refusal(self, scheme: str, uri: str | None = None) -> str | None:
+        """Why `scheme` is refused on purpose, or None. With `uri` (of that scheme), the reason ends
+        with the equivalent URI when the registry knows one."""
+        why = self._refused.get(scheme)
+        if why is None or uri is None or scheme not in self._instead:
+            return why
+        rest = uri.split(":", 1)[1] if ":" in uri else ""
+        return f"{why}; the equivalent URI is {ProviderURL._redact(self._instead[scheme] + ':' + rest)!r}"
 
     def _load(self) -> None:
         if not self._loaded:
@@ -186,7 +207,7 @@ class SchemeRegistry(Generic[T]):
         self._load()
         url = ProviderURL.parse(uri)
         opener = self._openers.get(url.scheme)
-        refused = self._refused.get(url.scheme)
+        refused = self.refusal(url.scheme, uri)
         if refused is not None:
             raise ProviderError(ErrorCode.UNIMPLEMENTED,
                                 f"{self.area}: {url.scheme}:// ({url.redacted!r}) is not supported: {refused}")

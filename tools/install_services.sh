@@ -15,10 +15,29 @@ command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "services: installing ${need[*]}"
+echo "services: installing ${need[*]} (apt-get, Debian packages; the tests start their own instances)"
 # Another apt/dpkg process (an unattended upgrade, a parallel install) may hold the lock: wait for it
-# (up to 10 minutes) instead of failing at once.
+# (up to 10 minutes, saying so) instead of failing at once. dpkg locks with fcntl, so probe with fcntl.
 lock_wait=(-o DPkg::Lock::Timeout=600)
+holder=$(python3 - <<'PYEOF' 2>/dev/null || true
+import fcntl, os, struct
+for path in ("/var/lib/dpkg/lock-frontend", "/var/lib/dpkg/lock", "/var/lib/apt/lists/lock"):
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        continue
+    probe = struct.pack("hhqqi", fcntl.F_WRLCK, 0, 0, 0, 0)
+    got = struct.unpack("hhqqi", fcntl.fcntl(fd, fcntl.F_GETLK, probe))
+    if got[0] != fcntl.F_UNLCK:
+        try:
+            cmd = open(f"/proc/{got[4]}/cmdline", "rb").read().replace(b"\0", b" ").decode().strip()
+        except OSError:
+            cmd = "?"
+        print(f"{path} is held by pid {got[4]} ({cmd})")
+        break
+PYEOF
+)
+[ -n "$holder" ] && echo "services: $holder; waiting for it (up to 10 minutes) before installing"
 $sudo apt-get "${lock_wait[@]}" update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get "${lock_wait[@]}" install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 # Debian starts the packaged servers on install; the tests use their own instances, so stop these.

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from cozelite.config import AREAS, Config, ConfigError, load_config
-from cozelite.wiring import REGISTRIES
+from cozelite.config import AREAS, Config, ConfigError, load_config, uri_problems
+from cozelite.wiring import REGISTRIES, scheme_problems
 
 
 def config_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -47,11 +47,27 @@ def command() -> None:
 
 @command.command("show")
 @config_options
-def show(**kwargs: Any) -> None:
+@click.option("--check", is_flag=True, default=False,
+              help="Also check every setting as `serve` would before opening anything (URI forms, schemes, "
+                   "data directories; nothing is created and no server is contacted) and exit 1 listing "
+                   "every problem.")
+def show(check: bool, **kwargs: Any) -> None:
     """Print every resolved setting, its value (passwords redacted) and its source
     (default / file / env / flag / lite preset), then which provider serves each area (search:
     document search and retrieval separately)."""
     config = resolve(kwargs)
+    _print(config)
+    if check:
+        problems = uri_problems(config) + scheme_problems(config)
+        if problems:
+            click.echo(f"# check: {len(problems)} problem(s)", err=True)
+            for problem in problems:
+                click.echo(f"  - {problem}", err=True)
+            raise SystemExit(1)
+        click.echo("# check: ok (servers are not contacted: `cozelite serve` opens them)")
+
+
+def _print(config: Config) -> None:
     if config.config_file is not None:
         click.echo(f"# config file: {config.config_file}")
     rows = config.rows()

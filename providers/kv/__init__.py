@@ -18,6 +18,9 @@ from providers.kv.contract import KVStore, Pipeline
 from providers.registry import SchemeRegistry
 
 KV: SchemeRegistry[KVStore] = SchemeRegistry("kv", modules=("providers.kv.lmdb", "providers.kv.redis"))
+KV.refuse("badger", "nutsdb", instead="lmdb",
+          why="Badger and NutsDB are Go libraries; the embedded kv store here is LMDB (same role: one "
+              "directory of local files, no server)")
 
 
 def open_kv(uri: str, **kwargs: Any) -> KVStore:

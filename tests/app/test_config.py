@@ -18,7 +18,7 @@ from cozelite.config import (
     local_data_path,
     prepare_data_dirs,
 )
-from cozelite.wiring import check_schemes
+from cozelite.wiring import check_schemes, open_providers, scheme_problems
 
 
 @pytest.fixture(autouse=True)
@@ -169,3 +169,74 @@ def test_serve_fails_fast_naming_an_unwritable_data_directory(tmp_path: Path, ru
     result = run_cli("serve", "--lite", "--kv-uri", f"lmdb:///{blocker}/kv", "--port", "1", cwd=tmp_path)
     assert result.returncode == 1 and str(blocker) in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("design", "sqlalchemy"), [
+    ("sqlite://./var/data/sqlite/app.db", "sqlite:///var/data/sqlite/app.db"),
+    ("duckdb://./var/data/duckdb/search.db", "duckdb:///var/data/duckdb/search.db"),
+    ("file://./var/data/blob", "file:///var/data/blob"),
+    ("lmdb://./var/data/kv", "lmdb:///var/data/kv"),
+    ("lmdb://../elsewhere/kv", "lmdb:///../elsewhere/kv"),
+])
+def test_the_designs_relative_form_names_the_same_path_as_sqlalchemys(design: str, sqlalchemy: str) -> None:
+    assert local_data_path(design) is not None
+    assert local_data_path(design) == local_data_path(sqlalchemy)
+
+
+def test_the_designs_uri_forms_serve_from_the_working_directory(tmp_path: Path) -> None:
+    config = load_config(env={"DB_URI": "sqlite://./var/data/sqlite/app.db", "KV_URI": "lmdb://./var/data/kv",
+                              "SEARCH_URI": "duckdb://./var/data/duckdb/search.db",
+                              "BLOB_URI": "file://./var/data/blob"}, lite=True)
+    prepare_data_dirs(config)
+    providers = open_providers(config)
+    try:
+        providers["kv"].set("k", b"v")
+        providers["blob"].put("a.txt", b"x", content_type="text/plain")
+    finally:
+        providers.close()
+    assert (tmp_path / "var/data/kv/data.mdb").is_file() and (tmp_path / "var/data/sqlite/app.db").is_file()
+    assert (tmp_path / "var/data/duckdb/search.db").is_file()
+    assert any((tmp_path / "var/data/blob").rglob("*"))
+
+
+def test_badger_and_nutsdb_name_the_equivalent_lmdb_uri(tmp_path: Path) -> None:
+    for scheme in ("badger", "nutsdb"):
+        config = load_config(env={"KV_URI": f"{scheme}://./var/data/{scheme}"}, lite=True)
+        problems = scheme_problems(config)
+        assert len(problems) == 1
+        assert "LMDB" in problems[0] and f"'lmdb://./var/data/{scheme}'" in problems[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+BAD_EVERYWHERE = {"DB_URI": "sqlite://somehost/app.db", "KV_URI": "badger://./var/data/badger",
+                  "MQ_URI": "nsq://127.0.0.1:4150", "BLOB_URI": "file://", "SEARCH_URI": "es://127.0.0.1:9200"}
+
+
+def test_config_check_reports_every_invalid_area_in_one_run_and_creates_nothing(tmp_path: Path,
+                                                                                run_cli: Any) -> None:
+    result = run_cli("config", "show", "--check", "--lite", cwd=tmp_path, **BAD_EVERYWHERE)
+    assert result.returncode == 1, result.stdout
+    assert "5 problem(s)" in result.stderr
+    for needle in ("db.uri", "kv.uri", "mq.uri", "blob.uri", "search.uri", "'lmdb://./var/data/badger'"):
+        assert needle in result.stderr
+    assert "Traceback" not in result.stderr
+    ok = run_cli("config", "show", "--check", "--lite", cwd=tmp_path)
+    assert ok.returncode == 0 and "check: ok" in ok.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_serve_reports_every_invalid_area_in_one_run_and_creates_nothing(tmp_path: Path, run_cli: Any) -> None:
+    result = run_cli("serve", "--lite", "--port", "0", cwd=tmp_path, **BAD_EVERYWHERE)
+    assert result.returncode == 1
+    assert "5 settings are invalid" in result.stderr
+    assert all(f"{area}.uri" in result.stderr for area in ("db", "kv", "search", "mq", "blob"))
+    assert "serving on" not in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+    # A host in a file-like URI used to become an absolute path (sqlite://var/... -> /data/...).
+    assert not Path("/somehost").exists()
+
+
+def test_every_unparsable_uri_is_named_in_one_error() -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(env={"DB_URI": "no-scheme", "KV_URI": "redis://h:99999/0"})
+    assert "db.uri" in str(info.value) and "kv.uri" in str(info.value)

@@ -80,3 +80,35 @@ def test_offline_backup_and_restore_do_not_load_the_web_stack(tmp_path: Path) ->
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout.splitlines()[-1])
     assert result == {"codes": [0, 0], "web": []}, proc.stderr
+
+
+def test_a_clean_release_removes_the_lock_file(tmp_path: Path) -> None:
+    lock = DataDirLock(tmp_path)
+    lock.acquire(host="127.0.0.1", port=1)
+    assert lock.path.exists() and lock.stale is None
+    lock.release()
+    assert not lock.path.exists() and lock_holder(tmp_path) is None
+
+
+def test_a_lock_file_left_by_a_killed_holder_is_taken_over_and_explained(tmp_path: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom cozelite.datadir_lock import DataDirLock\n"
+         "DataDirLock(sys.argv[1]).acquire(host='127.0.0.1', port=4321)\nprint('held', flush=True)\ntime.sleep(600)",
+         str(tmp_path)], env=clean_env(PYTHONPATH=str(Path(__file__).resolve().parents[2])),
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(DataDirLocked):
+            DataDirLock(tmp_path).acquire()
+    finally:
+        holder.kill()  # SIGKILL: no release, the file stays
+        holder.wait()
+    assert (tmp_path / "cozelite-server.lock").exists()
+    lock = DataDirLock(tmp_path)
+    lock.acquire()  # at once: the kernel dropped the dead holder's flock
+    try:
+        assert lock.stale is not None and lock.stale["pid"] == holder.pid
+        text = lock.describe_stale()
+        assert f"pid {holder.pid}" in text and "did not stop cleanly" in text and "http://127.0.0.1:4321" in text
+    finally:
+        lock.release()

@@ -67,3 +67,33 @@ def test_a_busy_port_is_a_clear_error_and_closes_the_providers(tmp_path: Path, r
     from cozelite.datadir_lock import lock_holder
 
     assert lock_holder(tmp_path / "var" / "data") is None
+
+
+def test_serve_says_serving_only_once_it_listens(tmp_path: Path, run_cli: Any) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--lite", "--port", str(port), cwd=tmp_path)
+    assert result.returncode == 1 and "serving on" not in result.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+
+
+def test_no_lock_file_after_a_clean_stop_and_a_crash_is_explained(tmp_path: Path, serve: Any) -> None:
+    lock_file = tmp_path / "var" / "data" / "cozelite-server.lock"
+    with serve(tmp_path, "--lite") as server:
+        assert lock_file.exists()
+        assert server.stop() == 0, server.stderr
+    assert not lock_file.exists()
+    with serve(tmp_path, "--lite") as server:
+        pid = server.proc.pid
+        server.proc.kill()  # a crash: nothing is released
+        server.proc.wait()
+    assert lock_file.exists()
+    with serve(tmp_path, "--lite") as server:
+        assert httpx.get(server.base + "/healthz", timeout=30).status_code == 200
+        assert server.stop() == 0
+    assert f"pid {pid}" in server.stderr and "did not stop cleanly" in server.stderr
+    assert not lock_file.exists()
