@@ -1,9 +1,18 @@
-"""The ASGI app: health, metrics, presigned blob downloads, and the admin backup hook."""
+"""The ASGI app: health, metrics, presigned blob downloads, the admin backup hook, and the /v1 API
+(cozelite/api, FastAPI) mounted after them.
+
+Every request gets an id (`X-Request-ID`: the client's when it is a short token, else a new one),
+is counted and timed per route template (cozelite/server/metrics.py) and logged on the
+`cozelite.access` logger (one line: id, method, route, status, milliseconds, user)."""
 
 from __future__ import annotations
 
 import contextlib
 import hmac
+import logging
+import re
+import secrets
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -13,11 +22,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from cozelite.api.app import build_api
 from cozelite.backup import BackupError, backup_providers
 from cozelite.config import AREAS
+from cozelite.flows.metadata import ensure_schema
+from cozelite.flows.services import FlowSettings, Services
 from cozelite.server.blob import download
 from cozelite.server.guards import RequestLimits
 from cozelite.server.health import probe, probe_all
@@ -96,9 +108,17 @@ async def admin_backup(request: Request) -> Response:
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT"})
 
 
+# Routes of the mounted API that FastAPI does not record in the scope (it records its APIRoutes).
+_PLAIN_API_PATHS = frozenset({"/openapi.json"})
+
+
 def _route_label(scope: Scope) -> str:
     """The template of the route that matched (also on a 405), else "unmatched"."""
-    path = getattr(scope.get("route"), "path", None)
+    route = scope.get("route")
+    if isinstance(route, Mount):  # the API matched nothing of its own, or a plain route of it
+        path = scope.get("path")
+        return path if path in _PLAIN_API_PATHS else "unmatched"
+    path = getattr(route, "path", None)
     return path if isinstance(path, str) else "unmatched"
 
 
@@ -106,8 +126,21 @@ def _status_label(code: object) -> str:
     return str(code) if isinstance(code, int) and 100 <= code <= 599 else "other"
 
 
+access_log = logging.getLogger("cozelite.access")
+# A client's X-Request-ID is kept when it is a short token (so it can be logged and echoed safely).
+_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._-]{1,64}$")
+
+
+def _request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"x-request-id" and _REQUEST_ID.match(value):
+            return value.decode("ascii")
+    return secrets.token_hex(8)
+
+
 class _CountRequests:
-    """Counts every request by method, route template and status, each from a closed set."""
+    """Gives every request an id (state `request_id`, header `X-Request-ID`), counts and times it by
+    method, route template and status, each from a closed set, and logs it."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -116,32 +149,80 @@ class _CountRequests:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # Read now: a mounted app (the API) replaces scope["app"] with itself.
+        metrics: Metrics = scope["app"].state.metrics
+        rid = _request_id(scope)
+        scope.setdefault("state", {})["request_id"] = rid
         status = {"code": 500}
+        start = time.perf_counter()
 
         async def send_wrapper(message: Any) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
+                message = {**message, "headers": [*message.get("headers", []), (b"x-request-id", rid.encode())]}
             await send(message)
 
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
+            seconds = time.perf_counter() - start
             method = scope["method"] if scope["method"] in _METHODS else "other"
-            scope["app"].state.metrics.requests.labels(method, _route_label(scope),
-                                                       _status_label(status["code"])).inc()
+            route = _route_label(scope)
+            code = _status_label(status["code"])
+            metrics.requests.labels(method, route, code).inc()
+            metrics.latency.labels(method, route).observe(seconds)
+            if access_log.isEnabledFor(logging.INFO):
+                user = (scope.get("state") or {}).get("user_id", "-")
+                access_log.info("%s %s %s %s %.1fms user=%s", rid, method, route, code, seconds * 1000, user)
+
+
+def _configure_logging() -> None:
+    """Request logs go to stderr at the level uvicorn was started with (it configures only its own
+    loggers); a host that configured logging itself keeps its handlers."""
+    logger = logging.getLogger("cozelite")
+    if logger.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.getLogger("uvicorn.error").getEffectiveLevel())
+    logger.propagate = False
+
+
+class _LimitsByPath:
+    """The server's request limits, with the larger body limit of the /v1 API (its routes apply
+    their own per-route limits, cozelite/api/limits.py) for paths under /v1."""
+
+    def __init__(self, app: ASGIApp, *, limits: ServerLimits, api_body_bytes: int) -> None:
+        self.default = RequestLimits(app, max_body_bytes=limits.max_body_bytes,
+                                     max_header_bytes=limits.max_header_bytes)
+        self.api = RequestLimits(app, max_body_bytes=max(limits.max_body_bytes, api_body_bytes),
+                                 max_header_bytes=limits.max_header_bytes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        guard = self.api if path.startswith("/v1/") else self.default
+        await guard(scope, receive, send)
 
 
 def create_app(providers: Providers, *, admin_token: str | None = None,
-               limits: ServerLimits | None = None) -> Starlette:
+               limits: ServerLimits | None = None, settings: FlowSettings | None = None) -> Starlette:
     """The app over already-open providers; it closes them when it shuts down. `limits` gives the
-    per-request limits (the connection limits are the protocol's: cozelite/server/protocol.py)."""
+    per-request limits (the connection limits are the protocol's: cozelite/server/protocol.py),
+    `settings` the API's (default: FlowSettings.from_env()). At start-up the app's metadata tables
+    are created on db.uri when missing (cozelite/flows/metadata)."""
     limits = limits or ServerLimits()
+    services = Services(providers, settings or FlowSettings.from_env())
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        _configure_logging()
+        if providers.get("db") is not None:
+            await run_in_threadpool(ensure_schema, services)
         yield
-        # Shutdown: mq first, so consumers drain while the stores they write to are still open.
-        await run_in_threadpool(providers.close)
+        # Shutdown: the flows' closers, then the providers, mq first, so consumers drain while the
+        # stores they write to are still open.
+        await run_in_threadpool(services.close)
 
     app = Starlette(
         routes=[
@@ -150,14 +231,16 @@ def create_app(providers: Providers, *, admin_token: str | None = None,
             Route("/metrics", metrics),
             Route("/blob/{key:path}", download),
             Route("/admin/backup", admin_backup, methods=["POST"]),
+            # Last: everything the routes above do not take (/v1, /openapi.json, /docs).
+            Mount("/", app=build_api(services, max_body_bytes=limits.max_body_bytes)),
         ],
         # Counting outermost, so a request refused for its size is counted with its 413.
         middleware=[Middleware(_CountRequests),
-                    Middleware(RequestLimits, max_body_bytes=limits.max_body_bytes,
-                               max_header_bytes=limits.max_header_bytes)],
+                    Middleware(_LimitsByPath, limits=limits, api_body_bytes=services.settings.max_upload_bytes)],
         lifespan=lifespan,
     )
     app.state.providers = providers
     app.state.metrics = Metrics(providers)
     app.state.admin_token = admin_token
+    app.state.services = services
     return app

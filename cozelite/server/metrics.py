@@ -4,6 +4,7 @@
 - `cozelite_provider_up{area, provider}`: 1 when the last probe succeeded.
 - `cozelite_provider_ping_seconds{area, provider}`: probe latency.
 - `cozelite_http_requests_total{method, route, status}`.
+- `cozelite_http_request_seconds{method, route}`: request latency (a histogram), per route template.
 - `cozelite_provider_operations_total{area, op, implementation}`, `..._operation_errors_total` and
   `..._operation_seconds_total`: every provider operation, as the provider's portable type counts
   it (`Portable.stats()`); read at scrape time, so the providers keep no second set of counters.
@@ -72,6 +73,10 @@ class Metrics:
                               buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0))
         self.requests = Counter("cozelite_http_requests", "HTTP requests served.", ["method", "route", "status"],
                                 registry=self.registry)
+        self.latency = Histogram("cozelite_http_request_seconds", "HTTP request latency, per route template.",
+                                 ["method", "route"], registry=self.registry,
+                                 buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                                          10.0))
         self.registry.register(ProviderOperations(providers))
         for area in AREAS:
             self.up.labels(area, providers.scheme(area)).set(0)
