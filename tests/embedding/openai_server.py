@@ -6,7 +6,7 @@ API does (``input`` a string or list, ``model``, optional ``dimensions``; ``data
 Vectors are a bag of hashed words (16 dimensions by default), so texts sharing words are close: the
 tests can check ranking through a real HTTP round trip. Model names drive failures: ``fail500``
 answers 500, ``flaky`` fails every other request with 503, ``short`` returns one row too few;
-``slow`` answers after 1.5 s (a model that keeps an indexer busy, for crash tests).
+``slow`` answers after 1 s (a model that keeps an indexer busy, for crash tests).
 Prints ``READY`` on stdout once listening.
 """
 
@@ -62,7 +62,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(503, {"error": {"message": "overloaded"}})
             return
         if model == "slow":
-            time.sleep(1.5)
+            time.sleep(1.0)
         if model == "unknown":
             self._send(404, {"error": {"message": "model 'unknown' not found"}})
             return
