@@ -15,6 +15,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cozelite.api.errors import error_response
 
+MULTIPART_OVERHEAD = 64 * 1024
+
 
 class _TooLarge(Exception):
     pass
@@ -40,7 +42,8 @@ class BodyLimit:
 
     def _limit(self, path: str) -> tuple[int, str]:
         if any(p.match(path) for p in self.upload_paths):
-            return self.max_upload_bytes, "COZE_API_MAX_UPLOAD_BYTES"
+            # The multipart framing and form fields around the file get room of their own.
+            return self.max_upload_bytes + MULTIPART_OVERHEAD, "COZE_API_MAX_UPLOAD_BYTES"
         return self.max_body_bytes, "--max-body-bytes (COZE_SERVER_MAX_BODY_BYTES)"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -7,11 +7,14 @@ from collections.abc import Callable
 
 from fastapi import APIRouter
 
-from cozelite.api import me, routes_knowledge, routes_resources
+from cozelite.api import databases, files, me, routes_knowledge, routes_resources, variables
 from cozelite.flows.services import Services
 
 ROUTERS: list[APIRouter] = [
     me.router,
+    databases.router,
+    variables.router,
+    files.router,
     routes_knowledge.router,
     routes_resources.router,
 ]

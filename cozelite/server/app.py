@@ -26,6 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cozelite.api.app import build_api
+from cozelite.api.limits import MULTIPART_OVERHEAD
 from cozelite.api.routers import STARTERS
 from cozelite.backup import BackupError, backup_providers
 from cozelite.config import AREAS
@@ -239,7 +240,8 @@ def create_app(providers: Providers, *, admin_token: str | None = None,
         ],
         # Counting outermost, so a request refused for its size is counted with its 413.
         middleware=[Middleware(_CountRequests),
-                    Middleware(_LimitsByPath, limits=limits, api_body_bytes=services.settings.max_upload_bytes)],
+                    Middleware(_LimitsByPath, limits=limits,
+                               api_body_bytes=services.settings.max_upload_bytes + MULTIPART_OVERHEAD)],
         lifespan=lifespan,
     )
     app.state.providers = providers
