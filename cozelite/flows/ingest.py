@@ -35,12 +35,10 @@ from providers.embedding import Embedder
 from providers.errors import ErrorCode, ProviderError
 from providers.mq.message import Message
 from providers.search.model import (
-    DSL,
     CreateRequest,
     Document,
     Field,
     FieldType,
-    Op,
     RetrieveMode,
     RetrieveOptions,
 )
@@ -116,8 +114,10 @@ class ChunkIndex:
             store.delete(ids[start:start + 1000])
 
     def search(self, query: str, *, kb_ids: Sequence[str], owner: str, top_k: int, mode: RetrieveMode) -> list[Hit]:
-        options = RetrieveOptions(top_k=top_k, mode=mode, partitions=list(kb_ids),
-                                  dsl=DSL(Op.EQ, "owner", owner))
+        # The partitions are knowledge bases the flow checked are the caller's; the owner test below
+        # is the second guard. (No DSL filter: it would make the store re-render the statement on
+        # every call instead of reusing its cached shape.)
+        options = RetrieveOptions(top_k=top_k, mode=mode, partitions=list(kb_ids))
         if mode is not RetrieveMode.TEXT:
             options.query_vector = self.embedder.embed_query(query)
         found = self.store().retrieve(query, options)
