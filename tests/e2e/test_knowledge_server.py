@@ -1,7 +1,9 @@
 """The knowledge flow through the e2e harness, in lite and server mode (PostgreSQL metadata, NATS
 JetStream events, S3 originals, Milvus Lite retrieval, DuckDB resource search), with a real
 OpenAI-compatible embedding server process: upload, index, retrieve in every mode, tenant
-isolation, delete; then SIGKILL mid-indexing and a restart that finishes the document once."""
+isolation, delete; then SIGKILL mid-indexing and a restart that finishes the document once.
+
+Nightly (slow): the default run covers the same flow in lite mode in test_knowledge.py."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ import pytest
 
 from tests.e2e._server import MODES, ApiClient, E2EServer, start_server
 from tests.e2e.test_knowledge import embedding_server
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module", params=MODES)

@@ -1,13 +1,33 @@
 """Resource search over HTTP (lite and server mode, the harness's `e2e` server): the caller's
 databases and knowledge bases by name and description, kept current by mq events, never another
-user's; the index survives a restart (and is resynced from the metadata tables at start-up)."""
+user's; the index survives a restart (and is resynced from the metadata tables at start-up).
+Server mode runs nightly (slow): its servers cost more than the rest of the file."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from tests.e2e._server import ApiClient, E2EServer
+import pytest
+
+from tests.e2e._server import ApiClient, E2EServer, start_server
+
+
+@pytest.fixture(scope="module", params=["lite", pytest.param("server", marks=pytest.mark.slow)])
+def e2e(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2EServer]:
+    tmp: Path = tmp_path_factory.mktemp(f"resources-{request.param}")
+    server = start_server(tmp, request.param, request)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture(scope="module")
+def alice_bob(e2e: E2EServer) -> tuple[ApiClient, ApiClient]:
+    return e2e.user("alice"), e2e.user("bob")
 
 
 def search(client: ApiClient, q: str = "", **params: Any) -> list[dict[str, Any]]:
