@@ -7,6 +7,7 @@ persistence and SIGKILL during indexing (the document finishes after a restart, 
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import signal
 import subprocess
@@ -322,3 +323,25 @@ def test_restarts_sigterm_keeps_everything_sigkill_mid_indexing_finishes_without
             assert "Traceback" not in server.text()
         finally:
             server.stop()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("all_minilm_l6_v2") is None, reason="the embed extra is not installed")
+def test_lite_offline_embedder_finds_meaning_not_words(tmp_path: Path) -> None:
+    """local://minilm in the server: a query sharing no word with the right document still finds it."""
+    key = make_user(tmp_path, "alice")
+    server = start_server(tmp_path, EMBEDDING_URI="local://minilm")
+    try:
+        alice = Client(server.base, key)
+        kb = alice.new_kb("Semantic")
+        bread = alice.upload(kb, "bread.txt", b"Knead the dough with flour and yeast, then bake the loaf.",
+                             "text/plain")["id"]
+        river = alice.upload(kb, "river.txt", b"Trout swim upstream in the cold mountain stream.", "text/plain")["id"]
+        assert alice.wait(kb, bread)["status"] == alice.wait(kb, river)["status"] == "ready"
+        for query, expected in [("how do I make bread at home", bread), ("fish in a river", river)]:
+            chunks = alice.retrieve(query, [kb], mode="vector", top_k=2).json()["chunks"]
+            assert len(chunks) == 2 and chunks[0]["document_id"] == expected, (query, chunks)
+            assert chunks[0]["score"] > chunks[1]["score"]
+        # Text mode needs shared words: "bread" appears in neither document.
+        assert alice.retrieve("bread", [kb], mode="text").json()["chunks"] == []
+    finally:
+        server.stop()
