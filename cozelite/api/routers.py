@@ -19,13 +19,15 @@ ROUTERS: list[APIRouter] = [
     routes_resources.router,
 ]
 
-# Run once at server start-up, after the metadata schema exists (background consumers of a flow).
-STARTERS: list[Callable[[Services], object]] = [
-    routes_knowledge.start,
-]
-
 # Paths whose body may be as large as FlowSettings.max_upload_bytes (multipart uploads).
 UPLOAD_PATHS: list[re.Pattern[str]] = [
     re.compile(r"^/v1/files/?$"),
     re.compile(r"^/v1/knowledge/[^/]+/documents/?$"),
+]
+
+# Run once at start-up, in order, after the metadata schema exists and before the first request
+# (e.g. start an mq consumer and register its stop with `services.add_closer`). A hook that raises
+# stops the server from starting.
+STARTUP_HOOKS: list[Callable[[Services], object]] = [
+    routes_knowledge.start,
 ]

@@ -2,7 +2,7 @@
 
 Thin HTTP over cozelite/flows/knowledge.py: pydantic models for bodies and answers (422 with a
 field path for a malformed body), the caller from the API key, everything else in the flow.
-`start(services)` runs once at server start-up (routers.STARTERS): it opens the embedder and
+`start(services)` runs once at server start-up (routers.STARTUP_HOOKS): it opens the embedder and
 starts the ingest consumer and the resource index.
 """
 

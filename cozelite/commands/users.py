@@ -57,14 +57,19 @@ def users_command() -> None:
 
 @users_command.command("add")
 @click.argument("name")
+@click.option("--with-key", is_flag=True, help="Also create an API key for the user and print it on a second line.")
 @config_options
-def users_add(name: str, **kwargs: Any) -> None:
+def users_add(name: str, with_key: bool, **kwargs: Any) -> None:
     """Create user NAME (letters, digits, _ . @ -; unique) and print its id."""
-    from cozelite.flows.users import add_user
+    from cozelite.flows.users import add_user, create_key
 
     with _services(kwargs) as services:
         user = _run(lambda: add_user(services, name))
-    click.echo(user.id)
+        click.echo(user.id)
+        if with_key:
+            key, token = _run(lambda: create_key(services, name))
+            click.echo(f"key id {key.id} (revoke with `cozelite keys revoke {key.id}`)", err=True)
+            click.echo(token)
 
 
 @users_command.command("list")

@@ -73,6 +73,8 @@ class Services:
         self.mysql: SQLParser = new_parser("mysql")
         self._closers: list[Callable[[], object]] = []
         self.closed = False
+        # Per-flow caches of derived, immutable results (e.g. user_sql's compiled plans), by flow.
+        self.caches: dict[str, Any] = {}
 
     def _area(self, area: str) -> Any:
         provider = self.providers.get(area)

@@ -15,10 +15,15 @@
 6. `translate` from MySQL to the engine of db.uri, then the db provider runs it with the
    parameters bound.
 7. Physical column names in the result -> logical ones.
+
+Steps 2-6 give a plan that depends only on the text, the database's schema and the caller; plans
+are kept (`_PlanCache`), so a repeated statement costs one metadata read and the run.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +57,50 @@ class SQLResult:
     truncated: bool
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What steps 2-6 derive from a statement, for one database schema and one caller."""
+
+    operation: OperationType
+    used: tuple[str, ...]  # the logical tables the statement names
+    engine_sql: str
+
+
+class _PlanCache:
+    """Compiled plans, least recently used out. Applications send the same parameterized
+    statements over and over, and compiling one (seven passes over the tree) costs far more than
+    running it. The key holds everything a plan depends on: the statement text, the database's
+    schema (tables, physical names, modes, fields, owner) and the caller."""
+
+    MAX_ENTRIES = 4096
+    MAX_SQL_CHARS = 8192  # bigger statements are compiled every time, not kept
+
+    def __init__(self) -> None:
+        self._plans: OrderedDict[tuple[Any, ...], _Plan] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> _Plan | None:
+        with self._lock:
+            plan = self._plans.get(key)
+            if plan is not None:
+                self._plans.move_to_end(key)
+            return plan
+
+    def put(self, key: tuple[Any, ...], plan: _Plan) -> None:
+        if len(key[0]) > self.MAX_SQL_CHARS:
+            return
+        with self._lock:
+            self._plans[key] = plan
+            while len(self._plans) > self.MAX_ENTRIES:
+                self._plans.popitem(last=False)
+
+
+def _schema_key(database: Database) -> tuple[Any, ...]:
+    return (database.id, database.owner,
+            tuple((t.name, t.physical_name, t.mode, tuple((f.name, f.physical_name) for f in t.fields))
+                  for t in database.tables))
+
+
 def _quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
 
@@ -59,6 +108,27 @@ def _quote(value: str) -> str:
 def _referenced(services: Any, sql: str) -> set[str]:
     tree = services.mysql.compile(sql).tree
     return {t.name.lower() for t in tree.find_all(exp.Table)} if tree is not None else set()
+
+
+def _check_system_writes(services: Any, renamed: str) -> None:
+    """Refuse a write that sets the row id or the creation time: the server assigns them (an id
+    chosen by the client would also tell it, by a duplicate-key error, which ids other users'
+    rows have)."""
+    tree = services.mysql.compile(renamed).tree
+    if tree is None:
+        return
+    for node in tree.find_all(exp.Insert, exp.Update):
+        if isinstance(node, exp.Insert):
+            target = node.this
+            written = [c.name for c in target.expressions] if isinstance(target, exp.Schema) else []
+        else:
+            written = [a.this.name for a in node.expressions
+                       if isinstance(a, exp.EQ) and isinstance(a.this, exp.Column)]
+        for name in written:
+            if name.lower() in (ROW_ID, CREATED):
+                logical = "id" if name.lower() == ROW_ID else CREATED
+                raise BadRequest(f"column {logical!r} is assigned by the server; leave it out of INSERT and SET",
+                                 code="policy_violation")
 
 
 def _cap(services: Any, sql: str, rows: int) -> str:
@@ -107,8 +177,32 @@ def run_sql(services: Any, caller: Caller, database_id: str, sql: str, params: l
         if not isinstance(p, _SCALARS):
             raise BadRequest(f"params[{i}] must be a string, number, boolean or null; write `IN (?, ?)` for lists")
     database: Database = get_database(services, caller, database_id)
-    mysql = services.mysql
+    cache: _PlanCache = services.caches.setdefault("user_sql", _PlanCache())
+    key = (sql, _schema_key(database), caller.user_id)
+    plan = cache.get(key)
+    if plan is None:
+        plan = _compile(services, caller, database, sql)
+        cache.put(key, plan)
+    by_name = {t.name.lower(): t for t in database.tables}
+    used = [by_name[n] for n in plan.used]
+    if plan.operation is not OperationType.SELECT and caller.user_id != database.owner:
+        read_only = [t.name for t in used if t.mode == "read_only"]
+        if read_only:
+            raise Forbidden(f"table {read_only[0]!r} is read-only: only the database's owner may run writes that "
+                            "name it", code="read_only_table")
+    result = services.db.execute_sql(plan.engine_sql, params)
 
+    names = _result_names(used)
+    columns = [names.get(c, c) for c in result.columns]
+    rows = [{names.get(k, k): jsonable(v) for k, v in row.items()} for row in result.rows]
+    truncated = len(rows) > settings.max_sql_rows
+    return SQLResult(operation=plan.operation.value, columns=columns, rows=rows[:settings.max_sql_rows],
+                     affected_rows=int(result.affected_rows), truncated=truncated)
+
+
+def _compile(services: Any, caller: Caller, database: Database, sql: str) -> _Plan:
+    """Steps 2-6: the statement checked, renamed, scoped, capped and translated for the engine."""
+    mysql = services.mysql
     operation = mysql.get_sql_operation(sql)
     if operation not in _DML:
         raise BadRequest(f"only SELECT, INSERT, UPDATE and DELETE run here, not {operation.value}",
@@ -116,26 +210,15 @@ def run_sql(services: Any, caller: Caller, database_id: str, sql: str, params: l
     by_name = {t.name.lower(): t for t in database.tables}
     mysql.check_policy(sql, Policy(tables=frozenset(by_name), operations=_DML))
     used = [by_name[n] for n in sorted(_referenced(services, sql)) if n in by_name]
-    if operation is not OperationType.SELECT and caller.user_id != database.owner:
-        read_only = [t.name for t in used if t.mode == "read_only"]
-        if read_only:
-            raise Forbidden(f"table {read_only[0]!r} is read-only: only the database's owner may run writes that "
-                            "name it", code="read_only_table")
-
     mapping = {t.name: TableColumn(new_table_name=t.physical_name,
                                    column_map={**{f.name: f.physical_name for f in t.fields}, **LOGICAL_SYSTEM})
                for t in database.tables}
     renamed = mysql.parse_and_modify_sql(sql, mapping)
+    if operation in (OperationType.INSERT, OperationType.UPDATE):
+        _check_system_writes(services, renamed)
     conditions = {t.physical_name: f"{OWNER} = {_quote(row_scope(database, t, caller))}" for t in database.tables}
     scoped = mysql.scope_rows(renamed, conditions, fill_inserts=True)
     if operation is OperationType.SELECT:
-        scoped = _cap(services, scoped, settings.max_sql_rows + 1)
+        scoped = _cap(services, scoped, services.settings.max_sql_rows + 1)
     engine_sql = services.parser.translate(scoped, read="mysql")
-    result = services.db.execute_sql(engine_sql, params)
-
-    names = _result_names(used)
-    columns = [names.get(c, c) for c in result.columns]
-    rows = [{names.get(k, k): jsonable(v) for k, v in row.items()} for row in result.rows]
-    truncated = len(rows) > settings.max_sql_rows
-    return SQLResult(operation=operation.value, columns=columns, rows=rows[:settings.max_sql_rows],
-                     affected_rows=int(result.affected_rows), truncated=truncated)
+    return _Plan(operation=operation, used=tuple(t.name.lower() for t in used), engine_sql=engine_sql)

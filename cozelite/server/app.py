@@ -26,8 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cozelite.api.app import build_api
-from cozelite.api.limits import MULTIPART_OVERHEAD
-from cozelite.api.routers import STARTERS
+from cozelite.api.routers import STARTUP_HOOKS
 from cozelite.backup import BackupError, backup_providers
 from cozelite.config import AREAS
 from cozelite.flows.metadata import ensure_schema
@@ -192,14 +191,13 @@ def _configure_logging() -> None:
 
 
 class _LimitsByPath:
-    """The server's request limits, with the larger body limit of the /v1 API (its routes apply
-    their own per-route limits, cozelite/api/limits.py) for paths under /v1."""
+    """The server's request limits; under /v1 without the body limit, which the API applies itself
+    per route (cozelite/api/limits.py: uploads take more) and answers in its own error format."""
 
-    def __init__(self, app: ASGIApp, *, limits: ServerLimits, api_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, limits: ServerLimits) -> None:
         self.default = RequestLimits(app, max_body_bytes=limits.max_body_bytes,
                                      max_header_bytes=limits.max_header_bytes)
-        self.api = RequestLimits(app, max_body_bytes=max(limits.max_body_bytes, api_body_bytes),
-                                 max_header_bytes=limits.max_header_bytes)
+        self.api = RequestLimits(app, max_body_bytes=2**62, max_header_bytes=limits.max_header_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
@@ -221,8 +219,8 @@ def create_app(providers: Providers, *, admin_token: str | None = None,
         _configure_logging()
         if providers.get("db") is not None:
             await run_in_threadpool(ensure_schema, services)
-            for start in STARTERS:  # the flows' background consumers (cozelite/api/routers.py)
-                await run_in_threadpool(start, services)
+        for hook in STARTUP_HOOKS:
+            await run_in_threadpool(hook, services)
         yield
         # Shutdown: the flows' closers, then the providers, mq first, so consumers drain while the
         # stores they write to are still open.
@@ -240,8 +238,7 @@ def create_app(providers: Providers, *, admin_token: str | None = None,
         ],
         # Counting outermost, so a request refused for its size is counted with its 413.
         middleware=[Middleware(_CountRequests),
-                    Middleware(_LimitsByPath, limits=limits,
-                               api_body_bytes=services.settings.max_upload_bytes + MULTIPART_OVERHEAD)],
+                    Middleware(_LimitsByPath, limits=limits)],
         lifespan=lifespan,
     )
     app.state.providers = providers

@@ -1,9 +1,10 @@
 """The end-to-end harness: a REAL `cozelite serve` process on a free loopback port in a temp dir,
 users and keys made with the real CLI, and an HTTP client per user.
 
-Modes (`MODES`): "lite" (`--lite`, every provider embedded) and "server" (db on PostgreSQL, kv on
+Modes (`MODES`): "lite" (`--lite`, every provider embedded), "server" (db on PostgreSQL, kv on
 Redis, mq on NATS JetStream, blob on an S3-API server, retrieval on Milvus Lite; document search
-stays on DuckDB), the throw-away servers of tests/engines. `E2EServer.restart()` stops the process
+stays on DuckDB; the throw-away servers of tests/engines) and "server-mariadb" (the same, db on
+MariaDB). `E2EServer.restart()` stops the process
 with SIGTERM and starts it again on the same data; `kill()` is SIGKILL.
 """
 
@@ -24,7 +25,8 @@ from tests.app.conftest import clean_env
 from tests.netutil import free_port
 
 STARTUP_TIMEOUT_S = 90.0
-MODES = ("lite", "server")
+# server: db on PostgreSQL; server-mariadb: the same with db on MariaDB.
+MODES = ("lite", "server", "server-mariadb")
 
 
 @dataclass
@@ -90,8 +92,7 @@ class E2EServer:
 
     def user(self, name: str) -> ApiClient:
         """A new user with a new key (both through the CLI) and its client."""
-        user_id = self.cli("users", "add", name).stdout.strip()
-        key = self.cli("keys", "create", name).stdout.strip()
+        user_id, key = self.cli("users", "add", name, "--with-key").stdout.split()
         client = ApiClient(self.base, key, user_id, name)
         self.clients.append(client)
         return client
@@ -164,7 +165,7 @@ def server_env(request: pytest.FixtureRequest, db: str = "postgres") -> dict[str
 
 
 def start_server(tmp: Path, mode: str, request: pytest.FixtureRequest, *args: str, **env: str) -> E2EServer:
-    base_env = server_env(request) if mode == "server" else {}
+    base_env = {} if mode == "lite" else server_env(request, "mysql" if mode == "server-mariadb" else "postgres")
     server = E2EServer(tmp, mode, {**base_env, **env}, *args)
     server.start()
     return server

@@ -90,6 +90,17 @@ def test_sql_errors_are_clear(alice_bob: tuple[ApiClient, ApiClient]) -> None:
     r = a.post(f"/v1/databases/{db['id']}/tables/notes/records", json={"records": [{"n": 1}]})
     assert r.status_code == 400 and "title" in r.json()["error"]["message"], r.text
     assert a.get("/v1/databases/db_nope").status_code == 404
+    # Statements the compiler accepts but the engine refuses are the client's errors too (4xx).
+    for sql, params in [("SELECT nosuch FROM notes", []), ("SELECT no_such_fn(title) FROM notes", []),
+                        ("SELECT * FROM notes WHERE n = ?", []), ("SELECT * FROM notes WHERE n = ?", [1, 2]),
+                        ("INSERT INTO notes (n) VALUES (1)", []), ("SELECT 1/0 AS x FROM notes", []),
+                        ("SELECT * FROM notes WHERE title = 1", []), ("SELECT title + 1 FROM notes", []),
+                        ("INSERT INTO notes (title, n) VALUES ('x', 'not a number')", []),
+                        ("SELECT * FROM notes WHERE due > 'garbage'", [])]:
+        r = a.sql(db["id"], sql, params)
+        assert r.status_code < 500, (sql, r.status_code, r.text)
+        if r.status_code >= 400:
+            assert r.json()["error"]["message"], r.text
 
 
 def test_read_only_tables_of_a_public_database(alice_bob: tuple[ApiClient, ApiClient]) -> None:
