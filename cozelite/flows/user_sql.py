@@ -105,8 +105,7 @@ def _quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _referenced(services: Any, sql: str) -> set[str]:
-    tree = services.mysql.compile(sql).tree
+def _referenced(tree: exp.Expression | None) -> set[str]:
     return {t.name.lower() for t in tree.find_all(exp.Table)} if tree is not None else set()
 
 
@@ -209,7 +208,12 @@ def _compile(services: Any, caller: Caller, database: Database, sql: str) -> _Pl
                          code="policy_violation")
     by_name = {t.name.lower(): t for t in database.tables}
     mysql.check_policy(sql, Policy(tables=frozenset(by_name), operations=_DML))
-    used = [by_name[n] for n in sorted(_referenced(services, sql)) if n in by_name]
+    tree = mysql.compile(sql).tree
+    if tree is not None and any(w.args.get("recursive") for w in tree.find_all(exp.With)):
+        # A recursive CTE can run forever, and the embedded SQLite has no statement timeout.
+        raise BadRequest("policy violation [recursive-cte]: WITH RECURSIVE is not allowed here",
+                         code="policy_violation")
+    used = [by_name[n] for n in sorted(_referenced(tree)) if n in by_name]
     mapping = {t.name: TableColumn(new_table_name=t.physical_name,
                                    column_map={**{f.name: f.physical_name for f in t.fields}, **LOGICAL_SYSTEM})
                for t in database.tables}

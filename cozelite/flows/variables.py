@@ -4,8 +4,10 @@ A variable is the kv key `var:<user id>:<name>`, holding `{"v": value, "exp": ms
 (the expiry is kept beside the value because the kv contract has no TTL read). The kv contract has
 no key scan, so each user's names are kept in the hash `varidx:<user id>` (field = name, "1" live,
 "0" deleted); listing reads it and drops names whose key has expired. The hash is rewritten with
-only the live names when its tombstones outgrow it. Names come from a small alphabet, so every
-key stays under the kv contract's key limit and a name can never reach another user's namespace.
+only the live names when its tombstones outgrow it (a set by the same user racing that rewrite can
+leave its name out of listings, never out of get/delete: the kv contract has no transaction).
+Names come from a small alphabet, so every key stays under the kv contract's key limit and a name
+can never reach another user's namespace.
 """
 
 from __future__ import annotations
@@ -79,7 +81,10 @@ def set_variable(services: Any, caller: Caller, name: str, value: Any, ttl_secon
     if len(body) > limit + 32:  # the envelope's own bytes are not the caller's
         raise TooLarge(f"variable value is {len(body)} bytes as JSON; at most {limit} (COZE_API_MAX_VAR_VALUE_BYTES)")
     kv = services.kv
-    live = _live_names(services, caller)
+    index = kv.hgetall(_index(caller))
+    live = {n: flag for n, flag in index.items() if flag == b"1"}
+    if len(index) > _compact_above(len(live)):
+        live = _prune(services, caller, live)  # set and delete of ever new names: keep the index bounded
     if name not in live and len(live) >= services.settings.max_vars_per_user:
         live = _prune(services, caller, live)
         if len(live) >= services.settings.max_vars_per_user:
@@ -112,6 +117,11 @@ def list_variables(services: Any, caller: Caller, prefix: str = "") -> list[Vari
     return [v for v in found if v is not None]
 
 
+def _compact_above(live: int) -> int:
+    """Index size (live names plus tombstones) beyond which it is rewritten with the live names only."""
+    return 2 * live + 100
+
+
 def _prune(services: Any, caller: Caller, live: dict[str, bytes]) -> dict[str, bytes]:
     """Mark expired names deleted; rewrite the index when most of it is tombstones."""
     kv = services.kv
@@ -126,7 +136,7 @@ def _prune(services: Any, caller: Caller, live: dict[str, bytes]) -> dict[str, b
         else:
             still[n] = b"1"
     index = kv.hgetall(_index(caller))
-    if len(index) > 2 * len(still) + 100:
+    if len(index) > _compact_above(len(still)):
         kv.delete(_index(caller))
         if still:
             kv.hset(_index(caller), {n: "1" for n in still})

@@ -79,6 +79,8 @@ def test_sql_errors_are_clear(alice_bob: tuple[ApiClient, ApiClient]) -> None:
     assert r.json()["error"]["rule"], r.text
     r = a.sql(db["id"], "SELECT LOAD_FILE('/etc/passwd')")
     assert r.status_code == 400 and r.json()["error"]["code"] == "policy_violation", r.text
+    r = a.sql(db["id"], "WITH RECURSIVE r(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM r) SELECT COUNT(*) FROM r")
+    assert r.status_code == 400 and "recursive-cte" in r.json()["error"]["message"], r.text
     r = a.sql(db["id"], "SELECT 1; SELECT 2")
     assert r.status_code == 400, r.text
     r = a.post(f"/v1/databases/{db['id']}/sql", json={"sql": 5})
