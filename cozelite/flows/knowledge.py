@@ -12,6 +12,7 @@ progress are in its record.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import secrets
@@ -192,11 +193,19 @@ class Knowledge:
                     raise
         else:
             raise Conflict("could not allocate a document id; try again")
-        self.services.blob.put(blob_key, data, content_type=ctype)
         row = {"id": doc_id, "kb_id": kb_id, "owner": caller.user_id, "name": name, "content_type": ctype,
                "blob_key": blob_key, "status": QUEUED, "progress_done": 0, "progress_total": 0, "error": None,
                "size": len(data), "checksum": hashlib.sha256(data).hexdigest(), "created_at": now, "updated_at": now}
-        self.services.db.insert_data("documents", [row])
+        try:
+            self.services.blob.put(blob_key, data, content_type=ctype)
+            self.services.db.insert_data("documents", [row])
+        except BaseException:
+            # Nothing half-made stays behind: no bookkeeping row or original without its document.
+            with contextlib.suppress(ProviderError):
+                self.services.db.delete_data("knowledge_documents", where=eq(document_id=doc_id))
+            with contextlib.suppress(ProviderError):
+                self.services.blob.delete(blob_key)
+            raise
         try:
             self.ingestor.enqueue(doc_id)
         except ProviderError as err:  # stays queued: the next start-up sweep sends it again
