@@ -2,7 +2,7 @@
 mix of SQL queries, knowledge retrievals and document uploads, for a fixed time.
 
     python bench/load.py [--clients 50] [--duration 60] [--users 5] [--mix sql=6,retrieve=3,upload=1]
-                         [--embedding-uri none://] [--json out.json]
+                         [--embedding-uri none://] [--mode text] [--json out.json]
 
 It starts the server in a temporary directory (users and keys made with the real CLI), gives each
 user a private database (a per-user table seeded with rows carrying the user's marker) and a
@@ -130,7 +130,7 @@ def setup_user(base: str, user: User, rng: random.Random) -> None:
 
 
 async def client_loop(base: str, user: User, others: list[str], mix: list[tuple[str, int]], deadline: float,
-                      stats: Stats, seed: int) -> None:
+                      stats: Stats, seed: int, mode: str) -> None:
     rng = random.Random(seed)
     kinds = [k for k, _ in mix]
     weights = [w for _, w in mix]
@@ -150,7 +150,7 @@ async def client_loop(base: str, user: User, others: list[str], mix: list[tuple[
                 elif kind == "retrieve":
                     r = await c.post("/v1/knowledge/retrieve", json={
                         "query": " ".join(rng.sample(WORDS, 3)), "knowledge_ids": [user.kb], "top_k": 5,
-                        "mode": "text"})
+                        "mode": mode})
                     chunks = r.json().get("chunks", []) if r.status_code == 200 else []
                     stats.cross_tenant += sum(1 for ch in chunks if ch["knowledge_id"] != user.kb
                                               or any(o in ch["text"] for o in others))
@@ -175,6 +175,8 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=5)
     ap.add_argument("--mix", default="sql=6,retrieve=3,upload=1")
     ap.add_argument("--embedding-uri", default="none://")
+    ap.add_argument("--mode", choices=("text", "vector", "hybrid"), default="text",
+                    help="retrieval mode (vector and hybrid need --embedding-uri)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     if not (1 <= args.clients <= 500 and 1 <= args.duration <= 3600 and 1 <= args.users <= 100):
@@ -206,7 +208,8 @@ def main() -> None:
             async def run() -> None:
                 await asyncio.gather(*(client_loop(base, users[i % len(users)],
                                                    [o.marker for o in users if o is not users[i % len(users)]],
-                                                   mix, deadline, stats, seed=i) for i in range(args.clients)))
+                                                   mix, deadline, stats, seed=i, mode=args.mode)
+                                       for i in range(args.clients)))
 
             asyncio.run(run())
             elapsed = time.perf_counter() - started
@@ -219,7 +222,7 @@ def main() -> None:
     everything = [x for v in stats.latencies.values() for x in v]
     result: dict[str, Any] = {
         "clients": args.clients, "duration_s": round(elapsed, 1), "users": args.users, "mix": args.mix,
-        "embedding_uri": args.embedding_uri, "requests": len(everything),
+        "embedding_uri": args.embedding_uri, "mode": args.mode, "requests": len(everything),
         "requests_per_s": round(len(everything) / elapsed, 1),
         "p50_ms": round(1000 * percentile(everything, 0.50), 1),
         "p99_ms": round(1000 * percentile(everything, 0.99), 1),
