@@ -42,6 +42,9 @@ ENV_VARS: dict[str, str] = {"db": "DB_URI", "kv": "KV_URI", "search": "SEARCH_UR
 RETRIEVAL_KEY = "search.retrieval_uri"
 RETRIEVAL_ENV = "RETRIEVAL_URI"
 RETRIEVAL_FLAG = "--retrieval-uri"
+# The knowledge flows' embedding model (providers/embedding): `[embedding] uri` or EMBEDDING_URI;
+# default none:// (text-only retrieval), local://minilm offline, openai://HOST/v1?model=NAME.
+EMBEDDING_KEY, EMBEDDING_ENV, EMBEDDING_DEFAULT = "embedding.uri", "EMBEDDING_URI", "none://"
 
 # Coze Studio's own deployment: MySQL, Redis, NATS, S3-compatible storage. Document search stays on
 # DuckDB: no Elasticsearch/OpenSearch client ships (none could be tested), so `es://` is refused with
@@ -104,6 +107,11 @@ class Config:
         return setting if setting is not None and setting.value else None
 
     @property
+    def embedding(self) -> str:
+        setting = self.extra.get(EMBEDDING_KEY)
+        return setting.value if setting is not None and setting.value else EMBEDDING_DEFAULT
+
+    @property
     def data_path(self) -> Path:
         return Path(self.data_dir.value)
 
@@ -162,7 +170,11 @@ def _read_file(path: Path) -> dict[str, object]:
         raise ConfigError(f"{path}: invalid TOML: {err}") from None
     except OSError as err:
         raise ConfigError(f"cannot read config file {path}: {err.strerror}") from None
-    allowed_top = {"lite", "data_dir", "server", *AREAS}  # [server]: cozelite/server/limits.py
+    allowed_top = {"lite", "data_dir", "server", "embedding", *AREAS}  # [server]: cozelite/server/limits.py
+    embedding = data.get("embedding")
+    if embedding is not None and (not isinstance(embedding, dict) or set(embedding) - {"uri"}
+                                  or not isinstance(embedding.get("uri", ""), str)):
+        raise ConfigError(f"{path}: [embedding] must be a table with only a string 'uri' key")
     unknown = sorted(set(data) - allowed_top)
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(allowed_top))}")
@@ -257,6 +269,11 @@ def load_config(*, config_file: str | os.PathLike[str] | None = None, env: Mappi
         extra[RETRIEVAL_KEY] = Setting(env[RETRIEVAL_ENV], ENV, RETRIEVAL_ENV)
     if retrieval:
         extra[RETRIEVAL_KEY] = Setting(retrieval, FLAG, RETRIEVAL_FLAG)
+    section = data.get("embedding")
+    if isinstance(section, dict) and section.get("uri"):
+        extra[EMBEDDING_KEY] = Setting(str(section["uri"]), FILE, where)
+    if env.get(EMBEDDING_ENV):
+        extra[EMBEDDING_KEY] = Setting(env[EMBEDDING_ENV], ENV, EMBEDDING_ENV)
 
     # Every URI that does not parse, in one error: a user fixes the whole configuration in one run.
     named = [(f"{area}.uri", s) for area, s in uris.items()] + list(extra.items())

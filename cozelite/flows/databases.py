@@ -23,6 +23,7 @@ from typing import Any
 from cozelite.flows.context import Caller
 from cozelite.flows.errors import BadRequest, Conflict, Forbidden, NotFound
 from cozelite.flows.metadata import eq, new_id, now_ms
+from cozelite.flows.resources import DATABASE, publish_resource_event
 from providers.db.contract import (
     Column,
     ComplexCondition,
@@ -238,6 +239,7 @@ def create_database(services: Any, caller: Caller, *, name: str, description: st
                                                 "created_at": now_ms()}])
     for spec in specs:
         add_table(services, caller, database_id, spec)
+    publish_resource_event(services, "upsert", DATABASE, database_id, caller.user_id, name, description)
     return get_database(services, caller, database_id)
 
 
@@ -288,6 +290,7 @@ def delete_database(services: Any, caller: Caller, database_id: str) -> None:
         services.db.delete_data("database_fields", where=eq(table_id=t.id))
         services.db.delete_data("database_tables", where=eq(id=t.id))
     services.db.delete_data("user_databases", where=eq(id=database_id))
+    publish_resource_event(services, "delete", DATABASE, database_id, caller.user_id)
 
 
 # -- records ---------------------------------------------------------------------------------------
