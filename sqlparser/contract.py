@@ -276,8 +276,14 @@ class SQLParser:
         self._guarded(work, sql)
 
     @_contract_errors
-    def translate(self, sql: str, *, read: str = "mysql") -> str:
+    def translate(self, sql: str, *, read: str = "mysql",
+                  schema: Mapping[str, Mapping[str, str]] | None = None) -> str:
         """`sql`, written for the `read` dialect, as SQL with the same meaning for this parser's dialect.
+
+        `schema` (optional): table -> column -> declared type as the source engine declares it
+        ("PRIMARY KEY" in a type marks a key column). With it, implicit conversions, division and
+        GROUP BY determinism resolve exactly; without it a construct whose meaning depends on a type
+        the statement does not show is refused.
 
         Raises UnsupportedConstructError naming the construct when it has no faithful translation.
         """
@@ -287,7 +293,7 @@ class SQLParser:
         def work() -> str:
             stmt = source.parse(sql)
             tree = self._tree(stmt, f"translate from {read}")
-            tree = translate(tree, source=source.dialect.name, rules=table)
+            tree = translate(tree, source=source.dialect.name, rules=table, schema=schema)
             return formatter.render(tree, style="native", dialect=self.dialect, quote_names=False, consume=True)
 
         return self._guarded(work, sql)

@@ -1,5 +1,84 @@
-"""Translation into MySQL: statements read as MySQL are printed as they are."""
+"""Translation into MySQL. Statements read as MySQL are printed as they are; statements read as
+SQLite or PostgreSQL go through the tables below.
 
+Assumptions (as for the other targets, docs/safety.md): the MySQL side uses a binary
+(case-sensitive) collation, so `=`, LIKE and ORDER BY on text behave as SQLite's and PostgreSQL's
+(C collation); table names are case-sensitive (Linux), so with a schema a table is printed as the
+schema spells it.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from sqlparser.rules.denylists import WINDOW_FUNCTIONS
+from sqlparser.rules.portable import (
+    affinity_comparison,
+    compose,
+    declared_table,
+    division,
+    grouping,
+    ilike_to_lower,
+    like_insensitive,
+    negative_substr,
+    pipes_to_concat,
+    quoted_string,
+)
+from sqlparser.rules.portable import (
+    COMMON_FUNCTIONS,
+    SOURCE_DENIED,
+    cast_checked,
+    pg_length,
+    positive_substr,
+    round_checked,
+)
 from sqlparser.rules.translate import TranslateRules
 
-RULES = TranslateRules(target="mysql", sources=frozenset({"mysql"}))
+
+def _int_div(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    # MySQL's DIV truncates toward zero and gives NULL for 0, as SQLite's integer `/` does.
+    return exp.IntDiv(this=a, expression=b)
+
+
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+FROM_SQLITE = TranslateRules(
+    target="mysql",
+    sources=frozenset({"sqlite"}),
+    rewrites={
+        exp.Column: quoted_string,
+        exp.Table: declared_table,
+        exp.Div: division(numeric_exact=False, int_div=_int_div),
+        **{c: affinity_comparison for c in _COMPARISONS},
+        exp.DPipe: pipes_to_concat,
+        exp.Like: like_insensitive(ilike=False),
+        exp.Escape: like_insensitive(ilike=False),
+        exp.Select: grouping,
+        exp.Substring: compose(negative_substr(length_fn="CHAR_LENGTH", empty_when_short=False), positive_substr),
+        exp.Round: round_checked,
+        exp.Cast: cast_checked,
+    },
+    functions=COMMON_FUNCTIONS | WINDOW_FUNCTIONS | {exp.Greatest, exp.Least},
+    denied=SOURCE_DENIED,
+)
+
+FROM_POSTGRES = TranslateRules(
+    target="mysql",
+    sources=frozenset({"postgres"}),
+    rewrites={
+        exp.Table: declared_table,
+        exp.Div: division(numeric_exact=True, int_div=_int_div),
+        exp.DPipe: pipes_to_concat,
+        exp.ILike: ilike_to_lower,
+        exp.Substring: positive_substr,
+        exp.Anonymous: pg_length,
+        exp.Round: round_checked,
+        exp.Cast: cast_checked,
+    },
+    functions=COMMON_FUNCTIONS | WINDOW_FUNCTIONS,
+    anonymous=frozenset(),
+    denied=SOURCE_DENIED,
+)
+
+RULES = TranslateRules(target="mysql", sources=frozenset({"mysql"}),
+                       by_source={"sqlite": FROM_SQLITE, "postgres": FROM_POSTGRES})

@@ -27,7 +27,26 @@ from sqlparser.rules.temporal import (
     shift_of,
     temporal_kind,
 )
-from sqlparser.rules.translate import Rewrite, TranslateRules, by_name, call, generated, number, string
+from sqlparser.rules.portable import (
+    COMMON_FUNCTIONS,
+    SOURCE_DENIED,
+    affinity_comparison,
+    alias_references,
+    cast_checked,
+    compose,
+    division,
+    grouping,
+    like_insensitive,
+    limited_write,
+    mysql_comparison,
+    negative_substr,
+    pg_length,
+    pipes_as_text,
+    positive_substr,
+    quoted_string,
+    round_checked,
+)
+from sqlparser.rules.translate import VALUE_TYPE, Rewrite, TranslateRules, by_name, call, generated, number, string
 
 _T = exp.DataType.Type
 
@@ -169,7 +188,13 @@ def _left_right(node: exp.Expression) -> exp.Expression:
     return node
 
 
+_NEGATIVE_SUBSTR = negative_substr(length_fn="char_length", empty_when_short=True)
+
+
 def _substring(node: exp.Expression) -> exp.Expression:
+    new = _NEGATIVE_SUBSTR(node)  # SUBSTRING(x, -n): RIGHT(x, n), '' when x is shorter (as MySQL)
+    if new is not node:
+        return new
     start, length = node.args.get("start"), node.args.get("length")
     if not (_nonnegative_literal(start) and start.this != "0"):
         raise UnsupportedConstructError("SUBSTRING() from a non-constant or non-positive position",
@@ -278,7 +303,9 @@ def _create(node: exp.Expression) -> exp.Expression:
 def _finish(node: exp.Expression) -> exp.Expression:
     """After each node's rewrite: lower-case names, and MySQL's numbers-as-truth-values made explicit."""
     if isinstance(node, exp.Identifier):
-        node.set("this", node.this.lower())
+        # Unquoted names fold to lower case as PostgreSQL folds them; a quoted name keeps its case.
+        if not node.quoted:
+            node.set("this", node.this.lower())
         return node
     ctx = context(node)
     if isinstance(node, exp.Boolean):
@@ -292,6 +319,75 @@ def _finish(node: exp.Expression) -> exp.Expression:
         return exp.Paren(this=exp.NEQ(this=node.copy(), expression=number(0)))
     return node
 
+
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+_NUMERIC_FORMAT = ("YYYY", "MM", "DD", "HH24", "MI", "SS", "DDD")
+
+
+def _numeric_operand(x: exp.Expression) -> exp.Expression:
+    """An operand of MySQL arithmetic that the source saw as text: MySQL converts it to a number.
+    Translated when the conversion is exact: a to_char of digits-only fields, or a number-like string."""
+    kind = x.meta.get(VALUE_TYPE)
+    if kind != "text":
+        return x
+    inner = x.this if isinstance(x, exp.Paren) else x
+    if isinstance(inner, exp.Anonymous) and inner.name.lower() == "to_char" and len(inner.expressions) == 2:
+        fmt = inner.expressions[1]
+        if isinstance(fmt, exp.Literal) and fmt.is_string and fmt.this in _NUMERIC_FORMAT:
+            return exp.Cast(this=x.copy(), to=exp.DataType.build("INTEGER"))
+    if isinstance(inner, exp.Literal) and inner.is_string and inner.this.strip().lstrip("+-").isdigit():
+        return number(inner.this.strip())
+    raise UnsupportedConstructError(f"arithmetic on text {x.sql('postgres')[:60]}",
+                                    "MySQL converts text to a number there; PostgreSQL does not")
+
+
+def _arith_text(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul)):
+        for key in ("this", "expression"):
+            arg = node.args.get(key)
+            if isinstance(arg, exp.Expression):
+                new = _numeric_operand(arg)
+                if new is not arg:
+                    node.set(key, new)
+    return node
+
+
+def _sub_text(node: exp.Expression) -> exp.Expression:
+    new = _shift(node)
+    return new if new is not node else _arith_text(node)
+
+
+def _add_text(node: exp.Expression) -> exp.Expression:
+    new = _shift(node)
+    return new if new is not node else _arith_text(node)
+
+
+def _greatest_sqlite(node: exp.Expression) -> exp.Expression:
+    return _greatest(node)
+
+
+FROM_SQLITE = TranslateRules(
+    target="postgres",
+    sources=frozenset({"sqlite"}),
+    rewrites={
+        exp.Column: quoted_string,
+        exp.Div: division(numeric_exact=False,
+                          int_div=lambda a, b: exp.Div(this=a, expression=b, typed=True, safe=True)),
+        **{c: affinity_comparison for c in _COMPARISONS},
+        exp.DPipe: pipes_as_text,
+        exp.Like: like_insensitive(ilike=True),
+        exp.Escape: like_insensitive(ilike=True),
+        exp.Select: compose(grouping, alias_references),
+        exp.Substring: compose(negative_substr(length_fn="char_length", empty_when_short=False), positive_substr),
+        exp.Round: round_checked,
+        exp.Cast: cast_checked,
+        exp.Greatest: _greatest_sqlite, exp.Least: _greatest_sqlite,
+        exp.Anonymous: pg_length,
+    },
+    post=_finish,
+    functions=COMMON_FUNCTIONS | WINDOW_FUNCTIONS | {exp.Greatest, exp.Least},
+    denied=SOURCE_DENIED,
+)
 
 _SAME = frozenset({
     exp.Coalesce, exp.Nullif, exp.Case, exp.If, exp.Abs, exp.Round, exp.Floor, exp.Ceil, exp.Sign, exp.Sqrt,
@@ -321,9 +417,14 @@ RULES = TranslateRules(
         exp.GroupConcat: _group_concat, exp.IntDiv: _nullif_zero, exp.Mod: _nullif_zero,
         exp.Greatest: _greatest, exp.Least: _greatest, exp.Cast: _cast,
         exp.Insert: _insert, exp.Create: _create,
+        exp.Select: compose(grouping, alias_references),
+        exp.Update: limited_write, exp.Delete: limited_write,
+        exp.Sub: _sub_text, exp.Add: _add_text, exp.Mul: _arith_text,
+        **{c: mysql_comparison(numeric_target_text=True) for c in _COMPARISONS},
     },
     post=_finish,
     functions=_SAME | WINDOW_FUNCTIONS,
     denied={k: v for k, v in MYSQL_ONLY_NODES.items() if k is not exp.Lock},
     statements=(*DML_STATEMENTS, exp.Create, exp.Drop),
+    by_source={"sqlite": FROM_SQLITE},
 )

@@ -1,4 +1,4 @@
-"""translate: rewrite a statement read in one dialect (MySQL) into IR that means the same on another.
+"""translate: rewrite a statement read in one dialect into IR that means the same on another.
 
 sqlglot's transpiler does much of this, and is wrong in places without saying so (MySQL `CONCAT`
 propagates NULL, PostgreSQL's ignores it; `LENGTH` counts bytes in MySQL and characters elsewhere;
@@ -16,26 +16,52 @@ an allowlist, fail-closed:
 The pass never branches on the dialect: what differs is in the tables. The table type and the
 helpers that many tables use (reading an INTERVAL, deciding whether a value is a DATE) live in
 `sqlparser.rules`.
+
+Before any rewrite the pass infers, in the source's terms, what type class each expression has
+(`sqlparser.rules.translate.VALUE_TYPE`): from literals, functions with known result types, and,
+when the caller gives a `schema` (table -> column -> declared type, "PRIMARY KEY" marking key
+columns), from the columns. Rewrites whose meaning depends on a type (division, comparing text with
+numbers, `||`) read it, and refuse with a named error when it is unknown: never a guess.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import cast
 
 from sqlglot import exp
 
-from sqlparser.errors import UnsupportedConstructError
-from sqlparser.rules.translate import GENERATED, Rewrite, TranslateRules, construct_name
+from sqlparser.errors import InvalidArgumentError, UnsupportedConstructError
+from sqlparser.rules.translate import (
+    DECLARED,
+    GENERATED,
+    RESOLVED,
+    SCHEMA_GIVEN,
+    SCHEMA_KEYS,
+    VALUE_TYPE,
+    Rewrite,
+    TranslateRules,
+    construct_name,
+)
+
+Schema = Mapping[str, Mapping[str, str]]
+"""table -> column -> declared type (any dialect's spelling; "PRIMARY KEY" in it marks a key column)."""
+
+_MAX_SCHEMA_COLUMNS = 100_000
 
 
-def translate(tree: exp.Expression, *, source: str, rules: TranslateRules) -> exp.Expression:
+def translate(tree: exp.Expression, *, source: str, rules: TranslateRules,
+              schema: Schema | None = None) -> exp.Expression:
     if source == rules.target:
         return tree  # reading and writing the same dialect: nothing to translate
-    if source not in rules.sources:
+    table = rules.for_source(source)
+    if table is None:
+        known = sorted({*rules.sources, *rules.by_source})
         raise UnsupportedConstructError(
-            f"translation from {source} to {rules.target}",
-            f"supported sources: {', '.join(sorted(rules.sources)) or 'none'}")
+            f"translation from {source} to {rules.target}", f"supported sources: {', '.join(known) or 'none'}")
+    rules = table
+    annotate(tree, _normalize_schema(schema))
     if not isinstance(tree, rules.statements):
         raise UnsupportedConstructError(f"{type(tree).__name__.upper()} statement",
                                         f"cannot translate to {rules.target}")
@@ -47,6 +73,7 @@ def translate(tree: exp.Expression, *, source: str, rules: TranslateRules) -> ex
         rewrite = _lookup(rules.rewrites, type(node))
         new = rewrite(node) if rewrite is not None else node
         if new is not node:
+            _keep_type(node, new)
             if node is tree:
                 tree = new
             else:
@@ -54,6 +81,7 @@ def translate(tree: exp.Expression, *, source: str, rules: TranslateRules) -> ex
         if rules.post is not None:
             final = rules.post(new)
             if final is not new:
+                _keep_type(new, final)
                 if new is tree:
                     tree = final
                 else:
@@ -89,3 +117,239 @@ def _check_allowed(tree: exp.Expression, rules: TranslateRules) -> None:
             continue
         raise UnsupportedConstructError(
             construct_name(node), f"no faithful translation to {rules.target} is known; rewrite it without")
+
+
+def _keep_type(old: exp.Expression, new: exp.Expression) -> None:
+    # A parent's rewrite reads its children's source-side types, also where a child was replaced.
+    if VALUE_TYPE in old.meta and VALUE_TYPE not in new.meta:
+        new.meta[VALUE_TYPE] = old.meta[VALUE_TYPE]
+
+
+# -- the schema and type inference ------------------------------------------------------------------
+
+_Columns = dict[str, tuple[str | None, bool]]  # lower-case column -> (type class, is a key column)
+
+
+class _Table:
+    def __init__(self, declared: str, columns: _Columns) -> None:
+        self.declared, self.columns = declared, columns
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(sorted(c for c, (_, key) in self.columns.items() if key))
+
+
+def type_class(declared: str) -> str | None:
+    """A declared column type (MySQL, SQLite or PostgreSQL spelling) as a type class."""
+    t = declared.upper()
+    if "INT" in t:
+        return "int"
+    if any(word in t for word in ("CHAR", "TEXT", "CLOB", "ENUM", "SET(")):
+        return "text"
+    if any(word in t for word in ("REAL", "FLOA", "DOUB")):
+        return "real"
+    if any(word in t for word in ("DEC", "NUMERIC", "NUMBER")):
+        return "numeric"
+    if "BOOL" in t:
+        return "bool"
+    if "DATE" in t or "TIME" in t:
+        return "date"
+    return None
+
+
+def _normalize_schema(schema: Schema | None) -> dict[str, _Table] | None:
+    if schema is None:
+        return None
+    if not isinstance(schema, Mapping):
+        raise InvalidArgumentError(f"schema must be a mapping table -> column -> type, got {type(schema).__name__}")
+    out: dict[str, _Table] = {}
+    count = 0
+    for table, columns in schema.items():
+        if not isinstance(table, str) or not isinstance(columns, Mapping):
+            raise InvalidArgumentError(f"schema: table {table!r} must map column names to types")
+        cols: _Columns = {}
+        for column, declared in columns.items():
+            count += 1
+            if count > _MAX_SCHEMA_COLUMNS:
+                raise InvalidArgumentError(f"schema: more than {_MAX_SCHEMA_COLUMNS} columns; pass only the "
+                                           "tables the statement reads")
+            if not isinstance(column, str) or not isinstance(declared, str):
+                raise InvalidArgumentError(f"schema: {table}.{column!r} must map a column name to a type text")
+            key = bool(re.search(r"\bPRIMARY\s+KEY\b", declared, re.IGNORECASE))
+            cols[column.lower()] = (type_class(re.sub(r"(?i)\bPRIMARY\s+KEY\b", "", declared)), key)
+        out[table.lower()] = _Table(table, cols)
+    return out
+
+
+_SCOPES = (exp.Select, exp.Update, exp.Delete)
+
+
+def _cte_names(node: exp.Expression) -> set[str]:
+    names: set[str] = set()
+    scope: exp.Expression | None = node
+    while scope is not None:
+        with_ = scope.args.get("with_") if isinstance(scope, exp.Expression) else None
+        if isinstance(with_, exp.With):
+            names.update(cte.alias_or_name.lower() for cte in with_.expressions)
+        scope = scope.parent
+    return names
+
+
+def _sources(scope: exp.Expression) -> list[exp.Expression]:
+    """The FROM / JOIN items (and an UPDATE / DELETE target) of one query level."""
+    out: list[exp.Expression] = []
+    if isinstance(scope, (exp.Update, exp.Delete)) and isinstance(scope.this, exp.Table):
+        out.append(scope.this)
+    from_ = scope.args.get("from_")
+    if isinstance(from_, exp.From):
+        out.append(from_.this)
+    for join in scope.args.get("joins") or []:
+        out.append(join.this)
+    return out
+
+
+def _schema_table(source: exp.Expression, schema: dict[str, _Table], ctes: set[str]) -> _Table | None:
+    if isinstance(source, exp.Table) and not source.args.get("db") and isinstance(source.this, exp.Identifier):
+        name = source.name.lower()
+        if name not in ctes:
+            return schema.get(name)
+    return None
+
+
+def _resolve(column: exp.Column, schema: dict[str, _Table]) -> None:
+    name = column.name.lower()
+    qualifier = column.table.lower() if column.table else None
+    scope = column.find_ancestor(*_SCOPES)
+    while scope is not None:
+        ctes = _cte_names(scope)
+        sources = _sources(scope)
+        known = True
+        hits: list[_Table] = []
+        for source in sources:
+            alias = source.alias_or_name.lower() if isinstance(source, (exp.Table, exp.Subquery)) else ""
+            if qualifier is not None and alias != qualifier:
+                continue
+            table = _schema_table(source, schema, ctes)
+            if table is None:
+                known = False
+                continue
+            if name in table.columns:
+                hits.append(table)
+        if qualifier is not None and (hits or not known):
+            break
+        if len(hits) == 1 and (known or qualifier is not None):
+            kind, _ = hits[0].columns[name]
+            column.meta[RESOLVED] = True
+            if kind is not None:
+                column.meta[VALUE_TYPE] = kind
+            return
+        if hits or not known:
+            return  # two tables list it, or a derived source might: unknown
+        scope = scope.find_ancestor(*_SCOPES)  # correlated: the next query level out
+    if scope is None:
+        column.meta[RESOLVED] = False
+
+
+_TEXT_FUNCS = (exp.Upper, exp.Lower, exp.Trim, exp.Substring, exp.Concat, exp.DPipe, exp.ConcatWs, exp.Replace,
+               exp.GroupConcat, exp.Left, exp.Right, exp.TimeToStr, exp.Initcap, exp.Pad, exp.Reverse)
+_INT_FUNCS = (exp.Count, exp.Length, exp.StrPosition, exp.Year, exp.Month, exp.Day, exp.DayOfMonth, exp.Hour,
+              exp.Minute, exp.Second, exp.DayOfWeek, exp.DayOfYear, exp.Sign)
+_NUMBERS = ("int", "real", "numeric")
+
+
+def _arith(a: str | None, b: str | None) -> str | None:
+    if a not in _NUMBERS or b not in _NUMBERS:
+        return None
+    if "real" in (a, b):
+        return "real"
+    if "numeric" in (a, b):
+        return "numeric"
+    return "int"
+
+
+def _same(kinds: list[str | None]) -> str | None:
+    known = {k for k in kinds if k is not None}
+    if len(known) == 1 and len(kinds) == len([k for k in kinds if k is not None]):
+        return known.pop()
+    return None
+
+
+def _kind(node: exp.Expression) -> str | None:
+    return cast(str | None, node.meta.get(VALUE_TYPE)) if isinstance(node, exp.Expression) else None
+
+
+def _infer(node: exp.Expression) -> str | None:
+    if isinstance(node, exp.Literal):
+        if node.is_string:
+            return "text"
+        return "int" if node.this.isdigit() else "real"
+    if isinstance(node, exp.Boolean):
+        return "bool"
+    if isinstance(node, exp.Column):
+        return _kind(node)
+    if isinstance(node, (exp.Paren, exp.Neg, exp.Alias, exp.Abs, exp.Floor, exp.Ceil, exp.Min, exp.Max)):
+        return _kind(node.this)
+    if isinstance(node, exp.Cast):
+        return type_class(node.to.sql())
+    if isinstance(node, _INT_FUNCS):
+        return "int"
+    if isinstance(node, _TEXT_FUNCS):
+        return "text"
+    if isinstance(node, exp.Avg):
+        return "real" if _kind(node.this) in _NUMBERS else None
+    if isinstance(node, exp.Sum):
+        return _kind(node.this) if _kind(node.this) in _NUMBERS else None
+    if isinstance(node, exp.Round):
+        kind = _kind(node.this)
+        return kind if node.args.get("decimals") is None or kind != "int" else "int"
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul)):
+        return _arith(_kind(node.this), _kind(node.expression))
+    if isinstance(node, exp.Div):
+        kind = _arith(_kind(node.this), _kind(node.expression))
+        if kind == "int" and not node.args.get("typed"):
+            return "numeric"  # MySQL's `/`: an exact quotient
+        return kind
+    if isinstance(node, exp.IntDiv):
+        return "int"
+    if isinstance(node, exp.Mod):
+        return _arith(_kind(node.this), _kind(node.expression))
+    if isinstance(node, (exp.Predicate, exp.Connector, exp.Not, exp.Exists)):
+        return "bool"
+    if isinstance(node, (exp.Coalesce, exp.Nullif)):
+        return _same([_kind(node.this), *(_kind(e) for e in node.expressions)]) if isinstance(node, exp.Coalesce) \
+            else _kind(node.this)
+    if isinstance(node, exp.Case):
+        branches = [_kind(i.args.get("true")) for i in node.args.get("ifs") or []]
+        if node.args.get("default") is not None:
+            branches.append(_kind(node.args["default"]))
+        return _same(branches)
+    if isinstance(node, exp.If):
+        return _same([_kind(node.args.get("true")), _kind(node.args.get("false"))]) \
+            if node.args.get("false") is not None else _kind(node.args.get("true"))
+    if isinstance(node, exp.Subquery):
+        query = node.this
+        if isinstance(query, exp.Select) and len(query.expressions) == 1:
+            return _kind(query.expressions[0])
+    if isinstance(node, exp.Anonymous) and node.name.lower() in ("strftime", "printf", "format", "to_char"):
+        return "text"
+    return None
+
+
+def annotate(tree: exp.Expression, schema: dict[str, _Table] | None) -> None:
+    """Mark columns resolved against `schema` and every expression with its source-side type class."""
+    if schema is not None:
+        tree.meta[SCHEMA_GIVEN] = True
+        for table in tree.find_all(exp.Table):
+            ctes = _cte_names(table)
+            known = _schema_table(table, schema, ctes)
+            if known is not None:
+                table.meta[DECLARED] = known.declared
+                table.meta[SCHEMA_KEYS] = known.keys
+        for column in tree.find_all(exp.Column):
+            if isinstance(column.this, exp.Identifier):
+                _resolve(column, schema)
+    for walked in reversed(list(tree.walk(bfs=False))):
+        node = cast(exp.Expression, walked)
+        kind = _infer(node)
+        if kind is not None:
+            node.meta[VALUE_TYPE] = kind

@@ -1,0 +1,671 @@
+"""Rewrites the translate tables share across sources: type-dependent division, comparisons of text
+with numbers, `||`, case-insensitive LIKE, permissive GROUP BY, select-alias references, and
+identifier case. Each one reads the source-side type classes the translate pass inferred
+(`value_type`) and refuses, naming the construct and why, when the meaning depends on a type it
+cannot see: never a guess.
+
+The builders take what differs between sources as arguments (does the source's `/` divide
+integers as integers? does its NUMERIC hold exact decimals?), so the tables stay declarative.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from sqlglot import exp
+
+from sqlparser.errors import UnsupportedConstructError
+from sqlparser.rules.translate import (
+    DECLARED,
+    RESOLVED,
+    SCHEMA_GIVEN,
+    SCHEMA_KEYS,
+    VALUE_TYPE,
+    Rewrite,
+    generated,
+    value_type,
+)
+
+NUMBERS = ("int", "real", "numeric")
+_NUMERIC_TEXT = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*")
+_INTEGER_TEXT = re.compile(r"[+-]?\d{1,18}")
+
+SCHEMA_HINT = "pass schema= (table -> column -> type) so the types are known"
+
+
+def refuse(construct: str, reason: str) -> UnsupportedConstructError:
+    return UnsupportedConstructError(construct, reason)
+
+
+def typed(node: exp.Expression, kind: str | None) -> exp.Expression:
+    if kind is not None:
+        node.meta[VALUE_TYPE] = kind
+    return node
+
+
+def _sql(node: exp.Expression) -> str:
+    return node.sql()
+
+
+def schema_given(node: exp.Expression) -> bool:
+    return bool(node.root().meta.get(SCHEMA_GIVEN))
+
+
+def _unknown(what: str, node: exp.Expression) -> str:
+    return f"the type of {_sql(node)[:60]} is unknown; {SCHEMA_HINT}" if not schema_given(node) \
+        else f"the type of {_sql(node)[:60]} is not known from the schema ({what})"
+
+
+# -- division ------------------------------------------------------------------------------------------
+
+
+def division(*, numeric_exact: bool, int_div: Callable[[exp.Expression, exp.Expression], exp.Expression]) -> Rewrite:
+    """`a / b` as read in SQLite or PostgreSQL (Div typed=True): integers divide as integers there.
+
+    `numeric_exact`: the source's NUMERIC holds exact decimals (PostgreSQL), so NUMERIC / x is an
+    exact quotient; on SQLite a NUMERIC column stores integers as integers, so its quotient depends
+    on each value and is refused. `int_div` builds the target's integer division.
+    """
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if not isinstance(node, exp.Div) or not node.args.get("typed"):
+            return node
+        a, b = value_type(node.this), value_type(node.expression)
+        if a == "int" and b == "int":
+            return typed(int_div(node.this.copy(), node.expression.copy()), "int")
+        kinds = {a, b}
+        if kinds <= set(NUMBERS) and (numeric_exact or "numeric" not in kinds):
+            return typed(exp.Div(this=node.this.copy(), expression=node.expression.copy(), typed=False, safe=True),
+                         "real")
+        unknown = node.this if a not in NUMBERS else node.expression
+        if "numeric" in kinds and not numeric_exact:
+            raise refuse("division of a NUMERIC value", "SQLite stores a NUMERIC column's whole numbers as "
+                         "integers and divides them as integers; CAST one operand to REAL or INTEGER")
+        raise refuse("division", "integers divide as integers in the source: " + _unknown("division", unknown))
+
+    return rewrite
+
+
+# -- comparisons of text with numbers --------------------------------------------------------------------
+
+
+def _literal_number(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Literal) and not node.is_string or (
+        isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal) and not node.this.is_string)
+
+
+def _number_text(node: exp.Expression) -> str:
+    return node.sql()
+
+
+def affinity_comparison(node: exp.Expression) -> exp.Expression:
+    """SQLite compares a column with a literal after applying the column's affinity: a TEXT column
+    with 5 compares text ('5'), a numeric column with '5' compares numbers. The target gets the
+    literal already converted; a comparison whose outcome depends on a type not seen is refused."""
+    if not isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)):
+        return node
+    for col, lit in ((node.this, node.expression), (node.expression, node.this)):
+        _convert_literal(node, col, lit)
+    return node
+
+
+def _convert_literal(node: exp.Expression, col: exp.Expression, lit: exp.Expression) -> None:
+    kind = value_type(col)
+    if _literal_number(lit):
+        if isinstance(col, exp.Column) and kind == "text":
+            lit.replace(typed(exp.Literal.string(_number_text(lit)), "text"))
+        elif kind == "text" or (kind is None and not _literal_number(col) and not _is_null(col)):
+            raise refuse(f"comparison {_sql(node)[:80]}",
+                         "SQLite compares a number with text by type, not by value: " + _unknown("comparison", col))
+    elif isinstance(lit, exp.Literal) and lit.is_string:
+        if kind in NUMBERS:
+            if isinstance(col, exp.Column) and _NUMERIC_TEXT.fullmatch(lit.this):
+                lit.replace(typed(exp.Literal.number(lit.this.strip()), "real"))
+            else:
+                raise refuse(f"comparison {_sql(node)[:80]}",
+                             "SQLite orders every number before every text; the target would convert the text")
+        elif kind is None and _NUMERIC_TEXT.fullmatch(lit.this) and not _is_null(col):
+            raise refuse(f"comparison {_sql(node)[:80]}",
+                         "whether a number-like string compares as text or number depends on the column's type: "
+                         + _unknown("comparison", col))
+
+
+def _is_null(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Null)
+
+
+def mysql_comparison(*, numeric_target_text: bool) -> Rewrite:
+    """MySQL compares a string with a number as numbers. A number-like string literal compared with
+    a number becomes a number; a text column compared with a number is refused where the target
+    would compare text or reject it (`numeric_target_text`: the target casts nothing itself)."""
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if not isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)):
+            return node
+        for num, lit in ((node.this, node.expression), (node.expression, node.this)):
+            kind = value_type(num)
+            if kind in NUMBERS and not isinstance(num, exp.Column) and isinstance(lit, exp.Literal) \
+                    and lit.is_string and _NUMERIC_TEXT.fullmatch(lit.this):
+                lit.replace(typed(exp.Literal.number(lit.this.strip()), "real"))
+            elif kind == "text" and isinstance(num, exp.Column) and _literal_number(lit) and numeric_target_text:
+                raise refuse(f"comparison {_sql(node)[:80]}",
+                             "MySQL compares a text column with a number as numbers ('2003.0' = 2003); "
+                             "compare with a string or CAST the column")
+        return node
+
+    return rewrite
+
+
+# -- || and CONCAT -----------------------------------------------------------------------------------------
+
+
+def pipes_operands(node: exp.DPipe, allowed: tuple[str, ...]) -> list[exp.Expression]:
+    """The flattened operands of `a || b || c`, each of a type whose text form is the same on both."""
+    out: list[exp.Expression] = []
+    stack: list[exp.Expression] = [node]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, exp.DPipe):
+            stack.append(cur.expression)
+            stack.append(cur.this)
+            continue
+        kind = value_type(cur)
+        if kind not in allowed and not _is_null(cur):
+            raise refuse(f"|| of {_sql(cur)[:60]}",
+                         "numbers other than integers print differently as text on the target" if kind in NUMBERS
+                         else "its text form depends on a type: " + _unknown("||", cur))
+        out.append(cur)
+    return out
+
+
+def pipes_to_concat(node: exp.Expression) -> exp.Expression:
+    """`a || b` (NULL if any is NULL) as MySQL's CONCAT (also NULL if any is NULL)."""
+    if not isinstance(node, exp.DPipe):
+        return node
+    args = [a.copy() for a in pipes_operands(node, ("int", "text"))]
+    return typed(generated(exp.Concat(expressions=args)), "text")
+
+
+def pipes_as_text(node: exp.Expression) -> exp.Expression:
+    """`a || b` where the target's `||` needs text operands: integers are cast to TEXT."""
+    if not isinstance(node, exp.DPipe):
+        return node
+    args = pipes_operands(node, ("int", "text"))
+    out: exp.Expression | None = None
+    for arg in args:
+        part = arg.copy() if value_type(arg) == "text" else exp.Cast(this=arg.copy(), to=exp.DataType.build("TEXT"))
+        out = part if out is None else exp.DPipe(this=out, expression=part)
+    assert out is not None
+    return typed(exp.Paren(this=out), "text")
+
+
+def pipes_checked(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.DPipe) and not isinstance(node.parent, exp.DPipe):
+        pipes_operands(node, ("int", "text"))
+    return node
+
+
+# -- LIKE --------------------------------------------------------------------------------------------------
+
+
+def _ascii_literal(node: exp.Expression) -> str | None:
+    if isinstance(node, exp.Literal) and node.is_string and node.this.isascii():
+        return node.this
+    return None
+
+
+def like_insensitive(*, ilike: bool) -> Rewrite:
+    """SQLite's LIKE ignores ASCII case (no escape character by default). For a literal ASCII
+    pattern without backslashes: PostgreSQL's ILIKE (`ilike`), or LOWER(x) LIKE lower-cased pattern."""
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Escape) or isinstance(node.parent, exp.Escape):
+            raise refuse("LIKE ... ESCAPE", "not translated from SQLite")
+        if not isinstance(node, exp.Like):
+            return node
+        pattern = _ascii_literal(node.expression)
+        if pattern is None or "\\" in pattern:
+            raise refuse("LIKE with a non-literal, non-ASCII or backslash pattern",
+                         "SQLite's LIKE ignores ASCII case only; only literal ASCII patterns are translated")
+        subject = node.this.copy()
+        if value_type(node.this) != "text":
+            subject = exp.Cast(this=subject, to=exp.DataType.build("TEXT"))
+        if ilike:
+            out: exp.Expression = exp.ILike(this=subject, expression=exp.Literal.string(pattern))
+        else:
+            out = exp.Like(this=exp.Lower(this=subject), expression=exp.Literal.string(pattern.lower()))
+        return typed(generated(out), "bool")
+
+    return rewrite
+
+
+def ilike_to_lower(node: exp.Expression) -> exp.Expression:
+    """PostgreSQL's ILIKE with a literal ASCII pattern: LOWER(x) LIKE lower-cased pattern."""
+    if not isinstance(node, exp.ILike):
+        return node
+    pattern = _ascii_literal(node.expression)
+    if pattern is None:
+        raise refuse("ILIKE with a non-literal or non-ASCII pattern", "only literal ASCII patterns are translated")
+    return typed(generated(exp.Like(this=exp.Lower(this=node.this.copy()),
+                                    expression=exp.Literal.string(pattern.lower()))), "bool")
+
+
+# -- SQLite's double-quoted strings ----------------------------------------------------------------------------
+
+
+def quoted_string(node: exp.Expression) -> exp.Expression:
+    """SQLite reads "x" as a string when no column in scope is named x (a legacy it keeps)."""
+    if not (isinstance(node, exp.Column) and isinstance(node.this, exp.Identifier) and node.this.quoted
+            and not node.table):
+        return node
+    resolved = node.meta.get(RESOLVED)
+    if resolved is True or _is_select_alias(node):
+        return node
+    if resolved is False:
+        return typed(exp.Literal.string(node.name), "text")
+    raise refuse(f'double-quoted name "{node.name}"',
+                 "SQLite reads it as a string when no column has that name; " + SCHEMA_HINT
+                 if not schema_given(node) else "SQLite reads it as a string when no column has that name, and "
+                 "a derived table of the query might have one; use single quotes for strings")
+
+
+def _is_select_alias(column: exp.Column) -> bool:
+    select = column.find_ancestor(exp.Select)
+    if select is None:
+        return False
+    return any(isinstance(e, exp.Alias) and e.alias.lower() == column.name.lower() for e in select.expressions)
+
+
+# -- identifiers -------------------------------------------------------------------------------------------------
+
+
+def declared_table(node: exp.Expression) -> exp.Expression:
+    """A case-sensitive target (MySQL table names on Linux): a table as the schema spells it."""
+    declared = node.meta.get(DECLARED) if isinstance(node, exp.Table) else None
+    if isinstance(declared, str) and isinstance(node.this, exp.Identifier) and node.name != declared:
+        node.set("this", exp.to_identifier(declared, quoted=node.this.quoted))
+    return node
+
+
+# -- GROUP BY ------------------------------------------------------------------------------------------------------
+
+
+def _aggregate(node: exp.Expression) -> bool:
+    return isinstance(node, exp.AggFunc)
+
+
+def _has_aggregate(node: exp.Expression) -> bool:
+    for sub in node.walk():
+        if isinstance(sub, (exp.Subquery, exp.Window)):
+            continue
+        if _aggregate(sub) and sub.find_ancestor(exp.Subquery, exp.Select) is node.find_ancestor(exp.Select) \
+                or _aggregate(sub) and sub is node:
+            return True
+    return False
+
+
+def _key(node: exp.Expression) -> str:
+    node = node.this if isinstance(node, exp.Alias) else node
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.Column):
+        return node.name.lower()
+    return node.sql().lower()
+
+
+def _source_of(select: exp.Select, column: exp.Column) -> exp.Expression | None:
+    sources = []
+    from_ = select.args.get("from_")
+    if isinstance(from_, exp.From):
+        sources.append(from_.this)
+    sources += [j.this for j in select.args.get("joins") or []]
+    if column.table:
+        for source in sources:
+            if source.alias_or_name.lower() == column.table.lower():
+                return source
+        return None
+    if len(sources) == 1:
+        return sources[0]
+    return None
+
+
+def _own_aggregates(select: exp.Select) -> bool:
+    for part in [*select.expressions, select.args.get("having")]:
+        if part is None:
+            continue
+        for sub in part.walk():
+            if _aggregate(sub) and sub.find_ancestor(exp.Select) is select and sub.find_ancestor(exp.Window) is None:
+                return True
+    return False
+
+
+def grouping(node: exp.Expression) -> exp.Expression:
+    """MySQL and SQLite accept a non-aggregated column that GROUP BY does not determine and return a
+    value from some row of the group (SQLite: the row of a lone MIN / MAX). Translated only when
+    provably deterministic: the column is grouped, or its table's primary key (from the schema) is."""
+    if not isinstance(node, exp.Select):
+        return node
+    group = node.args.get("group")
+    if group is None and not _own_aggregates(node):
+        return node
+    keys: set[str] = set()
+    qualified: set[str] = set()
+    aliases = {e.alias.lower(): e for e in node.expressions if isinstance(e, exp.Alias)}
+    for item in group.expressions if group is not None else []:
+        if isinstance(item, exp.Literal) and not item.is_string and item.this.isdigit():
+            pos = int(item.this)
+            if 1 <= pos <= len(node.expressions):
+                item = node.expressions[pos - 1]
+        if isinstance(item, exp.Column) and not item.table and item.name.lower() in aliases:
+            keys.add(_key(aliases[item.name.lower()]))
+        keys.add(_key(item))
+        if isinstance(item, exp.Column):
+            keys.add(f"{item.table.lower()}.{item.name.lower()}")
+            qualified.add(f"{item.table.lower()}.{item.name.lower()}")
+    keyed: set[int] = set()
+    for source in _sources_of(node):
+        pk = source.meta.get(SCHEMA_KEYS)
+        if not pk:
+            continue
+        alias = source.alias_or_name.lower()
+        if all(f"{alias}.{k}" in qualified or (k in keys and _only_source_with(node, source, k)) for k in pk):
+            keyed.add(id(source))
+    parts: list[exp.Expression] = list(node.expressions)
+    if node.args.get("having") is not None:
+        parts.append(node.args["having"])
+    if node.args.get("order") is not None:
+        parts.extend(o.this for o in node.args["order"].expressions)
+    for part in parts:
+        _check_determined(node, part, keys, keyed, aliases)
+    return node
+
+
+def _sources_of(select: exp.Select) -> list[exp.Expression]:
+    out = []
+    from_ = select.args.get("from_")
+    if isinstance(from_, exp.From):
+        out.append(from_.this)
+    out += [j.this for j in select.args.get("joins") or []]
+    return out
+
+
+def _only_source_with(select: exp.Select, source: exp.Expression, column: str) -> bool:
+    return len(_sources_of(select)) == 1
+
+
+def _check_determined(select: exp.Select, part: exp.Expression, keys: set[str], keyed: set[int],
+                      aliases: dict[str, exp.Expression]) -> None:
+    if _key(part) in keys or _aggregate(part):
+        return
+    if isinstance(part, (exp.Subquery, exp.Window, exp.Literal, exp.Null, exp.Boolean, exp.Star)):
+        return
+    if isinstance(part, exp.Column):
+        if isinstance(part.this, exp.Star):
+            raise refuse(f"{part.sql()} with GROUP BY", "the columns it expands to are not all grouped")
+        full = f"{part.table.lower()}.{part.name.lower()}"
+        if full in keys or (not part.table and part.name.lower() in keys):
+            return
+        if part.table and part.name.lower() in keys and _key(part) in keys and len(_sources_of(select)) == 1:
+            return
+        if not part.table and part.name.lower() in aliases and not isinstance(aliases[part.name.lower()].this,
+                                                                              exp.Column):
+            return  # ORDER BY / HAVING naming an output column that is itself checked
+        source = _source_of(select, part)
+        if source is not None and id(source) in keyed:
+            return
+        raise refuse(f"column {part.sql()} not in GROUP BY",
+                     "the source returns a value from an arbitrary row of each group (SQLite: the row of a "
+                     "lone MIN/MAX); group by it or by its table's primary key (schema= gives the keys), "
+                     "or aggregate it")
+    for child in part.iter_expressions():
+        _check_determined(select, child, keys, keyed, aliases)
+
+
+# -- select-list aliases where the target does not see them --------------------------------------------------------
+
+
+def alias_references(node: exp.Expression) -> exp.Expression:
+    """PostgreSQL sees output-column aliases only as whole GROUP BY / ORDER BY items. In HAVING, and
+    inside ORDER BY expressions, a name that is a select alias and not a column of the FROM tables
+    (the schema says so, or the alias names an aggregate) is replaced by the aliased expression."""
+    if not isinstance(node, exp.Select):
+        return node
+    aliases = {e.alias.lower(): e.this for e in node.expressions if isinstance(e, exp.Alias)}
+    if not aliases:
+        return node
+    places: list[exp.Expression] = []
+    if node.args.get("having") is not None:
+        places.append(node.args["having"])
+    if node.args.get("order") is not None:
+        places.extend(o.this for o in node.args["order"].expressions if not isinstance(o.this, exp.Column))
+    if node.args.get("group") is not None:
+        places.extend(g for g in node.args["group"].expressions if not isinstance(g, exp.Column))
+    for place in places:
+        for column in list(place.find_all(exp.Column)):
+            target = aliases.get(column.name.lower())
+            if column.table or target is None or column.find_ancestor(exp.Select) is not node:
+                continue
+            resolved = column.meta.get(RESOLVED)
+            if resolved is False or (resolved is None and _has_aggregate_expr(target)):
+                replacement = exp.Paren(this=target.copy())
+                if column is place:
+                    place.replace(replacement)
+                else:
+                    column.replace(replacement)
+            elif resolved is None:
+                raise refuse(f"{column.name} in HAVING / ORDER BY",
+                             "it names a select alias and maybe a column; " + SCHEMA_HINT)
+    return node
+
+
+def _has_aggregate_expr(node: exp.Expression) -> bool:
+    return any(isinstance(sub, exp.AggFunc) for sub in node.walk())
+
+
+# -- SUBSTR with a constant negative start ------------------------------------------------------------------------
+
+
+def negative_substr(*, length_fn: str, empty_when_short: bool) -> Rewrite:
+    """SUBSTR(x, -n) counts from the end. MySQL gives '' when x is shorter than n
+    (`empty_when_short`); SQLite gives the whole string. RIGHT(x, n) is the rest."""
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if not isinstance(node, exp.Substring):
+            return node
+        start = node.args.get("start")
+        if not (isinstance(start, exp.Neg) and isinstance(start.this, exp.Literal) and start.this.this.isdigit()):
+            return node
+        n = int(start.this.this)
+        if n == 0:
+            return node
+        length = node.args.get("length")
+        if length is not None and not (isinstance(length, exp.Literal) and length.this.isdigit()):
+            raise refuse("SUBSTRING() from a negative position with a non-constant length")
+        if length is not None and not empty_when_short:
+            raise refuse("SUBSTR() from a negative position with a length", "SQLite counts the length from "
+                         "before the string's start")
+        x = node.this
+        tail: exp.Expression = exp.Right(this=x.copy(), expression=exp.Literal.number(n))
+        if length is not None:
+            tail = exp.Substring(this=tail, start=exp.Literal.number(1), length=length.copy())
+        if empty_when_short:
+            long_enough = exp.GTE(this=exp.Anonymous(this=length_fn, expressions=[x.copy()]),
+                                  expression=exp.Literal.number(n))
+            tail = exp.Case(ifs=[exp.If(this=long_enough, true=tail)], default=exp.Literal.string(""))
+        for sub in tail.walk():
+            generated(sub)
+        return typed(tail, "text")
+
+    return rewrite
+
+
+# -- UPDATE / DELETE with ORDER BY / LIMIT -------------------------------------------------------------------------
+
+
+def _conjuncts(node: exp.Expression | None) -> list[exp.Expression]:
+    if node is None:
+        return []
+    if isinstance(node, exp.And):
+        return _conjuncts(node.this) + _conjuncts(node.expression)
+    if isinstance(node, exp.Paren):
+        return _conjuncts(node.this)
+    return [node]
+
+
+def limited_write(node: exp.Expression) -> exp.Expression:
+    """MySQL's UPDATE / DELETE ... [ORDER BY] LIMIT n. Neither SQLite (as usually built) nor
+    PostgreSQL takes it. When WHERE pins the whole primary key to constants, at most one row
+    matches and LIMIT n >= 1 changes nothing: it is dropped. When ORDER BY ends with the whole
+    primary key, the rows are chosen by a key subquery. Otherwise MySQL's choice of rows is
+    arbitrary, and the statement is refused."""
+    if not isinstance(node, (exp.Update, exp.Delete)):
+        return node
+    limit, order = node.args.get("limit"), node.args.get("order")
+    if limit is None and order is None:
+        return node
+    target = node.this
+    if not isinstance(target, exp.Table) or node.args.get("joins") or node.args.get("from_") and \
+            isinstance(node, exp.Update):
+        raise refuse(f"{type(node).__name__.upper()} ... LIMIT over several tables")
+    pk = target.meta.get(SCHEMA_KEYS)
+    what = f"{type(node).__name__.upper()} ... {'ORDER BY ' if order is not None else ''}LIMIT"
+    if not pk:
+        raise refuse(what, "which rows MySQL changes depends on the table's key; " + SCHEMA_HINT
+                     + " (with PRIMARY KEY)")
+    amount = limit.expression if isinstance(limit, exp.Limit) else limit
+    pinned = {c.this.name.lower() for c in _conjuncts(node.args.get("where"))
+              if isinstance(c, exp.EQ) and isinstance(c.this, exp.Column) and isinstance(c.expression, exp.Literal)}
+    if set(pk) <= pinned and isinstance(amount, exp.Literal) and amount.this.isdigit() and int(amount.this) >= 1:
+        node.set("limit", None)
+        node.set("order", None)
+        return node
+    ordered = [o.this.name.lower() for o in order.expressions if isinstance(o.this, exp.Column)] if order else []
+    if limit is None or not set(pk) <= set(ordered):
+        raise refuse(what, "the rows MySQL picks are not determined by the ORDER BY; order by the primary key "
+                     f"({', '.join(pk)}) last")
+    alias = target.alias_or_name
+    keys = [exp.column(k, table=alias) for k in pk]
+    inner = exp.select(*[k.copy() for k in keys]).from_(exp.Table(this=exp.to_identifier(target.name)))
+    inner.set("from_", exp.From(this=exp.Table(this=target.this.copy(),
+                                               alias=exp.TableAlias(this=exp.to_identifier("cozelite_pick")))))
+    inner.set("expressions", [exp.column(k, table="cozelite_pick") for k in pk])
+    where = node.args.get("where")
+    if where is not None:
+        cond = where.this.copy()
+        for col in cond.find_all(exp.Column):
+            if col.table and col.table.lower() == alias.lower():
+                col.set("table", exp.to_identifier("cozelite_pick"))
+        inner.set("where", exp.Where(this=cond))
+    new_order = order.copy()
+    for col in new_order.find_all(exp.Column):
+        if col.table and col.table.lower() == alias.lower():
+            col.set("table", exp.to_identifier("cozelite_pick"))
+    inner.set("order", new_order)
+    inner.set("limit", limit.copy())
+    lhs: exp.Expression = keys[0] if len(keys) == 1 else exp.Tuple(expressions=keys)
+    node.set("where", exp.Where(this=exp.In(this=lhs, query=exp.Subquery(this=inner))))
+    node.set("limit", None)
+    node.set("order", None)
+    return node
+
+
+def compose(*rewrites: Rewrite) -> Rewrite:
+    """Several rewrites of one node type, applied in order while each returns the same node."""
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        for fn in rewrites:
+            new = fn(node)
+            if new is not node:
+                return new
+        return node
+
+    return rewrite
+
+
+# -- what SQLite and PostgreSQL sources share -------------------------------------------------------------------
+
+COMMON_FUNCTIONS: frozenset[type[exp.Expr]] = frozenset({
+    exp.Count, exp.Sum, exp.Avg, exp.Min, exp.Max, exp.Abs, exp.Upper, exp.Lower, exp.Coalesce, exp.Nullif,
+    exp.Case, exp.If, exp.Paren, exp.Exists, exp.Cast, exp.Trim, exp.Replace, exp.Substring, exp.Length,
+    exp.Round, exp.IntDiv, exp.StrPosition,
+})
+
+SOURCE_DENIED: dict[type[exp.Expr], str] = {
+    exp.GroupConcat: "the order of the concatenated values is unspecified in the source",
+    exp.Glob: "GLOB has no equivalent on the target",
+    exp.Interval: "date arithmetic from this source is not translated",
+    exp.Collate: "collations differ between engines",
+    exp.Lock: "row locks are not translated",
+    exp.JSONExtract: "JSON paths are not translated from this source",
+    exp.JSONExtractScalar: "JSON paths are not translated from this source",
+    exp.Filter: "aggregate FILTER is not translated",
+    exp.Rollup: "ROLLUP is not translated",
+    exp.Cube: "CUBE is not translated",
+}
+
+
+def _positive_literal(node: exp.Expression | None) -> bool:
+    return isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit() and int(node.this) > 0
+
+
+def positive_substr(node: exp.Expression) -> exp.Expression:
+    """SUBSTR(x, start[, length]) with a constant start >= 1 and constant length >= 0 means the same on
+    the three engines; other starts (0, negative, computed) and lengths are refused."""
+    if not isinstance(node, exp.Substring):
+        return node
+    start, length = node.args.get("start"), node.args.get("length")
+    if not _positive_literal(start):
+        raise refuse("SUBSTR() from a non-constant or non-positive position",
+                     "positions 0 and below mean different things on each engine")
+    if length is not None and not (isinstance(length, exp.Literal) and not length.is_string and length.this.isdigit()):
+        raise refuse("SUBSTR() with a non-constant or negative length")
+    return node
+
+
+def round_checked(node: exp.Expression) -> exp.Expression:
+    """ROUND of an integer or an exact number rounds half away from zero everywhere; of a double, SQLite
+    rounds half away from zero and MySQL / PostgreSQL to even: refused."""
+    if isinstance(node, exp.Round) and value_type(node.this) not in ("int", "numeric"):
+        raise refuse(f"ROUND({_sql(node.this)[:40]})",
+                     "a double's halves round differently on each engine" if value_type(node.this) == "real"
+                     else _unknown("ROUND", node.this))
+    return node
+
+
+def cast_checked(node: exp.Expression) -> exp.Expression:
+    """CASTs whose result is the same on the three engines: to text from integers and text, to an
+    integer from integers, to a double from numbers. Others (a double to an integer truncates on
+    SQLite and rounds elsewhere; text to a number parses differently) are refused."""
+    if not isinstance(node, exp.Cast):
+        return node
+    to = type_class_of(node.to)
+    kind = value_type(node.this)
+    if to == "text" and kind in ("int", "text"):
+        return exp.Cast(this=node.this.copy(), to=exp.DataType.build("TEXT")) if kind == "int" else node
+    if to == "int" and kind == "int":
+        return node
+    if to == "real" and kind in NUMBERS:
+        return exp.Cast(this=node.this.copy(), to=exp.DataType.build("DOUBLE"))
+    raise refuse(f"CAST({_sql(node)[:60]})", "the conversion differs between engines"
+                 if kind is not None else _unknown("CAST", node.this))
+
+
+def type_class_of(to: exp.DataType) -> str | None:
+    t = to.this
+    T = exp.DataType.Type
+    if t in (T.INT, T.BIGINT, T.SMALLINT, T.TINYINT):
+        return "int"
+    if t in (T.TEXT, T.VARCHAR, T.CHAR, T.NVARCHAR, T.NCHAR) and not to.expressions:
+        return "text"
+    if t in (T.DOUBLE, T.FLOAT):
+        return "real"
+    return None
+
+
+def pg_length(node: exp.Expression) -> exp.Expression:
+    """PostgreSQL's length(text) counts characters: the IR's LENGTH (characters)."""
+    if isinstance(node, exp.Anonymous) and node.name.lower() in ("length", "char_length", "character_length") \
+            and len(node.expressions) == 1:
+        return typed(exp.Length(this=node.expressions[0].copy()), "int")
+    return node

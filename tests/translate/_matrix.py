@@ -1,0 +1,310 @@
+"""The translation matrix on the real-world workload (tests/data/workloads/README.md): every gold
+query of a source dialect runs on the source engine as written and, translated with
+`translate(sql, read=source, schema=...)`, on the target engine over the same seeded data. Six
+directions among mysql, sqlite and postgres.
+
+The schema handed to `translate` is read from the source engine's catalog (column types and primary
+keys), as an application with an open database would. The target holds the same data: the
+workload's own files for SQLite and PostgreSQL (PostgreSQL's names are folded to lower case there,
+as its catalog folds unquoted names); for MariaDB, the Spider schemas have no files, so their tables
+are created here from the neutral schema (`_mysql_ddl`), with a binary collation (the translation
+assumes case-sensitive comparisons, as SQLite's and PostgreSQL's `=` are).
+
+Comparison (`same_rows`): rows as a multiset, in order when the statement has ORDER BY without
+LIMIT. Numbers: booleans as 0/1, integral values as ints, other values rounded to 4 decimals and 6
+significant digits (MySQL rounds a quotient to `div_precision_increment` = 4 decimals; SQLite and
+PostgreSQL keep a double's or numeric's digits). With ORDER BY ... LIMIT, rows that tie on the sort
+keys may legitimately differ: a mismatch there is re-checked with the LIMIT / OFFSET removed (same
+multiset and, in order, the same sort-key sequence) and counted as `tie` (same) when that agrees.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+_RENAME = Path(__file__).resolve().parents[1] / "rename"
+if str(_RENAME) not in sys.path:
+    sys.path.insert(0, str(_RENAME))
+
+from _workload import (  # noqa: E402
+    SCHEMAS,
+    EngineError,
+    PostgresWorkload,
+    Query,
+    SQLiteWorkload,
+    WorkloadEngine,
+    _db_name,
+    load_queries,
+    statements,
+)
+
+from sqlparser import SQLParserError, new_parser  # noqa: E402
+
+DIALECTS = ("mysql", "sqlite", "postgres")
+DIRECTIONS = tuple((s, t) for s in DIALECTS for t in DIALECTS if s != t)
+VARIANTS = {"sqlite": ("typed",), "postgres": ("typed", "textdates"), "mysql": ("typed", "textdates")}
+
+
+# -- MariaDB with the Spider schemas created from the neutral schema ------------------------------
+
+_MYSQL_TYPES = {"number": "DOUBLE", "integer": "BIGINT", "decimal": "DOUBLE", "real": "DOUBLE"}
+
+
+def _mysql_ddl(schema_id: str) -> list[tuple[str, list[Sequence[Any]]]]:
+    """(CREATE TABLE, rows) per table of a neutral schema, for MariaDB."""
+    data = json.loads((SCHEMAS / f"{schema_id}.json").read_text(encoding="utf-8"))
+    out = []
+    for table in data["tables"]:
+        cols = [f"`{c['name']}` {_MYSQL_TYPES.get(c['type'], 'VARCHAR(255)')}" for c in table["columns"]]
+        if table.get("pk"):
+            cols.append("PRIMARY KEY (" + ", ".join(f"`{k}`" for k in table["pk"]) + ")")
+        ddl = (f"CREATE TABLE `{table['name']}` ({', '.join(cols)}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+               "COLLATE=utf8mb4_bin")
+        out.append((ddl, table.get("rows", [])))
+    return out
+
+
+class MariaDBMatrix(WorkloadEngine):
+    dialect = "mysql"
+
+    def __init__(self, server: Any) -> None:
+        import pymysql
+
+        self._pymysql = pymysql
+        self._conn = server.connect(database=None)
+        self._conn.autocommit(True)
+        with self._conn.cursor() as cur:
+            cur.execute("SET SESSION max_statement_time = 20")
+            cur.execute("SET NAMES utf8mb4 COLLATE utf8mb4_bin")
+            cur.execute("SET SESSION time_zone = '+00:00'")
+        self._loaded: set[str] = set()
+
+    def _load(self, cur: Any, schema_id: str, variant: str, db: str) -> None:
+        cur.execute(f"DROP DATABASE IF EXISTS {db}")
+        cur.execute(f"CREATE DATABASE {db} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+        cur.execute(f"USE {db}")
+        path = SCHEMAS / f"{schema_id}.mysql.{variant}.orig.sql"
+        if path.exists():
+            for stmt in statements(path):
+                cur.execute(stmt)
+            return
+        if variant != "typed":
+            raise EngineError(f"no {variant} variant of {schema_id} for MariaDB")
+        for ddl, rows in _mysql_ddl(schema_id):
+            cur.execute(ddl)
+            if rows:
+                marks = ", ".join(["%s"] * len(rows[0]))
+                name = ddl.split("`", 2)[1]
+                cur.executemany(f"INSERT INTO `{name}` VALUES ({marks})", rows)
+
+    def run(self, schema_id: str, variant: str, side: str, sql: str) -> list[tuple[Any, ...]]:
+        db = _db_name(schema_id, variant, "x")
+        with self._conn.cursor() as cur:
+            if db not in self._loaded:
+                self._load(cur, schema_id, variant, db)
+                self._loaded.add(db)
+            cur.execute(f"USE {db}")
+            try:
+                cur.execute(sql)
+                return list(cur.fetchall()) if cur.description else []
+            except self._pymysql.MySQLError as err:
+                raise EngineError(f"{type(err).__name__}: {err}") from None
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def has_variant(dialect: str, schema_id: str, variant: str) -> bool:
+    if dialect == "mysql" and variant == "typed":
+        return True  # created from the neutral schema when the workload has no file
+    return (SCHEMAS / f"{schema_id}.{dialect}.{variant}.orig.sql").exists()
+
+
+# -- the schema a translation gets: read from the source engine's catalog ---------------------------
+
+_CATALOG = {
+    "sqlite": "SELECT m.name, p.name, p.type, p.pk FROM sqlite_master m JOIN pragma_table_info(m.name) p "
+              "WHERE m.type = 'table'",
+    "postgres": "SELECT c.table_name, c.column_name, c.data_type, (EXISTS (SELECT 1 FROM "
+                "information_schema.key_column_usage k JOIN information_schema.table_constraints tc ON "
+                "tc.constraint_name = k.constraint_name AND tc.table_schema = k.table_schema WHERE "
+                "tc.constraint_type = 'PRIMARY KEY' AND k.table_schema = c.table_schema AND k.table_name = "
+                "c.table_name AND k.column_name = c.column_name))::int FROM information_schema.columns c "
+                "WHERE c.table_schema = current_schema()",
+    "mysql": "SELECT table_name, column_name, column_type, column_key = 'PRI' FROM information_schema.columns "
+             "WHERE table_schema = DATABASE()",
+}
+
+
+def catalog_schema(engine: WorkloadEngine, schema_id: str, variant: str) -> dict[str, dict[str, str]]:
+    """table -> column -> type ('... PRIMARY KEY' on primary-key columns), as the engine reports it."""
+    out: dict[str, dict[str, str]] = {}
+    for table, column, type_, pk in engine.run(schema_id, variant, "orig", _CATALOG[engine.dialect]):
+        out.setdefault(str(table), {})[str(column)] = str(type_ or "") + (" PRIMARY KEY" if pk else "")
+    return out
+
+
+# -- comparison ----------------------------------------------------------------------------------------
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (decimal.Decimal, float)):
+        f = float(value)
+        if f.is_integer() and abs(f) < 1e15:
+            return int(f)
+        return float(f"{round(f, 4):.6g}")
+    if isinstance(value, _dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    if isinstance(value, _dt.timedelta):
+        return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", "replace")
+    return value
+
+
+def rows_of(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    return [tuple(_norm(v) for v in row) for row in rows]
+
+
+def bag(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    return sorted(rows, key=repr)
+
+
+# -- the check ------------------------------------------------------------------------------------------
+
+@dataclass
+class Tally:
+    source: str
+    target: str
+    statements: int = 0
+    skipped: int = 0  # the original does not run on the source engine
+    same: int = 0
+    ties: int = 0  # same after re-checking an ORDER BY ... LIMIT tie
+    refused: dict[str, str] = field(default_factory=dict)
+    rejected: dict[str, str] = field(default_factory=dict)
+    wrong: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def checked(self) -> int:
+        return self.statements - self.skipped
+
+    def reasons(self, top: int = 5) -> list[tuple[str, int]]:
+        return Counter(v.split(":", 2)[1].strip()[:70] if ":" in v else v for v in self.refused.values()
+                       ).most_common(top)
+
+    def report(self) -> str:
+        pct = 100.0 * len(self.refused) / self.checked if self.checked else 0.0
+        return (f"{self.source}->{self.target}: {self.statements} statements, {self.skipped} skipped (source "
+                f"fails), {self.same} same rows ({self.ties} after a LIMIT tie re-check), {len(self.wrong)} wrong, "
+                f"{len(self.rejected)} rejected by target, {len(self.refused)} refused ({pct:.1f}%); "
+                f"top reasons: {self.reasons()}")
+
+
+_PARSERS: dict[str, Any] = {}
+
+
+def parser(dialect: str) -> Any:
+    if dialect not in _PARSERS:
+        _PARSERS[dialect] = new_parser(dialect, portable_names=False)
+    return _PARSERS[dialect]
+
+
+def _without_limit(dialect: str, sql: str) -> str | None:
+    tree = parser(dialect).parse(sql).tree
+    if tree is None or tree.args.get("limit") is None:
+        return None
+    tree = tree.copy()
+    tree.set("limit", None)
+    tree.set("offset", None)
+    return parser(dialect).render(tree)
+
+
+def _ordered(dialect: str, sql: str) -> tuple[bool, bool]:
+    tree = parser(dialect).parse(sql).tree
+    if tree is None:
+        return False, False
+    return tree.args.get("order") is not None, tree.args.get("limit") is not None
+
+
+def compare(src: WorkloadEngine, tgt: WorkloadEngine, q: Query, variant: str, translated: str,
+            original: list[tuple[Any, ...]], got: list[tuple[Any, ...]]) -> str:
+    """'same', 'tie' or 'wrong'."""
+    ordered, limited = _ordered(src.dialect, q.sql)
+    a, b = rows_of(original), rows_of(got)
+    if (a == b) if (ordered and not limited) else (bag(a) == bag(b)):
+        return "same"
+    if not (ordered and limited) or len(a) != len(b):
+        return "wrong"
+    src_all, tgt_all = _without_limit(src.dialect, q.sql), _without_limit(tgt.dialect, translated)
+    if src_all is None or tgt_all is None:
+        return "wrong"
+    try:
+        full_a = rows_of(src.run(q.schema_id, variant, "orig", src_all))
+        full_b = rows_of(tgt.run(q.schema_id, variant, "orig", tgt_all))
+    except EngineError:
+        return "wrong"
+    return "tie" if bag(full_a) == bag(full_b) and set(a) <= set(full_a) and set(b) <= set(full_b) else "wrong"
+
+
+def check(src: WorkloadEngine, tgt: WorkloadEngine, q: Query, tally: Tally) -> None:
+    tally.statements += 1
+    original = None
+    for variant in VARIANTS[src.dialect]:
+        if not (has_variant(src.dialect, q.schema_id, variant) and has_variant(tgt.dialect, q.schema_id, variant)):
+            continue
+        try:
+            original = src.run(q.schema_id, variant, "orig", q.sql)
+            break
+        except EngineError:
+            continue
+    if original is None:
+        tally.skipped += 1
+        return
+    schema = catalog_schema(src, q.schema_id, variant)
+    try:
+        translated = parser(tgt.dialect).translate(q.sql, read=src.dialect, schema=schema)
+    except SQLParserError as err:
+        tally.refused[q.id] = f"{type(err).__name__}: {err}"
+        return
+    try:
+        got = tgt.run(q.schema_id, variant, "orig", translated)
+    except EngineError as err:
+        tally.rejected[q.id] = f"{q.sql}\n  -> {translated}\n  -> {err}"
+        return
+    verdict = compare(src, tgt, q, variant, translated, original, got)
+    if verdict == "wrong":
+        tally.wrong[q.id] = f"{q.sql}\n  -> {translated}\n  source: {rows_of(original)[:5]}\n  target: {rows_of(got)[:5]}"
+        return
+    tally.same += 1
+    tally.ties += verdict == "tie"
+
+
+def run_direction(src: WorkloadEngine, tgt: WorkloadEngine, queries: list[Query]) -> Tally:
+    tally = Tally(src.dialect, tgt.dialect)
+    for q in queries:
+        check(src, tgt, q, tally)
+    return tally
+
+
+def make_engine(dialect: str, pg_server: Any = None, mariadb_server: Any = None) -> WorkloadEngine:
+    if dialect == "sqlite":
+        return SQLiteWorkload()
+    if dialect == "postgres":
+        return PostgresWorkload(pg_server)
+    return MariaDBMatrix(mariadb_server)
+
+
+def queries_of(dialect: str, every: int = 1) -> list[Query]:
+    """The workload's statements of one source dialect; every n-th for the CI subset (fixed, reproducible)."""
+    return load_queries(dialect)[::every]
