@@ -34,6 +34,7 @@ from sqlglot import exp
 
 from sqlparser.errors import InvalidArgumentError, UnsupportedConstructError
 from sqlparser.rules.translate import (
+    COLUMNS,
     DECLARED,
     GENERATED,
     RESOLVED,
@@ -235,8 +236,6 @@ def _resolve(column: exp.Column, schema: dict[str, _Table]) -> None:
                 continue
             if name in table.columns:
                 hits.append(table)
-        if qualifier is not None and (hits or not known):
-            break
         if len(hits) == 1 and (known or qualifier is not None):
             kind, _ = hits[0].columns[name]
             column.meta[RESOLVED] = True
@@ -245,6 +244,9 @@ def _resolve(column: exp.Column, schema: dict[str, _Table]) -> None:
             return
         if hits or not known:
             return  # two tables list it, or a derived source might: unknown
+        if qualifier is not None and any(
+                isinstance(s, (exp.Table, exp.Subquery)) and s.alias_or_name.lower() == qualifier for s in sources):
+            break  # the qualified table is here and lacks the column
         scope = scope.find_ancestor(*_SCOPES)  # correlated: the next query level out
     if scope is None:
         column.meta[RESOLVED] = False
@@ -345,6 +347,7 @@ def annotate(tree: exp.Expression, schema: dict[str, _Table] | None) -> None:
             if known is not None:
                 table.meta[DECLARED] = known.declared
                 table.meta[SCHEMA_KEYS] = known.keys
+                table.meta[COLUMNS] = tuple(known.columns)
         for column in tree.find_all(exp.Column):
             if isinstance(column.this, exp.Identifier):
                 _resolve(column, schema)

@@ -17,6 +17,7 @@ from sqlglot import exp
 
 from sqlparser.errors import UnsupportedConstructError
 from sqlparser.rules.translate import (
+    COLUMNS,
     DECLARED,
     RESOLVED,
     SCHEMA_GIVEN,
@@ -105,8 +106,52 @@ def affinity_comparison(node: exp.Expression) -> exp.Expression:
     literal already converted; a comparison whose outcome depends on a type not seen is refused."""
     if not isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)):
         return node
+    mixed_columns(node)
     for col, lit in ((node.this, node.expression), (node.expression, node.this)):
         _convert_literal(node, col, lit)
+    return node
+
+
+def mixed_columns(node: exp.Expression) -> exp.Expression:
+    """SQLite compares a TEXT column with a numeric one after converting number-like text; the
+    targets compare them otherwise (PostgreSQL rejects it): refused."""
+    if isinstance(node, exp.In) and node.args.get("query") is not None:
+        other: exp.Expression = node.args["query"]
+    elif isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)) and not (
+            _literal_number(node.expression) or _literal_number(node.this)
+            or any(isinstance(x, exp.Literal) for x in (node.this, node.expression))):
+        other = node.expression
+    else:
+        return node
+    if True:
+        kinds = {value_type(node.this), value_type(other)}
+        if "text" in kinds and kinds & set(NUMBERS):
+            raise refuse(f"comparison {_sql(node)[:80]}", "it compares text with a number; SQLite converts "
+                         "number-like text first, the target does not: CAST one side")
+    return node
+
+
+def text_aggregate(node: exp.Expression) -> exp.Expression:
+    """SUM / AVG of text: SQLite reads each value's leading number; the target rejects or differs."""
+    if isinstance(node, (exp.Sum, exp.Avg)) and value_type(node.this) == "text":
+        raise refuse(f"{type(node).__name__.upper()} of text {_sql(node.this)[:40]}",
+                     "SQLite reads each text's leading number; CAST the values to a number")
+    return node
+
+
+def distinct_order(node: exp.Expression) -> exp.Expression:
+    """SELECT DISTINCT ... ORDER BY a value not selected: which of a duplicate's values orders it is
+    unspecified (PostgreSQL rejects it): refused."""
+    if isinstance(node, exp.Select) and node.args.get("distinct") is not None and node.args.get("order") is not None:
+        outputs = {_key(e) for e in node.expressions} | {e.alias_or_name.lower() for e in node.expressions}
+        for ordered in node.args["order"].expressions:
+            key = ordered.this
+            if isinstance(key, exp.Literal):
+                continue
+            if _key(key) not in outputs and not (isinstance(key, exp.Column) and key.name.lower() in outputs):
+                raise refuse(f"SELECT DISTINCT ... ORDER BY {_sql(key)[:40]}",
+                             "the ordering value is not selected, so which duplicate's value orders the row "
+                             "is unspecified")
     return node
 
 
@@ -288,6 +333,28 @@ def declared_table(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def qualifier_case(node: exp.Expression) -> exp.Expression:
+    """A case-sensitive target (MySQL aliases and table names): a column's qualifier spelled as the
+    FROM item it names is spelled (SQLite and PostgreSQL match qualifiers ignoring case)."""
+    if not (isinstance(node, exp.Column) and node.table):
+        return node
+    wanted = node.table.lower()
+    scope = node.find_ancestor(exp.Select, exp.Update, exp.Delete)
+    while scope is not None:
+        sources = _sources_of(scope) if isinstance(scope, exp.Select) else [scope.this]
+        for source in sources:
+            if not isinstance(source, (exp.Table, exp.Subquery)) or source.alias_or_name.lower() != wanted:
+                continue
+            spelled = source.alias_or_name
+            if isinstance(source, exp.Table) and not source.alias and isinstance(source.meta.get(DECLARED), str):
+                spelled = source.meta[DECLARED]
+            if spelled != node.table:
+                node.set("table", exp.to_identifier(spelled, quoted=node.args["table"].quoted))
+            return node
+        scope = scope.find_ancestor(exp.Select, exp.Update, exp.Delete)
+    return node
+
+
 # -- GROUP BY ------------------------------------------------------------------------------------------------------
 
 
@@ -309,24 +376,30 @@ def _key(node: exp.Expression) -> str:
     node = node.this if isinstance(node, exp.Alias) else node
     while isinstance(node, exp.Paren):
         node = node.this
-    if isinstance(node, exp.Column):
-        return node.name.lower()
     return node.sql().lower()
 
 
-def _source_of(select: exp.Select, column: exp.Column) -> exp.Expression | None:
-    sources = []
+def _sources_of(select: exp.Select) -> list[exp.Expression]:
+    out = []
     from_ = select.args.get("from_")
     if isinstance(from_, exp.From):
-        sources.append(from_.this)
-    sources += [j.this for j in select.args.get("joins") or []]
+        out.append(from_.this)
+    out += [j.this for j in select.args.get("joins") or []]
+    return out
+
+
+def _source_of(select: exp.Select, column: exp.Column) -> exp.Expression | None:
+    """The FROM item of this query level a column reads, when that is certain."""
+    sources = _sources_of(select)
     if column.table:
-        for source in sources:
-            if source.alias_or_name.lower() == column.table.lower():
-                return source
-        return None
+        found = [s for s in sources if s.alias_or_name.lower() == column.table.lower()]
+        return found[0] if len(found) == 1 else None
     if len(sources) == 1:
         return sources[0]
+    name = column.name.lower()
+    listing = [s for s in sources if name in (s.meta.get(COLUMNS) or ())]
+    if len(listing) == 1 and all(s.meta.get(COLUMNS) is not None for s in sources):
+        return listing[0]
     return None
 
 
@@ -340,17 +413,30 @@ def _own_aggregates(select: exp.Select) -> bool:
     return False
 
 
+def _equalities(select: exp.Select) -> list[tuple[exp.Column, exp.Column]]:
+    conds: list[exp.Expression] = []
+    where = select.args.get("where")
+    if where is not None:
+        conds += _conjuncts(where.this)
+    for join in select.args.get("joins") or []:
+        conds += _conjuncts(join.args.get("on"))
+    return [(c.this, c.expression) for c in conds
+            if isinstance(c, exp.EQ) and isinstance(c.this, exp.Column) and isinstance(c.expression, exp.Column)]
+
+
 def grouping(node: exp.Expression) -> exp.Expression:
     """MySQL and SQLite accept a non-aggregated column that GROUP BY does not determine and return a
     value from some row of the group (SQLite: the row of a lone MIN / MAX). Translated only when
-    provably deterministic: the column is grouped, or its table's primary key (from the schema) is."""
+    provably deterministic: the column is grouped, or equal (ON / WHERE) to a grouped column, or its
+    table's primary key (from the schema) is so determined. Such a column is added to GROUP BY,
+    which changes no group and is what PostgreSQL needs to accept it."""
     if not isinstance(node, exp.Select):
         return node
     group = node.args.get("group")
     if group is None and not _own_aggregates(node):
         return node
     keys: set[str] = set()
-    qualified: set[str] = set()
+    determined: set[tuple[int, str]] = set()
     aliases = {e.alias.lower(): e for e in node.expressions if isinstance(e, exp.Alias)}
     for item in group.expressions if group is not None else []:
         if isinstance(item, exp.Literal) and not item.is_string and item.this.isdigit():
@@ -358,44 +444,45 @@ def grouping(node: exp.Expression) -> exp.Expression:
             if 1 <= pos <= len(node.expressions):
                 item = node.expressions[pos - 1]
         if isinstance(item, exp.Column) and not item.table and item.name.lower() in aliases:
-            keys.add(_key(aliases[item.name.lower()]))
+            item = aliases[item.name.lower()]
         keys.add(_key(item))
-        if isinstance(item, exp.Column):
-            keys.add(f"{item.table.lower()}.{item.name.lower()}")
-            qualified.add(f"{item.table.lower()}.{item.name.lower()}")
-    keyed: set[int] = set()
-    for source in _sources_of(node):
-        pk = source.meta.get(SCHEMA_KEYS)
-        if not pk:
-            continue
-        alias = source.alias_or_name.lower()
-        if all(f"{alias}.{k}" in qualified or (k in keys and _only_source_with(node, source, k)) for k in pk):
-            keyed.add(id(source))
+        inner = item.this if isinstance(item, exp.Alias) else item
+        if isinstance(inner, exp.Column):
+            source = _source_of(node, inner)
+            if source is not None:
+                determined.add((id(source), inner.name.lower()))
+    pairs = [(_source_of(node, a), a.name.lower(), _source_of(node, b), b.name.lower())
+             for a, b in _equalities(node)]
+    changed = True
+    while changed:
+        changed = False
+        for sa, ca, sb, cb in pairs:
+            if sa is None or sb is None:
+                continue
+            for (s1, c1), (s2, c2) in (((id(sa), ca), (id(sb), cb)), ((id(sb), cb), (id(sa), ca))):
+                if (s1, c1) in determined and (s2, c2) not in determined:
+                    determined.add((s2, c2))
+                    changed = True
+    keyed = {id(s) for s in _sources_of(node)
+             if s.meta.get(SCHEMA_KEYS) and all((id(s), k) in determined for k in s.meta[SCHEMA_KEYS])}
     parts: list[exp.Expression] = list(node.expressions)
     if node.args.get("having") is not None:
         parts.append(node.args["having"])
     if node.args.get("order") is not None:
         parts.extend(o.this for o in node.args["order"].expressions)
+    extra: list[exp.Column] = []
     for part in parts:
-        _check_determined(node, part, keys, keyed, aliases)
+        _check_determined(node, part, keys, determined, keyed, aliases, extra)
+    if extra and group is not None:
+        for column in extra:
+            if _key(column) not in keys:
+                keys.add(_key(column))
+                group.append("expressions", column.copy())
     return node
 
 
-def _sources_of(select: exp.Select) -> list[exp.Expression]:
-    out = []
-    from_ = select.args.get("from_")
-    if isinstance(from_, exp.From):
-        out.append(from_.this)
-    out += [j.this for j in select.args.get("joins") or []]
-    return out
-
-
-def _only_source_with(select: exp.Select, source: exp.Expression, column: str) -> bool:
-    return len(_sources_of(select)) == 1
-
-
-def _check_determined(select: exp.Select, part: exp.Expression, keys: set[str], keyed: set[int],
-                      aliases: dict[str, exp.Expression]) -> None:
+def _check_determined(select: exp.Select, part: exp.Expression, keys: set[str], determined: set[tuple[int, str]],
+                      keyed: set[int], aliases: dict[str, exp.Expression], extra: list[exp.Column]) -> None:
     if _key(part) in keys or _aggregate(part):
         return
     if isinstance(part, (exp.Subquery, exp.Window, exp.Literal, exp.Null, exp.Boolean, exp.Star)):
@@ -403,23 +490,19 @@ def _check_determined(select: exp.Select, part: exp.Expression, keys: set[str], 
     if isinstance(part, exp.Column):
         if isinstance(part.this, exp.Star):
             raise refuse(f"{part.sql()} with GROUP BY", "the columns it expands to are not all grouped")
-        full = f"{part.table.lower()}.{part.name.lower()}"
-        if full in keys or (not part.table and part.name.lower() in keys):
-            return
-        if part.table and part.name.lower() in keys and _key(part) in keys and len(_sources_of(select)) == 1:
-            return
-        if not part.table and part.name.lower() in aliases and not isinstance(aliases[part.name.lower()].this,
-                                                                              exp.Column):
-            return  # ORDER BY / HAVING naming an output column that is itself checked
+        if not part.table and part.name.lower() in aliases and part.parent is not None \
+                and not isinstance(part.parent, exp.Alias) and part.find_ancestor(exp.Order, exp.Having) is not None:
+            return  # ORDER BY / HAVING naming an output column, itself checked
         source = _source_of(select, part)
-        if source is not None and id(source) in keyed:
+        if source is not None and ((id(source), part.name.lower()) in determined or id(source) in keyed):
+            extra.append(part)
             return
         raise refuse(f"column {part.sql()} not in GROUP BY",
                      "the source returns a value from an arbitrary row of each group (SQLite: the row of a "
                      "lone MIN/MAX); group by it or by its table's primary key (schema= gives the keys), "
                      "or aggregate it")
     for child in part.iter_expressions():
-        _check_determined(select, child, keys, keyed, aliases)
+        _check_determined(select, child, keys, determined, keyed, aliases, extra)
 
 
 # -- select-list aliases where the target does not see them --------------------------------------------------------

@@ -34,6 +34,9 @@ a schema."""
 SCHEMA_KEYS = "cozelite_schema_keys"
 """Meta key on a Table node: the primary-key columns (lower case) the schema gives for it."""
 
+COLUMNS = "cozelite_columns"
+"""Meta key on a Table node: the lower-case column names the schema lists for it."""
+
 DECLARED = "cozelite_declared"
 """Meta key on a Table node: the table's name as the schema spells it (for case-sensitive targets)."""
 
