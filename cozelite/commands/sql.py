@@ -215,19 +215,53 @@ def select_fields_cmd(opts: _Opts, fields: tuple[str, ...], sql: str | None) -> 
     _run(opts, lambda: {"sql": opts.parser().add_select_fields_to_select_sql(text, list(fields))}, "sql")
 
 
+_MAX_SCHEMA_BYTES = 4 * 1024 * 1024
+
+
+def _schema_file(path: str | None) -> dict[str, dict[str, str]] | None:
+    """A --schema file: JSON {table: {column: type}}; bounded, checked before the compiler sees it."""
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as f:
+            data = f.read(_MAX_SCHEMA_BYTES + 1)
+    except OSError as err:
+        raise click.BadParameter(f"cannot read {path}: {err.strerror}", param_hint="--schema") from None
+    if len(data) > _MAX_SCHEMA_BYTES:
+        raise click.BadParameter(f"{path} is larger than {_MAX_SCHEMA_BYTES} bytes; give only the tables the "
+                                 "statement reads", param_hint="--schema")
+    try:
+        schema = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:
+        raise click.BadParameter(f"{path} is not JSON: {err}", param_hint="--schema") from None
+    if not isinstance(schema, dict) or not all(
+            isinstance(cols, dict) and all(isinstance(t, str) for t in cols.values()) for cols in schema.values()):
+        raise click.BadParameter(f'{path} must be {{"table": {{"column": "type", ...}}, ...}}', param_hint="--schema")
+    return schema
+
+
 @command.command("translate")
 @click.option("--read", "read", type=click.Choice(["mysql", "sqlite", "postgres"]), default="mysql",
               show_default=True, help="Dialect the statement is written in.")
-@click.option("--write", "write", type=click.Choice(["mysql", "sqlite", "postgres"]), required=True,
-              help="Dialect to print it for.")
+@click.option("--write", "write", type=click.Choice(["mysql", "sqlite", "postgres"]),
+              help="Dialect to print it for (default: the group's --dialect or --db-uri).")
+@click.option("--schema", "schema_path", type=click.Path(dir_okay=False),
+              help='JSON file {"table": {"column": "type"}} (types as the source declares them, "PRIMARY KEY" '
+                   "marking key columns): resolves implicit conversions, division and GROUP BY exactly.")
 @sql_argument
 @click.pass_obj
-def translate_cmd(opts: _Opts, read: str, write: str, sql: str | None) -> None:
-    """Translate a statement from one dialect to another (native style)."""
+def translate_cmd(opts: _Opts, read: str, write: str | None, schema_path: str | None, sql: str | None) -> None:
+    """Translate a statement from one dialect to another (native style): the same rows on the
+    target, or an error naming what cannot be translated and why."""
+    if write is None and opts.dialect is None and opts.db_uri is None:
+        raise click.UsageError("give the target dialect: sql --dialect Y translate ..., or translate --write Y")
+    schema = _schema_file(schema_path)
     text = _read_sql(sql)
 
     def work() -> dict[str, Any]:
-        parser = new_parser(write, style="native", portable_names=opts.portable_names)
-        return {"sql": parser.translate(text, read=read), "read": read, "write": write}
+        parser = new_parser(write, style="native", portable_names=opts.portable_names) if write is not None \
+            else opts.parser()
+        target = parser.dialect.name
+        return {"sql": parser.translate(text, read=read, schema=schema), "read": read, "write": target}
 
     _run(opts, work, "sql")

@@ -372,7 +372,7 @@ FROM_POSTGRES = TranslateRules(
         exp.Cast: cast_checked,
     },
     functions=COMMON_FUNCTIONS | WINDOW_FUNCTIONS,
-    denied=SOURCE_DENIED,
+    denied={k: v for k, v in SOURCE_DENIED.items() if k is not exp.Glob},  # GLOB: LIKE as translated
 )
 
 _SAME = frozenset({

@@ -58,15 +58,20 @@ VARIANTS = {"sqlite": ("typed",), "postgres": ("typed", "textdates"), "mysql": (
 _MYSQL_TYPES = {"number": "DOUBLE", "integer": "BIGINT", "decimal": "DOUBLE", "real": "DOUBLE"}
 
 
-def _mysql_ddl(schema_id: str) -> list[tuple[str, list[Sequence[Any]]]]:
-    """(CREATE TABLE, rows) per table of a neutral schema, for MariaDB."""
+def _mysql_ddl(schema_id: str, fold: bool = False) -> list[tuple[str, list[Sequence[Any]]]]:
+    """(CREATE TABLE, rows) per table of a neutral schema, for MariaDB; `fold`: names in lower case
+    (the MariaDB copy of a PostgreSQL schema, whose catalog holds them so)."""
     data = json.loads((SCHEMAS / f"{schema_id}.json").read_text(encoding="utf-8"))
     out = []
+
+    def name(text: str) -> str:
+        return text.lower() if fold else text
+
     for table in data["tables"]:
-        cols = [f"`{c['name']}` {_MYSQL_TYPES.get(c['type'], 'VARCHAR(255)')}" for c in table["columns"]]
+        cols = [f"`{name(c['name'])}` {_MYSQL_TYPES.get(c['type'], 'VARCHAR(255)')}" for c in table["columns"]]
         if table.get("pk"):
-            cols.append("PRIMARY KEY (" + ", ".join(f"`{k}`" for k in table["pk"]) + ")")
-        ddl = (f"CREATE TABLE `{table['name']}` ({', '.join(cols)}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+            cols.append("PRIMARY KEY (" + ", ".join(f"`{name(k)}`" for k in table["pk"]) + ")")
+        ddl = (f"CREATE TABLE `{name(table['name'])}` ({', '.join(cols)}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
                "COLLATE=utf8mb4_bin")
         out.append((ddl, table.get("rows", [])))
     return out
@@ -96,9 +101,9 @@ class MariaDBMatrix(WorkloadEngine):
             for stmt in statements(path):
                 cur.execute(stmt)
             return
-        if variant != "typed":
+        if variant not in ("typed", "typed_lc"):
             raise EngineError(f"no {variant} variant of {schema_id} for MariaDB")
-        for ddl, rows in _mysql_ddl(schema_id):
+        for ddl, rows in _mysql_ddl(schema_id, fold=variant == "typed_lc"):
             cur.execute(ddl)
             if rows:
                 marks = ", ".join(["%s"] * len(rows[0]))
@@ -144,8 +149,18 @@ _CATALOG = {
 }
 
 
+_SCHEMA_CACHE: dict[tuple[int, str, str], dict[str, dict[str, str]]] = {}
+
+
 def catalog_schema(engine: WorkloadEngine, schema_id: str, variant: str) -> dict[str, dict[str, str]]:
     """table -> column -> type ('... PRIMARY KEY' on primary-key columns), as the engine reports it."""
+    key = (id(engine), schema_id, variant)
+    if key not in _SCHEMA_CACHE:
+        _SCHEMA_CACHE[key] = _read_catalog(engine, schema_id, variant)
+    return _SCHEMA_CACHE[key]
+
+
+def _read_catalog(engine: WorkloadEngine, schema_id: str, variant: str) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for table, column, type_, pk in engine.run(schema_id, variant, "orig", _CATALOG[engine.dialect]):
         out.setdefault(str(table), {})[str(column)] = str(type_ or "") + (" PRIMARY KEY" if pk else "")
@@ -281,23 +296,25 @@ def _probe(dialect: str, sql: str) -> str | None:
     return parser(dialect).render(tree)
 
 
-def _probe_agrees(src: WorkloadEngine, tgt: WorkloadEngine, q: Query, variant: str, schema: Any) -> bool:
+def _probe_agrees(src: WorkloadEngine, tgt: WorkloadEngine, q: Query, variants: tuple[str, str],
+                  schema: Any) -> bool:
     probe = _probe(src.dialect, q.sql)
     if probe is None:
         return False
     try:
         translated = parser(tgt.dialect).translate(probe, read=src.dialect, schema=schema)
-        a = rows_of(src.run(q.schema_id, variant, "orig", probe))
-        b = rows_of(tgt.run(q.schema_id, variant, "orig", translated))
+        a = rows_of(src.run(q.schema_id, variants[0], "orig", probe))
+        b = rows_of(tgt.run(q.schema_id, variants[1], "orig", translated))
     except (SQLParserError, EngineError):
         return False
     n = len(parser(src.dialect).parse(q.sql).tree.args["order"].expressions)
     return [r[-n:] for r in a] == [r[-n:] for r in b]
 
 
-def compare(src: WorkloadEngine, tgt: WorkloadEngine, q: Query, variant: str, translated: str,
+def compare(src: WorkloadEngine, tgt: WorkloadEngine, q: Query, variants: tuple[str, str], translated: str,
             original: list[tuple[Any, ...]], got: list[tuple[Any, ...]], schema: Any = None) -> str:
     """'same', 'tie' (same up to rows that tie on the sort keys) or 'wrong'."""
+    variant, target_variant = variants
     ordered, limited, keys = _order_keys(src.dialect, q.sql)
     a, b = rows_of(original), rows_of(got)
     if a == b:
@@ -315,13 +332,13 @@ def compare(src: WorkloadEngine, tgt: WorkloadEngine, q: Query, variant: str, tr
         return "wrong"
     try:
         full_a = rows_of(src.run(q.schema_id, variant, "orig", src_all))
-        full_b = rows_of(tgt.run(q.schema_id, variant, "orig", tgt_all))
+        full_b = rows_of(tgt.run(q.schema_id, target_variant, "orig", tgt_all))
     except EngineError:
         return "wrong"
     same_full = bag(full_a) == bag(full_b) and set(a) <= set(full_a) and set(b) <= set(full_b)
     if keys is None:
         # The sort keys are not selected: run both with the keys added and compare their sequence.
-        same_full = same_full and _probe_agrees(src, tgt, q, variant, schema)
+        same_full = same_full and _probe_agrees(src, tgt, q, variants, schema)
     return "tie" if same_full else "wrong"
 
 
@@ -345,12 +362,16 @@ def check(src: WorkloadEngine, tgt: WorkloadEngine, q: Query, tally: Tally) -> N
     except SQLParserError as err:
         tally.refused[q.id] = f"{type(err).__name__}: {err}"
         return
+    target_variant = variant
+    if src.dialect == "postgres" and tgt.dialect == "mysql" and \
+            not (SCHEMAS / f"{q.schema_id}.mysql.{variant}.orig.sql").exists():
+        target_variant = "typed_lc"  # MariaDB's copy of the PostgreSQL schema: its names as PostgreSQL holds them
     try:
-        got = tgt.run(q.schema_id, variant, "orig", translated)
+        got = tgt.run(q.schema_id, target_variant, "orig", translated)
     except EngineError as err:
         tally.rejected[q.id] = f"{q.sql}\n  -> {translated}\n  -> {err}"
         return
-    verdict = compare(src, tgt, q, variant, translated, original, got, schema)
+    verdict = compare(src, tgt, q, (variant, target_variant), translated, original, got, schema)
     if verdict == "wrong":
         tally.wrong[q.id] = (f"{q.sql}\n  -> {translated}\n  source: {rows_of(original)[:5]}\n"
                              f"  target: {rows_of(got)[:5]}")
