@@ -16,6 +16,7 @@ from sqlparser.rules.portable import (
     affinity_comparison,
     compose,
     declared_table,
+    derived_alias,
     distinct_order,
     division,
     grouping,
@@ -50,7 +51,7 @@ FROM_SQLITE = TranslateRules(
     target="mysql",
     sources=frozenset({"sqlite"}),
     rewrites={
-        exp.Column: compose(quoted_string, qualifier_case),
+        exp.Column: compose(quoted_string, qualifier_case), exp.Subquery: derived_alias,
         exp.Table: declared_table,
         exp.Div: division(numeric_exact=False, int_div=_int_div),
         **{c: affinity_comparison for c in _COMPARISONS}, exp.In: mixed_columns,

@@ -34,6 +34,7 @@ from sqlparser.rules.portable import (
     alias_references,
     cast_checked,
     compose,
+    derived_alias,
     distinct_order,
     division,
     grouping,
@@ -373,7 +374,7 @@ FROM_SQLITE = TranslateRules(
     target="postgres",
     sources=frozenset({"sqlite"}),
     rewrites={
-        exp.Column: quoted_string,
+        exp.Column: quoted_string, exp.Subquery: derived_alias,
         exp.Div: division(numeric_exact=False,
                           int_div=lambda a, b: exp.Div(this=a, expression=b, typed=True, safe=True)),
         **{c: affinity_comparison for c in _COMPARISONS}, exp.In: mixed_columns,

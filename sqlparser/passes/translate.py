@@ -37,6 +37,7 @@ from sqlparser.rules.translate import (
     COLUMNS,
     DECLARED,
     GENERATED,
+    NO_AFFINITY,
     RESOLVED,
     SCHEMA_GIVEN,
     SCHEMA_KEYS,
@@ -217,6 +218,83 @@ def _schema_table(source: exp.Expression, schema: dict[str, _Table], ctes: set[s
     return None
 
 
+def _cte_query(table: exp.Table) -> exp.Expression | None:
+    """The query a FROM item names when it is a CTE of an enclosing WITH."""
+    if table.args.get("db"):
+        return None
+    name = table.name.lower()
+    scope: exp.Expression | None = table
+    while scope is not None:
+        with_ = scope.args.get("with_")
+        if isinstance(with_, exp.With):
+            for cte in with_.expressions:
+                if cte.alias_or_name.lower() == name:
+                    return cast(exp.Expression, cte.this)
+        scope = scope.parent
+    return None
+
+
+_Exposed = dict[str, tuple[str | None, bool]]  # lower-case column -> (type class, keeps a column's affinity)
+
+
+def _exposed(query: exp.Expression | None, alias: exp.Expression | None, recursive: bool = False) -> _Exposed | None:
+    """The columns a derived table or CTE exposes, with their types as inferred so far; None when
+    unknown (a star, column aliases in the alias, an unsupported query shape)."""
+    arms: list[exp.Select] = []
+    node = query
+    while isinstance(node, exp.Subquery):
+        node = node.this
+    if isinstance(node, exp.Select):
+        arms = [node]
+    elif isinstance(node, exp.SetOperation):
+        stack: list[exp.Expression] = [node]
+        while stack:
+            cur = stack.pop()
+            if isinstance(cur, exp.SetOperation):
+                stack += [cur.expression, cur.this]
+            elif isinstance(cur, exp.Select):
+                arms.append(cur)
+            else:
+                return None
+    if not arms:
+        return None
+    first = arms[0]
+    if any(isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
+           for e in first.expressions):
+        return None
+    names = [e.alias_or_name.lower() for e in first.expressions]
+    if isinstance(alias, exp.TableAlias) and alias.columns:
+        if len(alias.columns) != len(names):
+            return None
+        names = [c.name.lower() for c in alias.columns]
+    out: _Exposed = {}
+    for i, expr in enumerate(first.expressions):
+        kinds = [_kind(arm.expressions[i]) if i < len(arm.expressions) else None for arm in arms]
+        kind = kinds[0] if len(set(kinds)) == 1 else None
+        if recursive and kinds[0] is not None and all(k in (kinds[0], None) for k in kinds):
+            kind = kinds[0]  # the recursive arm's type follows from the anchor's
+        inner = expr.this if isinstance(expr, exp.Alias) else expr
+        out.setdefault(names[i], (kind, len(arms) == 1 and isinstance(inner, exp.Column)))
+    return out
+
+
+def _provider(source: exp.Expression, schema: dict[str, _Table], ctes: set[str]) -> _Exposed | None:
+    """What a FROM item exposes: a schema table's columns, or a derived table's / CTE's outputs."""
+    table = _schema_table(source, schema, ctes)
+    if table is not None:
+        return {c: (kind, True) for c, (kind, _) in table.columns.items()}
+    if isinstance(source, exp.Subquery):
+        return _exposed(source.this, source.args.get("alias"))
+    if isinstance(source, exp.Table) and source.name.lower() in ctes:
+        query = _cte_query(source)
+        cte = query.parent if query is not None else None
+        with_ = cte.parent if cte is not None else None
+        recursive = isinstance(with_, exp.With) and bool(with_.args.get("recursive"))
+        return _exposed(query, cte.args.get("alias") if isinstance(cte, exp.CTE) else None, recursive)
+    return None
+
+
+
 def _resolve(column: exp.Column, schema: dict[str, _Table]) -> None:
     name = column.name.lower()
     qualifier = column.table.lower() if column.table else None
@@ -225,28 +303,31 @@ def _resolve(column: exp.Column, schema: dict[str, _Table]) -> None:
         ctes = _cte_names(scope)
         sources = _sources(scope)
         known = True
-        hits: list[_Table] = []
+        hits: list[tuple[str | None, bool]] = []
+        named_here = False
         for source in sources:
             alias = source.alias_or_name.lower() if isinstance(source, (exp.Table, exp.Subquery)) else ""
             if qualifier is not None and alias != qualifier:
                 continue
-            table = _schema_table(source, schema, ctes)
-            if table is None:
+            named_here = True
+            provided = _provider(source, schema, ctes)
+            if provided is None:
                 known = False
                 continue
-            if name in table.columns:
-                hits.append(table)
+            if name in provided:
+                hits.append(provided[name])
         if len(hits) == 1 and (known or qualifier is not None):
-            kind, _ = hits[0].columns[name]
+            kind, affinity = hits[0]
             column.meta[RESOLVED] = True
             if kind is not None:
                 column.meta[VALUE_TYPE] = kind
+            if not affinity:
+                column.meta[NO_AFFINITY] = True
             return
         if hits or not known:
-            return  # two tables list it, or a derived source might: unknown
-        if qualifier is not None and any(
-                isinstance(s, (exp.Table, exp.Subquery)) and s.alias_or_name.lower() == qualifier for s in sources):
-            break  # the qualified table is here and lacks the column
+            return  # two sources list it, or an opaque source might: unknown
+        if qualifier is not None and named_here:
+            break  # the qualified source is here and lacks the column
         scope = scope.find_ancestor(*_SCOPES)  # correlated: the next query level out
     if scope is None:
         column.meta[RESOLVED] = False
@@ -348,11 +429,17 @@ def annotate(tree: exp.Expression, schema: dict[str, _Table] | None) -> None:
                 table.meta[DECLARED] = known.declared
                 table.meta[SCHEMA_KEYS] = known.keys
                 table.meta[COLUMNS] = tuple(known.columns)
-        for column in tree.find_all(exp.Column):
-            if isinstance(column.this, exp.Identifier):
-                _resolve(column, schema)
-    for walked in reversed(list(tree.walk(bfs=False))):
-        node = cast(exp.Expression, walked)
-        kind = _infer(node)
-        if kind is not None:
-            node.meta[VALUE_TYPE] = kind
+    # Derived tables and CTEs expose the types of their own outputs, which are inferred after their
+    # columns are resolved: a few rounds settle nesting (each round is one walk of the tree).
+    nodes = [cast(exp.Expression, n) for n in reversed(list(tree.walk(bfs=False)))]
+    columns = [n for n in nodes if isinstance(n, exp.Column) and isinstance(n.this, exp.Identifier)]
+    for _ in range(3 if schema is not None else 1):
+        if schema is not None:
+            for column in columns:
+                if VALUE_TYPE not in column.meta:
+                    column.meta.pop(RESOLVED, None)
+                    _resolve(column, schema)
+        for node in nodes:
+            kind = _infer(node)
+            if kind is not None:
+                node.meta[VALUE_TYPE] = kind

@@ -19,6 +19,7 @@ from sqlparser.errors import UnsupportedConstructError
 from sqlparser.rules.translate import (
     COLUMNS,
     DECLARED,
+    NO_AFFINITY,
     RESOLVED,
     SCHEMA_GIVEN,
     SCHEMA_KEYS,
@@ -155,17 +156,21 @@ def distinct_order(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def _has_affinity(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Column) and not node.meta.get(NO_AFFINITY)
+
+
 def _convert_literal(node: exp.Expression, col: exp.Expression, lit: exp.Expression) -> None:
     kind = value_type(col)
     if _literal_number(lit):
-        if isinstance(col, exp.Column) and kind == "text":
+        if _has_affinity(col) and kind == "text":
             lit.replace(typed(exp.Literal.string(_number_text(lit)), "text"))
         elif kind == "text" or (kind is None and not _literal_number(col) and not _is_null(col)):
             raise refuse(f"comparison {_sql(node)[:80]}",
                          "SQLite compares a number with text by type, not by value: " + _unknown("comparison", col))
     elif isinstance(lit, exp.Literal) and lit.is_string:
         if kind in NUMBERS:
-            if isinstance(col, exp.Column) and _NUMERIC_TEXT.fullmatch(lit.this):
+            if _has_affinity(col) and _NUMERIC_TEXT.fullmatch(lit.this):
                 lit.replace(typed(exp.Literal.number(lit.this.strip()), "real"))
             else:
                 raise refuse(f"comparison {_sql(node)[:80]}",
@@ -352,6 +357,18 @@ def qualifier_case(node: exp.Expression) -> exp.Expression:
                 node.set("table", exp.to_identifier(spelled, quoted=node.args["table"].quoted))
             return node
         scope = scope.find_ancestor(exp.Select, exp.Update, exp.Delete)
+    return node
+
+
+def derived_alias(node: exp.Expression) -> exp.Expression:
+    """SQLite takes a subquery in FROM without an alias; MySQL and PostgreSQL 15 need one. Its columns
+    are still read unqualified, so any unused name does."""
+    if isinstance(node, exp.Subquery) and isinstance(node.parent, (exp.From, exp.Join)) and not node.alias:
+        taken = {t.alias_or_name.lower() for t in node.root().find_all(exp.Table, exp.Subquery)}
+        n = 1
+        while f"cozelite_d{n}" in taken:
+            n += 1
+        node.set("alias", exp.TableAlias(this=exp.to_identifier(f"cozelite_d{n}")))
     return node
 
 

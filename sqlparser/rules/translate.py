@@ -31,6 +31,10 @@ RESOLVED = "cozelite_resolved"
 was given and no table in scope has it (an alias, or SQLite's double-quoted string), absent without
 a schema."""
 
+NO_AFFINITY = "cozelite_no_affinity"
+"""Meta key on a Column read from a derived table or CTE whose output is an expression, not a
+column: SQLite gives such a value no type affinity, so it compares with literals by storage class."""
+
 SCHEMA_KEYS = "cozelite_schema_keys"
 """Meta key on a Table node: the primary-key columns (lower case) the schema gives for it."""
 
