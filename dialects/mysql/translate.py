@@ -13,7 +13,10 @@ from sqlglot import exp
 
 from sqlparser.rules.denylists import WINDOW_FUNCTIONS
 from sqlparser.rules.portable import (
+    COMMON_FUNCTIONS,
+    SOURCE_DENIED,
     affinity_comparison,
+    cast_checked,
     compose,
     declared_table,
     derived_alias,
@@ -24,18 +27,13 @@ from sqlparser.rules.portable import (
     like_insensitive,
     mixed_columns,
     negative_substr,
+    pg_length,
     pipes_to_concat,
+    positive_substr,
     qualifier_case,
     quoted_string,
-    text_aggregate,
-)
-from sqlparser.rules.portable import (
-    COMMON_FUNCTIONS,
-    SOURCE_DENIED,
-    cast_checked,
-    pg_length,
-    positive_substr,
     round_checked,
+    text_aggregate,
 )
 from sqlparser.rules.translate import TranslateRules
 

@@ -18,15 +18,6 @@ from sqlparser.ir import DML_STATEMENTS
 from sqlparser.rules.booleans import context, is_predicate
 from sqlparser.rules.create_table import AutoIncrement, TypeMap, translate_create_table
 from sqlparser.rules.denylists import MYSQL_ONLY_NODES, WINDOW_FUNCTIONS
-from sqlparser.rules.temporal import (
-    Shift,
-    convert_format,
-    diff_unit_seconds,
-    fractional_seconds,
-    mark_kind,
-    shift_of,
-    temporal_kind,
-)
 from sqlparser.rules.portable import (
     COMMON_FUNCTIONS,
     SOURCE_DENIED,
@@ -39,8 +30,8 @@ from sqlparser.rules.portable import (
     division,
     grouping,
     like_insensitive,
-    mixed_columns,
     limited_write,
+    mixed_columns,
     mysql_comparison,
     negative_substr,
     pg_length,
@@ -49,6 +40,15 @@ from sqlparser.rules.portable import (
     quoted_string,
     round_checked,
     text_aggregate,
+)
+from sqlparser.rules.temporal import (
+    Shift,
+    convert_format,
+    diff_unit_seconds,
+    fractional_seconds,
+    mark_kind,
+    shift_of,
+    temporal_kind,
 )
 from sqlparser.rules.translate import VALUE_TYPE, Rewrite, TranslateRules, by_name, call, generated, number, string
 

@@ -13,16 +13,6 @@ from sqlparser.errors import UnsupportedConstructError
 from sqlparser.ir import DML_STATEMENTS
 from sqlparser.rules.create_table import AutoIncrement, TypeMap, translate_create_table
 from sqlparser.rules.denylists import MYSQL_ONLY_NODES, WINDOW_FUNCTIONS
-from sqlparser.rules.rewrites import like_to_glob, values_to_excluded
-from sqlparser.rules.temporal import (
-    Shift,
-    convert_format,
-    diff_unit_seconds,
-    fractional_seconds,
-    mark_kind,
-    shift_of,
-    temporal_kind,
-)
 from sqlparser.rules.portable import (
     COMMON_FUNCTIONS,
     SOURCE_DENIED,
@@ -35,6 +25,16 @@ from sqlparser.rules.portable import (
     pipes_checked,
     positive_substr,
     round_checked,
+)
+from sqlparser.rules.rewrites import like_to_glob, values_to_excluded
+from sqlparser.rules.temporal import (
+    Shift,
+    convert_format,
+    diff_unit_seconds,
+    fractional_seconds,
+    mark_kind,
+    shift_of,
+    temporal_kind,
 )
 from sqlparser.rules.translate import Rewrite, TranslateRules, by_name, call, generated, number, string
 

@@ -188,9 +188,9 @@ _SCOPES = (exp.Select, exp.Update, exp.Delete)
 
 def _cte_names(node: exp.Expression) -> set[str]:
     names: set[str] = set()
-    scope: exp.Expression | None = node
+    scope: exp.Expr | None = node
     while scope is not None:
-        with_ = scope.args.get("with_") if isinstance(scope, exp.Expression) else None
+        with_ = scope.args.get("with_")
         if isinstance(with_, exp.With):
             names.update(cte.alias_or_name.lower() for cte in with_.expressions)
         scope = scope.parent
@@ -223,7 +223,7 @@ def _cte_query(table: exp.Table) -> exp.Expression | None:
     if table.args.get("db"):
         return None
     name = table.name.lower()
-    scope: exp.Expression | None = table
+    scope: exp.Expr | None = table
     while scope is not None:
         with_ = scope.args.get("with_")
         if isinstance(with_, exp.With):
@@ -357,7 +357,7 @@ def _same(kinds: list[str | None]) -> str | None:
     return None
 
 
-def _kind(node: exp.Expression) -> str | None:
+def _kind(node: exp.Expr | None) -> str | None:
     return cast(str | None, node.meta.get(VALUE_TYPE)) if isinstance(node, exp.Expression) else None
 
 

@@ -11,7 +11,7 @@ integers as integers? does its NUMERIC hold exact decimals?), so the tables stay
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from sqlglot import exp
 
@@ -19,6 +19,7 @@ from sqlparser.errors import UnsupportedConstructError
 from sqlparser.rules.translate import (
     COLUMNS,
     DECLARED,
+    GENERATED,
     NO_AFFINITY,
     RESOLVED,
     SCHEMA_GIVEN,
@@ -36,7 +37,7 @@ _INTEGER_TEXT = re.compile(r"[+-]?\d{1,18}")
 SCHEMA_HINT = "pass schema= (table -> column -> type) so the types are known"
 
 
-def refuse(construct: str, reason: str) -> UnsupportedConstructError:
+def refuse(construct: str, reason: str = "") -> UnsupportedConstructError:
     return UnsupportedConstructError(construct, reason)
 
 
@@ -93,7 +94,7 @@ def division(*, numeric_exact: bool, int_div: Callable[[exp.Expression, exp.Expr
 
 
 def _literal_number(node: exp.Expression) -> bool:
-    return isinstance(node, exp.Literal) and not node.is_string or (
+    return (isinstance(node, exp.Literal) and not node.is_string) or (
         isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal) and not node.this.is_string)
 
 
@@ -261,7 +262,7 @@ def pipes_checked(node: exp.Expression) -> exp.Expression:
 
 def _ascii_literal(node: exp.Expression) -> str | None:
     if isinstance(node, exp.Literal) and node.is_string and node.this.isascii():
-        return node.this
+        return str(node.this)
     return None
 
 
@@ -375,18 +376,8 @@ def derived_alias(node: exp.Expression) -> exp.Expression:
 # -- GROUP BY ------------------------------------------------------------------------------------------------------
 
 
-def _aggregate(node: exp.Expression) -> bool:
+def _aggregate(node: exp.Expr) -> bool:
     return isinstance(node, exp.AggFunc)
-
-
-def _has_aggregate(node: exp.Expression) -> bool:
-    for sub in node.walk():
-        if isinstance(sub, (exp.Subquery, exp.Window)):
-            continue
-        if _aggregate(sub) and sub.find_ancestor(exp.Subquery, exp.Select) is node.find_ancestor(exp.Select) \
-                or _aggregate(sub) and sub is node:
-            return True
-    return False
 
 
 def _key(node: exp.Expression) -> str:
@@ -499,7 +490,7 @@ def grouping(node: exp.Expression) -> exp.Expression:
 
 
 def _check_determined(select: exp.Select, part: exp.Expression, keys: set[str], determined: set[tuple[int, str]],
-                      keyed: set[int], aliases: dict[str, exp.Expression], extra: list[exp.Column]) -> None:
+                      keyed: set[int], aliases: Mapping[str, exp.Expression], extra: list[exp.Column]) -> None:
     if _key(part) in keys or _aggregate(part):
         return
     if isinstance(part, (exp.Subquery, exp.Window, exp.Literal, exp.Null, exp.Boolean, exp.Star)):
@@ -594,7 +585,7 @@ def negative_substr(*, length_fn: str, empty_when_short: bool) -> Rewrite:
                                   expression=exp.Literal.number(n))
             tail = exp.Case(ifs=[exp.If(this=long_enough, true=tail)], default=exp.Literal.string(""))
         for sub in tail.walk():
-            generated(sub)
+            sub.meta[GENERATED] = True
         return typed(tail, "text")
 
     return rewrite
@@ -625,8 +616,8 @@ def limited_write(node: exp.Expression) -> exp.Expression:
     if limit is None and order is None:
         return node
     target = node.this
-    if not isinstance(target, exp.Table) or node.args.get("joins") or node.args.get("from_") and \
-            isinstance(node, exp.Update):
+    if not isinstance(target, exp.Table) or node.args.get("joins") or (node.args.get("from_") and \
+            isinstance(node, exp.Update)):
         raise refuse(f"{type(node).__name__.upper()} ... LIMIT over several tables")
     pk = target.meta.get(SCHEMA_KEYS)
     what = f"{type(node).__name__.upper()} ... {'ORDER BY ' if order is not None else ''}LIMIT"
@@ -657,6 +648,7 @@ def limited_write(node: exp.Expression) -> exp.Expression:
             if col.table and col.table.lower() == alias.lower():
                 col.set("table", exp.to_identifier("cozelite_pick"))
         inner.set("where", exp.Where(this=cond))
+    assert order is not None  # a LIMIT without ORDER BY was settled above
     new_order = order.copy()
     for col in new_order.find_all(exp.Column):
         if col.table and col.table.lower() == alias.lower():

@@ -236,7 +236,8 @@ class Tally:
     def report(self) -> str:
         pct = 100.0 * len(self.refused) / self.checked if self.checked else 0.0
         return (f"{self.source}->{self.target}: {self.statements} statements, {self.skipped} skipped (source "
-                f"fails), {self.same} same rows ({self.ties} equal up to rows tied on the sort keys), {len(self.wrong)} wrong, "
+                f"fails), {self.same} same rows ({self.ties} equal up to rows tied on the sort keys), "
+                f"{len(self.wrong)} wrong, "
                 f"{len(self.rejected)} rejected by target, {len(self.refused)} refused ({pct:.1f}%), "
                 f"{len(self.nondeterministic)} nondeterministic in the source; "
                 f"top reasons: {self.reasons()}")

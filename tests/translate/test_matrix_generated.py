@@ -25,12 +25,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rename"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "safety"))
 
-from _matrix import DIRECTIONS, bag, rows_of  # noqa: E402
-from _rename_engines import TYPES, EngineError, MariaDBRename, PostgresRename, SQLiteRename  # noqa: E402
-from _safety_engines import COLUMNS, seed  # noqa: E402
-from _safety_gen import RenameGen  # noqa: E402
+from _matrix import DIRECTIONS, bag, rows_of
+from _rename_engines import TYPES, EngineError, MariaDBRename, PostgresRename, SQLiteRename
+from _safety_engines import COLUMNS, seed
+from _safety_gen import RenameGen
 
-from sqlparser import SQLParserError, new_parser  # noqa: E402
+from sqlparser import SQLParserError, new_parser
 
 DEFAULT_N = 500
 SCHEMA = {t: {c: TYPES[c] + (" PRIMARY KEY" if c == "id" else "") for c in cols} for t, cols in COLUMNS.items()}
