@@ -16,6 +16,7 @@ from sqlparser.rules.portable import (
     COMMON_FUNCTIONS,
     SOURCE_DENIED,
     affinity_comparison,
+    alias_references,
     cast_checked,
     compose,
     declared_table,
@@ -29,10 +30,12 @@ from sqlparser.rules.portable import (
     negative_substr,
     pg_length,
     pipes_to_concat,
+    positional_order,
     positive_substr,
     qualifier_case,
     quoted_string,
     round_checked,
+    strftime_checked,
     text_aggregate,
 )
 from sqlparser.rules.translate import TranslateRules
@@ -56,13 +59,14 @@ FROM_SQLITE = TranslateRules(
         exp.DPipe: pipes_to_concat,
         exp.Like: like_insensitive(ilike=False),
         exp.Escape: like_insensitive(ilike=False),
-        exp.Select: compose(grouping, distinct_order),
+        exp.Select: compose(grouping, alias_references, distinct_order),
         exp.Sum: text_aggregate, exp.Avg: text_aggregate,
         exp.Substring: compose(negative_substr(length_fn="CHAR_LENGTH", empty_when_short=False), positive_substr),
         exp.Round: round_checked,
         exp.Cast: cast_checked,
+        exp.TimeToStr: strftime_checked,
     },
-    functions=COMMON_FUNCTIONS | WINDOW_FUNCTIONS | {exp.Greatest, exp.Least},
+    functions=COMMON_FUNCTIONS | WINDOW_FUNCTIONS | {exp.Greatest, exp.Least, exp.TimeToStr, exp.TsOrDsToTimestamp},
     denied=SOURCE_DENIED,
 )
 
@@ -72,6 +76,7 @@ FROM_POSTGRES = TranslateRules(
     rewrites={
         exp.Column: qualifier_case,
         exp.Table: declared_table,
+        exp.Select: positional_order,
         exp.Div: division(numeric_exact=True, int_div=_int_div),
         exp.DPipe: pipes_to_concat,
         exp.ILike: ilike_to_lower,

@@ -39,6 +39,7 @@ from sqlparser.rules.portable import (
     positive_substr,
     quoted_string,
     round_checked,
+    strftime_checked,
     text_aggregate,
 )
 from sqlparser.rules.temporal import (
@@ -120,6 +121,10 @@ def _shift(node: exp.Expression) -> exp.Expression:
         return mark_kind(exp.Cast(this=moved, to=exp.DataType.build("DATE")), "date")
     if kind is not None:
         return mark_kind(exp.Paren(this=exp.Add(this=_ts(x), expression=_interval(shift))), "datetime")
+    if shift.this.meta.get(VALUE_TYPE) == "text":
+        raise UnsupportedConstructError("date arithmetic on a text column",
+                                        "MySQL keeps the text's form (a date or a datetime, per value); "
+                                        "CAST the column to DATE or DATETIME")
     # A column: PostgreSQL picks the result type from the column's (a DATE column gives a
     # timestamp at midnight; see docs/safety.md).
     return exp.Paren(this=exp.Add(this=x, expression=_interval(shift)))
@@ -339,10 +344,14 @@ def _numeric_operand(x: exp.Expression) -> exp.Expression:
         fmt = inner.expressions[1]
         if isinstance(fmt, exp.Literal) and fmt.is_string and fmt.this in _NUMERIC_FORMAT:
             return exp.Cast(this=x.copy(), to=exp.DataType.build("INTEGER"))
+    if isinstance(inner, exp.TimeToStr):
+        fmt = inner.args.get("format")
+        if isinstance(fmt, exp.Literal) and fmt.is_string and fmt.this in ("%Y", "%m", "%d", "%H", "%M", "%S", "%j"):
+            return exp.Cast(this=x.copy(), to=exp.DataType.build("INTEGER"))
     if isinstance(inner, exp.Literal) and inner.is_string and inner.this.strip().lstrip("+-").isdigit():
         return number(inner.this.strip())
     raise UnsupportedConstructError(f"arithmetic on text {x.sql('postgres')[:60]}",
-                                    "MySQL converts text to a number there; PostgreSQL does not")
+                                    "the source converts text to a number there; PostgreSQL does not")
 
 
 def _arith_text(node: exp.Expression) -> exp.Expression:
@@ -388,9 +397,11 @@ FROM_SQLITE = TranslateRules(
         exp.Cast: cast_checked,
         exp.Greatest: _greatest_sqlite, exp.Least: _greatest_sqlite,
         exp.Anonymous: pg_length,
+        exp.TimeToStr: strftime_checked,
+        exp.Sub: _arith_text, exp.Add: _arith_text, exp.Mul: _arith_text,
     },
     post=_finish,
-    functions=COMMON_FUNCTIONS | WINDOW_FUNCTIONS | {exp.Greatest, exp.Least},
+    functions=COMMON_FUNCTIONS | WINDOW_FUNCTIONS | {exp.Greatest, exp.Least, exp.TimeToStr, exp.TsOrDsToTimestamp},
     denied=SOURCE_DENIED,
 )
 
@@ -424,6 +435,7 @@ RULES = TranslateRules(
         exp.Insert: _insert, exp.Create: _create,
         exp.Select: compose(grouping, alias_references),
         exp.Update: limited_write, exp.Delete: limited_write,
+        exp.Sum: text_aggregate, exp.Avg: text_aggregate,
         exp.Sub: _sub_text, exp.Add: _add_text, exp.Mul: _arith_text,
         **{c: mysql_comparison(numeric_target_text=True) for c in _COMPARISONS},
     },

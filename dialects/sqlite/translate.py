@@ -18,6 +18,7 @@ from sqlparser.rules.portable import (
     SOURCE_DENIED,
     cast_checked,
     division,
+    grouping,
     limited_write,
     mysql_comparison,
     negative_substr,
@@ -195,7 +196,7 @@ def _right(node: exp.Expression) -> exp.Expression:
     return call("substr", node.this.copy(), number(-int(n.this)))
 
 
-_NEGATIVE_SUBSTR = negative_substr(length_fn="length", empty_when_short=True)
+_NEGATIVE_SUBSTR = negative_substr(length_fn="length", empty_when_short=True, has_right=False)
 
 
 def _substring(node: exp.Expression) -> exp.Expression:
@@ -337,7 +338,7 @@ def _create(node: exp.Expression) -> exp.Expression:
     return translate_create_table(node, _TYPES)
 
 
-_MYSQL_COMPARISON = mysql_comparison(numeric_target_text=False)
+_MYSQL_COMPARISON = mysql_comparison(numeric_target_text=True)  # SQLite would compare a TEXT column as text
 
 
 def _ilike(node: exp.Expression) -> exp.Expression:
@@ -403,6 +404,7 @@ RULES = TranslateRules(
         exp.Left: _left, exp.Right: _right, exp.Substring: _substring, exp.StrPosition: _locate,
         exp.GroupConcat: _group_concat, exp.Mod: _mod, exp.Xor: _xor, exp.Cast: _cast,
         exp.Insert: _insert, exp.Update: _update, exp.Delete: limited_write, exp.Create: _create,
+        exp.Select: grouping,
         **{c: _MYSQL_COMPARISON for c in (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)},
     },
     functions=_SAME | WINDOW_FUNCTIONS,

@@ -331,6 +331,14 @@ def _resolve(column: exp.Column, schema: dict[str, _Table]) -> None:
         scope = scope.find_ancestor(*_SCOPES)  # correlated: the next query level out
     if scope is None:
         column.meta[RESOLVED] = False
+        if qualifier is None:
+            # A select-list alias (HAVING / ORDER BY): the aliased expression's type, no affinity.
+            select = column.find_ancestor(exp.Select)
+            for out in select.expressions if select is not None else []:
+                if isinstance(out, exp.Alias) and out.alias.lower() == name and _kind(out.this) is not None:
+                    column.meta[VALUE_TYPE] = _kind(out.this)
+                    column.meta[NO_AFFINITY] = not isinstance(out.this, exp.Column)
+                    break
 
 
 _TEXT_FUNCS = (exp.Upper, exp.Lower, exp.Trim, exp.Substring, exp.Concat, exp.DPipe, exp.ConcatWs, exp.Replace,
@@ -386,7 +394,10 @@ def _infer(node: exp.Expression) -> str | None:
         kind = _kind(node.this)
         return kind if node.args.get("decimals") is None or kind != "int" else "int"
     if isinstance(node, (exp.Add, exp.Sub, exp.Mul)):
-        return _arith(_kind(node.this), _kind(node.expression))
+        a, b = _kind(node.this), _kind(node.expression)
+        if "text" in (a, b) and all(k in (*_NUMBERS, "text") for k in (a, b)):
+            return "numeric"  # text converted to a number: an integer or not, depending on the text
+        return _arith(a, b)
     if isinstance(node, exp.Div):
         kind = _arith(_kind(node.this), _kind(node.expression))
         if kind == "int" and not node.args.get("typed"):

@@ -137,7 +137,7 @@ def text_aggregate(node: exp.Expression) -> exp.Expression:
     """SUM / AVG of text: SQLite reads each value's leading number; the target rejects or differs."""
     if isinstance(node, (exp.Sum, exp.Avg)) and value_type(node.this) == "text":
         raise refuse(f"{type(node).__name__.upper()} of text {_sql(node.this)[:40]}",
-                     "SQLite reads each text's leading number; CAST the values to a number")
+                     "the source reads each text's leading number; CAST the values to a number")
     return node
 
 
@@ -373,6 +373,27 @@ def derived_alias(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def positional_order(node: exp.Expression) -> exp.Expression:
+    """ORDER BY 1: the output it names, spelled out (sqlglot cannot emulate NULLS FIRST / LAST on a
+    position for MySQL, which has no NULLS clause)."""
+    if not isinstance(node, exp.Select) or node.args.get("order") is None:
+        return node
+    for ordered in node.args["order"].expressions:
+        key = ordered.this
+        if isinstance(key, exp.Literal) and not key.is_string and key.this.isdigit():
+            pos = int(key.this)
+            if not 1 <= pos <= len(node.expressions):
+                continue
+            out = node.expressions[pos - 1]
+            if isinstance(out, exp.Alias):
+                ordered.set("this", exp.column(out.alias, quoted=out.args["alias"].quoted))
+            elif isinstance(out, exp.Star):
+                raise refuse("ORDER BY a position of *", "the column it names is not known")
+            else:
+                ordered.set("this", out.copy())
+    return node
+
+
 # -- GROUP BY ------------------------------------------------------------------------------------------------------
 
 
@@ -557,7 +578,16 @@ def _has_aggregate_expr(node: exp.Expression) -> bool:
 # -- SUBSTR with a constant negative start ------------------------------------------------------------------------
 
 
-def negative_substr(*, length_fn: str, empty_when_short: bool) -> Rewrite:
+def _right(x: exp.Expression, n: int) -> exp.Expression:
+    return exp.Right(this=x, expression=exp.Literal.number(n))
+
+
+def _substr_from_end(x: exp.Expression, n: int) -> exp.Expression:
+    # SQLite has no RIGHT(); its substr(x, -n) is the last n characters (all of x when shorter).
+    return exp.Substring(this=x, start=exp.Neg(this=exp.Literal.number(n)))
+
+
+def negative_substr(*, length_fn: str, empty_when_short: bool, has_right: bool = True) -> Rewrite:
     """SUBSTR(x, -n) counts from the end. MySQL gives '' when x is shorter than n
     (`empty_when_short`); SQLite gives the whole string. RIGHT(x, n) is the rest."""
 
@@ -577,13 +607,14 @@ def negative_substr(*, length_fn: str, empty_when_short: bool) -> Rewrite:
             raise refuse("SUBSTR() from a negative position with a length", "SQLite counts the length from "
                          "before the string's start")
         x = node.this
-        tail: exp.Expression = exp.Right(this=x.copy(), expression=exp.Literal.number(n))
+        tail: exp.Expression = (_right if has_right else _substr_from_end)(x.copy(), n)
         if length is not None:
             tail = exp.Substring(this=tail, start=exp.Literal.number(1), length=length.copy())
         if empty_when_short:
-            long_enough = exp.GTE(this=exp.Anonymous(this=length_fn, expressions=[x.copy()]),
-                                  expression=exp.Literal.number(n))
-            tail = exp.Case(ifs=[exp.If(this=long_enough, true=tail)], default=exp.Literal.string(""))
+            # NULL stays NULL: a NULL length fails the test and takes the ELSE branch.
+            too_short = exp.LT(this=exp.Anonymous(this=length_fn, expressions=[x.copy()]),
+                               expression=exp.Literal.number(n))
+            tail = exp.Case(ifs=[exp.If(this=too_short, true=exp.Literal.string(""))], default=tail)
         for sub in tail.walk():
             sub.meta[GENERATED] = True
         return typed(tail, "text")
@@ -625,7 +656,8 @@ def limited_write(node: exp.Expression) -> exp.Expression:
         raise refuse(what, "which rows MySQL changes depends on the table's key; " + SCHEMA_HINT
                      + " (with PRIMARY KEY)")
     amount = limit.expression if isinstance(limit, exp.Limit) else limit
-    pinned = {c.this.name.lower() for c in _conjuncts(node.args.get("where"))
+    where_node = node.args.get("where")
+    pinned = {c.this.name.lower() for c in _conjuncts(where_node.this if where_node is not None else None)
               if isinstance(c, exp.EQ) and isinstance(c.this, exp.Column) and isinstance(c.expression, exp.Literal)}
     if set(pk) <= pinned and isinstance(amount, exp.Literal) and amount.this.isdigit() and int(amount.this) >= 1:
         node.set("limit", None)
@@ -760,4 +792,28 @@ def pg_length(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Anonymous) and node.name.lower() in ("length", "char_length", "character_length") \
             and len(node.expressions) == 1:
         return typed(exp.Length(this=node.expressions[0].copy()), "int")
+    return node
+
+
+_STRFTIME_SAFE = re.compile(r"(%[YmdHMSj]|[-:/ T.])*")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?")
+
+
+def strftime_checked(node: exp.Expression) -> exp.Expression:
+    """SQLite's strftime(fmt, x) on ISO date text, with numeric fields only (%Y %m %d %H %M %S %j):
+    the IR's TimeToStr prints as the target's DATE_FORMAT / to_char with the same digits. Other
+    specifiers (week days, %s, %f), numbers read as Julian days, and 'now' are refused."""
+    if not isinstance(node, exp.TimeToStr):
+        return node
+    fmt = node.args.get("format")
+    value = node.this.this if isinstance(node.this, exp.TsOrDsToTimestamp) else node.this
+    if not (isinstance(fmt, exp.Literal) and fmt.is_string and _STRFTIME_SAFE.fullmatch(fmt.this)):
+        raise refuse(f"strftime({_sql(fmt) if fmt is not None else ''})",
+                     "only %Y %m %d %H %M %S %j formats are translated")
+    if isinstance(value, exp.Literal):
+        if not (value.is_string and _ISO_DATE.fullmatch(value.this)):
+            raise refuse(f"strftime of {_sql(value)[:30]}", "only ISO date text is read the same everywhere")
+    elif value_type(value) not in ("text", "date"):
+        raise refuse(f"strftime of {_sql(value)[:40]}", "SQLite reads a number as a Julian day; "
+                     + _unknown("strftime", value))
     return node
