@@ -15,7 +15,6 @@ from sqlparser.rules.denylists import WINDOW_FUNCTIONS
 from sqlparser.rules.portable import (
     COMMON_FUNCTIONS,
     SOURCE_DENIED,
-    affinity_comparison,
     alias_references,
     cast_checked,
     compose,
@@ -34,9 +33,10 @@ from sqlparser.rules.portable import (
     positive_substr,
     qualifier_case,
     quoted_string,
+    regexp_instr,
     round_checked,
+    sqlite_comparison,
     strftime_checked,
-    text_aggregate,
 )
 from sqlparser.rules.translate import TranslateRules
 
@@ -55,12 +55,12 @@ FROM_SQLITE = TranslateRules(
         exp.Column: compose(quoted_string, qualifier_case), exp.Subquery: derived_alias,
         exp.Table: declared_table,
         exp.Div: division(numeric_exact=False, int_div=_int_div),
-        **{c: affinity_comparison for c in _COMPARISONS}, exp.In: mixed_columns,
+        **{c: sqlite_comparison(number_type="DOUBLE", matches=regexp_instr) for c in _COMPARISONS},
+        exp.In: mixed_columns,
         exp.DPipe: pipes_to_concat,
         exp.Like: like_insensitive(ilike=False),
         exp.Escape: like_insensitive(ilike=False),
         exp.Select: compose(grouping, alias_references, distinct_order),
-        exp.Sum: text_aggregate, exp.Avg: text_aggregate,
         exp.Substring: compose(negative_substr(length_fn="CHAR_LENGTH", empty_when_short=False), positive_substr),
         exp.Round: round_checked,
         exp.Cast: cast_checked,

@@ -21,7 +21,6 @@ from sqlparser.rules.denylists import MYSQL_ONLY_NODES, WINDOW_FUNCTIONS
 from sqlparser.rules.portable import (
     COMMON_FUNCTIONS,
     SOURCE_DENIED,
-    affinity_comparison,
     alias_references,
     cast_checked,
     compose,
@@ -39,6 +38,7 @@ from sqlparser.rules.portable import (
     positive_substr,
     quoted_string,
     round_checked,
+    sqlite_comparison,
     strftime_checked,
     text_aggregate,
 )
@@ -386,7 +386,7 @@ FROM_SQLITE = TranslateRules(
         exp.Column: quoted_string, exp.Subquery: derived_alias,
         exp.Div: division(numeric_exact=False,
                           int_div=lambda a, b: exp.Div(this=a, expression=b, typed=True, safe=True)),
-        **{c: affinity_comparison for c in _COMPARISONS}, exp.In: mixed_columns,
+        **{c: sqlite_comparison(number_type="NUMERIC") for c in _COMPARISONS}, exp.In: mixed_columns,
         exp.DPipe: pipes_as_text,
         exp.Like: like_insensitive(ilike=True),
         exp.Escape: like_insensitive(ilike=True),

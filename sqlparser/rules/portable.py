@@ -133,6 +133,59 @@ def mixed_columns(node: exp.Expression) -> exp.Expression:
     return node
 
 
+_NUMBER_PATTERN = r"^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+
+
+def _conjunct_of_filter(node: exp.Expression) -> bool:
+    """True when `node` is one of the AND-ed conditions of a WHERE or JOIN ... ON: there a NULL
+    outcome filters the row as FALSE does."""
+    child, parent = node, node.parent
+    while isinstance(parent, (exp.And, exp.Paren)):
+        child, parent = parent, parent.parent
+    return isinstance(parent, exp.Where) or (isinstance(parent, exp.Join) and child.arg_key == "on")
+
+
+def regexp_operator(text: exp.Expression, pattern: str) -> exp.Expression:
+    return exp.RegexpLike(this=text, expression=exp.Literal.string(pattern))
+
+
+def regexp_instr(text: exp.Expression, pattern: str) -> exp.Expression:
+    # MariaDB has no REGEXP_LIKE(); REGEXP_INSTR exists on MariaDB and MySQL 8.
+    return exp.GT(this=exp.Anonymous(this="REGEXP_INSTR", expressions=[text, exp.Literal.string(pattern)]),
+                  expression=exp.Literal.number(0))
+
+
+def sqlite_comparison(*, number_type: str,
+                      matches: Callable[[exp.Expression, str], exp.Expression] = regexp_operator) -> Rewrite:
+    """SQLite's comparisons of a column with a literal (affinity, `affinity_comparison`), and
+    `num_col = text_col` in a WHERE / ON condition: SQLite converts number-like text (the whole
+    text, spaces around allowed) to a number and finds no other text equal to a number. The target
+    gets the text side as CASE WHEN it looks like a number THEN CAST(... AS number_type) END (NULL,
+    which filters as FALSE, otherwise). Other mixed comparisons are refused."""
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if not isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)):
+            return node
+        a, b = value_type(node.this), value_type(node.expression)
+        columns = _has_affinity(node.this) and _has_affinity(node.expression)
+        if isinstance(node, exp.EQ) and columns and {a, b} in ({"text", "int"}, {"text", "real"},
+                                                               {"text", "numeric"}) and _conjunct_of_filter(node):
+            key = "this" if a == "text" else "expression"
+            text = node.args[key]
+            subject = text.copy()
+            looks = matches(subject, _NUMBER_PATTERN)
+            for sub in looks.walk():
+                if sub is subject:
+                    break
+                sub.meta[GENERATED] = True  # the test we built, not the user's operand
+            number = exp.Cast(this=text.copy(), to=exp.DataType.build(number_type))
+            node.set(key, typed(exp.Case(ifs=[exp.If(this=looks, true=number)]), "numeric"))
+            return node
+        return affinity_comparison(node)
+
+    return rewrite
+
+
 def text_aggregate(node: exp.Expression) -> exp.Expression:
     """SUM / AVG of text: SQLite reads each value's leading number; the target rejects or differs."""
     if isinstance(node, (exp.Sum, exp.Avg)) and value_type(node.this) == "text":

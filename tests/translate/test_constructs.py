@@ -31,7 +31,7 @@ _DDL = {
                  "day TEXT)", 'CREATE TABLE "MixedCase" ("aCL IgA" INTEGER, "Val" TEXT)'],
 }
 _ROWS = [(1, "apple", 10, 1.5, "2003", "2024-01-31"), (2, "fig", 0, 4.25, "2004", "2023-12-31"),
-         (3, None, 7, 2.0, "17", "2022-02-28"), (4, "kiwi", 25, 0.5, None, None),
+         (3, None, 7, 2.0, "17", "2022-02-28"), (4, "kiwi", 9, 0.5, None, None),
          (5, "ab", 3, 3.75, "2003", "2024-03-15"), (6, "Zed", None, None, "9", "2021-07-04")]
 _MIXED = [(1, "x"), (2, None)]
 
@@ -71,6 +71,9 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
     (S, "SELECT id FROM t WHERE qty = '10'", {}),
     (S, 'SELECT id FROM t WHERE name = "apple"', {}),
     (S, "SELECT id FROM t WHERE code > qty", {M: "compares text with a number", P: "compares text with a number"}),
+    (S, "SELECT a.id, b.id FROM t a JOIN t b ON a.code = b.qty WHERE a.qty = b.code", {}),
+    (S, "SELECT a.id FROM t a WHERE NOT (a.code = a.qty)", {M: "compares text with a number",
+                                                            P: "compares text with a number"}),
     (S, "SELECT strftime('%Y', day) - 2000, strftime('%Y-%m', day) FROM t ORDER BY id", {}),
     (S, "SELECT id FROM t WHERE strftime('%Y', day) = 2024", {M: "comparison", P: "comparison"}),
     # permissive GROUP BY

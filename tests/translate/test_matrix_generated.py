@@ -32,7 +32,7 @@ from _safety_gen import RenameGen
 
 from sqlparser import SQLParserError, new_parser
 
-DEFAULT_N = 500
+DEFAULT_N = 300
 SCHEMA = {t: {c: TYPES[c] + (" PRIMARY KEY" if c == "id" else "") for c in cols} for t, cols in COLUMNS.items()}
 
 

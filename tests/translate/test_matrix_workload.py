@@ -10,9 +10,10 @@ import pytest
 from _matrix import DIRECTIONS, queries_of, run_direction
 
 # Refusal ceilings per direction (fraction of the statements checked). The issue fixes 2% for the
-# MySQL sources; the others are what the tables reach today, kept from growing.
-MAX_REFUSED = {("mysql", "sqlite"): 0.02, ("mysql", "postgres"): 0.02}
-DEFAULT_MAX_REFUSED = 0.5
+# MySQL sources; the others are what the tables reach today (full run: sqlite->mysql 2.4%,
+# sqlite->postgres 3.6%, postgres->* 0%), with a little room for the CI subset, kept from growing.
+MAX_REFUSED = {("mysql", "sqlite"): 0.02, ("mysql", "postgres"): 0.02, ("sqlite", "mysql"): 0.04,
+               ("sqlite", "postgres"): 0.05, ("postgres", "mysql"): 0.01, ("postgres", "sqlite"): 0.01}
 
 
 def _check(matrix_engines, source: str, target: str, every: int) -> None:
@@ -22,7 +23,7 @@ def _check(matrix_engines, source: str, target: str, every: int) -> None:
     assert not tally.wrong, "wrong rows:\n" + "\n".join(f"{k}: {v}" for k, v in list(tally.wrong.items())[:10])
     assert not tally.rejected, "rejected:\n" + "\n".join(f"{k}: {v}" for k, v in list(tally.rejected.items())[:10])
     assert tally.checked > 0.8 * tally.statements, tally.report()
-    limit = MAX_REFUSED.get((source, target), DEFAULT_MAX_REFUSED)
+    limit = MAX_REFUSED[(source, target)]
     assert len(tally.refused) <= limit * tally.checked, tally.report()
 
 
