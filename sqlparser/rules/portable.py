@@ -344,6 +344,15 @@ def like_insensitive(*, ilike: bool) -> Rewrite:
     return rewrite
 
 
+def ascii_case(node: exp.Expression) -> exp.Expression:
+    """UPPER / LOWER: SQLite (and PostgreSQL under the C locale) change ASCII letters only; MySQL
+    changes every letter. Translated for ASCII literals; other arguments are refused."""
+    if isinstance(node, (exp.Upper, exp.Lower)) and _ascii_literal(node.this) is None:
+        raise refuse(f"{type(node).__name__.upper()}({_sql(node.this)[:40]})",
+                     "the source changes the case of ASCII letters only, MySQL of every letter")
+    return node
+
+
 def ilike_to_lower(node: exp.Expression) -> exp.Expression:
     """PostgreSQL's ILIKE with a literal ASCII pattern: LOWER(x) LIKE lower-cased pattern."""
     if not isinstance(node, exp.ILike):

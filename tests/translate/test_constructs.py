@@ -119,6 +119,9 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
     (S, "SELECT id FROM t WHERE name LIKE 'A%' ORDER BY id", {}),
     (P, "SELECT id FROM t WHERE name ILIKE 'A%' ORDER BY id", {}),
     (P, "SELECT id FROM t WHERE name LIKE 'a%' ORDER BY id", {}),
+    # letter case: SQLite and PostgreSQL (C locale) change ASCII letters only
+    (S, "SELECT id, upper(name) FROM t ORDER BY id", {M: "ASCII letters only"}),
+    (P, "SELECT id, lower(name) FROM t ORDER BY id", {M: "ASCII letters only"}),
     # date arithmetic
     (M, "SELECT id, DATE_ADD(day, INTERVAL 1 MONTH) FROM t ORDER BY id", {P: "date arithmetic on a text column"}),
     (M, "SELECT id, DATE_ADD(CAST(day AS DATE), INTERVAL 1 MONTH) FROM t ORDER BY id", {}),
