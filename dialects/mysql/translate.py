@@ -38,6 +38,7 @@ from sqlparser.rules.portable import (
     round_checked,
     sqlite_comparison,
     strftime_checked,
+    string_agg,
 )
 from sqlparser.rules.translate import TranslateRules
 
@@ -83,7 +84,7 @@ FROM_POSTGRES = TranslateRules(
         exp.DPipe: pipes_to_concat,
         exp.ILike: ilike_to_lower,
         exp.Substring: positive_substr,
-        exp.Anonymous: pg_length,
+        exp.Anonymous: pg_length, exp.AnonymousAggFunc: string_agg,
         exp.Round: round_checked,
         exp.Cast: cast_checked,
         exp.Upper: ascii_case, exp.Lower: ascii_case,

@@ -26,6 +26,7 @@ from sqlparser.rules.portable import (
     pipes_checked,
     positive_substr,
     round_checked,
+    string_agg,
 )
 from sqlparser.rules.rewrites import like_to_glob, values_to_excluded
 from sqlparser.rules.temporal import (
@@ -368,7 +369,7 @@ FROM_POSTGRES = TranslateRules(
         exp.Like: _like, exp.Escape: _like, exp.ILike: _ilike,
         exp.DPipe: pipes_checked,
         exp.Substring: positive_substr,
-        exp.Anonymous: pg_length,
+        exp.Anonymous: pg_length, exp.AnonymousAggFunc: string_agg,
         exp.Round: round_checked,
         exp.Cast: cast_checked,
     },

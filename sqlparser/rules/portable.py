@@ -879,3 +879,22 @@ def strftime_checked(node: exp.Expression) -> exp.Expression:
         raise refuse(f"strftime of {_sql(value)[:40]}", "SQLite reads a number as a Julian day; "
                      + _unknown("strftime", value))
     return node
+
+
+def string_agg(node: exp.Expression) -> exp.Expression:
+    """PostgreSQL's string_agg(x, sep ORDER BY keys) as the IR's GROUP_CONCAT (MySQL's
+    GROUP_CONCAT(x ORDER BY keys SEPARATOR sep), SQLite's group_concat(x, sep ORDER BY keys)).
+    Without ORDER BY the order of the parts is unspecified: refused."""
+    if not (isinstance(node, exp.AnonymousAggFunc) and node.name.lower() == "string_agg"
+            and len(node.expressions) == 2):
+        return node
+    value, second = node.expressions
+    if not isinstance(second, exp.Order):
+        raise refuse("string_agg() without ORDER BY", "the order of the concatenated values is unspecified")
+    separator = second.this
+    if not (isinstance(separator, exp.Literal) and separator.is_string):
+        raise refuse("string_agg() with a computed separator")
+    ordered = exp.Order(this=value.copy(), expressions=[o.copy() for o in second.expressions])
+    out = exp.GroupConcat(this=ordered, separator=separator.copy())
+    out.meta[GENERATED] = True
+    return typed(out, "text")

@@ -129,6 +129,8 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
     # GROUP_CONCAT / string_agg
     (M, "SELECT code, GROUP_CONCAT(name ORDER BY id SEPARATOR ';') FROM t GROUP BY code", {}),
     (S, "SELECT group_concat(name) FROM t", {M: "unspecified", P: "unspecified"}),
+    (P, "SELECT code, string_agg(name, ';' ORDER BY id DESC) FROM t GROUP BY code", {}),
+    (P, "SELECT string_agg(name, ';') FROM t", {M: "without ORDER BY", S: "without ORDER BY"}),
     # JSON extraction
     (M, "SELECT JSON_EXTRACT('{\"a\": 1}', '$.a')", {S: "JSON", P: "JSON"}),
 ]
