@@ -15,22 +15,17 @@ from sqlparser.rules.denylists import WINDOW_FUNCTIONS
 from sqlparser.rules.portable import (
     COMMON_FUNCTIONS,
     SOURCE_DENIED,
-    alias_references,
     ascii_case,
     cast_checked,
     compose,
     declared_table,
-    derived_alias,
-    distinct_order,
     division,
-    grouping,
     ilike_to_lower,
     like_insensitive,
     mixed_columns,
     negative_substr,
     pg_length,
     pipes_to_concat,
-    positional_order,
     positive_substr,
     qualifier_case,
     quoted_string,
@@ -40,6 +35,7 @@ from sqlparser.rules.portable import (
     strftime_checked,
     string_agg,
 )
+from sqlparser.rules.query_shape import alias_references, derived_alias, distinct_order, grouping, positional_order
 from sqlparser.rules.translate import TranslateRules
 
 

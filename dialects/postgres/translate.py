@@ -21,15 +21,10 @@ from sqlparser.rules.denylists import MYSQL_ONLY_NODES, WINDOW_FUNCTIONS
 from sqlparser.rules.portable import (
     COMMON_FUNCTIONS,
     SOURCE_DENIED,
-    alias_references,
     cast_checked,
     compose,
-    derived_alias,
-    distinct_order,
     division,
-    grouping,
     like_insensitive,
-    limited_write,
     mixed_columns,
     mysql_comparison,
     negative_substr,
@@ -42,6 +37,7 @@ from sqlparser.rules.portable import (
     strftime_checked,
     text_aggregate,
 )
+from sqlparser.rules.query_shape import alias_references, derived_alias, distinct_order, grouping, limited_write
 from sqlparser.rules.temporal import (
     Shift,
     convert_format,

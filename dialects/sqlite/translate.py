@@ -18,8 +18,6 @@ from sqlparser.rules.portable import (
     SOURCE_DENIED,
     cast_checked,
     division,
-    grouping,
-    limited_write,
     mysql_comparison,
     negative_substr,
     pg_length,
@@ -28,6 +26,7 @@ from sqlparser.rules.portable import (
     round_checked,
     string_agg,
 )
+from sqlparser.rules.query_shape import grouping, limited_write
 from sqlparser.rules.rewrites import like_to_glob, values_to_excluded
 from sqlparser.rules.temporal import (
     Shift,
