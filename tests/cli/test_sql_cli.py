@@ -110,3 +110,17 @@ def test_translate_schema_file_errors_are_clear(tmp_path) -> None:
     proc = run("sql", "--dialect", "mysql", "translate", "--read", "sqlite", "--schema", str(bad), "SELECT 1")
     assert proc.returncode == 2
     assert b"--schema" in proc.stderr
+
+
+def test_translate_reads_the_schema_from_an_open_database(tmp_path) -> None:
+    import apsw
+
+    path = tmp_path / "app.db"
+    conn = apsw.Connection(str(path))
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, name TEXT)")
+    conn.close()
+    proc = run("sql", "--dialect", "mysql", "translate", "--read", "sqlite", "--schema-db", f"sqlite:///{path}",
+               "SELECT a / b, name FROM t WHERE name = 5")
+    assert proc.returncode == 0, proc.stderr
+    # INTEGER / INTEGER divides as integers; a TEXT column compares with 5 as text.
+    assert proc.stdout.decode().strip() == "SELECT a DIV b, name FROM t WHERE name = '5'"
