@@ -47,7 +47,17 @@ from sqlparser.rules.temporal import (
     shift_of,
     temporal_kind,
 )
-from sqlparser.rules.translate import VALUE_TYPE, Rewrite, TranslateRules, by_name, call, generated, number, string
+from sqlparser.rules.translate import (
+    GENERATED,
+    VALUE_TYPE,
+    Rewrite,
+    TranslateRules,
+    by_name,
+    call,
+    generated,
+    number,
+    string,
+)
 
 _T = exp.DataType.Type
 
@@ -371,6 +381,28 @@ def _add_text(node: exp.Expression) -> exp.Expression:
     return new if new is not node else _arith_text(node)
 
 
+# The leading number SQLite reads from text (its text-to-real conversion stops at the first
+# character that cannot continue a number; none read is 0). Non-capturing groups: substring()
+# returns the first capturing group otherwise.
+_LEADING_NUMBER = r"^\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+
+
+def _average_of_text(node: exp.Expression) -> exp.Expression:
+    """SQLite's AVG of TEXT values averages each value's leading number (0 for none); NULLs are
+    skipped. PostgreSQL: the same number cut out with a regular expression."""
+    if not (isinstance(node, exp.Avg) and node.this.meta.get(VALUE_TYPE) == "text"):
+        return text_aggregate(node)
+    x = node.this
+    cut = call("substring", x.copy(), string(_LEADING_NUMBER))
+    leading = exp.Coalesce(this=exp.Cast(this=cut, to=exp.DataType.build("NUMERIC")), expressions=[number(0)])
+    value = exp.Case(ifs=[exp.If(this=exp.Is(this=x.copy(), expression=exp.Null()), true=exp.Null())],
+                     default=leading)
+    for sub in value.walk():
+        if isinstance(sub, (exp.Coalesce, exp.Case, exp.Cast)):
+            sub.meta[GENERATED] = True
+    return exp.Avg(this=value)
+
+
 def _greatest_sqlite(node: exp.Expression) -> exp.Expression:
     return _greatest(node)
 
@@ -387,7 +419,7 @@ FROM_SQLITE = TranslateRules(
         exp.Like: like_insensitive(ilike=True),
         exp.Escape: like_insensitive(ilike=True),
         exp.Select: compose(grouping, alias_references, distinct_order),
-        exp.Sum: text_aggregate, exp.Avg: text_aggregate,
+        exp.Sum: text_aggregate, exp.Avg: _average_of_text,
         exp.Substring: compose(negative_substr(length_fn="char_length", empty_when_short=False), positive_substr),
         exp.Round: round_checked,
         exp.Cast: cast_checked,

@@ -76,6 +76,8 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
                                                             P: "compares text with a number"}),
     (S, "SELECT strftime('%Y', day) - 2000, strftime('%Y-%m', day) FROM t ORDER BY id", {}),
     (S, "SELECT id FROM t WHERE strftime('%Y', day) = 2024", {M: "comparison", P: "comparison"}),
+    (S, "SELECT AVG(code), AVG(name) FROM t", {}),
+    (S, "SELECT SUM(code) FROM t", {P: "SUM of text"}),
     # permissive GROUP BY
     (M, "SELECT code, name, COUNT(*) FROM t GROUP BY code", {S: "not in GROUP BY", P: "not in GROUP BY"}),
     (S, "SELECT code, name, COUNT(*) FROM t GROUP BY code", {M: "not in GROUP BY", P: "not in GROUP BY"}),
