@@ -35,7 +35,14 @@ from sqlparser.rules.portable import (
     strftime_checked,
     string_agg,
 )
-from sqlparser.rules.query_shape import alias_references, derived_alias, distinct_order, grouping, positional_order
+from sqlparser.rules.query_shape import (
+    alias_references,
+    derived_alias,
+    distinct_order,
+    grouping,
+    positional_order,
+    using_columns,
+)
 from sqlparser.rules.translate import TranslateRules
 
 
@@ -58,7 +65,7 @@ FROM_SQLITE = TranslateRules(
         exp.DPipe: pipes_to_concat,
         exp.Like: like_insensitive(ilike=False),
         exp.Escape: like_insensitive(ilike=False),
-        exp.Select: compose(grouping, alias_references, distinct_order),
+        exp.Select: compose(grouping, alias_references, distinct_order, using_columns),
         exp.Substring: compose(negative_substr(length_fn="CHAR_LENGTH", empty_when_short=False), positive_substr),
         exp.Round: round_checked,
         exp.Cast: cast_checked,

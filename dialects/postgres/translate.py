@@ -37,7 +37,15 @@ from sqlparser.rules.portable import (
     strftime_checked,
     text_aggregate,
 )
-from sqlparser.rules.query_shape import alias_references, derived_alias, distinct_order, grouping, limited_write
+from sqlparser.rules.query_shape import (
+    alias_references,
+    constant_group_keys,
+    derived_alias,
+    distinct_order,
+    grouping,
+    limited_write,
+    using_columns,
+)
 from sqlparser.rules.temporal import (
     Shift,
     convert_format,
@@ -418,7 +426,7 @@ FROM_SQLITE = TranslateRules(
         exp.DPipe: pipes_as_text,
         exp.Like: like_insensitive(ilike=True),
         exp.Escape: like_insensitive(ilike=True),
-        exp.Select: compose(grouping, alias_references, distinct_order),
+        exp.Select: compose(grouping, alias_references, distinct_order, constant_group_keys, using_columns),
         exp.Sum: text_aggregate, exp.Avg: _average_of_text,
         exp.Substring: compose(negative_substr(length_fn="char_length", empty_when_short=False), positive_substr),
         exp.Round: round_checked,
@@ -461,7 +469,7 @@ RULES = TranslateRules(
         exp.GroupConcat: _group_concat, exp.IntDiv: _nullif_zero, exp.Mod: _nullif_zero,
         exp.Greatest: _greatest, exp.Least: _greatest, exp.Cast: _cast,
         exp.Insert: _insert, exp.Create: _create,
-        exp.Select: compose(grouping, alias_references),
+        exp.Select: compose(grouping, alias_references, constant_group_keys),
         exp.Update: limited_write, exp.Delete: limited_write,
         exp.Sum: text_aggregate, exp.Avg: text_aggregate,
         exp.Sub: _sub_text, exp.Add: _add_text, exp.Mul: _arith_text,

@@ -311,3 +311,48 @@ def limited_write(node: exp.Expression) -> exp.Expression:
     node.set("limit", None)
     node.set("order", None)
     return node
+
+
+def constant_group_keys(node: exp.Expression) -> exp.Expression:
+    """GROUP BY 'x' (a string constant: one group, none for no rows) is taken by MySQL and SQLite;
+    PostgreSQL rejects a non-integer constant there, but not a constant expression: CAST('x' AS TEXT)
+    groups the same way."""
+    group = node.args.get("group") if isinstance(node, exp.Select) else None
+    if group is None:
+        return node
+    for key in list(group.expressions):
+        if isinstance(key, exp.Literal) and key.is_string:
+            key.replace(exp.Cast(this=key.copy(), to=exp.DataType.build("TEXT")))
+    return node
+
+
+def _exposed_names(source: exp.Expression) -> set[str] | None:
+    """The column names a FROM item exposes, when known (schema table, or a derived table's outputs)."""
+    if isinstance(source, exp.Table):
+        columns = source.meta.get(COLUMNS)
+        return set(columns) if columns is not None else None
+    if isinstance(source, exp.Subquery) and isinstance(source.this, exp.Select):
+        names = set()
+        for out in source.this.expressions:
+            if isinstance(out, exp.Star) or (isinstance(out, exp.Column) and isinstance(out.this, exp.Star)):
+                return None
+            names.add(out.alias_or_name.lower())
+        return names
+    return None
+
+
+def using_columns(node: exp.Expression) -> exp.Expression:
+    """JOIN ... USING (c) where more than one table to the left exposes c: SQLite picks one, MySQL and
+    PostgreSQL reject it as ambiguous. Refused unless exactly one table to the left has c."""
+    if not isinstance(node, exp.Select):
+        return node
+    items = from_items(node)
+    for i, join in enumerate(node.args.get("joins") or [], start=1):
+        for ident in join.args.get("using") or []:
+            name = ident.name.lower()
+            left = [_exposed_names(s) for s in items[:i]]
+            if len(left) > 1 and (any(names is None for names in left) or sum(name in n for n in left if n) > 1):
+                raise refuse(f"JOIN ... USING ({ident.name})",
+                             "more than one table to the left may have the column (SQLite picks one); "
+                             "use ON with qualified names")
+    return node
