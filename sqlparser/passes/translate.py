@@ -237,9 +237,26 @@ def _cte_query(table: exp.Table) -> exp.Expression | None:
 _Exposed = dict[str, tuple[str | None, bool]]  # lower-case column -> (type class, keeps a column's affinity)
 
 
-def _exposed(query: exp.Expression | None, alias: exp.Expression | None, recursive: bool = False) -> _Exposed | None:
+def _star_columns(arm: exp.Select, star: exp.Expression, schema: dict[str, _Table]) -> _Exposed | None:
+    """What `*` or `t.*` in one SELECT expands to, when every source it covers is known."""
+    qualifier = star.table.lower() if isinstance(star, exp.Column) and star.table else None
+    ctes = _cte_names(arm)
+    out: _Exposed = {}
+    for source in _sources(arm):
+        if qualifier is not None and source.alias_or_name.lower() != qualifier:
+            continue
+        provided = _provider(source, schema, ctes, expanding_star=True)
+        if provided is None:
+            return None
+        for name, info in provided.items():
+            out.setdefault(name, info)
+    return out
+
+
+def _exposed(query: exp.Expression | None, alias: exp.Expression | None, schema: dict[str, _Table],
+             recursive: bool = False) -> _Exposed | None:
     """The columns a derived table or CTE exposes, with their types as inferred so far; None when
-    unknown (a star, column aliases in the alias, an unsupported query shape)."""
+    unknown (a star over an unknown source, column aliases that do not fit, an unsupported shape)."""
     arms: list[exp.Select] = []
     node = query
     while isinstance(node, exp.Subquery):
@@ -259,9 +276,23 @@ def _exposed(query: exp.Expression | None, alias: exp.Expression | None, recursi
     if not arms:
         return None
     first = arms[0]
-    if any(isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))
-           for e in first.expressions):
-        return None
+    stars = [e for e in first.expressions
+             if isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))]
+    if stars:
+        if len(arms) > 1 or (isinstance(alias, exp.TableAlias) and alias.columns):
+            return None
+        expanded: _Exposed = {}
+        for expr in first.expressions:
+            if expr in stars:
+                part = _star_columns(first, expr, schema)
+                if part is None:
+                    return None
+                for name, info in part.items():
+                    expanded.setdefault(name, info)
+            else:
+                inner = expr.this if isinstance(expr, exp.Alias) else expr
+                expanded.setdefault(expr.alias_or_name.lower(), (_kind(expr), isinstance(inner, exp.Column)))
+        return expanded
     names = [e.alias_or_name.lower() for e in first.expressions]
     if isinstance(alias, exp.TableAlias) and alias.columns:
         if len(alias.columns) != len(names):
@@ -278,19 +309,25 @@ def _exposed(query: exp.Expression | None, alias: exp.Expression | None, recursi
     return out
 
 
-def _provider(source: exp.Expression, schema: dict[str, _Table], ctes: set[str]) -> _Exposed | None:
+def _provider(source: exp.Expression, schema: dict[str, _Table], ctes: set[str],
+              expanding_star: bool = False) -> _Exposed | None:
     """What a FROM item exposes: a schema table's columns, or a derived table's / CTE's outputs."""
     table = _schema_table(source, schema, ctes)
     if table is not None:
         return {c: (kind, True) for c, (kind, _) in table.columns.items()}
     if isinstance(source, exp.Subquery):
-        return _exposed(source.this, source.args.get("alias"))
+        return _exposed(source.this, source.args.get("alias"), schema)
     if isinstance(source, exp.Table) and source.name.lower() in ctes:
         query = _cte_query(source)
+        parent: exp.Expr | None = source
+        while expanding_star and parent is not None:
+            if parent is query:
+                return None  # a CTE read inside its own definition (recursive): its own columns are unknown
+            parent = parent.parent
         cte = query.parent if query is not None else None
         with_ = cte.parent if cte is not None else None
         recursive = isinstance(with_, exp.With) and bool(with_.args.get("recursive"))
-        return _exposed(query, cte.args.get("alias") if isinstance(cte, exp.CTE) else None, recursive)
+        return _exposed(query, cte.args.get("alias") if isinstance(cte, exp.CTE) else None, schema, recursive)
     return None
 
 
@@ -387,7 +424,7 @@ def _infer(node: exp.Expression) -> str | None:
     if isinstance(node, _TEXT_FUNCS):
         return "text"
     if isinstance(node, exp.Avg):
-        return "real" if _kind(node.this) in _NUMBERS else None
+        return "real" if _kind(node.this) in (*_NUMBERS, "text") else None  # text is read as numbers
     if isinstance(node, exp.Sum):
         return _kind(node.this) if _kind(node.this) in _NUMBERS else None
     if isinstance(node, exp.Round):

@@ -125,6 +125,9 @@ def mixed_columns(node: exp.Expression) -> exp.Expression:
         return node
     if True:
         kinds = {value_type(node.this), value_type(other)}
+        if "text" in kinds and None in kinds and not any(isinstance(x, exp.Null) for x in (node.this, other)):
+            raise refuse(f"comparison {_sql(node)[:80]}", "SQLite compares text with other values by their "
+                         "types: " + _unknown("comparison", node.this if value_type(node.this) is None else other))
         if "text" in kinds and kinds & set(NUMBERS):
             raise refuse(f"comparison {_sql(node)[:80]}", "it compares text with a number; SQLite converts "
                          "number-like text first, the target does not: CAST one side")
