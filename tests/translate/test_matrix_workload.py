@@ -10,8 +10,8 @@ import pytest
 from _matrix import DIRECTIONS, queries_of, run_direction
 
 # Refusal ceilings per direction (fraction of the statements checked). The issue fixes 2% for the
-# MySQL sources; the others are what the tables reach today (full run: sqlite->mysql 2.4%,
-# sqlite->postgres 3.6%, postgres->* 0%), with a little room for the CI subset, kept from growing.
+# MySQL sources; the others are what the tables reach today (full run: sqlite->mysql 2.8%,
+# sqlite->postgres 2.8%, postgres->* 0%), with a little room for the CI subset, kept from growing.
 MAX_REFUSED = {("mysql", "sqlite"): 0.02, ("mysql", "postgres"): 0.02, ("sqlite", "mysql"): 0.04,
                ("sqlite", "postgres"): 0.05, ("postgres", "mysql"): 0.01, ("postgres", "sqlite"): 0.01}
 
