@@ -278,12 +278,18 @@ class SQLParser:
 
     @_contract_errors
     def translate(self, sql: str, *, read: str = "mysql",
+                  schema: Mapping[str, Mapping[str, str]] | None = None,
                   write_schema: Mapping[str, Mapping[str, Sequence[Any]]] | None = None) -> str:
         """`sql`, written for the `read` dialect, as SQL with the same meaning for this parser's dialect.
 
+        `schema` (optional): table -> column -> declared type as the source engine declares it
+        ("PRIMARY KEY" in a type marks a key column). With it, implicit conversions, division and
+        GROUP BY determinism resolve exactly; without it a construct whose meaning depends on a type
+        the statement does not show is refused.
         `write_schema` ({table: {"unique": [[col, ...], ...], "columns": [col, ...]}}) gives the
         unique keys (and columns) that REPLACE / ON DUPLICATE KEY UPDATE need on PostgreSQL
         (`sqlparser.passes.translate_writes`).
+
         Raises UnsupportedConstructError naming the construct when it has no faithful translation.
         """
         source = new_parser(read, portable_names=self.portable_names)
@@ -293,7 +299,7 @@ class SQLParser:
         def work() -> str:
             stmt = source.parse(sql)
             tree = self._tree(stmt, f"translate from {read}")
-            tree = translate(tree, source=source.dialect.name, rules=table, write_schema=keys)
+            tree = translate(tree, source=source.dialect.name, rules=table, schema=schema, write_schema=keys)
             return formatter.render(tree, style="native", dialect=self.dialect, quote_names=False, consume=True)
 
         return self._guarded(work, sql)

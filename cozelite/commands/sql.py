@@ -12,7 +12,17 @@ from typing import Any
 
 import click
 
-from sqlparser import ColumnValue, PrimaryKeyValue, SQLParser, SQLParserError, TableColumn, new_parser, parser_for
+from providers.errors import ProviderError
+from sqlparser import (
+    ColumnValue,
+    InvalidArgumentError,
+    PrimaryKeyValue,
+    SQLParser,
+    SQLParserError,
+    TableColumn,
+    new_parser,
+    parser_for,
+)
 
 EXIT_ERROR = 2
 
@@ -215,19 +225,90 @@ def select_fields_cmd(opts: _Opts, fields: tuple[str, ...], sql: str | None) -> 
     _run(opts, lambda: {"sql": opts.parser().add_select_fields_to_select_sql(text, list(fields))}, "sql")
 
 
+_MAX_SCHEMA_BYTES = 4 * 1024 * 1024
+
+
+def _schema_file(path: str | None) -> dict[str, dict[str, str]] | None:
+    """A --schema file: JSON {table: {column: type}}; bounded, checked before the compiler sees it."""
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as f:
+            data = f.read(_MAX_SCHEMA_BYTES + 1)
+    except OSError as err:
+        raise click.BadParameter(f"cannot read {path}: {err.strerror}", param_hint="--schema") from None
+    if len(data) > _MAX_SCHEMA_BYTES:
+        raise click.BadParameter(f"{path} is larger than {_MAX_SCHEMA_BYTES} bytes; give only the tables the "
+                                 "statement reads", param_hint="--schema")
+    try:
+        schema = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:
+        raise click.BadParameter(f"{path} is not JSON: {err}", param_hint="--schema") from None
+    if not isinstance(schema, dict) or not all(
+            isinstance(cols, dict) and all(isinstance(t, str) for t in cols.values()) for cols in schema.values()):
+        raise click.BadParameter(f'{path} must be {{"table": {{"column": "type", ...}}, ...}}', param_hint="--schema")
+    return schema
+
+
+def schema_from_db(db_uri: str, read: str, sql: str) -> dict[str, dict[str, str]]:
+    """The schema of the tables `sql` reads, from an open db provider (its logical column types;
+    "PRIMARY KEY" on primary-key columns). A table the database lacks is left out (the translation
+    then refuses what depends on its types)."""
+    from sqlglot import exp
+
+    from providers.db import open_db  # here: only this option needs the providers loaded
+
+    stmt = new_parser(read, portable_names=False).compile(sql)
+    names = sorted({t.name for t in stmt.tree.find_all(exp.Table) if t.name}) if stmt.tree is not None else []
+    out: dict[str, dict[str, str]] = {}
+    with open_db(db_uri) as rdb:
+        for name in names[:_MAX_SCHEMA_TABLES]:
+            try:
+                table = rdb.get_table(name)
+            except ProviderError:
+                continue
+            keys = {c for index in table.indexes if index.type.value == "PRIMARY KEY" for c in index.columns}
+            out[table.name] = {c.name: str(c.data_type.value) + (" PRIMARY KEY" if c.name in keys else "")
+                               for c in table.columns}
+    return out
+
+
+_MAX_SCHEMA_TABLES = 64
+
+
 @command.command("translate")
 @click.option("--read", "read", type=click.Choice(["mysql", "sqlite", "postgres"]), default="mysql",
               show_default=True, help="Dialect the statement is written in.")
-@click.option("--write", "write", type=click.Choice(["mysql", "sqlite", "postgres"]), required=True,
-              help="Dialect to print it for.")
+@click.option("--write", "write", type=click.Choice(["mysql", "sqlite", "postgres"]),
+              help="Dialect to print it for (default: the group's --dialect or --db-uri).")
+@click.option("--schema-db", "schema_db", metavar="URI",
+              help="Read the schema of the tables the statement reads from this database (a db provider URI).")
+@click.option("--schema", "schema_path", type=click.Path(dir_okay=False),
+              help='JSON file {"table": {"column": "type"}} (types as the source declares them, "PRIMARY KEY" '
+                   "marking key columns): resolves implicit conversions, division and GROUP BY exactly.")
 @sql_argument
 @click.pass_obj
-def translate_cmd(opts: _Opts, read: str, write: str, sql: str | None) -> None:
-    """Translate a statement from one dialect to another (native style)."""
+def translate_cmd(opts: _Opts, read: str, write: str | None, schema_db: str | None, schema_path: str | None,
+                  sql: str | None) -> None:
+    """Translate a statement from one dialect to another (native style): the same rows on the
+    target, or an error naming what cannot be translated and why."""
+    if write is None and opts.dialect is None and opts.db_uri is None:
+        raise click.UsageError("give the target dialect: sql --dialect Y translate ..., or translate --write Y")
+    if schema_db and schema_path:
+        raise click.UsageError("give --schema or --schema-db, not both")
+    schema = _schema_file(schema_path)
     text = _read_sql(sql)
 
     def work() -> dict[str, Any]:
-        parser = new_parser(write, style="native", portable_names=opts.portable_names)
-        return {"sql": parser.translate(text, read=read), "read": read, "write": write}
+        nonlocal schema
+        if schema_db:
+            try:
+                schema = schema_from_db(schema_db, read, text)
+            except ProviderError as err:
+                raise InvalidArgumentError(f"--schema-db: {err}") from None
+        parser = new_parser(write, style="native", portable_names=opts.portable_names) if write is not None \
+            else opts.parser()
+        target = parser.dialect.name
+        return {"sql": parser.translate(text, read=read, schema=schema), "read": read, "write": target}
 
     _run(opts, work, "sql")

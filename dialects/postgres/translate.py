@@ -18,6 +18,34 @@ from sqlparser.ir import DML_STATEMENTS
 from sqlparser.rules.booleans import context, is_predicate
 from sqlparser.rules.create_table import AutoIncrement, TypeMap, translate_create_table
 from sqlparser.rules.denylists import MYSQL_ONLY_NODES, WINDOW_FUNCTIONS
+from sqlparser.rules.portable import (
+    COMMON_FUNCTIONS,
+    SOURCE_DENIED,
+    cast_checked,
+    compose,
+    division,
+    like_insensitive,
+    mixed_columns,
+    mysql_comparison,
+    negative_substr,
+    pg_length,
+    pipes_as_text,
+    positive_substr,
+    quoted_string,
+    round_checked,
+    sqlite_comparison,
+    strftime_checked,
+    text_aggregate,
+)
+from sqlparser.rules.query_shape import (
+    alias_references,
+    constant_group_keys,
+    derived_alias,
+    distinct_order,
+    grouping,
+    limited_write,
+    using_columns,
+)
 from sqlparser.rules.temporal import (
     Shift,
     convert_format,
@@ -27,7 +55,17 @@ from sqlparser.rules.temporal import (
     shift_of,
     temporal_kind,
 )
-from sqlparser.rules.translate import Rewrite, TranslateRules, by_name, call, generated, number, string
+from sqlparser.rules.translate import (
+    GENERATED,
+    VALUE_TYPE,
+    Rewrite,
+    TranslateRules,
+    by_name,
+    call,
+    generated,
+    number,
+    string,
+)
 
 _T = exp.DataType.Type
 
@@ -97,6 +135,10 @@ def _shift(node: exp.Expression) -> exp.Expression:
         return mark_kind(exp.Cast(this=moved, to=exp.DataType.build("DATE")), "date")
     if kind is not None:
         return mark_kind(exp.Paren(this=exp.Add(this=_ts(x), expression=_interval(shift))), "datetime")
+    if shift.this.meta.get(VALUE_TYPE) == "text":
+        raise UnsupportedConstructError("date arithmetic on a text column",
+                                        "MySQL keeps the text's form (a date or a datetime, per value); "
+                                        "CAST the column to DATE or DATETIME")
     # A column: PostgreSQL picks the result type from the column's (a DATE column gives a
     # timestamp at midnight; see docs/safety.md).
     return exp.Paren(this=exp.Add(this=x, expression=_interval(shift)))
@@ -169,7 +211,13 @@ def _left_right(node: exp.Expression) -> exp.Expression:
     return node
 
 
+_NEGATIVE_SUBSTR = negative_substr(length_fn="char_length", empty_when_short=True)
+
+
 def _substring(node: exp.Expression) -> exp.Expression:
+    new = _NEGATIVE_SUBSTR(node)  # SUBSTRING(x, -n): RIGHT(x, n), '' when x is shorter (as MySQL)
+    if new is not node:
+        return new
     start, length = node.args.get("start"), node.args.get("length")
     if not (_nonnegative_literal(start) and start.this != "0"):
         raise UnsupportedConstructError("SUBSTRING() from a non-constant or non-positive position",
@@ -278,7 +326,9 @@ def _create(node: exp.Expression) -> exp.Expression:
 def _finish(node: exp.Expression) -> exp.Expression:
     """After each node's rewrite: lower-case names, and MySQL's numbers-as-truth-values made explicit."""
     if isinstance(node, exp.Identifier):
-        node.set("this", node.this.lower())
+        # Unquoted names fold to lower case as PostgreSQL folds them; a quoted name keeps its case.
+        if not node.quoted:
+            node.set("this", node.this.lower())
         return node
     ctx = context(node)
     if isinstance(node, exp.Boolean):
@@ -292,6 +342,104 @@ def _finish(node: exp.Expression) -> exp.Expression:
         return exp.Paren(this=exp.NEQ(this=node.copy(), expression=number(0)))
     return node
 
+
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+_NUMERIC_FORMAT = ("YYYY", "MM", "DD", "HH24", "MI", "SS", "DDD")
+
+
+def _numeric_operand(x: exp.Expression) -> exp.Expression:
+    """An operand of MySQL arithmetic that the source saw as text: MySQL converts it to a number.
+    Translated when the conversion is exact: a to_char of digits-only fields, or a number-like string."""
+    kind = x.meta.get(VALUE_TYPE)
+    if kind != "text":
+        return x
+    inner = x.this if isinstance(x, exp.Paren) else x
+    if isinstance(inner, exp.Anonymous) and inner.name.lower() == "to_char" and len(inner.expressions) == 2:
+        fmt = inner.expressions[1]
+        if isinstance(fmt, exp.Literal) and fmt.is_string and fmt.this in _NUMERIC_FORMAT:
+            return exp.Cast(this=x.copy(), to=exp.DataType.build("INTEGER"))
+    if isinstance(inner, exp.TimeToStr):
+        fmt = inner.args.get("format")
+        if isinstance(fmt, exp.Literal) and fmt.is_string and fmt.this in ("%Y", "%m", "%d", "%H", "%M", "%S", "%j"):
+            return exp.Cast(this=x.copy(), to=exp.DataType.build("INTEGER"))
+    if isinstance(inner, exp.Literal) and inner.is_string and inner.this.strip().lstrip("+-").isdigit():
+        return number(inner.this.strip())
+    raise UnsupportedConstructError(f"arithmetic on text {x.sql('postgres')[:60]}",
+                                    "the source converts text to a number there; PostgreSQL does not")
+
+
+def _arith_text(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, (exp.Add, exp.Sub, exp.Mul)):
+        for key in ("this", "expression"):
+            arg = node.args.get(key)
+            if isinstance(arg, exp.Expression):
+                new = _numeric_operand(arg)
+                if new is not arg:
+                    node.set(key, new)
+    return node
+
+
+def _sub_text(node: exp.Expression) -> exp.Expression:
+    new = _shift(node)
+    return new if new is not node else _arith_text(node)
+
+
+def _add_text(node: exp.Expression) -> exp.Expression:
+    new = _shift(node)
+    return new if new is not node else _arith_text(node)
+
+
+# The leading number SQLite reads from text (its text-to-real conversion stops at the first
+# character that cannot continue a number; none read is 0). Non-capturing groups: substring()
+# returns the first capturing group otherwise.
+_LEADING_NUMBER = r"^\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+
+
+def _average_of_text(node: exp.Expression) -> exp.Expression:
+    """SQLite's AVG of TEXT values averages each value's leading number (0 for none); NULLs are
+    skipped. PostgreSQL: the same number cut out with a regular expression."""
+    if not (isinstance(node, exp.Avg) and node.this.meta.get(VALUE_TYPE) == "text"):
+        return text_aggregate(node)
+    x = node.this
+    cut = call("substring", x.copy(), string(_LEADING_NUMBER))
+    leading = exp.Coalesce(this=exp.Cast(this=cut, to=exp.DataType.build("NUMERIC")), expressions=[number(0)])
+    value = exp.Case(ifs=[exp.If(this=exp.Is(this=x.copy(), expression=exp.Null()), true=exp.Null())],
+                     default=leading)
+    for sub in value.walk():
+        if isinstance(sub, (exp.Coalesce, exp.Case, exp.Cast)):
+            sub.meta[GENERATED] = True
+    return exp.Avg(this=value)
+
+
+def _greatest_sqlite(node: exp.Expression) -> exp.Expression:
+    return _greatest(node)
+
+
+FROM_SQLITE = TranslateRules(
+    target="postgres",
+    sources=frozenset({"sqlite"}),
+    rewrites={
+        exp.Column: quoted_string, exp.Subquery: derived_alias,
+        exp.Div: division(numeric_exact=False,
+                          int_div=lambda a, b: exp.Div(this=a, expression=b, typed=True, safe=True)),
+        **{c: sqlite_comparison(number_type="NUMERIC") for c in _COMPARISONS}, exp.In: mixed_columns,
+        exp.DPipe: pipes_as_text,
+        exp.Like: like_insensitive(ilike=True),
+        exp.Escape: like_insensitive(ilike=True),
+        exp.Select: compose(grouping, alias_references, distinct_order, constant_group_keys, using_columns),
+        exp.Sum: text_aggregate, exp.Avg: _average_of_text,
+        exp.Substring: compose(negative_substr(length_fn="char_length", empty_when_short=False), positive_substr),
+        exp.Round: round_checked,
+        exp.Cast: cast_checked,
+        exp.Greatest: _greatest_sqlite, exp.Least: _greatest_sqlite,
+        exp.Anonymous: pg_length,
+        exp.TimeToStr: strftime_checked,
+        exp.Sub: _arith_text, exp.Add: _arith_text, exp.Mul: _arith_text,
+    },
+    post=_finish,
+    functions=COMMON_FUNCTIONS | WINDOW_FUNCTIONS | {exp.Greatest, exp.Least, exp.TimeToStr, exp.TsOrDsToTimestamp},
+    denied=SOURCE_DENIED,
+)
 
 _SAME = frozenset({
     exp.Coalesce, exp.Nullif, exp.Case, exp.If, exp.Abs, exp.Round, exp.Floor, exp.Ceil, exp.Sign, exp.Sqrt,
@@ -321,9 +469,15 @@ RULES = TranslateRules(
         exp.GroupConcat: _group_concat, exp.IntDiv: _nullif_zero, exp.Mod: _nullif_zero,
         exp.Greatest: _greatest, exp.Least: _greatest, exp.Cast: _cast,
         exp.Insert: _insert, exp.Create: _create,
+        exp.Select: compose(grouping, alias_references, constant_group_keys),
+        exp.Update: limited_write, exp.Delete: limited_write,
+        exp.Sum: text_aggregate, exp.Avg: text_aggregate,
+        exp.Sub: _sub_text, exp.Add: _add_text, exp.Mul: _arith_text,
+        **{c: mysql_comparison(numeric_target_text=True) for c in _COMPARISONS},
     },
     post=_finish,
     functions=_SAME | WINDOW_FUNCTIONS,
     denied={k: v for k, v in MYSQL_ONLY_NODES.items() if k is not exp.Lock},
     statements=(*DML_STATEMENTS, exp.Create, exp.Drop),
+    by_source={"sqlite": FROM_SQLITE},
 )

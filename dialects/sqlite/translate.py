@@ -13,6 +13,20 @@ from sqlparser.errors import UnsupportedConstructError
 from sqlparser.ir import DML_STATEMENTS
 from sqlparser.rules.create_table import AutoIncrement, TypeMap, translate_create_table
 from sqlparser.rules.denylists import MYSQL_ONLY_NODES, WINDOW_FUNCTIONS
+from sqlparser.rules.portable import (
+    COMMON_FUNCTIONS,
+    SOURCE_DENIED,
+    cast_checked,
+    division,
+    mysql_comparison,
+    negative_substr,
+    pg_length,
+    pipes_checked,
+    positive_substr,
+    round_checked,
+    string_agg,
+)
+from sqlparser.rules.query_shape import grouping, limited_write
 from sqlparser.rules.rewrites import like_to_glob, values_to_excluded
 from sqlparser.rules.temporal import (
     Shift,
@@ -23,7 +37,7 @@ from sqlparser.rules.temporal import (
     shift_of,
     temporal_kind,
 )
-from sqlparser.rules.translate import Rewrite, TranslateRules, by_name, call, number, string
+from sqlparser.rules.translate import Rewrite, TranslateRules, by_name, call, generated, number, string
 
 # -- time ------------------------------------------------------------------------------------------
 
@@ -182,7 +196,13 @@ def _right(node: exp.Expression) -> exp.Expression:
     return call("substr", node.this.copy(), number(-int(n.this)))
 
 
+_NEGATIVE_SUBSTR = negative_substr(length_fn="length", empty_when_short=True, has_right=False)
+
+
 def _substring(node: exp.Expression) -> exp.Expression:
+    new = _NEGATIVE_SUBSTR(node)  # SUBSTRING(x, -n): MySQL gives '' when x is shorter than n
+    if new is not node:
+        return new
     start = node.args["start"]  # MySQL's SUBSTRING always has a position
     if isinstance(start, exp.Literal) and start.this == "0":
         raise UnsupportedConstructError("SUBSTRING from position 0", "MySQL returns '', SQLite the whole string")
@@ -276,6 +296,11 @@ def _insert(node: exp.Expression) -> exp.Expression:
 
 
 def _update(node: exp.Expression) -> exp.Expression:
+    node = limited_write(node)
+    return _update_snapshot(node)
+
+
+def _update_snapshot(node: exp.Expression) -> exp.Expression:
     """MySQL (and PostgreSQL) evaluate an UPDATE's subqueries against the table as it was before the
     statement; SQLite's correlated subqueries see the rows the UPDATE has already changed. Reads of
     the updated table go to a MATERIALIZED snapshot taken before the first row is written."""
@@ -313,6 +338,44 @@ def _create(node: exp.Expression) -> exp.Expression:
     return translate_create_table(node, _TYPES)
 
 
+_MYSQL_COMPARISON = mysql_comparison(numeric_target_text=True)  # SQLite would compare a TEXT column as text
+
+
+def _ilike(node: exp.Expression) -> exp.Expression:
+    """PostgreSQL's ILIKE with a literal ASCII pattern: SQLite's LIKE ignores ASCII case. PostgreSQL's
+    escape character is the backslash, SQLite's LIKE has none unless told."""
+    if not isinstance(node, exp.ILike):
+        return node
+    pattern = node.expression
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string and pattern.this.isascii()):
+        raise UnsupportedConstructError("ILIKE with a non-literal or non-ASCII pattern",
+                                        "SQLite's LIKE ignores ASCII case only")
+    like = generated(exp.Like(this=node.this.copy(), expression=pattern.copy()))
+    if "\\" in pattern.this:
+        return generated(exp.Escape(this=like, expression=string("\\")))
+    return like
+
+
+def _int_div(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    return exp.Div(this=a, expression=b, typed=True, safe=True)  # SQLite divides integers as integers
+
+
+FROM_POSTGRES = TranslateRules(
+    target="sqlite",
+    sources=frozenset({"postgres"}),
+    rewrites={
+        exp.Div: division(numeric_exact=True, int_div=_int_div),
+        exp.Like: _like, exp.Escape: _like, exp.ILike: _ilike,
+        exp.DPipe: pipes_checked,
+        exp.Substring: positive_substr,
+        exp.Anonymous: pg_length, exp.AnonymousAggFunc: string_agg,
+        exp.Round: round_checked,
+        exp.Cast: cast_checked,
+    },
+    functions=COMMON_FUNCTIONS | WINDOW_FUNCTIONS,
+    denied={k: v for k, v in SOURCE_DENIED.items() if k is not exp.Glob},  # GLOB: LIKE as translated
+)
+
 _SAME = frozenset({
     exp.Coalesce, exp.Nullif, exp.Case, exp.If, exp.Abs, exp.Round, exp.Floor, exp.Ceil, exp.Sign, exp.Sqrt,
     exp.Pow, exp.Exp, exp.Ln, exp.Upper, exp.Lower, exp.Trim, exp.Replace, exp.Count, exp.Sum, exp.Avg, exp.Min,
@@ -340,9 +403,12 @@ RULES = TranslateRules(
         exp.Concat: _concat, exp.ConcatWs: lambda node: node, exp.Length: _length, exp.Like: _like, exp.Escape: _like,
         exp.Left: _left, exp.Right: _right, exp.Substring: _substring, exp.StrPosition: _locate,
         exp.GroupConcat: _group_concat, exp.Mod: _mod, exp.Xor: _xor, exp.Cast: _cast,
-        exp.Insert: _insert, exp.Update: _update, exp.Create: _create,
+        exp.Insert: _insert, exp.Update: _update, exp.Delete: limited_write, exp.Create: _create,
+        exp.Select: grouping,
+        **{c: _MYSQL_COMPARISON for c in (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)},
     },
     functions=_SAME | WINDOW_FUNCTIONS,
     denied=MYSQL_ONLY_NODES,
     statements=(*DML_STATEMENTS, exp.Create, exp.Drop),
+    by_source={"postgres": FROM_POSTGRES},
 )

@@ -21,6 +21,32 @@ Rewrite = Callable[[exp.Expression], exp.Expression]
 GENERATED = "cozelite_translated"
 """Meta key marking nodes a rewrite built, so the allowlist check does not judge them as user input."""
 
+VALUE_TYPE = "cozelite_value_type"
+"""Meta key: the type class the translate pass inferred for a node *in the source dialect* before any
+rewrite ("int", "real", "numeric", "text", "date", "bool"), absent when unknown (no schema, a
+derived column, ...). Rewrites whose meaning depends on a type read it with `value_type`."""
+
+RESOLVED = "cozelite_resolved"
+"""Meta key on a Column: True when the schema lists it in a table of its scope, False when a schema
+was given and no table in scope has it (an alias, or SQLite's double-quoted string), absent without
+a schema."""
+
+NO_AFFINITY = "cozelite_no_affinity"
+"""Meta key on a Column read from a derived table or CTE whose output is an expression, not a
+column: SQLite gives such a value no type affinity, so it compares with literals by storage class."""
+
+SCHEMA_KEYS = "cozelite_schema_keys"
+"""Meta key on a Table node: the primary-key columns (lower case) the schema gives for it."""
+
+COLUMNS = "cozelite_columns"
+"""Meta key on a Table node: the lower-case column names the schema lists for it."""
+
+DECLARED = "cozelite_declared"
+"""Meta key on a Table node: the table's name as the schema spells it (for case-sensitive targets)."""
+
+SCHEMA_GIVEN = "cozelite_schema_given"
+"""Meta key on the statement: True when the caller gave a schema."""
+
 
 @dataclass(frozen=True)
 class TranslateRules:
@@ -40,6 +66,24 @@ class TranslateRules:
     statements: tuple[type[exp.Expr], ...] = DML_STATEMENTS
     # Applied to every node after its rewrite, children first (PostgreSQL: truth values vs numbers).
     post: Rewrite | None = None
+    # Tables for other source dialects (source name -> table), for the same target.
+    by_source: Mapping[str, TranslateRules] = field(default_factory=dict)
+
+    def for_source(self, source: str) -> TranslateRules | None:
+        """The table that translates statements read in `source`, or None."""
+        if source in self.sources:
+            return self
+        return self.by_source.get(source)
+
+
+def value_type(node: exp.Expression | None) -> str | None:
+    """The source-side type class the pass inferred for `node` (see VALUE_TYPE), or None."""
+    if node is None:
+        return None
+    while isinstance(node, exp.Paren) and VALUE_TYPE not in node.meta:
+        node = node.this
+    kind = node.meta.get(VALUE_TYPE)
+    return kind if isinstance(kind, str) else None
 
 
 def construct_name(node: exp.Expr) -> str:

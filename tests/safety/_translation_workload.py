@@ -265,6 +265,16 @@ WORKLOAD: list[tuple[str, dict[str, str]]] = [
     ("DELETE FROM items WHERE qty = 0", {}),
     ("DELETE FROM people WHERE age < 18 OR age IS NULL", {}),
     ("DELETE FROM items WHERE created < DATE_SUB('2024-01-01', INTERVAL 1 MONTH)", {}),
+    # -- issue 10: aliases, negative SUBSTR, text used as numbers, GROUP BY, UPDATE/DELETE LIMIT -------
+    ("SELECT category, COUNT(*) AS n FROM items GROUP BY category HAVING n > 1", {}),
+    ("SELECT category, SUM(qty) AS total FROM items GROUP BY category HAVING total > 5 ORDER BY total", {}),
+    ("SELECT name, SUBSTRING(name, -3), SUBSTRING(name, -4, 2) FROM items ORDER BY id", {}),
+    ("SELECT name, DATE_FORMAT(created, '%Y') - DATE_FORMAT(day, '%Y') FROM items ORDER BY id", {}),
+    ("SELECT COUNT(*) FROM items WHERE DATE_FORMAT(created, '%Y') - 2000 < '24'", {}),
+    ("SELECT category, name, COUNT(*) FROM items GROUP BY category", refused("not in GROUP BY")),
+    ("SELECT id, name, COUNT(*) FROM items GROUP BY id", refused("not in GROUP BY")),
+    ("UPDATE items SET qty = qty + 1 WHERE id = 3 LIMIT 1", refused("schema=")),
+    ("DELETE FROM items ORDER BY id LIMIT 2", refused("schema=")),
     # -- CREATE TABLE shapes ---------------------------------------------------------------------------
     ("CREATE TABLE t_types (a TINYINT, b MEDIUMINT UNSIGNED, c FLOAT, d LONGTEXT, e TIME, f YEAR, g JSON, "
      "h BLOB, i CHAR(2), PRIMARY KEY (a))", {}),
