@@ -57,7 +57,8 @@ def parse_alter_table(tokens: list[Token], sql: str, parse: Parse) -> exp.Alter:
     table: exp.Expression | None = None
     for index, part in enumerate(parts):
         if not part:
-            at = tokens[-1] if index == len(parts) - 1 else tokens[name_end]
+            commas = _top_level_commas(tokens[name_end:])
+            at = commas[min(index, len(commas) - 1)] if commas else tokens[name_end]
             raise token_error(at, sql, "empty ALTER TABLE clause (a stray comma?)")
         try:
             got = _clause(head, part, index, sql, parse)
@@ -78,6 +79,19 @@ def parse_alter_table(tokens: list[Token], sql: str, parse: Parse) -> exp.Alter:
         raise unlowerable
     assert table is not None
     return exp.Alter(this=table, kind="TABLE", actions=actions, options=options)
+
+
+def _top_level_commas(tokens: list[Token]) -> list[Token]:
+    depth = 0
+    commas = []
+    for tok in tokens:
+        if tok.token_type is TokenType.L_PAREN:
+            depth += 1
+        elif tok.token_type is TokenType.R_PAREN:
+            depth -= 1
+        elif tok.token_type is TokenType.COMMA and depth == 0:
+            commas.append(tok)
+    return commas
 
 
 def _merge_lists(parts: list[list[Token]]) -> list[list[Token]]:
