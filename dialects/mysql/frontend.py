@@ -90,8 +90,12 @@ _CONDITION_PREFIX = "SELECT 1 FROM t WHERE "
 
 
 def _clause_parser(opaque_calls: bool) -> Callable[[list[Token], str], exp.Expression]:
+    # The DDL readers parse parts of a statement; each part gets the tree rules right away, so a
+    # statement that ends up Unlowerable (no tree to check afterwards) is still checked in full.
     def parse(tokens: list[Token], sql: str) -> exp.Expression:
-        return parse_tokens(tokens, sql, opaque_calls=opaque_calls)
+        tree = parse_tokens(tokens, sql, opaque_calls=opaque_calls)
+        check_tree(tree, sql)
+        return tree
     return parse
 
 

@@ -140,6 +140,8 @@ def test_other_ddl_has_trees(sql: str, operation: OperationType) -> None:
     ("CREATE FULLTEXT INDEX f ON t (a)", "CREATE FULLTEXT INDEX", OperationType.UNKNOWN),
     ("CREATE USER 'u'@'%' IDENTIFIED BY 'p'", "CREATE USER (account management)", OperationType.UNKNOWN),
     ("RENAME TABLE a TO b, b TO a", "RENAME TABLE of several tables", OperationType.UNKNOWN),
+    ("ALTER TABLE t MODIFY COLUMN IF EXISTS a INT", "MODIFY COLUMN IF EXISTS (MariaDB)", OperationType.ALTER),
+    ("ALTER TABLE t ADD INDEX IF NOT EXISTS i (a)", "ADD INDEX IF NOT EXISTS (MariaDB)", OperationType.ALTER),
 ])
 def test_unlowerable_ddl_is_named(sql: str, construct: str, operation: OperationType) -> None:
     statement = PARSER.compile(sql)
@@ -163,6 +165,8 @@ def test_unlowerable_ddl_is_named(sql: str, construct: str, operation: Operation
     ("CREATE TABLE t (a INT, b INT AS (a) DEFAULT 1)", 37, "generated column"),
     ("CREATE TABLE t (a CHAR(5) CHARACTER SET utf8 CHARACTER SET latin1)", 27, "one CHARACTER SET"),
     ("CREATE INDEX i ON t (a) ALGORITHM = FAST", 37, "ALGORITHM"),
+    ("ALTER TABLE t MODIFY COLUMN IF EXISTS a VARCHAR", 39, "need a length"),
+    ("ALTER TABLE t ADD INDEX (a) USING FOO", 29, "index type"),
 ])
 def test_invalid_ddl_is_rejected_where_it_goes_wrong(sql: str, column: int, fragment: str) -> None:
     with pytest.raises(SQLSyntaxError) as caught:
