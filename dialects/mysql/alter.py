@@ -169,7 +169,7 @@ def _clause(head: list[Token], part: list[Token], index: int, sql: str,
             raise Unlowerable("ALTER TABLE ALTER CHECK ... ENFORCED")
         raise token_error(part[min(3, len(part) - 1)], sql, "ALTER CHECK name needs ENFORCED or NOT ENFORCED")
     if first[:2] == ["CONVERT", "TO"]:
-        _convert(head, part, sql, parse)
+        _check_convert(part, sql)
         # sqlglot has no node for it: a Property would print back as `CONVERT TO CHARACTER SET=x`
         raise Unlowerable("ALTER TABLE CONVERT TO CHARACTER SET")
     if first[:1] == ["UNION"]:
@@ -315,7 +315,7 @@ def _check_union(part: list[Token], sql: str) -> None:
         raise token_error(part[min(i, len(part) - 1)], sql, "UNION needs a parenthesized list of tables")
 
 
-def _convert(head: list[Token], part: list[Token], sql: str, parse: Parse) -> exp.Alter:
+def _check_convert(part: list[Token], sql: str) -> None:
     """CONVERT TO CHARACTER SET cs [COLLATE co] (CHARSET / CHAR SET are synonyms; cs may be DEFAULT)."""
     i = 2
     for spelling in _CHARSET_WORDS:
@@ -326,19 +326,13 @@ def _convert(head: list[Token], part: list[Token], sql: str, parse: Parse) -> ex
         raise token_error(part[min(i, len(part) - 1)], sql, "CONVERT TO needs CHARACTER SET name")
     if i >= len(part):
         raise token_error(part[-1], sql, "CONVERT TO CHARACTER SET needs a character set name")
-    charset = part[i].text
     i += 1
-    options: list[exp.Expression] = [exp.Property(this=exp.var("CONVERT TO CHARACTER SET"), value=exp.var(charset))]
     if words(part, i, 1) == ["COLLATE"]:
         if i + 1 >= len(part):
             raise token_error(part[i], sql, "COLLATE needs a collation name")
-        options.append(exp.Property(this=exp.var("CONVERT TO COLLATE"), value=exp.var(part[i + 1].text)))
         i += 2
     if i < len(part):
         raise token_error(part[i], sql, "unexpected text after CONVERT TO CHARACTER SET")
-    target = parse([*head, retyped(part[0], TokenType.VAR, "FORCE")], sql)
-    assert isinstance(target, exp.Alter)
-    return exp.Alter(this=target.this, kind="TABLE", actions=[], options=options)
 
 
 def _add_group(part: list[Token], sql: str) -> tuple[list[Token], bool, list[Token]] | None:

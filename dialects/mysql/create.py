@@ -279,7 +279,7 @@ def create_view(tokens: list[Token], sql: str, parse: Parse) -> exp.Expression:
             i = j + 1
         elif word == "DEFINER":
             j = i + 2 if i + 1 < len(tokens) and tokens[i + 1].token_type is TokenType.EQ else i + 1
-            k = _user_end(tokens, j, sql)
+            k = account_end(tokens, j, sql)
             props.append(exp.DefinerProperty(this=exp.var(sql[tokens[j].start:tokens[k - 1].end + 1])))
             i = k
         elif word == "SQL SECURITY":
@@ -314,7 +314,7 @@ def _check_option(tokens: list[Token]) -> int:
     return 0
 
 
-def _user_end(tokens: list[Token], i: int, sql: str) -> int:
+def account_end(tokens: list[Token], i: int, sql: str) -> int:
     """Index after an account name: CURRENT_USER[()], name, 'name', name@host, 'name'@'host'."""
     n = len(tokens)
     if i >= n:

@@ -30,14 +30,15 @@ Node shapes (what consumers such as a migration engine can rely on):
   `exp.AlterColumn`; ALTER INDEX VISIBLE: `exp.AlterIndex`.
 - Options: COMMENT `exp.SchemaCommentProperty`, ENGINE `exp.EngineProperty`, [DEFAULT]
   CHARACTER SET `exp.CharacterSetProperty`, COLLATE `exp.CollateProperty`, AUTO_INCREMENT
-  `exp.AutoIncrementProperty`, ALGORITHM `exp.AlgorithmProperty`, LOCK `exp.LockProperty`, others
-  `exp.Property(this=Var(NAME), value=...)`. CONVERT TO CHARACTER SET cs [COLLATE co]:
-  `exp.Property(this=Var("CONVERT TO CHARACTER SET"), value=Var(cs))` and, with a collation,
-  `exp.Property(this=Var("CONVERT TO COLLATE"), value=Var(co))`.
+  `exp.AutoIncrementProperty`, ALGORITHM `exp.AlgorithmProperty`, LOCK `exp.LockProperty`, ORDER
+  BY `exp.Order`, others `exp.Property(this=Var(NAME), value=...)` (MAX_ROWS 10 without `=` too).
+- RENAME TABLE a TO b (one pair): the Alter of ALTER TABLE a RENAME TO b, with meta
+  "mysql_rename_table" (classified UNKNOWN, as TiDB's RenameTableStmt).
 
 Valid clauses the IR has no node for (partition maintenance, DISABLE KEYS, CHECK ... NOT
-ENFORCED, WITH VALIDATION ...) are syntax-checked here and make the statement `Unlowerable` with
-the construct named: it classifies, transforms refuse it.
+ENFORCED, WITH VALIDATION, CONVERT TO CHARACTER SET, MariaDB's IF [NOT] EXISTS guards ...) are
+syntax-checked and make the statement `Unlowerable` with the construct named: it classifies,
+transforms refuse it.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from sqlglot.tokens import Token, TokenType
 
 from dialects.mysql.alter import parse_alter_table
 from dialects.mysql.create import (
-    _user_end,
+    account_end,
     alter_database,
     create_index,
     create_table,
@@ -157,7 +157,7 @@ def _accounts(tokens: list[Token], sql: str, i: int) -> None:
     if words(tokens, i, 1) == ["USER"] and i + 2 < len(tokens) and tokens[i + 1].token_type is TokenType.L_PAREN:
         i += 3  # USER(): the current account
     else:
-        i = _user_end(tokens, i, sql)
+        i = account_end(tokens, i, sql)
     depth = 0
     for tok in tokens[i:]:
         if tok.token_type is TokenType.L_PAREN:

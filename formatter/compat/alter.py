@@ -127,16 +127,7 @@ def _add_group(r: Restorer, specs: list[exp.Expression]) -> str:
     return r.kw("ADD COLUMN ") + (r.kw("IF NOT EXISTS ") if exists else "") + "(" + ", ".join(parts) + ")"
 
 
-_CONVERT = "CONVERT TO CHARACTER SET"
-_CONVERT_COLLATE = "CONVERT TO COLLATE"
-
-
 def _alter_option(r: Restorer, option: exp.Expression) -> str:
-    if type(option) is exp.Property and option.name.upper() == _CONVERT:
-        # TiDB writes the charset of CONVERT TO in upper case (DEFAULT included)
-        return r.kw(_CONVERT + " ") + r.kw(option.args["value"].name.upper())
-    if type(option) is exp.Property and option.name.upper() == _CONVERT_COLLATE:
-        return r.kw("COLLATE ") + r.kw(option.args["value"].name.upper())
     if isinstance(option, (exp.LockProperty, exp.AlgorithmProperty)):
         check_args(option, ("this",))
         word = "LOCK" if isinstance(option, exp.LockProperty) else "ALGORITHM"
@@ -181,8 +172,8 @@ def _alter(r: Restorer, node: exp.Alter) -> str:
     for item in items:
         if previous is None:
             text += " " + item[2]
-        elif previous[0] == item[0] and (previous[2] == r.kw("FORCE") or item[2].startswith(r.kw("COLLATE "))):
-            text += " " + item[2]  # one clause: FORCE AUTO_INCREMENT = 3, CONVERT TO ... COLLATE x
+        elif previous[0] == item[0] and previous[2] == r.kw("FORCE"):
+            text += " " + item[2]  # one clause: FORCE AUTO_INCREMENT = 3
         else:
             text += ", " + item[2]
         previous = item
