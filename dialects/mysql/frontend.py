@@ -8,15 +8,20 @@ rules and noting the statement's features (`token_rules`), the token rewrites sq
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlglot import exp
+from sqlglot.tokens import Token
 
 from dialects.mysql import lower
+from dialects.mysql.ddl_comments import run_executable_comments
+from dialects.mysql.ddl_statement import operation_of_unlowerable, read_ddl, statement_operation
 from dialects.mysql.parsing import parse_tokens, quiet_sqlglot_noise, tokenize
 from dialects.mysql.token_rules import scan, unwrap_executable_comments
 from dialects.mysql.tree_rules import check_tree
 from sqlparser.errors import SQLSyntaxError, UnsupportedStatementError
 from sqlparser.frontend import CachedFrontend, Statement
-from sqlparser.ir import first_table, operation_of
+from sqlparser.ir import Unlowerable, first_table, operation_of
 
 
 class MySQLFrontend(CachedFrontend):
@@ -47,11 +52,23 @@ class MySQLFrontend(CachedFrontend):
                                  sql=original) from None
 
     def _parse_text(self, sql: str, original: str) -> Statement:
-        tokens = tokenize(sql)
+        # DDL from mysqldump keeps options in /*!NNNNN ... */ comments MySQL runs: read them as SQL
+        opened = run_executable_comments(sql)
+        tokens = tokenize(opened or sql)
         as_insert = lower.replace_as_insert(sql, tokens, tokenize)
         tokens, found = scan(as_insert or tokens, sql)
         rewrite = lower.apply(tokens, sql, found, replace=as_insert is not None)
-        tree = parse_tokens(rewrite.tokens, sql, opaque_calls=found.opaque_call)
+        try:
+            ddl = read_ddl(rewrite.tokens, sql, _clause_parser(found.opaque_call))
+        except Unlowerable as err:
+            if opened is not None:
+                # only a statement whose executable comments the IR can hold is read through them;
+                # otherwise the token rule refuses the comment as before (this raises)
+                tokenize(sql)
+            # Valid DDL with a part the IR has no node for: it classifies only.
+            return Statement(sql=original, operation=operation_of_unlowerable(rewrite.tokens), tree=None,
+                             unsupported=err.construct, table=None)
+        tree = ddl if ddl is not None else parse_tokens(rewrite.tokens, sql, opaque_calls=found.opaque_call)
         check_tree(tree, sql)
         lower.fix_tree(tree, rewrite.tokens, sql, found)
         unsupported = rewrite.unsupported or lower.write_forms(tree, rewrite)
@@ -59,7 +76,7 @@ class MySQLFrontend(CachedFrontend):
             # Valid MySQL the IR cannot hold faithfully: it classifies, transforms refuse it.
             return Statement(sql=original, operation=rewrite.operation or operation_of(tree), tree=None,
                              unsupported=unsupported, table=_first_table_name(tree))
-        return Statement(sql=original, operation=operation_of(tree), tree=tree)
+        return Statement(sql=original, operation=statement_operation(tree), tree=tree)
 
     def _parse_condition(self, condition: str) -> exp.Expression:
         """Parse a WHERE condition with the same strictness as a statement."""
@@ -91,6 +108,16 @@ clear_cache = MySQLFrontend.clear_cache
 
 _CONDITION_PREFIX = "SELECT 1 FROM t WHERE "
 """A condition is parsed as the WHERE clause of this query."""
+
+
+def _clause_parser(opaque_calls: bool) -> Callable[[list[Token], str], exp.Expression]:
+    # The DDL readers parse parts of a statement; each part gets the tree rules right away, so a
+    # statement that ends up Unlowerable (no tree to check afterwards) is still checked in full.
+    def parse(tokens: list[Token], sql: str) -> exp.Expression:
+        tree = parse_tokens(tokens, sql, opaque_calls=opaque_calls)
+        check_tree(tree, sql)
+        return tree
+    return parse
 
 
 def _has_extra_clauses(select: exp.Expression) -> bool:

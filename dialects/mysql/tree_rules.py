@@ -358,11 +358,33 @@ def _check_create(node: exp.Create, sql: str) -> None:
         raise node_error(schema, sql, "CREATE TABLE needs at least one column")
 
 
+def _check_column_def(node: exp.ColumnDef, sql: str) -> None:
+    # MySQL's grammar takes one CHARACTER SET per column (BYTE, ASCII and UNICODE are spellings of one)
+    charsets = [c for c in node.args.get("constraints") or []
+                if isinstance(c.args.get("kind"), exp.CharacterSetColumnConstraint)]
+    if len(charsets) > 1:
+        raise node_error(node, sql, "a column takes one CHARACTER SET", keyword="CHARACTER")
+    kinds = [c.args.get("kind") for c in node.args.get("constraints") or []]
+    generated = any(isinstance(k, exp.ComputedColumnConstraint) or (
+        isinstance(k, exp.GeneratedAsIdentityColumnConstraint) and k.args.get("expression") is not None)
+        for k in kinds)
+    for kind, word in ((exp.DefaultColumnConstraint, "DEFAULT"), (exp.AutoIncrementColumnConstraint, "AUTO_INCREMENT"),
+                       (exp.OnUpdateColumnConstraint, "ON UPDATE")):
+        if generated and any(isinstance(k, kind) for k in kinds):
+            raise node_error(node, sql, f"a generated column cannot have {word}", keyword=word.split()[0])
+    for constraint in node.args.get("constraints") or []:
+        # a name (CONSTRAINT x) goes only with a CHECK in a column definition
+        if constraint.this is not None and not isinstance(constraint.args.get("kind"), exp.CheckColumnConstraint):
+            raise node_error(constraint, sql, "only a CHECK constraint can be named in a column definition",
+                             keyword="CONSTRAINT")
+
+
 def _check_properties(node: exp.Properties, sql: str) -> None:
     # sqlglot reads `PARTITION BY LIST (a)` / `RANGE (a)` without partition definitions as a bare
     # column among the table options; MySQL requires the definitions for LIST and RANGE.
     for item in node.expressions:
-        if not isinstance(item, exp.Property):
+        # (an index's COMMENT / VISIBLE in CREATE INDEX is an IndexConstraintOption: see create.py)
+        if not isinstance(item, (exp.Property, exp.IndexConstraintOption)):
             raise node_error(item, sql, "PARTITION BY LIST / RANGE needs its partition definitions, "
                              "as in PARTITION BY LIST (a) (PARTITION p0 VALUES IN (1))", keyword="PARTITION")
 
@@ -372,10 +394,23 @@ def _check_unsupported_property(node: exp.Expression, sql: str) -> None:
                      sql, rules.UNSUPPORTED_PROPERTIES[type(node)])
 
 
+_LENGTH_TYPES = frozenset({exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR, exp.DataType.Type.VARBINARY})
+_INDEX_TYPES = frozenset({"BTREE", "HASH", "RTREE"})
+
+
+def _check_index_type(node: exp.Expression, sql: str) -> None:
+    # USING takes MySQL's index types only (an index on a table, or one of its options)
+    written = node.args.get("index_type") if isinstance(node, exp.IndexColumnConstraint) else node.args.get("using")
+    if written and str(written.name if isinstance(written, exp.Expression) else written).upper() not in _INDEX_TYPES:
+        raise node_error(node, sql, "an index type is BTREE, HASH or RTREE", keyword="USING")
+
+
 def _check_data_type(node: exp.DataType, sql: str) -> None:
     if node.this in rules.VALUE_LIST_TYPES and not node.expressions and isinstance(node.parent, exp.ColumnDef):
         name = node.this.value
         raise node_error(node.parent, sql, f"{name} needs its list of values, as in {name}('a', 'b')")
+    if node.this in _LENGTH_TYPES and not node.expressions and isinstance(node.parent, exp.ColumnDef):
+        raise node_error(node.parent, sql, "VARCHAR / VARBINARY need a length, as in VARCHAR(255)")
     if node.this is exp.DataType.Type.FLOAT and node.expressions:
         precision = node.expressions[0].this
         if isinstance(precision, exp.Literal) and precision.is_int and int(precision.this) > rules.FLOAT_MAX_PRECISION:
@@ -420,6 +455,9 @@ _CHECKS: tuple[tuple[type[exp.Expr], Callable[..., None]], ...] = (
     (exp.Insert, _check_insert),
     (exp.DataType, _check_data_type),
     (exp.Create, _check_create),
+    (exp.ColumnDef, _check_column_def),
+    (exp.IndexColumnConstraint, _check_index_type),
+    (exp.IndexConstraintOption, _check_index_type),
     (exp.Properties, _check_properties),
     (exp.Delete, _check_multi_table_order),
     (exp.Update, _check_multi_table_order),
