@@ -19,6 +19,11 @@ Qualifier = Callable[[str | None, str], str]
 
 _DATA = (exp.Insert, exp.Update, exp.Delete)
 
+# A table that names only its character set gets the set's default collation (MariaDB and MySQL 5.7;
+# MySQL 8 defaults utf8mb4 to utf8mb4_0900_ai_ci, equally case-insensitive).
+CHARSET_DEFAULT_COLLATION = {"utf8mb4": "utf8mb4_general_ci", "utf8": "utf8_general_ci", "utf8mb3": "utf8_general_ci",
+                             "latin1": "latin1_swedish_ci", "ascii": "ascii_general_ci", "binary": "binary"}
+
 
 def _ident(node: exp.Expression | str | None) -> str:
     if node is None:
@@ -166,7 +171,10 @@ def create_table(tree: exp.Create, qualifier: Qualifier, default_collation: str 
     table = Table(name=name)
     props = tree.args.get("properties")
     for p in props.expressions if props else []:
-        if isinstance(p, exp.CollateProperty):
+        if isinstance(p, exp.CharacterSetProperty) and table.collation is None:
+            # CHARSET without COLLATE: the character set's default collation (MySQL 5.7 / MariaDB)
+            table.collation = CHARSET_DEFAULT_COLLATION.get(_ident(p.this).lower())
+        elif isinstance(p, exp.CollateProperty):
             table.collation = _ident(p.this).lower()
         elif isinstance(p, exp.SchemaCommentProperty):
             table.comment = _ident(p.this)
@@ -260,7 +268,10 @@ def alter_table(tree: exp.Alter, qualifier: Qualifier, default_collation: str | 
             raise MigrationError(f"ALTER TABLE action {type(a).__name__} ({a.sql('mysql')}) is not translated")
     options = tree.args.get("options") or []
     for o in options:
-        actions.append(ops.Ignored(f"ALTER option {o.sql('mysql')}"))
+        if isinstance(o, exp.SchemaCommentProperty):
+            actions.append(ops.TableComment(_ident(o.this)))
+        else:
+            actions.append(ops.Ignored(f"ALTER option {o.sql('mysql')}"))
     return ops.AlterTable(name, actions)
 
 
