@@ -42,9 +42,8 @@ class MySQLTarget(Target):
             cat = session.describe(name)
             t = Table(name=name)
             for c in cat.columns:
-                t.columns.append(Column(c.name, _type_of(c.declared), nullable=c.nullable,
-                                        default=None if c.default in (None, "NULL") else Default("expr", str(c.default)),
-                                        auto_increment=c.identity))
+                t.columns.append(Column(c.name, _type_of(c.declared), nullable=c.nullable, default=_default(c.default),
+                                        auto_increment=c.identity, on_update_now=c.on_update_now))
             for idx in cat.indexes:
                 if idx.primary:
                     t.primary_key = list(idx.columns)
@@ -90,6 +89,21 @@ class MySQLTarget(Target):
         if self.mariadb:
             tree = _map_collations(tree)
         return [Step(self.render(tree))]
+
+
+def _default(text: str | None) -> Default | None:
+    """A default as MariaDB's information_schema prints it (10.2.7+: literals quoted, NULL as NULL)."""
+    if text is None or text.upper() == "NULL":
+        return None
+    if text.lower().startswith(("current_timestamp", "now(")):
+        return Default("now")
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return Default("string", text[1:-1].replace("''", "'"))
+    try:
+        float(text)
+        return Default("number", text)
+    except ValueError:
+        return Default("expr", text)
 
 
 def _type_of(declared: str) -> MySQLType:

@@ -105,6 +105,12 @@ def checks_for(col: Column, engine: str) -> list[tuple[str, exp.Expression]]:
                                        expression=exp.Literal.number(col.type.params[0]))))
         if col.type.name == "JSON":
             out.append(("json", exp.Anonymous(this="json_valid", expressions=[c.copy()])))
+        # dates are text in SQLite: the CHECK refuses what MySQL refuses ('2024-02-31', 'soon')
+        fn = {"DATE": "date", "DATETIME": "datetime", "TIMESTAMP": "datetime", "TIME": "time"}.get(col.type.name)
+        if fn is not None:
+            out.append(("date", exp.or_(exp.Not(this=exp.Is(this=exp.Anonymous(this=fn, expressions=[c.copy()]),
+                                                          expression=exp.null())),
+                                        exp.Is(this=c.copy(), expression=exp.null()))))
     return out
 
 

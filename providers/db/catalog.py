@@ -152,6 +152,7 @@ class CatalogColumn:
     nullable: bool
     default: str | None  # the default's SQL text as the engine keeps it
     identity: bool = False  # AUTO_INCREMENT / identity / SQLite's INTEGER PRIMARY KEY rowid alias
+    on_update_now: bool = False  # MySQL's ON UPDATE CURRENT_TIMESTAMP (other engines: a trigger)
 
 
 @dataclass(frozen=True)
@@ -278,10 +279,10 @@ class CatalogSession:
 
     def _describe_mysql(self, table: str) -> CatalogTable:
         cols = self.query(
-            "SELECT column_name, column_type, is_nullable = 'YES', column_default, extra LIKE '%auto_increment%' "
-            "FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? "
-            "ORDER BY ordinal_position", [table])
-        columns = tuple(CatalogColumn(str(r[0]), str(r[1]), bool(r[2]), r[3], bool(r[4])) for r in cols)
+            "SELECT column_name, column_type, is_nullable = 'YES', column_default, extra LIKE '%auto_increment%', "
+            "LOWER(extra) LIKE '%on update%' FROM information_schema.columns WHERE table_schema = DATABASE() "
+            "AND table_name = ? ORDER BY ordinal_position", [table])
+        columns = tuple(CatalogColumn(str(r[0]), str(r[1]), bool(r[2]), r[3], bool(r[4]), bool(r[5])) for r in cols)
         rows = self.query(
             "SELECT index_name, non_unique = 0, column_name FROM information_schema.statistics "
             "WHERE table_schema = DATABASE() AND table_name = ? ORDER BY index_name, seq_in_index", [table])
