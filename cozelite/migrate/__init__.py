@@ -14,6 +14,7 @@ from cozelite.migrate.engine import (
     StatementPlan,
     apply,
     apply_folder,
+    describe,
     parse_database_map,
     plan,
     status,
@@ -21,4 +22,4 @@ from cozelite.migrate.engine import (
 from cozelite.migrate.model import MigrationError
 
 __all__ = ["FilePlan", "FileStatus", "MigrationError", "Migrator", "Options", "Result", "StatementPlan", "apply",
-           "apply_folder", "parse_database_map", "plan", "status"]
+           "apply_folder", "describe", "parse_database_map", "plan", "status"]

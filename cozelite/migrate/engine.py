@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from cozelite.migrate import files as mfiles
 from cozelite.migrate import ops, reader, revisions
+from cozelite.migrate.describe import schema_sql
 from cozelite.migrate.model import MigrationError
 from cozelite.migrate.mysql import MySQLTarget
 from cozelite.migrate.postgres import PostgresTarget
@@ -175,6 +176,12 @@ class Migrator:
         out += [FileStatus(name, "missing", rev.applied_at) for name, rev in sorted(done.items())]
         return out
 
+    def schema(self) -> str:
+        """The database's schema as MySQL CREATE TABLEs (catalog + notes): what the history built."""
+        with catalog_session(self.rdb) as s:
+            target = self._target(s)
+        return schema_sql([t for _, t in sorted(target.schema.items())], self.source)
+
     def plan(self, folder: str) -> Result:
         self._setup()
         pending, done = self._pending(folder)
@@ -288,10 +295,17 @@ def status(folder: str, db: str | RDB, *, uri: str | None = None) -> list[FileSt
     return out
 
 
+def describe(db: str | RDB, *, uri: str | None = None) -> str:
+    """The schema `db` holds, as MySQL CREATE TABLE statements."""
+    out = _run(db, uri, Options(), lambda m: m.schema())
+    assert isinstance(out, str)
+    return out
+
+
 def apply_folder(folder: str, rdb: RDB, uri: str, **kwargs: object) -> Result:
     """The app's one call: bring `rdb` (opened from `uri`) up to the folder's schema."""
     return apply(folder, rdb, uri=uri, **kwargs)  # type: ignore[arg-type]
 
 
 __all__ = ["FilePlan", "FileStatus", "Migrator", "Options", "Result", "StatementPlan", "apply", "apply_folder",
-           "parse_database_map", "plan", "status"]
+           "describe", "parse_database_map", "plan", "status"]
