@@ -121,6 +121,10 @@ class SQLiteTarget(Target):
                                      "whole primary key (SQLite's AUTOINCREMENT is its INTEGER PRIMARY KEY)")
             cons += [exp.PrimaryKeyColumnConstraint(), exp.AutoIncrementColumnConstraint()]
             kind = exp.DataType.build("INTEGER")
+        elif r.sqlite == "INTEGER" and [c.lower() for c in table.primary_key] == [col.name.lower()]:
+            # "INTEGER PRIMARY KEY" would alias the rowid and number rows MySQL refuses (no value
+            # given); "INT" has the same INTEGER affinity without the alias.
+            kind = exp.DataType(this=exp.DataType.Type.USERDEFINED, kind="INT")
         else:
             kind = exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=r.sqlite)
         if not col.nullable and not col.auto_increment:

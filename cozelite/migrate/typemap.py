@@ -94,7 +94,7 @@ _CATALOG_FAMILY: dict[str, str] = {
 
 # SQLite's declared types carry an affinity, not a family: the expected family there is the
 # affinity's, which is what the mapping promises (dates are ISO text, decimals NUMERIC).
-SQLITE_AFFINITY_FAMILY = {"INTEGER": "int", "TEXT": "string", "REAL": "float", "NUMERIC": "decimal", "BLOB": "binary"}
+SQLITE_AFFINITY_FAMILY = {"INTEGER": "int", "INT": "int", "TEXT": "string", "REAL": "float", "NUMERIC": "decimal", "BLOB": "binary"}
 
 
 def base_name(name: str) -> str:
@@ -112,7 +112,7 @@ def catalog_family(engine: str, declared: str) -> str:
     if engine == "sqlite":
         return SQLITE_AFFINITY_FAMILY.get(text.split("(", 1)[0].strip().upper(), "string")
     head = text.split("(", 1)[0].replace(" unsigned", "").replace(" zerofill", "").strip()
-    if head.startswith("time") and "zone" in head or head.startswith("timestamp"):
+    if (head.startswith("time") and "zone" in head) or head.startswith("timestamp"):
         return "datetime" if head.startswith("timestamp") else "time"
     return _CATALOG_FAMILY.get(head, "other:" + head)
 
