@@ -173,6 +173,13 @@ def column_def(r: Restorer, node: exp.ColumnDef) -> str:
     if node.args.get("kind") is not None:
         text += " " + column_type(r, node.args["kind"])
     options = list(node.args.get("constraints") or [])
+    zerofill = [o for o in options if isinstance(o.args.get("kind"), exp.ZeroFillColumnConstraint)]
+    for option in zerofill:
+        # ZEROFILL implies UNSIGNED; TiDB prints both, right after the type
+        if not text.endswith(r.kw(" UNSIGNED")):
+            text += r.kw(" UNSIGNED")
+        text += r.kw(" ZEROFILL")
+        options.remove(option)
     # TiDB keeps a column's BINARY attribute and CHARACTER SET with its type, before the other options
     binary = [o for o in options if isinstance(o.args.get("kind"), exp.BinaryColumnConstraint)]
     for option in binary:
@@ -267,11 +274,20 @@ def table_constraint(r: Restorer, node: exp.Expression) -> str:
             return text + (" " + _reference(r, reference) if reference is not None else "")
         if isinstance(inner, exp.PrimaryKey):  # MySQL ignores the name of a primary key
             return table_constraint(r, inner)
+        if isinstance(inner, exp.UniqueColumnConstraint) and isinstance(inner.this, exp.Schema):
+            # the constraint's name names the index when the index itself has none
+            named = inner.copy()
+            if named.this.this is None and node.this is not None:
+                named.this.set("this", node.this.copy())
+            return table_constraint(r, named)
         if isinstance(inner, exp.CheckColumnConstraint):
             check_args(inner, ("this", "enforced"))
             return (r.kw("CONSTRAINT ") + r.node(node.this) + " " + r.kw("CHECK") + "(" + r.node(inner.this) + ") "
                     + r.kw("ENFORCED"))
         raise UnsupportedConstructError("CONSTRAINT " + type(inner).__name__)
+    if isinstance(node, exp.CheckColumnConstraint):
+        check_args(node, ("this", "enforced"))
+        return r.kw("CHECK") + "(" + r.node(node.this) + ") " + r.kw("ENFORCED")
     if isinstance(node, exp.ForeignKey):
         check_args(node, ("expressions", "reference"))
         reference = node.args.get("reference")
@@ -299,7 +315,7 @@ def table_option(r: Restorer, prop: exp.Expression) -> str:
             shown = number(value.this)
         elif name == "ROW_FORMAT":
             shown = r.kw(value.name.upper())
-        elif isinstance(value, exp.Literal) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value.name):
+        elif not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value.name):
             shown = r.string(value.name, introducer=False)  # ENGINE = '' and other non-words
         else:
             shown = value.name
@@ -322,6 +338,10 @@ def table_option(r: Restorer, prop: exp.Expression) -> str:
             return r.kw(name) + " = " + number(value.this)
         if name in _STRING_PROPERTIES and isinstance(value, exp.Literal) and value.is_string:
             return r.kw(name) + " = " + r.string(value.this, introducer=False)
+        if name == "INSERT_METHOD" and value is not None:
+            return r.kw(name) + " = " + r.string(value.name.upper(), introducer=False)
+        if name == "TABLESPACE" and value is not None:
+            return r.kw(name) + " = " + r.node(exp.to_identifier(value.name))
     raise UnsupportedConstructError(type(prop).__name__, "table option")
 
 
