@@ -399,7 +399,10 @@ class PostgresTarget(Target):
         if old_type != new_type or old.collation != new.collation:
             if old.default is not None and not old.auto_increment:  # the old default may not cast
                 out.append(self.step(alter(table, exp.AlterColumn(this=ident(new.name), drop=True))))
-            using = exp.Cast(this=col_ref(new.name), to=new_type.copy())
+            # Within a family no USING: PostgreSQL's assignment cast refuses a too-long string as
+            # MySQL's strict mode does (an explicit CAST to VARCHAR(n) would cut it silently).
+            same = rule(old.type.name) is not None and rule(old.type.name).family == rule(new.type.name).family  # type: ignore[union-attr]
+            using = None if same else exp.Cast(this=col_ref(new.name), to=new_type.copy())
             out.append(self.step(alter(table, exp.AlterColumn(this=ident(new.name), dtype=new_type,
                                                               collate=collate, using=using))))
         if old.auto_increment and not new.auto_increment:

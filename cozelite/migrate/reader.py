@@ -112,8 +112,12 @@ def column(cd: exp.ColumnDef, table_collation: str | None, default_collation: st
             col.nullable = False
         elif isinstance(k, exp.UniqueColumnConstraint):
             keys.append("unique")
-        elif isinstance(k, (exp.CharacterSetColumnConstraint,)):
-            pass  # utf8mb4 everywhere: targets store Unicode text
+        elif isinstance(k, (exp.CharacterSetColumnConstraint, exp.ZeroFillColumnConstraint)):
+            pass  # utf8mb4 everywhere: targets store Unicode text; ZEROFILL is display width only
+        elif isinstance(k, exp.ComputedColumnConstraint):
+            raise MigrationError(f"column {col.name!r}: generated columns (AS (...)) are not translated")
+        elif isinstance(k, exp.CheckColumnConstraint):
+            raise MigrationError(f"column {col.name!r}: CHECK constraints are not translated")
         else:
             raise MigrationError(f"column {col.name!r}: {type(k).__name__} ({c.sql('mysql')}) is not translated")
     if rule(col.type.name) and rule(col.type.name).family == "string" and col.type.name != "JSON":  # type: ignore[union-attr]
@@ -128,7 +132,9 @@ def _index_columns(nodes: list[exp.Expression]) -> list[str]:
     for n in nodes:
         if isinstance(n, exp.Ordered):
             n = n.this
-        if isinstance(n, exp.Anonymous):  # a(10): a prefix length; the targets index the whole value
+        if isinstance(n, exp.ColumnPrefix):  # a(10): a prefix length; the targets index the whole value
+            n = n.this
+        elif isinstance(n, exp.Anonymous):
             n = exp.column(n.name)
         out.append(_ident(n))
     return out
@@ -247,6 +253,8 @@ def alter_table(tree: exp.Alter, qualifier: Qualifier, default_collation: str | 
             actions.append(ops.RenameIndex(_ident(a.this), _ident(a.args.get("to"))))
         elif isinstance(a, exp.AlterRename):
             actions.append(ops.Rename(_table_name(a.this, qualifier)))
+        elif isinstance(a, exp.AlterIndex):
+            actions.append(ops.Ignored(f"index visibility {a.sql('mysql')} (targets have no invisible indexes)"))
         elif isinstance(a, exp.AlterColumn):
             if a.args.get("drop") and a.args.get("allow_null") is None:
                 actions.append(ops.SetDefault(_ident(a.this), None))
