@@ -241,7 +241,10 @@ class PostgresTarget(Target):
                 target = op.tree.find(exp.Table)
                 t = self.schema.get(target.name.lower()) if target else None
                 ai = next((c for c in t.columns if c.auto_increment), None) if t else None
-                if t is not None and ai is not None:
+                schema = op.tree.this if isinstance(op.tree.this, exp.Schema) else None
+                named = [c.name.lower() for c in schema.expressions] if schema is not None else None
+                # only an INSERT that gives the AUTO_INCREMENT column values can get ahead of the identity
+                if t is not None and ai is not None and (named is None or ai.name.lower() in named):
                     out.append(self._sync_identity(t, ai))
             return out
         return []

@@ -91,11 +91,32 @@ def implicit_default(col: Column) -> exp.Expression:
                          "to a table with rows (give it a DEFAULT)")
 
 
+# MySQL's integer ranges, and the ones the target's own type already enforces: a CHECK covers the gap
+# (SQLite's INTEGER is 64-bit; PostgreSQL holds TINYINT in SMALLINT, INT UNSIGNED in BIGINT).
+INT_RANGES: dict[tuple[str, bool], tuple[int, int | None]] = {
+    ("TINYINT", False): (-128, 127), ("TINYINT", True): (0, 255),
+    ("SMALLINT", False): (-32768, 32767), ("SMALLINT", True): (0, 65535),
+    ("MEDIUMINT", False): (-8388608, 8388607), ("MEDIUMINT", True): (0, 16777215),
+    ("INT", False): (-2147483648, 2147483647), ("INT", True): (0, 4294967295),
+    ("BIGINT", True): (0, None),
+}
+_PG_NATIVE = {("SMALLINT", False): (-32768, 32767), ("INT", False): (-2147483648, 2147483647)}
+NATIVE_RANGES: dict[str, dict[tuple[str, bool], tuple[int, int | None]]] = {"sqlite": {}, "postgres": _PG_NATIVE}
+
+
 def checks_for(col: Column, engine: str) -> list[tuple[str, exp.Expression]]:
     """(name suffix, condition) of the CHECKs that stand in for what the engine's type lacks."""
     c = col_ref(col.name)
     out: list[tuple[str, exp.Expression]] = []
-    if col.type.unsigned:
+    bounds = INT_RANGES.get((col.type.name, col.type.unsigned))
+    native = NATIVE_RANGES[engine].get((col.type.name, col.type.unsigned))
+    if bounds is not None and bounds != native:
+        lo, hi = bounds
+        cond: exp.Expression = exp.GTE(this=c.copy(), expression=exp.Literal.number(lo))
+        if hi is not None and (native is None or native[1] != hi):
+            cond = exp.Between(this=c.copy(), low=exp.Literal.number(lo), high=exp.Literal.number(hi))
+        out.append(("range", cond))
+    elif col.type.unsigned and bounds is None:
         out.append(("unsigned", exp.GTE(this=c.copy(), expression=exp.Literal.number(0))))
     if col.type.name == "ENUM" and col.type.values:
         out.append(("enum", exp.In(this=c.copy(), expressions=[exp.Literal.string(v) for v in col.type.values])))
