@@ -69,7 +69,8 @@ def discover(folder: str) -> list[MigrationFile]:
     seen: dict[tuple[int, ...], str] = {}
     for f in files:
         if f.version and f.version in seen and f.name.startswith(("V", "v")):
-            raise MigrationError(f"{f.name} and {seen[f.version]} have the same version {'.'.join(map(str, f.version))}")
+            version = ".".join(map(str, f.version))
+            raise MigrationError(f"{f.name} and {seen[f.version]} have the same version {version}")
         seen[f.version] = f.name
     return files
 
@@ -105,7 +106,7 @@ def split(text: str, file: str = "") -> list[Statement]:
             line += piece.count("\n")
             i = j + 1
             continue
-        if text.startswith("--", i) and (i + 2 >= n or text[i + 2] in " \t\r\n") or ch == "#":
+        if (text.startswith("--", i) and (i + 2 >= n or text[i + 2] in " \t\r\n")) or ch == "#":
             j = text.find("\n", i)
             i = n if j < 0 else j
             continue

@@ -5,7 +5,6 @@ an unnamed index is named after its first column)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 from sqlglot import exp
 
@@ -87,8 +86,8 @@ class Ignored:
     what: str  # recorded in the plan, nothing runs (ENGINE=, ALGORITHM=, foreign keys, ...)
 
 
-Action = Union[AddColumn, DropColumn, ModifyColumn, RenameColumn, SetDefault, AddIndex, DropIndex, RenameIndex,
-               AddPrimaryKey, DropPrimaryKey, TableComment, Rename, Ignored]
+Action = (AddColumn | DropColumn | ModifyColumn | RenameColumn | SetDefault | AddIndex | DropIndex | RenameIndex
+          | AddPrimaryKey | DropPrimaryKey | TableComment | Rename | Ignored)
 
 
 # -- statements --------------------------------------------------------------------------------
@@ -127,7 +126,7 @@ class Skip:
     why: str
 
 
-Op = Union[CreateTable, DropTable, AlterTable, Truncate, Data, Skip]
+Op = CreateTable | DropTable | AlterTable | Truncate | Data | Skip
 
 
 # -- effect on the model -----------------------------------------------------------------------
@@ -205,17 +204,17 @@ def apply_action(table: Table, action: Action) -> None:
             raise MigrationError(f"index {idx.name!r} already exists on {table.name!r}")
         table.indexes.append(idx)
     elif isinstance(action, DropIndex):
-        idx = table.index(action.name)
-        if idx is None:
+        dropped = table.index(action.name)
+        if dropped is None:
             raise MigrationError(f"index {action.name!r} does not exist on {table.name!r}")
-        table.indexes.remove(idx)
+        table.indexes.remove(dropped)
     elif isinstance(action, RenameIndex):
-        idx = table.index(action.old)
-        if idx is None:
+        renamed = table.index(action.old)
+        if renamed is None:
             raise MigrationError(f"index {action.old!r} does not exist on {table.name!r}")
         if table.index(action.new) is not None:
             raise MigrationError(f"index {action.new!r} already exists on {table.name!r}")
-        idx.name = action.new
+        renamed.name = action.new
     elif isinstance(action, AddPrimaryKey):
         if table.primary_key:
             raise MigrationError(f"table {table.name!r} already has a primary key (drop it first)")

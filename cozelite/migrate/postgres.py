@@ -68,7 +68,7 @@ def pg_type(t: MySQLType) -> exp.DataType:
         else:
             text = text.replace("({n})", "(1)")  # CHAR without a length is CHAR(1)
     if "{p}" in text:
-        p, s = (list(t.params) + [10, 0])[:2] if t.params else (10, 0)
+        p, s = ([*list(t.params), 10, 0])[:2] if t.params else (10, 0)
         text = text.replace("{p}", str(p)).replace("{s}", str(s))
     return exp.DataType.build(text, dialect="postgres")
 
@@ -358,14 +358,14 @@ class PostgresTarget(Target):
         if isinstance(action, ops.AddIndex):
             return self.index_steps(before, action.index)
         if isinstance(action, ops.DropIndex):
-            idx = before.index(action.name)
-            assert idx is not None
-            phys = self.physical.pop((name.lower(), idx.name.lower()), None)
+            dropped = before.index(action.name)
+            assert dropped is not None
+            phys = self.physical.pop((name.lower(), dropped.name.lower()), None)
             return [] if phys is None else [self.step(drop_index(phys))]
         if isinstance(action, ops.RenameIndex):
-            idx = before.index(action.old)
-            assert idx is not None
-            phys = self.physical.pop((name.lower(), idx.name.lower()), None)
+            renamed = before.index(action.old)
+            assert renamed is not None
+            phys = self.physical.pop((name.lower(), renamed.name.lower()), None)
             if phys is None:
                 return []
             new_phys = self._index_phys(name, action.new)

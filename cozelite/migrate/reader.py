@@ -40,7 +40,7 @@ def _ident(node: exp.Expression | str | None) -> str:
 def _table_name(table: exp.Expression, qualifier: Qualifier) -> str:
     if not isinstance(table, exp.Table):
         raise MigrationError(f"expected a table name, got {type(table).__name__}")
-    return qualifier(table.args.get("db") and table.db or None, table.name)
+    return qualifier((table.args.get("db") and table.db) or None, table.name)
 
 
 def _type(dt: exp.DataType) -> MySQLType:

@@ -35,7 +35,7 @@ def create_sql(parser: SQLParser, engine: str) -> str:
 
 
 def insert_sql(parser: SQLParser, file: str, checksum: str, statements: int) -> str:
-    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
     tree = exp.Insert(this=exp.Schema(this=table_ref(TABLE), expressions=[
         ident("file"), ident("checksum"), ident("applied_at"), ident("statements")]),
         expression=exp.Values(expressions=[exp.Tuple(expressions=[

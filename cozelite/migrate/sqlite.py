@@ -291,7 +291,8 @@ class SQLiteTarget(Target):
     def _rebuild(self, before: Table, after: Table, source: dict[str, str | None]) -> list[Step]:
         tmp = _REBUILD_PREFIX + after.name
         out = [self.step(self.create_table(after, tmp))]
-        cols, values = [], []
+        cols: list[str] = []
+        values: list[exp.Expression] = []
         for c in after.columns:
             old = source.get(c.name)
             if old is not None:

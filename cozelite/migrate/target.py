@@ -100,7 +100,8 @@ INT_RANGES: dict[tuple[str, bool], tuple[int, int | None]] = {
     ("INT", False): (-2147483648, 2147483647), ("INT", True): (0, 4294967295),
     ("BIGINT", True): (0, None),
 }
-_PG_NATIVE = {("SMALLINT", False): (-32768, 32767), ("INT", False): (-2147483648, 2147483647)}
+_PG_NATIVE: dict[tuple[str, bool], tuple[int, int | None]] = {
+    ("SMALLINT", False): (-32768, 32767), ("INT", False): (-2147483648, 2147483647)}
 NATIVE_RANGES: dict[str, dict[tuple[str, bool], tuple[int, int | None]]] = {"sqlite": {}, "postgres": _PG_NATIVE}
 
 
@@ -129,9 +130,8 @@ def checks_for(col: Column, engine: str) -> list[tuple[str, exp.Expression]]:
         # dates are text in SQLite: the CHECK refuses what MySQL refuses ('2024-02-31', 'soon')
         fn = {"DATE": "date", "DATETIME": "datetime", "TIMESTAMP": "datetime", "TIME": "time"}.get(col.type.name)
         if fn is not None:
-            out.append(("date", exp.or_(exp.Not(this=exp.Is(this=exp.Anonymous(this=fn, expressions=[c.copy()]),
-                                                          expression=exp.null())),
-                                        exp.Is(this=c.copy(), expression=exp.null()))))
+            valid = exp.Not(this=exp.Is(this=exp.Anonymous(this=fn, expressions=[c.copy()]), expression=exp.null()))
+            out.append(("date", exp.Or(this=valid, expression=exp.Is(this=c.copy(), expression=exp.null()))))
     return out
 
 

@@ -31,7 +31,7 @@ class TypeRule:
 
 # MySQL base type -> rule. sqlglot names the UNSIGNED integers UTINYINT ... UBIGINT, UDECIMAL.
 RULES: dict[str, TypeRule] = {
-    "TINYINT": TypeRule("int", "INTEGER", "SMALLINT", "SMALLINT", "TINYINT(1)/BOOL included: values 0/1, not a boolean"),
+    "TINYINT": TypeRule("int", "INTEGER", "SMALLINT", "SMALLINT", "TINYINT(1)/BOOL: values 0/1, not a boolean"),
     "SMALLINT": TypeRule("int", "INTEGER", "SMALLINT", "INTEGER"),
     "MEDIUMINT": TypeRule("int", "INTEGER", "INTEGER", "INTEGER"),
     "INT": TypeRule("int", "INTEGER", "INTEGER", "BIGINT"),
@@ -94,7 +94,8 @@ _CATALOG_FAMILY: dict[str, str] = {
 
 # SQLite's declared types carry an affinity, not a family: the expected family there is the
 # affinity's, which is what the mapping promises (dates are ISO text, decimals NUMERIC).
-SQLITE_AFFINITY_FAMILY = {"INTEGER": "int", "INT": "int", "TEXT": "string", "REAL": "float", "NUMERIC": "decimal", "BLOB": "binary"}
+SQLITE_AFFINITY_FAMILY = {"INTEGER": "int", "INT": "int", "TEXT": "string", "REAL": "float", "NUMERIC": "decimal",
+                          "BLOB": "binary"}
 
 
 def base_name(name: str) -> str:

@@ -47,7 +47,7 @@ def test_split_keeps_quotes_and_lines() -> None:
     got = split(text, "f.sql")
     assert [(s.line, s.sql) for s in got] == [(2, "CREATE TABLE t (a VARCHAR(3) DEFAULT ';')"),
                                               (4, "INSERT INTO t VALUES ('x;y')")]
-    with pytest.raises(MigrationError, match="f.sql:1: unterminated"):
+    with pytest.raises(MigrationError, match=r"f\.sql:1: unterminated"):
         split("SELECT 'oops", "f.sql")
 
 
@@ -160,7 +160,7 @@ def test_rebuild_keeps_rows_indexes_triggers_and_counter(tmp_path: Path) -> None
 def test_auto_increment_sqlite_cannot_hold_is_refused(tmp_path: Path) -> None:
     folder = write(tmp_path / "m", {"V1__t.sql": "CREATE TABLE t (a INT NOT NULL AUTO_INCREMENT, b INT NOT NULL, "
                                                  "PRIMARY KEY (a, b));"})
-    with pytest.raises(MigrationError, match="SQLite: AUTO_INCREMENT column 'a' of 't' must be the whole primary key"):
+    with pytest.raises(MigrationError, match=r"SQLite: AUTO_INCREMENT column 'a' of 't' must be the whole primary key"):
         apply(str(folder), uri(tmp_path))
 
 

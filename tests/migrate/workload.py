@@ -61,7 +61,7 @@ def value(col: Column, i: int) -> Any:
         return None
     n = t.params[0] if t.params else 60
     text = f"{col.name[:4]}-{i}x"
-    return text[:n] if t.name != "CHAR" else text[:n]
+    return text[:n]
 
 
 def _present(col: Column) -> exp.Expression:
@@ -183,7 +183,7 @@ def steps(table: Table) -> list[tuple[str, exp.Expression]]:
         if what and required:
             vals = [bad if r is c else value(r, base + 20) for r in required] if c in required else \
                 [value(r, base + 20) for r in required] + [bad]
-            cols = required if c in required else required + [c]
+            cols = required if c in required else [*required, c]
             out.append((f"{what} {c.name}", insert(cols, vals)))
     # an update that changes one plain column of every row of the workload
     plain = [c for c in full if c.name.lower() not in keyed and rule(c.type.name).family in ("int", "string")
