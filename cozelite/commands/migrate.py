@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from cozelite.commands.config import config_options, resolve
+from cozelite.commands.config import resolve
 
 EXIT_ERROR = 2
 
@@ -21,8 +21,18 @@ def _options(fn: Any) -> Any:
     return fn
 
 
+def _db_options(fn: Any) -> Any:
+    """Only the db area matters here: --db-uri, else the configuration (file, env, lite preset)."""
+    fn = click.option("--db-uri", "db_uri", metavar="URI", default=None,
+                      help="The database (overrides DB_URI and the file), e.g. sqlite:///var/data/sqlite/app.db.")(fn)
+    fn = click.option("--lite/--no-lite", "lite", default=None,
+                      help="Default the db URI to the embedded SQLite database (env COZE_LITE=1).")(fn)
+    fn = click.option("--config", "config_file", metavar="FILE", default=None, type=click.Path(dir_okay=False),
+                      help="Configuration file (default: ./cozelite.toml when present; env COZE_CONFIG).")(fn)
+    return fn
+
+
 def _uri(kwargs: dict[str, Any]) -> str:
-    """--db-uri (config_options), else DB_URI / cozelite.toml / the lite default."""
     return resolve(kwargs).uri("db")
 
 
@@ -39,7 +49,7 @@ def command() -> None:
 @command.command("apply")
 @click.argument("folder", type=click.Path(file_okay=False, exists=True))
 @_options
-@config_options
+@_db_options
 def apply_cmd(folder: str, read: str, database_map: tuple[str, ...], default_collation: str | None,
               **kwargs: Any) -> None:
     """Apply the pending files of FOLDER in order, each in one transaction where the engine allows."""
@@ -66,7 +76,7 @@ def apply_cmd(folder: str, read: str, database_map: tuple[str, ...], default_col
 @click.argument("folder", type=click.Path(file_okay=False, exists=True))
 @_options
 @click.option("--all", "show_all", is_flag=True, help="Also print the bookkeeping statements (schema notes).")
-@config_options
+@_db_options
 def plan_cmd(folder: str, read: str, database_map: tuple[str, ...], default_collation: str | None,
              show_all: bool, **kwargs: Any) -> None:
     """Print the statements the pending files of FOLDER would run, without running them."""
@@ -93,7 +103,7 @@ def plan_cmd(folder: str, read: str, database_map: tuple[str, ...], default_coll
 
 @command.command("status")
 @click.argument("folder", type=click.Path(file_okay=False, exists=True))
-@config_options
+@_db_options
 def status_cmd(folder: str, **kwargs: Any) -> None:
     """List FOLDER's files as applied, pending, changed (checksum differs) or missing."""
     from cozelite.migrate import MigrationError, status
@@ -111,7 +121,7 @@ def status_cmd(folder: str, **kwargs: Any) -> None:
 
 
 @command.command("schema")
-@config_options
+@_db_options
 def schema_cmd(**kwargs: Any) -> None:
     """Print the database's schema as MySQL CREATE TABLEs (with comments and collations from the notes)."""
     from cozelite.migrate import MigrationError, describe
