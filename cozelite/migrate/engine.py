@@ -183,7 +183,6 @@ class Migrator:
         return schema_sql([t for _, t in sorted(target.schema.items())], self.source)
 
     def plan(self, folder: str) -> Result:
-        self._setup()
         pending, done = self._pending(folder)
         with catalog_session(self.rdb) as s:
             target = self._target(s)

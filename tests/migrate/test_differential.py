@@ -150,3 +150,43 @@ def test_failing_file_on_mariadb_says_what_stays_applied(mariadb_server: Any, re
     assert "mysql commits each DDL statement on its own: the statements at line 1, line 2 of V1__bad.sql " \
            "were applied and stay" in msg
     assert [r.state for r in status(str(folder), uri)] == ["pending"]
+
+
+def test_postgres_keeps_comments_collations_on_update_and_identity(pg_server: Any, mariadb_server: Any,
+                                                                   request: pytest.FixtureRequest,
+                                                                   tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "V1__t.sql").write_text(
+        "CREATE TABLE t (id INT UNSIGNED NOT NULL AUTO_INCREMENT, name VARCHAR(20) NOT NULL COMMENT 'display', "
+        "code VARCHAR(10) COLLATE utf8mb4_bin, n INT NOT NULL DEFAULT 0, "
+        "ts DATETIME NOT NULL DEFAULT '2000-01-01 00:00:00' ON UPDATE CURRENT_TIMESTAMP, PRIMARY KEY (id), "
+        "UNIQUE KEY uk_name (name), UNIQUE KEY uk_code (code)) DEFAULT CHARSET=utf8mb4 "
+        "COLLATE=utf8mb4_unicode_ci AUTO_INCREMENT=100 COMMENT='things';\n"
+        "INSERT INTO t (id, name, code) VALUES (200, 'Zoë', 'AB');\n")
+    for uri in (fresh_postgres_uri(pg_server, request), fresh_mysql_uri(mariadb_server, request)):
+        apply(str(folder), uri)
+        with open_db(uri) as rdb:
+            def outcome(sql: str) -> str:
+                try:
+                    return str(rdb.execute_sql(sql).affected_rows)
+                except Exception as err:  # the portable code is the outcome
+                    return getattr(getattr(err, "code", None), "name", repr(err))
+            # *_ci: case and accents do not make a new key; _bin: case does
+            assert outcome("INSERT INTO t (name) VALUES ('ZOE')") == "ALREADY_EXISTS"
+            assert outcome("INSERT INTO t (name, code) VALUES ('x', 'ab')") == "1"
+            # the identity continues after the explicit id 200, as AUTO_INCREMENT does (201 went to
+            # the failed insert above, on both)
+            assert rdb.execute_sql("SELECT id FROM t WHERE name = 'x'").rows == [{"id": 202}]
+            # ON UPDATE CURRENT_TIMESTAMP: set by an update that does not set the column itself
+            rdb.execute_sql("UPDATE t SET n = 1 WHERE id = 200")
+            got = rdb.execute_sql("SELECT ts FROM t WHERE id = 200").rows[0]["ts"]
+            assert not str(got).startswith("2000-01-01")
+            rdb.execute_sql("UPDATE t SET n = 2, ts = '2001-01-01 00:00:00' WHERE id = 200")
+            assert str(rdb.execute_sql("SELECT ts FROM t WHERE id = 200").rows[0]["ts"]).startswith("2001-01-01")
+            assert outcome("INSERT INTO t (name, n) VALUES ('neg', -1)") == "1"
+            assert outcome("INSERT INTO t (id, name) VALUES (-3, 'neg2')") == "INVALID_ARGUMENT"  # UNSIGNED
+        if uri.startswith("postgresql"):
+            with open_db(uri) as rdb, catalog_session(rdb) as s:
+                assert s.query("SELECT obj_description('t'::regclass, 'pg_class'), "
+                               "col_description('t'::regclass, 2)") == [("things", "display")]
