@@ -185,7 +185,7 @@ def table_options_with_equals(tokens: list[Token], start: int, sql: str) -> list
         if tokens[j].token_type is TokenType.EQ:
             out.append(tokens[j])
             j += 1
-        elif name != "STORAGE":
+        else:
             out.append(retyped(tokens[j], TokenType.EQ, "="))
         if j >= n:
             raise token_error(tok, sql, f"table option {name} needs a value")

@@ -11,17 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlglot import exp
-from sqlglot.tokens import Token, TokenType
+from sqlglot.tokens import Token
 
 from dialects.mysql import lower
-from dialects.mysql.alter import parse_alter_table
+from dialects.mysql.ddl_statement import operation_of_unlowerable, read_ddl
 from dialects.mysql.parsing import parse_tokens, quiet_sqlglot_noise, tokenize
 from dialects.mysql.token_rules import scan
 from dialects.mysql.tree_rules import check_tree
 from sqlparser.errors import SQLSyntaxError, UnsupportedStatementError
 from sqlparser.frontend import CachedFrontend, Statement
 from sqlparser.ir import Unlowerable, first_table, operation_of
-from sqlparser.types import OperationType
 
 
 class MySQLFrontend(CachedFrontend):
@@ -44,15 +43,13 @@ class MySQLFrontend(CachedFrontend):
         as_insert = lower.replace_as_insert(sql, tokens, tokenize)
         tokens, found = scan(as_insert or tokens, sql)
         rewrite = lower.apply(tokens, sql, found, replace=as_insert is not None)
-        if _is_alter_table(rewrite.tokens):
-            try:
-                tree = parse_alter_table(rewrite.tokens, sql, _clause_parser(found.opaque_call))
-            except Unlowerable as err:
-                # Valid ALTER TABLE with a clause the IR has no node for: it classifies only.
-                return Statement(sql=sql, operation=OperationType.ALTER, tree=None, unsupported=err.construct,
-                                 table=None)
-        else:
-            tree = parse_tokens(rewrite.tokens, sql, opaque_calls=found.opaque_call)
+        try:
+            ddl = read_ddl(rewrite.tokens, sql, _clause_parser(found.opaque_call))
+        except Unlowerable as err:
+            # Valid DDL with a part the IR has no node for: it classifies only.
+            return Statement(sql=sql, operation=operation_of_unlowerable(rewrite.tokens), tree=None,
+                             unsupported=err.construct, table=None)
+        tree = ddl if ddl is not None else parse_tokens(rewrite.tokens, sql, opaque_calls=found.opaque_call)
         check_tree(tree, sql)
         lower.fix_tree(tree, rewrite.tokens, sql, found)
         if rewrite.unsupported is not None:
@@ -90,10 +87,6 @@ clear_cache = MySQLFrontend.clear_cache
 
 _CONDITION_PREFIX = "SELECT 1 FROM t WHERE "
 """A condition is parsed as the WHERE clause of this query."""
-
-
-def _is_alter_table(tokens: list[Token]) -> bool:
-    return len(tokens) > 2 and tokens[0].text.upper() == "ALTER" and tokens[1].token_type is TokenType.TABLE
 
 
 def _clause_parser(opaque_calls: bool) -> Callable[[list[Token], str], exp.Expression]:

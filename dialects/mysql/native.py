@@ -10,6 +10,7 @@ fix-up per node type (a table, as the rules are). Each fix-up prints the constru
   dialect through mariadb:// URIs, reads only that spelling);
 - 0x41 stays 0x41 (sqlglot prints X'41', a string in MariaDB arithmetic);
 - VALUES ROW(...) statements and tables stay VALUES (sqlglot prints SELECT ROW(...) UNION ALL ...);
+- CREATE INDEX's USING / COMMENT / VISIBLE / ALGORITHM / LOCK print after the column list;
 - SELECT ... INTO @variable is refused (sqlglot prints CREATE TABLE @variable AS SELECT ...);
 - a name MySQL would not read back bare (a caller's `t --` or `My Table`) is back-quoted.
 """
@@ -115,6 +116,36 @@ def _odd_name(identifier: exp.Expr) -> None:
         identifier.set("quoted", True)
 
 
+def _index_options(create: exp.Expr) -> None:
+    """CREATE INDEX's USING and options print after the column list in MySQL (sqlglot prints USING
+    before it and ALGORITHM before INDEX): written out after the columns, where MySQL reads them."""
+    index = create.this
+    params = index.args.get("params") if isinstance(index, exp.Index) else None
+    if str(create.args.get("kind") or "").upper() != "INDEX" or not isinstance(params, exp.IndexParameters):
+        return
+    tail = []
+    using = params.args.get("using")
+    if using is not None:
+        tail.append(f"USING {using.name.upper()}")
+        params.set("using", None)
+    properties = create.args.get("properties")
+    for prop in properties.expressions if properties is not None else []:
+        if isinstance(prop, exp.IndexConstraintOption):
+            if prop.args.get("comment") is not None:
+                tail.append("COMMENT " + prop.args["comment"].sql(dialect="mysql"))
+            if prop.args.get("visible") is not None:
+                tail.append("VISIBLE" if prop.args["visible"] else "INVISIBLE")
+        elif isinstance(prop, (exp.AlgorithmProperty, exp.LockProperty)):
+            word = "ALGORITHM" if isinstance(prop, exp.AlgorithmProperty) else "LOCK"
+            tail.append(f"{word} = {prop.this.name.upper()}")
+        else:
+            raise UnsupportedConstructError(type(prop).__name__, "in CREATE INDEX")
+    create.set("properties", None)
+    if tail:
+        # IndexParameters prints `where` right after the column list, with no keyword of its own
+        params.set("where", exp.var(" " + " ".join(tail)))
+
+
 def _into(into: exp.Expr) -> None:
     raise UnsupportedConstructError("SELECT ... INTO @variable", "the MySQL printer cannot print it back")
 
@@ -128,6 +159,7 @@ FIX_UPS: dict[type[exp.Expr], FixUp] = {
     exp.Values: _values,
     exp.Into: _into,
     exp.Identifier: _odd_name,
+    exp.Create: _index_options,
 }
 """Node type (exact) -> its fix-up."""
 
@@ -141,6 +173,9 @@ _NEEDED: dict[type[exp.Expr], Callable[[exp.Expr], bool]] = {
     exp.Values: lambda node: True,
     exp.Into: lambda node: True,
     exp.Identifier: lambda node: not node.args.get("quoted") and needs_quotes(node.name),
+    exp.Create: lambda node: isinstance(node.this, exp.Index) and (
+        node.args.get("properties") is not None or (isinstance(node.this.args.get("params"), exp.IndexParameters)
+        and node.this.args["params"].args.get("using") is not None)),
 }
 """A cheap test per node type: could its fix-up change anything? (see `FixUps.applies`)."""
 

@@ -362,7 +362,8 @@ def _check_properties(node: exp.Properties, sql: str) -> None:
     # sqlglot reads `PARTITION BY LIST (a)` / `RANGE (a)` without partition definitions as a bare
     # column among the table options; MySQL requires the definitions for LIST and RANGE.
     for item in node.expressions:
-        if not isinstance(item, exp.Property):
+        # (an index's COMMENT / VISIBLE in CREATE INDEX is an IndexConstraintOption: see create.py)
+        if not isinstance(item, (exp.Property, exp.IndexConstraintOption)):
             raise node_error(item, sql, "PARTITION BY LIST / RANGE needs its partition definitions, "
                              "as in PARTITION BY LIST (a) (PARTITION p0 VALUES IN (1))", keyword="PARTITION")
 

@@ -6,7 +6,7 @@ from sqlglot import exp
 
 from formatter.compat.base import Restorer, check_args, printer
 from formatter.compat.common import order_by, table_name
-from formatter.compat.ddl import column_def, default_value, table_constraint, table_option
+from formatter.compat.ddl import column_def, database_name, default_value, table_constraint, table_option
 from sqlparser.errors import UnsupportedConstructError
 
 CLAUSE = "mysql_clause"
@@ -146,6 +146,8 @@ def _alter_option(r: Restorer, option: exp.Expression) -> str:
 @printer(exp.Alter)
 def _alter(r: Restorer, node: exp.Alter) -> str:
     check_args(node, ("this", "kind", "exists", "actions", "options"))
+    if str(node.args.get("kind") or "").upper() == "DATABASE" and not node.args.get("actions"):
+        return _alter_database(r, node)
     if str(node.args.get("kind") or "").upper() != "TABLE" or node.args.get("exists"):
         raise UnsupportedConstructError(f"ALTER {node.args.get('kind')}")
     if not isinstance(node.this, exp.Table):
@@ -180,6 +182,23 @@ def _alter(r: Restorer, node: exp.Alter) -> str:
         previous = item
     if len(items) == 1 and items[0][2] == r.kw("FORCE"):
         text += " /* AlterTableForce is not supported */ "  # what TiDB's Restore writes
+    return text
+
+
+def _alter_database(r: Restorer, node: exp.Alter) -> str:
+    text = r.kw("ALTER DATABASE")
+    if node.this is not None:
+        text += " " + database_name(r, node.this)
+    for option in node.args.get("options") or []:
+        check_args(option, ("this", "default"))
+        if isinstance(option, exp.CharacterSetProperty):
+            word = "CHARACTER SET"
+        elif isinstance(option, exp.CollateProperty):
+            word = "COLLATE"
+        else:
+            raise UnsupportedConstructError(type(option).__name__, "in ALTER DATABASE")
+        # TiDB stores charset and collation names lower-case, written as words
+        text += " " + r.kw(word) + " = " + option.this.name.lower()
     return text
 
 

@@ -62,9 +62,8 @@ def column_type(r: Restorer, dtype: exp.Expression) -> str:
     if dtype.this in (T.ENUM, T.SET):
         values = []
         for value in dtype.expressions:
-            if not (isinstance(value, exp.Literal) and value.is_string):
-                raise UnsupportedConstructError(f"{name} member " + type(value).__name__)
-            values.append(r.string(value.this, introducer=False))
+            # TiDB stores members as strings without trailing spaces (as MySQL does)
+            values.append(r.string(_member_text(value, name).rstrip(" "), introducer=False))
         text += "(" + ",".join(values) + ")"
     elif dtype.expressions:
         params = []
@@ -77,6 +76,20 @@ def column_type(r: Restorer, dtype: exp.Expression) -> str:
     if unsigned:
         text += r.kw(" UNSIGNED")
     return text
+
+
+def _member_text(value: exp.Expression, name: str) -> str:
+    if isinstance(value, exp.Literal) and value.is_string:
+        return str(value.this)
+    try:
+        if isinstance(value, exp.HexString):
+            return bytes.fromhex(str(value.this)).decode("utf-8")
+        if isinstance(value, exp.BitString):
+            bits = str(value.this)
+            return int(bits, 2).to_bytes((len(bits) + 7) // 8, "big").decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise UnsupportedConstructError(f"{name} member " + type(value).__name__)
 
 
 def default_value(r: Restorer, node: exp.Expression) -> str:
@@ -105,7 +118,9 @@ def _reference(r: Restorer, node: exp.Reference) -> str:
     on_delete = on_update = None
     for option in node.args.get("options") or []:
         words = str(option).upper().split()
-        if words[:2] == ["ON", "DELETE"]:
+        if words[:1] == ["MATCH"] and words[1:] in (["FULL"], ["PARTIAL"], ["SIMPLE"]):
+            text += " " + r.kw(" ".join(words))
+        elif words[:2] == ["ON", "DELETE"]:
             on_delete = " ".join(words[2:])
         elif words[:2] == ["ON", "UPDATE"]:
             on_update = " ".join(words[2:])
@@ -156,6 +171,10 @@ def _column_option(r: Restorer, option: exp.Expression) -> str:
         # sqlglot reads MySQL's CHECK (...) [ENFORCED] only; TiDB spells the default out
         check_args(kind, ("this", "enforced"))
         return r.kw("CHECK") + "(" + r.node(kind.this) + ")" + r.kw(" ENFORCED")
+    if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint) and kind.args.get("expression") is not None \
+            and kind.this is True and set(kind.args) <= {"this", "expression"}:
+        # `AS (expr) NOT NULL`: sqlglot reads the expression into this node; MySQL's default is VIRTUAL
+        return r.kw("GENERATED ALWAYS AS") + "(" + r.node(kind.args["expression"]) + ")" + r.kw(" VIRTUAL")
     if isinstance(kind, exp.ComputedColumnConstraint):
         check_args(kind, ("this", "persisted", "not_null"))
         expr = kind.this.this if isinstance(kind.this, exp.Paren) else kind.this
@@ -174,12 +193,16 @@ def column_def(r: Restorer, node: exp.ColumnDef) -> str:
         text += " " + column_type(r, node.args["kind"])
     options = list(node.args.get("constraints") or [])
     zerofill = [o for o in options if isinstance(o.args.get("kind"), exp.ZeroFillColumnConstraint)]
+    kind = node.args.get("kind")
+    year = isinstance(kind, exp.DataType) and kind.this == T.YEAR
     for option in zerofill:
+        options.remove(option)
+        if year:  # TiDB drops UNSIGNED / ZEROFILL on YEAR (MySQL ignores them there)
+            continue
         # ZEROFILL implies UNSIGNED; TiDB prints both, right after the type
         if not text.endswith(r.kw(" UNSIGNED")):
             text += r.kw(" UNSIGNED")
         text += r.kw(" ZEROFILL")
-        options.remove(option)
     # TiDB keeps a column's BINARY attribute and CHARACTER SET with its type, before the other options
     binary = [o for o in options if isinstance(o.args.get("kind"), exp.BinaryColumnConstraint)]
     for option in binary:
@@ -196,17 +219,17 @@ def column_def(r: Restorer, node: exp.ColumnDef) -> str:
 
 
 def _key_list(r: Restorer, keys: list[exp.Expression]) -> str:
-    parts = []
-    for key in keys:
-        if isinstance(key, exp.ColumnPrefix):  # name(10): an index on a prefix of the column
-            check_args(key, ("this", "expression"))
-            parts.append(r.node(key.this) + "(" + r.node(key.expression) + ")")
-        elif isinstance(key, exp.Ordered):
-            check_args(key, ("this", "desc", "nulls_first"))
-            parts.append(r.node(key.this) + (r.kw(" DESC") if key.args.get("desc") else ""))
-        else:
-            parts.append(r.node(key))
-    return "(" + ", ".join(parts) + ")"
+    return "(" + ", ".join(_key_part(r, key) for key in keys) + ")"
+
+
+def _key_part(r: Restorer, key: exp.Expression) -> str:
+    if isinstance(key, exp.ColumnPrefix):  # name(10): an index on a prefix of the column
+        check_args(key, ("this", "expression"))
+        return r.node(key.this) + "(" + r.node(key.expression) + ")"
+    if isinstance(key, exp.Ordered):
+        check_args(key, ("this", "desc", "nulls_first"))
+        return _key_part(r, key.this) + (r.kw(" DESC") if key.args.get("desc") else "")
+    return r.node(key)
 
 
 def _index_options(r: Restorer, node: exp.Expression) -> str:
@@ -338,6 +361,19 @@ def table_option(r: Restorer, prop: exp.Expression) -> str:
             return r.kw(name) + " = " + number(value.this)
         if name in _STRING_PROPERTIES and isinstance(value, exp.Literal) and value.is_string:
             return r.kw(name) + " = " + r.string(value.this, introducer=False)
+        if name in ("STATS_PERSISTENT", "PACK_KEYS"):
+            # TiDB parses these and ignores them; its Restore says so
+            return (r.kw(name) + " = " + r.kw("DEFAULT") + " /* TableOption" + name.title().replace("_", "")
+                    + " is not supported */ ")
+        if name in ("STATS_SAMPLE_PAGES", "STATS_AUTO_RECALC") and isinstance(value, exp.Var) \
+                and value.name.upper() == "DEFAULT":
+            return r.kw(name) + " = " + r.kw("DEFAULT")
+        if name == "STORAGE" and value is not None:
+            return r.kw(name) + " " + r.kw(value.name.upper())
+        if name == "SECONDARY_ENGINE" and value is not None:
+            if isinstance(value, exp.Null):
+                return r.kw(name) + " = " + r.kw("NULL")
+            return r.kw(name) + " = " + r.string(value.name, introducer=False)
         if name == "INSERT_METHOD" and value is not None:
             return r.kw(name) + " = " + r.string(value.name.upper(), introducer=False)
         if name == "TABLESPACE" and value is not None:
@@ -382,6 +418,8 @@ def _create_table(r: Restorer, node: exp.Create) -> str:
     if not isinstance(target, exp.Table):
         raise UnsupportedConstructError("CREATE TABLE target " + type(target).__name__)
     text += table_name(r, target)
+    if len(elements) == 1 and isinstance(elements[0], exp.LikeProperty) and not like:
+        like, elements = elements, []  # CREATE TABLE a (LIKE b) is CREATE TABLE a LIKE b
     if like:
         check_args(like[0], ("this",))
         if len(like) > 1 or elements or options or node.expression is not None:
@@ -414,14 +452,19 @@ def database_name(r: Restorer, node: exp.Expression) -> str:
 def _create_view(r: Restorer, node: exp.Create) -> str:
     # TiDB spells out MySQL's defaults: ALGORITHM = UNDEFINED, DEFINER = CURRENT_USER, SQL SECURITY DEFINER.
     check_args(node, ("this", "kind", "replace", "expression", "properties"))
-    algorithm = "UNDEFINED"
+    algorithm, definer, security = "UNDEFINED", r.kw("CURRENT_USER"), "DEFINER"
     for prop in node.args["properties"].expressions if node.args.get("properties") else []:
-        if not isinstance(prop, exp.AlgorithmProperty):
-            raise UnsupportedConstructError(type(prop).__name__, "in CREATE VIEW")
         check_args(prop, ("this",))
-        algorithm = prop.this.name.upper()
-        if algorithm not in ("UNDEFINED", "MERGE", "TEMPTABLE"):
-            raise UnsupportedConstructError(f"ALGORITHM = {algorithm}")
+        if isinstance(prop, exp.AlgorithmProperty):
+            algorithm = prop.this.name.upper()
+            if algorithm not in ("UNDEFINED", "MERGE", "TEMPTABLE"):
+                raise UnsupportedConstructError(f"ALGORITHM = {algorithm}")
+        elif isinstance(prop, exp.DefinerProperty):
+            definer = _account(r, prop.this.name)
+        elif isinstance(prop, exp.SqlSecurityProperty):
+            security = prop.this.name.upper()
+        else:
+            raise UnsupportedConstructError(type(prop).__name__, "in CREATE VIEW")
     target = node.this
     columns: list[exp.Expression] = []
     if isinstance(target, exp.Schema):
@@ -431,15 +474,28 @@ def _create_view(r: Restorer, node: exp.Create) -> str:
     if not isinstance(target, exp.Table) or node.expression is None:
         raise UnsupportedConstructError("CREATE VIEW form")
     text = r.kw("CREATE ") + (r.kw("OR REPLACE ") if node.args.get("replace") else "")
-    text += (r.kw("ALGORITHM") + " = " + r.kw(algorithm) + r.kw(" DEFINER") + " = " + r.kw("current_user")
-             + r.kw(" SQL SECURITY ") + r.kw("DEFINER") + r.kw(" VIEW ") + table_name(r, target))
+    text += (r.kw("ALGORITHM") + " = " + r.kw(algorithm) + r.kw(" DEFINER") + " = " + definer
+             + r.kw(" SQL SECURITY ") + r.kw(security) + r.kw(" VIEW ") + table_name(r, target))
     if columns:
         text += " (" + ",".join(r.node(c) for c in columns) + ")"
     return text + r.kw(" AS ") + r.node(node.expression)
 
 
+def _account(r: Restorer, written: str) -> str:
+    """An account as TiDB prints it: `user`@`host` (host `%` when not written), or CURRENT_USER."""
+    if re.fullmatch(r"(?i)current_user(\(\))?", written.strip()):
+        return r.kw("CURRENT_USER")
+    match = re.fullmatch(r"\s*(?:'((?:[^']|'')*)'|`((?:[^`]|``)*)`|([^@'`\s]+))\s*"
+                         r"(?:@\s*(?:'((?:[^']|'')*)'|`((?:[^`]|``)*)`|([^@'`\s]+)))?\s*", written)
+    if match is None:
+        raise UnsupportedConstructError("account name " + written)
+    user = next(g for g in match.group(1, 2, 3) if g is not None)
+    host = next((g for g in match.group(4, 5, 6) if g is not None), "%")
+    return r.node(exp.to_identifier(user, quoted=True)) + "@" + r.node(exp.to_identifier(host, quoted=True))
+
+
 def _create_index(r: Restorer, node: exp.Create) -> str:
-    check_args(node, ("this", "kind", "unique", "exists"))
+    check_args(node, ("this", "kind", "unique", "exists", "properties"))
     index = node.this
     if not isinstance(index, exp.Index):
         raise UnsupportedConstructError("CREATE INDEX form")
@@ -455,7 +511,21 @@ def _create_index(r: Restorer, node: exp.Create) -> str:
     using = params.args.get("using")
     if using is not None:
         text += " " + r.kw("USING ") + using.name.upper()
-    return text
+    algorithm = lock = ""
+    for prop in node.args["properties"].expressions if node.args.get("properties") else []:
+        if isinstance(prop, exp.IndexConstraintOption):
+            check_args(prop, ("comment", "visible"))
+            if prop.args.get("comment") is not None:
+                text += " " + r.kw("COMMENT ") + r.string(prop.args["comment"].this, introducer=False)
+            if prop.args.get("visible") is not None:
+                text += " " + r.kw("VISIBLE" if prop.args["visible"] else "INVISIBLE")
+        elif isinstance(prop, exp.AlgorithmProperty):
+            algorithm = " " + r.kw("ALGORITHM") + " = " + r.kw(prop.this.name.upper())
+        elif isinstance(prop, exp.LockProperty):
+            lock = " " + r.kw("LOCK") + " = " + r.kw(prop.this.name.upper())
+        else:
+            raise UnsupportedConstructError(type(prop).__name__, "in CREATE INDEX")
+    return text + algorithm + lock
 
 
 # -- DROP, TRUNCATE ----------------------------------------------------------------------------

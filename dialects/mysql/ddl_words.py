@@ -1,0 +1,119 @@
+"""Token rewrites for MySQL column definitions sqlglot cannot read, each keeping the meaning exactly.
+
+Only used on CREATE TABLE / ALTER TABLE tokens (the words below mean nothing elsewhere):
+
+- type synonyms MySQL's grammar has and sqlglot lacks: INT1..INT4, VARCHARACTER, NATIONAL
+  CHAR/VARCHAR, NCHAR VARCHAR, LONG CHARACTER VARYING / VARCHARACTER, SQL_TSI_YEAR;
+- `SERIAL DEFAULT VALUE`, MySQL's alias for `NOT NULL AUTO_INCREMENT UNIQUE KEY`.
+"""
+
+from __future__ import annotations
+
+from sqlglot.tokens import Token, TokenType
+
+from dialects.mysql.errors import token_error
+from dialects.mysql.lower import retyped
+
+_ONE_WORD: dict[str, tuple[TokenType, str]] = {
+    "INT1": (TokenType.TINYINT, "TINYINT"), "INT2": (TokenType.SMALLINT, "SMALLINT"),
+    "INT3": (TokenType.MEDIUMINT, "MEDIUMINT"), "INT4": (TokenType.INT, "INT"),
+    "VARCHARACTER": (TokenType.VARCHAR, "VARCHAR"), "SQL_TSI_YEAR": (TokenType.YEAR, "YEAR"),
+}
+
+_VARYING = frozenset({"VARCHAR", "VARCHARACTER", "CHAR VARYING", "CHARACTER VARYING", "VARYING"})
+
+
+def _word(tok: Token) -> str:
+    return "" if tok.token_type is TokenType.IDENTIFIER else tok.text.upper()
+
+
+_INDEX_TYPES = frozenset({"BTREE", "HASH", "RTREE"})
+_KEY_WORDS = frozenset({"PRIMARY KEY", "KEY", "INDEX", "UNIQUE"})
+_STORAGE_VALUES = frozenset({"DISK", "MEMORY", "DEFAULT"})
+_FORMAT_VALUES = frozenset({"FIXED", "DYNAMIC", "DEFAULT"})
+
+
+def column_words(tokens: list[Token], sql: str) -> tuple[list[Token], str | None]:
+    """`tokens` with the type synonyms and SERIAL DEFAULT VALUE spelled the way sqlglot reads them,
+    a key's `USING type` (or its old spelling `TYPE type`) moved after its column list, and the
+    column attributes the IR has no field for (COLUMN_FORMAT, STORAGE) taken out: their name is
+    returned, for the caller to make the statement Unlowerable once the rest is checked."""
+    out: list[Token] = []
+    dropped: str | None = None
+    depth = 0
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        word = _word(tok)
+        after = _word(tokens[i + 1]) if i + 1 < n else ""
+        if tok.token_type is TokenType.L_PAREN:
+            depth += 1
+        elif tok.token_type is TokenType.R_PAREN:
+            depth -= 1
+        if word == "COLUMN_FORMAT" and after in _FORMAT_VALUES:
+            dropped = "column attribute COLUMN_FORMAT"
+            i += 2
+            continue
+        if word == "STORAGE" and after in _STORAGE_VALUES and depth >= 1:
+            dropped = "column attribute STORAGE"
+            i += 2
+            continue
+        if word in ("USING", "TYPE") and after in _INDEX_TYPES:
+            if i + 2 < n and tokens[i + 2].token_type is TokenType.L_PAREN and \
+                    any(_word(t) in _KEY_WORDS for t in tokens[max(0, i - 3):i]):
+                end = _closing(tokens, i + 2)
+                if end > 0:
+                    out += tokens[i + 2:end + 1]
+                    out += [retyped(tok, TokenType.USING, "USING"), tokens[i + 1]]
+                    i = end + 1
+                    continue
+            if word == "TYPE" and out and out[-1].token_type is TokenType.R_PAREN:
+                out.append(retyped(tok, TokenType.USING, "USING"))
+                i += 1
+                continue
+        if word in _ONE_WORD and i and tokens[i - 1].token_type in (TokenType.VAR, TokenType.IDENTIFIER):
+            token_type, text = _ONE_WORD[word]
+            out.append(retyped(tok, token_type, text))
+        elif word == "NATIONAL" and after in ("CHAR", "CHARACTER", "VARCHAR", "VARCHARACTER", "CHAR VARYING",
+                                              "CHARACTER VARYING"):
+            varying = after in _VARYING
+            if after in ("CHAR", "CHARACTER") and i + 2 < n and _word(tokens[i + 2]) == "VARYING":
+                varying = True
+                i += 1
+            out.append(retyped(tok, TokenType.NVARCHAR if varying else TokenType.NCHAR,
+                               "NVARCHAR" if varying else "NCHAR"))
+            i += 1
+            if varying and (i + 1 >= n or tokens[i + 1].token_type is not TokenType.L_PAREN):
+                raise token_error(tokens[i], sql, "a VARCHAR type needs its length, as in VARCHAR(255)")
+        elif word == "NCHAR" and after in _VARYING:
+            out.append(retyped(tok, TokenType.NVARCHAR, "NVARCHAR"))
+            i += 1
+            if i + 1 >= n or tokens[i + 1].token_type is not TokenType.L_PAREN:
+                raise token_error(tokens[i], sql, "a VARCHAR type needs its length, as in VARCHAR(255)")
+        elif word in ("LONG", "MEDIUMTEXT") and after in ("VARCHARACTER", "CHARACTER VARYING"):
+            # (the DML rule has already made LONG a MEDIUMTEXT token when it saw no VARCHAR after it)
+            out.append(retyped(tok, TokenType.MEDIUMTEXT, "MEDIUMTEXT"))
+            i += 1
+        elif word == "SERIAL" and after == "DEFAULT" and i + 2 < n and _word(tokens[i + 2]) == "VALUE" and i \
+                and tokens[i - 1].token_type not in (TokenType.VAR, TokenType.IDENTIFIER, TokenType.L_PAREN,
+                                                     TokenType.COMMA):
+            out += [retyped(tok, TokenType.NOT, "NOT"), retyped(tok, TokenType.NULL, "NULL"),
+                    retyped(tok, TokenType.AUTO_INCREMENT, "AUTO_INCREMENT"), retyped(tok, TokenType.UNIQUE, "UNIQUE")]
+            i += 2
+        else:
+            out.append(tok)
+        i += 1
+    return out, dropped
+
+
+def _closing(tokens: list[Token], i: int) -> int:
+    depth = 0
+    for j in range(i, len(tokens)):
+        if tokens[j].token_type is TokenType.L_PAREN:
+            depth += 1
+        elif tokens[j].token_type is TokenType.R_PAREN:
+            depth -= 1
+            if depth == 0:
+                return j
+    return -1
