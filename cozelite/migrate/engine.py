@@ -155,6 +155,9 @@ class Migrator:
             steps = target.plan(op)
         except (MigrationError, SQLParserError) as err:
             raise MigrationError(f"{where}: {_short(st.sql)}: {err}") from err
+        except Exception as err:  # a bug of the engine must still name the statement
+            raise MigrationError(f"{where}: {_short(st.sql)}: internal error of the migration engine "
+                                 f"({type(err).__name__}: {err}); please report it") from err
         plan = StatementPlan(f.name, st.line, st.sql, "skipped" if isinstance(op, ops.Skip) else "translated", steps)
         if isinstance(op, ops.Skip):
             plan.why = op.why

@@ -90,8 +90,8 @@ def column(cd: exp.ColumnDef, table_collation: str | None, default_collation: st
     col = Column(name=cd.name, type=_type(kind))
     keys: list[str] = []
     explicit_collation: str | None = None
-    for c in cd.constraints:
-        k = c.kind
+    for c in cd.args.get("constraints") or []:
+        k = c.args.get("kind") if isinstance(c, exp.ColumnConstraint) else c
         if isinstance(k, exp.NotNullColumnConstraint):
             col.nullable = bool(k.args.get("allow_null"))
         elif isinstance(k, exp.DefaultColumnConstraint):
@@ -114,10 +114,15 @@ def column(cd: exp.ColumnDef, table_collation: str | None, default_collation: st
             keys.append("unique")
         elif isinstance(k, (exp.CharacterSetColumnConstraint, exp.ZeroFillColumnConstraint)):
             pass  # utf8mb4 everywhere: targets store Unicode text; ZEROFILL is display width only
-        elif isinstance(k, exp.ComputedColumnConstraint):
+        elif isinstance(k, exp.Reference):
+            keys.append("references")  # an inline foreign key: ignored, as table-level ones
+        elif isinstance(k, exp.ComputedColumnConstraint) or (
+                isinstance(k, exp.GeneratedAsIdentityColumnConstraint) and k.args.get("expression") is not None):
             raise MigrationError(f"column {col.name!r}: generated columns (AS (...)) are not translated")
         elif isinstance(k, exp.CheckColumnConstraint):
             raise MigrationError(f"column {col.name!r}: CHECK constraints are not translated")
+        elif isinstance(k, exp.BinaryColumnConstraint):  # BINARY attribute: the charset's _bin collation
+            explicit_collation = "utf8mb4_bin"
         else:
             raise MigrationError(f"column {col.name!r}: {type(k).__name__} ({c.sql('mysql')}) is not translated")
     if rule(col.type.name) and rule(col.type.name).family == "string" and col.type.name != "JSON":  # type: ignore[union-attr]
@@ -195,6 +200,8 @@ def create_table(tree: exp.Create, qualifier: Qualifier, default_collation: str 
                 extra.append(ops.AddPrimaryKey([col.name]))
             if "unique" in keys:
                 extra.append(ops.AddIndex(Index("", True, [col.name])))
+            if "references" in keys:
+                extra.append(ops.Ignored(f"REFERENCES on column {col.name} (foreign keys are not translated)"))
         else:
             extra.append(_key(item))
     return ops.CreateTable(table, bool(tree.args.get("exists")), extra)
@@ -224,12 +231,14 @@ def alter_table(tree: exp.Alter, qualifier: Qualifier, default_collation: str | 
                 actions.append(ops.AddPrimaryKey([col.name]))
             if "unique" in keys:
                 actions.append(ops.AddIndex(Index("", True, [col.name])))
+            if "references" in keys:
+                actions.append(ops.Ignored(f"REFERENCES on column {col.name} (foreign keys are not translated)"))
         elif isinstance(a, exp.ModifyColumn):
             cd = a.this
             col, keys = column(cd, tcoll, default_collation)
             old = _ident(a.args.get("rename_from")) or col.name
             actions.append(ops.ModifyColumn(old, col, _position(cd)))
-            if keys:
+            if set(keys) - {"references"}:
                 raise MigrationError(f"MODIFY/CHANGE COLUMN {col.name!r} with an inline key: add the key separately")
         elif isinstance(a, exp.Drop):
             kind = str(a.args.get("kind", "")).upper()

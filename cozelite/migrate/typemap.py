@@ -165,4 +165,14 @@ MARIADB_COLLATION = {"utf8mb4_0900_ai_ci": "utf8mb4_unicode_520_ci", "utf8mb4_09
 
 
 def collation_rule(name: str | None) -> CollationRule | None:
-    return None if name is None else COLLATIONS.get(name.lower())
+    """The rule of a collation: its own, else by MySQL's naming (`*_bin` binary, `*_ci` case-insensitive)."""
+    if name is None:
+        return None
+    low = name.lower()
+    if low in COLLATIONS:
+        return COLLATIONS[low]
+    if low.endswith("_bin"):
+        return COLLATIONS["utf8mb4_bin"]
+    if low.endswith("_ci"):
+        return COLLATIONS["utf8mb4_general_ci"]
+    return None
