@@ -81,6 +81,16 @@ def read_schema(uri: str) -> tuple[str, dict[str, TableShape]]:
     return engine, out
 
 
+_SIZED = re.compile(r"^(varchar|char|character varying|character|decimal|numeric)\((\d+(?:,\s*\d+)?)\)")
+
+
+def size(declared: str) -> str | None:
+    """The length / precision a type declares (VARCHAR(n), CHAR(n), DECIMAL(p,s)), where PostgreSQL keeps
+    MySQL's (the mapping promises it); None for the rest."""
+    m = _SIZED.match(declared.strip().lower())
+    return m.group(2).replace(" ", "") if m else None
+
+
 def diff(truth: dict[str, TableShape], engine: str, other: dict[str, TableShape]) -> list[str]:
     """Differences of `other` (on `engine`) from MariaDB's schema, outside the documented mapping."""
     out = []
@@ -98,6 +108,8 @@ def diff(truth: dict[str, TableShape], engine: str, other: dict[str, TableShape]
             if want != cb:
                 out.append(f"{t}.{c}: mariadb {a.declared[c]} {ca} -> expected {want}, {engine} has "
                            f"{b.declared[c]} {cb}")
+            elif engine == "postgres" and size(a.declared[c]) not in (None, size(b.declared[c])):
+                out.append(f"{t}.{c}: mariadb {a.declared[c]} vs postgres {b.declared[c]} (size)")
         if a.primary_key != b.primary_key:
             out.append(f"{t}: primary key {a.primary_key} vs {engine} {b.primary_key}")
         if a.indexes != b.indexes:
