@@ -207,6 +207,11 @@ class Migrator:
             fp = FilePlan(f.name, f.checksum)
             with catalog_session(self.rdb, foreign_keys_off=True) as s:
                 result.engine = s.engine
+                if s.engine == "postgres":  # two migrators at once: the second waits, then skips the file
+                    s.query("SELECT pg_advisory_xact_lock(hashtext('cozelite_migrate'))")
+                if f.name in revisions.read(s):  # (SQLite: BEGIN IMMEDIATE already serialises writers)
+                    result.already_applied.append(f.name)
+                    continue
                 target = self._target(s)
                 ran: list[str] = []
                 for st in statements:

@@ -167,3 +167,26 @@ def test_auto_increment_sqlite_cannot_hold_is_refused(tmp_path: Path) -> None:
 def test_not_a_folder(tmp_path: Path) -> None:
     with pytest.raises(MigrationError, match="not a directory"):
         plan(os.fspath(tmp_path / "nope"), uri(tmp_path))
+
+
+def test_two_migrators_at_once_apply_each_file_once(tmp_path: Path) -> None:
+    import threading
+
+    folder = write(tmp_path / "m", {f"V{i}__t{i}.sql": f"CREATE TABLE t{i} (id INT PRIMARY KEY);\n"
+                                                      f"INSERT INTO t{i} VALUES (1);" for i in range(1, 6)})
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            apply(str(folder), uri(tmp_path))
+        except BaseException as err:  # collected for the assertion below
+            errors.append(err)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert rows(tmp_path, "SELECT count(*) FROM _cozelite_migrations") == [(5,)]
+    assert rows(tmp_path, "SELECT count(*) FROM t5") == [(1,)]
