@@ -76,16 +76,17 @@ def apply_cmd(folder: str, read: str, database_map: tuple[str, ...], default_col
 @click.argument("folder", type=click.Path(file_okay=False, exists=True))
 @_options
 @click.option("--all", "show_all", is_flag=True, help="Also print the bookkeeping statements (schema notes).")
+@click.option("--keep-going", is_flag=True, help="Report every refused statement instead of stopping at the first.")
 @_db_options
 def plan_cmd(folder: str, read: str, database_map: tuple[str, ...], default_collation: str | None,
-             show_all: bool, **kwargs: Any) -> None:
+             show_all: bool, keep_going: bool, **kwargs: Any) -> None:
     """Print the statements the pending files of FOLDER would run, without running them."""
     from cozelite.migrate import MigrationError, parse_database_map, plan
 
     uri = _uri(kwargs)
     try:
         result = plan(folder, uri, read=read, database_map=parse_database_map(list(database_map)),
-                      default_collation=default_collation)
+                      default_collation=default_collation, keep_going=keep_going)
     except MigrationError as err:
         _fail(err)
         return
@@ -99,6 +100,12 @@ def plan_cmd(folder: str, read: str, database_map: tuple[str, ...], default_coll
                     click.echo(step.sql + ";")
     if not result.files:
         click.echo(f"-- nothing to apply ({len(result.already_applied)} file(s) already applied)")
+    elif keep_going:
+        c = result.counts
+        click.echo(f"-- {c['statements']} statements: {c['translated']} translated, {c['skipped']} skipped, "
+                   f"{c['refused']} refused")
+        if c["refused"]:
+            raise SystemExit(1)
 
 
 @command.command("status")

@@ -8,6 +8,7 @@ and evolves it in memory without running anything.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ class StatementPlan:
     file: str
     line: int
     source: str  # the MySQL statement as written
-    kind: str  # "translated" | "skipped" (no effect on the target: SET NAMES, USE, ...)
+    kind: str  # "translated" | "skipped" (no effect on the target: SET NAMES, USE, ...) | "refused" (plan)
     steps: list[Step] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # parts dropped on purpose (ENGINE=, foreign keys)
     why: str = ""
@@ -60,6 +61,7 @@ class Result:
         st = [s for f in self.files for s in f.statements]
         return {"files": len(self.files), "statements": len(st),
                 "translated": sum(s.kind == "translated" for s in st), "skipped": sum(s.kind == "skipped" for s in st),
+                "refused": sum(s.kind == "refused" for s in st),
                 "target_statements": sum(len([x for x in s.steps if not x.internal]) for s in st),
                 "ignored_parts": sum(len(s.ignored) for s in st)}
 
@@ -185,7 +187,9 @@ class Migrator:
             target = self._target(s)
         return schema_sql([t for _, t in sorted(target.schema.items())], self.source)
 
-    def plan(self, folder: str) -> Result:
+    def plan(self, folder: str, *, keep_going: bool = False) -> Result:
+        """`keep_going`: a refused statement is recorded (kind "refused", why) and planning goes on
+        from the schema as it was before it: a report of everything a folder needs, not a plan to run."""
         pending, done = self._pending(folder)
         with catalog_session(self.rdb) as s:
             target = self._target(s)
@@ -193,7 +197,14 @@ class Migrator:
         for f in pending:
             fp = FilePlan(f.name, f.checksum)
             for st in mfiles.split(f.text, f.name):
-                fp.statements.append(self.plan_statement(target, f, st))
+                saved = copy.deepcopy({k: v for k, v in vars(target).items() if k != "parser"})
+                try:
+                    fp.statements.append(self.plan_statement(target, f, st))
+                except MigrationError as err:
+                    if not keep_going:
+                        raise
+                    vars(target).update(saved)
+                    fp.statements.append(StatementPlan(f.name, st.line, st.sql, "refused", why=str(err)))
             result.files.append(fp)
         return result
 
@@ -278,10 +289,11 @@ def _run(db: str | RDB, uri: str | None, options: Options, fn: Callable[[Migrato
 
 
 def plan(folder: str, db: str | RDB, *, uri: str | None = None, read: str = "mysql",
-         database_map: Mapping[str, str] | None = None, default_collation: str | None = None) -> Result:
+         database_map: Mapping[str, str] | None = None, default_collation: str | None = None,
+         keep_going: bool = False) -> Result:
     """The target statements of the folder's pending files, without applying them."""
     opts = Options(read, dict(database_map or {}), default_collation)
-    out = _run(db, uri, opts, lambda m: m.plan(folder))
+    out = _run(db, uri, opts, lambda m: m.plan(folder, keep_going=keep_going))
     assert isinstance(out, Result)
     return out
 

@@ -190,3 +190,16 @@ def test_two_migrators_at_once_apply_each_file_once(tmp_path: Path) -> None:
     assert errors == []
     assert rows(tmp_path, "SELECT count(*) FROM _cozelite_migrations") == [(5,)]
     assert rows(tmp_path, "SELECT count(*) FROM t5") == [(1,)]
+
+
+def test_plan_keep_going_reports_every_refusal(tmp_path: Path) -> None:
+    folder = write(tmp_path / "m", {"V1__t.sql": ("CREATE TABLE t (id INT PRIMARY KEY, a INT);\n"
+                                                  "ALTER TABLE t ADD COLUMN b INT AS (a + 1);\n"
+                                                  "ALTER TABLE t MODIFY COLUMN nope INT;\n"
+                                                  "ALTER TABLE t ADD COLUMN c INT;\n")})
+    result = plan(str(folder), uri(tmp_path), keep_going=True)
+    kinds = [(s.line, s.kind) for s in result.files[0].statements]
+    assert kinds == [(1, "translated"), (2, "refused"), (3, "refused"), (4, "translated")]
+    whys = [s.why for s in result.files[0].statements if s.kind == "refused"]
+    assert "generated columns" in whys[0] and "column 'nope' does not exist" in whys[1]
+    assert result.counts["refused"] == 2
