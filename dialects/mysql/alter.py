@@ -24,6 +24,7 @@ from dialects.mysql.ddl import (
 )
 from dialects.mysql.errors import token_error
 from dialects.mysql.lower import retyped
+from dialects.mysql.partitions import check_partitioning
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.ir import Unlowerable
 
@@ -129,7 +130,7 @@ def _clause(head: list[Token], part: list[Token], index: int, sql: str,
         if not cut and index > 0:
             raise token_error(part[0], sql, "partition options come last, without a comma before them")
         if partitioning.endswith("PARTITION BY"):
-            _check_partition_by(part[len(cut):], sql)
+            check_partitioning(part[len(cut):], sql)
         try:  # sqlglot has nodes for some PARTITION BY forms: a tree when it reads the whole clause
             return _plain(head, part, sql, parse), False
         except SQLSyntaxError:
@@ -177,15 +178,6 @@ def _plain(head: list[Token], part: list[Token], sql: str, parse: Parse) -> exp.
     if not isinstance(tree, exp.Alter):
         raise token_error(part[0], sql, "not an ALTER TABLE clause")
     return tree
-
-
-def _check_partition_by(part: list[Token], sql: str) -> None:
-    """RANGE and LIST partitioning need their partition definitions: `(PARTITION p VALUES ...)`."""
-    kinds = [w for w in words(part, 1, 3)]
-    if any(k in ("RANGE", "LIST") for k in kinds) and part[-1].token_type is not TokenType.R_PAREN:
-        raise token_error(part[-1], sql, "RANGE / LIST partitioning needs its partition definitions in parentheses")
-    if any(k in ("RANGE", "LIST") for k in kinds) and not any(w == "PARTITION" for w in words(part, 3, len(part))):
-        raise token_error(part[-1], sql, "RANGE / LIST partitioning needs its partition definitions in parentheses")
 
 
 def _starts_options(first: list[str]) -> bool:

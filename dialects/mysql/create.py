@@ -20,10 +20,18 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
-from dialects.mysql.ddl import Parse, closing_paren, strip_enforced, table_options_with_equals, words
+from dialects.mysql.ddl import (
+    OPTION_NAMES,
+    Parse,
+    closing_paren,
+    strip_enforced,
+    table_options_with_equals,
+    words,
+)
 from dialects.mysql.ddl_words import column_words
 from dialects.mysql.errors import token_error
 from dialects.mysql.lower import retyped
+from dialects.mysql.partitions import check_partitioning
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.ir import Unlowerable
 
@@ -48,7 +56,22 @@ def create_table(tokens: list[Token], sql: str, parse: Parse) -> exp.Expression:
     if dropped is not None:
         raise Unlowerable(dropped)
     refuse_storage_option(tree)
+    _known_options(tree, tokens, sql)
     return tree
+
+
+_TABLE_OPTIONS = OPTION_NAMES | {"DATA DIRECTORY", "INDEX DIRECTORY", "UNION", "START TRANSACTION", "CHECKSUM "}
+"""MySQL 8's table options that sqlglot reads as a plain Property (the others have their own node)."""
+
+
+def _known_options(tree: exp.Expression, tokens: list[Token], sql: str) -> None:
+    """MySQL's table options are a closed list; sqlglot reads any `name = value` as one (TiDB's
+    placement options FOLLOWERS = ..., for example)."""
+    properties = tree.args.get("properties") if isinstance(tree, exp.Create) else None
+    for prop in properties.expressions if properties is not None else []:
+        if type(prop) is exp.Property and prop.name.upper() not in _TABLE_OPTIONS:
+            at = next((t for t in tokens if t.text.upper() == prop.name.upper()), tokens[0])
+            raise token_error(at, sql, f"unknown table option {prop.name}")
 
 
 def refuse_storage_option(tree: exp.Expression) -> None:
@@ -68,28 +91,32 @@ def _create_table(tokens: list[Token], sql: str, parse: Parse) -> exp.Expression
     if i >= len(tokens):
         raise token_error(tokens[-1], sql, "CREATE TABLE needs a table name")
     i = _name_end(tokens, i)
+    columns = False
     if i < len(tokens) and tokens[i].token_type is TokenType.L_PAREN and \
             words(tokens, i + 1, 1)[:1] not in (["SELECT"], ["WITH"], ["("], ["TABLE"], ["VALUES"]):
         end = closing_paren(tokens, i)
         if end < 0:
             raise token_error(tokens[i], sql, "unbalanced parenthesis in CREATE TABLE")
         i = end + 1
+        columns = True
     tail_start = i
     tail_end = _options_end(tokens, tail_start)
     tokens = table_options_with_equals(tokens[:tail_end], tail_start, sql) + tokens[tail_end:]
     tail_end = _options_end(tokens, tail_start)
     rest = tokens[tail_end:]
     head = words(rest, 0, 2)
-    if head[:1] == ["LIKE"]:
+    if head[:1] == ["LIKE"] and len(rest) > 1 and rest[1].token_type is TokenType.L_PAREN:
+        raise token_error(rest[1], sql, "CREATE TABLE ... LIKE takes a table name without parentheses")
+    if head[:1] == ["LIKE"] and columns:
         raise token_error(rest[0], sql, "CREATE TABLE ... LIKE takes no column list: CREATE TABLE t LIKE other")
     if head[:1] in (["IGNORE"], ["REPLACE"]):
         parse([*tokens[:tail_end], *rest[1:]], sql)  # the statement without the word must be valid
         raise Unlowerable(f"CREATE TABLE ... {head[0]} SELECT")
     if head[:1] == ["PARTITION BY"] or head == ["PARTITION", "BY"]:
+        check_partitioning(rest, sql)
         try:
             return parse(tokens, sql)
         except SQLSyntaxError:
-            check_partitioning(rest, sql)
             parse(tokens[:tail_end], sql)
             raise Unlowerable("CREATE TABLE ... PARTITION BY") from None
     return parse(tokens, sql)
@@ -105,66 +132,6 @@ def _options_end(tokens: list[Token], i: int) -> int:
             return i
         i += 1
     return i
-
-
-def check_partitioning(rest: list[Token], sql: str) -> None:
-    """A check of `PARTITION BY ...` (what sqlglot cannot read of it): the kind and its expression,
-    then, for RANGE and LIST, definitions with VALUES LESS THAN / VALUES IN."""
-    i = 1 if words(rest, 0, 1) == ["PARTITION BY"] else 2
-    if words(rest, i, 1) == ["LINEAR"]:
-        i += 1
-    kind = words(rest, i, 1)[0] if i < len(rest) else ""
-    if kind not in ("HASH", "KEY", "RANGE", "LIST", "SYSTEM_TIME"):
-        raise token_error(rest[min(i, len(rest) - 1)], sql, "PARTITION BY takes HASH, KEY, RANGE or LIST")
-    i += 1
-    columns = False
-    if kind in ("RANGE", "LIST") and words(rest, i, 1) == ["COLUMNS"]:
-        columns = True
-        i += 1
-    if kind == "KEY" and words(rest, i, 1) == ["ALGORITHM"]:
-        i += 3 if i + 1 < len(rest) and rest[i + 1].token_type is TokenType.EQ else 2
-    if kind != "SYSTEM_TIME":
-        if i >= len(rest) or rest[i].token_type is not TokenType.L_PAREN:
-            raise token_error(rest[min(i, len(rest) - 1)], sql,
-                              f"PARTITION BY {kind} needs its expression in parentheses")
-        i = closing_paren(rest, i) + 1
-        if i == 0:
-            raise token_error(rest[-1], sql, "unbalanced parenthesis in PARTITION BY")
-    definitions = next((j for j in range(i, len(rest)) if rest[j].token_type is TokenType.L_PAREN
-                        and words(rest, j + 1, 1) == ["PARTITION"]), None)
-    if kind in ("RANGE", "LIST"):
-        if definitions is None:
-            raise token_error(rest[-1], sql, f"{kind} partitioning needs its partition definitions in parentheses")
-        need = "LESS" if kind == "RANGE" else "IN"
-        _check_definitions(rest, definitions, need, columns, sql)
-
-
-def _check_definitions(rest: list[Token], start: int, need: str, columns: bool, sql: str) -> None:
-    end = closing_paren(rest, start)
-    depth = 0
-    j = start + 1
-    while j < end:
-        tt = rest[j].token_type
-        if tt is TokenType.L_PAREN:
-            depth += 1
-        elif tt is TokenType.R_PAREN:
-            depth -= 1
-        elif depth == 0 and words(rest, j, 1) == ["PARTITION"]:
-            values = words(rest, j + 2, 3)
-            if values[:1] != ["VALUES"] or (need == "LESS" and values[1:3] != ["LESS", "THAN"]) or \
-                    (need == "IN" and values[1:2] != ["IN"]):
-                spelled = "LESS THAN" if need == "LESS" else "IN"
-                raise token_error(rest[j], sql, f"each partition needs VALUES {spelled}")
-            k = j + 5 if need == "LESS" else j + 4
-            if k < end and rest[k].token_type is TokenType.L_PAREN:
-                inner = rest[k + 1:closing_paren(rest, k)]
-                if not inner:
-                    raise token_error(rest[k], sql, "empty partition value list")
-                if need == "LESS" and not columns and any(t.token_type is TokenType.COMMA for t in inner):
-                    raise token_error(rest[k], sql, "RANGE partitioning takes one value (RANGE COLUMNS takes several)")
-                if need == "IN" and not columns and any(t.token_type is TokenType.L_PAREN for t in inner):
-                    raise token_error(rest[k], sql, "LIST partitioning takes single values (LIST COLUMNS takes tuples)")
-        j += 1
 
 
 # -- CREATE INDEX, DROP INDEX ---------------------------------------------------------------------

@@ -135,7 +135,7 @@ def strip_enforced(tokens: list[Token], sql: str) -> list[Token]:
 # -- table options ---------------------------------------------------------------------------------
 
 NUMBER_OPTIONS = frozenset({"AUTO_INCREMENT", "AVG_ROW_LENGTH", "KEY_BLOCK_SIZE", "MAX_ROWS", "MIN_ROWS",
-                            "AUTOEXTEND_SIZE"})
+                            "AUTOEXTEND_SIZE", "STATS_SAMPLE_PAGES"})
 """Table options whose value is a number."""
 
 FLAG_OPTIONS: dict[str, frozenset[str]] = {
@@ -180,7 +180,9 @@ def table_options_with_equals(tokens: list[Token], start: int, sql: str) -> list
             out.append(tok)
             i += 1
             continue
-        out.append(tok)
+        # sqlglot reads CHECKSUM as another dialect's option and fails on MySQL's value: spelled
+        # apart here (one trailing space), it is read as a plain option; `option_names` restores it
+        out.append(retyped(tok, TokenType.VAR, "CHECKSUM ") if name == "CHECKSUM" else tok)
         j = i + 1
         if tokens[j].token_type is TokenType.EQ:
             out.append(tokens[j])
@@ -196,9 +198,18 @@ def table_options_with_equals(tokens: list[Token], start: int, sql: str) -> list
     return out
 
 
+def option_names(tree: exp.Expression) -> exp.Expression:
+    """Undo the spelling `table_options_with_equals` gave CHECKSUM, in `tree` (returned)."""
+    for prop in tree.find_all(exp.Property):
+        name = prop.this
+        if type(prop) is exp.Property and isinstance(name, exp.Var) and name.name == "CHECKSUM ":
+            prop.set("this", exp.var("CHECKSUM"))
+    return tree
+
+
 def _check_option_value(name: str, value: Token, sql: str) -> None:
     text = value.text.upper()
-    if name in NUMBER_OPTIONS and not _is_number(value):
+    if name in NUMBER_OPTIONS and not _is_number(value) and not (name == "STATS_SAMPLE_PAGES" and text == "DEFAULT"):
         raise token_error(value, sql, f"table option {name} takes a number, as in {name} = 10")
     if name in FLAG_OPTIONS and (value.token_type not in (TokenType.NUMBER, TokenType.DEFAULT, TokenType.VAR)
                                  or text not in FLAG_OPTIONS[name]):

@@ -22,7 +22,7 @@ from dialects.mysql.create import (
     drop_index,
     refuse_storage_option,
 )
-from dialects.mysql.ddl import Parse, words
+from dialects.mysql.ddl import Parse, option_names, words
 from dialects.mysql.ddl_words import column_words
 from dialects.mysql.errors import token_error
 from dialects.mysql.lower import retyped
@@ -33,6 +33,11 @@ _VIEW_OPTIONS = frozenset({"ALGORITHM", "DEFINER", "SQL SECURITY"})
 
 
 def read_ddl(tokens: list[Token], sql: str, parse: Parse) -> exp.Expression | None:
+    tree = _read(tokens, sql, parse)
+    return option_names(tree) if tree is not None else None
+
+
+def _read(tokens: list[Token], sql: str, parse: Parse) -> exp.Expression | None:
     if len(tokens) < 2:
         return None
     verb = words(tokens, 0, 1)[0]

@@ -27,6 +27,9 @@ def _word(tok: Token) -> str:
     return "" if tok.token_type is TokenType.IDENTIFIER else tok.text.upper()
 
 
+_BYTE_AFTER = frozenset({TokenType.TEXT, TokenType.TINYTEXT, TokenType.MEDIUMTEXT, TokenType.LONGTEXT,
+                         TokenType.CHAR, TokenType.VARCHAR, TokenType.R_PAREN})
+
 _INDEX_TYPES = frozenset({"BTREE", "HASH", "RTREE"})
 _KEY_WORDS = frozenset({"PRIMARY KEY", "KEY", "INDEX", "UNIQUE"})
 _STORAGE_VALUES = frozenset({"DISK", "MEMORY", "DEFAULT"})
@@ -60,8 +63,10 @@ def column_words(tokens: list[Token], sql: str) -> tuple[list[Token], str | None
             i += 2
             continue
         if word in ("USING", "TYPE") and after in _INDEX_TYPES:
+            # (TYPE right after the key word is not MySQL's: TYPE follows a name there)
             if i + 2 < n and tokens[i + 2].token_type is TokenType.L_PAREN and \
-                    any(_word(t) in _KEY_WORDS for t in tokens[max(0, i - 3):i]):
+                    any(_word(t) in _KEY_WORDS for t in tokens[max(0, i - 3):i]) and \
+                    not (word == "TYPE" and _word(tokens[i - 1]) in _KEY_WORDS):
                 end = _closing(tokens, i + 2)
                 if end > 0:
                     out += tokens[i + 2:end + 1]
@@ -72,6 +77,42 @@ def column_words(tokens: list[Token], sql: str) -> tuple[list[Token], str | None
                 out.append(retyped(tok, TokenType.USING, "USING"))
                 i += 1
                 continue
+        if word in ("PRIMARY KEY", "FOREIGN KEY"):
+            j = i + 1
+            while j < n and tokens[j].token_type is not TokenType.L_PAREN and j < i + 4:
+                j += 1
+            end = _closing(tokens, j) if j < n and tokens[j].token_type is TokenType.L_PAREN else -1
+            if end > 0:
+                parts, lost = _key_parts(tokens[j + 1:end], foreign=word == "FOREIGN KEY")
+                head = tokens[i:j]
+                using: list[Token] = []
+                at = next((k for k in range(1, len(head) - 1) if _word(head[k]) in ("USING", "TYPE")
+                           and _word(head[k + 1]) in _INDEX_TYPES
+                           and not (_word(head[k]) == "TYPE" and _word(head[k - 1]) in _KEY_WORDS)), None)
+                if at is not None:
+                    using = [retyped(head[at], TokenType.USING, "USING"), head[at + 1]]
+                    head = head[:at] + head[at + 2:]
+                out += [*head, tokens[j], *parts, tokens[end], *using]
+                dropped = lost or dropped
+                i = end + 1
+                continue
+        if word in ("YEAR", "SQL_TSI_YEAR") and i and tokens[i - 1].token_type in (TokenType.VAR,
+                                                                                  TokenType.IDENTIFIER):
+            # MySQL ignores SIGNED / UNSIGNED / ZEROFILL on YEAR (deprecated); sqlglot refuses them
+            out.append(retyped(tok, TokenType.YEAR, "YEAR"))
+            i += 1
+            if i < n and tokens[i].token_type is TokenType.L_PAREN:
+                end = _closing(tokens, i)
+                out += tokens[i:end + 1]
+                i = end + 1
+            while i < n and _word(tokens[i]) in ("SIGNED", "UNSIGNED", "ZEROFILL"):
+                i += 1
+            continue
+        if word == "BYTE" and out and out[-1].token_type in _BYTE_AFTER:
+            # BYTE after a string type is CHARACTER SET binary
+            out += [retyped(tok, TokenType.CHARACTER_SET, "CHARACTER SET"), retyped(tok, TokenType.VAR, "binary")]
+            i += 1
+            continue
         if word in _ONE_WORD and i and tokens[i - 1].token_type in (TokenType.VAR, TokenType.IDENTIFIER):
             token_type, text = _ONE_WORD[word]
             out.append(retyped(tok, token_type, text))
@@ -105,6 +146,38 @@ def column_words(tokens: list[Token], sql: str) -> tuple[list[Token], str | None
             out.append(tok)
         i += 1
     return out, dropped
+
+
+def _key_parts(inner: list[Token], *, foreign: bool) -> tuple[list[Token], str | None]:
+    """A PRIMARY / FOREIGN KEY column list without ASC (the default order, which sqlglot cannot read
+    there); a DESC, or a prefix length in a foreign key, is named for the caller (Unlowerable)."""
+    out: list[Token] = []
+    lost: str | None = None
+    depth = 0
+    for k, tok in enumerate(inner):
+        if tok.token_type is TokenType.L_PAREN:
+            depth += 1
+        elif tok.token_type is TokenType.R_PAREN:
+            depth -= 1
+        at_end = k + 1 == len(inner) or (depth == 0 and inner[k + 1].token_type is TokenType.COMMA)
+        if depth == 0 and at_end and tok.token_type in (TokenType.ASC, TokenType.DESC) and out \
+                and out[-1].token_type is not TokenType.COMMA:
+            if tok.token_type is TokenType.DESC:
+                lost = "descending key part in a PRIMARY / FOREIGN KEY"
+            continue
+        if foreign and depth == 1 and tok.token_type is TokenType.NUMBER and out and \
+                out[-1].token_type is TokenType.L_PAREN and len(out) > 1 and out[-2].token_type in (TokenType.VAR,
+                                                                                                 TokenType.IDENTIFIER):
+            lost = "prefix length in a FOREIGN KEY column list"
+            out.pop()  # the '(' of the prefix
+            depth -= 1
+            continue
+        if foreign and lost == "prefix length in a FOREIGN KEY column list" and tok.token_type is TokenType.R_PAREN \
+                and out and out[-1].token_type in (TokenType.VAR, TokenType.IDENTIFIER) and depth == -1:
+            depth = 0
+            continue
+        out.append(tok)
+    return out, lost
 
 
 def _closing(tokens: list[Token], i: int) -> int:

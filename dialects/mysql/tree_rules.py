@@ -358,6 +358,27 @@ def _check_create(node: exp.Create, sql: str) -> None:
         raise node_error(schema, sql, "CREATE TABLE needs at least one column")
 
 
+def _check_column_def(node: exp.ColumnDef, sql: str) -> None:
+    # MySQL's grammar takes one CHARACTER SET per column (BYTE, ASCII and UNICODE are spellings of one)
+    charsets = [c for c in node.args.get("constraints") or []
+                if isinstance(c.args.get("kind"), exp.CharacterSetColumnConstraint)]
+    if len(charsets) > 1:
+        raise node_error(node, sql, "a column takes one CHARACTER SET", keyword="CHARACTER")
+    kinds = [c.args.get("kind") for c in node.args.get("constraints") or []]
+    generated = any(isinstance(k, exp.ComputedColumnConstraint) or (
+        isinstance(k, exp.GeneratedAsIdentityColumnConstraint) and k.args.get("expression") is not None)
+        for k in kinds)
+    for kind, word in ((exp.DefaultColumnConstraint, "DEFAULT"), (exp.AutoIncrementColumnConstraint, "AUTO_INCREMENT"),
+                       (exp.OnUpdateColumnConstraint, "ON UPDATE")):
+        if generated and any(isinstance(k, kind) for k in kinds):
+            raise node_error(node, sql, f"a generated column cannot have {word}", keyword=word.split()[0])
+    for constraint in node.args.get("constraints") or []:
+        # a name (CONSTRAINT x) goes only with a CHECK in a column definition
+        if constraint.this is not None and not isinstance(constraint.args.get("kind"), exp.CheckColumnConstraint):
+            raise node_error(constraint, sql, "only a CHECK constraint can be named in a column definition",
+                             keyword="CONSTRAINT")
+
+
 def _check_properties(node: exp.Properties, sql: str) -> None:
     # sqlglot reads `PARTITION BY LIST (a)` / `RANGE (a)` without partition definitions as a bare
     # column among the table options; MySQL requires the definitions for LIST and RANGE.
@@ -421,6 +442,7 @@ _CHECKS: tuple[tuple[type[exp.Expr], Callable[..., None]], ...] = (
     (exp.Insert, _check_insert),
     (exp.DataType, _check_data_type),
     (exp.Create, _check_create),
+    (exp.ColumnDef, _check_column_def),
     (exp.Properties, _check_properties),
     (exp.Delete, _check_multi_table_order),
     (exp.Update, _check_multi_table_order),

@@ -251,7 +251,7 @@ def _index_options(r: Restorer, node: exp.Expression) -> str:
             using = option.args["using"]
             parts.append(r.kw("USING ") + (using.name if isinstance(using, exp.Expression) else str(using)).upper())
         comment = option.args.get("comment")
-        if comment is not None:
+        if comment is not None and comment.this != "":  # TiDB leaves an empty comment out
             parts.append(r.kw("COMMENT ") + r.string(comment.this, introducer=False))
         visible = option.args.get("visible")
         if visible is not None:
@@ -353,6 +353,8 @@ def table_option(r: Restorer, prop: exp.Expression) -> str:
     if isinstance(prop, exp.SchemaCommentProperty):
         check_args(prop, ("this",))
         return r.kw("COMMENT") + " = " + r.string(prop.this.this, introducer=False)
+    if isinstance(prop, (exp.PartitionByRangeProperty, exp.PartitionByListProperty)):
+        return _partitioning(r, prop)
     if type(prop) is exp.Property:
         check_args(prop, ("this", "value"))
         name = prop.name.upper()
@@ -379,6 +381,27 @@ def table_option(r: Restorer, prop: exp.Expression) -> str:
         if name == "TABLESPACE" and value is not None:
             return r.kw(name) + " = " + r.node(exp.to_identifier(value.name))
     raise UnsupportedConstructError(type(prop).__name__, "table option")
+
+
+def _partitioning(r: Restorer, prop: exp.Expression) -> str:
+    """PARTITION BY RANGE / LIST (expr) with plain VALUES LESS THAN / VALUES IN definitions."""
+    check_args(prop, ("partition_expressions", "create_expressions"))
+    ranged = isinstance(prop, exp.PartitionByRangeProperty)
+    keyed = list(prop.args.get("partition_expressions") or [])
+    if len(keyed) != 1:
+        raise UnsupportedConstructError("partitioning on several expressions")
+    definitions = []
+    for partition in prop.args.get("create_expressions") or []:
+        inner = partition.expressions if isinstance(partition, exp.Partition) else []
+        if len(inner) != 1 or not isinstance(inner[0], exp.PartitionRange if ranged else exp.PartitionList):
+            raise UnsupportedConstructError("partition definition form")
+        check_args(partition, ("expressions",))
+        check_args(inner[0], ("this", "expressions"))
+        values = ", ".join(r.node(v) for v in inner[0].expressions)
+        definitions.append(r.kw("PARTITION ") + r.node(inner[0].this)
+                           + r.kw(" VALUES LESS THAN " if ranged else " VALUES IN ") + "(" + values + ")")
+    return (r.kw("PARTITION BY RANGE " if ranged else "PARTITION BY LIST ") + "(" + r.node(keyed[0]) + ") ("
+            + ",".join(definitions) + ")")
 
 
 @printer(exp.Create)

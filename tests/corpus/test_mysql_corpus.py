@@ -24,10 +24,10 @@ DML_KINDS = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE"})
 DML_TARGET = 0.97
 """The issue's target for SELECT/INSERT/UPDATE/DELETE rows (sqlglot alone: about 0.90)."""
 
-OVERALL_FLOOR = 0.83
-"""Not a target: the overall agreement measured when the gap list was last regenerated, so that
-a regression shows here even if someone also edits the gap list. Most remaining overall gaps are
-DDL that sqlglot can only read as an opaque Command, which the front end refuses."""
+OVERALL_FLOOR = 0.98
+"""Not a target: the overall agreement measured when the gap list was last regenerated (98.2%,
+issue 13's DDL work), so that a regression shows here even if someone also edits the gap list.
+Most remaining gaps are TiDB / MariaDB extensions MySQL 8 rejects (listed with their reason)."""
 
 
 def _outcome(parser, sql: str) -> tuple[bool, str]:
@@ -130,6 +130,19 @@ _REJECTED_VALID = [  # (sql regex, error regex, reason): the label accepts, we r
      "index hints on a single-table DELETE: TiDB extension; MySQL's single-table DELETE grammar has none"),
     (r"/\*!", None, "executable comment /*! ... */: refused on purpose (the server runs its text, sqlglot would "
                     "keep it as a comment)"),
+    (r"(?i)\b(add|drop) partition if (not )?exists", None,
+     "ADD / DROP PARTITION IF [NOT] EXISTS: TiDB / MariaDB extension; MySQL 8 has no IF [NOT] EXISTS there"),
+    (r"(?i)\b(modify|change) column if exists", None,
+     "MODIFY / CHANGE COLUMN IF EXISTS: MariaDB / TiDB extension, not MySQL 8's grammar"),
+    (r"(?i)\brename = ", None, "RENAME = name: TiDB extension; MySQL's RENAME takes TO or AS"),
+    (r"(?i)\b(add (index|key)|foreign key) if not exists", None,
+     "IF NOT EXISTS on ADD INDEX / FOREIGN KEY: MariaDB / TiDB extension, not MySQL 8's grammar"),
+    (r"(?i)partition by (range|list) fields", None,
+     "PARTITION BY ... FIELDS(...): TiDB's synonym of COLUMNS, not in MySQL 8's grammar"),
+    (r"(?i)foreign key \w* ?\(\s*execute", None,
+     "an expression in a FOREIGN KEY column list: TiDB accepts it, MySQL 8's grammar takes column names"),
+    (r"(?i)^alter table \w+ read (only|write)$", None,
+     "ALTER TABLE ... READ ONLY / READ WRITE: TiDB extension (MySQL 8 has READ ONLY for databases only)"),
     (None, r"unrecognized or unsupported statement",
      "sqlglot cannot parse this {kind} form (it falls back to an opaque Command, which the front end refuses)"),
     (None, r".", "sqlglot's MySQL grammar lacks this {kind} syntax"),

@@ -33,10 +33,11 @@ FLOORS = {
 }
 DML_FLOOR = 0.95
 # DDL is not the compat style's main job (the Go contract rewrites DML), but a drop is still a regression.
+# Issue 13's target: >= 97% of the accepted CREATE and ALTER rows with a tree print as TiDB does.
 DDL_FLOORS = {
-    "CREATE": (0.80, 150),
-    "ALTER": (0.80, 80),
-    "DROP": (0.95, 20),
+    "CREATE": (0.97, 300),
+    "ALTER": (0.97, 140),
+    "DROP": (0.95, 25),
 }
 
 
