@@ -122,6 +122,13 @@ def checks_for(col: Column, engine: str) -> list[tuple[str, exp.Expression]]:
     if col.type.name == "ENUM" and col.type.values:
         out.append(("enum", exp.In(this=c.copy(), expressions=[exp.Literal.string(v) for v in col.type.values])))
     if engine == "sqlite":
+        # SQLite keeps 'abc' in an INTEGER column as text; MySQL refuses it (a number-looking text
+        # is converted by the column's affinity before the CHECK sees it, as MySQL converts it)
+        family = rule(col.type.name).family if rule(col.type.name) else ""
+        kinds = {"int": ("integer",), "decimal": ("integer", "real"), "float": ("integer", "real")}.get(family)
+        if kinds is not None:
+            out.append(("type", exp.In(this=exp.Anonymous(this="typeof", expressions=[c.copy()]),
+                                       expressions=[exp.Literal.string(k) for k in (*kinds, "null")])))
         if col.type.name in ("VARCHAR", "CHAR") and col.type.params:
             out.append(("len", exp.LTE(this=exp.Length(this=c.copy()),
                                        expression=exp.Literal.number(col.type.params[0]))))

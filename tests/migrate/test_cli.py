@@ -23,8 +23,8 @@ def test_plan_apply_schema_status(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[:3] == [
         "-- V1__t.sql", "-- line 1: translated",
-        'CREATE TABLE "t" ("id" INTEGER PRIMARY KEY AUTOINCREMENT CHECK ("id" BETWEEN -2147483648 AND 2147483647), '
-        '"name" TEXT CHECK (LENGTH("name") <= 20));']
+        'CREATE TABLE "t" ("id" INTEGER PRIMARY KEY AUTOINCREMENT CHECK ("id" BETWEEN -2147483648 AND 2147483647) '
+        'CHECK (TYPEOF("id") IN (\'integer\', \'null\')), "name" TEXT CHECK (LENGTH("name") <= 20));']
     proc = run("apply", str(folder), "--db-uri", db)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith("error: V1__t.sql:1: ") and "--database-map app=" in proc.stderr

@@ -110,7 +110,8 @@ def test_plan_prints_without_applying(tmp_path: Path) -> None:
     result = plan(str(folder), uri(tmp_path), database_map={"app": ""})
     sqls = [s.sql for f in result.files for st in f.statements for s in st.steps if not s.internal]
     assert sqls[0] == ('CREATE TABLE "t" ("id" INT NOT NULL CHECK ("id" BETWEEN -2147483648 AND 2147483647) '
-                       'PRIMARY KEY, "a" INTEGER CHECK ("a" BETWEEN -2147483648 AND 2147483647))')
+                       'CHECK (TYPEOF("id") IN (\'integer\', \'null\')) PRIMARY KEY, "a" INTEGER '
+                       'CHECK ("a" BETWEEN -2147483648 AND 2147483647) CHECK (TYPEOF("a") IN (\'integer\', \'null\')))')
     assert any(s.startswith('CREATE TABLE "_cozelite_new_t"') for s in sqls)  # the rebuild of V2
     assert rows(tmp_path, "SELECT name FROM sqlite_master WHERE name IN ('t', '_cozelite_migrations')") == []
     assert [s.state for s in status(str(folder), uri(tmp_path))] == ["pending", "pending"]

@@ -171,7 +171,10 @@ def steps(table: Table) -> list[tuple[str, exp.Expression]]:
         # (MariaDB stores now() for a NULL into a NOT NULL TIMESTAMP: explicit_defaults_for_timestamp=OFF)
         if not c.nullable and c.type.name != "TIMESTAMP":
             bad, what = None, "NULL"
-        if c.type.name in ("TINYINT", "SMALLINT", "MEDIUMINT", "INT") and c.nullable:
+        fam = rule(c.type.name).family
+        if fam in ("int", "decimal", "float") and c.nullable and c.name.endswith(("_id", "id")):
+            bad, what = "abc", "text into a number"
+        elif c.type.name in ("TINYINT", "SMALLINT", "MEDIUMINT", "INT") and c.nullable:
             top = {"TINYINT": 127, "SMALLINT": 32767, "MEDIUMINT": 8388607, "INT": 2147483647}[c.type.name]
             bad, what = top * (2 if c.type.unsigned else 1) + 2, "out of range"
         elif c.type.unsigned and rule(c.type.name).family in ("int", "decimal"):
