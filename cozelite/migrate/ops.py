@@ -77,6 +77,11 @@ class TableComment:
 
 
 @dataclass
+class TableCollation:
+    collation: str | None  # the table's new default collation (columns added later inherit it)
+
+
+@dataclass
 class Rename:
     new: str
 
@@ -87,7 +92,7 @@ class Ignored:
 
 
 Action = (AddColumn | DropColumn | ModifyColumn | RenameColumn | SetDefault | AddIndex | DropIndex | RenameIndex
-          | AddPrimaryKey | DropPrimaryKey | TableComment | Rename | Ignored)
+          | AddPrimaryKey | DropPrimaryKey | TableComment | TableCollation | Rename | Ignored)
 
 
 # -- statements --------------------------------------------------------------------------------
@@ -227,6 +232,8 @@ def apply_action(table: Table, action: Action) -> None:
         table.primary_key = []
     elif isinstance(action, TableComment):
         table.comment = action.text
+    elif isinstance(action, TableCollation):
+        table.collation = action.collation
     elif isinstance(action, Rename):
         table.name = action.new
     # Ignored: nothing

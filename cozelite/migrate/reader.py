@@ -87,8 +87,14 @@ def column(cd: exp.ColumnDef, table_collation: str | None, default_collation: st
     kind = cd.args.get("kind")
     if not isinstance(kind, exp.DataType):
         raise MigrationError(f"column {cd.name!r} has no type")
-    col = Column(name=cd.name, type=_type(kind))
     keys: list[str] = []
+    serial = kind.this == exp.DataType.Type.SERIAL
+    if serial:  # MySQL: BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE
+        kind = exp.DataType(this=exp.DataType.Type.UBIGINT)
+        keys.append("unique")
+    col = Column(name=cd.name, type=_type(kind))
+    if keys:
+        col.nullable, col.auto_increment = False, True
     explicit_collation: str | None = None
     for c in cd.args.get("constraints") or []:
         k = c.args.get("kind") if isinstance(c, exp.ColumnConstraint) else c
@@ -129,6 +135,8 @@ def column(cd: exp.ColumnDef, table_collation: str | None, default_collation: st
         col.collation = explicit_collation or table_collation or default_collation
     if col.default is not None and col.default.kind == "null":
         col.default = None
+    if serial and "primary" in keys:  # SERIAL PRIMARY KEY: the key is the primary key alone
+        keys.remove("unique")
     return col, keys
 
 
@@ -284,9 +292,15 @@ def alter_table(tree: exp.Alter, qualifier: Qualifier, default_collation: str | 
         else:
             raise MigrationError(f"ALTER TABLE action {type(a).__name__} ({a.sql('mysql')}) is not translated")
     options = tree.args.get("options") or []
+    collate = next((o for o in options if isinstance(o, exp.CollateProperty)), None)
     for o in options:
         if isinstance(o, exp.SchemaCommentProperty):
             actions.append(ops.TableComment(_ident(o.this)))
+        elif isinstance(o, exp.CollateProperty):
+            # the default of columns added later; existing columns keep theirs (as in MySQL)
+            actions.append(ops.TableCollation(_ident(o.this).lower()))
+        elif isinstance(o, exp.CharacterSetProperty) and collate is None:
+            actions.append(ops.TableCollation(CHARSET_DEFAULT_COLLATION.get(_ident(o.this).lower())))
         else:
             actions.append(ops.Ignored(f"ALTER option {o.sql('mysql')}"))
     return ops.AlterTable(name, actions)

@@ -124,7 +124,8 @@ def checks_for(col: Column, engine: str) -> list[tuple[str, exp.Expression]]:
     if engine == "sqlite":
         # SQLite keeps 'abc' in an INTEGER column as text; MySQL refuses it (a number-looking text
         # is converted by the column's affinity before the CHECK sees it, as MySQL converts it)
-        family = rule(col.type.name).family if rule(col.type.name) else ""
+        r = rule(col.type.name)
+        family = r.family if r is not None else ""
         kinds = {"int": ("integer",), "decimal": ("integer", "real"), "float": ("integer", "real")}.get(family)
         if kinds is not None:
             out.append(("type", exp.In(this=exp.Anonymous(this="typeof", expressions=[c.copy()]),

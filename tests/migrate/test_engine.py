@@ -204,3 +204,21 @@ def test_plan_keep_going_reports_every_refusal(tmp_path: Path) -> None:
     whys = [s.why for s in result.files[0].statements if s.kind == "refused"]
     assert "generated columns" in whys[0] and "column 'nope' does not exist" in whys[1]
     assert result.counts["refused"] == 2
+
+
+def test_table_collation_change_applies_to_later_columns_and_serial(tmp_path: Path) -> None:
+    folder = write(tmp_path / "m", {"V1__t.sql": (
+        "CREATE TABLE t (id SERIAL PRIMARY KEY, name VARCHAR(10)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;\n"
+        "ALTER TABLE t DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;\n"
+        "ALTER TABLE t ADD COLUMN label VARCHAR(10), ADD UNIQUE KEY uk_label (label), ADD UNIQUE KEY uk_name (name);\n"
+        "INSERT INTO t (name, label) VALUES ('a', 'x');\n")})
+    apply(str(folder), uri(tmp_path))
+    conn = apsw.Connection(str(tmp_path / "app.db"))
+    try:
+        conn.execute("INSERT INTO t (name, label) VALUES ('A', 'y')")  # name stays binary
+        with pytest.raises(apsw.ConstraintError, match="UNIQUE"):
+            conn.execute("INSERT INTO t (name, label) VALUES ('b', 'X')")  # label is case-insensitive
+        assert conn.execute("SELECT id FROM t ORDER BY id").fetchall() == [(1,), (2,)]
+    finally:
+        conn.close()
+    assert "COLLATE=utf8mb4_unicode_ci" in describe(uri(tmp_path))
