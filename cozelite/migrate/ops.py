@@ -77,6 +77,11 @@ class TableComment:
 
 
 @dataclass
+class AutoIncrement:
+    value: int  # ALTER TABLE ... AUTO_INCREMENT = n: the next id is max(n, largest id + 1)
+
+
+@dataclass
 class TableCollation:
     collation: str | None  # the table's new default collation (columns added later inherit it)
 
@@ -92,7 +97,8 @@ class Ignored:
 
 
 Action = (AddColumn | DropColumn | ModifyColumn | RenameColumn | SetDefault | AddIndex | DropIndex | RenameIndex
-          | AddPrimaryKey | DropPrimaryKey | TableComment | TableCollation | Rename | Ignored)
+          | AddPrimaryKey | DropPrimaryKey | TableComment | TableCollation | AutoIncrement | Rename
+          | Ignored)
 
 
 # -- statements --------------------------------------------------------------------------------
@@ -234,6 +240,8 @@ def apply_action(table: Table, action: Action) -> None:
         table.comment = action.text
     elif isinstance(action, TableCollation):
         table.collation = action.collation
+    elif isinstance(action, AutoIncrement):
+        table.auto_increment_start = action.value
     elif isinstance(action, Rename):
         table.name = action.new
     # Ignored: nothing

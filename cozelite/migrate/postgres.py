@@ -379,6 +379,15 @@ class PostgresTarget(Target):
             return [self.step(alter(name, exp.Drop(tables=[ident(_fit(f"{name}_pkey"))], kind="CONSTRAINT")))]
         if isinstance(action, ops.TableComment):
             return [self._comment(name, None, action.text)]
+        if isinstance(action, ops.AutoIncrement):
+            ai = next((c for c in after.columns if c.auto_increment), None)
+            if ai is None:
+                return []
+            tn, cn = self.name(name), self.name(ai.name)
+            lit, cl = _quote_for_regclass(name.replace("'", "''")), ai.name.replace("'", "''")
+            # no sqlglot node for setval on an identity's sequence: a fixed template, names printed
+            return [Step(f"SELECT setval(pg_get_serial_sequence('{lit}', '{cl}'), "
+                         f"GREATEST({action.value}, COALESCE((SELECT MAX({cn}) FROM {tn}), 0) + 1), false)")]
         if isinstance(action, ops.Rename):
             out = [self.step(rename_table(name, action.new))]
             if before.primary_key:

@@ -296,6 +296,8 @@ def alter_table(tree: exp.Alter, qualifier: Qualifier, default_collation: str | 
     for o in options:
         if isinstance(o, exp.SchemaCommentProperty):
             actions.append(ops.TableComment(_ident(o.this)))
+        elif isinstance(o, exp.AutoIncrementProperty):
+            actions.append(ops.AutoIncrement(int(str(o.this.this))))
         elif isinstance(o, exp.CollateProperty):
             # the default of columns added later; existing columns keep theirs (as in MySQL)
             actions.append(ops.TableCollation(_ident(o.this).lower()))

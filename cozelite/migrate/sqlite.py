@@ -256,6 +256,16 @@ class SQLiteTarget(Target):
             out = []
             for action, state in native:
                 out += self._native(action, state, after)
+        ai = next((c for c in after.columns if c.auto_increment), None)
+        for action in op.actions:  # after a rebuild too: it carries the old counter over first
+            if isinstance(action, ops.AutoIncrement) and ai is not None:
+                out.append(self.step(_delete_sequence(after.name)))
+                out.append(self.step(exp.Insert(
+                    this=exp.Schema(this=table_ref("sqlite_sequence"), expressions=[ident("name"), ident("seq")]),
+                    expression=exp.select(exp.Literal.string(after.name), exp.Greatest(
+                        this=exp.Literal.number(action.value - 1),
+                        expressions=[exp.func("COALESCE", exp.Max(this=col_ref(ai.name)), exp.Literal.number(0))]))
+                    .from_(table_ref(after.name)))))
         del self.schema[before.name.lower()]
         self.schema[after.name.lower()] = after
         return out

@@ -222,3 +222,15 @@ def test_table_collation_change_applies_to_later_columns_and_serial(tmp_path: Pa
     finally:
         conn.close()
     assert "COLLATE=utf8mb4_unicode_ci" in describe(uri(tmp_path))
+
+
+def test_alter_auto_increment_moves_the_counter(tmp_path: Path) -> None:
+    folder = write(tmp_path / "m", {"V1__t.sql": (
+        "CREATE TABLE t (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(10));\n"
+        "INSERT INTO t (name) VALUES ('a');\n"
+        "ALTER TABLE t AUTO_INCREMENT = 1000;\n"
+        "INSERT INTO t (name) VALUES ('b');\n"
+        "ALTER TABLE t MODIFY COLUMN name VARCHAR(20), AUTO_INCREMENT = 5;\n"  # below the largest id: no effect
+        "INSERT INTO t (name) VALUES ('c');\n")})
+    apply(str(folder), uri(tmp_path))
+    assert rows(tmp_path, "SELECT id, name FROM t ORDER BY id") == [(1, "a"), (1000, "b"), (1001, "c")]
