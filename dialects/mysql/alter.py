@@ -57,7 +57,8 @@ def parse_alter_table(tokens: list[Token], sql: str, parse: Parse) -> exp.Alter:
     table: exp.Expression | None = None
     for index, part in enumerate(parts):
         if not part:
-            at = tokens[-1] if index == len(parts) - 1 else tokens[name_end]
+            commas = _top_level_commas(tokens[name_end:])
+            at = commas[min(index, len(commas) - 1)] if commas else tokens[name_end]
             raise token_error(at, sql, "empty ALTER TABLE clause (a stray comma?)")
         try:
             got = _clause(head, part, index, sql, parse)
@@ -78,6 +79,19 @@ def parse_alter_table(tokens: list[Token], sql: str, parse: Parse) -> exp.Alter:
         raise unlowerable
     assert table is not None
     return exp.Alter(this=table, kind="TABLE", actions=actions, options=options)
+
+
+def _top_level_commas(tokens: list[Token]) -> list[Token]:
+    depth = 0
+    commas = []
+    for tok in tokens:
+        if tok.token_type is TokenType.L_PAREN:
+            depth += 1
+        elif tok.token_type is TokenType.R_PAREN:
+            depth -= 1
+        elif tok.token_type is TokenType.COMMA and depth == 0:
+            commas.append(tok)
+    return commas
 
 
 def _merge_lists(parts: list[list[Token]]) -> list[list[Token]]:
@@ -161,6 +175,13 @@ def _clause(head: list[Token], part: list[Token], index: int, sql: str,
     if first[:1] == ["UNION"]:
         _check_union(part, sql)
         raise Unlowerable("ALTER TABLE UNION")
+    guarded = _mariadb_guard(part)
+    if guarded is not None:
+        # MariaDB's IF [NOT] EXISTS on these clauses (this dialect also serves mariadb:// URIs);
+        # the IR has no field for it: the clause without the guard is checked, then it is named
+        kept, construct = guarded
+        _clause(head, kept, index, sql, parse)
+        raise Unlowerable(construct)
     part = strip_enforced(part, sql)
     group = _add_group(part, sql)
     if group is not None:
@@ -206,11 +227,37 @@ def _cut_partitioning(part: list[Token]) -> tuple[list[Token], str | None]:
 _NAME_TYPES = (TokenType.VAR, TokenType.IDENTIFIER)
 
 
+def _mariadb_guard(part: list[Token]) -> tuple[list[Token], str] | None:
+    """For MODIFY / CHANGE [COLUMN] IF EXISTS, ADD {INDEX | KEY} IF NOT EXISTS and ADD [CONSTRAINT
+    [name]] FOREIGN KEY IF NOT EXISTS: the clause without the guard and the construct's name."""
+    first = words(part, 0, 2)
+    at: int | None = None
+    if first[0] in ("MODIFY", "CHANGE"):
+        at = 2 if first[1:] == ["COLUMN"] else 1
+        if words(part, at, 2) == ["IF", "EXISTS"]:
+            return [*part[:at], *part[at + 2:]], f"{first[0]} COLUMN IF EXISTS (MariaDB)"
+        return None
+    if first[0] != "ADD":
+        return None
+    if first[1:] in (["INDEX"], ["KEY"]):
+        at = 2
+    else:
+        at = next((k + 1 for k in range(1, min(len(part), 4)) if words(part, k, 1) == ["FOREIGN KEY"]), None)
+    if at is not None and words(part, at, 3) == ["IF", "NOT", "EXISTS"]:
+        return [*part[:at], *part[at + 3:]], f"ADD {words(part, at - 1, 1)[0]} IF NOT EXISTS (MariaDB)"
+    return None
+
+
 def _check_partition_clause(part: list[Token], sql: str) -> None:
     """`<verb> PARTITION [NO_WRITE_TO_BINLOG | LOCAL] {names | ALL | number | (definitions)} [tail]`,
-    as MySQL's grammar has it for each verb (names: `p1, p2`; ALL alone)."""
+    as MySQL's grammar has it for each verb (names: `p1, p2`; ALL alone). MariaDB's IF [NOT]
+    EXISTS after ADD / DROP PARTITION is taken too (this dialect also serves mariadb://)."""
     verb = part[0].text.upper()
     rest = part[2:]
+    if verb == "DROP" and words(rest, 0, 2) == ["IF", "EXISTS"]:
+        rest = rest[2:]
+    if verb == "ADD" and words(rest, 0, 3) == ["IF", "NOT", "EXISTS"]:
+        rest = rest[3:]
     if rest and rest[0].text.upper() in ("NO_WRITE_TO_BINLOG", "LOCAL") and verb != "DROP":
         rest = rest[1:]
     if verb == "COALESCE":

@@ -199,11 +199,19 @@ def table_options_with_equals(tokens: list[Token], start: int, sql: str) -> list
 
 
 def option_names(tree: exp.Expression) -> exp.Expression:
-    """Undo the spelling `table_options_with_equals` gave CHECKSUM, in `tree` (returned)."""
+    """Undo the spelling `table_options_with_equals` gave CHECKSUM, and give an index's USING one
+    place (sqlglot keeps `KEY i USING BTREE (a)` in `index_type`, `KEY i (a) USING BTREE` in an
+    option), in `tree` (returned)."""
     for prop in tree.find_all(exp.Property):
         name = prop.this
         if type(prop) is exp.Property and isinstance(name, exp.Var) and name.name == "CHECKSUM ":
             prop.set("this", exp.var("CHECKSUM"))
+    for index in tree.find_all(exp.IndexColumnConstraint):
+        options = list(index.args.get("options") or [])
+        using = [o for o in options if isinstance(o, exp.IndexConstraintOption) and set(o.args) == {"using"}]
+        if using and not index.args.get("index_type"):
+            index.set("index_type", str(using[-1].args["using"]).upper())
+            index.set("options", [o for o in options if o not in using] or None)
     return tree
 
 

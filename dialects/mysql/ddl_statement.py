@@ -22,11 +22,12 @@ from dialects.mysql.create import (
     drop_index,
     refuse_storage_option,
 )
-from dialects.mysql.ddl import Parse, option_names, words
+from dialects.mysql.ddl import Parse, option_names, split_top_level, words
 from dialects.mysql.ddl_words import column_words
 from dialects.mysql.errors import token_error
 from dialects.mysql.lower import retyped
-from sqlparser.ir import Unlowerable
+from dialects.mysql.parsing import tokenize
+from sqlparser.ir import Unlowerable, operation_of
 from sqlparser.types import OperationType
 
 _VIEW_OPTIONS = frozenset({"ALGORITHM", "DEFINER", "SQL SECURITY"})
@@ -73,6 +74,15 @@ def _read(tokens: list[Token], sql: str, parse: Parse) -> exp.Expression | None:
         if word in ("USER", "ROLE") and at == 1:
             _accounts(tokens, sql, 2)
         return None
+    if verb == "RENAME" and tokens[1].token_type is TokenType.STRING:
+        # sqlglot's tokenizer keeps the rest of a RENAME statement as one string: read it again,
+        # blanking the verb so that every position stays right
+        start = tokens[0].start
+        again = tokenize(sql[:start] + " " * (tokens[0].end + 1 - start) + sql[tokens[0].end + 1:])
+        tokens = [tokens[0], *[t for t in again if t.start > tokens[0].end]]
+        if words(tokens, 1, 1)[0] in ("TABLE", "TABLES"):
+            return _rename_table(tokens, sql, parse)
+        return None
     if verb == "DROP":
         if first[0] == "TABLES":  # MySQL's synonym of DROP TABLE
             return parse([tokens[0], retyped(tokens[1], TokenType.TABLE, "TABLE"), *tokens[2:]], sql)
@@ -83,11 +93,49 @@ def _read(tokens: list[Token], sql: str, parse: Parse) -> exp.Expression | None:
     return None
 
 
+RENAME_TABLE = "mysql_rename_table"
+"""Meta key on the exp.Alter a `RENAME TABLE a TO b` statement is read into (ALTER TABLE a RENAME
+TO b does the same; the key lets printers and the classification keep the statement's own form)."""
+
+
+def _rename_table(tokens: list[Token], sql: str, parse: Parse) -> exp.Expression:
+    """RENAME TABLE a TO b: `exp.Alter(this=a, actions=[AlterRename(this=b)])`, meta RENAME_TABLE.
+    Several pairs swap tables in one atomic step, which no single IR node holds: Unlowerable."""
+    pairs = split_top_level(tokens[2:])
+    trees = []
+    for pair in pairs:
+        to = next((k for k, t in enumerate(pair) if words(pair, k, 1) == ["TO"]), None)
+        if not pair or to is None or to == 0 or to == len(pair) - 1:
+            raise token_error(pair[0] if pair else tokens[-1], sql, "RENAME TABLE takes old_name TO new_name pairs")
+        spelled = [retyped(tokens[0], TokenType.ALTER, "ALTER"), tokens[1] if tokens[1].token_type is TokenType.TABLE
+                   else retyped(tokens[1], TokenType.TABLE, "TABLE"), *pair[:to],
+                   retyped(pair[to], TokenType.RENAME, "RENAME"), *pair[to:]]
+        tree = parse(spelled, sql)
+        actions = tree.args.get("actions") or []
+        if not isinstance(tree, exp.Alter) or len(actions) != 1 or not isinstance(actions[0], exp.AlterRename):
+            raise token_error(pair[0], sql, "RENAME TABLE takes old_name TO new_name pairs")
+        trees.append(tree)
+    if len(trees) > 1:
+        raise Unlowerable("RENAME TABLE of several tables")
+    trees[0].meta[RENAME_TABLE] = True
+    return trees[0]
+
+
+def statement_operation(tree: exp.Expression) -> OperationType:
+    """The classification of a statement with a tree (RENAME TABLE, read as an Alter, is UNKNOWN)."""
+    if tree._meta and tree.meta.get(RENAME_TABLE):
+        return OperationType.UNKNOWN
+    if isinstance(tree, exp.Alter) and str(tree.args.get("kind") or "").upper() != "TABLE":
+        return OperationType.UNKNOWN  # ALTER DATABASE: TiDB's AlterDatabaseStmt is not classified
+    return operation_of(tree)
+
+
 def operation_of_unlowerable(tokens: list[Token]) -> OperationType:
     """The classification of a statement without a tree, from its first words (as TiDB's node
     types: CREATE / ALTER / DROP only for tables)."""
     verb = words(tokens, 0, 1)[0] if tokens else ""
     on_table = any(t.token_type is TokenType.TABLE for t in tokens[1:3])
+    # (RENAME TABLE is UNKNOWN: TiDB's RenameTableStmt is none of the classified statements)
     if verb == "ALTER" and on_table:
         return OperationType.ALTER
     if verb == "CREATE" and on_table:

@@ -14,7 +14,7 @@ from sqlglot import exp
 from sqlglot.tokens import Token
 
 from dialects.mysql import lower
-from dialects.mysql.ddl_statement import operation_of_unlowerable, read_ddl
+from dialects.mysql.ddl_statement import operation_of_unlowerable, read_ddl, statement_operation
 from dialects.mysql.parsing import parse_tokens, quiet_sqlglot_noise, tokenize
 from dialects.mysql.token_rules import scan
 from dialects.mysql.tree_rules import check_tree
@@ -56,7 +56,7 @@ class MySQLFrontend(CachedFrontend):
             # Valid MySQL the IR cannot hold faithfully: it classifies, transforms refuse it.
             return Statement(sql=sql, operation=rewrite.operation or operation_of(tree), tree=None,
                              unsupported=rewrite.unsupported, table=_first_table_name(tree))
-        return Statement(sql=sql, operation=operation_of(tree), tree=tree)
+        return Statement(sql=sql, operation=statement_operation(tree), tree=tree)
 
     def _parse_condition(self, condition: str) -> exp.Expression:
         """Parse a WHERE condition with the same strictness as a statement."""
@@ -90,8 +90,12 @@ _CONDITION_PREFIX = "SELECT 1 FROM t WHERE "
 
 
 def _clause_parser(opaque_calls: bool) -> Callable[[list[Token], str], exp.Expression]:
+    # The DDL readers parse parts of a statement; each part gets the tree rules right away, so a
+    # statement that ends up Unlowerable (no tree to check afterwards) is still checked in full.
     def parse(tokens: list[Token], sql: str) -> exp.Expression:
-        return parse_tokens(tokens, sql, opaque_calls=opaque_calls)
+        tree = parse_tokens(tokens, sql, opaque_calls=opaque_calls)
+        check_tree(tree, sql)
+        return tree
     return parse
 
 

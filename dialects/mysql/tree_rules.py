@@ -394,10 +394,23 @@ def _check_unsupported_property(node: exp.Expression, sql: str) -> None:
                      sql, rules.UNSUPPORTED_PROPERTIES[type(node)])
 
 
+_LENGTH_TYPES = frozenset({exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR, exp.DataType.Type.VARBINARY})
+_INDEX_TYPES = frozenset({"BTREE", "HASH", "RTREE"})
+
+
+def _check_index_type(node: exp.Expression, sql: str) -> None:
+    # USING takes MySQL's index types only (an index on a table, or one of its options)
+    written = node.args.get("index_type") if isinstance(node, exp.IndexColumnConstraint) else node.args.get("using")
+    if written and str(written.name if isinstance(written, exp.Expression) else written).upper() not in _INDEX_TYPES:
+        raise node_error(node, sql, "an index type is BTREE, HASH or RTREE", keyword="USING")
+
+
 def _check_data_type(node: exp.DataType, sql: str) -> None:
     if node.this in rules.VALUE_LIST_TYPES and not node.expressions and isinstance(node.parent, exp.ColumnDef):
         name = node.this.value
         raise node_error(node.parent, sql, f"{name} needs its list of values, as in {name}('a', 'b')")
+    if node.this in _LENGTH_TYPES and not node.expressions and isinstance(node.parent, exp.ColumnDef):
+        raise node_error(node.parent, sql, "VARCHAR / VARBINARY need a length, as in VARCHAR(255)")
     if node.this is exp.DataType.Type.FLOAT and node.expressions:
         precision = node.expressions[0].this
         if isinstance(precision, exp.Literal) and precision.is_int and int(precision.this) > rules.FLOAT_MAX_PRECISION:
@@ -443,6 +456,8 @@ _CHECKS: tuple[tuple[type[exp.Expr], Callable[..., None]], ...] = (
     (exp.DataType, _check_data_type),
     (exp.Create, _check_create),
     (exp.ColumnDef, _check_column_def),
+    (exp.IndexColumnConstraint, _check_index_type),
+    (exp.IndexConstraintOption, _check_index_type),
     (exp.Properties, _check_properties),
     (exp.Delete, _check_multi_table_order),
     (exp.Update, _check_multi_table_order),

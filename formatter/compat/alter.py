@@ -12,6 +12,9 @@ from sqlparser.errors import UnsupportedConstructError
 CLAUSE = "mysql_clause"
 """Meta key the MySQL front end puts on each ALTER TABLE action and option: its clause's index."""
 
+RENAME_TABLE = "mysql_rename_table"
+"""Meta key on an Alter read from `RENAME TABLE a TO b`."""
+
 ADD_GROUP = "mysql_add_group"
 """Meta key on the elements of one `ADD COLUMN (...)` clause (the formatter imports no dialect)."""
 
@@ -152,6 +155,9 @@ def _alter(r: Restorer, node: exp.Alter) -> str:
         raise UnsupportedConstructError(f"ALTER {node.args.get('kind')}")
     if not isinstance(node.this, exp.Table):
         raise UnsupportedConstructError("ALTER TABLE target")
+    actions = list(node.args.get("actions") or [])
+    if node._meta and node.meta.get(RENAME_TABLE) and len(actions) == 1 and isinstance(actions[0], exp.AlterRename):
+        return r.kw("RENAME TABLE ") + table_name(r, node.this) + r.kw(" TO ") + table_name(r, actions[0].this)
     # sqlglot keeps table options apart from the changes; the MySQL front end notes each one's
     # clause (`mysql_clause`), so they print in the order written (else options after changes).
     items: list[tuple[int, int, str]] = []  # (clause, 0 action / 1 option, text)

@@ -427,7 +427,7 @@ def _create_table(r: Restorer, node: exp.Create) -> str:
     check_args(node, ("this", "kind", "exists", "properties", "expression"))
     properties = list(node.args["properties"].expressions) if node.args.get("properties") else []
     temporary = any(isinstance(p, exp.TemporaryProperty) for p in properties)
-    like = [p for p in properties if isinstance(p, exp.LikeProperty)]
+    like: list[exp.Expression] = [p for p in properties if isinstance(p, exp.LikeProperty)]
     options = [p for p in properties if not isinstance(p, (exp.TemporaryProperty, exp.LikeProperty))]
     text = r.kw("CREATE TEMPORARY TABLE " if temporary else "CREATE TABLE ")
     if node.args.get("exists"):

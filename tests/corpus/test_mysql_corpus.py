@@ -24,8 +24,8 @@ DML_KINDS = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE"})
 DML_TARGET = 0.97
 """The issue's target for SELECT/INSERT/UPDATE/DELETE rows (sqlglot alone: about 0.90)."""
 
-OVERALL_FLOOR = 0.98
-"""Not a target: the overall agreement measured when the gap list was last regenerated (98.2%,
+OVERALL_FLOOR = 0.985
+"""Not a target: the overall agreement measured when the gap list was last regenerated (98.6%,
 issue 13's DDL work), so that a regression shows here even if someone also edits the gap list.
 Most remaining gaps are TiDB / MariaDB extensions MySQL 8 rejects (listed with their reason)."""
 
