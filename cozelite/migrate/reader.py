@@ -230,6 +230,16 @@ def alter_table(tree: exp.Alter, qualifier: Qualifier, default_collation: str | 
         raise MigrationError(f"ALTER {tree.args.get('kind')} is not translated")
     name = _table_name(tree.this, qualifier)
     tcoll = table_collation(name)
+    options = tree.args.get("options") or []
+    # a new default collation in the same statement already applies to the columns it adds (MySQL)
+    for o in options:
+        if isinstance(o, exp.CollateProperty):
+            tcoll = _ident(o.this).lower()
+            break
+    else:
+        charset = next((o for o in options if isinstance(o, exp.CharacterSetProperty)), None)
+        if charset is not None:
+            tcoll = CHARSET_DEFAULT_COLLATION.get(_ident(charset.this).lower())
     actions: list[ops.Action] = []
     for a in tree.args.get("actions") or []:
         if isinstance(a, exp.ColumnDef):
@@ -291,7 +301,6 @@ def alter_table(tree: exp.Alter, qualifier: Qualifier, default_collation: str | 
             actions.append(ops.Ignored(f"table option {a.sql('mysql')}"))
         else:
             raise MigrationError(f"ALTER TABLE action {type(a).__name__} ({a.sql('mysql')}) is not translated")
-    options = tree.args.get("options") or []
     collate = next((o for o in options if isinstance(o, exp.CollateProperty)), None)
     for o in options:
         if isinstance(o, exp.SchemaCommentProperty):
