@@ -14,6 +14,7 @@ from sqlglot import exp
 from sqlglot.tokens import Token
 
 from dialects.mysql import lower
+from dialects.mysql.ddl_comments import run_executable_comments
 from dialects.mysql.ddl_statement import operation_of_unlowerable, read_ddl, statement_operation
 from dialects.mysql.parsing import parse_tokens, quiet_sqlglot_noise, tokenize
 from dialects.mysql.token_rules import scan
@@ -39,13 +40,19 @@ class MySQLFrontend(CachedFrontend):
         quiet_sqlglot_noise()
 
     def _parse_uncached(self, sql: str) -> Statement:
-        tokens = tokenize(sql)
+        # DDL from mysqldump keeps options in /*!NNNNN ... */ comments MySQL runs: read them as SQL
+        opened = run_executable_comments(sql)
+        tokens = tokenize(opened or sql)
         as_insert = lower.replace_as_insert(sql, tokens, tokenize)
         tokens, found = scan(as_insert or tokens, sql)
         rewrite = lower.apply(tokens, sql, found, replace=as_insert is not None)
         try:
             ddl = read_ddl(rewrite.tokens, sql, _clause_parser(found.opaque_call))
         except Unlowerable as err:
+            if opened is not None:
+                # only a statement whose executable comments the IR can hold is read through them;
+                # otherwise the token rule refuses the comment as before (this raises)
+                tokenize(sql)
             # Valid DDL with a part the IR has no node for: it classifies only.
             return Statement(sql=sql, operation=operation_of_unlowerable(rewrite.tokens), tree=None,
                              unsupported=err.construct, table=None)

@@ -127,6 +127,18 @@ def test_other_ddl_has_trees(sql: str, operation: OperationType) -> None:
     assert statement.tree is not None and statement.operation is operation
 
 
+def test_mysqldump_executable_comments_are_read_as_mysql_8_runs_them() -> None:
+    tree = tree_of("CREATE TABLE t (id INT) ENGINE=InnoDB /*!40101 DEFAULT CHARSET=utf8mb4 */ "
+                   "/*!90000 COMMENT='for a later server' */")
+    kinds = [type(p).__name__ for p in tree.args["properties"].expressions]
+    assert kinds == ["EngineProperty", "CharacterSetProperty"]  # the 9.0 comment is only a comment
+    # a comment whose text the IR cannot hold (partitioning sqlglot does not read) stays refused
+    with pytest.raises(SQLSyntaxError, match="executable comments"):
+        PARSER.compile("CREATE TABLE t (id INT) /*!50100 PARTITION BY HASH (id) PARTITIONS 4 */")
+    with pytest.raises(SQLSyntaxError):  # not DDL: still refused (sqlglot would keep it as a comment)
+        PARSER.compile("SELECT /*!40101 1 */")
+
+
 # -- valid DDL the IR cannot hold: it classifies and names the construct -----------------------------
 
 
