@@ -7,7 +7,7 @@ import sys
 import click
 
 from cozelite import __version__
-from cozelite.commands import backup, config, search, serve, sql, users
+from cozelite.commands import backup, config, migrate, search, serve, sql, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,8 +17,8 @@ def cli() -> None:
 
 
 # Named here rather than discovered, so the command tree (and its imports) is visible in one place.
-for _command in (backup.command, backup.restore_command, config.command, search.command, serve.command,
-                 sql.command, users.users_command, users.keys_command):
+for _command in (backup.command, backup.restore_command, config.command, migrate.command, search.command,
+                 serve.command, sql.command, users.users_command, users.keys_command):
     cli.add_command(_command)
 
 

@@ -8,12 +8,15 @@ Tables created by raw SQL have no record: their logical types are guessed from t
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from providers.db.entity import AlterTableAction, AlterTableOperation, Column, DataType, Index, IndexType, Table
 from providers.db.validation import check_name, enum_value, invalid
 from providers.errors import ErrorCode, ProviderError
+from providers.portable import ErrorClass
 
 # Names of the provider's catalog tables (reserved: users cannot create or query them).
 TABLES = "_cozelite_rdb_tables"
@@ -136,3 +139,179 @@ def apply_alter(spec: Table, source: MutableMapping[str, str | None], op: AlterT
         raise invalid(f"index {idx.name!r} has no columns")
     spec.indexes.append(idx)
     return Change(action, index=idx)
+
+
+# -- the engine's own catalog, read and changed in one transaction (the migration engine's door) ---
+
+@dataclass(frozen=True)
+class CatalogColumn:
+    """A column as the engine's catalog reports it."""
+
+    name: str
+    declared: str  # the type as declared / formatted by the engine (lower-case on PostgreSQL)
+    nullable: bool
+    default: str | None  # the default's SQL text as the engine keeps it
+    identity: bool = False  # AUTO_INCREMENT / identity / SQLite's INTEGER PRIMARY KEY rowid alias
+    on_update_now: bool = False  # MySQL's ON UPDATE CURRENT_TIMESTAMP (other engines: a trigger)
+
+
+@dataclass(frozen=True)
+class CatalogIndex:
+    name: str  # the engine's name (MySQL: per table; SQLite and PostgreSQL: per schema)
+    unique: bool
+    primary: bool
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CatalogTable:
+    name: str
+    columns: tuple[CatalogColumn, ...]
+    indexes: tuple[CatalogIndex, ...]  # the primary key included (primary=True)
+    triggers: tuple[tuple[str, str], ...] = ()  # (name, SQL) where the engine keeps the text (SQLite)
+
+    @property
+    def primary_key(self) -> tuple[str, ...]:
+        return next((i.columns for i in self.indexes if i.primary), ())
+
+
+class CatalogSession:
+    """Statements and catalog queries on one connection, in one transaction (where the engine has
+    transactional DDL: SQLite and PostgreSQL; MySQL/MariaDB commit each DDL statement on their own).
+
+    Made by `catalog_session(rdb)`; native errors leave as ProviderError with the driver's code."""
+
+    engine: str  # "sqlite" | "postgres" | "mysql"
+    transactional_ddl: bool
+
+    def __init__(self, engine: str, handle: Any, classify: Callable[[BaseException], ErrorClass]) -> None:
+        self.engine = engine
+        self.transactional_ddl = engine != "mysql"
+        self._h = handle
+        self._classify = classify
+
+    def run(self, sql: str) -> None:
+        """One complete statement, no parameters."""
+        try:
+            self._h.execute(sql)
+            if self.engine != "sqlite":
+                self._h.fetchall() if self._h.description else None
+        except ProviderError:
+            raise
+        except Exception as err:
+            code, hint = self._classify(err)
+            raise ProviderError(code, f"{hint + ': ' if hint else ''}{type(err).__name__}: {err}") from err
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a query; placeholders are `?` on every engine."""
+        try:
+            if self.engine == "sqlite":
+                return [tuple(r) for r in self._h.execute(sql, tuple(params)).fetchall()]
+            self._h.execute(sql.replace("%", "%%").replace("?", "%s"), list(params))
+            return [tuple(r) for r in self._h.fetchall()] if self._h.description else []
+        except ProviderError:
+            raise
+        except Exception as err:
+            code, hint = self._classify(err)
+            raise ProviderError(code, f"{hint + ': ' if hint else ''}{type(err).__name__}: {err}") from err
+
+    def tables(self, *, internal: bool = False) -> list[str]:
+        """Names of the schema's base tables (without the provider's own `_cozelite_*` ones unless asked)."""
+        if self.engine == "sqlite":
+            rows = self.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+                              "ESCAPE '\\' ORDER BY name")
+        elif self.engine == "postgres":
+            rows = self.query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                              "AND table_type = 'BASE TABLE' ORDER BY table_name")
+        else:
+            rows = self.query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
+                              "AND table_type = 'BASE TABLE' ORDER BY table_name")
+        names = [str(r[0]) for r in rows]
+        return names if internal else [n for n in names if not n.lower().startswith("_cozelite_")]
+
+    def describe(self, table: str) -> CatalogTable:
+        """The table as the engine's catalog has it; NOT_FOUND when there is no such table."""
+        if table not in self.tables(internal=True):
+            raise ProviderError(ErrorCode.NOT_FOUND, f"table {table!r} does not exist")
+        if self.engine == "sqlite":
+            return self._describe_sqlite(table)
+        if self.engine == "postgres":
+            return self._describe_postgres(table)
+        return self._describe_mysql(table)
+
+    def _describe_sqlite(self, table: str) -> CatalogTable:
+        cols = self.query("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?) "
+                          "ORDER BY cid", [table])
+        pk = [r for r in cols if r[4]]
+        pk.sort(key=lambda r: r[4])
+        sql = (self.query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]) or [("",)])[0][0]
+        rowid_alias = len(pk) == 1 and str(pk[0][1]).upper() == "INTEGER"
+        autoinc = rowid_alias and "AUTOINCREMENT" in str(sql or "").upper()
+        columns = tuple(CatalogColumn(str(r[0]), str(r[1] or ""), not r[2] and not r[4], r[3],
+                                      identity=bool(autoinc and r[4])) for r in cols if not r[5])
+        indexes = [CatalogIndex(f"{table}.PRIMARY", True, True, tuple(str(r[0]) for r in pk))] if pk else []
+        for _seq, name, unique, origin, _partial in self.query("SELECT seq, name, \"unique\", origin, partial "
+                                                               "FROM pragma_index_list(?)", [table]):
+            if origin == "pk":
+                continue
+            info = self.query("SELECT name FROM pragma_index_info(?) ORDER BY seqno", [name])
+            indexes.append(CatalogIndex(str(name), bool(unique), False, tuple(str(r[0]) for r in info)))
+        triggers = tuple((str(r[0]), str(r[1])) for r in self.query(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name", [table]))
+        return CatalogTable(table, columns, tuple(indexes), triggers)
+
+    def _describe_postgres(self, table: str) -> CatalogTable:
+        cols = self.query(
+            "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, "
+            "pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '' FROM pg_attribute a "
+            "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            "WHERE a.attrelid = (quote_ident(current_schema()) || '.' || quote_ident(?))::regclass "
+            "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum", [table])
+        columns = tuple(CatalogColumn(str(r[0]), str(r[1]), bool(r[2]), r[3], bool(r[4])) for r in cols)
+        idx = self.query(
+            "SELECT ic.relname, x.indisunique, x.indisprimary, ARRAY(SELECT a.attname FROM unnest(x.indkey) "
+            "WITH ORDINALITY AS k(attnum, n) JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum "
+            "ORDER BY k.n) FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid "
+            "WHERE x.indrelid = (quote_ident(current_schema()) || '.' || quote_ident(?))::regclass "
+            "ORDER BY ic.relname", [table])
+        indexes = tuple(CatalogIndex(str(r[0]), bool(r[1]), bool(r[2]), tuple(str(c) for c in r[3])) for r in idx)
+        return CatalogTable(table, columns, indexes)
+
+    def _describe_mysql(self, table: str) -> CatalogTable:
+        cols = self.query(
+            "SELECT column_name, column_type, is_nullable = 'YES', column_default, extra LIKE '%auto_increment%', "
+            "LOWER(extra) LIKE '%on update%' FROM information_schema.columns WHERE table_schema = DATABASE() "
+            "AND table_name = ? ORDER BY ordinal_position", [table])
+        columns = tuple(CatalogColumn(str(r[0]), str(r[1]), bool(r[2]), r[3], bool(r[4]), bool(r[5])) for r in cols)
+        rows = self.query(
+            "SELECT index_name, non_unique = 0, column_name FROM information_schema.statistics "
+            "WHERE table_schema = DATABASE() AND table_name = ? ORDER BY index_name, seq_in_index", [table])
+        grouped: dict[str, tuple[bool, list[str]]] = {}
+        for name, unique, col in rows:
+            grouped.setdefault(str(name), (bool(unique), []))[1].append(str(col))
+        indexes = tuple(CatalogIndex(n, u, n == "PRIMARY", tuple(c)) for n, (u, c) in sorted(grouped.items()))
+        return CatalogTable(table, columns, indexes)
+
+
+@contextmanager
+def catalog_session(rdb: Any, *, foreign_keys_off: bool = False) -> Iterator[CatalogSession]:
+    """One transaction on the provider's engine for schema changes and catalog reads: committed
+    when the block ends, rolled back when it raises (MySQL/MariaDB: DDL commits on its own).
+
+    `foreign_keys_off` (SQLite): foreign keys off for the block, as SQLite's table-rebuild procedure
+    needs (the pragma cannot change inside a transaction); the caller checks `foreign_key_check`."""
+    rdb.check_open()
+    driver = rdb.driver
+    if hasattr(driver, "_write"):  # the SQLite driver: one connection per thread
+        conn = driver._conn()
+        if foreign_keys_off:
+            conn.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with driver._write() as c:
+                yield CatalogSession("sqlite", c, driver.classify_error)
+        finally:
+            if foreign_keys_off:
+                conn.execute("PRAGMA foreign_keys=ON")
+        return
+    with driver._tx() as cur:
+        yield CatalogSession(driver.name, cur, driver.classify_error)

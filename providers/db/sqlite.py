@@ -582,7 +582,8 @@ class SQLiteDriver:
             with self._read() if is_query else self._write() as c:
                 before = c.total_changes()
                 names, rows = user_query(c, statement, params, timeout_ms=self.statement_timeout_ms)
-                affected = c.total_changes() - before
+                # rows of the statement itself, not those its triggers changed (as MySQL counts)
+                affected = c.changes() if c.total_changes() != before else 0
                 if statement.is_ddl:
                     # DDL outside the provider's API: forget what the catalog said about the tables.
                     for t in statement.tables:

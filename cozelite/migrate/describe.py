@@ -1,0 +1,59 @@
+"""The schema a database holds, printed back as MySQL CREATE TABLEs: the engine's catalog plus the
+notes (MySQL types, comments, collations, index names) the targets cannot hold themselves."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from cozelite.migrate.model import Table
+from cozelite.migrate.target import ident, table_ref
+from sqlparser import SQLParser
+
+
+def _mysql_type(t: Table, name: str) -> exp.DataType:
+    col = t.column(name)
+    assert col is not None
+    return exp.DataType.build(col.type.sql(), dialect="mysql")
+
+
+def create_table(t: Table) -> exp.Create:
+    items: list[exp.Expression] = []
+    for c in t.columns:
+        cons: list[exp.Expression] = []
+        if not c.nullable:
+            cons.append(exp.NotNullColumnConstraint())
+        if c.default is not None:
+            d = c.default
+            cons.append(exp.DefaultColumnConstraint(
+                this=exp.CurrentTimestamp() if d.kind == "now" else exp.Literal.number(d.value)
+                if d.kind == "number" else exp.Literal.string(d.value)))
+        if c.on_update_now:
+            cons.append(exp.OnUpdateColumnConstraint(this=exp.CurrentTimestamp()))
+        if c.auto_increment:
+            cons.append(exp.AutoIncrementColumnConstraint())
+        if c.collation and c.collation != t.collation:
+            cons.append(exp.CollateColumnConstraint(this=exp.Var(this=c.collation)))
+        if c.comment:
+            cons.append(exp.CommentColumnConstraint(this=exp.Literal.string(c.comment)))
+        items.append(exp.ColumnDef(this=ident(c.name), kind=_mysql_type(t, c.name),
+                                   constraints=[exp.ColumnConstraint(kind=k) for k in cons]))
+    if t.primary_key:
+        items.append(exp.PrimaryKey(expressions=[ident(c) for c in t.primary_key]))
+    for i in t.indexes:
+        cols = [exp.Column(this=ident(c)) for c in i.columns]
+        if i.unique:
+            items.append(exp.UniqueColumnConstraint(this=exp.Schema(this=ident(i.name), expressions=cols)))
+        else:
+            items.append(exp.IndexColumnConstraint(this=ident(i.name), expressions=cols,
+                                                   kind="FULLTEXT" if i.fulltext else None))
+    props: list[exp.Expression] = []
+    if t.collation:
+        props.append(exp.CollateProperty(this=exp.Var(this=t.collation)))
+    if t.comment:
+        props.append(exp.SchemaCommentProperty(this=exp.Literal.string(t.comment)))
+    return exp.Create(this=exp.Schema(this=table_ref(t.name), expressions=items), kind="TABLE",
+                      properties=exp.Properties(expressions=props) if props else None)
+
+
+def schema_sql(tables: list[Table], mysql: SQLParser) -> str:
+    return "\n".join(mysql.render(create_table(t), quote_names=True) + ";" for t in tables)

@@ -1,0 +1,240 @@
+"""What every target engine's planner shares: IR builders for the statements, printing through the
+target parser's native printer, the side table of schema notes, and the planner interface.
+
+Statements are sqlglot trees printed by `parser_for(target_uri).render(tree)`. The few statements
+sqlglot has no node for (PostgreSQL identity changes, CREATE COLLATION, trigger functions,
+RENAME CONSTRAINT; SQLite triggers) are fixed templates whose every name is printed by the same
+printer (`Target.name`): no user text reaches them unquoted.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlglot import exp
+
+from cozelite.migrate import ops
+from cozelite.migrate.model import Column, MigrationError, Table, column_from_json, column_to_json
+from cozelite.migrate.typemap import rule
+from providers.db.catalog import CatalogSession
+from sqlparser import SQLParser
+
+NOTES = "_cozelite_schema_notes"
+
+
+@dataclass
+class Step:
+    sql: str
+    internal: bool = False  # bookkeeping (notes): `plan` shows it only when asked
+
+
+def ident(name: str) -> exp.Identifier:
+    return exp.Identifier(this=name, quoted=True)
+
+
+def table_ref(name: str) -> exp.Table:
+    return exp.Table(this=ident(name))
+
+
+def col_ref(name: str) -> exp.Column:
+    return exp.Column(this=ident(name))
+
+
+def alter(table: str, *actions: exp.Expression) -> exp.Alter:
+    return exp.Alter(this=table_ref(table), kind="TABLE", actions=list(actions))
+
+
+def create_index(table: str, name: str, columns: list[str], unique: bool) -> exp.Create:
+    return exp.Create(this=exp.Index(this=ident(name), table=table_ref(table),
+                                     params=exp.IndexParameters(columns=[col_ref(c) for c in columns])),
+                      kind="INDEX", unique=unique)
+
+
+def drop_index(name: str) -> exp.Drop:
+    return exp.Drop(tables=[table_ref(name)], kind="INDEX")
+
+
+def drop_table(name: str) -> exp.Drop:
+    return exp.Drop(tables=[table_ref(name)], kind="TABLE")
+
+
+def rename_table(old: str, new: str) -> exp.Alter:
+    return alter(old, exp.AlterRename(this=table_ref(new)))
+
+
+def literal_default(col: Column) -> exp.Expression | None:
+    d = col.default
+    if d is None:
+        return None
+    if d.kind == "string":
+        return exp.Literal.string(d.value)
+    if d.kind == "number":
+        return exp.Literal.number(d.value)
+    if d.kind == "now":
+        return exp.CurrentTimestamp()
+    raise MigrationError(f"column {col.name!r}: DEFAULT ({d.value}) (an expression) is not translated")
+
+
+def implicit_default(col: Column) -> exp.Expression:
+    """The value MySQL gives existing rows for a new NOT NULL column without a default."""
+    r = rule(col.type.name)
+    family = r.family if r else "string"
+    if col.type.name == "ENUM" and col.type.values:
+        return exp.Literal.string(col.type.values[0])
+    if family in ("int", "decimal", "float"):
+        return exp.Literal.number(0)
+    if family == "string":
+        return exp.Literal.string("")
+    raise MigrationError(f"column {col.name!r}: a NOT NULL {col.type.sql()} column without DEFAULT cannot be added "
+                         "to a table with rows (give it a DEFAULT)")
+
+
+# MySQL's integer ranges, and the ones the target's own type already enforces: a CHECK covers the gap
+# (SQLite's INTEGER is 64-bit; PostgreSQL holds TINYINT in SMALLINT, INT UNSIGNED in BIGINT).
+INT_RANGES: dict[tuple[str, bool], tuple[int, int | None]] = {
+    ("TINYINT", False): (-128, 127), ("TINYINT", True): (0, 255),
+    ("SMALLINT", False): (-32768, 32767), ("SMALLINT", True): (0, 65535),
+    ("MEDIUMINT", False): (-8388608, 8388607), ("MEDIUMINT", True): (0, 16777215),
+    ("INT", False): (-2147483648, 2147483647), ("INT", True): (0, 4294967295),
+    ("BIGINT", True): (0, None),
+}
+_PG_NATIVE: dict[tuple[str, bool], tuple[int, int | None]] = {
+    ("SMALLINT", False): (-32768, 32767), ("INT", False): (-2147483648, 2147483647)}
+NATIVE_RANGES: dict[str, dict[tuple[str, bool], tuple[int, int | None]]] = {"sqlite": {}, "postgres": _PG_NATIVE}
+
+
+def checks_for(col: Column, engine: str) -> list[tuple[str, exp.Expression]]:
+    """(name suffix, condition) of the CHECKs that stand in for what the engine's type lacks."""
+    c = col_ref(col.name)
+    out: list[tuple[str, exp.Expression]] = []
+    bounds = INT_RANGES.get((col.type.name, col.type.unsigned))
+    native = NATIVE_RANGES[engine].get((col.type.name, col.type.unsigned))
+    if bounds is not None and bounds != native:
+        lo, hi = bounds
+        cond: exp.Expression = exp.GTE(this=c.copy(), expression=exp.Literal.number(lo))
+        if hi is not None and (native is None or native[1] != hi):
+            cond = exp.Between(this=c.copy(), low=exp.Literal.number(lo), high=exp.Literal.number(hi))
+        out.append(("range", cond))
+    elif col.type.unsigned and bounds is None:
+        out.append(("unsigned", exp.GTE(this=c.copy(), expression=exp.Literal.number(0))))
+    if col.type.name == "ENUM" and col.type.values:
+        out.append(("enum", exp.In(this=c.copy(), expressions=[exp.Literal.string(v) for v in col.type.values])))
+    if engine == "sqlite":
+        # SQLite keeps 'abc' in an INTEGER column as text; MySQL refuses it (a number-looking text
+        # is converted by the column's affinity before the CHECK sees it, as MySQL converts it)
+        r = rule(col.type.name)
+        family = r.family if r is not None else ""
+        kinds = {"int": ("integer",), "decimal": ("integer", "real"), "float": ("integer", "real")}.get(family)
+        if kinds is not None:
+            out.append(("type", exp.In(this=exp.Anonymous(this="typeof", expressions=[c.copy()]),
+                                       expressions=[exp.Literal.string(k) for k in (*kinds, "null")])))
+        if col.type.name in ("VARCHAR", "CHAR") and col.type.params:
+            out.append(("len", exp.LTE(this=exp.Length(this=c.copy()),
+                                       expression=exp.Literal.number(col.type.params[0]))))
+        if col.type.name == "JSON":
+            out.append(("json", exp.Anonymous(this="json_valid", expressions=[c.copy()])))
+        # dates are text in SQLite: the CHECK refuses what MySQL refuses ('2024-02-31', 'soon')
+        fn = {"DATE": "date", "DATETIME": "datetime", "TIMESTAMP": "datetime", "TIME": "time"}.get(col.type.name)
+        if fn is not None:
+            valid = exp.Not(this=exp.Is(this=exp.Anonymous(this=fn, expressions=[c.copy()]), expression=exp.null()))
+            out.append(("date", exp.Or(this=valid, expression=exp.Is(this=c.copy(), expression=exp.null()))))
+    return out
+
+
+class Target:
+    """One target engine's planner. Subclasses turn each operation into statements and keep the
+    logical schema (`schema`) up to date as they go."""
+
+    engine = ""
+
+    def __init__(self, parser: SQLParser, schema: ops.Schema) -> None:
+        self.parser = parser
+        self.schema = schema
+
+    # -- printing --------------------------------------------------------------------------------
+
+    def render(self, tree: exp.Expression) -> str:
+        return self.parser.render(tree, quote_names=True)
+
+    def name(self, text: str) -> str:
+        """A name quoted by the target's printer (for the fixed templates)."""
+        return self.render(exp.Column(this=ident(text)))
+
+    def step(self, tree: exp.Expression, *, internal: bool = False) -> Step:
+        return Step(self.render(tree), internal)
+
+    # -- schema ----------------------------------------------------------------------------------
+
+    def table(self, name: str) -> Table:
+        t = self.schema.get(name.lower())
+        if t is None:
+            raise MigrationError(f"table {name!r} does not exist")
+        return t
+
+    def table_collation(self, name: str) -> str | None:
+        t = self.schema.get(name.lower())
+        return t.collation if t else None
+
+    def plan(self, op: ops.Op) -> list[Step]:
+        raise NotImplementedError
+
+    def setup(self) -> list[Step]:
+        """Statements that create the engine's bookkeeping tables (idempotent)."""
+        return []
+
+    def notes_steps(self) -> list[Step]:
+        """Statements that write the notes of the whole schema (engines that need notes)."""
+        return []
+
+    def load(self, session: CatalogSession) -> None:
+        raise NotImplementedError
+
+
+# -- notes: the side table (SQLite and PostgreSQL) ---------------------------------------------
+
+def notes_ddl(text_type: str) -> exp.Create:
+    cols = [exp.ColumnDef(this=ident(n), kind=exp.DataType.build(text_type),
+                          constraints=[exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())])
+            for n in ("tbl", "col", "body")]
+    return exp.Create(this=exp.Schema(this=table_ref(NOTES), expressions=[
+        *cols, exp.PrimaryKey(expressions=[ident("tbl"), ident("col")])]), kind="TABLE", exists=True)
+
+
+def table_note(t: Table, extra: dict[str, Any]) -> str:
+    return json.dumps({"comment": t.comment, "collation": t.collation,
+                       "indexes": [[i.name, i.unique, i.columns, i.fulltext] for i in t.indexes], **extra},
+                      sort_keys=True)
+
+
+def notes_rows(t: Table, extra: dict[str, Any]) -> list[tuple[str, str, str]]:
+    rows = [(t.name, "", table_note(t, extra))]
+    rows += [(t.name, c.name, json.dumps(column_to_json(c), sort_keys=True)) for c in t.columns]
+    return rows
+
+
+def notes_replace(rows: list[tuple[str, str, str]]) -> list[exp.Expression]:
+    """Statements that replace every note by `rows` (the whole schema's, written once per file)."""
+    out: list[exp.Expression] = [exp.Delete(this=table_ref(NOTES))]
+    for start in range(0, len(rows), 200):
+        out.append(exp.Insert(this=exp.Schema(this=table_ref(NOTES), expressions=[ident("tbl"), ident("col"),
+                                                                                   ident("body")]),
+                              expression=exp.Values(expressions=[exp.Tuple(expressions=[exp.Literal.string(v)
+                                                                                         for v in r])
+                                                                 for r in rows[start:start + 200]])))
+    return out
+
+
+def read_notes(session: CatalogSession) -> dict[str, dict[str, Any]]:
+    """tbl -> {"": table note, col: column note} (empty when the side table does not exist)."""
+    if NOTES not in session.tables(internal=True):
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for tbl, col, body in session.query(f"SELECT tbl, col, body FROM {NOTES}"):
+        out.setdefault(str(tbl), {})[str(col)] = json.loads(body)
+    return out
+
+
+def note_column(note: dict[str, Any] | None) -> Column | None:
+    return None if note is None else column_from_json(note)

@@ -1,0 +1,117 @@
+"""The normalized schema of a migrated database, read from the engine's own catalog (through
+providers.db.catalog), for the differential: tables, columns (type family, nullability, default,
+identity), primary key, unique and plain indexes by their MySQL names.
+
+Families come from cozelite.migrate.typemap (the documented mapping, docs/migrations.md): a column
+agrees when the target's family is what the mapping promises for MariaDB's type.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from cozelite.migrate.typemap import catalog_family, expected_family
+from providers.db import open_db
+from providers.db.catalog import catalog_session
+
+_CAST = re.compile(r"::[a-z ]+(\([0-9, ]+\))?$")
+_NOW = re.compile(r"^(current_timestamp|now|localtimestamp)(\(\d*\))?$", re.I)
+
+
+def norm_default(text: object) -> str | None:
+    if text is None:
+        return None
+    s = str(text).strip()
+    while s.startswith("(") and s.endswith(")"):
+        s = s[1:-1].strip()
+    s = _CAST.sub("", s)
+    if s.upper() == "NULL":
+        return None
+    if _NOW.match(s):
+        return "now"
+    if len(s) >= 2 and s[0] == s[-1] == "'":
+        s = s[1:-1].replace("''", "'")
+    try:
+        return "num:" + format(Decimal(s).normalize(), "f")
+    except InvalidOperation:
+        return "str:" + s
+
+
+@dataclass(frozen=True)
+class ColumnShape:
+    family: str
+    nullable: bool
+    default: str | None
+    identity: bool
+
+
+@dataclass
+class TableShape:
+    columns: dict[str, ColumnShape]
+    declared: dict[str, str]
+    primary_key: tuple[str, ...]
+    indexes: dict[str, tuple[bool, tuple[str, ...]]]
+
+
+def read_schema(uri: str) -> tuple[str, dict[str, TableShape]]:
+    out: dict[str, TableShape] = {}
+    with open_db(uri) as rdb, catalog_session(rdb) as s:
+        engine = s.engine
+        logical: dict[str, dict[str, str]] = {}
+        if "_cozelite_schema_notes" in s.tables(internal=True):
+            for tbl, body in s.query("SELECT tbl, body FROM _cozelite_schema_notes WHERE col = ''"):
+                phys = json.loads(body).get("physical") or {}
+                logical[str(tbl)] = {p.lower(): log for log, p in phys.items()}
+        for name in s.tables():
+            cat = s.describe(name)
+            cols = {c.name.lower(): ColumnShape(catalog_family(engine, c.declared), c.nullable,
+                                                None if c.identity else norm_default(c.default), c.identity)
+                    for c in cat.columns}
+            idx = {}
+            for i in cat.indexes:
+                if i.primary:
+                    continue
+                log = logical.get(name, {}).get(i.name.lower(), i.name)
+                idx[log.lower()] = (i.unique, tuple(c.lower() for c in i.columns))
+            out[name.lower()] = TableShape(cols, {c.name.lower(): c.declared for c in cat.columns},
+                                           tuple(c.lower() for c in cat.primary_key), idx)
+    return engine, out
+
+
+_SIZED = re.compile(r"^(varchar|char|character varying|character|decimal|numeric)\((\d+(?:,\s*\d+)?)\)")
+
+
+def size(declared: str) -> str | None:
+    """The length / precision a type declares (VARCHAR(n), CHAR(n), DECIMAL(p,s)), where PostgreSQL keeps
+    MySQL's (the mapping promises it); None for the rest."""
+    m = _SIZED.match(declared.strip().lower())
+    return m.group(2).replace(" ", "") if m else None
+
+
+def diff(truth: dict[str, TableShape], engine: str, other: dict[str, TableShape]) -> list[str]:
+    """Differences of `other` (on `engine`) from MariaDB's schema, outside the documented mapping."""
+    out = []
+    for t in sorted(set(truth) | set(other)):
+        if t not in other or t not in truth:
+            out.append(f"{t}: table only on {'mariadb' if t in truth else engine}")
+            continue
+        a, b = truth[t], other[t]
+        for c in sorted(set(a.columns) | set(b.columns)):
+            ca, cb = a.columns.get(c), b.columns.get(c)
+            if ca is None or cb is None:
+                out.append(f"{t}.{c}: column only on {'mariadb' if ca else engine}")
+                continue
+            want = ColumnShape(expected_family(engine, ca.family), ca.nullable, ca.default, ca.identity)
+            if want != cb:
+                out.append(f"{t}.{c}: mariadb {a.declared[c]} {ca} -> expected {want}, {engine} has "
+                           f"{b.declared[c]} {cb}")
+            elif engine == "postgres" and size(a.declared[c]) not in (None, size(b.declared[c])):
+                out.append(f"{t}.{c}: mariadb {a.declared[c]} vs postgres {b.declared[c]} (size)")
+        if a.primary_key != b.primary_key:
+            out.append(f"{t}: primary key {a.primary_key} vs {engine} {b.primary_key}")
+        if a.indexes != b.indexes:
+            out.append(f"{t}: indexes {sorted(a.indexes.items())} vs {engine} {sorted(b.indexes.items())}")
+    return out
