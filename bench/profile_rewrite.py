@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.parse_rewrite import MAPPING, unique_statements  # noqa: E402
-from sqlparser import new_parser  # noqa: E402
-from sqlparser.registry import dialects_by_name  # noqa: E402
+from bench.parse_rewrite import MAPPING, unique_statements
+from sqlparser import new_parser
+from sqlparser.registry import dialects_by_name
 
 
 def main() -> int:
