@@ -2,8 +2,9 @@
 
 `cz_collection` (name, physical table, fields, meta) names one table per collection, `cz_col_<n>`,
 with a column per scalar field, a `FLOAT[dim]` column per vector and `_partition`; indexed texts are
-in the inverted index (bm25.py) under space `c:<collection>`. Vectors are searched exactly (cosine
-over the FLOAT[dim] column) unless the collection has an HNSW index (vss extension; built on request
+in the inverted index (bm25.py) under space `c:<collection>`. Vectors are searched exactly (cosine,
+from an in-memory matrix of the column, vectors.py; the SQL scan over the FLOAT[dim] column inside
+a caller's transaction) unless the collection has an HNSW index (vss extension; built on request
 or at `hnsw_min_rows`): then the index serves unfiltered queries (filtered ones stay exact). HNSW
 persistence is experimental in vss, so after a write to a collection that has one the store
 checkpoints, leaving no WAL for vss to replay.
@@ -351,10 +352,11 @@ class DuckDBRetrieval:
         k = int(opts.top_k)
         use_hnsw = (not conds and not opts.exact and self.conn.vss
                     and coll.hnsw_name(column) in self._hnsw_indexes(coll))
-        if not conds and not use_hnsw and not self.conn.in_transaction:
+        if not use_hnsw and not self.conn.in_transaction:
             matrix = self.vectors.get(coll.tbl, column, lambda: self._load_vectors(coll, column, dim))
             if matrix is not None:
-                return matrix.top_k(query_vector(opts.query_vector, dim), k)
+                allowed = self._matching_ids(coll, opts) if conds else None
+                return matrix.top_k(query_vector(opts.query_vector, dim), k, allowed)
         if use_hnsw:
             # The vss optimizer answers ORDER BY array_cosine_distance(...) LIMIT k from the index.
             sql = _SHAPES.get(("hnsw", coll.tbl, column, dim, k), lambda: (
@@ -375,6 +377,13 @@ class DuckDBRetrieval:
         sql = render(build()) if shape is None else _SHAPES.get(("exact", coll.tbl, column, dim, k, shape), build)
         rows = self.conn.x(sql, params.values).fetchall()
         return [(int(i), float(s)) for i, s in rows if s is not None]
+
+    def _matching_ids(self, coll: StoredCollection, opts: RetrieveOptions) -> np.ndarray:
+        """The ids of the rows a query's filters (partitions, DSL) let through."""
+        params = Params()
+        conds = self._filters(coll, opts, params)
+        sql = render(exp.select(col(FIELD_ID, "t")).from_(table(coll.tbl, "t")).where(and_(conds)))
+        return np.asarray(self.conn.x(sql, params.values).fetchnumpy()[FIELD_ID], dtype=np.int64)
 
     def _load_vectors(self, coll: StoredCollection, column: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
         got = self.conn.x(render(exp.select(col(FIELD_ID), col(column)).from_(table(coll.tbl))

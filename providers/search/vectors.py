@@ -10,7 +10,8 @@ store itself makes (`upsert`, `remove`), so a write never reloads it. Anything t
 disagree with the table drops it instead (`forget`): a write inside a caller's transaction (it may
 roll back), dropping the collection, a failed write. Rows are appended into spare capacity and
 deleted by a tombstone mask, compacted when a quarter is dead, so a one-document write costs
-O(dim), not a copy of the matrix.
+O(dim), not a copy of the matrix. A filtered query reads only the matching ids from the table (no
+vectors) and scores those rows.
 """
 
 from __future__ import annotations
@@ -93,15 +94,17 @@ class VectorMatrix:
         self.dead = 0
         self.row_of = {doc_id: row for row, doc_id in enumerate(self.ids[:n].tolist())}
 
-    def top_k(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """(id, cosine) of the k best rows, best first, ties by id ascending (as the SQL path)."""
+    def top_k(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(id, cosine) of the k best rows, best first, ties by id ascending (as the SQL path);
+        with `allowed`, only rows whose id is in it (a filter's matches, read from the table)."""
         n = self.size
         norm = float(np.linalg.norm(query))
         if n == 0 or k <= 0 or norm == 0.0:
             return []
         scores = self.unit[:n] @ (query.astype(np.float32) / np.float32(norm))
-        scores[~self.live[:n]] = -np.inf
-        alive = n - int(np.count_nonzero(~self.live[:n]))
+        eligible = self.live[:n] if allowed is None else self.live[:n] & np.isin(self.ids[:n], allowed)
+        scores[~eligible] = -np.inf
+        alive = int(np.count_nonzero(eligible))
         k = min(k, alive)
         if k == 0:
             return []

@@ -87,3 +87,29 @@ def test_provider_exact_search_follows_writes_and_rollbacks(tmp_path: Path) -> N
         raise RuntimeError("roll back")
     same(top(), brute(keep, mat[keep], q, 5))
     provider.close()
+
+
+def test_provider_filtered_exact_search_scores_only_the_matching_rows(tmp_path: Path) -> None:
+    from providers.search.model import DSL, Op
+
+    provider = open_search(f"duckdb:///{tmp_path}/s.db")
+    provider.searchstore.create(CreateRequest("v", [Field("text_content", FieldType.TEXT, indexing=True, dim=DIM)]))
+    store = provider.searchstore.get_search_store("v")
+    rng = np.random.default_rng(3)
+    mat = rng.standard_normal((300, DIM)).astype(np.float32)
+    store.store([Document(str(i), f"doc {i}", i % 3, mat[i]) for i in range(150)], partition="a")
+    store.store([Document(str(i), f"doc {i}", i % 3, mat[i]) for i in range(150, 300)], partition="b")
+    q = rng.standard_normal(DIM).astype(np.float32)
+    cases = [(RetrieveOptions(query_vector=q, top_k=7, exact=True, partitions=["b"]), range(150, 300)),
+             (RetrieveOptions(query_vector=q, top_k=7, exact=True, dsl=DSL(Op.EQ, "creator_id", 1)),
+              range(1, 300, 3)),
+             (RetrieveOptions(query_vector=q, top_k=7, exact=True, partitions=["a"],
+                              dsl=DSL(Op.IN, "creator_id", [0, 2])), [i for i in range(150) if i % 3 != 1])]
+    for opts, ids in cases:
+        ids = list(ids)
+        got = [(int(d.id), d.score or 0.0) for d in store.retrieve("", opts)]
+        same(got, brute(ids, mat[ids], q, 7))
+    driver = provider.driver
+    assert isinstance(driver, DuckDBDriver)
+    assert driver.retrieval.vectors._items  # answered from memory
+    provider.close()
