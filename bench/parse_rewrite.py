@@ -1,9 +1,19 @@
 """Cost of each contract method per dialect, as a ratio of sqlglot's own parse+generate of the
 same statements measured in the same run, plus scaling rows (nesting, IN lists, INSERT rows).
 
-    python bench/parse_rewrite.py [--repeat N] [--dialect mysql] [--json out.json]
+    python bench/parse_rewrite.py [--repeat N] [--dialect mysql] [--json out.json] [--only-unique]
 
-Ratios, not absolute times, are the result: the machine is shared and noisy.
+First, issue 16's case ("unique"): statements that never repeat (unique literals, 8 shapes) with a
+rename map, through the full `parse_and_modify_sql` with the statement cache on (every call is a
+miss), against sqlglot's `parse_one(s, read=d).sql(dialect=d)` of the same texts. Baseline and
+candidate alternate round by round in this process; the ratio is the median of the per-round
+ratios (>= 11 rounds), with the lowest and highest round shown as the noise. The corpus variant
+does the same over every accepted DML statement of tests/data/corpus that both sides parse (the
+cache is cleared before each round, so each statement is a miss). "hit" is the cost of a repeated
+statement: the front end's cache hit alone, and the whole rewrite on a hit.
+
+Ratios, not absolute times, are the result: the machine is shared and noisy. Times are CPU time
+(time.process_time) of this process, which waiting for a core does not inflate.
 """
 
 from __future__ import annotations
@@ -73,16 +83,130 @@ def per_call_us(fn: Callable[[str], object], statements: list[str], repeat: int)
         fn(s)
     rounds = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         for s in statements:
             fn(s)
-        rounds.append((time.perf_counter() - start) / len(statements))
+        rounds.append((time.process_time() - start) / len(statements))
     return statistics.median(rounds) * 1e6
 
 
 def baseline(dialect: str) -> Callable[[str], object]:
     read = dialects_by_name()[dialect].sqlglot_dialect
     return lambda s: sqlglot.parse_one(s, read=read).sql(dialect=read)
+
+
+UNIQUE_SHAPES = (
+    "SELECT id, name FROM users WHERE age > {n} ORDER BY name LIMIT 10",
+    "SELECT u.id, u.name, o.total FROM users AS u JOIN orders AS o ON u.id = o.user_id WHERE o.total > {n}",
+    "UPDATE users SET name = 'n{n}', age = {n} WHERE id = {n}",
+    "DELETE FROM orders WHERE user_id IN (SELECT id FROM users WHERE age < {n})",
+    "INSERT INTO users (id, name, age) VALUES ({n}, 'a{n}', 20), ({n} + 1, 'b', 30)",
+    "SELECT COUNT(*), age FROM users WHERE name LIKE 'x{n}%' GROUP BY age HAVING COUNT(*) > 1",
+    "SELECT id FROM users WHERE id = {n} UNION ALL SELECT user_id FROM orders WHERE total = {n}",
+    "UPDATE orders SET total = total + {n} WHERE user_id = (SELECT id FROM users WHERE name = 'u{n}')",
+)
+
+
+def unique_statements(rounds: int, per_round: int = 200) -> list[list[str]]:
+    """`rounds` lists of statements; no text occurs twice in all of them (every parse is a miss)."""
+    counter = iter(range(1_000_000, 10_000_000))
+    return [[UNIQUE_SHAPES[i % len(UNIQUE_SHAPES)].format(n=next(counter)) for i in range(per_round)]
+            for _ in range(rounds)]
+
+
+def corpus_dml(dialect: str) -> list[str]:
+    """Every accepted DML statement of the dialect's corpus that sqlglot and our rewrite both take."""
+    from tests.corpus._corpus import load_corpus
+
+    read = dialects_by_name()[dialect].sqlglot_dialect
+    p = new_parser(dialect, style="native")
+    out: list[str] = []
+    seen: set[str] = set()
+    for row in load_corpus(dialect):
+        sql = row["sql"]
+        if not row.get("syntax_ok") or row.get("kind") not in ("SELECT", "INSERT", "UPDATE", "DELETE") \
+                or sql in seen:
+            continue
+        try:
+            if isinstance(sqlglot.parse_one(sql, read=read), sqlglot.exp.Command):
+                continue
+            p.parse_and_modify_sql(sql, MAPPING)
+        except Exception:  # only statements both sides handle are compared
+            continue
+        seen.add(sql)
+        out.append(sql)
+    return out
+
+
+def alternate(base: Callable[[str], object], cand: Callable[[str], object], rounds: list[list[str]],
+              before_round: Callable[[], None] = lambda: None) -> dict[str, float]:
+    """Per round: the baseline over the round's statements, then the candidate over the same ones.
+    Returns microseconds per statement (medians) and the median/min/max of the per-round ratios."""
+    base_us, cand_us, ratios = [], [], []
+    for stmts in rounds:
+        before_round()
+        t0 = time.process_time()
+        for s in stmts:
+            base(s)
+        t1 = time.process_time()
+        for s in stmts:
+            cand(s)
+        t2 = time.process_time()
+        base_us.append((t1 - t0) / len(stmts) * 1e6)
+        cand_us.append((t2 - t1) / len(stmts) * 1e6)
+        ratios.append((t2 - t1) / (t1 - t0))
+    return {"sqlglot_us": statistics.median(base_us), "cozelite_us": statistics.median(cand_us),
+            "ratio": statistics.median(ratios), "ratio_min": min(ratios), "ratio_max": max(ratios),
+            "rounds": len(rounds)}
+
+
+def hit_us(fn: Callable[[str], object], sql: str, n: int = 2000) -> float:
+    fn(sql)
+    samples = []
+    for _ in range(5):
+        t0 = time.process_time()
+        for _ in range(n):
+            fn(sql)
+        samples.append((time.process_time() - t0) / n * 1e6)
+    return statistics.median(samples)
+
+
+def unique_case(dialect: str, repeat: int, corpus: bool = True) -> dict[str, dict[str, float]]:
+    """Issue 16's table: unique statements with a rename map, corpus variant, cache-hit cost."""
+    base = baseline(dialect)
+    p = new_parser(dialect, style="native")
+    rewrite = lambda s: p.parse_and_modify_sql(s, MAPPING)  # noqa: E731
+    rounds = max(11, repeat)
+    warm = unique_statements(1, 64)[0]
+    for s in warm:  # warm-up: imports, prediction DFA, sqlglot's caches
+        base(s)
+        rewrite(s)
+    out = {"unique": alternate(base, rewrite, unique_statements(rounds))}
+    if corpus:
+        stmts = corpus_dml(dialect)
+        # The front end module's clear_cache also forgets what it keeps besides statements (the
+        # PostgreSQL round-trip verdicts per shape): every round starts as cold as the first.
+        clear = sys.modules[type(p.frontend).__module__].clear_cache
+        out["corpus"] = alternate(base, rewrite, [stmts] * rounds, before_round=clear)
+        out["corpus"]["statements"] = len(stmts)
+    sql = UNIQUE_SHAPES[1].format(n=7)
+    out["hit"] = {"frontend_us": hit_us(p.frontend.parse, sql), "rewrite_us": hit_us(rewrite, sql),
+                  "sqlglot_us": hit_us(base, sql, 300)}
+    return out
+
+
+def print_unique(dialect: str, res: dict[str, dict[str, float]]) -> None:
+    print(f"\n== {dialect}: unique statements through parse_and_modify_sql (rename map), vs sqlglot parse+generate")
+    print(f"{'case':<10}{'stmts':>7}{'sqlglot µs':>12}{'cozelite µs':>13}{'ratio':>8}{'  (min..max of rounds)':<24}")
+    for case in ("unique", "corpus"):
+        if case in res:
+            r = res[case]
+            n = int(r.get("statements", 200))
+            print(f"{case:<10}{n:>7}{r['sqlglot_us']:>12.1f}{r['cozelite_us']:>13.1f}{r['ratio']:>8.2f}"
+                  f"  ({r['ratio_min']:.2f}..{r['ratio_max']:.2f}, {int(r['rounds'])} rounds)")
+    h = res["hit"]
+    print(f"cache hit: front end {h['frontend_us']:.1f} µs; whole rewrite {h['rewrite_us']:.1f} µs "
+          f"(sqlglot parse+generate of the same text {h['sqlglot_us']:.1f} µs)")
 
 
 def scaling_statements() -> dict[str, tuple[int, str]]:
@@ -106,10 +230,16 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=30)
     ap.add_argument("--dialect", action="append", help="limit to these dialects (repeatable)")
     ap.add_argument("--json", type=Path, help="also write the results as JSON")
+    ap.add_argument("--only-unique", action="store_true", help="only issue 16's table (unique, corpus, hit)")
+    ap.add_argument("--no-corpus", action="store_true", help="skip the corpus variant")
     args = ap.parse_args()
     dialects = args.dialect or sorted(dialects_by_name())
     results: dict[str, dict] = {}
     for dialect in dialects:
+        res = unique_case(dialect, args.repeat, corpus=not args.no_corpus)
+        print_unique(dialect, res)
+        results[dialect] = {"unique": res}
+    for dialect in [] if args.only_unique else dialects:
         base_fn = baseline(dialect)
         rows = {}
         print(f"\n== {dialect}: µs per statement; ratio = cozelite / sqlglot parse+generate of the same statements")
@@ -131,7 +261,7 @@ def main() -> int:
             ms = per_call_us(rewrite, [stmt], max(3, args.repeat // 10)) / 1000
             scale[name] = {"ms": ms, "us_per_unit": ms * 1000 / units}
             print(f"{name:<24}{ms:>12.2f}{ms * 1000 / units:>13.1f}")
-        results[dialect] = {"methods": rows, "scaling": scale}
+        results[dialect].update({"methods": rows, "scaling": scale})
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

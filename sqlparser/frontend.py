@@ -6,13 +6,12 @@ accepts); passes and printers only ever see the IR.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from sqlglot import exp
 
@@ -55,16 +54,104 @@ class FrontendFactory(Protocol):
     def __call__(self, *, portable_names: bool, cache: bool = True) -> Frontend: ...
 
 
+_Path = tuple[tuple[str, int | None], ...]
+
+
+class _Snapshot:
+    """A parsed statement kept for handing out copies: the tree without its per-node metadata and
+    comments, which are kept aside with the path to their node, so that a copy is sqlglot's
+    compiled tree copy plus a few assignments. sqlglot's own `copy()` deep-copies each node's
+    `meta` dict and comment list through Python's `copy.deepcopy`, which cost 3-5x the bare copy
+    (front ends put line, column and offsets on every identifier).
+    """
+
+    __slots__ = ("bare", "extras", "stmt")
+
+    _SCALARS = (int, str, bool, float, type(None))
+
+    def __init__(self, stmt: Statement) -> None:
+        """Take over `stmt.tree`: it must be a freshly parsed tree nobody else holds (it is stripped)."""
+        self.stmt = stmt
+        self.bare = stmt.tree
+        self.extras: list[tuple[_Path, dict[str, object] | None, list[str] | None]] = []
+        if stmt.tree is None:
+            return
+        for node in stmt.tree.walk():
+            meta, comments = node._meta, node.comments
+            if meta is None and comments is None:
+                continue
+            path = _path_of(node)
+            if (meta is not None and not all(type(v) in self._SCALARS for v in meta.values())) \
+                    or _follow(stmt.tree, path) is not node:
+                # A value a shallow copy would share, or a node its parent link does not find:
+                # hand out sqlglot's full deep copies instead.
+                for kept_path, kept_meta, kept_comments in self.extras:
+                    kept = _follow(stmt.tree, kept_path)
+                    kept._meta, kept.comments = kept_meta, kept_comments
+                self.extras = []
+                self.bare = None
+                return
+            self.extras.append((path, meta, comments))
+        for path, _, _ in self.extras:
+            node = _follow(stmt.tree, path)
+            node._meta = None
+            node.comments = None
+
+    def thaw(self) -> Statement:
+        """A copy of the statement whose tree the caller owns."""
+        stmt = self.stmt
+        if stmt.tree is None:
+            return stmt
+        if self.bare is None:
+            return Statement(stmt.sql, stmt.operation, stmt.tree.copy(), stmt.unsupported, stmt.table)
+        tree = self.bare.copy()
+        for path, meta, comments in self.extras:
+            node: Any = tree
+            for key, index in path:
+                node = node.args[key] if index is None else node.args[key][index]
+            if meta is not None:
+                node._meta = dict(meta)
+            if comments is not None:
+                node.comments = list(comments)
+        return Statement(stmt.sql, stmt.operation, tree, stmt.unsupported, stmt.table)
+
+
+def _path_of(node: Any) -> _Path:
+    steps: list[tuple[str, int | None]] = []
+    while node.parent is not None:
+        steps.append((node.arg_key or "", node.index))
+        node = node.parent
+    return tuple(reversed(steps))
+
+
+def _follow(tree: exp.Expression, path: _Path) -> Any:
+    node: Any = tree
+    try:
+        for key, index in path:
+            value = node.args.get(key)
+            node = value if index is None else value[index]
+    except (AttributeError, IndexError, TypeError):
+        return None
+    return node
+
+
 class StatementCache:
     """Thread-safe LRU of parsed statements, keyed by statement text, bounded by entries and bytes.
 
     Apps repeat the same parameterized SQL, and a parse costs far more than a copy. Trees are never
-    handed out shared: callers get a copy they own (passes mutate trees). Errors are not cached.
+    handed out shared: callers get a tree they own (passes mutate trees). Errors are not cached.
+
+    A miss hands out the freshly parsed tree itself (no copy) and records the text as seen; the
+    tree to copy from is kept when the text comes back (the first hit parses once more and keeps
+    that tree). So a statement seen once, the common case of SQL with inline literals, never pays
+    for a copy, and a repeated one pays one extra parse, once. Hits copy the kept tree
+    (`_Snapshot.thaw`), about 10-20 µs for a typical statement.
 
     The byte bound is what matters for memory: a large statement's tree is megabytes (about a
     kilobyte per IR node), so a count of entries alone let 120 distinct large statements hold
-    hundreds of megabytes. Each entry is charged an estimate (`estimate_bytes`); a statement
-    bigger than an eighth of the budget is not kept at all.
+    hundreds of megabytes. Each entry is charged an estimate (`estimate_bytes`) from the first
+    parse, whether its tree is kept yet or not; a statement bigger than an eighth of the budget is
+    not kept at all.
     """
 
     BYTES_PER_NODE = 1024
@@ -74,7 +161,8 @@ class StatementCache:
         self.size = size
         self.max_bytes = max_bytes
         self.bytes = 0
-        self._items: OrderedDict[str, tuple[Statement, int]] = OrderedDict()
+        # text -> (snapshot, or None while the statement was seen once; charged bytes)
+        self._items: OrderedDict[str, tuple[_Snapshot | None, int]] = OrderedDict()
         self._lock = threading.Lock()
 
     @classmethod
@@ -88,21 +176,29 @@ class StatementCache:
             if entry is not None:
                 self._items.move_to_end(sql)
         if entry is not None:
-            stmt = entry[0]
-        else:
-            stmt = parse(sql)
-            cost = self.estimate_bytes(stmt)
-            if cost <= self.max_bytes // 8:
-                with self._lock:
-                    old = self._items.pop(sql, None)
-                    if old is not None:
-                        self.bytes -= old[1]
-                    self._items[sql] = (stmt, cost)
-                    self.bytes += cost
-                    while len(self._items) > self.size or self.bytes > self.max_bytes:
-                        _, (_, dropped) = self._items.popitem(last=False)
-                        self.bytes -= dropped
-        return stmt if stmt.tree is None else dataclasses.replace(stmt, tree=stmt.tree.copy())
+            snapshot, cost = entry
+            if snapshot is not None:
+                return snapshot.thaw()
+            # Seen once before: parse again and keep this tree to copy from from now on.
+            snapshot = _Snapshot(parse(sql))
+            with self._lock:
+                if sql in self._items:
+                    self._items[sql] = (snapshot, cost)
+            return snapshot.thaw()
+        stmt = parse(sql)
+        snapshot = _Snapshot(stmt) if stmt.tree is None else None  # nothing to copy: keep it now
+        cost = self.estimate_bytes(stmt)
+        if cost <= self.max_bytes // 8:
+            with self._lock:
+                old = self._items.pop(sql, None)
+                if old is not None:
+                    self.bytes -= old[1]
+                self._items[sql] = (snapshot, cost)
+                self.bytes += cost
+                while len(self._items) > self.size or self.bytes > self.max_bytes:
+                    _, (_, dropped) = self._items.popitem(last=False)
+                    self.bytes -= dropped
+        return stmt
 
     def __len__(self) -> int:
         return len(self._items)

@@ -6,12 +6,18 @@ unlowered (`Statement.tree is None`, `unsupported` names the first differing nod
 transform can silently change its meaning.
 
 Applications send the same statement texts again and again, and the check costs about as much as
-the parse, so parsed statements are kept in the shared statement cache (`CachedFrontend`).
+the parse, so parsed statements are kept in the shared statement cache (`CachedFrontend`). Texts
+that differ only in their literal values (SQL with inline values, never repeated as a whole) share
+the check's verdict instead: it is kept per statement shape (`shape_key`), about a fifth of an
+uncached parse.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import pglast
@@ -110,6 +116,94 @@ def _select_table(node: ast.SelectStmt) -> str | None:
     return item.relname if isinstance(item, ast.RangeVar) else None
 
 
+# -- the round-trip check's verdict per statement shape ------------------------------------------
+
+shape_cache = True
+"""False: run the round-trip check on every parsed statement (tests and benchmarks compare)."""
+
+SHAPE_TEXT_LIMIT = 16 * 1024
+"""Longer texts are checked every time: their scan costs more, and they rarely repeat a shape."""
+
+# A literal whose printed form is the same for every value of its class: a plain decimal integer,
+# a plain decimal fraction, a standard string of ordinary characters. Anything else (signs are
+# separate tokens; 0x/0o/0b/1_000 forms, exponents, E'' / U&'' / B'' / X'' strings, quotes,
+# backslashes, non-ASCII) stays in the key as written, so it is checked on its own.
+_PLAIN_LITERAL = {
+    "ICONST": re.compile(r"(?:0|[1-9][0-9]*)\Z"),
+    "FCONST": re.compile(r"(?:[1-9][0-9]*|0)(?:\.[0-9]+)?\Z"),
+    "SCONST": re.compile(r"'[A-Za-z0-9 _.,:@%/+#=-]*'\Z"),
+}
+
+
+def shape_key(text: str, anonymous_params: bool) -> bytes | None:
+    """What decides the round-trip check's verdict for `text` (the text PostgreSQL parses): its
+    tokens as written, except plain literals, which count by kind only. None when `text` is not
+    worth keeping a verdict for (too long, or it does not scan).
+
+    The parse tree, the lowering and the native printing are functions of the tokens; a plain
+    literal's value is carried through them unchanged and prints back as it was written, so two
+    texts with equal keys get the same verdict.
+    """
+    if len(text) > SHAPE_TEXT_LIMIT:
+        return None
+    try:
+        tokens = pglast.parser.scan(text)
+    except pglast.parser.ParseError:
+        return None
+    parts = ["?" if anonymous_params else "$"]
+    for token in tokens:
+        written = text[token.start : token.end + 1]
+        plain = _PLAIN_LITERAL.get(token.name)
+        parts.append(token.name + (":" if plain is not None and plain.match(written) else "=" + written))
+    return hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+class _Verdicts:
+    """A bounded LRU of round-trip verdicts (None = passed, else the mismatch) by shape key."""
+
+    SIZE = 4096
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[bytes, str | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> tuple[bool, str | None]:
+        with self._lock:
+            if key not in self._items:
+                return False, None
+            self._items.move_to_end(key)
+            return True, self._items[key]
+
+    def put(self, key: bytes, verdict: str | None) -> None:
+        with self._lock:
+            self._items[key] = verdict
+            while len(self._items) > self.SIZE:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+VERDICTS = _Verdicts()
+
+
+def round_trip_mismatch(tree: exp.Expression, node: Any, parsed_text: str, anonymous_params: bool) -> str | None:
+    """`rules.round_trip_mismatch`, run once per statement shape."""
+    key = shape_key(parsed_text, anonymous_params) if shape_cache else None
+    if key is not None:
+        known, verdict = VERDICTS.get(key)
+        if known:
+            return verdict
+    verdict = rules.round_trip_mismatch(tree, node, parsed_text)
+    if key is not None:
+        VERDICTS.put(key, verdict)
+    return verdict
+
+
 class PostgresFrontend(CachedFrontend):
     """Thread-safe: holds only options and the shared cache."""
 
@@ -121,12 +215,13 @@ class PostgresFrontend(CachedFrontend):
         if not isinstance(node, (ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt)):
             return Statement(sql=sql, operation=operation, tree=None, unsupported=type(node).__name__, table=table)
         parsed_text = compat.text if compat is not None else sql
-        lowerer = Lowerer(anonymous_params=compat is not None and compat.placeholders > 0, text=parsed_text)
+        anonymous = compat is not None and compat.placeholders > 0
+        lowerer = Lowerer(anonymous_params=anonymous, text=parsed_text)
         try:
             tree = lowerer.statement(node)
         except Unlowerable as err:
             return Statement(sql=sql, operation=operation, tree=None, unsupported=err.construct, table=table)
-        mismatch = rules.round_trip_mismatch(tree, node, parsed_text)
+        mismatch = round_trip_mismatch(tree, node, parsed_text, anonymous)
         if mismatch is not None:
             return Statement(sql=sql, operation=operation, tree=None, unsupported=mismatch, table=table)
         return Statement(sql=sql, operation=operation, tree=tree, table=table)
@@ -142,5 +237,9 @@ class PostgresFrontend(CachedFrontend):
 
 
 CACHE_SIZE = PostgresFrontend.CACHE_SIZE
-clear_cache = PostgresFrontend.clear_cache
-"""Forget every cached statement (the benchmark measures cold and warm parses with it)."""
+
+
+def clear_cache() -> None:
+    """Forget every cached statement and verdict (the benchmark measures cold and warm parses with it)."""
+    PostgresFrontend.clear_cache()
+    VERDICTS.clear()

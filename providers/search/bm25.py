@@ -130,7 +130,8 @@ class InvertedIndex:
         term_ps = params.many(terms)
         qtf_ps = params.many(terms.values())
         k1, b = params(self.k1), params(self.b)
-        need = params(len(terms) if operator == AND else 1)
+        # (One term needs no count of matched terms: see build.)
+        need = params(len(terms) if operator == AND else 1) if len(terms) > 1 else None
 
         def in_space(alias: str | None = None) -> list[exp.Expr]:
             return [col("space", alias).eq(space_p.copy()), col("field", alias).isin(*(f.copy() for f in field_ps))]
@@ -159,17 +160,28 @@ class InvertedIndex:
             tf, dl = col("tf", "p"), col("dl", "p")
             norm = k1 * exp.paren(num(1) - b + b.copy() * dl / col("avgdl", "w"))
             term_score = col("weight", "w") * tf * exp.paren(k1.copy() + num(1)) / exp.paren(tf.copy() + norm)
-            per_field = (exp.select(col("doc", "p"), col("field", "p"), exp.alias_(exp.Sum(this=term_score), "s"))
+            # A (doc, field, term) has one posting: with one term, each posting is a document's
+            # whole score in that field, and with one field a document's field score is its score.
+            # The grouping steps that would only regroup single rows are left out: they are most
+            # of the query's time for a common term (one hash aggregation over every posting).
+            one_term, one_field = len(terms) == 1, len(fields) == 1
+            score = term_score if one_term else exp.Sum(this=term_score)
+            per_field = (exp.select(col("doc", "p"), col("field", "p"), exp.alias_(score, "s"))
                          .from_(table("cz_postings", "p"), copy=False)
                          .join(table("w"), on=exp.and_(col("field", "p").eq(col("field", "w")),
                                                        col("term", "p").eq(col("term", "w"))), copy=False)
-                         .where(*in_space("p"), col("term", "p").isin(*(t.copy() for t in term_ps)), copy=False)
-                         .group_by(col("doc", "p"), col("field", "p"), copy=False)
-                         .having(exp.Count(this=exp.Star()) >= need.copy(), copy=False))
+                         .where(*in_space("p"), col("term", "p").isin(*(t.copy() for t in term_ps)), copy=False))
+            if need is not None:
+                per_field = (per_field.group_by(col("doc", "p"), col("field", "p"), copy=False)
+                             .having(exp.Count(this=exp.Star()) >= need.copy(), copy=False))
             # Built in place (copy=False): every part is fresh, and a query may hold many of these.
-            return (exp.select(col("doc"), exp.alias_(exp.Max(this=col("s")), "score"))
-                    .from_(subquery(per_field, "f"), copy=False).group_by(col("doc"), copy=False)
-                    .with_("st", as_=stats, copy=False).with_("d", as_=dfs, copy=False)
+            if one_field:
+                query = exp.select(col("doc"), exp.alias_(col("s"), "score")).from_(subquery(per_field, "f"),
+                                                                                   copy=False)
+            else:
+                query = (exp.select(col("doc"), exp.alias_(exp.Max(this=col("s")), "score"))
+                         .from_(subquery(per_field, "f"), copy=False).group_by(col("doc"), copy=False))
+            return (query.with_("st", as_=stats, copy=False).with_("d", as_=dfs, copy=False)
                     .with_("w", as_=weights, copy=False))
 
         return Scored(("bm25", len(fields), len(terms)), build)

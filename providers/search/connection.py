@@ -174,6 +174,12 @@ class Connection:
         if self.closed:
             raise ProviderError(ErrorCode.FAILED_PRECONDITION, f"the search store {self.path!r} is closed")
 
+    @property
+    def in_transaction(self) -> bool:
+        """True inside a transaction (a caller's, or a driver call's own): what is written now may
+        still roll back."""
+        return self._tx_depth > 0
+
     @contextlib.contextmanager
     def tx(self) -> Iterator[None]:
         if self._tx_depth:

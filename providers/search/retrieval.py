@@ -2,8 +2,9 @@
 
 `cz_collection` (name, physical table, fields, meta) names one table per collection, `cz_col_<n>`,
 with a column per scalar field, a `FLOAT[dim]` column per vector and `_partition`; indexed texts are
-in the inverted index (bm25.py) under space `c:<collection>`. Vectors are searched exactly (cosine
-over the FLOAT[dim] column) unless the collection has an HNSW index (vss extension; built on request
+in the inverted index (bm25.py) under space `c:<collection>`. Vectors are searched exactly (cosine,
+from an in-memory matrix of the column, vectors.py; the SQL scan over the FLOAT[dim] column inside
+a caller's transaction) unless the collection has an HNSW index (vss extension; built on request
 or at `hnsw_min_rows`): then the index serves unfiltered queries (filtered ones stay exact). HNSW
 persistence is experimental in vss, so after a write to a collection that has one the store
 checkpoints, leaving no WAL for vss to replay.
@@ -40,7 +41,7 @@ from providers.search.model import (
 )
 from providers.search.query import invalid
 from providers.search.ranking import reciprocal_rank_fusion
-from providers.search.schema import Collection, collection_rows, fields_from_json, fields_to_json, query_vector
+from providers.search.schema import Collection, Rows, collection_rows, fields_from_json, fields_to_json, query_vector
 from providers.search.sql import (
     Params,
     ShapeCache,
@@ -56,6 +57,7 @@ from providers.search.sql import (
     table,
     typed,
 )
+from providers.search.vectors import VectorCache
 
 _SHAPES = ShapeCache()
 Ranking = list[tuple[int, float]]
@@ -89,6 +91,8 @@ class DuckDBRetrieval:
         self.hnsw_min_rows = hnsw_min_rows
         self.hnsw_m = hnsw_m
         self.hnsw_ef_construction = hnsw_ef_construction
+        self.vectors = VectorCache()
+        """Exact, unfiltered vector queries are answered from memory (vectors.py)."""
 
     # --- collections
 
@@ -139,6 +143,7 @@ class DuckDBRetrieval:
             self.conn.x(render(exp.Drop(kind="TABLE", tables=[table(coll.tbl)], exists=True)))
             self.conn.x("DELETE FROM cz_collection WHERE name = ?", [name])
             self.inverted.drop_space(coll.space)
+            self.vectors.forget(coll.tbl)
 
     @locked
     def collection_exists(self, name: str) -> bool:
@@ -152,16 +157,25 @@ class DuckDBRetrieval:
 
     @locked
     def store(self, collection: str, docs: Sequence[Document], partition: str) -> list[str]:
+        # Inside a caller's transaction the write may still roll back: the in-memory vectors are
+        # dropped (reloaded by the next exact query outside it) rather than updated.
+        nested = self.conn.in_transaction
         with self.conn.tx():
             coll = self._coll(collection)
-            ids = self._write(coll, docs, partition)
+            if nested:
+                self.vectors.forget(coll.tbl)
+            rows = collection_rows(coll, docs)
+            ids = self._write(coll, rows, partition)
+        if not nested:
+            ids_arr = np.asarray(rows.ids, dtype=np.int64)
+            for column, mat in rows.vectors.items():
+                self.vectors.upsert(coll.tbl, column, ids_arr, mat)
         self._after_write(coll)
         return ids
 
-    def _write(self, coll: StoredCollection, docs: Sequence[Document], part: str) -> list[str]:
-        rows = collection_rows(coll, docs)
-        n = len(docs)
+    def _write(self, coll: StoredCollection, rows: Rows, part: str) -> list[str]:
         ids = rows.ids
+        n = len(ids)
         with self.conn.registered(id=np.asarray(ids, dtype=np.int64)) as rel:
             existing = [r[0] for r in self.conn.run(lambda: returning(
                 exp.delete(table(coll.tbl), where=col(FIELD_ID).isin(query=exp.select(col("id")).from_(rel))),
@@ -258,12 +272,17 @@ class DuckDBRetrieval:
 
     @locked
     def delete(self, collection: str, ids: Sequence[int]) -> None:
+        nested = self.conn.in_transaction
         with self.conn.tx():
             coll = self._coll(collection)
+            if nested:
+                self.vectors.forget(coll.tbl)
             with self.conn.registered(id=np.asarray(ids, dtype=np.int64)) as rel:
                 self.conn.run(lambda: exp.delete(table(coll.tbl), where=col(FIELD_ID).isin(
                     query=exp.select(col("id")).from_(rel))), Params())
             self.inverted.delete(coll.space, [str(i) for i in ids])
+        if not nested:
+            self.vectors.remove(coll.tbl, [int(i) for i in ids])
         if self.conn.vss and self._hnsw_indexes(coll):
             self.conn.checkpoint()
 
@@ -333,6 +352,11 @@ class DuckDBRetrieval:
         k = int(opts.top_k)
         use_hnsw = (not conds and not opts.exact and self.conn.vss
                     and coll.hnsw_name(column) in self._hnsw_indexes(coll))
+        if not use_hnsw and not self.conn.in_transaction:
+            matrix = self.vectors.get(coll.tbl, column, lambda: self._load_vectors(coll, column, dim))
+            if matrix is not None:
+                allowed = self._matching_ids(coll, opts) if conds else None
+                return matrix.top_k(query_vector(opts.query_vector, dim), k, allowed)
         if use_hnsw:
             # The vss optimizer answers ORDER BY array_cosine_distance(...) LIMIT k from the index.
             sql = _SHAPES.get(("hnsw", coll.tbl, column, dim, k), lambda: (
@@ -353,6 +377,21 @@ class DuckDBRetrieval:
         sql = render(build()) if shape is None else _SHAPES.get(("exact", coll.tbl, column, dim, k, shape), build)
         rows = self.conn.x(sql, params.values).fetchall()
         return [(int(i), float(s)) for i, s in rows if s is not None]
+
+    def _matching_ids(self, coll: StoredCollection, opts: RetrieveOptions) -> np.ndarray:
+        """The ids of the rows a query's filters (partitions, DSL) let through."""
+        params = Params()
+        conds = self._filters(coll, opts, params)
+        sql = render(exp.select(col(FIELD_ID, "t")).from_(table(coll.tbl, "t")).where(and_(conds)))
+        return np.asarray(self.conn.x(sql, params.values).fetchnumpy()[FIELD_ID], dtype=np.int64)
+
+    def _load_vectors(self, coll: StoredCollection, column: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
+        got = self.conn.x(render(exp.select(col(FIELD_ID), col(column)).from_(table(coll.tbl))
+                                 .where(col(column).is_(exp.null()).not_()))).fetchnumpy()
+        ids = np.asarray(got[FIELD_ID], dtype=np.int64)
+        vectors = np.stack(list(got[column])).astype(np.float32, copy=False) if len(ids) else \
+            np.zeros((0, dim), dtype=np.float32)
+        return ids, vectors
 
     def _by_text(self, coll: StoredCollection, query: str, opts: RetrieveOptions) -> Ranking:
         if opts.multi_match is not None:

@@ -246,3 +246,70 @@ def test_cached_statements_are_handed_out_as_copies() -> None:
 def test_aggregates_are_recognised_by_the_select_fields_pass(sql: str) -> None:
     assert PG.add_select_fields_to_select_sql(sql, ["pk_id"]) == sql
 
+
+
+# -- the round-trip check, run once per statement shape --------------------------------------------
+
+
+def _key(sql: str, anonymous: bool = False) -> bytes | None:
+    from dialects.postgres.frontend import shape_key
+
+    return shape_key(sql, anonymous)
+
+
+def test_shape_key_ignores_only_plain_literal_values() -> None:
+    same = ["SELECT a FROM t WHERE b = 'abc' AND c > 5 AND d < 1.25",
+            "SELECT a FROM t WHERE b = 'x y:z' AND c > 70 AND d < 0.5"]
+    assert _key(same[0]) == _key(same[1])
+    base = "SELECT a FROM t WHERE b = 'abc' AND c > 5"
+    for other in ("SELECT a FROM t WHERE b = 'a''c' AND c > 5",     # a quote inside
+                  "SELECT a FROM t WHERE b = E'a\\nc' AND c > 5",   # escape string
+                  "SELECT a FROM t WHERE b = 'é' AND c > 5",        # non-ASCII
+                  "SELECT a FROM t WHERE b = 'abc' AND c > -5",     # a sign
+                  "SELECT a FROM t WHERE b = 'abc' AND c > 0x5",    # another integer form
+                  "SELECT a FROM t WHERE b = 'abc' AND c > 1e5",    # exponent
+                  "SELECT a FROM t WHERE b = 'abc' AND c > 05",     # leading zero
+                  'SELECT "a" FROM t WHERE b = \'abc\' AND c > 5',  # quoting of a name
+                  "SELECT a FROM t WHERE b = 'abc' AND c >= 5"):
+        assert _key(other) != _key(base), other
+    assert _key(base, anonymous=True) != _key(base)
+    assert _key("SELECT '" + "x" * 20_000 + "'") is None
+
+
+def test_round_trip_check_runs_once_per_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dialects.postgres import frontend, rules
+
+    frontend.clear_cache()
+    calls: list[str] = []
+    real = rules.round_trip_mismatch
+
+    def counting(tree: exp.Expression, node: object, text: str) -> str | None:
+        calls.append(text)
+        return real(tree, node, text)
+
+    monkeypatch.setattr(rules, "round_trip_mismatch", counting)
+    for i in range(5):
+        assert PG.parse_and_modify_sql(f"SELECT a FROM shape_probe WHERE b = 'v{i}' AND c > {i}", {}) \
+            == f"SELECT a FROM shape_probe WHERE b = 'v{i}' AND c > {i}"
+    assert len(calls) == 1
+    PG.get_sql_operation("SELECT a FROM shape_probe WHERE b = 'it''s' AND c > 1")
+    PG.get_sql_operation("SELECT a FROM shape_probe WHERE b = 'v' AND c > -1")
+    assert len(calls) == 3
+    monkeypatch.setattr(frontend, "shape_cache", False)
+    PG.get_sql_operation("SELECT a FROM shape_probe WHERE b = 'w' AND c > 99")
+    assert len(calls) == 4
+
+
+def test_a_failed_round_trip_is_kept_for_the_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dialects.postgres import frontend, rules
+
+    frontend.clear_cache()
+    monkeypatch.setattr(rules, "round_trip_mismatch", lambda tree, node, text: "round-trip: Probe")
+    first = PG.compile("SELECT a FROM refused_probe WHERE b = 1")
+    monkeypatch.undo()
+    again = PG.compile("SELECT a FROM refused_probe WHERE b = 2")
+    other = PG.compile("SELECT a FROM refused_probe WHERE b = -2")
+    assert (first.tree, first.unsupported) == (None, "round-trip: Probe")
+    assert (again.tree, again.unsupported) == (None, "round-trip: Probe")
+    assert other.tree is not None and other.unsupported is None
+    frontend.clear_cache()

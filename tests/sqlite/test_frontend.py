@@ -189,6 +189,41 @@ def test_cache_hands_out_copies():
     assert second.tree is not first.tree
 
 
+def _extras(tree):
+    return [(type(n).__name__, n.meta if n._meta else None, n.comments or None) for n in tree.walk()]
+
+
+def test_cache_hits_are_equal_to_a_fresh_parse_with_metadata_and_comments():
+    clear_cache()
+    sql = "SELECT a /* one */, b FROM t -- two\nWHERE c = 'x' /* three */"
+    fresh = SQLiteFrontend(portable_names=False, cache=False).parse(sql).tree
+    fe = SQLiteFrontend(portable_names=False)
+    seen = [fe.parse(sql) for _ in range(4)]  # a miss, the second sight (kept), two plain hits
+    for stmt in seen:
+        assert stmt.tree == fresh
+        assert _extras(stmt.tree) == _extras(fresh)
+        assert stmt.tree.sql("sqlite", comments=True) == fresh.sql("sqlite", comments=True)
+    assert len({id(stmt.tree) for stmt in seen}) == len(seen)
+    assert any(n._meta for n in fresh.walk()) and any(n.comments for n in fresh.walk())
+
+
+def test_cache_hits_do_not_share_metadata_or_comments():
+    clear_cache()
+    fe = SQLiteFrontend(portable_names=False)
+    sql = "SELECT a /* c */ FROM t WHERE b = 1"
+    fe.parse(sql)
+    first = fe.parse(sql).tree
+    for node in first.walk():
+        if node._meta:
+            node.meta["start"] = -1
+            node.meta["added"] = True
+        if node.comments:
+            node.comments.append("leaked")
+    second = fe.parse(sql).tree
+    assert all(n.meta.get("start") != -1 and "added" not in n.meta for n in second.walk() if n._meta)
+    assert all("leaked" not in (n.comments or []) for n in second.walk())
+
+
 def test_cache_is_bounded():
     from dialects.sqlite import frontend as module
 
