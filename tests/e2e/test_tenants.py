@@ -108,7 +108,7 @@ def adversarial_bodies(a_uid: str, b_uid: str, physical: list[str]) -> list[tupl
         f"SELECT * FROM notes WHERE title IN (SELECT f_1 FROM {phys})",
         f"SELECT * FROM notes WHERE EXISTS (SELECT 1 FROM {phys} WHERE f_1 LIKE 'AMARK%')",
         "SELECT * FROM users", "SELECT * FROM api_keys", "SELECT * FROM database_tables", "SELECT * FROM files",
-        "SELECT * FROM schema_migrations", "SELECT * FROM user_databases", "SELECT * FROM database_fields",
+        "SELECT * FROM _cozelite_migrations", "SELECT * FROM user_databases", "SELECT * FROM database_fields",
         "SELECT * FROM sqlite_master", "SELECT * FROM sqlite_schema", "SELECT * FROM information_schema.tables",
         "SELECT * FROM information_schema.columns", "SELECT * FROM pg_catalog.pg_tables", "SELECT * FROM mysql.user",
         "SELECT * FROM performance_schema.threads", "SELECT LOAD_FILE('/etc/passwd')",

@@ -1,12 +1,6 @@
 -- The app's own tables (issue 14), written once in MySQL and translated for the engine of db.uri
--- by cozelite/flows/metadata (ensure_schema). Plain MySQL: one statement per `;` at a line end, no
--- semicolons inside literals. Times are milliseconds since the epoch (BIGINT), ids are opaque text.
-
-CREATE TABLE IF NOT EXISTS schema_migrations (
-  name VARCHAR(255) NOT NULL,
-  applied_at BIGINT NOT NULL,
-  PRIMARY KEY (name)
-);
+-- by the migration engine (cozelite/migrate) through cozelite/flows/metadata (ensure_schema).
+-- Times are milliseconds since the epoch (BIGINT), ids are opaque text.
 
 CREATE TABLE IF NOT EXISTS users (
   id VARCHAR(64) NOT NULL,
