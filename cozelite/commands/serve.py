@@ -1,4 +1,4 @@
-"""`cozelite serve`: every provider in one process, behind health, metrics and blob endpoints."""
+"""`cozelite serve`: every provider in one process, behind the /v1 API, health, metrics and blob endpoints."""
 
 from __future__ import annotations
 
@@ -31,8 +31,10 @@ def limit_options(fn: Callable[..., Any]) -> Callable[..., Any]:
               type=click.Choice(["critical", "error", "warning", "info", "debug"]), help="Server log level.")
 @limit_options
 def command(host: str, port: int, log_level: str, **kwargs: Any) -> None:
-    """Open every provider from its URI and serve /healthz, /healthz/{db,kv,search,mq,blob},
-    /metrics and presigned blob downloads until SIGTERM or Ctrl-C."""
+    """Open every provider from its URI and serve the HTTP API under /v1 (schema at
+    /openapi.json, a page listing it at /docs; keys from `cozelite keys create USER`), /healthz,
+    /healthz/{db,kv,search,mq,blob}, /metrics and presigned blob downloads until SIGTERM or
+    Ctrl-C."""
     # Imported here so that `cozelite --help` and the other commands never load the web stack.
     from cozelite.server.lifecycle import run_server
 
