@@ -177,19 +177,6 @@ class _CountRequests:
                 access_log.info("%s %s %s %s %.1fms user=%s", rid, method, route, code, seconds * 1000, user)
 
 
-def _configure_logging() -> None:
-    """Request logs go to stderr at the level uvicorn was started with (it configures only its own
-    loggers); a host that configured logging itself keeps its handlers."""
-    logger = logging.getLogger("cozelite")
-    if logger.handlers:
-        return
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logger.addHandler(handler)
-    logger.setLevel(logging.getLogger("uvicorn.error").getEffectiveLevel())
-    logger.propagate = False
-
-
 class _LimitsByPath:
     """The server's request limits; under /v1 without the body limit, which the API applies itself
     per route (cozelite/api/limits.py: uploads take more) and answers in its own error format."""
@@ -216,7 +203,6 @@ def create_app(providers: Providers, *, admin_token: str | None = None,
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        _configure_logging()
         if providers.get("db") is not None:
             await run_in_threadpool(ensure_schema, services)
         for hook in STARTUP_HOOKS:

@@ -8,6 +8,7 @@ address and admin token in the lock file, so `cozelite backup` can ask it for a 
 from __future__ import annotations
 
 import errno
+import logging
 import signal
 import socket
 from collections.abc import Callable
@@ -88,10 +89,14 @@ def _serve(config: Config, sock: socket.socket, *, host: str, log_level: str, ec
             app = create_app(providers, admin_token=lock.token, limits=limits)
             # The h11 protocol with the limits enforced per connection (protocol.py); the header
             # size limit is h11's own buffer bound.
-            server = uvicorn.Server(uvicorn.Config(
+            server_config = uvicorn.Config(
                 app, host=host, port=port, log_level=log_level, access_log=False, lifespan="on",
                 http=protocol_class(limits), h11_max_incomplete_event_size=limits.max_header_bytes,
-                timeout_graceful_shutdown=limits.shutdown_timeout, backlog=BACKLOG))
+                timeout_graceful_shutdown=limits.shutdown_timeout, backlog=BACKLOG)
+            # After uvicorn configured its own loggers: ours follow uvicorn's level. Done here, in
+            # the process that serves, not in create_app, which tests and hosts build in-process.
+            _configure_logging()
+            server = uvicorn.Server(server_config)
             opened = ", ".join(f"{a}={providers.scheme(a)}" for a, _ in providers.items())
             echo(f"cozelite serving on http://{host}:{port} ({opened})")
             echo(describe(limits))
@@ -119,3 +124,16 @@ def _serve(config: Config, sock: socket.socket, *, host: str, log_level: str, ec
         return 0
     finally:
         lock.release()
+
+
+def _configure_logging() -> None:
+    """Request logs go to stderr at the level uvicorn was started with (it configures only its own
+    loggers); a host that configured logging itself keeps its handlers."""
+    logger = logging.getLogger("cozelite")
+    if logger.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.getLogger("uvicorn.error").getEffectiveLevel())
+    logger.propagate = False
