@@ -126,6 +126,9 @@ class Config:
                 r = self.retrieval
                 out.append((RETRIEVAL_KEY, redact(r.value), _describe(r)) if r is not None
                            else (RETRIEVAL_KEY, "(search.uri)", "default"))
+        e = self.extra.get(EMBEDDING_KEY)
+        out.append((EMBEDDING_KEY, redact(e.value), _describe(e)) if e is not None and e.value
+                   else (EMBEDDING_KEY, EMBEDDING_DEFAULT, "default"))
         return out
 
     def served_by(self) -> list[tuple[str, str]]:

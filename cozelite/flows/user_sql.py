@@ -210,7 +210,8 @@ def _compile(services: Any, caller: Caller, database: Database, sql: str) -> _Pl
     mysql.check_policy(sql, Policy(tables=frozenset(by_name), operations=_DML))
     tree = mysql.compile(sql).tree
     if tree is not None and any(w.args.get("recursive") for w in tree.find_all(exp.With)):
-        # A recursive CTE can run forever, and the embedded SQLite has no statement timeout.
+        # A recursive CTE can run until the engine's statement timeout (30 s by default on every
+        # db), holding a worker all that time: a user's query has no need for one.
         raise BadRequest("policy violation [recursive-cte]: WITH RECURSIVE is not allowed here",
                          code="policy_violation")
     used = [by_name[n] for n in sorted(_referenced(tree)) if n in by_name]
