@@ -52,16 +52,22 @@ class MariaDBServer:
         self._dir = tempfile.mkdtemp(prefix="cozelite-mariadb-")
         datadir = os.path.join(self._dir, "data")
         os.mkdir(datadir)
+        # A temporary directory of its own: in /tmp, the bootstrap's temporary tables are named by
+        # process id, and a leftover or a neighbour (another test run, another PID namespace) with
+        # the same name makes mariadb-install-db abort ("Unknown table 'mysql.tmp_user_sys'").
+        tmpdir = os.path.join(self._dir, "tmp")
+        os.mkdir(tmpdir)
         self._log = os.path.join(self._dir, "server.log")
         run_as_root = os.geteuid() == 0
         if run_as_root:
             # mariadbd refuses to run as root; the mysql user must be able to reach the folder.
             os.chmod(self._dir, 0o755)
             shutil.chown(datadir, "mysql", "mysql")
+            shutil.chown(tmpdir, "mysql", "mysql")
         user_args = ["--user=mysql"] if run_as_root else []
         init = subprocess.run(
             [_which("mariadb-install-db") or "mariadb-install-db", "--no-defaults", f"--datadir={datadir}",
-             "--auth-root-authentication-method=normal", "--skip-test-db", *user_args],
+             f"--tmpdir={tmpdir}", "--auth-root-authentication-method=normal", "--skip-test-db", *user_args],
             capture_output=True, text=True, check=False)
         if init.returncode != 0:
             self.stop()
@@ -70,7 +76,7 @@ class MariaDBServer:
         socket_path = os.path.join(datadir, "mysqld.sock")
         with open(self._log, "wb") as log:
             self._proc = subprocess.Popen(
-                [_which("mariadbd") or "mariadbd", "--no-defaults", f"--datadir={datadir}",
+                [_which("mariadbd") or "mariadbd", "--no-defaults", f"--datadir={datadir}", f"--tmpdir={tmpdir}",
                  f"--socket={socket_path}", f"--port={self.port}", "--bind-address=127.0.0.1",
                  "--skip-grant-tables", "--skip-name-resolve", "--skip-log-bin", "--innodb-buffer-pool-size=64M",
                  "--character-set-server=utf8mb4", "--collation-server=utf8mb4_bin",
