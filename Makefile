@@ -7,8 +7,9 @@ LITE_PYZ ?= dist/cozelite-lite.pyz
 LITE_PYTHON ?= /usr/bin/env python$(shell $(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 LITE_PORT ?= 8080
 # make test-lite: the conformance suites on the embedded providers plus the app's end-to-end tests in
-# lite mode; tests/lite/lite_only.py deselects whatever needs a server and fails a test that starts one.
-LITE_TESTS ?= tests/conformance tests/app tests/cli tests/lite
+# lite mode (tests/e2e; its server-mode runs are `slow`); tests/lite/lite_only.py deselects whatever needs a
+# server and fails a test that starts one.
+LITE_TESTS ?= tests/conformance tests/app tests/cli tests/lite tests/e2e
 
 .PHONY: install services demo test lint bench gen build-lite run-lite test-lite
 

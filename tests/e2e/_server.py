@@ -6,6 +6,10 @@ Redis, mq on NATS JetStream, blob on an S3-API server, retrieval on Milvus Lite;
 stays on DuckDB; the throw-away servers of tests/engines) and "server-mariadb" (the same, db on
 MariaDB). `E2EServer.restart()` stops the process
 with SIGTERM and starts it again on the same data; `kill()` is SIGKILL.
+
+The command defaults to this checkout's CLI in the test environment; tests/lite runs the same
+harness over the single-file build (`command=("./cozelite-lite.pyz",)`, `exact_env=True`: the
+environment given is the whole environment, as on a target machine).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +32,7 @@ from tests.netutil import free_port
 STARTUP_TIMEOUT_S = 90.0
 # server: db on PostgreSQL; server-mariadb: the same with db on MariaDB.
 MODES = ("lite", "server", "server-mariadb")
+CHECKOUT_CLI: tuple[str, ...] = (sys.executable, "-m", "cozelite.cli")
 
 
 @dataclass
@@ -65,11 +71,22 @@ class ApiClient:
 
 
 class E2EServer:
-    def __init__(self, cwd: Path, mode: str, env: dict[str, str], *args: str) -> None:
+    """`command` runs the CLI; `exact_env` passes `env` as the whole environment instead of on top of
+    the test's own (minus cozelite settings); `config_args` replaces the mode's flags (`--lite`),
+    e.g. `()` for a build whose default is the lite preset; `timeout_s` bounds start-up and each CLI
+    call (a single file's first run unpacks itself)."""
+
+    def __init__(self, cwd: Path, mode: str, env: dict[str, str], *args: str, command: Sequence[str] = CHECKOUT_CLI,
+                 exact_env: bool = False, config_args: Sequence[str] | None = None,
+                 timeout_s: float = STARTUP_TIMEOUT_S) -> None:
         self.cwd = cwd
         self.mode = mode
         self.env = env
         self.args = args
+        self.command = tuple(command)
+        self.exact_env = exact_env
+        self.config_args = None if config_args is None else tuple(config_args)
+        self.timeout_s = timeout_s
         self.proc: subprocess.Popen[str] | None = None
         self.port = 0
         self.stderr = ""
@@ -80,12 +97,17 @@ class E2EServer:
         return f"http://127.0.0.1:{self.port}"
 
     def _config_args(self) -> list[str]:
+        if self.config_args is not None:
+            return list(self.config_args)
         return ["--lite"] if self.mode == "lite" else []
+
+    def _environ(self) -> dict[str, str]:
+        return dict(self.env) if self.exact_env else clean_env(**self.env)
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """The real CLI on the same configuration as the server."""
-        done = subprocess.run([sys.executable, "-m", "cozelite.cli", *args, *self._config_args()], cwd=self.cwd,
-                              env=clean_env(**self.env), capture_output=True, text=True, timeout=120)
+        done = subprocess.run([*self.command, *args, *self._config_args()], cwd=self.cwd, env=self._environ(),
+                              capture_output=True, text=True, timeout=max(120.0, self.timeout_s))
         if check and done.returncode != 0:
             pytest.fail(f"cozelite {' '.join(args)} failed ({done.returncode}): {done.stderr}")
         return done
@@ -100,10 +122,9 @@ class E2EServer:
     def start(self) -> None:
         self.port = free_port()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "cozelite.cli", "serve", "--port", str(self.port), *self._config_args(),
-             *self.args], cwd=self.cwd, env=clean_env(**self.env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True)
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+            [*self.command, "serve", "--port", str(self.port), *self._config_args(), *self.args], cwd=self.cwd,
+            env=self._environ(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + self.timeout_s
         while True:
             if self.proc.poll() is not None:
                 _, err = self.proc.communicate()
@@ -115,7 +136,7 @@ class E2EServer:
                 pass
             if time.monotonic() > deadline:
                 self.kill()
-                pytest.fail(f"cozelite serve did not become healthy in {STARTUP_TIMEOUT_S} s: {self.stderr}")
+                pytest.fail(f"cozelite serve did not become healthy in {self.timeout_s} s: {self.stderr}")
             time.sleep(0.1)
         # Clients follow the server to its new port.
         for c in self.clients:

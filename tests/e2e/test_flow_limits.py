@@ -23,7 +23,7 @@ def services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Servic
     config = load_config(env={}, lite=True)
     prepare_data_dirs(config)
     settings = FlowSettings(max_vars_per_user=3, max_var_value_bytes=100, max_sql_rows=5, max_sql_chars=200)
-    svc = Services(open_providers(config, areas=("db", "kv")), settings)
+    svc = Services(open_providers(config, areas=("db", "kv", "mq")), settings)  # mq: resource events
     ensure_schema(svc)
     try:
         yield svc

@@ -2,8 +2,9 @@
 only the system Python (no venv, no PYTHONPATH, none of our packages installed), serves in lite
 mode by default: every /healthz/* is 200 and the data lands under that directory's ./var/data/.
 
-The build takes ~30 s on an idle machine, so it runs in the default suite; COZELITE_LITE_PYZ names an
-already built file to test instead (a CI step that built it once)."""
+The build (tests/lite/conftest.py, once per session) takes ~30 s on an idle machine, so it runs in the
+default suite; COZELITE_LITE_PYZ names an already built file to test instead (a CI step that built it
+once). The core flows through the built file: test_build_lite_flows.py."""
 
 from __future__ import annotations
 
@@ -20,41 +21,20 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.lite._pyz import ROOT, START_TIMEOUT_S, SYSTEM_PYTHON, clean_env, needs_system_python
 from tests.netutil import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
-SYSTEM_PYTHON = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
 AREAS = ("db", "kv", "search", "mq", "blob")
-START_TIMEOUT_S = 300.0  # the first start extracts ~260 MiB
 
-pytestmark = pytest.mark.skipif(not SYSTEM_PYTHON.exists() or not sys.platform.startswith("linux"),
-                                reason=f"needs the system {SYSTEM_PYTHON} the build declares")
-
-
-@pytest.fixture(scope="module")
-def pyz(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    prebuilt = os.environ.get("COZELITE_LITE_PYZ")
-    if prebuilt:
-        return Path(prebuilt).resolve()
-    out = tmp_path_factory.mktemp("build") / "cozelite-lite.pyz"
-    result = subprocess.run(["make", "-s", "build-lite", f"LITE_PYZ={out}", f"PY={sys.executable}"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0 and out.is_file(), result.stdout + result.stderr
-    return out
-
-
-def clean_env(home: Path) -> dict[str, str]:
-    """What a target machine's shell gives: no venv, no PYTHONPATH, no cozelite setting."""
-    return {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+pytestmark = needs_system_python
 
 
 @pytest.fixture
-def target(tmp_path: Path, pyz: Path) -> Iterator[tuple[Path, dict[str, str]]]:
-    work, home = tmp_path / "empty", tmp_path / "home"
+def target(tmp_path: Path, pyz: Path, pyz_home: Path) -> Iterator[tuple[Path, dict[str, str]]]:
+    work = tmp_path / "empty"
     work.mkdir()
-    home.mkdir()
     shutil.copy2(pyz, work / "cozelite-lite.pyz")
-    yield work, clean_env(home)
+    yield work, clean_env(pyz_home)
 
 
 def test_the_system_python_has_none_of_the_bundled_packages() -> None:
