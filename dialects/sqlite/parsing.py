@@ -8,6 +8,7 @@ invalid input). No ANTLR listener but ours is attached, so nothing is ever print
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from antlr4 import CommonTokenStream, InputStream, Parser, Token
 from antlr4.atn.PredictionMode import PredictionMode
@@ -16,6 +17,7 @@ from antlr4.error.ErrorListener import ErrorListener
 from antlr4.error.Errors import InputMismatchException, ParseCancellationException, RecognitionException
 from antlr4.error.ErrorStrategy import DefaultErrorStrategy
 from antlr4.PredictionContext import PredictionContextCache
+from antlr4.tree.Tree import TerminalNodeImpl
 
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser
 from dialects.sqlite.tokens import token_stream
@@ -97,6 +99,64 @@ class _QuietBail(DefaultErrorStrategy):
         return
 
 
+class _Terminal(TerminalNodeImpl):
+    """A token's leaf in the parse tree. ANTLR's own class routes every attribute assignment
+    through a Python-level `__setattr__` that only calls the default one; a statement makes one
+    leaf per token, so the detour is a few percent of a parse."""
+
+    __slots__ = ()
+    __setattr__ = object.__setattr__
+
+    def __init__(self, symbol: Token, parent: object) -> None:
+        self.parentCtx = parent
+        self.symbol = symbol
+
+
+class _Parser(SQLiteParser):
+    """The generated parser with leaner versions of the three runtime methods every token and
+    every rule goes through (`consume`, `enterRule`, `exitRule`): the same steps as ANTLR's, with
+    the parser state written to its slot directly (ANTLR's `state` is a Python property, set a
+    few hundred times per statement) and without the per-token listener bookkeeping. Parse
+    listeners are never attached here; if one ever is, ANTLR's own methods run."""
+
+    def enterRule(self, localctx: Any, state: int, ruleIndex: int) -> None:
+        if self._parseListeners is not None:
+            super().enterRule(localctx, state, ruleIndex)
+            return
+        self._stateNumber = state
+        self._ctx = localctx
+        localctx.start = self._input.LT(1)
+        parent = localctx.parentCtx
+        if parent is not None and self.buildParseTrees:
+            parent.addChild(localctx)
+
+    def exitRule(self) -> None:
+        if self._parseListeners is not None:
+            super().exitRule()
+            return
+        ctx = self._ctx
+        ctx.stop = self._input.LT(-1)
+        self._stateNumber = ctx.invokingState
+        self._ctx = ctx.parentCtx
+
+    def consume(self) -> Token:
+        if self._parseListeners:
+            return super().consume()
+        token = self._input.LT(1)
+        if token.type != Token.EOF:
+            self._input.consume()
+        ctx = self._ctx
+        if self._errHandler.inErrorRecoveryMode(self):
+            ctx.addErrorNode(token)
+        else:
+            node = _Terminal(token, ctx)
+            if ctx.children is None:
+                ctx.children = [node]
+            else:
+                ctx.children.append(node)
+        return token
+
+
 _local = threading.local()
 
 
@@ -109,6 +169,10 @@ sll_first = True
 ll_fallback = True
 """False: report SLL's rejection without confirming it in LL mode (tests use it to check that the
 grammar keeps valid statements on the fast path)."""
+
+
+_PARSER: type[SQLiteParser] = _Parser
+"""The parser class `_parser_for` builds (benchmarks compare it with the generated class)."""
 
 
 def reset_prediction_cache() -> None:
@@ -125,7 +189,7 @@ def _parser_for(sql: str) -> tuple[SQLiteParser, CommonTokenStream]:
     # the prediction DFA cache is shared by all instances anyway.
     parser = getattr(_local, "parser", None)
     if parser is None:
-        parser = SQLiteParser(token_stream("", None))
+        parser = _PARSER(token_stream("", None))
         parser.removeErrorListeners()
         parser.buildParseTrees = True
         _local.parser = parser

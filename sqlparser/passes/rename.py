@@ -25,7 +25,7 @@ name-based rename.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from sqlglot import exp
 
@@ -57,12 +57,50 @@ def check_table_columns(table_columns: Mapping[str, TableColumn]) -> None:
 
 def table_aliases(tree: exp.Expression) -> dict[str, str]:
     """alias (lower-case) -> table name (lower-case), for every aliased table reference."""
+    return _aliases_of(tree.find_all(exp.Table))
+
+
+def _aliases_of(tables: Iterable[exp.Table]) -> dict[str, str]:
     aliases: dict[str, str] = {}
-    for table in tree.find_all(exp.Table):
+    for table in tables:
         alias = table.alias
         if alias and table.name:
             aliases[alias.lower()] = table.name.lower()
     return aliases
+
+
+# What the rename looks at, by node class: a dict lookup per node instead of an isinstance chain
+# (a statement's walk is most of this pass's own time). Subclasses are classified on first sight.
+_OTHER, _TABLE, _COLUMN, _IDENTIFIER = 0, 1, 2, 3
+_KINDS: dict[type, int] = {}
+
+
+def _kind(cls: type) -> int:
+    kind = _KINDS.get(cls)
+    if kind is None:
+        kind = (_TABLE if issubclass(cls, exp.Table) else _COLUMN if issubclass(cls, exp.Column)
+                else _IDENTIFIER if issubclass(cls, exp.Identifier) else _OTHER)
+        _KINDS[cls] = kind
+    return kind
+
+
+def _nodes(tree: exp.Expression) -> tuple[list[exp.Table], list[exp.Column], list[exp.Identifier]]:
+    """The tables, columns and identifiers of the tree, in walk order, from one walk."""
+    tables: list[exp.Table] = []
+    columns: list[exp.Column] = []
+    identifiers: list[exp.Identifier] = []
+    kinds = _KINDS
+    for node in tree.walk():
+        kind = kinds.get(type(node))
+        if kind is None:
+            kind = _kind(type(node))
+        if kind == _TABLE:
+            tables.append(node)  # type: ignore[arg-type]
+        elif kind == _COLUMN:
+            columns.append(node)  # type: ignore[arg-type]
+        elif kind == _IDENTIFIER:
+            identifiers.append(node)  # type: ignore[arg-type]
+    return tables, columns, identifiers
 
 
 def rename_tables(tree: exp.Expression, table_columns: Mapping[str, TableColumn]) -> exp.Expression:
@@ -70,54 +108,69 @@ def rename_tables(tree: exp.Expression, table_columns: Mapping[str, TableColumn]
     new_names = {name: spec.new_table_name for name, spec in tables.items() if spec.new_table_name}
     column_maps = {name: {k.lower(): v for k, v in (spec.column_map or {}).items() if k}
                    for name, spec in tables.items()}
-    aliases = table_aliases(tree)
+    if not isinstance(tree, (exp.Query, exp.Values, exp.Insert, exp.Update, exp.Delete)):
+        aliases = table_aliases(tree)
+        _check_aliases(aliases, tables)
+        return _rename_by_name(tree, new_names, column_maps, aliases)
+    # One walk serves the alias check, the rename and its name-based fallback (the resolver
+    # changes nothing, so what the walk found before resolving is what there is to rename after).
+    table_nodes, column_nodes, identifier_nodes = _nodes(tree)
+    aliases = _aliases_of(table_nodes)
+    _check_aliases(aliases, tables)
+    infos: dict[str, TableInfo | None] = {}
+
+    def catalog(name: str) -> TableInfo | None:
+        # Sources copy the columns they are given, so one TableInfo per table serves them all.
+        if name not in infos:
+            mapping = column_maps.get(name)
+            infos[name] = None if mapping is None else TableInfo(mapping, opaque=not mapping)
+        return infos[name]
+
+    res = resolve(tree, catalog)
+    _apply(table_nodes, column_nodes, identifier_nodes, res, new_names, column_maps, aliases)
+    return tree
+
+
+def _check_aliases(aliases: dict[str, str], tables: Mapping[str, TableColumn]) -> None:
     for alias in aliases:
         if alias in tables:
             raise InvalidArgumentError(
                 f"alias {alias!r} is also the name of a mapped table; an alias must not equal an original table name")
-    if isinstance(tree, (exp.Query, exp.Values, exp.Insert, exp.Update, exp.Delete)):
-        def catalog(name: str) -> TableInfo | None:
-            if name not in tables:
-                return None
-            mapping = column_maps[name]
-            return TableInfo(dict(mapping), opaque=not mapping)
-
-        return _apply(tree, resolve(tree, catalog), new_names, column_maps)
-    return _rename_by_name(tree, new_names, column_maps, aliases)
 
 
-def _apply(tree: exp.Expression, res: Resolution, new_names: dict[str, str],
-           column_maps: dict[str, dict[str, str]]) -> exp.Expression:
+def _apply(table_nodes: list[exp.Table], column_nodes: list[exp.Column], identifier_nodes: list[exp.Identifier],
+           res: Resolution, new_names: dict[str, str], column_maps: dict[str, dict[str, str]],
+           fallback_aliases: dict[str, str]) -> None:
     """Rename what the resolution found; a node it did not reach keeps the name-based rename."""
-    fallback_aliases = table_aliases(tree)
-    for node in list(tree.walk()):
-        if isinstance(node, exp.Table):
-            if id(node) in res.cte_refs or node.args.get("db") or not isinstance(node.this, exp.Identifier):
-                continue
-            src = res.sources.get(id(node))
-            if src is not None and src.node is not node and (src.aliased or src.kind != "table"):
-                continue  # MySQL's `DELETE a FROM users a ...`: the target names an alias
-            new = new_names.get(node.name.lower())
-            if new:
-                node.this.set("this", new)
-        elif isinstance(node, exp.Column):
-            binding = res.columns.get(id(node))
-            ident = node.this
-            if binding is None or (binding.source is None and node.table):
-                # Not reached by the resolver, or a qualifier naming no source in scope (the
-                # engine rejects it): rename by the qualifier's table name as the Go code does.
-                _rename_column_by_name(node, new_names, column_maps, fallback_aliases)
-                continue
-            src = binding.source
-            if node.table and src is not None and src.kind == "table" and not src.aliased and src.table in new_names:
-                node.args["table"].set("this", new_names[src.table])
-            if binding.kind == "column" and binding.mapped and isinstance(ident, exp.Identifier):
-                ident.set("this", binding.mapped)
-        elif isinstance(node, exp.Identifier) and id(node) in res.identifiers:
-            mapped = res.identifiers[id(node)]
+    for node in table_nodes:
+        ident = node.this
+        if not isinstance(ident, exp.Identifier) or id(node) in res.cte_refs or node.args.get("db"):
+            continue
+        src = res.sources.get(id(node))
+        if src is not None and src.node is not node and (src.aliased or src.kind != "table"):
+            continue  # MySQL's `DELETE a FROM users a ...`: the target names an alias
+        new = new_names.get(ident.name.lower())
+        if new:
+            ident.set("this", new)
+    for col in column_nodes:
+        binding = res.columns.get(id(col))
+        if binding is None or (binding.source is None and col.table):
+            # Not reached by the resolver, or a qualifier naming no source in scope (the
+            # engine rejects it): rename by the qualifier's table name as the Go code does.
+            _rename_column_by_name(col, new_names, column_maps, fallback_aliases)
+            continue
+        src = binding.source
+        if src is not None and src.kind == "table" and not src.aliased and src.table in new_names and col.table:
+            col.args["table"].set("this", new_names[src.table])
+        ident = col.this
+        if binding.kind == "column" and binding.mapped and isinstance(ident, exp.Identifier):
+            ident.set("this", binding.mapped)
+    identifiers = res.identifiers
+    if identifiers:
+        for ident in identifier_nodes:
+            mapped = identifiers.get(id(ident))
             if mapped:
-                node.set("this", mapped)
-    return tree
+                ident.set("this", mapped)
 
 
 def _rename_column_by_name(node: exp.Column, new_names: dict[str, str], column_maps: dict[str, dict[str, str]],

@@ -33,7 +33,7 @@ today; scope_rows and policy can use it later) acts on it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlglot import exp
@@ -435,25 +435,39 @@ class Resolver:
     # -- expressions ---------------------------------------------------------------------------------
 
     def _visit_arg(self, value: object, level: Level, context: str) -> None:
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, exp.Expr):
-                self._visit(item, level, context)
+        if type(value) is list:
+            for item in value:
+                if isinstance(item, exp.Expr):
+                    self._visit(item, level, context)
+        elif isinstance(value, exp.Expr):
+            self._visit(value, level, context)
 
     def _visit(self, node: exp.Expr, level: Level, context: str) -> None:
-        if isinstance(node, exp.Column):
-            self.out.columns[id(node)] = self._bind(node, level, context)
+        # The class decides what a node is (a dict lookup, not an isinstance chain): this runs for
+        # every expression node of the statement.
+        cls = type(node)
+        kind = _VISIT_KINDS.get(cls)
+        if kind is None:
+            kind = _visit_kind(cls)
+        if kind == _V_COLUMN:
+            self.out.columns[id(node)] = self._bind(node, level, context)  # type: ignore[arg-type]
             return
-        if isinstance(node, (exp.Query, exp.Subquery)) and not isinstance(node, exp.Values):
+        if kind == _V_QUERY:
             self.query(node, level, level.ctes)
             return
-        if context == "order" and isinstance(node, exp.Ordered) and isinstance(node.this, exp.Column):
+        if kind == _V_ORDERED and context == "order" and isinstance(node.this, exp.Column):
             self.out.columns[id(node.this)] = self._bind(node.this, level, "order_bare")
             for key, value in node.args.items():
                 if key != "this":
                     self._visit_arg(value, level, context)
             return
-        for child in _children(node):
-            self._visit(child, level, context)
+        for value in node.args.values():
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, exp.Expr):
+                        self._visit(item, level, context)
+            elif isinstance(value, exp.Expr):
+                self._visit(value, level, context)
 
     def _bind(self, col: exp.Column, level: Level, context: str) -> Binding:
         name = col.name.lower()
@@ -518,12 +532,22 @@ class Resolver:
         return other.source is binding.source and other.name == binding.name
 
 
-def _children(node: exp.Expr) -> Iterator[exp.Expr]:
-    for value in node.args.values():
-        if isinstance(value, exp.Expr):
-            yield value
-        elif isinstance(value, list):
-            yield from (v for v in value if isinstance(v, exp.Expr))
+_V_OTHER, _V_COLUMN, _V_QUERY, _V_ORDERED = 0, 1, 2, 3
+_VISIT_KINDS: dict[type, int] = {}
+
+
+def _visit_kind(cls: type) -> int:
+    """How `Resolver._visit` treats a node class; computed once per class."""
+    if issubclass(cls, exp.Column):
+        kind = _V_COLUMN
+    elif issubclass(cls, (exp.Query, exp.Subquery)) and not issubclass(cls, exp.Values):
+        kind = _V_QUERY
+    elif issubclass(cls, exp.Ordered):
+        kind = _V_ORDERED
+    else:
+        kind = _V_OTHER
+    _VISIT_KINDS[cls] = kind
+    return kind
 
 
 def _alias_columns(alias: object) -> list[str] | None:
