@@ -5,6 +5,10 @@ postings of both document search and retrieval; space is `e:<index>` or `c:<coll
 rather than the `fts` extension's because `fts` builds a static index (every write would rebuild it);
 here a write updates the postings of the documents it touched, in the same transaction, so it is
 searchable as soon as the call returns. bench/search.py compares the two.
+
+Ranked top-k queries (retrieval) are answered from memory when they can (postings.py): the same
+postings as numpy arrays, loaded on first use and following committed writes. `scores` (SQL) stays
+for queries that compose BM25 with other SQL (document search) and inside a caller's transaction.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from sqlglot import exp
 from providers.search.analysis import analyze, term_frequencies
 from providers.search.connection import Connection, str_array
 from providers.search.model import AND
+from providers.search.postings import Indexed, PostingsCache, SpacePostings
 from providers.search.sql import Params, ShapeCache, col, double, func, num, subquery, table
 
 _SHAPES = ShapeCache()
@@ -40,6 +45,7 @@ class InvertedIndex:
         self.k1 = k1
         self.b = b
         self.cluster_min_rows = 50_000  # unordered postings tolerated before re-clustering
+        self.memory = PostingsCache()
 
     # --- writing
 
@@ -49,6 +55,9 @@ class InvertedIndex:
         with self.conn.registered(doc=str_array(docs)) as rel:
             self._delete("cz_postings", space, rel)
             self._delete("cz_doclen", space, rel)
+        if self.memory.loaded(space) is not None:
+            gone = list(docs)
+            self.conn.after_commit(lambda: self.memory.apply(space, lambda p: p.delete(gone)))
 
     def _delete(self, name: str, space: str, rel: exp.Table) -> None:
         params = Params()
@@ -67,10 +76,12 @@ class InvertedIndex:
         l_field: list[str] = []
         l_doc: list[str] = []
         l_len: list[int] = []
+        indexed: list[Indexed] = []
         for doc, field, text in items:
             counts, length = term_frequencies(text)
             if length == 0:
                 continue  # as in Lucene, a field without terms does not count toward N or avgdl
+            indexed.append((doc, field, counts, length))
             l_field.append(field)
             l_doc.append(doc)
             l_len.append(length)
@@ -89,6 +100,8 @@ class InvertedIndex:
                                   len=np.asarray(l_len, dtype=np.int32)) as rel:
             self._insert("cz_doclen", space, ("field", "doc", "len"), rel)
         self._maybe_cluster()
+        if self.memory.loaded(space) is not None:
+            self.conn.after_commit(lambda: self.memory.apply(space, lambda p: p.add(indexed)))
 
     def _insert(self, name: str, space: str, columns: Sequence[str], rel: exp.Table) -> None:
         params = Params()
@@ -112,8 +125,53 @@ class InvertedIndex:
     def drop_space(self, space: str) -> None:
         self.conn.x("DELETE FROM cz_postings WHERE space = ?", [space])
         self.conn.x("DELETE FROM cz_doclen WHERE space = ?", [space])
+        self.memory.forget(space)  # at once: nothing may read it until the tables are committed
 
-    # --- scoring
+    # --- scoring from memory
+
+    def in_memory(self, space: str) -> SpacePostings | None:
+        """The space's postings in memory (loaded now if needed), or None when the SQL path must
+        answer: inside a caller's transaction (it may hold uncommitted writes), or over budget."""
+        if self.conn.in_transaction:
+            return None
+        return self.memory.get(space, lambda: self._load(space))
+
+    @staticmethod
+    def query_terms(text: str, operator: str) -> tuple[Counter[str], int]:
+        """The query's terms with their counts, and how many must match in a field."""
+        terms = Counter(analyze(text))
+        return terms, len(terms) if operator == AND and len(terms) > 1 else 1
+
+    def _load(self, space: str) -> SpacePostings | None:
+        """Read a space's postings with dense numbers made by DuckDB (sorted docs, fields and
+        (field, term) keys), so that only numbers cross into numpy in bulk."""
+        args = {"space": space}
+        if self.conn.value("SELECT count(*) FROM cz_postings WHERE space = $space", args) > self.memory.max_postings:
+            return None
+        docs = [r[0] for r in self.conn.x("SELECT DISTINCT doc FROM cz_doclen WHERE space = $space ORDER BY doc",
+                                          args).fetchall()]
+        fields = [r[0] for r in self.conn.x("SELECT DISTINCT field FROM cz_doclen WHERE space = $space "
+                                            "ORDER BY field", args).fetchall()]
+        keys = [(r[0], r[1]) for r in self.conn.x("SELECT DISTINCT field, term FROM cz_postings WHERE space = $space "
+                                                  "ORDER BY field, term", args).fetchall()]
+        numbered_docs = ("d AS (SELECT doc, row_number() OVER (ORDER BY doc) - 1 AS k "
+                         "FROM (SELECT DISTINCT doc FROM cz_doclen WHERE space = $space))")
+        lens = self.conn.x(
+            f"WITH {numbered_docs}, fl AS (SELECT field, row_number() OVER (ORDER BY field) - 1 AS f "
+            "FROM (SELECT DISTINCT field FROM cz_doclen WHERE space = $space)) "
+            "SELECT d.k, fl.f, l.len FROM cz_doclen l JOIN d ON l.doc = d.doc JOIN fl ON l.field = fl.field "
+            "WHERE l.space = $space", args).fetchnumpy()
+        posts = self.conn.x(
+            f"WITH {numbered_docs}, t AS (SELECT field, term, row_number() OVER (ORDER BY field, term) - 1 AS j "
+            "FROM (SELECT DISTINCT field, term FROM cz_postings WHERE space = $space)) "
+            "SELECT t.j, d.k, p.tf FROM cz_postings p JOIN d ON p.doc = d.doc "
+            "JOIN t ON p.field = t.field AND p.term = t.term WHERE p.space = $space ORDER BY t.j", args).fetchnumpy()
+        return SpacePostings.from_tables(
+            docs, np.asarray(lens["k"], dtype=np.int64), fields, np.asarray(lens["f"], dtype=np.int64),
+            np.asarray(lens["len"], dtype=np.int32), keys, np.asarray(posts["j"], dtype=np.int64),
+            np.asarray(posts["k"], dtype=np.int32), np.asarray(posts["tf"], dtype=np.int32))
+
+    # --- scoring in SQL
 
     def scores(self, params: Params, space: str, fields: Sequence[str], text: str, operator: str) -> Scored | None:
         """(doc, score) of documents matching `text` in any of `fields`, scored by BM25 (the best

@@ -87,6 +87,7 @@ class Connection:
         self._ping_lock = threading.Lock()
         self.closed = False
         self._tx_depth = 0
+        self._after_commit: list[Callable[[], None]] = []
         self._registered_depth = 0
         config: dict[str, Any] = {}
         if threads:
@@ -180,6 +181,15 @@ class Connection:
         still roll back."""
         return self._tx_depth > 0
 
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run `action` once the current transaction has committed (now, outside one); dropped if
+        it rolls back. In-memory indexes follow the tables this way: a write reaches them only
+        when it can no longer roll back."""
+        if self._tx_depth:
+            self._after_commit.append(action)
+        else:
+            action()
+
     @contextlib.contextmanager
     def tx(self) -> Iterator[None]:
         if self._tx_depth:
@@ -191,15 +201,20 @@ class Connection:
             return
         self.db.execute("BEGIN TRANSACTION")
         self._tx_depth = 1
+        self._after_commit = []
         try:
             yield
         except BaseException:
             self._tx_depth = 0
+            self._after_commit = []
             with contextlib.suppress(duckdb.Error):
                 self.db.execute("ROLLBACK")
             raise
         self._tx_depth = 0
+        actions, self._after_commit = self._after_commit, []
         self.db.execute("COMMIT")
+        for action in actions:
+            action()
 
     @contextlib.contextmanager
     def registered(self, **columns: np.ndarray) -> Iterator[exp.Table]:

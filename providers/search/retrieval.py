@@ -399,11 +399,18 @@ class DuckDBRetrieval:
             text = opts.multi_match.query
         else:
             fields, text = coll.text_fields(None), query
+        k = int(opts.top_k)
+        postings = self.inverted.in_memory(coll.space)
+        if postings is not None:  # BM25 from memory (postings.py); a filter's matches come from the table
+            terms, need = self.inverted.query_terms(text or "", OR)
+            if not terms or not fields:
+                return []
+            allowed = self._matching_ids(coll, opts) if self._filters(coll, opts, Params()) else None
+            return postings.top_k(fields, terms, need, self.inverted.k1, self.inverted.b, k, allowed)
         params = Params()
         scored = self.inverted.scores(params, coll.space, fields, text or "", OR)
         if scored is None:
             return []
-        k = int(opts.top_k)
         conds = self._filters(coll, opts, params)
         matches = col("score", "m")
         if not conds:  # no filter: rank the postings alone; _fetch reads the k winners
