@@ -13,6 +13,7 @@ for queries that compose BM25 with other SQL (document search) and inside a call
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -94,28 +95,42 @@ class InvertedIndex:
             p_tf.extend(counts.values())
         if not l_doc:
             return
-        with self.conn.registered(i=np.arange(len(l_doc), dtype=np.int32), field=str_array(l_field),
-                                  doc=str_array(l_doc), len=np.asarray(l_len, dtype=np.int32)) as lens, \
-                self.conn.registered(i=np.arange(len(term_no), dtype=np.int32),
-                                     term=str_array(list(term_no))) as terms, \
-                self.conn.registered(r=np.asarray(p_row, dtype=np.int32), j=np.asarray(p_term, dtype=np.int32),
-                                     tf=np.asarray(p_tf, dtype=np.int32)) as posts:
-            params = Params()
-            space_p = params(space)
+        fields = list(dict.fromkeys(l_field))
+        field_no = {f: j for j, f in enumerate(fields)}
+        # Two statements, each with its own parameters (DuckDB refuses unused ones).
+        p_params, l_params = Params(), Params()
+        with contextlib.ExitStack() as stack:
+            terms, terms_key = stack.enter_context(self.conn.string_rows(list(term_no), p_params))
+            names = [stack.enter_context(self.conn.string_rows(values, params))
+                     for params in (p_params, l_params) for values in (l_doc, fields)]
+            lens = stack.enter_context(self.conn.registered(
+                i=np.arange(len(l_doc), dtype=np.int32), f=np.asarray([field_no[f] for f in l_field], dtype=np.int32),
+                len=np.asarray(l_len, dtype=np.int32)))
+            posts = stack.enter_context(self.conn.registered(
+                r=np.asarray(p_row, dtype=np.int32), j=np.asarray(p_term, dtype=np.int32),
+                tf=np.asarray(p_tf, dtype=np.int32)))
+            p_space, l_space = p_params(space), l_params(space)
+
+            def with_names(query: exp.Select, docs: exp.Select, fields: exp.Select) -> exp.Select:
+                return (query.join(subquery(docs, "d"), on=col("i", "d").eq(col("i", "l")))
+                        .join(subquery(fields, "f"), on=col("i", "f").eq(col("f", "l"))))
 
             def postings() -> exp.Expr:
-                rows = (exp.select(space_p, col("field", "l"), col("term", "t"), col("doc", "l"), col("tf", "p"),
+                rows = (exp.select(p_space, col("v", "f"), col("v", "t"), col("v", "d"), col("tf", "p"),
                                    col("len", "l"))
                         .from_(posts.as_(ident("p")))
                         .join(lens.as_(ident("l")), on=col("r", "p").eq(col("i", "l")))
-                        .join(terms.as_(ident("t")), on=col("j", "p").eq(col("i", "t"))))
-                return exp.insert(rows, table("cz_postings"))
+                        .join(subquery(terms, "t"), on=col("j", "p").eq(col("i", "t"))))
+                return exp.insert(with_names(rows, names[0][0], names[1][0]), table("cz_postings"))
 
-            self.conn.run(postings, params, ("insert postings", lens.name, terms.name, posts.name))
-            params = Params()
-            space_p = params(space)
-            self.conn.run(lambda: exp.insert(exp.select(space_p, col("field"), col("doc"), col("len")).from_(lens),
-                                             table("cz_doclen")), params, ("insert doclen", lens.name))
+            def doclen() -> exp.Expr:
+                rows = exp.select(l_space, col("v", "f"), col("v", "d"), col("len", "l")).from_(
+                    lens.as_(ident("l")))
+                return exp.insert(with_names(rows, names[2][0], names[3][0]), table("cz_doclen"))
+
+            key = (terms_key, *(k for _, k in names), lens.name, posts.name)
+            self.conn.run(postings, p_params, ("insert postings", *key))
+            self.conn.run(doclen, l_params, ("insert doclen", *key))
         self._maybe_cluster()
         if self.memory.loaded(space) is not None:
             self.conn.after_commit(lambda: self.memory.apply(space, lambda p: p.add(indexed)))

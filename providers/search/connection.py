@@ -23,7 +23,7 @@ import numpy as np
 from sqlglot import exp
 
 from providers.errors import ErrorCode, ProviderError
-from providers.search.sql import Params, ShapeCache, render
+from providers.search.sql import Params, ShapeCache, col, render, split_rows
 
 SCHEMA_VERSION = "1"
 _PUSHDOWN_MAX_DEPTH = 8  # see Connection.planned_for_depth
@@ -60,6 +60,21 @@ def str_array(values: Sequence[str]) -> np.ndarray:
     object arrays DuckDB's scanner tries `import pandas` once per element, which dominates bulk
     writes when pandas is absent."""
     return np.array(list(values), dtype=str) if values else np.array([], dtype="<U1")
+
+
+_SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x00")
+
+
+def packed(values: Sequence[str]) -> tuple[str, str] | None:
+    """The strings joined by a separator none of them contains, and that separator (None when
+    each candidate occurs in some value: the caller registers an array instead). One string
+    parameter split in SQL (sql.split_rows) enters DuckDB 10-15x faster than a registered string
+    column, whose scan converts and sorts every value (2,000 texts of 300 characters: 7 vs 97 ms)."""
+    for sep in _SEPARATORS:
+        joined = sep.join(values)
+        if joined.count(sep) == len(values) - 1:
+            return joined, sep
+    return None
 
 
 def extension_path(name: str) -> str | None:
@@ -229,6 +244,18 @@ class Connection:
         finally:
             self._registered_depth -= 1
             self.db.unregister(name)
+
+    @contextlib.contextmanager
+    def string_rows(self, values: Sequence[str], params: Params) -> Iterator[tuple[exp.Select, str]]:
+        """Rows (v, i) of `values` (i the position, from 0) as a query, and a key naming its
+        shape: packed into one parameter when a separator is free (see `packed`), else a
+        registered relation."""
+        pack = packed(values)
+        if pack is not None:
+            yield split_rows(params(pack[0]), params(pack[1])), "packed"
+            return
+        with self.registered(v=str_array(values), i=np.arange(len(values), dtype=np.int64)) as rel:
+            yield exp.select(col("v"), col("i")).from_(rel), rel.name
 
     # --- the store-wide calls of the driver
 

@@ -161,3 +161,19 @@ def test_multi_match_best_field() -> None:
     same(memory, sql)
     same(memory, ranked(best, 30))
     p.close()
+
+
+@pytest.mark.parametrize("extra", ["", "\x1f", "\x1f\x1e\x1d\x1c", "\x1f\x1e\x1d\x1c\x00"])
+def test_texts_holding_the_packing_separators_round_trip(extra: str) -> None:
+    # Strings enter DuckDB packed into one parameter (connection.packed) unless every separator
+    # occurs in them; either way the stored text, the terms and the scores are the same.
+    p = open_search("duckdb:///:memory:")
+    p.searchstore.create(CreateRequest("s", [Field("text_content", FieldType.TEXT, indexing=True)]))
+    store = p.searchstore.get_search_store("s")
+    docs = {"1": f"alpha{extra}beta", "2": "beta gamma", "3": f"{extra}", "4": "数据 alpha"}
+    store.store([Document(i, t, 1) for i, t in docs.items()])
+    got = {d.id: d for d in store.retrieve("alpha beta", RetrieveOptions(mode=RetrieveMode.TEXT, top_k=10))}
+    expect = ref.bm25_scores(docs, "alpha beta")
+    assert {i: d.score for i, d in got.items()} == pytest.approx(expect, rel=1e-9)
+    assert {i: d.content for i, d in got.items()} == {i: docs[i] for i in expect}
+    p.close()
