@@ -56,9 +56,10 @@ class InvertedIndex:
         with self.conn.registered(doc=str_array(docs)) as rel:
             self._delete("cz_postings", space, rel)
             self._delete("cz_doclen", space, rel)
-        if self.memory.loaded(space) is not None:
-            gone = list(docs)
-            self.conn.after_commit(lambda: self.memory.apply(space, lambda p: p.delete(gone)))
+        # Always (apply does nothing to a space not in memory): a concurrent reader may load the
+        # space between this write and its commit (Connection.keep_if_current).
+        gone = list(docs)
+        self.conn.after_commit(lambda: self.memory.apply(space, lambda p: p.delete(gone)))
 
     def _delete(self, name: str, space: str, rel: exp.Table) -> None:
         params = Params()
@@ -132,8 +133,7 @@ class InvertedIndex:
             self.conn.run(postings, p_params, ("insert postings", *key))
             self.conn.run(doclen, l_params, ("insert doclen", *key))
         self._maybe_cluster()
-        if self.memory.loaded(space) is not None:
-            self.conn.after_commit(lambda: self.memory.apply(space, lambda p: p.add(indexed)))
+        self.conn.after_commit(lambda: self.memory.apply(space, lambda p: p.add(indexed)))
 
     def _maybe_cluster(self) -> None:
         """Keep the postings mostly in (space, field, term) order so that a term lookup reads a
@@ -163,7 +163,7 @@ class InvertedIndex:
         answer: inside a caller's transaction (it may hold uncommitted writes), or over budget."""
         if self.conn.in_transaction:
             return None
-        return self.memory.get(space, lambda: self._load(space))
+        return self.memory.get(space, lambda: self._load(space), self.conn.keep_if_current)
 
     @staticmethod
     def query_terms(text: str, operator: str) -> tuple[Counter[str], int]:

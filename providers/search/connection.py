@@ -98,12 +98,17 @@ class Connection:
         self.query_timeout = query_timeout
         self.lock = threading.RLock()
         self._interrupt_lock = threading.Lock()
-        self._expired: ProviderError | None = None  # set once the running call's deadline passed
+        self._local = threading.local()  # per thread: its reading cursor, deadline, registrations
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._cursor_lock = threading.Lock()
+        self.commits = 0  # committed transactions so far: a load that spans one may be stale
+        # Held around a commit and its after-commit actions, a reader's snapshot start, and the
+        # keeping of what a reader loaded: a load is kept only if no commit came in between.
+        self._commit_lock = threading.Lock()
         self._ping_lock = threading.Lock()
         self.closed = False
         self._tx_depth = 0
         self._after_commit: list[Callable[[], None]] = []
-        self._registered_depth = 0
         config: dict[str, Any] = {}
         if threads:
             config["threads"] = int(threads)
@@ -120,7 +125,7 @@ class Connection:
                 raise ProviderError(ErrorCode.PERMISSION_DENIED,
                                     f"the search data directory {str(parent)!r} is not writable")
         try:
-            self.db = duckdb.connect(path, config=config)
+            self._main = duckdb.connect(path, config=config)
         except duckdb.Error as err:
             msg = str(err)
             if "lock" in msg.lower():
@@ -131,22 +136,102 @@ class Connection:
         if path != ":memory:":
             _private(path, path + ".wal")  # DuckDB creates them with the umask's mode
         self.db.execute("SET enable_progress_bar = false")
-        self.vss = self._load_vss(hnsw_ef_search)
+        self.hnsw_ef_search = hnsw_ef_search
+        self.vss = self._load_vss(self._main)
         self._init_schema()
         # The ping's own connection to the same database: a ping never waits for the store's lock
         # (a long query holds it), and DuckDB runs the two concurrently.
         self._ping_db = self.db.cursor()
 
-    def _load_vss(self, ef_search: int) -> bool:
+    @property
+    def db(self) -> duckdb.DuckDBPyConnection:
+        """The connection this thread's statements run on: its own cursor inside `reading`, else
+        the store's connection (under the store's lock)."""
+        cursor = getattr(self._local, "db", None)
+        return self._main if cursor is None else cursor
+
+    @property
+    def _expired(self) -> ProviderError | None:
+        """Set once this thread's running call passed its deadline."""
+        return getattr(self._local, "expired", None)
+
+    @property
+    def _registered_depth(self) -> int:
+        return getattr(self._local, "registered_depth", 0)
+
+    @_registered_depth.setter
+    def _registered_depth(self, depth: int) -> None:
+        self._local.registered_depth = depth
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Run a read-only call concurrently with others: on this thread's own cursor (a
+        connection of its own to the same database), in a snapshot transaction, without the
+        store's lock. A thread that holds the lock (a caller's transaction) reads under it, on the
+        store's connection, and sees its own uncommitted writes."""
+        owned = getattr(self.lock, "_is_owned", None)
+        if getattr(self._local, "db", None) is not None or owned is None or owned():
+            with self.lock:
+                self.check_open()
+                yield
+            return
+        self.check_open()
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            with self._cursor_lock:  # not the store's lock: a transaction may hold that one
+                self.check_open()
+                cursor = self._main.cursor()
+                self._cursors.append(cursor)
+                cursor.execute("SET enable_progress_bar = false")
+                if self.vss:
+                    self._load_vss(cursor)
+            self._local.cursor = cursor
+        try:
+            with self._commit_lock:
+                self._local.commits = self.commits
+                cursor.execute("BEGIN TRANSACTION")
+        except duckdb.Error as err:
+            self._closed_or(err)
+            raise
+        self._local.db = cursor
+        try:
+            yield
+        except duckdb.Error as err:
+            self._closed_or(err)
+            raise
+        finally:
+            self._local.db = None
+            with contextlib.suppress(duckdb.Error):
+                cursor.execute("ROLLBACK")  # read-only: nothing to commit
+
+    def _closed_or(self, err: duckdb.Error) -> None:
+        if self.closed:
+            raise ProviderError(ErrorCode.FAILED_PRECONDITION, f"the search store {self.path!r} is closed") from err
+
+    def keep_if_current(self, keep: Callable[[], None]) -> bool:
+        """Run `keep` (put what this call loaded into an in-memory index) unless a transaction
+        committed since this call's snapshot began: that write's after-commit actions found the
+        index absent, so the load would miss it. Always kept under the store's lock."""
+        if getattr(self._local, "db", None) is None:
+            keep()
+            return True
+        with self._commit_lock:
+            if self._local.commits != self.commits:
+                return False
+            keep()
+            return True
+
+    def _load_vss(self, db: duckdb.DuckDBPyConnection) -> bool:
+        """Load the vss extension into a connection (each cursor needs it for its settings)."""
         path = extension_path("vss")
         if path is None:
             return False
         try:
-            self.db.load_extension(path)
-            self.db.execute("SET hnsw_enable_experimental_persistence = true")
+            db.load_extension(path)
+            db.execute("SET hnsw_enable_experimental_persistence = true")
             # SET takes no parameters; the beam width is an int of our own configuration.
-            self.db.execute(render(exp.Set(expressions=[exp.SetItem(this=exp.EQ(
-                this=exp.column("hnsw_ef_search"), expression=exp.Literal.number(int(ef_search))))])))
+            db.execute(render(exp.Set(expressions=[exp.SetItem(this=exp.EQ(
+                this=exp.column("hnsw_ef_search"), expression=exp.Literal.number(int(self.hnsw_ef_search))))])))
         except duckdb.Error:
             return False
         return True
@@ -227,9 +312,11 @@ class Connection:
             raise
         self._tx_depth = 0
         actions, self._after_commit = self._after_commit, []
-        self.db.execute("COMMIT")
-        for action in actions:
-            action()
+        with self._commit_lock:
+            self.db.execute("COMMIT")
+            self.commits += 1
+            for action in actions:
+                action()
 
     @contextlib.contextmanager
     def registered(self, **columns: np.ndarray) -> Iterator[exp.Table]:
@@ -316,13 +403,14 @@ class Connection:
                                 f"{what} ran longer than the store's time limit of {self.query_timeout:g} s "
                                 "(query_timeout_ms) and was cancelled; narrow the query")
         active = [True]
+        local, db = self._local, self.db  # this thread's: the timer fires on its own thread
 
         def fire() -> None:
             # Only while the block runs: after it, the error would be misattributed.
             with self._interrupt_lock:
                 if active[0]:
-                    self._expired = expired
-                    self.db.interrupt()
+                    local.expired = expired
+                    db.interrupt()
 
         timer = threading.Timer(self.query_timeout, fire)
         timer.daemon = True
@@ -336,7 +424,7 @@ class Connection:
         finally:
             with self._interrupt_lock:
                 active[0] = False
-                self._expired = None
+                local.expired = None
             timer.cancel()
 
     def backup(self, dest_dir: str) -> None:
@@ -361,8 +449,12 @@ class Connection:
             self.closed = True
             with self._ping_lock, contextlib.suppress(duckdb.Error):
                 self._ping_db.close()
+            with self._cursor_lock:
+                for cursor in self._cursors:
+                    with contextlib.suppress(duckdb.Error):
+                        cursor.close()
             with contextlib.suppress(duckdb.Error):
-                self.db.close()
+                self._main.close()
 
 
 class HasConnection(Protocol):

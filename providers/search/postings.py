@@ -102,8 +102,10 @@ class SpacePostings:
                 np.concatenate([arr, np.zeros(len(self.live) - len(arr), dtype=np.int32)])
         return arr
 
-    def add(self, items: Iterable[Indexed]) -> None:
-        """Index fields of documents; as in the SQL path, the caller deleted their former postings."""
+    def add(self, items: Sequence[Indexed]) -> None:
+        """Index fields of documents (all the indexed fields of each): a document already held is
+        replaced, so applying a write twice changes nothing."""
+        self.delete({doc for doc, _, _, _ in items if doc in self.doc_num})
         grouped: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
         for doc, field, counts, length in items:
             num = self._doc(doc)
@@ -278,8 +280,10 @@ class PostingsCache:
         self._items: dict[str, SpacePostings] = {}
         self._lock = threading.Lock()
 
-    def get(self, space: str, load: Loader) -> SpacePostings | None:
-        """The space's postings, loaded on first use; None when they would not fit the budget."""
+    def get(self, space: str, load: Loader, keep: Callable[[Callable[[], None]], bool]) -> SpacePostings | None:
+        """The space's postings, loaded on first use; None when they would not fit the budget.
+        `keep` decides whether a load is kept (Connection.keep_if_current); either way this
+        call's answer comes from it."""
         with self._lock:
             found = self._items.get(space)
         if found is not None:
@@ -289,10 +293,19 @@ class PostingsCache:
             return None
         with self._lock:
             used = sum(p.count for p in self._items.values())
-            if used + loaded.count > self.max_postings:
-                return None
-            self._items[space] = loaded
+        if used + loaded.count > self.max_postings:
+            return None
+
+        def put() -> None:
+            with self._lock:
+                self._items.setdefault(space, loaded)
+        keep(put)
         return loaded
+
+    @property
+    def lock(self) -> threading.Lock:
+        """Held by writes to the postings; a reader holds it while it scores them."""
+        return self._lock
 
     def loaded(self, space: str) -> SpacePostings | None:
         with self._lock:

@@ -323,9 +323,9 @@ class DuckDBRetrieval:
         value = params(_dsl_value(dsl.value))
         return column.eq(value) if op is Op.EQ else column.neq(value)
 
-    @locked
     def retrieve(self, collection: str, query: str, options: RetrieveOptions) -> list[Document]:
-        with self.conn.deadline(f"retrieve from collection {collection!r}"):
+        # Concurrently with other calls, on this thread's cursor (Connection.reading).
+        with self.conn.reading(), self.conn.deadline(f"retrieve from collection {collection!r}"):
             return self._retrieve(collection, query, options)
 
     def _retrieve(self, collection: str, query: str, options: RetrieveOptions) -> list[Document]:
@@ -364,10 +364,12 @@ class DuckDBRetrieval:
         use_hnsw = (not conds and not opts.exact and self.conn.vss
                     and coll.hnsw_name(column) in self._hnsw_indexes(coll))
         if not use_hnsw and not self.conn.in_transaction:
-            matrix = self.vectors.get(coll.tbl, column, lambda: self._load_vectors(coll, column, dim))
+            matrix = self.vectors.get(coll.tbl, column, lambda: self._load_vectors(coll, column, dim),
+                                      self.conn.keep_if_current)
             if matrix is not None:
                 allowed = self._matching_ids(coll, opts) if conds else None
-                return matrix.top_k(query_vector(opts.query_vector, dim), k, allowed)
+                with self.vectors.lock:  # a concurrent write's update waits
+                    return matrix.top_k(query_vector(opts.query_vector, dim), k, allowed)
         if use_hnsw:
             # The vss optimizer answers ORDER BY array_cosine_distance(...) LIMIT k from the index.
             sql = _SHAPES.get(("hnsw", coll.tbl, column, dim, k), lambda: (
@@ -417,7 +419,8 @@ class DuckDBRetrieval:
             if not terms or not fields:
                 return []
             allowed = self._matching_ids(coll, opts) if self._filters(coll, opts, Params()) else None
-            return postings.top_k(fields, terms, need, self.inverted.k1, self.inverted.b, k, allowed)
+            with self.inverted.memory.lock:  # a concurrent write's after-commit update waits
+                return postings.top_k(fields, terms, need, self.inverted.k1, self.inverted.b, k, allowed)
         params = Params()
         scored = self.inverted.scores(params, coll.space, fields, text or "", OR)
         if scored is None:
