@@ -101,6 +101,7 @@ class Connection:
         self._local = threading.local()  # per thread: its reading cursor, deadline, registrations
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._cursor_lock = threading.Lock()
+        self.concurrent_reads = True  # False: every read takes the store's lock (bench/search.py's baseline)
         self.commits = 0  # committed transactions so far: a load that spans one may be stale
         # Held around a commit and its after-commit actions, a reader's snapshot start, and the
         # keeping of what a reader loaded: a load is kept only if no commit came in between.
@@ -170,7 +171,7 @@ class Connection:
         store's lock. A thread that holds the lock (a caller's transaction) reads under it, on the
         store's connection, and sees its own uncommitted writes."""
         owned = getattr(self.lock, "_is_owned", None)
-        if getattr(self._local, "db", None) is not None or owned is None or owned():
+        if not self.concurrent_reads or getattr(self._local, "db", None) is not None or owned is None or owned():
             with self.lock:
                 self.check_open()
                 yield
@@ -279,6 +280,8 @@ class Connection:
     def in_transaction(self) -> bool:
         """True inside a transaction (a caller's, or a driver call's own): what is written now may
         still roll back."""
+        if getattr(self._local, "db", None) is not None:
+            return False  # a reader in its own snapshot, whatever another thread's transaction does
         return self._tx_depth > 0
 
     def after_commit(self, action: Callable[[], None]) -> None:
