@@ -14,6 +14,7 @@ import os
 import secrets
 import shutil
 import threading
+import types
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
@@ -151,10 +152,19 @@ class Connection:
         cursor = getattr(self._local, "db", None)
         return self._main if cursor is None else cursor
 
+    def _deadline_state(self) -> types.SimpleNamespace:
+        """This thread's deadline state: a plain object the timer's thread can write to (an
+        attribute set on a threading.local from another thread would be that thread's)."""
+        state = getattr(self._local, "deadline", None)
+        if state is None:
+            state = self._local.deadline = types.SimpleNamespace(expired=None)
+        return state
+
     @property
     def _expired(self) -> ProviderError | None:
         """Set once this thread's running call passed its deadline."""
-        return getattr(self._local, "expired", None)
+        expired: ProviderError | None = self._deadline_state().expired
+        return expired
 
     @property
     def _registered_depth(self) -> int:
@@ -406,13 +416,13 @@ class Connection:
                                 f"{what} ran longer than the store's time limit of {self.query_timeout:g} s "
                                 "(query_timeout_ms) and was cancelled; narrow the query")
         active = [True]
-        local, db = self._local, self.db  # this thread's: the timer fires on its own thread
+        state, db = self._deadline_state(), self.db  # this thread's: the timer fires on its own thread
 
         def fire() -> None:
             # Only while the block runs: after it, the error would be misattributed.
             with self._interrupt_lock:
                 if active[0]:
-                    local.expired = expired
+                    state.expired = expired
                     db.interrupt()
 
         timer = threading.Timer(self.query_timeout, fire)
@@ -427,7 +437,7 @@ class Connection:
         finally:
             with self._interrupt_lock:
                 active[0] = False
-                local.expired = None
+                state.expired = None
             timer.cancel()
 
     def backup(self, dest_dir: str) -> None:

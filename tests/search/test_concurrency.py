@@ -121,3 +121,20 @@ def test_memory_indexes_stay_in_step_under_concurrent_reads_and_writes(tmp_path:
     got_v = [(int(d.id), d.score) for d in store.retrieve("", RetrieveOptions(query_vector=q, top_k=5, exact=True))]
     assert [i for i, _ in got_v] == [i for i, _ in best]
     p.close()
+
+
+def test_a_retrieval_past_the_time_limit_is_cancelled_on_its_cursor(tmp_path: Path) -> None:
+    from providers.errors import ErrorCode, ProviderError
+
+    p = open_search(f"duckdb:///{tmp_path}/s.db?query_timeout_ms=1")
+    p.searchstore.create(CreateRequest("c", [Field("text_content", FieldType.TEXT, indexing=True)]))
+    store = p.searchstore.get_search_store("c")
+    store.store([Document(str(i), " ".join(WORDS[: 1 + i % 8]) + f" w{i}", 1) for i in range(3000)])
+    with pytest.raises(ProviderError) as info:  # the first query also loads the postings
+        store.retrieve("alpha", RetrieveOptions(mode=RetrieveMode.TEXT, top_k=5))
+    assert info.value.code is ErrorCode.RESOURCE_EXHAUSTED and "time limit" in info.value.message
+    p.close()
+    p = open_search(f"duckdb:///{tmp_path}/s.db")
+    assert len(p.searchstore.get_search_store("c").retrieve("alpha", RetrieveOptions(mode=RetrieveMode.TEXT,
+                                                                                       top_k=5))) == 5
+    p.close()
