@@ -65,15 +65,15 @@ def analyze(text: str) -> list[str]:
         get = _stems.get
         return [get(w) or _stem(w) for w in _ASCII_WORD_RE.findall(text.lower())]
     terms: list[str] = []
-    for m in _TOKEN_RE.finditer(normalize(text)):
-        run = m.group("cjk")
-        if run is not None:
-            if len(run) == 1:
-                terms.append(run)
-            else:
-                terms.extend(run[i:i + 2] for i in range(len(run) - 1))
+    get = _stems.get
+    # findall gives (cjk, word) pairs, one of them empty: cheaper than a Match object per token.
+    for run, word in _TOKEN_RE.findall(normalize(text)):
+        if word:
+            terms.append(get(word) or _stem(word))
+        elif len(run) == 1:
+            terms.append(run)
         else:
-            terms.append(_stem(m.group("word")))
+            terms.extend([run[i:i + 2] for i in range(len(run) - 1)])
     return terms
 
 
