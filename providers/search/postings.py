@@ -313,16 +313,17 @@ class PostingsCache:
 
     def apply(self, space: str, change: Callable[[SpacePostings], None]) -> None:
         """Apply a committed write to the space if it is loaded; a failure drops the space (it
-        reloads from the tables) rather than leaving it out of step."""
+        reloads from the tables) rather than leaving it out of step or failing the write."""
         with self._lock:
             found = self._items.get(space)
             if found is None:
                 return
             try:
                 change(found)
-            except BaseException:
+            except Exception:
+                # The write itself committed: dropping the copy (reloaded by the next query) is
+                # the whole remedy, and the writer's call must not fail for it.
                 del self._items[space]
-                raise
 
     def forget(self, space: str | None = None) -> None:
         with self._lock:
