@@ -6,7 +6,8 @@
 Reports, on this machine:
 - bulk indexing rate (documents with text + a 384-d embedding into a retrieval collection, and
   JSON documents through the es bulk indexer);
-- BM25 top-10 latency p50/p95 (our incremental inverted index), and the same queries through the
+- BM25 top-10 latency p50/p95 (our incremental inverted index: in memory, and its SQL aggregation
+  as the former path), and the same queries through the
   `fts` extension's static index as the baseline, plus what a single-document write costs each
   (ours: one store call; fts: the index rebuild it needs to see the write);
 - vector top-10 p50/p95, exact scan and HNSW, with HNSW recall@10 against exact;
@@ -22,10 +23,11 @@ import json
 import random
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -144,9 +146,33 @@ def main() -> int:
         say("es_bulk_docs_per_s", es_n / elapsed,
             f"es bulk indexer (JSON docs, {es_n:,}): {es_n / elapsed:,.0f} docs/s")
 
-    bm25 = timed(lambda q: store.retrieve(q, RetrieveOptions(mode=RetrieveMode.TEXT, top_k=10)), text_queries)
+    # Baseline in the same run: BM25 by SQL aggregation over cz_postings (bm25.py), what every
+    # text query ran before the in-memory postings (and still runs inside a caller's transaction).
+    inverted = provider.driver.inverted  # type: ignore[attr-defined]
+    postings_budget = inverted.memory.max_postings
+    inverted.memory.max_postings = 0
+    inverted.memory.forget()
+
+    def bm25_query(q: str) -> list[tuple[str, float | None]]:
+        return [(d.id, d.score) for d in store.retrieve(q, RetrieveOptions(mode=RetrieveMode.TEXT, top_k=10))]
+
+    sql_answers = [bm25_query(q) for q in text_queries[:10]]
+    bm25_sql = timed(bm25_query, text_queries)
+    q50, q95 = percentiles(bm25_sql)
+    say("bm25_sql_top10_ms", {"p50": q50, "p95": q95},
+        f"BM25 top-10, SQL aggregation (the former path): p50 {q50:.1f} ms, p95 {q95:.1f} ms")
+    inverted.memory.max_postings = postings_budget
+    t0 = time.perf_counter()
+    mem_answers = [bm25_query(q) for q in text_queries[:10]]  # the first loads the postings
+    bm25_load = time.perf_counter() - t0
+    agree = sum(m == s or ([i for i, _ in m] == [i for i, _ in s] and np.allclose(
+        [x or 0.0 for _, x in m], [x or 0.0 for _, x in s], rtol=1e-9)) for m, s in zip(mem_answers, sql_answers,
+                                                                                       strict=True))
+    bm25 = timed(bm25_query, text_queries)
     p50, p95 = percentiles(bm25)
-    say("bm25_top10_ms", {"p50": p50, "p95": p95}, f"BM25 top-10 (inverted index): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    say("bm25_top10_ms", {"p50": p50, "p95": p95, "first_queries_load_s": bm25_load, "agree_of_10": agree},
+        f"BM25 top-10 (in-memory postings): p50 {p50:.1f} ms, p95 {p95:.1f} ms; SQL/memory p50 {q50 / p50:.1f}x; "
+        f"first 10 queries (the first loads the postings) {bm25_load:.1f} s; same top-10 as SQL: {agree}/10")
 
     single = timed(lambda i: store.store([Document(str(i), "one more document about " + vocab[5], 1, vectors[0])]),
                    range(n, n + 20))
@@ -178,7 +204,7 @@ def main() -> int:
 
     # Baseline in the same run: the SQL scan (array_cosine_similarity over the FLOAT[dim] column),
     # which is what exact queries ran before the in-memory matrix (and still run with a filter).
-    retrieval = provider.driver.retrieval  # type: ignore[attr-defined]
+    retrieval: Any = provider.driver.retrieval  # type: ignore[attr-defined]
     budget = retrieval.vectors.max_bytes
     retrieval.vectors.max_bytes = 0
     retrieval.vectors.forget()
@@ -214,6 +240,68 @@ def main() -> int:
         say("vector_hnsw_top10_ms", {"p50": h50, "p95": h95, "recall_at_10": recall},
             f"vector top-10 HNSW: p50 {h50:.1f} ms, p95 {h95:.1f} ms; exact/HNSW p50 speed-up {e50 / h50:.1f}x; "
             f"recall@10 {recall:.3f}")
+
+    # Concurrent retrievals: the same mixed workload (text, exact vector, hybrid) from 1 and 4
+    # threads, with reads on per-thread cursors, and with every read under the store's lock (the
+    # former behaviour) as the baseline, all in this run.
+    def workload(i: int) -> None:
+        q, v = text_queries[i % len(text_queries)], vec_queries[i % len(vec_queries)]
+        mode = (RetrieveMode.TEXT, RetrieveMode.VECTOR, RetrieveMode.HYBRID)[i % 3]
+        store.retrieve(q, RetrieveOptions(query_vector=v, top_k=10, mode=mode, exact=True))
+
+    def throughput(threads: int, calls: int) -> float:
+        def run(first: int) -> None:
+            for i in range(first, calls, threads):
+                workload(i)
+
+        pool = [threading.Thread(target=run, args=(t,)) for t in range(threads)]
+        t0 = time.perf_counter()
+        for th in pool:
+            th.start()
+        for th in pool:
+            th.join()
+        return calls / (time.perf_counter() - t0)
+
+    conn = provider.driver.conn  # type: ignore[attr-defined]
+    calls = max(30, args.queries)
+    rates = {}
+    for concurrent in (False, True):
+        conn.concurrent_reads = concurrent
+        for threads in (1, 4):
+            rates[(concurrent, threads)] = throughput(threads, calls)
+    conn.concurrent_reads = True
+
+    # Reads while a writer stores batches: a read under the store's lock waits for the write in
+    # progress; on its own cursor it does not.
+    def during_writes(concurrent: bool) -> list[float]:
+        conn.concurrent_reads = concurrent
+        done = threading.Event()
+
+        def writer() -> None:
+            i = 0
+            while not done.is_set():
+                store.store([Document(str(n + 1000 + i * 200 + j), texts[j], 1, vectors[j]) for j in range(200)])
+                i += 1
+
+        th = threading.Thread(target=writer)
+        th.start()
+        try:
+            return timed(lambda q: store.retrieve(q, RetrieveOptions(mode=RetrieveMode.TEXT, top_k=10)),
+                         text_queries[:20])
+        finally:
+            done.set()
+            th.join()
+            conn.concurrent_reads = True
+
+    w_locked, _ = percentiles(during_writes(False))
+    w_cursor, _ = percentiles(during_writes(True))
+    say("bm25_during_writes_ms", {"locked_p50": w_locked, "cursors_p50": w_cursor},
+        f"BM25 top-10 while a writer stores 200-document batches: p50 {w_locked:.1f} ms under the store's lock, "
+        f"{w_cursor:.1f} ms on per-thread cursors ({w_locked / w_cursor:.1f}x)")
+    say("retrieval_concurrency_per_s", {f"{'cursors' if c else 'locked'}_{t}": r for (c, t), r in rates.items()},
+        f"retrievals/s (text, exact vector, hybrid mixed; {calls} calls): locked 1 thread {rates[(False, 1)]:.1f}, "
+        f"4 threads {rates[(False, 4)]:.1f}; per-thread cursors 1 thread {rates[(True, 1)]:.1f}, "
+        f"4 threads {rates[(True, 4)]:.1f} ({rates[(True, 4)] / rates[(False, 4)]:.2f}x the locked 4 threads)")
 
     hybrid = timed(lambda tv: store.retrieve(tv[0], RetrieveOptions(query_vector=tv[1], top_k=10,
                                                                     mode=RetrieveMode.HYBRID)),

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from functools import lru_cache
 
 import snowballstemmer
 
@@ -37,11 +36,22 @@ _LATIN_RE = re.compile(r"[a-z]+")
 _stemmer = snowballstemmer.stemmer("english")
 
 
-@lru_cache(maxsize=200_000)
+_STEM_CACHE_MAX = 200_000
+_stems: dict[str, str] = {}
+# ASCII text: NFKC leaves it unchanged and casefold is lower(); its words are runs of [a-z0-9].
+_ASCII_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
 def _stem(word: str) -> str:
-    if _LATIN_RE.fullmatch(word):
-        return _stemmer.stemWord(word)
-    return word
+    # A plain dict in front of the stemmer (most words of a corpus repeat): cheaper per word than
+    # functools.lru_cache's wrapper, and bounded by clearing when full.
+    stem = _stems.get(word)
+    if stem is None:
+        stem = _stemmer.stemWord(word) if _LATIN_RE.fullmatch(word) else word
+        if len(_stems) >= _STEM_CACHE_MAX:
+            _stems.clear()
+        _stems[word] = stem
+    return stem
 
 
 def normalize(text: str) -> str:
@@ -50,16 +60,20 @@ def normalize(text: str) -> str:
 
 def analyze(text: str) -> list[str]:
     """The terms of `text`, in order, with repetitions (term frequency and length come from it)."""
+    if text.isascii():
+        # The common case without the per-match Python work of the general path; the same terms.
+        get = _stems.get
+        return [get(w) or _stem(w) for w in _ASCII_WORD_RE.findall(text.lower())]
     terms: list[str] = []
-    for m in _TOKEN_RE.finditer(normalize(text)):
-        run = m.group("cjk")
-        if run is not None:
-            if len(run) == 1:
-                terms.append(run)
-            else:
-                terms.extend(run[i:i + 2] for i in range(len(run) - 1))
+    get = _stems.get
+    # findall gives (cjk, word) pairs, one of them empty: cheaper than a Match object per token.
+    for run, word in _TOKEN_RE.findall(normalize(text)):
+        if word:
+            terms.append(get(word) or _stem(word))
+        elif len(run) == 1:
+            terms.append(run)
         else:
-            terms.append(_stem(m.group("word")))
+            terms.extend([run[i:i + 2] for i in range(len(run) - 1)])
     return terms
 
 

@@ -5,10 +5,15 @@ postings of both document search and retrieval; space is `e:<index>` or `c:<coll
 rather than the `fts` extension's because `fts` builds a static index (every write would rebuild it);
 here a write updates the postings of the documents it touched, in the same transaction, so it is
 searchable as soon as the call returns. bench/search.py compares the two.
+
+Ranked top-k queries (retrieval) are answered from memory when they can (postings.py): the same
+postings as numpy arrays, loaded on first use and following committed writes. `scores` (SQL) stays
+for queries that compose BM25 with other SQL (document search) and inside a caller's transaction.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,7 +25,8 @@ from sqlglot import exp
 from providers.search.analysis import analyze, term_frequencies
 from providers.search.connection import Connection, str_array
 from providers.search.model import AND
-from providers.search.sql import Params, ShapeCache, col, double, func, num, subquery, table
+from providers.search.postings import Indexed, PostingsCache, SpacePostings
+from providers.search.sql import Params, ShapeCache, col, double, func, ident, num, subquery, table
 
 _SHAPES = ShapeCache()
 
@@ -40,6 +46,7 @@ class InvertedIndex:
         self.k1 = k1
         self.b = b
         self.cluster_min_rows = 50_000  # unordered postings tolerated before re-clustering
+        self.memory = PostingsCache()
 
     # --- writing
 
@@ -49,6 +56,10 @@ class InvertedIndex:
         with self.conn.registered(doc=str_array(docs)) as rel:
             self._delete("cz_postings", space, rel)
             self._delete("cz_doclen", space, rel)
+        # Always (apply does nothing to a space not in memory): a concurrent reader may load the
+        # space between this write and its commit (Connection.keep_if_current).
+        gone = list(docs)
+        self.conn.after_commit(lambda: self.memory.apply(space, lambda p: p.delete(gone)))
 
     def _delete(self, name: str, space: str, rel: exp.Table) -> None:
         params = Params()
@@ -58,53 +69,84 @@ class InvertedIndex:
             params, ("delete postings", name, rel.name))
 
     def add(self, space: str, items: Sequence[tuple[str, str, str]]) -> None:
-        """Index (doc, field, text) triples; the caller removed the documents' old postings."""
-        p_field: list[str] = []
-        p_term: list[str] = []
-        p_doc: list[str] = []
+        """Index (doc, field, text) triples; the caller removed the documents' old postings.
+
+        The postings enter DuckDB as numbers: each references its (doc, field) row and its term
+        by position in two small relations, joined back in the INSERT. Registering a string
+        column makes DuckDB sort it (np.unique), so a batch's ~35 postings per document as strings
+        cost more than the whole join."""
+        term_no: dict[str, int] = {}
+        p_term: list[int] = []
+        p_row: list[int] = []
         p_tf: list[int] = []
-        p_dl: list[int] = []
         l_field: list[str] = []
         l_doc: list[str] = []
         l_len: list[int] = []
+        indexed: list[Indexed] = []
         for doc, field, text in items:
             counts, length = term_frequencies(text)
             if length == 0:
                 continue  # as in Lucene, a field without terms does not count toward N or avgdl
+            indexed.append((doc, field, counts, length))
+            p_row.extend([len(l_doc)] * len(counts))
             l_field.append(field)
             l_doc.append(doc)
             l_len.append(length)
-            for term, tf in counts.items():
-                p_field.append(field)
-                p_term.append(term)
-                p_doc.append(doc)
-                p_tf.append(tf)
-                p_dl.append(length)
+            p_term.extend([term_no.setdefault(term, len(term_no)) for term in counts])
+            p_tf.extend(counts.values())
         if not l_doc:
             return
-        with self.conn.registered(field=str_array(p_field), term=str_array(p_term), doc=str_array(p_doc),
-                                  tf=np.asarray(p_tf, dtype=np.int32), dl=np.asarray(p_dl, dtype=np.int32)) as rel:
-            self._insert("cz_postings", space, ("field", "term", "doc", "tf", "dl"), rel)
-        with self.conn.registered(field=str_array(l_field), doc=str_array(l_doc),
-                                  len=np.asarray(l_len, dtype=np.int32)) as rel:
-            self._insert("cz_doclen", space, ("field", "doc", "len"), rel)
-        self._maybe_cluster()
+        fields = list(dict.fromkeys(l_field))
+        field_no = {f: j for j, f in enumerate(fields)}
+        # Two statements, each with its own parameters (DuckDB refuses unused ones).
+        p_params, l_params = Params(), Params()
+        with contextlib.ExitStack() as stack:
+            terms, terms_key = stack.enter_context(self.conn.string_rows(list(term_no), p_params))
+            names = [stack.enter_context(self.conn.string_rows(values, params))
+                     for params in (p_params, l_params) for values in (l_doc, fields)]
+            lens = stack.enter_context(self.conn.registered(
+                i=np.arange(len(l_doc), dtype=np.int32), f=np.asarray([field_no[f] for f in l_field], dtype=np.int32),
+                len=np.asarray(l_len, dtype=np.int32)))
+            posts = stack.enter_context(self.conn.registered(
+                r=np.asarray(p_row, dtype=np.int32), j=np.asarray(p_term, dtype=np.int32),
+                tf=np.asarray(p_tf, dtype=np.int32)))
+            p_space, l_space = p_params(space), l_params(space)
 
-    def _insert(self, name: str, space: str, columns: Sequence[str], rel: exp.Table) -> None:
-        params = Params()
-        space_p = params(space)
-        self.conn.run(lambda: exp.insert(exp.select(space_p, *(col(c) for c in columns)).from_(rel), table(name)),
-                      params, ("insert postings", name, tuple(columns), rel.name))
+            def with_names(query: exp.Select, docs: exp.Select, fields: exp.Select) -> exp.Select:
+                return (query.join(subquery(docs, "d"), on=col("i", "d").eq(col("i", "l")))
+                        .join(subquery(fields, "f"), on=col("i", "f").eq(col("f", "l"))))
+
+            def postings() -> exp.Expr:
+                rows = (exp.select(p_space, col("v", "f"), col("v", "t"), col("v", "d"), col("tf", "p"),
+                                   col("len", "l"))
+                        .from_(posts.as_(ident("p")))
+                        .join(lens.as_(ident("l")), on=col("r", "p").eq(col("i", "l")))
+                        .join(subquery(terms, "t"), on=col("j", "p").eq(col("i", "t"))))
+                return exp.insert(with_names(rows, names[0][0], names[1][0]), table("cz_postings"))
+
+            def doclen() -> exp.Expr:
+                rows = exp.select(l_space, col("v", "f"), col("v", "d"), col("len", "l")).from_(
+                    lens.as_(ident("l")))
+                return exp.insert(with_names(rows, names[2][0], names[3][0]), table("cz_doclen"))
+
+            key = (terms_key, *(k for _, k in names), lens.name, posts.name)
+            self.conn.run(postings, p_params, ("insert postings", *key))
+            self.conn.run(doclen, l_params, ("insert doclen", *key))
+        self._maybe_cluster()
+        self.conn.after_commit(lambda: self.memory.apply(space, lambda p: p.add(indexed)))
 
     def _maybe_cluster(self) -> None:
         """Keep the postings mostly in (space, field, term) order so that a term lookup reads a
         few row groups (zone maps) instead of the whole table. New postings append unordered; once
-        the unordered tail passes a quarter of the table, rewrite it in order (amortised O(log n)
-        rewrites as it grows). Runs inside the caller's transaction."""
+        the unordered tail is as large as the ordered part, rewrite it in order: the table is
+        rewritten O(log n) times as it grows, about twice its final size in all (a quarter, the
+        former tail, rewrote five times its size: most of a bulk load's time). Ranked retrieval
+        reads postings from memory (postings.py); this order serves the SQL path (document
+        search) and the postings' load. Runs inside the caller's transaction."""
         total = self.conn.value("SELECT count(*) FROM cz_postings")
         row = self.conn.x("SELECT value FROM cz_meta WHERE key = 'postings_clustered'").fetchone()
         clustered = int(row[0]) if row else 0
-        if total - clustered <= max(self.cluster_min_rows, clustered // 4):
+        if total - clustered <= max(self.cluster_min_rows, clustered):
             return
         self.conn.x("CREATE OR REPLACE TABLE cz_postings AS SELECT * FROM cz_postings ORDER BY space, field, term")
         self.conn.x("INSERT OR REPLACE INTO cz_meta VALUES ('postings_clustered', ?)", [str(total)])
@@ -112,8 +154,53 @@ class InvertedIndex:
     def drop_space(self, space: str) -> None:
         self.conn.x("DELETE FROM cz_postings WHERE space = ?", [space])
         self.conn.x("DELETE FROM cz_doclen WHERE space = ?", [space])
+        self.memory.forget(space)  # at once: nothing may read it until the tables are committed
 
-    # --- scoring
+    # --- scoring from memory
+
+    def in_memory(self, space: str) -> SpacePostings | None:
+        """The space's postings in memory (loaded now if needed), or None when the SQL path must
+        answer: inside a caller's transaction (it may hold uncommitted writes), or over budget."""
+        if self.conn.in_transaction:
+            return None
+        return self.memory.get(space, lambda: self._load(space), self.conn.keep_if_current)
+
+    @staticmethod
+    def query_terms(text: str, operator: str) -> tuple[Counter[str], int]:
+        """The query's terms with their counts, and how many must match in a field."""
+        terms = Counter(analyze(text))
+        return terms, len(terms) if operator == AND and len(terms) > 1 else 1
+
+    def _load(self, space: str) -> SpacePostings | None:
+        """Read a space's postings with dense numbers made by DuckDB (sorted docs, fields and
+        (field, term) keys), so that only numbers cross into numpy in bulk."""
+        args = {"space": space}
+        if self.conn.value("SELECT count(*) FROM cz_postings WHERE space = $space", args) > self.memory.max_postings:
+            return None
+        docs = [r[0] for r in self.conn.x("SELECT DISTINCT doc FROM cz_doclen WHERE space = $space ORDER BY doc",
+                                          args).fetchall()]
+        fields = [r[0] for r in self.conn.x("SELECT DISTINCT field FROM cz_doclen WHERE space = $space "
+                                            "ORDER BY field", args).fetchall()]
+        keys = [(r[0], r[1]) for r in self.conn.x("SELECT DISTINCT field, term FROM cz_postings WHERE space = $space "
+                                                  "ORDER BY field, term", args).fetchall()]
+        numbered_docs = ("d AS (SELECT doc, row_number() OVER (ORDER BY doc) - 1 AS k "
+                         "FROM (SELECT DISTINCT doc FROM cz_doclen WHERE space = $space))")
+        lens = self.conn.x(
+            f"WITH {numbered_docs}, fl AS (SELECT field, row_number() OVER (ORDER BY field) - 1 AS f "
+            "FROM (SELECT DISTINCT field FROM cz_doclen WHERE space = $space)) "
+            "SELECT d.k, fl.f, l.len FROM cz_doclen l JOIN d ON l.doc = d.doc JOIN fl ON l.field = fl.field "
+            "WHERE l.space = $space", args).fetchnumpy()
+        posts = self.conn.x(
+            f"WITH {numbered_docs}, t AS (SELECT field, term, row_number() OVER (ORDER BY field, term) - 1 AS j "
+            "FROM (SELECT DISTINCT field, term FROM cz_postings WHERE space = $space)) "
+            "SELECT t.j, d.k, p.tf FROM cz_postings p JOIN d ON p.doc = d.doc "
+            "JOIN t ON p.field = t.field AND p.term = t.term WHERE p.space = $space ORDER BY t.j", args).fetchnumpy()
+        return SpacePostings.from_tables(
+            docs, np.asarray(lens["k"], dtype=np.int64), fields, np.asarray(lens["f"], dtype=np.int64),
+            np.asarray(lens["len"], dtype=np.int32), keys, np.asarray(posts["j"], dtype=np.int64),
+            np.asarray(posts["k"], dtype=np.int32), np.asarray(posts["tf"], dtype=np.int32))
+
+    # --- scoring in SQL
 
     def scores(self, params: Params, space: str, fields: Sequence[str], text: str, operator: str) -> Scored | None:
         """(doc, score) of documents matching `text` in any of `fields`, scored by BM25 (the best

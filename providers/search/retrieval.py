@@ -24,7 +24,7 @@ from sqlglot import exp
 
 from providers.errors import ErrorCode, ProviderError
 from providers.search.bm25 import InvertedIndex
-from providers.search.connection import Connection, locked, str_array
+from providers.search.connection import Connection, locked, packed, str_array
 from providers.search.model import (
     DSL,
     FIELD_CREATOR_ID,
@@ -53,6 +53,7 @@ from providers.search.sql import (
     ordered,
     render,
     returning,
+    split_rows,
     subquery,
     table,
     typed,
@@ -185,15 +186,23 @@ class DuckDBRetrieval:
         columns: dict[str, np.ndarray] = {"rn": np.arange(n, dtype=np.int64)}
         select: list[exp.Expr] = [params(part)]
         target = [ident("_partition")]
+        splits: list[tuple[int, exp.Select]] = []  # string columns passed packed (connection.packed)
         for i, name in enumerate(coll.scalars):
             values = rows.scalars[name]
             # Nulls travel as a mask beside a typed array (see str_array on object arrays).
             columns[f"n{i}"] = np.array([v is None for v in values], dtype=bool)
+            value = col(f"s{i}", "s")
             if coll.fields[name].type is FieldType.INT64:
                 columns[f"s{i}"] = np.array([0 if v is None else v for v in values], dtype=np.int64)
             else:
-                columns[f"s{i}"] = str_array(["" if v is None else v for v in values])
-            select.append(exp.case().when(col(f"n{i}", "s"), exp.null()).else_(col(f"s{i}", "s")))
+                strings = ["" if v is None else v for v in values]
+                pack = packed(strings)
+                if pack is None:
+                    columns[f"s{i}"] = str_array(strings)
+                else:
+                    splits.append((i, split_rows(params(pack[0]), params(pack[1]))))
+                    value = col("v", f"p{i}")
+            select.append(exp.case().when(col(f"n{i}", "s"), exp.null()).else_(value))
             target.append(ident(name))
         flats: list[tuple[int, dict[str, np.ndarray]]] = []
         for j, (name, dim) in enumerate(coll.vectors.items()):
@@ -208,6 +217,8 @@ class DuckDBRetrieval:
 
             def build() -> exp.Expr:
                 query = exp.select(*select).from_(rel.as_(ident("s")))
+                for i, split in splits:
+                    query = query.join(subquery(split, f"p{i}"), on=col("i", f"p{i}").eq(col("rn", "s")))
                 for j, (dim, frel) in enumerate(frels):
                     # Vectors travel flattened: DuckDB scans flat numpy columns fast, whereas converting
                     # Python lists (or object arrays of arrays) per value is orders of magnitude slower.
@@ -218,7 +229,7 @@ class DuckDBRetrieval:
                 return exp.insert(query, table(coll.tbl), columns=target)
 
             shape = ("insert rows", coll.tbl, tuple(coll.scalars), tuple(coll.vectors.items()), rel.name,
-                     tuple(frel.name for _, frel in frels))
+                     tuple(frel.name for _, frel in frels), tuple(i for i, _ in splits))
             self.conn.run(build, params, shape)
         texts = []
         for name in coll.text_indexed:
@@ -312,9 +323,9 @@ class DuckDBRetrieval:
         value = params(_dsl_value(dsl.value))
         return column.eq(value) if op is Op.EQ else column.neq(value)
 
-    @locked
     def retrieve(self, collection: str, query: str, options: RetrieveOptions) -> list[Document]:
-        with self.conn.deadline(f"retrieve from collection {collection!r}"):
+        # Concurrently with other calls, on this thread's cursor (Connection.reading).
+        with self.conn.reading(), self.conn.deadline(f"retrieve from collection {collection!r}"):
             return self._retrieve(collection, query, options)
 
     def _retrieve(self, collection: str, query: str, options: RetrieveOptions) -> list[Document]:
@@ -353,10 +364,12 @@ class DuckDBRetrieval:
         use_hnsw = (not conds and not opts.exact and self.conn.vss
                     and coll.hnsw_name(column) in self._hnsw_indexes(coll))
         if not use_hnsw and not self.conn.in_transaction:
-            matrix = self.vectors.get(coll.tbl, column, lambda: self._load_vectors(coll, column, dim))
+            matrix = self.vectors.get(coll.tbl, column, lambda: self._load_vectors(coll, column, dim),
+                                      self.conn.keep_if_current)
             if matrix is not None:
                 allowed = self._matching_ids(coll, opts) if conds else None
-                return matrix.top_k(query_vector(opts.query_vector, dim), k, allowed)
+                with self.vectors.lock:  # a concurrent write's update waits
+                    return matrix.top_k(query_vector(opts.query_vector, dim), k, allowed)
         if use_hnsw:
             # The vss optimizer answers ORDER BY array_cosine_distance(...) LIMIT k from the index.
             sql = _SHAPES.get(("hnsw", coll.tbl, column, dim, k), lambda: (
@@ -399,11 +412,19 @@ class DuckDBRetrieval:
             text = opts.multi_match.query
         else:
             fields, text = coll.text_fields(None), query
+        k = int(opts.top_k)
+        postings = self.inverted.in_memory(coll.space)
+        if postings is not None:  # BM25 from memory (postings.py); a filter's matches come from the table
+            terms, need = self.inverted.query_terms(text or "", OR)
+            if not terms or not fields:
+                return []
+            allowed = self._matching_ids(coll, opts) if self._filters(coll, opts, Params()) else None
+            with self.inverted.memory.lock:  # a concurrent write's after-commit update waits
+                return postings.top_k(fields, terms, need, self.inverted.k1, self.inverted.b, k, allowed)
         params = Params()
         scored = self.inverted.scores(params, coll.space, fields, text or "", OR)
         if scored is None:
             return []
-        k = int(opts.top_k)
         conds = self._filters(coll, opts, params)
         matches = col("score", "m")
         if not conds:  # no filter: rank the postings alone; _fetch reads the k winners

@@ -74,6 +74,14 @@ def func(name: str, *args: exp.Expr) -> exp.Anonymous:
     return exp.Anonymous(this=name, expressions=list(args))
 
 
+def split_rows(joined: exp.Expr, sep: exp.Expr) -> exp.Select:
+    """Rows (v, i) of a string parameter split by `sep` (connection.packed): the i-th part, from 0."""
+    parts = exp.select(exp.alias_(func("string_split", joined, sep), "parts"))
+    return exp.select(exp.alias_(func("unnest", col("parts")), "v"),
+                      exp.alias_(func("unnest", func("range", func("len", col("parts")))), "i")).from_(
+        subquery(parts, "sp"))
+
+
 def and_(conds: Sequence[exp.Expr]) -> exp.Expr:
     return exp.and_(*conds) if conds else exp.true()
 

@@ -128,8 +128,16 @@ class VectorCache:
         self._items: dict[tuple[str, str], VectorMatrix] = {}
         self._lock = threading.Lock()
 
-    def get(self, table: str, column: str, load: Loader) -> VectorMatrix | None:
-        """The column's matrix, loaded on first use; None when it would not fit the budget."""
+    @property
+    def lock(self) -> threading.Lock:
+        """Held by writes to the matrices; a reader holds it while it scores one (reads run
+        concurrently with writes, Connection.reading)."""
+        return self._lock
+
+    def get(self, table: str, column: str, load: Loader,
+            keep: Callable[[Callable[[], None]], bool] | None = None) -> VectorMatrix | None:
+        """The column's matrix, loaded on first use; None when it would not fit the budget.
+        `keep` decides whether a load is kept (Connection.keep_if_current)."""
         key = (table, column)
         with self._lock:
             matrix = self._items.get(key)
@@ -138,10 +146,16 @@ class VectorCache:
         ids, vectors = load()
         if vectors.nbytes * 1.25 + self._used() > self.max_bytes:
             return None
-        matrix = VectorMatrix(ids, vectors)
-        with self._lock:
-            self._items[key] = matrix
-        return matrix
+        loaded = VectorMatrix(ids, vectors)
+
+        def put() -> None:
+            with self._lock:
+                self._items.setdefault(key, loaded)
+        if keep is None:
+            put()
+        else:
+            keep(put)
+        return loaded
 
     def _used(self) -> int:
         with self._lock:

@@ -31,3 +31,15 @@ def test_term_frequencies() -> None:
     assert counts["ran"] == 1
     assert counts["检索"] == 2
     assert counts["索检"] == 1
+
+
+def test_ascii_fast_path_gives_the_general_paths_terms() -> None:
+    # analyze() takes a shortcut for ASCII text; appending a non-ASCII space (which NFKC turns
+    # into a plain space) sends the same text through the general path.
+    import random
+
+    rng = random.Random(1)
+    alphabet = "abcXYZ019_ -.,'\t\n!Running jumped ÿ"[:-1]  # ASCII only
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert analyze(text) == analyze(text + "\u00a0")
