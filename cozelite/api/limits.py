@@ -9,27 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cozelite.api.errors import error_response
+from cozelite.server.guards import declared_length, run_within_body_limit
 
 MULTIPART_OVERHEAD = 64 * 1024
-
-
-class _TooLarge(Exception):
-    pass
-
-
-def _declared_length(scope: Scope) -> int | None:
-    for name, value in scope.get("headers", ()):
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
 
 
 class BodyLimit:
@@ -52,33 +38,12 @@ class BodyLimit:
             return
         limit, setting = self._limit(scope.get("path", ""))
         message = f"request body larger than {limit} bytes (the limit of this endpoint; set by {setting})"
-        declared = _declared_length(scope)
+        declared = declared_length(scope)
         if declared is not None and declared > limit:
             await self._refuse(scope, receive, send, message)
             return
-        seen = 0
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal seen
-            msg = await receive()
-            if msg["type"] == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > limit:
-                    raise _TooLarge
-            return msg
-
-        async def tracking_send(msg: Any) -> None:
-            nonlocal started
-            if msg["type"] == "http.response.start":
-                started = True
-            await send(msg)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await self._refuse(scope, receive, send, message)
+        if await run_within_body_limit(self.app, scope, receive, send, limit):
+            await self._refuse(scope, receive, send, message)
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, message: str) -> None:

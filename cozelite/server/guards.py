@@ -39,7 +39,8 @@ def _head_size(scope: Scope) -> int:
     return size + sum(len(name) + len(value) + 4 for name, value in scope.get("headers", ()))
 
 
-def _declared_length(scope: Scope) -> int | None:
+def declared_length(scope: Scope) -> int | None:
+    """The request's Content-Length, or None when it has none."""
     for name, value in scope.get("headers", ()):
         if name == b"content-length":
             try:
@@ -47,6 +48,35 @@ def _declared_length(scope: Scope) -> int | None:
             except ValueError:
                 return None  # h11 refuses a malformed length before the app is reached
     return None
+
+
+async def run_within_body_limit(app: ASGIApp, scope: Scope, receive: Receive, send: Send, limit: int) -> bool:
+    """Run `app` with a `receive` that counts the body's bytes as they stream (chunked, or a lying
+    Content-Length) and fails the app's next read past `limit`. True when that happened before any
+    response started: the caller answers 413; a response already under way ends as it can."""
+    seen = 0
+    started = False
+
+    async def limited_receive() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise _BodyTooLarge
+        return message
+
+    async def tracking_send(message: Any) -> None:
+        nonlocal started
+        if message["type"] == "http.response.start":
+            started = True
+        await send(message)
+
+    try:
+        await app(scope, limited_receive, tracking_send)
+    except _BodyTooLarge:
+        return not started
+    return False
 
 
 class RequestLimits:
@@ -66,32 +96,12 @@ class RequestLimits:
             await _refuse(send, 431, f"request line and headers larger than {self.max_header_bytes} bytes")
             return
         limit = self.max_body_bytes
-        declared = _declared_length(scope)
+        declared = declared_length(scope)
         if declared is not None and declared > limit:
             await _refuse(send, 413, f"request body larger than {limit} bytes")
             return
-        seen = 0
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise _BodyTooLarge
-            return message
-
-        async def tracking_send(message: Any) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
         try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
-            if not started:
+            if await run_within_body_limit(self.app, scope, receive, send, limit):
                 await _refuse(send, 413, f"request body larger than {limit} bytes")
         except ClientDisconnect:
             pass  # nobody is left to answer
