@@ -103,6 +103,18 @@ class SQLiteRename(RenameEngine):
             conn.close()
 
 
+def seed_pg_schemas(conn: Any, prefix: str) -> None:
+    """A `<prefix>_logical` and a `<prefix>_physical` schema holding the fixture's tables and rows,
+    made afresh on a PostgreSQL connection (with a 10 s statement timeout)."""
+    conn.execute("SET statement_timeout = '10s'")
+    for side in ("logical", "physical"):
+        conn.execute(f"DROP SCHEMA IF EXISTS {prefix}_{side} CASCADE")
+        conn.execute(f"CREATE SCHEMA {prefix}_{side}")
+        conn.execute(f"SET search_path TO {prefix}_{side}")
+        for stmt in ddl(side) + inserts(side):
+            conn.execute(stmt)
+
+
 class PostgresRename(RenameEngine):
     dialect = "postgres"
 
@@ -111,13 +123,7 @@ class PostgresRename(RenameEngine):
 
         self._psycopg = psycopg
         self._conn = psycopg.connect(server.dsn, autocommit=True)
-        self._conn.execute("SET statement_timeout = '10s'")
-        for side in ("logical", "physical"):
-            self._conn.execute(f"DROP SCHEMA IF EXISTS rn_{side} CASCADE")
-            self._conn.execute(f"CREATE SCHEMA rn_{side}")
-            self._conn.execute(f"SET search_path TO rn_{side}")
-            for stmt in ddl(side) + inserts(side):
-                self._conn.execute(stmt)
+        seed_pg_schemas(self._conn, "rn")
 
     def run(self, side: str, sql: str) -> list[tuple[Any, ...]]:
         self._conn.execute(f"SET search_path TO rn_{side}")

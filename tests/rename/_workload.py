@@ -67,14 +67,17 @@ def statements(path: Path) -> Iterator[str]:
 
 # -- result normalisation -------------------------------------------------------------------------
 
-def _norm(value: Any) -> Any:
+def norm_value(value: Any, *, decimals: int | None = None) -> Any:
+    """One result value in a form every engine's driver agrees on: numbers to 6 significant digits
+    (first rounded to `decimals` places when given: the translation matrix's tolerance for
+    MariaDB's 4-decimal quotients), dates and times as ISO text, bytes as text."""
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, (decimal.Decimal, float)):
         f = float(value)
         if f.is_integer() and abs(f) < 1e15:
             return int(f)
-        return float(f"{f:.6g}")
+        return float(f"{f if decimals is None else round(f, decimals):.6g}")
     if isinstance(value, _dt.datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, (_dt.date, _dt.time)):
@@ -87,7 +90,7 @@ def _norm(value: Any) -> Any:
 
 
 def as_bag(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    return sorted((tuple(_norm(v) for v in row) for row in rows), key=repr)
+    return sorted((tuple(norm_value(v) for v in row) for row in rows), key=repr)
 
 
 class EngineError(Exception):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from _rename_engines import PHYSICAL, ddl, inserts
+from _rename_engines import PHYSICAL, ddl, inserts, seed_pg_schemas
 from _safety_engines import COLUMNS
 from _workload import as_bag
 
@@ -87,13 +87,7 @@ class PostgresWrites(WriteEngine):
 
         self._psycopg = psycopg
         self._conn = psycopg.connect(server.dsn, autocommit=True)
-        self._conn.execute("SET statement_timeout = '10s'")
-        for side in ("logical", "physical"):
-            self._conn.execute(f"DROP SCHEMA IF EXISTS wr_{side} CASCADE")
-            self._conn.execute(f"CREATE SCHEMA wr_{side}")
-            self._conn.execute(f"SET search_path TO wr_{side}")
-            for stmt in ddl(side) + inserts(side):
-                self._conn.execute(stmt)
+        seed_pg_schemas(self._conn, "wr")
         self._conn.autocommit = False
 
     def write(self, side: str, sql: str) -> Contents:

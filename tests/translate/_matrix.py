@@ -24,8 +24,6 @@ multiset and, in order, the same sort-key sequence) and counted as `tie` (same) 
 
 from __future__ import annotations
 
-import datetime as _dt
-import decimal
 import json
 import sys
 from collections import Counter
@@ -47,6 +45,7 @@ from _workload import (  # noqa: E402
     WorkloadEngine,
     _db_name,
     load_queries,
+    norm_value,
     statements,
 )
 
@@ -182,27 +181,8 @@ def _read_catalog(engine: WorkloadEngine, schema_id: str, variant: str) -> dict[
 
 # -- comparison ----------------------------------------------------------------------------------------
 
-def _norm(value: Any) -> Any:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (decimal.Decimal, float)):
-        f = float(value)
-        if f.is_integer() and abs(f) < 1e15:
-            return int(f)
-        return float(f"{round(f, 4):.6g}")
-    if isinstance(value, _dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, (_dt.date, _dt.time)):
-        return value.isoformat()
-    if isinstance(value, _dt.timedelta):
-        return str(value)
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value).decode("utf-8", "replace")
-    return value
-
-
 def rows_of(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    return [tuple(_norm(v) for v in row) for row in rows]
+    return [tuple(norm_value(v, decimals=4) for v in row) for row in rows]
 
 
 def bag(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
