@@ -45,6 +45,7 @@ import re
 import tempfile
 import urllib.parse
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, BinaryIO
 
 import boto3
@@ -62,6 +63,10 @@ _PARAMS = ("endpoint", "region", "addressing", "connect_timeout", "read_timeout"
            "max_object_bytes")
 _SPOOL = 8 * 2**20  # a streamed object is kept in memory up to this size, then in a temp file
 _LIST_PAGE = 1000
+_LIST_HEADS = 8
+"""Concurrent HEAD requests while listing (botocore's connection pool holds 10): a listing has no
+content type, so each listed object costs one round trip; in parallel a 1,000-object page takes
+about an eighth of the serial time."""
 _NOT_FOUND = {"NoSuchKey", "404", "NotFound"}
 _DENIED = {"AccessDenied", "403", "InvalidAccessKeyId", "SignatureDoesNotMatch", "Forbidden"}
 _TRUE = {"1", "true", "yes", "on"}
@@ -151,6 +156,8 @@ class S3Driver:
         session = boto3.session.Session(aws_access_key_id=access_key, aws_secret_access_key=secret_key,
                                         region_name=region or "us-east-1")
         self.client = session.client("s3", endpoint_url=endpoint, config=config)
+        # Its threads start on first use only.
+        self._heads = ThreadPoolExecutor(max_workers=_LIST_HEADS, thread_name_prefix="s3-list")
         self._check_bucket(create_bucket)
 
     def __repr__(self) -> str:
@@ -248,10 +255,11 @@ class S3Driver:
         while True:
             want = _LIST_PAGE if limit is None else min(_LIST_PAGE, limit + 1 - len(files))
             response = self.client.list_objects_v2(MaxKeys=want, **args)
-            for item in response.get("Contents", []):
-                if limit is not None and len(files) == limit:
-                    return files, True
-                files.append(self._listed(item, with_tagging, with_url))
+            items = response.get("Contents", [])
+            if limit is not None and len(files) + len(items) > limit:
+                files.extend(self._listed_page(items[:limit - len(files)], with_tagging, with_url))
+                return files, True
+            files.extend(self._listed_page(items, with_tagging, with_url))
             if not response.get("IsTruncated"):
                 return files, False
             if limit is not None and len(files) == limit:
@@ -259,11 +267,25 @@ class S3Driver:
             args["ContinuationToken"] = response["NextContinuationToken"]
             args.pop("StartAfter", None)
 
-    def _listed(self, item: dict[str, Any], with_tagging: bool, with_url: bool) -> FileInfo:
+    def _listed_page(self, items: list[dict[str, Any]], with_tagging: bool, with_url: bool) -> list[FileInfo]:
+        """The listed objects of one page, in listing order, their HEADs in parallel; an object
+        deleted between the listing and its HEAD is left out, as a listing a moment later would."""
+        if len(items) <= 1:
+            found = [self._listed(item, with_tagging, with_url) for item in items]
+        else:
+            found = list(self._heads.map(lambda item: self._listed(item, with_tagging, with_url), items))
+        return [info for info in found if info is not None]
+
+    def _listed(self, item: dict[str, Any], with_tagging: bool, with_url: bool) -> FileInfo | None:
         full: str = item["Key"]
         key = full[len(self.prefix):]
         # A listing has no content type: one HEAD per object gives it, as the file store's metadata does.
-        head = self.client.head_object(Bucket=self.bucket, Key=full)
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=full)
+        except botocore.exceptions.ClientError as err:
+            if _error_code(err) in _NOT_FOUND:
+                return None
+            raise
         return FileInfo(
             key=key,
             last_modified=_utc(item["LastModified"]),
@@ -299,6 +321,7 @@ class S3Driver:
         self.client.head_bucket(Bucket=self.bucket)
 
     def close(self) -> None:
+        self._heads.shutdown(wait=True)
         self.client.close()
 
     def backup(self, dest_dir: str) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -91,6 +92,9 @@ class E2EServer:
         self.port = 0
         self.stderr = ""
         self.clients: list[ApiClient] = []
+        # The server's output goes to a file, not a pipe: nobody reads a pipe while the tests run,
+        # and a server that fills one (an access-log line per request) would block on its next write.
+        self._log: Any = None
 
     @property
     def base(self) -> str:
@@ -121,14 +125,15 @@ class E2EServer:
 
     def start(self) -> None:
         self.port = free_port()
+        self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
         self.proc = subprocess.Popen(
             [*self.command, "serve", "--port", str(self.port), *self._config_args(), *self.args], cwd=self.cwd,
-            env=self._environ(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            env=self._environ(), stdout=self._log, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + self.timeout_s
         while True:
             if self.proc.poll() is not None:
-                _, err = self.proc.communicate()
-                pytest.fail(f"cozelite serve exited with {self.proc.returncode}: {err}")
+                self._collect_output()
+                pytest.fail(f"cozelite serve exited with {self.proc.returncode}: {self.stderr}")
             try:
                 if httpx.get(self.base + "/healthz/db", timeout=5).status_code == 200:
                     break
@@ -149,15 +154,24 @@ class E2EServer:
         assert self.proc is not None
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
-        _, err = self.proc.communicate(timeout=timeout)
-        self.stderr += err
+        self.proc.wait(timeout=timeout)
+        self._collect_output()
         return self.proc.returncode
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
-            _, err = self.proc.communicate(timeout=60)
-            self.stderr += err
+            self.proc.wait(timeout=60)
+        self._collect_output()
+
+    def _collect_output(self) -> None:
+        """Append the exited server's output (stdout and stderr, interleaved) to `self.stderr`."""
+        if self._log is None:
+            return
+        self._log.seek(0)
+        self.stderr += self._log.read()
+        self._log.close()
+        self._log = None
 
     def restart(self) -> int:
         code = self.stop()
