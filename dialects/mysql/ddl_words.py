@@ -5,10 +5,13 @@ Only used on CREATE TABLE / ALTER TABLE tokens (the words below mean nothing els
 - type synonyms MySQL's grammar has and sqlglot lacks: INT1..INT4, VARCHARACTER, NATIONAL
   CHAR/VARCHAR, NCHAR VARCHAR, LONG CHARACTER VARYING / VARCHARACTER, SQL_TSI_YEAR;
 - `SERIAL DEFAULT VALUE`, MySQL's alias for `NOT NULL AUTO_INCREMENT UNIQUE KEY`.
+
+and one fix of sqlglot's tree for a column definition, `default_then_collate` (after parsing).
 """
 
 from __future__ import annotations
 
+from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
 from dialects.mysql.errors import token_error
@@ -190,3 +193,34 @@ def _closing(tokens: list[Token], i: int) -> int:
             if depth == 0:
                 return j
     return -1
+
+
+def default_then_collate(tree: exp.Expression) -> None:
+    """`c VARCHAR(10) DEFAULT NULL COLLATE utf8mb4_bin`: in MySQL's grammar a column's DEFAULT takes a
+    literal (or NOW(), or a parenthesized expression), and the attribute list goes on after it, so
+    the COLLATE is the column's collation. sqlglot reads `NULL COLLATE utf8mb4_bin` as one
+    expression, the default. Split it back, in place, keeping the attributes in their written order."""
+    for default in list(tree.find_all(exp.DefaultColumnConstraint)):
+        value = default.this
+        constraint = default.parent
+        column = constraint.parent if isinstance(constraint, exp.ColumnConstraint) else None
+        if not isinstance(value, exp.Collate) or not isinstance(column, exp.ColumnDef):
+            continue
+        collations: list[exp.Expression] = []
+        while isinstance(value, exp.Collate):  # DEFAULT x COLLATE a COLLATE b: innermost first
+            collations.insert(0, value.expression)
+            value = value.this
+        default.set("this", value)
+        constraints = list(column.args.get("constraints") or [])
+        at = next(k for k, c in enumerate(constraints) if c is constraint) + 1
+        constraints[at:at] = [exp.ColumnConstraint(kind=exp.CollateColumnConstraint(this=_collation_name(name)))
+                              for name in collations]
+        column.set("constraints", constraints)
+
+
+def _collation_name(name: exp.Expression) -> exp.Expression:
+    # A column's own COLLATE keeps a bare name as a Column (sqlglot's reading of `c TEXT COLLATE x`);
+    # the COLLATE operator kept it as a Var. Quoted names and strings are the same node in both.
+    if isinstance(name, exp.Var):
+        return exp.column(exp.to_identifier(name.name))
+    return name
