@@ -11,11 +11,14 @@ and one fix of sqlglot's tree for a column definition, `default_then_collate` (a
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
 from dialects.mysql.errors import token_error
 from dialects.mysql.lower import retyped
+from dialects.mysql.rules import RESERVED_WORDS
 
 _ONE_WORD: dict[str, tuple[TokenType, str]] = {
     "INT1": (TokenType.TINYINT, "TINYINT"), "INT2": (TokenType.SMALLINT, "SMALLINT"),
@@ -169,18 +172,28 @@ def _key_parts(inner: list[Token], *, foreign: bool) -> tuple[list[Token], str |
                 lost = "descending key part in a PRIMARY / FOREIGN KEY"
             continue
         if foreign and depth == 1 and tok.token_type is TokenType.NUMBER and out and \
-                out[-1].token_type is TokenType.L_PAREN and len(out) > 1 and out[-2].token_type in (TokenType.VAR,
-                                                                                                 TokenType.IDENTIFIER):
+                out[-1].token_type is TokenType.L_PAREN and len(out) > 1 and _column_name(out[-2]):
             lost = "prefix length in a FOREIGN KEY column list"
             out.pop()  # the '(' of the prefix
             depth -= 1
             continue
         if foreign and lost == "prefix length in a FOREIGN KEY column list" and tok.token_type is TokenType.R_PAREN \
-                and out and out[-1].token_type in (TokenType.VAR, TokenType.IDENTIFIER) and depth == -1:
+                and out and _column_name(out[-1]) and depth == -1:
             depth = 0
             continue
         out.append(tok)
     return out, lost
+
+
+def _column_name(tok: Token) -> bool:
+    """Can `tok` be a column name in a key part? Also a non-reserved keyword (EXECUTE, STATUS, ...),
+    which sqlglot has its own token type for."""
+    if tok.token_type in (TokenType.VAR, TokenType.IDENTIFIER):
+        return True
+    return _WORD.fullmatch(tok.text) is not None and tok.text.upper() not in RESERVED_WORDS
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 
 
 def _closing(tokens: list[Token], i: int) -> int:

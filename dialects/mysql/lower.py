@@ -31,7 +31,7 @@ from dialects.mysql.rules import (
     TYPE_SYNONYMS,
 )
 from dialects.mysql.rules import INTERVAL_UNITS as INTERVAL_UNIT_WORDS
-from dialects.mysql.token_rules import JOIN_WORDS, Features, prev_type
+from dialects.mysql.token_rules import JOIN_WORDS, Features, prev_type, reserved_word_qualifier
 from sqlparser.ir import DML_WRITES, set_statement_modifiers
 from sqlparser.types import OperationType
 
@@ -106,6 +106,10 @@ def apply(tokens: list[Token], sql: str, found: Features, *, replace: bool = Fal
         tokens = [t for t in tokens if t.token_type is not TokenType.HINT or any(c.strip() for c in t.comments)]
     if found.full_name:
         tokens = _full_as_name(tokens)
+    if found.word_qualifier:
+        # the reserved words MySQL reads as names here are quoted names to sqlglot
+        tokens = [retyped(t, TokenType.IDENTIFIER, t.text) if reserved_word_qualifier(tokens, k, sql) else t
+                  for k, t in enumerate(tokens)]
     if found.select_options:
         tokens = _select_options(tokens)
     if found.window_options:

@@ -59,6 +59,8 @@ class Features:
     """FULL used as a name (a table alias), which sqlglot reads as the join keyword."""
     empty_hint: bool = False
     """An empty optimizer hint `/*+ */`, which MySQL ignores and sqlglot cannot read."""
+    word_qualifier: bool = False
+    """A reserved word right before `.name` (`SELECT.DESC`), which MySQL's lexer reads as a name."""
 
 
 def check_text(tokens: list[Token], sql: str) -> None:
@@ -295,6 +297,24 @@ def _rule_full(tokens: list[Token], i: int, sql: str, statement: bool, found: Fe
     if after not in (TokenType.JOIN, TokenType.OUTER) and not (i and tokens[i - 1].text.upper()
                                                                in rules.FULL_KEYWORD_AFTER):
         found.full_name = True
+
+
+def _rule_dot(tokens: list[Token], i: int, sql: str, statement: bool, found: Features) -> None:
+    if i and reserved_word_qualifier(tokens, i - 1, sql):
+        found.word_qualifier = True
+
+
+def reserved_word_qualifier(tokens: list[Token], i: int, sql: str) -> bool:
+    """Is tokens[i] a reserved word that MySQL's lexer reads as a name? It does for a word directly
+    followed by `.` and an identifier character (sql_lex.cc, MY_LEX_IDENT: no keyword lookup then),
+    so `SELECT.DESC` names the table DESC of the database SELECT, as `SELECT`.`DESC` does."""
+    word, dot = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else None
+    if dot is None or dot.token_type is not TokenType.DOT or word.end + 1 != dot.start \
+            or word.token_type in (TokenType.IDENTIFIER, TokenType.STRING):
+        return False
+    after = sql[dot.end + 1:dot.end + 2]
+    return bool(after) and (after.isalnum() or after in "_$" or not after.isascii()) \
+        and word.text.upper() in rules.RESERVED_WORDS
 
 
 def _rule_hint(tokens: list[Token], i: int, sql: str, statement: bool, found: Features) -> None:
@@ -576,6 +596,7 @@ _TOKEN_RULES: dict[int, TokenRule] = {
     id(TokenType.OVER): _rule_over,
     id(TokenType.FULL): _rule_full,
     id(TokenType.HINT): _rule_hint,
+    id(TokenType.DOT): _rule_dot,
 }
 """Token type (by identity) -> its rule. A rule raises SQLSyntaxError or notes a feature in `found`."""
 

@@ -25,8 +25,8 @@ DML_TARGET = 0.97
 """The issue's target for SELECT/INSERT/UPDATE/DELETE rows (sqlglot alone: about 0.90)."""
 
 OVERALL_FLOOR = 0.99
-"""Issue 13's bar, and the overall agreement measured when the gap list was last regenerated (3124/3155 =
-99.02%, rounded down), so that a regression shows here even if someone also edits the gap list.
+"""Issue 13's bar, and the overall agreement measured when the gap list was last regenerated (3126/3155 =
+99.08%, rounded down), so that a regression shows here even if someone also edits the gap list.
 The remaining gaps are TiDB / MariaDB extensions MySQL 8 rejects (listed with their reason)."""
 
 
@@ -111,7 +111,6 @@ def test_portable_names_flag_changes_nothing_for_mysql(rows, results):
 _REJECTED_VALID = [  # (sql regex, error regex, reason): the label accepts, we reject
     (r"(?i)(std|stddev|stddev_pop|stddev_samp|variance|var_pop|var_samp)\(distinct", None,
      "DISTINCT in STD/VARIANCE-family aggregates: TiDB accepts it, MySQL 8's grammar does not (we follow MySQL)"),
-    (r"(?i)from SELECT\.DESC", None, "reserved word SELECT before a dot: TiDB accepts it, MySQL 8 does not"),
     (r"(?i)^select (low_priority|delayed) ", None,
      "SELECT LOW_PRIORITY/DELAYED: TiDB extension; MySQL's SELECT has only HIGH_PRIORITY"),
     (r"(?i)^(update|delete) (high_priority|delayed)", None,
@@ -132,8 +131,6 @@ _REJECTED_VALID = [  # (sql regex, error regex, reason): the label accepts, we r
      "IF NOT EXISTS on ADD INDEX / FOREIGN KEY: MariaDB / TiDB extension, not MySQL 8's grammar"),
     (r"(?i)partition by (range|list) fields", None,
      "PARTITION BY ... FIELDS(...): TiDB's synonym of COLUMNS, not in MySQL 8's grammar"),
-    (r"(?i)foreign key \w* ?\(\s*execute", None,
-     "an expression in a FOREIGN KEY column list: TiDB accepts it, MySQL 8's grammar takes column names"),
     (r"(?i)^alter table \w+ read (only|write)$", None,
      "ALTER TABLE ... READ ONLY / READ WRITE: TiDB extension (MySQL 8 has READ ONLY for databases only)"),
     (None, r"unrecognized or unsupported statement",

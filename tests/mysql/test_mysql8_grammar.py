@@ -7,6 +7,8 @@ Each form below is in MySQL 8.0's grammar (sql_yacc.yy) and reference manual:
 - SELECT options in any order (`select_option_list`);
 - window null treatment and NTH_VALUE's FROM FIRST / FROM LAST (`opt_null_treatment`,
   `opt_from_first_last`) on FIRST_VALUE, LAST_VALUE, NTH_VALUE, LEAD and LAG only, right before OVER;
+- a reserved word right before `.name` is a name (MySQL's lexer looks no keyword up there:
+  `FROM SELECT.DESC`), and a non-reserved keyword is a column name in a key part (`EXECUTE(123)`);
 - a column's attributes after `DEFAULT <literal>` (`DEFAULT NULL COLLATE utf8mb4_bin`: the COLLATE
   is the column's collation, not part of the default).
 Each is checked for its tree, its compat (TiDB) text, and what translation to SQLite / PostgreSQL
@@ -79,6 +81,9 @@ def same_tree(sql: str, canonical: str) -> bool:
      "SELECT NTH_VALUE(val, 2) OVER (ORDER BY id) FROM t", "SELECT NTH_VALUE(`val`, 2) OVER (ORDER BY `id`) FROM `t`"),
     ("SELECT LAG(val, 1, 0) RESPECT NULLS OVER w FROM t", "SELECT LAG(val, 1, 0) OVER w FROM t",
      "SELECT LAG(`val`, 1, 0) OVER `w` FROM `t`"),
+    ("select COUNT from SELECT.DESC", "select COUNT from `SELECT`.DESC", "SELECT `COUNT` FROM `SELECT`.`DESC`"),
+    ("select order.a from t AS `order`", "select `order`.a from t AS `order`",
+     "SELECT `order`.`a` FROM `t` AS `order`"),
 ])
 def test_accepted_as_the_plain_spelling(sql: str, canonical: str, restored: str) -> None:
     assert same_tree(sql, canonical)
@@ -119,10 +124,23 @@ def test_window_options_tree_shapes() -> None:
     ("SELECT FIRST_VALUE(a) IGNORE NULLS RESPECT NULLS OVER () FROM t", "IGNORE NULLS goes between"),
     ("select * from t full join u", "MySQL has no FULL JOIN"),
     ("select * from t full outer join u on t.a = u.a", "MySQL has no FULL JOIN"),
+    ("SELECT.a FROM t", ""),  # SELECT read as a name, as MySQL does: no statement
+    ("select order .a from t", ""),  # not directly before the dot: the keyword ORDER
+    ("ALTER TABLE t ADD FOREIGN KEY (select(10)) REFERENCES u (a)", ""),  # a reserved word is no column name
 ])
 def test_refused_as_mysql_refuses(sql: str, message: str) -> None:
-    with pytest.raises(SQLSyntaxError, match=message):
+    with pytest.raises(SQLSyntaxError, match=message or None):
         PARSER.compile(sql)
+
+
+def test_a_non_reserved_keyword_is_a_column_name_in_a_foreign_key() -> None:
+    # MySQL's key_part is `ident '(' NUM ')'`: EXECUTE (non-reserved) with a prefix length, valid
+    # syntax the IR has no field for (a prefix in a FOREIGN KEY), so it classifies only.
+    statement = PARSER.compile("ALTER TABLE ident ADD (CONSTRAINT FOREIGN KEY ident (EXECUTE (123)) REFERENCES t (a) "
+                               "MATCH SIMPLE ON DELETE CASCADE ON UPDATE SET NULL)")
+    assert statement.tree is None and statement.unsupported == "prefix length in a FOREIGN KEY column list"
+    fk = find("ALTER TABLE t ADD FOREIGN KEY (execute) REFERENCES u (a)", exp.ForeignKey)
+    assert [e.name for e in fk.expressions] == ["execute"]
 
 
 def test_keyword_uses_of_the_same_words_are_unchanged() -> None:
