@@ -5,14 +5,20 @@ Only used on CREATE TABLE / ALTER TABLE tokens (the words below mean nothing els
 - type synonyms MySQL's grammar has and sqlglot lacks: INT1..INT4, VARCHARACTER, NATIONAL
   CHAR/VARCHAR, NCHAR VARCHAR, LONG CHARACTER VARYING / VARCHARACTER, SQL_TSI_YEAR;
 - `SERIAL DEFAULT VALUE`, MySQL's alias for `NOT NULL AUTO_INCREMENT UNIQUE KEY`.
+
+and one fix of sqlglot's tree for a column definition, `default_then_collate` (after parsing).
 """
 
 from __future__ import annotations
 
+import re
+
+from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
 from dialects.mysql.errors import token_error
 from dialects.mysql.lower import retyped
+from dialects.mysql.rules import RESERVED_WORDS
 
 _ONE_WORD: dict[str, tuple[TokenType, str]] = {
     "INT1": (TokenType.TINYINT, "TINYINT"), "INT2": (TokenType.SMALLINT, "SMALLINT"),
@@ -166,18 +172,28 @@ def _key_parts(inner: list[Token], *, foreign: bool) -> tuple[list[Token], str |
                 lost = "descending key part in a PRIMARY / FOREIGN KEY"
             continue
         if foreign and depth == 1 and tok.token_type is TokenType.NUMBER and out and \
-                out[-1].token_type is TokenType.L_PAREN and len(out) > 1 and out[-2].token_type in (TokenType.VAR,
-                                                                                                 TokenType.IDENTIFIER):
+                out[-1].token_type is TokenType.L_PAREN and len(out) > 1 and _column_name(out[-2]):
             lost = "prefix length in a FOREIGN KEY column list"
             out.pop()  # the '(' of the prefix
             depth -= 1
             continue
         if foreign and lost == "prefix length in a FOREIGN KEY column list" and tok.token_type is TokenType.R_PAREN \
-                and out and out[-1].token_type in (TokenType.VAR, TokenType.IDENTIFIER) and depth == -1:
+                and out and _column_name(out[-1]) and depth == -1:
             depth = 0
             continue
         out.append(tok)
     return out, lost
+
+
+def _column_name(tok: Token) -> bool:
+    """Can `tok` be a column name in a key part? Also a non-reserved keyword (EXECUTE, STATUS, ...),
+    which sqlglot has its own token type for."""
+    if tok.token_type in (TokenType.VAR, TokenType.IDENTIFIER):
+        return True
+    return _WORD.fullmatch(tok.text) is not None and tok.text.upper() not in RESERVED_WORDS
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 
 
 def _closing(tokens: list[Token], i: int) -> int:
@@ -190,3 +206,34 @@ def _closing(tokens: list[Token], i: int) -> int:
             if depth == 0:
                 return j
     return -1
+
+
+def default_then_collate(tree: exp.Expression) -> None:
+    """`c VARCHAR(10) DEFAULT NULL COLLATE utf8mb4_bin`: in MySQL's grammar a column's DEFAULT takes a
+    literal (or NOW(), or a parenthesized expression), and the attribute list goes on after it, so
+    the COLLATE is the column's collation. sqlglot reads `NULL COLLATE utf8mb4_bin` as one
+    expression, the default. Split it back, in place, keeping the attributes in their written order."""
+    for default in list(tree.find_all(exp.DefaultColumnConstraint)):
+        value = default.this
+        constraint = default.parent
+        column = constraint.parent if isinstance(constraint, exp.ColumnConstraint) else None
+        if not isinstance(value, exp.Collate) or not isinstance(column, exp.ColumnDef):
+            continue
+        collations: list[exp.Expression] = []
+        while isinstance(value, exp.Collate):  # DEFAULT x COLLATE a COLLATE b: innermost first
+            collations.insert(0, value.expression)
+            value = value.this
+        default.set("this", value)
+        constraints = list(column.args.get("constraints") or [])
+        at = next(k for k, c in enumerate(constraints) if c is constraint) + 1
+        constraints[at:at] = [exp.ColumnConstraint(kind=exp.CollateColumnConstraint(this=_collation_name(name)))
+                              for name in collations]
+        column.set("constraints", constraints)
+
+
+def _collation_name(name: exp.Expression) -> exp.Expression:
+    # A column's own COLLATE keeps a bare name as a Column (sqlglot's reading of `c TEXT COLLATE x`);
+    # the COLLATE operator kept it as a Var. Quoted names and strings are the same node in both.
+    if isinstance(name, exp.Var):
+        return exp.column(exp.to_identifier(name.name))
+    return name

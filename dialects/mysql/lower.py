@@ -21,10 +21,17 @@ from dataclasses import dataclass
 from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
+from dialects.mysql import window_options
 from dialects.mysql.errors import token_error
-from dialects.mysql.rules import EQUIVALENT_SPELLINGS, ODBC_TEMPORAL_NAMES, TYPE_SYNONYMS
+from dialects.mysql.rules import (
+    EQUIVALENT_SPELLINGS,
+    FULL_KEYWORD_AFTER,
+    ODBC_TEMPORAL_NAMES,
+    SELECT_OPTION_WORDS,
+    TYPE_SYNONYMS,
+)
 from dialects.mysql.rules import INTERVAL_UNITS as INTERVAL_UNIT_WORDS
-from dialects.mysql.token_rules import JOIN_WORDS, Features, prev_type
+from dialects.mysql.token_rules import JOIN_WORDS, Features, prev_type, reserved_word_qualifier
 from sqlparser.ir import DML_WRITES, set_statement_modifiers
 from sqlparser.types import OperationType
 
@@ -94,6 +101,19 @@ def apply(tokens: list[Token], sql: str, found: Features, *, replace: bool = Fal
         operation = OperationType.INSERT
     if found.type_synonym:
         tokens = type_synonyms(tokens)
+    if found.empty_hint:
+        # MySQL ignores an optimizer hint comment with no hints in it; sqlglot cannot read one.
+        tokens = [t for t in tokens if t.token_type is not TokenType.HINT or any(c.strip() for c in t.comments)]
+    if found.full_name:
+        tokens = _full_as_name(tokens)
+    if found.word_qualifier:
+        # the reserved words MySQL reads as names here are quoted names to sqlglot
+        tokens = [retyped(t, TokenType.IDENTIFIER, t.text) if reserved_word_qualifier(tokens, k, sql) else t
+                  for k, t in enumerate(tokens)]
+    if found.select_options:
+        tokens = _select_options(tokens)
+    if found.window_options:
+        tokens = window_options.rewrite(tokens, sql)
     if head in ("CREATE", "ALTER") and any(t.token_type is TokenType.TABLE for t in tokens[1:4]):
         tokens = generated_columns(tokens, head)
         if head == "ALTER":
@@ -466,13 +486,50 @@ def _tokens_for_words(tokens: list[Token], start: int, words: tuple[str, ...]) -
 
 
 def rename_as(tokens: list[Token]) -> list[Token]:
-    """ALTER TABLE t RENAME AS u is RENAME TO u: drop the AS sqlglot does not read there."""
+    """ALTER TABLE t RENAME AS u and RENAME = u are RENAME TO u (MySQL's `opt_to` is TO, =, AS or
+    nothing): drop the AS or = sqlglot does not read there."""
     out: list[Token] = []
     for i, tok in enumerate(tokens):
-        if tok.token_type is TokenType.ALIAS and i and tokens[i - 1].text.upper() == "RENAME" \
+        if tok.token_type in (TokenType.ALIAS, TokenType.EQ) and i and tokens[i - 1].text.upper() == "RENAME" \
                 and tokens[i - 1].token_type is not TokenType.IDENTIFIER:
             continue
         out.append(tok)
+    return out
+
+
+def _full_as_name(tokens: list[Token]) -> list[Token]:
+    """FULL is a non-reserved word in MySQL: outside `MATCH FULL`, `SHOW FULL` and FULL [OUTER] JOIN
+    (which the tree rules refuse) it is a name, such as a table alias (`FROM t full, u`)."""
+    out = list(tokens)
+    for i, tok in enumerate(tokens):
+        if tok.token_type is TokenType.FULL and not (i + 1 < len(tokens) and tokens[i + 1].token_type in (
+                TokenType.JOIN, TokenType.OUTER)) and not (i and tokens[i - 1].text.upper() in FULL_KEYWORD_AFTER):
+            out[i] = retyped(tok, TokenType.VAR, tok.text)
+    return out
+
+
+_DISTINCT_WORDS = (TokenType.DISTINCT, TokenType.ALL)
+
+
+def _select_options(tokens: list[Token]) -> list[Token]:
+    """MySQL takes SELECT's options in any order (`SELECT SQL_CALC_FOUND_ROWS DISTINCT ...`); sqlglot
+    reads ALL / DISTINCT / DISTINCTROW first only. Move them to the front of each option list (the
+    order means nothing; the printers print options in their own order)."""
+    out = list(tokens)
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        if tok.token_type is not TokenType.SELECT:
+            continue
+        start = i + 1
+        if start < n and tokens[start].token_type is TokenType.HINT:
+            start += 1
+        end = start
+        while end < n and (tokens[end].token_type in _DISTINCT_WORDS or (
+                tokens[end].token_type is TokenType.VAR and tokens[end].text.upper() in SELECT_OPTION_WORDS)):
+            end += 1
+        run = tokens[start:end]
+        out[start:end] = [t for t in run if t.token_type in _DISTINCT_WORDS] + \
+            [t for t in run if t.token_type not in _DISTINCT_WORDS]
     return out
 
 
@@ -517,6 +574,8 @@ def fix_tree(tree: exp.Expression, tokens: list[Token], sql: str, found: Feature
         _mark_typed_literals(tree, tokens)
     if found.bare_join and statement:
         _mark_bare_joins(tree, tokens)
+    if found.window_options:
+        window_options.restore_from_last(tree)
     _restore_literals(tree, sql, found)
 
 

@@ -18,6 +18,7 @@ from sqlglot.parser import Parser
 from sqlglot.tokens import Token, TokenType
 
 from dialects.mysql import rules
+from dialects.mysql.ddl_words import default_then_collate
 from dialects.mysql.errors import locate_token_error, reword_parse_error, token_error
 from dialects.mysql.lower import retyped
 from dialects.mysql.token_rules import check_text, keeps_opaque
@@ -120,6 +121,8 @@ def parse_tokens(tokens: list[Token], sql: str, *, offset_tokens: int = 0,
     tree = trees[0] if len(trees) == 1 else None
     if not isinstance(tree, exp.Expression):  # every node class is one; Expr is sqlglot's abstract base
         raise SQLSyntaxError("empty statement", line=1, column=1, token=None, sql=sql)
+    if isinstance(tree, _COLUMN_DEFINING):
+        default_then_collate(tree)
     if renamed:
         for call in tree.find_all(exp.Anonymous):
             original = renamed.get(str(call.this).upper())
@@ -130,6 +133,9 @@ def parse_tokens(tokens: list[Token], sql: str, *, offset_tokens: int = 0,
         raise token_error(tok, sql, f"unrecognized or unsupported statement starting with {tok.text.upper()!r}")
     return tree
 
+
+_COLUMN_DEFINING = (exp.Create, exp.Alter)
+"""Statements with column definitions, whose DEFAULT ... COLLATE sqlglot misreads (`default_then_collate`)."""
 
 _PARSER_FAILURES = (TokenError, TypeError, KeyError, IndexError, AttributeError, ValueError)
 """What sqlglot's parser raises, besides ParseError, on some malformed inputs."""

@@ -182,6 +182,23 @@ UNSUPPORTED_ARGS: dict[type[exp.Expression], tuple[tuple[str, str], ...]] = {
 FULL_JOIN_SIDE = "FULL"
 """MySQL has no FULL JOIN (it reads `t1 FULL JOIN t2` as t1 aliased `full`)."""
 
+FULL_KEYWORD_AFTER: frozenset[str] = frozenset({"MATCH", "SHOW"})
+"""FULL is a keyword after these (`REFERENCES t (a) MATCH FULL`, `SHOW FULL ...`) and before JOIN /
+OUTER JOIN (refused above); anywhere else it is a non-reserved word, a name (`FROM t full`)."""
+
+SELECT_OPTION_WORDS: frozenset[str] = frozenset({
+    "HIGH_PRIORITY", "STRAIGHT_JOIN", "SQL_SMALL_RESULT", "SQL_BIG_RESULT", "SQL_BUFFER_RESULT", "SQL_NO_CACHE",
+    "SQL_CALC_FOUND_ROWS",
+})
+"""SELECT's options besides ALL / DISTINCT / DISTINCTROW. MySQL's grammar takes all of them in any
+order (`select_option_list`); sqlglot reads ALL / DISTINCT first only."""
+
+NULL_TREATMENT_CALLS: frozenset[str] = frozenset({"FIRST_VALUE", "LAST_VALUE", "NTH_VALUE", "LEAD", "LAG"})
+"""The window functions MySQL 8's grammar gives `RESPECT NULLS | IGNORE NULLS` (`opt_null_treatment`),
+between the call and OVER; NTH_VALUE also takes `FROM FIRST | FROM LAST` before it. RESPECT NULLS and
+FROM FIRST are the defaults; MySQL parses IGNORE NULLS and FROM LAST and then reports them as not
+supported yet (a run-time error, not a syntax error), so the IR keeps them."""
+
 NAME_EXPECTED_AFTER: frozenset[TokenType] = frozenset({
     TokenType.ALIAS, TokenType.FROM, TokenType.INTO, TokenType.UPDATE, TokenType.JOIN, TokenType.TABLE,
     TokenType.COMMA, TokenType.SELECT, TokenType.DOT, TokenType.WHERE, TokenType.SET,

@@ -18,6 +18,7 @@ from sqlglot.tokens import Token, TokenType
 
 from dialects.mysql import rules
 from dialects.mysql.errors import token_error
+from dialects.mysql.window_options import check_null_treatment, has_options
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.ir import line_column
 
@@ -50,6 +51,16 @@ class Features:
     """INTERVAL before a number, whose amount sqlglot turns into a string."""
     hex_number: bool = False
     """A 0x... literal (MariaDB reads it differently from X'...')."""
+    window_options: bool = False
+    """RESPECT / IGNORE NULLS or FROM FIRST / LAST before an OVER (`window_options`)."""
+    select_options: bool = False
+    """ALL / DISTINCT after another SELECT option (MySQL takes them in any order, sqlglot first only)."""
+    full_name: bool = False
+    """FULL used as a name (a table alias), which sqlglot reads as the join keyword."""
+    empty_hint: bool = False
+    """An empty optimizer hint `/*+ */`, which MySQL ignores and sqlglot cannot read."""
+    word_qualifier: bool = False
+    """A reserved word right before `.name` (`SELECT.DESC`), which MySQL's lexer reads as a name."""
 
 
 def check_text(tokens: list[Token], sql: str) -> None:
@@ -58,9 +69,12 @@ def check_text(tokens: list[Token], sql: str) -> None:
         _reject_executable_comments(tokens, sql)
     if _NULLS_ORDER.search(sql):
         _reject_nulls_order(tokens, sql)
+    if _NULL_TREATMENT.search(sql):
+        check_null_treatment(tokens, sql)
 
 
 _NULLS_ORDER = re.compile(r"(?i)\bnulls\s+(first|last)\b")
+_NULL_TREATMENT = re.compile(r"(?i)\b(respect|ignore)\s+nulls\b")
 
 
 def _reject_nulls_order(tokens: list[Token], sql: str) -> None:
@@ -262,11 +276,50 @@ def _rule_distinct(tokens: list[Token], i: int, sql: str, statement: bool, found
         found.equivalent = True
     elif i + 1 < len(tokens) and tokens[i + 1].token_type is TokenType.ALL:
         raise token_error(tokens[i + 1], sql, f"{tokens[i].text.upper()} and ALL contradict each other; keep one")
+    elif i and tokens[i - 1].text.upper() in rules.SELECT_OPTION_WORDS:
+        found.select_options = True
 
 
 def _rule_all(tokens: list[Token], i: int, sql: str, statement: bool, found: Features) -> None:
     if prev_type(tokens, i) in (TokenType.L_PAREN, TokenType.COMMA):
         found.equivalent = True
+    elif i and tokens[i - 1].text.upper() in rules.SELECT_OPTION_WORDS:
+        found.select_options = True
+
+
+def _rule_over(tokens: list[Token], i: int, sql: str, statement: bool, found: Features) -> None:
+    if has_options(tokens, i):
+        found.window_options = True
+
+
+def _rule_full(tokens: list[Token], i: int, sql: str, statement: bool, found: Features) -> None:
+    after = tokens[i + 1].token_type if i + 1 < len(tokens) else None
+    if after not in (TokenType.JOIN, TokenType.OUTER) and not (i and tokens[i - 1].text.upper()
+                                                               in rules.FULL_KEYWORD_AFTER):
+        found.full_name = True
+
+
+def _rule_dot(tokens: list[Token], i: int, sql: str, statement: bool, found: Features) -> None:
+    if i and reserved_word_qualifier(tokens, i - 1, sql):
+        found.word_qualifier = True
+
+
+def reserved_word_qualifier(tokens: list[Token], i: int, sql: str) -> bool:
+    """Is tokens[i] a reserved word that MySQL's lexer reads as a name? It does for a word directly
+    followed by `.` and an identifier character (sql_lex.cc, MY_LEX_IDENT: no keyword lookup then),
+    so `SELECT.DESC` names the table DESC of the database SELECT, as `SELECT`.`DESC` does."""
+    word, dot = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else None
+    if dot is None or dot.token_type is not TokenType.DOT or word.end + 1 != dot.start \
+            or word.token_type in (TokenType.IDENTIFIER, TokenType.STRING):
+        return False
+    after = sql[dot.end + 1:dot.end + 2]
+    return bool(after) and (after.isalnum() or after in "_$" or not after.isascii()) \
+        and word.text.upper() in rules.RESERVED_WORDS
+
+
+def _rule_hint(tokens: list[Token], i: int, sql: str, statement: bool, found: Features) -> None:
+    if not any(comment.strip() for comment in tokens[i].comments):
+        found.empty_hint = True
 
 
 def _rule_equivalent(tokens: list[Token], i: int, sql: str, statement: bool, found: Features) -> None:
@@ -540,6 +593,10 @@ _TOKEN_RULES: dict[int, TokenRule] = {
     **{id(tt): _rule_comparison for tt in rules.MISNESTED_COMPARISONS},
     id(TokenType.BETWEEN): _rule_between,
     id(TokenType.STAR): _rule_star,
+    id(TokenType.OVER): _rule_over,
+    id(TokenType.FULL): _rule_full,
+    id(TokenType.HINT): _rule_hint,
+    id(TokenType.DOT): _rule_dot,
 }
 """Token type (by identity) -> its rule. A rule raises SQLSyntaxError or notes a feature in `found`."""
 

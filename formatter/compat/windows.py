@@ -79,3 +79,20 @@ def named_windows(r: Restorer, windows: list[exp.Expression]) -> str:
         check_args(node, ("this", "partition_by", "order", "spec", "alias"))
         specs.append(r.node(node.this) + r.kw(" AS ") + window_spec(r, node, ref=node.args.get("alias")))
     return r.kw(" WINDOW ") + ",".join(specs)
+
+
+@printer(exp.IgnoreNulls)
+def _ignore_nulls(r: Restorer, node: exp.IgnoreNulls) -> str:
+    # MySQL's null treatment sits between the call and OVER (`FIRST_VALUE(a) IGNORE NULLS OVER w`),
+    # as TiDB restores it. RESPECT NULLS, the default, is not kept in the IR.
+    check_args(node, ("this",))
+    return r.node(node.this) + r.kw(" IGNORE NULLS")
+
+
+@printer(exp.NthValue)
+def _nth_value(r: Restorer, node: exp.NthValue) -> str:
+    # FROM LAST follows the call (`NTH_VALUE(a, 2) FROM LAST OVER w`); FROM FIRST, the default, is
+    # printed as nothing, as TiDB does.
+    check_args(node, ("this", "offset", "from_first"))
+    call = r.func_name(node, "NTH_VALUE") + "(" + r.node(node.this) + ", " + r.node(node.args.get("offset")) + ")"
+    return call + (r.kw(" FROM LAST") if node.args.get("from_first") is False else "")

@@ -24,10 +24,10 @@ DML_KINDS = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE"})
 DML_TARGET = 0.97
 """The issue's target for SELECT/INSERT/UPDATE/DELETE rows (sqlglot alone: about 0.90)."""
 
-OVERALL_FLOOR = 0.985
-"""Not a target: the overall agreement measured when the gap list was last regenerated (98.6%,
-issue 13's DDL work), so that a regression shows here even if someone also edits the gap list.
-Most remaining gaps are TiDB / MariaDB extensions MySQL 8 rejects (listed with their reason)."""
+OVERALL_FLOOR = 0.99
+"""Issue 13's bar, and the overall agreement measured when the gap list was last regenerated (3126/3155 =
+99.08%, rounded down), so that a regression shows here even if someone also edits the gap list.
+The remaining gaps are TiDB / MariaDB extensions MySQL 8 rejects (listed with their reason)."""
 
 
 def _outcome(parser, sql: str) -> tuple[bool, str]:
@@ -109,21 +109,14 @@ def test_portable_names_flag_changes_nothing_for_mysql(rows, results):
 # review the diff of mysql_known_gaps.json like code. Reasons come from the first matching rule.
 
 _REJECTED_VALID = [  # (sql regex, error regex, reason): the label accepts, we reject
-    (r"/\*\+\s*\*/", None, "empty optimizer hint /*+ */: sqlglot requires at least one hint"),
     (r"(?i)(std|stddev|stddev_pop|stddev_samp|variance|var_pop|var_samp)\(distinct", None,
      "DISTINCT in STD/VARIANCE-family aggregates: TiDB accepts it, MySQL 8's grammar does not (we follow MySQL)"),
-    (r"(?i)from SELECT\.DESC", None, "reserved word SELECT before a dot: TiDB accepts it, MySQL 8 does not"),
-    (r"(?i)from t full,", None, "FULL as a table alias: sqlglot reads FULL as a join keyword"),
     (r"(?i)^select (low_priority|delayed) ", None,
      "SELECT LOW_PRIORITY/DELAYED: TiDB extension; MySQL's SELECT has only HIGH_PRIORITY"),
     (r"(?i)^(update|delete) (high_priority|delayed)", None,
      "HIGH_PRIORITY/DELAYED on UPDATE/DELETE: TiDB extension, MySQL rejects"),
     (r"(?i)^replace high_priority", None,
      "REPLACE HIGH_PRIORITY: TiDB extension; MySQL's REPLACE takes LOW_PRIORITY or DELAYED"),
-    (r"(?i)SQL_CALC_FOUND_ROWS DISTINCT", None,
-     "select options after SQL_CALC_FOUND_ROWS: sqlglot reads them in one fixed order only"),
-    (r"(?i)(IGNORE NULLS|FROM (FIRST|LAST)) OVER", None,
-     "window null treatment / FROM FIRST|LAST: sqlglot lacks this MySQL grammar"),
     (r"(?i)FETCH (FIRST|NEXT)", None,
      "FETCH FIRST/NEXT ... ROW(S) ONLY: TiDB extension; MySQL 8 has only LIMIT (FETCH is reserved)"),
     (r"(?i)^delete from \w+ use index", None,
@@ -134,13 +127,10 @@ _REJECTED_VALID = [  # (sql regex, error regex, reason): the label accepts, we r
      "ADD / DROP PARTITION IF [NOT] EXISTS: TiDB / MariaDB extension; MySQL 8 has no IF [NOT] EXISTS there"),
     (r"(?i)\b(modify|change) column if exists", None,
      "MODIFY / CHANGE COLUMN IF EXISTS: MariaDB / TiDB extension, not MySQL 8's grammar"),
-    (r"(?i)\brename = ", None, "RENAME = name: TiDB extension; MySQL's RENAME takes TO or AS"),
     (r"(?i)\b(add (index|key)|foreign key) if not exists", None,
      "IF NOT EXISTS on ADD INDEX / FOREIGN KEY: MariaDB / TiDB extension, not MySQL 8's grammar"),
     (r"(?i)partition by (range|list) fields", None,
      "PARTITION BY ... FIELDS(...): TiDB's synonym of COLUMNS, not in MySQL 8's grammar"),
-    (r"(?i)foreign key \w* ?\(\s*execute", None,
-     "an expression in a FOREIGN KEY column list: TiDB accepts it, MySQL 8's grammar takes column names"),
     (r"(?i)^alter table \w+ read (only|write)$", None,
      "ALTER TABLE ... READ ONLY / READ WRITE: TiDB extension (MySQL 8 has READ ONLY for databases only)"),
     (None, r"unrecognized or unsupported statement",
@@ -151,8 +141,10 @@ _ACCEPTED_INVALID = [  # (sql regex, reason): the label rejects, we accept
     (r"^select 0b21$", "0b21 is read as a name (an identifier in MySQL too, failing only as an unknown column)"),
     (r"(?i)partition by", "invalid partitioning clause: the front end does not check partition definitions"),
     (r"(?i)\blike\b", "CREATE TABLE ... LIKE with a column list or parentheses: no rule for it yet"),
-    (r"(?i)(followers|voters|learners)=|/\*T!\[placement\]",
-     "TiDB placement options (MySQL ignores /*T! */ comments and rejects the bare options); no rule yet"),
+    (r"/\*T!\[placement\]",
+     "TiDB placement options inside /*T! */: MySQL reads that as a plain comment and accepts the statement, "
+     "as we do (the label is TiDB's, which rejects these option values)"),
+    (r"(?i)(followers|voters|learners)=", "bare TiDB placement options: MySQL rejects them; no rule yet"),
     (r"(?i)\bas \(a\)", "generated column with DEFAULT/AUTO_INCREMENT/ON UPDATE: semantic in MySQL, no rule here"),
     (r".", "invalid {kind} statement sqlglot accepts; no strictness rule for it yet"),
 ]
