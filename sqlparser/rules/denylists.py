@@ -29,6 +29,7 @@ MYSQL_ONLY_NODES: dict[type[exp.Expr], str] = {
     exp.National: "N'...' strings are not translated",
     exp.Rollup: "WITH ROLLUP is not translated",
     exp.Cube: "WITH CUBE is not translated",
+    exp.IgnoreNulls: "IGNORE NULLS on a window function has no equivalent on the target",
 }
 
 # Window functions with the same definition on MySQL 8, SQLite 3.25+ and PostgreSQL.

@@ -39,6 +39,14 @@ def refuse(construct: str, reason: str = "") -> UnsupportedConstructError:
     return UnsupportedConstructError(construct, reason)
 
 
+def nth_value_from_first(node: exp.Expression) -> exp.Expression:
+    """NTH_VALUE(x, n) FROM LAST (MySQL's grammar) counts from the frame's end; neither SQLite nor
+    PostgreSQL has the clause, and dropping it would return another row."""
+    if isinstance(node, exp.NthValue) and node.args.get("from_first") is False:
+        raise refuse("NTH_VALUE ... FROM LAST", "the target counts NTH_VALUE from the frame's first row only")
+    return node
+
+
 def typed(node: exp.Expression, kind: str | None) -> exp.Expression:
     if kind is not None:
         node.meta[VALUE_TYPE] = kind

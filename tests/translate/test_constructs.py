@@ -267,3 +267,17 @@ def test_type_dependent_constructs_need_a_schema() -> None:
     # ... while literals and functions with known result types need none.
     out = new_parser("mysql").translate("SELECT 7 / 2, 'a' || 'b'", read="sqlite")
     assert out == "SELECT 7 DIV 2, CONCAT('a', 'b')"
+
+
+@pytest.mark.parametrize("target", ["sqlite", "postgres"])
+def test_mysql_window_null_treatment_and_from_last_are_refused(target: str) -> None:
+    # MySQL 8's grammar has them; neither target does, and dropping them would pick another row.
+    # (MariaDB, the test engine, lacks them too, so no engine run: the refusal is the behaviour.)
+    parser = new_parser(target)
+    with pytest.raises(UnsupportedConstructError, match="FROM LAST"):
+        parser.translate("SELECT NTH_VALUE(a, 2) FROM LAST OVER (ORDER BY b) FROM t", read="mysql")
+    with pytest.raises(UnsupportedConstructError, match="IGNORE NULLS"):
+        parser.translate("SELECT LAG(a) IGNORE NULLS OVER (ORDER BY b) FROM t", read="mysql")
+    # The defaults (FROM FIRST, RESPECT NULLS) are the targets' only behaviour: kept.
+    out = parser.translate("SELECT NTH_VALUE(a, 2) FROM FIRST RESPECT NULLS OVER (ORDER BY b) FROM t", read="mysql")
+    assert "NTH_VALUE(a, 2) OVER" in out
