@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from cozelite.migrate import ops
+from cozelite.migrate import ops, postgres_rebuild
 from cozelite.migrate.model import Column, Index, MigrationError, MySQLType, Table
 from cozelite.migrate.target import (
     Step,
@@ -82,6 +82,7 @@ class PostgresTarget(Target):
         self.catalog_names: set[str] = set()  # relation names in the schema not made by us
         self.collations_made: set[str] = set()
         self.function_made = False
+        self.reorder_made = False  # the column-order rebuild's function (pg_temp) is in this file
 
     # -- reading the database --------------------------------------------------------------------
 
@@ -290,11 +291,18 @@ class PostgresTarget(Target):
     def _alter(self, op: ops.AlterTable) -> list[Step]:
         t = self.table(op.table)
         out: list[Step] = []
+        native = [c.name for c in t.columns]  # the catalog's order (each statement leaves MySQL's)
         for action in op.actions:
             state = t.copy()
             ops.apply_action(t, action)
             out += self._action(action, state, t)
+            native = postgres_rebuild.native_order(native, action)
         ops.check_table(t)
+        # FIRST / AFTER: PostgreSQL appends; a rebuild puts the columns in MySQL's order
+        reorder = postgres_rebuild.reorder_steps(self, t.name, native, [c.name for c in t.columns],
+                                                 function_made=self.reorder_made)
+        self.reorder_made |= bool(reorder)
+        out += reorder
         if t.name.lower() != op.table.lower():
             del self.schema[op.table.lower()]
             self.schema[t.name.lower()] = t
