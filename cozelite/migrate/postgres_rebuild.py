@@ -338,9 +338,10 @@ END
 
 
 def function_step() -> Step:
-    """CREATE OR REPLACE of the rebuild function (in pg_temp: the session's own, nothing stays)."""
+    """CREATE OR REPLACE of the rebuild function (in pg_temp: the session's own, nothing stays).
+    Bookkeeping, as the notes: `plan` prints the calls, and the function only with `--all`."""
     return Step(f"CREATE OR REPLACE FUNCTION {FUNCTION}(tbl text, wanted text[]) RETURNS boolean "
-                f"LANGUAGE plpgsql AS $cozelite_reorder${_BODY}$cozelite_reorder$")
+                f"LANGUAGE plpgsql AS $cozelite_reorder${_BODY}$cozelite_reorder$", internal=True)
 
 
 def native_order(order: list[str], action: ops.Action) -> list[str]:

@@ -11,6 +11,7 @@ and refuses, by name, what it cannot carry (a view), leaving the database as bef
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,9 @@ CREATE TABLE `app`.`customers` (
 CREATE TABLE `app`.`notes` (`customer_id` INT UNSIGNED NOT NULL, `seq` SMALLINT NOT NULL, `body` TEXT,
   PRIMARY KEY (`customer_id`, `seq`));
 CREATE TABLE `app`.`tags` (`tag` VARCHAR(30) NOT NULL PRIMARY KEY, `weight` DECIMAL(6,2) NOT NULL DEFAULT '1.00');
+CREATE TABLE `app`.`AuditTrail` (`Id` INT NOT NULL AUTO_INCREMENT PRIMARY KEY, `What` VARCHAR(40) NOT NULL,
+  KEY `idx_What` (`What`)) AUTO_INCREMENT=50;
+INSERT INTO `app`.`AuditTrail` (`What`) VALUES ('made');
 INSERT INTO `app`.`customers` (`email`, `name`) VALUES ('a@x.test', 'Ann'), ('b@x.test', 'Bob'), ('c@x.test', 'Cy');
 INSERT INTO `app`.`notes` VALUES (1, 1, 'first'), (2, 1, 'second');
 INSERT INTO `app`.`tags` VALUES ('red', 2.5), ('blue', 1);
@@ -51,6 +55,9 @@ ALTER TABLE `app`.`notes` ADD COLUMN `kind` ENUM('memo','call') NOT NULL DEFAULT
 ALTER TABLE `app`.`tags` MODIFY COLUMN `weight` DECIMAL(8,2) NOT NULL DEFAULT '1.00' FIRST,
   ADD COLUMN `color` CHAR(7) DEFAULT NULL AFTER `tag`;
 ALTER TABLE `app`.`tags` ADD COLUMN `note` VARCHAR(40) DEFAULT NULL AFTER `color`;
+ALTER TABLE `app`.`AuditTrail` ADD COLUMN `At` DATETIME NOT NULL DEFAULT '2024-01-01 00:00:00' FIRST;
+INSERT INTO `app`.`AuditTrail` VALUES ('2024-05-05 00:00:00', 60, 'moved');
+INSERT INTO `app`.`AuditTrail` (`What`) VALUES ('after');
 INSERT INTO `app`.`customers` VALUES (10, 2, 'd@x.test', 'Dee', '555', '2024-01-01 00:00:00', '2024-01-01 00:00:00');
 INSERT INTO `app`.`notes` VALUES ('call', 10, 1, 'dee called');
 INSERT INTO `app`.`tags` VALUES (3.25, 'green', '#00ff00', 'n');
@@ -90,7 +97,7 @@ def test_first_after_keep_mysql_order_and_rows_on_three_engines(uris: dict[str, 
     folder = write(tmp_path / "m", HISTORY)
     results = {engine: apply(str(folder), uri, database_map=MAP) for engine, uri in uris.items()}
     # only the ALTERs whose order differs from appending rebuild (`note` AFTER the last column: a plain ADD)
-    assert rebuilds(results["postgres"]) == 6
+    assert rebuilds(results["postgres"]) == 7
     _, truth = read_schema(uris["mysql"])
     assert list(truth["customers"].columns) == ["phone_number", "id", "tenant_id", "score", "full_name",
                                                 "updated_at", "email"]
@@ -108,6 +115,11 @@ def test_first_after_keep_mysql_order_and_rows_on_three_engines(uris: dict[str, 
                 (1, 1, 0, "Ann", None, "a@x.test"), (2, 1, 0, "Bob", None, "b@x.test"),
                 (3, 1, 0, "Cy", None, "c@x.test"), (10, 2, 0, "Dee", "555", "d@x.test"),
                 (11, 1, 0, "Eve", None, "e@x.test"), (20, 3, 5, "Fay", "556", "f@x.test")], uri
+            assert [tuple(r.values()) for r in rdb.execute_sql('SELECT * FROM "AuditTrail" ORDER BY 2').rows] in (
+                [("2024-01-01 00:00:00", 50, "made"), ("2024-05-05 00:00:00", 60, "moved"),
+                 ("2024-01-01 00:00:00", 61, "after")],
+                [(datetime(2024, 1, 1), 50, "made"), (datetime(2024, 5, 5), 60, "moved"),
+                 (datetime(2024, 1, 1), 61, "after")]), uri
             assert rdb.execute_sql("SELECT kind, body FROM notes ORDER BY customer_id").rows == [
                 {"kind": "memo", "body": "first"}, {"kind": "memo", "body": "second"},
                 {"kind": "call", "body": "dee called"}]
@@ -116,7 +128,7 @@ def test_first_after_keep_mysql_order_and_rows_on_three_engines(uris: dict[str, 
         model.load(s)
     tables = [t for _, t in sorted(model.schema.items()) if order_workload.usable(t)]
     n, problems = order_workload.run(uris, tables)
-    assert n == 10 and problems == [], "\n".join(problems)
+    assert n == 14 and problems == [], "\n".join(problems)
 
 
 def test_postgres_rebuild_keeps_what_hangs_on_the_table(pg_server: Any, request: pytest.FixtureRequest,
