@@ -131,6 +131,7 @@ BEGIN
     END IF;
   END LOOP;
   IF cardinality(blockers) > 0 THEN
+    blockers := ARRAY(SELECT x FROM unnest(blockers) x ORDER BY x);
     RAISE EXCEPTION USING ERRCODE = 'dependent_objects_still_exist', MESSAGE = format(
       'PostgreSQL cannot move columns, so keeping MySQL''s column order of table %s means rebuilding it, '
       'and the rebuild cannot carry over: %s. Drop these before this migration and create them again after it '

@@ -6,6 +6,7 @@ rebuilds that FIRST / AFTER cost). Each outcome must be the same as MariaDB's.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from sqlglot import exp
@@ -70,18 +71,20 @@ def outcome(runner: Runner, tree: exp.Expression, clock: set[str]) -> tuple[str,
 
 
 def run(uris: dict[str, str], tables: list[Table], seed: int = 700, *, ids_as_present: bool = False
-        ) -> tuple[int, list[str]]:
-    """(steps, differences from MariaDB) of the workload on every table of `tables` (MariaDB's model).
+        ) -> tuple[int, list[str], Counter[str]]:
+    """(steps, differences from MariaDB, MariaDB's outcomes by kind) of the workload on every table of
+    `tables` (MariaDB's model).
     `ids_as_present`: AUTO_INCREMENT values compared as set or not (after failed INSERTs, which consume
     a value on MariaDB and PostgreSQL but not on SQLite, the ids differ by design)."""
     runners = {k: Runner(u) for k, u in uris.items()}
-    n, diffs = 0, []
+    n, diffs, kinds = 0, [], Counter[str]()
     try:
         for table in tables:
             clock = {c.name.lower() for c in table.columns if _clock(c) or (ids_as_present and c.auto_increment)}
             for label, tree in statements(table, seed):
                 got = {k: outcome(r, tree, clock) for k, r in runners.items()}
                 n += 1
+                kinds[got["mysql"][0] + (":" + got["mysql"][1] if got["mysql"][0] == "error" else "")] += 1
                 for k in got:
                     if k != "mysql" and got[k] != got["mysql"]:
                         diffs.append(f"{table.name} / {label}: mariadb {str(got['mysql'])[:400]} != {k} "
@@ -89,4 +92,4 @@ def run(uris: dict[str, str], tables: list[Table], seed: int = 700, *, ids_as_pr
     finally:
         for r in runners.values():
             r.close()
-    return n, diffs
+    return n, diffs, kinds
