@@ -1,6 +1,7 @@
 """PostgreSQL target: every MySQL ALTER action as PostgreSQL's own (ALTER COLUMN TYPE ... USING,
 SET/DROP DEFAULT, SET/DROP NOT NULL, RENAME, COMMENT ON, identity columns for AUTO_INCREMENT,
-a trigger for ON UPDATE CURRENT_TIMESTAMP, CHECKs for UNSIGNED and ENUM, ICU collations).
+a trigger for ON UPDATE CURRENT_TIMESTAMP, CHECKs for UNSIGNED and ENUM, ICU collations), and
+MySQL's column order (FIRST / AFTER) by a table rebuild when appending would differ (postgres_rebuild.py).
 
 Index names are per schema in PostgreSQL: an index keeps its MySQL name unless another table has one
 of that name, then `<table>__<index>` (cut to 63 bytes with a hash); the notes map them. The
