@@ -302,7 +302,7 @@ BEGIN
     post := post || format('COMMENT ON TABLE %s IS %L', qtbl, obj_description(rel, 'pg_class'));
   END IF;
   FOR r IN
-    SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(x.grantee::regrole::text) END AS who,
+    SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE x.grantee::regrole::text END AS who,  -- quoted as needed
            x.privilege_type, x.is_grantable
       FROM aclexplode(info.relacl) x
      WHERE x.grantee <> (SELECT relowner FROM pg_class WHERE oid = rel)

@@ -260,6 +260,15 @@ def test_postgres_rebuild_function_carries_the_catalog(pg_server: Any, request: 
         conn.execute("ALTER TABLE w CLUSTER ON w_legacy")
         conn.execute("ALTER TABLE w REPLICA IDENTITY FULL")
         conn.execute("GRANT SELECT, UPDATE ON w TO PUBLIC")
+        role = f"cz reader {schema}"  # a name that needs quoting
+        conn.execute(f'CREATE ROLE "{role}"')
+
+        def drop_role() -> None:
+            with pg_server.connect(autocommit=True) as c:
+                c.execute(f'DROP OWNED BY "{role}"')
+                c.execute(f'DROP ROLE "{role}"')
+        request.addfinalizer(drop_role)
+        conn.execute(f'GRANT INSERT ON w TO "{role}" WITH GRANT OPTION')
         conn.execute("CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$")
         conn.execute("CREATE TRIGGER w_touch BEFORE UPDATE OF name ON w FOR EACH ROW WHEN (NEW.name <> 'x') "
                      "EXECUTE FUNCTION touch()")
