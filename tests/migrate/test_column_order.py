@@ -69,6 +69,8 @@ ALTER TABLE `app`.`customers` MODIFY COLUMN `email` VARCHAR(150) NOT NULL AFTER 
 ALTER TABLE `app`.`customers` ADD COLUMN `score` INT NOT NULL DEFAULT 0 AFTER `tenant_id`,
   RENAME COLUMN `name` TO `full_name`;
 INSERT INTO `app`.`customers` (`email`, `full_name`) VALUES ('e@x.test', 'Eve');
+ALTER TABLE `app`.`tags` RENAME TO `app`.`labels`, ADD COLUMN `rank` SMALLINT NOT NULL DEFAULT 0 AFTER `weight`;
+INSERT INTO `app`.`labels` VALUES (4.5, 9, 'pink', NULL, NULL);
 INSERT INTO `app`.`customers` VALUES ('556', 20, 3, 5, 'Fay', '2024-01-02 00:00:00', 'f@x.test');
 """,
 }
@@ -97,7 +99,7 @@ def test_first_after_keep_mysql_order_and_rows_on_three_engines(uris: dict[str, 
     folder = write(tmp_path / "m", HISTORY)
     results = {engine: apply(str(folder), uri, database_map=MAP) for engine, uri in uris.items()}
     # only the ALTERs whose order differs from appending rebuild (`note` AFTER the last column: a plain ADD)
-    assert rebuilds(results["postgres"]) == 7
+    assert rebuilds(results["postgres"]) == 8
     _, truth = read_schema(uris["mysql"])
     assert list(truth["customers"].columns) == ["phone_number", "id", "tenant_id", "score", "full_name",
                                                 "updated_at", "email"]
