@@ -1,6 +1,7 @@
 """PostgreSQL target: every MySQL ALTER action as PostgreSQL's own (ALTER COLUMN TYPE ... USING,
 SET/DROP DEFAULT, SET/DROP NOT NULL, RENAME, COMMENT ON, identity columns for AUTO_INCREMENT,
-a trigger for ON UPDATE CURRENT_TIMESTAMP, CHECKs for UNSIGNED and ENUM, ICU collations).
+a trigger for ON UPDATE CURRENT_TIMESTAMP, CHECKs for UNSIGNED and ENUM, ICU collations), and
+MySQL's column order (FIRST / AFTER) by a table rebuild when appending would differ (postgres_rebuild.py).
 
 Index names are per schema in PostgreSQL: an index keeps its MySQL name unless another table has one
 of that name, then `<table>__<index>` (cut to 63 bytes with a hash); the notes map them. The
@@ -15,7 +16,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from cozelite.migrate import ops
+from cozelite.migrate import ops, postgres_rebuild
 from cozelite.migrate.model import Column, Index, MigrationError, MySQLType, Table
 from cozelite.migrate.target import (
     Step,
@@ -82,6 +83,7 @@ class PostgresTarget(Target):
         self.catalog_names: set[str] = set()  # relation names in the schema not made by us
         self.collations_made: set[str] = set()
         self.function_made = False
+        self.reorder_made = False  # the column-order rebuild's function (pg_temp) is in this file
 
     # -- reading the database --------------------------------------------------------------------
 
@@ -290,11 +292,18 @@ class PostgresTarget(Target):
     def _alter(self, op: ops.AlterTable) -> list[Step]:
         t = self.table(op.table)
         out: list[Step] = []
+        native = [c.name for c in t.columns]  # the catalog's order (each statement leaves MySQL's)
         for action in op.actions:
             state = t.copy()
             ops.apply_action(t, action)
             out += self._action(action, state, t)
+            native = postgres_rebuild.native_order(native, action)
         ops.check_table(t)
+        # FIRST / AFTER: PostgreSQL appends; a rebuild puts the columns in MySQL's order
+        reorder = postgres_rebuild.reorder_steps(self, t.name, native, [c.name for c in t.columns],
+                                                 function_made=self.reorder_made)
+        self.reorder_made |= bool(reorder)
+        out += reorder
         if t.name.lower() != op.table.lower():
             del self.schema[op.table.lower()]
             self.schema[t.name.lower()] = t

@@ -234,6 +234,7 @@ class SQLiteTarget(Target):
                 c = action.column
                 rebuild |= bool(c.auto_increment or (not c.nullable and c.default is None)
                                 or (c.default is not None and c.default.kind == "now") or c.on_update_now)
+                rebuild |= after.columns[-1] is not c  # FIRST / AFTER: a native ADD COLUMN appends
             elif isinstance(action, ops.DropColumn):
                 source = {k: v for k, v in source.items() if k.lower() != action.name.lower()}
                 rebuild = True

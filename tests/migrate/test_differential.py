@@ -22,7 +22,8 @@ from providers.db import open_db
 from providers.db.catalog import catalog_session
 from sqlparser import parser_for
 from tests.engines.server_uris import fresh_mysql_uri, fresh_postgres_uri
-from tests.migrate.schema import diff, read_schema
+from tests.migrate import order_workload
+from tests.migrate.schema import diff, order_diff, read_schema
 from tests.migrate.workload import Runner, steps
 
 HISTORY = Path(__file__).resolve().parents[1] / "data" / "migrations" / "shopdesk"
@@ -73,6 +74,18 @@ def workload(uris: dict[str, str]) -> tuple[int, list[str], Counter[str]]:
     return n, diffs, kinds
 
 
+def check_values_without_column_list(uris: dict[str, str]) -> None:
+    """INSERT without a column list and SELECT * on every table: the column order decides them."""
+    with open_db(uris["mysql"]) as rdb, catalog_session(rdb) as s:
+        model = MySQLTarget(parser_for(uris["mysql"]), {})
+        model.load(s)
+    tables = [t for _, t in sorted(model.schema.items()) if order_workload.usable(t)]
+    n, problems, kinds = order_workload.run(uris, tables, seed=5, ids_as_present=True)
+    print(f"INSERT without a column list / SELECT *: {n} steps on {len(tables)} tables, outcomes {dict(kinds)}, "
+          f"{len(problems)} differences")
+    assert n > 150 and kinds["affected"] > 100 and problems == [], "\n".join(problems[:20])
+
+
 def check_history(folder: Path, uris: dict[str, str]) -> None:
     results = migrate_all(folder, uris)
     counts = {e: r.counts for e, (r, _) in results.items()}
@@ -84,11 +97,12 @@ def check_history(folder: Path, uris: dict[str, str]) -> None:
     for engine in ("sqlite", "postgres"):
         eng, other = read_schema(uris[engine])
         assert eng == engine
-        problems = diff(truth, engine, other)
+        problems = diff(truth, engine, other) + order_diff(truth, engine, other)
         assert problems == [], "\n".join(problems[:30])
     n, problems, kinds = workload(uris)
     assert n > 500 and kinds["error:ALREADY_EXISTS"] > 20 and kinds["error:INVALID_ARGUMENT"] > 100
     assert problems == [], "\n".join(problems[:20])
+    check_values_without_column_list(uris)
     for uri in uris.values():  # a re-run applies nothing
         again = apply(str(folder), uri, database_map=MAP)
         assert again.files == [] and len(again.already_applied) == len(results["mysql"][0].files)
