@@ -118,9 +118,11 @@ class SQLiteTarget(Target):
         cons: list[exp.Expression] = []
         if col.generated is not None:
             # SQLite has both kinds; its ADD COLUMN cannot add a STORED one (the ALTER rebuilds)
-            cons.append(exp.ComputedColumnConstraint(
-                this=self.translate_expr(col.generated, table, condition=False,
-                                         what=f"generated column {col.name!r}"), persisted=col.stored))
+            value = self.translate_expr(col.generated, table, condition=False, what=f"generated column {col.name!r}")
+            if col.type.name == "DECIMAL" and len(col.type.params) == 2:
+                # MySQL rounds a value to the column's scale when it stores it; SQLite's NUMERIC does not
+                value = exp.Round(this=value, decimals=exp.Literal.number(col.type.params[1]))
+            cons.append(exp.ComputedColumnConstraint(this=value, persisted=col.stored))
         if col.auto_increment:
             if [c.lower() for c in table.primary_key] != [col.name.lower()]:
                 raise MigrationError(f"SQLite: AUTO_INCREMENT column {col.name!r} of {table.name!r} must be the "
