@@ -178,7 +178,8 @@ def column(cd: exp.ColumnDef, table_collation: str | None, default_collation: st
             col.generated = expr_text(k.this)
             col.stored = bool(k.args.get("persisted"))
         elif isinstance(k, exp.GeneratedAsIdentityColumnConstraint) and k.args.get("expression") is not None:
-            raise MigrationError(f"column {col.name!r}: {c.sql('mysql')} is not translated")
+            col.generated = expr_text(k.args["expression"])  # AS (expr) without a kind: VIRTUAL, MySQL's default
+            col.stored = False
         elif isinstance(k, exp.CheckColumnConstraint):
             if col.check is not None:
                 raise MigrationError(f"column {col.name!r}: more than one CHECK on a column is not translated "
