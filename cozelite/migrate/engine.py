@@ -276,7 +276,8 @@ class Migrator:
             statements = mfiles.split(f.text, f.name)
             started = time.perf_counter()
             fp = FilePlan(f.name, f.checksum)
-            with self._session(foreign_keys_off=True) as s:
+            keys_off = self._keys_off(f, statements)
+            with self._session(foreign_keys_off=keys_off) as s:
                 result.engine = s.engine
                 if s.engine == "postgres":  # two migrators at once: the second waits, then skips the file
                     s.query("SELECT pg_advisory_xact_lock(hashtext('cozelite_migrate'))")
@@ -300,7 +301,10 @@ class Migrator:
                     if s.engine == "sqlite":
                         broken = s.query("SELECT * FROM pragma_foreign_key_check")
                         if broken:
-                            raise MigrationError(f"{f.name}: the file breaks foreign keys: {broken[:3]!r}; "
+                            why = (" (it ran with foreign keys off, as it rebuilds or drops a table a key "
+                                   "references: its data statements did not cascade or set NULL; move them to a "
+                                   "file of their own)" if keys_off else "")
+                            raise MigrationError(f"{f.name}: the file breaks foreign keys: {broken[:3]!r}{why}; "
                                                  "nothing of it was applied")
                     s.run(revisions.insert_sql(self.target_parser, f.name, f.checksum, len(statements)))
                 except ProviderError as err:
@@ -310,6 +314,21 @@ class Migrator:
             if progress is not None:
                 progress(fp)
         return result
+
+    def _keys_off(self, f: mfiles.MigrationFile, statements: list[mfiles.Statement]) -> bool:
+        """SQLite: whether the file must run with foreign keys off (SQLite's rebuild procedure, when it
+        rebuilds or drops a table a key references). Otherwise they stay on, so the file's own data
+        statements cascade, set NULL and are refused as in MySQL. Planned first, without running."""
+        with self._session() as s:
+            if s.engine != "sqlite":
+                return False
+            target = self._target(s)
+            for st in statements:
+                try:
+                    self.plan_statement(target, f, st)
+                except MigrationError:
+                    return True  # the run reports it
+            return bool(getattr(target, "needs_keys_off", True))
 
     def _plan_in_file(self, target: Target, f: mfiles.MigrationFile, st: mfiles.Statement, s: CatalogSession,
                       ran: list[str]) -> StatementPlan:

@@ -100,6 +100,7 @@ class MySQLTarget(Target):
                     raise MigrationError(f"table {name!r} does not exist")
         elif isinstance(op, ops.AlterTable):
             t = self.table(op.table)
+            ops.check_referenced_types(self.schema, t, op.actions)
             old = t.name
             renamed: dict[str, str] = {}
             for action in op.actions:

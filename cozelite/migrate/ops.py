@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from cozelite.migrate.model import Check, Column, Default, ForeignKey, Index, MigrationError, Table
+from cozelite.migrate.model import Check, Column, Default, ForeignKey, Index, MigrationError, MySQLType, Table
 
 Schema = dict[str, Table]  # lower-cased name -> table
 
@@ -261,6 +261,12 @@ def apply_action(table: Table, action: Action) -> None:
     elif isinstance(action, ModifyColumn):
         old = _need(table, action.old_name)
         new = action.column
+        if not same_type(new.type, old.type):
+            for fk in table.foreign_keys:
+                if old.name.lower() in (c.lower() for c in fk.columns):
+                    raise MigrationError(f"cannot change the type of column {old.name!r}: foreign key {fk.name!r} "
+                                         "uses it (MariaDB refuses it, error 1832): drop the key, change the "
+                                         "columns, add the key again")
         if new.name.lower() != old.name.lower() and table.column(new.name) is not None:
             raise MigrationError(f"column {new.name!r} already exists in {table.name!r}")
         pos = table.columns.index(old)
@@ -428,6 +434,30 @@ def follow_parent(schema: Schema, old_table: str, new_table: str, renamed: dict[
     return out
 
 
+def same_type(a: MySQLType, b: MySQLType) -> bool:
+    """The same MySQL type; an integer's display width (INT(10), as the catalog prints it) is no part."""
+    ints = ("TINYINT", "SMALLINT", "MEDIUMINT", "INT", "BIGINT")
+    return (a.name, a.values, a.unsigned, () if a.name in ints else a.params) == \
+        (b.name, b.values, b.unsigned, () if b.name in ints else b.params)
+
+
+def check_referenced_types(schema: Schema, table: Table, actions: list[Action]) -> None:
+    """MySQL refuses to change the type of a column another table's foreign key references."""
+    for action in actions:
+        if not isinstance(action, ModifyColumn):
+            continue
+        old = table.column(action.old_name)
+        if old is None or same_type(old.type, action.column.type):
+            continue
+        for t in schema.values():
+            for fk in t.foreign_keys:
+                if t.name.lower() != table.name.lower() and fk.ref_table.lower() == table.name.lower() \
+                        and old.name.lower() in (c.lower() for c in fk.ref_columns):
+                    raise MigrationError(f"cannot change the type of column {old.name!r}: foreign key {fk.name!r} "
+                                         f"of {t.name!r} references it (MariaDB refuses it, error 1832): drop the "
+                                         "key, change the columns, add the key again")
+
+
 def check_not_referenced(schema: Schema, name: str, going: list[str], what: str) -> None:
     """MySQL refuses to drop or truncate a table another table's foreign key references."""
     gone = {n.lower() for n in going}
@@ -444,6 +474,11 @@ def check_references(schema: Schema, table: Table) -> None:
     """Each foreign key of `table` names an existing table and columns that are its primary key or a
     unique key: SQLite and PostgreSQL need one (InnoDB accepts any index; such a key is refused here)."""
     for fk in table.foreign_keys:
+        for other in schema.values():
+            if other is not table and other.name.lower() != table.name.lower() \
+                    and other.foreign_key(fk.name) is not None:
+                raise MigrationError(f"foreign key name {fk.name!r} of {table.name!r} is taken by {other.name!r}: "
+                                     "MySQL's constraint names are per database (errno 121)")
         parent = table if fk.ref_table.lower() == table.name.lower() else schema.get(fk.ref_table.lower())
         if parent is None:
             raise MigrationError(f"foreign key {fk.name!r} of {table.name!r} references table {fk.ref_table!r}, "

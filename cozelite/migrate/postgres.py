@@ -331,6 +331,7 @@ class PostgresTarget(Target):
 
     def _alter(self, op: ops.AlterTable) -> list[Step]:
         t = self.table(op.table)
+        ops.check_referenced_types(self.schema, t, op.actions)
         out: list[Step] = []
         old_name = t.name
         renamed: dict[str, str] = {}

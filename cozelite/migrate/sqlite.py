@@ -53,6 +53,9 @@ class SQLiteTarget(Target):
         super().__init__(*args, **kwargs)
         self.physical: dict[tuple[str, str], str] = {}  # (table, index) lower -> SQLite index name
         self.foreign_triggers: dict[str, list[str]] = {}  # table lower -> trigger SQL not made by us
+        # a planned step rebuilds or drops a table a foreign key references: with foreign keys on, its
+        # DROP TABLE would delete the rows (cascading to the children), so the file runs with them off
+        self.needs_keys_off = False
 
     # -- reading the database --------------------------------------------------------------------
 
@@ -93,6 +96,9 @@ class SQLiteTarget(Target):
                     if (t.name.lower(), i.name.lower()) in self.physical}
             rows += notes_rows(t, {"physical": phys})
         return [self.step(s, internal=True) for s in notes_replace(rows)]
+
+    def _referenced(self, name: str) -> bool:
+        return any(fk.ref_table.lower() == name.lower() for t in self.schema.values() for fk in t.foreign_keys)
 
     # -- names -----------------------------------------------------------------------------------
 
@@ -234,6 +240,7 @@ class SQLiteTarget(Target):
                     continue
                 raise MigrationError(f"table {name!r} does not exist")
             ops.check_not_referenced(self.schema, t.name, op.names, "drop")
+            self.needs_keys_off |= self._referenced(t.name)
             out.append(self.step(drop_table(t.name)))
             for key in [k for k in self.physical if k[0] == t.name.lower()]:
                 del self.physical[key]
@@ -242,6 +249,7 @@ class SQLiteTarget(Target):
 
     def _alter(self, op: ops.AlterTable) -> list[Step]:
         before = self.table(op.table)
+        ops.check_referenced_types(self.schema, before, op.actions)
         after = before.copy()
         source: dict[str, str | None] = {c.name: c.name for c in before.columns}
         native: list[tuple[ops.Action, Table]] = []
@@ -272,7 +280,8 @@ class SQLiteTarget(Target):
         ops.check_table(after)
         if after.name.lower() != before.name.lower() and after.name.lower() in self.schema:
             raise MigrationError(f"table {after.name!r} already exists")
-        ops.check_references({**self.schema, after.name.lower(): after}, after)
+        others = {k: v for k, v in self.schema.items() if v is not before}
+        ops.check_references({**others, after.name.lower(): after}, after)
         # columns renamed through a rebuild: children's REFERENCES text still names the old column
         renamed = {old.lower(): new for new, old in source.items() if old is not None and old != new}
         stale = [t for t in self.schema.values() if rebuild and t is not before and any(
@@ -336,6 +345,7 @@ class SQLiteTarget(Target):
         return []  # comments, ignored options: notes only
 
     def _rebuild(self, before: Table, after: Table, source: dict[str, str | None]) -> list[Step]:
+        self.needs_keys_off |= self._referenced(before.name)
         tmp = _REBUILD_PREFIX + after.name
         out = [self.step(self.create_table(after, tmp))]
         cols: list[str] = []

@@ -62,17 +62,23 @@ def test_sqlite_app_gets_foreign_keys_checks_and_generated_values(tmp_path: Path
 
 def test_sqlite_file_that_breaks_a_foreign_key_is_rolled_back(tmp_path: Path) -> None:
     folder = write(tmp_path / "m", {"V1__t.sql": PARENT_CHILD,
-                                    # the file runs with foreign keys off (the rebuild needs it): the
-                                    # check before the commit must find the orphan
+                                    # keys on (no parent rebuilt): the INSERT itself is refused, as in MySQL
                                     "V2__bad.sql": "ALTER TABLE c ADD COLUMN note VARCHAR(5);\n"
                                                    "INSERT INTO c (p_id, qty) VALUES (42, 1);\n"})
-    with pytest.raises(MigrationError, match=r"V2__bad.sql: the file breaks foreign keys"):
+    with pytest.raises(MigrationError, match=r"V2__bad.sql:2: .*a foreign key does not match.*rolled back"):
+        apply(str(folder), sqlite_uri(tmp_path))
+    # the parent rebuilt: the file runs with foreign keys off (SQLite's procedure), so the check before
+    # the commit must find the orphan
+    write(folder, {"V2__bad.sql": "ALTER TABLE p ADD COLUMN pos INT NOT NULL;\n"  # NOT NULL, no default: rebuild
+                                  "INSERT INTO c (p_id, qty) VALUES (42, 1);\n"})
+    with pytest.raises(MigrationError, match=r"V2__bad.sql: the file breaks foreign keys: \[\('c', "):
         apply(str(folder), sqlite_uri(tmp_path))
     assert [s.state for s in status(str(folder), sqlite_uri(tmp_path))] == ["applied", "pending"]
     conn = apsw.Connection(str(tmp_path / "app.db"))
     try:
         assert conn.execute("SELECT count(*) FROM c").fetchall() == [(2,)]
         assert "note" not in [r[1] for r in conn.execute("PRAGMA table_info(c)").fetchall()]
+        assert "pos" not in [r[1] for r in conn.execute("PRAGMA table_info(p)").fetchall()]
     finally:
         conn.close()
 
@@ -81,7 +87,7 @@ def test_sqlite_rebuilds_keep_foreign_keys_when_a_referenced_column_is_renamed(t
     folder = write(tmp_path / "m", {"V1__t.sql": PARENT_CHILD, "V2__x.sql": (
         # a rebuild of the parent (CHANGE renames the referenced column): the child's REFERENCES text
         # names the old column, so the child is rebuilt too; then a new key is added by a rebuild
-        "ALTER TABLE p CHANGE COLUMN code p_key VARCHAR(12) NOT NULL;\n"
+        "ALTER TABLE p CHANGE COLUMN code p_key VARCHAR(10) NOT NULL COMMENT 'key';\n"
         "ALTER TABLE c DROP FOREIGN KEY fk_c_p, ADD CONSTRAINT fk_c_p2 FOREIGN KEY (p_id) REFERENCES p (id);\n"
         "ALTER TABLE c ADD COLUMN half INT AS (qty DIV 2) VIRTUAL;\n")})
     apply(str(folder), sqlite_uri(tmp_path))
@@ -107,6 +113,10 @@ def test_sqlite_rebuilds_keep_foreign_keys_when_a_referenced_column_is_renamed(t
      "references p(k), which is not its primary key or a unique key"),
     ("CREATE TABLE c (id INT PRIMARY KEY, k INT, FOREIGN KEY (k) REFERENCES nowhere (id));\n",
      "references table 'nowhere', which does not exist"),
+    ("CREATE TABLE p (id INT PRIMARY KEY);\n"
+     "CREATE TABLE a (id INT PRIMARY KEY, p_id INT, CONSTRAINT fk_p FOREIGN KEY (p_id) REFERENCES p (id));\n"
+     "CREATE TABLE b (id INT PRIMARY KEY, p_id INT, CONSTRAINT fk_p FOREIGN KEY (p_id) REFERENCES p (id));\n",
+     "foreign key name 'fk_p' of 'b' is taken by 'a'"),
     ("CREATE TABLE t (id INT PRIMARY KEY, doc TEXT, CHECK (JSON_VALID(doc)));\n",
      "JSON_VALID"),
     ("CREATE TABLE p (id INT PRIMARY KEY);\nCREATE TABLE c (id INT PRIMARY KEY, p_id INT REFERENCES p (id));\n"
@@ -116,12 +126,30 @@ def test_sqlite_rebuilds_keep_foreign_keys_when_a_referenced_column_is_renamed(t
     ("CREATE TABLE p (id INT PRIMARY KEY);\n"
      "CREATE TABLE c (id INT PRIMARY KEY, p_id INT REFERENCES p (id) ON DELETE SET DEFAULT);\n",
      "ON DELETE SET DEFAULT is not translated"),
+    ("CREATE TABLE p (id INT PRIMARY KEY);\nCREATE TABLE c (id INT PRIMARY KEY, p_id INT REFERENCES p (id));\n"
+     "ALTER TABLE p MODIFY COLUMN id BIGINT;\n", "cannot change the type of column 'id': foreign key 'c_ibfk_1' of "
+     "'c' references it (MariaDB refuses it, error 1832)"),
 ])
 def test_refused_by_name(tmp_path: Path, files: str, message: str) -> None:
     folder = write(tmp_path / "m", {"V1__t.sql": files})
     with pytest.raises(MigrationError) as info:
         plan(str(folder), sqlite_uri(tmp_path))
     assert message in str(info.value)
+
+
+def test_postgres_refuses_what_its_generated_columns_cannot_do(pg_server: Any, request: pytest.FixtureRequest,
+                                                              tmp_path: Path) -> None:
+    nested = "CREATE TABLE t (id INT PRIMARY KEY, a INT, b INT AS (a + 1) STORED, c INT AS (b * 2) VIRTUAL);\n"
+    changed = ("CREATE TABLE t (id INT PRIMARY KEY, a INT, b INT AS (a + 1) STORED);\n"
+               "ALTER TABLE t MODIFY COLUMN b INT AS (a + 2) STORED;\n")
+    pg = fresh_postgres_uri(pg_server, request)
+    for text, message in ((nested, "generated column 'c' uses generated column 'b': PostgreSQL"),
+                          (changed, "MODIFY/CHANGE of generated column 'b' on PostgreSQL")):
+        folder = write(tmp_path / "m", {"V1__t.sql": text})
+        assert plan(str(folder), sqlite_uri(tmp_path)).counts["translated"] == text.count(";")  # SQLite can
+        with pytest.raises(MigrationError) as info:
+            plan(str(folder), pg)
+        assert message in str(info.value)
 
 
 def test_database_map_on_sqlite_knows_only_main(tmp_path: Path) -> None:
@@ -166,3 +194,23 @@ def test_database_map_to_a_schema_and_a_database(pg_server: Any, mariadb_server:
         assert [x.state for x in status(str(folder), uri, database_map={"app": other})] == ["applied"]
         again = apply(str(folder), uri, database_map={"app": other})
         assert again.files == [] and again.already_applied == ["V1__t.sql"]
+
+
+def test_sqlite_file_data_cascades_unless_the_file_rebuilds_a_parent(tmp_path: Path) -> None:
+    folder = write(tmp_path / "m", {"V1__t.sql": PARENT_CHILD,
+                                    # no parent rebuilt: the file runs with keys on, the DELETE cascades
+                                    "V2__d.sql": "ALTER TABLE c ADD COLUMN note VARCHAR(5);\n"
+                                                 "DELETE FROM p WHERE id = 1;\n"})
+    apply(str(folder), sqlite_uri(tmp_path))
+    conn = apsw.Connection(str(tmp_path / "app.db"))
+    try:
+        assert conn.execute("SELECT p_id FROM c").fetchall() == [(2,)]
+    finally:
+        conn.close()
+    # a parent rebuilt (MODIFY) needs keys off for the whole file: its DELETE cannot cascade, and the
+    # check before the commit says so instead of leaving an orphan
+    write(folder, {"V3__x.sql": "ALTER TABLE p MODIFY COLUMN code VARCHAR(10) NOT NULL COMMENT 'c';\n"
+                                "DELETE FROM p WHERE id = 2;\n"})
+    with pytest.raises(MigrationError, match=r"ran with foreign keys off, as it rebuilds or drops a table a key "
+                                             r"references: its data statements did not cascade"):
+        apply(str(folder), sqlite_uri(tmp_path))

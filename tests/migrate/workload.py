@@ -148,9 +148,11 @@ def _foreign_key_steps(table: Table, required: list[Column], base: int) -> list[
         ordered = exp.Select(expressions=[exp.Column(this=_id(c.name)) for c in table.columns
                                           if not c.auto_increment and not _skip_compare(c)]).from_(tref.copy())
         if fk.on_update == "CASCADE":
+            fam = rule(col.type.name).family if rule(col.type.name) else "string"
+            moved: exp.Expression = exp.Add(this=key.copy(), expression=exp.Literal.number(1000)) \
+                if fam in ("int", "decimal") else exp.Concat(expressions=[key.copy(), exp.Literal.string("u")])
             out.append((f"update parent of {fk.name}", exp.Update(this=parent.copy(), expressions=[
-                exp.EQ(this=key.copy(), expression=exp.Add(this=key.copy(), expression=exp.Literal.number(1000)))],
-                where=where.copy())))
+                exp.EQ(this=key.copy(), expression=moved)], where=where.copy())))
             out.append((f"children after update {fk.name} (unordered)", ordered.copy()))
         out.append((f"delete parent of {fk.name}", exp.Delete(this=parent.copy(), where=where.copy())))
         out.append((f"children after delete {fk.name} (unordered)", ordered))
