@@ -494,7 +494,17 @@ class PostgresTarget(Target):
         pre, collate = self._collation(new)
         out += pre
         old_type, new_type = pg_type(old.type), pg_type(new.type)
-        if old_type != new_type or old.collation != new.collation:
+        retyped = old_type != new_type or old.collation != new.collation
+        # PostgreSQL cannot change the type of a column a generated column uses (MySQL can): those
+        # are dropped first and added again after, with their indexes (the values are recomputed)
+        deps = [c for c in after.columns if retyped and c.generated is not None and c is not new
+                and new.name.lower() in ops.expr_columns(c.generated)]
+        for dep in deps:
+            for idx in after.indexes:
+                if dep.name.lower() in (c.lower() for c in idx.columns):
+                    self.physical.pop((table.lower(), idx.name.lower()), None)
+            out.append(self.step(alter(table, exp.Drop(tables=[col_ref(dep.name)], kind="COLUMN"))))
+        if retyped:
             if old.default is not None and not old.auto_increment:  # the old default may not cast
                 out.append(self.step(alter(table, exp.AlterColumn(this=ident(new.name), drop=True))))
             # Within a family no USING: PostgreSQL's assignment cast refuses a too-long string as
@@ -521,6 +531,14 @@ class PostgresTarget(Target):
             out.append(self._comment(table, new, new.comment))
         if new.on_update_now:
             out += self._trigger(table, new)
+        for dep in deps:
+            pre, cd = self.column_def(dep, after)
+            out += [*pre, self.step(alter(table, cd))]
+            if dep.comment:
+                out.append(self._comment(table, dep, dep.comment))
+            for idx in after.indexes:
+                if dep.name.lower() in (c.lower() for c in idx.columns) and not idx.fulltext:
+                    out += self.index_steps(after, idx)
         return out
 
 
