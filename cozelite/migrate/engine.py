@@ -145,10 +145,10 @@ class Migrator:
     # -- helpers ---------------------------------------------------------------------------------
 
     @contextmanager
-    def _session(self, *, foreign_keys_off: bool = False) -> Iterator[CatalogSession]:
+    def _session(self, *, foreign_keys_off: bool = False, create: bool = False) -> Iterator[CatalogSession]:
         """A catalog session in the schema / database the database map names (Options.namespace):
-        PostgreSQL: the schema, created if missing, first on the transaction's search_path; MySQL /
-        MariaDB: the database, created if missing, made current for the session and restored after;
+        PostgreSQL: the schema (apply creates it if missing), first on the transaction's search_path;
+        MySQL / MariaDB: the database (apply creates it), made current for the session and restored after;
         SQLite: only `main`, the one database the provider opens (it allows no ATTACH)."""
         namespace = self.options.namespace()
         with catalog_session(self.rdb, foreign_keys_off=foreign_keys_off) as s:
@@ -165,12 +165,17 @@ class Migrator:
                 yield s
                 return
             if s.engine == "postgres":
-                s.run(f"CREATE SCHEMA IF NOT EXISTS {quoted}")
+                if create:  # apply only: plan, status and schema read a missing schema as empty
+                    s.run(f"CREATE SCHEMA IF NOT EXISTS {quoted}")
                 s.run(f"SET LOCAL search_path TO {quoted}")
                 yield s
                 return
             saved = s.query("SELECT DATABASE()")[0][0]
-            s.run(f"CREATE DATABASE IF NOT EXISTS {quoted}")
+            if create:
+                s.run(f"CREATE DATABASE IF NOT EXISTS {quoted}")
+            elif not s.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = ?", [namespace]):
+                raise MigrationError(f"--database-map ...={namespace}: database {namespace!r} does not exist yet "
+                                     "(apply creates it; plan and status read an existing one)")
             s.run(f"USE {quoted}")
             try:
                 yield s
@@ -190,7 +195,7 @@ class Migrator:
         return target
 
     def _setup(self) -> None:
-        with self._session() as s:
+        with self._session(create=True) as s:
             s.run(revisions.create_sql(self.target_parser, s.engine))
             for step in _TARGETS[s.engine](self.target_parser, {}).setup():
                 s.run(step.sql)
@@ -322,6 +327,9 @@ class Migrator:
         with self._session() as s:
             if s.engine != "sqlite":
                 return False
+            keyed = s.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND sql LIKE '%REFERENCES%' LIMIT 1")
+            if not keyed and not any("references" in st.sql.lower() for st in statements):
+                return False  # no key exists or is made: nothing referenced can be rebuilt (no planning)
             target = self._target(s)
             for st in statements:
                 try:

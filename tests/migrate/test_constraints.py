@@ -180,6 +180,13 @@ def test_database_map_to_a_schema_and_a_database(pg_server: Any, mariadb_server:
         finally:
             conn.close()
     request.addfinalizer(cleanup)
+    # plan creates nothing: PostgreSQL plans from the (missing, so empty) schema, MariaDB says apply creates it
+    assert plan(str(folder), pg, database_map={"app": other}).counts["translated"] == 4
+    with pg_server.connect(autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM information_schema.schemata WHERE schema_name = %s",
+                            [other]).fetchall() == [(0,)]
+    with pytest.raises(MigrationError, match=r"does not exist yet \(apply creates it"):
+        plan(str(folder), maria, database_map={"app": other})
     for uri in (pg, maria):
         apply(str(folder), uri, database_map={"app": other})
         with open_db(uri) as rdb, catalog_session(rdb) as s:
