@@ -383,8 +383,9 @@ def _constraint_action(table: Table, action: Action) -> None:
         col = next((c for c in table.columns if c.check and c.name.lower() == action.name.lower()), None)
         if found is not None:
             table.checks.remove(found)
-        elif col is not None:  # MariaDB names a column's CHECK after the column
-            col.check = None
+        elif col is not None:
+            raise MigrationError(f"CHECK {action.name!r} is the CHECK of column {col.name!r}: MariaDB cannot drop a "
+                                 "column's CHECK by name; MODIFY the column without it")
         else:
             raise MigrationError(f"CHECK {action.name!r} does not exist on {table.name!r}")
     elif isinstance(action, DropConstraint):

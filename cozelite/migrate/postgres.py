@@ -420,11 +420,8 @@ class PostgresTarget(Target):
             chk = before.check_named(action.name)
             if fk is not None and not isinstance(action, ops.DropCheck):
                 return [self._drop_constraint(name, fk.name)]
-            if chk is not None:
-                return [self._drop_constraint(name, _fit(chk.name))]
-            col = before.column(action.name)  # MariaDB names a column's CHECK after the column
-            assert col is not None
-            return [self._drop_constraint(name, _fit(f"{col.name}__check"))]
+            assert chk is not None  # ops.apply_action refused the rest
+            return [self._drop_constraint(name, _fit(chk.name))]
         if isinstance(action, ops.AddCheck):
             return [self.step(alter(name, exp.AddConstraint(expressions=[check_constraint(
                 _fit(action.check.name), self.translate_expr(action.check.expr, after, condition=True,

@@ -61,6 +61,9 @@ LEDGER_SCENARIO = [
     "DELETE FROM tenants WHERE slug = 'initech'",  # accounts cascade, their budgets too
     "SELECT tenant_id, acct_code FROM accounts ORDER BY tenant_id, acct_code",
     "SELECT account_id FROM budgets ORDER BY account_id",
+    "INSERT INTO tenants (slug, quota) VALUES ('q1', -1)",  # the column's CHECK
+    "INSERT INTO tenants (slug, max_users) VALUES ('q2', -1)",  # its CHECK was dropped
+    "SELECT slug, slug_upper, quota, max_users FROM tenants WHERE slug IN ('q1', 'q2')",
 ]
 
 
