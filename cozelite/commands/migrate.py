@@ -14,11 +14,17 @@ EXIT_ERROR = 2
 
 def _options(fn: Any) -> Any:
     fn = click.option("--read", default="mysql", show_default=True, help="Dialect of the migration files.")(fn)
-    fn = click.option("--database-map", "database_map", multiple=True, metavar="NAME=",
-                      help="Drop the database qualifier NAME (`NAME`.`table` -> `table`); repeatable.")(fn)
+    fn = _map_option(fn)
     fn = click.option("--default-collation", default=None, metavar="COLLATION",
                       help="The source database's default collation (for tables that name none).")(fn)
     return fn
+
+
+def _map_option(fn: Any) -> Any:
+    return click.option("--database-map", "database_map", multiple=True, metavar="NAME=[OTHER]",
+                        help="NAME= drops the database qualifier NAME (`NAME`.`t` -> `t`); NAME=OTHER runs the history "
+                             "in schema (PostgreSQL) / database (MySQL, MariaDB) OTHER, created if missing "
+                             "(SQLite: only main); repeatable.")(fn)
 
 
 def _db_options(fn: Any) -> Any:
@@ -110,14 +116,15 @@ def plan_cmd(folder: str, read: str, database_map: tuple[str, ...], default_coll
 
 @command.command("status")
 @click.argument("folder", type=click.Path(file_okay=False, exists=True))
+@_map_option
 @_db_options
-def status_cmd(folder: str, **kwargs: Any) -> None:
+def status_cmd(folder: str, database_map: tuple[str, ...], **kwargs: Any) -> None:
     """List FOLDER's files as applied, pending, changed (checksum differs) or missing."""
-    from cozelite.migrate import MigrationError, status
+    from cozelite.migrate import MigrationError, parse_database_map, status
 
     uri = _uri(kwargs)
     try:
-        rows = status(folder, uri)
+        rows = status(folder, uri, database_map=parse_database_map(list(database_map)))
     except MigrationError as err:
         _fail(err)
         return
@@ -128,13 +135,14 @@ def status_cmd(folder: str, **kwargs: Any) -> None:
 
 
 @command.command("schema")
+@_map_option
 @_db_options
-def schema_cmd(**kwargs: Any) -> None:
+def schema_cmd(database_map: tuple[str, ...], **kwargs: Any) -> None:
     """Print the database's schema as MySQL CREATE TABLEs (with comments and collations from the notes)."""
-    from cozelite.migrate import MigrationError, describe
+    from cozelite.migrate import MigrationError, describe, parse_database_map
 
     uri = _uri(kwargs)
     try:
-        click.echo(describe(uri))
+        click.echo(describe(uri, database_map=parse_database_map(list(database_map))))
     except MigrationError as err:
         _fail(err)

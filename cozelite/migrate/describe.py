@@ -3,10 +3,12 @@ notes (MySQL types, comments, collations, index names) the targets cannot hold t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlglot import exp
 
 from cozelite.migrate.model import Table
-from cozelite.migrate.target import ident, table_ref
+from cozelite.migrate.target import check_constraint, fk_constraint, ident, table_ref
 from sqlparser import SQLParser
 
 
@@ -16,10 +18,13 @@ def _mysql_type(t: Table, name: str) -> exp.DataType:
     return exp.DataType.build(col.type.sql(), dialect="mysql")
 
 
-def create_table(t: Table) -> exp.Create:
+def create_table(t: Table, expr: Callable[[str], exp.Expression]) -> exp.Create:
+    """`expr`: a kept MySQL expression text (CHECK, generated column) back to its tree."""
     items: list[exp.Expression] = []
     for c in t.columns:
         cons: list[exp.Expression] = []
+        if c.generated is not None:
+            cons.append(exp.ComputedColumnConstraint(this=expr(c.generated), persisted=c.stored))
         if not c.nullable:
             cons.append(exp.NotNullColumnConstraint())
         if c.default is not None:
@@ -35,6 +40,8 @@ def create_table(t: Table) -> exp.Create:
             cons.append(exp.CollateColumnConstraint(this=exp.Var(this=c.collation)))
         if c.comment:
             cons.append(exp.CommentColumnConstraint(this=exp.Literal.string(c.comment)))
+        if c.check is not None:
+            cons.append(exp.CheckColumnConstraint(this=expr(c.check)))
         items.append(exp.ColumnDef(this=ident(c.name), kind=_mysql_type(t, c.name),
                                    constraints=[exp.ColumnConstraint(kind=k) for k in cons]))
     if t.primary_key:
@@ -46,6 +53,8 @@ def create_table(t: Table) -> exp.Create:
         else:
             items.append(exp.IndexColumnConstraint(this=ident(i.name), expressions=cols,
                                                    kind="FULLTEXT" if i.fulltext else None))
+    items += [check_constraint(k.name, expr(k.expr)) for k in t.checks]
+    items += [fk_constraint(fk) for fk in t.foreign_keys]
     props: list[exp.Expression] = []
     if t.collation:
         props.append(exp.CollateProperty(this=exp.Var(this=t.collation)))
@@ -56,4 +65,8 @@ def create_table(t: Table) -> exp.Create:
 
 
 def schema_sql(tables: list[Table], mysql: SQLParser) -> str:
-    return "\n".join(mysql.render(create_table(t), quote_names=True) + ";" for t in tables)
+    def expr(text: str) -> exp.Expression:
+        tree = mysql.compile(f"SELECT {text}").tree
+        assert isinstance(tree, exp.Select)
+        return tree.expressions[0]
+    return "\n".join(mysql.render(create_table(t, expr), quote_names=True) + ";" for t in tables)

@@ -9,9 +9,13 @@ and evolves it in memory without running anything.
 from __future__ import annotations
 
 import copy
+import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from sqlglot import exp
 
 from cozelite.migrate import files as mfiles
 from cozelite.migrate import ops, reader, revisions
@@ -76,30 +80,51 @@ class FileStatus:
 @dataclass
 class Options:
     read: str = "mysql"
-    database_map: Mapping[str, str] = field(default_factory=dict)  # qualifier -> "" (drop it)
+    # qualifier -> "" (drop it) or the schema (PostgreSQL) / database (MySQL, MariaDB) the history runs in
+    database_map: Mapping[str, str] = field(default_factory=dict)
     default_collation: str | None = None  # the source database's default collation, if not binary
+
+    def namespace(self) -> str | None:
+        """The one schema / database a non-empty mapping names (None: the one the URI names).
+
+        The planners keep one schema at a time, so every qualifier mapped to a name must map to the
+        same one; unqualified names go there too, as they go to the current database in MySQL."""
+        names = {v for v in self.database_map.values() if v}
+        if len(names) > 1:
+            raise MigrationError(f"--database-map maps qualifiers to {', '.join(sorted(names))}: one history runs in "
+                                 "one schema / database; map every qualifier to the same name (or drop them: NAME=)")
+        if not names:
+            return None
+        name = names.pop()
+        if not _NAMESPACE.fullmatch(name):
+            raise MigrationError(f"--database-map ...={name!r}: a schema / database name is 1-63 letters, digits, "
+                                 "'_' or '$', not starting with a digit")
+        return name
 
     def qualifier(self) -> Callable[[str | None, str], str]:
         mapping = {k.lower(): v for k, v in self.database_map.items()}
+        self.namespace()  # refuse a map the planners cannot follow before anything runs
 
         def resolve(db: str | None, table: str) -> str:
             if not db:
                 return table
             if db.lower() not in mapping:
                 raise MigrationError(f"`{db}`.`{table}` names database {db!r}: pass --database-map {db}= to drop the "
-                                     "qualifier (the target URI names the one database the tables go to)")
-            if mapping[db.lower()]:
-                raise MigrationError(f"--database-map {db}={mapping[db.lower()]}: a qualifier can only be dropped "
-                                     f"(write {db}=); each target URI names one database")
-            return table
+                                     f"qualifier, or --database-map {db}=NAME to put the tables in schema / database "
+                                     "NAME (the target URI names the one database the tables go to otherwise)")
+            return table  # mapped: the session runs in the mapped schema / database (Migrator._session)
         return resolve
+
+
+_NAMESPACE = re.compile(r"[A-Za-z_][A-Za-z0-9_$]{0,62}")
 
 
 def parse_database_map(items: list[str] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in items or []:
         if "=" not in item:
-            raise MigrationError(f"--database-map {item!r}: write NAME= to drop the qualifier NAME")
+            raise MigrationError(f"--database-map {item!r}: write NAME= to drop the qualifier NAME, or NAME=OTHER to "
+                                 "map it to the schema / database OTHER")
         k, v = item.split("=", 1)
         out[k.strip()] = v.strip()
     return out
@@ -119,6 +144,46 @@ class Migrator:
 
     # -- helpers ---------------------------------------------------------------------------------
 
+    @contextmanager
+    def _session(self, *, foreign_keys_off: bool = False, create: bool = False) -> Iterator[CatalogSession]:
+        """A catalog session in the schema / database the database map names (Options.namespace):
+        PostgreSQL: the schema (apply creates it if missing), first on the transaction's search_path;
+        MySQL / MariaDB: the database (apply creates it), made current for the session and restored after;
+        SQLite: only `main`, the one database the provider opens (it allows no ATTACH)."""
+        namespace = self.options.namespace()
+        with catalog_session(self.rdb, foreign_keys_off=foreign_keys_off) as s:
+            if namespace is None:
+                yield s
+                return
+            quoted = self.target_parser.render(exp.Column(this=exp.Identifier(this=namespace, quoted=True)),
+                                               quote_names=True)
+            if s.engine == "sqlite":
+                if namespace.lower() != "main":
+                    raise MigrationError(f"--database-map ...={namespace}: SQLite has one database here, `main` (the "
+                                         "file the URI names; the db provider attaches no other): map the qualifier "
+                                         "to main or drop it (NAME=)")
+                yield s
+                return
+            if s.engine == "postgres":
+                if create:  # apply only: plan, status and schema read a missing schema as empty
+                    s.run(f"CREATE SCHEMA IF NOT EXISTS {quoted}")
+                s.run(f"SET LOCAL search_path TO {quoted}")
+                yield s
+                return
+            saved = s.query("SELECT DATABASE()")[0][0]
+            if create:
+                s.run(f"CREATE DATABASE IF NOT EXISTS {quoted}")
+            elif not s.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = ?", [namespace]):
+                raise MigrationError(f"--database-map ...={namespace}: database {namespace!r} does not exist yet "
+                                     "(apply creates it; plan and status read an existing one)")
+            s.run(f"USE {quoted}")
+            try:
+                yield s
+            finally:
+                if saved:  # the pooled connection goes back to the URI's database
+                    s.run("USE " + self.target_parser.render(
+                        exp.Column(this=exp.Identifier(this=str(saved), quoted=True)), quote_names=True))
+
     def _target(self, session: CatalogSession) -> Target:
         cls = _TARGETS[session.engine]
         if cls is MySQLTarget:
@@ -130,14 +195,14 @@ class Migrator:
         return target
 
     def _setup(self) -> None:
-        with catalog_session(self.rdb) as s:
+        with self._session(create=True) as s:
             s.run(revisions.create_sql(self.target_parser, s.engine))
             for step in _TARGETS[s.engine](self.target_parser, {}).setup():
                 s.run(step.sql)
 
     def _pending(self, folder: str) -> tuple[list[mfiles.MigrationFile], list[str]]:
         found = mfiles.discover(folder)
-        with catalog_session(self.rdb) as s:
+        with self._session() as s:
             done = revisions.read(s)
         for f in found:
             rev = done.get(f.name)
@@ -171,7 +236,7 @@ class Migrator:
 
     def status(self, folder: str) -> list[FileStatus]:
         found = mfiles.discover(folder)
-        with catalog_session(self.rdb) as s:
+        with self._session() as s:
             done = revisions.read(s)
         out = []
         for f in found:
@@ -183,7 +248,7 @@ class Migrator:
 
     def schema(self) -> str:
         """The database's schema as MySQL CREATE TABLEs (catalog + notes): what the history built."""
-        with catalog_session(self.rdb) as s:
+        with self._session() as s:
             target = self._target(s)
         return schema_sql([t for _, t in sorted(target.schema.items())], self.source)
 
@@ -191,7 +256,7 @@ class Migrator:
         """`keep_going`: a refused statement is recorded (kind "refused", why) and planning goes on
         from the schema as it was before it: a report of everything a folder needs, not a plan to run."""
         pending, done = self._pending(folder)
-        with catalog_session(self.rdb) as s:
+        with self._session() as s:
             target = self._target(s)
             result = Result(s.engine, already_applied=done)
         for f in pending:
@@ -216,7 +281,8 @@ class Migrator:
             statements = mfiles.split(f.text, f.name)
             started = time.perf_counter()
             fp = FilePlan(f.name, f.checksum)
-            with catalog_session(self.rdb, foreign_keys_off=True) as s:
+            keys_off = self._keys_off(f, statements)
+            with self._session(foreign_keys_off=keys_off) as s:
                 result.engine = s.engine
                 if s.engine == "postgres":  # two migrators at once: the second waits, then skips the file
                     s.query("SELECT pg_advisory_xact_lock(hashtext('cozelite_migrate'))")
@@ -240,7 +306,10 @@ class Migrator:
                     if s.engine == "sqlite":
                         broken = s.query("SELECT * FROM pragma_foreign_key_check")
                         if broken:
-                            raise MigrationError(f"{f.name}: the file breaks foreign keys: {broken[:3]!r}; "
+                            why = (" (it ran with foreign keys off, as it rebuilds or drops a table a key "
+                                   "references: its data statements did not cascade or set NULL; move them to a "
+                                   "file of their own)" if keys_off else "")
+                            raise MigrationError(f"{f.name}: the file breaks foreign keys: {broken[:3]!r}{why}; "
                                                  "nothing of it was applied")
                     s.run(revisions.insert_sql(self.target_parser, f.name, f.checksum, len(statements)))
                 except ProviderError as err:
@@ -250,6 +319,24 @@ class Migrator:
             if progress is not None:
                 progress(fp)
         return result
+
+    def _keys_off(self, f: mfiles.MigrationFile, statements: list[mfiles.Statement]) -> bool:
+        """SQLite: whether the file must run with foreign keys off (SQLite's rebuild procedure, when it
+        rebuilds or drops a table a key references). Otherwise they stay on, so the file's own data
+        statements cascade, set NULL and are refused as in MySQL. Planned first, without running."""
+        with self._session() as s:
+            if s.engine != "sqlite":
+                return False
+            keyed = s.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND sql LIKE '%REFERENCES%' LIMIT 1")
+            if not keyed and not any("references" in st.sql.lower() for st in statements):
+                return False  # no key exists or is made: nothing referenced can be rebuilt (no planning)
+            target = self._target(s)
+            for st in statements:
+                try:
+                    self.plan_statement(target, f, st)
+                except MigrationError:
+                    return True  # the run reports it
+            return bool(getattr(target, "needs_keys_off", True))
 
     def _plan_in_file(self, target: Target, f: mfiles.MigrationFile, st: mfiles.Statement, s: CatalogSession,
                       ran: list[str]) -> StatementPlan:
@@ -308,15 +395,17 @@ def apply(folder: str, db: str | RDB, *, uri: str | None = None, read: str = "my
     return out
 
 
-def status(folder: str, db: str | RDB, *, uri: str | None = None) -> list[FileStatus]:
-    out = _run(db, uri, Options(), lambda m: m.status(folder))
+def status(folder: str, db: str | RDB, *, uri: str | None = None,
+           database_map: Mapping[str, str] | None = None) -> list[FileStatus]:
+    """Each file applied / pending / changed / missing (`database_map`: the schema the history runs in)."""
+    out = _run(db, uri, Options(database_map=dict(database_map or {})), lambda m: m.status(folder))
     assert isinstance(out, list)
     return out
 
 
-def describe(db: str | RDB, *, uri: str | None = None) -> str:
+def describe(db: str | RDB, *, uri: str | None = None, database_map: Mapping[str, str] | None = None) -> str:
     """The schema `db` holds, as MySQL CREATE TABLE statements."""
-    out = _run(db, uri, Options(), lambda m: m.schema())
+    out = _run(db, uri, Options(database_map=dict(database_map or {})), lambda m: m.schema())
     assert isinstance(out, str)
     return out
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 from sqlglot import exp
 
 from cozelite.migrate import ops
-from cozelite.migrate.model import Column, Default, Index, MigrationError, MySQLType, Table
+from cozelite.migrate.model import Check, Column, Default, ForeignKey, Index, MigrationError, MySQLType, Table
 from cozelite.migrate.target import Step, Target
 from cozelite.migrate.typemap import MARIADB_COLLATION, UNSIGNED_NAMES, base_name, rule
 from providers.db.catalog import CatalogSession
+from providers.errors import ProviderError
 
 REVISIONS_ENGINE_OPTIONS = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
 
@@ -43,7 +44,11 @@ class MySQLTarget(Target):
             t = Table(name=name)
             for c in cat.columns:
                 t.columns.append(Column(c.name, _type_of(c.declared), nullable=c.nullable, default=_default(c.default),
-                                        auto_increment=c.identity, on_update_now=c.on_update_now))
+                                        auto_increment=c.identity, on_update_now=c.on_update_now,
+                                        generated=c.expression if c.generated else None,
+                                        stored=c.generated == "stored"))
+            t.foreign_keys = [ForeignKey(f.name, list(f.columns), f.ref_table, list(f.ref_columns), f.on_delete,
+                                         f.on_update) for f in cat.foreign_keys]
             for idx in cat.indexes:
                 if idx.primary:
                     t.primary_key = list(idx.columns)
@@ -52,7 +57,27 @@ class MySQLTarget(Target):
             rows = session.query("SELECT table_collation FROM information_schema.tables "
                                  "WHERE table_schema = DATABASE() AND table_name = ?", [name])
             t.collation = str(rows[0][0]).lower() if rows and rows[0][0] else None
+            self._load_checks(session, t)
             self.schema[name.lower()] = t
+
+    @staticmethod
+    def _load_checks(session: CatalogSession, t: Table) -> None:
+        try:  # MariaDB: a column's CHECK is named after the column (level 'Column')
+            rows = session.query("SELECT constraint_name, check_clause, level "
+                                 "FROM information_schema.check_constraints WHERE constraint_schema = DATABASE() "
+                                 "AND table_name = ?", [t.name])
+        except ProviderError:  # MySQL 8: no level, no table_name
+            rows = [(r[0], r[1], "Table") for r in session.query(
+                "SELECT c.constraint_name, c.check_clause FROM information_schema.check_constraints c "
+                "JOIN information_schema.table_constraints k ON k.constraint_schema = c.constraint_schema "
+                "AND k.constraint_name = c.constraint_name WHERE k.table_schema = DATABASE() AND k.table_name = ? "
+                "AND k.constraint_type = 'CHECK'", [t.name])]
+        for name, clause, level in rows:
+            col = t.column(str(name)) if str(level) == "Column" else None
+            if col is not None:
+                col.check = str(clause)
+            else:
+                t.checks.append(Check(str(name), str(clause)))
 
     def plan(self, op: ops.Op) -> list[Step]:
         # Keep the logical schema (and its checks) as the other targets do.
@@ -65,17 +90,28 @@ class MySQLTarget(Target):
             for key in op.keys:
                 ops.apply_action(t, key)
             ops.check_table(t)
+            ops.check_references({**self.schema, t.name.lower(): t}, t)
             self.schema[t.name.lower()] = t
         elif isinstance(op, ops.DropTable):
             for name in op.names:
+                if name.lower() in self.schema:
+                    ops.check_not_referenced(self.schema, name, op.names, "drop")
                 if self.schema.pop(name.lower(), None) is None and not op.if_exists:
                     raise MigrationError(f"table {name!r} does not exist")
         elif isinstance(op, ops.AlterTable):
             t = self.table(op.table)
+            ops.check_referenced_types(self.schema, t, op.actions)
             old = t.name
+            renamed: dict[str, str] = {}
             for action in op.actions:
                 ops.apply_action(t, action)
+                if isinstance(action, ops.RenameColumn):
+                    renamed[action.old.lower()] = action.new
+                elif isinstance(action, ops.ModifyColumn) and action.old_name.lower() != action.column.name.lower():
+                    renamed[action.old_name.lower()] = action.column.name
             ops.check_table(t)
+            ops.check_references(self.schema, t)
+            ops.follow_parent(self.schema, old, t.name, renamed)
             if t.name.lower() != old.lower():
                 del self.schema[old.lower()]
                 self.schema[t.name.lower()] = t
@@ -88,6 +124,9 @@ class MySQLTarget(Target):
                 table.set("db", None)  # the reader mapped the name; the URI names the database
         if self.mariadb:
             tree = _map_collations(tree)
+            for drop in tree.find_all(exp.Drop):
+                if str(drop.args.get("kind", "")).upper() == "CHECK":
+                    drop.set("kind", "CONSTRAINT")  # MariaDB has no DROP CHECK (MySQL 8's spelling)
         return [Step(self.render(tree))]
 
 

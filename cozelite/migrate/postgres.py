@@ -22,15 +22,18 @@ from cozelite.migrate.target import (
     Step,
     Target,
     alter,
+    check_constraint,
     checks_for,
     col_ref,
     create_index,
     drop_index,
     drop_table,
+    fk_constraint,
     ident,
     implicit_default,
     literal_default,
     note_column,
+    note_indexes,
     notes_ddl,
     notes_replace,
     notes_rows,
@@ -106,9 +109,7 @@ class PostgresTarget(Target):
                 log = logical.get(idx.name, idx.name)
                 t.indexes.append(Index(log, idx.unique, list(idx.columns)))
                 self.physical[(name.lower(), log.lower())] = idx.name
-            for entry in tnote.get("indexes") or []:
-                if entry[3]:
-                    t.indexes.append(Index(entry[0], entry[1], list(entry[2]), fulltext=True))
+            note_indexes(t, tnote)
             self.schema[name.lower()] = t
 
     def setup(self) -> list[Step]:
@@ -153,6 +154,15 @@ class PostgresTarget(Target):
     def column_def(self, col: Column, table: Table, *, start: int | None = None) -> tuple[list[Step], exp.ColumnDef]:
         pre, collate = self._collation(col)
         cons: list[exp.Expression] = []
+        if col.generated is not None:
+            uses = ops.expr_columns(col.generated)
+            other = [c.name for c in table.columns if c.generated is not None and c.name.lower() in uses]
+            if other:
+                raise MigrationError(f"generated column {col.name!r} uses generated column {other[0]!r}: "
+                                     "PostgreSQL's generated columns cannot use each other")
+            # PostgreSQL before 18 has STORED generated columns only: a VIRTUAL one is stored (same values)
+            cons.append(exp.ComputedColumnConstraint(this=self.translate_expr(
+                col.generated, table, condition=False, what=f"generated column {col.name!r}"), persisted=True))
         if col.auto_increment:
             if col.type.name not in ("TINYINT", "SMALLINT", "MEDIUMINT", "INT", "BIGINT"):
                 raise MigrationError(f"AUTO_INCREMENT on {col.type.sql()} column {col.name!r}: only integers")
@@ -166,20 +176,46 @@ class PostgresTarget(Target):
         if collate is not None:
             cons.append(exp.CollateColumnConstraint(this=collate))
         constraints = [exp.ColumnConstraint(kind=c) for c in cons]
-        for suffix, cond in checks_for(col, "postgres"):  # named: a later MODIFY drops them by name
+        for suffix, cond in self._check_conds(col, table):  # named: a later MODIFY drops them by name
             constraints.append(exp.ColumnConstraint(this=ident(_fit(f"{col.name}__{suffix}")),
                                                     kind=exp.CheckColumnConstraint(this=cond)))
         return pre, exp.ColumnDef(this=ident(col.name), kind=pg_type(col.type), constraints=constraints)
 
-    def _checks(self, table: str, col: Column) -> list[Step]:
-        return [self.step(alter(table, exp.AddConstraint(expressions=[exp.Constraint(
+    def _check_conds(self, col: Column, table: Table) -> list[tuple[str, exp.Expression]]:
+        """The mapping's CHECKs of the column, and its own CHECK (`<column>__check`)."""
+        out = checks_for(col, "postgres")
+        if col.check is not None:
+            out.append(("check", self.translate_expr(col.check, table, condition=True,
+                                                     what=f"CHECK of column {col.name!r}")))
+        return out
+
+    def _checks(self, table: Table, col: Column) -> list[Step]:
+        return [self.step(alter(table.name, exp.AddConstraint(expressions=[exp.Constraint(
             this=ident(_fit(f"{col.name}__{suffix}")), expressions=[exp.CheckColumnConstraint(this=cond)])])))
-            for suffix, cond in checks_for(col, "postgres")]
+            for suffix, cond in self._check_conds(col, table)]
 
     def _drop_checks(self, table: str, col: Column) -> list[Step]:
+        suffixes = [suffix for suffix, _ in checks_for(col, "postgres")] + (["check"] if col.check else [])
         return [self.step(alter(table, exp.Drop(tables=[ident(_fit(f"{col.name}__{suffix}"))], kind="CONSTRAINT",
                                                 exists=True)))
-                for suffix, _ in checks_for(col, "postgres")]
+                for suffix in suffixes]
+
+    def _drop_constraint(self, table: str, name: str) -> Step:
+        return self.step(alter(table, exp.Drop(tables=[ident(name)], kind="CONSTRAINT")))
+
+    def _implicit_indexes(self, before: Table, after: Table) -> list[Step]:
+        """Indexes InnoDB makes for a foreign key, or drops once another index serves it."""
+        out: list[Step] = []
+        name = before.name
+        for gone in before.indexes:
+            if gone.implicit and after.index(gone.name) is None:
+                phys = self.physical.pop((name.lower(), gone.name.lower()), None)
+                if phys is not None:
+                    out.append(self.step(drop_index(phys)))
+        for made in after.indexes:
+            if made.implicit and before.index(made.name) is None:
+                out += self.index_steps(after, made)
+        return out
 
     def _comment(self, table: str, col: Column | None, text: str | None) -> Step:
         target: exp.Expression = table_ref(table) if col is None else exp.Column(this=ident(col.name),
@@ -227,6 +263,7 @@ class PostgresTarget(Target):
                     if op.if_exists:
                         continue
                     raise MigrationError(f"table {name!r} does not exist")
+                ops.check_not_referenced(self.schema, t.name, op.names, "drop")
                 out.append(self.step(drop_table(t.name)))
                 for key in [k for k in self.physical if k[0] == t.name.lower()]:
                     del self.physical[key]
@@ -276,6 +313,11 @@ class PostgresTarget(Target):
             items.append(cd)
         if t.primary_key:
             items.append(self._pkey(t.name, t.primary_key))
+        ops.check_references({**self.schema, t.name.lower(): t}, t)
+        for chk in t.checks:
+            items.append(check_constraint(_fit(chk.name), self.translate_expr(chk.expr, t, condition=True,
+                                                                              what=f"CHECK {chk.name!r}")))
+        items += [fk_constraint(fk) for fk in t.foreign_keys]  # names kept: per table in PostgreSQL
         out.append(self.step(exp.Create(this=exp.Schema(this=table_ref(t.name), expressions=items), kind="TABLE")))
         self.schema[t.name.lower()] = t
         for idx in t.indexes:
@@ -291,14 +333,23 @@ class PostgresTarget(Target):
 
     def _alter(self, op: ops.AlterTable) -> list[Step]:
         t = self.table(op.table)
+        ops.check_referenced_types(self.schema, t, op.actions)
         out: list[Step] = []
         native = [c.name for c in t.columns]  # the catalog's order (each statement leaves MySQL's)
+        old_name = t.name
+        renamed: dict[str, str] = {}
         for action in op.actions:
             state = t.copy()
             ops.apply_action(t, action)
             out += self._action(action, state, t)
             native = postgres_rebuild.native_order(native, action)
+            if isinstance(action, ops.RenameColumn):
+                renamed[action.old.lower()] = action.new
+            elif isinstance(action, ops.ModifyColumn) and action.old_name.lower() != action.column.name.lower():
+                renamed[action.old_name.lower()] = action.column.name
         ops.check_table(t)
+        ops.check_references(self.schema, t)
+        ops.follow_parent(self.schema, old_name, t.name, renamed)  # PostgreSQL's keys follow by themselves
         # FIRST / AFTER: PostgreSQL appends; a rebuild puts the columns in MySQL's order
         reorder = postgres_rebuild.reorder_steps(self, t.name, native, [c.name for c in t.columns],
                                                  function_made=self.reorder_made)
@@ -319,6 +370,10 @@ class PostgresTarget(Target):
             if fill:  # existing rows get MySQL's implicit default, then the column has none
                 cd.append("constraints", exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(
                     this=implicit_default(c))))
+            if c.generated is not None and fill:
+                fill = False
+                cd.set("constraints", [k for k in cd.args.get("constraints") or []
+                                       if not isinstance(k.args.get("kind"), exp.DefaultColumnConstraint)])
             out.append(self.step(alter(name, cd)))
             if fill:
                 out.append(self.step(alter(name, exp.AlterColumn(this=ident(c.name), drop=True))))
@@ -365,7 +420,21 @@ class PostgresTarget(Target):
                 else exp.AlterColumn(this=ident(col.name), drop=True)
             return [self.step(alter(name, ac))]
         if isinstance(action, ops.AddIndex):
-            return self.index_steps(before, action.index)
+            return self.index_steps(before, action.index) + self._implicit_indexes(before, after)
+        if isinstance(action, ops.AddForeignKey):
+            add = alter(name, exp.AddConstraint(expressions=[fk_constraint(action.fk)]))
+            return [*self._implicit_indexes(before, after), self.step(add)]
+        if isinstance(action, (ops.DropForeignKey, ops.DropCheck, ops.DropConstraint)):
+            fk = before.foreign_key(action.name)
+            chk = before.check_named(action.name)
+            if fk is not None and not isinstance(action, ops.DropCheck):
+                return [self._drop_constraint(name, fk.name)]
+            assert chk is not None  # ops.apply_action refused the rest
+            return [self._drop_constraint(name, _fit(chk.name))]
+        if isinstance(action, ops.AddCheck):
+            return [self.step(alter(name, exp.AddConstraint(expressions=[check_constraint(
+                _fit(action.check.name), self.translate_expr(action.check.expr, after, condition=True,
+                                                             what=f"CHECK {action.check.name!r}"))])))]
         if isinstance(action, ops.DropIndex):
             dropped = before.index(action.name)
             assert dropped is not None
@@ -383,7 +452,8 @@ class PostgresTarget(Target):
             return [self.step(exp.Alter(this=table_ref(phys), kind="INDEX",
                                         actions=[exp.AlterRename(this=table_ref(new_phys))]))]
         if isinstance(action, ops.AddPrimaryKey):
-            return [self.step(alter(name, exp.AddConstraint(expressions=[self._pkey(name, after.primary_key)])))]
+            return [self.step(alter(name, exp.AddConstraint(expressions=[self._pkey(name, after.primary_key)]))),
+                    *self._implicit_indexes(before, after)]
         if isinstance(action, ops.DropPrimaryKey):
             return [self.step(alter(name, exp.Drop(tables=[ident(_fit(f"{name}_pkey"))], kind="CONSTRAINT")))]
         if isinstance(action, ops.TableComment):
@@ -404,10 +474,23 @@ class PostgresTarget(Target):
                                                actions=[exp.AlterRename(this=table_ref(_fit(f"{action.new}_pkey")))])))
             for key in [k for k in self.physical if k[0] == name.lower()]:
                 self.physical[(action.new.lower(), key[1])] = self.physical.pop(key)
+            for fk_old, fk_new in zip(before.foreign_keys, after.foreign_keys, strict=True):
+                if fk_old.name != fk_new.name:  # no sqlglot node for RENAME CONSTRAINT: names printed
+                    out.append(Step(f"ALTER TABLE {self.name(action.new)} RENAME CONSTRAINT "
+                                    f"{self.name(fk_old.name)} TO {self.name(fk_new.name)}"))
             return out
         return []
 
     def _modify(self, table: str, old: Column, new: Column, after: Table) -> list[Step]:
+        if old.generated is not None or new.generated is not None:
+            if old.generated == new.generated and old.stored == new.stored and old.type == new.type \
+                    and old.name == new.name and old.check == new.check:
+                pass  # a rename-free no-op on the expression: nullability / comment below
+            elif old.name != new.name and old.generated == new.generated and old.type == new.type:
+                return [self.step(alter(table, exp.RenameColumn(this=col_ref(old.name), to=col_ref(new.name))))]
+            else:
+                raise MigrationError(f"MODIFY/CHANGE of generated column {old.name!r} on PostgreSQL: it cannot "
+                                     "change a generation expression or type in place (drop the column and add it)")
         out: list[Step] = []
         if old.on_update_now:
             out.append(self._drop_trigger(table, old))
@@ -417,7 +500,17 @@ class PostgresTarget(Target):
         pre, collate = self._collation(new)
         out += pre
         old_type, new_type = pg_type(old.type), pg_type(new.type)
-        if old_type != new_type or old.collation != new.collation:
+        retyped = old_type != new_type or old.collation != new.collation
+        # PostgreSQL cannot change the type of a column a generated column uses (MySQL can): those
+        # are dropped first and added again after, with their indexes (the values are recomputed)
+        deps = [c for c in after.columns if retyped and c.generated is not None and c is not new
+                and new.name.lower() in ops.expr_columns(c.generated)]
+        for dep in deps:
+            for idx in after.indexes:
+                if dep.name.lower() in (c.lower() for c in idx.columns):
+                    self.physical.pop((table.lower(), idx.name.lower()), None)
+            out.append(self.step(alter(table, exp.Drop(tables=[col_ref(dep.name)], kind="COLUMN"))))
+        if retyped:
             if old.default is not None and not old.auto_increment:  # the old default may not cast
                 out.append(self.step(alter(table, exp.AlterColumn(this=ident(new.name), drop=True))))
             # Within a family no USING: PostgreSQL's assignment cast refuses a too-long string as
@@ -439,11 +532,19 @@ class PostgresTarget(Target):
             default = literal_default(new)
             out.append(self.step(alter(table, exp.AlterColumn(this=ident(new.name), default=default)
                                        if default is not None else exp.AlterColumn(this=ident(new.name), drop=True))))
-        out += self._checks(table, new)
+        out += self._checks(after, new)
         if new.comment != old.comment:
             out.append(self._comment(table, new, new.comment))
         if new.on_update_now:
             out += self._trigger(table, new)
+        for dep in deps:
+            pre, cd = self.column_def(dep, after)
+            out += [*pre, self.step(alter(table, cd))]
+            if dep.comment:
+                out.append(self._comment(table, dep, dep.comment))
+            for idx in after.indexes:
+                if dep.name.lower() in (c.lower() for c in idx.columns) and not idx.fulltext:
+                    out += self.index_steps(after, idx)
         return out
 
 

@@ -11,7 +11,17 @@ from collections.abc import Callable
 from sqlglot import exp
 
 from cozelite.migrate import ops
-from cozelite.migrate.model import Column, Default, Index, MigrationError, MySQLType, Table
+from cozelite.migrate.model import (
+    FK_ACTIONS,
+    Check,
+    Column,
+    Default,
+    ForeignKey,
+    Index,
+    MigrationError,
+    MySQLType,
+    Table,
+)
 from cozelite.migrate.typemap import UNSIGNED_NAMES, base_name, rule
 
 # qualifier(db_name, table_name) -> the table name to use, or raises MigrationError
@@ -82,8 +92,48 @@ def _default(node: exp.Expression) -> Default:
     raise MigrationError(f"DEFAULT {node.sql('mysql')}: only literals, NULL and CURRENT_TIMESTAMP are translated")
 
 
-def column(cd: exp.ColumnDef, table_collation: str | None, default_collation: str | None) -> tuple[Column, list[str]]:
-    """A column definition and its inline keys ("primary" / "unique")."""
+def expr_text(node: exp.Expression) -> str:
+    """An expression (CHECK, generated column) as MySQL text with every name quoted: what the model and
+    the notes keep; each target translates it with the compiler's translate()."""
+    tree = node.copy()
+    for col in tree.find_all(exp.Column):
+        if col.args.get("table") is not None:
+            col.set("table", None)  # `t`.`c` inside a table's own CHECK is the column
+    for ident_node in tree.find_all(exp.Identifier):
+        ident_node.set("quoted", True)
+    return tree.sql("mysql")
+
+
+def reference(node: exp.Reference, qualifier: Qualifier) -> tuple[str, list[str], str, str]:
+    """REFERENCES t (cols) [ON DELETE a] [ON UPDATE a] -> (table, columns, on_delete, on_update)."""
+    schema = node.this
+    if not isinstance(schema, exp.Schema) or not schema.expressions:
+        raise MigrationError(f"REFERENCES without columns ({node.sql('mysql')}): name the referenced columns")
+    table = _table_name(schema.this, qualifier)
+    cols = [_ident(e) for e in schema.expressions]
+    actions = {"DELETE": "RESTRICT", "UPDATE": "RESTRICT"}
+    for opt in node.args.get("options") or []:
+        text = " ".join(str(opt).upper().split())
+        for event in ("DELETE", "UPDATE"):
+            prefix = f"ON {event} "
+            if text.startswith(prefix):
+                act = text[len(prefix):]
+                if act not in FK_ACTIONS:
+                    raise MigrationError(f"FOREIGN KEY ... ON {event} {act} is not translated (InnoDB refuses SET "
+                                         "DEFAULT; the targets know RESTRICT, CASCADE, SET NULL, NO ACTION)")
+                actions[event] = act
+                break
+        else:
+            if text.startswith("MATCH"):
+                continue  # InnoDB parses MATCH and ignores it
+            raise MigrationError(f"REFERENCES option {text} is not translated")
+    return table, cols, actions["DELETE"], actions["UPDATE"]
+
+
+def column(cd: exp.ColumnDef, table_collation: str | None, default_collation: str | None,
+           refs: list[exp.Reference] | None = None) -> tuple[Column, list[str]]:
+    """A column definition and its inline keys ("primary" / "unique"); an inline REFERENCES goes to
+    `refs` (MariaDB makes it a foreign key; MySQL 8 ignored it before 8.0.?: MariaDB is the truth)."""
     kind = cd.args.get("kind")
     if not isinstance(kind, exp.DataType):
         raise MigrationError(f"column {cd.name!r} has no type")
@@ -121,12 +171,20 @@ def column(cd: exp.ColumnDef, table_collation: str | None, default_collation: st
         elif isinstance(k, (exp.CharacterSetColumnConstraint, exp.ZeroFillColumnConstraint)):
             pass  # utf8mb4 everywhere: targets store Unicode text; ZEROFILL is display width only
         elif isinstance(k, exp.Reference):
-            keys.append("references")  # an inline foreign key: ignored, as table-level ones
-        elif isinstance(k, exp.ComputedColumnConstraint) or (
-                isinstance(k, exp.GeneratedAsIdentityColumnConstraint) and k.args.get("expression") is not None):
-            raise MigrationError(f"column {col.name!r}: generated columns (AS (...)) are not translated")
+            keys.append("references")
+            if refs is not None:
+                refs.append(k)
+        elif isinstance(k, exp.ComputedColumnConstraint):
+            col.generated = expr_text(k.this)
+            col.stored = bool(k.args.get("persisted"))
+        elif isinstance(k, exp.GeneratedAsIdentityColumnConstraint) and k.args.get("expression") is not None:
+            col.generated = expr_text(k.args["expression"])  # AS (expr) without a kind: VIRTUAL, MySQL's default
+            col.stored = False
         elif isinstance(k, exp.CheckColumnConstraint):
-            raise MigrationError(f"column {col.name!r}: CHECK constraints are not translated")
+            if col.check is not None:
+                raise MigrationError(f"column {col.name!r}: more than one CHECK on a column is not translated "
+                                     "(write one condition with AND)")
+            col.check = expr_text(k.this)
         elif isinstance(k, exp.BinaryColumnConstraint):  # BINARY attribute: the charset's _bin collation
             explicit_collation = "utf8mb4_bin"
         else:
@@ -153,7 +211,7 @@ def _index_columns(nodes: list[exp.Expression]) -> list[str]:
     return out
 
 
-def _key(node: exp.Expression) -> ops.Action:
+def _key(node: exp.Expression, qualifier: Qualifier) -> ops.Action:
     """A key definition in CREATE TABLE or ALTER TABLE ADD -> the action that adds it."""
     name = ""
     if isinstance(node, exp.Constraint):
@@ -174,9 +232,16 @@ def _key(node: exp.Expression) -> ops.Action:
         return ops.AddIndex(Index(_ident(node.this) or name, kind == "UNIQUE", _index_columns(node.expressions),
                                   fulltext=kind in ("FULLTEXT", "SPATIAL")))
     if isinstance(node, exp.ForeignKey):
-        return ops.Ignored("FOREIGN KEY (not translated: the targets' foreign keys are not part of this engine yet)")
+        ref = node.args.get("reference")
+        if not isinstance(ref, exp.Reference):
+            raise MigrationError(f"FOREIGN KEY without REFERENCES: {node.sql('mysql')}")
+        table, cols, on_delete, on_update = reference(ref, qualifier)
+        index_name = _ident(node.this) if node.this is not None else ""
+        # MariaDB: an index name without CONSTRAINT names the constraint too
+        fk = ForeignKey(name or index_name, [_ident(e) for e in node.expressions], table, cols, on_delete, on_update)
+        return ops.AddForeignKey(fk, name or index_name)
     if isinstance(node, exp.CheckColumnConstraint):
-        return ops.Ignored("CHECK constraint (not translated)")
+        return ops.AddCheck(Check(name, expr_text(node.this)))
     raise MigrationError(f"key definition {type(node).__name__} ({node.sql('mysql')}) is not translated")
 
 
@@ -200,19 +265,27 @@ def create_table(tree: exp.Create, qualifier: Qualifier, default_collation: str 
         elif isinstance(p, exp.AutoIncrementProperty):
             table.auto_increment_start = int(str(p.this.this))
     extra: list[ops.Action] = []
+    later: list[ops.Action] = []  # foreign keys after every key: a key made in the same statement serves them
     for item in schema.expressions:
         if isinstance(item, exp.ColumnDef):
-            col, keys = column(item, table.collation, default_collation)
+            refs: list[exp.Reference] = []
+            col, keys = column(item, table.collation, default_collation, refs)
             table.columns.append(col)
             if "primary" in keys:
                 extra.append(ops.AddPrimaryKey([col.name]))
             if "unique" in keys:
                 extra.append(ops.AddIndex(Index("", True, [col.name])))
-            if "references" in keys:
-                extra.append(ops.Ignored(f"REFERENCES on column {col.name} (foreign keys are not translated)"))
+            later += [_inline_fk(col.name, r, qualifier) for r in refs]
         else:
-            extra.append(_key(item))
+            action = _key(item, qualifier)
+            (later if isinstance(action, ops.AddForeignKey) else extra).append(action)
+    extra += later
     return ops.CreateTable(table, bool(tree.args.get("exists")), extra)
+
+
+def _inline_fk(column_name: str, ref: exp.Reference, qualifier: Qualifier) -> ops.AddForeignKey:
+    table, cols, on_delete, on_update = reference(ref, qualifier)
+    return ops.AddForeignKey(ForeignKey("", [column_name], table, cols, on_delete, on_update))
 
 
 def _position(cd: exp.ColumnDef) -> str | None:
@@ -243,21 +316,22 @@ def alter_table(tree: exp.Alter, qualifier: Qualifier, default_collation: str | 
     actions: list[ops.Action] = []
     for a in tree.args.get("actions") or []:
         if isinstance(a, exp.ColumnDef):
-            col, keys = column(a, tcoll, default_collation)
+            refs: list[exp.Reference] = []
+            col, keys = column(a, tcoll, default_collation, refs)
             actions.append(ops.AddColumn(col, _position(a)))
             if "primary" in keys:
                 actions.append(ops.AddPrimaryKey([col.name]))
             if "unique" in keys:
                 actions.append(ops.AddIndex(Index("", True, [col.name])))
-            if "references" in keys:
-                actions.append(ops.Ignored(f"REFERENCES on column {col.name} (foreign keys are not translated)"))
+            actions += [_inline_fk(col.name, r, qualifier) for r in refs]
         elif isinstance(a, exp.ModifyColumn):
             cd = a.this
             col, keys = column(cd, tcoll, default_collation)
             old = _ident(a.args.get("rename_from")) or col.name
             actions.append(ops.ModifyColumn(old, col, _position(cd)))
-            if set(keys) - {"references"}:
-                raise MigrationError(f"MODIFY/CHANGE COLUMN {col.name!r} with an inline key: add the key separately")
+            if keys:
+                raise MigrationError(f"MODIFY/CHANGE COLUMN {col.name!r} with an inline key or REFERENCES: add "
+                                     "the key separately")
         elif isinstance(a, exp.Drop):
             kind = str(a.args.get("kind", "")).upper()
             for target in a.args.get("tables") or [a.this]:
@@ -266,14 +340,18 @@ def alter_table(tree: exp.Alter, qualifier: Qualifier, default_collation: str | 
                 elif kind in ("INDEX", "KEY"):
                     actions.append(ops.DropIndex(_ident(target)))
                 elif kind == "FOREIGN KEY":
-                    actions.append(ops.Ignored("DROP FOREIGN KEY"))
+                    actions.append(ops.DropForeignKey(_ident(target)))
+                elif kind == "CHECK":
+                    actions.append(ops.DropCheck(_ident(target)))
+                elif kind == "CONSTRAINT":
+                    actions.append(ops.DropConstraint(_ident(target)))
                 else:
                     raise MigrationError(f"ALTER TABLE ... DROP {kind} is not translated")
         elif isinstance(a, exp.DropPrimaryKey):
             actions.append(ops.DropPrimaryKey())
         elif isinstance(a, exp.AddConstraint):
             for e in a.expressions:
-                actions.append(_key(e))
+                actions.append(_key(e, qualifier))
         elif isinstance(a, exp.RenameColumn):
             actions.append(ops.RenameColumn(_ident(a.this), _ident(a.args.get("to"))))
         elif isinstance(a, exp.RenameIndex):

@@ -21,15 +21,18 @@ from cozelite.migrate.target import (
     Step,
     Target,
     alter,
+    check_constraint,
     checks_for,
     col_ref,
     create_index,
     drop_index,
     drop_table,
+    fk_constraint,
     ident,
     implicit_default,
     literal_default,
     note_column,
+    note_indexes,
     notes_ddl,
     notes_replace,
     notes_rows,
@@ -50,6 +53,9 @@ class SQLiteTarget(Target):
         super().__init__(*args, **kwargs)
         self.physical: dict[tuple[str, str], str] = {}  # (table, index) lower -> SQLite index name
         self.foreign_triggers: dict[str, list[str]] = {}  # table lower -> trigger SQL not made by us
+        # a planned step rebuilds or drops a table a foreign key references: with foreign keys on, its
+        # DROP TABLE would delete the rows (cascading to the children), so the file runs with them off
+        self.needs_keys_off = False
 
     # -- reading the database --------------------------------------------------------------------
 
@@ -74,9 +80,7 @@ class SQLiteTarget(Target):
                 log = logical.get(idx.name, idx.name)
                 t.indexes.append(Index(log, idx.unique, list(idx.columns)))
                 self.physical[(name.lower(), log.lower())] = idx.name
-            for entry in tnote.get("indexes") or []:
-                if entry[3]:  # FULLTEXT: only in the notes
-                    t.indexes.append(Index(entry[0], entry[1], list(entry[2]), fulltext=True))
+            note_indexes(t, tnote)
             ours = {self._trigger_name(name, c.name).lower() for c in t.columns}
             self.foreign_triggers[name.lower()] = [sql for trig, sql in cat.triggers
                                                    if trig.lower() not in ours and "__on_update" not in trig]
@@ -92,6 +96,9 @@ class SQLiteTarget(Target):
                     if (t.name.lower(), i.name.lower()) in self.physical}
             rows += notes_rows(t, {"physical": phys})
         return [self.step(s, internal=True) for s in notes_replace(rows)]
+
+    def _referenced(self, name: str) -> bool:
+        return any(fk.ref_table.lower() == name.lower() for t in self.schema.values() for fk in t.foreign_keys)
 
     # -- names -----------------------------------------------------------------------------------
 
@@ -115,6 +122,13 @@ class SQLiteTarget(Target):
         r = rule(col.type.name)
         assert r is not None
         cons: list[exp.Expression] = []
+        if col.generated is not None:
+            # SQLite has both kinds; its ADD COLUMN cannot add a STORED one (the ALTER rebuilds)
+            value = self.translate_expr(col.generated, table, condition=False, what=f"generated column {col.name!r}")
+            if col.type.name == "DECIMAL" and len(col.type.params) == 2:
+                # MySQL rounds a value to the column's scale when it stores it; SQLite's NUMERIC does not
+                value = exp.Round(this=value, decimals=exp.Literal.number(col.type.params[1]))
+            cons.append(exp.ComputedColumnConstraint(this=value, persisted=col.stored))
         if col.auto_increment:
             if [c.lower() for c in table.primary_key] != [col.name.lower()]:
                 raise MigrationError(f"SQLite: AUTO_INCREMENT column {col.name!r} of {table.name!r} must be the "
@@ -139,12 +153,21 @@ class SQLiteTarget(Target):
             cons.append(exp.CollateColumnConstraint(this=exp.Var(this=coll.sqlite)))
         for _, cond in checks_for(col, "sqlite"):
             cons.append(exp.CheckColumnConstraint(this=cond))
+        if col.check is not None:
+            cons.append(exp.CheckColumnConstraint(this=self.translate_expr(
+                col.check, table, condition=True, what=f"CHECK of column {col.name!r}")))
         return exp.ColumnDef(this=ident(col.name), kind=kind, constraints=[exp.ColumnConstraint(kind=c) for c in cons])
 
     def create_table(self, t: Table, physical_name: str) -> exp.Create:
         items: list[exp.Expression] = [self.column_def(c, t) for c in t.columns]
         if t.primary_key and not any(c.auto_increment for c in t.columns):
             items.append(exp.PrimaryKey(expressions=[ident(c) for c in t.primary_key]))
+        for chk in t.checks:
+            items.append(check_constraint(chk.name, self.translate_expr(chk.expr, t, condition=True,
+                                                                        what=f"CHECK {chk.name!r}")))
+        # foreign keys live in the table's definition (SQLite has no ADD CONSTRAINT: a change rebuilds);
+        # the provider's connections run with foreign_keys=ON, so the app gets them enforced
+        items += [fk_constraint(fk) for fk in t.foreign_keys]
         return exp.Create(this=exp.Schema(this=table_ref(physical_name), expressions=items), kind="TABLE")
 
     def index_step(self, t: Table, idx: Index) -> list[Step]:
@@ -177,6 +200,7 @@ class SQLiteTarget(Target):
             out = []
             for name in op.tables:
                 t = self.table(name)
+                ops.check_not_referenced(self.schema, t.name, [t.name], "truncate")
                 out.append(self.step(exp.Delete(this=table_ref(t.name))))
                 if any(c.auto_increment for c in t.columns):  # MySQL's TRUNCATE restarts AUTO_INCREMENT
                     out.append(self.step(_delete_sequence(t.name)))
@@ -194,6 +218,7 @@ class SQLiteTarget(Target):
         for key in op.keys:
             ops.apply_action(t, key)
         ops.check_table(t)
+        ops.check_references(self.schema, t)
         out = [self.step(self.create_table(t, t.name))]
         self.schema[t.name.lower()] = t
         for idx in t.indexes:
@@ -214,6 +239,8 @@ class SQLiteTarget(Target):
                 if op.if_exists:
                     continue
                 raise MigrationError(f"table {name!r} does not exist")
+            ops.check_not_referenced(self.schema, t.name, op.names, "drop")
+            self.needs_keys_off |= self._referenced(t.name)
             out.append(self.step(drop_table(t.name)))
             for key in [k for k in self.physical if k[0] == t.name.lower()]:
                 del self.physical[key]
@@ -222,6 +249,7 @@ class SQLiteTarget(Target):
 
     def _alter(self, op: ops.AlterTable) -> list[Step]:
         before = self.table(op.table)
+        ops.check_referenced_types(self.schema, before, op.actions)
         after = before.copy()
         source: dict[str, str | None] = {c.name: c.name for c in before.columns}
         native: list[tuple[ops.Action, Table]] = []
@@ -232,8 +260,9 @@ class SQLiteTarget(Target):
             if isinstance(action, ops.AddColumn):
                 source[action.column.name] = None
                 c = action.column
-                rebuild |= bool(c.auto_increment or (not c.nullable and c.default is None)
-                                or (c.default is not None and c.default.kind == "now") or c.on_update_now)
+                rebuild |= bool(c.auto_increment or (not c.nullable and c.default is None and c.generated is None)
+                                or (c.default is not None and c.default.kind == "now") or c.on_update_now
+                                or (c.generated is not None and c.stored))
                 rebuild |= after.columns[-1] is not c  # FIRST / AFTER: a native ADD COLUMN appends
             elif isinstance(action, ops.DropColumn):
                 source = {k: v for k, v in source.items() if k.lower() != action.name.lower()}
@@ -245,18 +274,29 @@ class SQLiteTarget(Target):
             elif isinstance(action, ops.RenameColumn):
                 old = next(k for k in source if k.lower() == action.old.lower())
                 source[action.new] = source.pop(old)
-            elif isinstance(action, (ops.SetDefault, ops.AddPrimaryKey, ops.DropPrimaryKey)):
+            elif isinstance(action, (ops.SetDefault, ops.AddPrimaryKey, ops.DropPrimaryKey, ops.AddForeignKey,
+                                     ops.DropForeignKey, ops.AddCheck, ops.DropCheck, ops.DropConstraint)):
                 rebuild = True
             native.append((action, state))
         ops.check_table(after)
         if after.name.lower() != before.name.lower() and after.name.lower() in self.schema:
             raise MigrationError(f"table {after.name!r} already exists")
+        others = {k: v for k, v in self.schema.items() if v is not before}
+        ops.check_references({**others, after.name.lower(): after}, after)
+        # columns renamed through a rebuild: children's REFERENCES text still names the old column
+        renamed = {old.lower(): new for new, old in source.items() if old is not None and old != new}
+        stale = [t for t in self.schema.values() if rebuild and t is not before and any(
+            fk.ref_table.lower() == before.name.lower() and any(c.lower() in renamed for c in fk.ref_columns)
+            for fk in t.foreign_keys)]
         if rebuild:
             out = self._rebuild(before, after, source)
         else:
             out = []
             for action, state in native:
                 out += self._native(action, state, after)
+        ops.follow_parent(self.schema, before.name, after.name, renamed)
+        for child in stale:
+            out += self._rebuild(child, child, {c.name: c.name for c in child.columns})
         ai = next((c for c in after.columns if c.auto_increment), None)
         for action in op.actions:  # after a rebuild too: it carries the old counter over first
             if isinstance(action, ops.AutoIncrement) and ai is not None:
@@ -278,7 +318,13 @@ class SQLiteTarget(Target):
         if isinstance(action, ops.RenameColumn):
             return [self.step(alter(name, exp.RenameColumn(this=col_ref(action.old), to=col_ref(action.new))))]
         if isinstance(action, ops.AddIndex):
-            return self.index_step(state, action.index)
+            out = self.index_step(state, action.index)
+            for gone in state.indexes:  # an index InnoDB made for a foreign key, replaced by this one
+                if gone.implicit and after.index(gone.name) is None:
+                    phys = self.physical.pop((name.lower(), gone.name.lower()), None)
+                    if phys is not None:
+                        out.append(self.step(drop_index(phys)))
+            return out
         if isinstance(action, ops.DropIndex):
             idx = state.index(action.name)
             assert idx is not None
@@ -300,11 +346,14 @@ class SQLiteTarget(Target):
         return []  # comments, ignored options: notes only
 
     def _rebuild(self, before: Table, after: Table, source: dict[str, str | None]) -> list[Step]:
+        self.needs_keys_off |= self._referenced(before.name)
         tmp = _REBUILD_PREFIX + after.name
         out = [self.step(self.create_table(after, tmp))]
         cols: list[str] = []
         values: list[exp.Expression] = []
         for c in after.columns:
+            if c.generated is not None:
+                continue  # computed again by the new table
             old = source.get(c.name)
             if old is not None:
                 cols.append(c.name)

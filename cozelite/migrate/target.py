@@ -16,10 +16,21 @@ from typing import Any
 from sqlglot import exp
 
 from cozelite.migrate import ops
-from cozelite.migrate.model import Column, MigrationError, Table, column_from_json, column_to_json
+from cozelite.migrate.model import (
+    Column,
+    ForeignKey,
+    Index,
+    MigrationError,
+    Table,
+    column_from_json,
+    column_to_json,
+    constraints_from_json,
+    constraints_to_json,
+)
 from cozelite.migrate.typemap import rule
 from providers.db.catalog import CatalogSession
 from sqlparser import SQLParser
+from sqlparser.errors import SQLParserError
 
 NOTES = "_cozelite_schema_notes"
 
@@ -143,6 +154,21 @@ def checks_for(col: Column, engine: str) -> list[tuple[str, exp.Expression]]:
     return out
 
 
+def fk_constraint(fk: ForeignKey) -> exp.Constraint:
+    """CONSTRAINT name FOREIGN KEY (...) REFERENCES t (...) [ON DELETE a] [ON UPDATE a]; RESTRICT, InnoDB's
+    default, is printed (SQLite's and PostgreSQL's default NO ACTION checks at the statement's end)."""
+    options = [f"ON DELETE {fk.on_delete}", f"ON UPDATE {fk.on_update}"]
+    return exp.Constraint(this=ident(fk.name), expressions=[exp.ForeignKey(
+        expressions=[ident(c) for c in fk.columns],
+        reference=exp.Reference(this=exp.Schema(this=table_ref(fk.ref_table), expressions=[ident(c) for c in
+                                                                                           fk.ref_columns]),
+                                options=options))])
+
+
+def check_constraint(name: str, cond: exp.Expression) -> exp.Constraint:
+    return exp.Constraint(this=ident(name), expressions=[exp.CheckColumnConstraint(this=cond)])
+
+
 class Target:
     """One target engine's planner. Subclasses turn each operation into statements and keep the
     logical schema (`schema`) up to date as they go."""
@@ -164,6 +190,26 @@ class Target:
 
     def step(self, tree: exp.Expression, *, internal: bool = False) -> Step:
         return Step(self.render(tree), internal)
+
+    def translate_expr(self, text: str, table: Table, *, condition: bool, what: str) -> exp.Expression:
+        """A CHECK condition or a generated column's expression (MySQL text) as the target's IR, through
+        the compiler's translate() with the table's MySQL types (division, implicit casts resolve by
+        them); what has no faithful translation is refused with the construct's name."""
+        quoted = "`" + table.name.replace("`", "``") + "`"
+        sql = f"SELECT 1 FROM {quoted} WHERE {text}" if condition else f"SELECT {text} FROM {quoted}"
+        schema = {table.name: {c.name: c.type.sql() for c in table.columns}}
+        try:
+            tree = self.parser.compile(self.parser.translate(sql, read="mysql", schema=schema)).tree
+        except SQLParserError as err:
+            raise MigrationError(f"{what} ({text}) does not translate to {self.engine}: {err}") from err
+        if tree is None:
+            raise MigrationError(f"{what} ({text}): the translation has no tree")
+        if condition:
+            where = tree.args.get("where")
+            assert where is not None
+            return where.this
+        node = tree.expressions[0]
+        return node.this if isinstance(node, exp.Alias) else node
 
     # -- schema ----------------------------------------------------------------------------------
 
@@ -204,8 +250,21 @@ def notes_ddl(text_type: str) -> exp.Create:
 
 def table_note(t: Table, extra: dict[str, Any]) -> str:
     return json.dumps({"comment": t.comment, "collation": t.collation,
-                       "indexes": [[i.name, i.unique, i.columns, i.fulltext] for i in t.indexes], **extra},
-                      sort_keys=True)
+                       "indexes": [[i.name, i.unique, i.columns, i.fulltext, i.implicit] for i in t.indexes],
+                       **constraints_to_json(t), **extra}, sort_keys=True)
+
+
+def note_indexes(t: Table, tnote: dict[str, Any]) -> None:
+    """The FULLTEXT indexes (only in the notes) and which indexes InnoDB would have made for a foreign key."""
+    implicit = set()
+    for entry in tnote.get("indexes") or []:
+        if entry[3]:  # FULLTEXT: only in the notes
+            t.indexes.append(Index(entry[0], entry[1], list(entry[2]), fulltext=True))
+        if len(entry) > 4 and entry[4]:
+            implicit.add(str(entry[0]).lower())
+    for i in t.indexes:
+        i.implicit = i.name.lower() in implicit
+    constraints_from_json(t, tnote)
 
 
 def notes_rows(t: Table, extra: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -127,6 +127,19 @@ def expected_family(engine: str, mysql_family: str) -> str:
     return mysql_family
 
 
+def expected_generated(engine: str, mysql_kind: str | None) -> str | None:
+    """The kind of generated column `engine` holds for MySQL's: PostgreSQL (before 18) stores every one."""
+    if mysql_kind is not None and engine == "postgres":
+        return "stored"
+    return mysql_kind
+
+
+def expected_fk_action(engine: str, action: str) -> str:
+    """A referential action as the comparison sees it: InnoDB's NO ACTION is RESTRICT (checked at once),
+    and the targets are given RESTRICT explicitly."""
+    return "RESTRICT" if action.upper() == "NO ACTION" else action.upper()
+
+
 # -- collations ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -153,6 +153,18 @@ class CatalogColumn:
     default: str | None  # the default's SQL text as the engine keeps it
     identity: bool = False  # AUTO_INCREMENT / identity / SQLite's INTEGER PRIMARY KEY rowid alias
     on_update_now: bool = False  # MySQL's ON UPDATE CURRENT_TIMESTAMP (other engines: a trigger)
+    generated: str | None = None  # a generated column: "virtual" or "stored"
+    expression: str | None = None  # its expression as the engine prints it (MySQL / MariaDB)
+
+
+@dataclass(frozen=True)
+class CatalogForeignKey:
+    name: str  # "" where the engine does not keep it (SQLite)
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    on_delete: str  # RESTRICT | CASCADE | SET NULL | NO ACTION | SET DEFAULT, as the engine reports it
+    on_update: str
 
 
 @dataclass(frozen=True)
@@ -169,6 +181,7 @@ class CatalogTable:
     columns: tuple[CatalogColumn, ...]
     indexes: tuple[CatalogIndex, ...]  # the primary key included (primary=True)
     triggers: tuple[tuple[str, str], ...] = ()  # (name, SQL) where the engine keeps the text (SQLite)
+    foreign_keys: tuple[CatalogForeignKey, ...] = ()
 
     @property
     def primary_key(self) -> tuple[str, ...]:
@@ -247,8 +260,11 @@ class CatalogSession:
         sql = (self.query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]) or [("",)])[0][0]
         rowid_alias = len(pk) == 1 and str(pk[0][1]).upper() == "INTEGER"
         autoinc = rowid_alias and "AUTOINCREMENT" in str(sql or "").upper()
+        # hidden: 0 a column, 1 a virtual table's hidden one, 2 / 3 a VIRTUAL / STORED generated one
         columns = tuple(CatalogColumn(str(r[0]), str(r[1] or ""), not r[2] and not r[4], r[3],
-                                      identity=bool(autoinc and r[4])) for r in cols if not r[5])
+                                      identity=bool(autoinc and r[4]),
+                                      generated={2: "virtual", 3: "stored"}.get(int(r[5] or 0)))
+                        for r in cols if r[5] in (0, 2, 3))
         indexes = [CatalogIndex(f"{table}.PRIMARY", True, True, tuple(str(r[0]) for r in pk))] if pk else []
         for _seq, name, unique, origin, _partial in self.query("SELECT seq, name, \"unique\", origin, partial "
                                                                "FROM pragma_index_list(?)", [table]):
@@ -258,16 +274,25 @@ class CatalogSession:
             indexes.append(CatalogIndex(str(name), bool(unique), False, tuple(str(r[0]) for r in info)))
         triggers = tuple((str(r[0]), str(r[1])) for r in self.query(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name", [table]))
-        return CatalogTable(table, columns, tuple(indexes), triggers)
+        fks: dict[int, list[tuple[Any, ...]]] = {}
+        for r in self.query("SELECT id, seq, \"table\", \"from\", \"to\", on_update, on_delete "
+                            "FROM pragma_foreign_key_list(?) ORDER BY id, seq", [table]):
+            fks.setdefault(int(r[0]), []).append(r)
+        foreign = tuple(CatalogForeignKey("", tuple(str(r[3]) for r in rs), str(rs[0][2]),
+                                          tuple(str(r[4]) for r in rs), str(rs[0][6]), str(rs[0][5]))
+                        for _, rs in sorted(fks.items()))
+        return CatalogTable(table, columns, tuple(indexes), triggers, foreign)
 
     def _describe_postgres(self, table: str) -> CatalogTable:
         cols = self.query(
             "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, "
-            "pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '' FROM pg_attribute a "
+            "CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END, a.attidentity <> '', "
+            "a.attgenerated FROM pg_attribute a "
             "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
             "WHERE a.attrelid = (quote_ident(current_schema()) || '.' || quote_ident(?))::regclass "
             "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum", [table])
-        columns = tuple(CatalogColumn(str(r[0]), str(r[1]), bool(r[2]), r[3], bool(r[4])) for r in cols)
+        columns = tuple(CatalogColumn(str(r[0]), str(r[1]), bool(r[2]), r[3], bool(r[4]),
+                                      generated="stored" if r[5] == "s" else None) for r in cols)
         idx = self.query(
             "SELECT ic.relname, x.indisunique, x.indisprimary, ARRAY(SELECT a.attname FROM unnest(x.indkey) "
             "WITH ORDINALITY AS k(attnum, n) JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum "
@@ -275,14 +300,29 @@ class CatalogSession:
             "WHERE x.indrelid = (quote_ident(current_schema()) || '.' || quote_ident(?))::regclass "
             "ORDER BY ic.relname", [table])
         indexes = tuple(CatalogIndex(str(r[0]), bool(r[1]), bool(r[2]), tuple(str(c) for c in r[3])) for r in idx)
-        return CatalogTable(table, columns, indexes)
+        rules = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+        fk = self.query(
+            "SELECT c.conname, ARRAY(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, n) "
+            "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.n), r.relname, "
+            "ARRAY(SELECT a.attname FROM unnest(c.confkey) WITH ORDINALITY AS k(attnum, n) "
+            "JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum ORDER BY k.n), "
+            "c.confdeltype, c.confupdtype FROM pg_constraint c JOIN pg_class r ON r.oid = c.confrelid "
+            "WHERE c.contype = 'f' AND c.conrelid = (quote_ident(current_schema()) || '.' || quote_ident(?))::regclass "
+            "ORDER BY c.conname", [table])
+        foreign = tuple(CatalogForeignKey(str(r[0]), tuple(str(c) for c in r[1]), str(r[2]),
+                                          tuple(str(c) for c in r[3]), rules[str(r[4])], rules[str(r[5])]) for r in fk)
+        return CatalogTable(table, columns, indexes, foreign_keys=foreign)
 
     def _describe_mysql(self, table: str) -> CatalogTable:
         cols = self.query(
             "SELECT column_name, column_type, is_nullable = 'YES', column_default, extra LIKE '%auto_increment%', "
-            "LOWER(extra) LIKE '%on update%' FROM information_schema.columns WHERE table_schema = DATABASE() "
-            "AND table_name = ? ORDER BY ordinal_position", [table])
-        columns = tuple(CatalogColumn(str(r[0]), str(r[1]), bool(r[2]), r[3], bool(r[4]), bool(r[5])) for r in cols)
+            "LOWER(extra) LIKE '%on update%', LOWER(extra), generation_expression FROM information_schema.columns "
+            "WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position", [table])
+        columns = tuple(CatalogColumn(str(r[0]), str(r[1]), bool(r[2]), None if "generated" in str(r[6]) else r[3],
+                                      bool(r[4]), bool(r[5]),
+                                      generated=("stored" if "stored" in str(r[6]) else "virtual")
+                                      if "generated" in str(r[6]) else None,
+                                      expression=r[7] if "generated" in str(r[6]) else None) for r in cols)
         rows = self.query(
             "SELECT index_name, non_unique = 0, column_name FROM information_schema.statistics "
             "WHERE table_schema = DATABASE() AND table_name = ? ORDER BY index_name, seq_in_index", [table])
@@ -290,7 +330,20 @@ class CatalogSession:
         for name, unique, col in rows:
             grouped.setdefault(str(name), (bool(unique), []))[1].append(str(col))
         indexes = tuple(CatalogIndex(n, u, n == "PRIMARY", tuple(c)) for n, (u, c) in sorted(grouped.items()))
-        return CatalogTable(table, columns, indexes)
+        fk_rows = self.query(
+            "SELECT k.constraint_name, k.column_name, k.referenced_table_name, k.referenced_column_name, "
+            "r.delete_rule, r.update_rule FROM information_schema.key_column_usage k "
+            "JOIN information_schema.referential_constraints r ON r.constraint_schema = k.constraint_schema "
+            "AND r.constraint_name = k.constraint_name AND r.table_name = k.table_name "
+            "WHERE k.table_schema = DATABASE() AND k.table_name = ? AND k.referenced_table_name IS NOT NULL "
+            "ORDER BY k.constraint_name, k.ordinal_position", [table])
+        fks: dict[str, list[tuple[Any, ...]]] = {}
+        for r in fk_rows:
+            fks.setdefault(str(r[0]), []).append(r)
+        foreign = tuple(CatalogForeignKey(n, tuple(str(r[1]) for r in rs), str(rs[0][2]),
+                                          tuple(str(r[3]) for r in rs), str(rs[0][4]), str(rs[0][5]))
+                        for n, rs in sorted(fks.items()))
+        return CatalogTable(table, columns, indexes, foreign_keys=foreign)
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """The normalized schema of a migrated database, read from the engine's own catalog (through
 providers.db.catalog), for the differential: tables, columns (type family, nullability, default,
-identity), primary key, unique and plain indexes by their MySQL names.
+identity, generated kind), primary key, unique and plain indexes by their MySQL names, foreign keys
+(columns, referenced table and columns, actions; names where the engine keeps them: not SQLite).
 
 Families come from cozelite.migrate.typemap (the documented mapping, docs/migrations.md): a column
 agrees when the target's family is what the mapping promises for MariaDB's type.
@@ -13,7 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from cozelite.migrate.typemap import catalog_family, expected_family
+from cozelite.migrate.typemap import catalog_family, expected_family, expected_fk_action, expected_generated
 from providers.db import open_db
 from providers.db.catalog import catalog_session
 
@@ -46,6 +47,7 @@ class ColumnShape:
     nullable: bool
     default: str | None
     identity: bool
+    generated: str | None = None  # "virtual" | "stored"
 
 
 @dataclass
@@ -54,6 +56,8 @@ class TableShape:
     declared: dict[str, str]
     primary_key: tuple[str, ...]
     indexes: dict[str, tuple[bool, tuple[str, ...]]]
+    # (name or "", columns, referenced table, referenced columns, on delete, on update), all lower-cased
+    foreign_keys: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...], str, str], ...] = ()
 
 
 def read_schema(uri: str) -> tuple[str, dict[str, TableShape]]:
@@ -68,8 +72,12 @@ def read_schema(uri: str) -> tuple[str, dict[str, TableShape]]:
         for name in s.tables():
             cat = s.describe(name)
             cols = {c.name.lower(): ColumnShape(catalog_family(engine, c.declared), c.nullable,
-                                                None if c.identity else norm_default(c.default), c.identity)
+                                                None if c.identity else norm_default(c.default), c.identity,
+                                                c.generated)
                     for c in cat.columns}
+            fks = tuple(sorted((f.name.lower(), tuple(c.lower() for c in f.columns), f.ref_table.lower(),
+                                tuple(c.lower() for c in f.ref_columns), f.on_delete.upper(), f.on_update.upper())
+                               for f in cat.foreign_keys))
             idx = {}
             for i in cat.indexes:
                 if i.primary:
@@ -77,7 +85,7 @@ def read_schema(uri: str) -> tuple[str, dict[str, TableShape]]:
                 log = logical.get(name, {}).get(i.name.lower(), i.name)
                 idx[log.lower()] = (i.unique, tuple(c.lower() for c in i.columns))
             out[name.lower()] = TableShape(cols, {c.name.lower(): c.declared for c in cat.columns},
-                                           tuple(c.lower() for c in cat.primary_key), idx)
+                                           tuple(c.lower() for c in cat.primary_key), idx, fks)
     return engine, out
 
 
@@ -104,7 +112,8 @@ def diff(truth: dict[str, TableShape], engine: str, other: dict[str, TableShape]
             if ca is None or cb is None:
                 out.append(f"{t}.{c}: column only on {'mariadb' if ca else engine}")
                 continue
-            want = ColumnShape(expected_family(engine, ca.family), ca.nullable, ca.default, ca.identity)
+            want = ColumnShape(expected_family(engine, ca.family), ca.nullable, ca.default, ca.identity,
+                               expected_generated(engine, ca.generated))
             if want != cb:
                 out.append(f"{t}.{c}: mariadb {a.declared[c]} {ca} -> expected {want}, {engine} has "
                            f"{b.declared[c]} {cb}")
@@ -114,6 +123,12 @@ def diff(truth: dict[str, TableShape], engine: str, other: dict[str, TableShape]
             out.append(f"{t}: primary key {a.primary_key} vs {engine} {b.primary_key}")
         if a.indexes != b.indexes:
             out.append(f"{t}: indexes {sorted(a.indexes.items())} vs {engine} {sorted(b.indexes.items())}")
+        want_fks = sorted(("" if engine == "sqlite" else n, c, rt, rc, expected_fk_action(engine, d),
+                           expected_fk_action(engine, u)) for n, c, rt, rc, d, u in a.foreign_keys)
+        got_fks = sorted((n, c, rt, rc, expected_fk_action(engine, d), expected_fk_action(engine, u))
+                         for n, c, rt, rc, d, u in b.foreign_keys)
+        if want_fks != got_fks:
+            out.append(f"{t}: foreign keys {want_fks} vs {engine} {got_fks}")
     return out
 
 

@@ -33,6 +33,8 @@ def test_plan_apply_schema_status(tmp_path: Path) -> None:
     assert "applied V1__t.sql (1 statements" in proc.stdout
     proc = run("schema", "--db-uri", db)
     assert "`name` VARCHAR(20) COMMENT 'who'" in proc.stdout
+    proc = run("status", str(folder), "--db-uri", db, "--database-map", "app=main")  # SQLite's one database
+    assert proc.returncode == 0 and proc.stdout.startswith("applied  V1__t.sql"), proc.stderr
     (folder / "V1__t.sql").write_text("CREATE TABLE t (id BIGINT PRIMARY KEY);\n")
     proc = run("status", str(folder), "--db-uri", db)
     assert proc.returncode == 1 and proc.stdout.startswith("changed  V1__t.sql")

@@ -121,7 +121,8 @@ def test_qualifier_needs_a_map(tmp_path: Path) -> None:
     folder = write(tmp_path / "m", {"V1__t.sql": "CREATE TABLE `app`.`t` (id INT PRIMARY KEY);"})
     with pytest.raises(MigrationError, match="--database-map app="):
         apply(str(folder), uri(tmp_path))
-    with pytest.raises(MigrationError, match="can only be dropped"):
+    # a qualifier maps to another name now (issue 13 item 4): on SQLite that name can only be main
+    with pytest.raises(MigrationError, match="SQLite has one database here, `main`"):
         apply(str(folder), uri(tmp_path), database_map={"app": "other"})
     apply(str(folder), uri(tmp_path), database_map={"app": ""})
     assert rows(tmp_path, "SELECT name FROM sqlite_master WHERE name = 't'") == [("t",)]
@@ -195,14 +196,15 @@ def test_two_migrators_at_once_apply_each_file_once(tmp_path: Path) -> None:
 
 def test_plan_keep_going_reports_every_refusal(tmp_path: Path) -> None:
     folder = write(tmp_path / "m", {"V1__t.sql": ("CREATE TABLE t (id INT PRIMARY KEY, a INT);\n"
-                                                  "ALTER TABLE t ADD COLUMN b INT AS (a + 1);\n"
+                                                  "ALTER TABLE t ADD COLUMN b INT AS (a REGEXP 'x');\n"
                                                   "ALTER TABLE t MODIFY COLUMN nope INT;\n"
                                                   "ALTER TABLE t ADD COLUMN c INT;\n")})
     result = plan(str(folder), uri(tmp_path), keep_going=True)
     kinds = [(s.line, s.kind) for s in result.files[0].statements]
     assert kinds == [(1, "translated"), (2, "refused"), (3, "refused"), (4, "translated")]
     whys = [s.why for s in result.files[0].statements if s.kind == "refused"]
-    assert "generated columns" in whys[0] and "column 'nope' does not exist" in whys[1]
+    assert "generated column 'b'" in whys[0] and "REGEXP_LIKE" in whys[0]
+    assert "column 'nope' does not exist" in whys[1]
     assert result.counts["refused"] == 2
 
 
