@@ -87,6 +87,8 @@ class PostgresTarget(Target):
         self.collations_made: set[str] = set()
         self.function_made = False
         self.reorder_made = False  # the column-order rebuild's function (pg_temp) is in this file
+        # columns the current action's steps drop and add again (so PostgreSQL puts them last)
+        self.readded: list[str] = []
 
     # -- reading the database --------------------------------------------------------------------
 
@@ -341,8 +343,11 @@ class PostgresTarget(Target):
         for action in op.actions:
             state = t.copy()
             ops.apply_action(t, action)
+            self.readded = []
             out += self._action(action, state, t)
             native = postgres_rebuild.native_order(native, action)
+            for name in self.readded:
+                native = [c for c in native if c.lower() != name.lower()] + [name]
             if isinstance(action, ops.RenameColumn):
                 renamed[action.old.lower()] = action.new
             elif isinstance(action, ops.ModifyColumn) and action.old_name.lower() != action.column.name.lower():
@@ -510,6 +515,7 @@ class PostgresTarget(Target):
                 if dep.name.lower() in (c.lower() for c in idx.columns):
                     self.physical.pop((table.lower(), idx.name.lower()), None)
             out.append(self.step(alter(table, exp.Drop(tables=[col_ref(dep.name)], kind="COLUMN"))))
+            self.readded.append(dep.name)
         if retyped:
             if old.default is not None and not old.auto_increment:  # the old default may not cast
                 out.append(self.step(alter(table, exp.AlterColumn(this=ident(new.name), drop=True))))

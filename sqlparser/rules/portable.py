@@ -43,7 +43,7 @@ def nth_value_from_first(node: exp.Expression) -> exp.Expression:
     """NTH_VALUE(x, n) FROM LAST (MySQL's grammar) counts from the frame's end; neither SQLite nor
     PostgreSQL has the clause, and dropping it would return another row."""
     if isinstance(node, exp.NthValue) and node.args.get("from_first") is False:
-        raise refuse("NTH_VALUE ... FROM LAST", "the target counts NTH_VALUE from the frame's first row only")
+        raise refuse("NTH_VALUE FROM LAST", "the target counts NTH_VALUE from the frame's first row only")
     return node
 
 
