@@ -5,8 +5,11 @@ parse).
     python bench/postgres_parse.py [--repeat 3] [--limit 400] [--json out.json]
 
 Rows (each a ratio to sqlglot `parse_one(sql, read="postgres")`):
-    pglast.parse_sql        libpg_query alone (what decides validity)
-    front end, unchecked    pglast + lowering to the IR
+    pglast.parse_sql        libpg_query and pglast's Python objects (for reference: the front end
+                            no longer builds them)
+    libpg_query JSON        libpg_query alone (what decides validity), its tree read as JSON
+                            (`parse_sql_json` + `json.loads`): what the lowering reads
+    front end, unchecked    the JSON parse + lowering to the IR
     front end (parse)       what `SQLParser.parse` does on a new text: pglast + lowering + the
                             round-trip check (native print, re-parse, tree compare); cache cleared
     parse + native print    front end + `render` (what a rewrite costs, minus the pass); cold
@@ -94,6 +97,7 @@ def main() -> None:
     baseline = best_of(lambda s: sqlglot.parse_one(s, read="postgres"), sqls, args.repeat)
     rows = {
         "pglast.parse_sql": best_of(pglast.parse_sql, sqls, args.repeat),
+        "libpg_query JSON": best_of(lambda s: json.loads(pglast.parser.parse_sql_json(s)), sqls, args.repeat),
         "front end, unchecked": best_of(lower_only, sqls, args.repeat),
         "front end (parse)": best_of(parser.parse, sqls, args.repeat),
         "parse + native print": best_of(parse_and_print, sqls, args.repeat),
