@@ -69,7 +69,7 @@ class ExpressionLowerer(ABC):
         for kind, fields in node.items():
             handler = _EXPR.get(kind)
             if handler is None:
-                raise Unlowerable(_OBJECT_NAMES.get(kind, kind))
+                raise Unlowerable(kind)
             return handler(self, fields)
         raise AssertionError("unreachable")  # a non-empty dict has an item
 
@@ -87,11 +87,6 @@ class ExpressionLowerer(ABC):
     @abstractmethod
     def window(self, w: Node, *, named: bool = False, func: exp.Expression | None = None) -> exp.Window:
         """A window definition's fields, or `func OVER (...)` when `func` is given."""
-
-
-# A node kind without a lowering is refused by its name; a list (`(a, b)` where an expression was
-# expected) keeps the name it had when the tree was built of Python objects (a tuple).
-_OBJECT_NAMES = {"List": "tuple"}
 
 
 def _names(parts: Sequence[Node] | None) -> list[str]:
