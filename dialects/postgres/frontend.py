@@ -231,7 +231,10 @@ class PostgresFrontend(CachedFrontend):
             tree = lowerer.statement(node)
         except Unlowerable as err:
             return Statement(sql=sql, operation=operation, tree=None, unsupported=err.construct, table=table)
-        mismatch = round_trip_mismatch(tree, node, parsed_text, anonymous)
+        # The parse tree (dicts, larger than the IR) is freed before the check's own parses: the
+        # check builds pglast's objects from the text if it needs them to name a difference.
+        del node
+        mismatch = round_trip_mismatch(tree, None, parsed_text, anonymous)
         if mismatch is not None:
             return Statement(sql=sql, operation=operation, tree=None, unsupported=mismatch, table=table)
         return Statement(sql=sql, operation=operation, tree=tree, table=table)
