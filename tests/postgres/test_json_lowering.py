@@ -115,7 +115,6 @@ EDGE_CASES = [
 ]
 
 
-
 def statements() -> Iterator[str]:
     seen: set[str] = set()
 
