@@ -2,29 +2,35 @@
 in the same run on the same statements (the corpus's valid SELECT/INSERT/UPDATE/DELETE that both
 parse).
 
-    python bench/postgres_parse.py [--repeat 3] [--limit 400] [--json out.json]
+    python bench/postgres_parse.py [--repeat 5] [--limit 400] [--json out.json]
 
 Rows (each a ratio to sqlglot `parse_one(sql, read="postgres")`):
-    pglast.parse_sql        libpg_query alone (what decides validity)
-    front end, unchecked    pglast + lowering to the IR
+    pglast.parse_sql        libpg_query and pglast's Python objects (for reference: the front end
+                            no longer builds them)
+    libpg_query JSON        libpg_query alone (what decides validity), its tree read as JSON
+                            (`parse_sql_json` + `json.loads`): what the lowering reads
+    front end, unchecked    the JSON parse + lowering to the IR
     front end (parse)       what `SQLParser.parse` does on a new text: pglast + lowering + the
                             round-trip check (native print, re-parse, tree compare); cache cleared
     parse + native print    front end + `render` (what a rewrite costs, minus the pass); cold
     parse, cached text      the same texts again: the statement cache hands out a copy of the tree
 and, for reference, sqlglot parse + generate(postgres) as a ratio of sqlglot parse.
 
-Ratios, not absolute times, are the result: the machine is shared and noisy. The best of
-`--repeat` runs is taken for every row.
+Ratios, not absolute times, are the result: the machine is shared and noisy. Times are CPU time
+(time.process_time); each of `--repeat` rounds times the baseline and every row once, and a row's
+ratio is the median of its per-round ratios to the baseline of the same round.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pglast
 import sqlglot
@@ -59,21 +65,25 @@ def statements(limit: int) -> list[str]:
     return out
 
 
-def best_of(fn: Callable[[str], object], sqls: list[str], repeat: int, *, cold: bool = True) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        if cold:
-            clear_cache()
-        start = time.perf_counter()
-        for sql in sqls:
-            fn(sql)
-        best = min(best, time.perf_counter() - start)
-    return best / len(sqls)
+def timed(fn: Callable[[str], object], sqls: list[str], *, cold: bool = True) -> float:
+    """CPU seconds per statement of one pass (waiting for a core on a shared machine does not count).
+    `cold`: the caches are cleared first; else every text is seen twice first, so that the
+    statement cache holds its tree (a text's first repeat is what stores it)."""
+    if cold:
+        clear_cache()
+    else:
+        for _ in range(2):
+            for sql in sqls:
+                fn(sql)
+    start = time.process_time()
+    for sql in sqls:
+        fn(sql)
+    return (time.process_time() - start) / len(sqls)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--limit", type=int, default=400)  # below the cache size, for the cached row
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
@@ -91,23 +101,35 @@ def main() -> None:
     def parse_and_print(sql: str) -> str:
         return parser.render(parser.parse(sql).tree)
 
-    baseline = best_of(lambda s: sqlglot.parse_one(s, read="postgres"), sqls, args.repeat)
-    rows = {
-        "pglast.parse_sql": best_of(pglast.parse_sql, sqls, args.repeat),
-        "front end, unchecked": best_of(lower_only, sqls, args.repeat),
-        "front end (parse)": best_of(parser.parse, sqls, args.repeat),
-        "parse + native print": best_of(parse_and_print, sqls, args.repeat),
-        "parse, cached text": best_of(parser.parse, sqls, args.repeat, cold=False),
-        "sqlglot parse + generate": best_of(lambda s: sqlglot.parse_one(s, read="postgres").sql("postgres"),
-                                            sqls, args.repeat),
+    def baseline(s: str) -> object:
+        return sqlglot.parse_one(s, read="postgres")
+
+    rows: dict[str, tuple[Callable[[str], object], bool]] = {
+        "pglast.parse_sql": (pglast.parse_sql, True),
+        "libpg_query JSON": (lambda s: json.loads(pglast.parser.parse_sql_json(s)), True),
+        "front end, unchecked": (lower_only, True),
+        "front end (parse)": (parser.parse, True),
+        "parse + native print": (parse_and_print, True),
+        "parse, cached text": (parser.parse, False),
+        "sqlglot parse + generate": (lambda s: sqlglot.parse_one(s, read="postgres").sql("postgres"), True),
     }
-    print(f"{len(sqls)} statements; baseline sqlglot parse_one(read='postgres') = {baseline * 1e6:.1f} us/stmt")
-    print(f"{'row':28} {'ratio':>7}")
-    result = {"statements": len(sqls), "baseline_us": baseline * 1e6, "ratios": {}}
-    for name, cost in rows.items():
-        ratio = cost / baseline
+    # Every round times the baseline and each row once, in turn, so that a change of load on the
+    # machine moves both sides of a ratio; the median of the per-round ratios is the result.
+    ratios: dict[str, list[float]] = {name: [] for name in rows}
+    base_times = []
+    for _ in range(args.repeat):
+        base = timed(baseline, sqls)
+        base_times.append(base)
+        for name, (fn, cold) in rows.items():
+            ratios[name].append(timed(fn, sqls, cold=cold) / base)
+    base_us = statistics.median(base_times) * 1e6
+    print(f"{len(sqls)} statements; baseline sqlglot parse_one(read='postgres') = {base_us:.1f} us/stmt (CPU)")
+    print(f"{'row':28} {'ratio':>7}  (min..max of {args.repeat} rounds)")
+    result: dict[str, Any] = {"statements": len(sqls), "baseline_us": base_us, "ratios": {}}
+    for name, values in ratios.items():
+        ratio = statistics.median(values)
         result["ratios"][name] = round(ratio, 3)
-        print(f"{name:28} {ratio:7.2f}")
+        print(f"{name:28} {ratio:7.2f}  ({min(values):.2f}..{max(values):.2f})")
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
 

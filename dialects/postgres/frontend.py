@@ -15,17 +15,18 @@ uncached parse.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import threading
 from collections import OrderedDict
 from typing import Any
 
 import pglast
-from pglast import ast, enums
 from sqlglot import exp
 
 from dialects.postgres import compat_lexer, rules
 from dialects.postgres.lower import Lowerer
+from dialects.postgres.nodes import CharOffsets, Node, unwrap
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.frontend import CachedFrontend, Statement
 from sqlparser.ir import Unlowerable, line_column
@@ -49,8 +50,9 @@ def _syntax_error(err: pglast.parser.ParseError, sql: str, compat: compat_lexer.
     return SQLSyntaxError(reason, line=line, column=column, token=token, sql=sql)
 
 
-def parse_pg(sql: str) -> tuple[Any, compat_lexer.CompatText | None]:
-    """The single pglast statement of `sql` and the MySQL-compat rewrite used, if one was needed."""
+def parse_pg(sql: str) -> tuple[Node, compat_lexer.CompatText | None]:
+    """The single statement of `sql` (its parse tree, `nodes.py`) and the MySQL-compat rewrite
+    used, if one was needed."""
     # MySQL-style `?` and backquotes are rewritten whenever present, not only when the raw text
     # fails to parse: `x = ? - 1` and `` `a` `` are also (meaningless) PostgreSQL operator syntax.
     try:
@@ -59,15 +61,16 @@ def parse_pg(sql: str) -> tuple[Any, compat_lexer.CompatText | None]:
         line, column = line_column(sql, lex.offset)
         raise SQLSyntaxError(str(lex), line=line, column=column, token=sql[lex.offset : lex.offset + 1],
                              sql=sql) from None
+    text = compat.text if compat is not None else sql
     try:
-        stmts = pglast.parse_sql(compat.text if compat is not None else sql)
+        stmts = json.loads(pglast.parser.parse_sql_json(text)).get("stmts", ())
     except pglast.parser.ParseError as err:
         raise _syntax_error(err, sql, compat) from None
     if len(stmts) != 1:
         if not stmts:
             raise SQLSyntaxError("no statement found (only comments or semicolons)", line=1, column=1, token=None,
                                  sql=sql)
-        second_at = stmts[1].stmt_location or 0  # pglast leaves a zero field as None
+        second_at = CharOffsets(text)(stmts[1].get("stmt_location", 0))
         if compat is not None:
             second_at = compat.original_offset(second_at)
         while second_at < len(sql) and sql[second_at].isspace():
@@ -75,45 +78,51 @@ def parse_pg(sql: str) -> tuple[Any, compat_lexer.CompatText | None]:
         line, column = line_column(sql, second_at)
         raise SQLSyntaxError("expected exactly one statement; split the text and send one at a time",
                              line=line, column=column, token=sql[second_at:].split(None, 1)[0] or None, sql=sql)
-    return stmts[0].stmt, compat
+    stmt: Node = stmts[0]["stmt"]
+    return stmt, compat
 
 
-def classify(node: Any) -> tuple[OperationType, str | None]:
-    """The Go contract's operation type of a pglast statement, and the first table it names."""
-    if isinstance(node, ast.SelectStmt):
-        return OperationType.SELECT, _select_table(node)
-    if isinstance(node, ast.InsertStmt):
-        return OperationType.INSERT, _relname(node.relation)
-    if isinstance(node, ast.UpdateStmt):
-        return OperationType.UPDATE, _relname(node.relation)
-    if isinstance(node, ast.DeleteStmt):
-        return OperationType.DELETE, _relname(node.relation)
-    if isinstance(node, ast.CreateStmt):
-        return OperationType.CREATE, _relname(node.relation)
-    if isinstance(node, ast.CreateTableAsStmt) and node.objtype == enums.ObjectType.OBJECT_TABLE:
-        return OperationType.CREATE, _relname(node.into.rel) if node.into is not None else None
-    if isinstance(node, ast.AlterTableStmt) and node.objtype == enums.ObjectType.OBJECT_TABLE:
-        return OperationType.ALTER, _relname(node.relation)
-    if isinstance(node, ast.DropStmt) and node.removeType == enums.ObjectType.OBJECT_TABLE:
+def classify(node: Node) -> tuple[OperationType, str | None]:
+    """The Go contract's operation type of a statement (its parse tree), and the first table it names."""
+    kind, fields = unwrap(node)
+    if kind == "SelectStmt":
+        return OperationType.SELECT, _select_table(fields)
+    if kind == "InsertStmt":
+        return OperationType.INSERT, _relname(fields.get("relation"))
+    if kind == "UpdateStmt":
+        return OperationType.UPDATE, _relname(fields.get("relation"))
+    if kind == "DeleteStmt":
+        return OperationType.DELETE, _relname(fields.get("relation"))
+    if kind == "CreateStmt":
+        return OperationType.CREATE, _relname(fields.get("relation"))
+    if kind == "CreateTableAsStmt" and fields.get("objtype") == "OBJECT_TABLE":
+        into = fields.get("into")
+        return OperationType.CREATE, _relname(into.get("rel")) if into is not None else None
+    if kind == "AlterTableStmt" and fields.get("objtype") == "OBJECT_TABLE":
+        return OperationType.ALTER, _relname(fields.get("relation"))
+    if kind == "DropStmt" and fields.get("removeType") == "OBJECT_TABLE":
         return OperationType.DROP, None
-    if isinstance(node, ast.TruncateStmt):
-        return OperationType.TRUNCATE, _relname(node.relations[0]) if node.relations else None
+    if kind == "TruncateStmt":
+        relations = fields.get("relations")
+        return OperationType.TRUNCATE, _relname(relations[0].get("RangeVar")) if relations else None
     return OperationType.UNKNOWN, None
 
 
-def _relname(rv: ast.RangeVar | None) -> str | None:
-    return rv.relname if rv is not None else None
+def _relname(rv: Node | None) -> str | None:
+    return rv.get("relname") if rv is not None else None
 
 
-def _select_table(node: ast.SelectStmt) -> str | None:
-    while node.op != enums.SetOperation.SETOP_NONE:
-        if node.larg is None:
+def _select_table(node: Node) -> str | None:
+    while node.get("op", "SETOP_NONE") != "SETOP_NONE":
+        larg = node.get("larg")
+        if larg is None:
             return None
-        node = node.larg
-    item = node.fromClause[0] if node.fromClause else None
-    while isinstance(item, ast.JoinExpr):
-        item = item.larg
-    return item.relname if isinstance(item, ast.RangeVar) else None
+        node = larg
+    items = node.get("fromClause")
+    item = items[0] if items else None
+    while item is not None and "JoinExpr" in item:
+        item = item["JoinExpr"].get("larg")
+    return _relname(item.get("RangeVar")) if item is not None else None
 
 
 # -- the round-trip check's verdict per statement shape ------------------------------------------
@@ -212,8 +221,9 @@ class PostgresFrontend(CachedFrontend):
     def _parse_uncached(self, sql: str) -> Statement:
         node, compat = parse_pg(sql)
         operation, table = classify(node)
-        if not isinstance(node, (ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt)):
-            return Statement(sql=sql, operation=operation, tree=None, unsupported=type(node).__name__, table=table)
+        kind = next(iter(node))
+        if kind not in ("SelectStmt", "InsertStmt", "UpdateStmt", "DeleteStmt"):
+            return Statement(sql=sql, operation=operation, tree=None, unsupported=kind, table=table)
         parsed_text = compat.text if compat is not None else sql
         anonymous = compat is not None and compat.placeholders > 0
         lowerer = Lowerer(anonymous_params=anonymous, text=parsed_text)
@@ -221,7 +231,10 @@ class PostgresFrontend(CachedFrontend):
             tree = lowerer.statement(node)
         except Unlowerable as err:
             return Statement(sql=sql, operation=operation, tree=None, unsupported=err.construct, table=table)
-        mismatch = round_trip_mismatch(tree, node, parsed_text, anonymous)
+        # The parse tree (dicts, larger than the IR) is freed before the check's own parses: the
+        # check builds pglast's objects from the text if it needs them to name a difference.
+        del node
+        mismatch = round_trip_mismatch(tree, None, parsed_text, anonymous)
         if mismatch is not None:
             return Statement(sql=sql, operation=operation, tree=None, unsupported=mismatch, table=table)
         return Statement(sql=sql, operation=operation, tree=tree, table=table)

@@ -1,8 +1,11 @@
-"""PostgreSQL expressions (pglast nodes) -> IR: one handler per node type.
+"""PostgreSQL expressions (libpg_query's JSON parse tree, `nodes.py`) -> IR: one handler per node kind.
 
 `ExpressionLowerer` is the base of the statement lowering in `lower.py`: a sub-select inside an
 expression, ORDER BY inside an aggregate and OVER windows are lowered by the statement half
 (`statement`, `sort_by`, `window`), which the subclass provides.
+
+Handlers take a node's fields (the wrapper `{"Kind": ...}` taken off); see `nodes.py` for what an
+absent field means.
 """
 
 from __future__ import annotations
@@ -13,12 +16,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from pglast import ast, enums
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 
 from dialects.postgres.names import SAFE_NAME, ident, needs_quotes, quoted_parts
-from dialects.postgres.nodes import need
+from dialects.postgres.nodes import CharOffsets, Node, need, string, unwrap
 from dialects.postgres.precedence import (
     P_ADD,
     P_AND,
@@ -41,46 +43,55 @@ from sqlparser.ir import Unlowerable
 
 class ExpressionLowerer(ABC):
     """One statement's lowering, expression half. `anonymous_params`: `$n` came from MySQL-style `?`
-    (print them back as ?)."""
+    (print them back as ?). `text`: the parsed text, to tell `"name"` from `name` (the tree keeps
+    only the folded name)."""
 
     def __init__(self, *, anonymous_params: bool = False, text: str | None = None) -> None:
         self.anonymous_params = anonymous_params
-        # The parsed text, to tell `"name"` from `name` (pglast keeps only the folded name).
         self.text = text
+        # Without a double quote in the text no name was quoted: `names` need not look.
+        self._offsets = CharOffsets(text) if text is not None and '"' in text else None
 
-    def names(self, names: Sequence[str], location: int | None) -> list[exp.Identifier]:
-        quoted = quoted_parts(self.text, location, len(names))
+    def names(self, names: Sequence[str], location: int) -> list[exp.Identifier]:
+        """Identifiers for the dotted name written at byte offset `location` (-1: unknown)."""
+        if self._offsets is None:
+            return [ident(n) for n in names]
+        at = self._offsets(location)
+        quoted = quoted_parts(self.text, at, len(names))
         if quoted is None:
             return [ident(n) for n in names]
         return [exp.Identifier(this=n, quoted=q or needs_quotes(n)) for n, q in zip(names, quoted, strict=True)]
 
-    def expr(self, node: Any) -> exp.Expression:
-        if node is None:
+    def expr(self, node: Node | None) -> exp.Expression:
+        """A wrapped expression node."""
+        if not node:
             raise Unlowerable("NULL node")
-        handler = _EXPR.get(type(node))
-        if handler is None:
-            raise Unlowerable(type(node).__name__)
-        return handler(self, node)
+        for kind, fields in node.items():
+            handler = _EXPR.get(kind)
+            if handler is None:
+                raise Unlowerable(kind)
+            return handler(self, fields)
+        raise AssertionError("unreachable")  # a non-empty dict has an item
 
-    def exprs(self, nodes: Sequence[Any] | None) -> list[exp.Expression]:
+    def exprs(self, nodes: Sequence[Node] | None) -> list[exp.Expression]:
         return [self.expr(n) for n in nodes or ()]
 
     @abstractmethod
-    def statement(self, node: Any) -> exp.Expression:
-        """A SELECT / INSERT / UPDATE / DELETE statement (also as a sub-select)."""
+    def statement(self, node: Node) -> exp.Expression:
+        """A wrapped SELECT / INSERT / UPDATE / DELETE statement (also as a sub-select)."""
 
     @abstractmethod
-    def sort_by(self, s: ast.SortBy) -> exp.Ordered:
-        """One ORDER BY item."""
+    def sort_by(self, s: Node) -> exp.Ordered:
+        """One wrapped ORDER BY item (`SortBy`)."""
 
     @abstractmethod
-    def window(self, w: ast.WindowDef, *, named: bool = False, func: exp.Expression | None = None) -> exp.Window:
-        """A window definition, or `func OVER (...)` when `func` is given."""
+    def window(self, w: Node, *, named: bool = False, func: exp.Expression | None = None) -> exp.Window:
+        """A window definition's fields, or `func OVER (...)` when `func` is given."""
 
 
-def _names(parts: Sequence[ast.String] | None) -> list[str]:
+def _names(parts: Sequence[Node] | None) -> list[str]:
     """The texts of a dotted name (function, collation, operator)."""
-    return [n.sval or "" for n in parts or ()]
+    return [string(n) or "" for n in parts or ()]
 
 
 def _number(text: str) -> exp.Expression:
@@ -89,40 +100,50 @@ def _number(text: str) -> exp.Expression:
     return exp.Literal.number(text)
 
 
+def list_items(node: Node | None) -> list[Node] | None:
+    """The items of a wrapped `List` node (IN lists, BETWEEN bounds); None for any other node."""
+    fields = node.get("List") if node else None
+    return fields.get("items", []) if fields is not None else None
+
+
 # -- expression handlers ---------------------------------------------------------------------
 
-_EXPR: dict[type, Callable[[ExpressionLowerer, Any], exp.Expression]] = {}
+_EXPR: dict[str, Callable[[ExpressionLowerer, Any], exp.Expression]] = {}
 _Handler = TypeVar("_Handler", bound=Callable[..., exp.Expression])
 
 
-def handles(*types: type) -> Callable[[_Handler], _Handler]:
-    """Register the decorated function as the lowering of pglast nodes of `types`."""
+def handles(*kinds: str) -> Callable[[_Handler], _Handler]:
+    """Register the decorated function as the lowering of nodes of `kinds`."""
 
     def register(fn: _Handler) -> _Handler:
-        for t in types:
-            if t in _EXPR:
-                raise RuntimeError(f"two lowerings for {t.__name__}")
-            _EXPR[t] = fn
+        for kind in kinds:
+            if kind in _EXPR:
+                raise RuntimeError(f"two lowerings for {kind}")
+            _EXPR[kind] = fn
         return fn
 
     return register
 
 
-@handles(ast.A_Const)
-def _const(lw: ExpressionLowerer, node: ast.A_Const) -> exp.Expression:
-    if node.isnull:
+@handles("A_Const")
+def _const(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    if node.get("isnull"):
         return exp.Null()
-    val = node.val
-    if isinstance(val, ast.Integer):
-        return _number(str(val.ival))
-    if isinstance(val, ast.Float):
-        return _number(need(val.fval, val))
-    if isinstance(val, ast.String):
-        return exp.Literal.string(val.sval)
-    if isinstance(val, ast.Boolean):
-        return exp.Boolean(this=bool(val.boolval))
-    if isinstance(val, ast.BitString):
-        text = need(val.bsval, val)
+    val = node.get("ival")
+    if val is not None:
+        return _number(str(val.get("ival", 0)))
+    val = node.get("fval")
+    if val is not None:
+        return _number(need(val.get("fval"), "Float"))
+    val = node.get("sval")
+    if val is not None:
+        return exp.Literal.string(val.get("sval"))
+    val = node.get("boolval")
+    if val is not None:
+        return exp.Boolean(this=bool(val.get("boolval", False)))
+    val = node.get("bsval")
+    if val is not None:
+        text = need(val.get("bsval"), "BitString")
         if text[:1] in ("b", "B"):
             return exp.BitString(this=text[1:])
         if text[:1] in ("x", "X"):
@@ -130,16 +151,16 @@ def _const(lw: ExpressionLowerer, node: ast.A_Const) -> exp.Expression:
     raise Unlowerable("A_Const")  # a constant kind without an IR literal
 
 
-@handles(ast.ColumnRef)
-def _column_ref(lw: ExpressionLowerer, node: ast.ColumnRef) -> exp.Expression:
+@handles("ColumnRef")
+def _column_ref(lw: ExpressionLowerer, node: Node) -> exp.Expression:
     parts: list[exp.Expression] = []
-    fields = need(node.fields, node)
-    names = [need(f.sval, f) for f in fields if isinstance(f, ast.String)]
-    idents = iter(lw.names(names, node.location))
+    fields: list[Node] = need(node.get("fields"), "ColumnRef")
+    names = [need(f["String"].get("sval"), "String") for f in fields if "String" in f]
+    idents = iter(lw.names(names, node.get("location", 0)))
     for f in fields:
-        if isinstance(f, ast.A_Star):
+        if "A_Star" in f:
             parts.append(exp.Star())
-        elif isinstance(f, ast.String):
+        elif "String" in f:
             parts.append(next(idents))
         else:
             raise Unlowerable("ColumnRef")  # a name part that is neither a name nor *
@@ -151,11 +172,11 @@ def _column_ref(lw: ExpressionLowerer, node: ast.ColumnRef) -> exp.Expression:
     return exp.Column(**{k: p for k, p in zip(keys, reversed(parts), strict=False)})
 
 
-@handles(ast.ParamRef)
-def _param(lw: ExpressionLowerer, node: ast.ParamRef) -> exp.Expression:
+@handles("ParamRef")
+def _param(lw: ExpressionLowerer, node: Node) -> exp.Expression:
     if lw.anonymous_params:
         return exp.Placeholder()
-    return exp.Parameter(this=exp.Literal.number(node.number))
+    return exp.Parameter(this=exp.Literal.number(node.get("number", 0)))
 
 
 _BINARY_OPS: dict[str, tuple[type[exp.Expression], int]] = {
@@ -165,9 +186,9 @@ _BINARY_OPS: dict[str, tuple[type[exp.Expression], int]] = {
 }
 
 
-def _op_name(name: Sequence[ast.String] | None, node: ast.Node) -> tuple[str, bool]:
+def _op_name(name: Sequence[Node] | None, kind: str) -> tuple[str, bool]:
     """(operator text, qualified?)"""
-    parts = [need(n.sval, n) for n in need(name, node)]
+    parts = [need(string(n), "String") for n in need(name, kind)]
     return parts[-1], len(parts) > 1
 
 
@@ -195,74 +216,78 @@ _OTHER_OPS: dict[str, type[exp.Expression]] = {
     "~": exp.RegexpLike, "~*": exp.RegexpILike, "@>": exp.ArrayContainsAll, "<@": exp.ArrayContainedBy,
     "&&": exp.ArrayOverlaps, "<->": exp.Distance,
 }
+_BETWEENS = frozenset({"AEXPR_BETWEEN", "AEXPR_NOT_BETWEEN", "AEXPR_BETWEEN_SYM", "AEXPR_NOT_BETWEEN_SYM"})
 
 
-@handles(ast.A_Expr)
-def _a_expr(lw: ExpressionLowerer, node: ast.A_Expr) -> exp.Expression:
-    kind = node.kind
-    K = enums.A_Expr_Kind
-    op, qualified = _op_name(node.name, node)
+@handles("A_Expr")
+def _a_expr(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    kind = node.get("kind", "AEXPR_OP")
+    op, qualified = _op_name(node.get("name"), "A_Expr")
     if qualified:
         raise Unlowerable("A_Expr")  # OPERATOR(schema.op)
-    if kind == K.AEXPR_OP:
-        left = lw.expr(node.lexpr) if node.lexpr is not None else None
-        return _operator(lw, op, left, lw.expr(node.rexpr))
-    if kind in (K.AEXPR_OP_ANY, K.AEXPR_OP_ALL):
-        wrapper = exp.Any if kind == K.AEXPR_OP_ANY else exp.All
-        rhs = wrapper(this=exp.Paren(this=lw.expr(node.rexpr)))
-        return _operator(lw, op, lw.expr(node.lexpr), rhs)
-    if kind in (K.AEXPR_DISTINCT, K.AEXPR_NOT_DISTINCT):
-        cls = exp.NullSafeNEQ if kind == K.AEXPR_DISTINCT else exp.NullSafeEQ
-        return binary(cls, lw.expr(node.lexpr), lw.expr(node.rexpr), P_IS)
-    if kind == K.AEXPR_NULLIF:
-        return exp.Nullif(this=lw.expr(node.lexpr), expression=lw.expr(node.rexpr))
-    if kind == K.AEXPR_IN:
-        if not isinstance(node.rexpr, tuple):
+    lexpr, rexpr = node.get("lexpr"), node.get("rexpr")
+    if kind == "AEXPR_OP":
+        left = lw.expr(lexpr) if lexpr is not None else None
+        return _operator(lw, op, left, lw.expr(rexpr))
+    if kind in ("AEXPR_OP_ANY", "AEXPR_OP_ALL"):
+        wrapper = exp.Any if kind == "AEXPR_OP_ANY" else exp.All
+        rhs = wrapper(this=exp.Paren(this=lw.expr(rexpr)))
+        return _operator(lw, op, lw.expr(lexpr), rhs)
+    if kind in ("AEXPR_DISTINCT", "AEXPR_NOT_DISTINCT"):
+        cls = exp.NullSafeNEQ if kind == "AEXPR_DISTINCT" else exp.NullSafeEQ
+        return binary(cls, lw.expr(lexpr), lw.expr(rexpr), P_IS)
+    if kind == "AEXPR_NULLIF":
+        return exp.Nullif(this=lw.expr(lexpr), expression=lw.expr(rexpr))
+    if kind == "AEXPR_IN":
+        items = list_items(rexpr)
+        if items is None:
             raise Unlowerable("A_Expr")  # IN with a non-list right side
-        in_list = exp.In(this=wrap(lw.expr(node.lexpr), P_RANGE), expressions=lw.exprs(node.rexpr))
+        in_list = exp.In(this=wrap(lw.expr(lexpr), P_RANGE), expressions=lw.exprs(items))
         if op == "<>":
             return _infix_not(in_list)
         return in_list
-    if kind in (K.AEXPR_LIKE, K.AEXPR_ILIKE):
-        like: type[exp.Expression] = exp.Like if kind == K.AEXPR_LIKE else exp.ILike
+    if kind in ("AEXPR_LIKE", "AEXPR_ILIKE"):
+        like: type[exp.Expression] = exp.Like if kind == "AEXPR_LIKE" else exp.ILike
         negate = op.startswith("!")
         if op not in ("~~", "!~~", "~~*", "!~~*"):
             raise Unlowerable("A_Expr")  # LIKE spelled as an operator other than ~~ / ~~*
         return _like(lw, like, node, negate)
-    if kind == K.AEXPR_SIMILAR:
-        right = node.rexpr
-        if isinstance(right, ast.FuncCall) and _names(right.funcname) == ["pg_catalog", "similar_to_escape"]:
-            escape_args = right.args or ()
+    if kind == "AEXPR_SIMILAR":
+        right = rexpr
+        call = right.get("FuncCall") if right else None
+        if call is not None and _names(call.get("funcname")) == ["pg_catalog", "similar_to_escape"]:
+            escape_args: list[Node] = call.get("args") or []
             if len(escape_args) != 1:
                 raise Unlowerable("A_Expr")  # SIMILAR TO ... ESCAPE
             right = escape_args[0]
-        similar = binary(exp.SimilarTo, lw.expr(node.lexpr), lw.expr(right), P_RANGE)
+        similar = binary(exp.SimilarTo, lw.expr(lexpr), lw.expr(right), P_RANGE)
         return _infix_not(similar) if op == "!~" else similar
-    if kind in (K.AEXPR_BETWEEN, K.AEXPR_NOT_BETWEEN, K.AEXPR_BETWEEN_SYM, K.AEXPR_NOT_BETWEEN_SYM):
-        bounds = node.rexpr
-        if not isinstance(bounds, tuple) or len(bounds) != 2:
+    if kind in _BETWEENS:
+        bounds = list_items(rexpr)
+        if bounds is None or len(bounds) != 2:
             raise Unlowerable("A_Expr")  # BETWEEN has exactly two bounds
         low, high = bounds
-        args: dict[str, Any] = {"this": wrap(lw.expr(node.lexpr), P_RANGE), "low": wrap(lw.expr(low), P_RANGE),
+        args: dict[str, Any] = {"this": wrap(lw.expr(lexpr), P_RANGE), "low": wrap(lw.expr(low), P_RANGE),
                                 "high": wrap(lw.expr(high), P_RANGE)}
-        if kind in (K.AEXPR_BETWEEN_SYM, K.AEXPR_NOT_BETWEEN_SYM):
+        if kind in ("AEXPR_BETWEEN_SYM", "AEXPR_NOT_BETWEEN_SYM"):
             args["symmetric"] = True
         between = exp.Between(**args)
-        if kind in (K.AEXPR_NOT_BETWEEN, K.AEXPR_NOT_BETWEEN_SYM):
+        if kind in ("AEXPR_NOT_BETWEEN", "AEXPR_NOT_BETWEEN_SYM"):
             return _infix_not(between)
         return between
     raise Unlowerable("A_Expr")  # OF / IN with a sub-select / other kinds
 
 
-def _like(lw: ExpressionLowerer, cls: type[exp.Expression], node: ast.A_Expr, negate: bool) -> exp.Expression:
-    right = node.rexpr
+def _like(lw: ExpressionLowerer, cls: type[exp.Expression], node: Node, negate: bool) -> exp.Expression:
+    right = node.get("rexpr")
     escape = None
-    if isinstance(right, ast.FuncCall) and _names(right.funcname) == ["pg_catalog", "like_escape"]:
-        right, escape = need(right.args, right)
+    call = right.get("FuncCall") if right else None
+    if call is not None and _names(call.get("funcname")) == ["pg_catalog", "like_escape"]:
+        right, escape = need(call.get("args"), "FuncCall")
     args: dict[str, Any] = {}
     if negate:
         args["negate"] = True
-    out = binary(cls, lw.expr(node.lexpr), lw.expr(right), P_RANGE, **args)
+    out = binary(cls, lw.expr(node.get("lexpr")), lw.expr(right), P_RANGE, **args)
     if escape is not None:
         return exp.Escape(this=out, expression=wrap(lw.expr(escape), P_RANGE))
     return out
@@ -276,50 +301,50 @@ def _infix_not(node: exp.Expression) -> exp.Not:
     return out
 
 
-@handles(ast.BoolExpr)
-def _bool_expr(lw: ExpressionLowerer, node: ast.BoolExpr) -> exp.Expression:
-    T = enums.BoolExprType
-    if node.boolop == T.NOT_EXPR:
-        return exp.Not(this=wrap(lw.expr(need(node.args, node)[0]), P_AND))
-    cls, level = (exp.And, P_AND) if node.boolop == T.AND_EXPR else (exp.Or, P_OR)
-    args = [wrap(lw.expr(a), level) for a in need(node.args, node)]
+@handles("BoolExpr")
+def _bool_expr(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    boolop = node.get("boolop", "AND_EXPR")
+    if boolop == "NOT_EXPR":
+        return exp.Not(this=wrap(lw.expr(need(node.get("args"), "BoolExpr")[0]), P_AND))
+    cls, level = (exp.And, P_AND) if boolop == "AND_EXPR" else (exp.Or, P_OR)
+    args = [wrap(lw.expr(a), level) for a in need(node.get("args"), "BoolExpr")]
     out = args[0]
     for a in args[1:]:
         out = cls(this=out, expression=a)
     return out
 
 
-@handles(ast.NullTest)
-def _null_test(lw: ExpressionLowerer, node: ast.NullTest) -> exp.Expression:
+@handles("NullTest")
+def _null_test(lw: ExpressionLowerer, node: Node) -> exp.Expression:
     args: dict[str, Any] = {}
-    if node.nulltesttype == enums.NullTestType.IS_NOT_NULL:
+    if node.get("nulltesttype") == "IS_NOT_NULL":
         args["negate"] = True
-    return exp.Is(this=wrap(lw.expr(node.arg), P_IS), expression=exp.Null(), **args)
+    return exp.Is(this=wrap(lw.expr(node.get("arg")), P_IS), expression=exp.Null(), **args)
 
 
-@handles(ast.BooleanTest)
-def _bool_test(lw: ExpressionLowerer, node: ast.BooleanTest) -> exp.Expression:
-    name = need(node.booltesttype, node).name  # IS_TRUE, IS_NOT_FALSE, ...
+@handles("BooleanTest")
+def _bool_test(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    name = node.get("booltesttype", "IS_TRUE")  # IS_TRUE, IS_NOT_FALSE, ...
     value = name.rsplit("_", 1)[1]
     rhs: exp.Expression = exp.Boolean(this=value == "TRUE") if value != "UNKNOWN" else exp.Var(this="UNKNOWN")
     args: dict[str, Any] = {"negate": True} if "_NOT_" in name else {}
-    return exp.Is(this=wrap(lw.expr(node.arg), P_IS), expression=rhs, **args)
+    return exp.Is(this=wrap(lw.expr(node.get("arg")), P_IS), expression=rhs, **args)
 
 
-@handles(ast.TypeCast)
-def _type_cast(lw: ExpressionLowerer, node: ast.TypeCast) -> exp.Expression:
-    return exp.Cast(this=lw.expr(node.arg), to=datatype(need(node.typeName, node)))
+@handles("TypeCast")
+def _type_cast(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    return exp.Cast(this=lw.expr(node.get("arg")), to=datatype(need(node.get("typeName"), "TypeCast")))
 
 
-@handles(ast.CollateClause)
-def _collate(lw: ExpressionLowerer, node: ast.CollateClause) -> exp.Expression:
-    names = _names(node.collname)
+@handles("CollateClause")
+def _collate(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    names = _names(node.get("collname"))
     coll: exp.Expression = exp.Identifier(this=names[-1], quoted=True)
     if len(names) == 2:
         coll = exp.Dot(this=ident(names[0]), expression=coll)
     elif len(names) > 2:
         raise Unlowerable("CollateClause")  # collation name with more than two parts
-    return exp.Collate(this=wrap(lw.expr(node.arg), P_COLLATE), expression=coll)
+    return exp.Collate(this=wrap(lw.expr(node.get("arg")), P_COLLATE), expression=coll)
 
 
 _AGGREGATES: dict[str, type[exp.Expression]] = {
@@ -327,50 +352,53 @@ _AGGREGATES: dict[str, type[exp.Expression]] = {
 }
 
 
-@handles(ast.FuncCall)
-def _func_call(lw: ExpressionLowerer, node: ast.FuncCall) -> exp.Expression:
-    names = _names(node.funcname)
-    if node.funcformat == enums.CoercionForm.COERCE_SQL_SYNTAX:
+@handles("FuncCall")
+def _func_call(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    names = _names(node.get("funcname"))
+    if node.get("funcformat") == "COERCE_SQL_SYNTAX":
         return _sql_syntax_call(lw, node, names)
-    args: list[exp.Expression] = [exp.Star()] if node.agg_star else lw.exprs(node.args)
-    if node.func_variadic:
+    agg_star, agg_distinct = node.get("agg_star", False), node.get("agg_distinct", False)
+    agg_order, within_group = node.get("agg_order"), node.get("agg_within_group", False)
+    agg_filter, variadic, over = node.get("agg_filter"), node.get("func_variadic", False), node.get("over")
+    args: list[exp.Expression] = [exp.Star()] if agg_star else lw.exprs(node.get("args"))
+    if variadic:
         # VARIADIC marks the last argument as the array of the variadic parameter; a prefix keyword.
         args[-1] = exp.Operator(this=None, operator="VARIADIC", expression=args[-1])
     name = names[-1]
     cls = _AGGREGATES.get(name) if len(names) == 1 else None
-    if node.agg_distinct:
+    if agg_distinct:
         args = [exp.Distinct(expressions=args)]
-    if node.agg_order and not node.agg_within_group:
+    if agg_order and not within_group:
         if not args:
             raise Unlowerable("FuncCall")  # ORDER BY without arguments
-        order = [lw.sort_by(s) for s in node.agg_order or ()]
+        order = [lw.sort_by(s) for s in agg_order]
         last = args.pop()
         args.append(exp.Order(this=last, expressions=order))
         cls = None
     call: exp.Expression | None = None
     if cls is not None and len(args) == 1 and not (cls is not exp.Count and isinstance(args[0], exp.Star)):
         call = cls(this=args[0], big_int=True) if cls is exp.Count else cls(this=args[0])
-    elif (len(names) == 1 and name in _TYPED_FUNCTIONS and not node.agg_star and not node.agg_distinct
-          and not node.agg_order and not node.func_variadic):
+    elif (len(names) == 1 and name in _TYPED_FUNCTIONS and not agg_star and not agg_distinct
+          and not agg_order and not variadic):
         call = _typed_function(name, args)
     if call is None:
         # An aggregate the passes must recognise (AddSelectFields leaves aggregating queries alone):
         # a known PostgreSQL aggregate, or any call with aggregate-only syntax.
-        aggregate = name in _AGGREGATE_NAMES or bool(
-            node.agg_distinct or node.agg_order or node.agg_filter is not None or node.agg_within_group)
-        anonymous = exp.AnonymousAggFunc if aggregate and node.over is None else exp.Anonymous
+        aggregate = name in _AGGREGATE_NAMES or bool(agg_distinct or agg_order or agg_filter is not None
+                                                     or within_group)
+        anonymous = exp.AnonymousAggFunc if aggregate and over is None else exp.Anonymous
         call = anonymous(this=name if not needs_quotes(name) else ident(name), expressions=args)
         if len(names) > 1:
             if len(names) > 2:
                 raise Unlowerable("FuncCall")  # function name with more than two parts
             call = exp.Dot(this=ident(names[0]), expression=call)
-    if node.agg_within_group:
-        within = exp.Order(expressions=[lw.sort_by(s) for s in node.agg_order or ()])
+    if within_group:
+        within = exp.Order(expressions=[lw.sort_by(s) for s in agg_order or ()])
         call = exp.WithinGroup(this=call, expression=within)
-    if node.agg_filter is not None:
-        call = exp.Filter(this=call, expression=exp.Where(this=lw.expr(node.agg_filter)))
-    if node.over is not None:
-        call = lw.window(node.over, func=call)
+    if agg_filter is not None:
+        call = exp.Filter(this=call, expression=exp.Where(this=lw.expr(agg_filter)))
+    if over is not None:
+        call = lw.window(over, func=call)
     return call
 
 
@@ -421,17 +449,18 @@ def _postgres() -> Postgres:
     return Postgres()
 
 
-def _sql_syntax_call(lw: ExpressionLowerer, node: ast.FuncCall, names: list[str]) -> exp.Expression:
-    raw_args = node.args or ()
+def _sql_syntax_call(lw: ExpressionLowerer, node: Node, names: list[str]) -> exp.Expression:
+    raw_args: list[Node] = node.get("args") or []
     if names == ["pg_catalog", "timezone"] and len(raw_args) == 2:
         zone, value = raw_args
         return exp.AtTimeZone(this=wrap(lw.expr(value), P_AT), zone=wrap(lw.expr(zone), P_AT))
     if names == ["pg_catalog", "extract"] and len(raw_args) == 2:
         field, value = raw_args
-        if isinstance(field, ast.A_Const) and isinstance(field.val, ast.String) \
-                and SAFE_NAME.match(need(field.val.sval, field.val)):
-            return exp.Extract(this=exp.Var(this=field.val.sval), expression=lw.expr(value))
-    args = lw.exprs(node.args)
+        const = field.get("A_Const")
+        sval = const.get("sval") if const is not None else None
+        if sval is not None and SAFE_NAME.match(need(sval.get("sval"), "String")):
+            return exp.Extract(this=exp.Var(this=sval["sval"]), expression=lw.expr(value))
+    args = lw.exprs(raw_args)
     if names == ["pg_catalog", "position"] and len(args) == 2:
         return exp.StrPosition(this=wrap(args[0], P_RANGE), substr=wrap(args[1], P_RANGE))
     if names == ["pg_catalog", "substring"] and len(args) in (2, 3):
@@ -449,97 +478,99 @@ def _sql_syntax_call(lw: ExpressionLowerer, node: ast.FuncCall, names: list[str]
 _TRIMS = {"btrim": "BOTH", "ltrim": "LEADING", "rtrim": "TRAILING"}
 
 
-@handles(ast.NamedArgExpr)
-def _named_arg(lw: ExpressionLowerer, node: ast.NamedArgExpr) -> exp.Expression:
-    return exp.Kwarg(this=ident(need(node.name, node)), expression=lw.expr(node.arg))
+@handles("NamedArgExpr")
+def _named_arg(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    return exp.Kwarg(this=ident(need(node.get("name"), "NamedArgExpr")), expression=lw.expr(node.get("arg")))
 
 
-@handles(ast.SubLink)
-def _sublink(lw: ExpressionLowerer, node: ast.SubLink) -> exp.Expression:
-    T = enums.SubLinkType
-    kind = node.subLinkType
-    query = lw.statement(node.subselect)
-    if kind == T.EXISTS_SUBLINK:
+@handles("SubLink")
+def _sublink(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    kind = node.get("subLinkType", "EXISTS_SUBLINK")
+    query = lw.statement(need(node.get("subselect"), "SubLink"))
+    if kind == "EXISTS_SUBLINK":
         return exp.Exists(this=query)
-    if kind == T.EXPR_SUBLINK:
+    if kind == "EXPR_SUBLINK":
         return exp.Subquery(this=query)
-    if kind == T.ARRAY_SUBLINK:
+    if kind == "ARRAY_SUBLINK":
         return exp.Array(expressions=[query])
-    if kind in (T.ANY_SUBLINK, T.ALL_SUBLINK):
-        left = lw.expr(node.testexpr)
-        if kind == T.ANY_SUBLINK and not node.operName:
+    if kind in ("ANY_SUBLINK", "ALL_SUBLINK"):
+        left = lw.expr(node.get("testexpr"))
+        oper = node.get("operName")
+        if kind == "ANY_SUBLINK" and not oper:
             return exp.In(this=wrap(left, P_RANGE), query=exp.Subquery(this=query))
-        op, qualified = _op_name(node.operName, node)
+        op, qualified = _op_name(oper, "SubLink")
         if qualified:
             raise Unlowerable("SubLink")  # OPERATOR(schema.op)
-        wrapper = exp.Any if kind == T.ANY_SUBLINK else exp.All
+        wrapper = exp.Any if kind == "ANY_SUBLINK" else exp.All
         return _operator(lw, op, left, wrapper(this=exp.Subquery(this=query)))
     raise Unlowerable("SubLink")  # ROWCOMPARE / MULTIEXPR / CTE sublinks
 
 
-@handles(ast.CaseExpr)
-def _case(lw: ExpressionLowerer, node: ast.CaseExpr) -> exp.Expression:
-    args: dict[str, Any] = {"ifs": [exp.If(this=lw.expr(w.expr), true=lw.expr(w.result))
-                                   for w in need(node.args, node)]}
-    if node.arg is not None:
-        args["this"] = lw.expr(node.arg)
-    if node.defresult is not None:
-        args["default"] = lw.expr(node.defresult)
+@handles("CaseExpr")
+def _case(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    whens = [unwrap(w)[1] for w in need(node.get("args"), "CaseExpr")]
+    args: dict[str, Any] = {"ifs": [exp.If(this=lw.expr(w.get("expr")), true=lw.expr(w.get("result")))
+                                   for w in whens]}
+    if node.get("arg") is not None:
+        args["this"] = lw.expr(node["arg"])
+    if node.get("defresult") is not None:
+        args["default"] = lw.expr(node["defresult"])
     return exp.Case(**args)
 
 
-@handles(ast.CoalesceExpr)
-def _coalesce(lw: ExpressionLowerer, node: ast.CoalesceExpr) -> exp.Expression:
-    args = lw.exprs(node.args)
+@handles("CoalesceExpr")
+def _coalesce(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    args = lw.exprs(node.get("args"))
     return exp.Coalesce(this=args[0], expressions=args[1:])
 
 
-@handles(ast.MinMaxExpr)
-def _min_max(lw: ExpressionLowerer, node: ast.MinMaxExpr) -> exp.Expression:
-    args = lw.exprs(node.args)
-    cls = exp.Greatest if node.op == enums.MinMaxOp.IS_GREATEST else exp.Least
+@handles("MinMaxExpr")
+def _min_max(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    args = lw.exprs(node.get("args"))
+    cls = exp.Greatest if node.get("op", "IS_GREATEST") == "IS_GREATEST" else exp.Least
     return cls(this=args[0], expressions=args[1:])
 
 
-@handles(ast.A_ArrayExpr)
-def _array(lw: ExpressionLowerer, node: ast.A_ArrayExpr) -> exp.Expression:
-    return exp.Array(expressions=lw.exprs(node.elements))
+@handles("A_ArrayExpr")
+def _array(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    return exp.Array(expressions=lw.exprs(node.get("elements")))
 
 
-@handles(ast.RowExpr)
-def row(lw: ExpressionLowerer, node: ast.RowExpr) -> exp.Expression:
-    args = lw.exprs(node.args)
-    if node.row_format == enums.CoercionForm.COERCE_IMPLICIT_CAST and len(args) > 1:
+@handles("RowExpr")
+def row(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    args = lw.exprs(node.get("args"))
+    if node.get("row_format") == "COERCE_IMPLICIT_CAST" and len(args) > 1:
         return exp.Tuple(expressions=args)
     return exp.Anonymous(this="ROW", expressions=args)
 
 
-@handles(ast.A_Indirection)
-def _indirection(lw: ExpressionLowerer, node: ast.A_Indirection) -> exp.Expression:
-    arg = lw.expr(node.arg)
+@handles("A_Indirection")
+def _indirection(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    arg = lw.expr(node.get("arg"))
     # `a[1]` and `$1[1]` need no parentheses; anything else, and any field selection on a
     # column (`(p.hobbies).name` is not the column p.hobbies.name), does.
-    steps = need(node.indirection, node)
-    first_is_subscript = isinstance(steps[0], ast.A_Indices)
+    steps = need(node.get("indirection"), "A_Indirection")
+    first_is_subscript = "A_Indices" in steps[0]
     if not (first_is_subscript and isinstance(arg, (exp.Column, exp.Parameter, exp.Placeholder))):
         arg = exp.Paren(this=arg)
     return apply_indirection(lw, arg, steps)
 
 
-def apply_indirection(lw: ExpressionLowerer, out: exp.Expression, steps: Sequence[Any], *,
+def apply_indirection(lw: ExpressionLowerer, out: exp.Expression, steps: Sequence[Node], *,
                       target: bool = False) -> exp.Expression:
     """Subscripts and field selections; `target`: the left side of SET (no parentheses there)."""
     for step in steps:
-        if isinstance(step, ast.A_Indices):
-            if step.is_slice:
-                index: exp.Expression = exp.Slice(
-                    this=lw.expr(step.lidx) if step.lidx is not None else None,
-                    expression=lw.expr(step.uidx) if step.uidx is not None else None)
+        indices = step.get("A_Indices")
+        if indices is not None:
+            lidx, uidx = indices.get("lidx"), indices.get("uidx")
+            if indices.get("is_slice"):
+                index: exp.Expression = exp.Slice(this=lw.expr(lidx) if lidx is not None else None,
+                                                  expression=lw.expr(uidx) if uidx is not None else None)
             else:
-                index = lw.expr(step.uidx)
+                index = lw.expr(uidx)
             out = exp.Bracket(this=out, expressions=[index], offset=1)
-        elif isinstance(step, (ast.String, ast.A_Star)):
-            field = ident(need(step.sval, step)) if isinstance(step, ast.String) else exp.Star()
+        elif "String" in step or "A_Star" in step:
+            field = ident(need(string(step), "String")) if "String" in step else exp.Star()
             if target and not isinstance(out, exp.Column):
                 raise Unlowerable("ResTarget")  # nested field assignment
             # A field of a composite value, not a column of a table: Dot, so that renaming passes
@@ -556,39 +587,39 @@ _SVF: dict[str, type[exp.Expression]] = {
 }
 
 
-@handles(ast.SQLValueFunction)
-def _sql_value_function(lw: ExpressionLowerer, node: ast.SQLValueFunction) -> exp.Expression:
-    name = need(node.op, node).name
+@handles("SQLValueFunction")
+def _sql_value_function(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    name = node.get("op", "SVFOP_CURRENT_DATE")
     if name.endswith("_N"):
         # CURRENT_TIME(3) and friends: keywords with a precision, printed as written.
         return exp.Anonymous(this=name.removeprefix("SVFOP_").removesuffix("_N"),
-                             expressions=[exp.Literal.number(node.typmod)])
+                             expressions=[exp.Literal.number(node.get("typmod", 0))])
     cls = _SVF.get(name)
     if cls is not None:
         return cls()
     return exp.Var(this=name.removeprefix("SVFOP_"))
 
 
-@handles(ast.SetToDefault)
-def _default(lw: ExpressionLowerer, node: ast.SetToDefault) -> exp.Expression:
+@handles("SetToDefault")
+def _default(lw: ExpressionLowerer, node: Node) -> exp.Expression:
     return exp.Var(this="DEFAULT")
 
 
-@handles(ast.GroupingFunc)
-def _grouping(lw: ExpressionLowerer, node: ast.GroupingFunc) -> exp.Expression:
-    return exp.Anonymous(this="GROUPING", expressions=lw.exprs(node.args))
+@handles("GroupingFunc")
+def _grouping(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    return exp.Anonymous(this="GROUPING", expressions=lw.exprs(node.get("args")))
 
 
-@handles(ast.GroupingSet)
-def _grouping_set(lw: ExpressionLowerer, node: ast.GroupingSet) -> exp.Expression:
-    K = enums.GroupingSetKind
-    if node.kind == K.GROUPING_SET_EMPTY:
+@handles("GroupingSet")
+def _grouping_set(lw: ExpressionLowerer, node: Node) -> exp.Expression:
+    kind = node.get("kind", "GROUPING_SET_EMPTY")
+    if kind == "GROUPING_SET_EMPTY":
         return exp.Tuple(expressions=[])
-    items = lw.exprs(node.content)
-    if node.kind == K.GROUPING_SET_ROLLUP:
+    items = lw.exprs(node.get("content"))
+    if kind == "GROUPING_SET_ROLLUP":
         return exp.Rollup(expressions=items)
-    if node.kind == K.GROUPING_SET_CUBE:
+    if kind == "GROUPING_SET_CUBE":
         return exp.Cube(expressions=items)
-    if node.kind == K.GROUPING_SET_SETS:
+    if kind == "GROUPING_SET_SETS":
         return exp.GroupingSets(expressions=items)
     return exp.Tuple(expressions=items) if len(items) != 1 else exp.Paren(this=items[0])

@@ -1,44 +1,50 @@
-"""PostgreSQL type names (pglast `TypeName`) -> IR data types, spelled so they print back the same."""
+"""PostgreSQL type names (a `TypeName` of the parse tree) -> IR data types, spelled so they print back
+the same."""
 
 from __future__ import annotations
 
 import functools
 
-from pglast import ast
 from sqlglot import exp
 
 from dialects.postgres.names import needs_quotes
-from dialects.postgres.nodes import need
+from dialects.postgres.nodes import Node, need, string
 from sqlparser.ir import Unlowerable
 
 
-def _type_name_text(tn: ast.TypeName) -> tuple[str, bool]:
+def _type_name_text(tn: Node) -> tuple[str, bool]:
     """(SQL text of the type, spelled verbatim?). Verbatim types print exactly as PostgreSQL named them."""
-    if tn.setof or tn.pct_type:
+    if tn.get("setof") or tn.get("pct_type"):
         raise Unlowerable("TypeName")  # SETOF or %TYPE
-    names = [need(n.sval, n) for n in need(tn.names, tn)]
-    if len(names) == 2 and names[0] == "pg_catalog" and names[1] in _BUILTIN_TYPES and not tn.typmods:
+    names = [need(string(n), "String") for n in need(tn.get("names"), "TypeName")]
+    typmods = tn.get("typmods")
+    if len(names) == 2 and names[0] == "pg_catalog" and names[1] in _BUILTIN_TYPES and not typmods:
         text, verbatim = _BUILTIN_TYPES[names[1]], False
     elif len(names) == 2 and names[0] == "pg_catalog" and names[1] in _BUILTIN_TYPES_WITH_MODS:
         text, verbatim = _BUILTIN_TYPES[names[1]], False
-    elif len(names) == 1 and names[0] in _PLAIN_TYPES and not tn.typmods:
+    elif len(names) == 1 and names[0] in _PLAIN_TYPES and not typmods:
         text, verbatim = names[0].upper(), False
     else:
         text = ".".join(f'"{n}"' if needs_quotes(n) else n for n in names)
         verbatim = True
-    if tn.typmods:
+    if typmods:
         mods = []
-        for m in tn.typmods:
-            if not (isinstance(m, ast.A_Const) and isinstance(m.val, ast.Integer | ast.String | ast.Float)):
+        for m in typmods:
+            const = m.get("A_Const")
+            if const is None or const.get("isnull"):
                 raise Unlowerable("TypeName")  # type modifier that is not a constant
-            val = m.val
-            if isinstance(val, ast.String):
-                mods.append("'" + need(val.sval, val).replace("'", "''") + "'")
+            if "sval" in const:
+                mods.append("'" + need(const["sval"].get("sval"), "String").replace("'", "''") + "'")
+            elif "ival" in const:
+                mods.append(str(const["ival"].get("ival", 0)))
+            elif "fval" in const:
+                mods.append(str(const["fval"].get("fval")))
             else:
-                mods.append(str(val.ival if isinstance(val, ast.Integer) else val.fval))
+                raise Unlowerable("TypeName")  # type modifier that is not a number or a string
         text += "(" + ", ".join(mods) + ")"
-    for bound in tn.arrayBounds or ():
-        ival = bound.ival if isinstance(bound, ast.Integer) else -1
+    for bound in tn.get("arrayBounds") or ():
+        integer = bound.get("Integer")
+        ival = integer.get("ival", 0) if integer is not None else -1
         text += "[]" if ival == -1 else f"[{ival}]"
     return text, verbatim
 
@@ -58,7 +64,8 @@ def _datatype(text: str) -> exp.DataType:
     return exp.DataType.build(text, dialect="postgres")
 
 
-def datatype(tn: ast.TypeName) -> exp.DataType:
+def datatype(tn: Node) -> exp.DataType:
+    """The IR type of a `TypeName`'s fields."""
     text, verbatim = _type_name_text(tn)
     if verbatim:
         # Printed as written: PostgreSQL resolves the name (float8, regclass, "char", my_schema.t ...).
@@ -67,4 +74,3 @@ def datatype(tn: ast.TypeName) -> exp.DataType:
         return _datatype(text).copy()
     except Exception as err:  # sqlglot cannot express the type: refuse rather than guess
         raise Unlowerable("TypeName") from err  # a type sqlglot cannot express
-
