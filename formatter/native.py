@@ -15,6 +15,7 @@ from sqlglot.errors import ErrorLevel, UnsupportedError
 from sqlglot.generator import Generator
 from sqlglot.helper import name_sequence
 
+from formatter.native_select import gated_select_handler
 from formatter.registry import Dialect, NativeNormalizerFn, register_style
 from sqlparser.errors import InvalidArgumentError, SQLParserError, UnsupportedConstructError
 
@@ -104,7 +105,12 @@ def _new_generator(name: str, identify: bool, pretty: bool | int | None) -> Gene
         # tree)` (CozelitePostgres does) for its generator to be kept; any other goes through its
         # own `generate`, a generator per call.
         return None
-    return dialect.generator(identify=identify, unsupported_level=_RAISE, pretty=pretty)
+    generator = dialect.generator(identify=identify, unsupported_level=_RAISE, pretty=pretty)
+    select = gated_select_handler(generator)
+    if select is not None:
+        # Per generator: the dispatch table the constructor gave it is shared by its class.
+        generator._dispatch = {**generator._dispatch, exp.Select: select}
+    return generator
 
 
 def _generate(generator: Generator, tree: exp.Expression, identify: bool) -> str:
