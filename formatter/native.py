@@ -5,12 +5,17 @@ it, unless the caller hands it over with `consume=True`)."""
 from __future__ import annotations
 
 import functools
+import threading
 from typing import Any
 
+import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 from sqlglot.errors import ErrorLevel, UnsupportedError
+from sqlglot.generator import Generator
+from sqlglot.helper import name_sequence
 
+from formatter.native_select import gated_select_handler
 from formatter.registry import Dialect, NativeNormalizerFn, register_style
 from sqlparser.errors import InvalidArgumentError, SQLParserError, UnsupportedConstructError
 
@@ -18,12 +23,15 @@ from sqlparser.errors import InvalidArgumentError, SQLParserError, UnsupportedCo
 @register_style("native")
 def render_native(tree: exp.Expression, *, dialect: Dialect, quote_names: bool, consume: bool = False,
                   **options: Any) -> str:
-    unknown = set(options) - set(dialect.native_options)
-    if unknown:
-        known = ", ".join(sorted(dialect.native_options)) or "none"
-        raise InvalidArgumentError(
-            f"unknown native option(s) {', '.join(sorted(unknown))} for dialect {dialect.name}; known: {known}")
-    opts = {**dialect.native_options, **options}
+    if options:
+        unknown = set(options) - set(dialect.native_options)
+        if unknown:
+            known = ", ".join(sorted(dialect.native_options)) or "none"
+            raise InvalidArgumentError(
+                f"unknown native option(s) {', '.join(sorted(unknown))} for dialect {dialect.name}; known: {known}")
+        opts = {**dialect.native_options, **options}
+    else:
+        opts = dict(dialect.native_options)
     # A normalizer may offer `applies(tree)`, a cheap read-only test: the copy (as costly as the
     # generation itself) is made only when some normalizer has something to change.
     active = [normalize for normalize in dialect.native_normalizers if _applies(normalize, tree)]
@@ -32,12 +40,19 @@ def render_native(tree: exp.Expression, *, dialect: Dialect, quote_names: bool, 
             tree = tree.copy()
         for normalize in active:
             tree = normalize(tree, opts)
+    key = (dialect.sqlglot_dialect, bool(quote_names), sqlglot.pretty)
+    pool = _generators()
+    # Taken out while in use: a nested render on this thread (none today) would build its own.
+    generator = pool.pop(key, None) or _new_generator(*key)
     try:
         # copy=False: sqlglot's generator only rewrites the tree for dialects whose transforms need
         # it, and its defensive deep copy would cost as much as the parse; callers that keep the
         # tree get one copy above or use the compat style, which never writes to it.
-        return _sqlglot_dialect(dialect.sqlglot_dialect).generate(
-            tree, copy=False, identify=quote_names, unsupported_level=_RAISE)
+        if generator is None:
+            return _sqlglot_dialect(key[0]).generate(tree, copy=False, identify=quote_names, unsupported_level=_RAISE)
+        sql = _generate(generator, tree, bool(quote_names))
+        finish = getattr(generator.dialect, "finish_generated", None)
+        return sql if finish is None else finish(sql, tree)
     except UnsupportedError as err:
         raise UnsupportedConstructError(type(tree).__name__, f"cannot print for {dialect.name}: {err}") from err
     except SQLParserError:
@@ -47,6 +62,9 @@ def render_native(tree: exp.Expression, *, dialect: Dialect, quote_names: bool, 
         # table, say): refuse the statement rather than let a foreign exception out.
         raise UnsupportedConstructError(type(tree).__name__, f"cannot print for {dialect.name}: sqlglot's "
                                         f"generator failed ({type(err).__name__}: {err})") from err
+    finally:
+        if generator is not None:
+            pool[key] = generator
 
 
 _GENERATOR_FAILURES = (KeyError, TypeError, AttributeError, ValueError, IndexError)
@@ -64,3 +82,42 @@ def _applies(normalize: NativeNormalizerFn, tree: exp.Expression) -> bool:
 @functools.cache
 def _sqlglot_dialect(name: str) -> SqlglotDialect:
     return SqlglotDialect.get_or_raise(name)
+
+
+# One sqlglot generator per thread, sqlglot dialect and quoting flag, reused across calls:
+# `Dialect.generate` builds a new one per call, about a seventh of printing a short statement.
+# A generator's only per-call state is put back before each use (`_generate`).
+_local = threading.local()
+
+
+def _generators() -> dict[tuple[str, bool, bool | int | None], Generator]:
+    pool: dict[tuple[str, bool, bool | int | None], Generator] | None = getattr(_local, "generators", None)
+    if pool is None:
+        pool = _local.generators = {}
+    return pool
+
+
+def _new_generator(name: str, identify: bool, pretty: bool | int | None) -> Generator | None:
+    """A generator to keep, or None when the dialect's `generate` does more than its generator."""
+    dialect = _sqlglot_dialect(name)
+    if type(dialect).generate is not SqlglotDialect.generate and not hasattr(dialect, "finish_generated"):
+        # A dialect that post-processes in `generate` offers the step as `finish_generated(sql,
+        # tree)` (CozelitePostgres does) for its generator to be kept; any other goes through its
+        # own `generate`, a generator per call.
+        return None
+    generator = dialect.generator(identify=identify, unsupported_level=_RAISE, pretty=pretty)
+    select = gated_select_handler(generator)
+    if select is not None:
+        # Per generator: the dispatch table the constructor gave it is shared by its class.
+        generator._dispatch = {**generator._dispatch, exp.Select: select}
+    return generator
+
+
+def _generate(generator: Generator, tree: exp.Expression, identify: bool) -> str:
+    # What a generation may leave changed on the generator, as its constructor sets it:
+    # `identify` (`no_identify` restores it only when no error interrupts it), the counter of
+    # made-up alias names (each statement numbers its own from _t0), the JSON path quoting flag.
+    generator.identify = identify
+    generator._next_name = name_sequence("_t")
+    generator._quote_json_path_key_using_brackets = True
+    return generator.generate(tree, copy=False)

@@ -102,14 +102,14 @@ class SQLParser:
     @_contract_errors
     def parse_and_modify_sql(self, sql: str, table_columns: Mapping[str, TableColumn]) -> str:
         """Rename logical tables and columns to their physical names."""
-        _check_table_columns(table_columns)
+        renames_to_special = _check_table_columns(table_columns)
 
         def work() -> str:
             stmt = self.parse(sql)
             if not table_columns:
                 return sql
             tree = self._tree(stmt, "rename tables")
-            before = _special_names(tree) if _renames_to_special(table_columns) else None
+            before = _special_names(tree) if renames_to_special else None
             tree = rename_tables(tree, table_columns)
             if before is not None:
                 _quote_renamed_specials(tree, before)
@@ -397,13 +397,40 @@ def _check_value(value: object, what: str) -> None:
         raise InvalidArgumentError(f"cannot insert the Decimal {value} as {what}: SQL has no literal for it")
 
 
-def _check_table_columns(table_columns: Mapping[str, TableColumn]) -> None:
-    if isinstance(table_columns, Mapping):
+def _check_table_columns(table_columns: Mapping[str, TableColumn]) -> bool:
+    """Validate a rename map; returns whether it renames anything to a `_SPECIAL_NAMES` word.
+
+    Runs on every rewrite, so the names are checked together (one NUL search and one UTF-8
+    encoding of them all); only a map that fails is checked name by name, for the message.
+    """
+    # `type(...) is dict` first: the ABC isinstance test costs as much as the rest of a check.
+    if type(table_columns) is dict or isinstance(table_columns, Mapping):
         for table, spec in table_columns.items():
             if isinstance(spec, TableColumn) and spec.column_map is not None \
-                    and not isinstance(spec.column_map, Mapping):
+                    and type(spec.column_map) is not dict and not isinstance(spec.column_map, Mapping):
                 raise InvalidArgumentError(f"table_columns[{table!r}].column_map must be a mapping or None")
     check_table_columns(table_columns)
+    names: list[str] = []
+    new_names: list[str] = []
+    for table, spec in table_columns.items():
+        names.append(table)
+        if spec.new_table_name:
+            new_names.append(spec.new_table_name)
+        if spec.column_map:
+            names.extend(spec.column_map)
+            new_names.extend(spec.column_map.values())
+    text = "".join(names) + "".join(new_names)
+    try:
+        text.encode("utf-8")
+        valid = "\x00" not in text
+    except UnicodeEncodeError:  # a lone surrogate
+        valid = False
+    if not valid:
+        _check_names_one_by_one(table_columns)
+    return any(name.upper() in _SPECIAL_NAMES for name in new_names)
+
+
+def _check_names_one_by_one(table_columns: Mapping[str, TableColumn]) -> None:
     for table, spec in table_columns.items():
         _check_name(table, "table name")
         if spec.new_table_name:
@@ -433,15 +460,6 @@ def _refuse_values_arms(tree: exp.Expression, action: str) -> None:
 # style quotes them anyway; plain names keep their Go spelling.
 _SPECIAL_NAMES = frozenset({"DUAL", "DEFAULT", "UTC_DATE", "UTC_TIME", "UTC_TIMESTAMP", "LOCALTIME",
                             "LOCALTIMESTAMP", "CURRENT_USER", "CURRENT_ROLE"})
-
-
-def _renames_to_special(table_columns: Mapping[str, TableColumn]) -> bool:
-    for spec in table_columns.values():
-        if (spec.new_table_name or "").upper() in _SPECIAL_NAMES:
-            return True
-        if any(new.upper() in _SPECIAL_NAMES for new in (spec.column_map or {}).values()):
-            return True
-    return False
 
 
 def _special_names(tree: exp.Expression) -> set[int]:

@@ -183,7 +183,8 @@ _NEEDED: dict[type[exp.Expr], Callable[[exp.Expr], bool]] = {
     exp.DataType: lambda node: node.this in _NATIONAL,
     exp.Select: lambda node: bool(node.args.get("locks")),
     exp.HexString: lambda node: bool(node._meta) and HEX_NUMBER in node.meta,
-    exp.Values: lambda node: True,
+    # `_values` changes only VALUES whose rows are all ROW(...): a plain INSERT ... VALUES has nothing.
+    exp.Values: lambda node: bool(node.expressions) and all(_row_call(row) is not None for row in node.expressions),
     exp.Into: lambda node: True,
     exp.Identifier: lambda node: not node.args.get("quoted") and needs_quotes(node.name),
     exp.Insert: lambda node: str(node.args.get("alternative") or "").upper() == "REPLACE",

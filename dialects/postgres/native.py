@@ -95,7 +95,10 @@ class CozelitePostgres(Postgres):
         return gen
 
     def generate(self, expression: exp.Expr, copy: bool = True, **opts: Any) -> str:
-        sql = super().generate(expression, copy=copy, **opts)
+        return self.finish_generated(super().generate(expression, copy=copy, **opts), expression)
+
+    def finish_generated(self, sql: str, expression: exp.Expr) -> str:
+        """The step after sqlglot's generation (the native printer calls it after reusing a generator)."""
         meta = expression.meta if isinstance(expression, exp.Expression) else None
         style = meta.get(_STYLE_KEY, "$n") if meta else "$n"
         if "$" in sql or style == "%s":

@@ -36,7 +36,7 @@ from sqlparser.types import TableColumn
 
 def check_table_columns(table_columns: Mapping[str, TableColumn]) -> None:
     """Validate a mapping the way the Go contract does, with messages that say what to fix."""
-    if not isinstance(table_columns, Mapping):
+    if type(table_columns) is not dict and not isinstance(table_columns, Mapping):
         raise InvalidArgumentError(f"table_columns must be a mapping of table name to TableColumn, "
                                    f"got {type(table_columns).__name__}")
     for table, spec in table_columns.items():
@@ -85,12 +85,23 @@ def _kind(cls: type) -> int:
 
 
 def _nodes(tree: exp.Expression) -> tuple[list[exp.Table], list[exp.Column], list[exp.Identifier]]:
-    """The tables, columns and identifiers of the tree, in walk order, from one walk."""
+    """The tables (in breadth-first order, as `tree.walk()` gives them), columns and identifiers
+    of the tree, from one walk.
+
+    The walk is depth-first over `args` with an explicit stack, a seventh cheaper than sqlglot's
+    breadth-first generator. Only the order of the tables matters (`_aliases_of`: the last table
+    with an alias wins), and sorting a depth-first (pre-)order by depth, stably, gives the
+    breadth-first order: nodes at one depth are in the same relative order in both.
+    """
     tables: list[exp.Table] = []
     columns: list[exp.Column] = []
     identifiers: list[exp.Identifier] = []
     kinds = _KINDS
-    for node in tree.walk():
+    expression = exp.Expression
+    stack: list[exp.Expression] = [tree]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        node = pop()
         kind = kinds.get(type(node))
         if kind is None:
             kind = _kind(type(node))
@@ -100,7 +111,25 @@ def _nodes(tree: exp.Expression) -> tuple[list[exp.Table], list[exp.Column], lis
             columns.append(node)  # type: ignore[arg-type]
         elif kind == _IDENTIFIER:
             identifiers.append(node)  # type: ignore[arg-type]
+            continue  # a name: its arguments are text and flags, never nodes
+        children: list[exp.Expression] = []
+        for value in node.args.values():
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, expression):
+                        children.append(item)
+            elif isinstance(value, expression):
+                children.append(value)
+        if children:
+            children.reverse()  # popped first to last: the pre-order of a recursive walk
+            push(children)
+    if len(tables) > 1:
+        tables.sort(key=_depth)
     return tables, columns, identifiers
+
+
+def _depth(node: exp.Expression) -> int:
+    return node.depth
 
 
 def rename_tables(tree: exp.Expression, table_columns: Mapping[str, TableColumn]) -> exp.Expression:

@@ -41,7 +41,7 @@ from sqlglot import exp
 from sqlparser.errors import AmbiguousColumnError, UnsupportedConstructError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TableInfo:
     """What the catalog knows of a base table: listed columns (lower-case) -> the name each one has
     after the mapping (None: unchanged), and whether it may have columns not listed."""
@@ -53,7 +53,8 @@ class TableInfo:
 Catalog = Callable[[str], "TableInfo | None"]
 
 
-@dataclass(eq=False)
+# slots: the resolver makes several of these per statement and reads their fields in its inner loops.
+@dataclass(eq=False, slots=True)
 class Source:
     """One thing a FROM clause names, under the name the level refers to it by."""
 
@@ -62,7 +63,8 @@ class Source:
     node: exp.Expr
     table: str | None = None  # lower-case base table name (kind "table")
     aliased: bool = False
-    columns: dict[str, str | None] = field(default_factory=dict)
+    # Never changed in place (a new mapping replaces it), so a source shares its catalog's mapping.
+    columns: Mapping[str, str | None] = field(default_factory=dict)
     opaque: bool = False
     collisions: frozenset[str] = frozenset()  # listed names whose mapped name another listed name shares
 
@@ -73,7 +75,7 @@ class Source:
         return self.columns.get(name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Binding:
     """What one column reference reads. `mapped`: its name after the mapping (None: unchanged)."""
 
@@ -83,7 +85,7 @@ class Binding:
     mapped: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Exposure:
     """The columns a query exposes to whoever reads it as a derived table / CTE / set operation."""
 
@@ -101,7 +103,7 @@ class Exposure:
         self.columns[name] = mapped
 
 
-@dataclass
+@dataclass(slots=True)
 class Level:
     parent: Level | None
     ctes: dict[str, Source]
@@ -116,7 +118,7 @@ class Level:
         self.by_name.setdefault(source.name, source)
 
 
-@dataclass
+@dataclass(slots=True)
 class Resolution:
     columns: dict[int, Binding] = field(default_factory=dict)  # id(exp.Column) -> binding
     sources: dict[int, Source] = field(default_factory=dict)  # id(FROM node) -> source
@@ -368,16 +370,17 @@ class Resolver:
     def _table(self, node: exp.Table, level: Level) -> Source:
         name = node.name.lower()
         alias = node.alias.lower()
-        cte = None if node.args.get("db") else _lookup_cte(level, name)
+        qualified = bool(node.args.get("db"))
+        cte = None if qualified else level.ctes.get(name)
         if cte is not None:
             self.out.cte_refs.add(id(node))
-            src = Source(alias or name, "cte", node, aliased=bool(alias), columns=dict(cte.columns),
-                         opaque=cte.opaque, collisions=cte.collisions)
+            src = Source(alias or name, "cte", node, None, bool(alias), cte.columns, cte.opaque, cte.collisions)
         else:
-            info = None if node.args.get("db") else self.catalog(name)
-            src = Source(alias or name, "table", node, table=name, aliased=bool(alias),
-                         columns=dict(info.columns) if info else {}, opaque=info.opaque if info else True)
-        self._alias_list(node, src)
+            info = None if qualified else self.catalog(name)
+            src = Source(alias or name, "table", node, name, bool(alias), info.columns if info else {},
+                         info.opaque if info else True)
+        if node.args.get("alias") is not None:
+            self._alias_list(node, src)
         return src
 
     @staticmethod
@@ -554,10 +557,6 @@ def _alias_columns(alias: object) -> list[str] | None:
     if isinstance(alias, exp.TableAlias) and alias.columns:
         return [c.name.lower() for c in alias.columns]
     return None
-
-
-def _lookup_cte(level: Level, name: str) -> Source | None:
-    return level.ctes.get(name)
 
 
 def _find_qualified(level: Level | None, qualifier: str, name: str | None = None) -> Source | None:
