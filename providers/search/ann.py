@@ -19,7 +19,7 @@ How wide a search must be depends on the data (random 384-d vectors need ten tim
 real embeddings). `calibrate` measures it on the data itself: leave-one-out queries of stored
 vectors against their exact neighbours; the smallest beam that reaches `TARGET_RECALL` is kept. If
 even that beam visits more than a quarter of the rows, the graph is not worth using and queries
-stay exact (`useful`). A filtered query widens the beam by 1/sqrt(selectivity) and, below
+stay exact (`useful`). A filtered query widens the beam by 1/selectivity and, below
 `min_selectivity` (measured: bench/search.py), is answered exactly from the matching rows.
 """
 
@@ -246,7 +246,7 @@ class AnnIndex:
         scores = unit @ queries.T
         scores[pick, np.arange(len(pick))] = -np.inf  # each query's own row
         truth = [set(np.argpartition(-scores[:, j], 10)[:10].tolist()) for j in range(len(pick))]
-        ef = 16
+        ef = 32
         while True:
             params = faiss.SearchParametersHNSW()
             params.efSearch = ef
@@ -292,7 +292,8 @@ class AnnIndex:
                 selectivity = np.count_nonzero(mask) / live
                 if selectivity < self.min_selectivity:
                     return None
-                ef = min(self.max_ef, math.ceil(ef / math.sqrt(selectivity)))
+                # Of the candidates a beam holds only the allowed share counts: widen it by that share.
+                ef = min(self.max_ef, math.ceil(ef / selectivity))
             params = faiss.SearchParametersHNSW()
             params.efSearch = max(ef, k)
             bitmap = None
