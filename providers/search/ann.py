@@ -125,6 +125,7 @@ class AnnIndex:
         self.dead = 0
         self.changes = 0  # writes since the last save
         self.queries = 0  # answered from the graph (tests and bench read it)
+        self.caught_up = 0  # rows a graph loaded from disk lacked (ann_store.reconcile)
         self.lock = threading.Lock()  # bookkeeping (ids, live, pending); held briefly
         self.gate = Gate()  # the graph itself: searches share it, adds exclude them
 
@@ -204,6 +205,7 @@ class AnnIndex:
                 for doc_id, row, has in zip(missing[0].tolist(), unit, ok.tolist(), strict=True):
                     if has and doc_id not in self.stale and doc_id not in self.pending:
                         self.pending[doc_id] = row
+                        self.caught_up += 1
                 self._pending_mat = None
             self.stale.clear()
             self.ready = True

@@ -146,7 +146,7 @@ def test_restart_reuses_the_saved_graph_and_catches_up(tmp_path: Path, monkeypat
     store.has_vector_index()
     assert driver.retrieval.ann.wait(TBL, COL, 120)
     ann = graph_of(driver)
-    assert "graph" not in stages and len(ann.pending) == 5  # reused; the 5 rows it lacks are pending
+    assert "graph" not in stages and ann.caught_up == 5  # reused; the 5 rows it lacked became pending
     ann.useful = True
     for j in range(5):
         assert top(store, new[j], 1) == [str(8000 + j)]
