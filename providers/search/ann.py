@@ -19,7 +19,7 @@ How wide a search must be depends on the data (random 384-d vectors need ten tim
 real embeddings). `calibrate` measures it on the data itself: leave-one-out queries of stored
 vectors against their exact neighbours; the smallest beam that reaches `TARGET_RECALL` is kept. If
 even that beam visits more than a quarter of the rows, the graph is not worth using and queries
-stay exact (`useful`). A filtered query widens the beam by 1/selectivity and, below
+stay exact (`useful`). A filtered query widens the beam by a calibrated power of 1/selectivity and, below
 `min_selectivity` (measured: bench/search.py), is answered exactly from the matching rows.
 """
 
@@ -32,6 +32,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
+
+from providers.search.vectors import member_mask
 
 faiss: Any  # typed loosely: its bundled stubs lack much of what is used here
 try:  # the optional `ann` extra; without it every query is exact
@@ -122,6 +124,7 @@ class AnnIndex:
         self.ef_search = 64
         self.useful = True
         self.min_selectivity = MIN_SELECTIVITY
+        self.filter_alpha = 1.0  # a filtered beam is ef_search * selectivity ** -filter_alpha (calibrate)
         self.dead = 0
         self.changes = 0  # writes since the last save
         self.queries = 0  # answered from the graph (tests and bench read it)
@@ -179,11 +182,12 @@ class AnnIndex:
         self._install(graph, ids)
         return True
 
-    def adopt(self, graph: Any, ids: np.ndarray, live: np.ndarray, ef_search: int, useful: bool,
+    def adopt(self, graph: Any, ids: np.ndarray, live: np.ndarray, tuning: tuple[int, bool, float],
               missing: tuple[np.ndarray, np.ndarray]) -> None:
         """Take a graph loaded from disk (ann_store.py) whose rows were checked against the table;
-        `missing` (ids, raw vectors) are the table's rows it lacks or holds differently."""
-        self.ef_search, self.useful = ef_search, useful
+        `tuning` is its calibration (ef_search, useful, filter_alpha); `missing` (ids, raw vectors)
+        are the table's rows it lacks or holds differently."""
+        self.ef_search, self.useful, self.filter_alpha = tuning
         self._install(graph, ids, live, missing)
 
     def _install(self, graph: Any, ids: np.ndarray, live: np.ndarray | None = None,
@@ -236,8 +240,10 @@ class AnnIndex:
         return len(take)
 
     def calibrate(self, graph: Any, unit: np.ndarray, samples: int = 64) -> None:
-        """The smallest beam with leave-one-out recall@10 >= TARGET_RECALL on this data, and
-        whether the graph beats a scan at it (distance computations under a quarter of the rows)."""
+        """The smallest beam with leave-one-out recall@10 >= TARGET_RECALL on this data, whether
+        the graph beats a scan at it (distance computations under a quarter of the rows), and how
+        much wider a filtered query's beam must be: measured again under a random 10% filter, the
+        beam grows as selectivity ** -filter_alpha."""
         n = len(unit)
         if n <= 200:
             self.ef_search, self.useful = 64, False
@@ -247,24 +253,41 @@ class AnnIndex:
         queries = np.ascontiguousarray(unit[pick])
         scores = unit @ queries.T
         scores[pick, np.arange(len(pick))] = -np.inf  # each query's own row
-        truth = [set(np.argpartition(-scores[:, j], 10)[:10].tolist()) for j in range(len(pick))]
+        ef, recall, visited = self._smallest_ef(graph, queries, scores, None)
+        self.ef_search = ef
+        self.useful = recall >= TARGET_RECALL and visited < n / 4
+        if not self.useful:
+            return
+        mask = rng.random(n) < 0.1
+        scores[~mask] = -np.inf
+        ef10, recall10, _ = self._smallest_ef(graph, queries, scores, mask)
+        self.filter_alpha = min(1.0, max(0.0, math.log(ef10 / ef) / math.log(10))) if recall10 >= TARGET_RECALL \
+            else 1.0
+
+    def _smallest_ef(self, graph: Any, queries: np.ndarray, scores: np.ndarray,
+                     mask: np.ndarray | None) -> tuple[int, float, float]:
+        """Double the beam from 32 until recall@10 against `scores` (rows x queries; -inf: not a
+        candidate) reaches the target: (beam, its recall, distance computations per query)."""
+        truth = [set(np.argpartition(-scores[:, j], 10)[:10].tolist()) for j in range(scores.shape[1])]
+        n = scores.shape[0]
+        bitmap = None if mask is None else np.packbits(mask, bitorder="little")
         ef = 32
         while True:
             params = faiss.SearchParametersHNSW()
             params.efSearch = ef
+            if bitmap is not None:
+                params.sel = faiss.IDSelectorBitmap(n, faiss.swig_ptr(bitmap))
             stats = faiss.cvar.hnsw_stats
             stats.reset()
             _, labels = graph.search(queries, 11, params=params)
             found = 0
-            for row, want, self_row in zip(labels.tolist(), truth, pick.tolist(), strict=True):
-                found += len(want & {x for x in row if x != self_row})
-            recall = found / (10 * len(pick))
-            visited = stats.ndis / len(pick)
+            for j, (row, want) in enumerate(zip(labels.tolist(), truth, strict=True)):
+                found += len(want & {x for x in row if x >= 0 and scores[x, j] > -np.inf})
+            recall = found / (10 * len(truth))
+            visited = stats.ndis / len(truth)
             if recall >= TARGET_RECALL or ef >= self.max_ef or ef >= n:
-                break
+                return ef, recall, visited
             ef = min(ef * 2, self.max_ef)
-        self.ef_search = ef
-        self.useful = recall >= TARGET_RECALL and visited < n / 4
 
     # --- queries
 
@@ -289,13 +312,12 @@ class AnnIndex:
                 pending = self._pending_rows()
             ef = self.ef_search
             if allowed is not None:
-                mask &= np.isin(self.ids[:count], allowed)
+                mask &= member_mask(self.ids[:count], allowed)
                 live = max(1, count - self.dead)
                 selectivity = np.count_nonzero(mask) / live
                 if selectivity < self.min_selectivity:
                     return None
-                # Of the candidates a beam holds only the allowed share counts: widen it by that share.
-                ef = min(self.max_ef, math.ceil(ef / selectivity))
+                ef = min(self.max_ef, math.ceil(ef * selectivity ** -self.filter_alpha))
             params = faiss.SearchParametersHNSW()
             params.efSearch = max(ef, k)
             bitmap = None
@@ -310,7 +332,7 @@ class AnnIndex:
             pids, pmat = pending
             pscores = pmat @ q[0]
             if allowed is not None:
-                keep = np.isin(pids, allowed)
+                keep = member_mask(pids, allowed)
                 pids, pscores = pids[keep], pscores[keep]
             found += [(int(i), float(s)) for i, s in zip(pids.tolist(), pscores.tolist(), strict=True)]
         found.sort(key=lambda r: (-r[1], r[0]))

@@ -29,6 +29,7 @@ class Saved:
     live: np.ndarray
     ef_search: int
     useful: bool
+    filter_alpha: float
 
 
 def _sha256(path: Path) -> str:
@@ -49,7 +50,7 @@ class AnnFiles:
         assert self.dir is not None
         return self.dir / f"{name}.faiss", self.dir / f"{name}.npz"
 
-    def save(self, name: str, graph: Any, ids: np.ndarray, live: np.ndarray, ef_search: int, useful: bool,
+    def save(self, name: str, graph: Any, ids: np.ndarray, live: np.ndarray, tuning: tuple[int, bool, float],
              m: int, ef_construction: int) -> None:
         if self.dir is None:
             return
@@ -61,7 +62,7 @@ class AnnFiles:
         os.replace(tmp, index_path)
         tmp_meta = meta_path.with_suffix(".tmp.npz")
         with tmp_meta.open("wb") as f:
-            np.savez(f, ids=ids, live=live, ef_search=ef_search, useful=useful, m=m,
+            np.savez(f, ids=ids, live=live, ef_search=tuning[0], useful=tuning[1], filter_alpha=tuning[2], m=m,
                      ef_construction=ef_construction, dim=graph.d, sha256=_sha256(index_path))
         os.chmod(tmp_meta, 0o600)
         os.replace(tmp_meta, meta_path)
@@ -79,12 +80,13 @@ class AnnFiles:
                     return None
                 ids, live = meta["ids"].astype(np.int64), meta["live"].astype(bool)
                 ef_search, useful = int(meta["ef_search"]), bool(meta["useful"])
+                filter_alpha = float(meta["filter_alpha"])
             graph = faiss.read_index(str(index_path))
         except (OSError, ValueError, KeyError, RuntimeError):
             return None  # absent, truncated or of another format: rebuilt
         if graph.ntotal != len(ids) or len(live) != len(ids) or graph.d != dim:
             return None
-        return Saved(graph, ids, live, ef_search, useful)
+        return Saved(graph, ids, live, ef_search, useful, filter_alpha)
 
     def remove(self, prefix: str) -> None:
         if self.dir is None or not self.dir.is_dir():

@@ -49,6 +49,8 @@ class AnnIndexes:
         self._done = threading.Condition(self._lock)  # notified when an index becomes ready
         self._thread: threading.Thread | None = None
         self.failures: list[str] = []
+        self.adding = True
+        """False holds pending rows out of the graphs (tests: a state where queries merge them)."""
         self.build_hook: Callable[[str], None] | None = None
         """Called by the worker between the stages of a build (tests: prove writes do not wait)."""
 
@@ -61,15 +63,16 @@ class AnnIndexes:
         key = (table, column)
         with self._lock:
             ann = self._items.get(key)
-            if ann is None:
-                ann = self._items[key] = AnnIndex(dim, m=self.m, ef_construction=self.ef_construction,
-                                                          max_ef=self.max_ef)
-                self._names[key] = name
-                self._todo.append(key)
-                if self._thread is None:
-                    self._thread = threading.Thread(target=self._run, name="cozelite-ann", daemon=True)
-                    self._thread.start()
-        self._wake.set()
+            if ann is not None:
+                return ann
+            ann = self._items[key] = AnnIndex(dim, m=self.m, ef_construction=self.ef_construction,
+                                              max_ef=self.max_ef)
+            self._names[key] = name
+            self._todo.append(key)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="cozelite-ann", daemon=True)
+                self._thread.start()
+        self._wake.set()  # newly registered: the worker builds or loads it
         return ann
 
     def get(self, table: str, column: str) -> AnnIndex | None:
@@ -132,7 +135,7 @@ class AnnIndexes:
                     self._done.notify_all()
                 continue
             moved = 0
-            for ann in self._ready():
+            for ann in self._ready() if self.adding else []:
                 moved += ann.add_pending()
             if moved:
                 continue
@@ -159,7 +162,8 @@ class AnnIndexes:
             diff = reconcile(saved, ann.dim, ids, vectors)
             if diff is not None:
                 live, changed_ids, changed = diff
-                ann.adopt(saved.graph, saved.ids, live, saved.ef_search, saved.useful, (changed_ids, changed))
+                ann.adopt(saved.graph, saved.ids, live, (saved.ef_search, saved.useful, saved.filter_alpha),
+                          (changed_ids, changed))
                 self._hook("ready")
                 return
         if not ann.build(ids, vectors, self._stop, self._hook):
@@ -181,7 +185,8 @@ class AnnIndexes:
             return
         graph, ids, live = snap
         try:
-            self.files.save(name, graph, ids, live, ann.ef_search, ann.useful, self.m, self.ef_construction)
+            self.files.save(name, graph, ids, live, (ann.ef_search, ann.useful, ann.filter_alpha), self.m,
+                            self.ef_construction)
         except OSError as err:  # derived data: the next start rebuilds it
             log.warning("approximate index %s: not saved: %s", name, err)
 

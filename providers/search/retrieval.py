@@ -302,7 +302,16 @@ class DuckDBRetrieval:
             if coll.vectors and not self._ann_for(coll):
                 self._request_ann(coll)
         for column in coll.vectors:
-            self.ann.wait(coll.tbl, column, timeout)
+            if not self.ann.wait(coll.tbl, column, timeout):
+                raise ProviderError(ErrorCode.UNAVAILABLE,
+                                    f"the approximate index of {collection!r} is still being built; it serves "
+                                    "queries once ready (exact until then)")
+            ann = self.ann.get(coll.tbl, column)
+            if ann is None or not ann.ready:
+                why = "; ".join(self.ann.failures[-1:]) or "the store was closed"
+                raise ProviderError(ErrorCode.INTERNAL,
+                                    f"the approximate index of {collection!r} could not be built ({why}); "
+                                    "queries stay exact")
 
     @locked
     def has_vector_index(self, collection: str) -> bool:

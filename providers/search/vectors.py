@@ -25,6 +25,17 @@ Loader = Callable[[], tuple[np.ndarray, np.ndarray]]
 """Returns (ids int64 [n], vectors float32 [n, dim]) of every row with a vector, read from the table."""
 
 
+def member_mask(values: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """np.isin(values, allowed); by a lookup table when the ids span a small range (ids are
+    usually dense), several times faster than isin's sort on a filter's tens of thousands of ids."""
+    if len(values) and len(allowed):
+        lo = min(int(values.min()), int(allowed.min()))
+        hi = max(int(values.max()), int(allowed.max()))
+        if hi - lo <= 4 * (len(values) + len(allowed)):
+            return np.isin(values, allowed, kind="table")
+    return np.isin(values, allowed)
+
+
 class VectorMatrix:
     """The vectors of one column: ids, unit rows and a live mask, with spare capacity."""
 
@@ -105,7 +116,7 @@ class VectorMatrix:
         if allowed is not None and len(allowed) * 8 < n:
             return self._top_k_of(q, k, allowed)
         scores = self.unit[:n] @ q
-        eligible = self.live[:n] if allowed is None else self.live[:n] & np.isin(self.ids[:n], allowed)
+        eligible = self.live[:n] if allowed is None else self.live[:n] & member_mask(self.ids[:n], allowed)
         scores[~eligible] = -np.inf
         alive = int(np.count_nonzero(eligible))
         k = min(k, alive)

@@ -57,6 +57,7 @@ def test_writes_complete_while_the_build_is_held_and_reach_the_index(tmp_path: P
             release.wait(120)
 
     driver.retrieval.ann.build_hook = hook
+    driver.retrieval.ann.adding = False  # keep the writes pending: queries merge them with the graph
     builder = threading.Thread(target=store.build_vector_index)
     builder.start()
     assert reached.wait(120), "the build never reached its first chunk"
@@ -81,14 +82,19 @@ def test_writes_complete_while_the_build_is_held_and_reach_the_index(tmp_path: P
         assert not {"0", "1", "2"} & set(top(store, mat[i], 10))
     assert "3" not in top(store, mat[3], 3)
     assert ann.queries == before + 4
+    assert len(ann.pending) == 4
     # The worker moves the pending rows into the graph; the answers stay the same.
+    driver.retrieval.ann.adding = True
     driver.retrieval.ann._wake.set()
     for _ in range(200):
         if not ann.pending:
             break
         threading.Event().wait(0.05)
     assert not ann.pending
+    before = ann.queries
     assert f"{9001}" in top(store, new[1], 2)
+    assert "3" not in top(store, mat[3], 3)
+    assert ann.queries == before + 2
     assert "graph" in stages and "ready" in stages
     provider.close()
 

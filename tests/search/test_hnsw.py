@@ -143,6 +143,7 @@ def test_index_is_requested_at_threshold_and_follows_writes(tmp_path: Path) -> N
     ann = retrieval.ann.get("cz_col_1", "dense_text_content")
     assert ann is not None and ann.ready
     ann.useful = True  # 600 rows: the calibration may find a scan cheaper; the graph's path is under test
+    retrieval.ann.adding = False  # the next write stays pending: the query merges it with the graph
     new = np.ones(16, dtype=np.float32)
     store.store([Document("5000", "", 0, new)])  # searchable on return (pending, scored exactly)
     before = ann.queries
