@@ -125,12 +125,18 @@ def hnsw_section(args: argparse.Namespace, say: Callable[[str, object, str], Non
     store.retrieve("", RetrieveOptions(query_vector=queries[0], top_k=10, exact=True))  # loads the matrix
     written = [0]
 
+    starts: list[float] = []
+
     def write_one() -> float:
         i = written[0]
         written[0] += 1
         t = time.perf_counter()
+        starts.append(t)
         store.store([Document(str(n + i), "", 0, extra[i % len(extra)])], partition="p0")
         return time.perf_counter() - t
+
+    stages: dict[str, float] = {}  # the build's stages (ann_worker's hook), first time each is reached
+    retrieval.ann.build_hook = lambda stage: stages.setdefault(stage, time.perf_counter())
 
     before = [write_one() for _ in range(10)]
     t0, cpu0 = time.perf_counter(), time.process_time()
@@ -142,6 +148,10 @@ def hnsw_section(args: argparse.Namespace, say: Callable[[str, object, str], Non
         builder.join(0.5)
     build, build_cpu = time.perf_counter() - t0, time.process_time() - cpu0
     ann = retrieval.ann.get(tbl, "dense_text_content")
+    slowest = int(np.argmax(during)) if during else 0
+    at = starts[10 + slowest] - t0 if during else 0.0
+    marks = ", ".join(f"{k} {v - t0:.1f} s" for k, v in stages.items())
+    print(f"  build stages (from the request): {marks}; the slowest write started at {at:.1f} s", flush=True)
     b50, _ = percentiles(before)
     d50, _ = percentiles(during or [0.0])
     say("hnsw_build_s", {"build_s": build, "process_cpu_s": build_cpu, "ef_search": ann.ef_search, "useful": ann.useful,
