@@ -329,7 +329,7 @@ class DuckDBRetrieval:
                     return
                 with self.conn.tx():
                     for index_name, tbl in rows:
-                        self.conn.x(render(exp.Drop(kind="INDEX", this=table(index_name), exists=True)))
+                        self.conn.x(f"DROP INDEX IF EXISTS {render(ident(index_name))}")
                         self.conn.set_meta(_ann_key(tbl), "hnsw")
                 self.conn.checkpoint()
             except duckdb.Error:

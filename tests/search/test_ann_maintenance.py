@@ -173,3 +173,34 @@ def test_restart_reuses_the_saved_graph_and_catches_up(tmp_path: Path, monkeypat
     provider.searchstore.drop("vecs")
     assert not list(Path(f"{tmp_path}/search.db.ann").iterdir())
     provider.close()
+
+
+def test_without_faiss_queries_are_exact_and_a_build_says_what_to_install(tmp_path: Path) -> None:
+    from providers.errors import ErrorCode, ProviderError
+
+    provider, store, driver = open_store(tmp_path)
+    driver.retrieval.ann.available = False
+    mat = vectors(50)
+    store.store([Document(str(i), "", 0, mat[i]) for i in range(50)])
+    with pytest.raises(ProviderError) as info:
+        store.build_vector_index()
+    assert info.value.code is ErrorCode.UNIMPLEMENTED and "cozelite[ann]" in info.value.message
+    assert not store.has_vector_index()
+    assert top(store, mat[4], 1) == ["4"]
+    provider.close()
+
+
+def test_an_earlier_stores_vss_index_becomes_a_request_for_the_new_one(tmp_path: Path) -> None:
+    provider, store, driver = open_store(tmp_path)
+    if not driver.vss:
+        pytest.skip("the vss extension did not load")
+    mat = vectors(300)
+    store.store([Document(str(i), "", 0, mat[i]) for i in range(300)])
+    driver.db.execute(f"CREATE INDEX {TBL}_hnsw_0 ON {TBL} USING HNSW ({COL}) WITH (metric = 'cosine')")
+    provider.close()
+    provider, store, driver = open_store(tmp_path)
+    assert driver.db.execute("SELECT count(*) FROM duckdb_indexes() WHERE table_name = ?", [TBL]).fetchone() == (0,)
+    assert store.has_vector_index()
+    assert driver.retrieval.ann.wait(TBL, COL, 120) and graph_of(driver).ready
+    assert top(store, mat[9], 1) == ["9"]
+    provider.close()
