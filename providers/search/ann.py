@@ -195,20 +195,21 @@ class AnnIndex:
 
     def _install(self, graph: Any, ids: np.ndarray, live: np.ndarray | None = None,
                  missing: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        ids = np.asarray(ids, dtype=np.int64).copy()
+        live = np.ones(len(ids), dtype=bool) if live is None else live.copy()
+        # The per-row map is made before taking the locks: commits wait for `lock` (their
+        # after-commit upsert), so only the writes made during the build are settled under it.
+        label_of = {doc_id: label for label, doc_id in enumerate(ids.tolist()) if live[label]}
+        unit, ok = unit_rows(missing[1]) if missing is not None else (None, None)
         with self.gate.write(), self.lock:
-            self.graph = graph
-            self.ids = np.asarray(ids, dtype=np.int64).copy()
-            self.live = np.ones(len(ids), dtype=bool) if live is None else live.copy()
-            for label, doc_id in enumerate(self.ids.tolist()):
-                if not self.live[label]:
-                    continue
-                if doc_id in self.stale or doc_id in self.pending:
-                    self.live[label] = False
-                else:
-                    self.label_of[doc_id] = label
-            self.dead = int(len(self.live) - np.count_nonzero(self.live))
-            if missing is not None:  # rows of the snapshot; a write since then is newer
-                unit, ok = unit_rows(missing[1])
+            for doc_id in self.stale | self.pending.keys():
+                label = label_of.pop(doc_id, None)
+                if label is not None:
+                    live[label] = False
+            self.graph, self.ids, self.live, self.label_of = graph, ids, live, label_of
+            self.dead = int(len(live) - np.count_nonzero(live))
+            if missing is not None and unit is not None and ok is not None:
+                # Rows of the snapshot the saved graph lacks; a write since then is newer.
                 for doc_id, row, has in zip(missing[0].tolist(), unit, ok.tolist(), strict=True):
                     if has and doc_id not in self.stale and doc_id not in self.pending:
                         self.pending[doc_id] = row
