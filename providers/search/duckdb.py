@@ -9,18 +9,18 @@ URI forms (paths follow SQLAlchemy's sqlite rule)::
 Query parameters (each may also be passed to `open_search` as a keyword argument):
 
     bm25_k1=1.2, bm25_b=0.75     BM25 parameters
-    hnsw_min_rows=0              build an HNSW index (vss extension) on a collection's vectors once
-                                 it holds this many rows; 0 (the default) never builds one by itself
-                                 (exact search, or `build_vector_index()` on a store). Off by default
-                                 because the build runs inside the store call that crosses the
-                                 threshold (about 20 minutes for 100k 384-d vectors on two cores) and
-                                 because on high-dimensional data recall needs a wide search beam:
-                                 see bench/search.py and tests/search/test_hnsw.py for measurements.
-    hnsw_m=32, hnsw_ef_construction=200, hnsw_ef_search=2000
-                                 HNSW graph degree, build and search beam widths. Measured on
-                                 100k random 384-d vectors (the hardest case: no structure), top-10
-                                 recall against exact is 0.60 at ef_search 400, 0.83 at 1000, 0.97
-                                 at 2000 (2.5x faster than the exact scan), 1.0 at 4000
+    hnsw_min_rows=0              request an approximate (HNSW) index on a collection's vectors once it
+                                 holds this many rows; 0 (the default) never requests one by itself
+                                 (`build_vector_index()` on a store does). The index needs the `ann`
+                                 extra (faiss-cpu); it is built and maintained by a background thread,
+                                 never by a write, and queries are exact until it is ready
+                                 (retrieval.py, ann.py; numbers in bench/search.py).
+    hnsw_m=16, hnsw_ef_construction=64, hnsw_ef_search=4096
+                                 HNSW graph degree, build beam, and the widest search beam. The
+                                 search beam is calibrated on the data when the index is built (the
+                                 smallest with leave-one-out recall@10 >= 0.97); if even this
+                                 maximum does not reach it, or the graph would visit more than a
+                                 quarter of the rows (random high-dimensional data), queries stay exact
     threads=N                    DuckDB worker threads (default: DuckDB's choice)
     query_timeout_ms=10000       a search (documents or retrieval) or delete_by_query running longer
                                  is cancelled with RESOURCE_EXHAUSTED and releases the store; 0 means
@@ -68,7 +68,7 @@ class DuckDBDriver:
     index on one connection."""
 
     def __init__(self, path: str, *, bm25_k1: float = 1.2, bm25_b: float = 0.75, hnsw_min_rows: int = 0,
-                 hnsw_m: int = 32, hnsw_ef_construction: int = 200, hnsw_ef_search: int = 2000,
+                 hnsw_m: int = 16, hnsw_ef_construction: int = 64, hnsw_ef_search: int = 4096,
                  threads: int | None = None, query_timeout_ms: int = int(DEFAULT_QUERY_TIMEOUT * 1000)) -> None:
         k1, b = float(bm25_k1), float(bm25_b)
         if k1 < 0 or not 0 <= b <= 1:
@@ -82,7 +82,8 @@ class DuckDBDriver:
         self.inverted = InvertedIndex(self.conn, k1=k1, b=b)
         self.documents = DuckDBDocuments(self.conn, self.inverted)
         self.retrieval = DuckDBRetrieval(self.conn, self.inverted, hnsw_min_rows=int(hnsw_min_rows),
-                                         hnsw_m=int(hnsw_m), hnsw_ef_construction=int(hnsw_ef_construction))
+                                         hnsw_m=int(hnsw_m), hnsw_ef_construction=int(hnsw_ef_construction),
+                                         hnsw_ef_search=self.hnsw_ef_search)
 
     def __repr__(self) -> str:
         return f"DuckDBDriver({self.path!r})"
@@ -91,7 +92,8 @@ class DuckDBDriver:
 
     @property
     def vss(self) -> bool:
-        """Whether the vss extension loaded (HNSW indexes available)."""
+        """Whether the vss extension loaded (no longer used for indexes; earlier stores' vss
+        indexes are dropped when it is, retrieval.py)."""
         return self.conn.vss
 
     @property
@@ -117,6 +119,7 @@ class DuckDBDriver:
         self.conn.backup(dest_dir)
 
     def close(self) -> None:
+        self.retrieval.close()  # its worker reads through the connection
         self.conn.close()
 
     def classify_error(self, err: BaseException) -> ErrorClass:

@@ -4,10 +4,12 @@
 with a column per scalar field, a `FLOAT[dim]` column per vector and `_partition`; indexed texts are
 in the inverted index (bm25.py) under space `c:<collection>`. Vectors are searched exactly (cosine,
 from an in-memory matrix of the column, vectors.py; the SQL scan over the FLOAT[dim] column inside
-a caller's transaction) unless the collection has an HNSW index (vss extension; built on request
-or at `hnsw_min_rows`): then the index serves unfiltered queries (filtered ones stay exact). HNSW
-persistence is experimental in vss, so after a write to a collection that has one the store
-checkpoints, leaving no WAL for vss to replay.
+a caller's transaction) unless the collection has an approximate index (HNSW, ann.py; requested by
+`build_vector_index` or at `hnsw_min_rows` rows, recorded in `cz_meta` as `ann:<table>`). The index
+is built and kept up to date by a worker thread (ann_worker.py), never by a write: a write hands it
+its vectors after the commit; queries are exact until it is ready, and then it serves filtered and
+unfiltered queries alike (very selective filters stay exact). It is saved next to the DuckDB file
+and checked against the table when the store opens again (ann_store.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 from sqlglot import exp
 
 from providers.errors import ErrorCode, ProviderError
+from providers.search.ann_worker import AnnIndexes
 from providers.search.bm25 import InvertedIndex
 from providers.search.connection import Connection, locked, packed, str_array
 from providers.search.model import (
@@ -72,8 +75,9 @@ class StoredCollection(Collection):
         self.tbl = tbl
         self.space = f"c:{name}"
 
-    def hnsw_name(self, column: str) -> str:
-        return f"{self.tbl}_hnsw_{list(self.vectors).index(column)}"
+    def ann_name(self, column: str) -> str:
+        """The file name of the column's approximate index (ann_store.py)."""
+        return f"{self.tbl}_v{list(self.vectors).index(column)}"
 
 
 def _vector_text(arr: np.ndarray) -> str:
@@ -86,7 +90,7 @@ class DuckDBRetrieval:
     """The RetrievalDriver of the DuckDB search store."""
 
     def __init__(self, conn: Connection, inverted: InvertedIndex, *, hnsw_min_rows: int, hnsw_m: int,
-                 hnsw_ef_construction: int) -> None:
+                 hnsw_ef_construction: int, hnsw_ef_search: int = 4096) -> None:
         self.conn = conn
         self.inverted = inverted
         self.hnsw_min_rows = hnsw_min_rows
@@ -94,6 +98,11 @@ class DuckDBRetrieval:
         self.hnsw_ef_construction = hnsw_ef_construction
         self.vectors = VectorCache()
         """Exact, unfiltered vector queries are answered from memory (vectors.py)."""
+        self.ann = AnnIndexes(conn.path, self._load_column, conn.reading, m=hnsw_m,
+                              ef_construction=hnsw_ef_construction, max_ef=hnsw_ef_search)
+        """Approximate indexes, built and maintained off the write path (ann_worker.py)."""
+        self._ann_wanted: dict[str, bool] = {}  # table -> has `ann:<table>` in cz_meta (cache)
+        self._drop_vss_indexes()
 
     # --- collections
 
@@ -143,8 +152,10 @@ class DuckDBRetrieval:
                 return
             self.conn.x(render(exp.Drop(kind="TABLE", tables=[table(coll.tbl)], exists=True)))
             self.conn.x("DELETE FROM cz_collection WHERE name = ?", [name])
+            self.conn.set_meta(_ann_key(coll.tbl), None)
             self.inverted.drop_space(coll.space)
             self.vectors.forget(coll.tbl)
+            self.conn.after_commit(lambda: self._forget_ann(coll.tbl))
 
     @locked
     def collection_exists(self, name: str) -> bool:
@@ -167,6 +178,11 @@ class DuckDBRetrieval:
                 self.vectors.forget(coll.tbl)
             rows = collection_rows(coll, docs)
             ids = self._write(coll, rows, partition)
+            if coll.vectors and self._ann_for(coll):
+                ids_arr = np.asarray(rows.ids, dtype=np.int64)
+                written = {c: (ids_arr, m) for c, m in rows.vectors.items()}
+                # Only once committed: the worker must never index a write that rolls back.
+                self.conn.after_commit(lambda: self.ann.upsert(coll.tbl, written))
         if not nested:
             ids_arr = np.asarray(rows.ids, dtype=np.int64)
             for column, mat in rows.vectors.items():
@@ -239,47 +255,89 @@ class DuckDBRetrieval:
         self.inverted.add(coll.space, texts)
         return [str(i) for i in ids]
 
-    def _hnsw_indexes(self, coll: StoredCollection) -> set[str]:
-        rows = self.conn.x("SELECT index_name FROM duckdb_indexes() WHERE table_name = ?", [coll.tbl]).fetchall()
-        return {r[0] for r in rows}
+    # --- the approximate index (ann*.py)
+
+    def _ann_for(self, coll: StoredCollection) -> bool:
+        """Whether the collection has an approximate index; registers it with the worker (which
+        builds or loads it) the first time it is seen in this process."""
+        if not self.ann.available or not coll.vectors:
+            return False
+        wanted = self._ann_wanted.get(coll.tbl)
+        if wanted is None:
+            wanted = self._ann_wanted[coll.tbl] = self.conn.get_meta(_ann_key(coll.tbl)) is not None
+        if wanted:
+            for column, dim in coll.vectors.items():
+                self.ann.ensure(coll.tbl, column, dim, coll.ann_name(column))
+        return wanted
+
+    def _forget_ann(self, tbl: str) -> None:
+        self._ann_wanted.pop(tbl, None)
+        self.ann.drop(tbl)
 
     def _after_write(self, coll: StoredCollection) -> None:
-        if not coll.vectors or not self.conn.vss:
+        if self.hnsw_min_rows <= 0 or not coll.vectors or not self.ann.available or self.conn.in_transaction:
             return
-        existing = self._hnsw_indexes(coll)
-        if self.hnsw_min_rows > 0 and len(existing) < len(coll.vectors):
-            count = self.conn.value(render(exp.select(exp.Count(this=exp.Star())).from_(table(coll.tbl))))
-            if count >= self.hnsw_min_rows:
-                self._build_vector_index(coll)
-                return
-        if existing:
-            self.conn.checkpoint()
+        if self._ann_wanted.get(coll.tbl):
+            return
+        count = self.conn.value(render(exp.select(exp.Count(this=exp.Star())).from_(table(coll.tbl))))
+        if count >= self.hnsw_min_rows:
+            self._request_ann(coll)  # the worker builds it; this write does not wait
 
-    @locked
-    def build_vector_index(self, collection: str) -> None:
-        if not self.conn.vss:
+    def _request_ann(self, coll: StoredCollection) -> None:
+        with self.conn.tx():
+            self.conn.set_meta(_ann_key(coll.tbl), "hnsw")
+        self._ann_wanted[coll.tbl] = True
+        self._ann_for(coll)
+
+    def build_vector_index(self, collection: str, timeout: float | None = None) -> None:
+        """Request the approximate index and wait until it serves queries. The store is not held
+        meanwhile: writes and queries go on (exact until the index is ready)."""
+        if not self.ann.available:
             raise ProviderError(ErrorCode.UNIMPLEMENTED,
-                                "the vss extension is not available (pip install duckdb-extension-vss matching duckdb "
-                                f"{duckdb.__version__})")
-        self._build_vector_index(self._coll(collection))
-
-    def _build_vector_index(self, coll: StoredCollection) -> None:
-        existing = self._hnsw_indexes(coll)
+                                "approximate vector indexes need faiss: pip install 'cozelite[ann]' "
+                                "(faiss-cpu); queries are exact without it")
+        with self.conn.lock:
+            self.conn.check_open()
+            coll = self._coll(collection)
+            if coll.vectors and not self._ann_for(coll):
+                self._request_ann(coll)
         for column in coll.vectors:
-            name = coll.hnsw_name(column)
-            if name in existing:
-                continue
-            options = [exp.Property(this=exp.var("metric"), value=exp.Literal.string("cosine")),
-                       exp.Property(this=exp.var("M"), value=num(int(self.hnsw_m))),
-                       exp.Property(this=exp.var("ef_construction"), value=num(int(self.hnsw_ef_construction)))]
-            self.conn.x(render(exp.Create(kind="INDEX", this=exp.Index(
-                this=ident(name), table=table(coll.tbl),
-                params=exp.IndexParameters(using=exp.var("HNSW"), columns=[col(column)], with_storage=options)))))
-        self.conn.checkpoint()
+            if not self.ann.wait(coll.tbl, column, timeout):
+                raise ProviderError(ErrorCode.UNAVAILABLE,
+                                    f"the approximate index of {collection!r} is still being built; it serves "
+                                    "queries once ready (exact until then)")
+            ann = self.ann.get(coll.tbl, column)
+            if ann is None or not ann.ready:
+                why = "; ".join(self.ann.failures[-1:]) or "the store was closed"
+                raise ProviderError(ErrorCode.INTERNAL,
+                                    f"the approximate index of {collection!r} could not be built ({why}); "
+                                    "queries stay exact")
 
     @locked
     def has_vector_index(self, collection: str) -> bool:
-        return bool(self._hnsw_indexes(self._coll(collection)))
+        return self._ann_for(self._coll(collection))
+
+    def _drop_vss_indexes(self) -> None:
+        """Stores written by earlier versions hold vss HNSW indexes (`cz_col_<n>_hnsw_<j>`): each
+        becomes a request for the approximate index, and the vss index is dropped (every write to
+        its table would otherwise keep paying for it)."""
+        with self.conn.lock:
+            try:
+                rows = self.conn.x("SELECT index_name, table_name FROM duckdb_indexes() "
+                                   "WHERE index_name LIKE 'cz_col_%_hnsw_%'").fetchall()
+                if not rows:
+                    return
+                with self.conn.tx():
+                    for index_name, tbl in rows:
+                        self.conn.x(f"DROP INDEX IF EXISTS {render(ident(index_name))}")
+                        self.conn.set_meta(_ann_key(tbl), "hnsw")
+                self.conn.checkpoint()
+            except duckdb.Error:
+                return  # vss not loaded: the index stays; queries are exact
+
+    def close(self) -> None:
+        """Stop the approximate indexes' worker and save what changed (before the connection closes)."""
+        self.ann.close()
 
     @locked
     def delete(self, collection: str, ids: Sequence[int]) -> None:
@@ -292,10 +350,11 @@ class DuckDBRetrieval:
                 self.conn.run(lambda: exp.delete(table(coll.tbl), where=col(FIELD_ID).isin(
                     query=exp.select(col("id")).from_(rel))), Params())
             self.inverted.delete(coll.space, [str(i) for i in ids])
+            if self._ann_for(coll):
+                removed = [int(i) for i in ids]
+                self.conn.after_commit(lambda: self.ann.remove(coll.tbl, removed))
         if not nested:
             self.vectors.remove(coll.tbl, [int(i) for i in ids])
-        if self.conn.vss and self._hnsw_indexes(coll):
-            self.conn.checkpoint()
 
     # --- retrieval
 
@@ -361,22 +420,19 @@ class DuckDBRetrieval:
         q = typed(params(_vector_text(query_vector(opts.query_vector, dim))), f"FLOAT[{int(dim)}]")
         conds = self._filters(coll, opts, params)
         k = int(opts.top_k)
-        use_hnsw = (not conds and not opts.exact and self.conn.vss
-                    and coll.hnsw_name(column) in self._hnsw_indexes(coll))
-        if not use_hnsw and not self.conn.in_transaction:
+        if not self.conn.in_transaction:  # inside one the tables hold writes the memory does not
+            qvec = query_vector(opts.query_vector, dim)
+            allowed = self._matching_ids(coll, opts) if conds else None
+            ann = self.ann.get(coll.tbl, column) if not opts.exact and self._ann_for(coll) else None
+            if ann is not None:
+                got = ann.search(qvec, k, allowed)
+                if got is not None:
+                    return got
             matrix = self.vectors.get(coll.tbl, column, lambda: self._load_vectors(coll, column, dim),
                                       self.conn.keep_if_current)
             if matrix is not None:
-                allowed = self._matching_ids(coll, opts) if conds else None
                 with self.vectors.lock:  # a concurrent write's update waits
-                    return matrix.top_k(query_vector(opts.query_vector, dim), k, allowed)
-        if use_hnsw:
-            # The vss optimizer answers ORDER BY array_cosine_distance(...) LIMIT k from the index.
-            sql = _SHAPES.get(("hnsw", coll.tbl, column, dim, k), lambda: (
-                exp.select(col(FIELD_ID, "t"), exp.alias_(func("array_cosine_distance", col(column, "t"), q), "dist"))
-                .from_(table(coll.tbl, "t")).order_by(ordered(col("dist"), True)).limit(num(k))))
-            rows = self.conn.x(sql, params.values).fetchall()
-            return [(int(i), 1.0 - float(d)) for i, d in rows]
+                    return matrix.top_k(qvec, k, allowed)
 
         # Similarity DESC (not distance ASC) so that the optimizer never swaps in the index.
         def build() -> exp.Select:
@@ -399,7 +455,10 @@ class DuckDBRetrieval:
         return np.asarray(self.conn.x(sql, params.values).fetchnumpy()[FIELD_ID], dtype=np.int64)
 
     def _load_vectors(self, coll: StoredCollection, column: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
-        got = self.conn.x(render(exp.select(col(FIELD_ID), col(column)).from_(table(coll.tbl))
+        return self._load_column(coll.tbl, column, dim)
+
+    def _load_column(self, tbl: str, column: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
+        got = self.conn.x(render(exp.select(col(FIELD_ID), col(column)).from_(table(tbl))
                                  .where(col(column).is_(exp.null()).not_()))).fetchnumpy()
         ids = np.asarray(got[FIELD_ID], dtype=np.int64)
         vectors = np.stack(list(got[column])).astype(np.float32, copy=False) if len(ids) else \
@@ -469,6 +528,10 @@ class DuckDBRetrieval:
             docs.append(Document(id=str(doc_id), content=values.get(FIELD_TEXT_CONTENT) or "",
                                  creator_id=values.get(FIELD_CREATOR_ID), external=external, score=score))
         return docs
+
+
+def _ann_key(tbl: str) -> str:
+    return f"ann:{tbl}"
 
 
 def _dsl_value(v: Any) -> int | float | str:

@@ -1,7 +1,9 @@
-"""HNSW (vss extension) on collection vectors: recall against exact search, automatic build at the
-threshold, incremental maintenance, persistence.
+"""The approximate (HNSW, faiss) index of collection vectors: recall against exact search, filtered
+and unfiltered, on embedding-like data; random data (the hardest case) still meets the bar, exact
+when the graph does not pay; automatic request at the threshold.
 
-The 100k-vector recall check is slow (minutes to build the index on two cores): run it with
+Off the write path, deletes and restarts: tests/search/test_ann_maintenance.py.
+The 100k checks are slow (a build of 100k x 384 takes a minute or more on two cores):
 `python -m pytest tests/search/test_hnsw.py -m slow -q`. The default run checks the same on 10k.
 """
 
@@ -17,6 +19,7 @@ from providers.search.contract import CreateRequest, Document, Field, FieldType,
 from providers.search.duckdb import DuckDBDriver
 
 DIM = 384
+PARTS = 100  # documents are spread over partitions p0..p99: a filter on j partitions keeps j%
 
 
 def duckdb_driver(provider: SearchProvider) -> DuckDBDriver:
@@ -25,70 +28,127 @@ def duckdb_driver(provider: SearchProvider) -> DuckDBDriver:
     return driver
 
 
-def needs_vss(provider: SearchProvider) -> None:
-    if not duckdb_driver(provider).vss:
-        pytest.fail("the vss extension did not load: pip install duckdb-extension-vss matching the duckdb version")
+def embedding_like(n: int, dim: int, seed: int = 42) -> np.ndarray:
+    """Vectors with the low intrinsic dimension of real text embeddings: a 32-d latent mapped
+    into `dim` dimensions, plus isotropic noise."""
+    rng = np.random.default_rng(seed)
+    basis = rng.standard_normal((32, dim)).astype(np.float32)
+    return (rng.standard_normal((n, 32)).astype(np.float32) @ basis
+            + 0.5 * rng.standard_normal((n, dim)).astype(np.float32))
 
 
-def fill(tmp_path: Path, n: int, dim: int, **opts: int) -> tuple[SearchProvider, SearchStore, np.ndarray]:
+def fill(tmp_path: Path, mat: np.ndarray, **opts: int) -> tuple[SearchProvider, SearchStore]:
     provider = open_search(f"duckdb:///{tmp_path}/search.db", **opts)
-    provider.searchstore.create(CreateRequest("vecs", [Field("text_content", FieldType.TEXT, indexing=True, dim=dim)]))
+    provider.searchstore.create(CreateRequest("vecs", [Field("text_content", FieldType.TEXT, indexing=True,
+                                                             dim=mat.shape[1])]))
     store = provider.searchstore.get_search_store("vecs")
-    mat = np.random.default_rng(42).standard_normal((n, dim)).astype(np.float32)
-    for start in range(0, n, 5000):
-        store.store([Document(str(i), "", 0, mat[i]) for i in range(start, min(n, start + 5000))])
-    return provider, store, mat
+    for part in range(PARTS):
+        rows = range(part, len(mat), PARTS)
+        store.store([Document(str(i), "", 0, mat[i]) for i in rows], partition=f"p{part}")
+    return provider, store
 
 
-def recall_at_10(store: SearchStore, mat: np.ndarray, queries: int = 50) -> float:
+def queries(mat: np.ndarray, n: int = 40) -> np.ndarray:
+    """Queries near stored vectors (as a question is near its answer), never equal to one."""
     rng = np.random.default_rng(7)
-    unit = mat / np.linalg.norm(mat, axis=1, keepdims=True)
+    picked = mat[rng.choice(len(mat), n, replace=False)]
+    return picked + 0.3 * np.linalg.norm(picked, axis=1, keepdims=True) / np.sqrt(mat.shape[1]) * \
+        rng.standard_normal(picked.shape).astype(np.float32)
+
+
+def recall(store: SearchStore, qs: np.ndarray, parts: int | None = None) -> float:
+    """recall@10 of the store's answer against exact search under the same filter."""
     found = 0
-    for _ in range(queries):
-        q = np.asarray(rng.standard_normal(mat.shape[1]), dtype=np.float32)
-        exact = set(np.argsort(-(unit @ (q / np.linalg.norm(q))))[:10].tolist())
-        approx = {int(d.id) for d in store.retrieve("", RetrieveOptions(query_vector=q, top_k=10))}
-        found += len(exact & approx)
-    return found / (10 * queries)
+    partitions = None if parts is None else [f"p{j}" for j in range(parts)]
+    for q in qs:
+        exact = {d.id for d in store.retrieve("", RetrieveOptions(query_vector=q, top_k=10, exact=True,
+                                                                  partitions=partitions))}
+        approx = [d.id for d in store.retrieve("", RetrieveOptions(query_vector=q, top_k=10, partitions=partitions))]
+        assert len(approx) == 10 and len(set(approx)) == 10
+        found += len(exact & set(approx))
+    return found / (10 * len(qs))
 
 
-def check_recall(tmp_path: Path, n: int) -> float:
-    provider, store, mat = fill(tmp_path, n, DIM, hnsw_min_rows=0)  # the default search beam
-    needs_vss(provider)
+def check_embedding_like(tmp_path: Path, n: int) -> dict[str, float]:
+    mat = embedding_like(n, DIM)
+    provider, store = fill(tmp_path, mat)
+    retrieval = duckdb_driver(provider).retrieval
     assert not store.has_vector_index()
     store.build_vector_index()
     assert store.has_vector_index()
-    recall = recall_at_10(store, mat)
-    ef_search = duckdb_driver(provider).hnsw_ef_search
-    print(f"HNSW recall@10 on {n} random {DIM}-d vectors (ef_search {ef_search}): {recall:.4f}")
+    ann = retrieval.ann.get("cz_col_1", "dense_text_content")
+    assert ann is not None and ann.ready and ann.useful, "the graph should pay on embedding-like data"
+    qs = queries(mat)
+    out = {}
+    for parts in (None, 50, 10):
+        before = ann.queries
+        out[f"{parts or 100}%"] = recall(store, qs, parts)
+        assert ann.queries - before == len(qs), f"the index did not serve the queries filtered to {parts}%"
+    before = ann.queries
+    out["1%"] = recall(store, qs, 1)
+    assert ann.queries == before  # below min_selectivity: exact over the matching rows
+    print(f"recall@10 on {n} embedding-like {DIM}-d vectors (ef_search {ann.ef_search}): {out}")
     provider.close()
-    return recall
+    return out
+
+
+def test_recall_filtered_and_unfiltered_10k(tmp_path: Path) -> None:
+    got = check_embedding_like(tmp_path, 10_000)
+    assert min(got.values()) >= 0.95, got
+
+
+@pytest.mark.slow
+def test_recall_filtered_and_unfiltered_100k(tmp_path: Path) -> None:
+    got = check_embedding_like(tmp_path, 100_000)
+    assert min(got.values()) >= 0.95, got
+
+
+def check_random(tmp_path: Path, n: int) -> float:
+    """Random 384-d vectors have no structure to exploit: a graph needs a beam near the collection's
+    size to find their neighbours, so the calibration keeps such collections exact (or widens the beam
+    until recall holds). Either way the answers meet the bar."""
+    mat = np.random.default_rng(42).standard_normal((n, DIM)).astype(np.float32)
+    provider, store = fill(tmp_path, mat)
+    store.build_vector_index()
+    ann = duckdb_driver(provider).retrieval.ann.get("cz_col_1", "dense_text_content")
+    assert ann is not None and ann.ready
+    qs = np.random.default_rng(7).standard_normal((30, DIM)).astype(np.float32)
+    got = recall(store, qs)
+    print(f"recall@10 on {n} random {DIM}-d vectors: {got:.3f} (graph used: {ann.useful}, ef {ann.ef_search})")
+    provider.close()
+    return got
 
 
 def test_hnsw_recall_10k(tmp_path: Path) -> None:
-    assert check_recall(tmp_path, 10_000) >= 0.95
+    assert check_random(tmp_path, 10_000) >= 0.95
 
 
 @pytest.mark.slow
 def test_hnsw_recall_100k(tmp_path: Path) -> None:
-    assert check_recall(tmp_path, 100_000) >= 0.95
+    assert check_random(tmp_path, 100_000) >= 0.95
 
 
-def test_index_is_used_built_at_threshold_maintained_and_persisted(tmp_path: Path) -> None:
-    provider, store, mat = fill(tmp_path, 300, 16, hnsw_min_rows=400)
-    needs_vss(provider)
+def test_index_is_requested_at_threshold_and_follows_writes(tmp_path: Path) -> None:
+    mat = embedding_like(600, 16)
+    provider = open_search(f"duckdb:///{tmp_path}/search.db", hnsw_min_rows=400)
+    provider.searchstore.create(CreateRequest("vecs", [Field("text_content", FieldType.TEXT, indexing=True,
+                                                             dim=16)]))
+    store = provider.searchstore.get_search_store("vecs")
+    store.store([Document(str(i), "", 0, mat[i]) for i in range(300)])
     assert not store.has_vector_index()
-    extra = np.random.default_rng(1).standard_normal((200, 16)).astype(np.float32)
-    store.store([Document(str(1000 + i), "", 0, extra[i]) for i in range(200)])  # crosses 400
+    store.store([Document(str(i), "", 0, mat[i]) for i in range(300, 600)])  # crosses 400
     assert store.has_vector_index()
-    plan = "\n".join(r[1] for r in duckdb_driver(provider).db.execute(  # the query shape the store sends
-        f"EXPLAIN SELECT id, array_cosine_distance(dense_text_content, {list(map(float, mat[0]))}::FLOAT[16]) AS d "
-        "FROM cz_col_1 ORDER BY d LIMIT 10").fetchall())
-    assert "HNSW_INDEX_SCAN" in plan
-    # writes after the build are searchable through the index at once
+    retrieval = duckdb_driver(provider).retrieval
+    assert retrieval.ann.wait("cz_col_1", "dense_text_content", 120)
+    ann = retrieval.ann.get("cz_col_1", "dense_text_content")
+    assert ann is not None and ann.ready
+    ann.useful = True  # 600 rows: the calibration may find a scan cheaper; the graph's path is under test
+    retrieval.ann.adding = False  # the next write stays pending: the query merges it with the graph
     new = np.ones(16, dtype=np.float32)
-    store.store([Document("5000", "", 0, new)])
+    store.store([Document("5000", "", 0, new)])  # searchable on return (pending, scored exactly)
+    before = ann.queries
     assert store.retrieve("", RetrieveOptions(query_vector=new, top_k=1))[0].id == "5000"
+    assert ann.queries == before + 1
     store.delete(["5000"])
     assert store.retrieve("", RetrieveOptions(query_vector=new, top_k=1))[0].id != "5000"
     near = store.retrieve("", RetrieveOptions(query_vector=mat[5], top_k=3))
