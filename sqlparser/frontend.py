@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Protocol, cast
 from sqlglot import exp
 
 from sqlparser.portable_names import check_portable_names
+from sqlparser.shapes import Shape, ShapeCache
 from sqlparser.types import OperationType
 
 
@@ -230,28 +231,50 @@ class CachedFrontend(ABC):
     CHECKS_PORTABLE_NAMES: ClassVar[bool] = True
     """False for a dialect whose own grammar already rejects the names the rule is about."""
 
+    SHAPE_COLUMN_AT_END: ClassVar[bool] = True
+    """Whether the `col` of this front end's node metadata names a token's last character (sqlglot's
+    tokens) rather than its first; the shape cache moves columns by it (`sqlparser.shapes`)."""
+
     _caches: ClassVar[dict[bool, StatementCache]]
+    _shape_caches: ClassVar[dict[bool, ShapeCache]]
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         # One pair of caches per concrete front end class, sized by its CACHE_SIZE.
         cls._caches = {flag: StatementCache(cls.CACHE_SIZE, cls.CACHE_BYTES) for flag in (True, False)}
+        cls._shape_caches = {flag: ShapeCache(cls.CACHE_SIZE, cls.CACHE_BYTES // 2, cls.SHAPE_COLUMN_AT_END)
+                             for flag in (True, False)}
 
     def __init__(self, *, portable_names: bool = True, cache: bool = True) -> None:
         self.portable_names = portable_names
         self._cache = type(self)._caches[bool(portable_names)] if cache else None
+        self._shapes = type(self)._shape_caches[bool(portable_names)] if cache else None
 
     @classmethod
     def clear_cache(cls) -> None:
-        """Forget every cached statement of this front end (benchmarks measure cold parses)."""
+        """Forget every cached statement and shape of this front end (benchmarks measure cold parses)."""
         for cache in cls._caches.values():
             cache.clear()
+        for shapes in cls._shape_caches.values():
+            shapes.clear()
 
     def parse(self, sql: str) -> Statement:
         """Parse exactly one statement. Raise SQLSyntaxError (line, column, token) when invalid."""
         if self._cache is None:
             return self._parse_checked(sql)
-        return self._cache.parse(sql, self._parse_checked)
+        return self._cache.parse(sql, self._parse_shaped)
+
+    def _parse_shaped(self, sql: str) -> Statement:
+        # A text the statement cache has not kept: a statement of a known shape is built from its
+        # template (sqlparser.shapes), anything else parsed in full.
+        assert self._shapes is not None
+        return self._shapes.parse(sql, self._parse_checked, self._shape)
+
+    def _shape(self, sql: str) -> Shape | None:
+        """The statement's shape from this dialect's own tokens (`shapes.plain_slot`,
+        `shapes.make_shape`); None (the default) when the dialect does not key shapes or the text
+        does not scan."""
+        return None
 
     def parse_condition(self, condition: str) -> exp.Expression:
         """Parse a boolean expression, as it would appear after WHERE, in this dialect."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlglot import exp
-from sqlglot.tokens import Token
+from sqlglot.tokens import Token, TokenType
 
 from dialects.mysql import lower
 from dialects.mysql.ddl_comments import run_executable_comments
@@ -19,9 +19,10 @@ from dialects.mysql.ddl_statement import operation_of_unlowerable, read_ddl, sta
 from dialects.mysql.parsing import parse_tokens, quiet_sqlglot_noise, tokenize
 from dialects.mysql.token_rules import scan, unwrap_executable_comments
 from dialects.mysql.tree_rules import check_tree
-from sqlparser.errors import SQLSyntaxError, UnsupportedStatementError
+from sqlparser.errors import SQLParserError, SQLSyntaxError, UnsupportedStatementError
 from sqlparser.frontend import CachedFrontend, Statement
 from sqlparser.ir import Unlowerable, first_table, operation_of
+from sqlparser.shapes import Shape, Slot, make_shape, plain_slot
 
 
 class MySQLFrontend(CachedFrontend):
@@ -38,6 +39,33 @@ class MySQLFrontend(CachedFrontend):
     def __init__(self, *, portable_names: bool = True, cache: bool = True) -> None:
         super().__init__(portable_names=portable_names, cache=cache)
         quiet_sqlglot_noise()
+
+    def _shape(self, sql: str) -> Shape | None:
+        """Plain numbers and single-quoted strings of sqlglot's MySQL tokens are the slots. A string
+        next to another string (MySQL joins adjacent strings into one value) or after a charset
+        introducer (_utf8'x') stays in the key; so does every text with executable comments."""
+        if "/*!" in sql:
+            return None
+        try:
+            tokens = tokenize(sql)
+        except SQLParserError:
+            return None  # the full parse says what is wrong
+        slots: list[Slot] = []
+        last = len(tokens) - 1
+        for i, token in enumerate(tokens):
+            kind = token.token_type
+            if kind is _NUMBER:
+                slot = plain_slot(sql, token.start, token.end + 1, False)
+            elif kind is _STRING:
+                if (i > 0 and tokens[i - 1].token_type in _NOT_BEFORE_STRING) \
+                        or (i < last and tokens[i + 1].token_type is _STRING):
+                    continue
+                slot = plain_slot(sql, token.start, token.end + 1, True)
+            else:
+                continue
+            if slot is not None:
+                slots.append(slot)
+        return make_shape(sql, slots)
 
     def _parse_uncached(self, original: str) -> Statement:
         # The text of /*! ... */ is part of the statement, as the server reads it.
@@ -102,6 +130,9 @@ class MySQLFrontend(CachedFrontend):
         condition_tree: exp.Expression = where.this
         return condition_tree
 
+
+_NUMBER, _STRING = TokenType.NUMBER, TokenType.STRING
+_NOT_BEFORE_STRING = frozenset({TokenType.STRING, TokenType.INTRODUCER})
 
 CACHE_SIZE = MySQLFrontend.CACHE_SIZE
 clear_cache = MySQLFrontend.clear_cache

@@ -29,6 +29,7 @@ from dialects.postgres.lower import Lowerer
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.frontend import CachedFrontend, Statement
 from sqlparser.ir import Unlowerable, line_column
+from sqlparser.shapes import Shape, Slot, make_shape, plain_slot
 from sqlparser.types import OperationType
 
 _NEAR = re.compile(r'at or near "(.*)"\Z', re.S)
@@ -209,6 +210,23 @@ class PostgresFrontend(CachedFrontend):
 
     CACHE_SIZE = 512
 
+    def _shape(self, sql: str) -> Shape | None:
+        """Plain ICONST / FCONST / SCONST tokens of PostgreSQL's own scanner (pglast) are the slots:
+        a subset of what `shape_key` counts by kind, so a shared tree also shares the round-trip
+        check's verdict. Texts the scanner refuses (MySQL backquotes) are not keyed."""
+        try:
+            tokens = pglast.parser.scan(sql)
+        except pglast.parser.ParseError:
+            return None
+        slots: list[Slot] = []
+        for token in tokens:
+            kind = _SLOT_TOKENS.get(token.name)
+            if kind is not None:
+                slot = plain_slot(sql, token.start, token.end + 1, kind)
+                if slot is not None:
+                    slots.append(slot)
+        return make_shape(sql, slots)
+
     def _parse_uncached(self, sql: str) -> Statement:
         node, compat = parse_pg(sql)
         operation, table = classify(node)
@@ -235,6 +253,8 @@ class PostgresFrontend(CachedFrontend):
                                  sql=text) from None
         return rules.plain_condition(stmt, text)
 
+
+_SLOT_TOKENS = {"ICONST": False, "FCONST": False, "SCONST": True}
 
 CACHE_SIZE = PostgresFrontend.CACHE_SIZE
 

@@ -16,9 +16,11 @@ from dialects.sqlite.leaves import identifier
 from dialects.sqlite.lower import Lowerer
 from dialects.sqlite.parsing import parse_tree
 from dialects.sqlite.rules import validate
+from dialects.sqlite.tokens import tokenize
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.frontend import CachedFrontend, Statement
 from sqlparser.ir import Unlowerable, operation_of
+from sqlparser.shapes import Shape, Slot, make_shape, plain_slot
 from sqlparser.types import OperationType
 
 pause_gc = True
@@ -29,6 +31,18 @@ class SQLiteFrontend(CachedFrontend):
     """Front end for SQLite (3.54 syntax, plus the extensions in grammars/README.md)."""
 
     CACHE_SIZE = 1024
+    SHAPE_COLUMN_AT_END = False  # leaves.identifier: `col` is the token's first character, 1-based
+
+    def _shape(self, sql: str) -> Shape | None:
+        """Plain numeric and string literal tokens of our SQLite tokenizer are the slots."""
+        slots: list[Slot] = []
+        for token in tokenize(sql):
+            kind = token.type
+            if kind == P.NUMERIC_LITERAL or kind == P.STRING_LITERAL:
+                slot = plain_slot(sql, token.start, token.stop + 1, kind == P.STRING_LITERAL)
+                if slot is not None:
+                    slots.append(slot)
+        return make_shape(sql, slots)
 
     def _parse_uncached(self, sql: str) -> Statement:
         # A parse allocates thousands of small linked objects (tokens, contexts, IR nodes), which

@@ -1,0 +1,479 @@
+"""The statement-shape cache: statements that differ only in plain literal values share one parse.
+
+Applications send the same statement again and again with other values written inline
+(`WHERE id = 17`, `WHERE id = 18`, ...): each text is new, so the text-keyed statement cache
+(`frontend.StatementCache`) never hits, yet the parse, the validity checks and the lowering are
+the same work every time. This cache keys a statement by its *shape* (the idea of a query
+digest or a prepared-statement cache): the text with each plain literal's span replaced by a
+marker of its kind. A hit copies the tree lowered from an earlier statement of that shape and
+puts the new literal values in.
+
+Correctness rests on these rules (each is tested in tests/frontend):
+
+- The key comes from the dialect's own tokens (`CachedFrontend._shape`): the two texts are
+  equal outside the marked spans, and every marked span is one literal token of the same kind in
+  both (a plain decimal integer of at most 9 digits, a plain decimal fraction, or a string of
+  ordinary characters: no quotes, backslashes, newlines or non-ASCII, see `plain_slot`). Anything
+  else (signs, other number forms, escapes, introducers, adjacent strings) stays in the key as
+  written, so it is parsed on its own.
+- Learning: after a full parse, a literal token becomes a *free* slot only when its value occurs
+  exactly once among the tree's literals of its kind, no other slot has that value, and the
+  literal sits where the front ends copy values verbatim and check nothing about them (under a
+  comparison, arithmetic, IN, BETWEEN, LIKE, a VALUES row or a select list: `_FREE_PARENTS`).
+  Every other slot is *pinned*: its value becomes part of the template's key, so LIMIT 10 and
+  LIMIT 11, ORDER BY 1 and ORDER BY 2, DECIMAL(10, 2) and DECIMAL(70, 2), INTERVAL '1' DAY ...
+  are parsed (and checked) on their own.
+- Positions: per-node metadata holds offsets (`start`, `end`) and line/column; on a hit they are
+  moved by the length changes of the literals before them, so error messages and the printers'
+  source reads point into the new text. A position inside a literal cannot be moved: such a
+  statement is not learned.
+- Verification: the first `VERIFY_HITS` hits of a template also run the full parse and compare
+  the two results (tree structure, values, metadata, comments). A mismatch marks the shape
+  uncacheable for good, is counted (`ShapeCache.stats["mismatches"]`) and logged: it is a bug in
+  the rules above. A free slot whose value did not change in any verifying hit is pinned
+  afterwards, since nothing showed that its literal really comes from that token.
+
+Memory is bounded like the statement cache's (entries and estimated bytes); everything shared is
+guarded by one lock, and kept trees are never handed out, only copies.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, NamedTuple, Protocol, TypeVar, cast
+
+from sqlglot import exp
+
+log = logging.getLogger(__name__)
+
+enabled = True
+"""False: every statement the text cache misses is parsed in full (benchmarks show both)."""
+
+VERIFY_HITS = 2
+"""Hits of a new template that also run the full parse and compare."""
+
+MAX_TEMPLATES_PER_SHAPE = 4
+"""Templates kept per shape (they differ in the values of pinned slots, e.g. LIMIT 10 / LIMIT 20)."""
+
+SHAPE_TEXT_LIMIT = 16 * 1024
+"""Longer texts are not keyed: their scan costs more and they rarely repeat a shape."""
+
+MAX_SLOTS = 1000
+"""More literals than this: not keyed (a large INSERT is not worth a template)."""
+
+_STRING_BODY = r"[A-Za-z0-9 _.,:@%/+#=-]{0,256}"
+_PLAIN_INT = re.compile(r"(?:0|[1-9][0-9]{0,8})\Z")
+_PLAIN_DEC = re.compile(r"(?:0|[1-9][0-9]{0,8})\.[0-9]{1,9}\Z")
+_PLAIN_STRING = re.compile(rf"'{_STRING_BODY}'\Z")
+
+_Path = tuple[tuple[str, int | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One plain literal token: its span in the text (end exclusive) and its value in the IR."""
+
+    start: int
+    end: int
+    is_string: bool
+    value: str
+
+
+class Shape(NamedTuple):
+    """A statement's shape key and its literal slots, in text order."""
+
+    key: str
+    slots: tuple[Slot, ...]
+
+
+def plain_slot(sql: str, start: int, end: int, is_string: bool) -> Slot | None:
+    """The slot of the literal token `sql[start:end]` when it is plain, else None (it stays in the key).
+
+    A plain number is a decimal integer of at most 9 digits without leading zeros, or such an
+    integer with a fraction: every front end copies these into an `exp.Literal` as written, and
+    none is near an integer range limit. A plain string is single-quoted ordinary characters (no
+    quotes, backslashes, newlines, non-ASCII), whose value is the text between the quotes in
+    every dialect.
+    """
+    text = sql[start:end]
+    if is_string:
+        return Slot(start, end, True, text[1:-1]) if _PLAIN_STRING.match(text) else None
+    if _PLAIN_INT.match(text) or _PLAIN_DEC.match(text):
+        return Slot(start, end, False, text)
+    return None
+
+
+def make_shape(sql: str, slots: list[Slot]) -> Shape | None:
+    """The shape of `sql` with these slots (in text order); None when there is nothing to share."""
+    if not slots or len(slots) > MAX_SLOTS or "\x00" in sql:
+        return None
+    parts: list[str] = []
+    at = 0
+    for slot in slots:
+        parts.append(sql[at:slot.start])
+        parts.append("\x00s" if slot.is_string else "\x00n")
+        at = slot.end
+    parts.append(sql[at:])
+    return Shape("".join(parts), tuple(slots))
+
+
+# -- positions ---------------------------------------------------------------------------------
+
+# A position recipe: (slot index k, at_end). at_end False: old offset + the length change of the
+# slots before slot k; at_end True: the new end (inclusive) of slot k.
+_Recipe = tuple[int, bool]
+
+
+def _recipe(slots: tuple[Slot, ...], starts: list[int], p: int, prefer_end: bool) -> _Recipe | None:
+    k = bisect.bisect_right(starts, p) - 1  # the last slot starting at or before p
+    if k < 0 or p >= slots[k].end:
+        return (k + 1, False)  # between literals: moves with the ones before it
+    slot = slots[k]
+    first, last = p == slot.start, p == slot.end - 1
+    if first and last:
+        return (k, prefer_end)
+    if first:
+        return (k, False)
+    if last:
+        return (k, True)
+    return None  # inside a literal: no position in the new text corresponds
+
+
+def _moved(recipe: _Recipe, p: int, shifts: list[int], slots: tuple[Slot, ...]) -> int:
+    k, at_end = recipe
+    return slots[k].end - 1 if at_end else p + shifts[k]
+
+
+# -- comparing two results ---------------------------------------------------------------------
+
+def same_tree(a: Any, b: Any) -> bool:
+    """Structure, values, per-node metadata and comments all equal."""
+    stack = [(a, b)]
+    while stack:
+        x, y = stack.pop()
+        if isinstance(x, exp.Expression):
+            if type(x) is not type(y) or (x._meta or None) != (y._meta or None) \
+                    or (x.comments or None) != (y.comments or None):
+                return False
+            xa, ya = x.args, y.args
+            keys = [k for k, v in xa.items() if v is not None and v != []]
+            if keys != [k for k, v in ya.items() if v is not None and v != []]:
+                return False
+            stack.extend((xa[k], ya[k]) for k in keys)
+        elif isinstance(x, list):
+            if not isinstance(y, list) or len(x) != len(y):
+                return False
+            stack.extend(zip(x, y))
+        elif type(x) is not type(y) or x != y:
+            return False
+    return True
+
+
+# -- templates ---------------------------------------------------------------------------------
+
+class _Statement(Protocol):
+    @property
+    def sql(self) -> str: ...
+    @property
+    def tree(self) -> exp.Expression | None: ...
+    @property
+    def unsupported(self) -> str | None: ...
+
+
+S = TypeVar("S", bound=_Statement)
+
+# The Literal's parent (and the parent's argument holding it) where every front end copies the
+# value verbatim and no validity check reads it. Elsewhere (LIMIT, ORDER BY / GROUP BY positions,
+# type parameters, INTERVAL, typed literals, ESCAPE, function arguments, ...) a value can change
+# the tree or its validity: those slots are pinned.
+_FREE_PARENTS: dict[type, frozenset[str] | None] = {
+    **{kind: None for kind in (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Add, exp.Sub, exp.Mul,
+                               exp.Neg, exp.Paren, exp.Tuple, exp.Between, exp.And, exp.Or)},
+    exp.In: frozenset({"expressions"}),
+    exp.Like: frozenset({"expression"}),
+    exp.Alias: frozenset({"this"}),
+    exp.Select: frozenset({"expressions"}),
+}
+
+
+def _free_context(node: exp.Expression) -> bool:
+    parent = node.parent
+    if parent is None:
+        return False
+    keys = _FREE_PARENTS.get(type(parent), frozenset())
+    return keys is None or node.arg_key in keys
+
+
+def path_of(node: Any) -> _Path:
+    """The (argument, index) steps from the root to `node`."""
+    steps: list[tuple[str, int | None]] = []
+    while node.parent is not None:
+        steps.append((node.arg_key or "", node.index))
+        node = node.parent
+    return tuple(reversed(steps))
+
+
+def follow(tree: Any, path: _Path) -> Any:
+    """The node at `path` (as `path_of` gives it), or None when there is none."""
+    node: Any = tree
+    try:
+        for key, index in path:
+            value = node.args.get(key)
+            node = value if index is None else value[index]
+    except (AttributeError, IndexError, TypeError):
+        return None
+    return node
+
+
+_SCALARS = (int, str, bool, float, type(None))
+_POSITION_KEYS = ("start", "end")
+
+
+class _Template:
+    """A lowered statement of one shape, kept without its metadata, with the recipes to put in a
+    new text's literal values (`free`: slot index -> path of its Literal) and positions."""
+
+    __slots__ = ("stmt", "bare", "free", "pinned", "extras", "slots", "verify_left", "changed", "nodes")
+
+    def __init__(self, stmt: Any, bare: exp.Expression, free: dict[int, _Path], pinned: dict[int, str],
+                 extras: list[tuple[_Path, dict[str, Any] | None, list[tuple[str, _Recipe, int, int]], list[str] | None]],
+                 slots: tuple[Slot, ...], nodes: int) -> None:
+        self.stmt = stmt
+        self.bare = bare
+        self.free = free
+        self.pinned = pinned
+        self.extras = extras
+        self.slots = slots
+        self.verify_left = VERIFY_HITS
+        self.changed: set[int] = set()
+        self.nodes = nodes
+
+    def narrowed(self) -> _Template:
+        """This template with the free slots that never changed pinned to their learned values."""
+        keep = {i: path for i, path in self.free.items() if i in self.changed}
+        pinned = dict(self.pinned)
+        pinned.update((i, self.slots[i].value) for i in self.free if i not in self.changed)
+        out = _Template(self.stmt, self.bare, keep, pinned, self.extras, self.slots, self.nodes)
+        out.verify_left = 0
+        return out
+
+    def matches(self, slots: tuple[Slot, ...]) -> bool:
+        return all(slots[i].value == value for i, value in self.pinned.items())
+
+    def instantiate(self, sql: str, slots: tuple[Slot, ...]) -> Any:
+        shifts = [0]
+        for old, new in zip(self.slots, slots):
+            shifts.append(shifts[-1] + (new.end - new.start) - (old.end - old.start))
+        tree = cast(exp.Expression, self.bare.__deepcopy__({}))
+        for i, path in self.free.items():
+            follow(tree, path).args["this"] = slots[i].value
+        for path, meta, moves, comments in self.extras:
+            node: Any = tree
+            for key, index in path:
+                node = node.args[key] if index is None else node.args[key][index]
+            if meta is not None:
+                meta = dict(meta)
+                for key, recipe, line_slots, anchor in moves:
+                    if key == "col":
+                        # the character the column names moves; so does the start of its line
+                        meta["col"] += _moved(recipe, anchor, shifts, slots) - anchor - shifts[line_slots]
+                    else:
+                        meta[key] = _moved(recipe, meta[key], shifts, slots)
+                node._meta = meta
+            if comments is not None:
+                node.comments = list(comments)
+        return replace(self.stmt, sql=sql, tree=tree)
+
+
+def _learn(stmt: Any, shape: Shape, prefer_end_column: bool) -> tuple[_Template | None, Any]:
+    """A template from a freshly parsed statement (which it takes over), and the statement to hand
+    out (a copy when the template keeps the tree). (None, stmt) when the statement is not learnable."""
+    tree = stmt.tree
+    slots = shape.slots
+    if tree is None or stmt.unsupported is not None:
+        return None, stmt
+    literals: dict[tuple[bool, str], list[exp.Literal]] = {}
+    metas: list[exp.Expression] = []
+    nodes = 0
+    for node in tree.walk():
+        nodes += 1
+        if type(node) is exp.Literal:
+            literals.setdefault((node.is_string, node.this), []).append(node)
+        if node._meta is not None or node.comments is not None:
+            metas.append(node)
+    counts: dict[tuple[bool, str], int] = {}
+    for slot in slots:
+        counts[(slot.is_string, slot.value)] = counts.get((slot.is_string, slot.value), 0) + 1
+    free: dict[int, _Path] = {}
+    pinned: dict[int, str] = {}
+    for i, slot in enumerate(slots):
+        found = literals.get((slot.is_string, slot.value), ())
+        if len(found) == 1 and counts[(slot.is_string, slot.value)] == 1 and _free_context(found[0]):
+            free[i] = path_of(found[0])
+        else:
+            pinned[i] = slot.value
+    if not free:
+        return None, stmt
+    starts = [slot.start for slot in slots]
+    line_starts = [0] + [i + 1 for i, ch in enumerate(stmt.sql) if ch == "\n"]
+    extras = []
+    for node in metas:
+        meta, comments = node._meta, node.comments
+        path = path_of(node)
+        if follow(tree, path) is not node:
+            return None, stmt
+        moves: list[tuple[str, _Recipe, int, int]] = []
+        if meta is not None:
+            if not all(type(v) in _SCALARS for v in meta.values()):
+                return None, stmt
+            for key in _POSITION_KEYS:
+                p = meta.get(key)
+                if isinstance(p, int) and not isinstance(p, bool):
+                    recipe = _recipe(slots, starts, p, key == "end")
+                    if recipe is None:
+                        return None, stmt
+                    moves.append((key, recipe, 0, p))
+            col, line = meta.get("col"), meta.get("line")
+            if col is not None:
+                if not (isinstance(col, int) and isinstance(line, int) and 1 <= line <= len(line_starts)):
+                    return None, stmt
+                line_start = line_starts[line - 1]
+                anchor = line_start + col - 1  # the character the (1-based) column names
+                recipe = _recipe(slots, starts, anchor, prefer_end_column)
+                if recipe is None:
+                    return None, stmt
+                # slots before the line's start: the line start moves by their length changes
+                moves.append(("col", recipe, bisect.bisect_left(starts, line_start), anchor))
+        extras.append((path, dict(meta) if meta is not None else None, moves,
+                       list(comments) if comments is not None else None))
+    for node in metas:
+        node._meta = None
+        node.comments = None
+    template = _Template(stmt, tree, free, pinned, extras, slots, nodes)
+    return template, template.instantiate(stmt.sql, slots)
+
+
+class _Entry:
+    """What the cache knows about one shape: seen once, its templates, or that it is not shared."""
+
+    __slots__ = ("templates", "dead", "cost")
+
+    def __init__(self, cost: int) -> None:
+        self.templates: list[_Template] = []
+        self.dead = False
+        self.cost = cost
+
+
+class ShapeCache:
+    """Thread-safe LRU of templates by shape key, bounded by entries and estimated bytes.
+
+    A shape is learned the second time it is seen (the first sighting only records the key, so
+    a statement whose shape never repeats pays for the key and nothing else), and used from the
+    third on, the first `VERIFY_HITS` uses checked against a full parse.
+    """
+
+    BYTES_PER_NODE = 1024
+    """Estimated memory of one kept IR node (as `frontend.StatementCache`)."""
+
+    def __init__(self, size: int, max_bytes: int = 16 * 1024 * 1024, prefer_end_column: bool = True) -> None:
+        self.size = size
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.prefer_end_column = prefer_end_column
+        self._items: OrderedDict[str, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self.stats = {"keyed": 0, "hits": 0, "verified": 0, "learned": 0, "mismatches": 0}
+
+    def parse(self, sql: str, parse: Callable[[str], S], shape_of: Callable[[str], Shape | None]) -> S:
+        """`parse(sql)`, or an equal statement built from a template of its shape."""
+        shape = shape_of(sql) if enabled and len(sql) <= SHAPE_TEXT_LIMIT else None
+        if shape is None:
+            return parse(sql)
+        key, slots = shape
+        checking = False
+        with self._lock:
+            self.stats["keyed"] += 1
+            entry = self._items.get(key)
+            if entry is None:
+                self._add(key, _Entry(2 * len(key) + 100))
+                template = None
+            else:
+                self._items.move_to_end(key)
+                template = None if entry.dead else next((t for t in entry.templates if t.matches(slots)), None)
+                checking = template is not None and template.verify_left > 0
+        if entry is None or entry.dead:
+            return parse(sql)
+        if template is None:
+            if len(entry.templates) >= MAX_TEMPLATES_PER_SHAPE:
+                return parse(sql)
+            return self._learn(key, entry, shape, parse(sql))
+        if checking:
+            return self._check(key, entry, template, sql, slots, parse(sql))
+        with self._lock:
+            self.stats["hits"] += 1
+        return cast(S, template.instantiate(sql, slots))
+
+    def _learn(self, key: str, entry: _Entry, shape: Shape, stmt: S) -> S:
+        template, out = _learn(stmt, shape, self.prefer_end_column)
+        with self._lock:
+            if template is None:
+                entry.dead = True  # nothing it could share (no free literal, or unmovable positions)
+            elif self._items.get(key) is entry and len(entry.templates) < MAX_TEMPLATES_PER_SHAPE:
+                entry.templates.append(template)
+                cost = template.nodes * self.BYTES_PER_NODE
+                entry.cost += cost
+                self.bytes += cost
+                self.stats["learned"] += 1
+                self._trim()
+        return cast(S, out)
+
+    def _check(self, key: str, entry: _Entry, template: _Template, sql: str, slots: tuple[Slot, ...],
+               stmt: S) -> S:
+        built = template.instantiate(sql, slots)
+        same = (built.operation == getattr(stmt, "operation", built.operation) and stmt.unsupported is None
+                and getattr(stmt, "table", None) == built.table and same_tree(built.tree, stmt.tree))
+        with self._lock:
+            if not same:
+                entry.dead = True
+                entry.templates.clear()
+                self.stats["mismatches"] += 1
+                log.warning("statement-shape cache: a template did not reproduce the full parse of %.200r; "
+                            "its shape is no longer shared (please report this)", sql)
+                return stmt
+            self.stats["verified"] += 1
+            template.changed.update(i for i in template.free if slots[i].value != template.slots[i].value)
+            template.verify_left -= 1
+            if template.verify_left == 0 and len(template.changed) < len(template.free) \
+                    and template in entry.templates:
+                # A free slot that kept its value in every check was never shown to map onto its
+                # literal: from now on the template only serves that value. A new template object,
+                # so that a thread holding the old one never sees half of the change.
+                entry.templates[entry.templates.index(template)] = template.narrowed()
+        return stmt
+
+    def _add(self, key: str, entry: _Entry) -> None:
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.bytes -= old.cost
+        self._items[key] = entry
+        self.bytes += entry.cost
+        self._trim()
+
+    def _trim(self) -> None:
+        while len(self._items) > self.size or self.bytes > self.max_bytes:
+            _, dropped = self._items.popitem(last=False)
+            self.bytes -= dropped.cost
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.bytes = 0
