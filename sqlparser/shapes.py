@@ -477,3 +477,4 @@ class ShapeCache:
         with self._lock:
             self._items.clear()
             self.bytes = 0
+            self.stats = dict.fromkeys(self.stats, 0)

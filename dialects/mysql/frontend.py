@@ -43,8 +43,10 @@ class MySQLFrontend(CachedFrontend):
     def _shape(self, sql: str) -> Shape | None:
         """Plain numbers and single-quoted strings of sqlglot's MySQL tokens are the slots. A string
         next to another string (MySQL joins adjacent strings into one value) or after a charset
-        introducer (_utf8'x') stays in the key; so does every text with executable comments."""
-        if "/*!" in sql:
+        introducer (_utf8'x') stays in the key. Texts with executable comments or optimizer hints
+        are not keyed: their parts are parsed from the comment's own text, whose positions are not
+        the statement's."""
+        if "/*!" in sql or "/*+" in sql:
             return None
         try:
             tokens = tokenize(sql)
@@ -55,6 +57,8 @@ class MySQLFrontend(CachedFrontend):
         for i, token in enumerate(tokens):
             kind = token.token_type
             if kind is _NUMBER:
+                if i > 0 and tokens[i - 1].token_type is _DOT and tokens[i - 1].end + 1 == token.start:
+                    continue  # `.5`: sqlglot reads the dot and the digits as one number
                 slot = plain_slot(sql, token.start, token.end + 1, False)
             elif kind is _STRING:
                 if (i > 0 and tokens[i - 1].token_type in _NOT_BEFORE_STRING) \
@@ -131,7 +135,7 @@ class MySQLFrontend(CachedFrontend):
         return condition_tree
 
 
-_NUMBER, _STRING = TokenType.NUMBER, TokenType.STRING
+_NUMBER, _STRING, _DOT = TokenType.NUMBER, TokenType.STRING, TokenType.DOT
 _NOT_BEFORE_STRING = frozenset({TokenType.STRING, TokenType.INTRODUCER})
 
 CACHE_SIZE = MySQLFrontend.CACHE_SIZE
