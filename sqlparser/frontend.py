@@ -212,6 +212,11 @@ class StatementCache:
             self.bytes = 0
 
 
+def _rebuild(stmt: Statement, sql: str, tree: exp.Expression) -> Statement:
+    """A statement built from a shape template: the template's fields, the new text and tree."""
+    return Statement(sql, stmt.operation, tree, stmt.unsupported, stmt.table)
+
+
 class CachedFrontend(ABC):
     """The part every front end shares: options, the statement cache and the portable-names rule.
 
@@ -242,8 +247,8 @@ class CachedFrontend(ABC):
         super().__init_subclass__(**kwargs)
         # One pair of caches per concrete front end class, sized by its CACHE_SIZE.
         cls._caches = {flag: StatementCache(cls.CACHE_SIZE, cls.CACHE_BYTES) for flag in (True, False)}
-        cls._shape_caches = {flag: ShapeCache(cls.CACHE_SIZE, cls.CACHE_BYTES // 2, cls.SHAPE_COLUMN_AT_END)
-                             for flag in (True, False)}
+        cls._shape_caches = {flag: ShapeCache(cls.CACHE_SIZE, cls.CACHE_BYTES // 2, cls.SHAPE_COLUMN_AT_END,
+                                              _rebuild) for flag in (True, False)}
 
     def __init__(self, *, portable_names: bool = True, cache: bool = True) -> None:
         self.portable_names = portable_names

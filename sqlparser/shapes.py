@@ -16,11 +16,13 @@ Correctness rests on these rules (each is tested in tests/frontend):
   ordinary characters: no quotes, backslashes, newlines or non-ASCII, see `plain_slot`). Anything
   else (signs, other number forms, escapes, introducers, adjacent strings) stays in the key as
   written, so it is parsed on its own.
-- Learning: after a full parse, a literal token becomes a *free* slot only when its value occurs
-  exactly once among the tree's literals of its kind, no other slot has that value, and the
+- Learning: after a full parse, the slots with one value (of one kind) form a *free* group when
+  the tree holds exactly as many literals of that value and kind as the group has slots, and each
   literal sits where the front ends copy values verbatim and check nothing about them (under a
   comparison, arithmetic, IN, BETWEEN, LIKE, a VALUES row or a select list: `_FREE_PARENTS`).
-  Every other slot is *pinned*: its value becomes part of the template's key, so LIMIT 10 and
+  A group of several slots only serves texts whose slots in it are again all equal (`id = 7 OR
+  parent = 7`), so which literal came from which of them does not matter. Every other slot is
+  *pinned*: its value becomes part of the template's key, so LIMIT 10 and
   LIMIT 11, ORDER BY 1 and ORDER BY 2, DECIMAL(10, 2) and DECIMAL(70, 2), INTERVAL '1' DAY ...
   are parsed (and checked) on their own.
 - Positions: per-node metadata holds offsets (`start`, `end`) and line/column; on a hit they are
@@ -30,7 +32,7 @@ Correctness rests on these rules (each is tested in tests/frontend):
 - Verification: the first `VERIFY_HITS` hits of a template also run the full parse and compare
   the two results (tree structure, values, metadata, comments). A mismatch marks the shape
   uncacheable for good, is counted (`ShapeCache.stats["mismatches"]`) and logged: it is a bug in
-  the rules above. A free slot whose value did not change in any verifying hit is pinned
+  the rules above. A free group whose value did not change in any verifying hit is pinned
   afterwards, since nothing showed that its literal really comes from that token.
 
 Memory is bounded like the statement cache's (entries and estimated bytes); everything shared is
@@ -145,11 +147,6 @@ def _recipe(slots: tuple[Slot, ...], starts: list[int], p: int, prefer_end: bool
     return None  # inside a literal: no position in the new text corresponds
 
 
-def _moved(recipe: _Recipe, p: int, shifts: list[int], slots: tuple[Slot, ...]) -> int:
-    k, at_end = recipe
-    return slots[k].end - 1 if at_end else p + shifts[k]
-
-
 # -- comparing two results ---------------------------------------------------------------------
 
 def same_tree(a: Any, b: Any) -> bool:
@@ -169,7 +166,7 @@ def same_tree(a: Any, b: Any) -> bool:
         elif isinstance(x, list):
             if not isinstance(y, list) or len(x) != len(y):
                 return False
-            stack.extend(zip(x, y))
+            stack.extend(zip(x, y, strict=True))
         elif type(x) is not type(y) or x != y:
             return False
     return True
@@ -187,6 +184,14 @@ class _Statement(Protocol):
 
 
 S = TypeVar("S", bound=_Statement)
+
+Rebuild = Callable[[Any, str, exp.Expression], Any]
+"""(template statement, new text, new tree) -> the statement to hand out (`frontend` passes a
+direct constructor call: `dataclasses.replace` is a few µs of a hit)."""
+
+
+def _replace(stmt: Any, sql: str, tree: exp.Expression) -> Any:
+    return replace(stmt, sql=sql, tree=tree)
 
 # The Literal's parent (and the parent's argument holding it) where every front end copies the
 # value verbatim and no validity check reads it. Elsewhere (LIMIT, ORDER BY / GROUP BY positions,
@@ -232,66 +237,81 @@ def follow(tree: Any, path: _Path) -> Any:
 
 
 _SCALARS = (int, str, bool, float, type(None))
+
+_Move = tuple[str, int, bool, int, int, int]
+"""A metadata key to move: (key, k, at_end, anchor, base, line_k). The character it names, `anchor`
+in the learned text, is at `new_end[k]` when `at_end`, else at `anchor + shifts[k]`; the key's
+new value is `base + that - shifts[line_k]` (offsets: base 0, line_k 0; a column: base = the old
+column less the anchor, line_k = the slots before its line's start, whose changes move the line)."""
+
+_Extra = tuple[_Path, dict[str, Any] | None, list[_Move], list[str] | None]
+"""A node's metadata and comments, kept aside with its path and the moves of its positions."""
 _POSITION_KEYS = ("start", "end")
 
 
 class _Template:
     """A lowered statement of one shape, kept without its metadata, with the recipes to put in a
-    new text's literal values (`free`: slot index -> path of its Literal) and positions."""
+    new text's literal values and positions. `free` maps each free group (its slots, all equal in
+    the learned text) to the paths of its Literals; `pinned` is slot index -> the value it needs."""
 
-    __slots__ = ("stmt", "bare", "free", "pinned", "extras", "slots", "verify_left", "changed", "nodes")
+    __slots__ = ("bare", "changed", "extras", "free", "nodes", "pinned", "rebuild", "slots", "stmt", "verify_left")
 
-    def __init__(self, stmt: Any, bare: exp.Expression, free: dict[int, _Path], pinned: dict[int, str],
-                 extras: list[tuple[_Path, dict[str, Any] | None, list[tuple[str, _Recipe, int, int]], list[str] | None]],
-                 slots: tuple[Slot, ...], nodes: int) -> None:
+    def __init__(self, stmt: Any, bare: exp.Expression, free: dict[tuple[int, ...], tuple[_Path, ...]],
+                 pinned: dict[int, str],
+                 extras: list[_Extra],
+                 slots: tuple[Slot, ...], nodes: int, rebuild: Rebuild) -> None:
         self.stmt = stmt
+        self.rebuild = rebuild
         self.bare = bare
         self.free = free
         self.pinned = pinned
         self.extras = extras
         self.slots = slots
         self.verify_left = VERIFY_HITS
-        self.changed: set[int] = set()
+        self.changed: set[tuple[int, ...]] = set()
         self.nodes = nodes
 
     def narrowed(self) -> _Template:
         """This template with the free slots that never changed pinned to their learned values."""
-        keep = {i: path for i, path in self.free.items() if i in self.changed}
+        keep = {group: paths for group, paths in self.free.items() if group in self.changed}
         pinned = dict(self.pinned)
-        pinned.update((i, self.slots[i].value) for i in self.free if i not in self.changed)
-        out = _Template(self.stmt, self.bare, keep, pinned, self.extras, self.slots, self.nodes)
+        pinned.update((i, self.slots[i].value) for group in self.free if group not in self.changed for i in group)
+        out = _Template(self.stmt, self.bare, keep, pinned, self.extras, self.slots, self.nodes, self.rebuild)
         out.verify_left = 0
         return out
 
     def matches(self, slots: tuple[Slot, ...]) -> bool:
-        return all(slots[i].value == value for i, value in self.pinned.items())
+        return all(slots[i].value == value for i, value in self.pinned.items()) and all(
+            slots[i].value == slots[group[0]].value for group in self.free for i in group[1:])
 
     def instantiate(self, sql: str, slots: tuple[Slot, ...]) -> Any:
         shifts = [0]
-        for old, new in zip(self.slots, slots):
+        for old, new in zip(self.slots, slots, strict=True):
             shifts.append(shifts[-1] + (new.end - new.start) - (old.end - old.start))
         tree = cast(exp.Expression, self.bare.__deepcopy__({}))
-        for i, path in self.free.items():
-            follow(tree, path).args["this"] = slots[i].value
+        for group, paths in self.free.items():
+            value = slots[group[0]].value
+            for path in paths:
+                follow(tree, path).args["this"] = value
+        moved = shifts[-1] != 0 or any(a.end != b.end for a, b in zip(self.slots, slots, strict=True))
+        new_end = [slot.end - 1 for slot in slots]
         for path, meta, moves, comments in self.extras:
             node: Any = tree
-            for key, index in path:
-                node = node.args[key] if index is None else node.args[key][index]
+            for step, index in path:
+                node = node.args[step] if index is None else node.args[step][index]
             if meta is not None:
                 meta = dict(meta)
-                for key, recipe, line_slots, anchor in moves:
-                    if key == "col":
-                        # the character the column names moves; so does the start of its line
-                        meta["col"] += _moved(recipe, anchor, shifts, slots) - anchor - shifts[line_slots]
-                    else:
-                        meta[key] = _moved(recipe, meta[key], shifts, slots)
+                if moved:
+                    for key, k, at_end, anchor, base, line_k in moves:
+                        meta[key] = base + (new_end[k] if at_end else anchor + shifts[k]) - shifts[line_k]
                 node._meta = meta
             if comments is not None:
                 node.comments = list(comments)
-        return replace(self.stmt, sql=sql, tree=tree)
+        return self.rebuild(self.stmt, sql, tree)
 
 
-def _learn(stmt: Any, shape: Shape, prefer_end_column: bool) -> tuple[_Template | None, Any]:
+def _learn(stmt: Any, shape: Shape, prefer_end_column: bool,
+           rebuild: Rebuild = _replace) -> tuple[_Template | None, Any]:
     """A template from a freshly parsed statement (which it takes over), and the statement to hand
     out (a copy when the template keeps the tree). (None, stmt) when the statement is not learnable."""
     tree = stmt.tree
@@ -307,28 +327,28 @@ def _learn(stmt: Any, shape: Shape, prefer_end_column: bool) -> tuple[_Template 
             literals.setdefault((node.is_string, node.this), []).append(node)
         if node._meta is not None or node.comments is not None:
             metas.append(node)
-    counts: dict[tuple[bool, str], int] = {}
-    for slot in slots:
-        counts[(slot.is_string, slot.value)] = counts.get((slot.is_string, slot.value), 0) + 1
-    free: dict[int, _Path] = {}
-    pinned: dict[int, str] = {}
+    groups: dict[tuple[bool, str], list[int]] = {}
     for i, slot in enumerate(slots):
-        found = literals.get((slot.is_string, slot.value), ())
-        if len(found) == 1 and counts[(slot.is_string, slot.value)] == 1 and _free_context(found[0]):
-            free[i] = path_of(found[0])
+        groups.setdefault((slot.is_string, slot.value), []).append(i)
+    free: dict[tuple[int, ...], tuple[_Path, ...]] = {}
+    pinned: dict[int, str] = {}
+    for value, members in groups.items():
+        found = literals.get(value, ())
+        if len(found) == len(members) and all(_free_context(node) for node in found):
+            free[tuple(members)] = tuple(path_of(node) for node in found)
         else:
-            pinned[i] = slot.value
+            pinned.update((i, value[1]) for i in members)
     if not free:
         return None, stmt
     starts = [slot.start for slot in slots]
     line_starts = [0] + [i + 1 for i, ch in enumerate(stmt.sql) if ch == "\n"]
-    extras = []
+    extras: list[_Extra] = []
     for node in metas:
         meta, comments = node._meta, node.comments
         path = path_of(node)
         if follow(tree, path) is not node:
             return None, stmt
-        moves: list[tuple[str, _Recipe, int, int]] = []
+        moves: list[_Move] = []
         if meta is not None:
             if not all(type(v) in _SCALARS for v in meta.values()):
                 return None, stmt
@@ -338,7 +358,7 @@ def _learn(stmt: Any, shape: Shape, prefer_end_column: bool) -> tuple[_Template 
                     recipe = _recipe(slots, starts, p, key == "end")
                     if recipe is None:
                         return None, stmt
-                    moves.append((key, recipe, 0, p))
+                    moves.append((key, recipe[0], recipe[1], p, 0, 0))
             col, line = meta.get("col"), meta.get("line")
             if col is not None:
                 if not (isinstance(col, int) and isinstance(line, int) and 1 <= line <= len(line_starts)):
@@ -349,20 +369,21 @@ def _learn(stmt: Any, shape: Shape, prefer_end_column: bool) -> tuple[_Template 
                 if recipe is None:
                     return None, stmt
                 # slots before the line's start: the line start moves by their length changes
-                moves.append(("col", recipe, bisect.bisect_left(starts, line_start), anchor))
+                line_k = bisect.bisect_left(starts, line_start)
+                moves.append(("col", recipe[0], recipe[1], anchor, col - anchor, line_k))
         extras.append((path, dict(meta) if meta is not None else None, moves,
                        list(comments) if comments is not None else None))
     for node in metas:
         node._meta = None
         node.comments = None
-    template = _Template(stmt, tree, free, pinned, extras, slots, nodes)
+    template = _Template(stmt, tree, free, pinned, extras, slots, nodes, rebuild)
     return template, template.instantiate(stmt.sql, slots)
 
 
 class _Entry:
     """What the cache knows about one shape: seen once, its templates, or that it is not shared."""
 
-    __slots__ = ("templates", "dead", "cost")
+    __slots__ = ("cost", "dead", "templates")
 
     def __init__(self, cost: int) -> None:
         self.templates: list[_Template] = []
@@ -381,8 +402,10 @@ class ShapeCache:
     BYTES_PER_NODE = 1024
     """Estimated memory of one kept IR node (as `frontend.StatementCache`)."""
 
-    def __init__(self, size: int, max_bytes: int = 16 * 1024 * 1024, prefer_end_column: bool = True) -> None:
+    def __init__(self, size: int, max_bytes: int = 16 * 1024 * 1024, prefer_end_column: bool = True,
+                 rebuild: Rebuild = _replace) -> None:
         self.size = size
+        self.rebuild = rebuild
         self.max_bytes = max_bytes
         self.bytes = 0
         self.prefer_end_column = prefer_end_column
@@ -420,7 +443,7 @@ class ShapeCache:
         return cast(S, template.instantiate(sql, slots))
 
     def _learn(self, key: str, entry: _Entry, shape: Shape, stmt: S) -> S:
-        template, out = _learn(stmt, shape, self.prefer_end_column)
+        template, out = _learn(stmt, shape, self.prefer_end_column, self.rebuild)
         with self._lock:
             if template is None:
                 entry.dead = True  # nothing it could share (no free literal, or unmovable positions)
@@ -447,12 +470,13 @@ class ShapeCache:
                             "its shape is no longer shared (please report this)", sql)
                 return stmt
             self.stats["verified"] += 1
-            template.changed.update(i for i in template.free if slots[i].value != template.slots[i].value)
+            template.changed.update(group for group in template.free
+                                    if slots[group[0]].value != template.slots[group[0]].value)
             template.verify_left -= 1
             if template.verify_left == 0 and len(template.changed) < len(template.free) \
                     and template in entry.templates:
-                # A free slot that kept its value in every check was never shown to map onto its
-                # literal: from now on the template only serves that value. A new template object,
+                # A free group that kept its value in every check was never shown to map onto its
+                # literals: from now on the template only serves that value. A new template object,
                 # so that a thread holding the old one never sees half of the change.
                 entry.templates[entry.templates.index(template)] = template.narrowed()
         return stmt

@@ -8,6 +8,7 @@ rules and noting the statement's features (`token_rules`), the token rewrites sq
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from sqlglot import exp
@@ -52,6 +53,7 @@ class MySQLFrontend(CachedFrontend):
             tokens = tokenize(sql)
         except SQLParserError:
             return None  # the full parse says what is wrong
+        _scanned.last = (sql, tokens)  # the parse of a text the shape cache misses reads these
         slots: list[Slot] = []
         last = len(tokens) - 1
         for i, token in enumerate(tokens):
@@ -86,7 +88,7 @@ class MySQLFrontend(CachedFrontend):
     def _parse_text(self, sql: str, original: str) -> Statement:
         # DDL from mysqldump keeps options in /*!NNNNN ... */ comments MySQL runs: read them as SQL
         opened = run_executable_comments(sql)
-        tokens = tokenize(opened or sql)
+        tokens = (_scanned_tokens(sql) if opened is None else None) or tokenize(opened or sql)
         as_insert = lower.replace_as_insert(sql, tokens, tokenize)
         tokens, found = scan(as_insert or tokens, sql)
         rewrite = lower.apply(tokens, sql, found, replace=as_insert is not None)
@@ -136,6 +138,19 @@ class MySQLFrontend(CachedFrontend):
 
 
 _NUMBER, _STRING, _DOT = TokenType.NUMBER, TokenType.STRING, TokenType.DOT
+
+_scanned = threading.local()
+"""The tokens `_shape` just made, per thread: a statement the shape cache does not build from a
+template is parsed right after its key was made, and tokenizing twice was a tenth of a parse."""
+
+
+def _scanned_tokens(sql: str) -> list[Token] | None:
+    last = getattr(_scanned, "last", None)
+    if last is None or last[0] is not sql:
+        return None
+    _scanned.last = None  # taken once: the parse's rewrites may change the list
+    tokens: list[Token] = last[1]
+    return tokens
 _NOT_BEFORE_STRING = frozenset({TokenType.STRING, TokenType.INTRODUCER})
 
 CACHE_SIZE = MySQLFrontend.CACHE_SIZE

@@ -147,10 +147,15 @@ def shape_key(text: str, anonymous_params: bool) -> bytes | None:
     """
     if len(text) > SHAPE_TEXT_LIMIT:
         return None
-    try:
-        tokens = pglast.parser.scan(text)
-    except pglast.parser.ParseError:
-        return None
+    last = getattr(_scanned, "last", None)
+    if last is not None and last[0] is text:
+        tokens = last[1]  # the statement-shape key just scanned this very text
+        _scanned.last = None
+    else:
+        try:
+            tokens = pglast.parser.scan(text)
+        except pglast.parser.ParseError:
+            return None
     parts = ["?" if anonymous_params else "$"]
     for token in tokens:
         written = text[token.start : token.end + 1]
@@ -213,11 +218,15 @@ class PostgresFrontend(CachedFrontend):
     def _shape(self, sql: str) -> Shape | None:
         """Plain ICONST / FCONST / SCONST tokens of PostgreSQL's own scanner (pglast) are the slots:
         a subset of what `shape_key` counts by kind, so a shared tree also shares the round-trip
-        check's verdict. Texts the scanner refuses (MySQL backquotes) are not keyed."""
+        check's verdict. Texts the scanner refuses (MySQL backquotes) are not keyed, nor any text
+        while `shape_cache` is off (every statement then runs the whole check)."""
+        if not shape_cache:
+            return None
         try:
             tokens = pglast.parser.scan(sql)
         except pglast.parser.ParseError:
             return None
+        _scanned.last = (sql, tokens)
         slots: list[Slot] = []
         for token in tokens:
             kind = _SLOT_TOKENS.get(token.name)
@@ -255,6 +264,10 @@ class PostgresFrontend(CachedFrontend):
 
 
 _SLOT_TOKENS = {"ICONST": False, "FCONST": False, "SCONST": True}
+
+_scanned = threading.local()
+"""The scanner's tokens `_shape` just made, per thread, for `shape_key` of the same text: a
+statement the shape cache does not build is parsed (and its round-trip verdict keyed) right after."""
 
 CACHE_SIZE = PostgresFrontend.CACHE_SIZE
 

@@ -57,7 +57,8 @@ def test_templates_reproduce_full_parses_everything(dialect: str) -> None:
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_hits_equal_full_parses_with_moved_positions(dialect: str) -> None:
     frontend, full = fresh(dialect)
-    shape = "SELECT a, b AS c FROM t -- note\nWHERE a > {n} AND b = 'x{n}' AND c IN ({n}7, 7)\n  AND d < {n}.25 ORDER BY b"
+    shape = ("SELECT a, b AS c FROM t -- note\nWHERE a > {n} AND b = 'x{n}' AND c IN ({n}7, 7)\n"
+             "  AND d < {n}.25 ORDER BY b")
     prime(frontend, shape, [1, 22, 333, 4444])
     stats = frontend._shapes.stats
     assert (stats["learned"], stats["verified"], stats["mismatches"]) == (1, 2, 0)
@@ -76,7 +77,8 @@ def test_limit_order_by_position_and_type_parameters_are_pinned(dialect: str) ->
     frontend, full = fresh(dialect)
     prime(frontend, "SELECT a, b FROM t WHERE a = {n} ORDER BY 2 LIMIT 10", [1, 2, 3, 4])
     hits = frontend._shapes.stats["hits"]
-    for sql in ("SELECT a, b FROM t WHERE a = 9 ORDER BY 1 LIMIT 10", "SELECT a, b FROM t WHERE a = 9 ORDER BY 2 LIMIT 11"):
+    for sql in ("SELECT a, b FROM t WHERE a = 9 ORDER BY 1 LIMIT 10",
+                "SELECT a, b FROM t WHERE a = 9 ORDER BY 2 LIMIT 11"):
         assert_same(frontend, full, sql)
     assert frontend._shapes.stats["hits"] == hits  # another pinned value: parsed in full (learned anew)
     prime(frontend, "SELECT CAST(a AS DECIMAL(10, 2)) FROM t WHERE b = {n}", [1, 2, 3, 4])
@@ -185,3 +187,14 @@ def test_disabled_switch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shapes, "enabled", False)
     prime(frontend, "SELECT a FROM t WHERE a = {n}", [1, 2, 3, 4, 5])
     assert frontend._shapes.stats["keyed"] == 0
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_slots_with_one_value_only_serve_equal_values(dialect: str) -> None:
+    frontend, full = fresh(dialect)
+    prime(frontend, "SELECT a FROM t WHERE a = {n} OR b = {n} OR c = 'k'", [11, 12, 13, 14])
+    hits = frontend._shapes.stats["hits"]
+    assert_same(frontend, full, "SELECT a FROM t WHERE a = 15 OR b = 15 OR c = 'k'")
+    assert frontend._shapes.stats["hits"] == hits + 1
+    assert_same(frontend, full, "SELECT a FROM t WHERE a = 16 OR b = 17 OR c = 'k'")  # not from that template
+    assert frontend._shapes.stats["hits"] == hits + 1
