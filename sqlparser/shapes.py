@@ -445,8 +445,9 @@ class ShapeCache:
     def _learn(self, key: str, entry: _Entry, shape: Shape, stmt: S) -> S:
         template, out = _learn(stmt, shape, self.prefer_end_column, self.rebuild)
         with self._lock:
-            if template is None:
-                entry.dead = True  # nothing it could share (no free literal, or unmovable positions)
+            if template is None or template.nodes * self.BYTES_PER_NODE > self.max_bytes // 8:
+                # nothing it could share (no free literal, or unmovable positions), or too big to keep
+                entry.dead = True
             elif self._items.get(key) is entry and len(entry.templates) < MAX_TEMPLATES_PER_SHAPE:
                 entry.templates.append(template)
                 cost = template.nodes * self.BYTES_PER_NODE

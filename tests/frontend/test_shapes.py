@@ -198,3 +198,12 @@ def test_slots_with_one_value_only_serve_equal_values(dialect: str) -> None:
     assert frontend._shapes.stats["hits"] == hits + 1
     assert_same(frontend, full, "SELECT a FROM t WHERE a = 16 OR b = 17 OR c = 'k'")  # not from that template
     assert frontend._shapes.stats["hits"] == hits + 1
+
+
+def test_a_statement_too_big_for_the_budget_is_not_kept() -> None:
+    frontend, full = fresh("mysql")
+    cache = shapes.ShapeCache(size=64, max_bytes=64 * 1024)
+    sql = "SELECT a FROM t WHERE a IN (" + ", ".join(str(i) for i in range(1, 200)) + ")"
+    for _ in range(4):
+        cache.parse(sql, full.parse, frontend._shape)
+    assert cache.stats["learned"] == 0 and cache.bytes <= cache.max_bytes
