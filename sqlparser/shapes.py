@@ -437,7 +437,13 @@ class ShapeCache:
                 return parse(sql)
             return self._learn(key, entry, shape, parse(sql))
         if checking:
-            return self._check(key, entry, template, sql, slots, parse(sql))
+            try:
+                stmt = parse(sql)
+            except Exception:
+                # The template would have built a tree for a text the parse refuses.
+                self._drop(entry, sql)
+                raise
+            return self._check(key, entry, template, sql, slots, stmt)
         with self._lock:
             self.stats["hits"] += 1
         return cast(S, template.instantiate(sql, slots))
@@ -464,11 +470,7 @@ class ShapeCache:
                 and getattr(stmt, "table", None) == built.table and same_tree(built.tree, stmt.tree))
         with self._lock:
             if not same:
-                entry.dead = True
-                entry.templates.clear()
-                self.stats["mismatches"] += 1
-                log.warning("statement-shape cache: a template did not reproduce the full parse of %.200r; "
-                            "its shape is no longer shared (please report this)", sql)
+                self._drop_locked(entry, sql)
                 return stmt
             self.stats["verified"] += 1
             template.changed.update(group for group in template.free
@@ -481,6 +483,18 @@ class ShapeCache:
                 # so that a thread holding the old one never sees half of the change.
                 entry.templates[entry.templates.index(template)] = template.narrowed()
         return stmt
+
+    def _drop(self, entry: _Entry, sql: str) -> None:
+        with self._lock:
+            self._drop_locked(entry, sql)
+
+    def _drop_locked(self, entry: _Entry, sql: str) -> None:
+        # A bug in the rules of this module: the shape is never shared again.
+        entry.dead = True
+        entry.templates.clear()
+        self.stats["mismatches"] += 1
+        log.warning("statement-shape cache: a template did not reproduce the full parse of %.200r; "
+                    "its shape is no longer shared (please report this)", sql)
 
     def _add(self, key: str, entry: _Entry) -> None:
         old = self._items.pop(key, None)

@@ -207,3 +207,24 @@ def test_a_statement_too_big_for_the_budget_is_not_kept() -> None:
     for _ in range(4):
         cache.parse(sql, full.parse, frontend._shape)
     assert cache.stats["learned"] == 0 and cache.bytes <= cache.max_bytes
+
+
+def test_a_check_whose_parse_fails_drops_the_shape() -> None:
+    frontend, full = fresh("sqlite")
+    cache = shapes.ShapeCache(size=16)
+    calls: list[str] = []
+
+    def picky(sql: str):
+        calls.append(sql)
+        if "666" in sql:  # stands for a validity rule the shape rules missed
+            raise SQLSyntaxError("no 666", line=1, column=1, token=None, sql=sql)
+        return full.parse(sql)
+
+    for n in (1, 2):
+        cache.parse(f"SELECT a FROM t WHERE a = {n}", picky, frontend._shape)
+    with pytest.raises(SQLSyntaxError):
+        cache.parse("SELECT a FROM t WHERE a = 666", picky, frontend._shape)
+    assert cache.stats["mismatches"] == 1
+    before = len(calls)
+    cache.parse("SELECT a FROM t WHERE a = 7", picky, frontend._shape)
+    assert len(calls) == before + 1 and cache.stats["hits"] == 0  # parsed in full from now on
