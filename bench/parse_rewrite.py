@@ -1,15 +1,18 @@
 """Cost of each contract method per dialect, as a ratio of sqlglot's own parse+generate of the
 same statements measured in the same run, plus scaling rows (nesting, IN lists, INSERT rows).
 
-    python bench/parse_rewrite.py [--repeat N] [--dialect mysql] [--json out.json] [--only-unique]
+    python bench/parse_rewrite.py [--repeat N] [--dialect mysql] [--json out.json] [--only-unique] [--no-shapes]
 
 First, issue 16's case ("unique"): statements that never repeat (unique literals, 8 shapes) with a
-rename map, through the full `parse_and_modify_sql` with the statement cache on (every call is a
-miss), against sqlglot's `parse_one(s, read=d).sql(dialect=d)` of the same texts. Baseline and
+rename map, through the full `parse_and_modify_sql` with the statement cache on (every text is a
+miss; their shapes repeat, so the statement-shape cache builds most of them from a template,
+`--no-shapes` turns it off), against sqlglot's `parse_one(s, read=d).sql(dialect=d)` of the
+same texts. Baseline and
 candidate alternate round by round in this process; the ratio is the median of the per-round
 ratios (>= 11 rounds), with the lowest and highest round shown as the noise. The corpus variant
 does the same over every accepted DML statement of tests/data/corpus that both sides parse (the
-cache is cleared before each round, so each statement is a miss). "hit" is the cost of a repeated
+cache is cleared before each round, so each statement is a miss; the share of statements one
+cold pass builds from a shape template is printed with it). "hit" is the cost of a repeated
 statement: the front end's cache hit alone, and the whole rewrite on a hit.
 
 Ratios, not absolute times, are the result: the machine is shared and noisy. Times are CPU time
