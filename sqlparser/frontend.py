@@ -17,6 +17,8 @@ from sqlglot import exp
 
 from sqlparser.portable_names import check_portable_names
 from sqlparser.shapes import Shape, ShapeCache
+from sqlparser.shapes import follow as _follow
+from sqlparser.shapes import path_of as _path_of
 from sqlparser.types import OperationType
 
 
@@ -117,25 +119,6 @@ class _Snapshot:
             if comments is not None:
                 node.comments = list(comments)
         return Statement(stmt.sql, stmt.operation, tree, stmt.unsupported, stmt.table)
-
-
-def _path_of(node: Any) -> _Path:
-    steps: list[tuple[str, int | None]] = []
-    while node.parent is not None:
-        steps.append((node.arg_key or "", node.index))
-        node = node.parent
-    return tuple(reversed(steps))
-
-
-def _follow(tree: exp.Expression, path: _Path) -> Any:
-    node: Any = tree
-    try:
-        for key, index in path:
-            value = node.args.get(key)
-            node = value if index is None else value[index]
-    except (AttributeError, IndexError, TypeError):
-        return None
-    return node
 
 
 class StatementCache:
