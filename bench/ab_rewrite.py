@@ -3,6 +3,7 @@
     python bench/ab_rewrite.py rename [--rev 31fd300]   # rename_tables alone (passes/rename.py + scopes.py)
     python bench/ab_rewrite.py hit [--rev 31fd300]      # the statement cache's hit (sqlparser/frontend.py)
     python bench/ab_rewrite.py sqlite-parse             # SQLite front end: ANTLR's parser methods vs ours
+    python bench/ab_rewrite.py shape                    # front end, statement-shape cache off vs on
 
 The older version is loaded from git (`git show REV:path`) as a second module next to the current
 one, so both run in this process, alternating round by round over the same unique statements
@@ -109,6 +110,31 @@ def ab_hit(rev: str, rounds: int) -> None:
         report(f"{dialect} cache hit", old_t, new_t, 60 * len(stmts))
 
 
+def ab_shape(rounds: int) -> None:
+    """The front end (statement cache on, every text new) with the shape cache off ("old") and on
+    ("new"), alternating; first, every statement built from a template equals a full parse."""
+    from sqlparser import shapes
+
+    for dialect in DIALECTS:
+        p = new_parser(dialect, style="native")
+        frontend: Any = p.frontend
+        full: Any = p.dialect.frontend(portable_names=p.portable_names, cache=False)
+        type(frontend).clear_cache()
+        batches = unique_statements(rounds + 1, 200)
+        for s in batches[0]:
+            assert shapes.same_tree(frontend.parse(s).tree, full.parse(s).tree), s
+        old_t: list[float] = []
+        new_t: list[float] = []
+        for i, stmts in enumerate(batches[1:]):
+            halves = {False: stmts[:100], True: stmts[100:]}
+            for on in ((False, True) if i % 2 else (True, False)):
+                shapes.enabled = on
+                (new_t if on else old_t).append(timed(frontend.parse, halves[on]))
+        shapes.enabled = True
+        report(f"{dialect} front end, shape cache off -> on", old_t, new_t, 100)
+        print(f"  {frontend._shapes.stats}")
+
+
 def ab_sqlite_parse(rounds: int) -> None:
     import dialects.sqlite.parsing as parsing
     from dialects.sqlite._generated.SQLiteParser import SQLiteParser
@@ -140,7 +166,7 @@ def ab_sqlite_parse(rounds: int) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=("rename", "hit", "sqlite-parse"))
+    ap.add_argument("what", choices=("rename", "hit", "sqlite-parse", "shape"))
     ap.add_argument("--rev", default="31fd300", help="the older version (a git revision)")
     ap.add_argument("--rounds", type=int, default=15)
     args = ap.parse_args()
@@ -148,6 +174,8 @@ def main() -> int:
         ab_rename(args.rev, args.rounds)
     elif args.what == "hit":
         ab_hit(args.rev, args.rounds)
+    elif args.what == "shape":
+        ab_shape(args.rounds)
     else:
         ab_sqlite_parse(args.rounds)
     return 0

@@ -1,15 +1,18 @@
 """Cost of each contract method per dialect, as a ratio of sqlglot's own parse+generate of the
 same statements measured in the same run, plus scaling rows (nesting, IN lists, INSERT rows).
 
-    python bench/parse_rewrite.py [--repeat N] [--dialect mysql] [--json out.json] [--only-unique]
+    python bench/parse_rewrite.py [--repeat N] [--dialect mysql] [--json out.json] [--only-unique] [--no-shapes]
 
 First, issue 16's case ("unique"): statements that never repeat (unique literals, 8 shapes) with a
-rename map, through the full `parse_and_modify_sql` with the statement cache on (every call is a
-miss), against sqlglot's `parse_one(s, read=d).sql(dialect=d)` of the same texts. Baseline and
+rename map, through the full `parse_and_modify_sql` with the statement cache on (every text is a
+miss; their shapes repeat, so the statement-shape cache builds most of them from a template,
+`--no-shapes` turns it off), against sqlglot's `parse_one(s, read=d).sql(dialect=d)` of the
+same texts. Baseline and
 candidate alternate round by round in this process; the ratio is the median of the per-round
 ratios (>= 11 rounds), with the lowest and highest round shown as the noise. The corpus variant
 does the same over every accepted DML statement of tests/data/corpus that both sides parse (the
-cache is cleared before each round, so each statement is a miss). "hit" is the cost of a repeated
+cache is cleared before each round, so each statement is a miss; the share of statements one
+cold pass builds from a shape template is printed with it). "hit" is the cost of a repeated
 statement: the front end's cache hit alone, and the whole rewrite on a hit.
 
 Ratios, not absolute times, are the result: the machine is shared and noisy. Times are CPU time
@@ -30,7 +33,7 @@ import sqlglot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlparser import ColumnValue, PrimaryKeyValue, TableColumn, new_parser
+from sqlparser import ColumnValue, PrimaryKeyValue, TableColumn, new_parser, shapes
 from sqlparser.registry import dialects_by_name
 
 MAPPING = {"users": TableColumn("t_users_1", {"id": "c_id", "name": "c_name", "age": "c_age"}),
@@ -189,10 +192,21 @@ def unique_case(dialect: str, repeat: int, corpus: bool = True) -> dict[str, dic
         clear = sys.modules[type(p.frontend).__module__].clear_cache
         out["corpus"] = alternate(base, rewrite, [stmts] * rounds, before_round=clear)
         out["corpus"]["statements"] = len(stmts)
+        out["corpus"].update(shape_rate(p, stmts, clear))
     sql = UNIQUE_SHAPES[1].format(n=7)
     out["hit"] = {"frontend_us": hit_us(p.frontend.parse, sql), "rewrite_us": hit_us(rewrite, sql),
                   "sqlglot_us": hit_us(base, sql, 300)}
     return out
+
+
+def shape_rate(p: object, stmts: list[str], clear: Callable[[], None]) -> dict[str, float]:
+    """Share of statements one cold pass over `stmts` served from a shape template."""
+    clear()
+    for s in stmts:
+        p.parse_and_modify_sql(s, MAPPING)  # type: ignore[attr-defined]
+    stats = p.frontend._shapes.stats  # type: ignore[attr-defined]
+    return {"shape_hits": stats["hits"], "shape_checked": stats["verified"], "shape_keyed": stats["keyed"],
+            "shape_mismatches": stats["mismatches"]}
 
 
 def print_unique(dialect: str, res: dict[str, dict[str, float]]) -> None:
@@ -204,6 +218,10 @@ def print_unique(dialect: str, res: dict[str, dict[str, float]]) -> None:
             n = int(r.get("statements", 200))
             print(f"{case:<10}{n:>7}{r['sqlglot_us']:>12.1f}{r['cozelite_us']:>13.1f}{r['ratio']:>8.2f}"
                   f"  ({r['ratio_min']:.2f}..{r['ratio_max']:.2f}, {int(r['rounds'])} rounds)")
+            if "shape_hits" in r:
+                print(f"{'':<10}shape cache, one cold pass: {int(r['shape_keyed'])} keyed, {int(r['shape_hits'])} "
+                      f"built from a template ({r['shape_hits'] / n:.1%}), {int(r['shape_checked'])} checked "
+                      f"against a full parse, {int(r['shape_mismatches'])} mismatches")
     h = res["hit"]
     print(f"cache hit: front end {h['frontend_us']:.1f} µs; whole rewrite {h['rewrite_us']:.1f} µs "
           f"(sqlglot parse+generate of the same text {h['sqlglot_us']:.1f} µs)")
@@ -232,7 +250,10 @@ def main() -> int:
     ap.add_argument("--json", type=Path, help="also write the results as JSON")
     ap.add_argument("--only-unique", action="store_true", help="only issue 16's table (unique, corpus, hit)")
     ap.add_argument("--no-corpus", action="store_true", help="skip the corpus variant")
+    ap.add_argument("--no-shapes", action="store_true",
+                    help="turn the statement-shape cache off (sqlparser.shapes): every text cache miss parses")
     args = ap.parse_args()
+    shapes.enabled = not args.no_shapes
     dialects = args.dialect or sorted(dialects_by_name())
     results: dict[str, dict] = {}
     for dialect in dialects:

@@ -16,6 +16,9 @@ from typing import Any, ClassVar, Protocol, cast
 from sqlglot import exp
 
 from sqlparser.portable_names import check_portable_names
+from sqlparser.shapes import Shape, ShapeCache
+from sqlparser.shapes import follow as _follow
+from sqlparser.shapes import path_of as _path_of
 from sqlparser.types import OperationType
 
 
@@ -118,25 +121,6 @@ class _Snapshot:
         return Statement(stmt.sql, stmt.operation, tree, stmt.unsupported, stmt.table)
 
 
-def _path_of(node: Any) -> _Path:
-    steps: list[tuple[str, int | None]] = []
-    while node.parent is not None:
-        steps.append((node.arg_key or "", node.index))
-        node = node.parent
-    return tuple(reversed(steps))
-
-
-def _follow(tree: exp.Expression, path: _Path) -> Any:
-    node: Any = tree
-    try:
-        for key, index in path:
-            value = node.args.get(key)
-            node = value if index is None else value[index]
-    except (AttributeError, IndexError, TypeError):
-        return None
-    return node
-
-
 class StatementCache:
     """Thread-safe LRU of parsed statements, keyed by statement text, bounded by entries and bytes.
 
@@ -211,6 +195,11 @@ class StatementCache:
             self.bytes = 0
 
 
+def _rebuild(stmt: Statement, sql: str, tree: exp.Expression) -> Statement:
+    """A statement built from a shape template: the template's fields, the new text and tree."""
+    return Statement(sql, stmt.operation, tree, stmt.unsupported, stmt.table)
+
+
 class CachedFrontend(ABC):
     """The part every front end shares: options, the statement cache and the portable-names rule.
 
@@ -230,28 +219,50 @@ class CachedFrontend(ABC):
     CHECKS_PORTABLE_NAMES: ClassVar[bool] = True
     """False for a dialect whose own grammar already rejects the names the rule is about."""
 
+    SHAPE_COLUMN_AT_END: ClassVar[bool] = True
+    """Whether the `col` of this front end's node metadata names a token's last character (sqlglot's
+    tokens) rather than its first; the shape cache moves columns by it (`sqlparser.shapes`)."""
+
     _caches: ClassVar[dict[bool, StatementCache]]
+    _shape_caches: ClassVar[dict[bool, ShapeCache]]
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         # One pair of caches per concrete front end class, sized by its CACHE_SIZE.
         cls._caches = {flag: StatementCache(cls.CACHE_SIZE, cls.CACHE_BYTES) for flag in (True, False)}
+        cls._shape_caches = {flag: ShapeCache(cls.CACHE_SIZE, cls.CACHE_BYTES // 2, cls.SHAPE_COLUMN_AT_END,
+                                              _rebuild) for flag in (True, False)}
 
     def __init__(self, *, portable_names: bool = True, cache: bool = True) -> None:
         self.portable_names = portable_names
         self._cache = type(self)._caches[bool(portable_names)] if cache else None
+        self._shapes = type(self)._shape_caches[bool(portable_names)] if cache else None
 
     @classmethod
     def clear_cache(cls) -> None:
-        """Forget every cached statement of this front end (benchmarks measure cold parses)."""
+        """Forget every cached statement and shape of this front end (benchmarks measure cold parses)."""
         for cache in cls._caches.values():
             cache.clear()
+        for shapes in cls._shape_caches.values():
+            shapes.clear()
 
     def parse(self, sql: str) -> Statement:
         """Parse exactly one statement. Raise SQLSyntaxError (line, column, token) when invalid."""
         if self._cache is None:
             return self._parse_checked(sql)
-        return self._cache.parse(sql, self._parse_checked)
+        return self._cache.parse(sql, self._parse_shaped)
+
+    def _parse_shaped(self, sql: str) -> Statement:
+        # A text the statement cache has not kept: a statement of a known shape is built from its
+        # template (sqlparser.shapes), anything else parsed in full.
+        assert self._shapes is not None
+        return self._shapes.parse(sql, self._parse_checked, self._shape)
+
+    def _shape(self, sql: str) -> Shape | None:
+        """The statement's shape from this dialect's own tokens (`shapes.plain_slot`,
+        `shapes.make_shape`); None (the default) when the dialect does not key shapes or the text
+        does not scan."""
+        return None
 
     def parse_condition(self, condition: str) -> exp.Expression:
         """Parse a boolean expression, as it would appear after WHERE, in this dialect."""

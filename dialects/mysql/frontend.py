@@ -8,10 +8,11 @@ rules and noting the statement's features (`token_rules`), the token rewrites sq
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from sqlglot import exp
-from sqlglot.tokens import Token
+from sqlglot.tokens import Token, TokenType
 
 from dialects.mysql import lower
 from dialects.mysql.ddl_comments import run_executable_comments
@@ -19,9 +20,10 @@ from dialects.mysql.ddl_statement import operation_of_unlowerable, read_ddl, sta
 from dialects.mysql.parsing import parse_tokens, quiet_sqlglot_noise, tokenize
 from dialects.mysql.token_rules import scan, unwrap_executable_comments
 from dialects.mysql.tree_rules import check_tree
-from sqlparser.errors import SQLSyntaxError, UnsupportedStatementError
+from sqlparser.errors import SQLParserError, SQLSyntaxError, UnsupportedStatementError
 from sqlparser.frontend import CachedFrontend, Statement
 from sqlparser.ir import Unlowerable, first_table, operation_of
+from sqlparser.shapes import Shape, Slot, make_shape, plain_slot
 
 
 class MySQLFrontend(CachedFrontend):
@@ -39,6 +41,38 @@ class MySQLFrontend(CachedFrontend):
         super().__init__(portable_names=portable_names, cache=cache)
         quiet_sqlglot_noise()
 
+    def _shape(self, sql: str) -> Shape | None:
+        """Plain numbers and single-quoted strings of sqlglot's MySQL tokens are the slots. A string
+        next to another string (MySQL joins adjacent strings into one value) or after a charset
+        introducer (_utf8'x') stays in the key. Texts with executable comments or optimizer hints
+        are not keyed: their parts are parsed from the comment's own text, whose positions are not
+        the statement's."""
+        if "/*!" in sql or "/*+" in sql:
+            return None
+        try:
+            tokens = tokenize(sql)
+        except SQLParserError:
+            return None  # the full parse says what is wrong
+        _scanned.last = (sql, tokens)  # the parse of a text the shape cache misses reads these
+        slots: list[Slot] = []
+        last = len(tokens) - 1
+        for i, token in enumerate(tokens):
+            kind = token.token_type
+            if kind is _NUMBER:
+                if i > 0 and tokens[i - 1].token_type is _DOT and tokens[i - 1].end + 1 == token.start:
+                    continue  # `.5`: sqlglot reads the dot and the digits as one number
+                slot = plain_slot(sql, token.start, token.end + 1, False)
+            elif kind is _STRING:
+                if (i > 0 and tokens[i - 1].token_type in _NOT_BEFORE_STRING) \
+                        or (i < last and tokens[i + 1].token_type is _STRING):
+                    continue
+                slot = plain_slot(sql, token.start, token.end + 1, True)
+            else:
+                continue
+            if slot is not None:
+                slots.append(slot)
+        return make_shape(sql, slots)
+
     def _parse_uncached(self, original: str) -> Statement:
         # The text of /*! ... */ is part of the statement, as the server reads it.
         sql = unwrap_executable_comments(original)
@@ -54,7 +88,7 @@ class MySQLFrontend(CachedFrontend):
     def _parse_text(self, sql: str, original: str) -> Statement:
         # DDL from mysqldump keeps options in /*!NNNNN ... */ comments MySQL runs: read them as SQL
         opened = run_executable_comments(sql)
-        tokens = tokenize(opened or sql)
+        tokens = (_scanned_tokens(sql) if opened is None else None) or tokenize(opened or sql)
         as_insert = lower.replace_as_insert(sql, tokens, tokenize)
         tokens, found = scan(as_insert or tokens, sql)
         rewrite = lower.apply(tokens, sql, found, replace=as_insert is not None)
@@ -102,6 +136,22 @@ class MySQLFrontend(CachedFrontend):
         condition_tree: exp.Expression = where.this
         return condition_tree
 
+
+_NUMBER, _STRING, _DOT = TokenType.NUMBER, TokenType.STRING, TokenType.DOT
+
+_scanned = threading.local()
+"""The tokens `_shape` just made, per thread: a statement the shape cache does not build from a
+template is parsed right after its key was made, and tokenizing twice was a tenth of a parse."""
+
+
+def _scanned_tokens(sql: str) -> list[Token] | None:
+    last = getattr(_scanned, "last", None)
+    if last is None or last[0] is not sql:
+        return None
+    _scanned.last = None  # taken once: the parse's rewrites may change the list
+    tokens: list[Token] = last[1]
+    return tokens
+_NOT_BEFORE_STRING = frozenset({TokenType.STRING, TokenType.INTRODUCER})
 
 CACHE_SIZE = MySQLFrontend.CACHE_SIZE
 clear_cache = MySQLFrontend.clear_cache

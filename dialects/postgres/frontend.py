@@ -30,6 +30,7 @@ from dialects.postgres.nodes import CharOffsets, Node, unwrap
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.frontend import CachedFrontend, Statement
 from sqlparser.ir import Unlowerable, line_column
+from sqlparser.shapes import Shape, Slot, make_shape, plain_slot
 from sqlparser.types import OperationType
 
 _NEAR = re.compile(r'at or near "(.*)"\Z', re.S)
@@ -155,10 +156,15 @@ def shape_key(text: str, anonymous_params: bool) -> bytes | None:
     """
     if len(text) > SHAPE_TEXT_LIMIT:
         return None
-    try:
-        tokens = pglast.parser.scan(text)
-    except pglast.parser.ParseError:
-        return None
+    last = getattr(_scanned, "last", None)
+    if last is not None and last[0] is text:
+        tokens = last[1]  # the statement-shape key just scanned this very text
+        _scanned.last = None
+    else:
+        try:
+            tokens = pglast.parser.scan(text)
+        except pglast.parser.ParseError:
+            return None
     parts = ["?" if anonymous_params else "$"]
     for token in tokens:
         written = text[token.start : token.end + 1]
@@ -218,6 +224,27 @@ class PostgresFrontend(CachedFrontend):
 
     CACHE_SIZE = 512
 
+    def _shape(self, sql: str) -> Shape | None:
+        """Plain ICONST / FCONST / SCONST tokens of PostgreSQL's own scanner (pglast) are the slots:
+        a subset of what `shape_key` counts by kind, so a shared tree also shares the round-trip
+        check's verdict. Texts the scanner refuses (MySQL backquotes) are not keyed, nor any text
+        while `shape_cache` is off (every statement then runs the whole check)."""
+        if not shape_cache:
+            return None
+        try:
+            tokens = pglast.parser.scan(sql)
+        except pglast.parser.ParseError:
+            return None
+        _scanned.last = (sql, tokens)
+        slots: list[Slot] = []
+        for token in tokens:
+            kind = _SLOT_TOKENS.get(token.name)
+            if kind is not None:
+                slot = plain_slot(sql, token.start, token.end + 1, kind)
+                if slot is not None:
+                    slots.append(slot)
+        return make_shape(sql, slots)
+
     def _parse_uncached(self, sql: str) -> Statement:
         node, compat = parse_pg(sql)
         operation, table = classify(node)
@@ -248,6 +275,12 @@ class PostgresFrontend(CachedFrontend):
                                  sql=text) from None
         return rules.plain_condition(stmt, text)
 
+
+_SLOT_TOKENS = {"ICONST": False, "FCONST": False, "SCONST": True}
+
+_scanned = threading.local()
+"""The scanner's tokens `_shape` just made, per thread, for `shape_key` of the same text: a
+statement the shape cache does not build is parsed (and its round-trip verdict keyed) right after."""
 
 CACHE_SIZE = PostgresFrontend.CACHE_SIZE
 

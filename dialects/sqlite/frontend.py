@@ -16,9 +16,12 @@ from dialects.sqlite.leaves import identifier
 from dialects.sqlite.lower import Lowerer
 from dialects.sqlite.parsing import parse_tree
 from dialects.sqlite.rules import validate
+from dialects.sqlite.tokens import SQLITE_LEXICAL_RULES
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.frontend import CachedFrontend, Statement
 from sqlparser.ir import Unlowerable, operation_of
+from sqlparser.shapes import Shape, Slot, make_shape, plain_slot
+from sqlparser.tokenizer import Kind, tokenizer_for
 from sqlparser.types import OperationType
 
 pause_gc = True
@@ -29,6 +32,24 @@ class SQLiteFrontend(CachedFrontend):
     """Front end for SQLite (3.54 syntax, plus the extensions in grammars/README.md)."""
 
     CACHE_SIZE = 1024
+    SHAPE_COLUMN_AT_END = False  # leaves.identifier: `col` is the token's first character, 1-based
+
+    def _shape(self, sql: str) -> Shape | None:
+        """Plain numeric and string literal tokens of our SQLite tokenizer are the slots. The scan
+        is the one `tokens.tokenize` runs (same lexical rules, same spans), without building the
+        parser's token objects: the key costs about half a tokenize."""
+        slots: list[Slot] = []
+        skip, scan = _SCANNER.skip, _SCANNER.scan
+        n = len(sql)
+        pos = skip(sql, 0, None)
+        while pos < n:
+            kind, end = scan(sql, pos)
+            if kind is _NUMBER or kind is _STRING:  # x'..' blobs are strings too: plain_slot refuses them
+                slot = plain_slot(sql, pos, end, kind is _STRING)
+                if slot is not None:
+                    slots.append(slot)
+            pos = skip(sql, end, None)
+        return make_shape(sql, slots)
 
     def _parse_uncached(self, sql: str) -> Statement:
         # A parse allocates thousands of small linked objects (tokens, contexts, IR nodes), which
@@ -82,6 +103,9 @@ class SQLiteFrontend(CachedFrontend):
             if paused:
                 gc.enable()
 
+
+_SCANNER = tokenizer_for(SQLITE_LEXICAL_RULES)
+_NUMBER, _STRING = Kind.NUMBER, Kind.STRING
 
 CACHE_SIZE = SQLiteFrontend.CACHE_SIZE
 clear_cache = SQLiteFrontend.clear_cache
