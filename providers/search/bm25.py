@@ -52,6 +52,7 @@ class InvertedIndex:
         # Starts unequal so that a store's first SQL search checks what an earlier process left.
         self._writes = 1
         self._checked = 0
+        self._total: int | None = None  # postings in the table, counted once, then added to (an upper bound)
 
     # --- writing
 
@@ -129,6 +130,14 @@ class InvertedIndex:
             self.conn.run(postings, p_params, ("insert postings", *key))
             self.conn.run(doclen, l_params, ("insert doclen", *key))
         self._writes += 1
+        if self._total is None:
+            self._total = int(self.conn.value("SELECT count(*) FROM cz_postings"))
+        else:
+            self._total += len(p_term)
+        if self._total > self.memory.max_postings:
+            # Too many postings for memory: ranked retrieval scores in SQL too, and may run on a
+            # reader's snapshot, which cannot cluster; so writes keep the order, as they used to.
+            self.cluster()
         self.conn.after_commit(lambda: self.memory.apply(space, lambda p: p.add_batch(
             l_doc, l_field, l_len, p_row, p_term, p_tf, term_names)))
 

@@ -59,3 +59,18 @@ def test_search_clusters_what_writes_appended_and_a_rollback_undoes_it() -> None
     assert int(p.get_meta("postings_clustered") or 0) > clustered
     assert {k: v for k, v in after.items() if int(k) < 100}.keys() == before.keys()
     p.close()
+
+
+def test_writes_cluster_when_the_postings_exceed_the_memory_budget() -> None:
+    # Then ranked retrieval scores in SQL (possibly on a reader's snapshot, which cannot write),
+    # so the writes keep the order as they used to.
+    p = open_search("duckdb:///:memory:")
+    driver = p.driver
+    assert isinstance(driver, DuckDBDriver)
+    driver.cluster_min_rows = 10
+    driver.inverted.memory.max_postings = 40
+    for start in range(0, 60, 10):
+        assert not p.es.bulk("i", [BulkIndexerItem("index", str(i), {"t": f"w{i % 7} w{i % 5} common"})
+                                   for i in range(start, start + 10)])
+    assert int(p.get_meta("postings_clustered") or 0) > 40
+    p.close()
