@@ -52,7 +52,7 @@ class InvertedIndex:
         # Starts unequal so that a store's first SQL search checks what an earlier process left.
         self._writes = 1
         self._checked = 0
-        self._total: int | None = None  # postings in the table, counted once, then added to (an upper bound)
+        self._total: int | None = None  # postings in the table: counted, then added to (an upper bound)
 
     # --- writing
 
@@ -130,10 +130,10 @@ class InvertedIndex:
             self.conn.run(postings, p_params, ("insert postings", *key))
             self.conn.run(doclen, l_params, ("insert doclen", *key))
         self._writes += 1
-        if self._total is None:
+        self._total = None if self._total is None else self._total + len(p_term)
+        if self._total is None or self._total > self.memory.max_postings:
+            # Deletes are not subtracted: past the budget (or at first) the table says.
             self._total = int(self.conn.value("SELECT count(*) FROM cz_postings"))
-        else:
-            self._total += len(p_term)
         if self._total > self.memory.max_postings:
             # Too many postings for memory: ranked retrieval scores in SQL too, and may run on a
             # reader's snapshot, which cannot cluster; so writes keep the order, as they used to.
