@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 from sqlglot import exp
 
-from providers.search.analysis import analyze, term_frequencies
+from providers.search.analysis import analyze, batch_term_frequencies
 from providers.search.connection import Connection, str_array
 from providers.search.model import AND
-from providers.search.postings import Indexed, PostingsCache, SpacePostings
+from providers.search.postings import PostingsCache, SpacePostings
 from providers.search.sql import Params, ShapeCache, col, double, func, ident, num, subquery, table
 
 _SHAPES = ShapeCache()
@@ -47,6 +47,12 @@ class InvertedIndex:
         self.b = b
         self.cluster_min_rows = 50_000  # unordered postings tolerated before re-clustering
         self.memory = PostingsCache()
+        # Postings written (add calls) and how many of them a committed clustering check has
+        # seen: equal means no unordered postings were added since, and the check is skipped.
+        # Starts unequal so that a store's first SQL search checks what an earlier process left.
+        self._writes = 1
+        self._checked = 0
+        self._total: int | None = None  # postings in the table: counted, then added to (an upper bound)
 
     # --- writing
 
@@ -76,40 +82,31 @@ class InvertedIndex:
         column makes DuckDB sort it (np.unique), so a batch's ~35 postings per document as strings
         cost more than the whole join."""
         term_no: dict[str, int] = {}
-        p_term: list[int] = []
-        p_row: list[int] = []
-        p_tf: list[int] = []
-        l_field: list[str] = []
-        l_doc: list[str] = []
-        l_len: list[int] = []
-        indexed: list[Indexed] = []
-        for doc, field, text in items:
-            counts, length = term_frequencies(text)
-            if length == 0:
-                continue  # as in Lucene, a field without terms does not count toward N or avgdl
-            indexed.append((doc, field, counts, length))
-            p_row.extend([len(l_doc)] * len(counts))
-            l_field.append(field)
-            l_doc.append(doc)
-            l_len.append(length)
-            p_term.extend([term_no.setdefault(term, len(term_no)) for term in counts])
-            p_tf.extend(counts.values())
-        if not l_doc:
+        rows, p_term, p_tf, lengths = batch_term_frequencies([text for _, _, text in items], term_no)
+        # As in Lucene, a field without terms does not count toward N or avgdl: only rows with
+        # terms are kept, renumbered densely.
+        kept = lengths > 0
+        if not kept.any():
             return
+        p_row = (np.cumsum(kept) - 1)[rows]
+        l_len = lengths[kept]
+        kept_items = [item for item, keep in zip(items, kept.tolist(), strict=True) if keep]
+        l_doc = [doc for doc, _, _ in kept_items]
+        l_field = [field for _, field, _ in kept_items]
         fields = list(dict.fromkeys(l_field))
         field_no = {f: j for j, f in enumerate(fields)}
         # Two statements, each with its own parameters (DuckDB refuses unused ones).
         p_params, l_params = Params(), Params()
         with contextlib.ExitStack() as stack:
-            terms, terms_key = stack.enter_context(self.conn.string_rows(list(term_no), p_params))
+            term_names = list(term_no)
+            terms, terms_key = stack.enter_context(self.conn.string_rows(term_names, p_params))
             names = [stack.enter_context(self.conn.string_rows(values, params))
                      for params in (p_params, l_params) for values in (l_doc, fields)]
             lens = stack.enter_context(self.conn.registered(
                 i=np.arange(len(l_doc), dtype=np.int32), f=np.asarray([field_no[f] for f in l_field], dtype=np.int32),
-                len=np.asarray(l_len, dtype=np.int32)))
+                len=l_len.astype(np.int32)))
             posts = stack.enter_context(self.conn.registered(
-                r=np.asarray(p_row, dtype=np.int32), j=np.asarray(p_term, dtype=np.int32),
-                tf=np.asarray(p_tf, dtype=np.int32)))
+                r=p_row.astype(np.int32), j=p_term.astype(np.int32), tf=p_tf.astype(np.int32)))
             p_space, l_space = p_params(space), l_params(space)
 
             def with_names(query: exp.Select, docs: exp.Select, fields: exp.Select) -> exp.Select:
@@ -132,24 +129,46 @@ class InvertedIndex:
             key = (terms_key, *(k for _, k in names), lens.name, posts.name)
             self.conn.run(postings, p_params, ("insert postings", *key))
             self.conn.run(doclen, l_params, ("insert doclen", *key))
-        self._maybe_cluster()
-        self.conn.after_commit(lambda: self.memory.apply(space, lambda p: p.add(indexed)))
+        self._writes += 1
+        self._total = None if self._total is None else self._total + len(p_term)
+        if self._total is None or self._total > self.memory.max_postings:
+            # Deletes are not subtracted: past the budget (or at first) the table says.
+            self._total = int(self.conn.value("SELECT count(*) FROM cz_postings"))
+        if self._total > self.memory.max_postings:
+            # Too many postings for memory: ranked retrieval scores in SQL too, and may run on a
+            # reader's snapshot, which cannot cluster; so writes keep the order, as they used to.
+            self.cluster()
+        self.conn.after_commit(lambda: self.memory.apply(space, lambda p: p.add_batch(
+            l_doc, l_field, l_len, p_row, p_term, p_tf, term_names)))
 
-    def _maybe_cluster(self) -> None:
-        """Keep the postings mostly in (space, field, term) order so that a term lookup reads a
-        few row groups (zone maps) instead of the whole table. New postings append unordered; once
-        the unordered tail is as large as the ordered part, rewrite it in order: the table is
-        rewritten O(log n) times as it grows, about twice its final size in all (a quarter, the
-        former tail, rewrote five times its size: most of a bulk load's time). Ranked retrieval
-        reads postings from memory (postings.py); this order serves the SQL path (document
-        search) and the postings' load. Runs inside the caller's transaction."""
-        total = self.conn.value("SELECT count(*) FROM cz_postings")
-        row = self.conn.x("SELECT value FROM cz_meta WHERE key = 'postings_clustered'").fetchone()
-        clustered = int(row[0]) if row else 0
-        if total - clustered <= max(self.cluster_min_rows, clustered):
-            return
-        self.conn.x("CREATE OR REPLACE TABLE cz_postings AS SELECT * FROM cz_postings ORDER BY space, field, term")
-        self.conn.x("INSERT OR REPLACE INTO cz_meta VALUES ('postings_clustered', ?)", [str(total)])
+    def cluster(self) -> None:
+        """Keep the postings mostly in (space, field, term) order so that a term lookup in SQL
+        reads a few row groups (zone maps) instead of the whole table. New postings append
+        unordered; once the unordered tail is as large as the ordered part, the table is
+        rewritten in order: O(log n) rewrites as it grows, about twice its final size in all.
+
+        Called by the SQL scoring paths that need the order (document search), under the store's
+        lock (never from a reader's snapshot: it writes) and before their time limit starts (a
+        rewrite cut short would roll back and be tried again by every search); not by writes, so
+        a bulk load does not pay for the rewrites (they were its largest cost after the analysis)
+        and the first search after it rewrites once. Ranked retrieval reads postings from memory
+        (postings.py). The order never changes a result, only how much of the table a query reads."""
+        if self._checked == self._writes:
+            return  # nothing added since the last check
+        writes = self._writes
+        with self.conn.tx():
+            total = self.conn.value("SELECT count(*) FROM cz_postings")
+            row = self.conn.x("SELECT value FROM cz_meta WHERE key = 'postings_clustered'").fetchone()
+            clustered = int(row[0]) if row else 0
+            if total - clustered > max(self.cluster_min_rows, clustered):
+                self.conn.x("CREATE OR REPLACE TABLE cz_postings AS SELECT * FROM cz_postings "
+                            "ORDER BY space, field, term")
+                self.conn.x("INSERT OR REPLACE INTO cz_meta VALUES ('postings_clustered', ?)", [str(total)])
+
+            def checked() -> None:
+                self._checked = max(self._checked, writes)
+            # Only once committed: inside a caller's transaction that rolls back, so does the rewrite.
+            self.conn.after_commit(checked)
 
     def drop_space(self, space: str) -> None:
         self.conn.x("DELETE FROM cz_postings WHERE space = ?", [space])

@@ -267,6 +267,7 @@ class DuckDBDocuments:
 
     @locked
     def delete_by_query(self, index: str, query: Node) -> int:
+        self.inverted.cluster()
         with self.conn.deadline(f"delete_by_query on index {index!r}"), \
                 self.conn.planned_for_depth(bool_depth(query)), self.conn.tx():
             props = self._need(index)
@@ -331,6 +332,7 @@ class DuckDBDocuments:
 
     @locked
     def search(self, index: str, query: Node, page: SearchPage) -> Response:
+        self.inverted.cluster()  # BM25 in SQL reads postings by term (outside the time limit)
         with self.conn.deadline(f"search of index {index!r}"), self.conn.planned_for_depth(bool_depth(query)):
             return self._search(index, query, page)
 

@@ -36,7 +36,7 @@ class _Postings:
         self.tf = tf.astype(np.int32)
         self.size = len(docs)
 
-    def append(self, docs: Sequence[int], tf: Sequence[int]) -> None:
+    def append(self, docs: Sequence[int] | np.ndarray, tf: Sequence[int] | np.ndarray) -> None:
         n = len(docs)
         if self.size + n > len(self.docs):
             cap = max(self.size + n, 2 * len(self.docs), 4)
@@ -103,28 +103,52 @@ class SpacePostings:
         return arr
 
     def add(self, items: Sequence[Indexed]) -> None:
-        """Index fields of documents (all the indexed fields of each): a document already held is
-        replaced, so applying a write twice changes nothing."""
-        self.delete({doc for doc, _, _, _ in items if doc in self.doc_num})
-        grouped: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
-        for doc, field, counts, length in items:
-            num = self._doc(doc)
-            lengths = self._field_lengths(field)
-            lengths[num] = length
+        """Index fields of documents given as term counts (see add_batch)."""
+        names: dict[str, int] = {}
+        rows: list[int] = []
+        terms: list[int] = []
+        tfs: list[int] = []
+        for row, (_, _, counts, _) in enumerate(items):
+            rows.extend([row] * len(counts))
+            terms.extend([names.setdefault(term, len(names)) for term in counts])
+            tfs.extend(counts.values())
+        self.add_batch([doc for doc, _, _, _ in items], [field for _, field, _, _ in items],
+                       np.asarray([length for _, _, _, length in items], dtype=np.int64),
+                       np.asarray(rows, dtype=np.int64), np.asarray(terms, dtype=np.int64),
+                       np.asarray(tfs, dtype=np.int64), list(names))
+
+    def add_batch(self, docs: Sequence[str], fields: Sequence[str], lengths: np.ndarray, rows: np.ndarray,
+                  terms: np.ndarray, tf: np.ndarray, names: Sequence[str]) -> None:
+        """Index fields of documents (all the indexed fields of each): row i is (docs[i],
+        fields[i]) with lengths[i] > 0 terms; its postings are (rows, terms, tf) with term numbers
+        into `names`. A document already held is replaced, so applying a write twice changes
+        nothing. The postings are grouped by (field, term) with numpy, then appended per group."""
+        self.delete({doc for doc in docs if doc in self.doc_num})
+        field_ids: dict[str, int] = {}
+        nums = np.empty(len(docs), dtype=np.int64)
+        row_field = np.empty(len(docs), dtype=np.int64)
+        for row, (doc, field, length) in enumerate(zip(docs, fields, lengths.tolist(), strict=True)):
+            num = nums[row] = self._doc(doc)
+            row_field[row] = field_ids.setdefault(field, len(field_ids))
+            self._field_lengths(field)[num] = length
             self.n[field] = self.n.get(field, 0) + 1
             self.total[field] = self.total.get(field, 0) + length
-            for term, tf in counts.items():
-                entry = grouped.get((field, term))
-                if entry is None:
-                    entry = grouped[(field, term)] = ([], [])
-                entry[0].append(num)
-                entry[1].append(tf)
-        for key, (docs, tfs) in grouped.items():
-            postings = self.terms.get(key)
+        if not len(rows):
+            return
+        field_of = list(field_ids)
+        width = max(len(names), 1)
+        keys = row_field[rows] * width + terms
+        order = np.argsort(keys, kind="stable")  # within a (field, term): in row order
+        keys, post_docs, post_tf = keys[order], nums[rows][order], tf[order]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        ends = np.r_[starts[1:], len(keys)]
+        for lo, hi, key in zip(starts.tolist(), ends.tolist(), keys[starts].tolist(), strict=True):
+            entry = (field_of[key // width], names[key % width])
+            postings = self.terms.get(entry)
             if postings is None:
-                self.terms[key] = _Postings(np.asarray(docs, dtype=np.int32), np.asarray(tfs, dtype=np.int32))
+                self.terms[entry] = _Postings(post_docs[lo:hi], post_tf[lo:hi])
             else:
-                postings.append(docs, tfs)
+                postings.append(post_docs[lo:hi], post_tf[lo:hi])
 
     def delete(self, docs: Iterable[str]) -> None:
         for doc in docs:

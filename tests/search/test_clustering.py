@@ -1,0 +1,76 @@
+"""The postings' (space, field, term) order is made by document search, not by writes
+(bm25.InvertedIndex.cluster): writes append, the first SQL search after them re-clusters, and a
+re-clustering inside a caller's transaction that rolls back is undone and made again later."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from providers.search import open_search
+from providers.search.contract import BulkIndexerItem, Request, new_match_query
+from providers.search.duckdb import DuckDBDriver
+
+
+def _physical_order_is_clustered(driver: DuckDBDriver) -> bool:
+    rows = driver.db.execute("SELECT space, field, term FROM cz_postings").fetchall()
+    return rows == sorted(rows)
+
+
+def test_search_clusters_what_writes_appended_and_a_rollback_undoes_it() -> None:
+    rng = random.Random(8)
+    words = "north south east west up down left right".split()
+    p = open_search("duckdb:///:memory:")
+    driver = p.driver
+    assert isinstance(driver, DuckDBDriver)
+    driver.cluster_min_rows = 10
+    items = [BulkIndexerItem("index", str(i), {"t": " ".join(rng.choice(words) for _ in range(6))})
+             for i in range(60)]
+    assert not p.es.bulk("i", items[:30])
+    assert not p.es.bulk("j", items[30:])
+
+    def hits(index: str, q: str) -> dict[str, float | None]:
+        return {h.id: h.score for h in p.es.search(index, Request(query=new_match_query("t", q), size=100)).hits}
+
+    assert p.get_meta("postings_clustered") is None
+    assert not _physical_order_is_clustered(driver)  # terms in write order
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), p.transaction():
+        inside = hits("i", "north east")
+        assert p.get_meta("postings_clustered") is not None  # clustered in the caller's transaction
+        raise Undo
+    assert p.get_meta("postings_clustered") is None  # rolled back with it
+
+    before = hits("i", "north east")  # clusters again, for good this time
+    assert before == inside and before
+    clustered = int(p.get_meta("postings_clustered") or 0)
+    assert clustered == driver.db.execute("SELECT count(*) FROM cz_postings").fetchone()[0]  # type: ignore[index]
+    assert _physical_order_is_clustered(driver)
+
+    # Writes after it append unordered and leave the mark alone until a search needs the order.
+    assert not p.es.bulk("i", [BulkIndexerItem("index", str(100 + i), {"t": f"{words[i % 8]} zzz{i}"})
+                               for i in range(200)])
+    assert int(p.get_meta("postings_clustered") or 0) == clustered
+    after = hits("i", "north east")
+    assert int(p.get_meta("postings_clustered") or 0) > clustered
+    assert {k: v for k, v in after.items() if int(k) < 100}.keys() == before.keys()
+    p.close()
+
+
+def test_writes_cluster_when_the_postings_exceed_the_memory_budget() -> None:
+    # Then ranked retrieval scores in SQL (possibly on a reader's snapshot, which cannot write),
+    # so the writes keep the order as they used to.
+    p = open_search("duckdb:///:memory:")
+    driver = p.driver
+    assert isinstance(driver, DuckDBDriver)
+    driver.cluster_min_rows = 10
+    driver.inverted.memory.max_postings = 40
+    for start in range(0, 60, 10):
+        assert not p.es.bulk("i", [BulkIndexerItem("index", str(i), {"t": f"w{i % 7} w{i % 5} common"})
+                                   for i in range(start, start + 10)])
+    assert int(p.get_meta("postings_clustered") or 0) > 40
+    p.close()
