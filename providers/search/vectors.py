@@ -140,7 +140,6 @@ class VectorMatrix:
         rows = cand[order]
         return [(int(i), float(s)) for i, s in zip(self.ids[rows].tolist(), scores[rows].tolist(), strict=True)]
 
-
     def _top_k_of(self, q: np.ndarray, k: int, allowed: np.ndarray) -> list[tuple[int, float]]:
         """top_k among few allowed ids: score only their rows (a selective filter's matches), not
         the whole matrix."""
