@@ -29,9 +29,16 @@ def create_table(t: Table, expr: Callable[[str], exp.Expression]) -> exp.Create:
             cons.append(exp.NotNullColumnConstraint())
         if c.default is not None:
             d = c.default
-            cons.append(exp.DefaultColumnConstraint(
-                this=exp.CurrentTimestamp() if d.kind == "now" else exp.Literal.number(d.value)
-                if d.kind == "number" else exp.Literal.string(d.value)))
+            value: exp.Expression
+            if d.kind == "now":
+                value = exp.CurrentTimestamp()
+            elif d.kind == "number":
+                value = exp.Literal.number(d.value)
+            elif d.kind == "json":  # printed back as written: MySQL allows no literal default on JSON
+                value = exp.Paren(this=exp.Anonymous(this="JSON_OBJECT" if d.value == "{}" else "JSON_ARRAY"))
+            else:
+                value = exp.Literal.string(d.value)
+            cons.append(exp.DefaultColumnConstraint(this=value))
         if c.on_update_now:
             cons.append(exp.OnUpdateColumnConstraint(this=exp.CurrentTimestamp()))
         if c.auto_increment:

@@ -37,7 +37,7 @@ class MySQLType:
 
 @dataclass
 class Default:
-    kind: str  # "string" | "number" | "null" | "now" | "expr"
+    kind: str  # "string" | "number" | "null" | "now" | "json" (an empty object / array) | "expr"
     value: str = ""  # the string / the number's text / the expression's MySQL text; "now": the fsp
 
 

@@ -74,6 +74,18 @@ def _type(dt: exp.DataType) -> MySQLType:
     return MySQLType(name, tuple(params), tuple(values), unsigned)
 
 
+def _empty_json(node: exp.Expression) -> str | None:
+    """'{}' for JSON_OBJECT() and '[]' for JSON_ARRAY() without arguments (MySQL's text of those
+    values), else None."""
+    if isinstance(node, exp.JSONObject) and not node.expressions:
+        return "{}"
+    if isinstance(node, exp.JSONArray) and not node.expressions:
+        return "[]"
+    if isinstance(node, exp.Anonymous) and not node.expressions:
+        return {"JSON_OBJECT": "{}", "JSON_ARRAY": "[]"}.get(node.name.upper())
+    return None
+
+
 def _default(node: exp.Expression) -> Default:
     if isinstance(node, exp.Null):
         return Default("null")
@@ -88,6 +100,9 @@ def _default(node: exp.Expression) -> Default:
         fsp = node.this if isinstance(node, exp.CurrentTimestamp) else None
         return Default("now", str(fsp.this) if isinstance(fsp, exp.Literal) else "")
     if isinstance(node, exp.Paren):
+        empty = _empty_json(node.this)
+        if empty is not None:  # DEFAULT (JSON_OBJECT()) / (JSON_ARRAY()): a constant, common in MySQL 8 dumps
+            return Default("json", empty)
         return Default("expr", node.this.sql("mysql"))
     raise MigrationError(f"DEFAULT {node.sql('mysql')}: only literals, NULL and CURRENT_TIMESTAMP are translated")
 

@@ -79,7 +79,7 @@ def literal_default(col: Column) -> exp.Expression | None:
     d = col.default
     if d is None:
         return None
-    if d.kind == "string":
+    if d.kind in ("string", "json"):  # an empty JSON object / array as its text ('{}', '[]')
         return exp.Literal.string(d.value)
     if d.kind == "number":
         return exp.Literal.number(d.value)

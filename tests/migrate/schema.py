@@ -33,6 +33,10 @@ def norm_default(text: object) -> str | None:
         return None
     if _NOW.match(s):
         return "now"
+    # MySQL's usual JSON default, an expression MariaDB's catalog shows as written: its value
+    empty_json = {"json_object()": "{}", "json_array()": "[]"}.get(s.lower().replace(" ", ""))
+    if empty_json is not None:
+        return "str:" + empty_json
     if len(s) >= 2 and s[0] == s[-1] == "'":
         s = s[1:-1].replace("''", "'")
     try:
