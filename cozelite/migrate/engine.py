@@ -219,15 +219,19 @@ class Migrator:
             op = reader.read(tree, self.options.qualifier(), self.options.default_collation, target.table_collation)
             if isinstance(target, MySQLTarget):
                 target.tree = tree
+            target.statement = f"{where}: {_short(st.sql)}"
             steps = target.plan(op)
         except (MigrationError, SQLParserError) as err:
             raise MigrationError(f"{where}: {_short(st.sql)}: {err}") from err
         except Exception as err:  # a bug of the engine must still name the statement
             raise MigrationError(f"{where}: {_short(st.sql)}: internal error of the migration engine "
                                  f"({type(err).__name__}: {err}); please report it") from err
-        plan = StatementPlan(f.name, st.line, st.sql, "skipped" if isinstance(op, ops.Skip) else "translated", steps)
+        skipped = isinstance(op, ops.Skip) or (isinstance(op, ops.ForeignKeyChecks) and not steps)
+        plan = StatementPlan(f.name, st.line, st.sql, "skipped" if skipped else "translated", steps)
         if isinstance(op, ops.Skip):
             plan.why = op.why
+        elif skipped:
+            plan.why = "FOREIGN_KEY_CHECKS: keys whose parent table is made later wait for it (docs/migrations.md)"
         actions = op.actions if isinstance(op, ops.AlterTable) else op.keys if isinstance(op, ops.CreateTable) else []
         plan.ignored = [a.what for a in actions if isinstance(a, ops.Ignored)]
         return plan
@@ -270,6 +274,16 @@ class Migrator:
                         raise
                     vars(target).update(saved)
                     fp.statements.append(StatementPlan(f.name, st.line, st.sql, "refused", why=str(err)))
+            try:
+                end = target.end_of_file(f.name)
+            except MigrationError as err:
+                if not keep_going:
+                    raise MigrationError(f"{f.name}: {err}") from err
+                target.fk_checks, target.deferred = True, {}
+                fp.statements.append(StatementPlan(f.name, 0, "(end of file)", "refused", why=str(err)))
+            else:
+                if end and fp.statements:  # made for the file's last statement (counts stay per statement)
+                    fp.statements[-1].steps += end
             result.files.append(fp)
         return result
 
@@ -291,15 +305,12 @@ class Migrator:
                     continue
                 target = self._target(s)
                 ran: list[str] = []
-                for st in statements:
-                    plan = self._plan_in_file(target, f, st, s, ran)
-                    for step in plan.steps:
-                        try:
-                            s.run(step.sql)
-                        except ProviderError as err:
-                            raise MigrationError(self._failure(s, f, st, step.sql, err.message, ran)) from err
-                    fp.statements.append(plan)
-                    ran.append(f"line {st.line}")
+                try:
+                    self._run_file(target, f, statements, s, fp, ran)
+                except BaseException:
+                    if s.engine == "mysql" and not target.fk_checks:  # the pooled connection goes back as it was
+                        s.run("SET FOREIGN_KEY_CHECKS = 1")
+                    raise
                 try:
                     for step in target.notes_steps():
                         s.run(step.sql)
@@ -319,6 +330,30 @@ class Migrator:
             if progress is not None:
                 progress(fp)
         return result
+
+    def _run_file(self, target: Target, f: mfiles.MigrationFile, statements: list[mfiles.Statement],
+                  s: CatalogSession, fp: FilePlan, ran: list[str]) -> None:
+        for st in statements:
+            plan = self._plan_in_file(target, f, st, s, ran)
+            for step in plan.steps:
+                try:
+                    s.run(step.sql)
+                except ProviderError as err:
+                    raise MigrationError(self._failure(s, f, st, step.sql, err.message, ran)) from err
+            fp.statements.append(plan)
+            ran.append(f"line {st.line}")
+        end = mfiles.Statement("(end of file: deferred foreign keys)", statements[-1].line if statements else 1)
+        try:
+            steps = target.end_of_file(f.name)
+        except MigrationError as err:
+            raise MigrationError(self._failure(s, f, end, None, f"{f.name}: {err}", ran, planned=True)) from err
+        for step in steps:
+            try:
+                s.run(step.sql)
+            except ProviderError as err:
+                raise MigrationError(self._failure(s, f, end, step.sql, err.message, ran)) from err
+        if steps and fp.statements:  # made for the file's last statement (counts stay per statement)
+            fp.statements[-1].steps += steps
 
     def _keys_off(self, f: mfiles.MigrationFile, statements: list[mfiles.Statement]) -> bool:
         """SQLite: whether the file must run with foreign keys off (SQLite's rebuild procedure, when it

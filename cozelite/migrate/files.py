@@ -75,9 +75,15 @@ def discover(folder: str) -> list[MigrationFile]:
     return files
 
 
+# The one executable comment kept: a SET of FOREIGN_KEY_CHECKS (mysqldump wraps it in /*!40014 ... */);
+# the others mysqldump writes (character sets, time zone, DISABLE KEYS) have no effect on a target.
+_EXECUTABLE_FK = re.compile(r"/\*!\d{0,6}\s*(SET\b[^;]*?\bFOREIGN_KEY_CHECKS\b[^;]*?)\s*\*/", re.I | re.S)
+
+
 def split(text: str, file: str = "") -> list[Statement]:
     """The statements of a file (`;`-separated), skipping comments (`--`, `#`, `/* */`, including
-    MySQL's `/*! ... */` version comments) and empty statements. Quotes ('', "", ``) are respected."""
+    MySQL's `/*! ... */` version comments, except a SET of FOREIGN_KEY_CHECKS, which is kept as the
+    statement it wraps) and empty statements. Quotes ('', "", ``) are respected."""
     out: list[Statement] = []
     buf: list[str] = []
     start_line = None
@@ -114,9 +120,12 @@ def split(text: str, file: str = "") -> list[Statement]:
             j = text.find("*/", i + 2)
             if j < 0:
                 raise MigrationError(f"{file}:{line}: unterminated /* comment")
+            kept = _EXECUTABLE_FK.fullmatch(text[i:j + 2])
+            if kept is not None and start_line is None:
+                start_line = line  # mysqldump's `/*!40014 SET ... FOREIGN_KEY_CHECKS=0 */`: the statement it wraps
             line += text[i:j].count("\n")
             i = j + 2
-            buf.append(" ")
+            buf.append(f" {kept.group(1)} " if kept is not None else " ")
             continue
         if ch == ";":
             sql = "".join(buf).strip()

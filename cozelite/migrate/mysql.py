@@ -79,6 +79,10 @@ class MySQLTarget(Target):
             else:
                 t.checks.append(Check(str(name), str(clause)))
 
+    def end_of_file(self, file: str) -> list[Step]:
+        """The pooled connection goes back with checks on."""
+        return [*super().end_of_file(file), Step("SET FOREIGN_KEY_CHECKS = 1")] if not self.fk_checks else []
+
     def plan(self, op: ops.Op) -> list[Step]:
         # Keep the logical schema (and its checks) as the other targets do.
         if isinstance(op, ops.CreateTable):
@@ -90,7 +94,7 @@ class MySQLTarget(Target):
             for key in op.keys:
                 ops.apply_action(t, key)
             ops.check_table(t)
-            ops.check_references({**self.schema, t.name.lower(): t}, t)
+            ops.check_references({**self.schema, t.name.lower(): t}, t, defer=self.defer_key)
             self.schema[t.name.lower()] = t
         elif isinstance(op, ops.DropTable):
             for name in op.names:
@@ -110,13 +114,17 @@ class MySQLTarget(Target):
                 elif isinstance(action, ops.ModifyColumn) and action.old_name.lower() != action.column.name.lower():
                     renamed[action.old_name.lower()] = action.column.name
             ops.check_table(t)
-            ops.check_references(self.schema, t)
+            ops.check_references(self.schema, t, defer=self.defer_key)
             ops.follow_parent(self.schema, old, t.name, renamed)
             if t.name.lower() != old.lower():
                 del self.schema[old.lower()]
                 self.schema[t.name.lower()] = t
         elif isinstance(op, ops.Skip):
             return []
+        elif isinstance(op, ops.ForeignKeyChecks):
+            # run as MySQL does (the session's setting): a CREATE names a parent made later
+            out = self.foreign_key_checks(op.on, "here")
+            return [*out, Step(f"SET FOREIGN_KEY_CHECKS = {int(op.on)}")]
         assert self.tree is not None
         tree = self.tree.copy()
         for table in tree.find_all(exp.Table):

@@ -5,6 +5,7 @@ an unnamed index is named after its first column)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlglot import exp
@@ -164,7 +165,12 @@ class Skip:
     why: str
 
 
-Op = CreateTable | DropTable | AlterTable | Truncate | Data | Skip
+@dataclass
+class ForeignKeyChecks:
+    on: bool  # SET FOREIGN_KEY_CHECKS: off, a key may name a table the file creates later (docs/migrations.md)
+
+
+Op = CreateTable | DropTable | AlterTable | Truncate | Data | Skip | ForeignKeyChecks
 
 
 # -- effect on the model -----------------------------------------------------------------------
@@ -471,16 +477,24 @@ def check_not_referenced(schema: Schema, name: str, going: list[str], what: str)
                                      "(drop the foreign key first)")
 
 
-def check_references(schema: Schema, table: Table) -> None:
+def check_references(schema: Schema, table: Table, *, defer: Callable[[Table, ForeignKey], bool] | None = None,
+                     only: set[str] | None = None) -> None:
     """Each foreign key of `table` names an existing table and columns that are its primary key or a
-    unique key: SQLite and PostgreSQL need one (InnoDB accepts any index; such a key is refused here)."""
+    unique key: SQLite and PostgreSQL need one (InnoDB accepts any index; such a key is refused here).
+
+    `defer(table, fk)`: asked when the parent table does not exist; True: FOREIGN_KEY_CHECKS is off and
+    the key is checked later (Target.defer_key). `only`: check just the keys of these (lower) names."""
     for fk in table.foreign_keys:
+        if only is not None and fk.name.lower() not in only:
+            continue
         for other in schema.values():
             if other is not table and other.name.lower() != table.name.lower() \
                     and other.foreign_key(fk.name) is not None:
                 raise MigrationError(f"foreign key name {fk.name!r} of {table.name!r} is taken by {other.name!r}: "
                                      "MySQL's constraint names are per database (errno 121)")
         parent = table if fk.ref_table.lower() == table.name.lower() else schema.get(fk.ref_table.lower())
+        if parent is None and defer is not None and defer(table, fk):
+            continue
         if parent is None:
             raise MigrationError(f"foreign key {fk.name!r} of {table.name!r} references table {fk.ref_table!r}, "
                                  "which does not exist (create it first)")

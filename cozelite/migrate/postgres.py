@@ -17,7 +17,7 @@ from typing import Any
 from sqlglot import exp
 
 from cozelite.migrate import ops, postgres_rebuild
-from cozelite.migrate.model import Column, Index, MigrationError, MySQLType, Table
+from cozelite.migrate.model import Column, ForeignKey, Index, MigrationError, MySQLType, Table
 from cozelite.migrate.target import (
     Step,
     Target,
@@ -255,6 +255,8 @@ class PostgresTarget(Target):
     # -- operations ------------------------------------------------------------------------------
 
     def plan(self, op: ops.Op) -> list[Step]:
+        if isinstance(op, ops.ForeignKeyChecks):
+            return self.foreign_key_checks(op.on, "here")
         if isinstance(op, ops.CreateTable):
             return self._create(op)
         if isinstance(op, ops.DropTable):
@@ -290,6 +292,10 @@ class PostgresTarget(Target):
             return out
         return []
 
+    def deferred_key_steps(self, table: Table, fk: ForeignKey) -> list[Step]:
+        """ALTER TABLE ... ADD CONSTRAINT: PostgreSQL checks the rows already there (MySQL would not)."""
+        return [self.step(alter(table.name, exp.AddConstraint(expressions=[fk_constraint(fk)])))]
+
     def _sync_identity(self, t: Table, col: Column) -> Step:
         """MySQL moves AUTO_INCREMENT past explicit values; an identity does not: move it."""
         tn, cn = self.name(t.name), self.name(col.name)
@@ -315,11 +321,12 @@ class PostgresTarget(Target):
             items.append(cd)
         if t.primary_key:
             items.append(self._pkey(t.name, t.primary_key))
-        ops.check_references({**self.schema, t.name.lower(): t}, t)
+        ops.check_references({**self.schema, t.name.lower(): t}, t, defer=self.defer_key)
         for chk in t.checks:
             items.append(check_constraint(_fit(chk.name), self.translate_expr(chk.expr, t, condition=True,
                                                                               what=f"CHECK {chk.name!r}")))
-        items += [fk_constraint(fk) for fk in t.foreign_keys]  # names kept: per table in PostgreSQL
+        # names kept: per table in PostgreSQL; a deferred key (parent not made yet) is added later
+        items += [fk_constraint(fk) for fk in t.foreign_keys if not self.is_deferred(fk)]
         out.append(self.step(exp.Create(this=exp.Schema(this=table_ref(t.name), expressions=items), kind="TABLE")))
         self.schema[t.name.lower()] = t
         for idx in t.indexes:
@@ -353,7 +360,7 @@ class PostgresTarget(Target):
             elif isinstance(action, ops.ModifyColumn) and action.old_name.lower() != action.column.name.lower():
                 renamed[action.old_name.lower()] = action.column.name
         ops.check_table(t)
-        ops.check_references(self.schema, t)
+        ops.check_references(self.schema, t, defer=self.defer_key)
         ops.follow_parent(self.schema, old_name, t.name, renamed)  # PostgreSQL's keys follow by themselves
         # FIRST / AFTER: PostgreSQL appends; a rebuild puts the columns in MySQL's order
         reorder = postgres_rebuild.reorder_steps(self, t.name, native, [c.name for c in t.columns],
@@ -428,6 +435,9 @@ class PostgresTarget(Target):
             return self.index_steps(before, action.index) + self._implicit_indexes(before, after)
         if isinstance(action, ops.AddForeignKey):
             add = alter(name, exp.AddConstraint(expressions=[fk_constraint(action.fk)]))
+            parent = action.fk.ref_table.lower()
+            if not self.fk_checks and parent not in self.schema and parent != after.name.lower():
+                return self._implicit_indexes(before, after)  # deferred: made when checks come back on
             return [*self._implicit_indexes(before, after), self.step(add)]
         if isinstance(action, (ops.DropForeignKey, ops.DropCheck, ops.DropConstraint)):
             fk = before.foreign_key(action.name)

@@ -455,8 +455,44 @@ def read(tree: exp.Expression | None, qualifier: Qualifier, default_collation: s
                 t.set("db", None)
                 t.set("this", exp.to_identifier(mapped))
         return ops.Data(tree)
+    if isinstance(tree, exp.Set):
+        checks = _foreign_key_checks(tree)
+        if checks is not None:
+            return checks
     if isinstance(tree, (exp.Set, exp.Use)):
         return ops.Skip(f"{tree.key.upper()}: session settings do not carry over to the target")
     if isinstance(tree, exp.Command) or tree.key == "command":
         raise MigrationError("the MySQL front end gave this statement no structure (Command): not translated")
     raise MigrationError(f"{type(tree).__name__} statements are not translated in migrations")
+
+
+def _foreign_key_checks(tree: exp.Set) -> ops.ForeignKeyChecks | None:
+    """SET [SESSION] FOREIGN_KEY_CHECKS = 0 | 1 | ON | OFF | @saved (also @@session.foreign_key_checks and
+    mysqldump's `SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0`): the session's
+    last assignment. Restoring a saved @variable turns checks on: a dump saves them while they are on.
+    SET GLOBAL changes other sessions only (None: skipped)."""
+    found: ops.ForeignKeyChecks | None = None
+    for item in tree.expressions:
+        eq = item.this if isinstance(item, exp.SetItem) else None
+        if not isinstance(eq, exp.EQ) or str(item.args.get("kind") or "").upper() == "GLOBAL":
+            continue
+        target = eq.this
+        if isinstance(target, exp.Parameter):  # @user_variable: not the setting
+            continue
+        if isinstance(target, exp.SessionParameter) and str(target.args.get("kind") or "session").lower() != "session":
+            continue
+        if _ident(target.this if isinstance(target, (exp.Column, exp.SessionParameter)) else target).lower() \
+                != "foreign_key_checks":
+            continue
+        value = eq.expression
+        text = value.name.upper() if isinstance(value, (exp.Literal, exp.Var, exp.Identifier, exp.Column)) else ""
+        if isinstance(value, exp.Boolean):
+            text = "ON" if value.this else "OFF"
+        if text in ("0", "OFF", "FALSE"):
+            found = ops.ForeignKeyChecks(False)
+        elif text in ("1", "ON", "TRUE", "DEFAULT") or isinstance(value, (exp.Parameter, exp.SessionParameter)):
+            found = ops.ForeignKeyChecks(True)
+        else:
+            raise MigrationError(f"SET FOREIGN_KEY_CHECKS = {value.sql()}: write 0 / OFF or 1 / ON "
+                                 "(or restore a saved @variable)")
+    return found

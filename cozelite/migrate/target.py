@@ -178,6 +178,57 @@ class Target:
     def __init__(self, parser: SQLParser, schema: ops.Schema) -> None:
         self.parser = parser
         self.schema = schema
+        # SET FOREIGN_KEY_CHECKS=0 within a file: a key whose parent does not exist yet is deferred
+        # (name -> the statement that made it) and checked when checks come back on or the file ends
+        self.fk_checks = True
+        self.deferred: dict[str, str] = {}
+        self.statement = ""  # "file:line: text" of the statement being planned (the engine sets it)
+
+    # -- FOREIGN_KEY_CHECKS ----------------------------------------------------------------------
+
+    def defer_key(self, table: Table, fk: ForeignKey) -> bool:
+        """ops.check_references' `defer`: whether a key whose parent is missing waits (checks off)."""
+        if self.fk_checks:
+            return False
+        self.deferred.setdefault(fk.name.lower(), self.statement)
+        return True
+
+    def is_deferred(self, fk: ForeignKey) -> bool:
+        return fk.name.lower() in self.deferred
+
+    def foreign_key_checks(self, on: bool, why: str) -> list[Step]:
+        """Checks turned on (`why`: where) or off; on: every deferred key is checked now and made."""
+        out: list[Step] = []
+        if on and self.deferred:
+            out = self.resolve_deferred(why)
+        self.fk_checks = on
+        return out
+
+    def end_of_file(self, file: str) -> list[Step]:
+        """What the file's end needs: checks come back on (they are per session, and the session ends)."""
+        return [] if self.fk_checks else self.foreign_key_checks(True, f"at the end of {file}")
+
+    def resolve_deferred(self, why: str) -> list[Step]:
+        out: list[Step] = []
+        pending, self.deferred = self.deferred, {}
+        for name, where in pending.items():
+            owner = next((t for t in self.schema.values() if t.foreign_key(name) is not None), None)
+            if owner is None:
+                continue  # the key or its table was dropped meanwhile
+            fk = owner.foreign_key(name)
+            assert fk is not None
+            try:
+                ops.check_references(self.schema, owner, only={name})
+            except MigrationError as err:
+                raise MigrationError(f"{err}: FOREIGN_KEY_CHECKS came back on {why}, and the key was made by "
+                                     f"{where} while checks were off: the referenced table must exist by then") \
+                    from err
+            out += self.deferred_key_steps(owner, fk)
+        return out
+
+    def deferred_key_steps(self, table: Table, fk: ForeignKey) -> list[Step]:
+        """The statements that make a deferred key (targets that left it out of the CREATE)."""
+        return []
 
     # -- printing --------------------------------------------------------------------------------
 
