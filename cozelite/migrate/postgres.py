@@ -325,7 +325,11 @@ class PostgresTarget(Target):
         for chk in t.checks:
             items.append(check_constraint(_fit(chk.name), self.translate_expr(chk.expr, t, condition=True,
                                                                               what=f"CHECK {chk.name!r}")))
-        # names kept: per table in PostgreSQL; a deferred key (parent not made yet) is added later
+        # names kept: per table in PostgreSQL. With FOREIGN_KEY_CHECKS=0 every key waits for checks to
+        # come back on (a dump's rows come in table order): ALTER TABLE then checks the rows once
+        if not self.fk_checks:
+            for fk in t.foreign_keys:
+                self.deferred.setdefault(fk.name.lower(), self.statement)
         items += [fk_constraint(fk) for fk in t.foreign_keys if not self.is_deferred(fk)]
         out.append(self.step(exp.Create(this=exp.Schema(this=table_ref(t.name), expressions=items), kind="TABLE")))
         self.schema[t.name.lower()] = t
@@ -435,14 +439,16 @@ class PostgresTarget(Target):
             return self.index_steps(before, action.index) + self._implicit_indexes(before, after)
         if isinstance(action, ops.AddForeignKey):
             add = alter(name, exp.AddConstraint(expressions=[fk_constraint(action.fk)]))
-            parent = action.fk.ref_table.lower()
-            if not self.fk_checks and parent not in self.schema and parent != after.name.lower():
-                return self._implicit_indexes(before, after)  # deferred: made when checks come back on
+            if not self.fk_checks:  # deferred: made when checks come back on (as in _create)
+                self.deferred.setdefault(action.fk.name.lower(), self.statement)
+                return self._implicit_indexes(before, after)
             return [*self._implicit_indexes(before, after), self.step(add)]
         if isinstance(action, (ops.DropForeignKey, ops.DropCheck, ops.DropConstraint)):
             fk = before.foreign_key(action.name)
             chk = before.check_named(action.name)
             if fk is not None and not isinstance(action, ops.DropCheck):
+                if self.deferred.pop(fk.name.lower(), None) is not None:
+                    return []  # never made: it waited for FOREIGN_KEY_CHECKS
                 return [self._drop_constraint(name, fk.name)]
             assert chk is not None  # ops.apply_action refused the rest
             return [self._drop_constraint(name, _fit(chk.name))]

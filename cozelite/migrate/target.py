@@ -181,6 +181,7 @@ class Target:
         # SET FOREIGN_KEY_CHECKS=0 within a file: a key whose parent does not exist yet is deferred
         # (name -> the statement that made it) and checked when checks come back on or the file ends
         self.fk_checks = True
+        self.checks_were_off = False  # SQLite: the file runs with foreign keys off (data in any order)
         self.deferred: dict[str, str] = {}
         self.statement = ""  # "file:line: text" of the statement being planned (the engine sets it)
 
@@ -202,6 +203,7 @@ class Target:
         if on and self.deferred:
             out = self.resolve_deferred(why)
         self.fk_checks = on
+        self.checks_were_off |= not on
         return out
 
     def end_of_file(self, file: str) -> list[Step]:

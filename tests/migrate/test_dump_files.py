@@ -165,6 +165,49 @@ def test_parent_never_created_is_refused_and_rolled_back(tmp_path: Path, uris: d
     assert shape == {}
 
 
+DATA_DUMP = """\
+SET FOREIGN_KEY_CHECKS=0;
+CREATE TABLE `links` (`id` int NOT NULL, `member_id` int NOT NULL, PRIMARY KEY (`id`), KEY `member_id` (`member_id`),
+  CONSTRAINT `links_m` FOREIGN KEY (`member_id`) REFERENCES `members` (`id`) ON DELETE CASCADE);
+INSERT INTO `links` VALUES (1,10),(2,11);
+CREATE TABLE `members` (`id` int NOT NULL, `boss_id` int DEFAULT NULL, PRIMARY KEY (`id`), KEY `boss_id` (`boss_id`),
+  CONSTRAINT `members_boss` FOREIGN KEY (`boss_id`) REFERENCES `members` (`id`));
+INSERT INTO `members` VALUES (10,11);
+INSERT INTO `members` VALUES (11,NULL);
+SET FOREIGN_KEY_CHECKS=1;
+"""
+
+
+def test_dump_rows_in_table_order(tmp_path: Path, uris: dict[str, str]) -> None:
+    """A dump's rows: children before their parents (table order) and a self reference to a later row.
+    With checks off they are not checked row by row; the keys are then enforced on every engine."""
+    folder = write(tmp_path / "m", {"0001_d.sql": DATA_DUMP})
+    for engine, uri in uris.items():
+        apply(str(folder), uri)
+        with open_db(uri) as rdb:
+            assert rdb.execute_sql("SELECT id, member_id FROM links ORDER BY id").rows == \
+                [{"id": 1, "member_id": 10}, {"id": 2, "member_id": 11}], engine
+            assert code_of(rdb, "INSERT INTO links VALUES (3, 12)") == ErrorCode.FAILED_PRECONDITION.name, engine
+            assert code_of(rdb, "DELETE FROM members WHERE id = 10") == "1", engine  # cascades to links 1
+            assert rdb.execute_sql("SELECT id FROM links").rows == [{"id": 2}], engine
+
+
+def test_orphan_rows_are_refused_where_mysql_would_keep_them(tmp_path: Path, uris: dict[str, str]) -> None:
+    """MySQL adds no check of the rows when checks come back on; SQLite and PostgreSQL cannot hold a
+    key their rows break, so the file is refused there and rolled back (docs/migrations.md)."""
+    text = DATA_DUMP.replace("INSERT INTO `links` VALUES (1,10),(2,11);", "INSERT INTO `links` VALUES (1,10),(2,99);")
+    folder = write(tmp_path / "m", {"0001_d.sql": text})
+    apply(str(folder), uris["mysql"])  # MariaDB keeps the orphan
+    with open_db(uris["mysql"]) as rdb:
+        assert rdb.execute_sql("SELECT id FROM links WHERE member_id = 99").rows == [{"id": 2}]
+    for engine in ("sqlite", "postgres"):
+        with pytest.raises(MigrationError, match=r"rolled back|nothing of it was applied") as err:
+            apply(str(folder), uris[engine])
+        assert "links" in str(err.value), engine
+        assert [s.state for s in status(str(folder), uris[engine])] == ["pending"]
+        assert read_schema(uris[engine])[1] == {}
+
+
 def test_checks_stay_on_without_the_set(tmp_path: Path) -> None:
     """Without FOREIGN_KEY_CHECKS=0 a forward reference is refused at its statement, as MySQL does."""
     folder = write(tmp_path / "m", {"0001_x.sql": MISSING_PARENT.replace("SET FOREIGN_KEY_CHECKS = 0;\n", "")})
