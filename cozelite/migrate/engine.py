@@ -317,10 +317,12 @@ class Migrator:
                     if s.engine == "sqlite":
                         broken = s.query("SELECT * FROM pragma_foreign_key_check")
                         if broken:
-                            why = (" (it ran with foreign keys off, as it sets FOREIGN_KEY_CHECKS=0 or rebuilds "
-                                   "or drops a table a key references: its data statements did not cascade or set "
-                                   "NULL, and every row must have its parent when the file ends)" if keys_off
-                                   else "")
+                            why = (" (it ran with foreign keys off, as it rebuilds or drops a table a key "
+                                   "references: its data statements did not cascade or set NULL; move them to a "
+                                   "file of their own)" if keys_off else "")
+                            if keys_off and target.checks_were_off:
+                                why = (" (it sets FOREIGN_KEY_CHECKS=0: its rows are checked once, when the file "
+                                       "ends, and each must have its parent then; MySQL would keep the orphan)")
                             raise MigrationError(f"{f.name}: the file breaks foreign keys: {broken[:3]!r}{why}; "
                                                  "nothing of it was applied")
                     s.run(revisions.insert_sql(self.target_parser, f.name, f.checksum, len(statements)))
