@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from cozelite.migrate import MigrationError, apply, plan, status
+from cozelite.migrate import MigrationError, apply, describe, plan, status
 from providers.db import open_db
 from providers.errors import ErrorCode, ProviderError
 from tests.engines.server_uris import fresh_mysql_uri, fresh_postgres_uri
@@ -57,7 +57,8 @@ CREATE TABLE `comments` (
 CREATE TABLE `members` (
   `id` varchar(36) CHARACTER SET ascii COLLATE ascii_general_ci NOT NULL,
   `display` varchar(50) DEFAULT NULL,
-  `settings` json DEFAULT NULL,
+  `settings` json NOT NULL DEFAULT (json_object()),
+  `tags` json NOT NULL DEFAULT (JSON_ARRAY()),
   PRIMARY KEY (`id`),
   FULLTEXT KEY `display` (`display`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
@@ -147,6 +148,11 @@ def test_dump_with_forward_references_matches_mariadb(tmp_path: Path, uris: dict
             assert code_of(rdb, "DELETE FROM posts WHERE id = 1") == "1", engine  # cascades to both comments
             assert rdb.execute_sql("SELECT COUNT(*) AS n FROM comments").rows == [{"n": 0}], engine
             assert rdb.execute_sql("SELECT best_post_id FROM authors").rows == [{"best_post_id": None}], engine
+    # the constant expression defaults are stored as values and print back as written
+    for engine in ("sqlite", "postgres"):
+        text = describe(uris[engine])
+        assert "`settings` JSON NOT NULL DEFAULT (JSON_OBJECT())" in text, engine
+        assert "`tags` JSON NOT NULL DEFAULT (JSON_ARRAY())" in text, engine
     # a re-run applies nothing
     assert all(apply(str(folder), uri).files == [] for uri in uris.values())
 
