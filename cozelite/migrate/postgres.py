@@ -496,7 +496,9 @@ class PostgresTarget(Target):
             for key in [k for k in self.physical if k[0] == name.lower()]:
                 self.physical[(action.new.lower(), key[1])] = self.physical.pop(key)
             for fk_old, fk_new in zip(before.foreign_keys, after.foreign_keys, strict=True):
-                if fk_old.name != fk_new.name:  # no sqlglot node for RENAME CONSTRAINT: names printed
+                if fk_old.name != fk_new.name and fk_old.name.lower() in self.deferred:  # not made yet
+                    self.deferred[fk_new.name.lower()] = self.deferred.pop(fk_old.name.lower())
+                elif fk_old.name != fk_new.name:  # no sqlglot node for RENAME CONSTRAINT: names printed
                     out.append(Step(f"ALTER TABLE {self.name(action.new)} RENAME CONSTRAINT "
                                     f"{self.name(fk_old.name)} TO {self.name(fk_new.name)}"))
             return out

@@ -208,9 +208,7 @@ class Target:
 
     def foreign_key_checks(self, on: bool, why: str) -> list[Step]:
         """Checks turned on (`why`: where) or off; on: every deferred key is checked now and made."""
-        out: list[Step] = []
-        if on and self.deferred:
-            out = self.resolve_deferred(why)
+        out = self.resolve_deferred(why) if on and not self.fk_checks else []
         self.fk_checks = on
         self.checks_were_off |= not on
         return out
@@ -220,21 +218,25 @@ class Target:
         return [] if self.fk_checks else self.foreign_key_checks(True, f"at the end of {file}")
 
     def resolve_deferred(self, why: str) -> list[Step]:
+        """Check the deferred keys (a dropped one is gone) and any key whose parent is missing (a
+        deferred `<table>_ibfk_<n>` renamed with its table), as check_references does; the steps that
+        make the deferred ones."""
         out: list[Step] = []
         pending, self.deferred = self.deferred, {}
-        for name, where in pending.items():
-            owner = next((t for t in self.schema.values() if t.foreign_key(name) is not None), None)
-            if owner is None:
-                continue  # the key or its table was dropped meanwhile
-            fk = owner.foreign_key(name)
-            assert fk is not None
-            try:
-                ops.check_references(self.schema, owner, only={name})
-            except MigrationError as err:
-                raise MigrationError(f"{err}: FOREIGN_KEY_CHECKS came back on {why}, and the key was made by "
-                                     f"{where} while checks were off: the referenced table must exist by then") \
-                    from err
-            out += self.deferred_key_steps(owner, fk)
+        for owner in list(self.schema.values()):
+            for fk in list(owner.foreign_keys):
+                name, parent = fk.name.lower(), fk.ref_table.lower()
+                if name not in pending and (parent in self.schema or parent == owner.name.lower()):
+                    continue
+                try:
+                    ops.check_references(self.schema, owner, only={name})
+                except MigrationError as err:
+                    made = pending.get(name, "a statement")
+                    raise MigrationError(f"{err}: FOREIGN_KEY_CHECKS came back on {why}, and the key was made by "
+                                         f"{made} while checks were off: the referenced table must exist by then") \
+                        from err
+                if name in pending:
+                    out += self.deferred_key_steps(owner, fk)
         return out
 
     def deferred_key_steps(self, table: Table, fk: ForeignKey) -> list[Step]:

@@ -214,6 +214,35 @@ def test_orphan_rows_are_refused_where_mysql_would_keep_them(tmp_path: Path, uri
         assert read_schema(uris[engine])[1] == {}
 
 
+RENAMED = """\
+SET FOREIGN_KEY_CHECKS=0;
+CREATE TABLE `a` (`id` int NOT NULL, `b_id` int DEFAULT NULL, PRIMARY KEY (`id`), KEY `b_id` (`b_id`),
+  FOREIGN KEY (`b_id`) REFERENCES `b` (`id`));
+RENAME TABLE `a` TO `c`;
+CREATE TABLE `b` (`id` int NOT NULL, `c_id` int DEFAULT NULL, PRIMARY KEY (`id`), KEY `c_id` (`c_id`),
+  CONSTRAINT `b_c` FOREIGN KEY (`c_id`) REFERENCES `c` (`id`));
+ALTER TABLE `b` DROP FOREIGN KEY `b_c`;
+SET FOREIGN_KEY_CHECKS=1;
+"""
+
+
+def test_deferred_key_renamed_with_its_table_or_dropped(tmp_path: Path, uris: dict[str, str]) -> None:
+    """`a_ibfk_1`, deferred, follows its table's rename to `c_ibfk_1`; a key dropped while checks are
+    off is never made. The catalogs agree with MariaDB's (names included on PostgreSQL)."""
+    folder = write(tmp_path / "m", {"0001_r.sql": RENAMED})
+    for uri in uris.values():
+        apply(str(folder), uri)
+    _, truth = read_schema(uris["mysql"])
+    assert [fk[0] for fk in truth["c"].foreign_keys] == ["c_ibfk_1"] and truth["b"].foreign_keys == ()
+    for engine in ("sqlite", "postgres"):
+        _, other = read_schema(uris[engine])
+        assert diff(truth, engine, other) == [], engine
+    with pytest.raises(MigrationError, match=r"foreign key 'c_ibfk_1' of 'c' references table 'b', which does "
+                                             r"not exist.*came back on here"):
+        text = RENAMED.replace("CREATE TABLE `b`", "CREATE TABLE `bb`").replace("ALTER TABLE `b`", "ALTER TABLE `bb`")
+        plan(str(write(tmp_path / "n", {"0001_r.sql": text})), f"sqlite:///{tmp_path / 'n.db'}")
+
+
 def test_checks_stay_on_without_the_set(tmp_path: Path) -> None:
     """Without FOREIGN_KEY_CHECKS=0 a forward reference is refused at its statement, as MySQL does."""
     folder = write(tmp_path / "m", {"0001_x.sql": MISSING_PARENT.replace("SET FOREIGN_KEY_CHECKS = 0;\n", "")})
