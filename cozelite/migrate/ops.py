@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from cozelite.migrate.model import Check, Column, Default, ForeignKey, Index, MigrationError, MySQLType, Table
+from cozelite.migrate.typemap import rule
 
 Schema = dict[str, Table]  # lower-cased name -> table
 
@@ -504,6 +505,12 @@ def check_references(schema: Schema, table: Table, *, defer: Callable[[Table, Fo
             if col is None:
                 raise MigrationError(f"foreign key {fk.name!r} references column {c!r}, not in {parent.name!r}")
             cols.append(col.name)
+            child = table.column(fk.columns[len(cols) - 1])
+            if child is not None and not _key_types_match(child.type, col.type):
+                raise MigrationError(f"foreign key {fk.name!r} of {table.name!r}: column {child.name!r} "
+                                     f"({child.type.sql()}) cannot reference {parent.name}.{col.name} "
+                                     f"({col.type.sql()}): MySQL refuses it (errno 150: integer and DECIMAL key "
+                                     "columns need the same type and sign, the others the same kind of type)")
         fk.ref_table, fk.ref_columns = parent.name, cols
         want = {c.lower() for c in cols}
         keys = [parent.primary_key] + [i.columns for i in parent.indexes if i.unique and not i.fulltext]
@@ -522,3 +529,14 @@ def check_table(table: Table) -> None:
         keyed = [table.primary_key] + [i.columns for i in table.indexes]
         if not any(k and k[0].lower() == ai[0].name.lower() for k in keyed):
             raise MigrationError(f"AUTO_INCREMENT column {ai[0].name!r} of {table.name!r} must be a key's first column")
+
+
+def _key_types_match(a: MySQLType, b: MySQLType) -> bool:
+    """InnoDB's rule for a key column and the column it references: the size and sign of integer and
+    fixed-point types must be the same; a string's length need not be."""
+    exact = ("TINYINT", "SMALLINT", "MEDIUMINT", "INT", "BIGINT", "DECIMAL")
+    if a.name in exact or b.name in exact:
+        return (a.name, a.unsigned, a.params if a.name == "DECIMAL" else ()) == \
+            (b.name, b.unsigned, b.params if b.name == "DECIMAL" else ())
+    ra, rb = rule(a.name), rule(b.name)
+    return ra is None or rb is None or ra.family == rb.family
