@@ -10,7 +10,6 @@ printer (`Target.name`): no user text reaches them unquoted.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,15 +85,7 @@ def literal_default(col: Column) -> exp.Expression | None:
         return exp.Literal.number(d.value)
     if d.kind == "now":
         return exp.CurrentTimestamp()
-    constant = CONSTANT_DEFAULTS.get(re.sub(r"\s+", "", d.value).upper())
-    if constant is not None:
-        return exp.Literal.string(constant)
     raise MigrationError(f"column {col.name!r}: DEFAULT ({d.value}) (an expression) is not translated")
-
-
-# Expression defaults whose value is a constant (real dumps write `json DEFAULT (json_object())`): the
-# targets store that value; the notes keep the expression, so the schema prints back as written.
-CONSTANT_DEFAULTS = {"JSON_OBJECT()": "{}", "JSON_ARRAY()": "[]"}
 
 
 def implicit_default(col: Column) -> exp.Expression:
