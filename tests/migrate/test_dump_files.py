@@ -14,9 +14,11 @@ from typing import Any
 
 import pytest
 
-from cozelite.migrate import MigrationError, apply, describe, plan, status
+from cozelite.migrate import MigrationError, apply, describe, ops, plan, reader, status
+from cozelite.migrate.files import split
 from providers.db import open_db
 from providers.errors import ErrorCode, ProviderError
+from sqlparser import parser_for
 from tests.engines.server_uris import fresh_mysql_uri, fresh_postgres_uri
 from tests.migrate.schema import diff, order_diff, read_schema
 
@@ -112,7 +114,8 @@ def uris(request: pytest.FixtureRequest, mariadb_server: Any, pg_server: Any, tm
             "postgres": fresh_postgres_uri(pg_server, request)}
 
 
-def test_dump_with_forward_references_matches_mariadb(tmp_path: Path, uris: dict[str, str]) -> None:
+def test_dump_with_forward_references_matches_mariadb(tmp_path: Path, uris: dict[str, str], pg_server: Any,
+                                                     request: pytest.FixtureRequest) -> None:
     folder = write(tmp_path / "m", {"0001_dump.sql": DUMP})
     counts = {}
     for engine, uri in uris.items():
@@ -153,11 +156,16 @@ def test_dump_with_forward_references_matches_mariadb(tmp_path: Path, uris: dict
         text = describe(uris[engine])
         assert "`settings` JSON NOT NULL DEFAULT (JSON_OBJECT())" in text, engine
         assert "`tags` JSON NOT NULL DEFAULT (JSON_ARRAY())" in text, engine
+    # PostgreSQL: the keys wait for checks to come back on, then ALTER TABLE makes them
+    pg = plan(str(write(tmp_path / "p", {"0001_dump.sql": DUMP})), fresh_postgres_uri(pg_server, request))
+    last_set = next(st for st in pg.files[0].statements if "FOREIGN_KEY_CHECKS=@OLD" in st.source)
+    assert sorted(step.sql.split(" ADD CONSTRAINT ")[1].split(" ")[0] for step in last_set.steps) == [
+        '"authors_best_post"', '"comments_ibfk_1"', '"comments_ibfk_2"', '"comments_ibfk_3"', '"posts_ibfk_1"']
     # a re-run applies nothing
     assert all(apply(str(folder), uri).files == [] for uri in uris.values())
 
 
-@pytest.mark.parametrize("engine", ["sqlite", "postgres"])
+@pytest.mark.parametrize("engine", ["sqlite", "postgres", "mysql"])
 def test_parent_never_created_is_refused_and_rolled_back(tmp_path: Path, uris: dict[str, str], engine: str) -> None:
     folder = write(tmp_path / "m", {"0001_dump.sql": MISSING_PARENT})
     with pytest.raises(MigrationError) as err:
@@ -165,10 +173,35 @@ def test_parent_never_created_is_refused_and_rolled_back(tmp_path: Path, uris: d
     text = str(err.value)
     assert "links_owner" in text and "'owners', which does not exist" in text
     assert "0001_dump.sql:2" in text  # the statement that made the key
-    assert text.startswith("0001_dump.sql:10: SET FOREIGN_KEY_CHECKS = 1: ") and "rolled back" in text
+    assert text.startswith("0001_dump.sql:10: SET FOREIGN_KEY_CHECKS = 1: ")
     assert [s.state for s in status(str(folder), uris[engine])] == ["pending"]
     _, shape = read_schema(uris[engine])
-    assert shape == {}
+    if engine == "mysql":  # MariaDB commits each DDL statement: said, and the file is not recorded
+        assert "were applied and stay" in text and set(shape) == {"links", "tags"}
+        with open_db(uris[engine]) as rdb:  # the session's checks went back on
+            assert rdb.execute_sql("SELECT @@foreign_key_checks AS c").rows == [{"c": 1}]
+    else:
+        assert "rolled back" in text and shape == {}
+
+
+@pytest.mark.parametrize(("sql", "on"), [
+    ("SET FOREIGN_KEY_CHECKS=0", False), ("SET foreign_key_checks = OFF", False),
+    ("SET SESSION foreign_key_checks = 0", False), ("SET @@session.foreign_key_checks = 0", False),
+    ("SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0", False),
+    ("SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS", True), ("SET foreign_key_checks = TRUE", True),
+    ("SET @@foreign_key_checks = 1", True), ("SET GLOBAL foreign_key_checks = 0", None),
+    ("SET NAMES utf8mb4", None)])
+def test_set_forms(sql: str, on: bool | None) -> None:
+    op = reader.read(parser_for("mysql://").compile(sql).tree, lambda db, t: t, None, lambda name: None)
+    assert (op.on if isinstance(op, ops.ForeignKeyChecks) else None) == on
+    assert on is not None or isinstance(op, ops.Skip)
+
+
+def test_mysqldump_executable_comment_is_kept() -> None:
+    text = ("/*!40101 SET NAMES utf8mb4 */;\n/*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, "
+            "FOREIGN_KEY_CHECKS=0 */;\n/*!40000 ALTER TABLE `t` DISABLE KEYS */;\n")
+    assert [(st.sql, st.line) for st in split(text)] == [
+        ("SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0", 2)]
 
 
 DATA_DUMP = """\
