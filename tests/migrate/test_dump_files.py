@@ -306,3 +306,16 @@ def test_deferred_key_keeps_the_other_checks(tmp_path: Path) -> None:
     folder = write(tmp_path / "m", {"0001_x.sql": text})
     with pytest.raises(MigrationError, match=r"not its primary key or a unique key.*0001_x.sql:2"):
         plan(str(folder), f"sqlite:///{tmp_path / 'a.db'}")
+
+
+def test_deferred_key_checks_the_column_types(tmp_path: Path) -> None:
+    """INT cannot reference INT UNSIGNED (InnoDB's errno 150), checked when the deferred key is made."""
+    text = ("SET FOREIGN_KEY_CHECKS=0;\nCREATE TABLE `a` (`id` int NOT NULL, `b_id` int, PRIMARY KEY (`id`), "
+            "KEY `b_id` (`b_id`), CONSTRAINT `a_b` FOREIGN KEY (`b_id`) REFERENCES `b` (`id`));\n"
+            "CREATE TABLE `b` (`id` int unsigned NOT NULL, PRIMARY KEY (`id`));\n")
+    folder = write(tmp_path / "m", {"0001_x.sql": text})
+    with pytest.raises(MigrationError, match=r"column 'b_id' \(INT\) cannot reference b.id \(INT UNSIGNED\).*"
+                                             r"at the end of 0001_x.sql.*0001_x.sql:2"):
+        plan(str(folder), f"sqlite:///{tmp_path / 'a.db'}")
+    ok = text.replace("`b_id` int,", "`b_id` int unsigned,")
+    assert plan(str(write(tmp_path / "n", {"0001_x.sql": ok})), f"sqlite:///{tmp_path / 'b.db'}").counts["refused"] == 0
