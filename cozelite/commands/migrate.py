@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from cozelite.commands.config import resolve
+from providers.errors import ProviderError
 
 EXIT_ERROR = 2
 
@@ -67,7 +68,7 @@ def apply_cmd(folder: str, read: str, database_map: tuple[str, ...], default_col
                        default_collation=default_collation,
                        progress=lambda f: click.echo(f"applied {f.file} ({len(f.statements)} statements, "
                                                      f"{f.seconds:.2f}s)"))
-    except MigrationError as err:
+    except (MigrationError, ProviderError) as err:  # a bad history, or a database it cannot reach
         _fail(err)
         return
     if not result.files:
@@ -93,7 +94,7 @@ def plan_cmd(folder: str, read: str, database_map: tuple[str, ...], default_coll
     try:
         result = plan(folder, uri, read=read, database_map=parse_database_map(list(database_map)),
                       default_collation=default_collation, keep_going=keep_going)
-    except MigrationError as err:
+    except (MigrationError, ProviderError) as err:  # a bad history, or a database it cannot reach
         _fail(err)
         return
     for f in result.files:
@@ -125,7 +126,7 @@ def status_cmd(folder: str, database_map: tuple[str, ...], **kwargs: Any) -> Non
     uri = _uri(kwargs)
     try:
         rows = status(folder, uri, database_map=parse_database_map(list(database_map)))
-    except MigrationError as err:
+    except (MigrationError, ProviderError) as err:  # a bad history, or a database it cannot reach
         _fail(err)
         return
     for row in rows:
@@ -144,5 +145,5 @@ def schema_cmd(database_map: tuple[str, ...], **kwargs: Any) -> None:
     uri = _uri(kwargs)
     try:
         click.echo(describe(uri, database_map=parse_database_map(list(database_map))))
-    except MigrationError as err:
+    except (MigrationError, ProviderError) as err:  # a bad history, or a database it cannot reach
         _fail(err)

@@ -210,12 +210,19 @@ def scan(tokens: list[Token], sql: str, *, statement: bool = True) -> tuple[list
         rule(tokens, i, sql, statement, found)
     if end and tokens[end - 1].token_type is TokenType.COMMA:
         raise token_error(tokens[end - 1], sql, "trailing comma at the end of the statement")
-    if end and tokens[end - 1].token_type in rules.DANGLING_AT_END:
+    if end and tokens[end - 1].token_type in rules.DANGLING_AT_END and not _set_to_on(tokens, end):
         raise token_error(tokens[end - 1], sql, f"the statement ends right after {tokens[end - 1].text.upper()}; "
                           "it is incomplete")
     if end == 0:
         raise SQLSyntaxError("empty statement", line=1, column=1, token=tokens[0].text if tokens else None, sql=sql)
     return (tokens if end == n else tokens[:end]), found
+
+
+def _set_to_on(tokens: list[Token], end: int) -> bool:
+    """`SET var = ON` (MySQL's spelling of a true system-variable value, e.g. foreign_key_checks):
+    the ON that ends it is the value, not a dangling join condition."""
+    return (end >= 3 and tokens[0].token_type is TokenType.SET and tokens[end - 1].token_type is TokenType.ON
+            and tokens[end - 2].token_type is TokenType.EQ)
 
 
 def prev_type(tokens: list[Token], i: int, back: int = 1) -> TokenType | None:

@@ -38,3 +38,18 @@ def test_plan_apply_schema_status(tmp_path: Path) -> None:
     (folder / "V1__t.sql").write_text("CREATE TABLE t (id BIGINT PRIMARY KEY);\n")
     proc = run("status", str(folder), "--db-uri", db)
     assert proc.returncode == 1 and proc.stdout.startswith("changed  V1__t.sql")
+
+
+def test_an_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
+    # Every subcommand: one "error:" line naming the server, exit code 2 (an error), no traceback.
+    from tests.netutil import free_port
+
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "V1__t.sql").write_text("CREATE TABLE t (id INT PRIMARY KEY);\n")
+    uri = f"postgresql://nobody@127.0.0.1:{free_port()}/nothing"
+    for args in (("plan", str(folder)), ("apply", str(folder)), ("status", str(folder)), ("schema",)):
+        proc = run(*args, "--db-uri", uri)
+        assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
+        assert proc.stderr.startswith("error: UNAVAILABLE: cannot open db"), (args, proc.stderr)
+        assert "Traceback" not in proc.stderr, (args, proc.stderr)

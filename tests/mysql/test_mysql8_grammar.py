@@ -244,3 +244,16 @@ def test_migrate_plan_and_apply_a_column_with_default_then_collate(tmp_path: Pat
         db.execute("INSERT INTO t (id, c, d) VALUES (2, 'Abc', 'Abc')")
         assert db.execute("SELECT id FROM t WHERE d = 'ABC'").fetchall() == [(2,)]
         assert db.execute("SELECT id FROM t WHERE c = 'ABC'").fetchall() == []
+
+
+@pytest.mark.parametrize("sql", ["SET foreign_key_checks = ON", "SET autocommit = ON",
+                                 "SET @@session.sql_safe_updates = ON", "SET a = 1, foreign_key_checks = ON"])
+def test_set_a_variable_to_on(sql: str) -> None:
+    # ON is MySQL's spelling of a true system-variable value (mysqldump-style files end with it).
+    assert new_parser("mysql").get_sql_operation(sql) is not None
+
+
+@pytest.mark.parametrize("sql", ["SELECT * FROM a JOIN b ON", "UPDATE t SET a = ON"])
+def test_a_dangling_on_elsewhere_is_still_an_error(sql: str) -> None:
+    with pytest.raises(SQLSyntaxError, match="ends right after ON"):
+        new_parser("mysql").get_sql_operation(sql)
