@@ -265,6 +265,21 @@ def _check_anonymous(node: exp.Anonymous, sql: str) -> None:
         raise node_error(node, sql, "ROW() needs at least two values")
 
 
+_WINDOW_ONLY: tuple[type[exp.Expr], ...] = (
+    exp.RowNumber, exp.Rank, exp.DenseRank, exp.PercentRank, exp.CumeDist, exp.Ntile, exp.Lag, exp.Lead,
+    exp.FirstValue, exp.LastValue, exp.NthValue)
+"""MySQL's non-aggregate window functions: its grammar has them only with an OVER clause."""
+
+
+def _check_window_only(node: exp.Expr, sql: str) -> None:
+    parent = node.parent
+    if isinstance(parent, (exp.IgnoreNulls, exp.RespectNulls)):
+        parent = parent.parent
+    if not isinstance(parent, exp.Window):
+        name = node.sql_name() if isinstance(node, exp.Func) else type(node).__name__.upper()
+        raise node_error(node, sql, f"{name}() is a window function: it needs OVER (...) after it", word=name)
+
+
 def _check_escape(node: exp.Escape, sql: str) -> None:
     escape = node.expression
     if isinstance(escape, exp.Literal) and escape.is_string and len(escape.this) > 1:
@@ -467,6 +482,7 @@ _CHECKS: tuple[tuple[type[exp.Expr], Callable[..., None]], ...] = (
     (exp.In, _check_in),
     (exp.OnConflict, _check_on_conflict),
     *((cls, _check_one_argument_aggregate) for cls in rules.ONE_ARGUMENT_AGGREGATES),
+    *((cls, _check_window_only) for cls in _WINDOW_ONLY),
     *((cls, _check_unsupported_property) for cls in rules.UNSUPPORTED_PROPERTIES),
     *((cls, _check_unsupported_node) for cls in rules.UNSUPPORTED_NODES),
     *((cls, _check_unsupported_args) for cls in rules.UNSUPPORTED_ARGS),

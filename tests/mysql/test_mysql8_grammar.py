@@ -257,3 +257,11 @@ def test_set_a_variable_to_on(sql: str) -> None:
 def test_a_dangling_on_elsewhere_is_still_an_error(sql: str) -> None:
     with pytest.raises(SQLSyntaxError, match="ends right after ON"):
         new_parser("mysql").get_sql_operation(sql)
+
+
+@pytest.mark.parametrize("sql", ["SELECT RANK() FROM t", "SELECT ROW_NUMBER() FROM t", "SELECT FIRST_VALUE(a) FROM t",
+                                 "SELECT a FROM t ORDER BY LAG(a)", "SELECT NTILE(2) FROM t"])
+def test_window_functions_need_over(sql: str) -> None:
+    # MySQL's grammar has its non-aggregate window functions only with OVER (...).
+    with pytest.raises(SQLSyntaxError, match="is a window function: it needs OVER"):
+        new_parser("mysql").get_sql_operation(sql)
