@@ -18,7 +18,13 @@ def comments_of(sql: str) -> list[str]:
     return [comment for token in tokens for comment in token.comments]
 
 
+def show(node: exp.Expr) -> str:
+    """A node as MySQL writes it (`@x`, backquoted names), for messages."""
+    return node.sql(dialect="mysql")
+
+
 RULES = BASE_RULES.extend(
+    show=show,
     system_schemas=("mysql", "performance_schema", "sys"),
     denied_functions=(
         # files and the server's host

@@ -4,6 +4,17 @@ from sqlglot import exp
 
 from sqlparser.rules.policy import BASE_RULES
 
+
+def show(node: exp.Expr) -> str:
+    """A node as PostgreSQL writes it (`$1`, double-quoted names), for messages.
+
+    sqlglot's PostgreSQL printer writes an anonymous placeholder as psycopg's `%s`; the statement
+    had `?` there (the MySQL-compatible form the front end accepts), so it is shown as `?`.
+    """
+    shown = node.transform(lambda n: exp.var("?") if isinstance(n, exp.Placeholder) and not n.this else n)
+    return shown.sql(dialect="postgres")
+
+
 RULES = BASE_RULES.extend(
     system_schemas=("pg_catalog", "pg_toast", "pg_temp"),
     system_table_prefixes=("pg_",),
@@ -36,6 +47,7 @@ RULES = BASE_RULES.extend(
         (exp.CurrentUser, "denied-function"),
         (exp.SessionUser, "denied-function"),
     ),
+    show=show,
     denied_types=("regclass", "regproc", "regprocedure", "regoper", "regoperator", "regtype", "regconfig",
                   "regdictionary", "regnamespace", "regrole", "regcollation"),
     unlowered={"CopyStmt": "copy", "DoStmt": "do-block", "RangeFunction": "table-function",

@@ -65,7 +65,7 @@ def check_policy(tree: exp.Expression, policy: Policy, rules: PolicyRules, sql: 
     for node in nodes:
         for node_type, rule in rules.denied_nodes:
             if isinstance(node, node_type):
-                raise PolicyViolationError(rule, f"{_describe(node)} is not allowed")
+                raise PolicyViolationError(rule, f"{_describe(node, rules)} is not allowed")
 
     operation = operation_of(tree)
     if operation not in policy.operations:
@@ -85,7 +85,7 @@ def check_policy(tree: exp.Expression, policy: Policy, rules: PolicyRules, sql: 
             _check_function(node, walk)
         elif isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
             raise PolicyViolationError(
-                "schema-qualified", f"schema-qualified function call {node.sql()!r} is not allowed")
+                "schema-qualified", f"schema-qualified function call {rules.show(node)!r} is not allowed")
         elif isinstance(node, exp.Column):
             _check_column(node, walk)
         elif isinstance(node, (exp.DataType, exp.ObjectIdentifier)) and rules.denied_types:
@@ -109,10 +109,17 @@ def _ops(policy: Policy) -> str:
     return ", ".join(sorted(o.value for o in policy.operations)) or "none"
 
 
-def _describe(node: exp.Expr) -> str:
+# A denied node short enough to quote (a user variable `@x`, `CURRENT_USER`) is shown as written;
+# a longer one (a whole SELECT ... INTO) by its kind alone, so the message stays readable.
+_QUOTED_NODE_CHARS = 60
+
+
+def _describe(node: exp.Expr, rules: PolicyRules) -> str:
     if isinstance(node, exp.Command):
         return f"statement {node.name.upper()!r}"
-    return type(node).__name__.upper()
+    kind = type(node).__name__.upper()
+    text = rules.show(node)
+    return f"{kind} {text!r}" if text and len(text) <= _QUOTED_NODE_CHARS else kind
 
 
 def function_names(node: exp.Func) -> set[str]:
@@ -168,7 +175,7 @@ def _check_table(node: exp.Table, walk: _Walk) -> None:
         names = function_names(node.this)
         if not names & rules.table_functions:
             raise PolicyViolationError(
-                "table-function", f"table function {node.this.sql()!r} is not allowed in FROM")
+                "table-function", f"table function {rules.show(node.this)!r} is not allowed in FROM")
         return
     name = node.name.lower()
     if not name:
@@ -178,10 +185,11 @@ def _check_table(node: exp.Table, walk: _Walk) -> None:
     qualifiers = [q.lower() for q in (node.text("catalog"), node.text("db")) if q]
     for qualifier in qualifiers:
         if qualifier in rules.system_schemas:
-            raise PolicyViolationError("system-schema", f"table {node.sql()!r} is in system schema {qualifier!r}")
+            raise PolicyViolationError(
+                "system-schema", f"table {rules.show(node)!r} is in system schema {qualifier!r}")
     if qualifiers:
         raise PolicyViolationError(
-            "schema-qualified", f"schema-qualified table {node.sql()!r} is not allowed; name the table alone")
+            "schema-qualified", f"schema-qualified table {rules.show(node)!r} is not allowed; name the table alone")
     if not qualifiers and name in _visible_ctes(node):
         return
     if name in rules.system_tables or name.startswith(rules.system_table_prefixes):

@@ -44,6 +44,7 @@ from sqlparser.errors import UnsupportedConstructError, UnsupportedStatementErro
 from sqlparser.ir import DML_STATEMENTS, DML_WRITES, conflict_action
 from sqlparser.passes.append_filter import merge_condition, strip_comments
 from sqlparser.passes.scope_writes import check_insert, check_update
+from sqlparser.rules.policy import Show, show_default
 from sqlparser.types import SQLFilterOp
 
 # Table arguments that change which rows a reference yields, so restricting the rows first would
@@ -53,12 +54,13 @@ _REFUSED_TABLE_ARGS = ("pivots", "sample", "version", "system_time", "changes", 
 
 
 def scope_rows(tree: exp.Expression, conditions: Mapping[str, exp.Expression], *,
-               fill_inserts: bool = False) -> exp.Expression:
+               fill_inserts: bool = False, show: Show = show_default) -> exp.Expression:
     """Apply each table's condition to every reference of that table in `tree` (mutated and returned).
 
     `conditions` maps a table name (matched case-insensitively, whatever the schema qualifier) to a
     boolean expression over that table's columns, written unqualified. `fill_inserts=True` adds the
     columns a condition pins (`uid = 'u1'`) to an INSERT that leaves them out (see `scope_writes`).
+    `show` prints a node in a refusal's message as the dialect writes it (`PolicyRules.show`).
     """
     if not isinstance(tree, DML_STATEMENTS):
         raise UnsupportedStatementError("scope rows: only SELECT / INSERT / UPDATE / DELETE can be scoped")
@@ -77,9 +79,9 @@ def scope_rows(tree: exp.Expression, conditions: Mapping[str, exp.Expression], *
     # Writes first: their targets must stay base tables, so they are marked before reads are wrapped.
     for node in list(tree.find_all(*DML_WRITES)):
         if isinstance(node, exp.Insert):
-            _scope_insert(node, scoped, handled, fill_inserts)
+            _scope_insert(node, scoped, handled, fill_inserts, show)
         elif isinstance(node, (exp.Update, exp.Delete)):
-            _scope_write(node, scoped, handled)
+            _scope_write(node, scoped, handled, show)
 
     for table in list(tree.find_all(exp.Table)):
         if id(table) in handled or _name(table) not in scoped:
@@ -160,7 +162,8 @@ def _write_tables(target: exp.Expression) -> list[tuple[exp.Table, exp.Join | No
     return tables
 
 
-def _scope_write(node: exp.Update | exp.Delete, scoped: Mapping[str, exp.Expression], handled: set[int]) -> None:
+def _scope_write(node: exp.Update | exp.Delete, scoped: Mapping[str, exp.Expression], handled: set[int],
+                 show: Show) -> None:
     target = node.this
     if isinstance(node, exp.Delete) and node.args.get("tables"):
         # MySQL `DELETE a, b FROM t a JOIN u b ...`: the list names aliases of tables in `this`.
@@ -198,7 +201,7 @@ def _scope_write(node: exp.Update | exp.Delete, scoped: Mapping[str, exp.Express
             raise UnsupportedConstructError(
                 "UPDATE OR REPLACE on a scoped table",
                 "a row it collides with is deleted, even one the scope does not allow; use a plain UPDATE")
-        check_update(node, checked)
+        check_update(node, checked, show)
     if where_conditions:
         where = node.args.get("where")
         merged = where.this if where else None
@@ -207,7 +210,8 @@ def _scope_write(node: exp.Update | exp.Delete, scoped: Mapping[str, exp.Express
         node.set("where", exp.Where(this=merged))
 
 
-def _scope_upsert(node: exp.Insert, conflict: exp.OnConflict, table: exp.Table, condition: exp.Expression) -> None:
+def _scope_upsert(node: exp.Insert, conflict: exp.OnConflict, table: exp.Table, condition: exp.Expression,
+                  show: Show) -> None:
     """The update half of an upsert may change only a row the scope allows, and keep it there.
 
     WITH CHECK on its SET list as on an UPDATE's. Which row it changes is the one the new row
@@ -220,7 +224,7 @@ def _scope_upsert(node: exp.Insert, conflict: exp.OnConflict, table: exp.Table, 
       scope has the same truth value for every assignment.
     """
     reference = _reference_name(table)
-    check_update(conflict, {reference.lower(): (table.name, condition)})
+    check_update(conflict, {reference.lower(): (table.name, condition)}, show)
     scope = qualify(condition, reference)
     if not conflict.args.get("duplicate"):
         where = conflict.args.get("where")
@@ -243,7 +247,7 @@ def _scope_upsert(node: exp.Insert, conflict: exp.OnConflict, table: exp.Table, 
 
 
 def _scope_insert(node: exp.Insert, scoped: Mapping[str, exp.Expression], handled: set[int],
-                  fill: bool) -> None:
+                  fill: bool, show: Show) -> None:
     target = node.this
     table = target.this if isinstance(target, exp.Schema) else target
     if not isinstance(table, exp.Table):
@@ -256,11 +260,11 @@ def _scope_insert(node: exp.Insert, scoped: Mapping[str, exp.Expression], handle
         action = conflict.args.get("action")
         action_name = action.name.upper() if isinstance(action, exp.Expression) else str(action or "").upper()
         if conflict.args.get("duplicate") or "UPDATE" in action_name or conflict.expressions:
-            _scope_upsert(node, conflict, table, scoped[_name(table)])
+            _scope_upsert(node, conflict, table, scoped[_name(table)], show)
     # IGNORE / ABORT / FAIL / ROLLBACK only decide what happens to the new row: WITH CHECK below
     # covers them. REPLACE deletes whichever existing rows conflict, in any tenant's scope.
     if node.args.get("overwrite") or conflict_action(node) == "REPLACE":
         raise UnsupportedConstructError(
             "INSERT that replaces existing rows on a scoped table",
             "REPLACE / INSERT OR REPLACE can delete a row the scope does not allow")
-    check_insert(node, table.name, scoped[_name(table)], fill)
+    check_insert(node, table.name, scoped[_name(table)], fill, show)

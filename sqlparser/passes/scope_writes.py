@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from sqlglot import exp
 
 from sqlparser.errors import PolicyViolationError
+from sqlparser.rules.policy import Show, show_default
 
 RULE = "row-scope-check"
 
@@ -85,17 +86,18 @@ def _unparen(node: exp.Expression) -> exp.Expression:
 # -- UPDATE -----------------------------------------------------------------------------------
 
 
-def check_update(node: exp.Update | exp.OnConflict, targets: Mapping[str, tuple[str, exp.Expression]]) -> None:
+def check_update(node: exp.Update | exp.OnConflict, targets: Mapping[str, tuple[str, exp.Expression]],
+                 show: Show = show_default) -> None:
     """Refuse an UPDATE (or an upsert's update half) that assigns a column one of its scoped targets'
     conditions reads.
 
     `targets` maps the reference name (alias or table name, lower-case) of each scoped write target
     to (table name, condition). An unqualified SET column is checked against every target: in a
-    MySQL multi-table UPDATE it may belong to any of them.
+    MySQL multi-table UPDATE it may belong to any of them. `show` prints nodes in messages.
     """
     for item in node.expressions:
         if not isinstance(item, exp.EQ):
-            raise PolicyViolationError(RULE, f"SET item {item.sql()!r} cannot be checked against the row scope")
+            raise PolicyViolationError(RULE, f"SET item {show(item)!r} cannot be checked against the row scope")
         columns = item.this.expressions if isinstance(item.this, exp.Tuple) else [item.this]
         value = _unparen(item.expression)
         values: list[exp.Expression | None]
@@ -107,14 +109,14 @@ def check_update(node: exp.Update | exp.OnConflict, targets: Mapping[str, tuple[
             values = [value]
         for column, assigned in zip(columns, values, strict=True):
             if not isinstance(column, exp.Column):
-                raise PolicyViolationError(RULE, f"SET target {column.sql()!r} cannot be checked against the row scope")
+                raise PolicyViolationError(RULE, f"SET target {show(column)!r} cannot be checked against the row scope")
             qualifier = column.table.lower()
             if _is_same_column(column, assigned):
                 continue  # `SET b.uid = b.uid`: the value stays what it is
             for reference, (table, condition) in targets.items():
                 if qualifier and qualifier != reference:
                     continue
-                _check_assignment(table, column.name, assigned, condition)
+                _check_assignment(table, column.name, assigned, condition, show)
 
 
 def _is_same_column(column: exp.Column, value: exp.Expression | None) -> bool:
@@ -124,7 +126,8 @@ def _is_same_column(column: exp.Column, value: exp.Expression | None) -> bool:
             and value.table.lower() == column.table.lower() and not value.text("db"))
 
 
-def _check_assignment(table: str, column: str, value: exp.Expression | None, condition: exp.Expression) -> None:
+def _check_assignment(table: str, column: str, value: exp.Expression | None, condition: exp.Expression,
+                      show: Show) -> None:
     name = column.lower()
     if name not in condition_columns(condition):
         return
@@ -132,21 +135,22 @@ def _check_assignment(table: str, column: str, value: exp.Expression | None, con
     if value is not None and name in pins and same_literal(value, pins[name]):
         return  # it stays what the scope pins it to
     raise PolicyViolationError(
-        RULE, f"UPDATE of {table}.{column} is not allowed: the row scope {condition.sql()!r} reads that column, "
+        RULE, f"UPDATE of {table}.{column} is not allowed: the row scope {show(condition)!r} reads that column, "
               "so the row could leave the scope (set it to the scoped value or leave it out)")
 
 
 # -- INSERT -----------------------------------------------------------------------------------
 
 
-def check_insert(node: exp.Insert, table: str, condition: exp.Expression, fill: bool) -> None:
+def check_insert(node: exp.Insert, table: str, condition: exp.Expression, fill: bool,
+                 show: Show = show_default) -> None:
     """Refuse an INSERT whose new rows may not satisfy `condition`; with `fill`, add pinned columns."""
     if not condition_columns(condition):
         return  # a condition on no column: every row satisfies it or none is visible; nothing to pin
     pins = pinned_columns(condition)
     if pins is None:
         raise PolicyViolationError(
-            RULE, f"INSERT into {table} cannot be checked: its row scope {condition.sql()!r} is not "
+            RULE, f"INSERT into {table} cannot be checked: its row scope {show(condition)!r} is not "
                   "`column = value` terms joined by AND")
     target = node.this
     if isinstance(target, exp.Schema):
@@ -164,17 +168,17 @@ def check_insert(node: exp.Insert, table: str, condition: exp.Expression, fill: 
         index = names.index(name)
         for row in rows:
             if len(row.expressions) <= index or not same_literal(row.expressions[index], literal):
-                shown = row.expressions[index].sql() if len(row.expressions) > index else "nothing"
+                shown = show(row.expressions[index]) if len(row.expressions) > index else "nothing"
                 raise PolicyViolationError(
                     RULE, f"INSERT into {table} gives {name} the value {shown}, which the row scope "
-                          f"{condition.sql()!r} does not allow (only {literal.sql()} can be checked)")
+                          f"{show(condition)!r} does not allow (only {show(literal)} can be checked)")
     missing = [name for name in pins if name not in names]
     if not missing:
         return
     if not fill:
         raise PolicyViolationError(
             RULE, f"INSERT into {table} leaves {', '.join(missing)} out, so the new row would get the "
-                  f"column's default, outside the row scope {condition.sql()!r}; give the scoped value "
+                  f"column's default, outside the row scope {show(condition)!r}; give the scoped value "
                   "(or let scope_rows fill it in)")
     _fill(node, target, rows, [(_pinned_identifier(condition, name), pins[name]) for name in missing])
 

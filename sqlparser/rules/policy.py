@@ -7,6 +7,15 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
+Show = Callable[[exp.Expr], str]
+"""How a node reads in an error message (`PolicyRules.show`)."""
+
+
+def show_default(node: exp.Expr) -> str:
+    """A node as sqlglot's default dialect writes it: `?`, `?1`, `:name`, `@name` and `$name` read as
+    written (the SQLite forms), but a positional `$1` reads `@1` and quoted names use double quotes."""
+    return node.sql()
+
 
 @dataclass(frozen=True)
 class PolicyRules:
@@ -33,6 +42,9 @@ class PolicyRules:
     comments_of: Callable[[str], list[str]] | None = None
     # Types that look into the catalog when a value is cast to them (PostgreSQL regclass, ...).
     denied_types: frozenset[str] = frozenset()
+    # How a node reads in an error message: as the dialect writes it, so that a parameter the user
+    # wrote as `$1` is not shown as sqlglot's default `@1`. The passes' messages all go through it.
+    show: Show = show_default
 
     def extend(self, *, system_schemas: Iterable[str] = (), system_tables: Iterable[str] = (),
                system_table_prefixes: Iterable[str] = (), denied_functions: Iterable[str] = (),
@@ -40,7 +52,8 @@ class PolicyRules:
                denied_nodes: Iterable[tuple[type[exp.Expr], str]] = (),
                unlowered: Mapping[str, str] | None = None, executable_comments: Iterable[str] = (),
                comments_of: Callable[[str], list[str]] | None = None,
-               denied_types: Iterable[str] = ()) -> PolicyRules:
+               denied_types: Iterable[str] = (),
+               show: Show | None = None) -> PolicyRules:
         return PolicyRules(
             system_schemas=self.system_schemas | {s.lower() for s in system_schemas},
             system_tables=self.system_tables | {t.lower() for t in system_tables},
@@ -52,6 +65,7 @@ class PolicyRules:
             executable_comments=self.executable_comments + tuple(executable_comments),
             comments_of=comments_of or self.comments_of,
             denied_types=self.denied_types | {t.lower() for t in denied_types},
+            show=show or self.show,
         )
 
 
