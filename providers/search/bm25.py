@@ -147,7 +147,8 @@ class InvertedIndex:
         unordered; once the unordered tail is as large as the ordered part, the table is
         rewritten in order: O(log n) rewrites as it grows, about twice its final size in all.
 
-        Called by the SQL scoring paths that need the order (document search), under the store's
+        Called by the SQL scoring paths that need the order (document search; ranked retrieval
+        inside a caller's transaction, where memory cannot answer), under the store's
         lock (never from a reader's snapshot: it writes) and before their time limit starts (a
         rewrite cut short would roll back and be tried again by every search); not by writes, so
         a bulk load does not pay for the rewrites (they were its largest cost after the analysis)

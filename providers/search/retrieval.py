@@ -384,8 +384,18 @@ class DuckDBRetrieval:
 
     def retrieve(self, collection: str, query: str, options: RetrieveOptions) -> list[Document]:
         # Concurrently with other calls, on this thread's cursor (Connection.reading).
-        with self.conn.reading(), self.conn.deadline(f"retrieve from collection {collection!r}"):
-            return self._retrieve(collection, query, options)
+        with self.conn.reading():
+            if self.conn.in_transaction and options.mode != RetrieveMode.VECTOR:
+                # Inside a caller's transaction BM25 scores in SQL (the memory cannot hold its
+                # uncommitted writes), which reads postings by term: keep them clustered, as
+                # document search does. This thread holds the store's lock and writes in the
+                # caller's transaction (a rewrite rolls back with it; bm25.cluster). Outside one
+                # the call reads a snapshot that cannot write: there the memory answers, and past
+                # its budget the writes cluster (InvertedIndex.add). Before the time limit starts,
+                # so that a rewrite is never cut short.
+                self.inverted.cluster()
+            with self.conn.deadline(f"retrieve from collection {collection!r}"):
+                return self._retrieve(collection, query, options)
 
     def _retrieve(self, collection: str, query: str, options: RetrieveOptions) -> list[Document]:
         opts = options

@@ -9,7 +9,17 @@ import random
 import pytest
 
 from providers.search import open_search
-from providers.search.contract import BulkIndexerItem, Request, new_match_query
+from providers.search.contract import (
+    BulkIndexerItem,
+    CreateRequest,
+    Document,
+    Field,
+    FieldType,
+    Request,
+    RetrieveMode,
+    RetrieveOptions,
+    new_match_query,
+)
 from providers.search.duckdb import DuckDBDriver
 
 
@@ -73,4 +83,48 @@ def test_writes_cluster_when_the_postings_exceed_the_memory_budget() -> None:
         assert not p.es.bulk("i", [BulkIndexerItem("index", str(i), {"t": f"w{i % 7} w{i % 5} common"})
                                    for i in range(start, start + 10)])
     assert int(p.get_meta("postings_clustered") or 0) > 40
+    p.close()
+
+
+def test_retrieval_in_a_transaction_clusters_and_ranks_as_outside() -> None:
+    # Inside a caller's transaction ranked retrieval scores BM25 in SQL: it clusters the postings
+    # first (as document search does), and its results are those the memory path gives outside.
+    rng = random.Random(11)
+    words = "north south east west up down left right".split()
+    p = open_search("duckdb:///:memory:")
+    driver = p.driver
+    assert isinstance(driver, DuckDBDriver)
+    driver.cluster_min_rows = 10
+    p.searchstore.create(CreateRequest("c", [Field("text_content", FieldType.TEXT, indexing=True)]))
+    store = p.searchstore.get_search_store("c")
+    for start in range(0, 120, 20):  # many small writes: the postings append unordered
+        store.store([Document(str(i), " ".join(rng.choice(words) for _ in range(6)), 1)
+                     for i in range(start, start + 20)])
+    assert p.get_meta("postings_clustered") is None
+    assert not _physical_order_is_clustered(driver)
+
+    queries = ("north east", "up", "left right down", "west west south")
+
+    def ranked(q: str) -> list[tuple[str, float]]:
+        # Every match (top_k above the collection's size): a cut-off inside a tie would be arbitrary.
+        docs = store.retrieve(q, RetrieveOptions(mode=RetrieveMode.TEXT, top_k=500))
+        return [(d.id, d.score or 0.0) for d in docs]
+
+    def canonical(hits: list[tuple[str, float]]) -> list[tuple[float, int]]:
+        # The two paths add a document's term scores in different orders: equal scores may differ
+        # in the last bit and swap places, so ties are ordered by id on rounded scores.
+        return sorted((-round(s, 9), int(i)) for i, s in hits)
+
+    outside = {q: ranked(q) for q in queries}
+    assert all(outside.values())
+    assert p.get_meta("postings_clustered") is None  # the memory answered; nothing rewritten
+
+    with p.transaction():
+        inside = {q: ranked(q) for q in queries}
+        assert p.get_meta("postings_clustered") is not None  # clustered in the caller's transaction
+    assert _physical_order_is_clustered(driver)
+    for q in queries:
+        assert canonical(inside[q]) == canonical(outside[q])
+        assert dict(inside[q]) == pytest.approx(dict(outside[q]), rel=1e-9)
+    assert driver.inverted._checked == driver.inverted._writes  # the check counted once committed
     p.close()
