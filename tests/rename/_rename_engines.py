@@ -16,7 +16,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "safety"))
 
-from _safety_engines import COLUMNS, fixture_rows
+from _engine_kit import SIDES, MariaDBSession, PostgresSession, SQLiteSides
+from _engine_kit import EngineError as EngineError  # the tests catch it from here
+from _safety_engines import COLUMNS, _literal, fixture_rows
 
 from sqlparser import TableColumn
 
@@ -56,18 +58,6 @@ def inserts(side: str) -> list[str]:
     return out
 
 
-def _literal(value: Any) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
-    return str(value)
-
-
-class EngineError(Exception):
-    pass
-
-
 class RenameEngine:
     dialect: str
 
@@ -78,94 +68,75 @@ class RenameEngine:
         pass
 
 
-class SQLiteRename(RenameEngine):
+def load_side(side: str) -> list[str]:
+    """The fixture's tables and rows under one side's names."""
+    return ddl(side) + inserts(side)
+
+
+class SQLiteRename(SQLiteSides, RenameEngine):
     dialect = "sqlite"
 
     def __init__(self) -> None:
-        import apsw
-
-        self._apsw = apsw
-        self._conns = {}
-        for side in ("logical", "physical"):
-            conn = apsw.Connection(":memory:")
-            for stmt in ddl(side) + inserts(side):
-                conn.execute(stmt)
-            self._conns[side] = conn
+        super().__init__(load_side)
 
     def run(self, side: str, sql: str) -> list[tuple[Any, ...]]:
-        try:
-            return list(self._conns[side].execute(sql))
-        except self._apsw.Error as err:
-            raise EngineError(f"{type(err).__name__}: {err}") from None
-
-    def close(self) -> None:
-        for conn in self._conns.values():
-            conn.close()
+        return self._rows(self._conns[side], sql)
 
 
 def seed_pg_schemas(conn: Any, prefix: str) -> None:
     """A `<prefix>_logical` and a `<prefix>_physical` schema holding the fixture's tables and rows,
     made afresh on a PostgreSQL connection (with a 10 s statement timeout)."""
     conn.execute("SET statement_timeout = '10s'")
-    for side in ("logical", "physical"):
+    for side in SIDES:
         conn.execute(f"DROP SCHEMA IF EXISTS {prefix}_{side} CASCADE")
         conn.execute(f"CREATE SCHEMA {prefix}_{side}")
         conn.execute(f"SET search_path TO {prefix}_{side}")
-        for stmt in ddl(side) + inserts(side):
+        for stmt in load_side(side):
             conn.execute(stmt)
 
 
-class PostgresRename(RenameEngine):
+class PostgresRename(PostgresSession, RenameEngine):
     dialect = "postgres"
 
     def __init__(self, server: Any) -> None:
-        import psycopg
-
-        self._psycopg = psycopg
-        self._conn = psycopg.connect(server.dsn, autocommit=True)
+        super().__init__(server)
         seed_pg_schemas(self._conn, "rn")
 
     def run(self, side: str, sql: str) -> list[tuple[Any, ...]]:
         self._conn.execute(f"SET search_path TO rn_{side}")
-        try:
-            cur = self._conn.execute(sql.replace("%", "%%"))
-            return list(cur.fetchall()) if cur.description else []
-        except self._psycopg.Error as err:
-            raise EngineError(f"{type(err).__name__}: {err}") from None
-
-    def close(self) -> None:
-        self._conn.close()
+        return self._rows(sql)
 
 
-class MariaDBRename(RenameEngine):
+MARIADB_FIXTURE_SESSION = (
+    # Binary string comparison, as SQLite and PostgreSQL's C collation compare.
+    "SET NAMES utf8mb4 COLLATE utf8mb4_bin",
+    "SET SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION'",
+    "SET SESSION max_statement_time = 10",
+)
+
+
+def seed_mariadb_databases(cur: Any, prefix: str, table_options: str = "") -> None:
+    """A `<prefix>_logical` and a `<prefix>_physical` database holding the fixture's tables (each
+    CREATE TABLE followed by `table_options`) and rows, made afresh."""
+    for side in SIDES:
+        cur.execute(f"DROP DATABASE IF EXISTS {prefix}_{side}")
+        cur.execute(f"CREATE DATABASE {prefix}_{side} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+        cur.execute(f"USE {prefix}_{side}")
+        for stmt in ddl(side):
+            cur.execute(stmt + table_options)
+        for stmt in inserts(side):
+            cur.execute(stmt)
+
+
+class MariaDBRename(MariaDBSession, RenameEngine):
     dialect = "mysql"
 
     def __init__(self, server: Any) -> None:
-        import pymysql
-
-        self._pymysql = pymysql
-        self._conn = server.connect(database=None)
-        self._conn.autocommit(True)
+        super().__init__(server, MARIADB_FIXTURE_SESSION)
         with self._conn.cursor() as cur:
-            # Binary string comparison, as SQLite and PostgreSQL's C collation compare.
-            cur.execute("SET NAMES utf8mb4 COLLATE utf8mb4_bin")
-            cur.execute("SET SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION'")
-            cur.execute("SET SESSION max_statement_time = 10")
-            for side in ("logical", "physical"):
-                cur.execute(f"DROP DATABASE IF EXISTS rn_{side}")
-                cur.execute(f"CREATE DATABASE rn_{side} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
-                cur.execute(f"USE rn_{side}")
-                for stmt in ddl(side) + inserts(side):
-                    cur.execute(stmt)
+            seed_mariadb_databases(cur, "rn")
 
     def run(self, side: str, sql: str) -> list[tuple[Any, ...]]:
         with self._conn.cursor() as cur:
             cur.execute(f"USE rn_{side}")
-            try:
-                cur.execute(sql)
-                return list(cur.fetchall()) if cur.description else []
-            except self._pymysql.MySQLError as err:
-                raise EngineError(f"{type(err).__name__}: {err}") from None
-
-    def close(self) -> None:
-        self._conn.close()
+            return self._rows(cur, sql)

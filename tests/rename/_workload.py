@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlparser import SQLParserError, TableColumn, new_parser
+from _engine_kit import EngineError, MariaDBSession, PostgresSession, engine_error, parser
+
+from sqlparser import SQLParserError, TableColumn
 
 WORKLOAD_DIR = Path(__file__).resolve().parents[1] / "data" / "workloads"
 SCHEMAS = WORKLOAD_DIR / "schemas"
@@ -93,10 +95,6 @@ def as_bag(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
     return sorted((tuple(norm_value(v) for v in row) for row in rows), key=repr)
 
 
-class EngineError(Exception):
-    pass
-
-
 # -- engines --------------------------------------------------------------------------------------
 
 class WorkloadEngine:
@@ -131,7 +129,7 @@ class SQLiteWorkload(WorkloadEngine):
         try:
             return list(self._conn(schema_id, variant, side).execute(sql))
         except self._apsw.Error as err:
-            raise EngineError(f"{type(err).__name__}: {err}") from None
+            raise engine_error(err) from None
 
     def close(self) -> None:
         for conn in self._conns.values():
@@ -142,15 +140,11 @@ def _db_name(schema_id: str, variant: str, side: str) -> str:
     return "wl_" + re.sub(r"\W", "_", f"{schema_id}_{variant}_{side}").lower()
 
 
-class PostgresWorkload(WorkloadEngine):
+class PostgresWorkload(PostgresSession, WorkloadEngine):
     dialect = "postgres"
 
     def __init__(self, server: Any) -> None:
-        import psycopg
-
-        self._psycopg = psycopg
-        self._conn = psycopg.connect(server.dsn, autocommit=True)
-        self._conn.execute("SET statement_timeout = '20s'")
+        super().__init__(server, ("SET statement_timeout = '20s'",))
         self._loaded: set[str] = set()
 
     def run(self, schema_id: str, variant: str, side: str, sql: str) -> list[tuple[Any, ...]]:
@@ -164,48 +158,38 @@ class PostgresWorkload(WorkloadEngine):
                     self._conn.execute(stmt)
             self._loaded.add(schema)
         self._conn.execute(f"SET search_path TO {schema}")
-        try:
-            cur = self._conn.execute(sql.replace("%", "%%"))
-            return list(cur.fetchall()) if cur.description else []
-        except self._psycopg.Error as err:
-            raise EngineError(f"{type(err).__name__}: {err}") from None
-
-    def close(self) -> None:
-        self._conn.close()
+        return self._rows(sql)
 
 
-class MariaDBWorkload(WorkloadEngine):
+class MariaDBWorkload(MariaDBSession, WorkloadEngine):
+    """One database per schema, variant and side, loaded from the workload's file on first use.
+    Subclasses change the session, which database a run uses (`_database`) and how it is loaded."""
+
     dialect = "mysql"
+    SESSION: tuple[str, ...] = ("SET SESSION max_statement_time = 20",)
 
     def __init__(self, server: Any) -> None:
-        import pymysql
-
-        self._pymysql = pymysql
-        self._conn = server.connect(database=None)
-        self._conn.autocommit(True)
-        with self._conn.cursor() as cur:
-            cur.execute("SET SESSION max_statement_time = 20")
+        super().__init__(server, self.SESSION)
         self._loaded: set[str] = set()
 
+    def _database(self, schema_id: str, variant: str, side: str) -> str:
+        return _db_name(schema_id, variant, side)
+
+    def _load(self, cur: Any, schema_id: str, variant: str, side: str, db: str) -> None:
+        cur.execute(f"DROP DATABASE IF EXISTS {db}")
+        cur.execute(f"CREATE DATABASE {db}")
+        cur.execute(f"USE {db}")
+        for stmt in statements(SCHEMAS / f"{schema_id}.mysql.{variant}.{side}.sql"):
+            cur.execute(stmt)
+
     def run(self, schema_id: str, variant: str, side: str, sql: str) -> list[tuple[Any, ...]]:
-        db = _db_name(schema_id, variant, side)
+        db = self._database(schema_id, variant, side)
         with self._conn.cursor() as cur:
             if db not in self._loaded:
-                cur.execute(f"DROP DATABASE IF EXISTS {db}")
-                cur.execute(f"CREATE DATABASE {db}")
-                cur.execute(f"USE {db}")
-                for stmt in statements(SCHEMAS / f"{schema_id}.mysql.{variant}.{side}.sql"):
-                    cur.execute(stmt)
+                self._load(cur, schema_id, variant, side, db)
                 self._loaded.add(db)
             cur.execute(f"USE {db}")
-            try:
-                cur.execute(sql)
-                return list(cur.fetchall()) if cur.description else []
-            except self._pymysql.MySQLError as err:
-                raise EngineError(f"{type(err).__name__}: {err}") from None
-
-    def close(self) -> None:
-        self._conn.close()
+            return self._rows(cur, sql)
 
 
 # -- the check ------------------------------------------------------------------------------------
@@ -231,33 +215,29 @@ class Tally:
                 f"{len(self.engine_rejected)} renamed SQL rejected by the engine, {len(self.different)} different rows")
 
 
-_PARSERS: dict[str, Any] = {}
-
-
-def _parser(dialect: str) -> Any:
-    # portable_names=False: the workload's own names include MySQL 8 reserved words (a table
-    # named SHOW); the portable-names policy is a separate, deliberate refusal, not a rename gap.
-    if dialect not in _PARSERS:
-        _PARSERS[dialect] = new_parser(dialect, portable_names=False)
-    return _PARSERS[dialect]
+def run_original(engine: WorkloadEngine, q: Query,
+                 variants: Iterable[str]) -> tuple[list[tuple[Any, ...]], str] | None:
+    """The rows of `q` as written on the first of `variants` (schema variants) it runs on, with
+    that variant; None when it runs on none."""
+    for variant in variants:
+        try:
+            return engine.run(q.schema_id, variant, "orig", q.sql), variant
+        except EngineError:
+            continue
+    return None
 
 
 def check_query(engine: WorkloadEngine, q: Query, tally: Tally) -> None:
     tally.queries += 1
-    original = None
-    for variant in VARIANTS[engine.dialect]:
-        if not (SCHEMAS / f"{q.schema_id}.{ENGINE_FILE[engine.dialect]}.{variant}.orig.sql").exists():
-            continue
-        try:
-            original = engine.run(q.schema_id, variant, "orig", q.sql)
-            break
-        except EngineError:
-            continue
-    if original is None:
+    found = run_original(engine, q, (
+        v for v in VARIANTS[engine.dialect]
+        if (SCHEMAS / f"{q.schema_id}.{ENGINE_FILE[engine.dialect]}.{v}.orig.sql").exists()))
+    if found is None:
         tally.skipped += 1
         return
+    original, variant = found
     try:
-        renamed_sql = _parser(engine.dialect).parse_and_modify_sql(q.sql, mapping_for(q.schema_id, engine.dialect))
+        renamed_sql = parser(engine.dialect).parse_and_modify_sql(q.sql, mapping_for(q.schema_id, engine.dialect))
     except SQLParserError as err:
         tally.refused[q.id] = f"{type(err).__name__}: {err}"
         return

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from _rename_engines import PHYSICAL, ddl, inserts, seed_pg_schemas
+from _engine_kit import EngineError as EngineError  # the tests catch it from here
+from _engine_kit import MariaDBSession, PostgresSession, SQLiteSides
+from _rename_engines import (
+    MARIADB_FIXTURE_SESSION,
+    PHYSICAL,
+    load_side,
+    seed_mariadb_databases,
+    seed_pg_schemas,
+)
 from _safety_engines import COLUMNS
 from _workload import as_bag
 
@@ -19,10 +27,6 @@ Contents = dict[str, list[tuple[Any, ...]]]
 
 WRITE_SCHEMA = {t: {"unique": [["id"]], "columns": list(cols)} for t, cols in COLUMNS.items()}
 """The fixture's keys, as `SQLParser.translate(write_schema=...)` takes them."""
-
-
-class EngineError(Exception):
-    pass
 
 
 def _reads(side: str) -> list[tuple[str, str]]:
@@ -47,46 +51,28 @@ class WriteEngine:
         pass
 
 
-class SQLiteWrites(WriteEngine):
+class SQLiteWrites(SQLiteSides, WriteEngine):
     dialect = "sqlite"
 
     def __init__(self) -> None:
-        import apsw
-
-        self._apsw = apsw
-        self._conns = {}
-        for side in ("logical", "physical"):
-            conn = apsw.Connection(":memory:")
-            for stmt in ddl(side) + inserts(side):
-                conn.execute(stmt)
-            self._conns[side] = conn
+        super().__init__(load_side)
 
     def write(self, side: str, sql: str) -> Contents:
         conn = self._conns[side]
         conn.execute("BEGIN")
         try:
-            try:
-                list(conn.execute(sql))
-            except self._apsw.Error as err:
-                raise EngineError(f"{type(err).__name__}: {err}") from None
+            self._rows(conn, sql)
             return {t: as_bag(conn.execute(q)) for t, q in _reads(side)}
         finally:
             if not conn.getautocommit():  # OR ROLLBACK ends the transaction itself
                 conn.execute("ROLLBACK")
 
-    def close(self) -> None:
-        for conn in self._conns.values():
-            conn.close()
 
-
-class PostgresWrites(WriteEngine):
+class PostgresWrites(PostgresSession, WriteEngine):
     dialect = "postgres"
 
     def __init__(self, server: Any) -> None:
-        import psycopg
-
-        self._psycopg = psycopg
-        self._conn = psycopg.connect(server.dsn, autocommit=True)
+        super().__init__(server)
         seed_pg_schemas(self._conn, "wr")
         self._conn.autocommit = False
 
@@ -94,39 +80,19 @@ class PostgresWrites(WriteEngine):
         conn = self._conn
         try:
             conn.execute(f"SET LOCAL search_path TO wr_{side}")
-            try:
-                conn.execute(sql.replace("%", "%%"))
-            except self._psycopg.Error as err:
-                raise EngineError(f"{type(err).__name__}: {err}") from None
+            self._rows(sql)
             return {t: as_bag(conn.execute(q).fetchall()) for t, q in _reads(side)}
         finally:
             conn.rollback()
 
-    def close(self) -> None:
-        self._conn.close()
 
-
-class MariaDBWrites(WriteEngine):
+class MariaDBWrites(MariaDBSession, WriteEngine):
     dialect = "mysql"
 
     def __init__(self, server: Any) -> None:
-        import pymysql
-
-        self._pymysql = pymysql
-        self._conn = server.connect(database=None)
-        self._conn.autocommit(True)
+        super().__init__(server, MARIADB_FIXTURE_SESSION)
         with self._conn.cursor() as cur:
-            cur.execute("SET NAMES utf8mb4 COLLATE utf8mb4_bin")
-            cur.execute("SET SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION'")
-            cur.execute("SET SESSION max_statement_time = 10")
-            for side in ("logical", "physical"):
-                cur.execute(f"DROP DATABASE IF EXISTS wr_{side}")
-                cur.execute(f"CREATE DATABASE wr_{side} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
-                cur.execute(f"USE wr_{side}")
-                for stmt in ddl(side):
-                    cur.execute(stmt + " ENGINE=InnoDB")
-                for stmt in inserts(side):
-                    cur.execute(stmt)
+            seed_mariadb_databases(cur, "wr", " ENGINE=InnoDB")
         self._conn.autocommit(False)
 
     def write(self, side: str, sql: str) -> Contents:
@@ -134,10 +100,7 @@ class MariaDBWrites(WriteEngine):
         try:
             with conn.cursor() as cur:
                 cur.execute(f"USE wr_{side}")
-                try:
-                    cur.execute(sql)
-                except self._pymysql.MySQLError as err:
-                    raise EngineError(f"{type(err).__name__}: {err}") from None
+                self._rows(cur, sql)
                 out = {}
                 for table, query in _reads(side):
                     cur.execute(query)
@@ -145,6 +108,3 @@ class MariaDBWrites(WriteEngine):
                 return out
         finally:
             conn.rollback()
-
-    def close(self) -> None:
-        self._conn.close()

@@ -36,9 +36,11 @@ _RENAME = Path(__file__).resolve().parents[1] / "rename"
 if str(_RENAME) not in sys.path:
     sys.path.insert(0, str(_RENAME))
 
+from _engine_kit import parser  # noqa: E402
 from _workload import (  # noqa: E402
     SCHEMAS,
     EngineError,
+    MariaDBWorkload,
     PostgresWorkload,
     Query,
     SQLiteWorkload,
@@ -46,10 +48,11 @@ from _workload import (  # noqa: E402
     _db_name,
     load_queries,
     norm_value,
+    run_original,
     statements,
 )
 
-from sqlparser import SQLParserError, new_parser  # noqa: E402
+from sqlparser import SQLParserError  # noqa: E402
 
 DIALECTS = ("mysql", "sqlite", "postgres")
 DIRECTIONS = tuple((s, t) for s in DIALECTS for t in DIALECTS if s != t)
@@ -80,22 +83,16 @@ def _mysql_ddl(schema_id: str, fold: bool = False) -> list[tuple[str, list[Seque
     return out
 
 
-class MariaDBMatrix(WorkloadEngine):
-    dialect = "mysql"
+class MariaDBMatrix(MariaDBWorkload):
+    """The workload's MariaDB engine, with one database per schema and variant (both sides are
+    the original), binary collation and UTC, and the Spider schemas built from the neutral one."""
 
-    def __init__(self, server: Any) -> None:
-        import pymysql
+    SESSION = (*MariaDBWorkload.SESSION, "SET NAMES utf8mb4 COLLATE utf8mb4_bin", "SET SESSION time_zone = '+00:00'")
 
-        self._pymysql = pymysql
-        self._conn = server.connect(database=None)
-        self._conn.autocommit(True)
-        with self._conn.cursor() as cur:
-            cur.execute("SET SESSION max_statement_time = 20")
-            cur.execute("SET NAMES utf8mb4 COLLATE utf8mb4_bin")
-            cur.execute("SET SESSION time_zone = '+00:00'")
-        self._loaded: set[str] = set()
+    def _database(self, schema_id: str, variant: str, side: str) -> str:
+        return _db_name(schema_id, variant, "x")
 
-    def _load(self, cur: Any, schema_id: str, variant: str, db: str) -> None:
+    def _load(self, cur: Any, schema_id: str, variant: str, side: str, db: str) -> None:
         cur.execute(f"DROP DATABASE IF EXISTS {db}")
         cur.execute(f"CREATE DATABASE {db} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
         cur.execute(f"USE {db}")
@@ -112,22 +109,6 @@ class MariaDBMatrix(WorkloadEngine):
                 marks = ", ".join(["%s"] * len(rows[0]))
                 name = ddl.split("`", 2)[1]
                 cur.executemany(f"INSERT INTO `{name}` VALUES ({marks})", rows)
-
-    def run(self, schema_id: str, variant: str, side: str, sql: str) -> list[tuple[Any, ...]]:
-        db = _db_name(schema_id, variant, "x")
-        with self._conn.cursor() as cur:
-            if db not in self._loaded:
-                self._load(cur, schema_id, variant, db)
-                self._loaded.add(db)
-            cur.execute(f"USE {db}")
-            try:
-                cur.execute(sql)
-                return list(cur.fetchall()) if cur.description else []
-            except self._pymysql.MySQLError as err:
-                raise EngineError(f"{type(err).__name__}: {err}") from None
-
-    def close(self) -> None:
-        self._conn.close()
 
 
 def has_variant(dialect: str, schema_id: str, variant: str) -> bool:
@@ -221,15 +202,6 @@ class Tally:
                 f"{len(self.rejected)} rejected by target, {len(self.refused)} refused ({pct:.1f}%), "
                 f"{len(self.nondeterministic)} nondeterministic in the source; "
                 f"top reasons: {self.reasons()}")
-
-
-_PARSERS: dict[str, Any] = {}
-
-
-def parser(dialect: str) -> Any:
-    if dialect not in _PARSERS:
-        _PARSERS[dialect] = new_parser(dialect, portable_names=False)
-    return _PARSERS[dialect]
 
 
 def _without_limit(dialect: str, sql: str) -> str | None:
@@ -362,18 +334,13 @@ def compare(src: WorkloadEngine, tgt: WorkloadEngine, q: Query, variants: tuple[
 
 def check(src: WorkloadEngine, tgt: WorkloadEngine, q: Query, tally: Tally) -> None:
     tally.statements += 1
-    original = None
-    for variant in VARIANTS[src.dialect]:
-        if not (has_variant(src.dialect, q.schema_id, variant) and has_variant(tgt.dialect, q.schema_id, variant)):
-            continue
-        try:
-            original = src.run(q.schema_id, variant, "orig", q.sql)
-            break
-        except EngineError:
-            continue
-    if original is None:
+    found = run_original(src, q, (
+        v for v in VARIANTS[src.dialect]
+        if has_variant(src.dialect, q.schema_id, v) and has_variant(tgt.dialect, q.schema_id, v)))
+    if found is None:
         tally.skipped += 1
         return
+    original, variant = found
     schema = catalog_schema(src, q.schema_id, variant)
     try:
         translated = parser(tgt.dialect).translate(q.sql, read=src.dialect, schema=schema)
