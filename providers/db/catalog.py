@@ -355,7 +355,13 @@ def catalog_session(rdb: Any, *, foreign_keys_off: bool = False) -> Iterator[Cat
     needs (the pragma cannot change inside a transaction); the caller checks `foreign_key_check`."""
     rdb.check_open()
     driver = rdb.driver
-    if hasattr(driver, "_write"):  # the SQLite driver: one connection per thread
+    # The drivers' transactions are private (`SQLiteDriver._conn` / `_write`, `ServerDriver._tx`):
+    # the public driver API (driver.RDBDriver) is one statement per call, and the DB-API
+    # connections under it have no public way to be reached. This module is the db package's own
+    # schema tool, next to the drivers, so it uses their transactions directly rather than open a
+    # second connection: SQLite's must be the thread's own (BEGIN IMMEDIATE, the guard's state
+    # checks) and a server's comes from the driver's pool.
+    if rdb.implementation == "sqlite":  # one connection per thread
         conn = driver._conn()
         if foreign_keys_off:
             conn.execute("PRAGMA foreign_keys=OFF")
