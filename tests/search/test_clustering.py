@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from providers.search import open_search
+from providers.search import SearchProvider, open_search
 from providers.search.contract import (
     BulkIndexerItem,
     CreateRequest,
@@ -22,6 +22,17 @@ from providers.search.contract import (
 )
 from providers.search.duckdb import DuckDBDriver
 
+WORDS = "north south east west up down left right".split()
+
+
+def _store_clustering_early() -> tuple[SearchProvider, DuckDBDriver]:
+    """An in-memory store that re-clusters once 10 postings are out of order (not 50,000)."""
+    p = open_search("duckdb:///:memory:")
+    driver = p.driver
+    assert isinstance(driver, DuckDBDriver)
+    driver.cluster_min_rows = 10
+    return p, driver
+
 
 def _physical_order_is_clustered(driver: DuckDBDriver) -> bool:
     rows = driver.db.execute("SELECT space, field, term FROM cz_postings").fetchall()
@@ -30,12 +41,8 @@ def _physical_order_is_clustered(driver: DuckDBDriver) -> bool:
 
 def test_search_clusters_what_writes_appended_and_a_rollback_undoes_it() -> None:
     rng = random.Random(8)
-    words = "north south east west up down left right".split()
-    p = open_search("duckdb:///:memory:")
-    driver = p.driver
-    assert isinstance(driver, DuckDBDriver)
-    driver.cluster_min_rows = 10
-    items = [BulkIndexerItem("index", str(i), {"t": " ".join(rng.choice(words) for _ in range(6))})
+    p, driver = _store_clustering_early()
+    items = [BulkIndexerItem("index", str(i), {"t": " ".join(rng.choice(WORDS) for _ in range(6))})
              for i in range(60)]
     assert not p.es.bulk("i", items[:30])
     assert not p.es.bulk("j", items[30:])
@@ -62,7 +69,7 @@ def test_search_clusters_what_writes_appended_and_a_rollback_undoes_it() -> None
     assert _physical_order_is_clustered(driver)
 
     # Writes after it append unordered and leave the mark alone until a search needs the order.
-    assert not p.es.bulk("i", [BulkIndexerItem("index", str(100 + i), {"t": f"{words[i % 8]} zzz{i}"})
+    assert not p.es.bulk("i", [BulkIndexerItem("index", str(100 + i), {"t": f"{WORDS[i % 8]} zzz{i}"})
                                for i in range(200)])
     assert int(p.get_meta("postings_clustered") or 0) == clustered
     after = hits("i", "north east")
@@ -74,10 +81,7 @@ def test_search_clusters_what_writes_appended_and_a_rollback_undoes_it() -> None
 def test_writes_cluster_when_the_postings_exceed_the_memory_budget() -> None:
     # Then ranked retrieval scores in SQL (possibly on a reader's snapshot, which cannot write),
     # so the writes keep the order as they used to.
-    p = open_search("duckdb:///:memory:")
-    driver = p.driver
-    assert isinstance(driver, DuckDBDriver)
-    driver.cluster_min_rows = 10
+    p, driver = _store_clustering_early()
     driver.inverted.memory.max_postings = 40
     for start in range(0, 60, 10):
         assert not p.es.bulk("i", [BulkIndexerItem("index", str(i), {"t": f"w{i % 7} w{i % 5} common"})
@@ -90,15 +94,11 @@ def test_retrieval_in_a_transaction_clusters_and_ranks_as_outside() -> None:
     # Inside a caller's transaction ranked retrieval scores BM25 in SQL: it clusters the postings
     # first (as document search does), and its results are those the memory path gives outside.
     rng = random.Random(11)
-    words = "north south east west up down left right".split()
-    p = open_search("duckdb:///:memory:")
-    driver = p.driver
-    assert isinstance(driver, DuckDBDriver)
-    driver.cluster_min_rows = 10
+    p, driver = _store_clustering_early()
     p.searchstore.create(CreateRequest("c", [Field("text_content", FieldType.TEXT, indexing=True)]))
     store = p.searchstore.get_search_store("c")
     for start in range(0, 120, 20):  # many small writes: the postings append unordered
-        store.store([Document(str(i), " ".join(rng.choice(words) for _ in range(6)), 1)
+        store.store([Document(str(i), " ".join(rng.choice(WORDS) for _ in range(6)), 1)
                      for i in range(start, start + 20)])
     assert p.get_meta("postings_clustered") is None
     assert not _physical_order_is_clustered(driver)
