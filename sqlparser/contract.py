@@ -379,8 +379,9 @@ class SQLParser:
         """`compute()`, or what it returned (or raised) before for the same key (`result_cache`).
 
         Runs after the method's argument checks, so a bad argument is refused the same way on a
-        hit. `store` / `load` turn a mutable result into what is kept and back (a fresh copy per
-        hit); `errors=False` keeps only results, never refusals.
+        hit. Results are kept from a text's second sight on (`ResultMemo.seen`). `store` / `load`
+        turn a mutable result into what is kept and back (a fresh copy per hit); `errors=False`
+        keeps only results, never refusals.
         """
         memo = self.memo
         frontend = self.frontend
@@ -388,6 +389,8 @@ class SQLParser:
         # patched (benchmarks of cold parses, tests that inject faults), for unkeyable options.
         if memo is None or type(sql) is not str or len(sql) > memo.max_text or self._memo_config is None \
                 or frontend is not self._memo_frontend or "parse" in getattr(frontend, "__dict__", ()):
+            return compute()
+        if not memo.seen(sql):  # a text's first sight: nothing to key or keep yet
             return compute()
         try:
             frozen, cost = freeze(args)

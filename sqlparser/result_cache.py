@@ -14,6 +14,9 @@ result without the memo. Results are immutable values (a mutable one is stored f
 on each hit by the caller). Refusals can be kept too (`ErrorEntry`): a hit raises a fresh
 exception of the same class with the same message and attributes.
 
+A result is kept from a text's second sight on: the first sight of a text only records the text
+(`ResultMemo.seen`, no argument freezing, no entry), so a statement that never repeats (SQL with
+inline literals, the common case) pays a set lookup, not a key and an entry it would never use.
 The memo is bounded by entries and by bytes (the texts it holds); a statement longer than
 `max_text` characters is never kept. Thread-safe: one lock around the LRU's bookkeeping, none
 around the computation (two threads missing on the same key both compute, and the same result is
@@ -197,7 +200,23 @@ class ResultMemo:
         self.misses = 0
         # key -> (result or ErrorEntry, bytes charged)
         self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        # texts seen once (an LRU too: 4x the entries, a quarter of the bytes)
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._seen_bytes = 0
         self._lock = threading.Lock()
+
+    def seen(self, sql: str) -> bool:
+        """Whether `sql` was seen before (by any method or configuration); records it if not."""
+        with self._lock:
+            if sql in self._seen:
+                self._seen.move_to_end(sql)
+                return True
+            self._seen[sql] = None
+            self._seen_bytes += len(sql)
+            while len(self._seen) > 4 * self.entries or self._seen_bytes > self.max_bytes // 4:
+                dropped, _ = self._seen.popitem(last=False)
+                self._seen_bytes -= len(dropped)
+            return False
 
     def get(self, key: Hashable) -> Any:
         """The stored result (or ErrorEntry) for `key`, or `MISS`."""
@@ -227,6 +246,8 @@ class ResultMemo:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._seen.clear()
+            self._seen_bytes = 0
             self.bytes = 0
             self.hits = 0
             self.misses = 0

@@ -1,6 +1,9 @@
 """The contract's result memo (sqlparser/result_cache.py): a hit gives exactly what a miss gives
 (results, refusals, fresh dicts), any changed argument or configuration misses, check_policy keeps
-only "complies", and concurrent callers get correct results."""
+only "complies", and concurrent callers get correct results.
+
+The memo keeps a result from a text's second sight on (the first only records the text), so the
+tests call three times: the first sight, the second (computed and kept), the third (a hit)."""
 
 from __future__ import annotations
 
@@ -101,9 +104,8 @@ def test_hits_equal_misses_and_uncached_calls(dialect: str) -> None:
                     strict=True)
         for (name, want_call), (_, got_call) in pairs:
             want = outcome(want_call)
-            miss, hit = outcome(got_call), outcome(got_call)
-            assert miss == want, (name, sql)
-            assert hit == want, (name, sql)
+            for sight in range(3):
+                assert outcome(got_call) == want, (name, sight, sql)
             checked += 1
             policy_refused = name == "policy" and want[0] == "error"
             hits_expected += 0 if policy_refused else 1
@@ -119,8 +121,8 @@ def test_golden_cases_hit_like_they_miss() -> None:
         truth, cached = memo_parser("mysql", None, style=style), memo_parser("mysql", memo, style=style)
         for case in load_cases():
             want = outcome(lambda case=case, p=truth: case.call(p))
-            assert outcome(lambda case=case, p=cached: case.call(p)) == want, case.id
-            assert outcome(lambda case=case, p=cached: case.call(p)) == want, case.id
+            for _ in range(3):
+                assert outcome(lambda case=case, p=cached: case.call(p)) == want, case.id
         assert memo.hits >= 60
 
 
@@ -128,6 +130,7 @@ def test_golden_cases_hit_like_they_miss() -> None:
 def test_a_returned_dict_is_the_callers(dialect: str) -> None:
     parser = memo_parser(dialect, ResultMemo())
     sql = "INSERT INTO users (id, uid) VALUES (1, 'x')"
+    parser.add_columns_to_insert_sql(sql, [ColumnValue("uid", "u1"), ColumnValue("org", 3)])  # first sight
     first = parser.add_columns_to_insert_sql(sql, [ColumnValue("uid", "u1"), ColumnValue("org", 3)])
     first[1]["injected"] = True
     first[1].pop("uid", None)
@@ -201,16 +204,17 @@ def test_changing_any_argument_misses(dialect: str, method: str) -> None:
     memo = ResultMemo()
     parser, truth = memo_parser(dialect, memo), memo_parser(dialect, None)
     base, variants = VARIANTS[method]
-    assert outcome(lambda: base(parser)) == outcome(lambda: base(truth))
-    assert outcome(lambda: base(parser)) == outcome(lambda: base(truth))
-    assert (memo.hits, memo.misses) == (1, 1)
+    for _ in range(3):
+        assert outcome(lambda: base(parser)) == outcome(lambda: base(truth))
+    assert memo.hits == 1
     if method == "filter":  # the operator is keyed as the contract reads it: "AND" is SQLFilterOp.AND
         assert outcome(lambda: parser.append_sql_filter(SQL, SQLFilterOp.AND, "uid = 'u1'")) == \
             outcome(lambda: base(truth))
-        assert (memo.hits, memo.misses) == (2, 1)
+        assert memo.hits == 2
+    hits = memo.hits
     for i, variant in enumerate(variants):
         got = outcome(lambda variant=variant: variant(parser))
-        assert memo.misses == 2 + i, f"variant {i} was served from another call's entry"
+        assert memo.hits == hits, f"variant {i} was served from another call's entry"
         assert got == outcome(lambda variant=variant: variant(truth)), i
 
 
@@ -219,13 +223,14 @@ def test_the_configuration_is_part_of_the_key(dialect: str) -> None:
     memo = ResultMemo()
     base = memo_parser(dialect, memo)
     base.parse_and_modify_sql(SQL, BASE_MAP)
+    base.parse_and_modify_sql(SQL, BASE_MAP)  # kept now
     others = [memo_parser(dialect, memo, style="compat"), memo_parser(dialect, memo, portable_names=False),
               memo_parser(NEXT[dialect], memo)]
-    for n, other in enumerate(others, start=2):
+    for other in others:
         want = memo_parser(other.dialect.name, None, style=other.style,
                            portable_names=other.portable_names).parse_and_modify_sql(SQL, BASE_MAP)
         assert other.parse_and_modify_sql(SQL, BASE_MAP) == want
-        assert (memo.hits, memo.misses) == (0, n)
+        assert memo.hits == 0
     # the same configuration, another parser object: one shared entry
     assert memo_parser(dialect, memo).parse_and_modify_sql(SQL, BASE_MAP) == base.parse_and_modify_sql(SQL, BASE_MAP)
     assert memo.hits == 2
@@ -234,17 +239,21 @@ def test_the_configuration_is_part_of_the_key(dialect: str) -> None:
 def test_native_options_are_part_of_the_key() -> None:
     memo = ResultMemo()
     sql = "SELECT a FROM t WHERE b = ?"
-    dollar = memo_parser("postgres", memo, placeholder="$n").parse_and_modify_sql(sql, {"t": TableColumn("u")})
-    other = memo_parser("postgres", memo).parse_and_modify_sql(sql, {"t": TableColumn("u")})
-    assert memo.misses == 2
-    assert dollar == memo_parser("postgres", None, placeholder="$n").parse_and_modify_sql(sql, {"t": TableColumn("u")})
-    assert other == memo_parser("postgres", None).parse_and_modify_sql(sql, {"t": TableColumn("u")})
+    want_psycopg = memo_parser("postgres", None, placeholder="%s").parse_and_modify_sql(sql, {"t": TableColumn("u")})
+    want_plain = memo_parser("postgres", None).parse_and_modify_sql(sql, {"t": TableColumn("u")})
+    assert want_psycopg != want_plain
+    psycopg, plain = memo_parser("postgres", memo, placeholder="%s"), memo_parser("postgres", memo)
+    for _ in range(3):
+        assert psycopg.parse_and_modify_sql(sql, {"t": TableColumn("u")}) == want_psycopg
+        assert plain.parse_and_modify_sql(sql, {"t": TableColumn("u")}) == want_plain
+    assert memo.hits == 3
 
 
 def test_parsers_built_per_request_share_the_default_memo() -> None:
     sql = "SELECT id FROM memo_shared_probe WHERE id = 12345"
     mapping = {"memo_shared_probe": TableColumn("t_probe", {"id": "c_id"})}
-    first = parser_for("sqlite:///x.db").parse_and_modify_sql(sql, mapping)
+    parser_for("sqlite:///x.db").parse_and_modify_sql(sql, mapping)
+    first = parser_for("sqlite:///z.db").parse_and_modify_sql(sql, mapping)
     hits = MEMO.hits
     assert parser_for("sqlite:///y.db").parse_and_modify_sql(sql, mapping) == first == \
         "SELECT c_id FROM t_probe WHERE c_id = 12345"
@@ -257,12 +266,12 @@ def test_parsers_built_per_request_share_the_default_memo() -> None:
 def test_a_kept_refusal_is_raised_fresh_and_identical(dialect: str) -> None:
     parser = memo_parser(dialect, ResultMemo())
     errors = []
-    for _ in range(3):
+    for _ in range(4):
         with pytest.raises(SQLSyntaxError) as info:
             parser.parse_and_modify_sql("SELECT a FROM t WHERE (b = 1", BASE_MAP)
         errors.append(info.value)
     assert parser.memo is not None and parser.memo.hits == 2
-    assert len({id(e) for e in errors}) == 3
+    assert len({id(e) for e in errors}) == 4
     assert len({(type(e), str(e), e.args, tuple(sorted(vars(e).items()))) for e in errors}) == 1
     assert errors[1].line == errors[0].line and errors[1].column == errors[0].column
 
@@ -270,9 +279,10 @@ def test_a_kept_refusal_is_raised_fresh_and_identical(dialect: str) -> None:
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_bad_arguments_are_refused_on_a_hit(dialect: str) -> None:
     parser = memo_parser(dialect, ResultMemo())
-    parser.parse_and_modify_sql(SQL, BASE_MAP)
-    parser.append_sql_filter(SQL, "AND", "uid = 1")
-    parser.add_select_fields_to_select_sql(SQL, ["pk_id"])
+    for _ in range(2):
+        parser.parse_and_modify_sql(SQL, BASE_MAP)
+        parser.append_sql_filter(SQL, "AND", "uid = 1")
+        parser.add_select_fields_to_select_sql(SQL, ["pk_id"])
     bad_calls = [
         lambda: parser.parse_and_modify_sql(SQL, {"users": TableColumn("t\x00users", {"id": "c_id"})}),
         lambda: parser.parse_and_modify_sql(SQL, {"users": "t_users"}),  # type: ignore[dict-item]
@@ -295,8 +305,8 @@ def test_check_policy_keeps_only_complies(dialect: str) -> None:
     memo = ResultMemo()
     parser = memo_parser(dialect, memo)
     both, users_only = Policy(tables=frozenset({"users", "orders"})), Policy(tables=frozenset({"users"}))
-    assert parser.check_policy(SQL, both) is None
-    assert parser.check_policy(SQL, both) is None
+    for _ in range(3):
+        assert parser.check_policy(SQL, both) is None
     assert memo.hits == 1 and len(memo) == 1
     for _ in range(3):  # a denial after "complies" for another policy: denied every time, same rule
         with pytest.raises(PolicyViolationError) as info:
@@ -330,6 +340,7 @@ def test_bounds() -> None:
     parser = memo_parser("sqlite", memo)
     for i in range(20):
         parser.get_sql_operation(f"SELECT {i}")
+        parser.get_sql_operation(f"SELECT {i}")
     assert len(memo) == 5
     long_sql = "SELECT a FROM t WHERE b IN (" + ", ".join(str(i) for i in range(100)) + ")"
     parser.get_sql_operation(long_sql)
@@ -338,13 +349,15 @@ def test_bounds() -> None:
     small = ResultMemo(entries=1000, max_bytes=8 * 1024, max_text=16 * 1024)
     parser.memo = small
     for i in range(50):
-        parser.parse_and_modify_sql(f"SELECT a, b, c FROM t WHERE d = {i}", {"t": TableColumn("t" * 300)})
+        for _ in range(2):
+            parser.parse_and_modify_sql(f"SELECT a, b, c FROM t WHERE d = {i}", {"t": TableColumn("t" * 300)})
     assert 0 < small.bytes <= 8 * 1024 and len(small) < 50
 
 
 def test_a_replaced_or_patched_front_end_is_not_memoized(monkeypatch: pytest.MonkeyPatch) -> None:
     memo = ResultMemo()
     parser = memo_parser("sqlite", memo)
+    parser.get_sql_operation("SELECT 1")
     parser.get_sql_operation("SELECT 1")
     parser.frontend = parser.dialect.frontend(portable_names=True, cache=False)
     parser.get_sql_operation("SELECT 1")
