@@ -11,8 +11,10 @@ same texts. Baseline and
 candidate alternate round by round in this process; the ratio is the median of the per-round
 ratios (>= 11 rounds), with the lowest and highest round shown as the noise. The corpus variant
 does the same over every accepted DML statement of tests/data/corpus that both sides parse (the
-cache is cleared before each round, so each statement is a miss; the share of statements one
-cold pass builds from a shape template is printed with it). "hit" is the cost of a repeated
+caches and the result memo are cleared before each round, so each statement is a miss; the share
+of statements one cold pass builds from a shape template is printed with it). "result memo on a
+miss" is what the memo adds to a call it cannot answer: the unique rewrite with the memo on
+against the same rewrite with it off, each side on its own unique texts. "hit" is the cost of a repeated
 statement: the front end's cache hit alone, the whole rewrite with the result memo off (front end
 hit + passes + print), and the whole rewrite on a result-memo hit (`sqlparser/result_cache.py`);
 then a "repeated call" row per contract method: µs per call when the same call repeats (a memo
