@@ -11,9 +11,14 @@ same texts. Baseline and
 candidate alternate round by round in this process; the ratio is the median of the per-round
 ratios (>= 11 rounds), with the lowest and highest round shown as the noise. The corpus variant
 does the same over every accepted DML statement of tests/data/corpus that both sides parse (the
-cache is cleared before each round, so each statement is a miss; the share of statements one
-cold pass builds from a shape template is printed with it). "hit" is the cost of a repeated
-statement: the front end's cache hit alone, and the whole rewrite on a hit.
+caches and the result memo are cleared before each round, so each statement is a miss; the share
+of statements one cold pass builds from a shape template is printed with it). "result memo on a
+miss" is what the memo adds to a call it cannot answer: the unique rewrite with the memo on
+against the same rewrite with it off, each side on its own unique texts. "hit" is the cost of a repeated
+statement: the front end's cache hit alone, the whole rewrite with the result memo off (front end
+hit + passes + print), and the whole rewrite on a result-memo hit (`sqlparser/result_cache.py`);
+then a "repeated call" row per contract method: µs per call when the same call repeats (a memo
+hit: argument checks, key, lookup).
 
 Ratios, not absolute times, are the result: the machine is shared and noisy. Times are CPU time
 (time.process_time) of this process, which waiting for a core does not inflate.
@@ -33,7 +38,7 @@ import sqlglot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlparser import ColumnValue, PrimaryKeyValue, TableColumn, new_parser, shapes
+from sqlparser import ColumnValue, Policy, PrimaryKeyValue, TableColumn, new_parser, result_cache, shapes
 from sqlparser.registry import dialects_by_name
 
 MAPPING = {"users": TableColumn("t_users_1", {"id": "c_id", "name": "c_name", "age": "c_age"}),
@@ -64,11 +69,14 @@ WORKLOAD: dict[str, list[str]] = {
 }
 
 
-def calls(dialect: str, *, cache: bool = True) -> dict[str, Callable[[str], object]]:
-    """The contract methods of a native parser; `cache=False` parses every statement afresh."""
+def calls(dialect: str, *, cache: bool = True, memo: bool = True) -> dict[str, Callable[[str], object]]:
+    """The contract methods of a native parser; `cache=False` parses every statement afresh,
+    `memo=False` turns the result memo off (every call runs passes and printer)."""
     p = new_parser(dialect, style="native")
     if not cache:
         p.frontend = p.dialect.frontend(portable_names=p.portable_names, cache=False)
+    if not cache or not memo:
+        p.memo = None
     return {
         "rewrite": lambda s: p.parse_and_modify_sql(s, MAPPING),
         "filter": lambda s: p.append_sql_filter(s, "AND", "uid = 'u1'"),
@@ -110,9 +118,9 @@ UNIQUE_SHAPES = (
 )
 
 
-def unique_statements(rounds: int, per_round: int = 200) -> list[list[str]]:
+def unique_statements(rounds: int, per_round: int = 200, start: int = 1_000_000) -> list[list[str]]:
     """`rounds` lists of statements; no text occurs twice in all of them (every parse is a miss)."""
-    counter = iter(range(1_000_000, 10_000_000))
+    counter = iter(range(start, 10 * start))
     return [[UNIQUE_SHAPES[i % len(UNIQUE_SHAPES)].format(n=next(counter)) for i in range(per_round)]
             for _ in range(rounds)]
 
@@ -142,17 +150,20 @@ def corpus_dml(dialect: str) -> list[str]:
 
 
 def alternate(base: Callable[[str], object], cand: Callable[[str], object], rounds: list[list[str]],
-              before_round: Callable[[], None] = lambda: None) -> dict[str, float]:
-    """Per round: the baseline over the round's statements, then the candidate over the same ones.
+              before_round: Callable[[], None] = lambda: None,
+              cand_rounds: list[list[str]] | None = None) -> dict[str, float]:
+    """Per round: the baseline over the round's statements, then the candidate over the same ones
+    (or over `cand_rounds`' statements: two sides of our own code must not share texts, or the
+    second would find them in the statement cache).
     Returns microseconds per statement (medians) and the median/min/max of the per-round ratios."""
     base_us, cand_us, ratios = [], [], []
-    for stmts in rounds:
+    for i, stmts in enumerate(rounds):
         before_round()
         t0 = time.process_time()
         for s in stmts:
             base(s)
         t1 = time.process_time()
-        for s in stmts:
+        for s in stmts if cand_rounds is None else cand_rounds[i]:
             cand(s)
         t2 = time.process_time()
         base_us.append((t1 - t0) / len(stmts) * 1e6)
@@ -184,19 +195,62 @@ def unique_case(dialect: str, repeat: int, corpus: bool = True) -> dict[str, dic
     for s in warm:  # warm-up: imports, prediction DFA, sqlglot's caches
         base(s)
         rewrite(s)
+    # The rounds reuse the warm-up's first texts: without this they would be result-memo hits.
+    result_cache.clear()
     out = {"unique": alternate(base, rewrite, unique_statements(rounds))}
+    # What the memo costs a call that misses (freeze the arguments, look up, keep the result):
+    # the same rewrite with the memo off as the baseline, on texts no other row uses.
+    no_memo = new_parser(dialect, style="native")
+    no_memo.memo = None
+    out["memo_miss"] = alternate(lambda s: no_memo.parse_and_modify_sql(s, MAPPING), rewrite,
+                                 unique_statements(rounds, start=20_000_000),
+                                 cand_rounds=unique_statements(rounds, start=40_000_000))
     if corpus:
         stmts = corpus_dml(dialect)
         # The front end module's clear_cache also forgets what it keeps besides statements (the
-        # PostgreSQL round-trip verdicts per shape): every round starts as cold as the first.
-        clear = sys.modules[type(p.frontend).__module__].clear_cache
+        # PostgreSQL round-trip verdicts per shape), and the result memo is emptied too: every
+        # round starts as cold as the first.
+        clear_frontend = sys.modules[type(p.frontend).__module__].clear_cache
+
+        def clear() -> None:
+            clear_frontend()
+            result_cache.clear()
+
         out["corpus"] = alternate(base, rewrite, [stmts] * rounds, before_round=clear)
         out["corpus"]["statements"] = len(stmts)
         out["corpus"].update(shape_rate(p, stmts, clear))
     sql = UNIQUE_SHAPES[1].format(n=7)
-    out["hit"] = {"frontend_us": hit_us(p.frontend.parse, sql), "rewrite_us": hit_us(rewrite, sql),
-                  "sqlglot_us": hit_us(base, sql, 300)}
+    out["hit"] = {"frontend_us": hit_us(p.frontend.parse, sql),
+                  "rewrite_no_memo_us": hit_us(lambda s: no_memo.parse_and_modify_sql(s, MAPPING), sql),
+                  "rewrite_us": hit_us(rewrite, sql), "sqlglot_us": hit_us(base, sql, 300)}
+    out["repeated"] = {name: hit_us(fn, stmt) for name, (stmt, fn) in repeated_calls(dialect).items()}
     return out
+
+
+POLICY = Policy(tables=frozenset({"users", "orders"}))
+SCOPE = {"users": "uid = 'u1'", "orders": "uid = 'u1'"}
+SCHEMA = {"users": {"id": "INTEGER PRIMARY KEY", "name": "VARCHAR(64)", "age": "INTEGER"},
+          "orders": {"id": "INTEGER PRIMARY KEY", "user_id": "INTEGER", "total": "DECIMAL(10, 2)"}}
+
+
+def repeated_calls(dialect: str) -> dict[str, tuple[str, Callable[[str], object]]]:
+    """Each memoized contract method with a typical statement and arguments: method -> (sql, call)."""
+    p = new_parser(dialect, style="native")
+    source = "sqlite" if dialect == "mysql" else "mysql"
+    select, insert = UNIQUE_SHAPES[1].format(n=7), WORKLOAD["insert_cols"][0]
+    return {
+        "parse_and_modify_sql": (select, lambda s: p.parse_and_modify_sql(s, MAPPING)),
+        "get_sql_operation": (select, p.get_sql_operation),
+        "get_table_name": (select, p.get_table_name),
+        "get_insert_data_nums": (insert, p.get_insert_data_nums),
+        "append_sql_filter": (select, lambda s: p.append_sql_filter(s, "AND", "uid = 'u1'")),
+        "add_columns_to_insert_sql": (insert, lambda s: p.add_columns_to_insert_sql(
+            s, [ColumnValue("uid", "u1")], PrimaryKeyValue("pk", (1, 2, 3)))),
+        "add_select_fields": (select, lambda s: p.add_select_fields_to_select_sql(s, ["pk_id"])),
+        "scope_rows": (select, lambda s: p.scope_rows(s, SCOPE)),
+        "check_policy": (select, lambda s: p.check_policy(s, POLICY)),
+        f"translate from {source}": (select, lambda s: p.translate(s, read=source, schema=SCHEMA)),
+    }
 
 
 def shape_rate(p: object, stmts: list[str], clear: Callable[[], None]) -> dict[str, float]:
@@ -222,9 +276,15 @@ def print_unique(dialect: str, res: dict[str, dict[str, float]]) -> None:
                 print(f"{'':<10}shape cache, one cold pass: {int(r['shape_keyed'])} keyed, {int(r['shape_hits'])} "
                       f"built from a template ({r['shape_hits'] / n:.1%}), {int(r['shape_checked'])} checked "
                       f"against a full parse, {int(r['shape_mismatches'])} mismatches")
+    m = res["memo_miss"]
+    print(f"result memo on a miss: {m['cozelite_us']:.1f} µs against {m['sqlglot_us']:.1f} µs with the memo off, "
+          f"ratio {m['ratio']:.3f} ({m['ratio_min']:.2f}..{m['ratio_max']:.2f})")
     h = res["hit"]
-    print(f"cache hit: front end {h['frontend_us']:.1f} µs; whole rewrite {h['rewrite_us']:.1f} µs "
+    print(f"cache hit: front end {h['frontend_us']:.1f} µs; whole rewrite, memo off {h['rewrite_no_memo_us']:.1f} µs; "
+          f"whole rewrite, memo hit {h['rewrite_us']:.1f} µs "
           f"(sqlglot parse+generate of the same text {h['sqlglot_us']:.1f} µs)")
+    print("repeated call (result-memo hit), µs per call: " + ", ".join(
+        f"{name} {us:.1f}" for name, us in res["repeated"].items()))
 
 
 def scaling_statements() -> dict[str, tuple[int, str]]:
@@ -264,17 +324,23 @@ def main() -> int:
         base_fn = baseline(dialect)
         rows = {}
         print(f"\n== {dialect}: µs per statement; ratio = cozelite / sqlglot parse+generate of the same statements")
-        print("   cold: every statement parsed afresh; cached: the statement cache on (apps repeat their SQL)")
-        print(f"{'method':<16}{'sqlglot µs':>12}{'cold µs':>10}{'ratio':>7}{'cached µs':>11}{'ratio':>7}")
+        print("   cold: every statement parsed afresh; cached: the statement cache on, result memo off;")
+        print("   repeated: the same calls again, result memo on (apps repeat their SQL and arguments)")
+        print(f"{'method':<16}{'sqlglot µs':>12}{'cold µs':>10}{'ratio':>7}{'cached µs':>11}{'ratio':>7}"
+              f"{'repeated µs':>13}{'ratio':>7}")
         cold_calls = calls(dialect, cache=False)
+        cached_calls = calls(dialect, memo=False)
         for method, fn in calls(dialect).items():
             stmts = WORKLOAD[method]
             base = per_call_us(base_fn, stmts, args.repeat)
             cold = per_call_us(cold_calls[method], stmts, args.repeat)
-            warm = per_call_us(fn, stmts, args.repeat)
+            warm = per_call_us(cached_calls[method], stmts, args.repeat)
+            again = per_call_us(fn, stmts, args.repeat)
             rows[method] = {"baseline_us": base, "cold_us": cold, "cold_ratio": cold / base,
-                            "cached_us": warm, "cached_ratio": warm / base}
-            print(f"{method:<16}{base:>12.1f}{cold:>10.1f}{cold / base:>7.2f}{warm:>11.1f}{warm / base:>7.2f}")
+                            "cached_us": warm, "cached_ratio": warm / base,
+                            "repeated_us": again, "repeated_ratio": again / base}
+            print(f"{method:<16}{base:>12.1f}{cold:>10.1f}{cold / base:>7.2f}{warm:>11.1f}{warm / base:>7.2f}"
+                  f"{again:>13.1f}{again / base:>7.3f}")
         print(f"{'scaling (rewrite, cold)':<24}{'cozelite ms':>12}{'per unit µs':>13}")
         rewrite = cold_calls["rewrite"]
         scale = {}

@@ -14,7 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 from sqlglot import exp
 
 import formatter
-from sqlparser import limits
+from sqlparser import limits, result_cache
 from sqlparser.dialect import Dialect
 from sqlparser.errors import (
     InvalidArgumentError,
@@ -34,6 +34,7 @@ from sqlparser.passes.select_fields import add_select_fields
 from sqlparser.passes.translate import translate
 from sqlparser.passes.translate_writes import check_write_schema
 from sqlparser.registry import dialect_for_uri, get_dialect
+from sqlparser.result_cache import MISS, ErrorEntry, Identity, ResultMemo, Unfreezable, freeze
 from sqlparser.types import ColumnValue, OperationType, Policy, PrimaryKeyValue, SQLFilterOp, TableColumn
 
 T = TypeVar("T")
@@ -77,6 +78,19 @@ def _contract_errors(method: Callable[P, T]) -> Callable[P, T]:
     return wrapper
 
 
+def _same(value: Any) -> Any:
+    # The memo's default store / load: results that are immutable are kept as they are.
+    return value
+
+
+def _result_bytes(kept: object) -> int:
+    if isinstance(kept, str):
+        return len(kept)
+    if isinstance(kept, tuple):
+        return sum(_result_bytes(v) + 16 for v in kept)
+    return 16
+
+
 class SQLParser:
     """Rewrites single SQL statements of one dialect. Build it with `parser_for` or `new_parser`.
 
@@ -93,6 +107,14 @@ class SQLParser:
         # Apps append the same few filter conditions over and over; parsing one costs as much as
         # the statement itself. Cached trees are copied before use (passes mutate trees).
         self._condition_cache = functools.lru_cache(maxsize=_CONDITION_CACHE_SIZE)(self._parse_condition_uncached)
+        # Results of repeated calls (`sqlparser.result_cache`), shared by every parser of the same
+        # configuration; None turns the memo off for this parser.
+        self.memo: ResultMemo | None = result_cache.MEMO
+        self._memo_frontend = self.frontend
+        try:
+            self._memo_config: tuple[object, ...] | None = (Identity(dialect), freeze(native_options)[0])
+        except Unfreezable:
+            self._memo_config = None
 
     def __repr__(self) -> str:
         return f"SQLParser(dialect={self.dialect.name!r}, style={self.style!r}, portable_names={self.portable_names})"
@@ -115,11 +137,12 @@ class SQLParser:
                 _quote_renamed_specials(tree, before)
             return self._render(tree, source_sql=sql, quote_names=False)
 
-        return self._guarded(work, sql)
+        return self._memoized("parse_and_modify_sql", sql, table_columns, lambda: self._guarded(work, sql))
 
     @_contract_errors
     def get_sql_operation(self, sql: str) -> OperationType:
-        return self._guarded(lambda: self.parse(sql).operation, sql)
+        return self._memoized("get_sql_operation", sql, None,
+                              lambda: self._guarded(lambda: self.parse(sql).operation, sql))
 
     @_contract_errors
     def add_columns_to_insert_sql(
@@ -160,7 +183,10 @@ class SQLParser:
                 return sql, existing
             return self._render(tree, source_sql=sql, quote_names=False), existing
 
-        return self._guarded(work, sql)
+        # The dict is the caller's to change: kept as a tuple, a fresh dict on every hit.
+        return self._memoized("add_columns_to_insert_sql", sql, (add_cols, primary_key_value, is_param),
+                              lambda: self._guarded(work, sql),
+                              store=lambda r: (r[0], tuple(r[1].items())), load=lambda r: (r[0], dict(r[1])))
 
     @_contract_errors
     def get_table_name(self, sql: str) -> str:
@@ -174,12 +200,14 @@ class SQLParser:
                 raise UnsupportedStatementError("unsupported SQL statement type for table name extraction")
             return first_table(stmt.tree)
 
-        return self._guarded(work, sql)
+        return self._memoized("get_table_name", sql, None, lambda: self._guarded(work, sql))
 
     @_contract_errors
     def get_insert_data_nums(self, sql: str) -> int:
         """Number of rows an INSERT ... VALUES inserts."""
-        return self._guarded(lambda: len(insert_rows(self._tree(self.parse(sql), "count rows"))), sql)
+        return self._memoized(
+            "get_insert_data_nums", sql, None,
+            lambda: self._guarded(lambda: len(insert_rows(self._tree(self.parse(sql), "count rows"))), sql))
 
     @_contract_errors
     def append_sql_filter(self, sql: str, op: SQLFilterOp | str, condition: str) -> str:
@@ -201,7 +229,7 @@ class SQLParser:
             cond = self.parse_condition(condition)
             return self._render(append_filter(tree, cond, filter_op), source_sql=sql, quote_names=True)
 
-        return self._guarded(work, sql)
+        return self._memoized("append_sql_filter", sql, (filter_op, condition), lambda: self._guarded(work, sql))
 
     @_contract_errors
     def add_select_fields_to_select_sql(self, sql: str, fields: Sequence[str]) -> str:
@@ -221,7 +249,7 @@ class SQLParser:
             tree, changed = add_select_fields(tree, fields)
             return self._render(tree, source_sql=sql, quote_names=True) if changed else sql
 
-        return self._guarded(work, sql)
+        return self._memoized("add_select_fields_to_select_sql", sql, fields, lambda: self._guarded(work, sql))
 
     # -- tenant safety and translation (issue 5) ----------------------------------------------
 
@@ -254,7 +282,7 @@ class SQLParser:
             scoped = scope_rows(tree, parsed, fill_inserts=fill_inserts)
             return self._render(scoped, source_sql=sql, quote_names=True)
 
-        return self._guarded(work, sql)
+        return self._memoized("scope_rows", sql, (conditions, fill_inserts), lambda: self._guarded(work, sql))
 
     @_contract_errors
     def check_policy(self, sql: str, policy: Policy) -> None:
@@ -274,7 +302,10 @@ class SQLParser:
                 check_unlowered(stmt.unsupported or stmt.operation.value, stmt.operation, policy, rules)
             check_policy(stmt.tree, policy, rules, sql)
 
-        self._guarded(work, sql)
+        # A security verdict: only "complies" is kept. A refusal (PolicyViolationError or any other
+        # error) is decided afresh on every call, so a hit can never turn a denial into a pass or
+        # name another rule.
+        self._memoized("check_policy", sql, policy, lambda: self._guarded(work, sql), errors=False)
 
     @_contract_errors
     def translate(self, sql: str, *, read: str = "mysql",
@@ -292,17 +323,18 @@ class SQLParser:
 
         Raises UnsupportedConstructError naming the construct when it has no faithful translation.
         """
-        source = new_parser(read, portable_names=self.portable_names)
+        get_dialect(read)  # an unknown name is refused on every call, hit or not
         table = self.dialect.translate
         keys = check_write_schema(write_schema) if write_schema is not None else None
 
         def work() -> str:
+            source = new_parser(read, portable_names=self.portable_names)
             stmt = source.parse(sql)
             tree = self._tree(stmt, f"translate from {read}")
             tree = translate(tree, source=source.dialect.name, rules=table, schema=schema, write_schema=keys)
             return formatter.render(tree, style="native", dialect=self.dialect, quote_names=False, consume=True)
 
-        return self._guarded(work, sql)
+        return self._memoized("translate", sql, (read, schema, write_schema), lambda: self._guarded(work, sql))
 
     # -- building blocks, public for the CLI and later passes ---------------------------------
 
@@ -340,6 +372,46 @@ class SQLParser:
         return self._render(tree, quote_names=quote_names, consume=consume)
 
     # -- internals ----------------------------------------------------------------------------
+
+    def _memoized(self, method: str, sql: str, args: object, compute: Callable[[], T], *,
+                  store: Callable[[T], Any] = _same, load: Callable[[Any], T] = _same,
+                  errors: bool = True) -> T:
+        """`compute()`, or what it returned (or raised) before for the same key (`result_cache`).
+
+        Runs after the method's argument checks, so a bad argument is refused the same way on a
+        hit. Results are kept from a text's second sight on (`ResultMemo.seen`). `store` / `load`
+        turn a mutable result into what is kept and back (a fresh copy per hit); `errors=False`
+        keeps only results, never refusals.
+        """
+        memo = self.memo
+        frontend = self.frontend
+        # Off for a statement too large to keep, for a parser whose front end was replaced or
+        # patched (benchmarks of cold parses, tests that inject faults), for unkeyable options.
+        if memo is None or type(sql) is not str or len(sql) > memo.max_text or self._memo_config is None \
+                or frontend is not self._memo_frontend or "parse" in getattr(frontend, "__dict__", ()):
+            return compute()
+        if not memo.seen(sql):  # a text's first sight: nothing to key or keep yet
+            return compute()
+        try:
+            frozen, cost = freeze(args)
+        except Unfreezable:
+            return compute()
+        key = (self._memo_config, self.style, self.portable_names, method, sql, frozen)
+        found = memo.get(key)
+        if found is not MISS:
+            if type(found) is ErrorEntry:
+                raise found.exception()
+            return load(found)
+        try:
+            result = compute()
+        except SQLParserError as exc:
+            entry = ErrorEntry.of(exc) if errors else None
+            if entry is not None:
+                memo.put(key, entry, len(sql) + cost + entry.cost)
+            raise
+        kept = store(result)
+        memo.put(key, kept, len(sql) + cost + _result_bytes(kept))
+        return result
 
     def _render(self, tree: exp.Expression, *, quote_names: bool, source_sql: str | None = None,
                 consume: bool = True) -> str:
