@@ -279,7 +279,7 @@ class SQLParser:
             stmt = self.parse(sql)
             tree = self._tree(stmt, "scope rows")
             parsed = {table: self.parse_condition(cond) for table, cond in conditions.items()}
-            scoped = scope_rows(tree, parsed, fill_inserts=fill_inserts)
+            scoped = scope_rows(tree, parsed, fill_inserts=fill_inserts, show=self.dialect.policy.show)
             return self._render(scoped, source_sql=sql, quote_names=True)
 
         return self._memoized("scope_rows", sql, (conditions, fill_inserts), lambda: self._guarded(work, sql))

@@ -252,8 +252,9 @@ class Resolver:
             if on_first_arm:
                 on_first_arm(exposure)
         elif isinstance(node, exp.SetOperation):
-            exposure = self.query(node.left, parent, ctes, on_first_arm)
-            self.query(node.right, parent, ctes)
+            # The arms by argument: sqlglot's `left`/`right` refuse a VALUES arm (not a Query).
+            exposure = self.query(node.this, parent, ctes, on_first_arm)
+            self.query(node.expression, parent, ctes)
             self._output_clauses(node, exposure, parent, ctes)
         elif isinstance(node, exp.Subquery):
             exposure = self.query(node.this, parent, ctes, on_first_arm)
@@ -354,6 +355,12 @@ class Resolver:
             kind = "values" if isinstance(inner, exp.Values) else "derived"
             src = Source(node.alias.lower(), kind, node, columns=dict(exposure.columns), opaque=exposure.opaque,
                          collisions=frozenset(exposure.collisions))
+            self._alias_list(node, src)
+        elif isinstance(node, exp.Values):
+            # An aliased VALUES list written straight in FROM (MySQL's `VALUES ROW(...)` arm lowers
+            # to one): its rows read the enclosing level, like a derived table's.
+            exposure = self.query(node, level.parent, level.ctes)
+            src = Source(node.alias.lower(), "values", node, columns=dict(exposure.columns), opaque=exposure.opaque)
             self._alias_list(node, src)
         elif isinstance(node, exp.Unnest):
             self._visit(node, level, "where")
