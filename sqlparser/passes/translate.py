@@ -76,6 +76,8 @@ def translate(tree: exp.Expression, *, source: str, rules: TranslateRules,
         # sqlglot types walk() by its base class Expr; every node of a tree is a concrete Expression.
         node = cast(exp.Expression, walked)
         rewrite = _lookup(rules.rewrites, type(node))
+        if rewrite is not None and isinstance(node, exp.Func):
+            _check_required_arguments(node)
         new = rewrite(node) if rewrite is not None else node
         if new is not node:
             _keep_type(node, new)
@@ -93,6 +95,22 @@ def translate(tree: exp.Expression, *, source: str, rules: TranslateRules,
                     new.replace(final)
     _check_allowed(tree, rules)
     return tree
+
+
+def _check_required_arguments(node: exp.Func) -> None:
+    # The source grammar takes any argument list (`WEEK()` parses in MySQL; the engine refuses the
+    # call at run time, wrong parameter count); a rewrite builds on the arguments the function must
+    # have, so a call without them is refused here, by name, instead of failing inside the rewrite.
+    missing = [key for key, required in node.arg_types.items() if required and node.args.get(key) is None]
+    if missing:
+        # Name the call as written: a wrapper the front end added (no position of its own, e.g.
+        # the date conversion MySQL's WEEK(x) lowers with) is reported as the call around it.
+        named: exp.Expression = node
+        while named._meta is None and isinstance(named.parent, exp.Func):
+            named = named.parent
+        name = named.sql_name() if isinstance(named, exp.Func) else type(named).__name__.upper()
+        raise UnsupportedConstructError(f"{name}() without its required arguments",
+                                        "the source engine refuses the call: wrong parameter count")
 
 
 def _lookup(table: Mapping[type[exp.Expr], Rewrite], node_type: type) -> Rewrite | None:
