@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlglot import exp
+from sqlglot.errors import ErrorLevel
 
 from sqlparser.ir import DML_STATEMENTS
 
@@ -91,8 +92,10 @@ def construct_name(node: exp.Expr) -> str:
     if isinstance(node, exp.Anonymous):
         return f"function {node.name.upper()}()"
     if isinstance(node, exp.Func):
-        # The name as MySQL spells it (sqlglot's LPAD is a Pad node).
-        written = node.sql(dialect="mysql").split("(", 1)[0].strip() or type(node).sql_names()[0]
+        # The name as MySQL spells it (sqlglot's LPAD is a Pad node). Printed only to read the
+        # name: what MySQL cannot print (arrays, ...) must not log sqlglot's warnings.
+        written = node.sql(dialect="mysql", unsupported_level=ErrorLevel.IGNORE).split("(", 1)[0].strip() \
+            or type(node).sql_names()[0]
         return f"function {written.upper()}()"
     return type(node).__name__.upper()
 

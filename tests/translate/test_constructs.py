@@ -289,3 +289,11 @@ def test_a_call_without_its_required_arguments_is_refused_by_name(target: str) -
     # count). The translation used to fail inside the WEEK rewrite with an internal error.
     with pytest.raises(UnsupportedConstructError, match=r"WEEK\(\) without its required arguments"):
         new_parser(target).translate("SELECT WEEK()", read="mysql")
+
+
+def test_a_refusal_logs_no_sqlglot_warnings(caplog: pytest.LogCaptureFixture) -> None:
+    # Naming the refused function prints it the MySQL way; an array argument made sqlglot log
+    # "Arrays are not supported by MySQL" through the root logger (stderr in a plain app).
+    with caplog.at_level("WARNING"), pytest.raises(UnsupportedConstructError):
+        new_parser("mysql").translate("SELECT array_length(ARRAY[1, 2], 1)", read="postgres")
+    assert not [r for r in caplog.records if r.name.startswith("sqlglot")]
