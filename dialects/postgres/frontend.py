@@ -54,6 +54,12 @@ def _syntax_error(err: pglast.parser.ParseError, sql: str, compat: compat_lexer.
 def parse_pg(sql: str) -> tuple[Node, compat_lexer.CompatText | None]:
     """The single statement of `sql` (its parse tree, `nodes.py`) and the MySQL-compat rewrite
     used, if one was needed."""
+    stmt, compat, _ = parse_pg_json(sql)
+    return stmt, compat
+
+
+def parse_pg_json(sql: str) -> tuple[Node, compat_lexer.CompatText | None, str]:
+    """`parse_pg`, and libpg_query's JSON text of the tree (the round-trip check compares it)."""
     # MySQL-style `?` and backquotes are rewritten whenever present, not only when the raw text
     # fails to parse: `x = ? - 1` and `` `a` `` are also (meaningless) PostgreSQL operator syntax.
     try:
@@ -64,9 +70,10 @@ def parse_pg(sql: str) -> tuple[Node, compat_lexer.CompatText | None]:
                              sql=sql) from None
     text = compat.text if compat is not None else sql
     try:
-        stmts = json.loads(pglast.parser.parse_sql_json(text)).get("stmts", ())
+        raw = pglast.parser.parse_sql_json(text)
     except pglast.parser.ParseError as err:
         raise _syntax_error(err, sql, compat) from None
+    stmts = json.loads(raw).get("stmts", ())
     if len(stmts) != 1:
         if not stmts:
             raise SQLSyntaxError("no statement found (only comments or semicolons)", line=1, column=1, token=None,
@@ -80,7 +87,7 @@ def parse_pg(sql: str) -> tuple[Node, compat_lexer.CompatText | None]:
         raise SQLSyntaxError("expected exactly one statement; split the text and send one at a time",
                              line=line, column=column, token=sql[second_at:].split(None, 1)[0] or None, sql=sql)
     stmt: Node = stmts[0]["stmt"]
-    return stmt, compat
+    return stmt, compat, raw
 
 
 def classify(node: Node) -> tuple[OperationType, str | None]:
@@ -206,14 +213,15 @@ class _Verdicts:
 VERDICTS = _Verdicts()
 
 
-def round_trip_mismatch(tree: exp.Expression, node: Any, parsed_text: str, anonymous_params: bool) -> str | None:
-    """`rules.round_trip_mismatch`, run once per statement shape."""
+def round_trip_mismatch(tree: exp.Expression, node: Any, parsed_text: str, anonymous_params: bool,
+                        parsed_json: str | None = None) -> str | None:
+    """`rules.round_trip_mismatch`, run once per statement shape (`parsed_json`: see there)."""
     key = shape_key(parsed_text, anonymous_params) if shape_cache else None
     if key is not None:
         known, verdict = VERDICTS.get(key)
         if known:
             return verdict
-    verdict = rules.round_trip_mismatch(tree, node, parsed_text)
+    verdict = rules.round_trip_mismatch(tree, node, parsed_text, parsed_json)
     if key is not None:
         VERDICTS.put(key, verdict)
     return verdict
@@ -246,7 +254,7 @@ class PostgresFrontend(CachedFrontend):
         return make_shape(sql, slots)
 
     def _parse_uncached(self, sql: str) -> Statement:
-        node, compat = parse_pg(sql)
+        node, compat, parsed_json = parse_pg_json(sql)
         operation, table = classify(node)
         kind = next(iter(node))
         if kind not in ("SelectStmt", "InsertStmt", "UpdateStmt", "DeleteStmt"):
@@ -261,7 +269,7 @@ class PostgresFrontend(CachedFrontend):
         # The parse tree (dicts, larger than the IR) is freed before the check's own parses: the
         # check builds pglast's objects from the text if it needs them to name a difference.
         del node
-        mismatch = round_trip_mismatch(tree, None, parsed_text, anonymous)
+        mismatch = round_trip_mismatch(tree, None, parsed_text, anonymous, parsed_json)
         if mismatch is not None:
             return Statement(sql=sql, operation=operation, tree=None, unsupported=mismatch, table=table)
         return Statement(sql=sql, operation=operation, tree=tree, table=table)

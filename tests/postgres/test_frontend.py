@@ -283,9 +283,9 @@ def test_round_trip_check_runs_once_per_shape(monkeypatch: pytest.MonkeyPatch) -
     calls: list[str] = []
     real = rules.round_trip_mismatch
 
-    def counting(tree: exp.Expression, node: object, text: str) -> str | None:
+    def counting(tree: exp.Expression, node: object, text: str, parsed_json: str | None = None) -> str | None:
         calls.append(text)
-        return real(tree, node, text)
+        return real(tree, node, text, parsed_json)
 
     monkeypatch.setattr(rules, "round_trip_mismatch", counting)
     for i in range(5):
@@ -304,7 +304,7 @@ def test_a_failed_round_trip_is_kept_for_the_shape(monkeypatch: pytest.MonkeyPat
     from dialects.postgres import frontend, rules
 
     frontend.clear_cache()
-    monkeypatch.setattr(rules, "round_trip_mismatch", lambda tree, node, text: "round-trip: Probe")
+    monkeypatch.setattr(rules, "round_trip_mismatch", lambda tree, node, text, parsed_json=None: "round-trip: Probe")
     first = PG.compile("SELECT a FROM refused_probe WHERE b = 1")
     monkeypatch.undo()
     again = PG.compile("SELECT a FROM refused_probe WHERE b = 2")
