@@ -145,23 +145,27 @@ SHAPE_TEXT_LIMIT = 16 * 1024
 # a plain decimal fraction, a standard string of ordinary characters. Anything else (signs are
 # separate tokens; 0x/0o/0b/1_000 forms, exponents, E'' / U&'' / B'' / X'' strings, quotes,
 # backslashes, non-ASCII) stays in the key as written, so it is checked on its own.
-_PLAIN_LITERAL = {
-    "ICONST": re.compile(r"(?:0|[1-9][0-9]*)\Z"),
-    "FCONST": re.compile(r"(?:[1-9][0-9]*|0)(?:\.[0-9]+)?\Z"),
-    "SCONST": re.compile(r"'[A-Za-z0-9 _.,:@%/+#=-]*'\Z"),
+_PLAIN_LITERAL = {  # token name -> (its plain form, its marker in the key)
+    "ICONST": (re.compile(r"(?:0|[1-9][0-9]*)\Z"), "\x00I"),
+    "FCONST": (re.compile(r"(?:[1-9][0-9]*|0)(?:\.[0-9]+)?\Z"), "\x00F"),
+    "SCONST": (re.compile(r"'[A-Za-z0-9 _.,:@%/+#=-]*'\Z"), "\x00S"),
 }
 
 
 def shape_key(text: str, anonymous_params: bool) -> bytes | None:
-    """What decides the round-trip check's verdict for `text` (the text PostgreSQL parses): its
-    tokens as written, except plain literals, which count by kind only. None when `text` is not
-    worth keeping a verdict for (too long, or it does not scan).
+    """What decides the round-trip check's verdict for `text` (the text PostgreSQL parses): the text
+    as written, except its plain literal tokens, which count by kind only. None when `text` is not
+    worth keeping a verdict for (too long, a NUL, or it does not scan).
 
     The parse tree, the lowering and the native printing are functions of the tokens; a plain
     literal's value is carried through them unchanged and prints back as it was written, so two
-    texts with equal keys get the same verdict.
+    texts with equal keys get the same verdict. Equal keys mean equal text around literals of the
+    same kinds, each a whole token of its own text's scan: the scanner splits the rest alike, so
+    the tokens are equal but for those values. (Whitespace, comments and the case of words stay in
+    the key: texts that differ only there are checked on their own, as often as a token key would
+    check them or more, never less.) Only the literal tokens are looked at, not every token.
     """
-    if len(text) > SHAPE_TEXT_LIMIT:
+    if len(text) > SHAPE_TEXT_LIMIT or "\x00" in text:
         return None
     last = getattr(_scanned, "last", None)
     if last is not None and last[0] is text:
@@ -172,12 +176,20 @@ def shape_key(text: str, anonymous_params: bool) -> bytes | None:
             tokens = pglast.parser.scan(text)
         except pglast.parser.ParseError:
             return None
+    # A kind marker is NUL and one letter: with no NUL in the text, the key reads back unambiguously.
     parts = ["?" if anonymous_params else "$"]
+    at = 0
+    get = _PLAIN_LITERAL.get
     for token in tokens:
-        written = text[token.start : token.end + 1]
-        plain = _PLAIN_LITERAL.get(token.name)
-        parts.append(token.name + (":" if plain is not None and plain.match(written) else "=" + written))
-    return hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        plain = get(token.name)
+        if plain is not None:
+            end = token.end + 1
+            if plain[0].match(text, token.start, end):  # (`\Z` matches at `end`: the token alone)
+                parts.append(text[at : token.start])
+                parts.append(plain[1])
+                at = end
+    parts.append(text[at:])
+    return hashlib.blake2b("".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 class _Verdicts:
