@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from typing import Any
 
 import pglast
@@ -23,8 +24,9 @@ from pglast import ast
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 from sqlglot.errors import ErrorLevel
+from sqlglot.helper import name_sequence
 
-from dialects.postgres.native import SQLGLOT_DIALECT
+from dialects.postgres.native import SQLGLOT_DIALECT, CozelitePostgres
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.frontend import Statement
 
@@ -81,13 +83,34 @@ def _same_tree(printed: str, parsed_text: str, parsed_json: str | None) -> bool:
 
 def render_check(tree: exp.Expression) -> str:
     """Native text used by the round-trip check: `$n` placeholders. (Lowering already quotes every
-    name that needs it, so the quoting normalizer has nothing to do here.)"""
-    return _check_dialect().generate(tree, copy=True, unsupported_level=ErrorLevel.RAISE)
+    name that needs it, so the quoting normalizer has nothing to do here.)
+
+    What `Dialect.generate(tree, copy=True, unsupported_level=RAISE)` prints, with one generator
+    per thread instead of one per statement (building one is about a tenth of printing a short
+    statement). Taken out while in use, so a nested call (none today) builds its own."""
+    dialect = _check_dialect()
+    generator = getattr(_local, "generator", None) or dialect.generator(unsupported_level=ErrorLevel.RAISE)
+    _local.generator = None
+    try:
+        # What a generation may leave changed on a generator, as its constructor sets it (an
+        # error can interrupt `no_identify`; each statement numbers its made-up aliases from _t0).
+        generator.identify = False
+        generator._next_name = name_sequence("_t")
+        generator._quote_json_path_key_using_brackets = True
+        sql: str = generator.generate(tree, copy=True)
+    finally:
+        _local.generator = generator
+    return dialect.finish_generated(sql, tree)
+
+
+_local = threading.local()
 
 
 @functools.cache
-def _check_dialect() -> SqlglotDialect:
-    return SqlglotDialect.get_or_raise(SQLGLOT_DIALECT)
+def _check_dialect() -> CozelitePostgres:
+    dialect = SqlglotDialect.get_or_raise(SQLGLOT_DIALECT)
+    assert isinstance(dialect, CozelitePostgres)
+    return dialect
 
 
 def round_trip_mismatch(tree: exp.Expression, node: Any, parsed_text: str,

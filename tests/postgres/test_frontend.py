@@ -313,3 +313,27 @@ def test_a_failed_round_trip_is_kept_for_the_shape(monkeypatch: pytest.MonkeyPat
     assert (again.tree, again.unsupported) == (None, "round-trip: Probe")
     assert other.tree is not None and other.unsupported is None
     frontend.clear_cache()
+
+
+def test_round_trip_printer_reuses_its_generator_without_carrying_state() -> None:
+    """`rules.render_check` keeps one generator per thread: after an interrupted print and between
+    statements it prints exactly what a new generator prints."""
+    from sqlglot.errors import ErrorLevel
+
+    from dialects.postgres import rules
+    from dialects.postgres.frontend import PostgresFrontend
+
+    fresh = rules._check_dialect()
+    broken = sqlglot.parse_one("SELECT a FROM t WHERE b = :name", read="postgres")
+    with pytest.raises(InvalidArgumentError):
+        rules.render_check(broken)  # a named placeholder has no PostgreSQL form: the print stops midway
+    for sql in ("SELECT a, b AS c FROM t WHERE b = $1 AND c IN (1, 2) ORDER BY a NULLS FIRST",
+                "SELECT x FROM (SELECT a AS x FROM t) AS s WHERE x NOT IN (SELECT 1)",
+                "INSERT INTO t (a, b) VALUES (1, 'x') ON CONFLICT (a) DO UPDATE SET b = excluded.b",
+                "UPDATE t SET a = a + 1 WHERE b LIKE 'x%' RETURNING a",
+                "SELECT \"Select\", \"a b\" FROM \"T\" WHERE \"Select\" ~ 'x'"):
+        tree = PostgresFrontend(cache=False).parse(sql).tree
+        assert tree is not None, sql
+        expected = fresh.generate(tree, copy=True, unsupported_level=ErrorLevel.RAISE)
+        assert rules.render_check(tree) == expected
+        assert rules.render_check(tree) == expected  # and again, from the kept generator
