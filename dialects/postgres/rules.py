@@ -62,6 +62,25 @@ def first_difference(a: Any, b: Any, path: str = "") -> str | None:
 _KEYS = "|".join(sorted(_LOCATION_FIELDS))
 # A location key with its separating comma: `,"k":N` after another member, else `"k":N,` first.
 _LOCATION_JSON = re.compile(rf',"(?:{_KEYS})":-?\d+|"(?:{_KEYS})":-?\d+,?')
+# The same for the commonest key alone, in two patterns that start with a literal (which the regex
+# engine finds by a fast search, where the alternation above is tried at every character).
+_LOCATION_AFTER = re.compile(r',"location":-?\d+')
+_LOCATION_FIRST = re.compile(r'\{"location":-?\d+,?')
+_OTHER_KEY_ENDS = ('_location":', '_start":', '_end":', 'stmt_len":')
+"""What every other location key ends with (a false hit only costs the full pattern)."""
+
+
+def without_locations(tree_json: str) -> str:
+    """libpg_query's JSON without its location members, as `_LOCATION_JSON` removes them: each
+    member with the comma before it, or the one after it when it comes first in its object. The
+    `location` members go first (two fast patterns), then the rest, if any, by the full pattern:
+    a member that the first step made first in its object loses the comma after it, as it would
+    have in one pass. (`tests/postgres/test_frontend.py` checks the two ways agree.)"""
+    text = _LOCATION_FIRST.sub("{", _LOCATION_AFTER.sub("", tree_json))
+    for end in _OTHER_KEY_ENDS:
+        if end in text:
+            return _LOCATION_JSON.sub("", text)
+    return text
 
 
 def _same_tree(printed: str, parsed_text: str, parsed_json: str | None) -> bool:
@@ -78,7 +97,7 @@ def _same_tree(printed: str, parsed_text: str, parsed_json: str | None) -> bool:
         return True
     again = pglast.parser.parse_sql_json(printed)
     original = parsed_json if parsed_json is not None else pglast.parser.parse_sql_json(parsed_text)
-    return again == original or _LOCATION_JSON.sub("", again) == _LOCATION_JSON.sub("", original)
+    return again == original or without_locations(again) == without_locations(original)
 
 
 def render_check(tree: exp.Expression) -> str:

@@ -337,3 +337,28 @@ def test_round_trip_printer_reuses_its_generator_without_carrying_state() -> Non
         expected = fresh.generate(tree, copy=True, unsupported_level=ErrorLevel.RAISE)
         assert rules.render_check(tree) == expected
         assert rules.render_check(tree) == expected  # and again, from the kept generator
+
+
+def test_location_stripping_matches_the_single_pattern() -> None:
+    """`rules.without_locations` (fast patterns for `location`, the full one only for other keys)
+    removes exactly what the single full pattern removes, comma for comma."""
+    from dialects.postgres import rules
+    from tests.postgres.test_json_lowering import EDGE_CASES
+
+    texts = [*EDGE_CASES,
+             "SELECT 1;", "SELECT a FROM t WHERE a IN (1, 2) AND b = ANY (ARRAY[1]);",
+             "SELECT a FROM t WHERE (a, b) IN ((1, 2)) AND c NOT IN (SELECT 1)",
+             "UPDATE t SET (a, b) = (1, 2) WHERE c IN (3)", "NOTIFY ch, 'x'",
+             "CREATE SUBSCRIPTION s CONNECTION 'c' PUBLICATION p"]
+    jsons = []
+    for sql in texts:
+        try:
+            jsons.append(pglast.parser.parse_sql_json(sql))
+        except (pglast.parser.ParseError, UnicodeEncodeError):
+            continue
+    jsons += ['{"location":1}', '{"location":1,"stmt_len":2}', '{"stmt_len":2,"location":1}',
+              '{"a":1,"location":2,"list_start":3,"list_end":4,"b":[{"location":5},{"x":"location\\":6"}]}',
+              '{"list_start":3,"location":-1,"rexpr_list_end":9,"c":{"location":0,"name_location":4}}']
+    assert len(jsons) > 60
+    for text in jsons:
+        assert rules.without_locations(text) == rules._LOCATION_JSON.sub("", text), text
