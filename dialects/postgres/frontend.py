@@ -58,8 +58,15 @@ def parse_pg(sql: str) -> tuple[Node, compat_lexer.CompatText | None]:
     return stmt, compat
 
 
-def parse_pg_json(sql: str) -> tuple[Node, compat_lexer.CompatText | None, str]:
-    """`parse_pg`, and libpg_query's JSON text of the tree (the round-trip check compares it)."""
+KEEP_JSON_TEXT_LIMIT = 16 * 1024
+"""Texts up to this long keep their JSON parse tree for the round-trip check (`parse_pg_json`)."""
+
+
+def parse_pg_json(sql: str) -> tuple[Node, compat_lexer.CompatText | None, str | None]:
+    """`parse_pg`, and libpg_query's JSON text of the tree, which the round-trip check compares,
+    for a text of at most KEEP_JSON_TEXT_LIMIT characters. (A longer text's JSON is megabytes kept
+    through the lowering: the check parses such a text again instead, keeping the peak memory of
+    a large statement where it was.)"""
     # MySQL-style `?` and backquotes are rewritten whenever present, not only when the raw text
     # fails to parse: `x = ? - 1` and `` `a` `` are also (meaningless) PostgreSQL operator syntax.
     try:
@@ -87,7 +94,7 @@ def parse_pg_json(sql: str) -> tuple[Node, compat_lexer.CompatText | None, str]:
         raise SQLSyntaxError("expected exactly one statement; split the text and send one at a time",
                              line=line, column=column, token=sql[second_at:].split(None, 1)[0] or None, sql=sql)
     stmt: Node = stmts[0]["stmt"]
-    return stmt, compat, raw
+    return stmt, compat, (raw if len(text) <= KEEP_JSON_TEXT_LIMIT else None)
 
 
 def classify(node: Node) -> tuple[OperationType, str | None]:
