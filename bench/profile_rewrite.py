@@ -2,19 +2,40 @@
 statements (8 shapes, unique literals, a rename map), top costs by own time and by cumulative time.
 
     python bench/profile_rewrite.py [--dialect sqlite] [--statements 2000] [--top 5] [--corpus [--passes N]]
+    python bench/profile_rewrite.py --dialect postgres --ab REV [--rounds 11]
 
 `--corpus` profiles the corpus variant instead: every accepted DML statement of the dialect's
 corpus (`parse_rewrite.corpus_dml`), each seen once per pass, the front end's caches cleared
 before each pass (as `parse_rewrite.py` does), so nothing is served from the statement or shape cache.
+
+`--ab REV` is the same-process A/B of a change to the front ends: the `dialects` package as it
+was at REV (`git archive`, imported as `dialects_rev`) against this tree's, both front ends
+parsing the corpus DML cold (caches cleared), alternating round by round. It first checks that
+both give the same outcome for every statement (operation, unsupported construct, table, the IR's
+repr, or the error), then prints the median of the per-round ratios new/old. Both sides share
+everything outside `dialects` (sqlparser, sqlglot; for PostgreSQL, sqlglot's registered
+"cozelitepostgres" class stays this tree's).
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import cProfile
+import importlib
+import io
 import pstats
+import re
+import shutil
+import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -30,8 +51,13 @@ def main() -> int:
     ap.add_argument("--top", type=int, default=5)
     ap.add_argument("--corpus", action="store_true", help="profile the corpus variant (statements seen once)")
     ap.add_argument("--passes", type=int, default=2, help="cold passes over the corpus (with --corpus)")
+    ap.add_argument("--ab", metavar="REV", help="A/B of the front end: the dialects package at REV vs this tree")
+    ap.add_argument("--rounds", type=int, default=11, help="rounds of the A/B (with --ab)")
     args = ap.parse_args()
     for dialect in args.dialect or sorted(dialects_by_name()):
+        if args.ab:
+            ab_frontend(dialect, args.ab, args.rounds)
+            continue
         p = new_parser(dialect, style="native")
         if args.corpus:
             profile_corpus(p, dialect, args.passes, args.top)
@@ -68,6 +94,66 @@ def profile_corpus(p: object, dialect: str, passes: int, top: int) -> None:
     stats = pstats.Stats(prof)
     stats.sort_stats("tottime").print_stats(top)
     stats.sort_stats("cumulative").print_stats(top * 5)
+
+
+_IMPORT = re.compile(r"^(\s*)(from|import) dialects(?=[. ])", re.M)
+
+
+def _frontend_at(rev: str, dialect: str) -> tuple[Any, Callable[[], None]]:
+    """(the front end class, its module's clear_cache) of `dialect` as the dialects package was at `rev`."""
+    root = Path(__file__).resolve().parents[1]
+    archive = subprocess.check_output(["git", "archive", rev, "dialects"], cwd=root)
+    target = Path(tempfile.mkdtemp(prefix="dialects_rev_"))
+    atexit.register(shutil.rmtree, target, ignore_errors=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    package = target / "dialects_rev"
+    (target / "dialects").rename(package)
+    for path in package.rglob("*.py"):
+        path.write_text(_IMPORT.sub(r"\1\2 dialects_rev", path.read_text(encoding="utf-8")), encoding="utf-8")
+    sys.path.insert(0, str(target))
+    from sqlglot.dialects.dialect import Dialect as SqlglotDialect
+
+    registered = dict(SqlglotDialect._classes)  # type: ignore[attr-defined]
+    module = importlib.import_module(f"dialects_rev.{dialect}.frontend")
+    SqlglotDialect._classes.update(registered)  # type: ignore[attr-defined]
+    old_class = importlib.import_module(f"dialects_rev.{dialect}").DIALECT.frontend
+    return old_class, module.clear_cache
+
+
+def ab_frontend(dialect: str, rev: str, rounds: int) -> None:
+    """Same-process A/B of `dialect`'s front end over the corpus DML: REV's against this tree's."""
+    stmts = corpus_dml(dialect)
+    new_class = dialects_by_name()[dialect].frontend
+    new_clear = sys.modules[new_class.__module__].clear_cache  # type: ignore[attr-defined]
+    old_class, old_clear = _frontend_at(rev, dialect)
+    sides = {"old": (old_class(portable_names=True), old_clear), "new": (new_class(portable_names=True), new_clear)}
+
+    def outcome(frontend: Any, sql: str) -> tuple[Any, ...]:
+        try:
+            st = frontend.parse(sql)
+        except Exception as err:  # compared, not raised: the error is part of the outcome
+            return (type(err).__name__, str(err))
+        return (str(st.operation), st.unsupported, st.table, repr(st.tree))
+
+    for _, clear in sides.values():
+        clear()
+    differ = sum(outcome(sides["old"][0], s) != outcome(sides["new"][0], s) for s in stmts)
+    times: dict[str, list[float]] = {"old": [], "new": []}
+    for r in range(rounds):
+        for label in ("old", "new") if r % 2 == 0 else ("new", "old"):
+            frontend, clear = sides[label]
+            clear()
+            start = time.process_time()
+            for s in stmts:
+                frontend.parse(s)
+            times[label].append(time.process_time() - start)
+    ratios = [n / o for o, n in zip(times["old"], times["new"], strict=True)]
+    per = {label: statistics.median(t) / len(stmts) * 1e6 for label, t in times.items()}
+    print(f"== {dialect}: front end over {len(stmts)} corpus DML statements, cold; {rev} vs this tree: "
+          f"{differ} different outcomes")
+    print(f"old {per['old']:.1f} µs, new {per['new']:.1f} µs per statement; new/old median "
+          f"{statistics.median(ratios):.3f} ({min(ratios):.2f}..{max(ratios):.2f}, {rounds} rounds)")
 
 
 if __name__ == "__main__":
