@@ -2,7 +2,7 @@
 statements (8 shapes, unique literals, a rename map), top costs by own time and by cumulative time.
 
     python bench/profile_rewrite.py [--dialect sqlite] [--statements 2000] [--top 5] [--corpus [--passes N]]
-    python bench/profile_rewrite.py --dialect postgres --ab REV [--rounds 11]
+    python bench/profile_rewrite.py --dialect postgres --ab REV [--rounds 11] [--ab-unique]
 
 `--corpus` profiles the corpus variant instead: every accepted DML statement of the dialect's
 corpus (`parse_rewrite.corpus_dml`), each seen once per pass, the front end's caches cleared
@@ -14,7 +14,8 @@ parsing the corpus DML cold (caches cleared), alternating round by round. It fir
 both give the same outcome for every statement (operation, unsupported construct, table, the IR's
 repr, or the error), then prints the median of the per-round ratios new/old. Both sides share
 everything outside `dialects` (sqlparser, sqlglot; for PostgreSQL, sqlglot's registered
-"cozelitepostgres" class stays this tree's).
+"cozelitepostgres" class stays this tree's). `--ab-unique`: over the unique statements instead
+(8 shapes, 400 new texts a round, caches warm from 400 others: the shape cache's case).
 """
 
 from __future__ import annotations
@@ -53,10 +54,11 @@ def main() -> int:
     ap.add_argument("--passes", type=int, default=2, help="cold passes over the corpus (with --corpus)")
     ap.add_argument("--ab", metavar="REV", help="A/B of the front end: the dialects package at REV vs this tree")
     ap.add_argument("--rounds", type=int, default=11, help="rounds of the A/B (with --ab)")
+    ap.add_argument("--ab-unique", action="store_true", help="the A/B over unique statements, not the corpus")
     args = ap.parse_args()
     for dialect in args.dialect or sorted(dialects_by_name()):
         if args.ab:
-            ab_frontend(dialect, args.ab, args.rounds)
+            ab_frontend(dialect, args.ab, args.rounds, args.ab_unique)
             continue
         p = new_parser(dialect, style="native")
         if args.corpus:
@@ -121,9 +123,13 @@ def _frontend_at(rev: str, dialect: str) -> tuple[Any, Callable[[], None]]:
     return old_class, module.clear_cache
 
 
-def ab_frontend(dialect: str, rev: str, rounds: int) -> None:
-    """Same-process A/B of `dialect`'s front end over the corpus DML: REV's against this tree's."""
-    stmts = corpus_dml(dialect)
+def ab_frontend(dialect: str, rev: str, rounds: int, unique: bool = False) -> None:
+    """Same-process A/B of `dialect`'s front end over the corpus DML (or unique statements): REV's
+    against this tree's."""
+    if unique:  # warm-up texts, texts whose outcomes are compared, then new texts for each round
+        warm, stmts, *per_round = unique_statements(rounds + 2, 400)
+    else:
+        warm, stmts, per_round = [], corpus_dml(dialect), [corpus_dml(dialect)] * rounds
     new_class = dialects_by_name()[dialect].frontend
     new_clear = sys.modules[new_class.__module__].clear_cache  # type: ignore[attr-defined]
     old_class, old_clear = _frontend_at(rev, dialect)
@@ -136,21 +142,25 @@ def ab_frontend(dialect: str, rev: str, rounds: int) -> None:
             return (type(err).__name__, str(err))
         return (str(st.operation), st.unsupported, st.table, repr(st.tree))
 
-    for _, clear in sides.values():
+    for frontend, clear in sides.values():
         clear()
+        for s in warm:
+            frontend.parse(s)
     differ = sum(outcome(sides["old"][0], s) != outcome(sides["new"][0], s) for s in stmts)
     times: dict[str, list[float]] = {"old": [], "new": []}
     for r in range(rounds):
         for label in ("old", "new") if r % 2 == 0 else ("new", "old"):
             frontend, clear = sides[label]
-            clear()
+            if not unique:
+                clear()
             start = time.process_time()
-            for s in stmts:
+            for s in per_round[r]:
                 frontend.parse(s)
             times[label].append(time.process_time() - start)
     ratios = [n / o for o, n in zip(times["old"], times["new"], strict=True)]
     per = {label: statistics.median(t) / len(stmts) * 1e6 for label, t in times.items()}
-    print(f"== {dialect}: front end over {len(stmts)} corpus DML statements, cold; {rev} vs this tree: "
+    what = "unique statements (new texts of known shapes)" if unique else "corpus DML statements, cold"
+    print(f"== {dialect}: front end over {len(stmts)} {what}; {rev} vs this tree: "
           f"{differ} different outcomes")
     print(f"old {per['old']:.1f} µs, new {per['new']:.1f} µs per statement; new/old median "
           f"{statistics.median(ratios):.3f} ({min(ratios):.2f}..{max(ratios):.2f}, {rounds} rounds)")
