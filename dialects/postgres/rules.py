@@ -116,7 +116,9 @@ def render_check(tree: exp.Expression) -> str:
         generator.identify = False
         generator._next_name = name_sequence("_t")
         generator._quote_json_path_key_using_brackets = True
-        sql: str = generator.generate(tree, copy=True)
+        # The copy through `__deepcopy__` directly: `copy()` goes through `copy.deepcopy` and its
+        # memo bookkeeping, for a tree that has no shared parts.
+        sql: str = generator.generate(tree.__deepcopy__({}), copy=False)
     finally:
         _local.generator = generator
     return dialect.finish_generated(sql, tree)
