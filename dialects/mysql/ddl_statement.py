@@ -38,8 +38,13 @@ def read_ddl(tokens: list[Token], sql: str, parse: Parse) -> exp.Expression | No
     return option_names(tree) if tree is not None else None
 
 
+_DDL_VERBS = frozenset({"ALTER", "CREATE", "RENAME", "DROP"})
+"""The first words `_read` looks further at; any other statement has no DDL reading."""
+
+
 def _read(tokens: list[Token], sql: str, parse: Parse) -> exp.Expression | None:
-    if len(tokens) < 2:
+    # The test of the first word alone first: most statements are DML, and `words` builds lists.
+    if len(tokens) < 2 or tokens[0].token_type is TokenType.IDENTIFIER or tokens[0].text.upper() not in _DDL_VERBS:
         return None
     verb = words(tokens, 0, 1)[0]
     first = words(tokens, 1, 3)

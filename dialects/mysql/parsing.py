@@ -95,29 +95,36 @@ def parse_tokens(tokens: list[Token], sql: str, *, offset_tokens: int = 0,
                 renamed[placeholder.upper()] = tokens[at].text
                 tokens[at] = retyped(tokens[at], TokenType.VAR, placeholder)
     retries = 0
-    while True:
-        parser = _MYSQL.parser()
-        try:
-            trees = parser.parse(tokens, sql)
-            break
-        except _PARSER_FAILURES as err:
-            # sqlglot itself failed on input MySQL rejects (a hint it re-tokenizes, a reserved word
-            # where a call's argument should be): a syntax error where its parser stopped.
-            raise _parser_failure(err, parser, tokens, sql, offset_tokens) from None
-        except ParseError as err:
-            # sqlglot checks built-in functions' argument counts while parsing; MySQL's grammar
-            # does not (a wrong count fails later, at execution). Keep such a call as an opaque
-            # call under a placeholder name, so it still parses and prints exactly as written.
-            retries += 1
-            index = _arity_error_call(err, tokens) if retries <= _MAX_ARITY_RETRIES else None
-            if index is not None and tokens[index].text.upper() in rules.GRAMMAR_ARITY_FUNCTIONS:
-                index = None
-            if index is None:
-                raise reword_parse_error(err, tokens, sql, offset_tokens) from None
-            placeholder = _PLACEHOLDER_CALL.format(len(renamed))
-            renamed[placeholder.upper()] = tokens[index].text
-            tokens = [*tokens[:index], retyped(tokens[index], TokenType.VAR, placeholder),
-                      *tokens[index + 1:]]
+    # One parser per thread, as the tokenizer: sqlglot's `parse` resets all of its state first.
+    # Taken out while in use, so a parse inside a parse (none today) would build its own.
+    parser = getattr(_local, "parser", None) or _MYSQL.parser()
+    _local.parser = None
+    try:
+        while True:
+            try:
+                trees = parser.parse(tokens, sql)
+                break
+            except _PARSER_FAILURES as err:
+                # sqlglot itself failed on input MySQL rejects (a hint it re-tokenizes, a reserved
+                # word where a call's argument should be): a syntax error where its parser stopped.
+                raise _parser_failure(err, parser, tokens, sql, offset_tokens) from None
+            except ParseError as err:
+                # sqlglot checks built-in functions' argument counts while parsing; MySQL's grammar
+                # does not (a wrong count fails later, at execution). Keep such a call as an opaque
+                # call under a placeholder name, so it still parses and prints exactly as written.
+                retries += 1
+                index = _arity_error_call(err, tokens) if retries <= _MAX_ARITY_RETRIES else None
+                if index is not None and tokens[index].text.upper() in rules.GRAMMAR_ARITY_FUNCTIONS:
+                    index = None
+                if index is None:
+                    raise reword_parse_error(err, tokens, sql, offset_tokens) from None
+                placeholder = _PLACEHOLDER_CALL.format(len(renamed))
+                renamed[placeholder.upper()] = tokens[index].text
+                tokens = [*tokens[:index], retyped(tokens[index], TokenType.VAR, placeholder),
+                          *tokens[index + 1:]]
+    finally:
+        parser.reset()  # lets go of the text and tokens: nothing large is kept between calls
+        _local.parser = parser
     tree = trees[0] if len(trees) == 1 else None
     if not isinstance(tree, exp.Expression):  # every node class is one; Expr is sqlglot's abstract base
         raise SQLSyntaxError("empty statement", line=1, column=1, token=None, sql=sql)

@@ -67,6 +67,11 @@ def check_text(tokens: list[Token], sql: str) -> None:
     """Rules over the whole text, run once it is tokenized (cheap tests on the text first)."""
     if "/*!" in sql:
         _reject_executable_comments(tokens, sql)
+    # Both patterns need the word NULLS: an ASCII text without it skips two case-insensitive
+    # searches of the whole text. (A non-ASCII text runs them: under IGNORECASE a non-ASCII
+    # letter such as U+017F may match an ASCII one, which `lower` would not show.)
+    if sql.isascii() and "nulls" not in sql.lower():
+        return
     if _NULLS_ORDER.search(sql):
         _reject_nulls_order(tokens, sql)
     if _NULL_TREATMENT.search(sql):

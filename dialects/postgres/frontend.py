@@ -54,6 +54,19 @@ def _syntax_error(err: pglast.parser.ParseError, sql: str, compat: compat_lexer.
 def parse_pg(sql: str) -> tuple[Node, compat_lexer.CompatText | None]:
     """The single statement of `sql` (its parse tree, `nodes.py`) and the MySQL-compat rewrite
     used, if one was needed."""
+    stmt, compat, _ = parse_pg_json(sql)
+    return stmt, compat
+
+
+KEEP_JSON_TEXT_LIMIT = 16 * 1024
+"""Texts up to this long keep their JSON parse tree for the round-trip check (`parse_pg_json`)."""
+
+
+def parse_pg_json(sql: str) -> tuple[Node, compat_lexer.CompatText | None, str | None]:
+    """`parse_pg`, and libpg_query's JSON text of the tree, which the round-trip check compares,
+    for a text of at most KEEP_JSON_TEXT_LIMIT characters. (A longer text's JSON is megabytes kept
+    through the lowering: the check parses such a text again instead, keeping the peak memory of
+    a large statement where it was.)"""
     # MySQL-style `?` and backquotes are rewritten whenever present, not only when the raw text
     # fails to parse: `x = ? - 1` and `` `a` `` are also (meaningless) PostgreSQL operator syntax.
     try:
@@ -64,9 +77,10 @@ def parse_pg(sql: str) -> tuple[Node, compat_lexer.CompatText | None]:
                              sql=sql) from None
     text = compat.text if compat is not None else sql
     try:
-        stmts = json.loads(pglast.parser.parse_sql_json(text)).get("stmts", ())
+        raw = pglast.parser.parse_sql_json(text)
     except pglast.parser.ParseError as err:
         raise _syntax_error(err, sql, compat) from None
+    stmts = json.loads(raw).get("stmts", ())
     if len(stmts) != 1:
         if not stmts:
             raise SQLSyntaxError("no statement found (only comments or semicolons)", line=1, column=1, token=None,
@@ -80,7 +94,7 @@ def parse_pg(sql: str) -> tuple[Node, compat_lexer.CompatText | None]:
         raise SQLSyntaxError("expected exactly one statement; split the text and send one at a time",
                              line=line, column=column, token=sql[second_at:].split(None, 1)[0] or None, sql=sql)
     stmt: Node = stmts[0]["stmt"]
-    return stmt, compat
+    return stmt, compat, (raw if len(text) <= KEEP_JSON_TEXT_LIMIT else None)
 
 
 def classify(node: Node) -> tuple[OperationType, str | None]:
@@ -138,23 +152,27 @@ SHAPE_TEXT_LIMIT = 16 * 1024
 # a plain decimal fraction, a standard string of ordinary characters. Anything else (signs are
 # separate tokens; 0x/0o/0b/1_000 forms, exponents, E'' / U&'' / B'' / X'' strings, quotes,
 # backslashes, non-ASCII) stays in the key as written, so it is checked on its own.
-_PLAIN_LITERAL = {
-    "ICONST": re.compile(r"(?:0|[1-9][0-9]*)\Z"),
-    "FCONST": re.compile(r"(?:[1-9][0-9]*|0)(?:\.[0-9]+)?\Z"),
-    "SCONST": re.compile(r"'[A-Za-z0-9 _.,:@%/+#=-]*'\Z"),
+_PLAIN_LITERAL = {  # token name -> (its plain form, its marker in the key)
+    "ICONST": (re.compile(r"(?:0|[1-9][0-9]*)\Z"), "\x00I"),
+    "FCONST": (re.compile(r"(?:[1-9][0-9]*|0)(?:\.[0-9]+)?\Z"), "\x00F"),
+    "SCONST": (re.compile(r"'[A-Za-z0-9 _.,:@%/+#=-]*'\Z"), "\x00S"),
 }
 
 
 def shape_key(text: str, anonymous_params: bool) -> bytes | None:
-    """What decides the round-trip check's verdict for `text` (the text PostgreSQL parses): its
-    tokens as written, except plain literals, which count by kind only. None when `text` is not
-    worth keeping a verdict for (too long, or it does not scan).
+    """What decides the round-trip check's verdict for `text` (the text PostgreSQL parses): the text
+    as written, except its plain literal tokens, which count by kind only. None when `text` is not
+    worth keeping a verdict for (too long, a NUL, or it does not scan).
 
     The parse tree, the lowering and the native printing are functions of the tokens; a plain
     literal's value is carried through them unchanged and prints back as it was written, so two
-    texts with equal keys get the same verdict.
+    texts with equal keys get the same verdict. Equal keys mean equal text around literals of the
+    same kinds, each a whole token of its own text's scan: the scanner splits the rest alike, so
+    the tokens are equal but for those values. (Whitespace, comments and the case of words stay in
+    the key: texts that differ only there are checked on their own, as often as a token key would
+    check them or more, never less.) Only the literal tokens are looked at, not every token.
     """
-    if len(text) > SHAPE_TEXT_LIMIT:
+    if len(text) > SHAPE_TEXT_LIMIT or "\x00" in text:
         return None
     last = getattr(_scanned, "last", None)
     if last is not None and last[0] is text:
@@ -165,12 +183,20 @@ def shape_key(text: str, anonymous_params: bool) -> bytes | None:
             tokens = pglast.parser.scan(text)
         except pglast.parser.ParseError:
             return None
+    # A kind marker is NUL and one letter: with no NUL in the text, the key reads back unambiguously.
     parts = ["?" if anonymous_params else "$"]
+    at = 0
+    get = _PLAIN_LITERAL.get
     for token in tokens:
-        written = text[token.start : token.end + 1]
-        plain = _PLAIN_LITERAL.get(token.name)
-        parts.append(token.name + (":" if plain is not None and plain.match(written) else "=" + written))
-    return hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        plain = get(token.name)
+        if plain is not None:
+            end = token.end + 1
+            if plain[0].match(text, token.start, end):  # (`\Z` matches at `end`: the token alone)
+                parts.append(text[at : token.start])
+                parts.append(plain[1])
+                at = end
+    parts.append(text[at:])
+    return hashlib.blake2b("".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 class _Verdicts:
@@ -206,14 +232,15 @@ class _Verdicts:
 VERDICTS = _Verdicts()
 
 
-def round_trip_mismatch(tree: exp.Expression, node: Any, parsed_text: str, anonymous_params: bool) -> str | None:
-    """`rules.round_trip_mismatch`, run once per statement shape."""
+def round_trip_mismatch(tree: exp.Expression, node: Any, parsed_text: str, anonymous_params: bool,
+                        parsed_json: str | None = None) -> str | None:
+    """`rules.round_trip_mismatch`, run once per statement shape (`parsed_json`: see there)."""
     key = shape_key(parsed_text, anonymous_params) if shape_cache else None
     if key is not None:
         known, verdict = VERDICTS.get(key)
         if known:
             return verdict
-    verdict = rules.round_trip_mismatch(tree, node, parsed_text)
+    verdict = rules.round_trip_mismatch(tree, node, parsed_text, parsed_json)
     if key is not None:
         VERDICTS.put(key, verdict)
     return verdict
@@ -246,7 +273,7 @@ class PostgresFrontend(CachedFrontend):
         return make_shape(sql, slots)
 
     def _parse_uncached(self, sql: str) -> Statement:
-        node, compat = parse_pg(sql)
+        node, compat, parsed_json = parse_pg_json(sql)
         operation, table = classify(node)
         kind = next(iter(node))
         if kind not in ("SelectStmt", "InsertStmt", "UpdateStmt", "DeleteStmt"):
@@ -261,7 +288,7 @@ class PostgresFrontend(CachedFrontend):
         # The parse tree (dicts, larger than the IR) is freed before the check's own parses: the
         # check builds pglast's objects from the text if it needs them to name a difference.
         del node
-        mismatch = round_trip_mismatch(tree, None, parsed_text, anonymous)
+        mismatch = round_trip_mismatch(tree, None, parsed_text, anonymous, parsed_json)
         if mismatch is not None:
             return Statement(sql=sql, operation=operation, tree=None, unsupported=mismatch, table=table)
         return Statement(sql=sql, operation=operation, tree=tree, table=table)

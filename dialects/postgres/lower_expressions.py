@@ -153,8 +153,16 @@ def _const(lw: ExpressionLowerer, node: Node) -> exp.Expression:
 
 @handles("ColumnRef")
 def _column_ref(lw: ExpressionLowerer, node: Node) -> exp.Expression:
-    parts: list[exp.Expression] = []
     fields: list[Node] = need(node.get("fields"), "ColumnRef")
+    if lw._offsets is None and len(fields) <= 2:
+        # The common `a` / `t.a` with no double quote in the text: what the loop below builds.
+        strings: list[Node] = [f["String"] for f in fields if "String" in f]
+        if strings and len(strings) == len(fields):
+            short = [ident(need(s.get("sval"), "String")) for s in strings]
+            if len(short) == 1:
+                return exp.Column(this=short[0])
+            return exp.Column(this=short[1], table=short[0])
+    parts: list[exp.Expression] = []
     names = [need(f["String"].get("sval"), "String") for f in fields if "String" in f]
     idents = iter(lw.names(names, node.get("location", 0)))
     for f in fields:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS, UNRESERVED_KEYWORDS
@@ -13,8 +14,10 @@ SAFE_NAME = re.compile(r"[a-z_][a-z0-9_$]*\Z")
 _KEYWORDS = frozenset(RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS | COL_NAME_KEYWORDS | UNRESERVED_KEYWORDS)
 
 
+@functools.lru_cache(maxsize=4096)
 def needs_quotes(name: str) -> bool:
-    """True when PostgreSQL would misread `name` unquoted (case folding, keywords, odd characters)."""
+    """True when PostgreSQL would misread `name` unquoted (case folding, keywords, odd characters).
+    (Cached: the lowering and the printer ask it for every name, and names repeat.)"""
     return not SAFE_NAME.match(name) or (name in _KEYWORDS and name not in UNRESERVED_KEYWORDS)
 
 

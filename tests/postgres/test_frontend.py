@@ -283,9 +283,9 @@ def test_round_trip_check_runs_once_per_shape(monkeypatch: pytest.MonkeyPatch) -
     calls: list[str] = []
     real = rules.round_trip_mismatch
 
-    def counting(tree: exp.Expression, node: object, text: str) -> str | None:
+    def counting(tree: exp.Expression, node: object, text: str, parsed_json: str | None = None) -> str | None:
         calls.append(text)
-        return real(tree, node, text)
+        return real(tree, node, text, parsed_json)
 
     monkeypatch.setattr(rules, "round_trip_mismatch", counting)
     for i in range(5):
@@ -304,7 +304,7 @@ def test_a_failed_round_trip_is_kept_for_the_shape(monkeypatch: pytest.MonkeyPat
     from dialects.postgres import frontend, rules
 
     frontend.clear_cache()
-    monkeypatch.setattr(rules, "round_trip_mismatch", lambda tree, node, text: "round-trip: Probe")
+    monkeypatch.setattr(rules, "round_trip_mismatch", lambda tree, node, text, parsed_json=None: "round-trip: Probe")
     first = PG.compile("SELECT a FROM refused_probe WHERE b = 1")
     monkeypatch.undo()
     again = PG.compile("SELECT a FROM refused_probe WHERE b = 2")
@@ -313,3 +313,52 @@ def test_a_failed_round_trip_is_kept_for_the_shape(monkeypatch: pytest.MonkeyPat
     assert (again.tree, again.unsupported) == (None, "round-trip: Probe")
     assert other.tree is not None and other.unsupported is None
     frontend.clear_cache()
+
+
+def test_round_trip_printer_reuses_its_generator_without_carrying_state() -> None:
+    """`rules.render_check` keeps one generator per thread: after an interrupted print and between
+    statements it prints exactly what a new generator prints."""
+    from sqlglot.errors import ErrorLevel
+
+    from dialects.postgres import rules
+    from dialects.postgres.frontend import PostgresFrontend
+
+    fresh = rules._check_dialect()
+    broken = sqlglot.parse_one("SELECT a FROM t WHERE b = :name", read="postgres")
+    with pytest.raises(InvalidArgumentError):
+        rules.render_check(broken)  # a named placeholder has no PostgreSQL form: the print stops midway
+    for sql in ("SELECT a, b AS c FROM t WHERE b = $1 AND c IN (1, 2) ORDER BY a NULLS FIRST",
+                "SELECT x FROM (SELECT a AS x FROM t) AS s WHERE x NOT IN (SELECT 1)",
+                "INSERT INTO t (a, b) VALUES (1, 'x') ON CONFLICT (a) DO UPDATE SET b = excluded.b",
+                "UPDATE t SET a = a + 1 WHERE b LIKE 'x%' RETURNING a",
+                "SELECT \"Select\", \"a b\" FROM \"T\" WHERE \"Select\" ~ 'x'"):
+        tree = PostgresFrontend(cache=False).parse(sql).tree
+        assert tree is not None, sql
+        expected = fresh.generate(tree, copy=True, unsupported_level=ErrorLevel.RAISE)
+        assert rules.render_check(tree) == expected
+        assert rules.render_check(tree) == expected  # and again, from the kept generator
+
+
+def test_location_stripping_matches_the_single_pattern() -> None:
+    """`rules.without_locations` (fast patterns for `location`, the full one only for other keys)
+    removes exactly what the single full pattern removes, comma for comma."""
+    from dialects.postgres import rules
+    from tests.postgres.test_json_lowering import EDGE_CASES
+
+    texts = [*EDGE_CASES,
+             "SELECT 1;", "SELECT a FROM t WHERE a IN (1, 2) AND b = ANY (ARRAY[1]);",
+             "SELECT a FROM t WHERE (a, b) IN ((1, 2)) AND c NOT IN (SELECT 1)",
+             "UPDATE t SET (a, b) = (1, 2) WHERE c IN (3)", "NOTIFY ch, 'x'",
+             "CREATE SUBSCRIPTION s CONNECTION 'c' PUBLICATION p"]
+    jsons = []
+    for sql in texts:
+        try:
+            jsons.append(pglast.parser.parse_sql_json(sql))
+        except (pglast.parser.ParseError, UnicodeEncodeError):
+            continue
+    jsons += ['{"location":1}', '{"location":1,"stmt_len":2}', '{"stmt_len":2,"location":1}',
+              '{"a":1,"location":2,"list_start":3,"list_end":4,"b":[{"location":5},{"x":"location\\":6"}]}',
+              '{"list_start":3,"location":-1,"rexpr_list_end":9,"c":{"location":0,"name_location":4}}']
+    assert len(jsons) > 60
+    for text in jsons:
+        assert rules.without_locations(text) == rules._LOCATION_JSON.sub("", text), text
