@@ -13,14 +13,21 @@ import datetime as _dt
 import decimal
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from _engine_kit import EngineError, MariaDBSession, PostgresSession, engine_error, parser
+# Imported as `_workload` (tests/rename on sys.path) and as `tests.rename._workload` (tests/postgres):
+# either way the engine kit is the one bare-named module, so its EngineError is one class.
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
 
-from sqlparser import SQLParserError, TableColumn
+from _engine_kit import EngineError, MariaDBSession, PostgresSession, engine_error, parser  # noqa: E402
+
+from sqlparser import SQLParserError, TableColumn  # noqa: E402
 
 WORKLOAD_DIR = Path(__file__).resolve().parents[1] / "data" / "workloads"
 SCHEMAS = WORKLOAD_DIR / "schemas"
