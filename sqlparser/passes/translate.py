@@ -33,6 +33,7 @@ from typing import cast
 from sqlglot import exp
 
 from sqlparser.errors import InvalidArgumentError, UnsupportedConstructError
+from sqlparser.literal_runs import materialize
 from sqlparser.passes.translate_writes import WriteSchema, translate_writes
 from sqlparser.rules.translate import (
     COLUMNS,
@@ -64,6 +65,8 @@ def translate(tree: exp.Expression, *, source: str, rules: TranslateRules,
         raise UnsupportedConstructError(
             f"translation from {source} to {rules.target}", f"supported sources: {', '.join(known) or 'none'}")
     rules = table
+    # The rules read literal values and types: folded runs (sqlparser.literal_runs) are unfolded.
+    tree = materialize(tree)
     annotate(tree, _normalize_schema(schema))
     if not isinstance(tree, rules.statements):
         raise UnsupportedConstructError(f"{type(tree).__name__.upper()} statement",
