@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import sqlglot.generator as generator_module
 from sqlglot import exp
+from sqlglot.generator import Generator
 
 from formatter.compat.base import Restorer, printer
 from sqlparser.errors import UnsupportedConstructError
@@ -26,15 +28,19 @@ def compat_literal_run(r: Restorer, node: exp.Tag) -> str:
     return text[1:-1] if LiteralRun(node).kind == "rows" else text
 
 
-def native_handler(original: Callable[[Any, Any], str] | None) -> Callable[[Any, Any], str]:
-    """The handler of `exp.Tag` in a sqlglot generator: folded runs, else sqlglot's `original`."""
+def _tag_sql(generator: Any, node: Any) -> str:
+    if is_run(node):
+        return render(node, generator.sql, item_sep=", ", row_sep=", ", row_open="(", row_close=")", or_sep=" OR ")
+    return _SQLGLOT_TAG_SQL(generator, node)
 
-    def handler(generator: Any, node: Any) -> str:
-        if is_run(node):
-            return render(node, generator.sql, item_sep=", ", row_sep=", ", row_open="(", row_close=")",
-                          or_sep=" OR ")
-        if original is None:
-            raise UnsupportedConstructError("Tag", "sqlglot's generator has no form for it")
-        return original(generator, node)
 
-    return handler
+# Native style: sqlglot's generators print a folded run through their handler of `exp.Tag` (no
+# front end makes one otherwise). Installed on sqlglot's base generator, not only on the ones
+# `formatter.native` keeps: dialect fix-ups and error messages print subtrees with `.sql(dialect=)`,
+# a fresh generator each time. A generator class builds its dispatch table once (from its
+# `*_sql` methods); tables built before this import get the handler too.
+_SQLGLOT_TAG_SQL: Callable[[Any, Any], str] = Generator.tag_sql
+Generator.tag_sql = _tag_sql  # type: ignore[method-assign]
+for _cls, _dispatch in getattr(generator_module, "_DISPATCH_CACHE", {}).items():
+    if getattr(_cls, "tag_sql", None) is _tag_sql:
+        _dispatch[exp.Tag] = _tag_sql

@@ -15,11 +15,9 @@ from sqlglot.errors import ErrorLevel, UnsupportedError
 from sqlglot.generator import Generator
 from sqlglot.helper import name_sequence
 
-from formatter.literal_runs import native_handler
 from formatter.native_select import gated_select_handler
 from formatter.registry import Dialect, NativeNormalizerFn, register_style
 from sqlparser.errors import InvalidArgumentError, SQLParserError, UnsupportedConstructError
-from sqlparser.literal_runs import materialize, runs_in
 
 
 @register_style("native")
@@ -51,8 +49,6 @@ def render_native(tree: exp.Expression, *, dialect: Dialect, quote_names: bool, 
         # it, and its defensive deep copy would cost as much as the parse; callers that keep the
         # tree get one copy above or use the compat style, which never writes to it.
         if generator is None:
-            if runs_in(tree):  # a dialect's own `generate` has no handler for folded runs
-                tree = materialize(tree if consume or active else tree.copy())
             return _sqlglot_dialect(key[0]).generate(tree, copy=False, identify=quote_names, unsupported_level=_RAISE)
         sql = _generate(generator, tree, bool(quote_names))
         finish = getattr(generator.dialect, "finish_generated", None)
@@ -111,10 +107,9 @@ def _new_generator(name: str, identify: bool, pretty: bool | int | None) -> Gene
         return None
     generator = dialect.generator(identify=identify, unsupported_level=_RAISE, pretty=pretty)
     select = gated_select_handler(generator)
-    # Per generator: the dispatch table the constructor gave it is shared by its class.
-    generator._dispatch = {**generator._dispatch, exp.Tag: native_handler(generator._dispatch.get(exp.Tag))}
     if select is not None:
-        generator._dispatch[exp.Select] = select
+        # Per generator: the dispatch table the constructor gave it is shared by its class.
+        generator._dispatch = {**generator._dispatch, exp.Select: select}
     return generator
 
 

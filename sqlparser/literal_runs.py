@@ -158,7 +158,7 @@ def _rows(sql: str, pos: int, run_min: int) -> Run | None:
 def marker_prefix(sql: str) -> str:
     """A name prefix that no identifier, string or comment of `sql` contains (any case)."""
     lower = sql.lower()
-    for prefix in ("_lr", "_lq", "_lz", "_lx", "_qz"):
+    for prefix in ("_z", "_q", "_lr", "_lq", "_lz"):
         if prefix not in lower:
             return prefix
     i = 0
@@ -205,7 +205,7 @@ def mask(sql: str, runs: list[Run], prefix: str) -> str | None:
 
 
 def _place(blank: str, tokens: list[str]) -> str | None:
-    """Write `tokens` into `blank` (spaces and newlines), a space apart, the first at position 0.
+    """Write `tokens` into `blank` (spaces and newlines) one after the other, the first at position 0.
     The first two (the marker's name and what opens it) must lie on the first line; a later one
     that does not fit before a newline moves past it."""
     out = list(blank)
@@ -222,7 +222,7 @@ def _place(blank: str, tokens: list[str]) -> str | None:
                 return None
             pos = newline + 1
         out[pos:end] = token
-        pos = end + 1
+        pos = end
     return "".join(out)
 
 
