@@ -40,7 +40,7 @@ def _tag_sql(generator: Any, node: Any) -> str:
 # a fresh generator each time. A generator class builds its dispatch table once (from its
 # `*_sql` methods); tables built before this import get the handler too.
 _SQLGLOT_TAG_SQL: Callable[[Any, Any], str] = Generator.tag_sql
-Generator.tag_sql = _tag_sql  # type: ignore[method-assign]
+Generator.tag_sql = _tag_sql  # type: ignore[method-assign,assignment]
 for _cls, _dispatch in getattr(generator_module, "_DISPATCH_CACHE", {}).items():
     if getattr(_cls, "tag_sql", None) is _tag_sql:
         _dispatch[exp.Tag] = _tag_sql
