@@ -107,8 +107,9 @@ def check_token_count(sql: str, what: str = "SQL statement", *, foldable: bool =
     fold (`CachedFrontend.parse`), and never parses an unfolded text over the limit."""
     if count_tokens(sql, stop_after=MAX_TOKENS) > MAX_TOKENS and not (foldable and _fits_folded(sql)):
         raise InvalidArgumentError(
-            f"{what} has more than {MAX_TOKENS} tokens (sqlparser.limits.MAX_TOKENS); split it: fewer rows "
-            "per INSERT, fewer items per IN list or select list (bind a long list as one parameter or load "
+            f"{what} has more than {MAX_TOKENS} tokens (sqlparser.limits.MAX_TOKENS; long runs of plain "
+            "literals in IN lists, INSERT rows and OR chains on one column are not counted); split it: fewer "
+            "rows per INSERT, fewer items per IN list or select list (bind a long list as one parameter or load "
             "it into a table), long values as bound parameters")
 
 
