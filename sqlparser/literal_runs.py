@@ -71,12 +71,15 @@ _OR_TERM = re.compile(f"{_IDENT}{_WS}*=(?P<rhs>{_RHS})")
 # loses its fold (the marker is not found), see the module docstring.
 _TRIGGERS = (r"(?P<in>(?<![\w$])(?i:IN){_WS}*\({_WS}*)|(?P<values>(?<![\w$])(?i:VALUES){_WS}*(?=\())"
              r"|(?P<or>(?<![\w$]){_OR}{_WS}+)")
-_COMMENTS = r"/\*.*?\*/|--[^\n]*|#[^\n]*"
+# Quoted text or a comment left open runs to the end of the text: it is never folded either way, and
+# a scan that may not fail once started stays linear (a failing lazy scan from each of many openers
+# would be quadratic).
+_COMMENTS = r"/\*.*?(?:\*/|\Z)|--[^\n]*|#[^\n]*"
 _SKIP = {
-    "mysql": r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|`(?:[^`]|``)*`",
-    "sqlite": r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`(?:[^`]|``)*`|\[[^\]]*\]",
-    "postgres": r"(?<![\w$])[Ee]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|"
-                r"\$(?P<tag>[A-Za-z_][A-Za-z0-9_]*)?\$.*?\$(?P=tag)\$",
+    "mysql": r"'(?:[^'\\]|\\.|'')*+(?:'|\Z)|\"(?:[^\"\\]|\\.|\"\")*+(?:\"|\Z)|`(?:[^`]|``)*+(?:`|\Z)",
+    "sqlite": r"'(?:[^']|'')*+(?:'|\Z)|\"(?:[^\"]|\"\")*+(?:\"|\Z)|`(?:[^`]|``)*+(?:`|\Z)|\[[^\]]*+(?:\]|\Z)",
+    "postgres": r"(?<![\w$])[Ee]'(?:[^'\\]|\\.|'')*+(?:'|\Z)|'(?:[^']|'')*+(?:'|\Z)|\"(?:[^\"]|\"\")*+(?:\"|\Z)|"
+                r"\$(?P<tag>[A-Za-z_][A-Za-z0-9_]*)?\$.*?(?:\$(?P=tag)\$|\Z)",
 }
 _SCANNERS = {name: re.compile(f"{skip}|{_COMMENTS}|{_TRIGGERS.format(_WS=_WS, _OR=_OR)}", re.DOTALL)
              for name, skip in _SKIP.items()}
@@ -133,24 +136,29 @@ def _count(sql: str, start: int, end: int, pattern: re.Pattern[str]) -> int:
     return sum(1 for _ in pattern.finditer(sql, start, end))
 
 
-_ROW_RUNS: dict[int, re.Pattern[str]] = {}
+_ROW_SEP = re.compile(f"{_WS}*,{_WS}*")
 
 
 def _rows(sql: str, pos: int, run_min: int) -> Run | None:
-    first = _ROW.match(sql, pos)
-    if first is None:
+    """Rows of plain literals from `pos`, all of the first row's arity (one regex match a row)."""
+    start = pos
+    arity = rows = 0
+    end = pos
+    while True:
+        row = _ROW.match(sql, pos)
+        if row is None:
+            break
+        items = _count(sql, row.start(), row.end(), _ITEM_RE)
+        if rows and items != arity:
+            break
+        arity, rows, end = items, rows + 1, row.end()
+        sep = _ROW_SEP.match(sql, end)
+        if sep is None:
+            break
+        pos = sep.end()
+    if rows < run_min:
         return None
-    arity = _count(sql, first.start(), first.end(), _ITEM_RE)
-    pattern = _ROW_RUNS.get(arity)
-    if pattern is None:
-        row = f"\\({_WS}*{_ITEM}" + f"{_WS}*,{_WS}*{_ITEM}" * (arity - 1) + f"{_WS}*\\)"
-        pattern = _ROW_RUNS[arity] = re.compile(f"{row}(?:{_WS}*,{_WS}*{row})*+")
-    run = pattern.match(sql, pos)
-    if run is None:
-        return None
-    if _count(sql, run.start(), run.end(), _ROW) < run_min:
-        return None
-    return Run("rows", run.start(), run.end(), arity)
+    return Run("rows", start, end, arity)
 
 
 # -- masking ----------------------------------------------------------------------------------------
