@@ -276,24 +276,31 @@ class CachedFrontend(ABC):
         if not runs or not self._lowering_folds():
             return None
         prefix = literal_runs.marker_prefix(sql)
-        masked = literal_runs.mask(sql, runs, prefix)
-        if masked is None:
-            return None
-        if len(masked) > MAX_TOKENS:
-            check_token_count(masked)  # the runs cost bytes (MAX_SQL_BYTES); the rest counts tokens
-        try:
-            stmt = self._parse_checked(masked)
-        except SQLParserError as err:
-            if count_tokens(sql, stop_after=MAX_TOKENS) <= MAX_TOKENS:
-                return None  # the unfolded parse says what is wrong, in its own words
-            if isinstance(err, SQLSyntaxError):
-                # Same line and column as in `sql`: masking keeps every position.
-                raise SQLSyntaxError(err.reason, line=err.line, column=err.column, token=err.token,
-                                     sql=sql) from None
-            raise
-        if stmt.tree is None or not literal_runs.fold(stmt.tree, sql, runs, prefix):
-            return None
-        return Statement(sql, stmt.operation, stmt.tree, stmt.unsupported, stmt.table)
+        for _attempt in range(2):
+            masked, runs = literal_runs.mask(sql, runs, prefix)
+            if not runs:
+                return None
+            if len(masked) > MAX_TOKENS:
+                check_token_count(masked)  # the runs cost bytes (MAX_SQL_BYTES); the rest counts tokens
+            try:
+                stmt = self._parse_checked(masked)
+            except SQLParserError as err:
+                if count_tokens(sql, stop_after=MAX_TOKENS) <= MAX_TOKENS:
+                    return None  # the unfolded parse says what is wrong, in its own words
+                if isinstance(err, SQLSyntaxError):
+                    # Same line and column as in `sql`: masking keeps every position.
+                    raise SQLSyntaxError(err.reason, line=err.line, column=err.column, token=err.token,
+                                         sql=sql) from None
+                raise
+            if stmt.tree is None:
+                return None
+            bad = literal_runs.fold(stmt.tree, sql, runs, prefix)
+            if not bad:
+                return Statement(sql, stmt.operation, stmt.tree, stmt.unsupported, stmt.table)
+            # A run whose marker is not where the run belongs (in a VALUES that is no INSERT's,
+            # inside text the scan read as code): once more without those runs.
+            runs = [run for i, run in enumerate(runs) if i not in bad]
+        return None
 
     def _lowering_folds(self) -> bool:
         # Items are printed and unfolded as `literal_runs.item_node`: only a front end that lowers

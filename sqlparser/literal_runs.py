@@ -175,15 +175,18 @@ def marker_prefix(sql: str) -> str:
     return f"_lr{i}x"
 
 
-def mask(sql: str, runs: list[Run], prefix: str) -> str | None:
-    """`sql` with each run blanked (newlines kept) and its marker written where it starts; None when
-    a marker does not fit (its name must lie on the line where the run starts)."""
+def mask(sql: str, runs: list[Run], prefix: str) -> tuple[str, list[Run]]:
+    """`sql` with each run blanked (newlines kept) and its marker written where it starts, and the
+    runs masked; a run whose marker does not fit (its name must lie on the line where the run
+    starts) is left as it is. Markers are numbered by position in the returned list."""
     parts: list[str] = []
+    kept: list[Run] = []
     last = 0
-    for index, run in enumerate(runs):
-        name = f"{prefix}{index}"
+    for run in runs:
+        name = f"{prefix}{len(kept)}"
         span = sql[run.start:run.end]
         blank = re.sub(r"[^\n]", " ", span)
+        text: str | None
         if run.kind == "or":
             # Keep the anchor term's `col =`; the marker replaces its right-hand side.
             term = _OR_TERM.match(sql, run.start)
@@ -192,24 +195,19 @@ def mask(sql: str, runs: list[Run], prefix: str) -> str | None:
             keep = term.start("rhs") - run.start + len(rhs) - len(rhs.lstrip(" \t\r\n"))
             head = span[:keep]
             body = _place(blank[keep:], [name])
-            if body is None or "\n" in head:
-                return None
-            text = head + body
+            text = head + body if body is not None and "\n" not in head else None
         elif run.kind == "rows":
-            placed = _place(blank, ["(", name] + [",", "0"] * (run.arity - 1) + [")"])
-            if placed is None:
-                return None
-            text = placed
+            text = _place(blank, ["(", name] + [",", "0"] * (run.arity - 1) + [")"])
         else:
-            placed = _place(blank, [name])
-            if placed is None:
-                return None
-            text = placed
+            text = _place(blank, [name])
+        if text is None:
+            continue
         parts.append(sql[last:run.start])
         parts.append(text)
         last = run.end
+        kept.append(run)
     parts.append(sql[last:])
-    return "".join(parts)
+    return "".join(parts), kept
 
 
 def _place(blank: str, tokens: list[str]) -> str | None:
@@ -348,26 +346,29 @@ def _same(a: exp.Expression, b: exp.Expression) -> bool:
 
 # -- folding ----------------------------------------------------------------------------------------
 
-def fold(tree: exp.Expression, sql: str, runs: list[Run], prefix: str) -> bool:
-    """Replace each run's marker in `tree` (parsed from `mask(sql, runs, prefix)`) by its
-    `LiteralRun`. False, with `tree` unusable, when a marker is not exactly where its run belongs."""
+def fold(tree: exp.Expression, sql: str, runs: list[Run], prefix: str) -> set[int]:
+    """Replace each run's marker in `tree` (parsed from `mask(sql, runs, prefix)`) by its folded
+    node. Returns the indices of the runs whose marker is not exactly where the run belongs; then
+    `tree` is left unchanged (parse again without those runs, or unfolded)."""
     names = {f"{prefix}{i}": i for i in range(len(runs))}
     found: dict[int, exp.Column] = {}
+    bad: set[int] = set()
     for column in tree.find_all(exp.Column):
         index = names.get(column.name) if not column.table else None
         if index is None:
             if column.name.lower().startswith(prefix):
-                return False
+                return set(range(len(runs)))  # (the prefix occurs nowhere in `sql`)
             continue
         if index in found:
-            return False
+            bad.add(index)
         found[index] = column
-    if len(found) != len(runs):
-        return False
+    bad.update(i for i in range(len(runs)) if i not in found)
+    bad.update(i for i, column in found.items() if _fold_one(column, sql, runs[i], apply=False) is False)
+    if bad:
+        return bad
     for index, run in enumerate(runs):
-        if not _fold_one(found[index], sql, run):
-            return False
-    return True
+        _fold_one(found[index], sql, run, apply=True)
+    return set()
 
 
 def _offsets(sql: str, run: Run) -> tuple[array, array]:  # type: ignore[type-arg]
@@ -383,17 +384,17 @@ def _offsets(sql: str, run: Run) -> tuple[array, array]:  # type: ignore[type-ar
     return starts, ends
 
 
-def _fold_one(marker: exp.Column, sql: str, run: Run) -> bool:
+def _fold_one(marker: exp.Column, sql: str, run: Run, *, apply: bool) -> bool:
+    """Whether `marker` sits where `run` belongs; with `apply`, replace it by the folded node."""
     parent = marker.parent
     if marker.args.get("table") is not None or marker.comments:
         return False
-    starts, ends = _offsets(sql, run)
-    text = RunText(run.kind, run.arity, sql, starts, ends)
     if run.kind == "in":
         if not isinstance(parent, exp.In) or marker.arg_key != "expressions" or marker.index != 0 \
                 or parent.args.get("query") or parent.args.get("unnest") or parent.args.get("field"):
             return False
-        marker.replace(make_run(text))
+        if apply:
+            marker.replace(make_run(_text(sql, run)))
         return True
     if run.kind == "rows":
         row = parent
@@ -406,9 +407,8 @@ def _fold_one(marker: exp.Column, sql: str, run: Run) -> bool:
         if not isinstance(values, exp.Values) or row.arg_key != "expressions" or row.index != 0 \
                 or not isinstance(values.parent, exp.Insert) or values.arg_key != "expression":
             return False
-        if len(starts) % run.arity:
-            return False
-        row.replace(make_run(text))
+        if apply:
+            row.replace(make_run(_text(sql, run)))
         return True
     eq = parent
     if not isinstance(eq, exp.EQ) or marker.arg_key != "expression" or eq.comments:
@@ -416,8 +416,14 @@ def _fold_one(marker: exp.Column, sql: str, run: Run) -> bool:
     column = eq.this
     if not isinstance(column, exp.Column) or not isinstance(eq.parent, exp.Or) or eq.arg_key != "expression":
         return False
-    eq.replace(make_run(text, column))
+    if apply:
+        eq.replace(make_run(_text(sql, run), column))
     return True
+
+
+def _text(sql: str, run: Run) -> RunText:
+    starts, ends = _offsets(sql, run)
+    return RunText(run.kind, run.arity, sql, starts, ends)
 
 
 # -- unfolding --------------------------------------------------------------------------------------
