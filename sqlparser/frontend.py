@@ -281,7 +281,8 @@ class CachedFrontend(ABC):
             if not runs:
                 return None
             if len(masked) > MAX_TOKENS:
-                check_token_count(masked)  # the runs cost bytes (MAX_SQL_BYTES); the rest counts tokens
+                # The runs cost bytes (MAX_SQL_BYTES); the rest counts tokens.
+                check_token_count(literal_runs.outside(sql, runs))
             try:
                 stmt = self._parse_checked(masked)
             except SQLParserError as err:

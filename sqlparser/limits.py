@@ -118,12 +118,7 @@ def _fits_folded(sql: str) -> bool:
         runs = literal_runs.find_runs(sql, quoting)
         if not runs:
             continue
-        pieces, last = [], 0
-        for run in runs:
-            pieces.append(sql[last:run.start])
-            last = run.end
-        pieces.append(sql[last:])
-        if count_tokens(" ' ".join(pieces), stop_after=MAX_TOKENS) <= MAX_TOKENS:
+        if count_tokens(literal_runs.outside(sql, runs), stop_after=MAX_TOKENS) <= MAX_TOKENS:
             return True
     return False
 

@@ -139,26 +139,51 @@ def _count(sql: str, start: int, end: int, pattern: re.Pattern[str]) -> int:
 _ROW_SEP = re.compile(f"{_WS}*,{_WS}*")
 
 
+_ROW_RUNS: dict[int, re.Pattern[str]] = {}
+_ROW_RUN_ARITY = 16
+"""Rows up to this arity are matched by one regular expression for the whole run (compiled once
+per arity); wider rows one match a row."""
+
+
 def _rows(sql: str, pos: int, run_min: int) -> Run | None:
-    """Rows of plain literals from `pos`, all of the first row's arity (one regex match a row)."""
-    start = pos
-    arity = rows = 0
-    end = pos
-    while True:
-        row = _ROW.match(sql, pos)
-        if row is None:
-            break
-        items = _count(sql, row.start(), row.end(), _ITEM_RE)
-        if rows and items != arity:
-            break
-        arity, rows, end = items, rows + 1, row.end()
-        sep = _ROW_SEP.match(sql, end)
-        if sep is None:
-            break
-        pos = sep.end()
+    """Rows of plain literals from `pos`, all of the first row's arity."""
+    first = _ROW.match(sql, pos)
+    if first is None:
+        return None
+    arity = _count(sql, first.start(), first.end(), _ITEM_RE)
+    if arity <= _ROW_RUN_ARITY:
+        pattern = _ROW_RUNS.get(arity)
+        if pattern is None:
+            row = f"\\({_WS}*{_ITEM}" + f"{_WS}*,{_WS}*{_ITEM}" * (arity - 1) + f"{_WS}*\\)"
+            pattern = _ROW_RUNS[arity] = re.compile(f"{row}(?:{_WS}*,{_WS}*{row})*+")
+        run = pattern.match(sql, pos)
+        assert run is not None  # the first row matches
+        end = run.end()
+        rows = _count(sql, pos, end, _ROW) if run_min > 1 else 1
+    else:
+        rows, end = 0, pos
+        while True:
+            row = _ROW.match(sql, pos)
+            if row is None or _count(sql, row.start(), row.end(), _ITEM_RE) != arity:
+                break
+            rows, end = rows + 1, row.end()
+            sep = _ROW_SEP.match(sql, end)
+            if sep is None:
+                break
+            pos = sep.end()
     if rows < run_min:
         return None
-    return Run("rows", start, end, arity)
+    return Run("rows", first.start(), end, arity)
+
+
+def outside(sql: str, runs: list[Run]) -> str:
+    """The text of `sql` outside `runs`, each run replaced by one quote (counted as one token)."""
+    pieces, last = [], 0
+    for run in runs:
+        pieces.append(sql[last:run.start])
+        last = run.end
+    pieces.append(sql[last:])
+    return " ' ".join(pieces)
 
 
 # -- masking ----------------------------------------------------------------------------------------
@@ -372,12 +397,13 @@ def fold(tree: exp.Expression, sql: str, runs: list[Run], prefix: str) -> set[in
 
 
 def _offsets(sql: str, run: Run) -> tuple[array, array]:  # type: ignore[type-arg]
+    if run.kind != "or":
+        spans = [m.span() for m in _ITEM_RE.finditer(sql, run.start, run.end)]
+        return array("I", [a for a, _ in spans]), array("I", [b for _, b in spans])
     starts, ends = array("I"), array("I")
-    pattern = _OR_TERM if run.kind == "or" else _ITEM_RE
-    group = "rhs" if run.kind == "or" else 0
-    for m in pattern.finditer(sql, run.start, run.end):
-        start, end = m.span(group)
-        while sql[start] in " \t\r\n":
+    for m in _OR_TERM.finditer(sql, run.start, run.end):
+        start, end = m.span("rhs")
+        while sql[start] in " \t\r\n":  # the right-hand side's group starts at the space after `=`
             start += 1
         starts.append(start)
         ends.append(end)
