@@ -154,8 +154,8 @@ def _rows(sql: str, pos: int, run_min: int) -> Run | None:
     if arity <= _ROW_RUN_ARITY:
         pattern = _ROW_RUNS.get(arity)
         if pattern is None:
-            row = f"\\({_WS}*{_ITEM}" + f"{_WS}*,{_WS}*{_ITEM}" * (arity - 1) + f"{_WS}*\\)"
-            pattern = _ROW_RUNS[arity] = re.compile(f"{row}(?:{_WS}*,{_WS}*{row})*+")
+            one = f"\\({_WS}*{_ITEM}" + f"{_WS}*,{_WS}*{_ITEM}" * (arity - 1) + f"{_WS}*\\)"
+            pattern = _ROW_RUNS[arity] = re.compile(f"{one}(?:{_WS}*,{_WS}*{one})*+")
         run = pattern.match(sql, pos)
         assert run is not None  # the first row matches
         end = run.end()

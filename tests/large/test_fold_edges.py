@@ -148,6 +148,10 @@ CASES = [
     "SELECT a FROM t WHERE a IN (SELECT 1) OR b IN (1, 2, 3)",
     "UPDATE t SET b = 1 WHERE a IN (1, 2, 3, 4) OR c = 1 OR c = 2 OR c = 3 OR c = 4",
     "DELETE FROM t WHERE a IN ('1', '2', '3')",
+    # Rows wider than 16 values are matched one by one.
+    "INSERT INTO t VALUES " + ", ".join("(" + ", ".join(str(i * 20 + j) for j in range(18)) + ")" for i in range(3)),
+    "INSERT INTO t VALUES " + ", ".join("(" + ", ".join(str(i * 20 + j) for j in range(18 + (i == 2))) + ")"
+                                        for i in range(4)),
 ]
 
 
