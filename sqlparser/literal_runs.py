@@ -397,10 +397,14 @@ def fold(tree: exp.Expression, sql: str, runs: list[Run], prefix: str) -> set[in
 
 
 def _offsets(sql: str, run: Run) -> tuple[array, array]:  # type: ignore[type-arg]
-    if run.kind != "or":
-        spans = [m.span() for m in _ITEM_RE.finditer(sql, run.start, run.end)]
-        return array("I", [a for a, _ in spans]), array("I", [b for _, b in spans])
     starts, ends = array("I"), array("I")
+    if run.kind != "or":
+        # Straight into the arrays: a list of spans first would double the peak memory of a fold.
+        add_start, add_end = starts.append, ends.append
+        for m in _ITEM_RE.finditer(sql, run.start, run.end):
+            add_start(m.start())
+            add_end(m.end())
+        return starts, ends
     for m in _OR_TERM.finditer(sql, run.start, run.end):
         start, end = m.span("rhs")
         while sql[start] in " \t\r\n":  # the right-hand side's group starts at the space after `=`
