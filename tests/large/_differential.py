@@ -41,6 +41,14 @@ def lowered(run_min: int = 1) -> Iterator[None]:
         literal_runs.RUN_MIN, literal_runs.MIN_CHARS = old
 
 
+def fresh_parser(dialect: str, style: str = "native") -> SQLParser:
+    """A parser without a memo of results (main's `sqlparser.result_cache`, where present): a kept
+    unfolded result returned for the folded call would make the comparison vacuous."""
+    parser = new_parser(dialect, style=style)
+    parser.__dict__["memo"] = None
+    return parser
+
+
 def folds(sql: str, dialect: str) -> bool:
     """Whether `sql` has a run at the lowered thresholds (the scan only; the parse may still decline)."""
     return bool(literal_runs.find_runs(sql, dialect, run_min=1, min_chars=0))
@@ -116,7 +124,7 @@ def calls(dialect: str, sql: str, parser: SQLParser, *, translate: bool) -> dict
     if translate:
         for target in DIALECTS:
             if target != dialect:
-                tparser = new_parser(target)
+                tparser = fresh_parser(target)
                 out[f"translate_{target}"] = lambda tparser=tparser: tparser.translate(sql, read=dialect)
     return out
 
@@ -124,7 +132,7 @@ def calls(dialect: str, sql: str, parser: SQLParser, *, translate: bool) -> dict
 def compare(dialect: str, sqls: list[str], *, styles: tuple[str, ...] = ("native", "compat"),
             translate: bool = True) -> Report:
     report = Report()
-    parsers = {style: new_parser(dialect, style=style) for style in styles}
+    parsers = {style: fresh_parser(dialect, style) for style in styles}
     for sql in sqls:
         report.statements += 1
         with lowered():

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from sqlparser import SQLParserError, literal_runs, new_parser
+from sqlparser import SQLParserError, literal_runs
 from tests.golden.cases import load_cases
-from tests.large._differential import DIALECTS, compare, folds, lowered, outcome, statements
+from tests.large._differential import DIALECTS, compare, folds, fresh_parser, lowered, outcome, statements
 
 SAMPLE = 60
 
@@ -46,7 +46,7 @@ def test_every_statement_with_runs_agrees(dialect: str) -> None:
 
 @pytest.mark.parametrize("style", ["compat", "native"])
 def test_golden_cases_agree(style: str) -> None:
-    parser = new_parser("mysql", style=style)
+    parser = fresh_parser("mysql", style)
     folded = 0
     for case in load_cases():
         plain = outcome(lambda case=case: case.call(parser))

@@ -15,7 +15,7 @@ from sqlparser import (
     new_parser,
 )
 from sqlparser.limits import MAX_TOKENS
-from tests.large._differential import DIALECTS, lowered, outcome
+from tests.large._differential import DIALECTS, fresh_parser, lowered, outcome
 
 N_IN = 120_000
 
@@ -27,7 +27,7 @@ def _folded(dialect: str, sql: str) -> dict:
 
 
 def _agree(dialect: str, sql: str, call, *, style: str = "native") -> tuple:
-    parser = new_parser(dialect, style=style)
+    parser = fresh_parser(dialect, style)
     plain = outcome(lambda: call(parser, sql))
     with lowered(2):
         folded = outcome(lambda: call(parser, sql))
@@ -114,9 +114,9 @@ def test_syntax_error_after_a_folded_run_has_the_unfolded_position(dialect: str)
     assert err.value.line == 3
     # Small enough to parse unfolded: the error is the unfolded parse's own.
     small = "SELECT a FROM t WHERE a IN (\n" + ",".join(map(str, range(70))) + ")\nAND AND b = 1"
-    plain = outcome(lambda: new_parser(dialect).append_sql_filter(small, "AND", "x = 1"))
+    plain = outcome(lambda: fresh_parser(dialect).append_sql_filter(small, "AND", "x = 1"))
     with lowered(2):
-        assert outcome(lambda: new_parser(dialect).append_sql_filter(small, "AND", "x = 1")) == plain
+        assert outcome(lambda: fresh_parser(dialect).append_sql_filter(small, "AND", "x = 1")) == plain
 
 
 # -- shapes, at lowered thresholds: same output folded or not ----------------------------------
