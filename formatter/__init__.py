@@ -10,7 +10,7 @@ package re-exports them and imports the built-in styles so that they are registe
 from __future__ import annotations
 
 # Importing the built-in styles registers them.
-from formatter import compat, native
+from formatter import compat, literal_runs, native
 from formatter.registry import Printer, check_style, register_style, render, styles
 
-__all__ = ["Printer", "check_style", "compat", "native", "register_style", "render", "styles"]
+__all__ = ["Printer", "check_style", "compat", "literal_runs", "native", "register_style", "render", "styles"]

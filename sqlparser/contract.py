@@ -26,7 +26,7 @@ from sqlparser.errors import (
 from sqlparser.frontend import Frontend, Statement
 from sqlparser.ir import first_table
 from sqlparser.passes.append_filter import append_filter
-from sqlparser.passes.insert_columns import add_insert_columns, insert_rows
+from sqlparser.passes.insert_columns import add_insert_columns, insert_row_count
 from sqlparser.passes.policy import check_comments, check_policy, check_unlowered
 from sqlparser.passes.rename import check_table_columns, rename_tables
 from sqlparser.passes.scope_rows import scope_rows
@@ -207,7 +207,7 @@ class SQLParser:
         """Number of rows an INSERT ... VALUES inserts."""
         return self._memoized(
             "get_insert_data_nums", sql, None,
-            lambda: self._guarded(lambda: len(insert_rows(self._tree(self.parse(sql), "count rows"))), sql))
+            lambda: self._guarded(lambda: insert_row_count(self._tree(self.parse(sql), "count rows")), sql))
 
     @_contract_errors
     def append_sql_filter(self, sql: str, op: SQLFilterOp | str, condition: str) -> str:

@@ -15,6 +15,9 @@ from typing import Any, ClassVar, Protocol, cast
 
 from sqlglot import exp
 
+from sqlparser import literal_runs
+from sqlparser.errors import SQLParserError, SQLSyntaxError
+from sqlparser.limits import MAX_TOKENS, check_token_count, count_tokens
 from sqlparser.portable_names import check_portable_names
 from sqlparser.shapes import Shape, ShapeCache
 from sqlparser.shapes import follow as _follow
@@ -223,7 +226,12 @@ class CachedFrontend(ABC):
     """Whether the `col` of this front end's node metadata names a token's last character (sqlglot's
     tokens) rather than its first; the shape cache moves columns by it (`sqlparser.shapes`)."""
 
+    LITERAL_RUNS: ClassVar[str | None] = None
+    """The quoting rules (`literal_runs.QUOTINGS`) by which long runs of plain literals are found
+    and folded in large statements (`sqlparser.literal_runs`); None: this front end does not fold."""
+
     _caches: ClassVar[dict[bool, StatementCache]]
+    _folds: ClassVar[bool | None] = None
     _shape_caches: ClassVar[dict[bool, ShapeCache]]
 
     def __init_subclass__(cls, **kwargs: object) -> None:
@@ -248,9 +256,64 @@ class CachedFrontend(ABC):
 
     def parse(self, sql: str) -> Statement:
         """Parse exactly one statement. Raise SQLSyntaxError (line, column, token) when invalid."""
+        if len(sql) >= literal_runs.MIN_CHARS and self.LITERAL_RUNS is not None:
+            folded = self._parse_folded(sql)
+            if folded is not None:
+                return folded
+        if len(sql) > MAX_TOKENS:  # a token is at least one character: shorter text is within the limit
+            check_token_count(sql)
         if self._cache is None:
             return self._parse_checked(sql)
         return self._cache.parse(sql, self._parse_shaped)
+
+    def _parse_folded(self, sql: str, *, run_min: int | None = None, min_chars: int | None = None) -> Statement | None:
+        """`sql` parsed with its long literal runs folded (`sqlparser.literal_runs`), or None when it
+        has none, or the fold does not hold (then the caller parses it unfolded, under the token
+        limit). Folded statements bypass the caches: they are large, and are not kept anyway."""
+        quoting = self.LITERAL_RUNS
+        assert quoting is not None
+        runs = literal_runs.find_runs(sql, quoting, run_min=run_min, min_chars=min_chars)
+        if not runs or not self._lowering_folds():
+            return None
+        prefix = literal_runs.marker_prefix(sql)
+        for _attempt in range(2):
+            masked, runs = literal_runs.mask(sql, runs, prefix)
+            if not runs:
+                return None
+            if len(masked) > MAX_TOKENS:
+                # The runs cost bytes (MAX_SQL_BYTES); the rest counts tokens.
+                check_token_count(literal_runs.outside(sql, runs))
+            try:
+                stmt = self._parse_checked(masked)
+            except SQLParserError as err:
+                if count_tokens(sql, stop_after=MAX_TOKENS) <= MAX_TOKENS:
+                    return None  # the unfolded parse says what is wrong, in its own words
+                if isinstance(err, SQLSyntaxError):
+                    # Same line and column as in `sql`: masking keeps every position.
+                    raise SQLSyntaxError(err.reason, line=err.line, column=err.column, token=err.token,
+                                         sql=sql) from None
+                raise
+            if stmt.tree is None:
+                return None
+            bad = literal_runs.fold(stmt.tree, sql, runs, prefix)
+            if not bad:
+                return Statement(sql, stmt.operation, stmt.tree, stmt.unsupported, stmt.table)
+            # A run whose marker is not where the run belongs (in a VALUES that is no INSERT's,
+            # inside text the scan read as code): once more without those runs.
+            runs = [run for i, run in enumerate(runs) if i not in bad]
+        return None
+
+    def _lowering_folds(self) -> bool:
+        # Items are printed and unfolded as `literal_runs.item_node`: only a front end that lowers
+        # each kind of plain literal to exactly that folds (checked once per front end class).
+        cls = type(self)
+        if cls._folds is None:
+            try:
+                probe = self._parse_checked(literal_runs.LOWERING_PROBE).tree
+            except SQLParserError:
+                probe = None
+            cls._folds = literal_runs.check_lowering(probe)
+        return bool(cls._folds)
 
     def _parse_shaped(self, sql: str) -> Statement:
         # A text the statement cache has not kept: a statement of a known shape is built from its
@@ -266,6 +329,8 @@ class CachedFrontend(ABC):
 
     def parse_condition(self, condition: str) -> exp.Expression:
         """Parse a boolean expression, as it would appear after WHERE, in this dialect."""
+        if len(condition) > MAX_TOKENS:  # conditions are never folded: every token counts
+            check_token_count(condition, "filter condition")
         tree = self._parse_condition(condition)
         if self.portable_names and self.CHECKS_PORTABLE_NAMES:
             check_portable_names(exp.Where(this=tree), condition)

@@ -34,6 +34,7 @@ class MySQLFrontend(CachedFrontend):
     """
 
     CACHE_SIZE = 1024
+    LITERAL_RUNS = "mysql"  # long runs of plain literals fold (sqlparser.literal_runs)
     # MySQL's own grammar rejects unquoted reserved words: the shared rule has nothing to add.
     CHECKS_PORTABLE_NAMES = False
 

@@ -250,6 +250,7 @@ class PostgresFrontend(CachedFrontend):
     """Thread-safe: holds only options and the shared cache."""
 
     CACHE_SIZE = 512
+    LITERAL_RUNS = "postgres"  # long runs of plain literals fold (sqlparser.literal_runs)
 
     def _shape(self, sql: str) -> Shape | None:
         """Plain ICONST / FCONST / SCONST tokens of PostgreSQL's own scanner (pglast) are the slots:

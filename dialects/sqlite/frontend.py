@@ -32,6 +32,7 @@ class SQLiteFrontend(CachedFrontend):
     """Front end for SQLite (3.54 syntax, plus the extensions in grammars/README.md)."""
 
     CACHE_SIZE = 1024
+    LITERAL_RUNS = "sqlite"  # long runs of plain literals fold (sqlparser.literal_runs)
     SHAPE_COLUMN_AT_END = False  # leaves.identifier: `col` is the token's first character, 1-based
 
     def _shape(self, sql: str) -> Shape | None:

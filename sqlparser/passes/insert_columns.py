@@ -9,6 +9,7 @@ from typing import Any
 from sqlglot import exp
 
 from sqlparser.errors import InvalidArgumentError, UnsupportedConstructError, UnsupportedStatementError
+from sqlparser.literal_runs import LiteralRun, is_run, materialize
 from sqlparser.types import ColumnValue, PrimaryKeyValue
 
 
@@ -30,13 +31,17 @@ def literal(value: Any) -> exp.Expression:
         f"cannot insert a value of type {type(value).__name__}; use None, bool, int, float, Decimal or str")
 
 
-def insert_rows(tree: exp.Expression) -> list[exp.Tuple]:
-    """The literal rows of an INSERT ... VALUES; refuses INSERT ... SELECT (no rows to count or extend)."""
+def insert_row_count(tree: exp.Expression) -> int:
+    """How many rows an INSERT ... VALUES writes, folded rows counted without unfolding them."""
+    return sum(LiteralRun(row).row_count() if is_run(row) else 1 for row in _values(tree).expressions)
+
+
+def _values(tree: exp.Expression) -> exp.Values:
     if not isinstance(tree, exp.Insert):
         raise UnsupportedStatementError("not an INSERT statement")
     source = tree.expression
     if isinstance(source, exp.Values):
-        return [row if isinstance(row, exp.Tuple) else exp.Tuple(expressions=[row]) for row in source.expressions]
+        return source
     raise UnsupportedConstructError(
         f"INSERT ... {type(source).__name__.upper() if source is not None else 'DEFAULT VALUES'}",
         "only INSERT ... VALUES has rows that can be counted or extended")
@@ -59,16 +64,25 @@ def add_insert_columns(
     is_param: bool,
 ) -> tuple[exp.Expression, dict[str, bool], bool]:
     """Returns (tree, existing columns, changed)."""
-    rows = insert_rows(tree)
+    values = _values(tree)
+    folded = [LiteralRun(row) for row in values.expressions if is_run(row)]
+    if folded and (primary_key is not None or is_param):
+        # A value per row (a primary key), or placeholders (native styles number them in order):
+        # every row is its own node.
+        materialize(values)
+        folded = []
+    rows = [row if isinstance(row, exp.Tuple) else exp.Tuple(expressions=[row])
+            for row in values.expressions if not is_run(row)]
+    row_count = len(rows) + sum(run.row_count() for run in folded)
     existing = {name: True for name in insert_columns(tree)}
     to_add = [c for c in add_cols if c.col_name not in existing]
     if not to_add:
         return tree, existing, False
     # The primary key to add, unless the INSERT already names its column.
     pk = primary_key if primary_key is not None and primary_key.col_name not in existing else None
-    if pk is not None and not is_param and len(pk.values) != len(rows):
+    if pk is not None and not is_param and len(pk.values) != row_count:
         raise InvalidArgumentError(
-            f"primary key {pk.col_name!r} has {len(pk.values)} values for {len(rows)} rows")
+            f"primary key {pk.col_name!r} has {len(pk.values)} values for {row_count} rows")
     schema = tree.this
     for col in to_add:
         schema.append("expressions", exp.to_identifier(col.col_name))
@@ -79,8 +93,11 @@ def add_insert_columns(
             row.append("expressions", exp.Placeholder() if is_param else literal(col.value))
         if pk is not None:
             row.append("expressions", exp.Placeholder() if is_param else literal(pk.values[i]))
-    values = tree.expression
-    values.set("expressions", rows)
+    for run in folded:
+        for col in to_add:  # the same literal on every folded row
+            run.node.append("expressions", literal(col.value))
+    wrapped = iter(rows)
+    values.set("expressions", [row if is_run(row) else next(wrapped) for row in values.expressions])
     _extend_row_alias(values, [c.col_name for c in to_add] + ([pk.col_name] if pk is not None else []))
     return tree, existing, True
 

@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from sqlglot import exp
 
 from sqlparser.errors import PolicyViolationError
+from sqlparser.literal_runs import materialize
 from sqlparser.rules.policy import Show, show_default
 
 RULE = "row-scope-check"
@@ -145,6 +146,8 @@ def _check_assignment(table: str, column: str, value: exp.Expression | None, con
 def check_insert(node: exp.Insert, table: str, condition: exp.Expression, fill: bool,
                  show: Show = show_default) -> None:
     """Refuse an INSERT whose new rows may not satisfy `condition`; with `fill`, add pinned columns."""
+    if isinstance(node.expression, exp.Values):
+        materialize(node.expression)  # every row's values are checked: folded rows are unfolded
     if not condition_columns(condition):
         return  # a condition on no column: every row satisfies it or none is visible; nothing to pin
     pins = pinned_columns(condition)

@@ -33,6 +33,7 @@ from typing import cast
 from sqlglot import exp
 
 from sqlparser.errors import InvalidArgumentError, UnsupportedConstructError
+from sqlparser.literal_runs import materialize
 from sqlparser.passes.translate_writes import WriteSchema, translate_writes
 from sqlparser.rules.translate import (
     COLUMNS,
@@ -64,6 +65,8 @@ def translate(tree: exp.Expression, *, source: str, rules: TranslateRules,
         raise UnsupportedConstructError(
             f"translation from {source} to {rules.target}", f"supported sources: {', '.join(known) or 'none'}")
     rules = table
+    # The rules read literal values and types: folded runs (sqlparser.literal_runs) are unfolded.
+    tree = materialize(tree)
     annotate(tree, _normalize_schema(schema))
     if not isinstance(tree, rules.statements):
         raise UnsupportedConstructError(f"{type(tree).__name__.upper()} statement",
@@ -105,7 +108,7 @@ def _check_required_arguments(node: exp.Func) -> None:
     if missing:
         # Name the call as written: a wrapper the front end added (no position of its own, e.g.
         # the date conversion MySQL's WEEK(x) lowers with) is reported as the call around it.
-        named: exp.Expression = node
+        named: exp.Expr = node
         while named._meta is None and isinstance(named.parent, exp.Func):
             named = named.parent
         name = named.sql_name() if isinstance(named, exp.Func) else type(named).__name__.upper()
