@@ -52,6 +52,19 @@ def test_quoting_tricks_do_not_hide_tokens() -> None:
             new_parser(dialect).compile(f"SELECT 'x\\', {items}, ' FROM t")
 
 
+def test_unclosed_quotes_and_comments_count_the_rest_as_tokens() -> None:
+    # An opener with no closer counts what follows it as plain tokens: `$$` quoting (which the count
+    # does not know) cannot make a PostgreSQL statement look like one long string. (The count is one
+    # pass now: each of 20,000 unclosed openers used to search to the end again, 12-16 s at 60 KB.)
+    items = ",".join(["a"] * MAX_TOKENS)
+    for opener in ("'", '"', "`", "/*", "["):
+        assert count_tokens(f"SELECT $$ {opener} $$, {items} FROM t") > MAX_TOKENS, opener
+    assert count_tokens("SELECT 1 " + "/* " * 20_000) == 2 + 2 * 20_000
+    assert count_tokens("SELECT " + "' " * 20_001) == 1 + 10_000 + 1  # 10,000 closed strings, one unclosed
+    # closed ones stay one token each, under both readings of a backslash
+    assert count_tokens("SELECT 'a''b', \"x\", `y`, [z] /* c */ -- d\n # e\n FROM t") == 15
+
+
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_long_values_are_not_tokens(dialect: str) -> None:
     # A 600 KB string literal is one token: large values pass (binding them is better still).
