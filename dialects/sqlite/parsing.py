@@ -102,22 +102,34 @@ class _QuietBail(DefaultErrorStrategy):
 class _Terminal(TerminalNodeImpl):
     """A token's leaf in the parse tree. ANTLR's own class routes every attribute assignment
     through a Python-level `__setattr__` that only calls the default one; a statement makes one
-    leaf per token, so the detour is a few percent of a parse."""
+    leaf per token, so the detour is a few percent of a parse. The leaf keeps no link to its
+    parent (see `_Parser`)."""
 
     __slots__ = ()
     __setattr__ = object.__setattr__
 
-    def __init__(self, symbol: Token, parent: object) -> None:
-        self.parentCtx = parent
+    def __init__(self, symbol: Token) -> None:
+        self.parentCtx = None
         self.symbol = symbol
 
 
 class _Parser(SQLiteParser):
-    """The generated parser with leaner versions of the three runtime methods every token and
-    every rule goes through (`consume`, `enterRule`, `exitRule`): the same steps as ANTLR's, with
-    the parser state written to its slot directly (ANTLR's `state` is a Python property, set a
-    few hundred times per statement) and without the per-token listener bookkeeping. Parse
-    listeners are never attached here; if one ever is, ANTLR's own methods run."""
+    """The generated parser with leaner versions of the runtime methods every token and every rule
+    goes through (`consume`, `match`, `enterRule`, `exitRule`, `enterOuterAlt` and the two of
+    left-recursive rules): the same steps as ANTLR's, with the parser state written to its slot
+    directly (ANTLR's `state` is a Python property, set a few hundred times per statement) and
+    without the per-token listener and error-recovery bookkeeping (our error strategies never
+    recover: the first error ends the parse).
+
+    The finished tree has no upward links: a context's `parentCtx` is cleared when its rule
+    returns (ANTLR reads it only while the rule is open: to return to the caller, and for full-LL
+    prediction and error reporting, which walk the open rules). ANTLR's tree is otherwise a web of
+    child <-> parent cycles that only the cyclic garbage collector can free: a few thousand
+    objects per statement that kept the collector busy after every parse. Without the cycles,
+    reference counting frees the tree as soon as it is lowered. Nothing here reads parent links
+    of a finished tree.
+
+    Parse listeners are never attached here; if one ever is, ANTLR's own methods run."""
 
     def enterRule(self, localctx: Any, state: int, ruleIndex: int) -> None:
         if self._parseListeners is not None:
@@ -127,8 +139,12 @@ class _Parser(SQLiteParser):
         self._ctx = localctx
         localctx.start = self._input.LT(1)
         parent = localctx.parentCtx
-        if parent is not None and self.buildParseTrees:
-            parent.addChild(localctx)
+        if parent is not None:
+            children = parent.children
+            if children is None:
+                parent.children = [localctx]
+            else:
+                children.append(localctx)
 
     def exitRule(self) -> None:
         if self._parseListeners is not None:
@@ -138,22 +154,75 @@ class _Parser(SQLiteParser):
         ctx.stop = self._input.LT(-1)
         self._stateNumber = ctx.invokingState
         self._ctx = ctx.parentCtx
+        ctx.parentCtx = None
+
+    def enterOuterAlt(self, localctx: Any, altNum: int) -> None:
+        # ANTLR's also calls `setAltNumber`, a no-op for our context classes.
+        ctx = self._ctx
+        if ctx is not localctx:
+            # A labelled alternative replaces the rule's generic context in its parent's children.
+            parent = ctx.parentCtx
+            if parent is not None:
+                parent.children[-1] = localctx
+            self._ctx = localctx
+
+    def pushNewRecursionContext(self, localctx: Any, state: int, ruleIndex: int) -> None:
+        if self._parseListeners is not None:
+            super().pushNewRecursionContext(localctx, state, ruleIndex)
+            return
+        previous = self._ctx
+        # ANTLR links `previous` up to `localctx` only for listeners' exit events.
+        previous.parentCtx = None
+        previous.invokingState = state
+        previous.stop = self._input.LT(-1)
+        self._ctx = localctx
+        localctx.start = previous.start
+        localctx.children = [previous]
+
+    def unrollRecursionContexts(self, parentCtx: Any) -> None:
+        if self._parseListeners is not None:
+            super().unrollRecursionContexts(parentCtx)
+            return
+        self._precedenceStack.pop()
+        ctx = self._ctx
+        ctx.stop = self._input.LT(-1)
+        self._ctx = parentCtx
+        ctx.parentCtx = None
+        if parentCtx is not None:
+            children = parentCtx.children
+            if children is None:
+                parentCtx.children = [ctx]
+            else:
+                children.append(ctx)
+
+    def match(self, ttype: int) -> Token:
+        stream = self._input
+        token = stream.LT(1)
+        if token.type != ttype or self._parseListeners:
+            return super().match(ttype)  # a mismatch: the error strategy reports and stops
+        if ttype != Token.EOF:
+            stream.consume()
+        ctx = self._ctx
+        node = _Terminal(token)
+        if ctx.children is None:
+            ctx.children = [node]
+        else:
+            ctx.children.append(node)
+        return token
 
     def consume(self) -> Token:
         if self._parseListeners:
             return super().consume()
-        token = self._input.LT(1)
+        stream = self._input
+        token = stream.LT(1)
         if token.type != Token.EOF:
-            self._input.consume()
+            stream.consume()
         ctx = self._ctx
-        if self._errHandler.inErrorRecoveryMode(self):
-            ctx.addErrorNode(token)
+        node = _Terminal(token)
+        if ctx.children is None:
+            ctx.children = [node]
         else:
-            node = _Terminal(token, ctx)
-            if ctx.children is None:
-                ctx.children = [node]
-            else:
-                ctx.children.append(node)
+            ctx.children.append(node)
         return token
 
 
