@@ -37,7 +37,7 @@ def _identifier_from_token(token: Any) -> exp.Identifier:
 
 
 def identifier(ctx: ParserRuleContext) -> exp.Identifier:
-    """Identifier for any name rule (name, column_word, column_alias, ...): one token underneath."""
+    """Identifier for any name rule (name, column_alias, ...) or a name's leaf: one token underneath."""
     node = ctx
     while not isinstance(node, TerminalNode):
         node = node.children[0]
@@ -51,7 +51,8 @@ def table_ref(ctx: P.Qualified_nameContext) -> exp.Table:
     return table
 
 
-def literal(ctx: P.LiteralContext) -> exp.Expression:
+def literal(ctx: P.LiteralContext | P.Literal_exprContext) -> exp.Expression:
+    """The literal a context starts with (rule `literal`, or value_expr's literal alternative)."""
     token = ctx.start
     kind = token.type
     text = token.text
