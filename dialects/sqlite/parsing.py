@@ -20,7 +20,7 @@ from antlr4.PredictionContext import PredictionContextCache
 from antlr4.tree.Tree import TerminalNodeImpl
 
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser
-from dialects.sqlite.tokens import token_stream
+from dialects.sqlite.tokens import Scanned, token_stream
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.ir import line_column
 
@@ -253,7 +253,7 @@ def reset_prediction_cache() -> None:
     _local.parser = None
 
 
-def _parser_for(sql: str) -> tuple[SQLiteParser, CommonTokenStream]:
+def _parser_for(sql: str, scanned: Scanned | None = None) -> tuple[SQLiteParser, CommonTokenStream]:
     # Reusing one lexer and parser per thread keeps ANTLR's per-instance setup off the hot path;
     # the prediction DFA cache is shared by all instances anyway.
     parser = getattr(_local, "parser", None)
@@ -270,17 +270,18 @@ def _parser_for(sql: str) -> tuple[SQLiteParser, CommonTokenStream]:
         stream = CommonTokenStream(lexer)
         stream.fill()
     else:
-        stream = token_stream(sql, None)
+        stream = token_stream(sql, None, scanned)
     parser.setInputStream(stream)
     return parser, stream
 
 
-def parse_tree(sql: str, rule: str = "parse") -> SQLiteParser.ParseContext:
+def parse_tree(sql: str, rule: str = "parse", scanned: Scanned | None = None) -> SQLiteParser.ParseContext:
     """The parse tree of `sql` (one or more statements); SQLSyntaxError when SQLite would reject it.
 
     `rule="expr"` parses one expression instead (a filter condition), which must use all the text.
+    `scanned`: `tokens.spans(sql, comments)` and its comments when the caller has scanned the text.
     """
-    parser, stream = _parser_for(sql)
+    parser, stream = _parser_for(sql, scanned)
     entry = getattr(SQLiteParser, rule)
     bad = _first_bad_token(stream)
     if bad is not None:

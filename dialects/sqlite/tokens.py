@@ -77,23 +77,31 @@ class _Token(CommonToken):
 _NO_SOURCE = CommonToken.EMPTY_SOURCE
 
 
-def tokenize(sql: str, comments: list[tuple[int, str]] | None = None) -> list[CommonToken]:
+Span = tuple[Kind, int, int]
+"""A token as the shared tokenizer scans it: (kind, start, end)."""
+
+
+def spans(sql: str, comments: list[tuple[int, str]] | None = None) -> list[Span]:
+    """The scan `tokenize` builds its tokens from (comments recorded as in `tokenize`)."""
+    return _TOKENIZER.tokens(sql, comments)
+
+
+def tokenize(sql: str, comments: list[tuple[int, str]] | None = None,
+             scanned: list[Span] | None = None) -> list[CommonToken]:
     """The default-channel tokens of `sql`, then EOF, as SQLiteLexer would produce them.
 
     When `comments` is a list, each comment is appended to it as (offset, text between the
-    delimiters), the way sqlglot records comments.
+    delimiters), the way sqlglot records comments. `scanned`: `spans(sql)` when the caller has
+    scanned the text already (its comments were recorded then).
     """
+    if scanned is None:
+        scanned = _TOKENIZER.tokens(sql, comments)
     tokens: list[CommonToken] = []
     append = tokens.append
-    skip = _TOKENIZER.skip
-    scan = _TOKENIZER.scan
-    n = len(sql)
     line = 1
     line_start = 0
     last = 0  # where newlines have been counted up to
-    pos = skip(sql, 0, comments)
-    while pos < n:
-        kind, end = scan(sql, pos)
+    for kind, pos, end in scanned:
         text = sql[pos:end]
         if kind is _WORD:
             token_type = _KEYWORDS.get(text.upper(), L.IDENTIFIER) if text.isascii() else L.IDENTIFIER
@@ -109,7 +117,7 @@ def tokenize(sql: str, comments: list[tuple[int, str]] | None = None) -> list[Co
             line_start = sql.rfind("\n", last, pos) + 1
         append(_Token(token_type, pos, end - 1, text, line, pos - line_start, len(tokens)))
         last = pos
-        pos = skip(sql, end, comments)
+    n = len(sql)
     newlines = sql.count("\n", last, n)
     if newlines:
         line += newlines
@@ -160,11 +168,20 @@ class _DefaultChannelStream(CommonTokenStream):
         self.index = index
 
 
-def token_stream(sql: str, source: object) -> CommonTokenStream:
-    """A filled token stream over `sql`'s tokens, ready for the parser."""
+Scanned = tuple[list[Span], list[tuple[int, str]]]
+"""`spans(sql, comments)` and the comments it recorded."""
+
+
+def token_stream(sql: str, source: object, scanned: Scanned | None = None) -> CommonTokenStream:
+    """A filled token stream over `sql`'s tokens, ready for the parser (built from `scanned` when
+    the caller has scanned the text already)."""
     stream = _DefaultChannelStream(source)
-    stream.comments = []
-    stream.tokens = tokenize(sql, stream.comments)
+    if scanned is None:
+        stream.comments = []
+        stream.tokens = tokenize(sql, stream.comments)
+    else:
+        stream.comments = scanned[1]
+        stream.tokens = tokenize(sql, None, scanned[0])
     stream.fetchedEOF = True
     stream.index = 0
     return stream

@@ -106,10 +106,21 @@ def _describe(tree: Any) -> str:
 
 
 def outcomes(items: list[Item]) -> list[str]:
-    from dialects.sqlite.frontend import SQLiteFrontend
+    """Each input's outcome through a front end without caches, and for statements also through
+    one with the statement and shape caches (each text is new to it: a shape template or a parse
+    that reuses the shape key's scan)."""
+    from dialects.sqlite.frontend import SQLiteFrontend, clear_cache
 
-    frontend = SQLiteFrontend(portable_names=False, cache=False)
-    return [outcome(frontend, rule, text) for rule, text in items]
+    plain = SQLiteFrontend(portable_names=False, cache=False)
+    clear_cache()
+    cached = SQLiteFrontend(portable_names=False, cache=True)
+    out = []
+    for rule, text in items:
+        result = outcome(plain, rule, text)
+        if rule == "parse":
+            result += "\n-- cached --\n" + outcome(cached, rule, text)
+        out.append(result)
+    return out
 
 
 def outcomes_at(rev: str, items: list[Item]) -> list[str]:
