@@ -14,7 +14,13 @@
  */
 parser grammar SQLiteParser;
 
-options { tokenVocab = SQLiteLexer; }
+// Every rule context derives from RuleContextBase (dialects/sqlite/contexts.py): ANTLR's own base
+// initialises its fields through a chain of three constructors.
+options { tokenVocab = SQLiteLexer; contextSuperClass = RuleContextBase; }
+
+@header {
+from dialects.sqlite.contexts import RuleContextBase
+}
 
 parse
     : SCOL* (sql_stmt (SCOL+ sql_stmt)* SCOL*)? EOF

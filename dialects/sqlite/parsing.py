@@ -116,9 +116,8 @@ class _Terminal(TerminalNodeImpl):
 class _Parser(SQLiteParser):
     """The generated parser with leaner versions of the runtime methods every token and every rule
     goes through (`consume`, `match`, `enterRule`, `exitRule`, `enterOuterAlt` and the two of
-    left-recursive rules): the same steps as ANTLR's, with the parser state written to its slot
-    directly (ANTLR's `state` is a Python property, set a few hundred times per statement) and
-    without the per-token listener and error-recovery bookkeeping (our error strategies never
+    left-recursive rules): the same steps as ANTLR's, without the per-token listener and
+    error-recovery bookkeeping (our error strategies never
     recover: the first error ends the parse).
 
     The finished tree has no upward links: a context's `parentCtx` is cleared when its rule
@@ -131,11 +130,16 @@ class _Parser(SQLiteParser):
 
     Parse listeners are never attached here; if one ever is, ANTLR's own methods run."""
 
+    state: int = -1  # type: ignore[assignment]
+    """The ATN state. ANTLR's `state` is a property over a slot; the generated code sets it a few
+    hundred times per statement. A plain class attribute here shadows the property, so the state
+    lives in the instance's dictionary (the runtime reads it only through `state`)."""
+
     def enterRule(self, localctx: Any, state: int, ruleIndex: int) -> None:
         if self._parseListeners is not None:
             super().enterRule(localctx, state, ruleIndex)
             return
-        self._stateNumber = state
+        self.state = state
         self._ctx = localctx
         localctx.start = self._input.LT(1)
         parent = localctx.parentCtx
@@ -152,7 +156,7 @@ class _Parser(SQLiteParser):
             return
         ctx = self._ctx
         ctx.stop = self._input.LT(-1)
-        self._stateNumber = ctx.invokingState
+        self.state = ctx.invokingState
         self._ctx = ctx.parentCtx
         ctx.parentCtx = None
 

@@ -9,6 +9,9 @@ if sys.version_info[1] > 5:
 else:
 	from typing.io import TextIO
 
+
+from dialects.sqlite.contexts import RuleContextBase
+
 def serializedATN():
     return [
         4,1,185,1455,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,
@@ -1029,7 +1032,7 @@ class SQLiteParser ( Parser ):
 
 
 
-    class ParseContext(ParserRuleContext):
+    class ParseContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -1127,7 +1130,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Sql_stmtContext(ParserRuleContext):
+    class Sql_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -1349,7 +1352,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class With_stmtContext(ParserRuleContext):
+    class With_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -1421,7 +1424,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class With_clauseContext(ParserRuleContext):
+    class With_clauseContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -1493,7 +1496,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Common_table_expressionContext(ParserRuleContext):
+    class Common_table_expressionContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -1583,7 +1586,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class QueryContext(ParserRuleContext):
+    class QueryContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -1630,7 +1633,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Select_stmtContext(ParserRuleContext):
+    class Select_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -1711,7 +1714,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Compound_operatorContext(ParserRuleContext):
+    class Compound_operatorContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -1780,7 +1783,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Select_coreContext(ParserRuleContext):
+    class Select_coreContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -1995,7 +1998,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Values_clauseContext(ParserRuleContext):
+    class Values_clauseContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -2056,7 +2059,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Value_rowContext(ParserRuleContext):
+    class Value_rowContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -2122,7 +2125,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Result_columnContext(ParserRuleContext):
+    class Result_columnContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -2217,7 +2220,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class From_clauseContext(ParserRuleContext):
+    class From_clauseContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -2289,7 +2292,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Join_operatorContext(ParserRuleContext):
+    class Join_operatorContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -2356,7 +2359,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Join_keywordContext(ParserRuleContext):
+    class Join_keywordContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -2413,7 +2416,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Join_constraintContext(ParserRuleContext):
+    class Join_constraintContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -2474,7 +2477,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Table_or_subqueryContext(ParserRuleContext):
+    class Table_or_subqueryContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -2713,7 +2716,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Table_aliasContext(ParserRuleContext):
+    class Table_aliasContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -2769,7 +2772,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Qualified_nameContext(ParserRuleContext):
+    class Qualified_nameContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -2821,7 +2824,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Order_by_clauseContext(ParserRuleContext):
+    class Order_by_clauseContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -2887,7 +2890,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Ordering_termContext(ParserRuleContext):
+    class Ordering_termContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -2965,7 +2968,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Limit_clauseContext(ParserRuleContext):
+    class Limit_clauseContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -3031,7 +3034,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Window_definitionContext(ParserRuleContext):
+    class Window_definitionContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -3086,7 +3089,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Window_specContext(ParserRuleContext):
+    class Window_specContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -3195,7 +3198,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Frame_specContext(ParserRuleContext):
+    class Frame_specContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -3328,7 +3331,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Frame_boundContext(ParserRuleContext):
+    class Frame_boundContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -3413,7 +3416,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class ExprContext(ParserRuleContext):
+    class ExprContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -3480,7 +3483,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Value_exprContext(ParserRuleContext):
+    class Value_exprContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -5350,7 +5353,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class In_targetContext(ParserRuleContext):
+    class In_targetContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -5477,7 +5480,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class LiteralContext(ParserRuleContext):
+    class LiteralContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -5534,7 +5537,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Function_argsContext(ParserRuleContext):
+    class Function_argsContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -5637,7 +5640,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Filter_clauseContext(ParserRuleContext):
+    class Filter_clauseContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -5691,7 +5694,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Over_clauseContext(ParserRuleContext):
+    class Over_clauseContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -5756,7 +5759,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Window_nameContext(ParserRuleContext):
+    class Window_nameContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -6047,7 +6050,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Type_nameContext(ParserRuleContext):
+    class Type_nameContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -6135,7 +6138,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Signed_numberContext(ParserRuleContext):
+    class Signed_numberContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -6188,7 +6191,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Insert_stmtContext(ParserRuleContext):
+    class Insert_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -6350,7 +6353,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Upsert_clauseContext(ParserRuleContext):
+    class Upsert_clauseContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -6518,7 +6521,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Returning_clauseContext(ParserRuleContext):
+    class Returning_clauseContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -6579,7 +6582,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Update_stmtContext(ParserRuleContext):
+    class Update_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -6715,7 +6718,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Set_itemContext(ParserRuleContext):
+    class Set_itemContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -6776,7 +6779,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Delete_stmtContext(ParserRuleContext):
+    class Delete_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -6851,7 +6854,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Qualified_table_nameContext(ParserRuleContext):
+    class Qualified_table_nameContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -6938,7 +6941,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Truncate_stmtContext(ParserRuleContext):
+    class Truncate_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -6982,7 +6985,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Conflict_actionContext(ParserRuleContext):
+    class Conflict_actionContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -7033,7 +7036,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Create_stmtContext(ParserRuleContext):
+    class Create_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -7115,7 +7118,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Create_tableContext(ParserRuleContext):
+    class Create_tableContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -7307,7 +7310,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class If_not_existsContext(ParserRuleContext):
+    class If_not_existsContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -7350,7 +7353,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Table_optionContext(ParserRuleContext):
+    class Table_optionContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -7402,7 +7405,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Column_defContext(ParserRuleContext):
+    class Column_defContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -7466,7 +7469,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Column_constraintContext(ParserRuleContext):
+    class Column_constraintContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -7761,7 +7764,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Signed_literalContext(ParserRuleContext):
+    class Signed_literalContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -7815,7 +7818,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Conflict_clauseContext(ParserRuleContext):
+    class Conflict_clauseContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -7859,7 +7862,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Table_constraintContext(ParserRuleContext):
+    class Table_constraintContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -8043,7 +8046,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Foreign_key_clauseContext(ParserRuleContext):
+    class Foreign_key_clauseContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -8124,7 +8127,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Foreign_key_actionContext(ParserRuleContext):
+    class Foreign_key_actionContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -8252,7 +8255,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Deferrable_clauseContext(ParserRuleContext):
+    class Deferrable_clauseContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -8321,7 +8324,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Create_indexContext(ParserRuleContext):
+    class Create_indexContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -8449,7 +8452,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Create_viewContext(ParserRuleContext):
+    class Create_viewContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -8543,7 +8546,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Create_triggerContext(ParserRuleContext):
+    class Create_triggerContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -8797,7 +8800,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Trigger_commandContext(ParserRuleContext):
+    class Trigger_commandContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -8875,7 +8878,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Create_virtual_tableContext(ParserRuleContext):
+    class Create_virtual_tableContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -8986,7 +8989,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Module_argumentContext(ParserRuleContext):
+    class Module_argumentContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -9067,7 +9070,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Balanced_tokensContext(ParserRuleContext):
+    class Balanced_tokensContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -9146,7 +9149,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Drop_stmtContext(ParserRuleContext):
+    class Drop_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -9221,7 +9224,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Alter_table_stmtContext(ParserRuleContext):
+    class Alter_table_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -9474,7 +9477,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Analyze_stmtContext(ParserRuleContext):
+    class Analyze_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -9520,7 +9523,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Attach_stmtContext(ParserRuleContext):
+    class Attach_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -9594,7 +9597,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Detach_stmtContext(ParserRuleContext):
+    class Detach_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -9644,7 +9647,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Begin_stmtContext(ParserRuleContext):
+    class Begin_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -9723,7 +9726,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Commit_stmtContext(ParserRuleContext):
+    class Commit_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -9788,7 +9791,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Rollback_stmtContext(ParserRuleContext):
+    class Rollback_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -9872,7 +9875,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Savepoint_stmtContext(ParserRuleContext):
+    class Savepoint_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -9911,7 +9914,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Release_stmtContext(ParserRuleContext):
+    class Release_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -9961,7 +9964,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Pragma_stmtContext(ParserRuleContext):
+    class Pragma_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -10034,7 +10037,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Pragma_valueContext(ParserRuleContext):
+    class Pragma_valueContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -10109,7 +10112,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Reindex_stmtContext(ParserRuleContext):
+    class Reindex_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -10155,7 +10158,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Vacuum_stmtContext(ParserRuleContext):
+    class Vacuum_stmtContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -10218,7 +10221,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Column_name_listContext(ParserRuleContext):
+    class Column_name_listContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -10284,7 +10287,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class NameContext(ParserRuleContext):
+    class NameContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -10599,7 +10602,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Any_nameContext(ParserRuleContext):
+    class Any_nameContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -10899,7 +10902,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class String_nameContext(ParserRuleContext):
+    class String_nameContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -10932,7 +10935,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Column_aliasContext(ParserRuleContext):
+    class Column_aliasContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -11211,7 +11214,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Table_alias_bareContext(ParserRuleContext):
+    class Table_alias_bareContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -11502,7 +11505,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Type_wordContext(ParserRuleContext):
+    class Type_wordContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -11793,7 +11796,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Id_nameContext(ParserRuleContext):
+    class Id_nameContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -12078,7 +12081,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Join_wordContext(ParserRuleContext):
+    class Join_wordContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
@@ -12138,7 +12141,7 @@ class SQLiteParser ( Parser ):
         return localctx
 
 
-    class Expr_fallback_keywordContext(ParserRuleContext):
+    class Expr_fallback_keywordContext(RuleContextBase):
         __slots__ = 'parser'
 
         def __init__(self, parser, parent:ParserRuleContext=None, invokingState:int=-1):
