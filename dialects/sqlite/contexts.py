@@ -18,7 +18,7 @@ class RuleContextBase(ParserRuleContext):
 
     __slots__ = ()
 
-    def __init__(self, parent: Any = None, invokingState: int = -1) -> None:  # noqa: N803 (ANTLR's name)
+    def __init__(self, parent: Any = None, invokingState: int = -1) -> None:
         self.parentCtx = parent
         self.invokingState = invokingState
         self.children = None

@@ -237,7 +237,7 @@ class ExpressionLowerer(ABC):
         return exp.Subquery(this=self.query(ctx.query()))
 
     def _paren_expr(self, ctx: P.Paren_exprContext) -> exp.Expression:
-        exprs = ctx.expr()
+        exprs = ctx.children[1:-1:2]  # OPEN_PAR expr (COMMA expr)* CLOSE_PAR
         if len(exprs) == 1:
             return exp.Paren(this=self.expr(exprs[0]))
         return exp.Tuple(expressions=[self.expr(e) for e in exprs])
