@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from antlr4 import ParserRuleContext
+from antlr4 import ParserRuleContext, Token
 from antlr4.tree.Tree import TerminalNode
 from sqlglot import exp
 
@@ -36,8 +36,11 @@ def _identifier_from_token(token: Any) -> exp.Identifier:
     return ident
 
 
-def identifier(ctx: ParserRuleContext) -> exp.Identifier:
-    """Identifier for any name rule (name, column_alias, ...) or a name's leaf: one token underneath."""
+def identifier(ctx: ParserRuleContext | TerminalNode | Token) -> exp.Identifier:
+    """Identifier for any name rule (name, column_alias, ...), a name's leaf, or a name token
+    (qualified_name's `schema` and `table`)."""
+    if isinstance(ctx, Token):
+        return _identifier_from_token(ctx)
     node = ctx
     while not isinstance(node, TerminalNode):
         node = node.children[0]
