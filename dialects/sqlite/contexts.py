@@ -16,8 +16,6 @@ from antlr4 import ParserRuleContext
 class RuleContextBase(ParserRuleContext):
     """`ParserRuleContext` with the same fields, initialised in one call."""
 
-    __slots__ = ()
-
     def __init__(self, parent: Any = None, invokingState: int = -1) -> None:
         self.parentCtx = parent
         self.invokingState = invokingState

@@ -130,7 +130,7 @@ class _Parser(SQLiteParser):
 
     Parse listeners are never attached here; if one ever is, ANTLR's own methods run."""
 
-    state: int = -1  # type: ignore[assignment]
+    state: int = -1
     """The ATN state. ANTLR's `state` is a property over a slot; the generated code sets it a few
     hundred times per statement. A plain class attribute here shadows the property, so the state
     lives in the instance's dictionary (the runtime reads it only through `state`)."""
