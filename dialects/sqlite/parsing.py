@@ -11,6 +11,7 @@ import threading
 from typing import Any
 
 from antlr4 import CommonTokenStream, InputStream, Parser, Token
+from antlr4.atn.ParserATNSimulator import ParserATNSimulator
 from antlr4.atn.PredictionMode import PredictionMode
 from antlr4.dfa.DFA import DFA
 from antlr4.error.ErrorListener import ErrorListener
@@ -113,6 +114,57 @@ class _Terminal(TerminalNodeImpl):
         self.symbol = symbol
 
 
+class _Simulator(ParserATNSimulator):
+    """ANTLR's prediction with its common case first: when the decision's DFA already holds the
+    path the next tokens take to an accept state without predicates, the prediction is that
+    state's, read straight off the DFA (its precedence predicates evaluated as ANTLR does). That
+    is exactly what `execATN` returns for such a path; everything else (a missing edge, the error
+    state, a state that needs full-context prediction in LL mode, predicates that leave no or
+    several alternatives) is left to ANTLR's own `adaptivePredict`, from the start. A statement
+    makes about thirty predictions; the runtime's general entry (bookkeeping, mark/release, a
+    call per DFA edge) was about a tenth of a parse."""
+
+    def adaptivePredict(self, input: Any, decision: int, outerContext: Any) -> int:
+        dfa = self.decisionToDFA[decision]
+        if dfa.precedenceDfa:
+            stack = self.parser._precedenceStack
+            precedence = stack[-1] if stack else -1
+            starts = dfa.s0.edges
+            state = starts[precedence] if 0 <= precedence < len(starts) else None
+        else:
+            state = dfa.s0
+        if state is not None:
+            start = input.index
+            full_context = self.predictionMode != PredictionMode.SLL
+            error = self.ERROR
+            t = input.LA(1)
+            while True:
+                edges = state.edges
+                if edges is None or not 0 <= t + 1 < len(edges):
+                    break
+                state = edges[t + 1]
+                if state is None or state is error or (full_context and state.requiresFullContext):
+                    break
+                if state.isAcceptState:
+                    input.seek(start)
+                    if state.predicates is None:
+                        prediction: int = state.prediction
+                        return prediction
+                    # The operators of value_expr: precedence predicates, evaluated as execATN does;
+                    # no alternative or several (an error, an ambiguity report) go to ANTLR's path.
+                    alts = self.evalSemanticContext(state.predicates, outerContext, True)
+                    if len(alts) == 1:
+                        chosen: int = min(alts)
+                        return chosen
+                    break
+                if t != Token.EOF:
+                    input.consume()
+                    t = input.LA(1)
+            input.seek(start)
+        alt: int = super().adaptivePredict(input, decision, outerContext)
+        return alt
+
+
 class _Parser(SQLiteParser):
     """The generated parser with leaner versions of the runtime methods every token and every rule
     goes through (`consume`, `match`, `enterRule`, `exitRule`, `enterOuterAlt` and the two of
@@ -134,6 +186,10 @@ class _Parser(SQLiteParser):
     """The ATN state. ANTLR's `state` is a property over a slot; the generated code sets it a few
     hundred times per statement. A plain class attribute here shadows the property, so the state
     lives in the instance's dictionary (the runtime reads it only through `state`)."""
+
+    def __init__(self, input: Any) -> None:
+        super().__init__(input)
+        self._interp = _Simulator(self, self.atn, self.decisionsToDFA, self.sharedContextCache)
 
     def enterRule(self, localctx: Any, state: int, ruleIndex: int) -> None:
         if self._parseListeners is not None:
