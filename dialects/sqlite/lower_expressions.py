@@ -102,6 +102,10 @@ class ExpressionLowerer(ABC):
     # -- expressions --------------------------------------------------------------------------
 
     def expr(self, ctx: ParserRuleContext) -> exp.Expression:
+        if type(ctx) is _EXPR:
+            children = ctx.children
+            if len(children) == 1:  # most `expr`s are one operand without AND/OR: skip a call
+                ctx = children[0]
         return _EXPR_HANDLERS[type(ctx)](self, ctx)
 
     def _left(self, ctx: ParserRuleContext) -> exp.Expression:
@@ -354,6 +358,7 @@ class ExpressionLowerer(ABC):
 
 
 # Expression builders by parse-tree context class (built once; `ExpressionLowerer.expr` dispatches on it).
+_EXPR = P.ExprContext
 _EXPR_HANDLERS = {
     P.Literal_exprContext: ExpressionLowerer._literal_expr,
     P.Parameter_exprContext: ExpressionLowerer._parameter_expr,
