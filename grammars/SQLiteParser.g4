@@ -14,7 +14,13 @@
  */
 parser grammar SQLiteParser;
 
-options { tokenVocab = SQLiteLexer; }
+// Every rule context derives from RuleContextBase (dialects/sqlite/contexts.py): ANTLR's own base
+// initialises its fields through a chain of three constructors.
+options { tokenVocab = SQLiteLexer; contextSuperClass = RuleContextBase; }
+
+@header {
+from dialects.sqlite.contexts import RuleContextBase
+}
 
 parse
     : SCOL* (sql_stmt (SCOL+ sql_stmt)* SCOL*)? EOF
@@ -131,8 +137,32 @@ table_alias
     | table_alias_bare
     ;
 
+// `schema` and `table` are tokens: the name set is spelled out (see value_expr) because a table
+// name is on every statement's path.
 qualified_name
-    : (schema=name DOT)? table=name
+    : (schema=(
+        IDENTIFIER | QUOTED_IDENTIFIER | STRING_LITERAL | ABORT | ACTION | AFTER | ALWAYS | ANALYZE |
+        ASC | ATTACH | BEFORE | BEGIN | BY | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED
+        | DESC | DETACH | DO | EACH | END | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST |
+        FOLLOWING | FOR | GENERATED | GROUPS | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY |
+        LAST | MATERIALIZED | NO | NULLS | OF | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA |
+        PRECEDING | QUERY | RANGE | RECURSIVE | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT |
+        ROLLBACK | ROW | ROWS | SAVEPOINT | TEMP | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM |
+        VIEW | VIRTUAL | WINDOW | WITH | WITHOUT | TRUNCATE | CAST | RAISE | CURRENT_DATE | CURRENT_TIME
+        | CURRENT_TIMESTAMP | LIKE | GLOB | REGEXP | MATCH | CROSS | FULL | INDEXED | INNER | LEFT |
+        NATURAL | OUTER | RIGHT
+      ) DOT)? table=(
+        IDENTIFIER | QUOTED_IDENTIFIER | STRING_LITERAL | ABORT | ACTION | AFTER | ALWAYS | ANALYZE |
+        ASC | ATTACH | BEFORE | BEGIN | BY | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED
+        | DESC | DETACH | DO | EACH | END | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST |
+        FOLLOWING | FOR | GENERATED | GROUPS | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY |
+        LAST | MATERIALIZED | NO | NULLS | OF | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA |
+        PRECEDING | QUERY | RANGE | RECURSIVE | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT |
+        ROLLBACK | ROW | ROWS | SAVEPOINT | TEMP | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM |
+        VIEW | VIRTUAL | WINDOW | WITH | WITHOUT | TRUNCATE | CAST | RAISE | CURRENT_DATE | CURRENT_TIME
+        | CURRENT_TIMESTAMP | LIKE | GLOB | REGEXP | MATCH | CROSS | FULL | INDEXED | INNER | LEFT |
+        NATURAL | OUTER | RIGHT
+      )
     ;
 
 order_by_clause
@@ -183,11 +213,69 @@ expr
     ;
 
 value_expr
-    : literal                                                                         # literal_expr
+    // The leaves' token sets are spelled out here instead of calling rules (literal, any_name,
+    // name): a rule call per leaf costs more than the set match. A bare column or a function name
+    // is any name but a string, CAST, RAISE or CURRENT_DATE/TIME/TIMESTAMP.
+    : (
+        NUMERIC_LITERAL | STRING_LITERAL | BLOB_LITERAL | NULL | CURRENT_TIME | CURRENT_DATE |
+        CURRENT_TIMESTAMP
+      )                                                                               # literal_expr
     | BIND_PARAMETER                                                                  # parameter_expr
-    | column_word                                                                     # column_expr
-    | any_name DOT name (DOT name)?                                                   # qualified_column_expr
-    | function_name OPEN_PAR function_args? CLOSE_PAR filter_clause? over_clause?     # function_expr
+    | (
+        IDENTIFIER | QUOTED_IDENTIFIER | ABORT | ACTION | AFTER | ALWAYS | ANALYZE | ASC | ATTACH |
+        BEFORE | BEGIN | BY | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED | DESC |
+        DETACH | DO | EACH | END | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST | FOLLOWING |
+        FOR | GENERATED | GROUPS | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY | LAST |
+        MATERIALIZED | NO | NULLS | OF | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA | PRECEDING
+        | QUERY | RANGE | RECURSIVE | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT | ROLLBACK | ROW |
+        ROWS | SAVEPOINT | TEMP | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM | VIEW | VIRTUAL |
+        WINDOW | WITH | WITHOUT | TRUNCATE | LIKE | GLOB | REGEXP | MATCH | CROSS | FULL | INDEXED |
+        INNER | LEFT | NATURAL | OUTER | RIGHT
+      )                                                                               # column_expr
+    | (
+        IDENTIFIER | QUOTED_IDENTIFIER | STRING_LITERAL | ABORT | ACTION | AFTER | ALWAYS | ANALYZE |
+        ASC | ATTACH | BEFORE | BEGIN | BY | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED
+        | DESC | DETACH | DO | EACH | END | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST |
+        FOLLOWING | FOR | GENERATED | GROUPS | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY |
+        LAST | MATERIALIZED | NO | NULLS | OF | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA |
+        PRECEDING | QUERY | RANGE | RECURSIVE | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT |
+        ROLLBACK | ROW | ROWS | SAVEPOINT | TEMP | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM |
+        VIEW | VIRTUAL | WINDOW | WITH | WITHOUT | TRUNCATE | LIKE | GLOB | REGEXP | MATCH | CROSS |
+        FULL | INDEXED | INNER | LEFT | NATURAL | OUTER | RIGHT
+      ) DOT (
+        IDENTIFIER | QUOTED_IDENTIFIER | STRING_LITERAL | ABORT | ACTION | AFTER | ALWAYS | ANALYZE |
+        ASC | ATTACH | BEFORE | BEGIN | BY | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED
+        | DESC | DETACH | DO | EACH | END | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST |
+        FOLLOWING | FOR | GENERATED | GROUPS | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY |
+        LAST | MATERIALIZED | NO | NULLS | OF | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA |
+        PRECEDING | QUERY | RANGE | RECURSIVE | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT |
+        ROLLBACK | ROW | ROWS | SAVEPOINT | TEMP | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM |
+        VIEW | VIRTUAL | WINDOW | WITH | WITHOUT | TRUNCATE | CAST | RAISE | CURRENT_DATE | CURRENT_TIME
+        | CURRENT_TIMESTAMP | LIKE | GLOB | REGEXP | MATCH | CROSS | FULL | INDEXED | INNER | LEFT |
+        NATURAL | OUTER | RIGHT
+      ) (DOT (
+        IDENTIFIER | QUOTED_IDENTIFIER | STRING_LITERAL | ABORT | ACTION | AFTER | ALWAYS | ANALYZE |
+        ASC | ATTACH | BEFORE | BEGIN | BY | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED
+        | DESC | DETACH | DO | EACH | END | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST |
+        FOLLOWING | FOR | GENERATED | GROUPS | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY |
+        LAST | MATERIALIZED | NO | NULLS | OF | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA |
+        PRECEDING | QUERY | RANGE | RECURSIVE | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT |
+        ROLLBACK | ROW | ROWS | SAVEPOINT | TEMP | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM |
+        VIEW | VIRTUAL | WINDOW | WITH | WITHOUT | TRUNCATE | CAST | RAISE | CURRENT_DATE | CURRENT_TIME
+        | CURRENT_TIMESTAMP | LIKE | GLOB | REGEXP | MATCH | CROSS | FULL | INDEXED | INNER | LEFT |
+        NATURAL | OUTER | RIGHT
+      ))?                                                                             # qualified_column_expr
+    | (
+        IDENTIFIER | QUOTED_IDENTIFIER | ABORT | ACTION | AFTER | ALWAYS | ANALYZE | ASC | ATTACH |
+        BEFORE | BEGIN | BY | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED | DESC |
+        DETACH | DO | EACH | END | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST | FOLLOWING |
+        FOR | GENERATED | GROUPS | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY | LAST |
+        MATERIALIZED | NO | NULLS | OF | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA | PRECEDING
+        | QUERY | RANGE | RECURSIVE | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT | ROLLBACK | ROW |
+        ROWS | SAVEPOINT | TEMP | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM | VIEW | VIRTUAL |
+        WINDOW | WITH | WITHOUT | TRUNCATE | LIKE | GLOB | REGEXP | MATCH | CROSS | FULL | INDEXED |
+        INNER | LEFT | NATURAL | OUTER | RIGHT
+      ) OPEN_PAR function_args? CLOSE_PAR filter_clause? over_clause?                # function_expr
     | CAST OPEN_PAR expr AS type_name? CLOSE_PAR                                      # cast_expr
     | CASE operand=expr? (WHEN expr THEN expr)+ (ELSE default=expr)? END              # case_expr
     | EXISTS OPEN_PAR query CLOSE_PAR                                                 # exists_expr
@@ -534,33 +622,8 @@ any_name
     | FULL | INDEXED | INNER | LEFT | NATURAL | OUTER | RIGHT
     ;
 
-// The bare word of a column reference in an expression.
-column_word
-    : IDENTIFIER | QUOTED_IDENTIFIER | ABORT | ACTION | AFTER | ALWAYS | ANALYZE | ASC | ATTACH
-    | BEFORE | BEGIN | BY | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED | DESC
-    | DETACH | DO | EACH | END | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST | FOLLOWING
-    | FOR | GENERATED | GROUPS | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY | LAST
-    | MATERIALIZED | NO | NULLS | OF | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA | PRECEDING
-    | QUERY | RANGE | RECURSIVE | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT | ROLLBACK | ROW
-    | ROWS | SAVEPOINT | TEMP | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM | VIEW | VIRTUAL
-    | WINDOW | WITH | WITHOUT | TRUNCATE | LIKE | GLOB | REGEXP | MATCH | CROSS | FULL | INDEXED
-    | INNER | LEFT | NATURAL | OUTER | RIGHT
-    ;
-
 string_name
     : STRING_LITERAL
-    ;
-
-function_name
-    : IDENTIFIER | QUOTED_IDENTIFIER | ABORT | ACTION | AFTER | ALWAYS | ANALYZE | ASC | ATTACH
-    | BEFORE | BEGIN | BY | CASCADE | COLUMN | CONFLICT | CURRENT | DATABASE | DEFERRED | DESC
-    | DETACH | DO | EACH | END | EXCLUDE | EXCLUSIVE | EXPLAIN | FAIL | FILTER | FIRST | FOLLOWING
-    | FOR | GENERATED | GROUPS | IF | IGNORE | IMMEDIATE | INITIALLY | INSTEAD | KEY | LAST
-    | MATERIALIZED | NO | NULLS | OF | OFFSET | OTHERS | OVER | PARTITION | PLAN | PRAGMA | PRECEDING
-    | QUERY | RANGE | RECURSIVE | REINDEX | RELEASE | RENAME | REPLACE | RESTRICT | ROLLBACK | ROW
-    | ROWS | SAVEPOINT | TEMP | TEMPORARY | TIES | TRIGGER | UNBOUNDED | VACUUM | VIEW | VIRTUAL
-    | WINDOW | WITH | WITHOUT | TRUNCATE | LIKE | GLOB | REGEXP | MATCH | CROSS | FULL | INDEXED
-    | INNER | LEFT | NATURAL | OUTER | RIGHT
     ;
 
 // An alias without AS after a result column, and a collation name: no operator keywords.

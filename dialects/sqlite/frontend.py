@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import gc
+import threading
 from typing import Any
 
 from sqlglot import exp
@@ -16,12 +17,12 @@ from dialects.sqlite.leaves import identifier
 from dialects.sqlite.lower import Lowerer
 from dialects.sqlite.parsing import parse_tree
 from dialects.sqlite.rules import validate
-from dialects.sqlite.tokens import SQLITE_LEXICAL_RULES
+from dialects.sqlite.tokens import spans
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.frontend import CachedFrontend, Statement
 from sqlparser.ir import Unlowerable, operation_of
 from sqlparser.shapes import Shape, Slot, make_shape, plain_slot
-from sqlparser.tokenizer import Kind, tokenizer_for
+from sqlparser.tokenizer import Kind
 from sqlparser.types import OperationType
 
 pause_gc = True
@@ -36,20 +37,21 @@ class SQLiteFrontend(CachedFrontend):
     SHAPE_COLUMN_AT_END = False  # leaves.identifier: `col` is the token's first character, 1-based
 
     def _shape(self, sql: str) -> Shape | None:
-        """Plain numeric and string literal tokens of our SQLite tokenizer are the slots. The scan
-        is the one `tokens.tokenize` runs (same lexical rules, same spans), without building the
-        parser's token objects: the key costs about half a tokenize."""
+        """Plain numeric and string literal tokens of our SQLite tokenizer are the slots.
+
+        The scan is the one the parser's tokens are built from (`tokens.spans`); it is kept for
+        this thread's next parse of the same text: a statement that is not built from a template
+        is parsed right after its shape is taken, and scanning it once instead of twice saves
+        most of a tokenize."""
+        comments: list[tuple[int, str]] = []
+        scanned = spans(sql, comments)
+        _pending.scanned = (sql, scanned, comments)
         slots: list[Slot] = []
-        skip, scan = _SCANNER.skip, _SCANNER.scan
-        n = len(sql)
-        pos = skip(sql, 0, None)
-        while pos < n:
-            kind, end = scan(sql, pos)
+        for kind, start, end in scanned:
             if kind is _NUMBER or kind is _STRING:  # x'..' blobs are strings too: plain_slot refuses them
-                slot = plain_slot(sql, pos, end, kind is _STRING)
+                slot = plain_slot(sql, start, end, kind is _STRING)
                 if slot is not None:
                     slots.append(slot)
-            pos = skip(sql, end, None)
         return make_shape(sql, slots)
 
     def _parse_uncached(self, sql: str) -> Statement:
@@ -67,7 +69,12 @@ class SQLiteFrontend(CachedFrontend):
                 gc.enable()
 
     def _parse_unpaused(self, sql: str) -> Statement:
-        tree = parse_tree(sql)
+        pending = getattr(_pending, "scanned", None)
+        if pending is not None:
+            _pending.scanned = None
+            if pending[0] is not sql and pending[0] != sql:
+                pending = None
+        tree = parse_tree(sql, scanned=None if pending is None else (pending[1], pending[2]))
         statements = tree.sql_stmt()
         if len(statements) != 1:
             if not statements:
@@ -105,8 +112,9 @@ class SQLiteFrontend(CachedFrontend):
                 gc.enable()
 
 
-_SCANNER = tokenizer_for(SQLITE_LEXICAL_RULES)
 _NUMBER, _STRING = Kind.NUMBER, Kind.STRING
+_pending = threading.local()
+"""`scanned`: (text, spans, comments) of the last text `_shape` scanned in this thread, until parsed."""
 
 CACHE_SIZE = SQLiteFrontend.CACHE_SIZE
 clear_cache = SQLiteFrontend.clear_cache

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from antlr4 import ParserRuleContext
+from antlr4 import ParserRuleContext, Token
 from antlr4.tree.Tree import TerminalNode
 from sqlglot import exp
 
@@ -36,8 +36,11 @@ def _identifier_from_token(token: Any) -> exp.Identifier:
     return ident
 
 
-def identifier(ctx: ParserRuleContext) -> exp.Identifier:
-    """Identifier for any name rule (name, column_word, column_alias, ...): one token underneath."""
+def identifier(ctx: ParserRuleContext | TerminalNode | Token) -> exp.Identifier:
+    """Identifier for any name rule (name, column_alias, ...), a name's leaf, or a name token
+    (qualified_name's `schema` and `table`)."""
+    if isinstance(ctx, Token):
+        return _identifier_from_token(ctx)
     node = ctx
     while not isinstance(node, TerminalNode):
         node = node.children[0]
@@ -51,7 +54,8 @@ def table_ref(ctx: P.Qualified_nameContext) -> exp.Table:
     return table
 
 
-def literal(ctx: P.LiteralContext) -> exp.Expression:
+def literal(ctx: P.LiteralContext | P.Literal_exprContext) -> exp.Expression:
+    """The literal a context starts with (rule `literal`, or value_expr's literal alternative)."""
     token = ctx.start
     kind = token.type
     text = token.text

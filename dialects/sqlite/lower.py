@@ -9,6 +9,7 @@ names/literals/types in `leaves.py`. Statements the IR cannot represent faithful
 from __future__ import annotations
 
 from antlr4 import ParserRuleContext
+from antlr4.tree.Tree import TerminalNode
 from sqlglot import exp
 
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser as P
@@ -102,12 +103,11 @@ class Lowerer(DDLLowerer):
             else:
                 tree = exp.Except(this=tree, expression=right, distinct=True)
             i += 2
-        order = ctx.order_by_clause()
-        if order is not None:
-            tree.set("order", self.order_by(order))
-        limit = ctx.limit_clause()
-        if limit is not None:
-            self._limit(tree, limit)
+        for child in children[i:]:  # order_by_clause? limit_clause?
+            if type(child) is P.Order_by_clauseContext:
+                tree.set("order", self.order_by(child))
+            else:
+                self._limit(tree, child)
         return tree
 
     def _limit(self, tree: exp.Expression, ctx: P.Limit_clauseContext) -> None:
@@ -122,13 +122,25 @@ class Lowerer(DDLLowerer):
             tree.set("offset", exp.Offset(expression=self.expr(ctx.offset)))
 
     def select_core(self, ctx: P.Select_coreContext) -> exp.Expression:
-        values = ctx.values_clause()
-        if values is not None:
-            return self.values(values)
-        select = exp.Select(expressions=[self.result_column(c) for c in ctx.result_column()])
-        if ctx.DISTINCT() is not None:
+        children = ctx.children
+        if type(children[0]) is P.Values_clauseContext:
+            return self.values(children[0])
+        # One pass over the children instead of one generated accessor (a full scan) per part.
+        columns: list[exp.Expression] = []
+        source = None
+        windows = []
+        for child in children:
+            kind = type(child)
+            if kind is P.Result_columnContext:
+                columns.append(self.result_column(child))
+            elif kind is P.From_clauseContext:
+                source = child
+            elif kind is P.Window_definitionContext:
+                windows.append(child)
+        select = exp.Select(expressions=columns)
+        quantifier = children[1]  # SELECT (DISTINCT | ALL)? result_column ...
+        if isinstance(quantifier, TerminalNode) and quantifier.symbol.type == P.DISTINCT:
             select.set("distinct", exp.Distinct())
-        source = ctx.from_clause()
         if source is not None:
             first, joins = self.from_clause(source)
             select.set("from_", exp.From(this=first))
@@ -140,22 +152,22 @@ class Lowerer(DDLLowerer):
             select.set("group", exp.Group(expressions=[self.expr(e) for e in ctx.group_by]))
         if ctx.having is not None:
             select.set("having", exp.Having(this=self.expr(ctx.having)))
-        windows = ctx.window_definition()
         if windows:
             select.set("windows", [self.window_definition(w) for w in windows])
         return select
 
     def values(self, ctx: P.Values_clauseContext) -> exp.Values:
-        return exp.Values(expressions=[exp.Tuple(expressions=[self.expr(e) for e in row.expr()])
-                                       for row in ctx.value_row()])
+        # VALUES row (COMMA row)*, each row OPEN_PAR expr (COMMA expr)* CLOSE_PAR
+        return exp.Values(expressions=[exp.Tuple(expressions=[self.expr(e) for e in row.children[1:-1:2]])
+                                       for row in ctx.children[1::2]])
 
     def result_column(self, ctx: P.Result_columnContext) -> exp.Expression:
-        first = ctx.start.type
-        if first == P.STAR and ctx.expr() is None:
+        first = ctx.children[0]
+        if type(first) is not P.ExprContext:  # STAR, or table DOT STAR
+            if ctx.table is not None:
+                return exp.Column(this=exp.Star(), table=identifier(ctx.table))
             return exp.Star()
-        if ctx.table is not None:
-            return exp.Column(this=exp.Star(), table=identifier(ctx.table))
-        value = self.expr(ctx.expr())
+        value = self.expr(first)
         alias = ctx.alias or ctx.alias_bare
         if alias is not None:
             return exp.Alias(this=value, alias=identifier(alias))
@@ -210,11 +222,13 @@ class Lowerer(DDLLowerer):
     def table_or_subquery(self, ctx: P.Table_or_subqueryContext) -> exp.Expression:
         kind = type(ctx)
         table: exp.Table | exp.Subquery
+        children = ctx.children
         if kind is P.Table_refContext:
-            table = table_ref(ctx.qualified_name())
+            # qualified_name table_alias? (INDEXED BY name | NOT INDEXED)?
+            table = table_ref(children[0])
             if ctx.index is not None:
                 table.set("indexed", exp.Table(this=identifier(ctx.index)))
-            elif ctx.INDEXED() is not None:
+            elif isinstance(children[-1], TerminalNode) and children[-1].symbol.type == P.INDEXED:
                 table.set("indexed", False)
         elif kind is P.Table_function_refContext:
             table = self.table_function(ctx.qualified_name(), ctx.expr())
@@ -225,10 +239,10 @@ class Lowerer(DDLLowerer):
             if joins:
                 first.set("joins", joins)
             table = exp.Subquery(this=first)
-        alias = ctx.table_alias()
+        alias = next((child for child in children if type(child) is P.Table_aliasContext), None)
         if alias is not None:
-            name = alias.name() if alias.AS() is not None else alias.table_alias_bare()
-            table.set("alias", exp.TableAlias(this=identifier(name)))
+            # AS name | table_alias_bare: the name is the alias's last child either way
+            table.set("alias", exp.TableAlias(this=identifier(alias.children[-1])))
         return table
 
     # -- INSERT / UPDATE / DELETE -------------------------------------------------------------

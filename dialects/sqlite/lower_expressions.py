@@ -102,6 +102,10 @@ class ExpressionLowerer(ABC):
     # -- expressions --------------------------------------------------------------------------
 
     def expr(self, ctx: ParserRuleContext) -> exp.Expression:
+        if type(ctx) is _EXPR:
+            children = ctx.children
+            if len(children) == 1:  # most `expr`s are one operand without AND/OR: skip a call
+                ctx = children[0]
         return _EXPR_HANDLERS[type(ctx)](self, ctx)
 
     def _left(self, ctx: ParserRuleContext) -> exp.Expression:
@@ -132,7 +136,7 @@ class ExpressionLowerer(ABC):
         return result
 
     def _literal_expr(self, ctx: P.Literal_exprContext) -> exp.Expression:
-        return literal(ctx.children[0])
+        return literal(ctx)  # the literal is the context's only token
 
     def _parameter_expr(self, ctx: P.Parameter_exprContext) -> exp.Expression:
         return parameter(ctx.start.text)
@@ -148,14 +152,15 @@ class ExpressionLowerer(ABC):
         return exp.Column(this=ident)
 
     def _qualified_column_expr(self, ctx: P.Qualified_column_exprContext) -> exp.Expression:
-        names = ctx.name()
-        first = identifier(ctx.any_name())
-        if len(names) == 1:
-            return exp.Column(this=identifier(names[0]), table=first)
-        return exp.Column(this=identifier(names[1]), table=identifier(names[0]), db=first)
+        # name DOT name (DOT name)?: the names are the tokens at 0, 2 (and 4)
+        children = ctx.children
+        first = identifier(children[0])
+        if len(children) == 3:
+            return exp.Column(this=identifier(children[2]), table=first)
+        return exp.Column(this=identifier(children[4]), table=identifier(children[2]), db=first)
 
     def _function_expr(self, ctx: P.Function_exprContext) -> exp.Expression:
-        name_token = ctx.function_name().start
+        name_token = ctx.start
         name, quoted = unquote(name_token.text)
         args_ctx = ctx.function_args()
         args: list[exp.Expression] = []
@@ -236,7 +241,7 @@ class ExpressionLowerer(ABC):
         return exp.Subquery(this=self.query(ctx.query()))
 
     def _paren_expr(self, ctx: P.Paren_exprContext) -> exp.Expression:
-        exprs = ctx.expr()
+        exprs = ctx.children[1:-1:2]  # OPEN_PAR expr (COMMA expr)* CLOSE_PAR
         if len(exprs) == 1:
             return exp.Paren(this=self.expr(exprs[0]))
         return exp.Tuple(expressions=[self.expr(e) for e in exprs])
@@ -353,6 +358,7 @@ class ExpressionLowerer(ABC):
 
 
 # Expression builders by parse-tree context class (built once; `ExpressionLowerer.expr` dispatches on it).
+_EXPR = P.ExprContext
 _EXPR_HANDLERS = {
     P.Literal_exprContext: ExpressionLowerer._literal_expr,
     P.Parameter_exprContext: ExpressionLowerer._parameter_expr,

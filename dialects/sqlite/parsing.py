@@ -11,6 +11,7 @@ import threading
 from typing import Any
 
 from antlr4 import CommonTokenStream, InputStream, Parser, Token
+from antlr4.atn.ParserATNSimulator import ParserATNSimulator
 from antlr4.atn.PredictionMode import PredictionMode
 from antlr4.dfa.DFA import DFA
 from antlr4.error.ErrorListener import ErrorListener
@@ -20,7 +21,7 @@ from antlr4.PredictionContext import PredictionContextCache
 from antlr4.tree.Tree import TerminalNodeImpl
 
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser
-from dialects.sqlite.tokens import token_stream
+from dialects.sqlite.tokens import Scanned, token_stream
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.ir import line_column
 
@@ -102,33 +103,108 @@ class _QuietBail(DefaultErrorStrategy):
 class _Terminal(TerminalNodeImpl):
     """A token's leaf in the parse tree. ANTLR's own class routes every attribute assignment
     through a Python-level `__setattr__` that only calls the default one; a statement makes one
-    leaf per token, so the detour is a few percent of a parse."""
+    leaf per token, so the detour is a few percent of a parse. The leaf keeps no link to its
+    parent (see `_Parser`)."""
 
     __slots__ = ()
     __setattr__ = object.__setattr__
 
-    def __init__(self, symbol: Token, parent: object) -> None:
-        self.parentCtx = parent
+    def __init__(self, symbol: Token) -> None:
+        self.parentCtx = None
         self.symbol = symbol
 
 
+class _Simulator(ParserATNSimulator):
+    """ANTLR's prediction with its common case first: when the decision's DFA already holds the
+    path the next tokens take to an accept state without predicates, the prediction is that
+    state's, read straight off the DFA (its precedence predicates evaluated as ANTLR does). That
+    is exactly what `execATN` returns for such a path; everything else (a missing edge, the error
+    state, a state that needs full-context prediction in LL mode, predicates that leave no or
+    several alternatives) is left to ANTLR's own `adaptivePredict`, from the start. A statement
+    makes about thirty predictions; the runtime's general entry (bookkeeping, mark/release, a
+    call per DFA edge) was about a tenth of a parse."""
+
+    def adaptivePredict(self, input: Any, decision: int, outerContext: Any) -> int:
+        dfa = self.decisionToDFA[decision]
+        if dfa.precedenceDfa:
+            stack = self.parser._precedenceStack
+            precedence = stack[-1] if stack else -1
+            starts = dfa.s0.edges
+            state = starts[precedence] if 0 <= precedence < len(starts) else None
+        else:
+            state = dfa.s0
+        if state is not None:
+            start = input.index
+            full_context = self.predictionMode != PredictionMode.SLL
+            error = self.ERROR
+            t = input.LA(1)
+            while True:
+                edges = state.edges
+                if edges is None or not 0 <= t + 1 < len(edges):
+                    break
+                state = edges[t + 1]
+                if state is None or state is error or (full_context and state.requiresFullContext):
+                    break
+                if state.isAcceptState:
+                    input.seek(start)
+                    if state.predicates is None:
+                        prediction: int = state.prediction
+                        return prediction
+                    # The operators of value_expr: precedence predicates, evaluated as execATN does;
+                    # no alternative or several (an error, an ambiguity report) go to ANTLR's path.
+                    alts = self.evalSemanticContext(state.predicates, outerContext, True)
+                    if len(alts) == 1:
+                        chosen: int = min(alts)
+                        return chosen
+                    break
+                if t != Token.EOF:
+                    input.consume()
+                    t = input.LA(1)
+            input.seek(start)
+        alt: int = super().adaptivePredict(input, decision, outerContext)
+        return alt
+
+
 class _Parser(SQLiteParser):
-    """The generated parser with leaner versions of the three runtime methods every token and
-    every rule goes through (`consume`, `enterRule`, `exitRule`): the same steps as ANTLR's, with
-    the parser state written to its slot directly (ANTLR's `state` is a Python property, set a
-    few hundred times per statement) and without the per-token listener bookkeeping. Parse
-    listeners are never attached here; if one ever is, ANTLR's own methods run."""
+    """The generated parser with leaner versions of the runtime methods every token and every rule
+    goes through (`consume`, `match`, `enterRule`, `exitRule`, `enterOuterAlt` and the two of
+    left-recursive rules): the same steps as ANTLR's, without the per-token listener and
+    error-recovery bookkeeping (our error strategies never
+    recover: the first error ends the parse).
+
+    The finished tree has no upward links: a context's `parentCtx` is cleared when its rule
+    returns (ANTLR reads it only while the rule is open: to return to the caller, and for full-LL
+    prediction and error reporting, which walk the open rules). ANTLR's tree is otherwise a web of
+    child <-> parent cycles that only the cyclic garbage collector can free: a few thousand
+    objects per statement that kept the collector busy after every parse. Without the cycles,
+    reference counting frees the tree as soon as it is lowered. Nothing here reads parent links
+    of a finished tree.
+
+    Parse listeners are never attached here; if one ever is, ANTLR's own methods run."""
+
+    state: int = -1
+    """The ATN state. ANTLR's `state` is a property over a slot; the generated code sets it a few
+    hundred times per statement. A plain class attribute here shadows the property, so the state
+    lives in the instance's dictionary (the runtime reads it only through `state`)."""
+
+    def __init__(self, input: Any) -> None:
+        super().__init__(input)
+        self._interp = _Simulator(self, self.atn, self.decisionsToDFA, self.sharedContextCache)
 
     def enterRule(self, localctx: Any, state: int, ruleIndex: int) -> None:
         if self._parseListeners is not None:
             super().enterRule(localctx, state, ruleIndex)
             return
-        self._stateNumber = state
+        self.state = state
         self._ctx = localctx
         localctx.start = self._input.LT(1)
         parent = localctx.parentCtx
-        if parent is not None and self.buildParseTrees:
-            parent.addChild(localctx)
+        if parent is not None:
+            children = parent.children
+            if children is None:
+                parent.children = [localctx]
+            else:
+                children.append(localctx)
 
     def exitRule(self) -> None:
         if self._parseListeners is not None:
@@ -136,24 +212,77 @@ class _Parser(SQLiteParser):
             return
         ctx = self._ctx
         ctx.stop = self._input.LT(-1)
-        self._stateNumber = ctx.invokingState
+        self.state = ctx.invokingState
         self._ctx = ctx.parentCtx
+        ctx.parentCtx = None
+
+    def enterOuterAlt(self, localctx: Any, altNum: int) -> None:
+        # ANTLR's also calls `setAltNumber`, a no-op for our context classes.
+        ctx = self._ctx
+        if ctx is not localctx:
+            # A labelled alternative replaces the rule's generic context in its parent's children.
+            parent = ctx.parentCtx
+            if parent is not None:
+                parent.children[-1] = localctx
+            self._ctx = localctx
+
+    def pushNewRecursionContext(self, localctx: Any, state: int, ruleIndex: int) -> None:
+        if self._parseListeners is not None:
+            super().pushNewRecursionContext(localctx, state, ruleIndex)
+            return
+        previous = self._ctx
+        # ANTLR links `previous` up to `localctx` only for listeners' exit events.
+        previous.parentCtx = None
+        previous.invokingState = state
+        previous.stop = self._input.LT(-1)
+        self._ctx = localctx
+        localctx.start = previous.start
+        localctx.children = [previous]
+
+    def unrollRecursionContexts(self, parentCtx: Any) -> None:
+        if self._parseListeners is not None:
+            super().unrollRecursionContexts(parentCtx)
+            return
+        self._precedenceStack.pop()
+        ctx = self._ctx
+        ctx.stop = self._input.LT(-1)
+        self._ctx = parentCtx
+        ctx.parentCtx = None
+        if parentCtx is not None:
+            children = parentCtx.children
+            if children is None:
+                parentCtx.children = [ctx]
+            else:
+                children.append(ctx)
+
+    def match(self, ttype: int) -> Token:
+        stream = self._input
+        token = stream.LT(1)
+        if token.type != ttype or self._parseListeners:
+            return super().match(ttype)  # a mismatch: the error strategy reports and stops
+        if ttype != Token.EOF:
+            stream.consume()
+        ctx = self._ctx
+        node = _Terminal(token)
+        if ctx.children is None:
+            ctx.children = [node]
+        else:
+            ctx.children.append(node)
+        return token
 
     def consume(self) -> Token:
         if self._parseListeners:
             return super().consume()
-        token = self._input.LT(1)
+        stream = self._input
+        token = stream.LT(1)
         if token.type != Token.EOF:
-            self._input.consume()
+            stream.consume()
         ctx = self._ctx
-        if self._errHandler.inErrorRecoveryMode(self):
-            ctx.addErrorNode(token)
+        node = _Terminal(token)
+        if ctx.children is None:
+            ctx.children = [node]
         else:
-            node = _Terminal(token, ctx)
-            if ctx.children is None:
-                ctx.children = [node]
-            else:
-                ctx.children.append(node)
+            ctx.children.append(node)
         return token
 
 
@@ -184,7 +313,7 @@ def reset_prediction_cache() -> None:
     _local.parser = None
 
 
-def _parser_for(sql: str) -> tuple[SQLiteParser, CommonTokenStream]:
+def _parser_for(sql: str, scanned: Scanned | None = None) -> tuple[SQLiteParser, CommonTokenStream]:
     # Reusing one lexer and parser per thread keeps ANTLR's per-instance setup off the hot path;
     # the prediction DFA cache is shared by all instances anyway.
     parser = getattr(_local, "parser", None)
@@ -201,17 +330,18 @@ def _parser_for(sql: str) -> tuple[SQLiteParser, CommonTokenStream]:
         stream = CommonTokenStream(lexer)
         stream.fill()
     else:
-        stream = token_stream(sql, None)
+        stream = token_stream(sql, None, scanned)
     parser.setInputStream(stream)
     return parser, stream
 
 
-def parse_tree(sql: str, rule: str = "parse") -> SQLiteParser.ParseContext:
+def parse_tree(sql: str, rule: str = "parse", scanned: Scanned | None = None) -> SQLiteParser.ParseContext:
     """The parse tree of `sql` (one or more statements); SQLSyntaxError when SQLite would reject it.
 
     `rule="expr"` parses one expression instead (a filter condition), which must use all the text.
+    `scanned`: `tokens.spans(sql, comments)` and its comments when the caller has scanned the text.
     """
-    parser, stream = _parser_for(sql)
+    parser, stream = _parser_for(sql, scanned)
     entry = getattr(SQLiteParser, rule)
     bad = _first_bad_token(stream)
     if bad is not None:

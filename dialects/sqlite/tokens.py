@@ -12,6 +12,8 @@ Hidden tokens (spaces, comments) are not emitted: the parser never reads them.
 
 from __future__ import annotations
 
+import re
+
 from antlr4 import CommonTokenStream, Token
 from antlr4.Token import CommonToken
 
@@ -54,23 +56,97 @@ _TYPES: dict[Kind, int] = {
 }
 
 
-def tokenize(sql: str, comments: list[tuple[int, str]] | None = None) -> list[CommonToken]:
+class _Token(CommonToken):
+    """A token with its text in a plain attribute, built in one call. ANTLR's `CommonToken` runs
+    two `__init__`s and reads and writes its text through a property; a statement makes one token
+    per word, so that was about a fifth of tokenizing. Same attributes, same values."""
+
+    text: str = ""  # a plain class attribute shadows CommonToken's property: instances keep it in their dict
+
+    def __init__(self, token_type: int, start: int, stop: int, text: str, line: int, column: int,
+                 index: int) -> None:
+        self.source = _NO_SOURCE
+        self.type = token_type
+        self.channel = Token.DEFAULT_CHANNEL
+        self.start = start
+        self.stop = stop
+        self.text = text
+        self.line = line
+        self.column = column
+        self.tokenIndex = index
+
+
+_NO_SOURCE = CommonToken.EMPTY_SOURCE
+
+
+Span = tuple[Kind, int, int]
+"""A token as the shared tokenizer scans it: (kind, start, end)."""
+
+
+# The common tokens in one regular expression, each with the lookahead that makes it the token the
+# shared tokenizer reads at that point: an ASCII word not followed by a name character (and not
+# the x of x'..'), a plain decimal number not running into a name character, a dot or an
+# exponent, a string or "name" without a doubled quote, an operator that does not start a comment
+# or a number. Anything else (comments, non-ASCII, placeholders, odd numbers and quotes) is read by
+# the shared tokenizer, which stays the definition (tests/sqlite/test_tokens.py compares both).
+_NOT_NAME_CHAR = r"(?![A-Za-z0-9_$\u0080-\U0010FFFF])"
+_OPERATORS = sorted((op for op in SQLITE_LEXICAL_RULES.operators if op not in ("-", "/", ".")), key=len, reverse=True)
+_FAST = re.compile(
+    r"[ \t\r\n\f\v]*(?:"
+    rf"(?P<word>(?![xX]')[A-Za-z_][A-Za-z0-9_$]*{_NOT_NAME_CHAR})"
+    rf"|(?P<number>[0-9]+(?:\.[0-9]+)?(?![A-Za-z0-9_$.\u0080-\U0010FFFF]))"
+    r"|(?P<string>'[^']*'(?!'))"
+    r"|(?P<name>\"[^\"]*\"(?!\"))"
+    r"|(?P<operator>" + "|".join(re.escape(op) for op in _OPERATORS) + r"|-(?!-)|/(?!\*)|\.(?![0-9])))"
+)
+_FAST_KINDS = {"word": _WORD, "number": Kind.NUMBER, "string": _STRING, "name": Kind.QUOTED_NAME,
+               "operator": _OPERATOR}
+
+
+def spans(sql: str, comments: list[tuple[int, str]] | None = None) -> list[Span]:
+    """The scan `tokenize` builds its tokens from: the shared tokenizer's `tokens(sql, comments)`,
+    with the common tokens read by one regular expression each (about a third of the time)."""
+    out: list[Span] = []
+    append = out.append
+    fast = _FAST.match
+    kinds = _FAST_KINDS
+    skip, scan = _TOKENIZER.skip, _TOKENIZER.scan
+    n = len(sql)
+    pos = 0
+    while pos < n:
+        found = fast(sql, pos)
+        if found is not None:
+            group: str = found.lastgroup  # type: ignore[assignment]  # one group always matches
+            start = found.start(group)
+            end = found.end()
+            append((kinds[group], start, end))
+            pos = end
+            continue
+        pos = skip(sql, pos, comments)
+        if pos >= n:
+            break
+        kind, end = scan(sql, pos)
+        append((kind, pos, end))
+        pos = end
+    return out
+
+
+def tokenize(sql: str, comments: list[tuple[int, str]] | None = None,
+             scanned: list[Span] | None = None) -> list[CommonToken]:
     """The default-channel tokens of `sql`, then EOF, as SQLiteLexer would produce them.
 
     When `comments` is a list, each comment is appended to it as (offset, text between the
-    delimiters), the way sqlglot records comments.
+    delimiters), the way sqlglot records comments. `scanned`: `spans(sql)` when the caller has
+    scanned the text already (its comments were recorded then).
     """
+    if scanned is None:
+        scanned = spans(sql, comments)
     tokens: list[CommonToken] = []
     append = tokens.append
-    skip = _TOKENIZER.skip
-    scan = _TOKENIZER.scan
-    n = len(sql)
     line = 1
     line_start = 0
     last = 0  # where newlines have been counted up to
-    pos = skip(sql, 0, comments)
-    while pos < n:
-        kind, end = scan(sql, pos)
+    for kind, pos, end in scanned:
         text = sql[pos:end]
         if kind is _WORD:
             token_type = _KEYWORDS.get(text.upper(), L.IDENTIFIER) if text.isascii() else L.IDENTIFIER
@@ -84,24 +160,14 @@ def tokenize(sql: str, comments: list[tuple[int, str]] | None = None) -> list[Co
         if newlines:
             line += newlines
             line_start = sql.rfind("\n", last, pos) + 1
-        token = CommonToken(type=token_type, start=pos, stop=end - 1)
-        token.text = text
-        token.line = line
-        token.column = pos - line_start
-        token.tokenIndex = len(tokens)
-        append(token)
+        append(_Token(token_type, pos, end - 1, text, line, pos - line_start, len(tokens)))
         last = pos
-        pos = skip(sql, end, comments)
+    n = len(sql)
     newlines = sql.count("\n", last, n)
     if newlines:
         line += newlines
         line_start = sql.rfind("\n", last, n) + 1
-    eof = CommonToken(type=Token.EOF, start=n, stop=n - 1)
-    eof.text = "<EOF>"
-    eof.line = line
-    eof.column = n - line_start
-    eof.tokenIndex = len(tokens)
-    append(eof)
+    append(_Token(Token.EOF, n, n - 1, "<EOF>", line, n - line_start, len(tokens)))
     return tokens
 
 
@@ -123,10 +189,15 @@ class _DefaultChannelStream(CommonTokenStream):
         return self.tokens[i] if i >= 0 else None
 
     def LA(self, i: int) -> int:
+        if i > 0:  # the common case, inlined: LA(1) is read before almost every token
+            j = self.index + i - 1
+            tokens = self.tokens
+            kind: int = tokens[j].type if j < len(tokens) else tokens[-1].type
+            return kind
         token = self.LT(i)
         if token is None:  # look-behind past the first token: ANTLR's own stream fails there too
             raise IndexError(f"no token at look-ahead {i}")
-        kind: int = token.type
+        kind = token.type
         return kind
 
     def consume(self) -> None:
@@ -137,12 +208,25 @@ class _DefaultChannelStream(CommonTokenStream):
     def adjustSeekIndex(self, i: int) -> int:
         return i
 
+    def seek(self, index: int) -> None:
+        # Every prediction seeks back to where it started; the stream is always filled.
+        self.index = index
 
-def token_stream(sql: str, source: object) -> CommonTokenStream:
-    """A filled token stream over `sql`'s tokens, ready for the parser."""
+
+Scanned = tuple[list[Span], list[tuple[int, str]]]
+"""`spans(sql, comments)` and the comments it recorded."""
+
+
+def token_stream(sql: str, source: object, scanned: Scanned | None = None) -> CommonTokenStream:
+    """A filled token stream over `sql`'s tokens, ready for the parser (built from `scanned` when
+    the caller has scanned the text already)."""
     stream = _DefaultChannelStream(source)
-    stream.comments = []
-    stream.tokens = tokenize(sql, stream.comments)
+    if scanned is None:
+        stream.comments = []
+        stream.tokens = tokenize(sql, stream.comments)
+    else:
+        stream.comments = scanned[1]
+        stream.tokens = tokenize(sql, None, scanned[0])
     stream.fetchedEOF = True
     stream.index = 0
     return stream

@@ -51,9 +51,8 @@ _SAMPLES = {
 }
 _PLAIN_NAMES = ("a", "b", "c", "a", "b", "t", "t1", "x")
 _NAME_RULES = frozenset({
-    SQLiteParser.RULE_name, SQLiteParser.RULE_any_name, SQLiteParser.RULE_column_word,
-    SQLiteParser.RULE_function_name, SQLiteParser.RULE_column_alias, SQLiteParser.RULE_table_alias_bare,
-    SQLiteParser.RULE_window_name, SQLiteParser.RULE_id_name,
+    SQLiteParser.RULE_name, SQLiteParser.RULE_any_name, SQLiteParser.RULE_column_alias,
+    SQLiteParser.RULE_table_alias_bare, SQLiteParser.RULE_window_name, SQLiteParser.RULE_id_name,
 })
 _SYNTAX = re.compile(
     r"syntax error|incomplete input|unrecognized token|parser stack overflow|clause should come after|"
@@ -133,7 +132,11 @@ class Generator:
                 out.append(self._text(tr.label_))
             elif kind in (Transition.SET, Transition.RANGE):
                 choices = [t for r in tr.label.intervals for t in r if t > 0]
-                out.append(self._text(self.rng.choice(choices)))
+                if self.plain_names and SQLiteParser.IDENTIFIER in choices and self.rng.random() < 0.9:
+                    # a name set written inline (value_expr's column and function names)
+                    out.append(self.rng.choice(_PLAIN_NAMES))
+                else:
+                    out.append(self._text(self.rng.choice(choices)))
             elif kind in (Transition.NOT_SET, Transition.WILDCARD):
                 out.append(self.rng.choice(_NAMES))
             state = tr.target

@@ -3,12 +3,14 @@ grammars/SQLiteLexer.g4 (type, text, line, column), which stays the definition."
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from antlr4 import CommonTokenStream, InputStream
 
 from dialects.sqlite import parsing
 from dialects.sqlite._generated.SQLiteLexer import SQLiteLexer
-from dialects.sqlite.tokens import tokenize
+from dialects.sqlite.tokens import _TOKENIZER, spans, tokenize
 from tests.corpus._corpus import load_corpus
 from tests.sqlite import fuzz
 
@@ -75,3 +77,32 @@ def test_parser_agrees_with_either_lexer() -> None:
     finally:
         parsing.use_antlr_lexer = False
     assert fast == slow
+
+
+# -- the fast path of `tokens.spans` against the shared tokenizer it shortcuts -------------------
+
+_SOUP = ("a", "x", "X", "_", "$", "1", "0", "9", ".", "e", "E", "'", '"', "`", "[", "]", "-", "/", "*", "+", "<",
+         ">", "=", "!", "|", "&", "?", ":", "@", " ", "\n", "\t", "\u00e9", "\u00a0", "(", ")", ",", ";", "#")
+
+
+def _differs(sql: str) -> bool:
+    """The spans and comments of the fast path differ from the shared tokenizer's."""
+    fast_comments: list = []
+    shared_comments: list = []
+    fast = spans(sql, fast_comments)
+    shared = _TOKENIZER.tokens(sql, shared_comments)
+    return (fast, fast_comments) != (shared, shared_comments)
+
+
+@pytest.mark.parametrize("corpus", ["sqlite", "mysql", "postgres"])
+def test_fast_spans_match_the_shared_tokenizer_on_corpora(corpus: str) -> None:
+    mismatched = [row["id"] for row in load_corpus(corpus) if _differs(row["sql"])]
+    assert not mismatched, mismatched[:20]
+
+
+def test_fast_spans_match_the_shared_tokenizer_on_soup() -> None:
+    rng = random.Random(16)
+    texts = [*EDGE_CASES, "x'00' x'0 xy'a' a''b 'a''b' \"a\"\"b\" 1.5.3 1.5e3 1_0 .5 a.5 1.x --c\n/*d*/e/f-g->h->>i"]
+    texts += ["".join(rng.choice(_SOUP) for _ in range(rng.randint(1, 24))) for _ in range(4000)]
+    mismatched = [text for text in texts if _differs(text)]
+    assert not mismatched, mismatched[:5]
