@@ -60,7 +60,9 @@ def ab(dialect: str, rev: str, rounds: int) -> None:
 
     old_rename = _old_passes(rev)
     old_printer = _old_native(rev)
-    old_norm = load_old(f"_old_{dialect}_native", rev, f"dialects/{dialect}/native.py")
+    # sqlglot registers a dialect class by its name: the old PostgreSQL one gets its own.
+    old_norm = load_old(f"_old_{dialect}_native", rev, f"dialects/{dialect}/native.py",
+                        (("class CozelitePostgres(", "class OldCozelitePostgres("),))
     p, frontend = _frontend(dialect)
     old_dialect = dataclasses.replace(p.dialect, native_normalizers=tuple(old_norm.NATIVE_NORMALIZERS))
     stmts = []
