@@ -1,6 +1,6 @@
 """Same-process A/B of the rename pass and the native printer on statements seen once (the corpus).
 
-    python bench/ab_walks.py [--rev REV] [--rounds 11] [--dialect mysql]
+    python bench/ab_walks.py [--rev REV] [--rounds 11] [--dialect mysql] [--rewrite]
 
 Over every accepted DML statement of the dialect's corpus (`parse_rewrite.corpus_dml`), parsed
 once by the front end (caches off) into two equal sets of trees per round, old and new alternate
@@ -10,6 +10,12 @@ round by round in this process:
   loaded from git at REV next to the current ones);
 - render: `render_native(tree, consume=False)` as the contract calls it, with the dialect's native
   normalizers from dialects/<d>/native.py and formatter/native.py at REV against the current ones.
+
+`--rewrite`: the whole `parse_and_modify_sql` over the corpus instead, the front end's caches
+and the result memo cleared before each side's round (every statement a miss, as in
+`parse_rewrite.py`'s corpus variant); the old side is a parser whose dialect has the native
+normalizers at REV, with `sqlparser.contract.rename_tables` pointed at the rename pass at REV
+while it runs. Everything else (front end, other passes, sqlglot) is shared.
 
 Both sides are first checked to give the same output (or the same error) for every statement.
 The result is the median of the per-round ratios new/old (lowest..highest round) and the mean CPU
@@ -100,14 +106,65 @@ def ab(dialect: str, rev: str, rounds: int) -> None:
     _alternate(_safe(pr_old), _safe(pr_new), renamed, f"{dialect} native render (renamed trees)")
 
 
+def ab_rewrite(dialect: str, rev: str, rounds: int) -> None:
+    import statistics
+    import time
+
+    import sqlparser.contract
+    from bench.ab_rewrite import report
+    from sqlparser import new_parser, result_cache
+
+    contract: Any = sqlparser.contract  # its `rename_tables` is swapped per side
+    old_rename = _old_passes(rev)
+    old_norm = load_old(f"_old_{dialect}_native", rev, f"dialects/{dialect}/native.py",
+                        (("class CozelitePostgres(", "class OldCozelitePostgres("),))
+    new_p = new_parser(dialect, style="native")
+    old_p = new_parser(dialect, style="native")
+    old_p.dialect = dataclasses.replace(old_p.dialect, native_normalizers=tuple(old_norm.NATIVE_NORMALIZERS))
+    new_fn, old_fn = contract.rename_tables, old_rename.rename_tables
+    clear_frontend = sys.modules[type(new_p.frontend).__module__].clear_cache
+    stmts = corpus_dml(dialect)
+
+    def side(p: Any, rename: Any) -> tuple[float, list[object]]:
+        clear_frontend()
+        result_cache.clear()
+        contract.rename_tables = rename
+        out: list[object] = []
+        try:
+            start = time.process_time()
+            for s in stmts:
+                try:
+                    out.append(p.parse_and_modify_sql(s, MAPPING))
+                except Exception as err:  # an error is an outcome too
+                    out.append((type(err).__name__, str(err)))
+            return time.process_time() - start, out
+        finally:
+            contract.rename_tables = new_fn
+
+    assert side(old_p, old_fn)[1] == side(new_p, new_fn)[1]
+    print(f"{dialect}: {len(stmts)} corpus statements, same outcomes on both sides")
+    old_t: list[float] = []
+    new_t: list[float] = []
+    for i in range(rounds + 1):
+        order = ((old_p, old_fn, old_t), (new_p, new_fn, new_t))
+        for p, fn, times in (order if i % 2 == 0 else order[::-1]):
+            elapsed = side(p, fn)[0]
+            if i:
+                times.append(elapsed)
+    report(f"{dialect} parse_and_modify_sql, corpus, cold", old_t, new_t, len(stmts))
+    print(f"    fastest round new/old {min(new_t) / min(old_t):.3f}; "
+          f"median old {statistics.median(old_t) / len(stmts) * 1e6:.1f} us")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rev", default="ef3130e", help="the older version (a git revision)")
     ap.add_argument("--rounds", type=int, default=11)
     ap.add_argument("--dialect", choices=DIALECTS, action="append")
+    ap.add_argument("--rewrite", action="store_true", help="the whole parse_and_modify_sql, old against new")
     args = ap.parse_args()
     for dialect in args.dialect or DIALECTS:
-        ab(dialect, args.rev, args.rounds)
+        (ab_rewrite if args.rewrite else ab)(dialect, args.rev, args.rounds)
     return 0
 
 
