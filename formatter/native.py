@@ -34,7 +34,7 @@ def render_native(tree: exp.Expression, *, dialect: Dialect, quote_names: bool, 
         opts = dict(dialect.native_options)
     # A normalizer may offer `applies(tree)`, a cheap read-only test: the copy (as costly as the
     # generation itself) is made only when some normalizer has something to change.
-    active = [normalize for normalize in dialect.native_normalizers if _applies(normalize, tree)]
+    active = [normalize for normalize in dialect.native_normalizers if _applies(normalize, tree, opts)]
     if active:
         if not consume:
             tree = tree.copy()
@@ -73,8 +73,13 @@ _GENERATOR_FAILURES = (KeyError, TypeError, AttributeError, ValueError, IndexErr
 _RAISE = ErrorLevel.RAISE
 
 
-def _applies(normalize: NativeNormalizerFn, tree: exp.Expression) -> bool:
-    # `applies` is optional: a normalizer without it is always run.
+def _applies(normalize: NativeNormalizerFn, tree: exp.Expression, options: dict[str, Any]) -> bool:
+    # `applies` is optional: a normalizer without it is always run. `applies_with(tree, options)`,
+    # when offered, answers with the options in view (PostgreSQL's placeholder style: the default
+    # style needs no change to the tree).
+    applies_with = getattr(normalize, "applies_with", None)
+    if applies_with is not None:
+        return bool(applies_with(tree, options))
     applies = getattr(normalize, "applies", None)
     return applies is None or bool(applies(tree))
 

@@ -199,12 +199,37 @@ class FixUps:
     """The native normalizer: `FIX_UPS` applied in one walk over the printer's copy of the tree."""
 
     def applies(self, tree: exp.Expression) -> bool:
-        """Whether there is anything to fix: the native printer copies the tree only then."""
+        """Whether there is anything to fix: the native printer copies the tree only then.
+
+        Runs on every render, so the walk is inlined: breadth-first over a list that is its own
+        queue (no generator), a name tested where it is met and not looked into (a name's
+        arguments are text and flags), a literal skipped (it has no fix-up and no child nodes).
+        """
         get = _NEEDED.get
-        for node in tree.walk():
-            needed = get(type(node))
+        identifier, literal, expression = exp.Identifier, exp.Literal, exp.Expr
+        queue: list[exp.Expr] = [tree]
+        push = queue.append
+        i = 0
+        while i < len(queue):
+            node = queue[i]
+            i += 1
+            cls = type(node)
+            if cls is identifier:
+                if not node.args.get("quoted") and needs_quotes(node.name):
+                    return True
+                continue
+            if cls is literal:
+                continue
+            needed = get(cls)
             if needed is not None and needed(node):
                 return True
+            for value in node.args.values():
+                if type(value) is list:
+                    for item in value:
+                        if isinstance(item, expression):
+                            push(item)
+                elif isinstance(value, expression):
+                    push(value)
         return False
 
     def __call__(self, tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:

@@ -99,7 +99,8 @@ class CozelitePostgres(Postgres):
 
     def finish_generated(self, sql: str, expression: exp.Expr) -> str:
         """The step after sqlglot's generation (the native printer calls it after reusing a generator)."""
-        meta = expression.meta if isinstance(expression, exp.Expression) else None
+        # `_meta`, not `meta`: reading `meta` gives a tree without any a dict of its own.
+        meta = expression._meta if isinstance(expression, exp.Expression) else None
         style = meta.get(_STYLE_KEY, "$n") if meta else "$n"
         if "$" in sql or style == "%s":
             sql = number_placeholders(sql, style)
@@ -144,6 +145,35 @@ def quote_names(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression
     return tree
 
 
+def _has_odd_name(tree: exp.Expression) -> bool:
+    """Whether `quote_names` would quote anything: the test lets the native printer skip its copy
+    of the tree (as costly as printing it) for the statements without such a name, nearly all.
+    One breadth-first walk over a list that is its own queue (no generator); a name is tested
+    where it is met and, like a literal, not looked into (its arguments are text and flags)."""
+    identifier, literal, expression = exp.Identifier, exp.Literal, exp.Expr
+    queue: list[exp.Expr] = [tree]
+    push = queue.append
+    i = 0
+    while i < len(queue):
+        node = queue[i]
+        i += 1
+        cls = type(node)
+        if cls is literal:
+            continue
+        if isinstance(node, identifier):
+            if not node.quoted and needs_quotes(node.name):
+                return True
+            continue
+        for value in node.args.values():
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, expression):
+                        push(item)
+            elif isinstance(value, expression):
+                push(value)
+    return False
+
+
 def placeholder_style(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
     style = options.get("placeholder", "$n")
     if style not in PLACEHOLDER_STYLES:
@@ -152,4 +182,25 @@ def placeholder_style(tree: exp.Expression, options: dict[str, Any]) -> exp.Expr
     return tree
 
 
-NATIVE_NORMALIZERS = (FunctionNormalizer(quote_names), FunctionNormalizer(placeholder_style))
+class PlaceholderStyle:
+    """`placeholder_style` as a native normalizer that says, given the options, whether it changes
+    anything: the default style ($n) is what `finish_generated` assumes when the tree names none,
+    so a tree without another style gets no copy made for it (the native printer's
+    `applies_with(tree, options)`). An unknown style always applies: the call refuses it."""
+
+    def __call__(self, tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
+        return placeholder_style(tree, options)
+
+    def applies(self, tree: exp.Expression) -> bool:
+        return True  # without the options, it cannot tell
+
+    def applies_with(self, tree: exp.Expression, options: dict[str, Any]) -> bool:
+        style = options.get("placeholder", "$n")
+        if style not in PLACEHOLDER_STYLES:
+            return True
+        meta = tree._meta
+        current = meta.get(_STYLE_KEY, "$n") if meta else "$n"
+        return bool(style != current)
+
+
+NATIVE_NORMALIZERS = (FunctionNormalizer(quote_names, _has_odd_name), PlaceholderStyle())

@@ -55,4 +55,38 @@ def quote_odd_names(tree: exp.Expression, options: dict[str, Any]) -> exp.Expres
     return tree
 
 
-NATIVE_NORMALIZERS = (FunctionNormalizer(truncate_to_delete), FunctionNormalizer(quote_odd_names))
+def _is_truncate(tree: exp.Expression) -> bool:
+    return isinstance(tree, exp.TruncateTable)
+
+
+def _has_odd_name(tree: exp.Expression) -> bool:
+    """Whether `quote_odd_names` would quote anything: the test lets the native printer skip its
+    copy of the tree (as costly as printing it) for the statements that have no odd name, which
+    are nearly all. One breadth-first walk over a list that is its own queue (no generator); a
+    name is tested where it is met and, like a literal, not looked into (text and flags only)."""
+    identifier, literal, expression = exp.Identifier, exp.Literal, exp.Expr
+    queue: list[exp.Expr] = [tree]
+    push = queue.append
+    i = 0
+    while i < len(queue):
+        node = queue[i]
+        i += 1
+        cls = type(node)
+        if cls is literal:
+            continue
+        if isinstance(node, identifier):
+            if not node.args.get("quoted") and needs_quotes(node.name):
+                return True
+            continue
+        for value in node.args.values():
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, expression):
+                        push(item)
+            elif isinstance(value, expression):
+                push(value)
+    return False
+
+
+NATIVE_NORMALIZERS = (FunctionNormalizer(truncate_to_delete, _is_truncate),
+                      FunctionNormalizer(quote_odd_names, _has_odd_name))
