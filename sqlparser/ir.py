@@ -3,6 +3,8 @@ printers and providers. Nothing here knows a dialect."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlglot import exp
 
 from sqlparser.errors import UnsupportedStatementError
@@ -146,3 +148,37 @@ def conflict_action(stmt: exp.Expr) -> str | None:
     if len(words) == 2 and words[0] == "OR":
         return words[1]
     return "IGNORE" if "IGNORE" in words else None
+
+
+def any_node(tree: exp.Expr, name_test: Callable[[exp.Identifier], bool],
+             node_test: Callable[[exp.Expr], bool] | None = None) -> bool:
+    """Whether a name of `tree` passes `name_test`, or another node `node_test`; stops at the first.
+
+    The native printers ask this on every render (is there anything to fix, so that the tree must
+    be copied first?), so the walk is lean: breadth-first over a list that is its own queue (no
+    generator); a name is tested where it is met and not looked into, a literal skipped (their
+    arguments are text and flags, never nodes)."""
+    identifier, literal, expression = exp.Identifier, exp.Literal, exp.Expr
+    queue: list[exp.Expr] = [tree]
+    push = queue.append
+    i = 0
+    while i < len(queue):
+        node = queue[i]
+        i += 1
+        cls = type(node)
+        if cls is identifier:
+            if name_test(node):  # type: ignore[arg-type]
+                return True
+            continue
+        if cls is literal:
+            continue
+        if node_test is not None and node_test(node):
+            return True
+        for value in node.args.values():
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, expression):
+                        push(item)
+            elif isinstance(value, expression):
+                push(value)
+    return False

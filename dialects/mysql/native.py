@@ -27,6 +27,7 @@ from sqlglot.errors import ErrorLevel
 from dialects.mysql.lower import HEX_NUMBER, TYPED_LITERAL
 from dialects.mysql.names import needs_quotes
 from sqlparser.errors import UnsupportedConstructError
+from sqlparser.ir import any_node
 
 NATIONAL_CHARSET = "utf8mb3"
 """The character set of NCHAR / NVARCHAR columns and CAST(... AS NCHAR) in MySQL 8."""
@@ -199,38 +200,15 @@ class FixUps:
     """The native normalizer: `FIX_UPS` applied in one walk over the printer's copy of the tree."""
 
     def applies(self, tree: exp.Expression) -> bool:
-        """Whether there is anything to fix: the native printer copies the tree only then.
-
-        Runs on every render, so the walk is inlined: breadth-first over a list that is its own
-        queue (no generator), a name tested where it is met and not looked into (a name's
-        arguments are text and flags), a literal skipped (it has no fix-up and no child nodes).
-        """
+        """Whether there is anything to fix: the native printer copies the tree only then (asked on
+        every render: one lean walk, `any_node`)."""
         get = _NEEDED.get
-        identifier, literal, expression = exp.Identifier, exp.Literal, exp.Expr
-        queue: list[exp.Expr] = [tree]
-        push = queue.append
-        i = 0
-        while i < len(queue):
-            node = queue[i]
-            i += 1
-            cls = type(node)
-            if cls is identifier:
-                if not node.args.get("quoted") and needs_quotes(node.name):
-                    return True
-                continue
-            if cls is literal:
-                continue
-            needed = get(cls)
-            if needed is not None and needed(node):
-                return True
-            for value in node.args.values():
-                if type(value) is list:
-                    for item in value:
-                        if isinstance(item, expression):
-                            push(item)
-                elif isinstance(value, expression):
-                    push(value)
-        return False
+
+        def needs_fix_up(node: exp.Expr) -> bool:
+            needed = get(type(node))
+            return needed is not None and needed(node)
+
+        return any_node(tree, _NEEDED[exp.Identifier], needs_fix_up)
 
     def __call__(self, tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
         get = FIX_UPS.get

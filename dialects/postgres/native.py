@@ -25,6 +25,7 @@ from sqlglot.dialects.postgres import Postgres
 from dialects.postgres.names import needs_quotes
 from sqlparser.dialect import FunctionNormalizer
 from sqlparser.errors import InvalidArgumentError
+from sqlparser.ir import any_node
 
 PLACEHOLDER_STYLES = ("$n", "%s")
 _SENTINEL = "$0"  # a parameter number PostgreSQL never uses: marks anonymous placeholders
@@ -147,31 +148,12 @@ def quote_names(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression
 
 def _has_odd_name(tree: exp.Expression) -> bool:
     """Whether `quote_names` would quote anything: the test lets the native printer skip its copy
-    of the tree (as costly as printing it) for the statements without such a name, nearly all.
-    One breadth-first walk over a list that is its own queue (no generator); a name is tested
-    where it is met and, like a literal, not looked into (its arguments are text and flags)."""
-    identifier, literal, expression = exp.Identifier, exp.Literal, exp.Expr
-    queue: list[exp.Expr] = [tree]
-    push = queue.append
-    i = 0
-    while i < len(queue):
-        node = queue[i]
-        i += 1
-        cls = type(node)
-        if cls is literal:
-            continue
-        if isinstance(node, identifier):
-            if not node.quoted and needs_quotes(node.name):
-                return True
-            continue
-        for value in node.args.values():
-            if type(value) is list:
-                for item in value:
-                    if isinstance(item, expression):
-                        push(item)
-            elif isinstance(value, expression):
-                push(value)
-    return False
+    of the tree (as costly as printing it) for the statements without such a name, nearly all."""
+    return any_node(tree, _odd_name)
+
+
+def _odd_name(node: exp.Identifier) -> bool:
+    return not node.args.get("quoted") and needs_quotes(node.name)
 
 
 def placeholder_style(tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlglot import exp
 
 from sqlparser.dialect import FunctionNormalizer
+from sqlparser.ir import any_node
 
 RESERVED_WORDS: frozenset[str] = frozenset(
     """
@@ -62,30 +63,12 @@ def _is_truncate(tree: exp.Expression) -> bool:
 def _has_odd_name(tree: exp.Expression) -> bool:
     """Whether `quote_odd_names` would quote anything: the test lets the native printer skip its
     copy of the tree (as costly as printing it) for the statements that have no odd name, which
-    are nearly all. One breadth-first walk over a list that is its own queue (no generator); a
-    name is tested where it is met and, like a literal, not looked into (text and flags only)."""
-    identifier, literal, expression = exp.Identifier, exp.Literal, exp.Expr
-    queue: list[exp.Expr] = [tree]
-    push = queue.append
-    i = 0
-    while i < len(queue):
-        node = queue[i]
-        i += 1
-        cls = type(node)
-        if cls is literal:
-            continue
-        if isinstance(node, identifier):
-            if not node.args.get("quoted") and needs_quotes(node.name):
-                return True
-            continue
-        for value in node.args.values():
-            if type(value) is list:
-                for item in value:
-                    if isinstance(item, expression):
-                        push(item)
-            elif isinstance(value, expression):
-                push(value)
-    return False
+    are nearly all."""
+    return any_node(tree, _odd_name)
+
+
+def _odd_name(node: exp.Identifier) -> bool:
+    return not node.args.get("quoted") and needs_quotes(node.name)
 
 
 NATIVE_NORMALIZERS = (FunctionNormalizer(truncate_to_delete, _is_truncate),
