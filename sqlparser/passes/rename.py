@@ -71,22 +71,45 @@ def _aliases_of(tables: Iterable[exp.Table]) -> dict[str, str]:
 
 # What the rename looks at, by node class: a dict lookup per node instead of an isinstance chain
 # (a statement's walk is most of this pass's own time). Subclasses are classified on first sight.
-_OTHER, _TABLE, _COLUMN, _IDENTIFIER = 0, 1, 2, 3
+_OTHER, _TABLE, _COLUMN, _IDENTIFIER, _SCOPED = 0, 1, 2, 3, 4
 _KINDS: dict[type, int] = {}
+# Node classes that may give a level a source listing columns of its own (a derived table, a CTE,
+# a LATERAL, `AS t(a, b)`), or hold a FROM item or query body the resolver may refuse: where one
+# occurs, `_nodes` looks closer (`_scoped`) before the resolver may be skipped.
+_SCOPED_CLASSES = (exp.From, exp.Join, exp.Subquery, exp.SetOperation, exp.Lateral, exp.With, exp.CTE,
+                   exp.TableAlias)
+# What a query body (a subquery's, a set operation's arm) may be for the resolver to take it.
+_QUERY_BODIES = frozenset({exp.Select, exp.Union, exp.Except, exp.Intersect, exp.Subquery, exp.Values})
 
 
 def _kind(cls: type) -> int:
     kind = _KINDS.get(cls)
     if kind is None:
         kind = (_TABLE if issubclass(cls, exp.Table) else _COLUMN if issubclass(cls, exp.Column)
-                else _IDENTIFIER if issubclass(cls, exp.Identifier) else _OTHER)
+                else _IDENTIFIER if issubclass(cls, exp.Identifier)
+                else _SCOPED if issubclass(cls, _SCOPED_CLASSES) else _OTHER)
         _KINDS[cls] = kind
     return kind
 
 
-def _nodes(tree: exp.Expression) -> tuple[list[exp.Table], list[exp.Column], list[exp.Identifier]]:
+def _scoped(node: exp.Expression) -> bool:
+    """Whether this node may make the resolver's outcome depend on more than the mapped tables:
+    a source that lists columns whatever the mapping (two of them at one level can make a name
+    ambiguous), or a construct the resolver refuses. Conservative: any doubt says yes."""
+    if isinstance(node, (exp.From, exp.Join)):
+        return type(node.this) is not exp.Table
+    if isinstance(node, exp.Subquery):
+        return type(node.this) not in _QUERY_BODIES
+    if isinstance(node, exp.SetOperation):
+        return type(node.this) not in _QUERY_BODIES or type(node.expression) not in _QUERY_BODIES
+    if isinstance(node, exp.TableAlias):
+        return bool(node.args.get("columns"))
+    return True  # LATERAL, WITH, CTE
+
+
+def _nodes(tree: exp.Expression) -> tuple[list[exp.Table], list[exp.Column], list[exp.Identifier], bool]:
     """The tables (in breadth-first order, as `tree.walk()` gives them), columns and identifiers
-    of the tree, from one walk.
+    of the tree, from one walk, and whether some node is `_scoped`.
 
     The walk is breadth-first over `args`, a list that is its own queue (read by index, appended
     at the end): the order `tree.walk()` gives, without its generator and deque, and without
@@ -97,6 +120,7 @@ def _nodes(tree: exp.Expression) -> tuple[list[exp.Table], list[exp.Column], lis
     tables: list[exp.Table] = []
     columns: list[exp.Column] = []
     identifiers: list[exp.Identifier] = []
+    scoped = False
     kinds = _KINDS
     expression = exp.Expression
     literal = exp.Literal
@@ -117,6 +141,8 @@ def _nodes(tree: exp.Expression) -> tuple[list[exp.Table], list[exp.Column], lis
         elif kind == _IDENTIFIER:
             identifiers.append(node)  # type: ignore[arg-type]
             continue
+        elif kind == _SCOPED:
+            scoped = scoped or _scoped(node)
         elif cls is literal:
             continue
         for value in node.args.values():
@@ -126,7 +152,7 @@ def _nodes(tree: exp.Expression) -> tuple[list[exp.Table], list[exp.Column], lis
                         push(item)
             elif isinstance(value, expression):
                 push(value)
-    return tables, columns, identifiers
+    return tables, columns, identifiers, scoped
 
 
 def rename_tables(tree: exp.Expression, table_columns: Mapping[str, TableColumn]) -> exp.Expression:
@@ -140,9 +166,11 @@ def rename_tables(tree: exp.Expression, table_columns: Mapping[str, TableColumn]
         return _rename_by_name(tree, new_names, column_maps, aliases)
     # One walk serves the alias check, the rename and its name-based fallback (the resolver
     # changes nothing, so what the walk found before resolving is what there is to rename after).
-    table_nodes, column_nodes, identifier_nodes = _nodes(tree)
+    table_nodes, column_nodes, identifier_nodes, scoped = _nodes(tree)
     aliases = _aliases_of(table_nodes)
     _check_aliases(aliases, tables)
+    if not scoped and _untouched(tree, tables, column_maps, table_nodes, column_nodes):
+        return tree
     infos: dict[str, TableInfo | None] = {}
 
     def catalog(name: str) -> TableInfo | None:
@@ -155,6 +183,42 @@ def rename_tables(tree: exp.Expression, table_columns: Mapping[str, TableColumn]
     res = resolve(tree, catalog)
     _apply(table_nodes, column_nodes, identifier_nodes, res, new_names, column_maps, aliases)
     return tree
+
+
+def _untouched(tree: exp.Expression, tables: Mapping[str, TableColumn], column_maps: dict[str, dict[str, str]],
+               table_nodes: list[exp.Table], column_nodes: list[exp.Column]) -> bool:
+    """Whether resolving and renaming this statement (one without `_scoped` nodes) would change
+    nothing and raise nothing, so both can be skipped.
+
+    With no mapped table named, the catalog knows no table: every base table is opaque and lists
+    no column, so every mapped name the resolver finds is None, and without `_scoped` nodes at
+    most one source of a level lists columns (a set operation's output), so no name is ambiguous.
+    What is left is `_apply`'s name-based fallback for the columns the resolver does not reach:
+    a qualifier naming a mapped table, or an unqualified name some column map lists.
+    """
+    for node in table_nodes:
+        if node.name.lower() in tables:
+            return False
+    if column_maps:
+        listed = set().union(*column_maps.values())
+        for col in column_nodes:
+            qualifier = col.table
+            if qualifier:
+                if qualifier.lower() in tables:
+                    return False
+            elif listed and col.name.lower() in listed:
+                return False
+    # The FROM items of a write the resolver takes as sources (`_write`, `_insert`) must be tables.
+    if isinstance(tree, (exp.Update, exp.Delete)):
+        targets = [tree.this, *(tree.args.get("using") or [])]
+        if any(type(t) is not exp.Table for t in targets):
+            return False
+    elif isinstance(tree, exp.Insert):
+        target = tree.this
+        table = target.this if isinstance(target, exp.Schema) else target
+        if type(table) is not exp.Table:
+            return False
+    return True
 
 
 def _check_aliases(aliases: dict[str, str], tables: Mapping[str, TableColumn]) -> None:
