@@ -75,7 +75,7 @@ _OTHER, _TABLE, _COLUMN, _IDENTIFIER, _SCOPED = 0, 1, 2, 3, 4
 _KINDS: dict[type, int] = {}
 # Node classes that may give a level a source listing columns of its own (a derived table, a CTE,
 # a LATERAL, `AS t(a, b)`), or hold a FROM item or query body the resolver may refuse: where one
-# occurs, `_nodes` looks closer (`_scoped`) before the resolver may be skipped.
+# occurs, `_walk` looks closer (`_scoped`) before the resolver may be skipped.
 _SCOPED_CLASSES = (exp.From, exp.Join, exp.Subquery, exp.SetOperation, exp.Lateral, exp.With, exp.CTE,
                    exp.TableAlias)
 # What a query body (a subquery's, a set operation's arm) may be for the resolver to take it.
@@ -107,7 +107,13 @@ def _scoped(node: exp.Expression) -> bool:
     return True  # LATERAL, WITH, CTE
 
 
-def _nodes(tree: exp.Expression) -> tuple[list[exp.Table], list[exp.Column], list[exp.Identifier], bool]:
+def _nodes(tree: exp.Expression) -> tuple[list[exp.Table], list[exp.Column], list[exp.Identifier]]:
+    """The tables, columns and identifiers `_walk` finds."""
+    tables, columns, identifiers, _ = _walk(tree)
+    return tables, columns, identifiers
+
+
+def _walk(tree: exp.Expression) -> tuple[list[exp.Table], list[exp.Column], list[exp.Identifier], bool]:
     """The tables (in breadth-first order, as `tree.walk()` gives them), columns and identifiers
     of the tree, from one walk, and whether some node is `_scoped`.
 
@@ -166,7 +172,7 @@ def rename_tables(tree: exp.Expression, table_columns: Mapping[str, TableColumn]
         return _rename_by_name(tree, new_names, column_maps, aliases)
     # One walk serves the alias check, the rename and its name-based fallback (the resolver
     # changes nothing, so what the walk found before resolving is what there is to rename after).
-    table_nodes, column_nodes, identifier_nodes, scoped = _nodes(tree)
+    table_nodes, column_nodes, identifier_nodes, scoped = _walk(tree)
     aliases = _aliases_of(table_nodes)
     _check_aliases(aliases, tables)
     if not scoped and _untouched(tree, tables, column_maps, table_nodes, column_nodes):
