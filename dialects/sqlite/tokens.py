@@ -171,7 +171,7 @@ def tokenize(sql: str, comments: list[tuple[int, str]] | None = None,
     return tokens
 
 
-class _DefaultChannelStream(CommonTokenStream):
+class DefaultChannelStream(CommonTokenStream):
     """A token stream over a complete list of default-channel tokens ending in EOF.
 
     CommonTokenStream skips off-channel tokens on every look-ahead; there are none here, so
@@ -220,7 +220,7 @@ Scanned = tuple[list[Span], list[tuple[int, str]]]
 def token_stream(sql: str, source: object, scanned: Scanned | None = None) -> CommonTokenStream:
     """A filled token stream over `sql`'s tokens, ready for the parser (built from `scanned` when
     the caller has scanned the text already)."""
-    stream = _DefaultChannelStream(source)
+    stream = DefaultChannelStream(source)
     if scanned is None:
         stream.comments = []
         stream.tokens = tokenize(sql, stream.comments)
