@@ -249,7 +249,12 @@ class _Parser(SQLiteParser):
             super().exitRule()
             return
         ctx = self._ctx
-        ctx.stop = self._previous_token()
+        tokens = self._tokens
+        if tokens is not None:  # every rule exits here: the look-behind inlined
+            i = self._input.index
+            ctx.stop = tokens[i - 1] if i else None
+        else:
+            ctx.stop = self._input.LT(-1)
         self.state = ctx.invokingState
         self._ctx = ctx.parentCtx
         ctx.parentCtx = None
@@ -283,7 +288,12 @@ class _Parser(SQLiteParser):
             return
         self._precedenceStack.pop()
         ctx = self._ctx
-        ctx.stop = self._previous_token()
+        tokens = self._tokens
+        if tokens is not None:
+            i = self._input.index
+            ctx.stop = tokens[i - 1] if i else None
+        else:
+            ctx.stop = self._input.LT(-1)
         self._ctx = parentCtx
         ctx.parentCtx = None
         if parentCtx is not None:
