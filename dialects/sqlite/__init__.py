@@ -22,6 +22,14 @@ def sqlite_frontend(*, portable_names: bool = True, cache: bool = True) -> SQLit
     return SQLiteFrontend(portable_names=portable_names, cache=cache)
 
 
+def clear_cache() -> None:
+    """Forget the front end's cached statements (benchmarks: `bench/profile_rewrite.py --ab` looks
+    for `clear_cache` in the module of `DIALECT.frontend`, which is this one); lazy, as above."""
+    from dialects.sqlite.frontend import clear_cache as clear
+
+    clear()
+
+
 DIALECT = Dialect(
     name="sqlite",
     schemes=("sqlite", "sqlite+apsw", "sqlite+pysqlite"),

@@ -21,7 +21,7 @@ from antlr4.PredictionContext import PredictionContextCache
 from antlr4.tree.Tree import TerminalNodeImpl
 
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser
-from dialects.sqlite.tokens import Scanned, token_stream
+from dialects.sqlite.tokens import DefaultChannelStream, Scanned, token_stream
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.ir import line_column
 
@@ -133,7 +133,34 @@ class _Simulator(ParserATNSimulator):
             state = starts[precedence] if 0 <= precedence < len(starts) else None
         else:
             state = dfa.s0
-        if state is not None:
+        tokens = self.parser._tokens
+        if state is not None and tokens is not None:
+            # Over our token list the walk reads the tokens directly: the stream's index never
+            # moves, so there is nothing to seek back to (LT/LA/consume/seek were a call each).
+            i = input.index
+            full_context = self.predictionMode != PredictionMode.SLL
+            error = self.ERROR
+            t = tokens[i].type
+            while True:
+                edges = state.edges
+                if edges is None or not 0 <= t + 1 < len(edges):
+                    break
+                state = edges[t + 1]
+                if state is None or state is error or (full_context and state.requiresFullContext):
+                    break
+                if state.isAcceptState:
+                    if state.predicates is None:
+                        predicted: int = state.prediction
+                        return predicted
+                    alts = self.evalSemanticContext(state.predicates, outerContext, True)
+                    if len(alts) == 1:
+                        only: int = min(alts)
+                        return only
+                    break
+                if t != Token.EOF:
+                    i += 1
+                    t = tokens[i].type
+        elif state is not None:
             start = input.index
             full_context = self.predictionMode != PredictionMode.SLL
             error = self.ERROR
@@ -187,9 +214,19 @@ class _Parser(SQLiteParser):
     hundred times per statement. A plain class attribute here shadows the property, so the state
     lives in the instance's dictionary (the runtime reads it only through `state`)."""
 
+    _tokens: list[Any] | None = None
+    """The token list when the input is `tokens.token_stream`'s (complete, default channel only,
+    ending in EOF): then the lookahead is plain indexing. None over any other stream."""
+
     def __init__(self, input: Any) -> None:
         super().__init__(input)
         self._interp = _Simulator(self, self.atn, self.decisionsToDFA, self.sharedContextCache)
+
+    def setTokenStream(self, input: Any) -> None:
+        self._tokens = None
+        super().setTokenStream(input)
+        if type(input) is DefaultChannelStream:
+            self._tokens = input.tokens
 
     def enterRule(self, localctx: Any, state: int, ruleIndex: int) -> None:
         if self._parseListeners is not None:
@@ -197,7 +234,8 @@ class _Parser(SQLiteParser):
             return
         self.state = state
         self._ctx = localctx
-        localctx.start = self._input.LT(1)
+        tokens = self._tokens
+        localctx.start = tokens[self._input.index] if tokens is not None else self._input.LT(1)
         parent = localctx.parentCtx
         if parent is not None:
             children = parent.children
@@ -211,7 +249,12 @@ class _Parser(SQLiteParser):
             super().exitRule()
             return
         ctx = self._ctx
-        ctx.stop = self._input.LT(-1)
+        tokens = self._tokens
+        if tokens is not None:  # every rule exits here: the look-behind inlined
+            i = self._input.index
+            ctx.stop = tokens[i - 1] if i else None
+        else:
+            ctx.stop = self._input.LT(-1)
         self.state = ctx.invokingState
         self._ctx = ctx.parentCtx
         ctx.parentCtx = None
@@ -234,7 +277,7 @@ class _Parser(SQLiteParser):
         # ANTLR links `previous` up to `localctx` only for listeners' exit events.
         previous.parentCtx = None
         previous.invokingState = state
-        previous.stop = self._input.LT(-1)
+        previous.stop = self._previous_token()
         self._ctx = localctx
         localctx.start = previous.start
         localctx.children = [previous]
@@ -245,7 +288,12 @@ class _Parser(SQLiteParser):
             return
         self._precedenceStack.pop()
         ctx = self._ctx
-        ctx.stop = self._input.LT(-1)
+        tokens = self._tokens
+        if tokens is not None:
+            i = self._input.index
+            ctx.stop = tokens[i - 1] if i else None
+        else:
+            ctx.stop = self._input.LT(-1)
         self._ctx = parentCtx
         ctx.parentCtx = None
         if parentCtx is not None:
@@ -255,13 +303,25 @@ class _Parser(SQLiteParser):
             else:
                 children.append(ctx)
 
+    def _previous_token(self) -> Token | None:
+        tokens = self._tokens
+        if tokens is None:
+            previous: Token | None = self._input.LT(-1)
+            return previous
+        i = self._input.index
+        return tokens[i - 1] if i else None
+
     def match(self, ttype: int) -> Token:
         stream = self._input
-        token = stream.LT(1)
+        tokens = self._tokens
+        token = tokens[stream.index] if tokens is not None else stream.LT(1)
         if token.type != ttype or self._parseListeners:
             return super().match(ttype)  # a mismatch: the error strategy reports and stops
         if ttype != Token.EOF:
-            stream.consume()
+            if tokens is not None:
+                stream.index += 1  # not EOF: the stream's own consume would only check that
+            else:
+                stream.consume()
         ctx = self._ctx
         node = _Terminal(token)
         if ctx.children is None:
@@ -274,9 +334,13 @@ class _Parser(SQLiteParser):
         if self._parseListeners:
             return super().consume()
         stream = self._input
-        token = stream.LT(1)
+        tokens = self._tokens
+        token = tokens[stream.index] if tokens is not None else stream.LT(1)
         if token.type != Token.EOF:
-            stream.consume()
+            if tokens is not None:
+                stream.index += 1
+            else:
+                stream.consume()
         ctx = self._ctx
         node = _Terminal(token)
         if ctx.children is None:

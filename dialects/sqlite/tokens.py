@@ -146,6 +146,7 @@ def tokenize(sql: str, comments: list[tuple[int, str]] | None = None,
     line = 1
     line_start = 0
     last = 0  # where newlines have been counted up to
+    multiline = "\n" in sql  # most statements are one line: no newlines to count between tokens
     for kind, pos, end in scanned:
         text = sql[pos:end]
         if kind is _WORD:
@@ -156,14 +157,15 @@ def tokenize(sql: str, comments: list[tuple[int, str]] | None = None,
             token_type = L.BLOB_LITERAL if text[0] in "xX" else L.STRING_LITERAL
         else:
             token_type = _TYPES[kind]
-        newlines = sql.count("\n", last, pos)
-        if newlines:
-            line += newlines
-            line_start = sql.rfind("\n", last, pos) + 1
+        if multiline:
+            newlines = sql.count("\n", last, pos)
+            if newlines:
+                line += newlines
+                line_start = sql.rfind("\n", last, pos) + 1
+            last = pos
         append(_Token(token_type, pos, end - 1, text, line, pos - line_start, len(tokens)))
-        last = pos
     n = len(sql)
-    newlines = sql.count("\n", last, n)
+    newlines = sql.count("\n", last, n) if multiline else 0
     if newlines:
         line += newlines
         line_start = sql.rfind("\n", last, n) + 1
@@ -171,7 +173,7 @@ def tokenize(sql: str, comments: list[tuple[int, str]] | None = None,
     return tokens
 
 
-class _DefaultChannelStream(CommonTokenStream):
+class DefaultChannelStream(CommonTokenStream):
     """A token stream over a complete list of default-channel tokens ending in EOF.
 
     CommonTokenStream skips off-channel tokens on every look-ahead; there are none here, so
@@ -220,7 +222,7 @@ Scanned = tuple[list[Span], list[tuple[int, str]]]
 def token_stream(sql: str, source: object, scanned: Scanned | None = None) -> CommonTokenStream:
     """A filled token stream over `sql`'s tokens, ready for the parser (built from `scanned` when
     the caller has scanned the text already)."""
-    stream = _DefaultChannelStream(source)
+    stream = DefaultChannelStream(source)
     if scanned is None:
         stream.comments = []
         stream.tokens = tokenize(sql, stream.comments)
