@@ -15,7 +15,9 @@ uncached parse.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import operator
 import re
 import threading
 from collections import OrderedDict
@@ -162,7 +164,8 @@ _PLAIN_LITERAL = {  # token name -> (its plain form, its marker in the key)
 def shape_key(text: str, anonymous_params: bool) -> bytes | None:
     """What decides the round-trip check's verdict for `text` (the text PostgreSQL parses): the text
     as written, except its plain literal tokens, which count by kind only. None when `text` is not
-    worth keeping a verdict for (too long, a NUL, or it does not scan).
+    worth keeping a verdict for (too long, a NUL, or it does not scan; a text without a digit or a
+    quote has no literal to look for and is not scanned).
 
     The parse tree, the lowering and the native printing are functions of the tokens; a plain
     literal's value is carried through them unchanged and prints back as it was written, so two
@@ -176,11 +179,16 @@ def shape_key(text: str, anonymous_params: bool) -> bytes | None:
         return None
     last = getattr(_scanned, "last", None)
     if last is not None and last[0] is text:
-        tokens = last[1]  # the statement-shape key just scanned this very text
+        tokens = last[1]  # the statement-shape key just scanned this very text (its literal tokens)
         _scanned.last = None
+    elif _LITERAL_START.search(text) is None:
+        # No digit and no quote: no token can be a plain literal, so the key is the whole text, the
+        # same with or without a scan. (Such a text the scanner refuses cannot have parsed, and if
+        # one were keyed, only this very text could ever meet its verdict.)
+        tokens = ()
     else:
         try:
-            tokens = pglast.parser.scan(text)
+            tokens = _literal_tokens(pglast.parser.scan(text))
         except pglast.parser.ParseError:
             return None
     # A kind marker is NUL and one letter: with no NUL in the text, the key reads back unambiguously.
@@ -259,18 +267,18 @@ class PostgresFrontend(CachedFrontend):
         while `shape_cache` is off (every statement then runs the whole check)."""
         if not shape_cache:
             return None
+        if _LITERAL_START.search(sql) is None:
+            return None  # no plain literal can start without a digit or a quote: nothing to share
         try:
-            tokens = pglast.parser.scan(sql)
+            tokens = _literal_tokens(pglast.parser.scan(sql))
         except pglast.parser.ParseError:
             return None
         _scanned.last = (sql, tokens)
         slots: list[Slot] = []
         for token in tokens:
-            kind = _SLOT_TOKENS.get(token.name)
-            if kind is not None:
-                slot = plain_slot(sql, token.start, token.end + 1, kind)
-                if slot is not None:
-                    slots.append(slot)
+            slot = plain_slot(sql, token.start, token.end + 1, _SLOT_TOKENS[token.name])
+            if slot is not None:
+                slots.append(slot)
         return make_shape(sql, slots)
 
     def _parse_uncached(self, sql: str) -> Statement:
@@ -305,9 +313,22 @@ class PostgresFrontend(CachedFrontend):
 
 
 _SLOT_TOKENS = {"ICONST": False, "FCONST": False, "SCONST": True}
+assert _SLOT_TOKENS.keys() == _PLAIN_LITERAL.keys()  # `_literal_tokens` serves both keys
+
+_LITERAL_START = re.compile(r"[0-9']")
+"""What every plain literal (of either key) contains: a text without it has none."""
+
+_TOKEN_NAME = operator.itemgetter(2)  # pglast's Token is a named tuple (start, end, name, kind)
+
+
+def _literal_tokens(tokens: list[Any]) -> list[Any]:
+    """The ICONST / FCONST / SCONST tokens of a scan, in order: the only ones either key looks at,
+    picked without a Python-level step per token (most tokens are not literals)."""
+    return list(itertools.compress(tokens, map(_SLOT_TOKENS.__contains__, map(_TOKEN_NAME, tokens))))
+
 
 _scanned = threading.local()
-"""The scanner's tokens `_shape` just made, per thread, for `shape_key` of the same text: a
+"""The scanner's literal tokens `_shape` just found, per thread, for `shape_key` of the same text: a
 statement the shape cache does not build is parsed (and its round-trip verdict keyed) right after."""
 
 CACHE_SIZE = PostgresFrontend.CACHE_SIZE

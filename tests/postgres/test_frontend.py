@@ -276,6 +276,26 @@ def test_shape_key_ignores_only_plain_literal_values() -> None:
     assert _key("SELECT '" + "x" * 20_000 + "'") is None
 
 
+def test_the_scan_shortcuts_give_the_keys_a_full_scan_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shape keys skip the scan of a text without a digit or a quote and keep only the literal
+    tokens of a scan: both give what scanning everything gives (`_LITERAL_START` matching always)."""
+    import re
+
+    from dialects.postgres import frontend
+
+    texts = ["SELECT a FROM t WHERE b = c", "SELECT \"x\" FROM t -- note", "SELECT $$abc$$ FROM t",
+             "SELECT a FROM t WHERE b = 'abc' AND c > 5 AND d < 1.25", "SELECT 'a''b', 0x1F, 1e3, 007 FROM t",
+             "SELECT `a` FROM t", "SELECT a FROM t WHERE x = $1", "SELECT E'x' FROM t /* y */"]
+    fe = frontend.PostgresFrontend()
+    fast = [(frontend.shape_key(t, False), fe._shape(t), frontend.shape_key(t, True)) for t in texts]
+    monkeypatch.setattr(frontend, "_LITERAL_START", re.compile(""))
+    slow = [(frontend.shape_key(t, False), fe._shape(t), frontend.shape_key(t, True)) for t in texts]
+    assert fast == slow
+    assert fast[0][0] is not None and fast[0][1] is None and fast[3][1] is not None
+    tokens = pglast.parser.scan(texts[4])
+    assert frontend._literal_tokens(tokens) == [t for t in tokens if t.name in ("ICONST", "FCONST", "SCONST")]
+
+
 def test_round_trip_check_runs_once_per_shape(monkeypatch: pytest.MonkeyPatch) -> None:
     from dialects.postgres import frontend, rules
 
