@@ -15,10 +15,13 @@ uncached parse.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import operator
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import pglast
@@ -33,7 +36,27 @@ from sqlparser.ir import Unlowerable, line_column
 from sqlparser.shapes import Shape, Slot, make_shape, plain_slot
 from sqlparser.types import OperationType
 
+_orjson_loads: Callable[[str], Any] | None
+try:  # a dependency, but optional here: reads libpg_query's JSON in about 40% of json.loads' time
+    from orjson import loads as _orjson_loads
+except ImportError:  # pragma: no cover - the test environment has it
+    _orjson_loads = None
+
 _NEAR = re.compile(r'at or near "(.*)"\Z', re.S)
+
+
+def load_tree_json(raw: str) -> Any:
+    """libpg_query's JSON text as Python objects, as `json.loads` reads it. orjson, when installed,
+    reads it to the same objects: strings alike, and every number libpg_query writes is a C integer
+    field of at most 64 bits (a literal's digits are a string, `ival` is 32 bits), which orjson
+    reads exactly as an int (it would read a longer integer as a float). What orjson refuses (lone
+    surrogate escapes, NaN) goes to `json.loads`, so nothing is refused anew."""
+    if _orjson_loads is not None:
+        try:
+            return _orjson_loads(raw)
+        except ValueError:  # orjson.JSONDecodeError
+            pass
+    return json.loads(raw)
 
 
 def _syntax_error(err: pglast.parser.ParseError, sql: str, compat: compat_lexer.CompatText | None) -> SQLSyntaxError:
@@ -80,7 +103,7 @@ def parse_pg_json(sql: str) -> tuple[Node, compat_lexer.CompatText | None, str |
         raw = pglast.parser.parse_sql_json(text)
     except pglast.parser.ParseError as err:
         raise _syntax_error(err, sql, compat) from None
-    stmts = json.loads(raw).get("stmts", ())
+    stmts = load_tree_json(raw).get("stmts", ())
     if len(stmts) != 1:
         if not stmts:
             raise SQLSyntaxError("no statement found (only comments or semicolons)", line=1, column=1, token=None,
@@ -162,7 +185,8 @@ _PLAIN_LITERAL = {  # token name -> (its plain form, its marker in the key)
 def shape_key(text: str, anonymous_params: bool) -> bytes | None:
     """What decides the round-trip check's verdict for `text` (the text PostgreSQL parses): the text
     as written, except its plain literal tokens, which count by kind only. None when `text` is not
-    worth keeping a verdict for (too long, a NUL, or it does not scan).
+    worth keeping a verdict for (too long, a NUL, or it does not scan; a text without a digit or a
+    quote has no literal to look for and is not scanned).
 
     The parse tree, the lowering and the native printing are functions of the tokens; a plain
     literal's value is carried through them unchanged and prints back as it was written, so two
@@ -176,11 +200,16 @@ def shape_key(text: str, anonymous_params: bool) -> bytes | None:
         return None
     last = getattr(_scanned, "last", None)
     if last is not None and last[0] is text:
-        tokens = last[1]  # the statement-shape key just scanned this very text
+        tokens = last[1]  # the statement-shape key just scanned this very text (its literal tokens)
         _scanned.last = None
+    elif _LITERAL_START.search(text) is None:
+        # No digit and no quote: no token can be a plain literal, so the key is the whole text, the
+        # same with or without a scan. (Such a text the scanner refuses cannot have parsed, and if
+        # one were keyed, only this very text could ever meet its verdict.)
+        tokens = ()
     else:
         try:
-            tokens = pglast.parser.scan(text)
+            tokens = _literal_tokens(pglast.parser.scan(text))
         except pglast.parser.ParseError:
             return None
     # A kind marker is NUL and one letter: with no NUL in the text, the key reads back unambiguously.
@@ -259,18 +288,18 @@ class PostgresFrontend(CachedFrontend):
         while `shape_cache` is off (every statement then runs the whole check)."""
         if not shape_cache:
             return None
+        if _LITERAL_START.search(sql) is None:
+            return None  # no plain literal can start without a digit or a quote: nothing to share
         try:
-            tokens = pglast.parser.scan(sql)
+            tokens = _literal_tokens(pglast.parser.scan(sql))
         except pglast.parser.ParseError:
             return None
         _scanned.last = (sql, tokens)
         slots: list[Slot] = []
         for token in tokens:
-            kind = _SLOT_TOKENS.get(token.name)
-            if kind is not None:
-                slot = plain_slot(sql, token.start, token.end + 1, kind)
-                if slot is not None:
-                    slots.append(slot)
+            slot = plain_slot(sql, token.start, token.end + 1, _SLOT_TOKENS[token.name])
+            if slot is not None:
+                slots.append(slot)
         return make_shape(sql, slots)
 
     def _parse_uncached(self, sql: str) -> Statement:
@@ -305,9 +334,22 @@ class PostgresFrontend(CachedFrontend):
 
 
 _SLOT_TOKENS = {"ICONST": False, "FCONST": False, "SCONST": True}
+assert _SLOT_TOKENS.keys() == _PLAIN_LITERAL.keys()  # `_literal_tokens` serves both keys
+
+_LITERAL_START = re.compile(r"[0-9']")
+"""What every plain literal (of either key) contains: a text without it has none."""
+
+_TOKEN_NAME = operator.itemgetter(2)  # pglast's Token is a named tuple (start, end, name, kind)
+
+
+def _literal_tokens(tokens: list[Any]) -> list[Any]:
+    """The ICONST / FCONST / SCONST tokens of a scan, in order: the only ones either key looks at,
+    picked without a Python-level step per token (most tokens are not literals)."""
+    return list(itertools.compress(tokens, map(_SLOT_TOKENS.__contains__, map(_TOKEN_NAME, tokens))))
+
 
 _scanned = threading.local()
-"""The scanner's tokens `_shape` just made, per thread, for `shape_key` of the same text: a
+"""The scanner's literal tokens `_shape` just found, per thread, for `shape_key` of the same text: a
 statement the shape cache does not build is parsed (and its round-trip verdict keyed) right after."""
 
 CACHE_SIZE = PostgresFrontend.CACHE_SIZE

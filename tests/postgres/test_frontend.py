@@ -276,6 +276,43 @@ def test_shape_key_ignores_only_plain_literal_values() -> None:
     assert _key("SELECT '" + "x" * 20_000 + "'") is None
 
 
+def test_the_scan_shortcuts_give_the_keys_a_full_scan_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shape keys skip the scan of a text without a digit or a quote and keep only the literal
+    tokens of a scan: both give what scanning everything gives (`_LITERAL_START` matching always)."""
+    import re
+
+    from dialects.postgres import frontend
+
+    texts = ["SELECT a FROM t WHERE b = c", "SELECT \"x\" FROM t -- note", "SELECT $$abc$$ FROM t",
+             "SELECT a FROM t WHERE b = 'abc' AND c > 5 AND d < 1.25", "SELECT 'a''b', 0x1F, 1e3, 007 FROM t",
+             "SELECT `a` FROM t", "SELECT a FROM t WHERE x = $1", "SELECT E'x' FROM t /* y */"]
+    fe = frontend.PostgresFrontend()
+    fast = [(frontend.shape_key(t, False), fe._shape(t), frontend.shape_key(t, True)) for t in texts]
+    monkeypatch.setattr(frontend, "_LITERAL_START", re.compile(""))
+    slow = [(frontend.shape_key(t, False), fe._shape(t), frontend.shape_key(t, True)) for t in texts]
+    assert fast == slow
+    assert fast[0][0] is not None and fast[0][1] is None and fast[3][1] is not None
+    tokens = pglast.parser.scan(texts[4])
+    assert frontend._literal_tokens(tokens) == [t for t in tokens if t.name in ("ICONST", "FCONST", "SCONST")]
+
+
+def test_the_parse_tree_json_reads_as_json_reads_it() -> None:
+    """`load_tree_json` (orjson when installed) gives what `json.loads` gives, for libpg_query's JSON
+    of odd texts and for JSON orjson refuses (which goes to `json.loads`)."""
+    import json
+
+    from dialects.postgres.frontend import load_tree_json
+
+    for sql in ("SELECT 'é\u2603\U0001F600', E'\\n\\t\\\\', 'a\"b', U&'\\0041' FROM \"t\"\"x\"",
+                "SELECT 99999999999999999999999999, 1.5e308, -2147483648, 2147483647 FROM t",
+                "SELECT $q$x\ty$q$, 'line\nbreak', '\x01\x1f' FROM t"):
+        raw = pglast.parser.parse_sql_json(sql)
+        assert load_tree_json(raw) == json.loads(raw), sql
+    for raw in ('{"i": 9223372036854775807, "j": -9223372036854775808, "u": 18446744073709551615}',
+                '{"s": "\\ud800"}', '{"f": NaN}'):  # C's integer extremes; then what orjson refuses
+        assert repr(load_tree_json(raw)) == repr(json.loads(raw)), raw
+
+
 def test_round_trip_check_runs_once_per_shape(monkeypatch: pytest.MonkeyPatch) -> None:
     from dialects.postgres import frontend, rules
 
