@@ -107,12 +107,6 @@ def _scoped(node: exp.Expression) -> bool:
     return True  # LATERAL, WITH, CTE
 
 
-def _nodes(tree: exp.Expression) -> tuple[list[exp.Table], list[exp.Column], list[exp.Identifier]]:
-    """The tables, columns and identifiers `_walk` finds."""
-    tables, columns, identifiers, _ = _walk(tree)
-    return tables, columns, identifiers
-
-
 def _walk(tree: exp.Expression) -> tuple[list[exp.Table], list[exp.Column], list[exp.Identifier], bool]:
     """The tables (in breadth-first order, as `tree.walk()` gives them), columns and identifiers
     of the tree, from one walk, and whether some node is `_scoped`.

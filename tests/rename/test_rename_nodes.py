@@ -1,4 +1,4 @@
-"""The rename pass collects its nodes with its own depth-first walk (`rename._nodes`); the tables
+"""The rename pass collects its nodes with its own breadth-first walk (`rename._walk`); the tables
 must come out in sqlglot's breadth-first `walk()` order (the fallback alias map keeps the last
 table with an alias), the columns and identifiers must be exactly the walk's."""
 
@@ -10,7 +10,7 @@ import pytest
 from sqlglot import exp
 
 from sqlparser import new_parser
-from sqlparser.passes.rename import _nodes
+from sqlparser.passes.rename import _walk
 from tests.corpus._corpus import load_corpus
 
 EXTRA = (
@@ -36,7 +36,7 @@ def test_nodes_match_sqlglot_walk(dialect: str) -> None:
         if tree is None:
             continue
         walk = list(tree.walk())
-        tables, columns, identifiers = _nodes(tree)
+        tables, columns, identifiers, _ = _walk(tree)
         assert [id(n) for n in tables] == [id(n) for n in walk if isinstance(n, exp.Table)], sql
         assert sorted(map(id, columns)) == sorted(id(n) for n in walk if isinstance(n, exp.Column)), sql
         assert sorted(map(id, identifiers)) == sorted(id(n) for n in walk if isinstance(n, exp.Identifier)), sql
