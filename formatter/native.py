@@ -15,9 +15,9 @@ from sqlglot.errors import ErrorLevel, UnsupportedError
 from sqlglot.generator import Generator
 from sqlglot.helper import name_sequence
 
-from formatter.native_select import gated_select_handler
 from formatter.registry import Dialect, NativeNormalizerFn, register_style
 from sqlparser.errors import InvalidArgumentError, SQLParserError, UnsupportedConstructError
+from sqlparser.native_select import gated_select_handler
 
 
 @register_style("native")

@@ -101,7 +101,7 @@ def test_threads_print_the_same_as_one_thread() -> None:
     assert not failures
 
 
-# Trees with the constructs sqlglot's SELECT rewrites act on (formatter/native_select.py gates them).
+# Trees with the constructs sqlglot's SELECT rewrites act on (sqlparser/native_select.py gates them).
 REWRITTEN = (
     ("postgres", "SELECT DISTINCT ON (a) a, b FROM t ORDER BY a, b"),
     ("duckdb", "SELECT a, ROW_NUMBER() OVER (PARTITION BY b ORDER BY c) AS r FROM t QUALIFY r = 1"),

@@ -1,5 +1,7 @@
 """A cheaper Select handler for sqlglot's generators: its transforms run only when they can act.
 
+Shared by the native printers (formatter/native.py) and the PostgreSQL front end's round-trip check.
+
 sqlglot prints a SELECT of MySQL, PostgreSQL and SQLite through `transforms.preprocess([...])`, a
 chain of tree rewrites for constructs the dialect lacks (DISTINCT ON, SEMI / ANTI joins, QUALIFY,
 FULL OUTER JOIN, UNNEST of a date array), run on every SELECT printed. All but the last return the
