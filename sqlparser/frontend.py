@@ -138,9 +138,10 @@ class StatementCache:
 
     The byte bound is what matters for memory: a large statement's tree is megabytes (about a
     kilobyte per IR node), so a count of entries alone let 120 distinct large statements hold
-    hundreds of megabytes. Each entry is charged an estimate (`estimate_bytes`) from the first
-    parse, whether its tree is kept yet or not; a statement bigger than an eighth of the budget is
-    not kept at all.
+    hundreds of megabytes. An entry is charged what it holds: a text seen once only its text
+    (`TEXT_ENTRY_BYTES`: no walk of a tree that is not kept, the common case of statements seen
+    once); a kept tree its estimate (`estimate_bytes`), taken when the tree is kept. A statement
+    whose tree would cost more than an eighth of the budget is never kept (each sight parses it).
     """
 
     BYTES_PER_NODE = 1024
@@ -159,35 +160,50 @@ class StatementCache:
         nodes = sum(1 for _ in stmt.tree.walk()) if stmt.tree is not None else 1
         return nodes * cls.BYTES_PER_NODE + 2 * len(stmt.sql)
 
+    @staticmethod
+    def text_entry_bytes(sql: str) -> int:
+        """What an entry holding only its text (no tree yet) is charged: the key and the entry."""
+        return 2 * len(sql) + 128
+
     def parse(self, sql: str, parse: Callable[[str], Statement]) -> Statement:
         with self._lock:
             entry = self._items.get(sql)
             if entry is not None:
                 self._items.move_to_end(sql)
         if entry is not None:
-            snapshot, cost = entry
+            snapshot, _ = entry
             if snapshot is not None:
                 return snapshot.thaw()
-            # Seen once before: parse again and keep this tree to copy from from now on.
-            snapshot = _Snapshot(parse(sql))
-            with self._lock:
-                if sql in self._items:
-                    self._items[sql] = (snapshot, cost)
+            # Seen once before: parse again and keep this tree to copy from from now on, charged
+            # its estimate (a tree too big to keep leaves the text-only entry as it is).
+            stmt = parse(sql)
+            cost = self.estimate_bytes(stmt)
+            if cost > self.max_bytes // 8:
+                return stmt
+            snapshot = _Snapshot(stmt)
+            self._put(sql, snapshot, cost, replace_only=True)
             return snapshot.thaw()
         stmt = parse(sql)
-        snapshot = _Snapshot(stmt) if stmt.tree is None else None  # nothing to copy: keep it now
-        cost = self.estimate_bytes(stmt)
-        if cost <= self.max_bytes // 8:
-            with self._lock:
-                old = self._items.pop(sql, None)
-                if old is not None:
-                    self.bytes -= old[1]
-                self._items[sql] = (snapshot, cost)
-                self.bytes += cost
-                while len(self._items) > self.size or self.bytes > self.max_bytes:
-                    _, (_, dropped) = self._items.popitem(last=False)
-                    self.bytes -= dropped
+        if stmt.tree is None:  # nothing to copy: keep it now
+            self._put(sql, _Snapshot(stmt), self.estimate_bytes(stmt))
+        else:
+            self._put(sql, None, self.text_entry_bytes(sql))
         return stmt
+
+    def _put(self, sql: str, snapshot: _Snapshot | None, cost: int, *, replace_only: bool = False) -> None:
+        if cost > self.max_bytes // 8:
+            return
+        with self._lock:
+            old = self._items.pop(sql, None)
+            if old is None and replace_only:
+                return  # dropped meanwhile (trimmed or cleared): it starts over as unseen
+            if old is not None:
+                self.bytes -= old[1]
+            self._items[sql] = (snapshot, cost)
+            self.bytes += cost
+            while len(self._items) > self.size or self.bytes > self.max_bytes:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self.bytes -= dropped
 
     def __len__(self) -> int:
         return len(self._items)

@@ -18,7 +18,7 @@ import re
 from sqlglot import exp
 
 from sqlparser.errors import SQLSyntaxError
-from sqlparser.ir import line_column
+from sqlparser.ir import any_node, line_column
 from sqlparser.mysql8_reserved import (
     DEFAULT_VALUE_WORD,
     DUAL_TABLE,
@@ -84,10 +84,20 @@ def reserved_name_error(identifier: exp.Identifier, sql: str) -> SQLSyntaxError:
 
 
 def check_portable_names(tree: exp.Expression, sql: str) -> None:
-    """Raise SQLSyntaxError for the first unquoted identifier in `tree` that is a MySQL 8 reserved word."""
-    for node in tree.walk():
-        if type(node) is exp.Identifier and is_unquoted_reserved(node):
-            raise reserved_name_error(node, sql)
+    """Raise SQLSyntaxError for the first unquoted identifier in `tree` that is a MySQL 8 reserved word.
+
+    First in breadth-first order, as `tree.walk()` meets them; the walk is `ir.any_node`'s lean one
+    (every statement a front end parses goes through here)."""
+    found: list[exp.Identifier] = []
+
+    def reserved(identifier: exp.Identifier) -> bool:
+        if is_unquoted_reserved(identifier):
+            found.append(identifier)
+            return True
+        return False
+
+    if any_node(tree, reserved):
+        raise reserved_name_error(found[0], sql)
 
 
 def _position(identifier: exp.Identifier, sql: str) -> tuple[int, int]:

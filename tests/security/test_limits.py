@@ -92,16 +92,22 @@ def _statement(sql: str) -> Statement:
 
 
 def test_statement_cache_is_bounded_by_bytes() -> None:
-    cache = StatementCache(size=1000, max_bytes=4 * 1024 * 1024)
+    cache = StatementCache(size=1000, max_bytes=16 * 1024 * 1024)
     small = [f"SELECT a, b FROM t WHERE c = {i}" for i in range(50)]
     wide = ["SELECT " + ",".join([f"c{i}"] * 400) + " FROM t" for i in range(30)]
     for sql in small + wide:
         cache.parse(sql, _statement)
+        # A text seen once holds no tree and is charged its text alone.
+        assert cache._items[sql] == (None, StatementCache.text_entry_bytes(sql))
+        cache.parse(sql, _statement)  # seen twice: its tree is kept, charged its estimate
         assert cache.bytes <= cache.max_bytes
-    assert len(cache) < len(small) + len(wide)  # the wide ones pushed entries out
+    assert len(cache) < len(small) + len(wide)  # the wide trees pushed entries out
     huge = "SELECT " + ",".join(["a"] * 4000) + " FROM t"  # more than an eighth of the budget
-    cache.parse(huge, _statement)
-    assert huge not in cache._items
+    for _ in range(3):
+        assert cache.parse(huge, _statement).tree is not None
+        snapshot, cost = cache._items[huge]
+        assert snapshot is None and cost == StatementCache.text_entry_bytes(huge)  # its tree is never kept
+    assert cache.bytes == sum(cost for _, cost in cache._items.values())
     # A hit is still a copy the caller owns.
     first = cache.parse(small[-1], _statement)
     again = cache.parse(small[-1], _statement)
