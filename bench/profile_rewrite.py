@@ -41,7 +41,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.parse_rewrite import MAPPING, corpus_dml, unique_statements
-from sqlparser import new_parser
+from sqlparser import new_parser, result_cache
 from sqlparser.registry import dialects_by_name
 
 
@@ -83,11 +83,13 @@ def profile_corpus(p: object, dialect: str, passes: int, top: int) -> None:
     """cProfile over `passes` cold passes of the corpus DML (every statement a cache miss)."""
     stmts = corpus_dml(dialect)  # also the warm-up: imports, sqlglot's caches
     # The front end module's clear_cache also forgets the per-shape verdicts (PostgreSQL's
-    # round-trip check): each pass starts as cold as a first sight.
-    clear = sys.modules[type(p.frontend).__module__].clear_cache  # type: ignore[attr-defined]
+    # round-trip check), and the result memo is emptied: each pass starts as cold as a first
+    # sight (without it, a later pass would key and keep every result, or be served by the memo).
+    clear_frontend = sys.modules[type(p.frontend).__module__].clear_cache  # type: ignore[attr-defined]
     prof = cProfile.Profile()
     for _ in range(passes):
-        clear()
+        clear_frontend()
+        result_cache.clear()
         prof.enable()
         for s in stmts:
             p.parse_and_modify_sql(s, MAPPING)  # type: ignore[attr-defined]
