@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar
 
+import sqlglot
 from sqlglot import exp
 
 import formatter
@@ -29,7 +30,7 @@ from sqlparser.ir import first_table
 from sqlparser.passes.append_filter import append_filter
 from sqlparser.passes.insert_columns import add_insert_columns, insert_row_count
 from sqlparser.passes.policy import check_comments, check_policy, check_unlowered
-from sqlparser.passes.rename import check_table_columns, rename_tables
+from sqlparser.passes.rename import check_table_columns, rename_tables_reporting
 from sqlparser.passes.scope_rows import scope_rows
 from sqlparser.passes.select_fields import add_select_fields
 from sqlparser.passes.translate import translate
@@ -104,6 +105,12 @@ class SQLParser:
         self.style = formatter.check_style(style)
         self.portable_names = bool(portable_names)
         self.native_options = native_options
+        # Whether the native options are the dialect's defaults, with which a front end prints a
+        # statement it has to print anyway (`Statement.printed`, `_printed`). Any other value, or
+        # an unknown option (the printer refuses it), means every statement is printed.
+        defaults = dialect.native_options
+        self._default_native = all(k in defaults and type(v) is type(defaults[k]) and v == defaults[k]
+                                   for k, v in native_options.items())
         self.frontend: Frontend = dialect.frontend(portable_names=self.portable_names)
         # Apps append the same few filter conditions over and over; parsing one costs as much as
         # the statement itself. Cached trees are copied before use (passes mutate trees).
@@ -133,9 +140,13 @@ class SQLParser:
                 return sql
             tree = self._tree(stmt, "rename tables")
             before = _special_names(tree) if renames_to_special else None
-            tree = rename_tables(tree, table_columns)
+            tree, changed = rename_tables_reporting(tree, table_columns)
             if before is not None:
                 _quote_renamed_specials(tree, before)
+            elif not changed:
+                printed = self._printed(stmt, tree)
+                if printed is not None:
+                    return printed
             return self._render(tree, source_sql=sql, quote_names=False)
 
         return self._memoized("parse_and_modify_sql", sql, table_columns, lambda: self._guarded(work, sql))
@@ -428,6 +439,16 @@ class SQLParser:
         # ones (count(1) vs COUNT(1), JOIN without ON), never for meaning.
         return formatter.render(tree, style=self.style, dialect=self.dialect, quote_names=quote_names,
                                 source_sql=source_sql, consume=consume)
+
+    def _printed(self, stmt: Statement, tree: exp.Expression) -> str | None:
+        """The native text the front end printed for `tree` while parsing it (`Statement.printed`),
+        when it is what `_render(tree)` would print: the same tree object, unchanged since (the
+        caller knows), native style, the dialect's default options, sqlglot's default layout."""
+        printed = stmt.printed
+        if printed is None or printed[0] is not tree or self.style != "native" or not self._default_native \
+                or sqlglot.pretty:
+            return None
+        return printed[1]
 
     @staticmethod
     def _tree(stmt: Statement, action: str) -> exp.Expression:

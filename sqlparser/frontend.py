@@ -10,7 +10,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, cast
 
 from sqlglot import exp
@@ -40,6 +40,13 @@ class Statement:
     tree: exp.Expression | None
     unsupported: str | None = None
     table: str | None = None
+    printed: tuple[exp.Expression, str] | None = field(default=None, repr=False, compare=False)
+    """(a tree, its native text with the dialect's default options) when the front end printed
+    this statement's tree while parsing it (PostgreSQL's round-trip check prints every statement
+    it checks): the contract hands the text out instead of printing the tree again when the tree
+    is still that very object and no pass changed it. Holding the tree itself makes the text
+    follow nothing else: every copy (cache hits, shape templates, folded literal runs) is another
+    object and is printed afresh."""
 
 
 class Frontend(Protocol):

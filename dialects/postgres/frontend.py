@@ -264,15 +264,22 @@ VERDICTS = _Verdicts()
 def round_trip_mismatch(tree: exp.Expression, node: Any, parsed_text: str, anonymous_params: bool,
                         parsed_json: str | None = None) -> str | None:
     """`rules.round_trip_mismatch`, run once per statement shape (`parsed_json`: see there)."""
+    return round_trip(tree, node, parsed_text, anonymous_params, parsed_json)[0]
+
+
+def round_trip(tree: exp.Expression, node: Any, parsed_text: str, anonymous_params: bool,
+               parsed_json: str | None = None) -> tuple[str | None, str | None]:
+    """`rules.round_trip`, run once per statement shape: (the verdict, the text the check printed
+    for this tree, None when the verdict came from an earlier statement of the same shape)."""
     key = shape_key(parsed_text, anonymous_params) if shape_cache else None
     if key is not None:
         known, verdict = VERDICTS.get(key)
         if known:
-            return verdict
-    verdict = rules.round_trip_mismatch(tree, node, parsed_text, parsed_json)
+            return verdict, None
+    verdict, printed = rules.round_trip(tree, node, parsed_text, parsed_json)
     if key is not None:
         VERDICTS.put(key, verdict)
-    return verdict
+    return verdict, printed
 
 
 class PostgresFrontend(CachedFrontend):
@@ -318,10 +325,13 @@ class PostgresFrontend(CachedFrontend):
         # The parse tree (dicts, larger than the IR) is freed before the check's own parses: the
         # check builds pglast's objects from the text if it needs them to name a difference.
         del node
-        mismatch = round_trip_mismatch(tree, None, parsed_text, anonymous, parsed_json)
+        mismatch, printed = round_trip(tree, None, parsed_text, anonymous, parsed_json)
         if mismatch is not None:
             return Statement(sql=sql, operation=operation, tree=None, unsupported=mismatch, table=table)
-        return Statement(sql=sql, operation=operation, tree=tree, table=table)
+        # The check printed this tree as the native printer does with the default options: the
+        # contract hands that text out when no pass changes the tree (`Statement.printed`).
+        return Statement(sql=sql, operation=operation, tree=tree, table=table,
+                         printed=(tree, printed) if printed is not None else None)
 
     def _parse_condition(self, text: str) -> exp.Expression:
         try:

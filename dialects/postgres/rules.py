@@ -108,7 +108,10 @@ def render_check(tree: exp.Expression) -> str:
     per thread instead of one per statement (building one is about a tenth of printing a short
     statement). Taken out while in use, so a nested call (none today) builds its own."""
     dialect = _check_dialect()
-    generator = getattr(_local, "generator", None) or dialect.generator(unsupported_level=ErrorLevel.RAISE)
+    # pretty=False: sqlglot's default layout, whatever `sqlglot.pretty` says when the generator is
+    # built (the contract hands the text out as the native print only when it is not set).
+    generator = getattr(_local, "generator", None) or dialect.generator(unsupported_level=ErrorLevel.RAISE,
+                                                                         pretty=False)
     _local.generator = None
     try:
         # What a generation may leave changed on a generator, as its constructor sets it (an
@@ -141,18 +144,24 @@ def round_trip_mismatch(tree: exp.Expression, node: Any, parsed_text: str,
     only to name a difference, which is rare and once per shape.) `parsed_json`: libpg_query's
     JSON of `parsed_text` when the caller has it (the front end parsed the text to it), so the
     text is not parsed a second time."""
+    return round_trip(tree, node, parsed_text, parsed_json)[0]
+
+
+def round_trip(tree: exp.Expression, node: Any, parsed_text: str,
+               parsed_json: str | None = None) -> tuple[str | None, str | None]:
+    """(`round_trip_mismatch`, the native text the check printed when it passed, else None)."""
     try:
         printed = render_check(tree)
         same = _same_tree(printed, parsed_text, parsed_json)
     except Exception:  # printing or re-parsing failed: the IR is not faithful
-        return "round-trip: not printable"
+        return "round-trip: not printable", None
     if same:
-        return None
+        return None, printed
     again = pglast.parse_sql(printed)
     if len(again) != 1:
-        return "round-trip: statement count"
+        return "round-trip: statement count", None
     original = node if node is not None else pglast.parse_sql(parsed_text)[0].stmt
-    return f"round-trip: {first_difference(original, again[0].stmt) or 'RawStmt'}"
+    return f"round-trip: {first_difference(original, again[0].stmt) or 'RawStmt'}", None
 
 
 CONDITION_PREFIX = "SELECT * FROM t WHERE "

@@ -156,6 +156,14 @@ def _walk(tree: exp.Expression) -> tuple[list[exp.Table], list[exp.Column], list
 
 
 def rename_tables(tree: exp.Expression, table_columns: Mapping[str, TableColumn]) -> exp.Expression:
+    """Rename the mapped tables and columns of `tree` in place (see the module docstring); returns it."""
+    return rename_tables_reporting(tree, table_columns)[0]
+
+
+def rename_tables_reporting(tree: exp.Expression,
+                            table_columns: Mapping[str, TableColumn]) -> tuple[exp.Expression, bool]:
+    """`rename_tables`, and whether it may have changed the tree: False only when the pass skipped
+    the statement (`_untouched`: nothing mapped is named), so the tree is exactly as it came in."""
     tables = {name.lower(): spec for name, spec in table_columns.items()}
     new_names = {name: spec.new_table_name for name, spec in tables.items() if spec.new_table_name}
     column_maps = {name: {k.lower(): v for k, v in (spec.column_map or {}).items() if k}
@@ -163,14 +171,14 @@ def rename_tables(tree: exp.Expression, table_columns: Mapping[str, TableColumn]
     if not isinstance(tree, (exp.Query, exp.Values, exp.Insert, exp.Update, exp.Delete)):
         aliases = table_aliases(tree)
         _check_aliases(aliases, tables)
-        return _rename_by_name(tree, new_names, column_maps, aliases)
+        return _rename_by_name(tree, new_names, column_maps, aliases), True
     # One walk serves the alias check, the rename and its name-based fallback (the resolver
     # changes nothing, so what the walk found before resolving is what there is to rename after).
     table_nodes, column_nodes, identifier_nodes, scoped = _walk(tree)
     aliases = _aliases_of(table_nodes)
     _check_aliases(aliases, tables)
     if not scoped and _untouched(tree, tables, column_maps, table_nodes, column_nodes):
-        return tree
+        return tree, False
     infos: dict[str, TableInfo | None] = {}
 
     def catalog(name: str) -> TableInfo | None:
@@ -182,7 +190,7 @@ def rename_tables(tree: exp.Expression, table_columns: Mapping[str, TableColumn]
 
     res = resolve(tree, catalog)
     _apply(table_nodes, column_nodes, identifier_nodes, res, new_names, column_maps, aliases)
-    return tree
+    return tree, True
 
 
 def _untouched(tree: exp.Expression, tables: Mapping[str, TableColumn], column_maps: dict[str, dict[str, str]],

@@ -318,13 +318,14 @@ def test_round_trip_check_runs_once_per_shape(monkeypatch: pytest.MonkeyPatch) -
 
     frontend.clear_cache()
     calls: list[str] = []
-    real = rules.round_trip_mismatch
+    real = rules.round_trip
 
-    def counting(tree: exp.Expression, node: object, text: str, parsed_json: str | None = None) -> str | None:
+    def counting(tree: exp.Expression, node: object, text: str,
+                 parsed_json: str | None = None) -> tuple[str | None, str | None]:
         calls.append(text)
         return real(tree, node, text, parsed_json)
 
-    monkeypatch.setattr(rules, "round_trip_mismatch", counting)
+    monkeypatch.setattr(rules, "round_trip", counting)
     for i in range(5):
         assert PG.parse_and_modify_sql(f"SELECT a FROM shape_probe WHERE b = 'v{i}' AND c > {i}", {}) \
             == f"SELECT a FROM shape_probe WHERE b = 'v{i}' AND c > {i}"
@@ -341,7 +342,7 @@ def test_a_failed_round_trip_is_kept_for_the_shape(monkeypatch: pytest.MonkeyPat
     from dialects.postgres import frontend, rules
 
     frontend.clear_cache()
-    monkeypatch.setattr(rules, "round_trip_mismatch", lambda tree, node, text, parsed_json=None: "round-trip: Probe")
+    monkeypatch.setattr(rules, "round_trip", lambda tree, node, text, parsed_json=None: ("round-trip: Probe", None))
     first = PG.compile("SELECT a FROM refused_probe WHERE b = 1")
     monkeypatch.undo()
     again = PG.compile("SELECT a FROM refused_probe WHERE b = 2")
