@@ -140,7 +140,8 @@ class SQLParser:
                 return sql
             tree = self._tree(stmt, "rename tables")
             before = _special_names(tree) if renames_to_special else None
-            tree, changed = rename_tables_reporting(tree, table_columns)
+            names = stmt.names[1] if stmt.names is not None and stmt.names[0] is tree else None
+            tree, changed = rename_tables_reporting(tree, table_columns, names)
             if before is not None:
                 _quote_renamed_specials(tree, before)
             elif not changed:

@@ -18,6 +18,7 @@ from sqlglot import exp
 from sqlparser import literal_runs
 from sqlparser.errors import SQLParserError, SQLSyntaxError
 from sqlparser.limits import MAX_TOKENS, check_token_count, count_tokens
+from sqlparser.name_walk import Names
 from sqlparser.portable_names import check_portable_names
 from sqlparser.shapes import Shape, ShapeCache
 from sqlparser.shapes import follow as _follow
@@ -47,6 +48,10 @@ class Statement:
     is still that very object and no pass changed it. Holding the tree itself makes the text
     follow nothing else: every copy (cache hits, shape templates, folded literal runs) is another
     object and is printed afresh."""
+    names: tuple[exp.Expression, Names] | None = field(default=None, repr=False, compare=False)
+    """(a tree, `name_walk.walk_names` of it) when the front end walked this statement's tree for
+    the portable-names rule: the rename pass reads the lists instead of walking the tree again
+    while the tree is that very object, unchanged (the same rule as `printed`)."""
 
 
 class Frontend(Protocol):
@@ -362,7 +367,9 @@ class CachedFrontend(ABC):
     def _parse_checked(self, sql: str) -> Statement:
         stmt = self._parse_uncached(sql)
         if stmt.tree is not None and self.portable_names and self.CHECKS_PORTABLE_NAMES:
-            check_portable_names(stmt.tree, sql)
+            names = check_portable_names(stmt.tree, sql)
+            return Statement(stmt.sql, stmt.operation, stmt.tree, stmt.unsupported, stmt.table, stmt.printed,
+                             (stmt.tree, names))
         return stmt
 
     @abstractmethod

@@ -18,7 +18,7 @@ import re
 from sqlglot import exp
 
 from sqlparser.errors import SQLSyntaxError
-from sqlparser.ir import any_node, line_column
+from sqlparser.ir import line_column
 from sqlparser.mysql8_reserved import (
     DEFAULT_VALUE_WORD,
     DUAL_TABLE,
@@ -26,6 +26,7 @@ from sqlparser.mysql8_reserved import (
     KEYWORD_FUNCTIONS,
     MYSQL8_RESERVED_WORDS,
 )
+from sqlparser.name_walk import Names, walk_names
 
 # The parts of a qualified name, outermost first. Every part but the first follows a dot.
 _NAME_PARTS: dict[type[exp.Expr], tuple[str, ...]] = {
@@ -83,21 +84,18 @@ def reserved_name_error(identifier: exp.Identifier, sql: str) -> SQLSyntaxError:
         line=line, column=column, token=word, sql=sql)
 
 
-def check_portable_names(tree: exp.Expression, sql: str) -> None:
+def check_portable_names(tree: exp.Expression, sql: str) -> Names:
     """Raise SQLSyntaxError for the first unquoted identifier in `tree` that is a MySQL 8 reserved word.
 
-    First in breadth-first order, as `tree.walk()` meets them; the walk is `ir.any_node`'s lean one
-    (every statement a front end parses goes through here)."""
-    found: list[exp.Identifier] = []
-
-    def reserved(identifier: exp.Identifier) -> bool:
-        if is_unquoted_reserved(identifier):
-            found.append(identifier)
-            return True
-        return False
-
-    if any_node(tree, reserved):
-        raise reserved_name_error(found[0], sql)
+    First in breadth-first order, as `tree.walk()` meets them. The walk is `name_walk.walk_names`
+    (every statement a front end parses goes through here): its lists are returned, for the rename
+    pass to use instead of walking the same tree again (`Statement.names`)."""
+    names = walk_names(tree)
+    identifier = exp.Identifier
+    for node in names.identifiers:
+        if type(node) is identifier and is_unquoted_reserved(node):
+            raise reserved_name_error(node, sql)
+    return names
 
 
 def _position(identifier: exp.Identifier, sql: str) -> tuple[int, int]:

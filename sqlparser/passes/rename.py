@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping
 from sqlglot import exp
 
 from sqlparser.errors import InvalidArgumentError
+from sqlparser.name_walk import Names, walk_names
 from sqlparser.passes.scopes import Resolution, TableInfo, resolve
 from sqlparser.types import TableColumn
 
@@ -69,101 +70,17 @@ def _aliases_of(tables: Iterable[exp.Table]) -> dict[str, str]:
     return aliases
 
 
-# What the rename looks at, by node class: a dict lookup per node instead of an isinstance chain
-# (a statement's walk is most of this pass's own time). Subclasses are classified on first sight.
-_OTHER, _TABLE, _COLUMN, _IDENTIFIER, _SCOPED = 0, 1, 2, 3, 4
-_KINDS: dict[type, int] = {}
-# Node classes that may give a level a source listing columns of its own (a derived table, a CTE,
-# a LATERAL, `AS t(a, b)`), or hold a FROM item or query body the resolver may refuse: where one
-# occurs, `_walk` looks closer (`_scoped`) before the resolver may be skipped.
-_SCOPED_CLASSES = (exp.From, exp.Join, exp.Subquery, exp.SetOperation, exp.Lateral, exp.With, exp.CTE,
-                   exp.TableAlias)
-# What a query body (a subquery's, a set operation's arm) may be for the resolver to take it.
-_QUERY_BODIES = frozenset({exp.Select, exp.Union, exp.Except, exp.Intersect, exp.Subquery, exp.Values})
-
-
-def _kind(cls: type) -> int:
-    kind = _KINDS.get(cls)
-    if kind is None:
-        kind = (_TABLE if issubclass(cls, exp.Table) else _COLUMN if issubclass(cls, exp.Column)
-                else _IDENTIFIER if issubclass(cls, exp.Identifier)
-                else _SCOPED if issubclass(cls, _SCOPED_CLASSES) else _OTHER)
-        _KINDS[cls] = kind
-    return kind
-
-
-def _scoped(node: exp.Expression) -> bool:
-    """Whether this node may make the resolver's outcome depend on more than the mapped tables:
-    a source that lists columns whatever the mapping (two of them at one level can make a name
-    ambiguous), or a construct the resolver refuses. Conservative: any doubt says yes."""
-    if isinstance(node, (exp.From, exp.Join)):
-        return type(node.this) is not exp.Table
-    if isinstance(node, exp.Subquery):
-        return type(node.this) not in _QUERY_BODIES
-    if isinstance(node, exp.SetOperation):
-        return type(node.this) not in _QUERY_BODIES or type(node.expression) not in _QUERY_BODIES
-    if isinstance(node, exp.TableAlias):
-        return bool(node.args.get("columns"))
-    return True  # LATERAL, WITH, CTE
-
-
-def _walk(tree: exp.Expression) -> tuple[list[exp.Table], list[exp.Column], list[exp.Identifier], bool]:
-    """The tables (in breadth-first order, as `tree.walk()` gives them), columns and identifiers
-    of the tree, from one walk, and whether some node is `_scoped`.
-
-    The walk is breadth-first over `args`, a list that is its own queue (read by index, appended
-    at the end): the order `tree.walk()` gives, without its generator and deque, and without
-    sorting afterwards. Only the order of the tables matters (`_aliases_of`: the last table with
-    an alias wins). Names and literals are leaves: their arguments are text and flags, never
-    nodes, so they are not looked into (about half of a statement's nodes).
-    """
-    tables: list[exp.Table] = []
-    columns: list[exp.Column] = []
-    identifiers: list[exp.Identifier] = []
-    scoped = False
-    kinds = _KINDS
-    expression = exp.Expression
-    literal = exp.Literal
-    queue: list[exp.Expression] = [tree]
-    push = queue.append
-    i = 0
-    while i < len(queue):
-        node = queue[i]
-        i += 1
-        cls = type(node)
-        kind = kinds.get(cls)
-        if kind is None:
-            kind = _kind(cls)
-        if kind == _TABLE:
-            tables.append(node)  # type: ignore[arg-type]
-        elif kind == _COLUMN:
-            columns.append(node)  # type: ignore[arg-type]
-        elif kind == _IDENTIFIER:
-            identifiers.append(node)  # type: ignore[arg-type]
-            continue
-        elif kind == _SCOPED:
-            scoped = scoped or _scoped(node)
-        elif cls is literal:
-            continue
-        for value in node.args.values():
-            if type(value) is list:
-                for item in value:
-                    if isinstance(item, expression):
-                        push(item)
-            elif isinstance(value, expression):
-                push(value)
-    return tables, columns, identifiers, scoped
-
-
 def rename_tables(tree: exp.Expression, table_columns: Mapping[str, TableColumn]) -> exp.Expression:
     """Rename the mapped tables and columns of `tree` in place (see the module docstring); returns it."""
     return rename_tables_reporting(tree, table_columns)[0]
 
 
-def rename_tables_reporting(tree: exp.Expression,
-                            table_columns: Mapping[str, TableColumn]) -> tuple[exp.Expression, bool]:
+def rename_tables_reporting(tree: exp.Expression, table_columns: Mapping[str, TableColumn],
+                            names: Names | None = None) -> tuple[exp.Expression, bool]:
     """`rename_tables`, and whether it may have changed the tree: False only when the pass skipped
-    the statement (`_untouched`: nothing mapped is named), so the tree is exactly as it came in."""
+    the statement (`_untouched`: nothing mapped is named), so the tree is exactly as it came in.
+    `names`: `walk_names(tree)` when the caller has it (the front end's walk of this very tree,
+    unchanged since), so the pass does not walk the tree again."""
     tables = {name.lower(): spec for name, spec in table_columns.items()}
     new_names = {name: spec.new_table_name for name, spec in tables.items() if spec.new_table_name}
     column_maps = {name: {k.lower(): v for k, v in (spec.column_map or {}).items() if k}
@@ -174,7 +91,7 @@ def rename_tables_reporting(tree: exp.Expression,
         return _rename_by_name(tree, new_names, column_maps, aliases), True
     # One walk serves the alias check, the rename and its name-based fallback (the resolver
     # changes nothing, so what the walk found before resolving is what there is to rename after).
-    table_nodes, column_nodes, identifier_nodes, scoped = _walk(tree)
+    table_nodes, column_nodes, identifier_nodes, scoped = names if names is not None else walk_names(tree)
     aliases = _aliases_of(table_nodes)
     _check_aliases(aliases, tables)
     if not scoped and _untouched(tree, tables, column_maps, table_nodes, column_nodes):
@@ -195,11 +112,11 @@ def rename_tables_reporting(tree: exp.Expression,
 
 def _untouched(tree: exp.Expression, tables: Mapping[str, TableColumn], column_maps: dict[str, dict[str, str]],
                table_nodes: list[exp.Table], column_nodes: list[exp.Column]) -> bool:
-    """Whether resolving and renaming this statement (one without `_scoped` nodes) would change
+    """Whether resolving and renaming this statement (one without `name_walk.scoped` nodes) would change
     nothing and raise nothing, so both can be skipped.
 
     With no mapped table named, the catalog knows no table: every base table is opaque and lists
-    no column, so every mapped name the resolver finds is None, and without `_scoped` nodes at
+    no column, so every mapped name the resolver finds is None, and without `scoped` nodes at
     most one source of a level lists columns (a set operation's output), so no name is ambiguous.
     What is left is `_apply`'s name-based fallback for the columns the resolver does not reach:
     a qualifier naming a mapped table, or an unqualified name some column map lists.

@@ -1,6 +1,7 @@
-"""The rename pass collects its nodes with its own breadth-first walk (`rename._walk`); the tables
-must come out in sqlglot's breadth-first `walk()` order (the fallback alias map keeps the last
-table with an alias), the columns and identifiers must be exactly the walk's."""
+"""The rename pass and the portable-names rule collect their nodes with one breadth-first walk
+(`name_walk.walk_names`); the tables and identifiers must come out in sqlglot's breadth-first
+`walk()` order (the fallback alias map keeps the last table with an alias; the rule names the first
+reserved identifier), the columns must be exactly the walk's."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from sqlglot import exp
 
 from sqlparser import new_parser
-from sqlparser.passes.rename import _walk
+from sqlparser.name_walk import walk_names
 from tests.corpus._corpus import load_corpus
 
 EXTRA = (
@@ -36,9 +37,9 @@ def test_nodes_match_sqlglot_walk(dialect: str) -> None:
         if tree is None:
             continue
         walk = list(tree.walk())
-        tables, columns, identifiers, _ = _walk(tree)
+        tables, columns, identifiers, _ = walk_names(tree)
         assert [id(n) for n in tables] == [id(n) for n in walk if isinstance(n, exp.Table)], sql
         assert sorted(map(id, columns)) == sorted(id(n) for n in walk if isinstance(n, exp.Column)), sql
-        assert sorted(map(id, identifiers)) == sorted(id(n) for n in walk if isinstance(n, exp.Identifier)), sql
+        assert [id(n) for n in identifiers] == [id(n) for n in walk if isinstance(n, exp.Identifier)], sql
         checked += 1
     assert checked > 100

@@ -1,0 +1,73 @@
+"""The front end's walk for the portable-names rule is handed to the rename pass (`Statement.names`):
+the rewrite's outcome (text or error) must be the one the pass gets by walking the tree itself, and
+the lists are never used for a tree other than the one they were taken from."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.parse_rewrite import MAPPING
+from sqlparser import SQLParserError, TableColumn, new_parser
+from sqlparser.contract import SQLParser
+from sqlparser.frontend import CachedFrontend, Statement
+from sqlparser.passes import rename
+from tests.corpus._corpus import load_corpus
+
+MAPS = (MAPPING, {"users": TableColumn("t_users", {"id": "c_id"})}, {"zz": TableColumn("t_zz", {"id": "c_id"})})
+
+
+def _cold(dialect: str) -> SQLParser:
+    p = new_parser(dialect)
+    p.memo = None
+    p.frontend = type(p.frontend)(portable_names=True, cache=False)
+    return p
+
+
+def _outcomes(p: SQLParser, statements: list[str]) -> list[tuple[str, str]]:
+    out = []
+    for mapping in MAPS:
+        for sql in statements:
+            try:
+                out.append(("ok", p.parse_and_modify_sql(sql, mapping)))
+            except SQLParserError as err:
+                out.append((type(err).__name__, str(err)))
+    return out
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "sqlite"])
+def test_handed_names_change_no_outcome(dialect: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    statements = [row["sql"] for row in load_corpus(dialect)
+                  if row.get("syntax_ok") and row.get("kind") in ("SELECT", "INSERT", "UPDATE", "DELETE")][:1500]
+    handed = 0
+    real = rename.rename_tables_reporting
+
+    def counting(tree: object, table_columns: object, names: object = None) -> object:
+        nonlocal handed
+        handed += names is not None
+        return real(tree, table_columns, names)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("sqlparser.contract.rename_tables_reporting", counting)
+    with_names = _outcomes(_cold(dialect), statements)
+    assert handed > len(statements)  # most calls were handed the front end's lists
+    real_checked = CachedFrontend._parse_checked
+
+    def without_names(self: CachedFrontend, sql: str) -> Statement:
+        stmt = real_checked(self, sql)
+        return Statement(stmt.sql, stmt.operation, stmt.tree, stmt.unsupported, stmt.table, stmt.printed)
+
+    monkeypatch.setattr(CachedFrontend, "_parse_checked", without_names)
+    handed = 0
+    assert _outcomes(_cold(dialect), statements) == with_names
+    assert handed == 0
+
+
+def test_names_follow_only_their_own_tree() -> None:
+    """A cache hit hands out a copy: its statement carries no lists (nor a printed text)."""
+    p = new_parser("sqlite")
+    p.memo = None
+    sql = "SELECT a FROM front_end_names_probe WHERE b = 1"
+    first = p.frontend.parse(sql)
+    assert first.names is not None and first.names[0] is first.tree
+    p.frontend.parse(sql)  # the second sight keeps a tree to copy from
+    hit = p.frontend.parse(sql)
+    assert hit.tree is not None and hit.names is None and hit.printed is None
