@@ -240,8 +240,11 @@ def _rule_unsupported(tokens: list[Token], i: int, sql: str, statement: bool, fo
 
 
 def _rule_r_paren(tokens: list[Token], i: int, sql: str, statement: bool, found: Features) -> None:
-    if prev_type(tokens, i) is TokenType.COMMA:
+    if i and tokens[i - 1].token_type is _COMMA:  # (prev_type, inline: one `)` or more per statement)
         raise token_error(tokens[i - 1], sql, "trailing comma before ')'")
+
+
+_COMMA = TokenType.COMMA
 
 
 def _rule_comma(tokens: list[Token], i: int, sql: str, statement: bool, found: Features) -> None:
@@ -378,13 +381,22 @@ def _rule_json_arrow(tokens: list[Token], i: int, sql: str, statement: bool, fou
 
 
 def _rule_l_paren(tokens: list[Token], i: int, sql: str, statement: bool, found: Features) -> None:
-    if i:
+    # Most `(` follow a name none of the checks below looks at (COUNT, IN, VALUES): one lookup of
+    # the upper-cased name, the one each of them tests first, settles those.
+    if i and tokens[i - 1].text.upper() in _CALL_RULE_NAMES:
         _check_call_arguments(tokens, i - 1, sql)
         name = tokens[i - 1].text.upper()
         if name == "CAST":
             _check_cast_type(tokens, i, sql)
         elif keeps_opaque(tokens, i - 1):
             found.opaque_call = True
+
+
+_CALL_RULE_NAMES: frozenset[str] = frozenset({"CAST", *rules.FSP_FUNCTIONS, *rules.NO_ARGUMENT_FUNCTIONS,
+                                               *rules.TIMESTAMP_FUNCTIONS, *rules.ARGUMENT_DROPPING_CALLS,
+                                               *rules.OPAQUE_CALLS})
+"""The names before `(` that `_rule_l_paren` checks or notes: `_check_call_arguments` acts only on
+the first three sets, `keeps_opaque` only on the last two."""
 
 
 def keeps_opaque(tokens: list[Token], i: int) -> bool:
