@@ -223,6 +223,8 @@ class FixUps:
             if test is not None and test(node):
                 return True
             for value in node.args.values():
+                if value is None:  # half of all arguments: skipped before any type test
+                    continue
                 kind = type(value)
                 if kind is list:
                     for item in value:
