@@ -382,11 +382,13 @@ def _rule_json_arrow(tokens: list[Token], i: int, sql: str, statement: bool, fou
 
 
 def _rule_l_paren(tokens: list[Token], i: int, sql: str, statement: bool, found: Features) -> None:
-    # Most `(` follow a name none of the checks below looks at (COUNT, IN, VALUES): one lookup of
-    # the upper-cased name, the one each of them tests first, settles those.
-    if i and tokens[i - 1].text.upper() in _CALL_RULE_NAMES:
+    if not i:
+        return
+    name = tokens[i - 1].text.upper()
+    # Each check below acts only on a name of `_CALL_RULE_NAMES`: the `(` of most calls (COUNT,
+    # IN, VALUES) is settled by this one lookup.
+    if name in _CALL_RULE_NAMES:
         _check_call_arguments(tokens, i - 1, sql)
-        name = tokens[i - 1].text.upper()
         if name == "CAST":
             _check_cast_type(tokens, i, sql)
         elif keeps_opaque(tokens, i - 1):
