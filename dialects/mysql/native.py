@@ -27,7 +27,6 @@ from sqlglot.errors import ErrorLevel
 from dialects.mysql.lower import HEX_NUMBER, TYPED_LITERAL
 from dialects.mysql.names import needs_quotes
 from sqlparser.errors import UnsupportedConstructError
-from sqlparser.ir import any_node
 
 NATIONAL_CHARSET = "utf8mb3"
 """The character set of NCHAR / NVARCHAR columns and CAST(... AS NCHAR) in MySQL 8."""
@@ -112,10 +111,14 @@ def _values(values: exp.Expr) -> exp.Expression | None:
     return exp.var(text)
 
 
+def _unquoted_odd_name(identifier: exp.Expr) -> bool:
+    return not identifier.args.get("quoted") and needs_quotes(identifier.name)
+
+
 def _odd_name(identifier: exp.Expr) -> None:
     # Only names from callers (rename maps, added columns) can be unquoted and odd: the front end
     # marks every name it read in back-quotes as quoted.
-    if not identifier.args.get("quoted") and needs_quotes(identifier.name):
+    if _unquoted_odd_name(identifier):
         identifier.set("quoted", True)
 
 
@@ -187,7 +190,7 @@ _NEEDED: dict[type[exp.Expr], Callable[[exp.Expr], bool]] = {
     # `_values` changes only VALUES whose rows are all ROW(...): a plain INSERT ... VALUES has nothing.
     exp.Values: lambda node: bool(node.expressions) and all(_row_call(row) is not None for row in node.expressions),
     exp.Into: lambda node: True,
-    exp.Identifier: lambda node: not node.args.get("quoted") and needs_quotes(node.name),
+    exp.Identifier: _unquoted_odd_name,
     exp.Insert: lambda node: str(node.args.get("alternative") or "").upper() == "REPLACE",
     exp.Create: lambda node: isinstance(node.this, exp.Index) and (
         node.args.get("properties") is not None or (isinstance(node.this.args.get("params"), exp.IndexParameters)
@@ -200,15 +203,43 @@ class FixUps:
     """The native normalizer: `FIX_UPS` applied in one walk over the printer's copy of the tree."""
 
     def applies(self, tree: exp.Expression) -> bool:
-        """Whether there is anything to fix: the native printer copies the tree only then (asked on
-        every render: one lean walk, `any_node`)."""
-        get = _NEEDED.get
+        """Whether there is anything to fix: the native printer copies the tree only then.
 
-        def needs_fix_up(node: exp.Expr) -> bool:
-            needed = get(type(node))
-            return needed is not None and needed(node)
-
-        return any_node(tree, _NEEDED[exp.Identifier], needs_fix_up)
+        Asked on every render, so the walk is lean and inlined: breadth-first over a list that is
+        its own queue; each node's test found by its exact type in `_NEEDED` (no closure per
+        node); a child name tested where it is met and never queued, a child literal skipped
+        (their arguments are text and flags, never nodes: `sqlparser.ir.any_node` skips the same).
+        The order does not matter: the tests only read the tree, and any True answers True."""
+        test_of = _NEEDED.get
+        odd_name = _unquoted_odd_name
+        identifier, literal, expression = exp.Identifier, exp.Literal, exp.Expr
+        queue: list[exp.Expr] = [tree]
+        push = queue.append
+        i = 0
+        while i < len(queue):
+            node = queue[i]
+            i += 1
+            test = test_of(type(node))
+            if test is not None and test(node):
+                return True
+            for value in node.args.values():
+                if value is None:  # half of all arguments: skipped before any type test
+                    continue
+                kind = type(value)
+                if kind is list:
+                    for item in value:
+                        kind = type(item)
+                        if kind is identifier:
+                            if odd_name(item):
+                                return True
+                        elif kind is not literal and isinstance(item, expression):
+                            push(item)
+                elif kind is identifier:
+                    if odd_name(value):
+                        return True
+                elif kind is not literal and isinstance(value, expression):
+                    push(value)
+        return False
 
     def __call__(self, tree: exp.Expression, options: dict[str, Any]) -> exp.Expression:
         get = FIX_UPS.get

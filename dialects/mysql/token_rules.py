@@ -191,8 +191,9 @@ def scan(tokens: list[Token], sql: str, *, statement: bool = True) -> tuple[list
     """Apply the token-level rules; return the tokens of the one statement (no trailing `;`) and
     its `Features`. `statement=False` for a WHERE condition (no statement-level rules).
 
-    Runs on every statement, so the loop only looks a token's type up in `_TOKEN_RULES` (keyed by
-    identity: hashing an Enum member runs Python code) and calls a rule for the few that have one.
+    Runs on every statement, so the loop only looks a token's type up in `_TOKEN_RULES` and calls a
+    rule for the few that have one. (sqlglot's TokenType is an IntEnum: its members hash as ints, in
+    C, cheaper than an `id()` call per token.)
     """
     n = len(tokens)
     if statement and n and tokens[0].token_type in rules.NOT_STATEMENT_STARTS:
@@ -202,7 +203,7 @@ def scan(tokens: list[Token], sql: str, *, statement: bool = True) -> tuple[list
     end = n
     get_rule = _TOKEN_RULES.get
     for i, tok in enumerate(tokens):
-        rule = get_rule(id(tok.token_type))
+        rule = get_rule(tok.token_type)
         if rule is None:
             continue
         if rule is _semicolon_marker:
@@ -240,8 +241,11 @@ def _rule_unsupported(tokens: list[Token], i: int, sql: str, statement: bool, fo
 
 
 def _rule_r_paren(tokens: list[Token], i: int, sql: str, statement: bool, found: Features) -> None:
-    if prev_type(tokens, i) is TokenType.COMMA:
+    if i and tokens[i - 1].token_type is _COMMA:  # (prev_type, inline: one `)` or more per statement)
         raise token_error(tokens[i - 1], sql, "trailing comma before ')'")
+
+
+_COMMA = TokenType.COMMA
 
 
 def _rule_comma(tokens: list[Token], i: int, sql: str, statement: bool, found: Features) -> None:
@@ -378,13 +382,24 @@ def _rule_json_arrow(tokens: list[Token], i: int, sql: str, statement: bool, fou
 
 
 def _rule_l_paren(tokens: list[Token], i: int, sql: str, statement: bool, found: Features) -> None:
-    if i:
+    if not i:
+        return
+    name = tokens[i - 1].text.upper()
+    # Each check below acts only on a name of `_CALL_RULE_NAMES`: the `(` of most calls (COUNT,
+    # IN, VALUES) is settled by this one lookup.
+    if name in _CALL_RULE_NAMES:
         _check_call_arguments(tokens, i - 1, sql)
-        name = tokens[i - 1].text.upper()
         if name == "CAST":
             _check_cast_type(tokens, i, sql)
         elif keeps_opaque(tokens, i - 1):
             found.opaque_call = True
+
+
+_CALL_RULE_NAMES: frozenset[str] = frozenset({"CAST", *rules.FSP_FUNCTIONS, *rules.NO_ARGUMENT_FUNCTIONS,
+                                               *rules.TIMESTAMP_FUNCTIONS, *rules.ARGUMENT_DROPPING_CALLS,
+                                               *rules.OPAQUE_CALLS})
+"""The names before `(` that `_rule_l_paren` checks or notes: `_check_call_arguments` acts only on
+the first three sets, `keeps_opaque` only on the last two."""
 
 
 def keeps_opaque(tokens: list[Token], i: int) -> bool:
@@ -574,43 +589,43 @@ def _semicolon_marker(tokens: list[Token], i: int, sql: str, statement: bool, fo
 TokenRule = Callable[[list[Token], int, str, bool, Features], None]
 """(tokens, index of the token, the text, is it a whole statement, the features found so far)."""
 
-_TOKEN_RULES: dict[int, TokenRule] = {
-    id(TokenType.SEMICOLON): _semicolon_marker,
-    **{id(tt): _rule_unsupported for tt in rules.UNSUPPORTED_TOKENS},
-    id(TokenType.R_PAREN): _rule_r_paren,
-    id(TokenType.COMMA): _rule_comma,
-    id(TokenType.ON): _rule_on,
-    id(TokenType.NOT): _rule_not,
-    id(TokenType.WITH): _rule_with,
-    id(TokenType.DISTINCT): _rule_distinct,
-    id(TokenType.STRING): _rule_string,
-    id(TokenType.NUMBER): _rule_number,
-    id(TokenType.BIGINT): _rule_type_synonym,
-    id(TokenType.FLOAT): _rule_type_synonym,
-    id(TokenType.TINYINT): _rule_type_synonym,
-    id(TokenType.JOIN): _rule_join,
-    id(TokenType.ALL): _rule_all,
-    id(TokenType.UBIGINT): _rule_equivalent,
-    **{id(tt): _rule_datetime_literal for tt in rules.DATETIME_LITERAL_KEYWORDS},
-    id(TokenType.HEX_STRING): _rule_binary_literal,
-    id(TokenType.BIT_STRING): _rule_binary_literal,
-    id(TokenType.ARROW): _rule_json_arrow,
-    id(TokenType.DARROW): _rule_json_arrow,
-    id(TokenType.L_PAREN): _rule_l_paren,
-    id(TokenType.LOCK): _rule_lock,
-    id(TokenType.INTERVAL): _rule_interval,
-    id(TokenType.TABLE): _rule_table,
-    id(TokenType.L_BRACE): _rule_l_brace,
-    id(TokenType.INTO): _rule_into,
-    **{id(tt): _rule_comparison for tt in rules.MISNESTED_COMPARISONS},
-    id(TokenType.BETWEEN): _rule_between,
-    id(TokenType.STAR): _rule_star,
-    id(TokenType.OVER): _rule_over,
-    id(TokenType.FULL): _rule_full,
-    id(TokenType.HINT): _rule_hint,
-    id(TokenType.DOT): _rule_dot,
+_TOKEN_RULES: dict[TokenType, TokenRule] = {
+    TokenType.SEMICOLON: _semicolon_marker,
+    **{tt: _rule_unsupported for tt in rules.UNSUPPORTED_TOKENS},
+    TokenType.R_PAREN: _rule_r_paren,
+    TokenType.COMMA: _rule_comma,
+    TokenType.ON: _rule_on,
+    TokenType.NOT: _rule_not,
+    TokenType.WITH: _rule_with,
+    TokenType.DISTINCT: _rule_distinct,
+    TokenType.STRING: _rule_string,
+    TokenType.NUMBER: _rule_number,
+    TokenType.BIGINT: _rule_type_synonym,
+    TokenType.FLOAT: _rule_type_synonym,
+    TokenType.TINYINT: _rule_type_synonym,
+    TokenType.JOIN: _rule_join,
+    TokenType.ALL: _rule_all,
+    TokenType.UBIGINT: _rule_equivalent,
+    **{tt: _rule_datetime_literal for tt in rules.DATETIME_LITERAL_KEYWORDS},
+    TokenType.HEX_STRING: _rule_binary_literal,
+    TokenType.BIT_STRING: _rule_binary_literal,
+    TokenType.ARROW: _rule_json_arrow,
+    TokenType.DARROW: _rule_json_arrow,
+    TokenType.L_PAREN: _rule_l_paren,
+    TokenType.LOCK: _rule_lock,
+    TokenType.INTERVAL: _rule_interval,
+    TokenType.TABLE: _rule_table,
+    TokenType.L_BRACE: _rule_l_brace,
+    TokenType.INTO: _rule_into,
+    **{tt: _rule_comparison for tt in rules.MISNESTED_COMPARISONS},
+    TokenType.BETWEEN: _rule_between,
+    TokenType.STAR: _rule_star,
+    TokenType.OVER: _rule_over,
+    TokenType.FULL: _rule_full,
+    TokenType.HINT: _rule_hint,
+    TokenType.DOT: _rule_dot,
 }
-"""Token type (by identity) -> its rule. A rule raises SQLSyntaxError or notes a feature in `found`."""
+"""Token type -> its rule. A rule raises SQLSyntaxError or notes a feature in `found`."""
 
 
 def _check_binary_literal(tok: Token, sql: str) -> None:
