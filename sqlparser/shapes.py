@@ -66,6 +66,14 @@ MAX_TEMPLATES_PER_SHAPE = 4
 SHAPE_TEXT_LIMIT = 16 * 1024
 """Longer texts are not keyed: their scan costs more and they rarely repeat a shape."""
 
+BACKOFF_WINDOW = 256
+"""Keyed statements over which the cache weighs what keying brings (`ShapeCache.parse`)."""
+
+BACKOFF_SAMPLE = 16
+"""The cache backs off when fewer than one keyed statement in this many was built from a template
+(keying costs a scan of the text's tokens, 5-10% of a statement seen once; a statement built from
+a template saves most of its parse); backed off, it keys one statement in this many."""
+
 MAX_SLOTS = 1000
 """More literals than this: not keyed (a large INSERT is not worth a template)."""
 
@@ -397,6 +405,13 @@ class ShapeCache:
     A shape is learned the second time it is seen (the first sighting only records the key, so
     a statement whose shape never repeats pays for the key and nothing else), and used from the
     third on, the first `VERIFY_HITS` uses checked against a full parse.
+
+    When fewer than one in `BACKOFF_SAMPLE` of `BACKOFF_WINDOW` keyed statements was built from
+    a template (SQL that is nearly all different statements, such as ad-hoc queries), the keys
+    cost more than the templates save: the cache then keys only one statement in `BACKOFF_SAMPLE`,
+    and keys every statement again as soon as a sample learns a template (a shape repeats) or a
+    window of samples is built from templates often enough. The results are the same either way
+    (a statement not keyed is parsed in full); only the cost moves.
     """
 
     BYTES_PER_NODE = 1024
@@ -412,16 +427,32 @@ class ShapeCache:
         self._items: OrderedDict[str, _Entry] = OrderedDict()
         self._lock = threading.Lock()
         self.stats = {"keyed": 0, "hits": 0, "verified": 0, "learned": 0, "mismatches": 0}
+        # The back-off (class docstring): this window's keyed statements and those built from a
+        # template, whether backed off, statements passed by since the last sample.
+        self._keyed = self._built = self._passed = 0
+        self._backed_off = False
 
     def parse(self, sql: str, parse: Callable[[str], S], shape_of: Callable[[str], Shape | None]) -> S:
         """`parse(sql)`, or an equal statement built from a template of its shape."""
-        shape = shape_of(sql) if enabled and len(sql) <= SHAPE_TEXT_LIMIT else None
+        if not enabled or len(sql) > SHAPE_TEXT_LIMIT:
+            return parse(sql)
+        if self._backed_off:
+            # (Unlocked: a lost update between threads only moves a sample.)
+            self._passed += 1
+            if self._passed < BACKOFF_SAMPLE:
+                return parse(sql)
+            self._passed = 0
+        shape = shape_of(sql)
         if shape is None:
             return parse(sql)
         key, slots = shape
         checking = False
         with self._lock:
             self.stats["keyed"] += 1
+            self._keyed += 1
+            if self._keyed >= BACKOFF_WINDOW:
+                self._backed_off = self._built * BACKOFF_SAMPLE < self._keyed
+                self._keyed = self._built = 0
             entry = self._items.get(key)
             if entry is None:
                 self._add(key, _Entry(2 * len(key) + 100))
@@ -446,6 +477,7 @@ class ShapeCache:
             return self._check(key, entry, template, sql, slots, stmt)
         with self._lock:
             self.stats["hits"] += 1
+            self._built += 1
         return cast(S, template.instantiate(sql, slots))
 
     def _learn(self, key: str, entry: _Entry, shape: Shape, stmt: S) -> S:
@@ -456,6 +488,9 @@ class ShapeCache:
                 entry.dead = True
             elif self._items.get(key) is entry and len(entry.templates) < MAX_TEMPLATES_PER_SHAPE:
                 entry.templates.append(template)
+                if self._backed_off:  # a shape repeated among the samples: key everything again
+                    self._backed_off = False
+                    self._keyed = self._built = 0
                 cost = template.nodes * self.BYTES_PER_NODE
                 entry.cost += cost
                 self.bytes += cost
@@ -517,3 +552,5 @@ class ShapeCache:
             self._items.clear()
             self.bytes = 0
             self.stats = dict.fromkeys(self.stats, 0)
+            self._keyed = self._built = self._passed = 0
+            self._backed_off = False

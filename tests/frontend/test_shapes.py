@@ -228,3 +228,39 @@ def test_a_check_whose_parse_fails_drops_the_shape() -> None:
     before = len(calls)
     cache.parse("SELECT a FROM t WHERE a = 7", picky, frontend._shape)
     assert len(calls) == before + 1 and cache.stats["hits"] == 0  # parsed in full from now on
+
+
+# -- the back-off: keying stops paying when nothing is built from a template ---------------------
+
+def test_backs_off_when_shapes_do_not_repeat_and_comes_back_when_they_do() -> None:
+    cache = shapes.ShapeCache(size=4096)
+    frontend, full = fresh("sqlite")
+    window, sample = shapes.BACKOFF_WINDOW, shapes.BACKOFF_SAMPLE
+    for i in range(window):  # all different shapes: nothing built from a template
+        cache.parse(f"SELECT c{i} FROM t WHERE a = 1", full.parse, frontend._shape)
+    assert cache.stats["keyed"] == window and cache._backed_off
+    for i in range(window, window + 10 * sample):
+        sql = f"SELECT c{i} FROM t WHERE a = 1"
+        assert cache.parse(sql, full.parse, frontend._shape) == full.parse(sql)  # the same statement
+    assert cache.stats["keyed"] == window + 10  # one in BACKOFF_SAMPLE
+    # One shape over and over: two of its samples learn a template, and keying is back for all.
+    n = 0
+    while cache._backed_off:
+        n += 1
+        assert n <= 2 * sample
+        cache.parse(f"SELECT a FROM t WHERE a = {n}", full.parse, frontend._shape)
+    keyed, hits = cache.stats["keyed"], cache.stats["hits"]
+    for k in range(n + 1, n + 20):
+        sql = f"SELECT a FROM t WHERE a = {k}"
+        assert shapes.same_tree(cache.parse(sql, full.parse, frontend._shape).tree, full.parse(sql).tree)
+    assert cache.stats["keyed"] == keyed + 19 and cache.stats["hits"] > hits
+
+
+def test_stays_on_while_enough_statements_are_built_from_templates() -> None:
+    cache = shapes.ShapeCache(size=4096)
+    frontend, full = fresh("sqlite")
+    for i in range(3 * shapes.BACKOFF_WINDOW):
+        # one repeated shape in eight: above the back-off's threshold of one in BACKOFF_SAMPLE
+        sql = f"SELECT a FROM t WHERE a = {i}" if i % 8 == 0 else f"SELECT c{i} FROM t WHERE a = 1"
+        cache.parse(sql, full.parse, frontend._shape)
+    assert not cache._backed_off and cache.stats["keyed"] == 3 * shapes.BACKOFF_WINDOW
