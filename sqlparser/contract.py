@@ -514,6 +514,10 @@ def _check_table_columns(table_columns: Mapping[str, TableColumn]) -> bool:
     Runs on every rewrite, so the names are checked together (one NUL search and one UTF-8
     encoding of them all); only a map that fails is checked name by name, for the message.
     """
+    if type(table_columns) is dict:
+        special = _plain_map_specials(table_columns)
+        if special is not None:
+            return special
     # `type(...) is dict` first: the ABC isinstance test costs as much as the rest of a check.
     if type(table_columns) is dict or isinstance(table_columns, Mapping):
         for table, spec in table_columns.items():
@@ -539,6 +543,46 @@ def _check_table_columns(table_columns: Mapping[str, TableColumn]) -> bool:
     if not valid:
         _check_names_one_by_one(table_columns)
     return any(name.upper() in _SPECIAL_NAMES for name in new_names)
+
+
+def _plain_map_specials(table_columns: dict[str, TableColumn]) -> bool | None:
+    """`_check_table_columns` of the common map in one pass: every key a non-empty str, every value
+    a TableColumn of str names and a dict column map, no NUL or lone surrogate in any name, no
+    column mapped from or to an empty name alone. None when the map is anything else: the full
+    checks then run and say what is wrong (or accept the other types they accept)."""
+    parts: list[str] = []
+    add = parts.append
+    special = False
+    specials = _SPECIAL_NAMES
+    for table, spec in table_columns.items():
+        if type(table) is not str or not table or type(spec) is not TableColumn:
+            return None
+        add(table)
+        new = spec.new_table_name
+        if new is not None:
+            if type(new) is not str:
+                return None
+            if new:
+                add(new)
+                special = special or new.upper() in specials
+        columns = spec.column_map
+        if columns is not None:
+            if type(columns) is not dict:
+                return None
+            for old, col in columns.items():
+                if type(old) is not str or type(col) is not str or (not old) is not (not col):
+                    return None
+                add(old)
+                add(col)
+                special = special or col.upper() in specials
+    text = "".join(parts)
+    if "\x00" in text:
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+    return special
 
 
 def _check_names_one_by_one(table_columns: Mapping[str, TableColumn]) -> None:

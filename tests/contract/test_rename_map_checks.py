@@ -4,10 +4,14 @@ error still names the first bad name and what it is."""
 
 from __future__ import annotations
 
-import pytest
+import types
 
-from sqlparser import TableColumn, new_parser
-from sqlparser.errors import InvalidArgumentError
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sqlparser import TableColumn, contract, new_parser
+from sqlparser.errors import InvalidArgumentError, SQLParserError
 
 SQL = "SELECT id, name FROM users WHERE age > 1"
 
@@ -35,3 +39,23 @@ def test_good_names_pass_and_special_words_are_quoted() -> None:
     # A physical name that a printer would read back as a keyword is quoted (contract._SPECIAL_NAMES).
     assert p.parse_and_modify_sql(SQL, {"users": TableColumn("dual", {"name": "default"})}) \
         == "SELECT id, `default` FROM `dual` WHERE age > 1"
+
+
+_NAMES = st.sampled_from(["users", "t", "", "dual", "Default", "a\x00", "b\ud800", "é", "id"])
+_COLUMN_MAPS = st.one_of(st.none(), st.dictionaries(st.one_of(_NAMES, st.integers()), st.one_of(_NAMES, st.none()),
+                                                    max_size=3))
+_SPECS = st.one_of(st.builds(TableColumn, st.one_of(st.none(), _NAMES, st.integers()), _COLUMN_MAPS), st.integers())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.one_of(_NAMES, st.integers()), _SPECS, max_size=3))
+def test_the_one_pass_check_of_a_plain_map_agrees_with_the_full_checks(table_columns: dict) -> None:
+    """`_check_table_columns` takes a plain dict in one pass; the same map behind a read-only view
+    (not a dict) takes the full checks: same verdict, same error."""
+    def outcome(mapping: object) -> tuple[str, object]:
+        try:
+            return "ok", contract._check_table_columns(mapping)  # type: ignore[arg-type]
+        except SQLParserError as err:
+            return type(err).__name__, str(err)
+
+    assert outcome(table_columns) == outcome(types.MappingProxyType(table_columns))
