@@ -7,7 +7,7 @@ from __future__ import annotations
 import types
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sqlparser import TableColumn, contract, new_parser
@@ -47,15 +47,27 @@ _COLUMN_MAPS = st.one_of(st.none(), st.dictionaries(st.one_of(_NAMES, st.integer
 _SPECS = st.one_of(st.builds(TableColumn, st.one_of(st.none(), _NAMES, st.integers()), _COLUMN_MAPS), st.integers())
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.dictionaries(st.one_of(_NAMES, st.integers()), _SPECS, max_size=3))
+_PLAIN_SPECS = st.builds(TableColumn, st.one_of(st.none(), _NAMES),
+                         st.one_of(st.none(), st.dictionaries(_NAMES, _NAMES, max_size=3)))
+
+
+def _outcome(mapping: object) -> tuple[str, object]:
+    try:
+        return "ok", contract._check_table_columns(mapping)  # type: ignore[arg-type]
+    except SQLParserError as err:
+        return type(err).__name__, str(err)
+
+
+@settings(max_examples=300, deadline=None)
+@example({"users": TableColumn("t", {"": "c"})})
+@example({"users": TableColumn("t", {"c": ""}), "orders": TableColumn("dual")})
+@example({"users": TableColumn(None, {"a": "Default"})})
+@example({"users": TableColumn("t", {"a\x00": "c"})})
+@example({"users": TableColumn("t\ud800")})
+@example({"": TableColumn("t")})
+@given(st.one_of(st.dictionaries(st.one_of(_NAMES, st.integers()), _SPECS, max_size=3),
+                 st.dictionaries(_NAMES, _PLAIN_SPECS, max_size=3)))
 def test_the_one_pass_check_of_a_plain_map_agrees_with_the_full_checks(table_columns: dict) -> None:
     """`_check_table_columns` takes a plain dict in one pass; the same map behind a read-only view
     (not a dict) takes the full checks: same verdict, same error."""
-    def outcome(mapping: object) -> tuple[str, object]:
-        try:
-            return "ok", contract._check_table_columns(mapping)  # type: ignore[arg-type]
-        except SQLParserError as err:
-            return type(err).__name__, str(err)
-
-    assert outcome(table_columns) == outcome(types.MappingProxyType(table_columns))
+    assert _outcome(table_columns) == _outcome(types.MappingProxyType(table_columns))
