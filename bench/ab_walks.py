@@ -14,7 +14,7 @@ round by round in this process:
 `--rewrite`: the whole `parse_and_modify_sql` over the corpus instead, the front end's caches
 and the result memo cleared before each side's round (every statement a miss, as in
 `parse_rewrite.py`'s corpus variant); the old side is a parser whose dialect has the native
-normalizers at REV, with `sqlparser.contract.rename_tables` pointed at the rename pass at REV
+normalizers at REV, with `sqlparser.contract.rename_tables_reporting` pointed at the rename pass at REV
 while it runs. Everything else (front end, other passes, sqlglot) is shared.
 
 Both sides are first checked to give the same output (or the same error) for every statement.
@@ -114,21 +114,25 @@ def ab_rewrite(dialect: str, rev: str, rounds: int) -> None:
     from bench.ab_rewrite import report
     from sqlparser import new_parser, result_cache
 
-    contract: Any = sqlparser.contract  # its `rename_tables` is swapped per side
+    contract: Any = sqlparser.contract  # its `rename_tables_reporting` is swapped per side
     old_rename = _old_passes(rev)
     old_norm = load_old(f"_old_{dialect}_native", rev, f"dialects/{dialect}/native.py",
                         (("class CozelitePostgres(", "class OldCozelitePostgres("),))
     new_p = new_parser(dialect, style="native")
     old_p = new_parser(dialect, style="native")
     old_p.dialect = dataclasses.replace(old_p.dialect, native_normalizers=tuple(old_norm.NATIVE_NORMALIZERS))
-    new_fn, old_fn = contract.rename_tables, old_rename.rename_tables
+    new_fn = contract.rename_tables_reporting
+    old_fn = getattr(old_rename, "rename_tables_reporting", None)
+    if old_fn is None:  # REV before the pass said whether it changed the tree: it always may have
+        def old_fn(tree: Any, table_columns: Any, names: Any = None) -> tuple[Any, bool]:
+            return old_rename.rename_tables(tree, table_columns), True
     clear_frontend = sys.modules[type(new_p.frontend).__module__].clear_cache
     stmts = corpus_dml(dialect)
 
     def side(p: Any, rename: Any) -> tuple[float, list[object]]:
         clear_frontend()
         result_cache.clear()
-        contract.rename_tables = rename
+        contract.rename_tables_reporting = rename
         out: list[object] = []
         try:
             start = time.process_time()
@@ -139,7 +143,7 @@ def ab_rewrite(dialect: str, rev: str, rounds: int) -> None:
                     out.append((type(err).__name__, str(err)))
             return time.process_time() - start, out
         finally:
-            contract.rename_tables = new_fn
+            contract.rename_tables_reporting = new_fn
 
     assert side(old_p, old_fn)[1] == side(new_p, new_fn)[1]
     print(f"{dialect}: {len(stmts)} corpus statements, same outcomes on both sides")

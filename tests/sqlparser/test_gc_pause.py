@@ -21,13 +21,13 @@ def test_collector_is_paused_during_a_call_and_restored_after(dialect: str, monk
     seen: list[bool] = []
     from sqlparser import contract
 
-    real = contract.rename_tables
+    real = contract.rename_tables_reporting
 
-    def spy(tree, table_columns):  # type: ignore[no-untyped-def]
+    def spy(tree, table_columns, names=None):  # type: ignore[no-untyped-def]
         seen.append(gc.isenabled())
-        return real(tree, table_columns)
+        return real(tree, table_columns, names)
 
-    monkeypatch.setattr(contract, "rename_tables", spy)
+    monkeypatch.setattr(contract, "rename_tables_reporting", spy)
     assert gc.isenabled()
     assert "c_a" in parser.parse_and_modify_sql("SELECT a FROM t WHERE a = 1", MAP)
     assert seen == [False] and gc.isenabled()
