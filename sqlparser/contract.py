@@ -135,7 +135,7 @@ class SQLParser:
         renames_to_special = _check_table_columns(table_columns)
 
         def work() -> str:
-            stmt = self.parse(sql)
+            stmt = self._statement(sql)
             if not table_columns:
                 return sql
             tree = self._tree(stmt, "rename tables")
@@ -155,7 +155,7 @@ class SQLParser:
     @_contract_errors
     def get_sql_operation(self, sql: str) -> OperationType:
         return self._memoized("get_sql_operation", sql, None,
-                              lambda: self._guarded(lambda: self.parse(sql).operation, sql))
+                              lambda: self._guarded(lambda: self._statement(sql).operation, sql))
 
     @_contract_errors
     def add_columns_to_insert_sql(
@@ -186,7 +186,7 @@ class SQLParser:
                 _check_value(value, f"value of primary key {primary_key_value.col_name!r}")
 
         def work() -> tuple[str, dict[str, bool]]:
-            stmt = self.parse(sql)
+            stmt = self._statement(sql)
             if not add_cols:
                 self._tree(stmt, "add columns")
                 return sql, {}
@@ -206,7 +206,7 @@ class SQLParser:
         """The first table a SELECT / INSERT / UPDATE / DELETE names."""
 
         def work() -> str:
-            stmt = self.parse(sql)
+            stmt = self._statement(sql)
             if stmt.tree is None:
                 if stmt.table and stmt.operation in _DML:
                     return stmt.table
@@ -220,7 +220,7 @@ class SQLParser:
         """Number of rows an INSERT ... VALUES inserts."""
         return self._memoized(
             "get_insert_data_nums", sql, None,
-            lambda: self._guarded(lambda: insert_row_count(self._tree(self.parse(sql), "count rows")), sql))
+            lambda: self._guarded(lambda: insert_row_count(self._tree(self._statement(sql), "count rows")), sql))
 
     @_contract_errors
     def append_sql_filter(self, sql: str, op: SQLFilterOp | str, condition: str) -> str:
@@ -234,7 +234,7 @@ class SQLParser:
             raise InvalidArgumentError(f"filter condition must be a str, got {type(condition).__name__}")
 
         def work() -> str:
-            stmt = self.parse(sql)
+            stmt = self._statement(sql)
             if stmt.operation not in (OperationType.SELECT, OperationType.UPDATE, OperationType.DELETE):
                 raise UnsupportedStatementError("append filter condition failed: only support SELECT/UPDATE/DELETE")
             tree = self._tree(stmt, "append filter")
@@ -257,7 +257,7 @@ class SQLParser:
             _check_name(name, "field name")
 
         def work() -> str:
-            tree = self._tree(self.parse(sql), "add select fields")
+            tree = self._tree(self._statement(sql), "add select fields")
             _refuse_values_arms(tree, "add select fields")
             tree, changed = add_select_fields(tree, fields)
             return self._render(tree, source_sql=sql, quote_names=True) if changed else sql
@@ -289,7 +289,7 @@ class SQLParser:
             raise InvalidArgumentError(f"fill_inserts must be a bool, got {type(fill_inserts).__name__}")
 
         def work() -> str:
-            stmt = self.parse(sql)
+            stmt = self._statement(sql)
             tree = self._tree(stmt, "scope rows")
             parsed = {table: self.parse_condition(cond) for table, cond in conditions.items()}
             scoped = scope_rows(tree, parsed, fill_inserts=fill_inserts, show=self.dialect.policy.show)
@@ -309,7 +309,7 @@ class SQLParser:
         rules = self.dialect.policy
 
         def work() -> None:
-            stmt = self.parse(sql)
+            stmt = self._statement(sql)
             check_comments(sql, stmt.tree, rules)
             if stmt.tree is None:
                 check_unlowered(stmt.unsupported or stmt.operation.value, stmt.operation, policy, rules)
@@ -357,6 +357,11 @@ class SQLParser:
         limits.check_sql_text(sql)
         return self.frontend.parse(sql)
 
+    def _statement(self, sql: str) -> Statement:
+        # `parse` for the contract's methods: they run it inside `_guarded(..., sql)`, which has
+        # checked the text, and their own boundary converts errors, so neither runs twice.
+        return self.frontend.parse(sql)
+
     @_contract_errors
     def parse_condition(self, condition: str) -> exp.Expression:
         limits.check_sql_text(condition, what="filter condition")
@@ -376,7 +381,7 @@ class SQLParser:
         The public way for other layers (providers, the app) to get a statement's IR: every error
         is a SQLParserError. The tree is the caller's to change.
         """
-        return self._guarded(lambda: self.parse(sql), sql)
+        return self._guarded(lambda: self._statement(sql), sql)
 
     @_contract_errors
     def render(self, tree: exp.Expression, *, quote_names: bool = False, consume: bool = False) -> str:
