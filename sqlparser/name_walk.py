@@ -27,8 +27,10 @@ class Names(NamedTuple):
 
 # What the walk looks at, by node class: a dict lookup per node instead of an isinstance chain
 # (the walk is most of the rename pass's own time). Subclasses are classified on first sight.
-_OTHER, _TABLE, _COLUMN, _IDENTIFIER, _SCOPED = 0, 1, 2, 3, 4
-_KINDS: dict[type, int] = {}
+OTHER, TABLE, COLUMN, IDENTIFIER, SCOPED = 0, 1, 2, 3, 4
+KINDS: dict[type, int] = {}
+"""Node class -> what the walk does with it (`kind_of` fills it in); for walks of a front end's own
+that collect `Names` as they go (MySQL's tree rules)."""
 # Node classes that may give a level a source listing columns of its own (a derived table, a CTE,
 # a LATERAL, `AS t(a, b)`), or hold a FROM item or query body the resolver may refuse: where one
 # occurs, the walk looks closer (`scoped`).
@@ -38,13 +40,13 @@ _SCOPED_CLASSES = (exp.From, exp.Join, exp.Subquery, exp.SetOperation, exp.Later
 _QUERY_BODIES = frozenset({exp.Select, exp.Union, exp.Except, exp.Intersect, exp.Subquery, exp.Values})
 
 
-def _kind(cls: type) -> int:
-    kind = _KINDS.get(cls)
+def kind_of(cls: type) -> int:
+    kind = KINDS.get(cls)
     if kind is None:
-        kind = (_TABLE if issubclass(cls, exp.Table) else _COLUMN if issubclass(cls, exp.Column)
-                else _IDENTIFIER if issubclass(cls, exp.Identifier)
-                else _SCOPED if issubclass(cls, _SCOPED_CLASSES) else _OTHER)
-        _KINDS[cls] = kind
+        kind = (TABLE if issubclass(cls, exp.Table) else COLUMN if issubclass(cls, exp.Column)
+                else IDENTIFIER if issubclass(cls, exp.Identifier)
+                else SCOPED if issubclass(cls, _SCOPED_CLASSES) else OTHER)
+        KINDS[cls] = kind
     return kind
 
 
@@ -76,7 +78,7 @@ def walk_names(tree: exp.Expr) -> Names:
     columns: list[exp.Column] = []
     identifiers: list[exp.Identifier] = []
     has_scope = False
-    kinds = _KINDS
+    kinds = KINDS
     expression = exp.Expr
     literal = exp.Literal
     queue: list[exp.Expr] = [tree]
@@ -88,15 +90,15 @@ def walk_names(tree: exp.Expr) -> Names:
         cls = type(node)
         kind = kinds.get(cls)
         if kind is None:
-            kind = _kind(cls)
-        if kind == _TABLE:
+            kind = kind_of(cls)
+        if kind == TABLE:
             tables.append(node)  # type: ignore[arg-type]
-        elif kind == _COLUMN:
+        elif kind == COLUMN:
             columns.append(node)  # type: ignore[arg-type]
-        elif kind == _IDENTIFIER:
+        elif kind == IDENTIFIER:
             identifiers.append(node)  # type: ignore[arg-type]
             continue
-        elif kind == _SCOPED:
+        elif kind == SCOPED:
             has_scope = has_scope or scoped(node)
         elif cls is literal:
             continue

@@ -104,14 +104,17 @@ class MySQLFrontend(CachedFrontend):
             return Statement(sql=original, operation=operation_of_unlowerable(rewrite.tokens), tree=None,
                              unsupported=err.construct, table=None)
         tree = ddl if ddl is not None else parse_tokens(rewrite.tokens, sql, opaque_calls=found.opaque_call)
-        check_tree(tree, sql)
+        names = check_tree(tree, sql)
         lower.fix_tree(tree, rewrite.tokens, sql, found)
         unsupported = rewrite.unsupported or lower.write_forms(tree, rewrite)
         if unsupported is not None:
             # Valid MySQL the IR cannot hold faithfully: it classifies, transforms refuse it.
             return Statement(sql=original, operation=rewrite.operation or operation_of(tree), tree=None,
                              unsupported=unsupported, table=_first_table_name(tree))
-        return Statement(sql=original, operation=statement_operation(tree), tree=tree)
+        # The tree rules' walk found the names the rename pass looks for (`Statement.names`);
+        # `fix_tree` moves nodes only to restore window options, and then the pass walks itself.
+        handed = (tree, names) if names is not None and not found.window_options else None
+        return Statement(sql=original, operation=statement_operation(tree), tree=tree, names=handed)
 
     def _parse_condition(self, condition: str) -> exp.Expression:
         """Parse a WHERE condition with the same strictness as a statement."""

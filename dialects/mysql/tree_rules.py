@@ -16,14 +16,18 @@ from sqlglot import exp
 
 from dialects.mysql import rules
 from dialects.mysql.errors import node_error
+from sqlparser import name_walk
+from sqlparser.name_walk import Names
 from sqlparser.portable_names import is_unquoted_reserved, reserved_name_error
 
 TreeCheck = Callable[[exp.Expr, str], None]
 """(the node, the statement's text): raises SQLSyntaxError when MySQL would reject the node."""
 
 
-def check_tree(tree: exp.Expr, sql: str) -> None:
-    """One walk over the IR applying the structural rules of `rules`.
+def check_tree(tree: exp.Expr, sql: str) -> Names | None:
+    """One walk over the IR applying the structural rules of `rules`; returns what
+    `name_walk.walk_names` would find in the checked tree, collected on the way (None when a rule
+    replaced a node: the lists could then hold a node that left the tree).
 
     The walk is sqlglot's breadth-first `walk()`, written out over a list that is its own queue
     (no generator; a tenth cheaper): a node's children are read after its check, as `walk()` reads
@@ -31,10 +35,15 @@ def check_tree(tree: exp.Expr, sql: str) -> None:
     column around DEFAULT) leaves the rest of the walk as `walk()` would. Names and literals have
     no child nodes (their arguments are text and flags): a name is checked where it is dequeued
     and not looked into, a literal (which has no check) never queued; every other node is visited
-    in `walk()`'s order."""
+    in `walk()`'s order, which is also `walk_names`' order."""
     get_check = _TREE_CHECKS.get
     reserved = rules.RESERVED_WORDS
     identifier, literal, expression = exp.Identifier, exp.Literal, exp.Expr
+    kinds, table, column, scoped_kind = name_walk.KINDS, name_walk.TABLE, name_walk.COLUMN, name_walk.SCOPED
+    tables: list[exp.Table] = []
+    columns: list[exp.Column] = []
+    identifiers: list[exp.Identifier] = []
+    has_scope = replaced = False
     queue: list[exp.Expr] = [tree]
     push = queue.append
     i = 0
@@ -43,14 +52,25 @@ def check_tree(tree: exp.Expr, sql: str) -> None:
         i += 1
         kind = type(node)
         if kind is identifier:
+            identifiers.append(node)  # type: ignore[arg-type]
             # The commonest node: test the cheap part inline, the full rule only for reserved words.
             name = node.this
             if not node.args.get("quoted") and isinstance(name, str) and name.upper() in reserved:
-                _check_identifier(cast(exp.Identifier, node), sql)  # the type test above, which mypy cannot follow
+                # (the type test above, which mypy cannot follow)
+                replaced = _check_identifier(cast(exp.Identifier, node), sql) or replaced
             continue
         check = get_check(kind)
         if check is not None:
             check(node, sql)
+        names_kind = kinds.get(kind)
+        if names_kind is None:
+            names_kind = name_walk.kind_of(kind)
+        if names_kind == table:
+            tables.append(node)  # type: ignore[arg-type]
+        elif names_kind == column:
+            columns.append(node)  # type: ignore[arg-type]
+        elif names_kind == scoped_kind and not has_scope:
+            has_scope = name_walk.scoped(node)
         for value in node.args.values():
             if value is None:  # half of all arguments: skipped before any type test
                 continue
@@ -61,6 +81,7 @@ def check_tree(tree: exp.Expr, sql: str) -> None:
                         push(item)
             elif kind is not literal and isinstance(value, expression):
                 push(value)
+    return None if replaced else Names(tables, columns, identifiers, has_scope)
 
 
 def _all_of(*checks: TreeCheck) -> TreeCheck:
@@ -74,7 +95,8 @@ def _all_of(*checks: TreeCheck) -> TreeCheck:
     return run
 
 
-def _check_identifier(node: exp.Identifier, sql: str) -> None:
+def _check_identifier(node: exp.Identifier, sql: str) -> bool:
+    """Raises for a reserved word MySQL refuses here; True when the name's column was replaced."""
     if is_unquoted_reserved(node):
         raise reserved_name_error(node, sql)
     column = node.parent
@@ -82,8 +104,11 @@ def _check_identifier(node: exp.Identifier, sql: str) -> None:
         word = str(node.this).upper()
         if word == "DEFAULT":
             _default_value(column, sql)
-        elif word in rules.BARE_CALLS:
+            return True
+        if word in rules.BARE_CALLS:
             column.replace(exp.Anonymous(this=word, expressions=[]))
+            return True
+    return False
 
 
 def _default_value(column: exp.Column, sql: str) -> None:
