@@ -67,6 +67,14 @@ def _token_name(recognizer: Parser, token_type: int) -> str:
     return symbolic.lower().replace("_", " ")
 
 
+_ignore = id
+"""The error strategies' `sync` and `reportMatch`, which have nothing to do (the first error ends
+the parse: no recovery to prepare, no error condition to end): the generated code calls them
+before nearly every token and decision, and a builtin taking the one argument costs less than a
+Python method that returns at once. A builtin is not a descriptor, so as a class attribute it is
+called with the recognizer only."""
+
+
 class _BailAfterReport(DefaultErrorStrategy):
     """Report the first error to the listeners, then stop: no recovery, no console output."""
 
@@ -78,10 +86,9 @@ class _BailAfterReport(DefaultErrorStrategy):
         self.reportError(recognizer, error)
         raise _Stop("syntax error")
 
-    def sync(self, recognizer: Parser) -> None:
-        # Loop/optional decisions detect errors at the next prediction instead; syncing here would
-        # only duplicate work.
-        return
+    # Loop/optional decisions detect errors at the next prediction instead; syncing here would
+    # only duplicate work. No recovery ever runs, so a match has no error condition to end.
+    sync = reportMatch = _ignore
 
 
 class _QuietBail(DefaultErrorStrategy):
@@ -93,8 +100,7 @@ class _QuietBail(DefaultErrorStrategy):
     def recoverInline(self, recognizer: Parser) -> Token:
         raise _Stop("syntax error")
 
-    def sync(self, recognizer: Parser) -> None:
-        return
+    sync = reportMatch = _ignore  # as in _BailAfterReport
 
     def reportError(self, recognizer: Parser, e: RecognitionException) -> None:
         return
@@ -194,7 +200,7 @@ class _Simulator(ParserATNSimulator):
 
 class _Parser(SQLiteParser):
     """The generated parser with leaner versions of the runtime methods every token and every rule
-    goes through (`consume`, `match`, `enterRule`, `exitRule`, `enterOuterAlt` and the two of
+    goes through (`consume`, `match`, `enterRule`, `exitRule`, `enterOuterAlt` and the three of
     left-recursive rules): the same steps as ANTLR's, without the per-token listener and
     error-recovery bookkeeping (our error strategies never
     recover: the first error ends the parse).
@@ -268,6 +274,16 @@ class _Parser(SQLiteParser):
             if parent is not None:
                 parent.children[-1] = localctx
             self._ctx = localctx
+
+    def enterRecursionRule(self, localctx: Any, state: int, ruleIndex: int, precedence: int) -> None:
+        if self._parseListeners is not None:
+            super().enterRecursionRule(localctx, state, ruleIndex, precedence)
+            return
+        self.state = state
+        self._precedenceStack.append(precedence)
+        self._ctx = localctx
+        tokens = self._tokens
+        localctx.start = tokens[self._input.index] if tokens is not None else self._input.LT(1)
 
     def pushNewRecursionContext(self, localctx: Any, state: int, ruleIndex: int) -> None:
         if self._parseListeners is not None:

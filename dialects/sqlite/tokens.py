@@ -191,7 +191,13 @@ class DefaultChannelStream(CommonTokenStream):
         return self.tokens[i] if i >= 0 else None
 
     def LA(self, i: int) -> int:
-        if i > 0:  # the common case, inlined: LA(1) is read before almost every token
+        if i == 1:  # read before almost every token; the index never passes EOF's
+            try:
+                next_kind: int = self.tokens[self.index].type
+                return next_kind
+            except IndexError:
+                pass
+        if i > 0:
             j = self.index + i - 1
             tokens = self.tokens
             kind: int = tokens[j].type if j < len(tokens) else tokens[-1].type
