@@ -101,9 +101,14 @@ class _QuietBail(DefaultErrorStrategy):
         raise _Stop("syntax error")
 
     sync = reportMatch = _ignore  # as in _BailAfterReport
+    reset = _ignore  # it never enters an error condition: nothing to reset
 
     def reportError(self, recognizer: Parser, e: RecognitionException) -> None:
         return
+
+
+_QUIET = _QuietBail()
+"""The SLL stage's strategy, shared: it keeps no state (it neither reports nor recovers)."""
 
 
 class _Terminal(TerminalNodeImpl):
@@ -201,8 +206,8 @@ class _Simulator(ParserATNSimulator):
 class _Parser(SQLiteParser):
     """The generated parser with leaner versions of the runtime methods every token and every rule
     goes through (`consume`, `match`, `enterRule`, `exitRule`, `enterOuterAlt` and the three of
-    left-recursive rules): the same steps as ANTLR's, without the per-token listener and
-    error-recovery bookkeeping (our error strategies never
+    left-recursive rules), and of `setTokenStream`, once per statement: the same steps as ANTLR's,
+    without the per-token listener and error-recovery bookkeeping (our error strategies never
     recover: the first error ends the parse).
 
     The finished tree has no upward links: a context's `parentCtx` is cleared when its rule
@@ -224,11 +229,24 @@ class _Parser(SQLiteParser):
     """The token list when the input is `tokens.token_stream`'s (complete, default channel only,
     ending in EOF): then the lookahead is plain indexing. None over any other stream."""
 
+    _ctx: Any  # the runtime's fields this class sets (the untyped runtime declares none)
+    _input: Any
+
     def __init__(self, input: Any) -> None:
         super().__init__(input)
         self._interp = _Simulator(self, self.atn, self.decisionsToDFA, self.sharedContextCache)
 
     def setTokenStream(self, input: Any) -> None:
+        if type(input) is DefaultChannelStream and self._parseListeners is None and self._tracer is None:
+            # ANTLR's reset, short: no listener or tracer to remove, and the simulator's reset
+            # does nothing (the new stream is at its start already).
+            self._errHandler.reset(self)
+            self._ctx = None
+            self._syntaxErrors = 0
+            self._precedenceStack = [0]
+            self._input = input
+            self._tokens = input.tokens
+            return
         self._tokens = None
         super().setTokenStream(input)
         if type(input) is DefaultChannelStream:
@@ -427,7 +445,7 @@ def parse_tree(sql: str, rule: str = "parse", scanned: Scanned | None = None) ->
     if bad is not None:
         raise _token_error(bad, sql, "unrecognized token")
     if sll_first:
-        parser._errHandler = _QuietBail()
+        parser._errHandler = _QUIET
         parser._interp.predictionMode = PredictionMode.SLL
         try:
             tree = entry(parser)

@@ -180,6 +180,14 @@ class DefaultChannelStream(CommonTokenStream):
     look-ahead is plain indexing. The parser calls LT/LA/consume for every decision and token.
     """
 
+    def __init__(self, source: object) -> None:
+        # CommonTokenStream's fields, set in one call (its constructor is two, per statement).
+        self.tokenSource = source
+        self.tokens: list[CommonToken] = []
+        self.index = -1
+        self.fetchedEOF = False
+        self.channel = Token.DEFAULT_CHANNEL
+
     def LT(self, k: int) -> CommonToken | None:
         if k > 0:
             i = self.index + k - 1
