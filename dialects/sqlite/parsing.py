@@ -112,17 +112,18 @@ _QUIET = _QuietBail()
 
 
 class _Terminal(TerminalNodeImpl):
-    """A token's leaf in the parse tree. ANTLR's own class routes every attribute assignment
-    through a Python-level `__setattr__` that only calls the default one; a statement makes one
-    leaf per token, so the detour is a few percent of a parse. The leaf keeps no link to its
-    parent (see `_Parser`)."""
+    """A token's leaf in the parse tree, made by `_Parser.match` and `consume` without a
+    constructor call: only its token is set. ANTLR's own class routes every attribute
+    assignment through a Python-level `__setattr__` that only calls the default one; a statement
+    makes one leaf per token, so the detour and the call were a few percent of a parse. The leaf
+    keeps no link to its parent (see `_Parser`): its `parentCtx` is None, for all leaves."""
 
     __slots__ = ()
     __setattr__ = object.__setattr__
+    parentCtx = None  # shadows the slot: nothing sets a leaf's parent (ANTLR's own leaves are its class)
 
-    def __init__(self, symbol: Token) -> None:
-        self.parentCtx = None
-        self.symbol = symbol
+
+_new = object.__new__
 
 
 class _Simulator(ParserATNSimulator):
@@ -357,7 +358,8 @@ class _Parser(SQLiteParser):
             else:
                 stream.consume()
         ctx = self._ctx
-        node = _Terminal(token)
+        node = _new(_Terminal)
+        node.symbol = token
         if ctx.children is None:
             ctx.children = [node]
         else:
@@ -376,7 +378,8 @@ class _Parser(SQLiteParser):
             else:
                 stream.consume()
         ctx = self._ctx
-        node = _Terminal(token)
+        node = _new(_Terminal)
+        node.symbol = token
         if ctx.children is None:
             ctx.children = [node]
         else:
