@@ -24,9 +24,10 @@ class Lowerer(DDLLowerer):
     # -- statements ---------------------------------------------------------------------------
 
     def statement(self, ctx: P.Sql_stmtContext) -> exp.Expression:
-        if ctx.EXPLAIN() is not None:
+        children = ctx.children
+        if len(children) > 1:  # EXPLAIN (QUERY PLAN)? before the statement, its last child
             raise Unlowerable("EXPLAIN")
-        body = ctx.children[-1]
+        body = children[-1]
         kind = type(body)
         if kind is P.Select_stmtContext:
             return self.select_stmt(body)

@@ -484,10 +484,14 @@ def parse_tree(sql: str, rule: str = "parse", scanned: Scanned | None = None) ->
 
 
 def _first_bad_token(stream: CommonTokenStream) -> Token | None:
+    bad = _BAD_TYPES
     for token in stream.tokens:
-        if token.type in (_UNRECOGNIZED, _UNEXPECTED_CHAR):
+        if token.type in bad:
             return token
     return None
+
+
+_BAD_TYPES = frozenset((_UNRECOGNIZED, _UNEXPECTED_CHAR))
 
 
 def _token_error(token: Token, sql: str, reason: str) -> SQLSyntaxError:

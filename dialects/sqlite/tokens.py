@@ -91,8 +91,10 @@ _FAST = re.compile(
     r"|(?P<name>\"[^\"]*\"(?!\"))"
     r"|(?P<operator>" + "|".join(re.escape(op) for op in _OPERATORS) + r"|-(?!-)|/(?!\*)|\.(?![0-9])))"
 )
-_FAST_KINDS = {"word": _WORD, "number": Kind.NUMBER, "string": _STRING, "name": Kind.QUOTED_NAME,
-               "operator": _OPERATOR}
+_KIND_OF_GROUP = {"word": _WORD, "number": Kind.NUMBER, "string": _STRING, "name": Kind.QUOTED_NAME,
+                  "operator": _OPERATOR}
+_FAST_KINDS: tuple[Kind, ...] = (  # by group number (0, the whole match, unused)
+    Kind.UNKNOWN, *(_KIND_OF_GROUP[name] for name, _ in sorted(_FAST.groupindex.items(), key=lambda item: item[1])))
 
 
 def spans(sql: str, comments: list[tuple[int, str]] | None = None) -> list[Span]:
@@ -108,9 +110,8 @@ def spans(sql: str, comments: list[tuple[int, str]] | None = None) -> list[Span]
     while pos < n:
         found = fast(sql, pos)
         if found is not None:
-            group: str = found.lastgroup  # type: ignore[assignment]  # one group always matches
-            start = found.start(group)
-            end = found.end()
+            group: int = found.lastindex  # type: ignore[assignment]  # one group always matches
+            start, end = found.span(group)  # the group ends the match
             append((kinds[group], start, end))
             pos = end
             continue
@@ -191,6 +192,9 @@ class DefaultChannelStream(CommonTokenStream):
         self.channel = Token.DEFAULT_CHANNEL
 
     def LT(self, k: int) -> CommonToken | None:
+        if k == -1:  # the previous token: each rule's end reads it
+            i = self.index - 1
+            return self.tokens[i] if i >= 0 else None
         if k > 0:
             i = self.index + k - 1
             tokens = self.tokens
