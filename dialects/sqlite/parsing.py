@@ -25,6 +25,8 @@ from dialects.sqlite.tokens import DefaultChannelStream, Scanned, token_stream
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.ir import line_column
 
+_SLL = PredictionMode.SLL
+"""A module constant: reading an enum member off its class costs ten times an identity test."""
 _UNRECOGNIZED = SQLiteParser.UNRECOGNIZED_TOKEN
 _UNEXPECTED_CHAR = SQLiteParser.UNEXPECTED_CHAR
 
@@ -150,7 +152,7 @@ class _Simulator(ParserATNSimulator):
             # Over our token list the walk reads the tokens directly: the stream's index never
             # moves, so there is nothing to seek back to (LT/LA/consume/seek were a call each).
             i = input.index
-            full_context = self.predictionMode != PredictionMode.SLL
+            full_context = self.predictionMode is not _SLL
             error = self.ERROR
             t = tokens[i].type
             while True:
@@ -174,7 +176,7 @@ class _Simulator(ParserATNSimulator):
                     t = tokens[i].type
         elif state is not None:
             start = input.index
-            full_context = self.predictionMode != PredictionMode.SLL
+            full_context = self.predictionMode is not _SLL
             error = self.ERROR
             t = input.LA(1)
             while True:
