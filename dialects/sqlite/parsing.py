@@ -70,11 +70,11 @@ def _token_name(recognizer: Parser, token_type: int) -> str:
 
 
 _ignore = id
-"""The error strategies' `sync` and `reportMatch`, which have nothing to do (the first error ends
-the parse: no recovery to prepare, no error condition to end): the generated code calls them
-before nearly every token and decision, and a builtin taking the one argument costs less than a
-Python method that returns at once. A builtin is not a descriptor, so as a class attribute it is
-called with the recognizer only."""
+"""The error strategies' `sync` and `reportMatch` (and the SLL strategy's `reset`), which have
+nothing to do (the first error ends the parse: no recovery to prepare, no error condition to
+end): the generated code calls the first two before nearly every token and decision, and a
+builtin taking the one argument costs less than a Python method that returns at once. A builtin
+is not a descriptor, so as a class attribute it is called with the recognizer only."""
 
 
 class _BailAfterReport(DefaultErrorStrategy):
@@ -242,7 +242,7 @@ class _Parser(SQLiteParser):
     def setTokenStream(self, input: Any) -> None:
         if type(input) is DefaultChannelStream and self._parseListeners is None and self._tracer is None:
             # ANTLR's reset, short: no listener or tracer to remove, and the simulator's reset
-            # does nothing (the new stream is at its start already).
+            # does nothing (ANTLR's seeks no stream here: it drops the old one first).
             self._errHandler.reset(self)
             self._ctx = None
             self._syntaxErrors = 0
