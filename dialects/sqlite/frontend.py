@@ -75,7 +75,8 @@ class SQLiteFrontend(CachedFrontend):
             if pending[0] is not sql and pending[0] != sql:
                 pending = None
         tree = parse_tree(sql, scanned=None if pending is None else (pending[1], pending[2]))
-        statements = tree.sql_stmt()
+        # The generated accessor `tree.sql_stmt()`, without its generator over the children.
+        statements = [child for child in tree.children if isinstance(child, P.Sql_stmtContext)]
         if len(statements) != 1:
             if not statements:
                 raise SQLSyntaxError("no statement, only semicolons or comments", line=1, column=1, token=None,

@@ -30,10 +30,17 @@ def unquote(text: str) -> tuple[str, bool]:
 
 
 def _identifier_from_token(token: Any) -> exp.Identifier:
-    name, quoted = unquote(token.text)
+    name = token.text
+    quoted = False
+    if name[0] in _QUOTE_CHARS:  # most names are bare words: no call for them
+        name, quoted = unquote(name)
     ident = exp.Identifier(this=name, quoted=quoted)
     ident._meta = {"line": token.line, "col": token.column + 1, "start": token.start, "end": token.stop}
     return ident
+
+
+_QUOTE_CHARS = frozenset("\"`['")
+"""The first characters `unquote` strips quotes for."""
 
 
 def identifier(ctx: ParserRuleContext | TerminalNode | Token) -> exp.Identifier:
@@ -60,9 +67,12 @@ def literal(ctx: P.LiteralContext | P.Literal_exprContext) -> exp.Expression:
     kind = token.type
     text = token.text
     if kind == P.NUMERIC_LITERAL:
-        return exp.Literal.number(text)
+        # What `exp.Literal.number(text)` builds for a number token, which has no sign (a minus is
+        # an operator): that call also converts the text (int, or Decimal after a ValueError for
+        # `1.5`, `1e3`) only to find the number is not negative.
+        return exp.Literal(this=text, is_string=False)
     if kind == P.STRING_LITERAL:
-        return exp.Literal.string(text[1:-1].replace("''", "'"))
+        return exp.Literal(this=text[1:-1].replace("''", "'"), is_string=True)
     if kind == P.BLOB_LITERAL:
         return exp.HexString(this=text[2:-1])
     if kind == P.NULL:

@@ -24,9 +24,10 @@ class Lowerer(DDLLowerer):
     # -- statements ---------------------------------------------------------------------------
 
     def statement(self, ctx: P.Sql_stmtContext) -> exp.Expression:
-        if ctx.EXPLAIN() is not None:
+        children = ctx.children
+        if len(children) > 1:  # EXPLAIN (QUERY PLAN)? before the statement, its last child
             raise Unlowerable("EXPLAIN")
-        body = ctx.children[-1]
+        body = children[-1]
         kind = type(body)
         if kind is P.Select_stmtContext:
             return self.select_stmt(body)
@@ -248,29 +249,45 @@ class Lowerer(DDLLowerer):
     # -- INSERT / UPDATE / DELETE -------------------------------------------------------------
 
     def insert_stmt(self, ctx: P.Insert_stmtContext) -> exp.Insert:
-        table = table_ref(ctx.qualified_name())
+        # (INSERT (OR conflict_action)? | REPLACE) INTO qualified_name (AS alias=name)?
+        # column_name_list? (query upsert_clause* | DEFAULT VALUES) returning_clause?, read in one
+        # pass over the children instead of one generated accessor (a full scan) per part.
+        children = ctx.children
+        name = columns = action = query = returning = None
+        upserts = []
+        for child in children:
+            kind = type(child)
+            if kind is P.Qualified_nameContext:
+                name = child
+            elif kind is P.Column_name_listContext:
+                columns = child
+            elif kind is P.Conflict_actionContext:
+                action = child
+            elif kind is P.QueryContext:
+                query = child
+            elif kind is P.Upsert_clauseContext:
+                upserts.append(child)
+            elif kind is P.Returning_clauseContext:
+                returning = child
+        table = table_ref(name)
         if ctx.alias is not None:
             table.set("alias", exp.TableAlias(this=identifier(ctx.alias)))
         target: exp.Expression = table
-        columns = ctx.column_name_list()
         if columns is not None:
             target = exp.Schema(this=table, expressions=[identifier(n) for n in columns.name()])
         insert = exp.Insert(this=target)
-        if ctx.REPLACE() is not None and ctx.INSERT() is None:
+        if children[0].symbol.type == P.REPLACE:  # REPLACE INTO (INSERT OR REPLACE is a conflict action)
             insert.set("alternative", "REPLACE")
-        elif ctx.conflict_action() is not None:
-            insert.set("alternative", ctx.conflict_action().start.text.upper())
-        query = ctx.query()
+        elif action is not None:
+            insert.set("alternative", action.start.text.upper())
         if query is None:
             insert.set("default", True)
         else:
             insert.set("expression", self.query(query))
-            upserts = ctx.upsert_clause()
             if len(upserts) > 1:
                 raise Unlowerable("more than one ON CONFLICT clause")
             if upserts:
                 insert.set("conflict", self.upsert(upserts[0]))
-        returning = ctx.returning_clause()
         if returning is not None:
             insert.set("returning", self.returning(returning))
         return insert
@@ -304,23 +321,39 @@ class Lowerer(DDLLowerer):
         return exp.EQ(this=target, expression=value)
 
     def _qualified_table(self, ctx: P.Qualified_table_nameContext) -> exp.Table:
-        table = table_ref(ctx.qualified_name())
+        # qualified_name (AS alias=name)? (INDEXED BY index=name | NOT INDEXED)?
+        children = ctx.children
+        table = table_ref(children[0])
         if ctx.alias is not None:
             table.set("alias", exp.TableAlias(this=identifier(ctx.alias)))
         if ctx.index is not None:
             table.set("indexed", exp.Table(this=identifier(ctx.index)))
-        elif ctx.INDEXED() is not None:
+        elif isinstance(children[-1], TerminalNode) and children[-1].symbol.type == P.INDEXED:
             table.set("indexed", False)
         return table
 
     def update_stmt(self, ctx: P.Update_stmtContext) -> exp.Update:
-        update = exp.Update(this=self._qualified_table(ctx.qualified_table_name()),
-                            expressions=[self.set_item(s) for s in ctx.set_item()])
-        if ctx.conflict_action() is not None:
+        # UPDATE (OR conflict_action)? qualified_table_name SET set_item (COMMA set_item)*
+        # (FROM from_clause)? (WHERE where=expr)? returning_clause?, read in one pass
+        table = action = source = returning = None
+        items = []
+        for child in ctx.children:
+            kind = type(child)
+            if kind is P.Set_itemContext:
+                items.append(child)
+            elif kind is P.Qualified_table_nameContext:
+                table = child
+            elif kind is P.Conflict_actionContext:
+                action = child
+            elif kind is P.From_clauseContext:
+                source = child
+            elif kind is P.Returning_clauseContext:
+                returning = child
+        update = exp.Update(this=self._qualified_table(table), expressions=[self.set_item(s) for s in items])
+        if action is not None:
             # sqlglot's Update has no conflict-action field: the words ride in the hint slot,
             # which every generator prints right after UPDATE (sqlparser.ir.STATEMENT_MODIFIERS).
-            set_statement_modifiers(update, ("OR", ctx.conflict_action().start.text.upper()))
-        source = ctx.from_clause()
+            set_statement_modifiers(update, ("OR", action.start.text.upper()))
         if source is not None:
             first, joins = self.from_clause(source)
             if joins:
@@ -328,18 +361,19 @@ class Lowerer(DDLLowerer):
             update.set("from_", exp.From(this=first))
         if ctx.where is not None:
             update.set("where", exp.Where(this=self.expr(ctx.where)))
-        returning = ctx.returning_clause()
         if returning is not None:
             update.set("returning", self.returning(returning))
         return update
 
     def delete_stmt(self, ctx: P.Delete_stmtContext) -> exp.Delete:
-        delete = exp.Delete(this=self._qualified_table(ctx.qualified_table_name()))
+        # DELETE FROM qualified_table_name (WHERE where=expr)? returning_clause?
+        children = ctx.children
+        delete = exp.Delete(this=self._qualified_table(children[2]))
         if ctx.where is not None:
             delete.set("where", exp.Where(this=self.expr(ctx.where)))
-        returning = ctx.returning_clause()
-        if returning is not None:
-            delete.set("returning", self.returning(returning))
+        last = children[-1]
+        if type(last) is P.Returning_clauseContext:
+            delete.set("returning", self.returning(last))
         return delete
 
     # -- DDL ----------------------------------------------------------------------------------

@@ -142,14 +142,12 @@ class ExpressionLowerer(ABC):
         return parameter(ctx.start.text)
 
     def _column_expr(self, ctx: P.Column_exprContext) -> exp.Expression:
-        ident = identifier(ctx.children[0])
-        if not ident.quoted:
-            lowered = ident.name.lower()
-            if lowered == "true":
-                return exp.Boolean(this=True)
-            if lowered == "false":
-                return exp.Boolean(this=False)
-        return exp.Column(this=ident)
+        token = ctx.children[0].symbol  # the name is the context's only token
+        # A bare TRUE / FALSE (any case) is the boolean; quoted, it is a column ("true" keeps its quotes).
+        boolean = _BOOLEAN_WORDS.get(token.text.lower())
+        if boolean is not None:
+            return exp.Boolean(this=boolean)
+        return exp.Column(this=identifier(token))
 
     def _qualified_column_expr(self, ctx: P.Qualified_column_exprContext) -> exp.Expression:
         # name DOT name (DOT name)?: the names are the tokens at 0, 2 (and 4)
@@ -355,6 +353,9 @@ class ExpressionLowerer(ABC):
 
     def _not_expr(self, ctx: P.Not_exprContext) -> exp.Expression:
         return exp.Not(this=self.expr(ctx.children[1]))
+
+
+_BOOLEAN_WORDS = {"true": True, "false": False}
 
 
 # Expression builders by parse-tree context class (built once; `ExpressionLowerer.expr` dispatches on it).

@@ -25,6 +25,8 @@ from dialects.sqlite.tokens import DefaultChannelStream, Scanned, token_stream
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.ir import line_column
 
+_SLL = PredictionMode.SLL
+"""A module constant: reading an enum member off its class costs ten times an identity test."""
 _UNRECOGNIZED = SQLiteParser.UNRECOGNIZED_TOKEN
 _UNEXPECTED_CHAR = SQLiteParser.UNEXPECTED_CHAR
 
@@ -67,6 +69,14 @@ def _token_name(recognizer: Parser, token_type: int) -> str:
     return symbolic.lower().replace("_", " ")
 
 
+_ignore = id
+"""The error strategies' `sync` and `reportMatch` (and the SLL strategy's `reset`), which have
+nothing to do (the first error ends the parse: no recovery to prepare, no error condition to
+end): the generated code calls the first two before nearly every token and decision, and a
+builtin taking the one argument costs less than a Python method that returns at once. A builtin
+is not a descriptor, so as a class attribute it is called with the recognizer only."""
+
+
 class _BailAfterReport(DefaultErrorStrategy):
     """Report the first error to the listeners, then stop: no recovery, no console output."""
 
@@ -78,10 +88,9 @@ class _BailAfterReport(DefaultErrorStrategy):
         self.reportError(recognizer, error)
         raise _Stop("syntax error")
 
-    def sync(self, recognizer: Parser) -> None:
-        # Loop/optional decisions detect errors at the next prediction instead; syncing here would
-        # only duplicate work.
-        return
+    # Loop/optional decisions detect errors at the next prediction instead; syncing here would
+    # only duplicate work. No recovery ever runs, so a match has no error condition to end.
+    sync = reportMatch = _ignore
 
 
 class _QuietBail(DefaultErrorStrategy):
@@ -93,25 +102,30 @@ class _QuietBail(DefaultErrorStrategy):
     def recoverInline(self, recognizer: Parser) -> Token:
         raise _Stop("syntax error")
 
-    def sync(self, recognizer: Parser) -> None:
-        return
+    sync = reportMatch = _ignore  # as in _BailAfterReport
+    reset = _ignore  # it never enters an error condition: nothing to reset
 
     def reportError(self, recognizer: Parser, e: RecognitionException) -> None:
         return
 
 
+_QUIET = _QuietBail()
+"""The SLL stage's strategy, shared: it keeps no state (it neither reports nor recovers)."""
+
+
 class _Terminal(TerminalNodeImpl):
-    """A token's leaf in the parse tree. ANTLR's own class routes every attribute assignment
-    through a Python-level `__setattr__` that only calls the default one; a statement makes one
-    leaf per token, so the detour is a few percent of a parse. The leaf keeps no link to its
-    parent (see `_Parser`)."""
+    """A token's leaf in the parse tree, made by `_Parser.match` and `consume` without a
+    constructor call: only its token is set. ANTLR's own class routes every attribute
+    assignment through a Python-level `__setattr__` that only calls the default one; a statement
+    makes one leaf per token, so the detour and the call were a few percent of a parse. The leaf
+    keeps no link to its parent (see `_Parser`): its `parentCtx` is None, for all leaves."""
 
     __slots__ = ()
     __setattr__ = object.__setattr__
+    parentCtx = None  # shadows the slot: nothing sets a leaf's parent (ANTLR's own leaves are its class)
 
-    def __init__(self, symbol: Token) -> None:
-        self.parentCtx = None
-        self.symbol = symbol
+
+_new = object.__new__
 
 
 class _Simulator(ParserATNSimulator):
@@ -138,7 +152,7 @@ class _Simulator(ParserATNSimulator):
             # Over our token list the walk reads the tokens directly: the stream's index never
             # moves, so there is nothing to seek back to (LT/LA/consume/seek were a call each).
             i = input.index
-            full_context = self.predictionMode != PredictionMode.SLL
+            full_context = self.predictionMode is not _SLL
             error = self.ERROR
             t = tokens[i].type
             while True:
@@ -162,7 +176,7 @@ class _Simulator(ParserATNSimulator):
                     t = tokens[i].type
         elif state is not None:
             start = input.index
-            full_context = self.predictionMode != PredictionMode.SLL
+            full_context = self.predictionMode is not _SLL
             error = self.ERROR
             t = input.LA(1)
             while True:
@@ -194,9 +208,9 @@ class _Simulator(ParserATNSimulator):
 
 class _Parser(SQLiteParser):
     """The generated parser with leaner versions of the runtime methods every token and every rule
-    goes through (`consume`, `match`, `enterRule`, `exitRule`, `enterOuterAlt` and the two of
-    left-recursive rules): the same steps as ANTLR's, without the per-token listener and
-    error-recovery bookkeeping (our error strategies never
+    goes through (`consume`, `match`, `enterRule`, `exitRule`, `enterOuterAlt` and the three of
+    left-recursive rules), and of `setTokenStream`, once per statement: the same steps as ANTLR's,
+    without the per-token listener and error-recovery bookkeeping (our error strategies never
     recover: the first error ends the parse).
 
     The finished tree has no upward links: a context's `parentCtx` is cleared when its rule
@@ -218,11 +232,24 @@ class _Parser(SQLiteParser):
     """The token list when the input is `tokens.token_stream`'s (complete, default channel only,
     ending in EOF): then the lookahead is plain indexing. None over any other stream."""
 
+    _ctx: Any  # the runtime's fields this class sets (the untyped runtime declares none)
+    _input: Any
+
     def __init__(self, input: Any) -> None:
         super().__init__(input)
         self._interp = _Simulator(self, self.atn, self.decisionsToDFA, self.sharedContextCache)
 
     def setTokenStream(self, input: Any) -> None:
+        if type(input) is DefaultChannelStream and self._parseListeners is None and self._tracer is None:
+            # ANTLR's reset, short: no listener or tracer to remove, and the simulator's reset
+            # does nothing (ANTLR's seeks no stream here: it drops the old one first).
+            self._errHandler.reset(self)
+            self._ctx = None
+            self._syntaxErrors = 0
+            self._precedenceStack = [0]
+            self._input = input
+            self._tokens = input.tokens
+            return
         self._tokens = None
         super().setTokenStream(input)
         if type(input) is DefaultChannelStream:
@@ -268,6 +295,16 @@ class _Parser(SQLiteParser):
             if parent is not None:
                 parent.children[-1] = localctx
             self._ctx = localctx
+
+    def enterRecursionRule(self, localctx: Any, state: int, ruleIndex: int, precedence: int) -> None:
+        if self._parseListeners is not None:
+            super().enterRecursionRule(localctx, state, ruleIndex, precedence)
+            return
+        self.state = state
+        self._precedenceStack.append(precedence)
+        self._ctx = localctx
+        tokens = self._tokens
+        localctx.start = tokens[self._input.index] if tokens is not None else self._input.LT(1)
 
     def pushNewRecursionContext(self, localctx: Any, state: int, ruleIndex: int) -> None:
         if self._parseListeners is not None:
@@ -323,7 +360,8 @@ class _Parser(SQLiteParser):
             else:
                 stream.consume()
         ctx = self._ctx
-        node = _Terminal(token)
+        node = _new(_Terminal)
+        node.symbol = token
         if ctx.children is None:
             ctx.children = [node]
         else:
@@ -342,7 +380,8 @@ class _Parser(SQLiteParser):
             else:
                 stream.consume()
         ctx = self._ctx
-        node = _Terminal(token)
+        node = _new(_Terminal)
+        node.symbol = token
         if ctx.children is None:
             ctx.children = [node]
         else:
@@ -411,7 +450,7 @@ def parse_tree(sql: str, rule: str = "parse", scanned: Scanned | None = None) ->
     if bad is not None:
         raise _token_error(bad, sql, "unrecognized token")
     if sll_first:
-        parser._errHandler = _QuietBail()
+        parser._errHandler = _QUIET
         parser._interp.predictionMode = PredictionMode.SLL
         try:
             tree = entry(parser)
@@ -447,10 +486,14 @@ def parse_tree(sql: str, rule: str = "parse", scanned: Scanned | None = None) ->
 
 
 def _first_bad_token(stream: CommonTokenStream) -> Token | None:
+    bad = _BAD_TYPES
     for token in stream.tokens:
-        if token.type in (_UNRECOGNIZED, _UNEXPECTED_CHAR):
+        if token.type in bad:
             return token
     return None
+
+
+_BAD_TYPES = frozenset((_UNRECOGNIZED, _UNEXPECTED_CHAR))
 
 
 def _token_error(token: Token, sql: str, reason: str) -> SQLSyntaxError:

@@ -49,7 +49,7 @@ def validate(ctx: ParserRuleContext, sql: str) -> None:
     check_values = P.VALUES in types and (P.ORDER in types or P.LIMIT in types)
     check_escape = (P.ESCAPE in types or P.RECURSIVE in types
                     or ((P.WINDOW in types or P.OVER in types) and bool(_WINDOW_WORDS & types))
-                    or _with_after_paren(tokens))
+                    or (P.WITH in types and _with_after_paren(tokens)))
     if types & _OPTIONAL_KEYWORDS:
         _check_optional_keyword_names(ctx, sql)
     if not (check_joins or check_frames or check_create or check_values or check_escape):

@@ -12,6 +12,7 @@ Hidden tokens (spaces, comments) are not emitted: the parser never reads them.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from antlr4 import CommonTokenStream, Token
@@ -57,26 +58,17 @@ _TYPES: dict[Kind, int] = {
 
 
 class _Token(CommonToken):
-    """A token with its text in a plain attribute, built in one call. ANTLR's `CommonToken` runs
-    two `__init__`s and reads and writes its text through a property; a statement makes one token
-    per word, so that was about a fifth of tokenizing. Same attributes, same values."""
+    """A token with its text in a plain attribute, built field by field by `tokenize` (no
+    constructor call). ANTLR's `CommonToken` runs two `__init__`s and reads and writes its text
+    through a property; a statement makes one token per word, so that was about a fifth of
+    tokenizing, and even one `__init__` of our own was a third of building a token. Same
+    attributes, same values."""
 
-    text: str = ""  # a plain class attribute shadows CommonToken's property: instances keep it in their dict
-
-    def __init__(self, token_type: int, start: int, stop: int, text: str, line: int, column: int,
-                 index: int) -> None:
-        self.source = _NO_SOURCE
-        self.type = token_type
-        self.channel = Token.DEFAULT_CHANNEL
-        self.start = start
-        self.stop = stop
-        self.text = text
-        self.line = line
-        self.column = column
-        self.tokenIndex = index
-
-
-_NO_SOURCE = CommonToken.EMPTY_SOURCE
+    # Plain class attributes shadow CommonToken's `text` property and the slots of the two fields
+    # every token shares; an instance keeps what is set on it in its dict.
+    text: str = ""
+    source = CommonToken.EMPTY_SOURCE
+    channel = Token.DEFAULT_CHANNEL
 
 
 Span = tuple[Kind, int, int]
@@ -99,8 +91,10 @@ _FAST = re.compile(
     r"|(?P<name>\"[^\"]*\"(?!\"))"
     r"|(?P<operator>" + "|".join(re.escape(op) for op in _OPERATORS) + r"|-(?!-)|/(?!\*)|\.(?![0-9])))"
 )
-_FAST_KINDS = {"word": _WORD, "number": Kind.NUMBER, "string": _STRING, "name": Kind.QUOTED_NAME,
-               "operator": _OPERATOR}
+_KIND_OF_GROUP = {"word": _WORD, "number": Kind.NUMBER, "string": _STRING, "name": Kind.QUOTED_NAME,
+                  "operator": _OPERATOR}
+_FAST_KINDS: tuple[Kind, ...] = (  # by group number (0, the whole match, unused)
+    Kind.UNKNOWN, *(_KIND_OF_GROUP[name] for name, _ in sorted(_FAST.groupindex.items(), key=lambda item: item[1])))
 
 
 def spans(sql: str, comments: list[tuple[int, str]] | None = None) -> list[Span]:
@@ -116,9 +110,8 @@ def spans(sql: str, comments: list[tuple[int, str]] | None = None) -> list[Span]
     while pos < n:
         found = fast(sql, pos)
         if found is not None:
-            group: str = found.lastgroup  # type: ignore[assignment]  # one group always matches
-            start = found.start(group)
-            end = found.end()
+            group: int = found.lastindex  # type: ignore[assignment]  # one group always matches
+            start, end = found.span(group)  # the group ends the match
             append((kinds[group], start, end))
             pos = end
             continue
@@ -143,19 +136,27 @@ def tokenize(sql: str, comments: list[tuple[int, str]] | None = None,
         scanned = spans(sql, comments)
     tokens: list[CommonToken] = []
     append = tokens.append
+    new = object.__new__
     line = 1
     line_start = 0
     last = 0  # where newlines have been counted up to
     multiline = "\n" in sql  # most statements are one line: no newlines to count between tokens
-    for kind, pos, end in scanned:
-        text = sql[pos:end]
+    n = len(sql)
+    for index, (kind, pos, end) in enumerate(itertools.chain(scanned, ((None, n, n),))):  # then EOF
         if kind is _WORD:
+            text = sql[pos:end]
             token_type = _KEYWORDS.get(text.upper(), L.IDENTIFIER) if text.isascii() else L.IDENTIFIER
         elif kind is _OPERATOR:
+            text = sql[pos:end]
             token_type = _PUNCT[text]
         elif kind is _STRING:
+            text = sql[pos:end]
             token_type = L.BLOB_LITERAL if text[0] in "xX" else L.STRING_LITERAL
+        elif kind is None:
+            text = "<EOF>"
+            token_type = Token.EOF
         else:
+            text = sql[pos:end]
             token_type = _TYPES[kind]
         if multiline:
             newlines = sql.count("\n", last, pos)
@@ -163,13 +164,15 @@ def tokenize(sql: str, comments: list[tuple[int, str]] | None = None,
                 line += newlines
                 line_start = sql.rfind("\n", last, pos) + 1
             last = pos
-        append(_Token(token_type, pos, end - 1, text, line, pos - line_start, len(tokens)))
-    n = len(sql)
-    newlines = sql.count("\n", last, n) if multiline else 0
-    if newlines:
-        line += newlines
-        line_start = sql.rfind("\n", last, n) + 1
-    append(_Token(Token.EOF, n, n - 1, "<EOF>", line, n - line_start, len(tokens)))
+        token = new(_Token)
+        token.type = token_type
+        token.start = pos
+        token.stop = end - 1
+        token.text = text
+        token.line = line
+        token.column = pos - line_start
+        token.tokenIndex = index
+        append(token)
     return tokens
 
 
@@ -180,7 +183,18 @@ class DefaultChannelStream(CommonTokenStream):
     look-ahead is plain indexing. The parser calls LT/LA/consume for every decision and token.
     """
 
+    def __init__(self, source: object) -> None:
+        # CommonTokenStream's fields, set in one call (its constructor is two, per statement).
+        self.tokenSource = source
+        self.tokens: list[CommonToken] = []
+        self.index = -1
+        self.fetchedEOF = False
+        self.channel = Token.DEFAULT_CHANNEL
+
     def LT(self, k: int) -> CommonToken | None:
+        if k == -1:  # the previous token: each rule's end reads it
+            i = self.index - 1
+            return self.tokens[i] if i >= 0 else None
         if k > 0:
             i = self.index + k - 1
             tokens = self.tokens
@@ -191,7 +205,13 @@ class DefaultChannelStream(CommonTokenStream):
         return self.tokens[i] if i >= 0 else None
 
     def LA(self, i: int) -> int:
-        if i > 0:  # the common case, inlined: LA(1) is read before almost every token
+        if i == 1:  # read before almost every token; the index never passes EOF's
+            try:
+                next_kind: int = self.tokens[self.index].type
+                return next_kind
+            except IndexError:
+                pass
+        if i > 0:
             j = self.index + i - 1
             tokens = self.tokens
             kind: int = tokens[j].type if j < len(tokens) else tokens[-1].type
