@@ -22,7 +22,9 @@ from sqlparser.native_select import gated_select_handler
 
 @register_style("native")
 def render_native(tree: exp.Expression, *, dialect: Dialect, quote_names: bool, consume: bool = False,
-                  **options: Any) -> str:
+                  as_is: bool = False, **options: Any) -> str:
+    """`as_is=True`: the caller knows that none of the dialect's native normalizers would change
+    `tree` with these options (`Statement.native_as_is`), so their tests are skipped."""
     if options:
         unknown = set(options) - set(dialect.native_options)
         if unknown:
@@ -34,7 +36,8 @@ def render_native(tree: exp.Expression, *, dialect: Dialect, quote_names: bool, 
         opts = dict(dialect.native_options)
     # A normalizer may offer `applies(tree)`, a cheap read-only test: the copy (as costly as the
     # generation itself) is made only when some normalizer has something to change.
-    active = [normalize for normalize in dialect.native_normalizers if _applies(normalize, tree, opts)]
+    active = [] if as_is else [normalize for normalize in dialect.native_normalizers
+                               if _applies(normalize, tree, opts)]
     if active:
         if not consume:
             tree = tree.copy()

@@ -52,6 +52,10 @@ class Statement:
     """(a tree, `name_walk.walk_names` of it) when the front end walked this statement's tree for
     the portable-names rule: the rename pass reads the lists instead of walking the tree again
     while the tree is that very object, unchanged (the same rule as `printed`)."""
+    native_as_is: exp.Expression | None = field(default=None, repr=False, compare=False)
+    """The tree itself when the front end found that none of its dialect's native normalizers
+    would change it (default options): the native printer then skips their tests (a walk of the
+    tree) while the tree is that very object, unchanged (the same rule as `printed`)."""
 
 
 class Frontend(Protocol):
@@ -368,9 +372,15 @@ class CachedFrontend(ABC):
         stmt = self._parse_uncached(sql)
         if stmt.tree is not None and self.portable_names and self.CHECKS_PORTABLE_NAMES:
             names = check_portable_names(stmt.tree, sql)
+            as_is = stmt.tree if self._native_as_is(stmt.tree, names) else None
             return Statement(stmt.sql, stmt.operation, stmt.tree, stmt.unsupported, stmt.table, stmt.printed,
-                             (stmt.tree, names))
+                             (stmt.tree, names), as_is)
         return stmt
+
+    def _native_as_is(self, tree: exp.Expression, names: Names) -> bool:
+        """Whether none of the dialect's native normalizers would change `tree`, told from its
+        names (`Statement.native_as_is`); False (the default) when the front end cannot tell."""
+        return False
 
     @abstractmethod
     def _parse_uncached(self, sql: str) -> Statement:

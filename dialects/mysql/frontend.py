@@ -14,7 +14,7 @@ from collections.abc import Callable
 from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
-from dialects.mysql import lower
+from dialects.mysql import lower, native
 from dialects.mysql.ddl_comments import run_executable_comments
 from dialects.mysql.ddl_statement import operation_of_unlowerable, read_ddl, statement_operation
 from dialects.mysql.parsing import parse_tokens, quiet_sqlglot_noise, tokenize
@@ -104,17 +104,22 @@ class MySQLFrontend(CachedFrontend):
             return Statement(sql=original, operation=operation_of_unlowerable(rewrite.tokens), tree=None,
                              unsupported=err.construct, table=None)
         tree = ddl if ddl is not None else parse_tokens(rewrite.tokens, sql, opaque_calls=found.opaque_call)
-        names = check_tree(tree, sql)
+        checked = check_tree(tree, sql, native.WATCHED)
         lower.fix_tree(tree, rewrite.tokens, sql, found)
         unsupported = rewrite.unsupported or lower.write_forms(tree, rewrite)
         if unsupported is not None:
             # Valid MySQL the IR cannot hold faithfully: it classifies, transforms refuse it.
             return Statement(sql=original, operation=rewrite.operation or operation_of(tree), tree=None,
                              unsupported=unsupported, table=_first_table_name(tree))
-        # The tree rules' walk found the names the rename pass looks for (`Statement.names`);
-        # `fix_tree` moves nodes only to restore window options, and then the pass walks itself.
-        handed = (tree, names) if names is not None and not found.window_options else None
-        return Statement(sql=original, operation=statement_operation(tree), tree=tree, names=handed)
+        # The tree rules' walk found the names the rename pass looks for (`Statement.names`) and
+        # the nodes the native printer's fix-ups look at (`Statement.native_as_is`, their tests
+        # read after `fix_tree` marked them); `fix_tree` moves nodes only to restore window
+        # options, and then the pass and the printer walk themselves.
+        if checked is None or found.window_options:
+            return Statement(sql=original, operation=statement_operation(tree), tree=tree)
+        names, watched = checked
+        return Statement(sql=original, operation=statement_operation(tree), tree=tree, names=(tree, names),
+                         native_as_is=tree if native.as_is(watched, names.identifiers) else None)
 
     def _parse_condition(self, condition: str) -> exp.Expression:
         """Parse a WHERE condition with the same strictness as a statement."""

@@ -199,6 +199,23 @@ _NEEDED: dict[type[exp.Expr], Callable[[exp.Expr], bool]] = {
 """A cheap test per node type: could its fix-up change anything? (see `FixUps.applies`)."""
 
 
+WATCHED = frozenset(_NEEDED) - {exp.Identifier}
+"""The node types whose `_NEEDED` test reads more than the node's name (the front end collects
+them on its walk: `as_is`)."""
+
+
+def as_is(watched: list[exp.Expr], identifiers: list[exp.Identifier]) -> bool:
+    """Whether `FixUps` leaves a tree as it is, given all of its nodes of a `WATCHED` type and all
+    of its names (the front end's walk, `Statement.native_as_is`): `FixUps.applies` without a walk."""
+    get = _NEEDED.get
+    identifier_needs = _NEEDED[exp.Identifier]
+    for node in watched:
+        needed = get(type(node))
+        if needed is not None and needed(node):
+            return False
+    return not any(identifier_needs(node) for node in identifiers)
+
+
 class FixUps:
     """The native normalizer: `FIX_UPS` applied in one walk over the printer's copy of the tree."""
 

@@ -9,7 +9,7 @@ without parentheses), because only the same walk sees them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import cast
 
 from sqlglot import exp
@@ -24,10 +24,12 @@ TreeCheck = Callable[[exp.Expr, str], None]
 """(the node, the statement's text): raises SQLSyntaxError when MySQL would reject the node."""
 
 
-def check_tree(tree: exp.Expr, sql: str) -> Names | None:
+def check_tree(tree: exp.Expr, sql: str,
+               watch: Collection[type] = ()) -> tuple[Names, list[exp.Expr]] | None:
     """One walk over the IR applying the structural rules of `rules`; returns what
-    `name_walk.walk_names` would find in the checked tree, collected on the way (None when a rule
-    replaced a node: the lists could then hold a node that left the tree).
+    `name_walk.walk_names` would find in the checked tree, and its nodes whose exact type is in
+    `watch`, collected on the way (None when a rule replaced a node: the lists could then hold a
+    node that left the tree).
 
     The walk is sqlglot's breadth-first `walk()`, written out over a list that is its own queue
     (no generator; a tenth cheaper): a node's children are read after its check, as `walk()` reads
@@ -43,6 +45,7 @@ def check_tree(tree: exp.Expr, sql: str) -> Names | None:
     tables: list[exp.Table] = []
     columns: list[exp.Column] = []
     identifiers: list[exp.Identifier] = []
+    watched: list[exp.Expr] = []
     has_scope = replaced = False
     queue: list[exp.Expr] = [tree]
     push = queue.append
@@ -62,6 +65,8 @@ def check_tree(tree: exp.Expr, sql: str) -> Names | None:
         check = get_check(kind)
         if check is not None:
             check(node, sql)
+        if kind in watch:
+            watched.append(node)
         names_kind = kinds.get(kind)
         if names_kind is None:
             names_kind = name_walk.kind_of(kind)
@@ -81,7 +86,7 @@ def check_tree(tree: exp.Expr, sql: str) -> Names | None:
                         push(item)
             elif kind is not literal and isinstance(value, expression):
                 push(value)
-    return None if replaced else Names(tables, columns, identifiers, has_scope)
+    return None if replaced else (Names(tables, columns, identifiers, has_scope), watched)
 
 
 def _all_of(*checks: TreeCheck) -> TreeCheck:

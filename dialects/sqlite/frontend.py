@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from dialects.sqlite import native
 from dialects.sqlite._generated.SQLiteParser import SQLiteParser as P
 from dialects.sqlite.leaves import identifier
 from dialects.sqlite.lower import Lowerer
@@ -21,6 +22,7 @@ from dialects.sqlite.tokens import spans
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.frontend import CachedFrontend, Statement
 from sqlparser.ir import Unlowerable, operation_of
+from sqlparser.name_walk import Names
 from sqlparser.shapes import Shape, Slot, make_shape, plain_slot
 from sqlparser.tokenizer import Kind
 from sqlparser.types import OperationType
@@ -35,6 +37,9 @@ class SQLiteFrontend(CachedFrontend):
     CACHE_SIZE = 1024
     LITERAL_RUNS = "sqlite"  # long runs of plain literals fold (sqlparser.literal_runs)
     SHAPE_COLUMN_AT_END = False  # leaves.identifier: `col` is the token's first character, 1-based
+
+    def _native_as_is(self, tree: exp.Expression, names: Names) -> bool:
+        return native.as_is(tree, names.identifiers)
 
     def _shape(self, sql: str) -> Shape | None:
         """Plain numeric and string literal tokens of our SQLite tokenizer are the slots.

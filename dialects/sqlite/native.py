@@ -73,3 +73,9 @@ def _odd_name(node: exp.Identifier) -> bool:
 
 NATIVE_NORMALIZERS = (FunctionNormalizer(truncate_to_delete, _is_truncate),
                       FunctionNormalizer(quote_odd_names, _has_odd_name))
+
+
+def as_is(tree: exp.Expression, identifiers: list[exp.Identifier]) -> bool:
+    """Whether every one of `NATIVE_NORMALIZERS` leaves `tree` as it is, given all of its names
+    (the front end's walk, `Statement.native_as_is`): their `applies` tests without a walk."""
+    return not _is_truncate(tree) and not any(_odd_name(node) for node in identifiers)

@@ -55,8 +55,9 @@ class _Recording(dict[Any, Any]):
         return super().get(key, default)
 
 
-def _walk_check_tree(tree: exp.Expr, sql: str) -> None:
-    """check_tree as it was written over sqlglot's `walk()`: the reference for the order."""
+def _walk_check_tree(tree: exp.Expr, sql: str, watch: object = ()) -> None:
+    """check_tree as it was written over sqlglot's `walk()`: the reference for the order (it
+    collects nothing, so the front end hands no names on)."""
     for node in tree.walk():
         if type(node) is exp.Identifier:
             name = node.this

@@ -37,20 +37,30 @@ def _outcomes(p: SQLParser, statements: list[str]) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("dialect", ["mysql", "postgres", "sqlite"])
 def test_handed_names_change_no_outcome(dialect: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Also the front end's verdict that the native normalizers leave the tree as it is
+    (`Statement.native_as_is`, MySQL and SQLite): the same outputs as when the printer tests."""
     statements = [row["sql"] for row in load_corpus(dialect)
                   if row.get("syntax_ok") and row.get("kind") in ("SELECT", "INSERT", "UPDATE", "DELETE")][:1500]
-    handed = 0
+    handed = as_is = 0
     real = rename.rename_tables_reporting
+    real_checked = CachedFrontend._parse_checked
 
     def counting(tree: object, table_columns: object, names: object = None) -> object:
         nonlocal handed
         handed += names is not None
         return real(tree, table_columns, names)  # type: ignore[arg-type]
 
+    def counting_as_is(self: CachedFrontend, sql: str) -> Statement:
+        nonlocal as_is
+        stmt = real_checked(self, sql)
+        as_is += stmt.native_as_is is not None
+        return stmt
+
     monkeypatch.setattr("sqlparser.contract.rename_tables_reporting", counting)
+    monkeypatch.setattr(CachedFrontend, "_parse_checked", counting_as_is)
     with_names = _outcomes(_cold(dialect), statements)
     assert handed > len(statements)  # most calls were handed the front end's lists
-    real_checked = CachedFrontend._parse_checked
+    assert (as_is > len(statements)) is (dialect != "postgres")  # (PostgreSQL hands out its printed text)
 
     def without_names(self: CachedFrontend, sql: str) -> Statement:
         stmt = real_checked(self, sql)
@@ -72,3 +82,46 @@ def test_names_follow_only_their_own_tree() -> None:
     p.frontend.parse(sql)  # the second sight keeps a tree to copy from
     hit = p.frontend.parse(sql)
     assert hit.tree is not None and hit.names is None and hit.printed is None
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "sqlite"])
+def test_as_is_verdict_is_the_normalizers_own(dialect: str) -> None:
+    """`native.as_is` from a tree's names (and, for MySQL, its watched nodes) says exactly what the
+    normalizers' `applies` tests say: on corpus trees, and on the same trees renamed to odd names."""
+    import importlib
+
+    from sqlparser.name_walk import walk_names
+
+    native = importlib.import_module(f"dialects.{dialect}.native")
+    frontend = new_parser(dialect).dialect.frontend(cache=False)
+    odd = {"users": TableColumn("t --", {"id": "select", "name": "My Name"}), "t1": TableColumn("dual")}
+    rows = [row["sql"] for row in load_corpus(dialect)
+            if row.get("syntax_ok") and row.get("kind") in ("SELECT", "INSERT", "UPDATE", "DELETE")][:800]
+    verdicts = set()
+    for sql in [*rows, "SELECT a FROM users WHERE id = 1", "SELECT 1 FROM t1", "SELECT x'41', 0x41 FROM t"]:
+        try:
+            tree = frontend.parse(sql).tree
+        except SQLParserError:
+            continue
+        if tree is None:
+            continue
+        for candidate in (tree, _renamed(tree, odd)):
+            if candidate is None:
+                continue
+            identifiers = walk_names(candidate).identifiers
+            if dialect == "mysql":
+                watched = [n for n in candidate.walk() if type(n) in native.WATCHED]
+                verdict = native.as_is(watched, identifiers)
+            else:
+                verdict = native.as_is(candidate, identifiers)
+            applies = any(n.applies(candidate) for n in native.NATIVE_NORMALIZERS)
+            assert verdict is not applies, (sql, candidate.sql())
+            verdicts.add(verdict)
+    assert verdicts == {True, False}
+
+
+def _renamed(tree: object, mapping: dict[str, TableColumn]) -> object:
+    try:
+        return rename.rename_tables(tree.copy(), mapping)  # type: ignore[attr-defined]
+    except SQLParserError:
+        return None
