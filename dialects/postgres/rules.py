@@ -116,7 +116,9 @@ def render_check(tree: exp.Expression) -> str:
     (`_in_place_dispatch`) in which every node kind whose printing has not been read to leave the
     tree as it was gives up (before touching it); then, and on any other error, the printing starts
     again on a copy with sqlglot's own table, as before. Either way the text (or error) is what the
-    copy gives, and the tree is left as it was."""
+    copy gives, and the tree is left as it was. (A few handlers set and then clear state on the
+    nodes they print: no other thread may be reading the tree meanwhile, as none does while the
+    front end checks a statement it has just lowered.)"""
     dialect = _check_dialect()
     printer = getattr(_local, "printer", None) or _CheckPrinter(dialect)
     _local.printer = None
