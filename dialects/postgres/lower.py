@@ -202,6 +202,10 @@ class Lowerer(ExpressionLowerer):
     def from_clause(self, query: exp.Expression, items: Sequence[Node] | None, key: str) -> None:
         if not items:
             return
+        if len(items) == 1 and len(items[0]) == 1 and "RangeVar" in items[0]:
+            # The common single table: what `join_tree` and `from_item` give for it (no joins).
+            query.set(key, exp.From(this=self.range_var(items[0]["RangeVar"])))
+            return
         first, joins = self.join_tree(items[0])
         for item in items[1:]:
             head, more = self.join_tree(item)
