@@ -69,8 +69,10 @@ _LOCATION_JSON = re.compile(rf',"(?:{_KEYS})":-?\d+|"(?:{_KEYS})":-?\d+,?')
 # engine finds by a fast search, where the alternation above is tried at every character).
 _LOCATION_AFTER = re.compile(r',"location":-?\d+')
 _LOCATION_FIRST = re.compile(r'\{"location":-?\d+,?')
-_OTHER_KEY_ENDS = ('_location":', '_start":', '_end":', 'stmt_len":')
-"""What every other location key ends with (a false hit only costs the full pattern)."""
+_OTHER_KEY = re.compile(r'_(?:location|start|end|len)":')
+"""What every other location key ends with, in one search (a regex that starts with a literal
+`_`, several times cheaper than a substring test per ending); a false hit, such as another
+`*_len` key, only costs the full pattern."""
 
 
 def without_locations(tree_json: str) -> str:
@@ -80,9 +82,8 @@ def without_locations(tree_json: str) -> str:
     a member that the first step made first in its object loses the comma after it, as it would
     have in one pass. (`tests/postgres/test_frontend.py` checks the two ways agree.)"""
     text = _LOCATION_FIRST.sub("{", _LOCATION_AFTER.sub("", tree_json))
-    for end in _OTHER_KEY_ENDS:
-        if end in text:
-            return _LOCATION_JSON.sub("", text)
+    if _OTHER_KEY.search(text) is not None:
+        return _LOCATION_JSON.sub("", text)
     return text
 
 
