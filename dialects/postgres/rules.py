@@ -191,7 +191,7 @@ _AUDITED = frozenset({
     exp.EQ, exp.NEQ, exp.GT, exp.LT, exp.GTE, exp.LTE, exp.Add, exp.Sub, exp.Mul, exp.Mod, exp.DPipe,
     exp.Collate, exp.Neg, exp.Is, exp.In, exp.Between, exp.Like, exp.ILike, exp.Case, exp.Operator,
     exp.NullSafeEQ, exp.NullSafeNEQ, exp.RegexpLike, exp.Distance, exp.ArrayContainsAll, exp.ArrayContainedBy,
-    exp.ArrayOverlaps, exp.Array, exp.BitString, exp.HexString, exp.Lock, exp.Into,
+    exp.ArrayOverlaps, exp.Array, exp.BitString, exp.HexString, exp.Lock, exp.Into, exp.DataTypeParam,
 })
 # The generator's and dialect's settings that choose the read-only branches of those handlers
 # (another value takes a branch that rewrites the tree: `select_sql` pops INTO, `values_sql`

@@ -39,7 +39,7 @@ STATEMENTS = [
     "UPDATE t SET a = a + 1, b = DEFAULT FROM u WHERE t.b = u.b RETURNING t.a",
     "DELETE FROM t USING u WHERE t.a = u.a",
     "SELECT a FROM (VALUES (1), (2)) AS v(a)",
-    "SELECT extract(year FROM a), a::regtype, 'x'::\"char\" FROM t",
+    "SELECT extract(year FROM a), a::regtype, 'x'::\"char\", b::numeric(10, 2), c::varchar(3) FROM t",
 ]
 
 
