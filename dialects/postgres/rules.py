@@ -202,7 +202,8 @@ _AUDITED_SETTINGS = {
     "TYPE_PARAM_SETTINGS": {}, "ENSURE_BOOLS": False, "EXPRESSIONS_WITHOUT_NESTED_CTES": set(),
     "UPDATE_STATEMENT_SUPPORTS_FROM": True, "pretty": False,
 }
-_AUDITED_DIALECT_SETTINGS = {"STRICT_STRING_CONCAT": False, "ALIAS_POST_TABLESAMPLE": False}
+_AUDITED_DIALECT_SETTINGS = {"STRICT_STRING_CONCAT": False, "ALIAS_POST_TABLESAMPLE": False, "TYPED_DIVISION": True,
+                             "SAFE_DIVISION": False, "INDEX_OFFSET": 1}
 
 
 def _in_place_dispatch(generator: Any) -> dict[type, Any] | None:
@@ -220,6 +221,9 @@ def _in_place_dispatch(generator: Any) -> dict[type, Any] | None:
     table = {cls: handler if cls in _AUDITED else _not_audited for cls, handler in base.items()}
     table[exp.Select] = _select_in_place(select)
     table[exp.Cast] = _cast_in_place(base[exp.Cast])
+    table[exp.Div] = _gated(base[exp.Div], _div_rewrites)
+    table[exp.Distinct] = _gated(base[exp.Distinct], _distinct_rewrites)
+    table[exp.Bracket] = _gated(base[exp.Bracket], _bracket_rewrites)
     table[exp.DataType] = _datatype_in_place(base[exp.DataType])
     # These two read `node.meta`, which gives a node without a meta dict an empty one of its own.
     table[exp.Ordered] = _keeping_meta(base[exp.Ordered])
@@ -239,6 +243,38 @@ def _select_in_place(gated: Callable[[Any, exp.Expression], str]) -> Callable[[A
         return gated(generator, select)
 
     return handler
+
+
+def _gated(original: Callable[[Any, exp.Expression], str],
+           rewrites: Callable[[exp.Expression], bool]) -> Callable[[Any, exp.Expression], str]:
+    """`original`, which reads its node only, except where `rewrites(node)` says it may change it."""
+    def handler(generator: Any, node: exp.Expression) -> str:
+        if rewrites(node):
+            raise _NotAudited(type(node).__name__)
+        return original(generator, node)
+
+    return handler
+
+
+def _div_rewrites(div: exp.Expression) -> bool:
+    # `div_sql` wraps the divisor of a safe division in NULLIF, and casts the dividend of an
+    # untyped one (PostgreSQL's division is typed: the lowering marks it so).
+    return bool(div.args.get("safe")) or not div.args.get("typed")
+
+
+def _distinct_rewrites(distinct: exp.Expression) -> bool:
+    # native.py's handler prints `DISTINCT a, b` itself; sqlglot's `distinct_sql`, which it calls
+    # for the rest, builds a CASE over the arguments (moving them) when there are several.
+    return bool(distinct.args.get("on")) and len(distinct.expressions) > 1
+
+
+def _bracket_rewrites(bracket: exp.Expression) -> bool:
+    # PostgreSQL's `bracket_sql` wraps an ARRAY[...] operand in parentheses; sqlglot's shifts an
+    # index written for another base (annotating types on the tree) unless it is PostgreSQL's own
+    # (offset 1, as the lowering writes it) or a JSON access.
+    args = bracket.args
+    return isinstance(bracket.this, exp.Array) or (not args.get("json_access") and args.get("offset", 0) != 1)
+
 
 
 def _cast_in_place(original: Callable[[Any, exp.Expression], str]) -> Callable[[Any, exp.Expression], str]:
