@@ -237,8 +237,9 @@ def _select_in_place(gated: Callable[[Any, exp.Expression], str]) -> Callable[[A
     # EXCLUDE or a WITH (whose comments it moves).
     def handler(generator: Any, select: exp.Expression) -> str:
         args = select.args
-        if args.get("qualify") or args.get("kind") or args.get("exclude") or args.get("with_") or any(
-                join.kind in ("SEMI", "ANTI") for join in args.get("joins") or ()):
+        joins = args.get("joins")
+        if args.get("qualify") or args.get("kind") or args.get("exclude") or args.get("with_") or (
+                joins and any(join.kind in ("SEMI", "ANTI") for join in joins)):
             raise _NotAudited("Select")
         return gated(generator, select)
 
