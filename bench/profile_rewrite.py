@@ -121,6 +121,7 @@ def _frontend_at(rev: str, dialect: str) -> tuple[Any, Callable[[], None]]:
 
     registered = dict(SqlglotDialect._classes)  # type: ignore[attr-defined]
     module = importlib.import_module(f"dialects_rev.{dialect}.frontend")
+    old_class = importlib.import_module(f"dialects_rev.{dialect}").DIALECT.frontend
     # REV's import registered its own copies of this tree's sqlglot dialect classes under the same
     # names; sqlglot's registry keeps this tree's, so REV's modules are pointed at those too (an
     # `isinstance(get_or_raise(name), TheirClass)` would otherwise fail on every statement).
@@ -132,7 +133,6 @@ def _frontend_at(rev: str, dialect: str) -> tuple[Any, Callable[[], None]]:
             for attr, value in list(vars(loaded).items()):
                 if isinstance(value, type) and value in replaced:
                     setattr(loaded, attr, replaced[value])
-    old_class = importlib.import_module(f"dialects_rev.{dialect}").DIALECT.frontend
     return old_class, module.clear_cache
 
 
