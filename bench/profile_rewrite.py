@@ -14,8 +14,9 @@ parsing the corpus DML cold (caches cleared), alternating round by round. It fir
 both give the same outcome for every statement (operation, unsupported construct, table, the IR's
 repr, or the error), then prints the median of the per-round ratios new/old. Both sides share
 everything outside `dialects` (sqlparser, sqlglot; for PostgreSQL, sqlglot's registered
-"cozelitepostgres" class stays this tree's). `--ab-unique`: over the unique statements instead
-(8 shapes, 400 new texts a round, caches warm from 400 others: the shape cache's case).
+"cozelitepostgres" class stays this tree's, and REV's modules use it too). `--ab-unique`: over
+the unique statements instead (8 shapes, 400 new texts a round, caches warm from 400 others: the
+shape cache's case).
 """
 
 from __future__ import annotations
@@ -120,8 +121,18 @@ def _frontend_at(rev: str, dialect: str) -> tuple[Any, Callable[[], None]]:
 
     registered = dict(SqlglotDialect._classes)  # type: ignore[attr-defined]
     module = importlib.import_module(f"dialects_rev.{dialect}.frontend")
-    SqlglotDialect._classes.update(registered)  # type: ignore[attr-defined]
     old_class = importlib.import_module(f"dialects_rev.{dialect}").DIALECT.frontend
+    # REV's import registered its own copies of this tree's sqlglot dialect classes under the same
+    # names; sqlglot's registry keeps this tree's, so REV's modules are pointed at those too (an
+    # `isinstance(get_or_raise(name), TheirClass)` would otherwise fail on every statement).
+    replaced = {SqlglotDialect._classes[name]: cls for name, cls in registered.items()  # type: ignore[attr-defined]
+                if SqlglotDialect._classes.get(name, cls) is not cls}  # type: ignore[attr-defined]
+    SqlglotDialect._classes.update(registered)  # type: ignore[attr-defined]
+    for name, loaded in list(sys.modules.items()):
+        if name.startswith("dialects_rev.") and loaded is not None:
+            for attr, value in list(vars(loaded).items()):
+                if isinstance(value, type) and value in replaced:
+                    setattr(loaded, attr, replaced[value])
     return old_class, module.clear_cache
 
 

@@ -14,6 +14,8 @@ uncached parse.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import hashlib
 import itertools
 import json
@@ -208,10 +210,10 @@ def shape_key(text: str, anonymous_params: bool) -> bytes | None:
         # one were keyed, only this very text could ever meet its verdict.)
         tokens = ()
     else:
-        try:
-            tokens = _literal_tokens(pglast.parser.scan(text))
-        except pglast.parser.ParseError:
+        scanned = scan_literal_tokens(text)
+        if scanned is None:
             return None
+        tokens = scanned
     # A kind marker is NUL and one letter: with no NUL in the text, the key reads back unambiguously.
     parts = ["?" if anonymous_params else "$"]
     at = 0
@@ -297,9 +299,8 @@ class PostgresFrontend(CachedFrontend):
             return None
         if _LITERAL_START.search(sql) is None:
             return None  # no plain literal can start without a digit or a quote: nothing to share
-        try:
-            tokens = _literal_tokens(pglast.parser.scan(sql))
-        except pglast.parser.ParseError:
+        tokens = scan_literal_tokens(sql)
+        if tokens is None:
             return None
         _scanned.last = (sql, tokens)
         slots: list[Slot] = []
@@ -356,6 +357,89 @@ def _literal_tokens(tokens: list[Any]) -> list[Any]:
     """The ICONST / FCONST / SCONST tokens of a scan, in order: the only ones either key looks at,
     picked without a Python-level step per token (most tokens are not literals)."""
     return list(itertools.compress(tokens, map(_SLOT_TOKENS.__contains__, map(_TOKEN_NAME, tokens))))
+
+
+def scan_literal_tokens(text: str) -> list[Any] | None:
+    """`_literal_tokens(pglast.parser.scan(text))`, or None where that scan raises ParseError.
+
+    pglast's `scan` builds a Python token (a named tuple, through a Python-level `__new__`) and
+    two decoded names for every token of the text, most of its cost; the keys need the literals
+    alone. So the C function `scan` calls (`pg_query_scan_tokens`, exported by pglast's extension
+    module) is called directly, its token kinds read back as integers, and a token built for each
+    literal only, as `scan` builds it. For pglast 8.8 only (`_c_scanner`), on an ASCII text
+    (where `scan`'s byte offsets are the character indexes); else through `scan` itself."""
+    scanner = _c_scanner()
+    if scanner is None or not text.isascii():
+        try:
+            return _literal_tokens(pglast.parser.scan(text))
+        except pglast.parser.ParseError:
+            return None
+    scan, free, literals = scanner
+    result = scan(text.encode("ascii"))
+    try:
+        if result.error:
+            return None
+        count = result.n_tokens
+        if count <= 0:
+            return []
+        # Four C ints per token: start, end (exclusive), token kind, keyword kind.
+        fields = memoryview(ctypes.string_at(result.tokens, 16 * count)).cast("i")
+        kinds = fields[2::4].tolist()
+        out = []
+        for k in itertools.compress(range(count), map(literals.__contains__, kinds)):
+            name, keyword = literals[kinds[k]]
+            if fields[4 * k + 3] != keyword[0]:
+                return _literal_tokens(pglast.parser.scan(text))  # (no literal is a keyword)
+            out.append(pglast.parser.Token(fields[4 * k], fields[4 * k + 1] - 1, name, keyword[1]))
+        return out
+    finally:
+        free(result)
+
+
+class _ScanTokensResult(ctypes.Structure):
+    """libpg_query's `PgQueryScanTokensResult` (as pglast 8.8's parser.pyx declares it)."""
+
+    _fields_ = [("tokens", ctypes.c_void_p), ("n_tokens", ctypes.c_int), ("error", ctypes.c_void_p)]
+
+
+_PROBE = "SELECT 1, 2.5, 'x', a1 FROM t WHERE b = $1 -- 3\n"
+"""A text with each literal kind, and digits that are no literal, to check the direct call by."""
+
+
+@functools.cache
+def _c_scanner() -> tuple[Callable[[bytes], _ScanTokensResult], Callable[[_ScanTokensResult], None],
+                          dict[int, tuple[str, tuple[int, str]]]] | None:
+    """(`pg_query_scan_tokens`, its result's free function, literal token kind -> (its name, (its
+    keyword kind, that kind's name))), or None when they cannot be used: another pglast version,
+    a symbol missing, or a probe text scanned otherwise than `pglast.parser.scan` scans it."""
+    if pglast.__version__ != "v8.8":
+        return None
+    try:
+        library = ctypes.CDLL(pglast.parser.__file__)
+        scan = library.pg_query_scan_tokens
+        free = library.pg_query_free_scan_tokens_result
+    except (OSError, AttributeError):
+        return None
+    scan.argtypes, scan.restype = [ctypes.c_char_p], _ScanTokensResult
+    free.argtypes, free.restype = [_ScanTokensResult], None
+    expected = pglast.parser.scan(_PROBE)
+    result = scan(_PROBE.encode("ascii"))
+    try:
+        if result.error or result.n_tokens != len(expected):
+            return None
+        fields = memoryview(ctypes.string_at(result.tokens, 16 * result.n_tokens)).cast("i").tolist()
+    finally:
+        free(result)
+    literals: dict[int, tuple[str, tuple[int, str]]] = {}
+    for k, token in enumerate(expected):
+        start, end, kind, keyword = fields[4 * k : 4 * k + 4]
+        if (start, end - 1) != (token.start, token.end):
+            return None
+        if token.name in _SLOT_TOKENS:
+            literals[kind] = (token.name, (keyword, token.kind))
+    if sorted(name for name, _ in literals.values()) != sorted(_SLOT_TOKENS):
+        return None
+    return scan, free, literals
 
 
 _scanned = threading.local()

@@ -22,6 +22,12 @@ from dialects.postgres.type_names import datatype
 from sqlparser.ir import Unlowerable
 
 _DECORATIONS = ("sortClause", "limitCount", "limitOffset", "withClause", "lockingClause")
+# What `Lowerer.decorate` reads: a `SelectStmt` without any of these fields (most) skips it, unless
+# its `limitOption` (always present) is WITH TIES (which PostgreSQL only sets with a `limitCount`).
+_DECORATION_FIELDS = frozenset(_DECORATIONS)
+# What only `Lowerer.select_rare` (and DISTINCT) reads: absent from most `SelectStmt`s.
+_RARE_SELECT_FIELDS = frozenset({"distinctClause", "groupClause", "groupDistinct", "havingClause", "windowClause",
+                                 "intoClause"})
 
 
 class Lowerer(ExpressionLowerer):
@@ -73,7 +79,8 @@ class Lowerer(ExpressionLowerer):
             query = exp.Values(expressions=[exp.Tuple(expressions=self.exprs(list_items(r))) for r in values])
         else:
             query = exp.Select(expressions=[self.target(t["ResTarget"]) for t in node.get("targetList") or ()])
-            distinct = node.get("distinctClause")
+            rare = not _RARE_SELECT_FIELDS.isdisjoint(node)
+            distinct = node.get("distinctClause") if rare else None
             if distinct is not None:
                 on = [d for d in distinct if d]
                 query.set("distinct", exp.Distinct(on=exp.Tuple(expressions=self.exprs(on))) if on
@@ -81,18 +88,29 @@ class Lowerer(ExpressionLowerer):
             self.from_clause(query, node.get("fromClause"), "from_")
             if node.get("whereClause") is not None:
                 query.set("where", exp.Where(this=self.expr(node["whereClause"])))
-            group = node.get("groupClause")
-            if group:
-                if node.get("groupDistinct"):
-                    raise Unlowerable("GroupClause")  # GROUP BY DISTINCT
-                query.set("group", exp.Group(expressions=self.exprs(group)))
-            if node.get("havingClause") is not None:
-                query.set("having", exp.Having(this=self.expr(node["havingClause"])))
-            windows = node.get("windowClause")
-            if windows:
-                query.set("windows", [self.window(w["WindowDef"], named=True) for w in windows])
-            if node.get("intoClause") is not None:
-                query.set("into", self.into(node["intoClause"]))
+            if rare:
+                self.select_rare(query, node)
+        if not _DECORATION_FIELDS.isdisjoint(node) or node.get("limitOption") == "LIMIT_OPTION_WITH_TIES":
+            self.decorate(query, node, bool(values))
+        return query
+
+    def select_rare(self, query: exp.Select, node: Node) -> None:
+        """GROUP BY, HAVING, WINDOW and INTO of a `SelectStmt`'s fields (`_RARE_SELECT_FIELDS`)."""
+        group = node.get("groupClause")
+        if group:
+            if node.get("groupDistinct"):
+                raise Unlowerable("GroupClause")  # GROUP BY DISTINCT
+            query.set("group", exp.Group(expressions=self.exprs(group)))
+        if node.get("havingClause") is not None:
+            query.set("having", exp.Having(this=self.expr(node["havingClause"])))
+        windows = node.get("windowClause")
+        if windows:
+            query.set("windows", [self.window(w["WindowDef"], named=True) for w in windows])
+        if node.get("intoClause") is not None:
+            query.set("into", self.into(node["intoClause"]))
+
+    def decorate(self, query: exp.Expression, node: Node, values: bool) -> None:
+        """ORDER BY, LIMIT / OFFSET, FOR UPDATE and WITH of a `SelectStmt`'s fields (`_DECORATION_FIELDS`)."""
         sort = node.get("sortClause")
         if values and (sort or node.get("limitCount") or node.get("limitOffset") or node.get("lockingClause")):
             raise Unlowerable("SelectStmt")  # VALUES with ORDER BY / LIMIT / FOR UPDATE
@@ -106,7 +124,6 @@ class Lowerer(ExpressionLowerer):
             query.set("locks", [self.lock(lc["LockingClause"]) for lc in locking])
         if node.get("withClause") is not None:
             query.set("with_", self.with_(node["withClause"]))
-        return query
 
     def into(self, clause: Node) -> exp.Into:
         if (clause.get("colNames") or clause.get("options") or clause.get("tableSpaceName")
@@ -185,6 +202,10 @@ class Lowerer(ExpressionLowerer):
     def from_clause(self, query: exp.Expression, items: Sequence[Node] | None, key: str) -> None:
         if not items:
             return
+        if len(items) == 1 and len(items[0]) == 1 and "RangeVar" in items[0]:
+            # The common single table: what `join_tree` and `from_item` give for it (no joins).
+            query.set(key, exp.From(this=self.range_var(items[0]["RangeVar"])))
+            return
         first, joins = self.join_tree(items[0])
         for item in items[1:]:
             head, more = self.join_tree(item)
@@ -249,6 +270,13 @@ class Lowerer(ExpressionLowerer):
 
     def range_var(self, rv: Node) -> exp.Table:
         """A `RangeVar`'s fields."""
+        relname = rv.get("relname")
+        if relname and self._offsets is None and "schemaname" not in rv and "catalogname" not in rv:
+            # The common unqualified name with no double quote in the text: what the rest builds.
+            table = exp.Table(this=ident(relname)) if rv.get("inh") else exp.Table(this=ident(relname), only=True)
+            if rv.get("alias") is not None:
+                table.set("alias", self.alias(rv["alias"]))
+            return table
         catalog, schema = rv.get("catalogname"), rv.get("schemaname")
         parts = [n for n in (catalog, schema, rv.get("relname")) if n]
         idents = self.names(parts, rv.get("location", 0))

@@ -96,8 +96,16 @@ def _names(parts: Sequence[Node] | None) -> list[str]:
 
 def _number(text: str) -> exp.Expression:
     if text.startswith("-"):
-        return exp.Neg(this=exp.Literal.number(text[1:]))
-    return exp.Literal.number(text)
+        return exp.Neg(this=_unsigned(text[1:]))
+    return _unsigned(text)
+
+
+def _unsigned(text: str) -> exp.Expression:
+    # What `exp.Literal.number(text)` builds for a text without a sign, without its check (a
+    # conversion of the text to a number) for a negative value, which only a sign can make.
+    if text.startswith("-"):
+        return exp.Literal.number(text)
+    return exp.Literal(this=text, is_string=False)
 
 
 def list_items(node: Node | None) -> list[Node] | None:
@@ -154,14 +162,17 @@ def _const(lw: ExpressionLowerer, node: Node) -> exp.Expression:
 @handles("ColumnRef")
 def _column_ref(lw: ExpressionLowerer, node: Node) -> exp.Expression:
     fields: list[Node] = need(node.get("fields"), "ColumnRef")
-    if lw._offsets is None and len(fields) <= 2:
+    if lw._offsets is None:
         # The common `a` / `t.a` with no double quote in the text: what the loop below builds.
-        strings: list[Node] = [f["String"] for f in fields if "String" in f]
-        if strings and len(strings) == len(fields):
-            short = [ident(need(s.get("sval"), "String")) for s in strings]
-            if len(short) == 1:
-                return exp.Column(this=short[0])
-            return exp.Column(this=short[1], table=short[0])
+        if len(fields) == 1:
+            name = fields[0].get("String")
+            if name is not None:
+                return exp.Column(this=ident(need(name.get("sval"), "String")))
+        elif len(fields) == 2:
+            table, name = fields[0].get("String"), fields[1].get("String")
+            if table is not None and name is not None:
+                table_ident = ident(need(table.get("sval"), "String"))
+                return exp.Column(this=ident(need(name.get("sval"), "String")), table=table_ident)
     parts: list[exp.Expression] = []
     names = [need(f["String"].get("sval"), "String") for f in fields if "String" in f]
     idents = iter(lw.names(names, node.get("location", 0)))

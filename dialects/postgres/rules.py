@@ -17,9 +17,11 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pglast
+import sqlglot
 from pglast import ast
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect as SqlglotDialect
@@ -29,6 +31,7 @@ from sqlglot.helper import name_sequence
 from dialects.postgres.native import SQLGLOT_DIALECT, CozelitePostgres
 from sqlparser.errors import SQLSyntaxError
 from sqlparser.frontend import Statement
+from sqlparser.native_select import gated_select_handler
 
 _LOCATION_FIELDS = frozenset({
     "location", "arg_location", "conninfo_location", "name_location", "payload_location", "list_start",
@@ -66,8 +69,10 @@ _LOCATION_JSON = re.compile(rf',"(?:{_KEYS})":-?\d+|"(?:{_KEYS})":-?\d+,?')
 # engine finds by a fast search, where the alternation above is tried at every character).
 _LOCATION_AFTER = re.compile(r',"location":-?\d+')
 _LOCATION_FIRST = re.compile(r'\{"location":-?\d+,?')
-_OTHER_KEY_ENDS = ('_location":', '_start":', '_end":', 'stmt_len":')
-"""What every other location key ends with (a false hit only costs the full pattern)."""
+_OTHER_KEY = re.compile(r'_(?:location|start|end|len)":')
+"""What every other location key ends with, in one search (a regex that starts with a literal
+`_`, several times cheaper than a substring test per ending); a false hit, such as another
+`*_len` key, only costs the full pattern."""
 
 
 def without_locations(tree_json: str) -> str:
@@ -77,9 +82,8 @@ def without_locations(tree_json: str) -> str:
     a member that the first step made first in its object loses the comma after it, as it would
     have in one pass. (`tests/postgres/test_frontend.py` checks the two ways agree.)"""
     text = _LOCATION_FIRST.sub("{", _LOCATION_AFTER.sub("", tree_json))
-    for end in _OTHER_KEY_ENDS:
-        if end in text:
-            return _LOCATION_JSON.sub("", text)
+    if _OTHER_KEY.search(text) is not None:
+        return _LOCATION_JSON.sub("", text)
     return text
 
 
@@ -106,25 +110,213 @@ def render_check(tree: exp.Expression) -> str:
 
     What `Dialect.generate(tree, copy=True, unsupported_level=RAISE)` prints, with one generator
     per thread instead of one per statement (building one is about a tenth of printing a short
-    statement). Taken out while in use, so a nested call (none today) builds its own."""
+    statement). Taken out while in use, so a nested call (none today) builds its own.
+
+    sqlglot's generator may rewrite the tree it prints, so `generate` copies it first, which costs
+    about as much as the printing. Here the tree itself is printed first, through a dispatch table
+    (`_in_place_dispatch`) in which every node kind whose printing has not been read to leave the
+    tree as it was gives up (before touching it); then, and on any other error, the printing starts
+    again on a copy with sqlglot's own table, as before. Either way the text (or error) is what the
+    copy gives, and the tree is left as it was. (A few handlers set and then clear state on the
+    nodes they print: no other thread may be reading the tree meanwhile, as none does while the
+    front end checks a statement it has just lowered.)"""
     dialect = _check_dialect()
-    # pretty=False: sqlglot's default layout, whatever `sqlglot.pretty` says when the generator is
-    # built (the contract hands the text out as the native print only when it is not set).
-    generator = getattr(_local, "generator", None) or dialect.generator(unsupported_level=ErrorLevel.RAISE,
-                                                                         pretty=False)
-    _local.generator = None
+    printer = getattr(_local, "printer", None) or _CheckPrinter(dialect)
+    _local.printer = None
     try:
+        sql = printer.generate(tree)
+    finally:
+        _local.printer = printer
+    return dialect.finish_generated(sql, tree)
+
+
+class _CheckPrinter:
+    """One thread's generator for `render_check`, with its two dispatch tables."""
+
+    __slots__ = ("copying", "generator", "in_place")
+
+    def __init__(self, dialect: CozelitePostgres) -> None:
+        # pretty=False: sqlglot's default layout, whatever `sqlglot.pretty` says when the generator
+        # is built (the contract hands the text out as the native print only when it is not set).
+        self.generator = dialect.generator(unsupported_level=ErrorLevel.RAISE, pretty=False)
+        self.copying: dict[type, Any] = self.generator._dispatch
+        self.in_place = _in_place_dispatch(self.generator)
+
+    def generate(self, tree: exp.Expression) -> str:
+        generator = self.generator
+        # (A tree with a parent could print differently from its copy, which has none.)
+        if self.in_place is not None and tree.parent is None:
+            generator._dispatch = self.in_place
+            try:
+                return self._generate(tree)
+            except Exception:  # _NotAudited, or an error the copy's printing raises again below
+                pass
+            finally:
+                generator._dispatch = self.copying
+        # The copy through `__deepcopy__` directly: `copy()` goes through `copy.deepcopy` and its
+        # memo bookkeeping, for a tree that has no shared parts.
+        return self._generate(tree.__deepcopy__({}))
+
+    def _generate(self, tree: exp.Expr) -> str:
+        generator = self.generator
         # What a generation may leave changed on a generator, as its constructor sets it (an
         # error can interrupt `no_identify`; each statement numbers its made-up aliases from _t0).
         generator.identify = False
         generator._next_name = name_sequence("_t")
         generator._quote_json_path_key_using_brackets = True
-        # The copy through `__deepcopy__` directly: `copy()` goes through `copy.deepcopy` and its
-        # memo bookkeeping, for a tree that has no shared parts.
-        sql: str = generator.generate(tree.__deepcopy__({}), copy=False)
-    finally:
-        _local.generator = generator
-    return dialect.finish_generated(sql, tree)
+        sql: str = generator.generate(tree, copy=False)
+        return sql
+
+
+class _NotAudited(Exception):
+    """`render_check`'s in-place printing met a node kind it must not print in place."""
+
+
+def _not_audited(generator: Any, node: exp.Expression) -> str:
+    raise _NotAudited(type(node).__name__)
+
+
+# -- printing in place ----------------------------------------------------------------------------
+# Read in sqlglot 30.30.0 (generator.py, generators/postgres.py, dialects/dialect.py) and in
+# native.py: the handlers of these node kinds, and every generator method they call, only read the
+# tree and print what they find; each node below them is printed through the dispatch table again
+# (a connector's `and_sql` / `or_sql` / `xor_sql` are called directly: read-only too). Any node
+# kind missing here gives up. A function without a handler of its own prints through
+# `function_fallback_sql` (read-only), a property through `property_sql` (read-only).
+_AUDITED_SQLGLOT = "30.30.0"
+_AUDITED = frozenset({
+    exp.Identifier, exp.Literal, exp.Column, exp.Table, exp.Star, exp.Null, exp.Boolean, exp.Var,
+    exp.Parameter, exp.Placeholder, exp.Insert, exp.Update, exp.Delete, exp.Values, exp.Schema, exp.From,
+    exp.Join, exp.Where, exp.Group, exp.Having, exp.Order, exp.Limit, exp.Offset, exp.Returning,
+    exp.Subquery, exp.Exists, exp.Alias, exp.TableAlias, exp.Tuple, exp.Paren, exp.Dot, exp.Anonymous,
+    exp.AnonymousAggFunc, exp.Max, exp.Min, exp.ExplodingGenerateSeries, exp.DataType, exp.And, exp.Or,
+    exp.EQ, exp.NEQ, exp.GT, exp.LT, exp.GTE, exp.LTE, exp.Add, exp.Sub, exp.Mul, exp.Mod, exp.DPipe,
+    exp.Collate, exp.Neg, exp.Is, exp.In, exp.Between, exp.Like, exp.ILike, exp.Case, exp.Operator,
+    exp.NullSafeEQ, exp.NullSafeNEQ, exp.RegexpLike, exp.Distance, exp.ArrayContainsAll, exp.ArrayContainedBy,
+    exp.ArrayOverlaps, exp.Array, exp.BitString, exp.HexString, exp.Lock, exp.Into, exp.DataTypeParam,
+})
+# The generator's and dialect's settings that choose the read-only branches of those handlers
+# (another value takes a branch that rewrites the tree: `select_sql` pops INTO, `values_sql`
+# rebuilds VALUES as SELECTs, `is_sql` builds a NOT over the operand, ...).
+_AUDITED_SETTINGS = {
+    "SUPPORTS_SELECT_INTO": True, "LIMIT_IS_TOP": False, "VALUES_AS_TABLE": True, "NULL_ORDERING_SUPPORTED": True,
+    "IS_BOOL_ALLOWED": True, "LIMIT_ONLY_LITERALS": False, "SUPPORTS_LIKE_QUANTIFIERS": True, "LIMIT_FETCH": "ALL",
+    "TYPE_PARAM_SETTINGS": {}, "ENSURE_BOOLS": False, "EXPRESSIONS_WITHOUT_NESTED_CTES": set(),
+    "UPDATE_STATEMENT_SUPPORTS_FROM": True, "pretty": False,
+}
+_AUDITED_DIALECT_SETTINGS = {"STRICT_STRING_CONCAT": False, "ALIAS_POST_TABLESAMPLE": False, "TYPED_DIVISION": True,
+                             "SAFE_DIVISION": False, "INDEX_OFFSET": 1}
+
+
+def _in_place_dispatch(generator: Any) -> dict[type, Any] | None:
+    """The dispatch table `render_check` prints a tree in place with, or None when this generator is
+    not the one read (another sqlglot version, other settings)."""
+    dialect = generator.dialect
+    if (sqlglot.__version__ != _AUDITED_SQLGLOT
+            or any(getattr(generator, k, None) != v for k, v in _AUDITED_SETTINGS.items())
+            or any(getattr(dialect, k, None) != v for k, v in _AUDITED_DIALECT_SETTINGS.items())):
+        return None
+    select = gated_select_handler(generator)
+    if select is None:
+        return None
+    base: dict[type, Any] = generator._dispatch
+    table = {cls: handler if cls in _AUDITED else _not_audited for cls, handler in base.items()}
+    table[exp.Select] = _select_in_place(select)
+    table[exp.Cast] = _cast_in_place(base[exp.Cast])
+    table[exp.Div] = _gated(base[exp.Div], _div_rewrites)
+    table[exp.Distinct] = _gated(base[exp.Distinct], _distinct_rewrites)
+    table[exp.Bracket] = _gated(base[exp.Bracket], _bracket_rewrites)
+    table[exp.DataType] = _datatype_in_place(base[exp.DataType])
+    # These two read `node.meta`, which gives a node without a meta dict an empty one of its own.
+    table[exp.Ordered] = _keeping_meta(base[exp.Ordered])
+    table[exp.Not] = _keeping_meta(base[exp.Not])
+    return table
+
+
+def _select_in_place(gated: Callable[[Any, exp.Expression], str]) -> Callable[[Any, exp.Expression], str]:
+    # PostgreSQL's SELECT rewrites (SEMI / ANTI joins, QUALIFY) act only on what is tested first,
+    # so `gated` goes straight to `select_sql`; it rewrites nothing without a STRUCT kind, a star
+    # EXCLUDE or a WITH (whose comments it moves).
+    def handler(generator: Any, select: exp.Expression) -> str:
+        args = select.args
+        joins = args.get("joins")
+        if args.get("qualify") or args.get("kind") or args.get("exclude") or args.get("with_") or (
+                joins and any(join.kind in ("SEMI", "ANTI") for join in joins)):
+            raise _NotAudited("Select")
+        return gated(generator, select)
+
+    return handler
+
+
+def _gated(original: Callable[[Any, exp.Expression], str],
+           rewrites: Callable[[exp.Expression], bool]) -> Callable[[Any, exp.Expression], str]:
+    """`original`, which reads its node only, except where `rewrites(node)` says it may change it."""
+    def handler(generator: Any, node: exp.Expression) -> str:
+        if rewrites(node):
+            raise _NotAudited(type(node).__name__)
+        return original(generator, node)
+
+    return handler
+
+
+def _div_rewrites(div: exp.Expression) -> bool:
+    # `div_sql` wraps the divisor of a safe division in NULLIF, and casts the dividend of an
+    # untyped one (PostgreSQL's division is typed: the lowering marks it so).
+    return bool(div.args.get("safe")) or not div.args.get("typed")
+
+
+def _distinct_rewrites(distinct: exp.Expression) -> bool:
+    # native.py's handler prints `DISTINCT a, b` itself; sqlglot's `distinct_sql`, which it calls
+    # for the rest, builds a CASE over the arguments (moving them) when there are several.
+    return bool(distinct.args.get("on")) and len(distinct.expressions) > 1
+
+
+def _bracket_rewrites(bracket: exp.Expression) -> bool:
+    # PostgreSQL's `bracket_sql` wraps an ARRAY[...] operand in parentheses; sqlglot's shifts an
+    # index written for another base (annotating types on the tree) unless it is PostgreSQL's own
+    # (offset 1, as the lowering writes it) or a JSON access.
+    args = bracket.args
+    return isinstance(bracket.this, exp.Array) or (not args.get("json_access") and args.get("offset", 0) != 1)
+
+
+
+def _cast_in_place(original: Callable[[Any, exp.Expression], str]) -> Callable[[Any, exp.Expression], str]:
+    # PostgreSQL's `cast_sql` compares the target type of a cast of an integer division (which
+    # caches hashes on the tree); any other cast only reads it.
+    def handler(generator: Any, cast: exp.Expression) -> str:
+        if isinstance(cast.this, exp.IntDiv):
+            raise _NotAudited("Cast")
+        return original(generator, cast)
+
+    return handler
+
+
+def _datatype_in_place(original: Callable[[Any, exp.Expression], str]) -> Callable[[Any, exp.Expression], str]:
+    # PostgreSQL's `datatype_sql` asks `is_type`, which compares a user-defined type as a whole:
+    # its hash, then kept on it and on each node below it that had none. They are forgotten again.
+    def handler(generator: Any, node: exp.Expression) -> str:
+        if node.this != exp.DType.USERDEFINED:
+            return original(generator, node)
+        unhashed = [n for n in node.walk() if n._hash is None]
+        try:
+            return original(generator, node)
+        finally:
+            for n in unhashed:
+                n._hash = None
+
+    return handler
+
+
+def _keeping_meta(original: Callable[[Any, exp.Expression], str]) -> Callable[[Any, exp.Expression], str]:
+    def handler(generator: Any, node: exp.Expression) -> str:
+        if node._meta is not None:
+            return original(generator, node)
+        try:
+            return original(generator, node)
+        finally:
+            node._meta = None
+
+    return handler
 
 
 _local = threading.local()
