@@ -49,12 +49,13 @@ def check_sql_text(sql: object, *, what: str = "SQL statement") -> str:
         raise InvalidArgumentError(f"{what} must be text (str), got bytes; decode it first (for example as UTF-8)")
     if not isinstance(sql, str):
         raise InvalidArgumentError(f"{what} must be a str, got {type(sql).__name__}")
-    if not sql.strip():
+    if not sql or sql.isspace():  # (`not sql.strip()` without a copy of the text)
         raise InvalidArgumentError(f"empty {what}" if what != "SQL statement" else "empty SQL statement")
     if len(sql) > MAX_SQL_BYTES:
         raise InvalidArgumentError(f"{what} is larger than {MAX_SQL_BYTES} bytes; split it into smaller statements")
     try:
-        size = len(sql.encode("utf-8"))
+        # ASCII text (nearly all SQL) is its own UTF-8: its size without encoding a copy.
+        size = len(sql) if sql.isascii() else len(sql.encode("utf-8"))
     except UnicodeEncodeError as err:
         # A lone surrogate (U+D800..U+DFFF) is no character: no engine or driver can take it, and
         # libpg_query fails on it outright. Say where it is.
