@@ -22,9 +22,11 @@ from sqlparser.native_select import gated_select_handler
 
 @register_style("native")
 def render_native(tree: exp.Expression, *, dialect: Dialect, quote_names: bool, consume: bool = False,
-                  as_is: bool = False, **options: Any) -> str:
+                  as_is: bool = False, no_unnest: bool = False, **options: Any) -> str:
     """`as_is=True`: the caller knows that none of the dialect's native normalizers would change
-    `tree` with these options (`Statement.native_as_is`), so their tests are skipped."""
+    `tree` with these options (`Statement.native_as_is`), so their tests are skipped.
+    `no_unnest=True`: the caller knows the tree holds no `exp.Unnest` (`name_walk.Names.unnest`),
+    so the date-array rewrite sqlglot runs on every SELECT is left out (it could not act)."""
     if options:
         unknown = set(options) - set(dialect.native_options)
         if unknown:
@@ -43,7 +45,7 @@ def render_native(tree: exp.Expression, *, dialect: Dialect, quote_names: bool, 
             tree = tree.copy()
         for normalize in active:
             tree = normalize(tree, opts)
-    key = (dialect.sqlglot_dialect, bool(quote_names), sqlglot.pretty)
+    key = (dialect.sqlglot_dialect, bool(quote_names), sqlglot.pretty, not (no_unnest and not active))
     pool = _generators()
     # Taken out while in use: a nested render on this thread (none today) would build its own.
     generator = pool.pop(key, None) or _new_generator(*key)
@@ -98,15 +100,17 @@ def _sqlglot_dialect(name: str) -> SqlglotDialect:
 _local = threading.local()
 
 
-def _generators() -> dict[tuple[str, bool, bool | int | None], Generator]:
-    pool: dict[tuple[str, bool, bool | int | None], Generator] | None = getattr(_local, "generators", None)
+def _generators() -> dict[tuple[str, bool, bool | int | None, bool], Generator]:
+    pool: dict[tuple[str, bool, bool | int | None, bool], Generator] | None = getattr(_local, "generators", None)
     if pool is None:
         pool = _local.generators = {}
     return pool
 
 
-def _new_generator(name: str, identify: bool, pretty: bool | int | None) -> Generator | None:
-    """A generator to keep, or None when the dialect's `generate` does more than its generator."""
+def _new_generator(name: str, identify: bool, pretty: bool | int | None, date_arrays: bool) -> Generator | None:
+    """A generator to keep, or None when the dialect's `generate` does more than its generator.
+    `date_arrays=False`: its SELECT handler leaves out the date-array rewrite (`render_native`'s
+    `no_unnest`)."""
     dialect = _sqlglot_dialect(name)
     if type(dialect).generate is not SqlglotDialect.generate and not hasattr(dialect, "finish_generated"):
         # A dialect that post-processes in `generate` offers the step as `finish_generated(sql,
@@ -114,7 +118,7 @@ def _new_generator(name: str, identify: bool, pretty: bool | int | None) -> Gene
         # own `generate`, a generator per call.
         return None
     generator = dialect.generator(identify=identify, unsupported_level=_RAISE, pretty=pretty)
-    select = gated_select_handler(generator)
+    select = gated_select_handler(generator, date_arrays=date_arrays)
     if select is not None:
         # Per generator: the dispatch table the constructor gave it is shared by its class.
         generator._dispatch = {**generator._dispatch, exp.Select: select}

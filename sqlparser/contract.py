@@ -150,7 +150,8 @@ class SQLParser:
                     return printed
                 if stmt.native_as_is is tree and self.style == "native" and self._default_native:
                     return formatter.render(tree, style="native", dialect=self.dialect, quote_names=False,
-                                            consume=True, as_is=True, **self.native_options)
+                                            consume=True, as_is=True, no_unnest=names is not None and not names.unnest,
+                                            **self.native_options)
             return self._render(tree, source_sql=sql, quote_names=False)
 
         return self._memoized("parse_and_modify_sql", sql, table_columns, lambda: self._guarded(work, sql))

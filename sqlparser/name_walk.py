@@ -23,11 +23,14 @@ class Names(NamedTuple):
     """In breadth-first order: the first reserved one is the one the portable-names rule names."""
     scoped: bool
     """Whether some node is `scoped`: the rename pass's resolver may then not be skipped."""
+    unnest: bool
+    """Whether some node is an `exp.Unnest`: without one, the date-array rewrite sqlglot's printers
+    run on every SELECT (`native_select.gated_select_handler`) cannot change anything."""
 
 
 # What the walk looks at, by node class: a dict lookup per node instead of an isinstance chain
 # (the walk is most of the rename pass's own time). Subclasses are classified on first sight.
-OTHER, TABLE, COLUMN, IDENTIFIER, SCOPED = 0, 1, 2, 3, 4
+OTHER, TABLE, COLUMN, IDENTIFIER, SCOPED, UNNEST = 0, 1, 2, 3, 4, 5
 KINDS: dict[type, int] = {}
 """Node class -> what the walk does with it (`kind_of` fills it in); for walks of a front end's own
 that collect `Names` as they go (MySQL's tree rules)."""
@@ -45,7 +48,8 @@ def kind_of(cls: type) -> int:
     if kind is None:
         kind = (TABLE if issubclass(cls, exp.Table) else COLUMN if issubclass(cls, exp.Column)
                 else IDENTIFIER if issubclass(cls, exp.Identifier)
-                else SCOPED if issubclass(cls, _SCOPED_CLASSES) else OTHER)
+                else SCOPED if issubclass(cls, _SCOPED_CLASSES) else UNNEST if issubclass(cls, exp.Unnest)
+                else OTHER)
         KINDS[cls] = kind
     return kind
 
@@ -66,7 +70,8 @@ def scoped(node: exp.Expr) -> bool:
 
 
 def walk_names(tree: exp.Expr) -> Names:
-    """The tables, columns and identifiers of the tree, from one walk, and whether a node is `scoped`.
+    """The tables, columns and identifiers of the tree, from one walk, and whether a node is `scoped`
+    or an UNNEST.
 
     The walk is breadth-first over `args`, a list that is its own queue (read by index, appended
     at the end): the order `tree.walk()` gives, without its generator and deque, and without
@@ -77,7 +82,7 @@ def walk_names(tree: exp.Expr) -> Names:
     tables: list[exp.Table] = []
     columns: list[exp.Column] = []
     identifiers: list[exp.Identifier] = []
-    has_scope = False
+    has_scope = has_unnest = False
     kinds = KINDS
     expression = exp.Expr
     literal = exp.Literal
@@ -100,6 +105,8 @@ def walk_names(tree: exp.Expr) -> Names:
             continue
         elif kind == SCOPED:
             has_scope = has_scope or scoped(node)
+        elif kind == UNNEST:
+            has_unnest = True
         elif cls is literal:
             continue
         for value in node.args.values():
@@ -109,4 +116,4 @@ def walk_names(tree: exp.Expr) -> Names:
                         push(item)
             elif isinstance(value, expression):
                 push(value)
-    return Names(tables, columns, identifiers, has_scope)
+    return Names(tables, columns, identifiers, has_scope, has_unnest)

@@ -55,14 +55,17 @@ _MAY_ACT: dict[Callable[[exp.Expr], exp.Expr], Callable[[exp.Expr], bool]] = {
 _ALWAYS = frozenset({transforms.unnest_generate_date_array_using_recursive_cte})
 
 
-def gated_select_handler(generator: Generator) -> Handler | None:
-    """A Select handler equivalent to the generator's own, or None when its chain is not known here."""
+def gated_select_handler(generator: Generator, *, date_arrays: bool = True) -> Handler | None:
+    """A Select handler equivalent to the generator's own, or None when its chain is not known here.
+
+    `date_arrays=False`: for trees known to hold no `exp.Unnest` at all (`name_walk.Names.unnest`),
+    where the date-array rewrite, which looks for one under the whole SELECT, cannot act."""
     original = generator._dispatch.get(exp.Select)
     chain = _chain(original)
     if original is None or chain is None:
         return None
     tests = tuple(_MAY_ACT[step] for step in chain if step in _MAY_ACT)
-    always = tuple(step for step in chain if step in _ALWAYS)
+    always = tuple(step for step in chain if step in _ALWAYS) if date_arrays else ()
     select_sql = type(generator).select_sql
 
     def handler(gen: Any, select: exp.Expr) -> str:

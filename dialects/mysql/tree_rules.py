@@ -42,11 +42,12 @@ def check_tree(tree: exp.Expr, sql: str,
     reserved = rules.RESERVED_WORDS
     identifier, literal, expression = exp.Identifier, exp.Literal, exp.Expr
     kinds, table, column, scoped_kind = name_walk.KINDS, name_walk.TABLE, name_walk.COLUMN, name_walk.SCOPED
+    unnest_kind = name_walk.UNNEST
     tables: list[exp.Table] = []
     columns: list[exp.Column] = []
     identifiers: list[exp.Identifier] = []
     watched: list[exp.Expr] = []
-    has_scope = replaced = False
+    has_scope = has_unnest = replaced = False
     queue: list[exp.Expr] = [tree]
     push = queue.append
     i = 0
@@ -74,8 +75,10 @@ def check_tree(tree: exp.Expr, sql: str,
             tables.append(node)  # type: ignore[arg-type]
         elif names_kind == column:
             columns.append(node)  # type: ignore[arg-type]
-        elif names_kind == scoped_kind and not has_scope:
-            has_scope = name_walk.scoped(node)
+        elif names_kind == scoped_kind:
+            has_scope = has_scope or name_walk.scoped(node)
+        elif names_kind == unnest_kind:
+            has_unnest = True
         for value in node.args.values():
             if value is None:  # half of all arguments: skipped before any type test
                 continue
@@ -86,7 +89,7 @@ def check_tree(tree: exp.Expr, sql: str,
                         push(item)
             elif kind is not literal and isinstance(value, expression):
                 push(value)
-    return None if replaced else (Names(tables, columns, identifiers, has_scope), watched)
+    return None if replaced else (Names(tables, columns, identifiers, has_scope, has_unnest), watched)
 
 
 def _all_of(*checks: TreeCheck) -> TreeCheck:

@@ -91,7 +91,7 @@ def rename_tables_reporting(tree: exp.Expression, table_columns: Mapping[str, Ta
         return _rename_by_name(tree, new_names, column_maps, aliases), True
     # One walk serves the alias check, the rename and its name-based fallback (the resolver
     # changes nothing, so what the walk found before resolving is what there is to rename after).
-    table_nodes, column_nodes, identifier_nodes, scoped = names if names is not None else walk_names(tree)
+    table_nodes, column_nodes, identifier_nodes, scoped, _ = names if names is not None else walk_names(tree)
     aliases = _aliases_of(table_nodes)
     _check_aliases(aliases, tables)
     if not scoped and _untouched(tree, tables, column_maps, table_nodes, column_nodes):

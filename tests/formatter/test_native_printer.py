@@ -128,5 +128,36 @@ def test_select_rewrites_print_as_sqlglot_prints_them(dialect: str, read: str, s
         return
     assert render(tree, dialect) == expected
     pool = native._generators()
-    generator = pool[(get_dialect(dialect).sqlglot_dialect, False, sqlglot.pretty)]
+    generator = pool[(get_dialect(dialect).sqlglot_dialect, False, sqlglot.pretty, True)]
     assert generator._dispatch[exp.Select].__qualname__.startswith("gated_select_handler")
+
+
+def test_without_unnest_the_date_array_rewrite_is_left_out_and_changes_nothing() -> None:
+    """`render_native(no_unnest=True)` prints with a SELECT handler that leaves out sqlglot's
+    date-array rewrite: the same text for every corpus tree without an UNNEST (what
+    `name_walk.Names.unnest` tells the contract), and a tree with one is told apart."""
+    from sqlparser.name_walk import walk_names
+    from tests.corpus._corpus import load_corpus
+
+    compared = 0
+    for dialect in ("mysql", "sqlite"):
+        frontend = get_dialect(dialect).frontend(portable_names=True, cache=False)
+        for row in load_corpus(dialect)[:1500]:
+            if not row.get("syntax_ok") or row.get("kind") not in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+                continue
+            try:
+                tree = frontend.parse(row["sql"]).tree
+            except Exception:  # refused statements are not this test's subject
+                continue
+            if tree is None or walk_names(tree).unnest:
+                continue
+            want = native.render_native(tree, dialect=get_dialect(dialect), quote_names=False)
+            assert native.render_native(tree, dialect=get_dialect(dialect), quote_names=False,
+                                        no_unnest=True) == want, row["sql"]
+            compared += 1
+    assert compared > 1000
+    dates = sqlglot.parse_one("SELECT d FROM UNNEST(GENERATE_DATE_ARRAY('2024-01-01', '2024-01-03', "
+                              "INTERVAL 1 DAY)) AS d", read="bigquery")
+    assert walk_names(dates).unnest
+    full = native.render_native(dates.copy(), dialect=get_dialect("mysql"), quote_names=False)
+    assert "RECURSIVE" in full  # the rewrite acts on it: skipping it would print something else

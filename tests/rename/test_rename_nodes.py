@@ -37,7 +37,7 @@ def test_nodes_match_sqlglot_walk(dialect: str) -> None:
         if tree is None:
             continue
         walk = list(tree.walk())
-        tables, columns, identifiers, _ = walk_names(tree)
+        tables, columns, identifiers, _, _ = walk_names(tree)
         assert [id(n) for n in tables] == [id(n) for n in walk if isinstance(n, exp.Table)], sql
         assert sorted(map(id, columns)) == sorted(id(n) for n in walk if isinstance(n, exp.Column)), sql
         assert [id(n) for n in identifiers] == [id(n) for n in walk if isinstance(n, exp.Identifier)], sql

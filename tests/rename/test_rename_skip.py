@@ -87,6 +87,6 @@ def test_skip_changes_no_outcome(dialect: str, monkeypatch: pytest.MonkeyPatch) 
 def test_skip_conditions(sql: str, skips: bool) -> None:
     tree = new_parser("postgres").dialect.frontend(cache=False).parse(sql).tree
     assert tree is not None
-    tables, columns, _, scoped = walk_names(tree)
+    tables, columns, _, scoped, _ = walk_names(tree)
     maps = {"users": {"id": "c_id"}}
     assert (not scoped and rename._untouched(tree, {"users": BENCH_MAP["users"]}, maps, tables, columns)) is skips
