@@ -144,14 +144,13 @@ class SQLParser:
             tree, changed = rename_tables_reporting(tree, table_columns, names)
             if before is not None:
                 _quote_renamed_specials(tree, before)
-            elif not changed:
+            elif not changed:  # the tree is as the front end handed it out: what it learned holds
                 printed = self._printed(stmt, tree)
                 if printed is not None:
                     return printed
-                if stmt.native_as_is is tree and self.style == "native" and self._default_native:
-                    return formatter.render(tree, style="native", dialect=self.dialect, quote_names=False,
-                                            consume=True, as_is=True, no_unnest=names is not None and not names.unnest,
-                                            **self.native_options)
+                return self._render(tree, source_sql=sql, quote_names=False,
+                                    as_is=stmt.native_as_is is tree and self._default_native,
+                                    no_unnest=names is not None and not names.unnest)
             return self._render(tree, source_sql=sql, quote_names=False)
 
         return self._memoized("parse_and_modify_sql", sql, table_columns, lambda: self._guarded(work, sql))
@@ -436,15 +435,17 @@ class SQLParser:
         return result
 
     def _render(self, tree: exp.Expression, *, quote_names: bool, source_sql: str | None = None,
-                consume: bool = True) -> str:
+                consume: bool = True, as_is: bool = False, no_unnest: bool = False) -> str:
         # The contract's methods own the trees they print (fresh parses or cache copies): they
         # hand them over (`consume`), saving a deep copy per call. `render()` keeps the caller's.
         # `quote_names` is the Go code's RestoreNameBackQuotes flag: it shapes compat output only.
         # Native output quotes just the names that need it: quoting every name would change the
         # meaning of mixed-case names on PostgreSQL.
+        # `as_is` / `no_unnest`: what the front end found out about this very tree (`Statement`
+        # `.native_as_is`, `.names`), which lets the native printer skip a walk or a rewrite.
         if self.style != "compat":
             return formatter.render(tree, style=self.style, dialect=self.dialect, quote_names=False,
-                                    consume=consume, **self.native_options)
+                                    consume=consume, as_is=as_is, no_unnest=no_unnest, **self.native_options)
         # The compat printer reads the source text only to pick TiDB's spelling among equivalent
         # ones (count(1) vs COUNT(1), JOIN without ON), never for meaning.
         return formatter.render(tree, style=self.style, dialect=self.dialect, quote_names=quote_names,
