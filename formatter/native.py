@@ -24,7 +24,7 @@ from sqlparser.native_select import gated_select_handler
 def render_native(tree: exp.Expression, *, dialect: Dialect, quote_names: bool, consume: bool = False,
                   as_is: bool = False, no_unnest: bool = False, **options: Any) -> str:
     """`as_is=True`: the caller knows that none of the dialect's native normalizers would change
-    `tree` with these options (`Statement.native_as_is`), so their tests are skipped.
+    `tree` with these options (`TreeFacts.native_as_is`), so their tests are skipped.
     `no_unnest=True`: the caller knows the tree holds no `exp.Unnest` (`name_walk.Names.unnest`),
     so the date-array rewrite sqlglot runs on every SELECT is left out (it could not act)."""
     if options:

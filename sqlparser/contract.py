@@ -25,7 +25,7 @@ from sqlparser.errors import (
     UnsupportedConstructError,
     UnsupportedStatementError,
 )
-from sqlparser.frontend import Frontend, Statement
+from sqlparser.frontend import Frontend, Statement, TreeFacts
 from sqlparser.ir import first_table
 from sqlparser.passes.append_filter import append_filter
 from sqlparser.passes.insert_columns import add_insert_columns, insert_row_count
@@ -106,7 +106,7 @@ class SQLParser:
         self.portable_names = bool(portable_names)
         self.native_options = native_options
         # Whether the native options are the dialect's defaults, with which a front end prints a
-        # statement it has to print anyway (`Statement.printed`, `_printed`). Any other value, or
+        # statement it has to print anyway (`TreeFacts.printed`, `_printed`). Any other value, or
         # an unknown option (the printer refuses it), means every statement is printed.
         defaults = dialect.native_options
         self._default_native = all(k in defaults and type(v) is type(defaults[k]) and v == defaults[k]
@@ -140,17 +140,17 @@ class SQLParser:
                 return sql
             tree = self._tree(stmt, "rename tables")
             before = _special_names(tree) if renames_to_special else None
-            names = stmt.names[1] if stmt.names is not None and stmt.names[0] is tree else None
-            tree, changed = rename_tables_reporting(tree, table_columns, names)
+            facts = stmt.facts_for(tree)
+            tree, changed = rename_tables_reporting(tree, table_columns, facts.names if facts is not None else None)
             if before is not None:
                 _quote_renamed_specials(tree, before)
-            elif not changed:  # the tree is as the front end handed it out: what it learned holds
-                printed = self._printed(stmt, tree)
+            elif not changed and facts is not None:  # the tree is as the front end made it: its facts hold
+                printed = self._printed(facts)
                 if printed is not None:
                     return printed
                 return self._render(tree, source_sql=sql, quote_names=False,
-                                    as_is=stmt.native_as_is is tree and self._default_native,
-                                    no_unnest=names is not None and not names.unnest)
+                                    as_is=facts.native_as_is and self._default_native,
+                                    no_unnest=facts.names is not None and not facts.names.unnest)
             return self._render(tree, source_sql=sql, quote_names=False)
 
         return self._memoized("parse_and_modify_sql", sql, table_columns, lambda: self._guarded(work, sql))
@@ -441,7 +441,7 @@ class SQLParser:
         # `quote_names` is the Go code's RestoreNameBackQuotes flag: it shapes compat output only.
         # Native output quotes just the names that need it: quoting every name would change the
         # meaning of mixed-case names on PostgreSQL.
-        # `as_is` / `no_unnest`: what the front end found out about this very tree (`Statement`
+        # `as_is` / `no_unnest`: what the front end found out about this very tree (`TreeFacts`
         # `.native_as_is`, `.names`), which lets the native printer skip a walk or a rewrite.
         if self.style != "compat":
             return formatter.render(tree, style=self.style, dialect=self.dialect, quote_names=False,
@@ -451,15 +451,13 @@ class SQLParser:
         return formatter.render(tree, style=self.style, dialect=self.dialect, quote_names=quote_names,
                                 source_sql=source_sql, consume=consume)
 
-    def _printed(self, stmt: Statement, tree: exp.Expression) -> str | None:
-        """The native text the front end printed for `tree` while parsing it (`Statement.printed`),
-        when it is what `_render(tree)` would print: the same tree object, unchanged since (the
-        caller knows), native style, the dialect's default options, sqlglot's default layout."""
-        printed = stmt.printed
-        if printed is None or printed[0] is not tree or self.style != "native" or not self._default_native \
-                or sqlglot.pretty:
+    def _printed(self, facts: TreeFacts) -> str | None:
+        """The native text the front end printed for the facts' tree while parsing it, when it is
+        what `_render` of that tree would print: the tree unchanged since (the caller knows),
+        native style, the dialect's default options, sqlglot's default layout."""
+        if self.style != "native" or not self._default_native or sqlglot.pretty:
             return None
-        return printed[1]
+        return facts.printed
 
     @staticmethod
     def _tree(stmt: Statement, action: str) -> exp.Expression:

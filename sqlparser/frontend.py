@@ -27,6 +27,25 @@ from sqlparser.types import OperationType
 
 
 @dataclass(frozen=True)
+class TreeFacts:
+    """What a front end learned about a statement's tree while making it, for the contract to use
+    instead of finding it out again. True of `tree` only: it holds while the statement's tree is
+    that very object and no pass changed it (`Statement.facts_for`); every copy (cache hits, shape
+    templates, folded literal runs) is another object and carries none."""
+
+    tree: exp.Expression
+    printed: str | None = None
+    """The tree's native text with the dialect's default options (PostgreSQL's round-trip check
+    prints every statement it checks): the rewrite's output when no pass changes the tree."""
+    names: Names | None = None
+    """`name_walk.walk_names` of the tree (the portable-names rule's walk; MySQL: its tree rules'),
+    for the rename pass and the printer instead of another walk."""
+    native_as_is: bool = False
+    """Whether none of the dialect's native normalizers would change the tree (default options):
+    the native printer then skips their tests, a walk of the tree."""
+
+
+@dataclass(frozen=True)
 class Statement:
     """One parsed statement.
 
@@ -41,21 +60,12 @@ class Statement:
     tree: exp.Expression | None
     unsupported: str | None = None
     table: str | None = None
-    printed: tuple[exp.Expression, str] | None = field(default=None, repr=False, compare=False)
-    """(a tree, its native text with the dialect's default options) when the front end printed
-    this statement's tree while parsing it (PostgreSQL's round-trip check prints every statement
-    it checks): the contract hands the text out instead of printing the tree again when the tree
-    is still that very object and no pass changed it. Holding the tree itself makes the text
-    follow nothing else: every copy (cache hits, shape templates, folded literal runs) is another
-    object and is printed afresh."""
-    names: tuple[exp.Expression, Names] | None = field(default=None, repr=False, compare=False)
-    """(a tree, `name_walk.walk_names` of it) when the front end walked this statement's tree for
-    the portable-names rule: the rename pass reads the lists instead of walking the tree again
-    while the tree is that very object, unchanged (the same rule as `printed`)."""
-    native_as_is: exp.Expression | None = field(default=None, repr=False, compare=False)
-    """The tree itself when the front end found that none of its dialect's native normalizers
-    would change it (default options): the native printer then skips their tests (a walk of the
-    tree) while the tree is that very object, unchanged (the same rule as `printed`)."""
+    facts: TreeFacts | None = field(default=None, repr=False, compare=False)
+
+    def facts_for(self, tree: exp.Expression) -> TreeFacts | None:
+        """`facts`, if they are about `tree` (this very object)."""
+        facts = self.facts
+        return facts if facts is not None and facts.tree is tree else None
 
 
 class Frontend(Protocol):
@@ -372,14 +382,15 @@ class CachedFrontend(ABC):
         stmt = self._parse_uncached(sql)
         if stmt.tree is not None and self.portable_names and self.CHECKS_PORTABLE_NAMES:
             names = check_portable_names(stmt.tree, sql)
-            as_is = stmt.tree if self._native_as_is(stmt.tree, names) else None
-            return Statement(stmt.sql, stmt.operation, stmt.tree, stmt.unsupported, stmt.table, stmt.printed,
-                             (stmt.tree, names), as_is)
+            known = stmt.facts_for(stmt.tree)
+            facts = TreeFacts(stmt.tree, known.printed if known is not None else None, names,
+                              self._native_as_is(stmt.tree, names))
+            return Statement(stmt.sql, stmt.operation, stmt.tree, stmt.unsupported, stmt.table, facts)
         return stmt
 
     def _native_as_is(self, tree: exp.Expression, names: Names) -> bool:
         """Whether none of the dialect's native normalizers would change `tree`, told from its
-        names (`Statement.native_as_is`); False (the default) when the front end cannot tell."""
+        names (`TreeFacts.native_as_is`); False (the default) when the front end cannot tell."""
         return False
 
     @abstractmethod

@@ -4,7 +4,7 @@ and identifiers, and whether it has a construct that gives a query level its own
 Two steps of a rewrite read the same nodes: the front end's portable-names rule (every identifier,
 `portable_names.check_portable_names`) and the rename pass (tables, columns, identifiers; whether
 scope resolution may be skipped). The front end walks once and hands the lists on with the
-statement (`Statement.names`); the rename pass uses them while the tree is that very, unchanged
+statement (`TreeFacts.names`); the rename pass uses them while the tree is that very, unchanged
 object, and walks itself otherwise.
 """
 

@@ -89,7 +89,7 @@ def check_portable_names(tree: exp.Expression, sql: str) -> Names:
 
     First in breadth-first order, as `tree.walk()` meets them. The walk is `name_walk.walk_names`
     (every statement a front end parses goes through here): its lists are returned, for the rename
-    pass to use instead of walking the same tree again (`Statement.names`)."""
+    pass to use instead of walking the same tree again (`TreeFacts.names`)."""
     names = walk_names(tree)
     identifier, reserved = exp.Identifier, MYSQL8_RESERVED_WORDS
     for node in names.identifiers:

@@ -21,7 +21,7 @@ from dialects.mysql.parsing import parse_tokens, quiet_sqlglot_noise, tokenize
 from dialects.mysql.token_rules import scan, unwrap_executable_comments
 from dialects.mysql.tree_rules import check_tree
 from sqlparser.errors import SQLParserError, SQLSyntaxError, UnsupportedStatementError
-from sqlparser.frontend import CachedFrontend, Statement
+from sqlparser.frontend import CachedFrontend, Statement, TreeFacts
 from sqlparser.ir import Unlowerable, first_table, operation_of
 from sqlparser.shapes import Shape, Slot, make_shape, plain_slot
 
@@ -111,15 +111,15 @@ class MySQLFrontend(CachedFrontend):
             # Valid MySQL the IR cannot hold faithfully: it classifies, transforms refuse it.
             return Statement(sql=original, operation=rewrite.operation or operation_of(tree), tree=None,
                              unsupported=unsupported, table=_first_table_name(tree))
-        # The tree rules' walk found the names the rename pass looks for (`Statement.names`) and
-        # the nodes the native printer's fix-ups look at (`Statement.native_as_is`, their tests
+        # The tree rules' walk found the names the rename pass looks for (`TreeFacts.names`) and
+        # the nodes the native printer's fix-ups look at (`TreeFacts.native_as_is`, their tests
         # read after `fix_tree` marked them); `fix_tree` moves nodes only to restore window
         # options, and then the pass and the printer walk themselves.
         if checked is None or found.window_options:
             return Statement(sql=original, operation=statement_operation(tree), tree=tree)
         names, watched = checked
-        return Statement(sql=original, operation=statement_operation(tree), tree=tree, names=(tree, names),
-                         native_as_is=tree if native.as_is(watched, names.identifiers) else None)
+        return Statement(sql=original, operation=statement_operation(tree), tree=tree,
+                         facts=TreeFacts(tree, names=names, native_as_is=native.as_is(watched, names.identifiers)))
 
     def _parse_condition(self, condition: str) -> exp.Expression:
         """Parse a WHERE condition with the same strictness as a statement."""

@@ -206,7 +206,7 @@ them on its walk: `as_is`)."""
 
 def as_is(watched: list[exp.Expr], identifiers: list[exp.Identifier]) -> bool:
     """Whether `FixUps` leaves a tree as it is, given all of its nodes of a `WATCHED` type and all
-    of its names (the front end's walk, `Statement.native_as_is`): `FixUps.applies` without a walk."""
+    of its names (the front end's walk, `TreeFacts.native_as_is`): `FixUps.applies` without a walk."""
     get = _NEEDED.get
     identifier_needs = _NEEDED[exp.Identifier]
     for node in watched:

@@ -33,7 +33,7 @@ from dialects.postgres import compat_lexer, rules
 from dialects.postgres.lower import Lowerer
 from dialects.postgres.nodes import CharOffsets, Node, unwrap
 from sqlparser.errors import SQLSyntaxError
-from sqlparser.frontend import CachedFrontend, Statement
+from sqlparser.frontend import CachedFrontend, Statement, TreeFacts
 from sqlparser.ir import Unlowerable, line_column
 from sqlparser.shapes import Shape, Slot, make_shape, plain_slot
 from sqlparser.types import OperationType
@@ -330,9 +330,9 @@ class PostgresFrontend(CachedFrontend):
         if mismatch is not None:
             return Statement(sql=sql, operation=operation, tree=None, unsupported=mismatch, table=table)
         # The check printed this tree as the native printer does with the default options: the
-        # contract hands that text out when no pass changes the tree (`Statement.printed`).
+        # contract hands that text out when no pass changes the tree (`TreeFacts.printed`).
         return Statement(sql=sql, operation=operation, tree=tree, table=table,
-                         printed=(tree, printed) if printed is not None else None)
+                         facts=TreeFacts(tree, printed=printed) if printed is not None else None)
 
     def _parse_condition(self, text: str) -> exp.Expression:
         try:

@@ -77,5 +77,5 @@ NATIVE_NORMALIZERS = (FunctionNormalizer(truncate_to_delete, _is_truncate),
 
 def as_is(tree: exp.Expression, identifiers: list[exp.Identifier]) -> bool:
     """Whether every one of `NATIVE_NORMALIZERS` leaves `tree` as it is, given all of its names
-    (the front end's walk, `Statement.native_as_is`): their `applies` tests without a walk."""
+    (the front end's walk, `TreeFacts.native_as_is`): their `applies` tests without a walk."""
     return not _is_truncate(tree) and not any(_odd_name(node) for node in identifiers)

@@ -1,4 +1,4 @@
-"""The round-trip check's native text handed out as the rewrite's output (`Statement.printed`).
+"""The round-trip check's native text handed out as the rewrite's output (`TreeFacts.printed`).
 
 The PostgreSQL front end prints every statement it checks; `parse_and_modify_sql` returns that
 text instead of printing the tree again when the rename pass left the tree as it was. These tests
@@ -34,8 +34,8 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     out: list[str] = []
     real = SQLParser._printed
 
-    def recording(self: SQLParser, stmt: object, tree: object) -> str | None:
-        text = real(self, stmt, tree)  # type: ignore[arg-type]
+    def recording(self: SQLParser, facts: object) -> str | None:
+        text = real(self, facts)  # type: ignore[arg-type]
         if text is not None:
             out.append(text)
         return text

@@ -1,5 +1,5 @@
 """The front end's walk for the portable-names rule (MySQL's: for its tree rules) is handed to the
-rename pass (`Statement.names`): the rewrite's outcome (text or error) must be the one the pass
+rename pass (`TreeFacts.names`): the rewrite's outcome (text or error) must be the one the pass
 gets by walking the tree itself, and the lists are never used for a tree other than the one they
 were taken from."""
 
@@ -10,7 +10,7 @@ import pytest
 from bench.parse_rewrite import MAPPING
 from sqlparser import SQLParserError, TableColumn, new_parser
 from sqlparser.contract import SQLParser
-from sqlparser.frontend import CachedFrontend, Statement
+from sqlparser.frontend import CachedFrontend, Statement, TreeFacts
 from sqlparser.passes import rename
 from tests.corpus._corpus import load_corpus
 
@@ -38,7 +38,7 @@ def _outcomes(p: SQLParser, statements: list[str]) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("dialect", ["mysql", "postgres", "sqlite"])
 def test_handed_names_change_no_outcome(dialect: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Also the front end's verdict that the native normalizers leave the tree as it is
-    (`Statement.native_as_is`, MySQL and SQLite): the same outputs as when the printer tests."""
+    (`TreeFacts.native_as_is`, MySQL and SQLite): the same outputs as when the printer tests."""
     statements = [row["sql"] for row in load_corpus(dialect)
                   if row.get("syntax_ok") and row.get("kind") in ("SELECT", "INSERT", "UPDATE", "DELETE")][:1500]
     handed = as_is = 0
@@ -53,7 +53,7 @@ def test_handed_names_change_no_outcome(dialect: str, monkeypatch: pytest.Monkey
     def counting_as_is(self: CachedFrontend, sql: str) -> Statement:
         nonlocal as_is
         stmt = real_checked(self, sql)
-        as_is += stmt.native_as_is is not None
+        as_is += stmt.facts is not None and stmt.facts.native_as_is
         return stmt
 
     monkeypatch.setattr("sqlparser.contract.rename_tables_reporting", counting)
@@ -64,7 +64,9 @@ def test_handed_names_change_no_outcome(dialect: str, monkeypatch: pytest.Monkey
 
     def without_names(self: CachedFrontend, sql: str) -> Statement:
         stmt = real_checked(self, sql)
-        return Statement(stmt.sql, stmt.operation, stmt.tree, stmt.unsupported, stmt.table, stmt.printed)
+        printed = stmt.facts.printed if stmt.facts is not None else None
+        facts = TreeFacts(stmt.tree, printed=printed) if printed is not None and stmt.tree is not None else None
+        return Statement(stmt.sql, stmt.operation, stmt.tree, stmt.unsupported, stmt.table, facts)
 
     monkeypatch.setattr(CachedFrontend, "_parse_checked", without_names)
     handed = 0
@@ -78,10 +80,11 @@ def test_names_follow_only_their_own_tree() -> None:
     p.memo = None
     sql = "SELECT a FROM front_end_names_probe WHERE b = 1"
     first = p.frontend.parse(sql)
-    assert first.names is not None and first.names[0] is first.tree
+    assert first.tree is not None and first.facts_for(first.tree) is not None
+    assert first.facts is not None and first.facts.names is not None
     p.frontend.parse(sql)  # the second sight keeps a tree to copy from
     hit = p.frontend.parse(sql)
-    assert hit.tree is not None and hit.names is None and hit.printed is None
+    assert hit.tree is not None and hit.facts is None
 
 
 @pytest.mark.parametrize("dialect", ["mysql", "sqlite"])
